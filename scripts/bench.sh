@@ -1,0 +1,400 @@
+#!/usr/bin/env bash
+# scripts/bench.sh - benchmark kaudit against jq (and ripgrep as a floor) on a
+# synthetic Kubernetes audit log. Run `scripts/bench.sh --help` for usage.
+set -euo pipefail
+
+usage() {
+    cat <<'EOF'
+Usage: scripts/bench.sh [--quick] [--size4g] [--write] [--help]
+
+Benchmarks kaudit against jq (and `rg -c` as a raw-scan floor, when ripgrep is
+available) with hyperfine on a synthetic audit log made by
+../shared/tools/gen_audit.py (--seed 1), and prints a Markdown table of the
+medians with the ratio vs jq, the throughput, and PASS/FAIL for this stage's
+targets (selective >= 20x faster than jq, summary >= 8x faster than jq).
+
+Groups (one hyperfine invocation each, so baseline and kaudit share a run):
+  selective  jq -c 'select(.verb=="delete" and .objectRef.resource=="configmaps")' FILE
+             kaudit events -v delete -r configmaps -o ndjson FILE
+             rg -c '"verb":"delete"' FILE                      (floor, if rg exists)
+  summary    jq -r 'select(.stage=="ResponseComplete")|.user.username' FILE | sort | uniq -c
+             kaudit summary FILE
+  stdin      cat FILE | kaudit summary          (ratio is vs the summary group's jq)
+
+Options:
+  --quick    100 MiB log and 3 runs: checks that the script works (numbers
+             are not representative)
+  --size4g   also benchmark a 4 GiB log (in addition to the 1 GiB one)
+  --write    also write BENCHMARKS.md at the repo root (overwrites it)
+  -h, --help show this help
+
+Environment:
+  RUNS              hyperfine --runs (default 5; 3 with --quick)
+  KAUDIT            kaudit binary to benchmark (default target/release/kaudit,
+                    built with `cargo build --release`; when set, no build)
+  KAUDIT_BENCH_DIR  where generated logs are cached
+                    (default ~/.cache/kaudit-bench; logs are made once, reused)
+  KAUDIT_BENCH_MD   file that --write writes (default <repo>/BENCHMARKS.md)
+
+Installs hyperfine, jq and (best effort) ripgrep with apt-get when absent.
+EOF
+}
+
+die() { echo "bench.sh: error: $*" >&2; exit 1; }
+log() { echo "bench.sh: $*" >&2; }
+
+# ---------------------------------------------------------------- arguments
+quick=0 size4g=0 write=0
+while (($#)); do
+    case "$1" in
+        --quick) quick=1 ;;
+        --size4g) size4g=1 ;;
+        --write) write=1 ;;
+        -h | --help) usage; exit 0 ;;
+        *) usage >&2; die "unknown argument: $1" ;;
+    esac
+    shift
+done
+if ((quick && size4g)); then die "--quick and --size4g don't go together"; fi
+
+script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$script_dir/.." && pwd)
+cd "$repo"
+shared="$repo/../shared"
+gen="$shared/tools/gen_audit.py"
+[[ -f $gen ]] || die "generator not found: $gen (shared/ must sit beside the repo)"
+
+bench_dir=${KAUDIT_BENCH_DIR:-$HOME/.cache/kaudit-bench}
+bench_md=${KAUDIT_BENCH_MD:-$repo/BENCHMARKS.md}
+if ((quick)); then
+    runs=${RUNS:-3}
+    sizes=(100M)
+else
+    runs=${RUNS:-5}
+    sizes=(1G)
+    if ((size4g)); then sizes+=(4G); fi
+fi
+[[ $runs =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer, got '$runs'"
+
+# ---------------------------------------------------------------- cleanup
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/kaudit-bench.XXXXXX")
+gen_tmp="" md_tmp=""
+cleanup() {
+    [[ -n $gen_tmp ]] && rm -f -- "$gen_tmp"
+    [[ -n $md_tmp ]] && rm -f -- "$md_tmp"
+    rm -rf -- "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------- tools
+as_root() {
+    if ((EUID == 0)); then
+        "$@"
+    elif command -v sudo >/dev/null; then
+        sudo "$@"
+    else
+        return 1
+    fi
+}
+
+# apt_install PKG: install with apt-get; on failure run apt-get update and retry.
+apt_install() {
+    local pkg=$1 aptlog="$tmp/apt-$1.log"
+    command -v apt-get >/dev/null || return 1
+    log "installing $pkg with apt-get"
+    export DEBIAN_FRONTEND=noninteractive
+    if as_root apt-get install -y -q "$pkg" >"$aptlog" 2>&1; then
+        return 0
+    fi
+    log "apt-get install $pkg failed; running apt-get update and retrying"
+    if as_root apt-get update -q >>"$aptlog" 2>&1 &&
+        as_root apt-get install -y -q "$pkg" >>"$aptlog" 2>&1; then
+        return 0
+    fi
+    tail -n 20 "$aptlog" >&2
+    return 1
+}
+
+need_tool() { # need_tool CMD PKG
+    command -v "$1" >/dev/null && return 0
+    apt_install "$2" || die "could not install $2 (needed for $1)"
+    command -v "$1" >/dev/null || die "$1 still not found after installing $2"
+}
+
+command -v python3 >/dev/null || die "python3 is required"
+need_tool hyperfine hyperfine
+need_tool jq jq
+have_rg=0
+if command -v rg >/dev/null || apt_install ripgrep; then
+    command -v rg >/dev/null && have_rg=1
+fi
+((have_rg)) || log "ripgrep not available: skipping the rg floor"
+
+# ---------------------------------------------------------------- kaudit
+if [[ -n ${KAUDIT:-} ]]; then
+    kaudit=$KAUDIT
+    kaudit_note="override KAUDIT=$KAUDIT (not built by this script)"
+    log "using KAUDIT=$kaudit (skipping cargo build)"
+else
+    if ! command -v cargo >/dev/null && [[ -x $HOME/.cargo/bin/cargo ]]; then
+        PATH="$HOME/.cargo/bin:$PATH"
+    fi
+    command -v cargo >/dev/null || die "cargo not found (install Rust, or set KAUDIT)"
+    log "building kaudit: cargo build --release"
+    cargo build --release >&2
+    kaudit="$repo/target/release/kaudit"
+    kaudit_note="target/release/kaudit (cargo build --release)"
+fi
+if [[ $kaudit != */* ]]; then
+    kaudit=$(command -v "$kaudit") || die "KAUDIT not found on PATH: $KAUDIT"
+fi
+[[ -x $kaudit ]] || die "kaudit binary not executable: $kaudit"
+
+# ---------------------------------------------------------------- logs
+size_kib() { # 100M -> 102400, 1G -> 1048576
+    local n=${1%[MG]}
+    case $1 in
+        *M) echo $((n * 1024)) ;;
+        *G) echo $((n * 1024 * 1024)) ;;
+        *) die "bad size $1" ;;
+    esac
+}
+
+# ensure_log SIZE: set $log_file to the cached log, generating it if needed.
+# (Not called in $(...): errexit is off in command substitutions.)
+ensure_log() {
+    local size=$1 file="$bench_dir/audit-$1-seed1.log" need avail
+    if [[ -s $file ]]; then
+        log "reusing cached log $file"
+    else
+        mkdir -p -- "$bench_dir"
+        need=$(($(size_kib "$size") * 11 / 10))
+        avail=$(df -Pk -- "$bench_dir" | awk 'NR==2 {print $4}')
+        ((avail >= need)) ||
+            die "not enough disk in $bench_dir for a $size log (need ~${need} KiB, have ${avail} KiB)"
+        gen_tmp="$file.tmp.$$"
+        log "generating $size log (seed 1) -> $file (once; cached for later runs)"
+        python3 "$gen" --size "$size" --seed 1 >"$gen_tmp"
+        mv -f -- "$gen_tmp" "$file"
+        gen_tmp=""
+    fi
+    log_file=$file
+}
+
+# ---------------------------------------------------------------- environment
+cpu_model=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
+cpu_model=${cpu_model:-unknown}
+ncpu=$(nproc)
+mem_gib=$(free -g | awk '/^Mem:/ {print $2}')
+kernel=$(uname -sr)
+os_name=$(sed -n 's/^PRETTY_NAME="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' /etc/os-release 2>/dev/null || true)
+if commit=$(git rev-parse --short HEAD 2>/dev/null); then
+    if [[ -n $(git status --porcelain --untracked-files=no -- . ':!BENCHMARKS.md' 2>/dev/null) ]]; then
+        commit="$commit (dirty work tree)"
+    fi
+else
+    commit="unknown (no commit yet)"
+fi
+run_date=$(date -u '+%Y-%m-%d %H:%M:%S UTC')
+jq_version=$(jq --version 2>&1)
+hf_version=$(hyperfine --version 2>&1)
+rg_version=""
+if ((have_rg)); then rg_version=$(rg --version | head -n 1); fi
+kaudit_version=$("$kaudit" --version 2>/dev/null | head -n 1 || true)
+
+hf_opts=(--warmup 1 --runs "$runs" --ignore-failure)
+# --output=null appeared in hyperfine 1.15; older ones discard stdout anyway.
+if grep -q -- '--output' <<<"$(hyperfine --help 2>&1)"; then
+    hf_opts+=(--output=null)
+fi
+
+# ---------------------------------------------------------------- benchmarks
+# hyperfine's own progress/summary goes to stderr; stdout carries only the report.
+manifest="$tmp/manifest.tsv"
+: >"$manifest"
+q_kaudit=$(printf '%q' "$kaudit")
+
+for size in "${sizes[@]}"; do
+    ensure_log "$size"
+    file=$log_file
+    bytes=$(stat -L -c %s -- "$file")
+    qf=$(printf '%q' "$file")
+
+    log "warming the page cache: $file ($bytes bytes)"
+    cat -- "$file" >/dev/null
+
+    # Pre-flight: kaudit must exit 0 (matches) or 1 (no match); anything else
+    # (crash, usage error) would make the -i timings meaningless.
+    rc=0
+    matches=$("$kaudit" events -v delete -r configmaps -o ndjson "$file" 2>"$tmp/preflight.err" | wc -l) || rc=$?
+    if ((rc > 1)); then
+        cat "$tmp/preflight.err" >&2
+        die "kaudit events exited $rc on $file"
+    fi
+    rc=0
+    "$kaudit" summary "$file" >/dev/null 2>"$tmp/preflight.err" || rc=$?
+    if ((rc > 1)); then
+        cat "$tmp/preflight.err" >&2
+        die "kaudit summary exited $rc on $file"
+    fi
+    log "pre-flight ok: kaudit selective query printed $matches lines"
+
+    # selective
+    sel=(-n "jq -c 'select(.verb==\"delete\" and .objectRef.resource==\"configmaps\")' FILE"
+        "jq -c 'select(.verb==\"delete\" and .objectRef.resource==\"configmaps\")' $qf"
+        -n "kaudit events -v delete -r configmaps -o ndjson FILE"
+        "$q_kaudit events -v delete -r configmaps -o ndjson $qf")
+    if ((have_rg)); then
+        sel+=(-n "rg -c '\"verb\":\"delete\"' FILE (floor)" "rg -c '\"verb\":\"delete\"' $qf")
+    fi
+    log "[$size] group selective"
+    hyperfine "${hf_opts[@]}" --export-json "$tmp/selective-$size.json" "${sel[@]}" >&2
+    printf '%s\t%s\t%s\t%s\n' "$size" "$bytes" selective "$tmp/selective-$size.json" >>"$manifest"
+
+    # summary (hyperfine runs each command with sh -c, so the pipeline works)
+    log "[$size] group summary"
+    hyperfine "${hf_opts[@]}" --export-json "$tmp/summary-$size.json" \
+        -n "jq -r 'select(.stage==\"ResponseComplete\")|.user.username' FILE | sort | uniq -c" \
+        "jq -r 'select(.stage==\"ResponseComplete\")|.user.username' $qf | sort | uniq -c" \
+        -n "kaudit summary FILE" \
+        "$q_kaudit summary $qf" >&2
+    printf '%s\t%s\t%s\t%s\n' "$size" "$bytes" summary "$tmp/summary-$size.json" >>"$manifest"
+
+    # stdin
+    log "[$size] group stdin"
+    hyperfine "${hf_opts[@]}" --export-json "$tmp/stdin-$size.json" \
+        -n "cat FILE | kaudit summary" \
+        "cat $qf | $q_kaudit summary" >&2
+    printf '%s\t%s\t%s\t%s\n' "$size" "$bytes" stdin "$tmp/stdin-$size.json" >>"$manifest"
+done
+
+# ---------------------------------------------------------------- report
+# Reads the manifest (size, bytes, group, hyperfine JSON) and prints the
+# Markdown table followed by the target lines.
+report_py=$(
+    cat <<'PY'
+import json, sys
+
+TARGETS = [("selective", 20.0), ("summary", 8.0)]
+
+rows, by = [], {}
+with open(sys.argv[1]) as f:
+    for line in f:
+        size, nbytes, group, path = line.rstrip("\n").split("\t")
+        with open(path) as j:
+            results = json.load(j)["results"]
+        by[(size, group)] = results
+        rows.append((size, int(nbytes), group, results))
+
+def is_kaudit(r):
+    return r["command"].startswith("kaudit") or "| kaudit" in r["command"]
+
+def baseline(size, group):
+    # selective/summary: their own jq (first command); stdin: summary's jq.
+    res = by.get((size, group if group != "stdin" else "summary"))
+    return res[0]["median"] if res else None
+
+def ratio_text(base, med):
+    if base is None or not med:
+        return "n/a"
+    r = base / med
+    return "%.1fx faster" % r if r >= 1 else "%.1fx slower" % (1 / r)
+
+def cell(s):
+    return s.replace("|", "\\|")
+
+out = ["| log | group | command | median s | min s | max s | vs jq | MB/s |",
+       "|---|---|---|---:|---:|---:|---|---:|"]
+for size, nbytes, group, results in rows:
+    base = baseline(size, group)
+    for i, r in enumerate(results):
+        med = r["median"]
+        if group != "stdin" and i == 0:
+            vs = "baseline"
+        else:
+            vs = ratio_text(base, med)
+            if group == "stdin" and vs != "n/a":
+                vs += " (vs jq summary)"
+        mbs = "%.1f" % (nbytes / 1e6 / med) if med > 0 else "n/a"
+        out.append("| %s | %s | `%s` | %.3f | %.3f | %.3f | %s | %s |" % (
+            size, group, cell(r["command"]), med, r["min"], r["max"], vs, mbs))
+out.append("")
+out.append("MB = 10^6 bytes; throughput = log size / median wall time. "
+           "\"vs jq\" = jq median / command median.")
+out.append("")
+out.append("Targets for this stage:")
+out.append("")
+for size in dict.fromkeys(s for s, _, _, _ in rows):
+    for group, target in TARGETS:
+        res = by.get((size, group))
+        k = [r for r in res if is_kaudit(r)] if res else []
+        if not k:
+            out.append("- FAIL %s (%s): no kaudit result (target >= %gx faster than jq)" % (group, size, target))
+            continue
+        base, med = res[0]["median"], k[0]["median"]
+        r = base / med if med > 0 else float("inf")
+        out.append("- %s %s (%s): kaudit %s than jq (target >= %gx faster)" % (
+            "PASS" if r >= target else "FAIL", group, size, ratio_text(base, med), target))
+print("\n".join(out))
+PY
+)
+report=$(python3 -c "$report_py" "$manifest")
+
+machine="$cpu_model, $ncpu CPUs (nproc), ${mem_gib} GiB RAM (free -g), $kernel${os_name:+, $os_name}"
+tools="$jq_version; $hf_version${rg_version:+; $rg_version}; kaudit: ${kaudit_version:-version unknown}"
+gen_cmds=""
+for size in "${sizes[@]}"; do
+    gen_cmds+="\`python3 ../shared/tools/gen_audit.py --size $size --seed 1\`; "
+done
+gen_cmds=${gen_cmds%; }
+
+echo
+title="## kaudit benchmark"
+if ((quick)); then title+=" (--quick: not representative)"; fi
+echo "$title"
+echo
+echo "- machine: $machine"
+echo "- commit: $commit"
+echo "- date: $run_date"
+echo "- tools: $tools"
+echo "- kaudit binary: $kaudit_note"
+echo "- hyperfine: ${hf_opts[*]}; page cache warm"
+echo
+printf '%s\n' "$report"
+
+if ((write)); then
+    md_tmp="$bench_md.tmp.$$"
+    {
+        echo "# kaudit benchmarks"
+        echo
+        echo "Wall-clock time of kaudit against jq (the usual way to query audit logs)"
+        echo "and \`rg -c\` (a raw line-scan floor) on a synthetic Kubernetes audit log."
+        if ((quick)); then
+            echo
+            echo "**Quick run (100 MiB log, $runs runs): checks the script; numbers are not representative.**"
+        fi
+        echo
+        echo "Reproduce: \`scripts/bench.sh --write\` (add \`--size4g\` for the 4 GiB log)."
+        echo
+        echo "## Setup"
+        echo
+        echo "- Machine: $machine"
+        echo "- Commit: $commit"
+        echo "- Date: $run_date"
+        echo "- Tools: $tools"
+        echo "- kaudit binary: $kaudit_note"
+        echo "- Log: $gen_cmds (cached in \`\${KAUDIT_BENCH_DIR:-~/.cache/kaudit-bench}\`)"
+        echo "- Method: hyperfine \`${hf_opts[*]}\`, one hyperfine invocation per group"
+        echo "  (baseline and kaudit measured in the same run), page cache warmed first,"
+        echo "  each command's stdout discarded; FILE is the log path."
+        echo
+        echo "## Results"
+        echo
+        printf '%s\n' "$report"
+    } >"$md_tmp"
+    mv -f -- "$md_tmp" "$bench_md"
+    md_tmp=""
+    log "wrote $bench_md"
+fi

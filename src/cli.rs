@@ -1,0 +1,211 @@
+//! The command line: one `Cli` with a subcommand each, and the flag groups every query command
+//! shares (`InputArgs`, `FilterArgs`, `OutputArgs`), flattened rather than copied.
+//!
+//! Only declarations live here: validation that needs more than a type (times, CIDRs, regexes)
+//! happens when `config` compiles the filter.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  success: at least one request matched
+  1  the scan ran, but nothing matched
+  2  error: bad arguments, unreadable input, or (with --strict) malformed lines";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kaudit",
+    version,
+    about = "Answer who did what, when, from where, and with what result, from Kubernetes API-server audit logs.",
+    long_about = "Answer who did what, when, from where, and with what result, from Kubernetes API-server audit logs.\n\n\
+kaudit reads audit.k8s.io Event logs (JSON lines; rotated and gzipped sets; stdin), joins the \
+stages of each request by auditID, and answers queries over requests.",
+    after_help = EXIT_CODES,
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Overview of the logs: files, events, requests, codes, time span, top users/verbs/resources.
+    #[command(after_help = EXIT_CODES)]
+    Summary(SummaryArgs),
+    /// One row per matching request, in the order requests completed.
+    #[command(after_help = EXIT_CODES)]
+    Events(EventsArgs),
+    /// Print a shell completion script to stdout.
+    Completions {
+        /// The shell to generate for.
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct EventsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Order of rows: when requests completed (log order, streams live) or when they were received.
+    #[arg(long, value_enum, default_value_t = SortOrder::Completed, help_heading = "Output")]
+    pub sort: SortOrder,
+    /// One row per stage event (RequestReceived, ResponseStarted, ...) of the matching requests.
+    #[arg(long, help_heading = "Output")]
+    pub stages: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortOrder {
+    Completed,
+    Received,
+}
+
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Audit log files, folders (their rotated set, oldest first) or `-` for stdin. With no path, reads stdin.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j', value_name = "N", help_heading = "Input")]
+    pub threads: Option<usize>,
+    /// Read files instead of memory-mapping them (safer if files are truncated while being read).
+    #[arg(long, help_heading = "Input")]
+    pub no_mmap: bool,
+    /// Exit 2 if any line is malformed.
+    #[arg(long, help_heading = "Input")]
+    pub strict: bool,
+    /// Never show a progress bar.
+    #[arg(long, help_heading = "Input")]
+    pub no_progress: bool,
+    /// Target chunk size in bytes for the parallel scan (for testing).
+    #[arg(long, hide = true, value_name = "BYTES")]
+    pub chunk_size: Option<usize>,
+    /// Pretend the current time is this (RFC 3339), for repeatable relative --since/--until.
+    #[arg(long, hide = true, value_name = "TIME")]
+    pub now: Option<String>,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct FilterArgs {
+    /// Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`).
+    #[arg(short, long, value_name = "GLOB", help_heading = "Filters")]
+    pub user: Vec<String>,
+    /// A group of the user (glob).
+    #[arg(short, long, value_name = "NAME", help_heading = "Filters")]
+    pub group: Vec<String>,
+    /// Verbs: get,list,watch,create,update,patch,delete,deletecollection; classes read, write.
+    #[arg(short, long, value_name = "LIST", help_heading = "Filters")]
+    pub verb: Vec<String>,
+    /// Resources: plural, singular or short name (cm, deploy, crb), NAME.GROUP, NAME/SUBRESOURCE.
+    #[arg(short, long, value_name = "LIST", help_heading = "Filters")]
+    pub resource: Vec<String>,
+    /// Namespaces.
+    #[arg(short, long, value_name = "LIST", help_heading = "Filters")]
+    pub namespace: Vec<String>,
+    /// Object name (glob).
+    #[arg(long, value_name = "GLOB", help_heading = "Filters")]
+    pub name: Vec<String>,
+    /// Response codes or classes: 403, 4xx, 5xx.
+    #[arg(long, value_name = "LIST", help_heading = "Filters")]
+    pub code: Vec<String>,
+    /// Authorization decision: allow or forbid.
+    #[arg(long, value_name = "allow|forbid", help_heading = "Filters")]
+    pub decision: Vec<String>,
+    /// Source IP or CIDR (any of the request's sourceIPs).
+    #[arg(long, value_name = "IP|CIDR", help_heading = "Filters")]
+    pub ip: Vec<String>,
+    /// User agent (regex).
+    #[arg(long, value_name = "REGEX", help_heading = "Filters")]
+    pub user_agent: Vec<String>,
+    /// Request URI (regex).
+    #[arg(long, value_name = "REGEX", help_heading = "Filters")]
+    pub uri: Vec<String>,
+    /// Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d).
+    #[arg(long, value_name = "TIME", help_heading = "Filters")]
+    pub since: Option<String>,
+    /// Received before: RFC 3339, a date, or a duration before now.
+    #[arg(long, value_name = "TIME", help_heading = "Filters")]
+    pub until: Option<String>,
+    /// Audit level: Metadata, Request, RequestResponse.
+    #[arg(long, value_name = "LIST", help_heading = "Filters")]
+    pub level: Vec<String>,
+    /// Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic.
+    #[arg(long, value_name = "LIST", help_heading = "Filters")]
+    pub stage: Vec<String>,
+    /// Only requests that never completed (no ResponseComplete or Panic in the logs).
+    #[arg(long, help_heading = "Filters")]
+    pub incomplete: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned table for people (plain text when stdout is not a terminal).
+    Table,
+    /// Table with every column.
+    Wide,
+    /// One JSON document.
+    Json,
+    /// One JSON object per line.
+    Ndjson,
+    /// CSV with a header row.
+    Csv,
+    /// The original log lines, byte-exact (events only).
+    Raw,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = Format::Table, help_heading = "Output")]
+    pub output: Format,
+    /// At most N rows (events), or N entries per top list (summary; default 10).
+    #[arg(long, short = 'k', value_name = "N", help_heading = "Output")]
+    pub limit: Option<usize>,
+    /// Leave out the header row (table, wide, csv).
+    #[arg(long, help_heading = "Output")]
+    pub no_headers: bool,
+    /// When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", help_heading = "Output")]
+    pub color: ColorChoice,
+    /// Show times in UTC (the default).
+    #[arg(long, overrides_with = "local", help_heading = "Output")]
+    pub utc: bool,
+    /// Show times in the local time zone; dates in --since/--until are read as local too.
+    #[arg(long, overrides_with = "utc", help_heading = "Output")]
+    pub local: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,497 @@
+//! `kaudit events`: one row per matching request, in the order requests completed (or by
+//! received time with `--sort received`), or one row per stage event with `--stages`, or the
+//! original lines with `-o raw`.
+//!
+//! Rows are handed to the writer as soon as each request completes, so streamed input shows
+//! results live; only `--sort received` holds rows until the end.
+
+use std::io::Write;
+
+use anyhow::Result;
+use serde_json::{Value, json};
+
+use crate::cli::{EventsArgs, Format, SortOrder};
+use crate::commands::{Outcome, outcome};
+use crate::config::Config;
+use crate::correlate::{Mark, Request};
+use crate::input;
+use crate::render::{
+    self, Cell, Column, Record, Rows, Style, Tone, human_latency, human_time, machine_time,
+};
+use crate::scan::{self, Flow, Sink};
+use crate::term::{Diag, Out};
+
+const fn col(header: &'static str, max: usize, right: bool) -> Column {
+    Column { header, max, right }
+}
+
+static COLUMNS: &[Column] = &[
+    col("TIME (UTC)", 23, false),
+    col("USER", 34, false),
+    col("VERB", 8, false),
+    col("RESOURCE", 24, false),
+    col("OBJECT", 40, false),
+    col("CODE", 4, true),
+    col("LATENCY", 8, true),
+    col("SOURCE IP", 15, false),
+];
+
+static WIDE: &[Column] = &[
+    col("TIME (UTC)", 23, false),
+    col("USER", 34, false),
+    col("VERB", 8, false),
+    col("RESOURCE", 24, false),
+    col("OBJECT", 40, false),
+    col("CODE", 4, true),
+    col("LATENCY", 8, true),
+    col("SOURCE IP", 15, false),
+    col("DECISION", 8, false),
+    col("STAGES", 11, false),
+    col("AUDIT ID", 36, false),
+    col("USER AGENT", 40, false),
+    col("URI", 60, false),
+];
+
+static STAGE_COLUMNS: &[Column] = &[
+    col("TIME (UTC)", 23, false),
+    col("STAGE", 16, false),
+    col("USER", 34, false),
+    col("VERB", 8, false),
+    col("RESOURCE", 24, false),
+    col("OBJECT", 40, false),
+    col("CODE", 4, true),
+    col("SOURCE IP", 15, false),
+];
+
+static STAGE_WIDE: &[Column] = &[
+    col("TIME (UTC)", 23, false),
+    col("STAGE", 16, false),
+    col("USER", 34, false),
+    col("VERB", 8, false),
+    col("RESOURCE", 24, false),
+    col("OBJECT", 40, false),
+    col("CODE", 4, true),
+    col("SOURCE IP", 15, false),
+    col("AUDIT ID", 36, false),
+    col("LOCATION", 40, false),
+    col("URI", 60, false),
+];
+
+/// CSV columns, and the JSON field names (camelCase, documented in the README).
+pub static CSV: &[&str] = &[
+    "auditID",
+    "received",
+    "started",
+    "completed",
+    "latencyMs",
+    "user",
+    "groups",
+    "impersonatedUser",
+    "impersonatedGroups",
+    "sourceIPs",
+    "userAgent",
+    "verb",
+    "apiGroup",
+    "apiVersion",
+    "resource",
+    "subresource",
+    "namespace",
+    "name",
+    "requestURI",
+    "level",
+    "code",
+    "statusReason",
+    "statusMessage",
+    "decision",
+    "reason",
+    "stages",
+    "incomplete",
+    "file",
+    "line",
+];
+
+static STAGE_CSV: &[&str] = &[
+    "stage",
+    "stageTimestamp",
+    "stageCode",
+    "auditID",
+    "received",
+    "completed",
+    "latencyMs",
+    "user",
+    "groups",
+    "impersonatedUser",
+    "impersonatedGroups",
+    "sourceIPs",
+    "userAgent",
+    "verb",
+    "apiGroup",
+    "apiVersion",
+    "resource",
+    "subresource",
+    "namespace",
+    "name",
+    "requestURI",
+    "level",
+    "code",
+    "statusReason",
+    "statusMessage",
+    "decision",
+    "reason",
+    "stages",
+    "incomplete",
+    "file",
+    "line",
+];
+
+pub fn run(args: &EventsArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<Outcome> {
+    let inputs = input::expand(&args.input.paths)?;
+    let live = inputs.iter().any(|i| i.path.is_none()) && args.sort == SortOrder::Completed;
+    let style = Style::new(cfg, args.output.no_headers);
+    let raw = args.output.output == Format::Raw;
+    let rows = if args.stages {
+        render::writer(
+            args.output.output,
+            STAGE_COLUMNS,
+            STAGE_WIDE,
+            STAGE_CSV,
+            style,
+            live,
+        )
+    } else {
+        render::writer(args.output.output, COLUMNS, WIDE, CSV, style, live)
+    };
+    let mut sink = EventsSink {
+        out,
+        rows,
+        style,
+        raw,
+        stages: args.stages,
+        limit: args.output.limit,
+        emitted: 0,
+        hold: args.sort == SortOrder::Received,
+        held: Vec::new(),
+        files: inputs.iter().map(|i| i.name.clone()).collect(),
+    };
+    let stats = scan::run(&inputs, cfg, raw, diag, &mut sink)?;
+    if sink.hold {
+        let mut held = std::mem::take(&mut sink.held);
+        held.sort_by_key(|r| r.time());
+        for r in &held {
+            if sink.emit(r)? == Flow::Stop {
+                break;
+            }
+        }
+    }
+    if !raw {
+        sink.rows.finish(sink.out)?;
+    }
+    sink.out.flush()?;
+    Ok(outcome(&stats, cfg, diag, sink.emitted > 0))
+}
+
+struct EventsSink<'o> {
+    out: &'o mut Out,
+    rows: Box<dyn Rows>,
+    style: Style,
+    raw: bool,
+    stages: bool,
+    limit: Option<usize>,
+    emitted: usize,
+    hold: bool,
+    held: Vec<Request<'static>>,
+    files: Vec<String>,
+}
+
+impl EventsSink<'_> {
+    fn emit(&mut self, r: &Request<'_>) -> Result<Flow> {
+        if self.limit.is_some_and(|l| self.emitted >= l) {
+            return Ok(Flow::Stop);
+        }
+        let file = |m: &Mark| {
+            self.files
+                .get(m.file as usize)
+                .map_or("", String::as_str)
+                .to_string()
+        };
+        if self.raw {
+            for m in &r.marks {
+                if let Some(raw) = &m.raw {
+                    self.out.write_all(raw)?;
+                    self.out.write_all(b"\n")?;
+                }
+            }
+        } else if self.stages {
+            for m in &r.marks {
+                let rec = StageRow {
+                    r,
+                    m,
+                    file: file(m),
+                };
+                self.rows.row(self.out, &rec)?;
+            }
+        } else {
+            let last = r.marks.last();
+            let rec = RequestRow {
+                r,
+                file: last.map(file).unwrap_or_default(),
+            };
+            self.rows.row(self.out, &rec)?;
+        }
+        self.emitted += 1;
+        let _ = self.style;
+        Ok(if self.limit.is_some_and(|l| self.emitted >= l) {
+            Flow::Stop
+        } else {
+            Flow::More
+        })
+    }
+}
+
+impl Sink for EventsSink<'_> {
+    fn request(&mut self, r: Request<'_>) -> Result<Flow> {
+        if self.hold {
+            self.held.push(r.into_owned());
+            return Ok(Flow::More);
+        }
+        self.emit(&r)
+    }
+    fn flush(&mut self) -> Result<()> {
+        self.rows.flush(self.out)
+    }
+}
+
+/// `ops-admin as eve`, or `-` for a request with no user (failed authentication).
+pub fn user_cell(r: &Request) -> String {
+    let u = if r.user.is_empty() { "-" } else { &r.user };
+    if r.impersonated_user.is_empty() {
+        u.to_string()
+    } else {
+        format!("{u} as {}", r.impersonated_user)
+    }
+}
+
+/// `configmaps`, `pods/exec`, or the path of a non-resource URL (`/healthz`).
+pub fn resource_cell(r: &Request) -> String {
+    if r.resource.is_empty() {
+        return r.request_uri.split('?').next().unwrap_or("").to_string();
+    }
+    if r.subresource.is_empty() {
+        r.resource.to_string()
+    } else {
+        format!("{}/{}", r.resource, r.subresource)
+    }
+}
+
+/// `ns/name`, `ns/*` (a collection in a namespace), `name` (cluster-scoped), `*` (all).
+pub fn object_cell(r: &Request) -> String {
+    match (r.namespace.is_empty(), r.name.is_empty()) {
+        (false, false) => format!("{}/{}", r.namespace, r.name),
+        (false, true) => format!("{}/*", r.namespace),
+        (true, false) => r.name.to_string(),
+        (true, true) if !r.resource.is_empty() => "*".into(),
+        _ => String::new(),
+    }
+}
+
+fn code_cell(r: &Request) -> Cell {
+    match r.code {
+        Some(c) => Cell::num(c.to_string()).tone(Tone::of_code(Some(c))),
+        None => Cell::num("-").tone(Tone::Dim),
+    }
+}
+
+fn ip_cell(r: &Request) -> String {
+    r.source_ips
+        .first()
+        .map_or_else(String::new, |s| s.to_string())
+}
+
+fn opt(s: &str) -> Value {
+    if s.is_empty() {
+        Value::Null
+    } else {
+        Value::String(s.to_string())
+    }
+}
+
+fn list(v: &[std::borrow::Cow<str>]) -> Value {
+    Value::Array(v.iter().map(|s| Value::String(s.to_string())).collect())
+}
+
+fn joined(v: &[std::borrow::Cow<str>]) -> String {
+    v.join(";")
+}
+
+fn latency_value(r: &Request) -> Value {
+    r.latency_ms()
+        .map_or(Value::Null, |ms| json!((ms * 1000.0).round() / 1000.0))
+}
+
+/// The JSON form of a request (the README documents these fields).
+pub fn request_json(r: &Request, file: &str) -> Value {
+    let (_, line) = r.location();
+    json!({
+        "auditID": r.audit_id,
+        "received": machine_time(r.time()),
+        "started": machine_time(r.started),
+        "completed": machine_time(r.completed),
+        "latencyMs": latency_value(r),
+        "user": r.user,
+        "groups": list(&r.groups),
+        "impersonatedUser": opt(&r.impersonated_user),
+        "impersonatedGroups": list(&r.impersonated_groups),
+        "sourceIPs": list(&r.source_ips),
+        "userAgent": opt(&r.user_agent),
+        "verb": r.verb,
+        "apiGroup": opt(&r.api_group),
+        "apiVersion": opt(&r.api_version),
+        "resource": opt(&r.resource),
+        "subresource": opt(&r.subresource),
+        "namespace": opt(&r.namespace),
+        "name": opt(&r.name),
+        "requestURI": r.request_uri,
+        "level": opt(&r.level),
+        "code": r.code,
+        "statusReason": opt(&r.status_reason),
+        "statusMessage": opt(&r.status_message),
+        "decision": opt(&r.decision),
+        "reason": opt(&r.authz_reason),
+        "stages": r.stages.iter().map(|s| s.name()).collect::<Vec<_>>(),
+        "incomplete": r.incomplete(),
+        "file": file,
+        "line": line,
+    })
+}
+
+fn request_fields(r: &Request, file: &str) -> Vec<String> {
+    let (_, line) = r.location();
+    let t = |t: Option<crate::event::Ts>| t.map(|t| t.rfc3339()).unwrap_or_default();
+    vec![
+        r.audit_id.to_string(),
+        t(r.time()),
+        t(r.started),
+        t(r.completed),
+        r.latency_ms()
+            .map(|ms| format!("{:.3}", ms))
+            .unwrap_or_default(),
+        r.user.to_string(),
+        joined(&r.groups),
+        r.impersonated_user.to_string(),
+        joined(&r.impersonated_groups),
+        joined(&r.source_ips),
+        r.user_agent.to_string(),
+        r.verb.to_string(),
+        r.api_group.to_string(),
+        r.api_version.to_string(),
+        r.resource.to_string(),
+        r.subresource.to_string(),
+        r.namespace.to_string(),
+        r.name.to_string(),
+        r.request_uri.to_string(),
+        r.level.to_string(),
+        r.code.map(|c| c.to_string()).unwrap_or_default(),
+        r.status_reason.to_string(),
+        r.status_message.to_string(),
+        r.decision.to_string(),
+        r.authz_reason.to_string(),
+        r.stages.joined(),
+        r.incomplete().to_string(),
+        file.to_string(),
+        line.to_string(),
+    ]
+}
+
+struct RequestRow<'r, 'a> {
+    r: &'r Request<'a>,
+    file: String,
+}
+
+impl Record for RequestRow<'_, '_> {
+    fn cells(&self, style: &Style) -> Vec<Cell> {
+        let r = self.r;
+        let latency = if r.incomplete() {
+            "incomplete".to_string()
+        } else {
+            human_latency(r.latency_ms())
+        };
+        vec![
+            Cell::new(human_time(r.time(), style.local)),
+            Cell::new(user_cell(r)),
+            Cell::new(r.verb.to_string()),
+            Cell::new(resource_cell(r)),
+            Cell::new(object_cell(r)),
+            code_cell(r),
+            Cell::num(latency).tone(if r.incomplete() {
+                Tone::Dim
+            } else {
+                Tone::Plain
+            }),
+            Cell::new(ip_cell(r)),
+            Cell::new(r.decision.to_string()),
+            Cell::new(r.stages.short()),
+            Cell::new(r.audit_id.to_string()),
+            Cell::new(r.user_agent.to_string()),
+            Cell::new(r.request_uri.to_string()),
+        ]
+    }
+    fn fields(&self) -> Vec<String> {
+        request_fields(self.r, &self.file)
+    }
+    fn json(&self) -> Value {
+        request_json(self.r, &self.file)
+    }
+}
+
+struct StageRow<'r, 'a> {
+    r: &'r Request<'a>,
+    m: &'r Mark<'a>,
+    file: String,
+}
+
+impl Record for StageRow<'_, '_> {
+    fn cells(&self, style: &Style) -> Vec<Cell> {
+        let (r, m) = (self.r, self.m);
+        vec![
+            Cell::new(human_time(m.time, style.local)),
+            Cell::new(m.stage.name()),
+            Cell::new(user_cell(r)),
+            Cell::new(r.verb.to_string()),
+            Cell::new(resource_cell(r)),
+            Cell::new(object_cell(r)),
+            match m.code {
+                Some(c) => Cell::num(c.to_string()).tone(Tone::of_code(Some(c))),
+                None => Cell::num("-").tone(Tone::Dim),
+            },
+            Cell::new(ip_cell(r)),
+            Cell::new(r.audit_id.to_string()),
+            Cell::new(format!("{}:{}", self.file, m.line)),
+            Cell::new(r.request_uri.to_string()),
+        ]
+    }
+    fn fields(&self) -> Vec<String> {
+        let m = self.m;
+        let mut v = vec![
+            m.stage.name().to_string(),
+            m.time.map(|t| t.rfc3339()).unwrap_or_default(),
+            m.code.map(|c| c.to_string()).unwrap_or_default(),
+        ];
+        let mut rest = request_fields(self.r, &self.file);
+        rest.remove(2); // "started" is not in the stage CSV
+        v.extend(rest);
+        let n = v.len();
+        v[n - 1] = m.line.to_string();
+        v
+    }
+    fn json(&self) -> Value {
+        let m = self.m;
+        let mut v = request_json(self.r, &self.file);
+        if let Value::Object(o) = &mut v {
+            o.insert("stage".into(), json!(m.stage.name()));
+            o.insert("stageTimestamp".into(), machine_time(m.time));
+            o.insert("stageCode".into(), json!(m.code));
+            o.insert("line".into(), json!(m.line));
+        }
+        v
+    }
+}

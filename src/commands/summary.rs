@@ -1,0 +1,492 @@
+//! `kaudit summary`: an overview of the logs and of the matching requests: files read, events
+//! by stage and level, requests (total, incomplete, long-running), codes, decisions, time span,
+//! top users/verbs/resources/namespaces, and the lines that were skipped or malformed.
+//!
+//! Requests are counted as they complete and dropped; nothing per-request is kept.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+
+use anyhow::Result;
+use serde_json::{Value, json};
+
+use crate::cli::{Format, SummaryArgs};
+use crate::commands::{Outcome, outcome};
+use crate::config::Config;
+use crate::correlate::Request;
+use crate::event::{Stage, Ts};
+use crate::input;
+use crate::render::table::{comfy_row, new_table, write_table};
+use crate::render::{Cell, Style, Tone, csv::write_record, human_time, machine_time, thousands};
+use crate::scan::{self, Flow, ScanStats, Sink};
+use crate::term::{Diag, Out, sanitize};
+
+#[derive(Default)]
+struct Tally {
+    requests: u64,
+    incomplete: u64,
+    long_running: u64,
+    stages: [u64; 4],
+    levels: BTreeMap<String, u64>,
+    codes: BTreeMap<String, u64>,
+    decisions: BTreeMap<String, u64>,
+    users: HashMap<String, u64>,
+    verbs: HashMap<String, u64>,
+    resources: HashMap<String, u64>,
+    namespaces: HashMap<String, u64>,
+    first: Option<Ts>,
+    last: Option<Ts>,
+}
+
+fn bump(m: &mut HashMap<String, u64>, k: &str) {
+    match m.get_mut(k) {
+        Some(n) => *n += 1,
+        None => {
+            m.insert(k.to_string(), 1);
+        }
+    }
+}
+
+impl Sink for Tally {
+    fn request(&mut self, r: Request<'_>) -> Result<Flow> {
+        self.requests += 1;
+        if r.incomplete() {
+            self.incomplete += 1;
+        }
+        if r.long_running() {
+            self.long_running += 1;
+        }
+        for m in &r.marks {
+            self.stages[m.stage as usize] += 1;
+        }
+        let level = if r.level.is_empty() {
+            "(none)"
+        } else {
+            &r.level
+        };
+        *self.levels.entry(level.to_string()).or_default() += r.marks.len() as u64;
+        let code = r.code.map_or_else(|| "none".to_string(), |c| c.to_string());
+        *self.codes.entry(code).or_default() += 1;
+        let decision = if r.decision.is_empty() {
+            "none"
+        } else {
+            &r.decision
+        };
+        *self.decisions.entry(decision.to_string()).or_default() += 1;
+        bump(&mut self.users, r.effective_user());
+        bump(&mut self.verbs, &r.verb);
+        bump(
+            &mut self.resources,
+            &crate::commands::events::resource_cell(&r),
+        );
+        if !r.namespace.is_empty() {
+            bump(&mut self.namespaces, &r.namespace);
+        }
+        let t0 = r.time();
+        let t1 = r.marks.iter().filter_map(|m| m.time).max().or(t0);
+        self.first = match (self.first, t0) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.last = self.last.max(t1);
+        Ok(Flow::More)
+    }
+}
+
+/// The `n` largest entries, ties broken by name so output is stable.
+fn top(m: &HashMap<String, u64>, n: usize) -> Vec<(&str, u64)> {
+    let mut v: Vec<(&str, u64)> = m.iter().map(|(k, c)| (k.as_str(), *c)).collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    v.truncate(n);
+    v
+}
+
+pub fn run(args: &SummaryArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<Outcome> {
+    if args.output.output == Format::Raw {
+        crate::commands::reject_format(Format::Raw, "summary")?;
+    }
+    let inputs = input::expand(&args.input.paths)?;
+    let mut tally = Tally::default();
+    let stats = scan::run(&inputs, cfg, false, diag, &mut tally)?;
+    let n = args.output.limit.unwrap_or(10);
+    let doc = document(&stats, &tally, n, !cfg.filter.is_empty());
+    let style = Style::new(cfg, args.output.no_headers);
+    match args.output.output {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &doc)?;
+            out.write_all(b"\n")?;
+        }
+        Format::Ndjson => {
+            serde_json::to_writer(&mut *out, &doc)?;
+            out.write_all(b"\n")?;
+        }
+        Format::Csv => write_csv(out, &doc, style.headers)?,
+        Format::Table | Format::Wide | Format::Raw => write_tables(
+            out,
+            &stats,
+            &tally,
+            n,
+            &style,
+            args.output.output == Format::Wide,
+            !cfg.filter.is_empty(),
+        )?,
+    }
+    out.flush()?;
+    Ok(outcome(&stats, cfg, diag, tally.requests > 0))
+}
+
+fn counts<'a>(v: impl IntoIterator<Item = (&'a str, u64)>) -> Value {
+    Value::Array(
+        v.into_iter()
+            .map(|(k, c)| json!({"name": k, "count": c}))
+            .collect(),
+    )
+}
+
+/// The JSON document (also the source of the CSV form).
+fn document(stats: &ScanStats, t: &Tally, n: usize, filtered: bool) -> Value {
+    let files: Vec<Value> = stats
+        .files
+        .iter()
+        .map(|f| {
+            json!({
+                "name": f.name, "bytes": f.bytes, "lines": f.lines, "events": f.events,
+                "first": machine_time(f.first), "last": machine_time(f.last), "error": f.error,
+            })
+        })
+        .collect();
+    let stages: serde_json::Map<String, Value> = Stage::ALL
+        .iter()
+        .map(|s| (s.name().to_string(), json!(t.stages[*s as usize])))
+        .collect();
+    json!({
+        "files": files,
+        "lines": stats.lines,
+        "events": stats.events,
+        "skipped": stats.skipped(),
+        "skippedBlank": stats.skipped_blank,
+        "skippedUnterminated": stats.skipped_unterminated,
+        "malformed": stats.malformed,
+        "malformedSamples": stats.malformed_samples.iter().map(|p| json!({"file": p.file, "line": p.line, "reason": p.reason})).collect::<Vec<_>>(),
+        "filtered": filtered,
+        "requestsScanned": stats.requests,
+        "requests": t.requests,
+        "incomplete": t.incomplete,
+        "longRunning": t.long_running,
+        "stages": stages,
+        "levels": t.levels,
+        "codes": t.codes,
+        "decisions": t.decisions,
+        "first": machine_time(t.first),
+        "last": machine_time(t.last),
+        "topUsers": counts(top(&t.users, n)),
+        "topVerbs": counts(top(&t.verbs, n)),
+        "topResources": counts(top(&t.resources, n)),
+        "topNamespaces": counts(top(&t.namespaces, n)),
+        "truncatedScan": stats.stopped,
+    })
+}
+
+/// CSV: one row per figure, `section,name,value`.
+fn write_csv(out: &mut Out, doc: &Value, headers: bool) -> Result<()> {
+    if headers {
+        write_record(out, ["section", "name", "value"])?;
+    }
+    for f in doc["files"].as_array().into_iter().flatten() {
+        let name = f["name"].as_str().unwrap_or("");
+        for k in ["bytes", "lines", "events", "first", "last"] {
+            let v = match &f[k] {
+                Value::String(s) => s.clone(),
+                Value::Null => String::new(),
+                v => v.to_string(),
+            };
+            write_record(out, [format!("file.{k}"), name.to_string(), v])?;
+        }
+    }
+    for k in [
+        "lines",
+        "events",
+        "skipped",
+        "malformed",
+        "requestsScanned",
+        "requests",
+        "incomplete",
+        "longRunning",
+        "first",
+        "last",
+    ] {
+        let v = match &doc[k] {
+            Value::String(s) => s.clone(),
+            Value::Null => String::new(),
+            v => v.to_string(),
+        };
+        write_record(out, ["total".to_string(), k.to_string(), v])?;
+    }
+    for section in ["stages", "levels", "codes", "decisions"] {
+        for (k, v) in doc[section].as_object().into_iter().flatten() {
+            write_record(out, [section.to_string(), k.clone(), v.to_string()])?;
+        }
+    }
+    for section in ["topUsers", "topVerbs", "topResources", "topNamespaces"] {
+        for e in doc[section].as_array().into_iter().flatten() {
+            write_record(
+                out,
+                [
+                    section.to_string(),
+                    e["name"].as_str().unwrap_or("").to_string(),
+                    e["count"].to_string(),
+                ],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn heading(out: &mut Out, style: &Style, text: &str) -> Result<()> {
+    if style.color {
+        writeln!(out, "\x1b[1m{text}\x1b[0m")?;
+    } else {
+        writeln!(out, "{text}")?;
+    }
+    Ok(())
+}
+
+fn pct(n: u64, total: u64) -> String {
+    if total == 0 {
+        "-".into()
+    } else {
+        format!("{:.1}%", n as f64 * 100.0 / total as f64)
+    }
+}
+
+fn write_tables(
+    out: &mut Out,
+    stats: &ScanStats,
+    t: &Tally,
+    n: usize,
+    style: &Style,
+    wide: bool,
+    filtered: bool,
+) -> Result<()> {
+    // Files
+    heading(out, style, &format!("Files ({})", stats.files.len()))?;
+    let mut tb = new_table(style);
+    let shown_files: Vec<_> = if wide || stats.files.len() <= 12 {
+        stats.files.iter().collect()
+    } else {
+        stats
+            .files
+            .iter()
+            .take(5)
+            .chain(stats.files.iter().skip(stats.files.len() - 5))
+            .collect()
+    };
+    for (i, f) in shown_files.iter().enumerate() {
+        if !wide && stats.files.len() > 12 && i == 5 {
+            tb.add_row(comfy_row(
+                &[Cell::new(format!(
+                    "... {} more files (-o wide shows all)",
+                    stats.files.len() - 10
+                ))],
+                style,
+            ));
+        }
+        let err = f.error.as_deref().map(|e| format!("error: {e}"));
+        tb.add_row(comfy_row(
+            &[
+                Cell::new(f.name.clone()),
+                Cell::num(thousands(f.bytes)),
+                Cell::num(thousands(f.events)),
+                Cell::new(
+                    err.clone()
+                        .unwrap_or_else(|| human_time(f.first, style.local)),
+                ),
+                Cell::new(if err.is_some() {
+                    String::new()
+                } else {
+                    human_time(f.last, style.local)
+                }),
+            ],
+            style,
+        ));
+    }
+    let hdr = style.headers.then(|| {
+        ["FILE", "BYTES", "EVENTS", "FIRST (UTC)", "LAST (UTC)"]
+            .map(Cell::new)
+            .to_vec()
+    });
+    write_table(out, tb, hdr, style, &[false, true, true, false, false])?;
+    writeln!(out)?;
+
+    // Totals
+    heading(out, style, "Totals")?;
+    let mut tb = new_table(style);
+    let mut kv = |k: &str, v: String| {
+        tb.add_row(comfy_row(&[Cell::new(k), Cell::new(v)], style))
+            .row_count()
+    };
+    kv(
+        "lines",
+        format!(
+            "{}  = {} events + {} skipped + {} malformed",
+            thousands(stats.lines),
+            thousands(stats.events),
+            thousands(stats.skipped()),
+            thousands(stats.malformed)
+        ),
+    );
+    let stage_txt: Vec<String> = Stage::ALL
+        .iter()
+        .filter(|s| t.stages[**s as usize] > 0)
+        .map(|s| format!("{} {}", s.name(), thousands(t.stages[*s as usize])))
+        .collect();
+    kv(
+        if filtered {
+            "events (matching)"
+        } else {
+            "events by stage"
+        },
+        stage_txt.join(", "),
+    );
+    let lv: Vec<String> = t
+        .levels
+        .iter()
+        .map(|(k, v)| format!("{k} {}", thousands(*v)))
+        .collect();
+    kv("events by level", lv.join(", "));
+    kv(
+        if filtered {
+            "requests matching"
+        } else {
+            "requests"
+        },
+        if filtered {
+            format!(
+                "{} of {} ({} incomplete, {} long-running)",
+                thousands(t.requests),
+                thousands(stats.requests),
+                thousands(t.incomplete),
+                thousands(t.long_running)
+            )
+        } else {
+            format!(
+                "{} ({} incomplete, {} long-running)",
+                thousands(t.requests),
+                thousands(t.incomplete),
+                thousands(t.long_running)
+            )
+        },
+    );
+    let span = match (t.first, t.last) {
+        (Some(a), Some(b)) => format!(
+            "{} .. {}  ({})",
+            human_time(Some(a), style.local),
+            human_time(Some(b), style.local),
+            crate::render::human_latency(Some(a.millis_until(b)))
+        ),
+        _ => "-".into(),
+    };
+    kv("time span", span);
+    let dec: Vec<String> = t
+        .decisions
+        .iter()
+        .map(|(k, v)| format!("{k} {}", thousands(*v)))
+        .collect();
+    kv("decisions", dec.join(", "));
+    write_table(out, tb, None, style, &[])?;
+    writeln!(out)?;
+
+    // Codes
+    heading(out, style, "Requests by final code")?;
+    let mut tb = new_table(style);
+    let mut codes: Vec<(&String, &u64)> = t.codes.iter().collect();
+    codes.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    for (k, v) in codes {
+        let tone = k
+            .parse::<i64>()
+            .ok()
+            .map_or(Tone::Dim, |c| Tone::of_code(Some(c)));
+        let label = if k == "none" {
+            "none (incomplete)".to_string()
+        } else {
+            k.clone()
+        };
+        tb.add_row(comfy_row(
+            &[
+                Cell::new(label).tone(tone),
+                Cell::num(thousands(*v)),
+                Cell::num(pct(*v, t.requests)),
+            ],
+            style,
+        ));
+    }
+    let hdr = style
+        .headers
+        .then(|| ["CODE", "REQUESTS", "SHARE"].map(Cell::new).to_vec());
+    write_table(out, tb, hdr, style, &[false, true, true])?;
+    writeln!(out)?;
+
+    // Tops
+    for (title, col, m) in [
+        ("Top users", "USER", &t.users),
+        ("Top verbs", "VERB", &t.verbs),
+        ("Top resources", "RESOURCE", &t.resources),
+        ("Top namespaces", "NAMESPACE", &t.namespaces),
+    ] {
+        heading(out, style, &format!("{title} (of {})", m.len()))?;
+        let mut tb = new_table(style);
+        for (k, v) in top(m, n) {
+            let k = if k.is_empty() { "-" } else { k };
+            tb.add_row(comfy_row(
+                &[
+                    Cell::new(k),
+                    Cell::num(thousands(v)),
+                    Cell::num(pct(v, t.requests)),
+                ],
+                style,
+            ));
+        }
+        let hdr = style
+            .headers
+            .then(|| [col, "REQUESTS", "SHARE"].map(Cell::new).to_vec());
+        write_table(out, tb, hdr, style, &[false, true, true])?;
+        writeln!(out)?;
+    }
+
+    // Problems
+    if stats.malformed + stats.skipped() > 0 {
+        heading(out, style, "Skipped and malformed lines")?;
+        if stats.skipped_blank > 0 {
+            writeln!(
+                out,
+                "{} blank line(s) skipped",
+                thousands(stats.skipped_blank)
+            )?;
+        }
+        for p in &stats.unterminated {
+            writeln!(
+                out,
+                "{}:{}: skipped: {}",
+                sanitize(&p.file),
+                p.line,
+                p.reason
+            )?;
+        }
+        for p in &stats.malformed_samples {
+            writeln!(
+                out,
+                "{}:{}: malformed: {}",
+                sanitize(&p.file),
+                p.line,
+                sanitize(&p.reason)
+            )?;
+        }
+        let hidden = stats
+            .malformed
+            .saturating_sub(stats.malformed_samples.len() as u64);
+        if hidden > 0 {
+            writeln!(out, "... and {} more malformed line(s)", thousands(hidden))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,133 @@
+//! Command-line arguments → resolved settings: colors, terminal width, threads, mmap, progress,
+//! the compiled filter and the clock. The only place that reads the environment and asks
+//! whether stdin/stdout/stderr are terminals; everything downstream takes a `Config`.
+
+use std::io::IsTerminal;
+
+use anyhow::{Result, anyhow, bail};
+
+use crate::cli::{ColorChoice, FilterArgs, InputArgs, OutputArgs};
+use crate::event::Ts;
+use crate::filter::{Filter, FilterSpec};
+
+#[derive(Debug)]
+pub struct Config {
+    pub threads: usize,
+    pub chunk_size: usize,
+    pub mmap: bool,
+    pub strict: bool,
+    pub progress: bool,
+    pub color: bool,
+    /// stdout is a terminal: sanitize for display, line-buffer, fit the width.
+    pub stdout_tty: bool,
+    /// Columns available (terminal width, or `COLUMNS`), when known.
+    pub width: Option<u16>,
+    pub local: bool,
+    pub now: Ts,
+    pub filter: Filter,
+}
+
+/// Environment facts, gathered once so tests can substitute them.
+#[derive(Debug, Clone)]
+pub struct Env {
+    pub stdin_tty: bool,
+    pub stdout_tty: bool,
+    pub stderr_tty: bool,
+    pub no_color: bool,
+    pub term_dumb: bool,
+    pub columns: Option<u16>,
+    pub cores: usize,
+}
+
+impl Env {
+    pub fn detect() -> Env {
+        let nonempty = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
+        let stdout_tty = std::io::stdout().is_terminal();
+        let columns = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<u16>().ok())
+            .filter(|c| *c > 0)
+            .or_else(|| {
+                if stdout_tty {
+                    comfy_table::Table::new().width()
+                } else {
+                    None
+                }
+            });
+        Env {
+            stdin_tty: std::io::stdin().is_terminal(),
+            stdout_tty,
+            stderr_tty: std::io::stderr().is_terminal(),
+            no_color: nonempty("NO_COLOR"),
+            term_dumb: std::env::var("TERM").is_ok_and(|t| t == "dumb"),
+            columns,
+            cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        }
+    }
+}
+
+impl Config {
+    pub fn new(
+        input: &InputArgs,
+        filter: &FilterArgs,
+        output: &OutputArgs,
+        env: &Env,
+    ) -> Result<Config> {
+        if input.paths.is_empty() && env.stdin_tty {
+            bail!(
+                "no input: give audit log files or folders, or pipe a log into kaudit\n\
+                 (example: kaudit summary /var/log/kubernetes/audit/  or  tail -F audit.log | kaudit events)"
+            );
+        }
+        let threads = match input.threads {
+            Some(0) => bail!("--threads: must be at least 1 (example: --threads 2)"),
+            Some(n) => n,
+            None => env.cores,
+        };
+        let now = match &input.now {
+            Some(s) => {
+                Ts::parse(s).ok_or_else(|| anyhow!("--now: {s:?} is not an RFC 3339 time"))?
+            }
+            None => Ts(jiff::Timestamp::now().as_microsecond()),
+        };
+        let color = match output.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => env.stdout_tty && !env.no_color && !env.term_dumb,
+        };
+        let spec = FilterSpec {
+            user: filter.user.clone(),
+            group: filter.group.clone(),
+            verb: filter.verb.clone(),
+            resource: filter.resource.clone(),
+            namespace: filter.namespace.clone(),
+            name: filter.name.clone(),
+            code: filter.code.clone(),
+            decision: filter.decision.clone(),
+            ip: filter.ip.clone(),
+            user_agent: filter.user_agent.clone(),
+            uri: filter.uri.clone(),
+            since: filter.since.clone(),
+            until: filter.until.clone(),
+            level: filter.level.clone(),
+            stage: filter.stage.clone(),
+            incomplete: filter.incomplete,
+        };
+        Ok(Config {
+            threads,
+            chunk_size: input
+                .chunk_size
+                .unwrap_or(crate::chunk::DEFAULT_CHUNK)
+                .max(1),
+            mmap: !input.no_mmap,
+            strict: input.strict,
+            progress: env.stderr_tty && !input.no_progress,
+            color,
+            stdout_tty: env.stdout_tty,
+            width: env.columns,
+            local: output.local,
+            now,
+            filter: Filter::compile(&spec, now, output.local)?,
+        })
+    }
+}

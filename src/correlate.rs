@@ -1,0 +1,516 @@
+//! Stages → requests. The events of one request share (`auditID`, `requestReceivedTimestamp`);
+//! this module folds them into one [`Request`] with its latency, final code and the stages seen.
+//!
+//! Two levels: [`ChunkCorrelator`] folds the events of one chunk, borrowing from the input, and
+//! hands back requests that are whole within the chunk (`Item::Done`) plus fragments whose other
+//! stages may lie in other chunks or files (`Item::Frag`). [`Merger`] receives chunk results in
+//! order, joins fragments across chunks and files, and keeps only requests still open, so memory
+//! is bounded by open requests, not input size. Filtering and aggregation happen elsewhere.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use crate::event::{Event, Stage, StageSet, Ts, UserInfo};
+
+/// Where one event of a request was read, and what it said.
+#[derive(Debug, Clone)]
+pub struct Mark<'a> {
+    pub stage: Stage,
+    pub time: Option<Ts>,
+    pub code: Option<i64>,
+    pub file: u32,
+    /// 1-based line number in its file (chunk-relative until the merger rebases it).
+    pub line: u64,
+    /// The original line, byte-exact; kept only when a command prints raw lines.
+    pub raw: Option<Cow<'a, [u8]>>,
+}
+
+/// One API request, built from all its stage events.
+#[derive(Debug, Clone, Default)]
+pub struct Request<'a> {
+    pub audit_id: Cow<'a, str>,
+    /// `requestReceivedTimestamp` as written: half of the correlation key.
+    pub received_key: Cow<'a, str>,
+    pub verb: Cow<'a, str>,
+    pub user: Cow<'a, str>,
+    pub groups: Vec<Cow<'a, str>>,
+    pub impersonated_user: Cow<'a, str>,
+    pub impersonated_groups: Vec<Cow<'a, str>>,
+    pub source_ips: Vec<Cow<'a, str>>,
+    pub user_agent: Cow<'a, str>,
+    pub api_group: Cow<'a, str>,
+    pub api_version: Cow<'a, str>,
+    pub resource: Cow<'a, str>,
+    pub subresource: Cow<'a, str>,
+    pub namespace: Cow<'a, str>,
+    pub name: Cow<'a, str>,
+    pub request_uri: Cow<'a, str>,
+    pub level: Cow<'a, str>,
+    pub code: Option<i64>,
+    pub status_reason: Cow<'a, str>,
+    pub status_message: Cow<'a, str>,
+    pub decision: Cow<'a, str>,
+    pub authz_reason: Cow<'a, str>,
+    pub received: Option<Ts>,
+    pub started: Option<Ts>,
+    pub completed: Option<Ts>,
+    pub stages: StageSet,
+    /// True once a ResponseComplete or Panic (or a failed-authentication 401) was seen.
+    pub is_final: bool,
+    /// The event carried `audit.k8s.io/truncated: "true"`.
+    pub truncated: bool,
+    pub marks: Vec<Mark<'a>>,
+}
+
+fn fill<'a>(dst: &mut Cow<'a, str>, src: Cow<'a, str>) {
+    if dst.is_empty() && !src.is_empty() {
+        *dst = src;
+    }
+}
+
+fn fill_vec<'a>(dst: &mut Vec<Cow<'a, str>>, src: Vec<Cow<'a, str>>) {
+    if dst.is_empty() {
+        *dst = src;
+    }
+}
+
+fn own(c: Cow<'_, str>) -> Cow<'static, str> {
+    Cow::Owned(c.into_owned())
+}
+
+fn own_vec(v: Vec<Cow<'_, str>>) -> Vec<Cow<'static, str>> {
+    v.into_iter().map(own).collect()
+}
+
+/// Does this event end its request? ResponseComplete and Panic do; so does the lone
+/// ResponseStarted with code 401 and no user that a failed authentication writes.
+fn ends_request(stage: Stage, code: Option<i64>, user: Option<&UserInfo>) -> bool {
+    match stage {
+        Stage::ResponseComplete | Stage::Panic => true,
+        Stage::ResponseStarted => code == Some(401) && user.is_none_or(|u| u.username.is_empty()),
+        Stage::RequestReceived => false,
+    }
+}
+
+impl<'a> Request<'a> {
+    /// Start a request from its first event seen.
+    pub fn from_event(ev: Event<'a>, stage: Stage, mark: Mark<'a>) -> Self {
+        let mut r = Request {
+            audit_id: ev.audit_id.0.clone(),
+            received_key: ev.request_received_timestamp.0.clone(),
+            ..Default::default()
+        };
+        r.absorb(ev, stage, mark);
+        r
+    }
+
+    /// Fold a later event of the same request in. Fields the request lacks are taken from the
+    /// event (RequestReceived has no status, decision or impersonation; a create's name is
+    /// back-filled later); the outcome (code, status, decision) is taken from the latest event
+    /// that has one.
+    pub fn absorb(&mut self, ev: Event<'a>, stage: Stage, mark: Mark<'a>) {
+        let ends = ends_request(
+            stage,
+            ev.response_status.as_ref().and_then(|s| s.code),
+            ev.user.as_ref(),
+        );
+        fill(&mut self.verb, ev.verb.0);
+        if let Some(u) = ev.user {
+            fill(&mut self.user, u.username.0);
+            fill_vec(
+                &mut self.groups,
+                u.groups.into_iter().map(|g| g.0).collect(),
+            );
+        }
+        if let Some(u) = ev.impersonated_user {
+            fill(&mut self.impersonated_user, u.username.0);
+            fill_vec(
+                &mut self.impersonated_groups,
+                u.groups.into_iter().map(|g| g.0).collect(),
+            );
+        }
+        fill_vec(
+            &mut self.source_ips,
+            ev.source_ips.into_iter().map(|s| s.0).collect(),
+        );
+        fill(&mut self.user_agent, ev.user_agent.0);
+        if let Some(o) = ev.object_ref {
+            fill(&mut self.resource, o.resource.0);
+            fill(&mut self.subresource, o.subresource.0);
+            fill(&mut self.namespace, o.namespace.0);
+            fill(&mut self.name, o.name.0);
+            fill(&mut self.api_version, o.api_version.0);
+            if o.api_group.is_empty() {
+                // v1alpha1 has no apiGroup: "apps/v1" carries it.
+                if let Some((g, _)) = self.api_version.split_once('/') {
+                    if self.api_group.is_empty() {
+                        self.api_group = Cow::Owned(g.to_string());
+                    }
+                }
+            } else {
+                fill(&mut self.api_group, o.api_group.0);
+            }
+        }
+        fill(&mut self.request_uri, ev.request_uri.0);
+        fill(&mut self.level, ev.level.0);
+        if let Some(s) = ev.response_status {
+            if s.code.is_some() {
+                self.code = s.code;
+                self.status_reason = s.reason.0;
+                self.status_message = s.message.0;
+            }
+        }
+        if let Some(a) = ev.annotations {
+            if !a.decision.is_empty() {
+                self.decision = a.decision.0;
+                self.authz_reason = a.reason.0;
+            }
+            if a.truncated.as_str() == "true" {
+                self.truncated = true;
+            }
+        }
+        if self.received.is_none() {
+            self.received = Ts::parse(ev.request_received_timestamp.as_str());
+        }
+        if self.received_key.is_empty() {
+            self.received_key = ev.request_received_timestamp.0;
+        }
+        match stage {
+            Stage::RequestReceived if self.received.is_none() => self.received = mark.time,
+            Stage::ResponseStarted if self.started.is_none() => self.started = mark.time,
+            _ => {}
+        }
+        if ends {
+            self.is_final = true;
+            self.completed = mark.time;
+        }
+        self.stages.insert(stage);
+        self.marks.push(mark);
+    }
+
+    /// Fold a later fragment of the same request in (stages read from a later chunk or file).
+    pub fn merge(&mut self, later: Request<'a>) {
+        fill(&mut self.verb, later.verb);
+        fill(&mut self.user, later.user);
+        fill_vec(&mut self.groups, later.groups);
+        fill(&mut self.impersonated_user, later.impersonated_user);
+        fill_vec(&mut self.impersonated_groups, later.impersonated_groups);
+        fill_vec(&mut self.source_ips, later.source_ips);
+        fill(&mut self.user_agent, later.user_agent);
+        fill(&mut self.api_group, later.api_group);
+        fill(&mut self.api_version, later.api_version);
+        fill(&mut self.resource, later.resource);
+        fill(&mut self.subresource, later.subresource);
+        fill(&mut self.namespace, later.namespace);
+        fill(&mut self.name, later.name);
+        fill(&mut self.request_uri, later.request_uri);
+        fill(&mut self.level, later.level);
+        if later.code.is_some() {
+            self.code = later.code;
+            self.status_reason = later.status_reason;
+            self.status_message = later.status_message;
+        }
+        if !later.decision.is_empty() {
+            self.decision = later.decision;
+            self.authz_reason = later.authz_reason;
+        }
+        self.received = self.received.or(later.received);
+        self.started = self.started.or(later.started);
+        if later.is_final {
+            self.is_final = true;
+            self.completed = later.completed;
+        }
+        self.truncated |= later.truncated;
+        self.stages = self.stages.union(later.stages);
+        self.marks.extend(later.marks);
+    }
+
+    /// Detach from the input buffer.
+    pub fn into_owned(self) -> Request<'static> {
+        Request {
+            audit_id: own(self.audit_id),
+            received_key: own(self.received_key),
+            verb: own(self.verb),
+            user: own(self.user),
+            groups: own_vec(self.groups),
+            impersonated_user: own(self.impersonated_user),
+            impersonated_groups: own_vec(self.impersonated_groups),
+            source_ips: own_vec(self.source_ips),
+            user_agent: own(self.user_agent),
+            api_group: own(self.api_group),
+            api_version: own(self.api_version),
+            resource: own(self.resource),
+            subresource: own(self.subresource),
+            namespace: own(self.namespace),
+            name: own(self.name),
+            request_uri: own(self.request_uri),
+            level: own(self.level),
+            code: self.code,
+            status_reason: own(self.status_reason),
+            status_message: own(self.status_message),
+            decision: own(self.decision),
+            authz_reason: own(self.authz_reason),
+            received: self.received,
+            started: self.started,
+            completed: self.completed,
+            stages: self.stages,
+            is_final: self.is_final,
+            truncated: self.truncated,
+            marks: self
+                .marks
+                .into_iter()
+                .map(|m| Mark {
+                    raw: m.raw.map(|r| Cow::Owned(r.into_owned())),
+                    ..m
+                })
+                .collect(),
+        }
+    }
+
+    /// The actor: the impersonated user when there is one, else the authenticated user.
+    pub fn effective_user(&self) -> &str {
+        if self.impersonated_user.is_empty() {
+            &self.user
+        } else {
+            &self.impersonated_user
+        }
+    }
+
+    /// When the request arrived; for shapes without `requestReceivedTimestamp`, its first event.
+    pub fn time(&self) -> Option<Ts> {
+        self.received
+            .or_else(|| self.marks.iter().filter_map(|m| m.time).min())
+    }
+
+    /// Received → completed, in milliseconds; `None` while incomplete.
+    pub fn latency_ms(&self) -> Option<f64> {
+        Some(self.received?.millis_until(self.completed?))
+    }
+
+    pub fn incomplete(&self) -> bool {
+        !self.is_final
+    }
+
+    pub fn long_running(&self) -> bool {
+        self.stages.contains(Stage::ResponseStarted)
+    }
+
+    /// File index and line of the last event read.
+    pub fn location(&self) -> (u32, u64) {
+        self.marks.last().map_or((0, 0), |m| (m.file, m.line))
+    }
+}
+
+/// What a chunk hands on, in the order of the events that produced it.
+#[derive(Debug)]
+pub enum Item<'a> {
+    /// Complete, and every stage is in this chunk (its RequestReceived included).
+    Done(Request<'a>),
+    /// Stages that may join others from earlier or later chunks.
+    Frag(Request<'a>),
+}
+
+/// Folds the events of one chunk.
+#[derive(Default)]
+pub struct ChunkCorrelator<'a> {
+    open: HashMap<(Cow<'a, str>, Cow<'a, str>), Request<'a>>,
+    pub items: Vec<Item<'a>>,
+}
+
+impl<'a> ChunkCorrelator<'a> {
+    pub fn push(&mut self, ev: Event<'a>, stage: Stage, mark: Mark<'a>) {
+        let ends = ends_request(
+            stage,
+            ev.response_status.as_ref().and_then(|s| s.code),
+            ev.user.as_ref(),
+        );
+        let key = (
+            ev.audit_id.0.clone(),
+            ev.request_received_timestamp.0.clone(),
+        );
+        if ends {
+            let req = match self.open.remove(&key) {
+                Some(mut r) => {
+                    r.absorb(ev, stage, mark);
+                    r
+                }
+                None => Request::from_event(ev, stage, mark),
+            };
+            if req.stages.contains(Stage::RequestReceived) {
+                self.items.push(Item::Done(req));
+            } else {
+                self.items.push(Item::Frag(req));
+            }
+        } else {
+            match self.open.entry(key) {
+                std::collections::hash_map::Entry::Occupied(mut o) => {
+                    o.get_mut().absorb(ev, stage, mark)
+                }
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(Request::from_event(ev, stage, mark));
+                }
+            }
+        }
+    }
+
+    /// All items, with the requests still open at the end of the chunk last (in line order).
+    pub fn finish(mut self) -> Vec<Item<'a>> {
+        let mut rest: Vec<Request<'a>> = self.open.into_values().collect();
+        rest.sort_by_key(|r| r.location());
+        self.items.extend(rest.into_iter().map(Item::Frag));
+        self.items
+    }
+}
+
+/// Joins fragments across chunks and files, in input order.
+#[derive(Default)]
+pub struct Merger {
+    open: HashMap<(String, String), Request<'static>>,
+}
+
+impl Merger {
+    /// Take one fragment; returns the request if it is now complete.
+    pub fn frag(&mut self, frag: Request<'_>) -> Option<Request<'static>> {
+        let key = (frag.audit_id.to_string(), frag.received_key.to_string());
+        let req = match self.open.remove(&key) {
+            Some(mut earlier) => {
+                earlier.merge(frag.into_owned());
+                earlier
+            }
+            None => frag.into_owned(),
+        };
+        if req.is_final {
+            Some(req)
+        } else {
+            self.open.insert(key, req);
+            None
+        }
+    }
+
+    /// Requests still open: at the end of the input these are the incomplete ones.
+    pub fn open_count(&self) -> usize {
+        self.open.len()
+    }
+
+    /// The incomplete requests, in the order of their last event.
+    pub fn drain(&mut self) -> Vec<Request<'static>> {
+        let mut v: Vec<_> = self.open.drain().map(|(_, r)| r).collect();
+        v.sort_by_key(|r| r.location());
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(line: &str) -> (Event<'_>, Stage) {
+        let e: Event = serde_json::from_str(line).unwrap();
+        let s = Stage::parse(e.stage.as_str()).unwrap();
+        (e, s)
+    }
+
+    fn mark(stage: Stage, line: u64) -> Mark<'static> {
+        Mark {
+            stage,
+            time: None,
+            code: None,
+            file: 0,
+            line,
+            raw: None,
+        }
+    }
+
+    const RR: &str = r#"{"auditID":"a","stage":"RequestReceived","verb":"create","user":{"username":"ops"},"objectRef":{"resource":"configmaps","namespace":"prod"},"requestReceivedTimestamp":"2026-01-01T00:00:00.000000Z","stageTimestamp":"2026-01-01T00:00:00.000000Z"}"#;
+    const RC: &str = r#"{"auditID":"a","stage":"ResponseComplete","verb":"create","user":{"username":"ops"},"impersonatedUser":{"username":"eve"},"objectRef":{"resource":"configmaps","namespace":"prod","name":"x"},"responseStatus":{"code":201},"annotations":{"authorization.k8s.io/decision":"allow"},"requestReceivedTimestamp":"2026-01-01T00:00:00.000000Z","stageTimestamp":"2026-01-01T00:00:00.250000Z"}"#;
+
+    #[test]
+    fn later_stages_fill_what_early_ones_lack() {
+        let mut c = ChunkCorrelator::default();
+        let (e, s) = ev(RR);
+        c.push(e, s, mark(s, 1));
+        let (e, s) = ev(RC);
+        let mut m = mark(s, 2);
+        m.time = Ts::parse("2026-01-01T00:00:00.250000Z");
+        c.push(e, s, m);
+        let items = c.finish();
+        assert_eq!(items.len(), 1);
+        let Item::Done(r) = &items[0] else { panic!() };
+        assert_eq!(r.name, "x");
+        assert_eq!(r.impersonated_user, "eve");
+        assert_eq!(r.effective_user(), "eve");
+        assert_eq!(r.code, Some(201));
+        assert_eq!(r.decision, "allow");
+        assert_eq!(r.latency_ms(), Some(250.0));
+        assert_eq!(r.location(), (0, 2));
+    }
+
+    #[test]
+    fn stages_split_across_chunks_meet_in_the_merger() {
+        let mut m = Merger::default();
+        let mut c1 = ChunkCorrelator::default();
+        let (e, s) = ev(RR);
+        c1.push(e, s, mark(s, 1));
+        let items = c1.finish();
+        assert!(matches!(&items[..], [Item::Frag(_)]));
+        for it in items {
+            let Item::Frag(f) = it else { panic!() };
+            assert!(m.frag(f).is_none());
+        }
+        assert_eq!(m.open_count(), 1);
+        let mut c2 = ChunkCorrelator::default();
+        let (e, s) = ev(RC);
+        c2.push(e, s, mark(s, 9));
+        let Item::Frag(f) = c2.finish().pop().unwrap() else {
+            panic!()
+        };
+        let done = m.frag(f).expect("complete");
+        assert_eq!(done.stages.joined(), "RequestReceived+ResponseComplete");
+        assert_eq!(done.name, "x");
+        assert_eq!(m.open_count(), 0);
+    }
+
+    #[test]
+    fn failed_authentication_is_a_complete_401() {
+        let line = r#"{"auditID":"f","stage":"ResponseStarted","verb":"list","user":{},"responseStatus":{"code":401},"requestReceivedTimestamp":"2026-01-01T00:00:00Z"}"#;
+        let mut c = ChunkCorrelator::default();
+        let (e, s) = ev(line);
+        c.push(e, s, mark(s, 1));
+        let Item::Frag(f) = c.finish().pop().unwrap() else {
+            panic!()
+        };
+        let r = Merger::default().frag(f).expect("a 401 ends the request");
+        assert_eq!(r.code, Some(401));
+        assert!(!r.incomplete());
+    }
+
+    #[test]
+    fn a_watch_start_does_not_end_the_request() {
+        let line = r#"{"auditID":"w","stage":"ResponseStarted","verb":"watch","user":{"username":"u"},"responseStatus":{"code":200}}"#;
+        let mut m = Merger::default();
+        let mut c = ChunkCorrelator::default();
+        let (e, s) = ev(line);
+        c.push(e, s, mark(s, 1));
+        for it in c.finish() {
+            let Item::Frag(f) = it else { panic!() };
+            assert!(m.frag(f).is_none());
+        }
+        let inc = m.drain();
+        assert_eq!(inc.len(), 1);
+        assert!(inc[0].incomplete() && inc[0].long_running());
+    }
+
+    #[test]
+    fn same_audit_id_different_received_time_are_two_requests() {
+        let mut c = ChunkCorrelator::default();
+        let (e, s) = ev(RR);
+        c.push(e, s, mark(s, 1));
+        let other = RR.replace(
+            "00:00:00.000000Z\",\"stageTimestamp",
+            "00:00:05.000000Z\",\"stageTimestamp",
+        );
+        let (e, s) = ev(&other);
+        c.push(e, s, mark(s, 2));
+        assert_eq!(c.finish().len(), 2);
+    }
+}

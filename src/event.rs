@@ -1,0 +1,423 @@
+//! The serde model of one `audit.k8s.io` Event (v1, and the older v1beta1/v1alpha1 shapes) and
+//! the timestamp type used everywhere.
+//!
+//! Fields borrow from the input (`Cow<'a, str>` so JSON escapes such as `\u0026` still work) and
+//! only what a request record needs is decoded: `requestObject`/`responseObject` and any unknown
+//! field are skipped by serde without being built. This module does not correlate stages or
+//! decide what a line is; see `input` (line classification) and `correlate` (stages → requests).
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
+
+/// A string field that borrows when it can, and accepts `null` (as empty) because some
+/// producers write `"userAgent": null` for absent values.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Hash)]
+pub struct Str<'a>(pub Cow<'a, str>);
+
+impl<'a> Str<'a> {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn into_cow(self) -> Cow<'a, str> {
+        self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Str<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Str(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Str(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Str(Cow::Owned(v)))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Str::default())
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Str::default())
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A list of strings; `null` reads as empty.
+fn str_list<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Vec<Str<'a>>, D::Error> {
+    Ok(Option::<Vec<Str<'a>>>::deserialize(d)?.unwrap_or_default())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct UserInfo<'a> {
+    #[serde(default, borrow)]
+    pub username: Str<'a>,
+    #[serde(default, borrow, deserialize_with = "str_list")]
+    pub groups: Vec<Str<'a>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ObjectRef<'a> {
+    #[serde(default, borrow)]
+    pub resource: Str<'a>,
+    #[serde(default, borrow)]
+    pub namespace: Str<'a>,
+    #[serde(default, borrow)]
+    pub name: Str<'a>,
+    #[serde(default, borrow)]
+    pub api_group: Str<'a>,
+    #[serde(default, borrow)]
+    pub api_version: Str<'a>,
+    #[serde(default, borrow)]
+    pub subresource: Str<'a>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Status<'a> {
+    #[serde(default)]
+    pub code: Option<i64>,
+    #[serde(default, borrow)]
+    pub reason: Str<'a>,
+    #[serde(default, borrow)]
+    pub message: Str<'a>,
+}
+
+/// The annotations kaudit reads; every other key is skipped.
+#[derive(Debug, Default, Deserialize)]
+pub struct Annotations<'a> {
+    #[serde(rename = "authorization.k8s.io/decision", default, borrow)]
+    pub decision: Str<'a>,
+    #[serde(rename = "authorization.k8s.io/reason", default, borrow)]
+    pub reason: Str<'a>,
+    #[serde(rename = "audit.k8s.io/truncated", default, borrow)]
+    pub truncated: Str<'a>,
+}
+
+/// One audit event as written on one line. Only the fields kaudit uses are decoded.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Event<'a> {
+    #[serde(default, borrow)]
+    pub kind: Str<'a>,
+    #[serde(default, borrow)]
+    pub api_version: Str<'a>,
+    #[serde(default, borrow)]
+    pub level: Str<'a>,
+    #[serde(rename = "auditID", default, borrow)]
+    pub audit_id: Str<'a>,
+    #[serde(default, borrow)]
+    pub stage: Str<'a>,
+    #[serde(rename = "requestURI", default, borrow)]
+    pub request_uri: Str<'a>,
+    #[serde(default, borrow)]
+    pub verb: Str<'a>,
+    #[serde(default, borrow)]
+    pub user: Option<UserInfo<'a>>,
+    #[serde(default, borrow)]
+    pub impersonated_user: Option<UserInfo<'a>>,
+    #[serde(rename = "sourceIPs", default, borrow, deserialize_with = "str_list")]
+    pub source_ips: Vec<Str<'a>>,
+    #[serde(default, borrow)]
+    pub user_agent: Str<'a>,
+    #[serde(default, borrow)]
+    pub object_ref: Option<ObjectRef<'a>>,
+    #[serde(default, borrow)]
+    pub response_status: Option<Status<'a>>,
+    #[serde(default, borrow)]
+    pub request_received_timestamp: Str<'a>,
+    #[serde(default, borrow)]
+    pub stage_timestamp: Str<'a>,
+    /// v1alpha1/v1beta1: the time of this stage.
+    #[serde(default, borrow)]
+    pub timestamp: Str<'a>,
+    #[serde(default, borrow)]
+    pub annotations: Option<Annotations<'a>>,
+}
+
+/// The request stages an API server writes, in their natural order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Stage {
+    RequestReceived = 0,
+    ResponseStarted = 1,
+    ResponseComplete = 2,
+    Panic = 3,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 4] = [
+        Stage::RequestReceived,
+        Stage::ResponseStarted,
+        Stage::ResponseComplete,
+        Stage::Panic,
+    ];
+    pub fn parse(s: &str) -> Option<Stage> {
+        Some(match s {
+            "RequestReceived" => Stage::RequestReceived,
+            "ResponseStarted" => Stage::ResponseStarted,
+            "ResponseComplete" => Stage::ResponseComplete,
+            "Panic" => Stage::Panic,
+            _ => return None,
+        })
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::RequestReceived => "RequestReceived",
+            Stage::ResponseStarted => "ResponseStarted",
+            Stage::ResponseComplete => "ResponseComplete",
+            Stage::Panic => "Panic",
+        }
+    }
+}
+
+/// A set of stages (bit i = `Stage as u8 == i`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StageSet(pub u8);
+
+impl StageSet {
+    pub fn insert(&mut self, s: Stage) {
+        self.0 |= 1 << s as u8;
+    }
+    pub fn contains(self, s: Stage) -> bool {
+        self.0 & (1 << s as u8) != 0
+    }
+    pub fn union(self, o: StageSet) -> StageSet {
+        StageSet(self.0 | o.0)
+    }
+    pub fn iter(self) -> impl Iterator<Item = Stage> {
+        Stage::ALL.into_iter().filter(move |s| self.contains(*s))
+    }
+    /// `RR+RS+RC`: the compact form for tables.
+    pub fn short(self) -> String {
+        let v: Vec<&str> = self
+            .iter()
+            .map(|s| match s {
+                Stage::RequestReceived => "RR",
+                Stage::ResponseStarted => "RS",
+                Stage::ResponseComplete => "RC",
+                Stage::Panic => "PANIC",
+            })
+            .collect();
+        v.join("+")
+    }
+    /// `RequestReceived+ResponseComplete`: the form used in CSV.
+    pub fn joined(self) -> String {
+        let v: Vec<&str> = self.iter().map(Stage::name).collect();
+        v.join("+")
+    }
+}
+
+/// A point in time: microseconds since the Unix epoch, UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Ts(pub i64);
+
+impl Ts {
+    /// Parse an RFC 3339 timestamp. The form API servers write
+    /// (`2026-11-21T14:58:09.989263Z`) takes a fast path; anything else goes through jiff.
+    pub fn parse(s: &str) -> Option<Ts> {
+        fast_rfc3339(s.as_bytes()).or_else(|| {
+            s.parse::<jiff::Timestamp>()
+                .ok()
+                .map(|t| Ts(t.as_microsecond()))
+        })
+    }
+
+    /// `2026-11-21T14:58:09.989263Z`: exact, for machine output.
+    pub fn rfc3339(self) -> String {
+        let (date, secs, micros) = self.split();
+        format!(
+            "{}T{:02}:{:02}:{:02}.{:06}Z",
+            date,
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60,
+            micros
+        )
+    }
+
+    /// Days since the epoch, seconds of the day and microseconds of the second.
+    fn split(self) -> (CivilDate, i64, i64) {
+        let days = self.0.div_euclid(86_400_000_000);
+        let rem = self.0.rem_euclid(86_400_000_000);
+        (civil_from_days(days), rem / 1_000_000, rem % 1_000_000)
+    }
+
+    pub fn to_jiff(self) -> Option<jiff::Timestamp> {
+        jiff::Timestamp::from_microsecond(self.0).ok()
+    }
+
+    /// Milliseconds from `self` to `later` (may be negative on skewed clocks).
+    pub fn millis_until(self, later: Ts) -> f64 {
+        (later.0 - self.0) as f64 / 1000.0
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct CivilDate {
+    pub y: i64,
+    pub m: u32,
+    pub d: u32,
+}
+
+impl fmt::Display for CivilDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.y, self.m, self.d)
+    }
+}
+
+/// Howard Hinnant's days-from-civil algorithm.
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = m as i64;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> CivilDate {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    CivilDate {
+        y: if m <= 2 { y + 1 } else { y },
+        m,
+        d,
+    }
+}
+
+fn digits(b: &[u8]) -> Option<i64> {
+    let mut n = 0i64;
+    for &c in b {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + (c - b'0') as i64;
+    }
+    Some(n)
+}
+
+fn fast_rfc3339(b: &[u8]) -> Option<Ts> {
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b'T' | b't')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let (y, mo, d) = (digits(&b[0..4])?, digits(&b[5..7])?, digits(&b[8..10])?);
+    let (h, mi, s) = (
+        digits(&b[11..13])?,
+        digits(&b[14..16])?,
+        digits(&b[17..19])?,
+    );
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
+        return None;
+    }
+    let mut i = 19;
+    let mut micros = 0i64;
+    if b[i] == b'.' {
+        i += 1;
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            if i - start < 6 {
+                micros = micros * 10 + (b[i] - b'0') as i64;
+            }
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        for _ in (i - start)..6 {
+            micros *= 10;
+        }
+    }
+    if &b[i..] != b"Z" && &b[i..] != b"z" {
+        return None; // offsets and oddities go through jiff
+    }
+    let days = days_from_civil(y, mo as u32, d as u32);
+    if civil_from_days(days).d != d as u32 {
+        return None; // 2025-02-30 and friends
+    }
+    Some(Ts(
+        ((days * 86_400 + h * 3600 + mi * 60 + s) * 1_000_000) + micros
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_apiserver_timestamps() {
+        let t = Ts::parse("2026-11-21T14:58:09.989263Z").unwrap();
+        assert_eq!(t.rfc3339(), "2026-11-21T14:58:09.989263Z");
+        let j: jiff::Timestamp = "2026-11-21T14:58:09.989263Z".parse().unwrap();
+        assert_eq!(t.0, j.as_microsecond());
+        assert_eq!(
+            Ts::parse("2017-09-11T19:55:05Z").unwrap().rfc3339(),
+            "2017-09-11T19:55:05.000000Z"
+        );
+    }
+
+    #[test]
+    fn fast_path_agrees_with_jiff() {
+        for s in [
+            "1970-01-01T00:00:00Z",
+            "2000-02-29T23:59:59.1Z",
+            "2024-12-31T00:00:00.123456789Z",
+            "1969-12-31T23:59:59.5Z",
+        ] {
+            let j: jiff::Timestamp = s.parse().unwrap();
+            assert_eq!(
+                fast_rfc3339(s.as_bytes()).unwrap().0,
+                j.as_microsecond(),
+                "{s}"
+            );
+        }
+    }
+
+    #[test]
+    fn offsets_and_bad_dates() {
+        assert_eq!(
+            Ts::parse("2026-11-21T15:58:09+01:00"),
+            Ts::parse("2026-11-21T14:58:09Z")
+        );
+        assert!(Ts::parse("2025-02-30T00:00:00Z").is_none());
+        assert!(Ts::parse("yesterday").is_none());
+        assert!(Ts::parse("").is_none());
+    }
+
+    #[test]
+    fn decodes_escapes_and_nulls() {
+        let line = r#"{"auditID":"a","stage":"ResponseComplete","requestURI":"/api?a=1\u0026b=2","userAgent":null,"user":{"username":"c\u0061rol","groups":null},"extra":{"deep":[1,2,{"x":"y"}]}}"#;
+        let ev: Event = serde_json::from_str(line).unwrap();
+        assert_eq!(ev.request_uri.as_str(), "/api?a=1&b=2");
+        assert_eq!(ev.user.unwrap().username.as_str(), "carol");
+        assert!(ev.user_agent.is_empty());
+        assert!(matches!(ev.audit_id.0, Cow::Borrowed(_)));
+    }
+}

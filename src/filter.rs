@@ -1,0 +1,765 @@
+//! The request filter shared by every query command: compiled once from the command line,
+//! applied to each complete request.
+//!
+//! Lists are comma-separated, a repeated flag ORs, different flags AND. Every bad value fails
+//! at compile time with a message naming the flag and showing a valid example. Time values are
+//! resolved against an injected "now" so tests are repeatable. This module does not read input.
+
+use std::net::IpAddr;
+
+use anyhow::{Result, anyhow, bail};
+use regex::Regex;
+
+use crate::correlate::Request;
+use crate::event::{Stage, Ts};
+
+/// The raw filter values from the command line (see `cli::FilterArgs`).
+#[derive(Debug, Default, Clone)]
+pub struct FilterSpec {
+    pub user: Vec<String>,
+    pub group: Vec<String>,
+    pub verb: Vec<String>,
+    pub resource: Vec<String>,
+    pub namespace: Vec<String>,
+    pub name: Vec<String>,
+    pub code: Vec<String>,
+    pub decision: Vec<String>,
+    pub ip: Vec<String>,
+    pub user_agent: Vec<String>,
+    pub uri: Vec<String>,
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub level: Vec<String>,
+    pub stage: Vec<String>,
+    pub incomplete: bool,
+}
+
+/// A glob over a whole string: `*` any run, `?` one character.
+#[derive(Debug, Clone)]
+pub enum Glob {
+    Exact(String),
+    Pattern(Regex),
+}
+
+impl Glob {
+    pub fn new(pat: &str) -> Glob {
+        if !pat.contains(['*', '?']) {
+            return Glob::Exact(pat.to_string());
+        }
+        let mut re = String::from("^");
+        for c in pat.chars() {
+            match c {
+                '*' => re.push_str(".*"),
+                '?' => re.push('.'),
+                c => re.push_str(&regex::escape(&c.to_string())),
+            }
+        }
+        re.push('$');
+        Glob::Pattern(Regex::new(&re).expect("escaped glob is a valid regex"))
+    }
+    pub fn is_match(&self, s: &str) -> bool {
+        match self {
+            Glob::Exact(e) => e == s,
+            Glob::Pattern(r) => r.is_match(s),
+        }
+    }
+}
+
+/// One `--resource` entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResourceSel {
+    /// Plural resource name, `*` for any.
+    pub resource: String,
+    /// API group; `None` for any.
+    pub group: Option<String>,
+    /// `None`: any (with or without a subresource).
+    pub subresource: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum CodeSel {
+    Exact(i64),
+    Class(i64),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Cidr {
+    net: IpAddr,
+    prefix: u8,
+}
+
+impl Cidr {
+    fn contains(&self, ip: IpAddr) -> bool {
+        match (self.net, ip) {
+            (IpAddr::V4(n), IpAddr::V4(a)) => {
+                let mask = u32::MAX.checked_shl(32 - self.prefix as u32).unwrap_or(0);
+                u32::from(n) & mask == u32::from(a) & mask
+            }
+            (IpAddr::V6(n), IpAddr::V6(a)) => {
+                let mask = u128::MAX.checked_shl(128 - self.prefix as u32).unwrap_or(0);
+                u128::from(n) & mask == u128::from(a) & mask
+            }
+            (IpAddr::V4(n), IpAddr::V6(a)) => a.to_ipv4_mapped().is_some_and(|a4| {
+                Cidr {
+                    net: IpAddr::V4(n),
+                    prefix: self.prefix,
+                }
+                .contains(IpAddr::V4(a4))
+            }),
+            _ => false,
+        }
+    }
+}
+
+/// A compiled filter.
+#[derive(Debug, Default)]
+pub struct Filter {
+    user: Vec<Glob>,
+    group: Vec<Glob>,
+    verb: Vec<String>,
+    resource: Vec<ResourceSel>,
+    namespace: Vec<String>,
+    name: Vec<Glob>,
+    code: Vec<CodeSel>,
+    decision: Vec<String>,
+    ip: Vec<Cidr>,
+    user_agent: Vec<Regex>,
+    uri: Vec<Regex>,
+    pub since: Option<Ts>,
+    pub until: Option<Ts>,
+    level: Vec<String>,
+    stage: Vec<Stage>,
+    incomplete: bool,
+}
+
+const VERBS: &[&str] = &[
+    "get",
+    "list",
+    "watch",
+    "create",
+    "update",
+    "patch",
+    "delete",
+    "deletecollection",
+    // non-resource requests carry the lower-cased HTTP method
+    "post",
+    "put",
+    "head",
+    "options",
+    "connect",
+    "proxy",
+];
+
+fn split_list(values: &[String]) -> impl Iterator<Item = &str> {
+    values
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+impl Filter {
+    /// Compile the filter. `now` resolves relative times; `local` reads bare dates as local time.
+    pub fn compile(spec: &FilterSpec, now: Ts, local: bool) -> Result<Filter> {
+        let mut f = Filter {
+            user: spec.user.iter().map(|u| Glob::new(u)).collect(),
+            group: spec.group.iter().map(|g| Glob::new(g)).collect(),
+            name: spec.name.iter().map(|n| Glob::new(n)).collect(),
+            namespace: split_list(&spec.namespace).map(String::from).collect(),
+            incomplete: spec.incomplete,
+            ..Default::default()
+        };
+        for v in split_list(&spec.verb) {
+            let v = v.to_ascii_lowercase();
+            match v.as_str() {
+                "read" => f.verb.extend(["get", "list", "watch"].map(String::from)),
+                "write" => f.verb.extend(
+                    ["create", "update", "patch", "delete", "deletecollection"].map(String::from),
+                ),
+                _ if VERBS.contains(&v.as_str()) => f.verb.push(v),
+                _ => bail!(
+                    "--verb: unknown verb {v:?}; use one of {}, or the classes read, write (example: --verb delete,deletecollection)",
+                    VERBS.join(", ")
+                ),
+            }
+        }
+        for r in split_list(&spec.resource) {
+            f.resource.push(parse_resource(r)?);
+        }
+        for c in split_list(&spec.code) {
+            f.code.push(parse_code(c)?);
+        }
+        for d in split_list(&spec.decision) {
+            match d.to_ascii_lowercase().as_str() {
+                "allow" => f.decision.push("allow".into()),
+                "forbid" | "deny" => f.decision.push("forbid".into()),
+                _ => bail!(
+                    "--decision: {d:?} is not a decision; use allow or forbid (example: --decision forbid)"
+                ),
+            }
+        }
+        for ip in split_list(&spec.ip) {
+            f.ip.push(parse_cidr(ip)?);
+        }
+        for re in &spec.user_agent {
+            f.user_agent.push(Regex::new(re).map_err(|e| {
+                anyhow!(
+                    "--user-agent: invalid regex {re:?}: {e}\n(example: --user-agent '^kubectl/')"
+                )
+            })?);
+        }
+        for re in &spec.uri {
+            f.uri.push(Regex::new(re).map_err(|e| {
+                anyhow!("--uri: invalid regex {re:?}: {e}\n(example: --uri '/secrets')")
+            })?);
+        }
+        for l in split_list(&spec.level) {
+            let canon = ["None", "Metadata", "Request", "RequestResponse"]
+                .into_iter()
+                .find(|c| c.eq_ignore_ascii_case(l))
+                .ok_or_else(|| anyhow!("--level: unknown level {l:?}; use Metadata, Request, RequestResponse or None (example: --level RequestResponse)"))?;
+            f.level.push(canon.to_string());
+        }
+        for s in split_list(&spec.stage) {
+            let st = Stage::ALL
+                .into_iter()
+                .find(|st| st.name().eq_ignore_ascii_case(s))
+                .ok_or_else(|| anyhow!("--stage: unknown stage {s:?}; use RequestReceived, ResponseStarted, ResponseComplete or Panic (example: --stage ResponseStarted)"))?;
+            f.stage.push(st);
+        }
+        if let Some(s) = &spec.since {
+            f.since = Some(parse_time("--since", s, now, local)?);
+        }
+        if let Some(u) = &spec.until {
+            f.until = Some(parse_time("--until", u, now, local)?);
+        }
+        if let (Some(s), Some(u)) = (f.since, f.until) {
+            if s >= u {
+                bail!(
+                    "--since {} is not before --until {}",
+                    s.rfc3339(),
+                    u.rfc3339()
+                );
+            }
+        }
+        Ok(f)
+    }
+
+    /// Does the request pass every flag given?
+    pub fn matches(&self, r: &Request) -> bool {
+        (self.verb.is_empty() || self.verb.iter().any(|v| v == &r.verb))
+            && (self.namespace.is_empty() || self.namespace.iter().any(|n| n == &r.namespace))
+            && (self.resource.is_empty() || self.resource.iter().any(|s| s.matches(r)))
+            && (self.user.is_empty()
+                || self.user.iter().any(|g| {
+                    g.is_match(&r.user)
+                        || (!r.impersonated_user.is_empty() && g.is_match(&r.impersonated_user))
+                }))
+            && (self.group.is_empty()
+                || self.group.iter().any(|g| {
+                    r.groups
+                        .iter()
+                        .chain(&r.impersonated_groups)
+                        .any(|x| g.is_match(x))
+                }))
+            && (self.name.is_empty() || self.name.iter().any(|g| g.is_match(&r.name)))
+            && (self.code.is_empty()
+                || r.code.is_some_and(|c| {
+                    self.code.iter().any(|s| match *s {
+                        CodeSel::Exact(e) => c == e,
+                        CodeSel::Class(k) => c / 100 == k,
+                    })
+                }))
+            && (self.decision.is_empty() || self.decision.iter().any(|d| d == &r.decision))
+            && (self.ip.is_empty()
+                || r.source_ips.iter().any(|s| {
+                    s.parse::<IpAddr>()
+                        .is_ok_and(|a| self.ip.iter().any(|c| c.contains(a)))
+                }))
+            && (self.user_agent.is_empty()
+                || self.user_agent.iter().any(|re| re.is_match(&r.user_agent)))
+            && (self.uri.is_empty() || self.uri.iter().any(|re| re.is_match(&r.request_uri)))
+            && (self.level.is_empty() || self.level.iter().any(|l| l == &r.level))
+            && (self.stage.is_empty() || self.stage.iter().any(|s| r.stages.contains(*s)))
+            && (!self.incomplete || r.incomplete())
+            && self.time_ok(r)
+    }
+
+    fn time_ok(&self, r: &Request) -> bool {
+        if self.since.is_none() && self.until.is_none() {
+            return true;
+        }
+        let Some(t) = r.time() else { return false };
+        self.since.is_none_or(|s| t >= s) && self.until.is_none_or(|u| t < u)
+    }
+
+    /// True when no flag was given.
+    pub fn is_empty(&self) -> bool {
+        self.user.is_empty()
+            && self.group.is_empty()
+            && self.verb.is_empty()
+            && self.resource.is_empty()
+            && self.namespace.is_empty()
+            && self.name.is_empty()
+            && self.code.is_empty()
+            && self.decision.is_empty()
+            && self.ip.is_empty()
+            && self.user_agent.is_empty()
+            && self.uri.is_empty()
+            && self.since.is_none()
+            && self.until.is_none()
+            && self.level.is_empty()
+            && self.stage.is_empty()
+            && !self.incomplete
+    }
+}
+
+impl ResourceSel {
+    fn matches(&self, r: &Request) -> bool {
+        (self.resource == "*" || self.resource == r.resource)
+            && self.group.as_deref().is_none_or(|g| g == r.api_group)
+            && self
+                .subresource
+                .as_deref()
+                .is_none_or(|s| s == "*" || s == r.subresource)
+    }
+}
+
+/// kubectl's short names and singulars for built-in resources: (plural, group, aliases).
+const RESOURCES: &[(&str, &str, &[&str])] = &[
+    ("pods", "", &["po", "pod"]),
+    ("services", "", &["svc", "service"]),
+    ("configmaps", "", &["cm", "configmap"]),
+    ("secrets", "", &["secret"]),
+    ("serviceaccounts", "", &["sa", "serviceaccount"]),
+    ("namespaces", "", &["ns", "namespace"]),
+    ("nodes", "", &["no", "node"]),
+    ("events", "", &["ev", "event"]),
+    ("endpoints", "", &["ep", "endpoint"]),
+    ("persistentvolumes", "", &["pv", "persistentvolume"]),
+    (
+        "persistentvolumeclaims",
+        "",
+        &["pvc", "persistentvolumeclaim"],
+    ),
+    (
+        "replicationcontrollers",
+        "",
+        &["rc", "replicationcontroller"],
+    ),
+    ("resourcequotas", "", &["quota", "resourcequota"]),
+    ("limitranges", "", &["limits", "limitrange"]),
+    ("podtemplates", "", &["podtemplate"]),
+    ("componentstatuses", "", &["cs", "componentstatus"]),
+    ("bindings", "", &["binding"]),
+    ("deployments", "apps", &["deploy", "deployment"]),
+    ("replicasets", "apps", &["rs", "replicaset"]),
+    ("statefulsets", "apps", &["sts", "statefulset"]),
+    ("daemonsets", "apps", &["ds", "daemonset"]),
+    ("controllerrevisions", "apps", &["controllerrevision"]),
+    ("jobs", "batch", &["job"]),
+    ("cronjobs", "batch", &["cj", "cronjob"]),
+    (
+        "horizontalpodautoscalers",
+        "autoscaling",
+        &["hpa", "horizontalpodautoscaler"],
+    ),
+    ("ingresses", "networking.k8s.io", &["ing", "ingress"]),
+    ("ingressclasses", "networking.k8s.io", &["ingressclass"]),
+    (
+        "networkpolicies",
+        "networking.k8s.io",
+        &["netpol", "networkpolicy"],
+    ),
+    (
+        "poddisruptionbudgets",
+        "policy",
+        &["pdb", "poddisruptionbudget"],
+    ),
+    (
+        "podsecuritypolicies",
+        "policy",
+        &["psp", "podsecuritypolicy"],
+    ),
+    ("roles", "rbac.authorization.k8s.io", &["role"]),
+    (
+        "rolebindings",
+        "rbac.authorization.k8s.io",
+        &["rolebinding"],
+    ),
+    (
+        "clusterroles",
+        "rbac.authorization.k8s.io",
+        &["clusterrole"],
+    ),
+    (
+        "clusterrolebindings",
+        "rbac.authorization.k8s.io",
+        &["crb", "clusterrolebinding"],
+    ),
+    (
+        "customresourcedefinitions",
+        "apiextensions.k8s.io",
+        &["crd", "crds", "customresourcedefinition"],
+    ),
+    ("storageclasses", "storage.k8s.io", &["sc", "storageclass"]),
+    ("volumeattachments", "storage.k8s.io", &["volumeattachment"]),
+    ("csidrivers", "storage.k8s.io", &["csidriver"]),
+    ("csinodes", "storage.k8s.io", &["csinode"]),
+    (
+        "certificatesigningrequests",
+        "certificates.k8s.io",
+        &["csr", "certificatesigningrequest"],
+    ),
+    (
+        "priorityclasses",
+        "scheduling.k8s.io",
+        &["pc", "priorityclass"],
+    ),
+    ("leases", "coordination.k8s.io", &["lease"]),
+    ("endpointslices", "discovery.k8s.io", &["endpointslice"]),
+    ("runtimeclasses", "node.k8s.io", &["runtimeclass"]),
+    (
+        "mutatingwebhookconfigurations",
+        "admissionregistration.k8s.io",
+        &["mutatingwebhookconfiguration"],
+    ),
+    (
+        "validatingwebhookconfigurations",
+        "admissionregistration.k8s.io",
+        &["validatingwebhookconfiguration"],
+    ),
+    ("apiservices", "apiregistration.k8s.io", &["apiservice"]),
+    (
+        "flowschemas",
+        "flowcontrol.apiserver.k8s.io",
+        &["flowschema"],
+    ),
+    (
+        "prioritylevelconfigurations",
+        "flowcontrol.apiserver.k8s.io",
+        &["prioritylevelconfiguration"],
+    ),
+    ("tokenreviews", "authentication.k8s.io", &["tokenreview"]),
+    (
+        "subjectaccessreviews",
+        "authorization.k8s.io",
+        &["subjectaccessreview"],
+    ),
+    (
+        "selfsubjectaccessreviews",
+        "authorization.k8s.io",
+        &["selfsubjectaccessreview"],
+    ),
+    (
+        "selfsubjectrulesreviews",
+        "authorization.k8s.io",
+        &["selfsubjectrulesreview"],
+    ),
+];
+
+/// Canonical plural for a kubectl name (`cm` → `configmaps`); unknown names (CRDs) pass through.
+pub fn canonical_resource(name: &str) -> &str {
+    RESOURCES
+        .iter()
+        .find(|(plural, _, aliases)| *plural == name || aliases.contains(&name))
+        .map_or(name, |(plural, _, _)| plural)
+}
+
+/// `cm`, `deployments.apps`, `pods/exec`, `*/exec`, `widgets.example.com/status`.
+pub fn parse_resource(s: &str) -> Result<ResourceSel> {
+    let lower = s.to_ascii_lowercase();
+    let (res, sub) = match lower.split_once('/') {
+        Some((r, sub)) if !sub.is_empty() && !sub.contains('/') => (r, Some(sub.to_string())),
+        None => (lower.as_str(), None),
+        _ => bail!(
+            "--resource: {s:?} is not a resource; write NAME, NAME.GROUP or NAME/SUBRESOURCE (example: --resource cm,deployments.apps,pods/exec)"
+        ),
+    };
+    if res.is_empty()
+        || res.contains(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '*'))
+    {
+        bail!(
+            "--resource: {s:?} is not a resource; write NAME, NAME.GROUP or NAME/SUBRESOURCE (example: --resource cm,deployments.apps,pods/exec)"
+        );
+    }
+    let (name, group) = match res.split_once('.') {
+        Some((n, g)) => (n, Some(g.to_string())),
+        None => (res, None),
+    };
+    Ok(ResourceSel {
+        resource: canonical_resource(name).to_string(),
+        // core group spelled `pods.core` or `pods.`
+        group: group.map(|g| if g == "core" { String::new() } else { g }),
+        subresource: sub,
+    })
+}
+
+fn parse_code(s: &str) -> Result<CodeSel> {
+    let bad = || {
+        anyhow!(
+            "--code: {s:?} is not a status code or class; use a code like 403 or a class 1xx..5xx (example: --code 401,403 or --code 5xx)"
+        )
+    };
+    let l = s.to_ascii_lowercase();
+    if l.len() == 3 && l.ends_with("xx") {
+        let k = l[..1].parse::<i64>().map_err(|_| bad())?;
+        if !(1..=5).contains(&k) {
+            return Err(bad());
+        }
+        return Ok(CodeSel::Class(k));
+    }
+    let c: i64 = l.parse().map_err(|_| bad())?;
+    if !(100..=599).contains(&c) {
+        return Err(bad());
+    }
+    Ok(CodeSel::Exact(c))
+}
+
+fn parse_cidr(s: &str) -> Result<Cidr> {
+    let bad = || {
+        anyhow!(
+            "--ip: {s:?} is not an IP address or CIDR (example: --ip 10.0.0.7 or --ip 10.0.0.0/8,fd00::/8)"
+        )
+    };
+    let (addr, prefix) = match s.split_once('/') {
+        Some((a, p)) => (a, Some(p.parse::<u8>().map_err(|_| bad())?)),
+        None => (s, None),
+    };
+    let net: IpAddr = addr.parse().map_err(|_| bad())?;
+    let max = if net.is_ipv4() { 32 } else { 128 };
+    let prefix = prefix.unwrap_or(max);
+    if prefix > max {
+        return Err(bad());
+    }
+    Ok(Cidr { net, prefix })
+}
+
+/// `--since/--until` values: RFC 3339, a date (`2026-11-21`), a date and time without zone
+/// (`2026-11-21T14:30` or `2026-11-21 14:30:00`), or a duration before now (`30m`, `2h`, `7d`).
+pub fn parse_time(flag: &str, s: &str, now: Ts, local: bool) -> Result<Ts> {
+    let bad = || {
+        anyhow!(
+            "{flag}: cannot read {s:?} as a time; use RFC 3339 (2026-11-21T14:30:00Z), a date (2026-11-21), or a duration before now (30m, 2h, 7d)"
+        )
+    };
+    let t = s.trim();
+    if let Some(ts) = Ts::parse(t) {
+        return Ok(ts);
+    }
+    if let Some(d) = parse_duration(t) {
+        return Ok(Ts(now.0 - d));
+    }
+    let tz = if local {
+        jiff::tz::TimeZone::system()
+    } else {
+        jiff::tz::TimeZone::UTC
+    };
+    if let Ok(dt) = t.replacen(' ', "T", 1).parse::<jiff::civil::DateTime>() {
+        let z = dt.to_zoned(tz).map_err(|_| bad())?;
+        return Ok(Ts(z.timestamp().as_microsecond()));
+    }
+    if let Ok(d) = t.parse::<jiff::civil::Date>() {
+        let z = d.to_zoned(tz).map_err(|_| bad())?;
+        return Ok(Ts(z.timestamp().as_microsecond()));
+    }
+    Err(bad())
+}
+
+/// `90s`, `30m`, `2h`, `7d`, `1w`, or combinations like `1h30m`: microseconds.
+fn parse_duration(s: &str) -> Option<i64> {
+    if s.is_empty() {
+        return None;
+    }
+    let mut total: i64 = 0;
+    let mut num = String::new();
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            num.push(c);
+            continue;
+        }
+        let n: i64 = num.parse().ok()?;
+        num.clear();
+        let unit: i64 = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            'w' => 7 * 86_400,
+            _ => return None,
+        };
+        total = total.checked_add(n.checked_mul(unit)?.checked_mul(1_000_000)?)?;
+    }
+    if !num.is_empty() {
+        return None;
+    }
+    Some(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow;
+
+    fn now() -> Ts {
+        Ts::parse("2026-11-21T15:00:00Z").unwrap()
+    }
+
+    fn req() -> Request<'static> {
+        Request {
+            verb: "delete".into(),
+            user: "system:serviceaccount:ci:builder".into(),
+            groups: vec![Cow::Borrowed("system:serviceaccounts")],
+            resource: "configmaps".into(),
+            namespace: "prod".into(),
+            name: "app-config".into(),
+            code: Some(403),
+            decision: "forbid".into(),
+            source_ips: vec!["10.1.2.3".into()],
+            user_agent: "kubectl/v1.30.0".into(),
+            request_uri: "/api/v1/namespaces/prod/configmaps/app-config".into(),
+            level: "Metadata".into(),
+            received: Ts::parse("2026-11-21T14:00:00Z"),
+            is_final: true,
+            ..Default::default()
+        }
+    }
+
+    fn spec(f: impl FnOnce(&mut FilterSpec)) -> Filter {
+        let mut s = FilterSpec::default();
+        f(&mut s);
+        Filter::compile(&s, now(), false).unwrap()
+    }
+
+    #[test]
+    fn each_flag_matches_and_rejects() {
+        let r = req();
+        assert!(spec(|_| {}).matches(&r));
+        assert!(spec(|s| s.verb = vec!["get,delete".into()]).matches(&r));
+        assert!(!spec(|s| s.verb = vec!["get".into()]).matches(&r));
+        assert!(spec(|s| s.verb = vec!["write".into()]).matches(&r));
+        assert!(spec(|s| s.resource = vec!["cm".into()]).matches(&r));
+        assert!(spec(|s| s.resource = vec!["configmaps.core".into()]).matches(&r));
+        assert!(!spec(|s| s.resource = vec!["secrets".into()]).matches(&r));
+        assert!(!spec(|s| s.resource = vec!["cm/status".into()]).matches(&r));
+        assert!(spec(|s| s.user = vec!["system:serviceaccount:ci:*".into()]).matches(&r));
+        assert!(!spec(|s| s.user = vec!["system:serviceaccount:prod:*".into()]).matches(&r));
+        assert!(spec(|s| s.group = vec!["system:serviceaccounts".into()]).matches(&r));
+        assert!(spec(|s| s.name = vec!["app-*".into()]).matches(&r));
+        assert!(spec(|s| s.code = vec!["4xx".into()]).matches(&r));
+        assert!(spec(|s| s.code = vec!["200".into(), "403".into()]).matches(&r));
+        assert!(!spec(|s| s.code = vec!["5xx".into()]).matches(&r));
+        assert!(spec(|s| s.decision = vec!["forbid".into()]).matches(&r));
+        assert!(spec(|s| s.ip = vec!["10.0.0.0/8".into()]).matches(&r));
+        assert!(!spec(|s| s.ip = vec!["192.168.0.0/16".into()]).matches(&r));
+        assert!(spec(|s| s.user_agent = vec!["^kubectl/".into()]).matches(&r));
+        assert!(spec(|s| s.uri = vec!["/configmaps/".into()]).matches(&r));
+        assert!(spec(|s| s.level = vec!["metadata".into()]).matches(&r));
+        assert!(spec(|s| s.since = Some("2h".into())).matches(&r));
+        assert!(!spec(|s| s.since = Some("30m".into())).matches(&r));
+        assert!(spec(|s| s.until = Some("2026-11-21T14:00:01Z".into())).matches(&r));
+        assert!(!spec(|s| s.until = Some("2026-11-21T14:00:00Z".into())).matches(&r));
+        assert!(!spec(|s| s.incomplete = true).matches(&r));
+        assert!(!spec(|s| s.stage = vec!["ResponseStarted".into()]).matches(&r));
+    }
+
+    #[test]
+    fn user_matches_impersonated_too() {
+        let mut r = req();
+        r.user = "ops-admin".into();
+        r.impersonated_user = "eve".into();
+        assert!(spec(|s| s.user = vec!["eve".into()]).matches(&r));
+        assert!(spec(|s| s.user = vec!["ops-admin".into()]).matches(&r));
+    }
+
+    #[test]
+    fn bad_values_name_the_flag() {
+        let err = |f: fn(&mut FilterSpec)| {
+            let mut s = FilterSpec::default();
+            f(&mut s);
+            Filter::compile(&s, now(), false).unwrap_err().to_string()
+        };
+        assert!(err(|s| s.verb = vec!["destroy".into()]).starts_with("--verb:"));
+        assert!(err(|s| s.code = vec!["6xx".into()]).starts_with("--code:"));
+        assert!(err(|s| s.code = vec!["abc".into()]).starts_with("--code:"));
+        assert!(err(|s| s.ip = vec!["10.0.0.0/33".into()]).starts_with("--ip:"));
+        assert!(err(|s| s.ip = vec!["10.0.0".into()]).starts_with("--ip:"));
+        assert!(err(|s| s.user_agent = vec!["(".into()]).starts_with("--user-agent:"));
+        assert!(err(|s| s.since = Some("last tuesday".into())).starts_with("--since:"));
+        assert!(err(|s| s.decision = vec!["maybe".into()]).starts_with("--decision:"));
+        assert!(err(|s| s.level = vec!["Everything".into()]).starts_with("--level:"));
+        assert!(err(|s| s.resource = vec!["pods/exec/x".into()]).starts_with("--resource:"));
+    }
+
+    #[test]
+    fn times() {
+        let n = now();
+        assert_eq!(
+            parse_time("--since", "2h", n, false).unwrap().rfc3339(),
+            "2026-11-21T13:00:00.000000Z"
+        );
+        assert_eq!(
+            parse_time("--since", "1h30m", n, false).unwrap().rfc3339(),
+            "2026-11-21T13:30:00.000000Z"
+        );
+        assert_eq!(
+            parse_time("--since", "2026-11-20", n, false)
+                .unwrap()
+                .rfc3339(),
+            "2026-11-20T00:00:00.000000Z"
+        );
+        assert_eq!(
+            parse_time("--since", "2026-11-20 10:30", n, false)
+                .unwrap()
+                .rfc3339(),
+            "2026-11-20T10:30:00.000000Z"
+        );
+        assert_eq!(
+            parse_time("--since", "2026-11-20T10:30:00+02:00", n, false)
+                .unwrap()
+                .rfc3339(),
+            "2026-11-20T08:30:00.000000Z"
+        );
+        assert!(parse_time("--since", "5x", n, false).is_err());
+    }
+
+    #[test]
+    fn resources() {
+        assert_eq!(parse_resource("deploy").unwrap().resource, "deployments");
+        let r = parse_resource("deployments.apps").unwrap();
+        assert_eq!(
+            (r.resource.as_str(), r.group.as_deref()),
+            ("deployments", Some("apps"))
+        );
+        let r = parse_resource("po/exec").unwrap();
+        assert_eq!(
+            (r.resource.as_str(), r.subresource.as_deref()),
+            ("pods", Some("exec"))
+        );
+        assert_eq!(
+            parse_resource("widgets.example.com")
+                .unwrap()
+                .group
+                .as_deref(),
+            Some("example.com")
+        );
+        assert_eq!(
+            parse_resource("CRB").unwrap().resource,
+            "clusterrolebindings"
+        );
+    }
+
+    #[test]
+    fn cidr_v6_and_mapped() {
+        let c = parse_cidr("fd00::/8").unwrap();
+        assert!(c.contains("fd12::1".parse().unwrap()));
+        assert!(!c.contains("fe80::1".parse().unwrap()));
+        let c = parse_cidr("127.0.0.0/8").unwrap();
+        assert!(c.contains("::ffff:127.0.0.1".parse().unwrap()));
+        assert!(
+            parse_cidr("0.0.0.0/0")
+                .unwrap()
+                .contains("8.8.8.8".parse().unwrap())
+        );
+    }
+}

@@ -1,0 +1,245 @@
+//! Turns the paths a user gives into an ordered list of inputs and opens each one as bytes to
+//! scan: a memory map for regular files (plain reads when mapping fails or is disabled), a
+//! streaming reader for gzip and stdin.
+//!
+//! A folder means its audit-log set, not a recursive walk: `*.log`, the API server's rotated
+//! backups (`audit-2025-02-21T11-23-14.940.log[.gz]`) and logrotate's (`audit.log.1[.gz]`),
+//! oldest first with the live file last. Format adapters (one file each, `native.rs` today) turn
+//! a line into an [`Event`](crate::event::Event); this module does not parse JSON itself.
+
+pub mod native;
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+/// One input in scan order.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    /// `None` for stdin.
+    pub path: Option<PathBuf>,
+    /// What reports call it: the path as given (joined with the folder), or `<stdin>`.
+    pub name: String,
+}
+
+impl InputFile {
+    pub fn stdin() -> Self {
+        InputFile {
+            path: None,
+            name: "<stdin>".into(),
+        }
+    }
+    fn file(p: PathBuf) -> Self {
+        InputFile {
+            name: p.display().to_string(),
+            path: Some(p),
+        }
+    }
+}
+
+/// Expand paths (files, folders, `-`) into inputs in processing order. An empty list means stdin
+/// (the caller has already refused a terminal).
+pub fn expand(paths: &[PathBuf]) -> Result<Vec<InputFile>> {
+    if paths.is_empty() {
+        return Ok(vec![InputFile::stdin()]);
+    }
+    let mut out = Vec::new();
+    let mut stdin_seen = false;
+    for p in paths {
+        if p.as_os_str() == "-" {
+            if stdin_seen {
+                bail!("`-` (stdin) given more than once");
+            }
+            stdin_seen = true;
+            out.push(InputFile::stdin());
+            continue;
+        }
+        let meta = std::fs::metadata(p).with_context(|| format!("{}", p.display()))?;
+        if meta.is_dir() {
+            let set = log_set(p)?;
+            if set.is_empty() {
+                bail!(
+                    "{}: folder has no audit logs (looked for *.log, *.log.gz, *.log.N, *.log.N.gz)",
+                    p.display()
+                );
+            }
+            out.extend(set.into_iter().map(InputFile::file));
+        } else {
+            out.push(InputFile::file(p.clone()));
+        }
+    }
+    Ok(out)
+}
+
+/// Where a file name sits in a rotated set: older backups first, the live file last.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum SetRank {
+    /// API-server backup `NAME-2006-01-02T15-04-05.000.log[.gz]`, ordered by its timestamp.
+    Stamped(String),
+    /// logrotate backup `NAME.log.N[.gz]`: higher N is older.
+    Numbered(std::cmp::Reverse<u64>),
+    Live,
+}
+
+fn rank(name: &str) -> Option<SetRank> {
+    if name.starts_with('.') {
+        return None;
+    }
+    let base = name.strip_suffix(".gz").unwrap_or(name);
+    if let Some(stem) = base.strip_suffix(".log") {
+        // `-YYYY-MM-DDTHH-MM-SS.mmm` at the end of the stem marks a backup.
+        let b = stem.as_bytes();
+        if b.len() >= 24 {
+            let ts = &stem[stem.len() - 23..];
+            let t = ts.as_bytes();
+            let shape = b[b.len() - 24] == b'-'
+                && t.iter().enumerate().all(|(i, c)| match i {
+                    4 | 7 | 13 | 16 => *c == b'-',
+                    10 => *c == b'T',
+                    19 => *c == b'.',
+                    _ => c.is_ascii_digit(),
+                });
+            if shape {
+                return Some(SetRank::Stamped(ts.to_string()));
+            }
+        }
+        return Some(SetRank::Live);
+    }
+    let (stem, n) = base.rsplit_once('.')?;
+    if stem.ends_with(".log") && !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()) {
+        return Some(SetRank::Numbered(std::cmp::Reverse(n.parse().ok()?)));
+    }
+    None
+}
+
+/// The audit-log files of one folder, oldest first.
+fn log_set(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("{}", dir.display()))? {
+        let entry = entry.with_context(|| format!("{}", dir.display()))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(r) = rank(&name) else { continue };
+        if !entry.path().is_file() {
+            continue;
+        }
+        files.push((r, name, entry.path()));
+    }
+    files.sort();
+    Ok(files.into_iter().map(|(_, _, p)| p).collect())
+}
+
+/// The bytes of one input.
+pub enum Source {
+    /// A whole regular file, mapped.
+    Mapped(memmap2::Mmap),
+    /// Read as a stream: stdin, gzip, or a file that could not (or must not) be mapped.
+    Stream(Box<dyn Read + Send>),
+}
+
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// Open one input. Gzip is recognised by its magic bytes, whatever the file is called.
+pub fn open(input: &InputFile, mmap: bool) -> Result<Source> {
+    let Some(path) = &input.path else {
+        return Ok(Source::Stream(maybe_gunzip(Box::new(io::stdin()))?));
+    };
+    let file = File::open(path).with_context(|| input.name.clone())?;
+    let mut magic = [0u8; 2];
+    let is_gz = (&file).read_exact(&mut magic).is_ok() && magic == GZIP_MAGIC;
+    let file = File::open(path).with_context(|| input.name.clone())?;
+    if is_gz {
+        return Ok(Source::Stream(Box::new(flate2::read::MultiGzDecoder::new(
+            BufReader::with_capacity(1 << 20, file),
+        ))));
+    }
+    let meta = file.metadata().with_context(|| input.name.clone())?;
+    // Only regular, non-empty files are mapped: mapping a pipe fails, and an empty map is an
+    // error on some platforms. A file truncated under a live map (copytruncate rotation) can
+    // raise SIGBUS; `--no-mmap` avoids that.
+    if mmap && meta.is_file() && meta.len() > 0 {
+        // SAFETY: the map is read-only and lives only while this input is scanned; see the
+        // note above about files truncated underneath.
+        if let Ok(m) = unsafe { memmap2::Mmap::map(&file) } {
+            #[cfg(unix)]
+            let _ = m.advise(memmap2::Advice::Sequential);
+            return Ok(Source::Mapped(m));
+        }
+    }
+    Ok(Source::Stream(Box::new(file)))
+}
+
+fn maybe_gunzip(r: Box<dyn Read + Send>) -> Result<Box<dyn Read + Send>> {
+    let mut br = BufReader::with_capacity(1 << 20, r);
+    let head = br.fill_buf().context("<stdin>")?;
+    if head.starts_with(&GZIP_MAGIC) {
+        Ok(Box::new(flate2::read::MultiGzDecoder::new(br)))
+    } else {
+        Ok(Box::new(br))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranks_rotated_names() {
+        assert_eq!(
+            rank("audit-2025-02-21T11-23-14.940.log"),
+            Some(SetRank::Stamped("2025-02-21T11-23-14.940".into()))
+        );
+        assert_eq!(
+            rank("audit-2025-02-21T11-23-14.940.log.gz"),
+            Some(SetRank::Stamped("2025-02-21T11-23-14.940".into()))
+        );
+        assert_eq!(rank("audit.log"), Some(SetRank::Live));
+        assert_eq!(rank("kube-apiserver-audit.log"), Some(SetRank::Live));
+        assert_eq!(
+            rank("audit.log.2.gz"),
+            Some(SetRank::Numbered(std::cmp::Reverse(2)))
+        );
+        assert_eq!(
+            rank("audit.log.10"),
+            Some(SetRank::Numbered(std::cmp::Reverse(10)))
+        );
+        assert_eq!(rank("README.md"), None);
+        assert_eq!(rank("notes.json"), None);
+        assert_eq!(rank(".audit.log.swp"), None);
+        assert_eq!(rank("audit.log.old"), None);
+    }
+
+    #[test]
+    fn orders_a_set_oldest_first() {
+        let dir = tempfile::tempdir().unwrap();
+        for n in [
+            "audit.log",
+            "audit.log.1",
+            "audit.log.10.gz",
+            "audit.log.2.gz",
+            "audit-2025-02-21T11-23-14.940.log.gz",
+            "audit-2025-02-20T09-00-00.000.log",
+            "README.md",
+        ] {
+            std::fs::write(dir.path().join(n), b"").unwrap();
+        }
+        std::fs::create_dir(dir.path().join("sub.log")).unwrap();
+        let names: Vec<String> = log_set(dir.path())
+            .unwrap()
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "audit-2025-02-20T09-00-00.000.log",
+                "audit-2025-02-21T11-23-14.940.log.gz",
+                "audit.log.10.gz",
+                "audit.log.2.gz",
+                "audit.log.1",
+                "audit.log"
+            ]
+        );
+    }
+}

@@ -1,0 +1,206 @@
+//! Output formats behind one small trait, [`Rows`]: a command describes each record once (its
+//! table cells and its JSON form) and the chosen writer lays it out. `table.rs` is for people
+//! and sanitizes every cell; `json.rs` and `csv.rs` are exact, for machines.
+//!
+//! Nothing here decides *what* to print; commands do.
+
+pub mod csv;
+pub mod json;
+pub mod table;
+
+use anyhow::Result;
+
+use crate::config::Config;
+use crate::event::Ts;
+use crate::term::Out;
+
+/// Display settings a writer needs.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+    pub tty: bool,
+    pub width: Option<u16>,
+    pub local: bool,
+    pub headers: bool,
+}
+
+impl Style {
+    pub fn new(cfg: &Config, no_headers: bool) -> Style {
+        Style {
+            color: cfg.color,
+            tty: cfg.stdout_tty,
+            width: cfg.width,
+            local: cfg.local,
+            headers: !no_headers,
+        }
+    }
+}
+
+/// How a table cell should look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Plain,
+    Ok,
+    Info,
+    Warn,
+    Bad,
+    Dim,
+}
+
+impl Tone {
+    /// The tone of an HTTP status code.
+    pub fn of_code(code: Option<i64>) -> Tone {
+        match code {
+            Some(c) if c >= 500 => Tone::Bad,
+            Some(c) if c >= 400 => Tone::Warn,
+            Some(c) if c >= 300 => Tone::Info,
+            Some(_) => Tone::Ok,
+            None => Tone::Dim,
+        }
+    }
+}
+
+/// One cell of a table row.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    pub text: String,
+    pub tone: Tone,
+    pub right: bool,
+}
+
+impl Cell {
+    pub fn new(text: impl Into<String>) -> Cell {
+        Cell {
+            text: text.into(),
+            tone: Tone::Plain,
+            right: false,
+        }
+    }
+    pub fn num(text: impl Into<String>) -> Cell {
+        Cell {
+            text: text.into(),
+            tone: Tone::Plain,
+            right: true,
+        }
+    }
+    pub fn tone(mut self, t: Tone) -> Cell {
+        self.tone = t;
+        self
+    }
+}
+
+/// A record that can be written in every format.
+pub trait Record {
+    /// Table cells, in the order of the writer's columns.
+    fn cells(&self, style: &Style) -> Vec<Cell>;
+    /// CSV fields, exact, in the order of the CSV header.
+    fn fields(&self) -> Vec<String>;
+    /// The JSON form.
+    fn json(&self) -> serde_json::Value;
+}
+
+/// A writer for a stream of records.
+pub trait Rows {
+    fn row(&mut self, out: &mut Out, rec: &dyn Record) -> Result<()>;
+    /// A pause in the input: show what has been buffered so far if that matters.
+    fn flush(&mut self, out: &mut Out) -> Result<()> {
+        out.flush()?;
+        Ok(())
+    }
+    fn finish(&mut self, out: &mut Out) -> Result<()>;
+}
+
+/// A table column: header, and the cap on its width when streaming.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub header: &'static str,
+    pub max: usize,
+    pub right: bool,
+}
+
+/// Time for people: UTC `2026-11-21 14:58:59.426` (or local with offset).
+pub fn human_time(t: Option<Ts>, local: bool) -> String {
+    let Some(t) = t else { return "-".into() };
+    if local {
+        if let Some(j) = t.to_jiff() {
+            let z = j.to_zoned(jiff::tz::TimeZone::system());
+            return z.strftime("%Y-%m-%d %H:%M:%S%.3f%:z").to_string();
+        }
+    }
+    let s = t.rfc3339();
+    format!("{} {}", &s[..10], &s[11..23])
+}
+
+/// Time for machines: RFC 3339 UTC with microseconds, or null.
+pub fn machine_time(t: Option<Ts>) -> serde_json::Value {
+    t.map_or(serde_json::Value::Null, |t| {
+        serde_json::Value::String(t.rfc3339())
+    })
+}
+
+/// A latency for people: `12ms`, `1.53s`, `2m05s`.
+pub fn human_latency(ms: Option<f64>) -> String {
+    match ms {
+        None => "-".into(),
+        Some(ms) if ms < 1.0 => format!("{:.2}ms", ms),
+        Some(ms) if ms < 1000.0 => format!("{}ms", ms.round() as i64),
+        Some(ms) if ms < 60_000.0 => format!("{:.2}s", ms / 1000.0),
+        Some(ms) => {
+            let s = (ms / 1000.0).round() as i64;
+            format!("{}m{:02}s", s / 60, s % 60)
+        }
+    }
+}
+
+/// `1,234,567` for counts people read.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Pick the writer for a format. `live`: the input is a stream, rows must appear as they come.
+pub fn writer(
+    format: crate::cli::Format,
+    columns: &'static [Column],
+    wide_columns: &'static [Column],
+    csv_header: &'static [&'static str],
+    style: Style,
+    live: bool,
+) -> Box<dyn Rows> {
+    use crate::cli::Format;
+    match format {
+        Format::Table => Box::new(table::RowTable::new(columns, style, live)),
+        Format::Wide => Box::new(table::RowTable::new(wide_columns, style, live)),
+        Format::Csv => Box::new(csv::CsvRows::new(csv_header, style.headers)),
+        Format::Json => Box::new(json::JsonRows::array()),
+        Format::Ndjson | Format::Raw => Box::new(json::JsonRows::lines()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(human_latency(Some(0.35)), "0.35ms");
+        assert_eq!(human_latency(Some(12.4)), "12ms");
+        assert_eq!(human_latency(Some(1530.0)), "1.53s");
+        assert_eq!(human_latency(Some(125_000.0)), "2m05s");
+        assert_eq!(
+            human_time(Ts::parse("2026-11-21T14:58:59.426188Z"), false),
+            "2026-11-21 14:58:59.426"
+        );
+    }
+}

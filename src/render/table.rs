@@ -1,0 +1,236 @@
+//! Tables for people. Every cell is sanitized here, whatever the command put in it.
+//!
+//! Finished results are laid out by comfy-table (fits the terminal width on a tty, no wrapping
+//! and no borders when piped). Rows of a live stream, or more rows than are worth holding, are
+//! printed as they come in fixed-width columns instead, so `tail -F | kaudit events` shows each
+//! request at once and memory stays flat.
+
+use std::io::Write;
+
+use anyhow::Result;
+use comfy_table::{CellAlignment, ContentArrangement, Table};
+
+use super::{Cell, Column, Record, Rows, Style, Tone};
+use crate::term::{Out, sanitize};
+
+/// Rows held for one comfy-table before switching to streaming layout.
+const MAX_BUFFERED: usize = 10_000;
+
+fn ansi(t: Tone) -> Option<&'static str> {
+    match t {
+        Tone::Plain => None,
+        Tone::Ok => Some("32"),
+        Tone::Info => Some("36"),
+        Tone::Warn => Some("33"),
+        Tone::Bad => Some("31"),
+        Tone::Dim => Some("2"),
+    }
+}
+
+fn comfy_color(t: Tone) -> Option<comfy_table::Color> {
+    use comfy_table::Color;
+    match t {
+        Tone::Plain | Tone::Dim => None,
+        Tone::Ok => Some(Color::Green),
+        Tone::Info => Some(Color::Cyan),
+        Tone::Warn => Some(Color::Yellow),
+        Tone::Bad => Some(Color::Red),
+    }
+}
+
+/// A comfy-table with kaudit's look: no borders, two spaces between columns.
+pub fn new_table(style: &Style) -> Table {
+    let mut t = Table::new();
+    t.load_style(comfy_table::presets::NOTHING);
+    if style.tty {
+        t.set_content_arrangement(ContentArrangement::Dynamic);
+    } else {
+        t.set_content_arrangement(ContentArrangement::Disabled);
+    }
+    if let Some(w) = style.width {
+        t.set_width(w);
+    }
+    if style.color {
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+    }
+    t
+}
+
+/// Turn cells into comfy cells: sanitized, colored when asked.
+pub fn comfy_row(cells: &[Cell], style: &Style) -> Vec<comfy_table::Cell> {
+    cells
+        .iter()
+        .map(|c| {
+            let mut cell = comfy_table::Cell::new(sanitize(&c.text));
+            if c.right {
+                cell = cell.set_alignment(CellAlignment::Right);
+            }
+            if style.color {
+                if let Some(col) = comfy_color(c.tone) {
+                    cell = cell.fg(col);
+                }
+                if c.tone == Tone::Dim {
+                    cell = cell.add_attribute(comfy_table::Attribute::Dim);
+                }
+            }
+            cell
+        })
+        .collect()
+}
+
+/// Write a finished comfy-table: headers bold, padding (0, 2), trailing spaces trimmed.
+pub fn write_table(
+    out: &mut Out,
+    mut t: Table,
+    headers: Option<Vec<Cell>>,
+    style: &Style,
+    right: &[bool],
+) -> Result<()> {
+    if let Some(h) = headers {
+        let hdr: Vec<comfy_table::Cell> = comfy_row(&h, style)
+            .into_iter()
+            .map(|c| {
+                if style.color {
+                    c.add_attribute(comfy_table::Attribute::Bold)
+                } else {
+                    c
+                }
+            })
+            .collect();
+        t.set_header(hdr);
+    }
+    let n = t.column_count();
+    for i in 0..n {
+        if let Some(col) = t.column_mut(i) {
+            col.set_padding((0, if i + 1 == n { 0 } else { 2 }));
+            if right.get(i).copied().unwrap_or(false) {
+                col.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+    }
+    if t.row_count() == 0 && t.header().is_none() {
+        return Ok(());
+    }
+    for line in t.lines() {
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+/// The table writer for row commands (`events`).
+pub struct RowTable {
+    columns: &'static [Column],
+    style: Style,
+    buffered: Vec<Vec<Cell>>,
+    streaming: bool,
+    header_done: bool,
+}
+
+impl RowTable {
+    pub fn new(columns: &'static [Column], style: Style, live: bool) -> Self {
+        RowTable {
+            columns,
+            style,
+            buffered: Vec::new(),
+            streaming: live,
+            header_done: false,
+        }
+    }
+
+    fn stream_line(&mut self, out: &mut Out, cells: &[Cell], header: bool) -> Result<()> {
+        let mut line = String::new();
+        let last = self.columns.len().saturating_sub(1);
+        for (i, (col, cell)) in self.columns.iter().zip(cells).enumerate() {
+            let text = sanitize(&cell.text);
+            let len = text.chars().count();
+            let shown: String = if self.style.tty && len > col.max && i != last {
+                let mut s: String = text.chars().take(col.max.saturating_sub(1)).collect();
+                s.push('…');
+                s
+            } else {
+                text.into_owned()
+            };
+            let pad = col.max.saturating_sub(shown.chars().count());
+            let code =
+                if header { Some("1") } else { ansi(cell.tone) }.filter(|_| self.style.color);
+            if col.right {
+                line.extend(std::iter::repeat_n(' ', pad));
+            }
+            match code {
+                Some(c) => line.push_str(&format!("\x1b[{c}m{shown}\x1b[0m")),
+                None => line.push_str(&shown),
+            }
+            if i != last {
+                if !col.right {
+                    line.extend(std::iter::repeat_n(' ', pad));
+                }
+                line.push_str("  ");
+            }
+        }
+        writeln!(out, "{}", line.trim_end())?;
+        Ok(())
+    }
+
+    fn headers(&self) -> Vec<Cell> {
+        self.columns.iter().map(|c| Cell::new(c.header)).collect()
+    }
+
+    fn start_streaming(&mut self, out: &mut Out) -> Result<()> {
+        self.streaming = true;
+        for row in std::mem::take(&mut self.buffered) {
+            self.emit_stream(out, &row)?;
+        }
+        Ok(())
+    }
+
+    fn emit_stream(&mut self, out: &mut Out, cells: &[Cell]) -> Result<()> {
+        if !self.header_done {
+            self.header_done = true;
+            if self.style.headers {
+                let h = self.headers();
+                self.stream_line(out, &h, true)?;
+            }
+        }
+        self.stream_line(out, cells, false)
+    }
+}
+
+impl Rows for RowTable {
+    fn row(&mut self, out: &mut Out, rec: &dyn Record) -> Result<()> {
+        let cells = rec.cells(&self.style);
+        if self.streaming {
+            return self.emit_stream(out, &cells);
+        }
+        self.buffered.push(cells);
+        if self.buffered.len() > MAX_BUFFERED {
+            self.start_streaming(out)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, out: &mut Out) -> Result<()> {
+        out.flush()?;
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut Out) -> Result<()> {
+        if self.streaming {
+            out.flush()?;
+            return Ok(());
+        }
+        if self.buffered.is_empty() {
+            return Ok(());
+        }
+        let mut t = new_table(&self.style);
+        for row in self.buffered.drain(..) {
+            t.add_row(comfy_row(&row, &self.style));
+        }
+        let right: Vec<bool> = self.columns.iter().map(|c| c.right).collect();
+        let headers = self.style.headers.then(|| self.headers());
+        write_table(out, t, headers, &self.style, &right)?;
+        out.flush()?;
+        Ok(())
+    }
+}

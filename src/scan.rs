@@ -1,0 +1,552 @@
+//! The parallel driver: inputs → line-aligned chunks → workers (parse, correlate within the
+//! chunk, filter whole requests) → an ordered merge that joins requests across chunks and files
+//! and hands each matching request to the command's [`Sink`].
+//!
+//! This is the only module that knows about rayon. Chunks are processed in bounded batches and
+//! merged in chunk order, so output is identical for any thread count and memory is bounded by
+//! one batch plus the requests still open. Streams (stdin, gzip, unmappable files) are read on a
+//! reader thread and processed in whatever blocks have arrived, so `tail -F | kaudit` is live.
+//! It does not render anything: commands do, through their sink.
+
+use std::borrow::Cow;
+use std::io::{self, Read};
+use std::sync::mpsc::{self, TryRecvError};
+
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+
+use crate::chunk::{self, Lines};
+use crate::config::Config;
+use crate::correlate::{ChunkCorrelator, Item, Mark, Merger, Request};
+use crate::event::Ts;
+use crate::input::native::{self, Parsed, Skip};
+use crate::input::{self, InputFile, Source};
+use crate::term::Diag;
+
+/// Whether the scan should go on after a request was handed over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    More,
+    Stop,
+}
+
+/// What a command does with each matching request.
+pub trait Sink {
+    /// A request that passed the filter: complete, in the order requests completed; at the end
+    /// of the input, the incomplete ones in the order of their last event.
+    fn request(&mut self, r: Request<'_>) -> Result<Flow>;
+    /// A block of streamed input was processed: a live view should show what it has.
+    fn flush(&mut self) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// What was read from one input.
+#[derive(Debug, Clone, Default)]
+pub struct FileStats {
+    pub name: String,
+    /// Size on disk (bytes read, for stdin).
+    pub bytes: u64,
+    pub lines: u64,
+    pub events: u64,
+    pub first: Option<Ts>,
+    pub last: Option<Ts>,
+    pub error: Option<String>,
+}
+
+/// One line that was not used, and why.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub file: String,
+    pub line: u64,
+    pub reason: String,
+}
+
+/// The accounting of a scan: every line is an event, skipped, or malformed.
+#[derive(Debug, Clone, Default)]
+pub struct ScanStats {
+    pub files: Vec<FileStats>,
+    pub lines: u64,
+    pub events: u64,
+    pub skipped_blank: u64,
+    pub skipped_unterminated: u64,
+    pub malformed: u64,
+    /// The first few malformed lines (then only counted).
+    pub malformed_samples: Vec<Problem>,
+    /// Unfinished last lines, one per input at most.
+    pub unterminated: Vec<Problem>,
+    /// Requests seen (complete + incomplete), before filtering.
+    pub requests: u64,
+    pub incomplete: u64,
+    /// Requests handed to the sink.
+    pub matched: u64,
+    /// The sink asked to stop (e.g. `--limit`): counts cover only what was read.
+    pub stopped: bool,
+    /// Inputs that could not be read.
+    pub failed_files: u64,
+}
+
+impl ScanStats {
+    pub fn skipped(&self) -> u64 {
+        self.skipped_blank + self.skipped_unterminated
+    }
+}
+
+pub const MALFORMED_SHOWN: usize = 5;
+/// Longest line accepted from a stream; longer ones are reported malformed.
+pub const MAX_STREAM_LINE: usize = 256 << 20;
+
+/// What one chunk worker produces.
+struct ChunkOut<'a> {
+    items: Vec<Item<'a>>,
+    lines: u64,
+    events: u64,
+    blank: u64,
+    unterminated: Option<u64>,
+    malformed: u64,
+    samples: Vec<(u64, String)>,
+    first: Option<Ts>,
+    last: Option<Ts>,
+    /// Whole requests checked by the worker (matching or not).
+    done_seen: u64,
+}
+
+struct Scanner<'c, 's> {
+    cfg: &'c Config,
+    keep_raw: bool,
+    sink: &'s mut dyn Sink,
+    diag: &'c Diag,
+    merger: Merger,
+    stats: ScanStats,
+    pool: rayon::ThreadPool,
+    progress: Option<indicatif::ProgressBar>,
+}
+
+/// Scan `inputs` in order and feed matching requests to `sink`.
+pub fn run(
+    inputs: &[InputFile],
+    cfg: &Config,
+    keep_raw: bool,
+    diag: &Diag,
+    sink: &mut dyn Sink,
+) -> Result<ScanStats> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.threads)
+        .thread_name(|i| format!("kaudit-scan-{i}"))
+        .build()
+        .context("cannot start worker threads")?;
+    let total: u64 = inputs
+        .iter()
+        .filter_map(|i| i.path.as_ref())
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    let progress = crate::term::progress_bar(cfg, total);
+    let mut s = Scanner {
+        cfg,
+        keep_raw,
+        sink,
+        diag,
+        merger: Merger::default(),
+        stats: ScanStats::default(),
+        pool,
+        progress,
+    };
+    for (idx, inp) in inputs.iter().enumerate() {
+        if s.scan_input(idx as u32, inp)? == Flow::Stop {
+            s.stats.stopped = true;
+            break;
+        }
+    }
+    if !s.stats.stopped {
+        for r in s.merger.drain() {
+            s.stats.requests += 1;
+            s.stats.incomplete += 1;
+            if s.deliver(r)? == Flow::Stop {
+                s.stats.stopped = true;
+                break;
+            }
+        }
+    }
+    if let Some(p) = &s.progress {
+        p.finish_and_clear();
+    }
+    let hidden = s.stats.malformed.saturating_sub(MALFORMED_SHOWN as u64);
+    if hidden > 0 {
+        diag.warn(&format!(
+            "{hidden} more malformed lines not shown ({} malformed in all)",
+            s.stats.malformed
+        ));
+    }
+    Ok(s.stats)
+}
+
+impl Scanner<'_, '_> {
+    fn scan_input(&mut self, idx: u32, inp: &InputFile) -> Result<Flow> {
+        let mut fs = FileStats {
+            name: inp.name.clone(),
+            bytes: inp
+                .path
+                .as_ref()
+                .and_then(|p| std::fs::metadata(p).ok())
+                .map_or(0, |m| m.len()),
+            ..Default::default()
+        };
+        self.stats.files.push(fs.clone());
+        let source = match input::open(inp, self.cfg.mmap) {
+            Ok(s) => s,
+            Err(e) => {
+                self.file_error(idx, &format!("{e:#}"));
+                return Ok(Flow::More);
+            }
+        };
+        let flow = match source {
+            Source::Mapped(m) => {
+                let f = self.buffer(&m, idx, &mut fs, true)?;
+                self.stats.files[idx as usize] = fs;
+                f
+            }
+            Source::Stream(r) => {
+                let is_stdin = inp.path.is_none();
+                if !is_stdin {
+                    fs.bytes = 0; // counted as read, below; the on-disk size is restored after
+                }
+                let disk = inp
+                    .path
+                    .as_ref()
+                    .and_then(|p| std::fs::metadata(p).ok())
+                    .map(|m| m.len());
+                let f = self.stream(r, idx, &mut fs);
+                if let Some(d) = disk {
+                    fs.bytes = d;
+                }
+                self.stats.files[idx as usize] = fs;
+                match f {
+                    Ok(f) => f,
+                    Err(e) if is_broken_pipe(&e) => return Err(e),
+                    Err(e) if e.downcast_ref::<io::Error>().is_some() => {
+                        self.file_error(idx, &format!("{e:#}"));
+                        Flow::More
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        };
+        if let Some(p) = &self.progress {
+            // streams are not counted per block; settle the bar at the end of each file
+            p.set_position(self.stats.files.iter().map(|f| f.bytes).sum());
+        }
+        Ok(flow)
+    }
+
+    fn file_error(&mut self, idx: u32, msg: &str) {
+        self.diag.error(msg);
+        self.stats.failed_files += 1;
+        self.stats.files[idx as usize].error = Some(msg.to_string());
+    }
+
+    /// Read a stream in blocks; process whatever complete lines have arrived.
+    fn stream(
+        &mut self,
+        mut r: Box<dyn Read + Send>,
+        idx: u32,
+        fs: &mut FileStats,
+    ) -> Result<Flow> {
+        const BLOCK: usize = 1 << 20;
+        const BATCH: usize = 16 << 20;
+        let (tx, rx) = mpsc::sync_channel::<io::Result<Vec<u8>>>(32);
+        std::thread::Builder::new()
+            .name("kaudit-read".into())
+            .spawn(move || {
+                loop {
+                    let mut buf = vec![0u8; BLOCK];
+                    match r.read(&mut buf) {
+                        Ok(0) => break,
+                        Ok(n) => {
+                            buf.truncate(n);
+                            if tx.send(Ok(buf)).is_err() {
+                                break;
+                            }
+                        }
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                        Err(e) => {
+                            let _ = tx.send(Err(e));
+                            break;
+                        }
+                    }
+                }
+            })
+            .context("cannot start the reader thread")?;
+        let mut pending: Vec<u8> = Vec::new();
+        // Bytes of an over-long line being dropped up to its newline.
+        let mut discarding = false;
+        let mut eof = false;
+        while !eof {
+            // Wait for one block, then take whatever else is already there.
+            match rx.recv() {
+                Ok(b) => {
+                    let b = b.with_context(|| fs.name.clone())?;
+                    fs.bytes += b.len() as u64;
+                    pending.extend_from_slice(&b);
+                }
+                Err(_) => eof = true,
+            }
+            while !eof && pending.len() < BATCH {
+                match rx.try_recv() {
+                    Ok(b) => {
+                        let b = b.with_context(|| fs.name.clone())?;
+                        fs.bytes += b.len() as u64;
+                        pending.extend_from_slice(&b);
+                    }
+                    Err(TryRecvError::Empty) => break,
+                    Err(TryRecvError::Disconnected) => eof = true,
+                }
+            }
+            if discarding {
+                match memchr::memchr(b'\n', &pending) {
+                    Some(i) => {
+                        pending.drain(..=i);
+                        discarding = false;
+                    }
+                    None => {
+                        pending.clear();
+                        continue;
+                    }
+                }
+            }
+            let cut = if eof {
+                pending.len()
+            } else {
+                match memchr::memrchr(b'\n', &pending) {
+                    Some(i) => i + 1,
+                    None => {
+                        if pending.len() > MAX_STREAM_LINE {
+                            let line = fs.lines + 1;
+                            fs.lines += 1;
+                            self.stats.lines += 1;
+                            self.stats.malformed += 1;
+                            let reason = format!("line longer than {} MiB", MAX_STREAM_LINE >> 20);
+                            self.show_malformed(&fs.name.clone(), line, reason);
+                            pending.clear();
+                            discarding = true;
+                        }
+                        0
+                    }
+                }
+            };
+            if cut > 0 {
+                let flow = self.buffer(&pending[..cut], idx, fs, false)?;
+                pending.drain(..cut);
+                if flow == Flow::Stop {
+                    return Ok(Flow::Stop);
+                }
+                self.sink.flush()?;
+            }
+        }
+        Ok(Flow::More)
+    }
+
+    /// Scan one buffer of whole lines (the last line may be unterminated).
+    fn buffer(
+        &mut self,
+        buf: &[u8],
+        idx: u32,
+        fs: &mut FileStats,
+        count_progress: bool,
+    ) -> Result<Flow> {
+        let ranges = chunk::split(buf, self.cfg.chunk_size);
+        let batch = (self.cfg.threads * 4).max(1);
+        let filter = &self.cfg.filter;
+        let keep_raw = self.keep_raw;
+        for group in ranges.chunks(batch) {
+            let outs: Vec<ChunkOut> = self.pool.install(|| {
+                group
+                    .par_iter()
+                    .map(|r| work(&buf[r.clone()], idx, keep_raw, filter))
+                    .collect()
+            });
+            for (out, r) in outs.into_iter().zip(group) {
+                if self.merge(out, fs)? == Flow::Stop {
+                    return Ok(Flow::Stop);
+                }
+                if count_progress {
+                    if let Some(p) = &self.progress {
+                        p.inc(r.len() as u64);
+                    }
+                }
+            }
+        }
+        Ok(Flow::More)
+    }
+
+    /// Fold one chunk's result in, in chunk order.
+    fn merge(&mut self, out: ChunkOut<'_>, fs: &mut FileStats) -> Result<Flow> {
+        let base = fs.lines;
+        fs.lines += out.lines;
+        fs.events += out.events;
+        fs.first = min_opt(fs.first, out.first);
+        fs.last = max_opt(fs.last, out.last);
+        self.stats.lines += out.lines;
+        self.stats.events += out.events;
+        self.stats.skipped_blank += out.blank;
+        self.stats.requests += out.done_seen;
+        self.stats.malformed += out.malformed;
+        for (line, reason) in out.samples {
+            self.show_malformed(&fs.name, base + line, reason);
+        }
+        if let Some(line) = out.unterminated {
+            self.stats.skipped_unterminated += 1;
+            let p = Problem {
+                file: fs.name.clone(),
+                line: base + line,
+                reason: Skip::Unterminated.reason().into(),
+            };
+            self.diag
+                .note(&format!("{}:{}: skipped {}", p.file, p.line, p.reason));
+            self.stats.unterminated.push(p);
+        }
+        for item in out.items {
+            let flow = match item {
+                Item::Done(mut r) => {
+                    rebase(&mut r, base);
+                    self.deliver_checked(r)?
+                }
+                Item::Frag(mut r) => {
+                    rebase(&mut r, base);
+                    match self.merger.frag(r) {
+                        Some(done) => {
+                            self.stats.requests += 1;
+                            self.deliver(done)?
+                        }
+                        None => Flow::More,
+                    }
+                }
+            };
+            if flow == Flow::Stop {
+                return Ok(Flow::Stop);
+            }
+        }
+        Ok(Flow::More)
+    }
+
+    /// Show the first few malformed lines in full (counting is the caller's).
+    fn show_malformed(&mut self, file: &str, line: u64, reason: String) {
+        if self.stats.malformed_samples.len() < MALFORMED_SHOWN {
+            self.diag
+                .warn(&format!("{file}:{line}: malformed line: {reason}"));
+            self.stats.malformed_samples.push(Problem {
+                file: file.to_string(),
+                line,
+                reason,
+            });
+        }
+    }
+
+    /// Hand over a request the worker already matched against the filter.
+    fn deliver_checked(&mut self, r: Request<'_>) -> Result<Flow> {
+        self.stats.matched += 1;
+        self.sink.request(r)
+    }
+
+    fn deliver(&mut self, r: Request<'_>) -> Result<Flow> {
+        if self.cfg.filter.matches(&r) {
+            self.deliver_checked(r)
+        } else {
+            Ok(Flow::More)
+        }
+    }
+}
+
+fn rebase(r: &mut Request<'_>, base: u64) {
+    // Every mark of an item comes from the chunk that produced it.
+    for m in &mut r.marks {
+        m.line += base;
+    }
+}
+
+fn min_opt(a: Option<Ts>, b: Option<Ts>) -> Option<Ts> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, None) | (None, x) => x,
+    }
+}
+
+fn max_opt(a: Option<Ts>, b: Option<Ts>) -> Option<Ts> {
+    a.max(b)
+}
+
+/// The worker: parse, correlate within the chunk, and filter the requests that are whole here.
+fn work<'a>(
+    buf: &'a [u8],
+    file: u32,
+    keep_raw: bool,
+    filter: &crate::filter::Filter,
+) -> ChunkOut<'a> {
+    let mut c = ChunkCorrelator::default();
+    let mut out = ChunkOut {
+        items: Vec::new(),
+        lines: 0,
+        events: 0,
+        blank: 0,
+        unterminated: None,
+        malformed: 0,
+        samples: Vec::new(),
+        first: None,
+        last: None,
+        done_seen: 0,
+    };
+    for line in Lines::new(buf) {
+        out.lines += 1;
+        match native::parse_line(line.bytes, line.terminated) {
+            Parsed::Event(ev, stage) => {
+                out.events += 1;
+                let t = if ev.stage_timestamp.is_empty() {
+                    &ev.timestamp
+                } else {
+                    &ev.stage_timestamp
+                };
+                let time = Ts::parse(t.as_str());
+                out.first = min_opt(out.first, time);
+                out.last = max_opt(out.last, time);
+                let code = ev.response_status.as_ref().and_then(|s| s.code);
+                let mark = Mark {
+                    stage,
+                    time,
+                    code,
+                    file,
+                    line: out.lines,
+                    raw: keep_raw.then_some(Cow::Borrowed(line.bytes)),
+                };
+                c.push(ev, stage, mark);
+            }
+            Parsed::Skipped(Skip::Blank) => out.blank += 1,
+            Parsed::Skipped(Skip::Unterminated) => out.unterminated = Some(out.lines),
+            Parsed::Malformed(reason) => {
+                out.malformed += 1;
+                if out.samples.len() < MALFORMED_SHOWN {
+                    out.samples.push((out.lines, reason));
+                }
+            }
+        }
+    }
+    out.items = c
+        .finish()
+        .into_iter()
+        .filter(|it| match it {
+            Item::Done(r) => {
+                out.done_seen += 1;
+                filter.matches(r)
+            }
+            Item::Frag(_) => true,
+        })
+        .collect();
+    out
+}
+
+/// Is a broken pipe anywhere in this error's chain?
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}

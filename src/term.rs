@@ -1,0 +1,119 @@
+//! The terminal edge: the stdout writer commands print to, diagnostics on stderr, the progress
+//! bar, and [`sanitize`], which every string from a log goes through before it reaches a
+//! terminal (audit fields are attacker-controlled).
+//!
+//! Together with `main.rs`, the only module allowed to print.
+#![allow(clippy::print_stderr)]
+
+use std::borrow::Cow;
+use std::io::{self, BufWriter, LineWriter, Write};
+
+use crate::config::Config;
+
+/// Where commands write their results: line-buffered on a terminal (rows appear as they are
+/// found), block-buffered otherwise.
+pub type Out = Box<dyn Write>;
+
+pub fn stdout(tty: bool) -> Out {
+    if tty {
+        Box::new(LineWriter::new(io::stdout()))
+    } else {
+        Box::new(BufWriter::with_capacity(1 << 16, io::stdout()))
+    }
+}
+
+/// Warnings and notes on stderr, as `kaudit: warning: ...`; sanitized because they quote files.
+#[derive(Debug, Default)]
+pub struct Diag {
+    pub quiet: bool,
+}
+
+impl Diag {
+    pub fn warn(&self, msg: &str) {
+        if !self.quiet {
+            eprintln!("kaudit: warning: {}", sanitize(msg));
+        }
+    }
+    pub fn note(&self, msg: &str) {
+        if !self.quiet {
+            eprintln!("kaudit: note: {}", sanitize(msg));
+        }
+    }
+    pub fn error(&self, msg: &str) {
+        eprintln!("kaudit: error: {}", sanitize(msg));
+    }
+}
+
+/// Is this character unsafe to show as-is? C0/C1 controls and DEL (escape sequences, cursor
+/// movement, bells), bidirectional overrides and isolates (text that reads differently than it
+/// is), and zero-width characters that hide content.
+fn unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// Make a string from a log safe for a terminal: unsafe characters become visible escapes
+/// (`\e`, `\t`, `\r`, `\n`, `\u{202e}`). Returns the input untouched when it is already safe.
+pub fn sanitize(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(unsafe_char) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if !unsafe_char(c) {
+            out.push(c);
+            continue;
+        }
+        match c {
+            '\x1b' => out.push_str("\\e"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            c if (c as u32) < 0x100 => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push_str(&format!("\\u{{{:04x}}}", c as u32)),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A byte-progress bar on stderr for inputs big enough to take about a second.
+pub fn progress_bar(cfg: &Config, total: u64) -> Option<indicatif::ProgressBar> {
+    const WORTH_IT: u64 = 512 << 20;
+    if !cfg.progress || total < WORTH_IT {
+        return None;
+    }
+    let pb = indicatif::ProgressBar::with_draw_target(
+        Some(total),
+        indicatif::ProgressDrawTarget::stderr_with_hz(8),
+    );
+    pb.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {bytes}/{total_bytes} {wide_bar} {bytes_per_sec} eta {eta}",
+        )
+        .expect("static template"),
+    );
+    pb.enable_steady_tick(std::time::Duration::from_millis(125));
+    Some(pb)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitizes_escapes_and_bidi() {
+        assert!(matches!(
+            sanitize("kubectl/v1.30 (linux)"),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(sanitize("\x1b[31mred\x1b[0m"), "\\e[31mred\\e[0m");
+        assert_eq!(sanitize("a\tb\rc\nd"), "a\\tb\\rc\\nd");
+        assert_eq!(sanitize("evil\u{202e}txt.exe"), "evil\\u{202e}txt.exe");
+        assert_eq!(sanitize("\x1b]0;pwned\x07"), "\\e]0;pwned\\x07");
+        assert_eq!(sanitize("\u{9b}2J"), "\\x9b2J");
+        assert_eq!(sanitize("zero\u{200b}width"), "zero\\u{200b}width");
+        assert_eq!(sanitize("ünïcödé ok"), "ünïcödé ok");
+    }
+}
