@@ -41,6 +41,15 @@ pub fn parse_line(bytes: &[u8], terminated: bool) -> Parsed<'_> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Parsed::Skipped(Skip::Blank);
     }
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first != Some(&b'{') {
+        if !terminated {
+            return Parsed::Skipped(Skip::Unterminated);
+        }
+        if serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() {
+            return Parsed::Malformed("not an audit Event: not a JSON object".into());
+        }
+    }
     let ev: Event = match serde_json::from_slice(bytes) {
         Ok(ev) => ev,
         Err(_) if !terminated => return Parsed::Skipped(Skip::Unterminated),
@@ -105,10 +114,8 @@ mod tests {
             reason(b"not json"),
             "invalid JSON at byte 2: expected ident"
         );
-        assert_eq!(
-            reason(b"[1,2]"),
-            "not an audit Event: invalid type: sequence, expected struct Event"
-        );
+        assert_eq!(reason(b"[1,2]"), "not an audit Event: not a JSON object");
+        assert_eq!(reason(b"42"), "not an audit Event: not a JSON object");
         assert_eq!(
             reason(br#"{"kind":"Status"}"#),
             r#"not an audit Event (kind "Status")"#

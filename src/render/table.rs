@@ -199,7 +199,8 @@ impl RowTable {
 
 impl Rows for RowTable {
     fn row(&mut self, out: &mut Out, rec: &dyn Record) -> Result<()> {
-        let cells = rec.cells(&self.style);
+        let mut cells = rec.cells(&self.style);
+        cells.truncate(self.columns.len());
         if self.streaming {
             return self.emit_stream(out, &cells);
         }
