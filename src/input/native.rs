@@ -130,7 +130,7 @@ mod tests {
         );
         assert_eq!(
             reason(b"{\"auditID\":\"a\xff\"}"),
-            "invalid UTF-8 at byte 13"
+            "invalid UTF-8 at byte 14"
         );
         assert_eq!(
             reason(br#"{"auditID":"a","sta"#),
