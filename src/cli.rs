@@ -97,6 +97,9 @@ pub struct InputArgs {
     /// Target chunk size in bytes for the parallel scan (for testing).
     #[arg(long, hide = true, value_name = "BYTES")]
     pub chunk_size: Option<usize>,
+    /// Parse every line, even those that cannot match the filter (for testing the prefilter).
+    #[arg(long, hide = true)]
+    pub no_prefilter: bool,
     /// Pretend the current time is this (RFC 3339), for repeatable relative --since/--until.
     #[arg(long, hide = true, value_name = "TIME")]
     pub now: Option<String>,

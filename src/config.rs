@@ -25,6 +25,8 @@ pub struct Config {
     pub local: bool,
     pub now: Ts,
     pub filter: Filter,
+    /// Skip lines that cannot match before parsing them.
+    pub prefilter: Option<crate::filter::Prefilter>,
 }
 
 /// Environment facts, gathered once so tests can substitute them.
@@ -113,7 +115,14 @@ impl Config {
             stage: filter.stage.clone(),
             incomplete: filter.incomplete,
         };
+        let filter = Filter::compile(&spec, now, output.local)?;
         Ok(Config {
+            prefilter: if input.no_prefilter {
+                None
+            } else {
+                filter.prefilter()
+            },
+            filter,
             threads,
             chunk_size: input
                 .chunk_size
@@ -127,7 +136,6 @@ impl Config {
             width: env.columns,
             local: output.local,
             now,
-            filter: Filter::compile(&spec, now, output.local)?,
         })
     }
 }

@@ -111,6 +111,74 @@ impl Cidr {
     }
 }
 
+/// Literal byte strings that every line of a matching request must contain, derived from the
+/// flags whose field has the same value on every stage line (verb, resource, namespace). A line
+/// may skip parsing only when, for some flag, it holds none of that flag's literals and no
+/// `\uXXXX` escape in it could spell a character of one. User, name, code, decision and
+/// impersonation are not used: they are absent from some stages.
+#[derive(Debug)]
+pub struct Prefilter {
+    groups: Vec<Vec<memchr::memmem::Finder<'static>>>,
+    /// Every character of every literal: an escape decoding to one of these defeats the check.
+    chars: Vec<char>,
+    non_ascii: bool,
+}
+
+impl Prefilter {
+    fn new(groups: Vec<Vec<String>>) -> Option<Prefilter> {
+        let groups: Vec<Vec<String>> = groups.into_iter().filter(|g| !g.is_empty()).collect();
+        if groups.is_empty() {
+            return None;
+        }
+        let mut chars: Vec<char> = groups.iter().flatten().flat_map(|l| l.chars()).collect();
+        chars.sort_unstable();
+        chars.dedup();
+        let non_ascii = chars.iter().any(|c| !c.is_ascii());
+        let groups = groups
+            .into_iter()
+            .map(|g| {
+                g.into_iter()
+                    .map(|lit| {
+                        memchr::memmem::Finder::new(format!("\"{lit}\"").as_bytes()).into_owned()
+                    })
+                    .collect()
+            })
+            .collect();
+        Some(Prefilter {
+            groups,
+            chars,
+            non_ascii,
+        })
+    }
+
+    /// False only when no line holding this text can belong to a matching request.
+    pub fn may_match(&self, line: &[u8]) -> bool {
+        let all = self
+            .groups
+            .iter()
+            .all(|g| g.iter().any(|f| f.find(line).is_some()));
+        all || self.escape_could_hide(line)
+    }
+
+    fn escape_could_hide(&self, line: &[u8]) -> bool {
+        for at in memchr::memmem::find_iter(line, b"\\u") {
+            if self.non_ascii {
+                return true;
+            }
+            let hex = line
+                .get(at + 2..at + 6)
+                .and_then(|h| std::str::from_utf8(h).ok());
+            let Some(code) = hex.and_then(|h| u32::from_str_radix(h, 16).ok()) else {
+                return true;
+            };
+            if char::from_u32(code).is_some_and(|c| self.chars.binary_search(&c).is_ok()) {
+                return true;
+            }
+        }
+        false
+    }
+}
+
 /// A compiled filter.
 #[derive(Debug, Default)]
 pub struct Filter {
@@ -243,6 +311,16 @@ impl Filter {
             }
         }
         Ok(f)
+    }
+
+    /// The literals every line of a matching request contains, when the flags give any.
+    pub fn prefilter(&self) -> Option<Prefilter> {
+        let resources = if self.resource.iter().any(|r| r.resource == "*") {
+            Vec::new()
+        } else {
+            self.resource.iter().map(|r| r.resource.clone()).collect()
+        };
+        Prefilter::new(vec![self.verb.clone(), resources, self.namespace.clone()])
     }
 
     /// Does the request pass every flag given?
@@ -746,6 +824,30 @@ mod tests {
         assert_eq!(
             parse_resource("CRB").unwrap().resource,
             "clusterrolebindings"
+        );
+    }
+
+    #[test]
+    fn prefilter_literals_and_escapes() {
+        let f = spec(|s| {
+            s.verb = vec!["delete".into()];
+            s.resource = vec!["cm".into(), "secrets".into()];
+        });
+        let p = f.prefilter().unwrap();
+        assert!(p.may_match(br#"{"verb":"delete","objectRef":{"resource":"configmaps"}}"#));
+        assert!(p.may_match(br#"{"verb": "delete", "objectRef": {"resource": "secrets"}}"#));
+        assert!(!p.may_match(br#"{"verb":"get","objectRef":{"resource":"configmaps"}}"#));
+        assert!(!p.may_match(br#"{"verb":"delete","objectRef":{"resource":"pods"}}"#));
+        // an escape that could spell a letter of a literal forces a parse
+        assert!(p.may_match(br#"{"verb":"d\u0065lete","objectRef":{"resource":"configmaps"}}"#));
+        // Go's \u0026 (&) cannot
+        assert!(!p.may_match(br#"{"verb":"get","requestURI":"/x?a=1\u0026b=2"}"#));
+        assert!(spec(|_| {}).prefilter().is_none());
+        assert!(spec(|s| s.code = vec!["403".into()]).prefilter().is_none());
+        assert!(
+            spec(|s| s.resource = vec!["*/exec".into()])
+                .prefilter()
+                .is_none()
         );
     }
 

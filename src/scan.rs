@@ -70,6 +70,8 @@ pub struct ScanStats {
     pub events: u64,
     pub skipped_blank: u64,
     pub skipped_unterminated: u64,
+    /// Lines not parsed because they cannot belong to a matching request (see `Prefilter`).
+    pub skipped_prefilter: u64,
     pub malformed: u64,
     /// The first few malformed lines (then only counted).
     pub malformed_samples: Vec<Problem>,
@@ -88,7 +90,7 @@ pub struct ScanStats {
 
 impl ScanStats {
     pub fn skipped(&self) -> u64 {
-        self.skipped_blank + self.skipped_unterminated
+        self.skipped_blank + self.skipped_unterminated + self.skipped_prefilter
     }
 }
 
@@ -102,6 +104,7 @@ struct ChunkOut<'a> {
     lines: u64,
     events: u64,
     blank: u64,
+    prefiltered: u64,
     unterminated: Option<u64>,
     malformed: u64,
     samples: Vec<(u64, String)>,
@@ -357,12 +360,13 @@ impl Scanner<'_, '_> {
         let ranges = chunk::split(buf, self.cfg.chunk_size);
         let batch = (self.cfg.threads * 4).max(1);
         let filter = &self.cfg.filter;
+        let prefilter = self.cfg.prefilter.as_ref();
         let keep_raw = self.keep_raw;
         for group in ranges.chunks(batch) {
             let outs: Vec<ChunkOut> = self.pool.install(|| {
                 group
                     .par_iter()
-                    .map(|r| work(&buf[r.clone()], idx, keep_raw, filter))
+                    .map(|r| work(&buf[r.clone()], idx, keep_raw, filter, prefilter))
                     .collect()
             });
             for (out, r) in outs.into_iter().zip(group) {
@@ -389,6 +393,7 @@ impl Scanner<'_, '_> {
         self.stats.lines += out.lines;
         self.stats.events += out.events;
         self.stats.skipped_blank += out.blank;
+        self.stats.skipped_prefilter += out.prefiltered;
         self.stats.requests += out.done_seen;
         self.stats.malformed += out.malformed;
         for (line, reason) in out.samples {
@@ -481,6 +486,7 @@ fn work<'a>(
     file: u32,
     keep_raw: bool,
     filter: &crate::filter::Filter,
+    prefilter: Option<&crate::filter::Prefilter>,
 ) -> ChunkOut<'a> {
     let mut c = ChunkCorrelator::default();
     let mut out = ChunkOut {
@@ -488,6 +494,7 @@ fn work<'a>(
         lines: 0,
         events: 0,
         blank: 0,
+        prefiltered: 0,
         unterminated: None,
         malformed: 0,
         samples: Vec::new(),
@@ -497,6 +504,13 @@ fn work<'a>(
     };
     for line in Lines::new(buf) {
         out.lines += 1;
+        if let Some(p) = prefilter {
+            // Skip only lines framed like a JSON object: anything else is parsed and reported.
+            if line.terminated && framed(line.bytes) && !p.may_match(line.bytes) {
+                out.prefiltered += 1;
+                continue;
+            }
+        }
         match native::parse_line(line.bytes, line.terminated) {
             Parsed::Event(ev, stage) => {
                 out.events += 1;
@@ -541,6 +555,12 @@ fn work<'a>(
         })
         .collect();
     out
+}
+
+/// `{ ... }` after trimming whitespace.
+fn framed(b: &[u8]) -> bool {
+    let b = b.trim_ascii();
+    b.first() == Some(&b'{') && b.last() == Some(&b'}')
 }
 
 /// Is a broken pipe anywhere in this error's chain?

@@ -283,13 +283,20 @@ pub fn resource_cell(r: &Request) -> String {
     }
 }
 
-/// `ns/name`, `ns/*` (a collection in a namespace), `name` (cluster-scoped), `*` (all).
+/// `ns/name`; `ns/*` or `*` for a collection (list, watch, deletecollection); `ns/-` or `-`
+/// for a request without a name (a create whose name is only in the body); empty for
+/// non-resource URLs.
 pub fn object_cell(r: &Request) -> String {
+    let all = if matches!(&*r.verb, "list" | "watch" | "deletecollection") {
+        "*"
+    } else {
+        "-"
+    };
     match (r.namespace.is_empty(), r.name.is_empty()) {
         (false, false) => format!("{}/{}", r.namespace, r.name),
-        (false, true) => format!("{}/*", r.namespace),
+        (false, true) => format!("{}/{all}", r.namespace),
         (true, false) => r.name.to_string(),
-        (true, true) if !r.resource.is_empty() => "*".into(),
+        (true, true) if !r.resource.is_empty() => all.into(),
         _ => String::new(),
     }
 }

@@ -166,6 +166,7 @@ fn document(stats: &ScanStats, t: &Tally, n: usize, filtered: bool) -> Value {
         "skipped": stats.skipped(),
         "skippedBlank": stats.skipped_blank,
         "skippedUnterminated": stats.skipped_unterminated,
+        "skippedPrefilter": stats.skipped_prefilter,
         "malformed": stats.malformed,
         "malformedSamples": stats.malformed_samples.iter().map(|p| json!({"file": p.file, "line": p.line, "reason": p.reason})).collect::<Vec<_>>(),
         "filtered": filtered,
@@ -456,6 +457,13 @@ fn write_tables(
     // Problems
     if stats.malformed + stats.skipped() > 0 {
         heading(out, style, "Skipped and malformed lines")?;
+        if stats.skipped_prefilter > 0 {
+            writeln!(
+                out,
+                "{} line(s) not parsed: they cannot match the filter",
+                thousands(stats.skipped_prefilter)
+            )?;
+        }
         if stats.skipped_blank > 0 {
             writeln!(
                 out,
