@@ -223,16 +223,9 @@ impl Scanner<'_, '_> {
                 if let Some(d) = disk {
                     fs.bytes = d;
                 }
-                self.stats.files[idx as usize] = fs;
-                match f {
-                    Ok(f) => f,
-                    Err(e) if is_broken_pipe(&e) => return Err(e),
-                    Err(e) if e.downcast_ref::<io::Error>().is_some() => {
-                        self.file_error(idx, &format!("{e:#}"));
-                        Flow::More
-                    }
-                    Err(e) => return Err(e),
-                }
+                let error = self.stats.files[idx as usize].error.take();
+                self.stats.files[idx as usize] = FileStats { error, ..fs };
+                f?
             }
         };
         if let Some(p) = &self.progress {
@@ -286,24 +279,36 @@ impl Scanner<'_, '_> {
         let mut eof = false;
         while !eof {
             // Wait for one block, then take whatever else is already there.
+            let mut read_error = None;
             match rx.recv() {
-                Ok(b) => {
-                    let b = b.with_context(|| fs.name.clone())?;
+                Ok(Ok(b)) => {
                     fs.bytes += b.len() as u64;
                     pending.extend_from_slice(&b);
                 }
+                Ok(Err(e)) => read_error = Some(e),
                 Err(_) => eof = true,
             }
-            while !eof && pending.len() < BATCH {
+            while !eof && read_error.is_none() && pending.len() < BATCH {
                 match rx.try_recv() {
-                    Ok(b) => {
-                        let b = b.with_context(|| fs.name.clone())?;
+                    Ok(Ok(b)) => {
                         fs.bytes += b.len() as u64;
                         pending.extend_from_slice(&b);
                     }
+                    Ok(Err(e)) => read_error = Some(e),
                     Err(TryRecvError::Empty) => break,
                     Err(TryRecvError::Disconnected) => eof = true,
                 }
+            }
+            if let Some(e) = read_error {
+                // Use the whole lines read so far, then report the input as unreadable.
+                if let Some(i) = memchr::memrchr(b'\n', &pending) {
+                    if self.buffer(&pending[..=i], idx, fs, false)? == Flow::Stop {
+                        return Ok(Flow::Stop);
+                    }
+                }
+                let msg = format!("{}: read failed after line {}: {e}", fs.name, fs.lines);
+                self.file_error(idx, &msg);
+                return Ok(Flow::More);
             }
             if discarding {
                 match memchr::memchr(b'\n', &pending) {
@@ -564,9 +569,39 @@ fn framed(b: &[u8]) -> bool {
 }
 
 /// Is a broken pipe anywhere in this error's chain?
+///
+/// serde_json and csv wrap the `io::Error` of a failed write without exposing it as a
+/// `source()`, so they are asked directly.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    let pipe = |k: io::ErrorKind| k == io::ErrorKind::BrokenPipe;
     e.chain().any(|c| {
         c.downcast_ref::<io::Error>()
-            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+            .is_some_and(|io| pipe(io.kind()))
+            || c.downcast_ref::<serde_json::Error>()
+                .and_then(|j| j.io_error_kind())
+                .is_some_and(pipe)
+            || c.downcast_ref::<csv::Error>()
+                .is_some_and(|c| match c.kind() {
+                    csv::ErrorKind::Io(io) => pipe(io.kind()),
+                    _ => false,
+                })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn broken_pipe_is_found_through_wrappers() {
+        let io = || io::Error::new(io::ErrorKind::BrokenPipe, "pipe");
+        assert!(is_broken_pipe(&anyhow::Error::new(io())));
+        assert!(is_broken_pipe(&anyhow::Error::new(io()).context("writing")));
+        assert!(is_broken_pipe(&anyhow::Error::new(serde_json::Error::io(
+            io()
+        ))));
+        assert!(is_broken_pipe(&anyhow::Error::new(csv::Error::from(io()))));
+        let other = io::Error::new(io::ErrorKind::StorageFull, "full");
+        assert!(!is_broken_pipe(&anyhow::Error::new(other)));
+    }
 }
