@@ -10,6 +10,8 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use crate::event::{Event, Stage, StageSet, Ts, UserInfo};
 
 /// Where one event of a request was read, and what it said.
@@ -313,7 +315,7 @@ pub enum Item<'a> {
 /// Folds the events of one chunk.
 #[derive(Default)]
 pub struct ChunkCorrelator<'a> {
-    open: HashMap<(Cow<'a, str>, Cow<'a, str>), Request<'a>>,
+    open: FxHashMap<(Cow<'a, str>, Cow<'a, str>), Request<'a>>,
     pub items: Vec<Item<'a>>,
 }
 

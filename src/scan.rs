@@ -31,9 +31,20 @@ pub enum Flow {
 }
 
 /// What a command does with each matching request.
+///
+/// Commands whose answer does not depend on order (counts, tallies) give a per-chunk
+/// accumulator, [`Sink::Part`]: workers fold the requests that are whole within their chunk
+/// into it, and the parts are merged in chunk order. Commands that print rows in order use
+/// `Part = NoPart` and receive every request through [`Sink::request`].
 pub trait Sink {
-    /// A request that passed the filter: complete, in the order requests completed; at the end
-    /// of the input, the incomplete ones in the order of their last event.
+    type Part: Default + Send;
+    /// Fold a matching request into a worker's part. Return false to have it delivered through
+    /// [`Sink::request`] instead, in order.
+    fn fold(part: &mut Self::Part, r: &Request<'_>) -> bool;
+    /// Merge one chunk's part, in chunk order.
+    fn absorb(&mut self, part: Self::Part);
+    /// A request that passed the filter and was not folded: complete, in the order requests
+    /// completed; at the end of the input, the incomplete ones in the order of their last event.
     fn request(&mut self, r: Request<'_>) -> Result<Flow>;
     /// A block of streamed input was processed: a live view should show what it has.
     fn flush(&mut self) -> Result<()> {
@@ -99,8 +110,11 @@ pub const MALFORMED_SHOWN: usize = 5;
 pub const MAX_STREAM_LINE: usize = 256 << 20;
 
 /// What one chunk worker produces.
-struct ChunkOut<'a> {
+struct ChunkOut<'a, P> {
     items: Vec<Item<'a>>,
+    part: P,
+    /// Requests folded into `part`.
+    folded: u64,
     lines: u64,
     events: u64,
     blank: u64,
@@ -114,10 +128,14 @@ struct ChunkOut<'a> {
     done_seen: u64,
 }
 
-struct Scanner<'c, 's> {
+/// For ordered sinks: no per-chunk state.
+#[derive(Default)]
+pub struct NoPart;
+
+struct Scanner<'c, 's, S: Sink> {
     cfg: &'c Config,
     keep_raw: bool,
-    sink: &'s mut dyn Sink,
+    sink: &'s mut S,
     diag: &'c Diag,
     merger: Merger,
     stats: ScanStats,
@@ -126,12 +144,12 @@ struct Scanner<'c, 's> {
 }
 
 /// Scan `inputs` in order and feed matching requests to `sink`.
-pub fn run(
+pub fn run<S: Sink>(
     inputs: &[InputFile],
     cfg: &Config,
     keep_raw: bool,
     diag: &Diag,
-    sink: &mut dyn Sink,
+    sink: &mut S,
 ) -> Result<ScanStats> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cfg.threads)
@@ -184,7 +202,7 @@ pub fn run(
     Ok(s.stats)
 }
 
-impl Scanner<'_, '_> {
+impl<S: Sink> Scanner<'_, '_, S> {
     fn scan_input(&mut self, idx: u32, inp: &InputFile) -> Result<Flow> {
         let mut fs = FileStats {
             name: inp.name.clone(),
@@ -368,10 +386,10 @@ impl Scanner<'_, '_> {
         let prefilter = self.cfg.prefilter.as_ref();
         let keep_raw = self.keep_raw;
         for group in ranges.chunks(batch) {
-            let outs: Vec<ChunkOut> = self.pool.install(|| {
+            let outs: Vec<ChunkOut<S::Part>> = self.pool.install(|| {
                 group
                     .par_iter()
-                    .map(|r| work(&buf[r.clone()], idx, keep_raw, filter, prefilter))
+                    .map(|r| work::<S>(&buf[r.clone()], idx, keep_raw, filter, prefilter))
                     .collect()
             });
             for (out, r) in outs.into_iter().zip(group) {
@@ -389,7 +407,7 @@ impl Scanner<'_, '_> {
     }
 
     /// Fold one chunk's result in, in chunk order.
-    fn merge(&mut self, out: ChunkOut<'_>, fs: &mut FileStats) -> Result<Flow> {
+    fn merge(&mut self, out: ChunkOut<'_, S::Part>, fs: &mut FileStats) -> Result<Flow> {
         let base = fs.lines;
         fs.lines += out.lines;
         fs.events += out.events;
@@ -400,6 +418,8 @@ impl Scanner<'_, '_> {
         self.stats.skipped_blank += out.blank;
         self.stats.skipped_prefilter += out.prefiltered;
         self.stats.requests += out.done_seen;
+        self.stats.matched += out.folded;
+        self.sink.absorb(out.part);
         self.stats.malformed += out.malformed;
         for (line, reason) in out.samples {
             self.show_malformed(&fs.name, base + line, reason);
@@ -486,16 +506,18 @@ fn max_opt(a: Option<Ts>, b: Option<Ts>) -> Option<Ts> {
 }
 
 /// The worker: parse, correlate within the chunk, and filter the requests that are whole here.
-fn work<'a>(
+fn work<'a, S: Sink>(
     buf: &'a [u8],
     file: u32,
     keep_raw: bool,
     filter: &crate::filter::Filter,
     prefilter: Option<&crate::filter::Prefilter>,
-) -> ChunkOut<'a> {
+) -> ChunkOut<'a, S::Part> {
     let mut c = ChunkCorrelator::default();
     let mut out = ChunkOut {
         items: Vec::new(),
+        part: S::Part::default(),
+        folded: 0,
         lines: 0,
         events: 0,
         blank: 0,
@@ -548,17 +570,22 @@ fn work<'a>(
             }
         }
     }
-    out.items = c
-        .finish()
-        .into_iter()
-        .filter(|it| match it {
-            Item::Done(r) => {
-                out.done_seen += 1;
-                filter.matches(r)
+    let mut items = c.finish();
+    items.retain(|it| match it {
+        Item::Done(r) => {
+            out.done_seen += 1;
+            if !filter.matches(r) {
+                return false;
             }
-            Item::Frag(_) => true,
-        })
-        .collect();
+            if S::fold(&mut out.part, r) {
+                out.folded += 1;
+                return false;
+            }
+            true
+        }
+        Item::Frag(_) => true,
+    });
+    out.items = items;
     out
 }
 

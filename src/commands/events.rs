@@ -249,6 +249,11 @@ impl EventsSink<'_> {
 }
 
 impl Sink for EventsSink<'_> {
+    type Part = scan::NoPart;
+    fn fold(_: &mut scan::NoPart, _: &Request<'_>) -> bool {
+        false
+    }
+    fn absorb(&mut self, _: scan::NoPart) {}
     fn request(&mut self, r: Request<'_>) -> Result<Flow> {
         if self.hold {
             self.held.push(r.into_owned());

@@ -4,7 +4,9 @@
 //!
 //! Requests are counted as they complete and dropped; nothing per-request is kept.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 use std::io::Write;
 
 use anyhow::Result;
@@ -21,34 +23,43 @@ use crate::render::{Cell, Style, Tone, csv::write_record, human_time, machine_ti
 use crate::scan::{self, Flow, ScanStats, Sink};
 use crate::term::{Diag, Out, sanitize};
 
+type Counts = FxHashMap<String, u64>;
+
+/// The figures of the matching requests. Also the per-chunk part workers fill, merged after.
 #[derive(Default)]
-struct Tally {
+pub struct Tally {
     requests: u64,
     incomplete: u64,
     long_running: u64,
     stages: [u64; 4],
-    levels: BTreeMap<String, u64>,
-    codes: BTreeMap<String, u64>,
-    decisions: BTreeMap<String, u64>,
-    users: HashMap<String, u64>,
-    verbs: HashMap<String, u64>,
-    resources: HashMap<String, u64>,
-    namespaces: HashMap<String, u64>,
+    levels: Counts,
+    codes: FxHashMap<Option<i64>, u64>,
+    decisions: Counts,
+    users: Counts,
+    verbs: Counts,
+    resources: Counts,
+    namespaces: Counts,
     first: Option<Ts>,
     last: Option<Ts>,
 }
 
-fn bump(m: &mut HashMap<String, u64>, k: &str) {
+fn bump(m: &mut Counts, k: &str, n: u64) {
     match m.get_mut(k) {
-        Some(n) => *n += 1,
+        Some(c) => *c += n,
         None => {
-            m.insert(k.to_string(), 1);
+            m.insert(k.to_string(), n);
         }
     }
 }
 
-impl Sink for Tally {
-    fn request(&mut self, r: Request<'_>) -> Result<Flow> {
+fn add_all(into: &mut Counts, from: Counts) {
+    for (k, n) in from {
+        *into.entry(k).or_default() += n;
+    }
+}
+
+impl Tally {
+    fn add(&mut self, r: &Request<'_>) {
         self.requests += 1;
         if r.incomplete() {
             self.incomplete += 1;
@@ -64,37 +75,93 @@ impl Sink for Tally {
         } else {
             &r.level
         };
-        *self.levels.entry(level.to_string()).or_default() += r.marks.len() as u64;
-        let code = r.code.map_or_else(|| "none".to_string(), |c| c.to_string());
-        *self.codes.entry(code).or_default() += 1;
+        bump(&mut self.levels, level, r.marks.len() as u64);
+        *self.codes.entry(r.code).or_default() += 1;
         let decision = if r.decision.is_empty() {
             "none"
         } else {
             &r.decision
         };
-        *self.decisions.entry(decision.to_string()).or_default() += 1;
-        bump(&mut self.users, r.effective_user());
-        bump(&mut self.verbs, &r.verb);
-        bump(
-            &mut self.resources,
-            &crate::commands::events::resource_cell(&r),
-        );
+        bump(&mut self.decisions, decision, 1);
+        bump(&mut self.users, r.effective_user(), 1);
+        bump(&mut self.verbs, &r.verb, 1);
+        if r.resource.is_empty() || !r.subresource.is_empty() {
+            bump(
+                &mut self.resources,
+                &crate::commands::events::resource_cell(r),
+                1,
+            );
+        } else {
+            bump(&mut self.resources, &r.resource, 1);
+        }
         if !r.namespace.is_empty() {
-            bump(&mut self.namespaces, &r.namespace);
+            bump(&mut self.namespaces, &r.namespace, 1);
         }
         let t0 = r.time();
         let t1 = r.marks.iter().filter_map(|m| m.time).max().or(t0);
+        self.span(t0, t1);
+    }
+
+    fn span(&mut self, t0: Option<Ts>, t1: Option<Ts>) {
         self.first = match (self.first, t0) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
         self.last = self.last.max(t1);
+    }
+}
+
+impl Sink for Tally {
+    type Part = Tally;
+    fn fold(part: &mut Tally, r: &Request<'_>) -> bool {
+        part.add(r);
+        true
+    }
+    fn absorb(&mut self, p: Tally) {
+        self.requests += p.requests;
+        self.incomplete += p.incomplete;
+        self.long_running += p.long_running;
+        for i in 0..4 {
+            self.stages[i] += p.stages[i];
+        }
+        for (k, n) in p.codes {
+            *self.codes.entry(k).or_default() += n;
+        }
+        add_all(&mut self.levels, p.levels);
+        add_all(&mut self.decisions, p.decisions);
+        add_all(&mut self.users, p.users);
+        add_all(&mut self.verbs, p.verbs);
+        add_all(&mut self.resources, p.resources);
+        add_all(&mut self.namespaces, p.namespaces);
+        self.span(p.first, p.last);
+    }
+    fn request(&mut self, r: Request<'_>) -> Result<Flow> {
+        self.add(&r);
         Ok(Flow::More)
     }
 }
 
+/// Counts as a name-ordered map, for stable JSON.
+fn sorted(m: &Counts) -> BTreeMap<&str, u64> {
+    m.iter().map(|(k, v)| (k.as_str(), *v)).collect()
+}
+
+/// Codes as `"200": n`, numerically ordered, with `"none"` last.
+fn code_map(m: &FxHashMap<Option<i64>, u64>) -> serde_json::Map<String, Value> {
+    let mut v: Vec<(&Option<i64>, &u64)> = m.iter().collect();
+    v.sort_by_key(|(k, _)| k.map_or(i64::MAX, |c| c));
+    v.into_iter()
+        .map(|(k, n)| {
+            (
+                k.map_or_else(|| "none".to_string(), |c| c.to_string()),
+                json!(n),
+            )
+        })
+        .collect()
+}
+
 /// The `n` largest entries, ties broken by name so output is stable.
-fn top(m: &HashMap<String, u64>, n: usize) -> Vec<(&str, u64)> {
+fn top(m: &Counts, n: usize) -> Vec<(&str, u64)> {
     let mut v: Vec<(&str, u64)> = m.iter().map(|(k, c)| (k.as_str(), *c)).collect();
     v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     v.truncate(n);
@@ -175,9 +242,9 @@ fn document(stats: &ScanStats, t: &Tally, n: usize, filtered: bool) -> Value {
         "incomplete": t.incomplete,
         "longRunning": t.long_running,
         "stages": stages,
-        "levels": t.levels,
-        "codes": t.codes,
-        "decisions": t.decisions,
+        "levels": sorted(&t.levels),
+        "codes": code_map(&t.codes),
+        "decisions": sorted(&t.decisions),
         "first": machine_time(t.first),
         "last": machine_time(t.last),
         "topUsers": counts(top(&t.users, n)),
@@ -349,8 +416,7 @@ fn write_tables(
         },
         stage_txt.join(", "),
     );
-    let lv: Vec<String> = t
-        .levels
+    let lv: Vec<String> = sorted(&t.levels)
         .iter()
         .map(|(k, v)| format!("{k} {}", thousands(*v)))
         .collect();
@@ -388,8 +454,7 @@ fn write_tables(
         _ => "-".into(),
     };
     kv("time span", span);
-    let dec: Vec<String> = t
-        .decisions
+    let dec: Vec<String> = sorted(&t.decisions)
         .iter()
         .map(|(k, v)| format!("{k} {}", thousands(*v)))
         .collect();
@@ -400,23 +465,20 @@ fn write_tables(
     // Codes
     heading(out, style, "Requests by final code")?;
     let mut tb = new_table(style);
-    let mut codes: Vec<(&String, &u64)> = t.codes.iter().collect();
-    codes.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let mut codes: Vec<(Option<i64>, u64)> = t.codes.iter().map(|(k, v)| (*k, *v)).collect();
+    codes.sort_by(|a, b| {
+        b.1.cmp(&a.1).then(
+            a.0.map_or(i64::MAX, |c| c)
+                .cmp(&b.0.map_or(i64::MAX, |c| c)),
+        )
+    });
     for (k, v) in codes {
-        let tone = k
-            .parse::<i64>()
-            .ok()
-            .map_or(Tone::Dim, |c| Tone::of_code(Some(c)));
-        let label = if k == "none" {
-            "none (incomplete)".to_string()
-        } else {
-            k.clone()
-        };
+        let label = k.map_or_else(|| "none (incomplete)".to_string(), |c| c.to_string());
         tb.add_row(comfy_row(
             &[
-                Cell::new(label).tone(tone),
-                Cell::num(thousands(*v)),
-                Cell::num(pct(*v, t.requests)),
+                Cell::new(label).tone(Tone::of_code(k)),
+                Cell::num(thousands(v)),
+                Cell::num(pct(v, t.requests)),
             ],
             style,
         ));
