@@ -51,7 +51,7 @@ impl Env {
             .filter(|c| *c > 0)
             .or_else(|| {
                 if stdout_tty {
-                    comfy_table::Table::new().width()
+                    comfy_table::Table::new().width().filter(|w| *w > 0)
                 } else {
                     None
                 }

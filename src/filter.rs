@@ -868,13 +868,50 @@ mod tests {
             "testdata/edge/control-chars.log",
         ] {
             let data = std::fs::read(format!("{root}/{f}")).unwrap();
-            lines.extend(data.split(|b| *b == b'\n').filter(|l| !l.is_empty()).map(<[u8]>::to_vec));
+            lines.extend(
+                data.split(|b| *b == b'\n')
+                    .filter(|l| !l.is_empty())
+                    .map(<[u8]>::to_vec),
+            );
         }
         // A line with the verb spelled through escapes, as a hostile producer might write it.
         lines.push(br#"{"auditID":"x","stage":"ResponseComplete","verb":"\u0064elete","objectRef":{"resource":"config\u006daps","namespace":"payments"}}"#.to_vec());
-        let verbs = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection", "read", "write"];
-        let resources = ["cm", "secrets", "pods", "pods/exec", "deployments.apps", "leases", "nodes", "crb", "namespaces", "widgets", "*/status", "serviceaccounts/token"];
-        let namespaces = ["payments", "staging", "build", "kube-system", "default", "tools", "openshift-monitoring", "nowhere"];
+        let verbs = [
+            "get",
+            "list",
+            "watch",
+            "create",
+            "update",
+            "patch",
+            "delete",
+            "deletecollection",
+            "read",
+            "write",
+        ];
+        let resources = [
+            "cm",
+            "secrets",
+            "pods",
+            "pods/exec",
+            "deployments.apps",
+            "leases",
+            "nodes",
+            "crb",
+            "namespaces",
+            "widgets",
+            "*/status",
+            "serviceaccounts/token",
+        ];
+        let namespaces = [
+            "payments",
+            "staging",
+            "build",
+            "kube-system",
+            "default",
+            "tools",
+            "openshift-monitoring",
+            "nowhere",
+        ];
         let mut seed: u64 = 0x9e3779b97f4a7c15;
         let mut next = |n: usize| {
             seed ^= seed << 13;
@@ -882,8 +919,10 @@ mod tests {
             seed ^= seed << 17;
             (seed % n as u64) as usize
         };
-        let events: Vec<Option<crate::event::Event>> =
-            lines.iter().map(|l| serde_json::from_slice(l).ok()).collect();
+        let events: Vec<Option<crate::event::Event>> = lines
+            .iter()
+            .map(|l| serde_json::from_slice(l).ok())
+            .collect();
         let mut checked = 0;
         for _ in 0..300 {
             let pick = |next: &mut dyn FnMut(usize) -> usize, pool: &[&str]| -> Vec<String> {
@@ -922,7 +961,10 @@ mod tests {
                 }
             }
         }
-        assert!(checked > 1000, "too few matching lines exercised: {checked}");
+        assert!(
+            checked > 1000,
+            "too few matching lines exercised: {checked}"
+        );
     }
 
     #[test]

@@ -22,7 +22,13 @@ use crate::scan::{self, Flow, Sink};
 use crate::term::{Diag, Out};
 
 const fn col(header: &'static str, max: usize, right: bool) -> Column {
-    Column { header, max, right }
+    // wide columns are names and URIs: the ones worth cutting to fit a terminal
+    Column {
+        header,
+        max,
+        right,
+        flex: max >= 24,
+    }
 }
 
 static COLUMNS: &[Column] = &[

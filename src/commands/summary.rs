@@ -383,7 +383,14 @@ fn write_tables(
             .map(Cell::new)
             .to_vec()
     });
-    write_table(out, tb, hdr, style, &[false, true, true, false, false])?;
+    write_table(
+        out,
+        tb,
+        hdr,
+        style,
+        &[false, true, true, false, false],
+        &[true, false, false, false, false],
+    )?;
     writeln!(out)?;
 
     // Totals
@@ -459,7 +466,7 @@ fn write_tables(
         .map(|(k, v)| format!("{k} {}", thousands(*v)))
         .collect();
     kv("decisions", dec.join(", "));
-    write_table(out, tb, None, style, &[])?;
+    write_table(out, tb, None, style, &[], &[false, true])?;
     writeln!(out)?;
 
     // Codes
@@ -486,7 +493,7 @@ fn write_tables(
     let hdr = style
         .headers
         .then(|| ["CODE", "REQUESTS", "SHARE"].map(Cell::new).to_vec());
-    write_table(out, tb, hdr, style, &[false, true, true])?;
+    write_table(out, tb, hdr, style, &[false, true, true], &[])?;
     writeln!(out)?;
 
     // Tops
@@ -512,7 +519,7 @@ fn write_tables(
         let hdr = style
             .headers
             .then(|| [col, "REQUESTS", "SHARE"].map(Cell::new).to_vec());
-        write_table(out, tb, hdr, style, &[false, true, true])?;
+        write_table(out, tb, hdr, style, &[false, true, true], &[])?;
         writeln!(out)?;
     }
 

@@ -114,8 +114,11 @@ pub trait Rows {
 #[derive(Debug, Clone, Copy)]
 pub struct Column {
     pub header: &'static str,
+    /// Width cap when streaming rows.
     pub max: usize,
     pub right: bool,
+    /// May be cut with `…` to fit the terminal (names, URIs), unlike times and codes.
+    pub flex: bool,
 }
 
 /// Time for people: UTC `2026-11-21 14:58:59.426` (or local with offset).

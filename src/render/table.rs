@@ -8,7 +8,7 @@
 use std::io::Write;
 
 use anyhow::Result;
-use comfy_table::{CellAlignment, ContentArrangement, Table};
+use comfy_table::{CellAlignment, ColumnConstraint, ContentArrangement, Table, Width};
 
 use super::{Cell, Column, Record, Rows, Style, Tone};
 use crate::term::{Out, sanitize};
@@ -42,14 +42,7 @@ fn comfy_color(t: Tone) -> Option<comfy_table::Color> {
 pub fn new_table(style: &Style) -> Table {
     let mut t = Table::new();
     t.load_style(comfy_table::presets::NOTHING);
-    if style.tty {
-        t.set_content_arrangement(ContentArrangement::Dynamic);
-    } else {
-        t.set_content_arrangement(ContentArrangement::Disabled);
-    }
-    if let Some(w) = style.width {
-        t.set_width(w);
-    }
+    t.set_content_arrangement(ContentArrangement::Disabled);
     if style.color {
         t.enforce_styling();
     } else {
@@ -80,14 +73,24 @@ pub fn comfy_row(cells: &[Cell], style: &Style) -> Vec<comfy_table::Cell> {
         .collect()
 }
 
-/// Write a finished comfy-table: headers bold, padding (0, 2), trailing spaces trimmed.
+/// Write a finished comfy-table: bold headers, two spaces between columns, trailing spaces
+/// trimmed. On a terminal of known width the table fits it: rows stay on one line and the
+/// flexible columns (names, URIs) are cut with `…`; the others keep their full width. When
+/// piped, nothing is cut or wrapped. `right[i]`: right-align column i; `flex[i]` (default: not
+/// right-aligned): column i may be cut.
 pub fn write_table(
     out: &mut Out,
     mut t: Table,
     headers: Option<Vec<Cell>>,
     style: &Style,
     right: &[bool],
+    flex: &[bool],
 ) -> Result<()> {
+    let header_widths: Vec<u16> = headers
+        .iter()
+        .flatten()
+        .map(|c| c.text.chars().count() as u16)
+        .collect();
     if let Some(h) = headers {
         let hdr: Vec<comfy_table::Cell> = comfy_row(&h, style)
             .into_iter()
@@ -101,17 +104,37 @@ pub fn write_table(
             .collect();
         t.set_header(hdr);
     }
-    let n = t.column_count();
-    for i in 0..n {
-        if let Some(col) = t.column_mut(i) {
-            col.set_padding((0, if i + 1 == n { 0 } else { 2 }));
-            if right.get(i).copied().unwrap_or(false) {
-                col.set_cell_alignment(CellAlignment::Right);
-            }
-        }
-    }
     if t.row_count() == 0 && t.header().is_none() {
         return Ok(());
+    }
+    let fit = style.tty && style.width.is_some_and(|w| w > 0);
+    if let (true, Some(w)) = (fit, style.width) {
+        t.set_width(w);
+        t.set_content_arrangement(ContentArrangement::Dynamic);
+        t.set_truncation_indicator("…");
+        for row in t.row_iter_mut() {
+            row.max_height(1);
+        }
+    }
+    let n = t.column_count();
+    for i in 0..n {
+        let r = right.get(i).copied().unwrap_or(false);
+        let f = flex.get(i).copied().unwrap_or(!r);
+        if let Some(col) = t.column_mut(i) {
+            col.set_padding((0, if i + 1 == n { 0 } else { 2 }));
+            if r {
+                col.set_cell_alignment(CellAlignment::Right);
+            }
+            if fit {
+                col.set_constraint(if f {
+                    // the boundary includes the column padding
+                    let min = header_widths.get(i).copied().unwrap_or(0).max(8) + 2;
+                    ColumnConstraint::LowerBoundary(Width::Fixed(min))
+                } else {
+                    ColumnConstraint::ContentWidth
+                });
+            }
+        }
     }
     for line in t.lines() {
         writeln!(out, "{}", line.trim_end())?;
@@ -229,8 +252,9 @@ impl Rows for RowTable {
             t.add_row(comfy_row(&row, &self.style));
         }
         let right: Vec<bool> = self.columns.iter().map(|c| c.right).collect();
+        let flex: Vec<bool> = self.columns.iter().map(|c| c.flex).collect();
         let headers = self.style.headers.then(|| self.headers());
-        write_table(out, t, headers, &self.style, &right)?;
+        write_table(out, t, headers, &self.style, &right, &flex)?;
         out.flush()?;
         Ok(())
     }
