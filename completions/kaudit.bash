@@ -75,7 +75,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__events)
-            opts="-j -u -g -v -r -n -o -k -h -V --threads --no-mmap --strict --no-progress --chunk-size --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --sort --stages --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --threads --no-mmap --strict --no-progress --chunk-size --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --sort --stages --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -279,7 +279,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__summary)
-            opts="-j -u -g -v -r -n -o -k -h -V --threads --no-mmap --strict --no-progress --chunk-size --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --threads --no-mmap --strict --no-progress --chunk-size --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -144,10 +144,10 @@ impl<'a> Request<'a> {
             fill(&mut self.api_version, o.api_version.0);
             if o.api_group.is_empty() {
                 // v1alpha1 has no apiGroup: "apps/v1" carries it.
-                if let Some((g, _)) = self.api_version.split_once('/') {
-                    if self.api_group.is_empty() {
-                        self.api_group = Cow::Owned(g.to_string());
-                    }
+                if let Some((g, _)) = self.api_version.split_once('/')
+                    && self.api_group.is_empty()
+                {
+                    self.api_group = Cow::Owned(g.to_string());
                 }
             } else {
                 fill(&mut self.api_group, o.api_group.0);
@@ -155,12 +155,12 @@ impl<'a> Request<'a> {
         }
         fill(&mut self.request_uri, ev.request_uri.0);
         fill(&mut self.level, ev.level.0);
-        if let Some(s) = ev.response_status {
-            if s.code.is_some() {
-                self.code = s.code;
-                self.status_reason = s.reason.0;
-                self.status_message = s.message.0;
-            }
+        if let Some(s) = ev.response_status
+            && s.code.is_some()
+        {
+            self.code = s.code;
+            self.status_reason = s.reason.0;
+            self.status_message = s.message.0;
         }
         if let Some(a) = ev.annotations {
             if !a.decision.is_empty() {

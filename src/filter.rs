@@ -301,14 +301,14 @@ impl Filter {
         if let Some(u) = &spec.until {
             f.until = Some(parse_time("--until", u, now, local)?);
         }
-        if let (Some(s), Some(u)) = (f.since, f.until) {
-            if s >= u {
-                bail!(
-                    "--since {} is not before --until {}",
-                    s.rfc3339(),
-                    u.rfc3339()
-                );
-            }
+        if let (Some(s), Some(u)) = (f.since, f.until)
+            && s >= u
+        {
+            bail!(
+                "--since {} is not before --until {}",
+                s.rfc3339(),
+                u.rfc3339()
+            );
         }
         Ok(f)
     }

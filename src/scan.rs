@@ -319,10 +319,10 @@ impl<S: Sink> Scanner<'_, '_, S> {
             }
             if let Some(e) = read_error {
                 // Use the whole lines read so far, then report the input as unreadable.
-                if let Some(i) = memchr::memrchr(b'\n', &pending) {
-                    if self.buffer(&pending[..=i], idx, fs, false)? == Flow::Stop {
-                        return Ok(Flow::Stop);
-                    }
+                if let Some(i) = memchr::memrchr(b'\n', &pending)
+                    && self.buffer(&pending[..=i], idx, fs, false)? == Flow::Stop
+                {
+                    return Ok(Flow::Stop);
                 }
                 let msg = format!("{}: read failed after line {}: {e}", fs.name, fs.lines);
                 self.file_error(idx, &msg);
@@ -396,10 +396,8 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 if self.merge(out, fs)? == Flow::Stop {
                     return Ok(Flow::Stop);
                 }
-                if count_progress {
-                    if let Some(p) = &self.progress {
-                        p.inc(r.len() as u64);
-                    }
+                if count_progress && let Some(p) = &self.progress {
+                    p.inc(r.len() as u64);
                 }
             }
         }

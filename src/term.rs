@@ -31,17 +31,23 @@ pub struct Diag {
 impl Diag {
     pub fn warn(&self, msg: &str) {
         if !self.quiet {
-            eprintln!("kaudit: warning: {}", sanitize(msg));
+            eprintln!("kaudit: warning: {}", sanitize_lines(msg));
         }
     }
     pub fn note(&self, msg: &str) {
         if !self.quiet {
-            eprintln!("kaudit: note: {}", sanitize(msg));
+            eprintln!("kaudit: note: {}", sanitize_lines(msg));
         }
     }
     pub fn error(&self, msg: &str) {
-        eprintln!("kaudit: error: {}", sanitize(msg));
+        eprintln!("kaudit: error: {}", sanitize_lines(msg));
     }
+}
+
+/// Sanitize each line of a message on its own: kaudit's messages may span lines, and any data
+/// they quote is quoted with `{:?}` or passes through `sanitize`, which escapes newlines.
+fn sanitize_lines(msg: &str) -> String {
+    msg.split('\n').map(sanitize).collect::<Vec<_>>().join("\n")
 }
 
 /// Is this character unsafe to show as-is? C0/C1 controls and DEL (escape sequences, cursor

@@ -41,26 +41,30 @@ pub fn parse_line(bytes: &[u8], terminated: bool) -> Parsed<'_> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Parsed::Skipped(Skip::Blank);
     }
+    // An unterminated last line is a write in progress only if it was cut short: a character
+    // cut at the very end, or JSON that ends too early. Anything else is malformed.
+    let cut = |e: &serde_json::Error| !terminated && e.classify() == Category::Eof;
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
     if first != Some(&b'{') {
-        if !terminated {
-            return Parsed::Skipped(Skip::Unterminated);
-        }
-        if serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() {
-            return Parsed::Malformed("not an audit Event: not a JSON object".into());
+        match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+            Ok(_) => return Parsed::Malformed("not an audit Event: not a JSON object".into()),
+            Err(e) if cut(&e) => return Parsed::Skipped(Skip::Unterminated),
+            Err(_) => {}
         }
     }
     // One UTF-8 check per line is cheaper than serde_json's check of every borrowed string.
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
-        Err(_) if !terminated => return Parsed::Skipped(Skip::Unterminated),
+        Err(u) if !terminated && u.error_len().is_none() => {
+            return Parsed::Skipped(Skip::Unterminated);
+        }
         Err(u) => {
             return Parsed::Malformed(format!("invalid UTF-8 at byte {}", u.valid_up_to() + 1));
         }
     };
     let ev: Event = match serde_json::from_str(text) {
         Ok(ev) => ev,
-        Err(_) if !terminated => return Parsed::Skipped(Skip::Unterminated),
+        Err(e) if cut(&e) => return Parsed::Skipped(Skip::Unterminated),
         Err(e) => return Parsed::Malformed(json_error(bytes, &e)),
     };
     if !ev.kind.is_empty() && ev.kind.as_str() != "Event" {
@@ -144,6 +148,28 @@ mod tests {
             reason(br#"{"auditID":"a","sta"#),
             "truncated JSON (ends at byte 19)"
         );
+    }
+
+    #[test]
+    fn unterminated_last_line_that_is_complete_but_wrong_is_malformed() {
+        // falco's fal_01_003.json: `{"kind": 0}` without a newline is not a write in progress
+        assert!(matches!(
+            parse_line(br#"{"kind": 0}"#, false),
+            Parsed::Malformed(_)
+        ));
+        assert!(matches!(
+            parse_line(b"garbage", false),
+            Parsed::Malformed(_)
+        ));
+        assert!(matches!(
+            parse_line(b"[1,", false),
+            Parsed::Skipped(Skip::Unterminated)
+        ));
+        // a multi-byte character cut by the writer
+        assert!(matches!(
+            parse_line(b"{\"auditID\":\"caf\xc3", false),
+            Parsed::Skipped(Skip::Unterminated)
+        ));
     }
 
     #[test]

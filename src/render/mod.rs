@@ -124,11 +124,9 @@ pub struct Column {
 /// Time for people: UTC `2026-11-21 14:58:59.426` (or local with offset).
 pub fn human_time(t: Option<Ts>, local: bool) -> String {
     let Some(t) = t else { return "-".into() };
-    if local {
-        if let Some(j) = t.to_jiff() {
-            let z = j.to_zoned(jiff::tz::TimeZone::system());
-            return z.strftime("%Y-%m-%d %H:%M:%S%.3f%:z").to_string();
-        }
+    if local && let Some(j) = t.to_jiff() {
+        let z = j.to_zoned(jiff::tz::TimeZone::system());
+        return z.strftime("%Y-%m-%d %H:%M:%S%.3f%:z").to_string();
     }
     let s = t.rfc3339();
     format!("{} {}", &s[..10], &s[11..23])
@@ -160,7 +158,7 @@ pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -1,0 +1,420 @@
+//! Every filter flag on real data, with exact counts of matching requests, and the error for a
+//! bad value of each.
+//!
+//! The main flags (-u, -v, -r, -n, --code, --decision, --ip, --user-agent, --since/--until,
+//! --stage) run once on the whole s5 set (`S5`) against a number of testdata/s5-ANSWER-KEY.md
+//! or, where the key does not state it, of a python3 pass over the s5 logs. The other flags and
+//! the variants (list forms, short names, repeated flags, relative times) run on one backup,
+//! `W` (audit-2026-11-21T14-59-15.012.log.gz: the middle of the workload, 409 requests, with the
+//! 401, the impersonations and most deletions), to keep the suite fast (each pass over s5 costs
+//! half a second in a debug build); their numbers come from the same python pass over that file
+//! alone. --level also runs on testdata/logrotate/ (three levels), --incomplete on
+//! edge/unterminated.log.
+//!
+//! The python pass: requests keyed by auditID + requestReceivedTimestamp; fields of the final
+//! event (ResponseComplete/Panic, else the last event); user filters match user.username or
+//! impersonatedUser.username; --code on responseStatus.code; --decision on the
+//! authorization.k8s.io/decision annotation; --since/--until on requestReceivedTimestamp (since
+//! inclusive, until exclusive); regexes with Python's `re.search`; globs with `fnmatchcase`.
+
+use crate::util::{S5, count, events, run};
+
+/// One workload backup (see the module comment).
+const W: &str = "testdata/audit-2026-11-21T14-59-15.012.log.gz";
+
+#[track_caller]
+fn check(cases: &[(&[&str], u64)], path: &str) {
+    for (args, expected) in cases {
+        let mut a = args.to_vec();
+        a.push(path);
+        assert_eq!(count(&a), *expected, "kaudit summary {}", a.join(" "));
+    }
+}
+
+#[test]
+fn w_has_409_requests() {
+    check(&[(&[], 409)], W);
+}
+
+#[test]
+fn user_and_group() {
+    check(
+        &[
+            // Answer key: eve 835 events = 417 requests (one with RR+RS+RC), + ops-admin as eve.
+            (&["-u", "eve"], 418),
+        ],
+        S5,
+    );
+    check(
+        &[
+            (&["-u", "carol"], 62),
+            // ops-admin's 8 own requests and the 3 impersonations (answer key, V59-V61).
+            (&["-u", "ops-admin"], 11),
+            (&["-u", "eve"], 76),
+            (&["-u", "eve", "-u", "carol"], 76 + 62),
+            (&["-u", "mallory"], 0),
+            (&["--user", "system:serviceaccount:build:*"], 51),
+            (&["--group", "system:unauthenticated"], 4),
+            // A group of the authenticated user (ops-admin, system:apiserver).
+            (&["-g", "system:masters"], 37),
+        ],
+        W,
+    );
+}
+
+#[test]
+fn verb_lists_and_classes() {
+    check(
+        &[
+            // python: requests by verb (get 2402, list 1036, watch 76 / create 467, update 157,
+            // delete 60, patch 28, deletecollection 28).
+            (&["-v", "write"], 467 + 157 + 60 + 28 + 28),
+        ],
+        S5,
+    );
+    check(
+        &[
+            (&["-v", "delete"], 7),
+            (&["-v", "get,list"], 345),
+            (&["-v", "get", "-v", "list"], 345),
+            (&["--verb", "deletecollection"], 0),
+            (&["-v", "read"], 347),
+        ],
+        W,
+    );
+}
+
+#[test]
+fn resource_names_short_names_groups_and_subresources() {
+    check(
+        &[
+            // pods (266) with any subresource: + pods/exec + pods/log (answer key "exec / log").
+            (&["-r", "pods"], 268),
+        ],
+        S5,
+    );
+    check(
+        &[
+            (&["-r", "configmaps"], 20),
+            (&["-r", "configmap"], 20),
+            (&["-r", "cm"], 20),
+            (&["-r", "secrets"], 37),
+            (&["-r", "cm,secret"], 20 + 37),
+            (&["-r", "cm", "-r", "secrets"], 20 + 37),
+            (&["-r", "pods"], 8),
+            (&["-r", "po"], 8),
+            (&["-r", "pods/exec"], 1),
+            (&["-r", "pods/log"], 1),
+            (&["-r", "deployments"], 13),
+            (&["-r", "deploy"], 13),
+            (&["-r", "deployments.apps"], 13),
+            (&["-r", "deployments/status"], 7),
+            (&["-r", "crb"], 4),
+            (&["-r", "clusterrolebindings.rbac.authorization.k8s.io"], 4),
+            (&["-r", "sa"], 0),
+        ],
+        W,
+    );
+    // cm and configmaps select the very same requests.
+    assert_eq!(events(&["-r", "cm", W]), events(&["-r", "configmaps", W]));
+    let exec = events(&["-r", "pods/exec", W]);
+    // Answer key "exec / log": carol create staging/debug-box pods/exec -> 400.
+    assert_eq!(exec.len(), 1);
+    assert_eq!(exec[0]["user"], "carol");
+    assert_eq!(exec[0]["verb"], "create");
+    assert_eq!(exec[0]["code"], 400);
+    assert_eq!(exec[0]["name"], "debug-box");
+    assert_eq!(exec[0]["subresource"], "exec");
+    // eve get payments/ledger-worker-0 pods/log -> 500.
+    let log = events(&["-r", "pods/log", W]);
+    assert_eq!(log[0]["user"], "eve");
+    assert_eq!(log[0]["code"], 500);
+}
+
+#[test]
+fn namespace_and_name() {
+    check(
+        &[
+            (&["-n", "payments"], 14),
+            (&["-n", "payments,staging"], 14 + 47),
+            (&["-n", "payments", "-n", "staging"], 14 + 47),
+            // gateway-settings: eve's delete (V18) is in W.
+            (&["--name", "gateway-*"], 1),
+            (&["--name", "*-creds"], 4),
+        ],
+        W,
+    );
+}
+
+#[test]
+fn code_and_decision() {
+    check(
+        &[
+            // Answer key "Requests by HTTP code": 403 482, 404 169, 409 7, 422 1, 400 1, 401 1.
+            (&["--code", "4xx"], 482 + 169 + 7 + 1 + 1 + 1),
+            // python: decision annotations.
+            (&["--decision", "forbid"], 478),
+        ],
+        S5,
+    );
+    check(
+        &[
+            (&["--code", "403"], 36),
+            (&["--code", "401"], 1),
+            (&["--code", "403,404"], 37),
+            (&["--code", "403", "--code", "404"], 37),
+            (&["--code", "5xx"], 1),
+            (&["--code", "2xx"], 363),
+            (&["--decision", "allow"], 371),
+            (&["--decision", "forbid"], 34),
+            // The other two 403s in W are the impersonation denials (no decision).
+            (&["--code", "403", "--decision", "forbid"], 34),
+        ],
+        W,
+    );
+}
+
+#[test]
+fn source_ip() {
+    // python: every s5 request has sourceIPs ["127.0.0.1"].
+    check(&[(&["--ip", "127.0.0.1/32"], 4254)], S5);
+    check(
+        &[
+            (&["--ip", "127.0.0.1"], 409),
+            (&["--ip", "127.0.0.0/8"], 409),
+            (&["--ip", "10.0.0.0/8"], 0),
+        ],
+        W,
+    );
+    // edge/v1alpha1.log: request 1 from 172.16.116.128, request 2 from 10.0.0.7.
+    check(
+        &[
+            (&["--ip", "10.0.0.7"], 1),
+            (&["--ip", "10.0.0.0/8"], 1),
+            (&["--ip", "172.16.0.0/12"], 1),
+            (&["--ip", "10.0.0.0/8,172.16.0.0/12"], 2),
+            (&["--ip", "192.168.0.0/16"], 0),
+        ],
+        "testdata/edge/v1alpha1.log",
+    );
+}
+
+#[test]
+fn user_agent_and_uri_regexes() {
+    check(
+        &[
+            // python: userAgent starting with curl/ (workload curl steps, the burst's anonymous).
+            (&["--user-agent", "^curl/"], 81),
+        ],
+        S5,
+    );
+    check(
+        &[
+            (&["--user-agent", "^kubectl/"], 206),
+            (&["--user-agent", r"\(burst\)$"], 0),
+            (&["--uri", "^/api/v1/namespaces/payments/secrets"], 7),
+            (&["--uri", "/healthz"], 1),
+        ],
+        W,
+    );
+}
+
+#[test]
+fn since_until_absolute_and_relative() {
+    check(
+        &[
+            // python: 14:58:40 <= requestReceivedTimestamp < 14:58:45.
+            (
+                &[
+                    "--since",
+                    "2026-11-21T14:58:40Z",
+                    "--until",
+                    "2026-11-21T14:58:45Z",
+                ],
+                164,
+            ),
+        ],
+        S5,
+    );
+    check(
+        &[
+            (&["--since", "2026-11-21T14:59:00Z"], 114),
+            (&["--until", "2026-11-21T14:59:00Z"], 295),
+            // Relative to a fixed now.
+            (&["--now", "2026-11-21T15:00:00Z", "--since", "1m"], 114),
+            (&["--now", "2026-11-21T15:30:00Z", "--until", "31m"], 295),
+            (&["--now", "2026-11-21T16:59:00Z", "--since", "2h"], 114),
+            (&["--now", "2026-11-28T14:59:00Z", "--since", "7d"], 114),
+            (&["--now", "2026-11-21T15:00:00Z", "--since", "30m"], 409),
+            // Dates (UTC).
+            (&["--since", "2026-11-21"], 409),
+            (&["--until", "2026-11-21"], 0),
+            (&["--since", "2026-11-22"], 0),
+            (&["--until", "2026-11-22"], 409),
+        ],
+        W,
+    );
+    // Since is inclusive, until exclusive, to the microsecond: eve's delete was received at
+    // 14:58:42.273325 (answer key).
+    let at = "2026-11-21T14:58:42.273325Z";
+    let after = "2026-11-21T14:58:42.273326Z";
+    let rows = events(&["-v", "delete", "--since", at, "--until", after, W]);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["user"], "eve");
+    // python: the other 6 deletions in W come later.
+    assert_eq!(events(&["-v", "delete", "--since", after, W]).len(), 6);
+    assert!(events(&["-v", "delete", "--until", at, W]).is_empty());
+}
+
+#[test]
+fn level_stage_and_incomplete() {
+    // Answer key: requests with a ResponseStarted stage = 79 = longRunning.
+    check(&[(&["--stage", "ResponseStarted"], 79)], S5);
+    check(
+        &[
+            (&["--stage", "ResponseStarted"], 5),
+            (&["--stage", "RequestReceived"], 407),
+            (&["--stage", "Panic"], 0),
+            // python: W's stage sequences are RR+RC 402, RR+RS+RC 4, RC 1 (its RR is in the
+            // previous backup), RS 1 (the 401), RR 1 (its RC is in the next backup).
+            (&["--stage", "RequestReceived,ResponseStarted"], 408),
+            (&["--level", "RequestResponse"], 409),
+            (&["--level", "Metadata"], 0),
+            (&["--incomplete"], 1),
+        ],
+        W,
+    );
+    // logrotate (python: requests by level): Metadata 3188, Request 430, RequestResponse 296.
+    check(
+        &[
+            (&["--level", "Metadata"], 3188),
+            (&["--level", "Request,RequestResponse"], 430 + 296),
+        ],
+        "testdata/logrotate/",
+    );
+    let rows = events(&["--incomplete", "testdata/edge/unterminated.log"]);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["auditID"], "43ecd503-e155-4705-ad62-741ca5ab5009");
+}
+
+#[test]
+fn different_flags_and() {
+    // Answer key 403 table: eve get secrets build, authorization forbid: 66.
+    check(
+        &[(
+            &[
+                "-u", "eve", "-v", "get", "--code", "403", "-r", "secrets", "-n", "build",
+            ],
+            66,
+        )],
+        S5,
+    );
+    check(
+        &[
+            (
+                &[
+                    "-u",
+                    "system:anonymous",
+                    "-v",
+                    "list",
+                    "-r",
+                    "secrets",
+                    "--code",
+                    "4xx",
+                ],
+                1,
+            ),
+            (
+                &["-u", "eve", "-v", "get", "--code", "403", "-r", "secrets"],
+                24,
+            ),
+            (&["--code", "4xx", "-n", "payments"], 8),
+        ],
+        W,
+    );
+}
+
+#[test]
+fn filters_select_the_same_requests_in_events_and_summary() {
+    for args in [
+        &["--code", "4xx", "-n", "payments"][..],
+        &["--user-agent", "^kubectl/"][..],
+        &["--stage", "ResponseStarted"][..],
+    ] {
+        let mut a = args.to_vec();
+        a.push(W);
+        assert_eq!(events(&a).len() as u64, count(&a), "{args:?}");
+    }
+}
+
+#[test]
+fn bad_values_are_usage_errors_naming_the_flag() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["-v", "destroy"], "--verb"),
+        (&["--verb", "get,fetch"], "--verb"),
+        (&["--code", "6xx"], "--code"),
+        (&["--code", "forbidden"], "--code"),
+        (&["--ip", "10.0.0.0/33"], "--ip"),
+        (&["--ip", "300.1.1.1"], "--ip"),
+        (&["--user-agent", "("], "--user-agent"),
+        (&["--uri", "[a"], "--uri"),
+        (&["--since", "yesterday-ish"], "--since"),
+        (&["--until", "2026-13-01"], "--until"),
+        (&["--decision", "maybe"], "--decision"),
+        (&["--level", "Verbose"], "--level"),
+        (&["--stage", "Started"], "--stage"),
+        (&["-r", "pods/"], "--resource"),
+    ];
+    for (args, flag) in cases {
+        for cmd in ["events", "summary"] {
+            let mut a = vec![cmd];
+            a.extend_from_slice(args);
+            a.push("testdata/edge/failed-auth.log");
+            let r = run(&a).expect_code(2);
+            assert!(
+                r.stderr.starts_with(&format!("kaudit: error: {flag}:")),
+                "kaudit {}: stderr {:?}",
+                a.join(" "),
+                r.stderr
+            );
+            assert!(r.stdout.is_empty(), "kaudit {}", a.join(" "));
+        }
+    }
+}
+
+/// The hidden `--no-prefilter` parses every line; the prefilter that skips lines before parsing
+/// must never change an answer.
+#[test]
+fn prefilter_never_changes_the_answer() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["-u", "carol"], "testdata/edge/escapes.log"),
+        (&["--uri", "&watch=true"], "testdata/edge/escapes.log"),
+        (&["-v", "delete", "-r", "cm"], W),
+        (&["-r", "pods/exec"], W),
+        (&["-n", "payments", "--code", "4xx"], W),
+        (&["-u", "eve", "-v", "list"], W),
+        (&["--name", "*-creds"], W),
+        (&["-r", "deployments.apps", "-n", "staging"], W),
+        (
+            &["-u", "carol", "-v", "get"],
+            "testdata/edge/split-stages.log",
+        ),
+        (
+            &["-r", "cm", "-v", "delete"],
+            "testdata/edge/split-stages.log",
+        ),
+        (
+            &["-u", "bob"],
+            "testdata/public/audit2rbac/demo-2017-v1beta1.log",
+        ),
+    ];
+    for (args, path) in cases {
+        let mut a = args.to_vec();
+        a.push(path);
+        let with = events(&a);
+        a.insert(0, "--no-prefilter");
+        let without = events(&a);
+        assert!(!without.is_empty(), "{args:?} {path}: matches something");
+        assert_eq!(with, without, "{args:?} {path}: prefilter changed the rows");
+    }
+}
