@@ -245,7 +245,9 @@ for size in "${sizes[@]}"; do
     sel=(-n "jq -c 'select(.verb==\"delete\" and .objectRef.resource==\"configmaps\")' FILE"
         "jq -c 'select(.verb==\"delete\" and .objectRef.resource==\"configmaps\")' $qf"
         -n "kaudit events -v delete -r configmaps -o ndjson FILE"
-        "$q_kaudit events -v delete -r configmaps -o ndjson $qf")
+        "$q_kaudit events -v delete -r configmaps -o ndjson $qf"
+        -n "kaudit events -v delete -r configmaps -o ndjson --no-prefilter FILE (parse every line)"
+        "$q_kaudit events -v delete -r configmaps -o ndjson --no-prefilter $qf")
     if ((have_rg)); then
         sel+=(-n "rg -c '\"verb\":\"delete\"' FILE (floor)" "rg -c '\"verb\":\"delete\"' $qf")
     fi

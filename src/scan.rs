@@ -228,19 +228,8 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 f
             }
             Source::Stream(r) => {
-                let is_stdin = inp.path.is_none();
-                if !is_stdin {
-                    fs.bytes = 0; // counted as read, below; the on-disk size is restored after
-                }
-                let disk = inp
-                    .path
-                    .as_ref()
-                    .and_then(|p| std::fs::metadata(p).ok())
-                    .map(|m| m.len());
-                let f = self.stream(r, idx, &mut fs);
-                if let Some(d) = disk {
-                    fs.bytes = d;
-                }
+                // files report their size on disk; stdin, the bytes read
+                let f = self.stream(r, idx, &mut fs, inp.path.is_none());
                 let error = self.stats.files[idx as usize].error.take();
                 self.stats.files[idx as usize] = FileStats { error, ..fs };
                 f?
@@ -265,6 +254,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
         mut r: Box<dyn Read + Send>,
         idx: u32,
         fs: &mut FileStats,
+        count_bytes: bool,
     ) -> Result<Flow> {
         const BLOCK: usize = 1 << 20;
         const BATCH: usize = 16 << 20;
@@ -300,7 +290,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
             let mut read_error = None;
             match rx.recv() {
                 Ok(Ok(b)) => {
-                    fs.bytes += b.len() as u64;
+                    fs.bytes += if count_bytes { b.len() as u64 } else { 0 };
                     pending.extend_from_slice(&b);
                 }
                 Ok(Err(e)) => read_error = Some(e),
@@ -309,7 +299,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
             while !eof && read_error.is_none() && pending.len() < BATCH {
                 match rx.try_recv() {
                     Ok(Ok(b)) => {
-                        fs.bytes += b.len() as u64;
+                        fs.bytes += if count_bytes { b.len() as u64 } else { 0 };
                         pending.extend_from_slice(&b);
                     }
                     Ok(Err(e)) => read_error = Some(e),

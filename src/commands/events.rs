@@ -170,7 +170,6 @@ pub fn run(args: &EventsArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resul
     let mut sink = EventsSink {
         out,
         rows,
-        style,
         raw,
         stages: args.stages,
         limit: args.output.limit,
@@ -199,7 +198,6 @@ pub fn run(args: &EventsArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resul
 struct EventsSink<'o> {
     out: &'o mut Out,
     rows: Box<dyn Rows>,
-    style: Style,
     raw: bool,
     stages: bool,
     limit: Option<usize>,
@@ -245,7 +243,6 @@ impl EventsSink<'_> {
             self.rows.row(self.out, &rec)?;
         }
         self.emitted += 1;
-        let _ = self.style;
         Ok(if self.limit.is_some_and(|l| self.emitted >= l) {
             Flow::Stop
         } else {

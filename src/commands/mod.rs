@@ -5,6 +5,8 @@
 pub mod events;
 pub mod summary;
 
+use std::io::Write as _;
+
 use anyhow::{Result, bail};
 
 use crate::cli::{Cli, Command};
@@ -80,5 +82,3 @@ pub fn reject_format(f: crate::cli::Format, cmd: &str) -> Result<()> {
             .map_or_else(String::new, |v| v.get_name().to_string())
     )
 }
-
-use std::io::Write as _;
