@@ -284,6 +284,8 @@ impl<S: Sink> Scanner<'_, '_, S> {
         let mut pending: Vec<u8> = Vec::new();
         // Bytes of an over-long line being dropped up to its newline.
         let mut discarding = false;
+        // `pending[..searched]` is known to hold no newline: search only what arrived since.
+        let mut searched = 0;
         let mut eof = false;
         while !eof {
             // Wait for one block, then take whatever else is already there.
@@ -333,9 +335,10 @@ impl<S: Sink> Scanner<'_, '_, S> {
             let cut = if eof {
                 pending.len()
             } else {
-                match memchr::memrchr(b'\n', &pending) {
-                    Some(i) => i + 1,
+                match memchr::memrchr(b'\n', &pending[searched..]) {
+                    Some(i) => searched + i + 1,
                     None => {
+                        searched = pending.len();
                         if pending.len() > MAX_STREAM_LINE {
                             let line = fs.lines + 1;
                             fs.lines += 1;
@@ -344,6 +347,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
                             let reason = format!("line longer than {} MiB", MAX_STREAM_LINE >> 20);
                             self.show_malformed(&fs.name.clone(), line, reason);
                             pending.clear();
+                            searched = 0;
                             discarding = true;
                         }
                         0
@@ -353,6 +357,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
             if cut > 0 {
                 let flow = self.buffer(&pending[..cut], idx, fs, false)?;
                 pending.drain(..cut);
+                searched = 0;
                 if flow == Flow::Stop {
                     return Ok(Flow::Stop);
                 }

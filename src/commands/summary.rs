@@ -469,47 +469,29 @@ fn write_tables(
     write_table(out, tb, None, style, &[], &[false, true])?;
     writeln!(out)?;
 
-    // Codes
-    heading(out, style, "Requests by final code")?;
-    let mut tb = new_table(style);
-    let mut codes: Vec<(Option<i64>, u64)> = t.codes.iter().map(|(k, v)| (*k, *v)).collect();
-    codes.sort_by(|a, b| {
-        b.1.cmp(&a.1).then(
-            a.0.map_or(i64::MAX, |c| c)
-                .cmp(&b.0.map_or(i64::MAX, |c| c)),
-        )
-    });
-    for (k, v) in codes {
-        let label = k.map_or_else(|| "none (incomplete)".to_string(), |c| c.to_string());
-        tb.add_row(comfy_row(
-            &[
-                Cell::new(label).tone(Tone::of_code(k)),
-                Cell::num(thousands(v)),
-                Cell::num(pct(v, t.requests)),
-            ],
-            style,
-        ));
-    }
-    let hdr = style
-        .headers
-        .then(|| ["CODE", "REQUESTS", "SHARE"].map(Cell::new).to_vec());
-    write_table(out, tb, hdr, style, &[false, true, true], &[])?;
-    writeln!(out)?;
-
-    // Tops
-    for (title, col, m) in [
-        ("Top users", "USER", &t.users),
-        ("Top verbs", "VERB", &t.verbs),
-        ("Top resources", "RESOURCE", &t.resources),
-        ("Top namespaces", "NAMESPACE", &t.namespaces),
-    ] {
-        heading(out, style, &format!("{title} (of {})", m.len()))?;
+    if t.requests == 0 {
+        let what = if filtered {
+            "No request matched the filter."
+        } else {
+            "No requests in the input."
+        };
+        writeln!(out, "{what}")?;
+    } else {
+        // Codes
+        heading(out, style, "Requests by final code")?;
         let mut tb = new_table(style);
-        for (k, v) in top(m, n) {
-            let k = if k.is_empty() { "-" } else { k };
+        let mut codes: Vec<(Option<i64>, u64)> = t.codes.iter().map(|(k, v)| (*k, *v)).collect();
+        codes.sort_by(|a, b| {
+            b.1.cmp(&a.1).then(
+                a.0.map_or(i64::MAX, |c| c)
+                    .cmp(&b.0.map_or(i64::MAX, |c| c)),
+            )
+        });
+        for (k, v) in codes {
+            let label = k.map_or_else(|| "none (incomplete)".to_string(), |c| c.to_string());
             tb.add_row(comfy_row(
                 &[
-                    Cell::new(k),
+                    Cell::new(label).tone(Tone::of_code(k)),
                     Cell::num(thousands(v)),
                     Cell::num(pct(v, t.requests)),
                 ],
@@ -518,11 +500,37 @@ fn write_tables(
         }
         let hdr = style
             .headers
-            .then(|| [col, "REQUESTS", "SHARE"].map(Cell::new).to_vec());
+            .then(|| ["CODE", "REQUESTS", "SHARE"].map(Cell::new).to_vec());
         write_table(out, tb, hdr, style, &[false, true, true], &[])?;
         writeln!(out)?;
-    }
 
+        // Tops
+        for (title, col, m) in [
+            ("Top users", "USER", &t.users),
+            ("Top verbs", "VERB", &t.verbs),
+            ("Top resources", "RESOURCE", &t.resources),
+            ("Top namespaces", "NAMESPACE", &t.namespaces),
+        ] {
+            heading(out, style, &format!("{title} (of {})", m.len()))?;
+            let mut tb = new_table(style);
+            for (k, v) in top(m, n) {
+                let k = if k.is_empty() { "-" } else { k };
+                tb.add_row(comfy_row(
+                    &[
+                        Cell::new(k),
+                        Cell::num(thousands(v)),
+                        Cell::num(pct(v, t.requests)),
+                    ],
+                    style,
+                ));
+            }
+            let hdr = style
+                .headers
+                .then(|| [col, "REQUESTS", "SHARE"].map(Cell::new).to_vec());
+            write_table(out, tb, hdr, style, &[false, true, true], &[])?;
+            writeln!(out)?;
+        }
+    }
     // Problems
     if stats.malformed + stats.skipped() > 0 {
         heading(out, style, "Skipped and malformed lines")?;

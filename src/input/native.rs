@@ -46,11 +46,11 @@ pub fn parse_line(bytes: &[u8], terminated: bool) -> Parsed<'_> {
     let cut = |e: &serde_json::Error| !terminated && e.classify() == Category::Eof;
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
     if first != Some(&b'{') {
-        match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
-            Ok(_) => return Parsed::Malformed("not an audit Event: not a JSON object".into()),
-            Err(e) if cut(&e) => return Parsed::Skipped(Skip::Unterminated),
-            Err(_) => {}
-        }
+        return match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+            Ok(_) => Parsed::Malformed("not an audit Event: not a JSON object".into()),
+            Err(e) if cut(&e) => Parsed::Skipped(Skip::Unterminated),
+            Err(e) => Parsed::Malformed(json_error(bytes, &e)),
+        };
     }
     // One UTF-8 check per line is cheaper than serde_json's check of every borrowed string.
     let text = match std::str::from_utf8(bytes) {
@@ -148,6 +148,26 @@ mod tests {
             reason(br#"{"auditID":"a","sta"#),
             "truncated JSON (ends at byte 19)"
         );
+    }
+
+    #[test]
+    fn deep_nesting_is_reported_not_overflowed() {
+        // serde_json skips values without recursing: no stack overflow, whatever the depth
+        let deep = "[".repeat(100_000);
+        assert_eq!(
+            reason(deep.as_bytes()),
+            "truncated JSON (ends at byte 100000)"
+        );
+        let closed = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert_eq!(
+            reason(closed.as_bytes()),
+            "not an audit Event: not a JSON object"
+        );
+        let deep_obj = format!("{{\"auditID\":{}", "[".repeat(100_000));
+        assert!(matches!(
+            parse_line(deep_obj.as_bytes(), true),
+            Parsed::Malformed(_)
+        ));
     }
 
     #[test]
