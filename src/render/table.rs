@@ -51,6 +51,15 @@ pub fn new_table(style: &Style) -> Table {
     t
 }
 
+/// A header label as shown: times are labelled `(UTC)` unless `--local` was given.
+pub fn header_label(text: &str, style: &Style) -> String {
+    if style.local {
+        text.replace("(UTC)", "(local)")
+    } else {
+        text.to_string()
+    }
+}
+
 /// Turn cells into comfy cells: sanitized, colored when asked.
 pub fn comfy_row(cells: &[Cell], style: &Style) -> Vec<comfy_table::Cell> {
     cells
@@ -91,7 +100,10 @@ pub fn write_table(
         .flatten()
         .map(|c| c.text.chars().count() as u16)
         .collect();
-    if let Some(h) = headers {
+    if let Some(mut h) = headers {
+        for c in &mut h {
+            c.text = header_label(&c.text, style);
+        }
         let hdr: Vec<comfy_table::Cell> = comfy_row(&h, style)
             .into_iter()
             .map(|c| {
@@ -168,7 +180,7 @@ impl RowTable {
         for (i, (col, cell)) in self.columns.iter().zip(cells).enumerate() {
             let text = sanitize(&cell.text);
             let len = text.chars().count();
-            let shown: String = if self.style.tty && len > col.max && i != last {
+            let shown: String = if self.style.tty && col.flex && len > col.max && i != last {
                 let mut s: String = text.chars().take(col.max.saturating_sub(1)).collect();
                 s.push('…');
                 s
@@ -197,7 +209,10 @@ impl RowTable {
     }
 
     fn headers(&self) -> Vec<Cell> {
-        self.columns.iter().map(|c| Cell::new(c.header)).collect()
+        self.columns
+            .iter()
+            .map(|c| Cell::new(header_label(c.header, &self.style)))
+            .collect()
     }
 
     fn start_streaming(&mut self, out: &mut Out) -> Result<()> {
