@@ -54,7 +54,7 @@ json\t'One JSON document'
 ndjson\t'One JSON object per line'
 csv\t'CSV with a header row'
 raw\t'The original log lines, byte-exact (events only)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s k -l limit -d 'At most N rows (events), or N entries per top list (summary; default 10)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -92,7 +92,7 @@ json\t'One JSON document'
 ndjson\t'One JSON object per line'
 csv\t'CSV with a header row'
 raw\t'The original log lines, byte-exact (events only)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s k -l limit -d 'At most N rows (events), or N entries per top list (summary; default 10)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -36,6 +36,8 @@ pub fn split(buf: &[u8], target: usize) -> Vec<Range<usize>> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Line<'a> {
     pub bytes: &'a [u8],
+    /// The line as written, without its `\n` but with a `\r` before it (for byte-exact output).
+    pub raw: &'a [u8],
     /// False for a last line that has no `\n` after it.
     pub terminated: bool,
 }
@@ -69,10 +71,15 @@ impl<'a> Iterator for Lines<'a> {
                 (rest, false)
             }
         };
+        let raw = bytes;
         if terminated && bytes.last() == Some(&b'\r') {
             bytes = &bytes[..bytes.len() - 1];
         }
-        Some(Line { bytes, terminated })
+        Some(Line {
+            bytes,
+            raw,
+            terminated,
+        })
     }
 }
 
@@ -130,26 +137,9 @@ mod tests {
     #[test]
     fn lines_report_termination_and_strip_cr() {
         let v: Vec<Line> = Lines::new(b"a\r\nb\nc").collect();
-        assert_eq!(
-            v[0],
-            Line {
-                bytes: b"a",
-                terminated: true
-            }
-        );
-        assert_eq!(
-            v[1],
-            Line {
-                bytes: b"b",
-                terminated: true
-            }
-        );
-        assert_eq!(
-            v[2],
-            Line {
-                bytes: b"c",
-                terminated: false
-            }
-        );
+        let t = |l: &Line| (l.bytes.to_vec(), l.raw.to_vec(), l.terminated);
+        assert_eq!(t(&v[0]), (b"a".to_vec(), b"a\r".to_vec(), true));
+        assert_eq!(t(&v[1]), (b"b".to_vec(), b"b".to_vec(), true));
+        assert_eq!(t(&v[2]), (b"c".to_vec(), b"c".to_vec(), false));
     }
 }

@@ -185,7 +185,7 @@ pub struct OutputArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = Format::Table, help_heading = "Output")]
     pub output: Format,
-    /// At most N rows (events), or N entries per top list (summary; default 10).
+    /// At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests), or N entries per top list (summary; default 10).
     #[arg(long, short = 'k', value_name = "N", help_heading = "Output")]
     pub limit: Option<usize>,
     /// Leave out the header row (table, wide, csv).

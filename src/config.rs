@@ -29,6 +29,9 @@ pub struct Config {
     pub prefilter: Option<crate::filter::Prefilter>,
 }
 
+/// More worker threads than this only costs memory and start-up time.
+const MAX_THREADS: usize = 256;
+
 /// Environment facts, gathered once so tests can substitute them.
 #[derive(Debug, Clone)]
 pub struct Env {
@@ -83,6 +86,12 @@ impl Config {
         }
         let threads = match input.threads {
             Some(0) => bail!("--threads: must be at least 1 (example: --threads 2)"),
+            Some(n) if n > MAX_THREADS => {
+                bail!(
+                    "--threads: {n} is more than {MAX_THREADS} (example: --threads {})",
+                    env.cores
+                )
+            }
             Some(n) => n,
             None => env.cores,
         };
@@ -117,7 +126,8 @@ impl Config {
         };
         let filter = Filter::compile(&spec, now, output.local)?;
         Ok(Config {
-            prefilter: if input.no_prefilter {
+            // --strict promises every line was checked: parse them all
+            prefilter: if input.no_prefilter || input.strict {
                 None
             } else {
                 filter.prefilter()

@@ -293,8 +293,13 @@ impl<'a> Request<'a> {
         !self.is_final
     }
 
+    /// Watch, exec, logs, proxy: a ResponseStarted before the end. Not the lone ResponseStarted
+    /// of a failed authentication.
     pub fn long_running(&self) -> bool {
         self.stages.contains(Stage::ResponseStarted)
+            && (!self.is_final
+                || self.stages.contains(Stage::ResponseComplete)
+                || self.stages.contains(Stage::Panic))
     }
 
     /// File index and line of the last event read.
@@ -368,11 +373,37 @@ impl<'a> ChunkCorrelator<'a> {
 #[derive(Default)]
 pub struct Merger {
     open: HashMap<(String, String), Request<'static>>,
+    /// Hashes of the keys of requests that completed without their RequestReceived (most
+    /// recent last). Its RequestReceived may still come, when files are read out of order or a
+    /// writer reorders lines; it must then not open a second, never-completed request.
+    completed: rustc_hash::FxHashSet<u64>,
+    completed_order: std::collections::VecDeque<u64>,
+    /// Stage events that arrived after their request had been completed and handed on.
+    pub late_events: u64,
+}
+
+/// How many completed keys the merger remembers.
+const REMEMBERED: usize = 1 << 16;
+
+fn key_hash(audit_id: &str, received: &str) -> u64 {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut h = rustc_hash::FxBuildHasher.build_hasher();
+    (audit_id, received).hash(&mut h);
+    h.finish()
 }
 
 impl Merger {
     /// Take one fragment; returns the request if it is now complete.
     pub fn frag(&mut self, frag: Request<'_>) -> Option<Request<'static>> {
+        if !frag.is_final
+            && !self.completed.is_empty()
+            && self
+                .completed
+                .contains(&key_hash(&frag.audit_id, &frag.received_key))
+        {
+            self.late_events += frag.marks.len() as u64;
+            return None;
+        }
         let key = (frag.audit_id.to_string(), frag.received_key.to_string());
         let req = match self.open.remove(&key) {
             Some(mut earlier) => {
@@ -382,10 +413,24 @@ impl Merger {
             None => frag.into_owned(),
         };
         if req.is_final {
+            if !req.stages.contains(Stage::RequestReceived) {
+                self.remember(key_hash(&key.0, &key.1));
+            }
             Some(req)
         } else {
             self.open.insert(key, req);
             None
+        }
+    }
+
+    fn remember(&mut self, h: u64) {
+        if self.completed.insert(h) {
+            self.completed_order.push_back(h);
+            if self.completed_order.len() > REMEMBERED {
+                if let Some(old) = self.completed_order.pop_front() {
+                    self.completed.remove(&old);
+                }
+            }
         }
     }
 
@@ -484,6 +529,10 @@ mod tests {
         let r = Merger::default().frag(f).expect("a 401 ends the request");
         assert_eq!(r.code, Some(401));
         assert!(!r.incomplete());
+        assert!(
+            !r.long_running(),
+            "a failed authentication is not long-running"
+        );
     }
 
     #[test]
@@ -500,6 +549,25 @@ mod tests {
         let inc = m.drain();
         assert_eq!(inc.len(), 1);
         assert!(inc[0].incomplete() && inc[0].long_running());
+    }
+
+    #[test]
+    fn a_request_received_after_its_completion_is_not_a_second_request() {
+        // files read newest first, or a writer that reordered lines
+        let mut m = Merger::default();
+        let mut c = ChunkCorrelator::default();
+        let (e, s) = ev(RC);
+        c.push(e, s, mark(s, 1));
+        let (e, s) = ev(RR);
+        c.push(e, s, mark(s, 2));
+        let mut done = Vec::new();
+        for it in c.finish() {
+            let (Item::Frag(f) | Item::Done(f)) = it;
+            done.extend(m.frag(f));
+        }
+        assert_eq!(done.len(), 1);
+        assert_eq!(m.open_count(), 0, "no phantom incomplete request");
+        assert_eq!(m.late_events, 1);
     }
 
     #[test]

@@ -554,6 +554,11 @@ pub fn parse_resource(s: &str) -> Result<ResourceSel> {
             "--resource: {s:?} is not a resource; write NAME, NAME.GROUP or NAME/SUBRESOURCE (example: --resource cm,deployments.apps,pods/exec)"
         ),
     };
+    if res.contains('*') && res != "*" {
+        bail!(
+            "--resource: {s:?}: globs are not supported; give a resource name, or * alone for any resource (example: --resource '*/exec')"
+        );
+    }
     if res.is_empty()
         || res.contains(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '*'))
     {
@@ -767,6 +772,7 @@ mod tests {
         assert!(err(|s| s.decision = vec!["maybe".into()]).starts_with("--decision:"));
         assert!(err(|s| s.level = vec!["Everything".into()]).starts_with("--level:"));
         assert!(err(|s| s.resource = vec!["pods/exec/x".into()]).starts_with("--resource:"));
+        assert!(err(|s| s.resource = vec!["po*".into()]).starts_with("--resource:"));
     }
 
     #[test]

@@ -38,6 +38,9 @@ pub enum Flow {
 /// `Part = NoPart` and receive every request through [`Sink::request`].
 pub trait Sink {
     type Part: Default + Send;
+    /// May lines that cannot match the filter skip parsing? Not for commands that report on the
+    /// whole input (per-file events, malformed lines).
+    const PREFILTER: bool = true;
     /// Fold a matching request into a worker's part. Return false to have it delivered through
     /// [`Sink::request`] instead, in order.
     fn fold(part: &mut Self::Part, r: &Request<'_>) -> bool;
@@ -97,6 +100,8 @@ pub struct ScanStats {
     pub stopped: bool,
     /// Inputs that could not be read.
     pub failed_files: u64,
+    /// Stage events read after their request had completed (inputs out of order).
+    pub late_events: u64,
 }
 
 impl ScanStats {
@@ -191,6 +196,13 @@ pub fn run<S: Sink>(
     }
     if let Some(p) = &s.progress {
         p.finish_and_clear();
+    }
+    s.stats.late_events = s.merger.late_events;
+    if s.stats.late_events > 0 {
+        diag.note(&format!(
+            "{} stage event(s) came after their request's end (inputs out of order?); each request was counted once",
+            s.stats.late_events
+        ));
     }
     let hidden = s.stats.malformed.saturating_sub(MALFORMED_SHOWN as u64);
     if hidden > 0 {
@@ -378,7 +390,11 @@ impl<S: Sink> Scanner<'_, '_, S> {
         let ranges = chunk::split(buf, self.cfg.chunk_size);
         let batch = (self.cfg.threads * 4).max(1);
         let filter = &self.cfg.filter;
-        let prefilter = self.cfg.prefilter.as_ref();
+        let prefilter = if S::PREFILTER {
+            self.cfg.prefilter.as_ref()
+        } else {
+            None
+        };
         let keep_raw = self.keep_raw;
         for group in ranges.chunks(batch) {
             let outs: Vec<ChunkOut<S::Part>> = self.pool.install(|| {
@@ -549,7 +565,7 @@ fn work<'a, S: Sink>(
                     code,
                     file,
                     line: out.lines,
-                    raw: keep_raw.then_some(Cow::Borrowed(line.bytes)),
+                    raw: keep_raw.then_some(Cow::Borrowed(line.raw)),
                 };
                 c.push(ev, stage, mark);
             }

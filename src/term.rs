@@ -31,17 +31,27 @@ pub struct Diag {
 impl Diag {
     pub fn warn(&self, msg: &str) {
         if !self.quiet {
-            eprintln!("kaudit: warning: {}", sanitize_lines(msg));
+            emit("warning", msg);
         }
     }
     pub fn note(&self, msg: &str) {
         if !self.quiet {
-            eprintln!("kaudit: note: {}", sanitize_lines(msg));
+            emit("note", msg);
         }
     }
     pub fn error(&self, msg: &str) {
-        eprintln!("kaudit: error: {}", sanitize_lines(msg));
+        emit("error", msg);
     }
+}
+
+/// Write one diagnostic to stderr. A closed stderr (`2>&1 | head -1`) is ignored: `eprintln!`
+/// would panic there.
+fn emit(kind: &str, msg: &str) {
+    let _ = writeln!(
+        io::stderr().lock(),
+        "kaudit: {kind}: {}",
+        sanitize_lines(msg)
+    );
 }
 
 /// Sanitize each line of a message on its own: kaudit's messages may span lines, and any data
@@ -54,10 +64,18 @@ fn sanitize_lines(msg: &str) -> String {
 /// movement, bells), bidirectional overrides and isolates (text that reads differently than it
 /// is), and zero-width characters that hide content.
 fn unsafe_char(c: char) -> bool {
-    c.is_control()
-        || matches!(c,
-            '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+    c.is_control() || default_ignorable(c) || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// Unicode's Default_Ignorable_Code_Point: characters a terminal draws as nothing, which would
+/// let `system:adm\u{ad}in` pass for `system:admin`.
+fn default_ignorable(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}'..='\u{1160}' | '\u{17B4}'..='\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}' | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
 }
 
 /// Make a string from a log safe for a terminal: unsafe characters become visible escapes
@@ -121,5 +139,10 @@ mod tests {
         assert_eq!(sanitize("\u{9b}2J"), "\\x9b2J");
         assert_eq!(sanitize("zero\u{200b}width"), "zero\\u{200b}width");
         assert_eq!(sanitize("ünïcödé ok"), "ünïcödé ok");
+        // invisible characters that would let one user pass for another
+        assert_eq!(sanitize("system:adm\u{ad}in"), "system:adm\\xadin");
+        assert_eq!(sanitize("a\u{e0041}b"), "a\\u{e0041}b");
+        assert_eq!(sanitize("a\u{3164}b"), "a\\u{3164}b");
+        assert_eq!(sanitize("a\u{180e}b"), "a\\u{180e}b");
     }
 }

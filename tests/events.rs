@@ -998,3 +998,18 @@ fn empty_match_prints_nothing_and_exits_1() {
         }
     }
 }
+
+/// `--limit` counts the rows printed: with `--stages`, stage rows.
+#[test]
+fn stages_limit_counts_rows() {
+    let r = run(&[
+        "events",
+        "--stages",
+        "--limit",
+        "1",
+        "-o",
+        "ndjson",
+        "testdata/edge/escapes.log",
+    ]);
+    assert_eq!(ndjson(&r.stdout).len(), 1);
+}

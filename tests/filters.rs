@@ -17,7 +17,9 @@
 //! authorization.k8s.io/decision annotation; --since/--until on requestReceivedTimestamp (since
 //! inclusive, until exclusive); regexes with Python's `re.search`; globs with `fnmatchcase`.
 
-use crate::util::{S5, count, events, run};
+use serde_json::Value;
+
+use crate::util::{S5, count, events, read_log, run, run_stdin};
 
 /// One workload backup (see the module comment).
 const W: &str = "testdata/audit-2026-11-21T14-59-15.012.log.gz";
@@ -416,5 +418,38 @@ fn prefilter_never_changes_the_answer() {
         let without = events(&a);
         assert!(!without.is_empty(), "{args:?} {path}: matches something");
         assert_eq!(with, without, "{args:?} {path}: prefilter changed the rows");
+    }
+}
+
+/// `--strict` promises every line was checked: a filter must not let a malformed line skip
+/// parsing (it did when the line was framed like a JSON object).
+#[test]
+fn strict_checks_every_line_even_with_a_filter() {
+    let mut input = b"{this is not json}\n".to_vec();
+    input.extend(read_log("testdata/edge/escapes.log"));
+    let r = run_stdin(
+        &["events", "--strict", "-v", "get", "-o", "ndjson"],
+        input.clone(),
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("<stdin>:1: malformed line"),
+        "{}",
+        r.stderr
+    );
+    let r = run_stdin(&["summary", "-v", "get", "-o", "json"], input);
+    let d: Value = serde_json::from_slice(&r.stdout).unwrap();
+    assert_eq!(d["malformed"], 1);
+}
+
+#[test]
+fn resource_globs_and_absurd_thread_counts_are_refused() {
+    for args in [
+        &["events", "-r", "po*", "testdata/edge/escapes.log"][..],
+        &["events", "--threads", "100000", "testdata/edge/escapes.log"][..],
+    ] {
+        let r = run(args);
+        assert_eq!(r.code, 2, "{args:?}");
+        assert!(r.stderr.starts_with("kaudit: error: --"), "{}", r.stderr);
     }
 }

@@ -5,7 +5,8 @@
 use serde_json::{Value, json};
 
 use crate::util::{
-    S5, by_id, count_by, counts, events, log_lines, read_log, repo_path, run, run_stdin, s, summary,
+    S5, by_id, count_by, counts, events, kaudit_std, log_lines, read_log, repo_path, run,
+    run_stdin, s, summary,
 };
 
 // ---------------------------------------------------------------- rotated sets
@@ -70,7 +71,11 @@ fn logrotate_set_in_rotation_order() {
     // The one key without ResponseComplete is the failed authentication (python: user {}, code
     // 401), which is a complete request.
     assert_eq!(d["incomplete"], 0);
-    assert_eq!(d["longRunning"], 74, "73 RS+RC and the RS-only 401");
+    // The RS-only 401 is a failed authentication, not a long-running request.
+    assert_eq!(
+        d["longRunning"], 73,
+        "73 RS+RC; the RS-only 401 is not long-running"
+    );
     assert_eq!(d["last"], "2026-11-21T15:06:57.691503Z");
     // python: events by level.
     assert_eq!(
@@ -706,4 +711,106 @@ fn output_does_not_depend_on_threads_or_chunk_size() {
             }
         }
     }
+}
+
+// Regressions from the review of issue 2.
+
+/// `kaudit summary dir/audit.log*`: the shell lists the live file first; the set must still be
+/// read oldest first, or late RequestReceived lines would open phantom incomplete requests.
+#[test]
+fn files_named_newest_first_are_read_oldest_first() {
+    let folder = summary(&["testdata/logrotate/"]);
+    let glob_order = summary(&[
+        "testdata/logrotate/audit.log",
+        "testdata/logrotate/audit.log.1",
+        "testdata/logrotate/audit.log.2.gz",
+        "testdata/logrotate/audit.log.3.gz",
+    ]);
+    assert_eq!(glob_order["requests"], folder["requests"]);
+    assert_eq!(glob_order["incomplete"], 0);
+    let names: Vec<String> = glob_order["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "testdata/logrotate/audit.log.3.gz",
+            "testdata/logrotate/audit.log.2.gz",
+            "testdata/logrotate/audit.log.1",
+            "testdata/logrotate/audit.log"
+        ]
+    );
+}
+
+/// A stage read after its request completed (stdin fed newest first) is counted once, with a
+/// note, and opens no incomplete request.
+#[test]
+fn late_request_received_is_not_a_phantom_request() {
+    let mut input = read_log("testdata/audit.log");
+    input.extend(read_log("testdata/audit-2026-11-21T15-00-54.455.log.gz"));
+    let r = run_stdin(&["summary", "-o", "json", "-"], input);
+    let d: Value = serde_json::from_slice(&r.stdout).unwrap();
+    assert_eq!(d["incomplete"], 0, "{}", r.stderr);
+    assert!(d["lateEvents"].as_u64().unwrap() >= 1);
+    assert!(
+        r.stderr.contains("came after their request's end"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// The same file given twice (directly, or through its folder) is read once.
+#[test]
+fn a_file_given_twice_is_read_once() {
+    let once = summary(&["testdata/"]);
+    let twice = summary(&["testdata/", "testdata/audit.log", "testdata/"]);
+    assert_eq!(twice["requests"], once["requests"]);
+    assert_eq!(twice["files"].as_array().unwrap().len(), 28);
+    let r = run(&["summary", "testdata/", "testdata/audit.log"]);
+    assert!(
+        r.stderr.contains("given more than once; read once"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// `-o raw` is byte-exact, CRLF line endings included.
+#[test]
+fn raw_output_keeps_crlf() {
+    let lines = log_lines("testdata/edge/escapes.log");
+    let mut crlf = Vec::new();
+    for l in &lines {
+        crlf.extend_from_slice(l);
+        crlf.extend_from_slice(b"\r\n");
+    }
+    let r = run_stdin(&["events", "-o", "raw"], crlf.clone());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut got: Vec<&[u8]> = r
+        .stdout
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
+    got.sort();
+    let mut want: Vec<&[u8]> = crlf
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
+    want.sort();
+    assert_eq!(got, want);
+}
+
+/// Warnings to a closed stderr must not panic (exit 101).
+#[test]
+fn closed_stderr_is_not_a_panic() {
+    let mut child = kaudit_std(&["events", "testdata/edge/malformed.log"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
 }

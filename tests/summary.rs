@@ -43,8 +43,10 @@ fn s5_totals_match_the_answer_key() {
     assert_eq!(d["requests"], 4254);
     // The only request without ResponseComplete is the 401, a complete (failed-auth) request.
     assert_eq!(d["incomplete"], 0);
-    // "Requests with a ResponseStarted stage, by user": 48+26+2+1+1+1 = 79.
-    assert_eq!(d["longRunning"], 79);
+    // "Requests with a ResponseStarted stage, by user": 48+26+2+1+1+1 = 79, of which one (user
+    // None) is the failed authentication's lone ResponseStarted: 78 long-running requests
+    // ("Stage sequence per request: RequestReceived+ResponseStarted+ResponseComplete: 78").
+    assert_eq!(d["longRunning"], 78);
     assert_eq!(
         d["stages"],
         json!({"RequestReceived": 4253, "ResponseStarted": 79, "ResponseComplete": 4253, "Panic": 0})
@@ -311,4 +313,16 @@ fn table_snapshot_s5() {
     let r = run(&["summary", S5]).expect_code(0);
     assert_eq!(r.stderr, "");
     insta::assert_snapshot!("summary_s5_table", r.stdout_str());
+}
+
+/// With a verb/resource/namespace filter, `summary` still describes the whole input: files,
+/// events and requests scanned are those of every line (the prefilter is for `events`).
+#[test]
+fn filtered_summary_reports_the_whole_input() {
+    let all = summary(&["testdata/"]);
+    let f = summary(&["-n", "payments", "testdata/"]);
+    assert_eq!(f["requestsScanned"], 4254);
+    assert_eq!(f["events"], all["events"]);
+    assert_eq!(f["files"], all["files"]);
+    assert_eq!(f["skippedPrefilter"], 0);
 }

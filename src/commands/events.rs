@@ -151,7 +151,11 @@ static STAGE_CSV: &[&str] = &[
 ];
 
 pub fn run(args: &EventsArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<Outcome> {
-    let inputs = input::expand(&args.input.paths)?;
+    let mut notes = Vec::new();
+    let inputs = input::expand(&args.input.paths, &mut notes)?;
+    for n in &notes {
+        diag.note(n);
+    }
     let live = inputs.iter().any(|i| i.path.is_none()) && args.sort == SortOrder::Completed;
     let style = Style::new(cfg, args.output.no_headers);
     let raw = args.output.output == Format::Raw;
@@ -226,14 +230,24 @@ impl EventsSink<'_> {
                 }
             }
         } else if self.stages {
+            // --limit counts the rows printed: here, stage events
             for m in &r.marks {
+                if self.limit.is_some_and(|l| self.emitted >= l) {
+                    return Ok(Flow::Stop);
+                }
                 let rec = StageRow {
                     r,
                     m,
                     file: file(m),
                 };
                 self.rows.row(self.out, &rec)?;
+                self.emitted += 1;
             }
+            return Ok(if self.limit.is_some_and(|l| self.emitted >= l) {
+                Flow::Stop
+            } else {
+                Flow::More
+            });
         } else {
             let last = r.marks.last();
             let rec = RequestRow {

@@ -113,6 +113,8 @@ impl Tally {
 
 impl Sink for Tally {
     type Part = Tally;
+    // the per-file figures and the malformed lines describe the whole input
+    const PREFILTER: bool = false;
     fn fold(part: &mut Tally, r: &Request<'_>) -> bool {
         part.add(r);
         true
@@ -172,7 +174,11 @@ pub fn run(args: &SummaryArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resu
     if args.output.output == Format::Raw {
         crate::commands::reject_format(Format::Raw, "summary")?;
     }
-    let inputs = input::expand(&args.input.paths)?;
+    let mut notes = Vec::new();
+    let inputs = input::expand(&args.input.paths, &mut notes)?;
+    for n in &notes {
+        diag.note(n);
+    }
     let mut tally = Tally::default();
     let stats = scan::run(&inputs, cfg, false, diag, &mut tally)?;
     let n = args.output.limit.unwrap_or(10);
@@ -235,6 +241,7 @@ fn document(stats: &ScanStats, t: &Tally, n: usize, filtered: bool) -> Value {
         "skippedUnterminated": stats.skipped_unterminated,
         "skippedPrefilter": stats.skipped_prefilter,
         "malformed": stats.malformed,
+        "lateEvents": stats.late_events,
         "malformedSamples": stats.malformed_samples.iter().map(|p| json!({"file": p.file, "line": p.line, "reason": p.reason})).collect::<Vec<_>>(),
         "filtered": filtered,
         "requestsScanned": stats.requests,

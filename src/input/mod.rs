@@ -41,11 +41,20 @@ impl InputFile {
 
 /// Expand paths (files, folders, `-`) into inputs in processing order. An empty list means stdin
 /// (the caller has already refused a terminal).
-pub fn expand(paths: &[PathBuf]) -> Result<Vec<InputFile>> {
+///
+/// Files named one by one are read as a set too: consecutive file arguments are put oldest
+/// first (a shell glob such as `audit.log*` lists the live file first). A file given twice,
+/// directly or through a folder, is read once; `notes` says so.
+pub fn expand(paths: &[PathBuf], notes: &mut Vec<String>) -> Result<Vec<InputFile>> {
     if paths.is_empty() {
         return Ok(vec![InputFile::stdin()]);
     }
-    let mut out = Vec::new();
+    let mut c = Collector {
+        out: Vec::new(),
+        seen: std::collections::HashSet::new(),
+        notes,
+    };
+    let mut run: Vec<PathBuf> = Vec::new();
     let mut stdin_seen = false;
     for p in paths {
         if p.as_os_str() == "-" {
@@ -53,11 +62,13 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<InputFile>> {
                 bail!("`-` (stdin) given more than once");
             }
             stdin_seen = true;
-            out.push(InputFile::stdin());
+            c.add_run(&mut run);
+            c.out.push(InputFile::stdin());
             continue;
         }
         let meta = std::fs::metadata(p).with_context(|| format!("{}", p.display()))?;
         if meta.is_dir() {
+            c.add_run(&mut run);
             let set = log_set(p)?;
             if set.is_empty() {
                 bail!(
@@ -65,12 +76,69 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<InputFile>> {
                     p.display()
                 );
             }
-            out.extend(set.into_iter().map(InputFile::file));
+            for f in set {
+                c.add(f);
+            }
         } else {
-            out.push(InputFile::file(p.clone()));
+            run.push(p.clone());
         }
     }
-    Ok(out)
+    c.add_run(&mut run);
+    Ok(c.out)
+}
+
+/// Inputs in order, each file once.
+struct Collector<'n> {
+    out: Vec<InputFile>,
+    seen: std::collections::HashSet<PathBuf>,
+    notes: &'n mut Vec<String>,
+}
+
+impl Collector<'_> {
+    fn add(&mut self, p: PathBuf) {
+        let id = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
+        if self.seen.insert(id) {
+            self.out.push(InputFile::file(p));
+        } else {
+            self.notes
+                .push(format!("{}: given more than once; read once", p.display()));
+        }
+    }
+
+    /// Files named one after the other: oldest first within each rotated set.
+    fn add_run(&mut self, run: &mut Vec<PathBuf>) {
+        run.sort_by_cached_key(|p| set_order(p));
+        for p in run.drain(..) {
+            self.add(p);
+        }
+    }
+}
+
+/// Sort key of a file named on the command line: its folder, its set's base name, then its
+/// place in the set (files that are not rotated logs keep their name order).
+fn set_order(p: &Path) -> (PathBuf, String, SetRank) {
+    let dir = p.parent().map(Path::to_path_buf).unwrap_or_default();
+    let name = p
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    match rank(&name) {
+        Some(r) => (dir, set_base(&name, &r), r),
+        None => (dir, name, SetRank::Live),
+    }
+}
+
+/// `audit` for `audit.log`, `audit.log.3.gz` and `audit-2025-02-21T11-23-14.940.log.gz`.
+fn set_base(name: &str, r: &SetRank) -> String {
+    let base = name.strip_suffix(".gz").unwrap_or(name);
+    let stem = match r {
+        SetRank::Numbered(_) => base.rsplit_once('.').map_or(base, |(s, _)| s),
+        _ => base,
+    };
+    let stem = stem.strip_suffix(".log").unwrap_or(stem);
+    match r {
+        SetRank::Stamped(ts) => stem[..stem.len() - ts.len() - 1].to_string(),
+        _ => stem.to_string(),
+    }
 }
 
 /// Where a file name sits in a rotated set: older backups first, the live file last.
@@ -208,6 +276,64 @@ mod tests {
         assert_eq!(rank("notes.json"), None);
         assert_eq!(rank(".audit.log.swp"), None);
         assert_eq!(rank("audit.log.old"), None);
+    }
+
+    #[test]
+    fn files_named_one_by_one_are_ordered_as_a_set_and_read_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let names = [
+            "audit.log",
+            "audit.log.1",
+            "audit.log.2.gz",
+            "audit-2025-02-21T11-23-14.940.log",
+        ];
+        for n in names {
+            std::fs::write(dir.path().join(n), b"").unwrap();
+        }
+        // what `kaudit summary audit*` passes: the shell's alphabetical order
+        let mut given: Vec<PathBuf> = names.iter().map(|n| dir.path().join(n)).collect();
+        given.push(dir.path().join("audit.log"));
+        let mut notes = Vec::new();
+        let got: Vec<String> = expand(&given, &mut notes)
+            .unwrap()
+            .iter()
+            .map(|i| {
+                i.path
+                    .as_ref()
+                    .unwrap()
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "audit-2025-02-21T11-23-14.940.log",
+                "audit.log.2.gz",
+                "audit.log.1",
+                "audit.log"
+            ]
+        );
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        // the same file through its folder and by name
+        let mut notes = Vec::new();
+        let both = [dir.path().to_path_buf(), dir.path().join("audit.log")];
+        assert_eq!(expand(&both, &mut notes).unwrap().len(), 4);
+        assert_eq!(notes.len(), 1);
+    }
+
+    #[test]
+    fn set_bases() {
+        for (n, b) in [
+            ("audit.log", "audit"),
+            ("audit.log.3.gz", "audit"),
+            ("audit-2025-02-21T11-23-14.940.log.gz", "audit"),
+            ("kube-apiserver-audit.log", "kube-apiserver-audit"),
+        ] {
+            assert_eq!(set_base(n, &rank(n).unwrap()), b, "{n}");
+        }
     }
 
     #[test]

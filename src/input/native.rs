@@ -83,7 +83,23 @@ pub fn parse_line(bytes: &[u8], terminated: bool) -> Parsed<'_> {
     Parsed::Event(ev, stage)
 }
 
+/// Longest reason reported: serde quotes the offending value, which can be megabytes.
+const MAX_REASON: usize = 200;
+
 fn json_error(bytes: &[u8], e: &serde_json::Error) -> String {
+    let mut r = json_error_full(bytes, e);
+    if r.len() > MAX_REASON {
+        let mut cut = MAX_REASON;
+        while !r.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        r.truncate(cut);
+        r.push_str("...");
+    }
+    r
+}
+
+fn json_error_full(bytes: &[u8], e: &serde_json::Error) -> String {
     if let Err(u) = std::str::from_utf8(bytes) {
         return format!("invalid UTF-8 at byte {}", u.valid_up_to() + 1);
     }
@@ -147,6 +163,20 @@ mod tests {
         assert_eq!(
             reason(br#"{"auditID":"a","sta"#),
             "truncated JSON (ends at byte 19)"
+        );
+    }
+
+    #[test]
+    fn reasons_are_capped() {
+        let line = format!(
+            r#"{{"auditID":"a","stage":"ResponseComplete","responseStatus":{{"code":"{}"}}}}"#,
+            "9".repeat(1_000_000)
+        );
+        let r = reason(line.as_bytes());
+        assert!(r.len() <= 203, "{}", r.len());
+        assert!(
+            r.starts_with("not an audit Event: invalid type: string"),
+            "{r}"
         );
     }
 

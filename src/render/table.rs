@@ -65,7 +65,14 @@ pub fn comfy_row(cells: &[Cell], style: &Style) -> Vec<comfy_table::Cell> {
     cells
         .iter()
         .map(|c| {
-            let mut cell = comfy_table::Cell::new(sanitize(&c.text));
+            let text = sanitize(&c.text);
+            // comfy-table's layout is quadratic in a cell's length; nothing wider than the
+            // terminal can be shown anyway (a 400 KB URI from an anonymous client took 9 s)
+            let text = match style.width {
+                Some(w) if style.tty => cut(&text, w as usize),
+                _ => text,
+            };
+            let mut cell = comfy_table::Cell::new(text);
             if c.right {
                 cell = cell.set_alignment(CellAlignment::Right);
             }
@@ -80,6 +87,14 @@ pub fn comfy_row(cells: &[Cell], style: &Style) -> Vec<comfy_table::Cell> {
             cell
         })
         .collect()
+}
+
+/// At most `max` characters, with `…` when cut.
+fn cut(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        None => std::borrow::Cow::Borrowed(s),
+        Some((i, _)) => std::borrow::Cow::Owned(format!("{}…", &s[..i])),
+    }
 }
 
 /// Write a finished comfy-table: bold headers, two spaces between columns, trailing spaces
