@@ -386,10 +386,8 @@ pub struct Merger {
 const REMEMBERED: usize = 1 << 16;
 
 fn key_hash(audit_id: &str, received: &str) -> u64 {
-    use std::hash::{BuildHasher, Hash, Hasher};
-    let mut h = rustc_hash::FxBuildHasher.build_hasher();
-    (audit_id, received).hash(&mut h);
-    h.finish()
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one((audit_id, received))
 }
 
 impl Merger {
@@ -426,10 +424,10 @@ impl Merger {
     fn remember(&mut self, h: u64) {
         if self.completed.insert(h) {
             self.completed_order.push_back(h);
-            if self.completed_order.len() > REMEMBERED {
-                if let Some(old) = self.completed_order.pop_front() {
-                    self.completed.remove(&old);
-                }
+            if self.completed_order.len() > REMEMBERED
+                && let Some(old) = self.completed_order.pop_front()
+            {
+                self.completed.remove(&old);
             }
         }
     }
