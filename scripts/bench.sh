@@ -201,8 +201,8 @@ run_date=$(date -u '+%Y-%m-%d %H:%M:%S UTC')
 jq_version=$(jq --version 2>&1)
 hf_version=$(hyperfine --version 2>&1)
 rg_version=""
-if ((have_rg)); then rg_version=$(rg --version | head -n 1); fi
-kaudit_version=$("$kaudit" --version 2>/dev/null | head -n 1 || true)
+if ((have_rg)); then rg_version=$(rg --version 2>/dev/null | sed -n 1p); fi
+kaudit_version=$("$kaudit" --version 2>/dev/null | sed -n 1p || true)
 
 hf_opts=(--warmup 1 --runs "$runs" --ignore-failure)
 # --output=null appeared in hyperfine 1.15; older ones discard stdout anyway.
