@@ -34,7 +34,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s j -l threads -
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s g -l group -d 'A group of the user (glob)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s v -l verb -d 'Verbs: get,list,watch,create,update,patch,delete,deletecollection; classes read, write' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s r -l resource -d 'Resources: plural, singular or short name (cm, deploy, crb), NAME.GROUP, NAME/SUBRESOURCE' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s n -l namespace -d 'Namespaces' -r
@@ -72,7 +72,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s j -l threads -d
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s g -l group -d 'A group of the user (glob)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s v -l verb -d 'Verbs: get,list,watch,create,update,patch,delete,deletecollection; classes read, write' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s r -l resource -d 'Resources: plural, singular or short name (cm, deploy, crb), NAME.GROUP, NAME/SUBRESOURCE' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s n -l namespace -d 'Namespaces' -r

@@ -378,7 +378,7 @@ if ((write)); then
             echo "**Quick run (100 MiB log, $runs runs): checks the script; numbers are not representative.**"
         fi
         echo
-        echo "Reproduce: \`scripts/bench.sh --write\` (add \`--size4g\` for the 4 GiB log)."
+        echo "Reproduce: \`scripts/bench.sh --write\` (add \`--size4g\` for the 4 GiB log), with the project's \`shared/\` folder beside the repository (it holds the log generator)."
         echo
         echo "## Setup"
         echo

@@ -110,8 +110,8 @@ pub struct FilterArgs {
     /// Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`).
     #[arg(short, long, value_name = "GLOB", help_heading = "Filters")]
     pub user: Vec<String>,
-    /// A group of the user (glob).
-    #[arg(short, long, value_name = "NAME", help_heading = "Filters")]
+    /// A group of the user or of the impersonated user (glob).
+    #[arg(short, long, value_name = "GLOB", help_heading = "Filters")]
     pub group: Vec<String>,
     /// Verbs: get,list,watch,create,update,patch,delete,deletecollection; classes read, write.
     #[arg(short, long, value_name = "LIST", help_heading = "Filters")]

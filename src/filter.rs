@@ -623,7 +623,7 @@ fn parse_cidr(s: &str) -> Result<Cidr> {
 pub fn parse_time(flag: &str, s: &str, now: Ts, local: bool) -> Result<Ts> {
     let bad = || {
         anyhow!(
-            "{flag}: cannot read {s:?} as a time; use RFC 3339 (2026-11-21T14:30:00Z), a date (2026-11-21), or a duration before now (30m, 2h, 7d)"
+            "{flag}: cannot read {s:?} as a time; use RFC 3339 (2026-11-21T14:30:00Z), a date (2026-11-21), a date and time (2026-11-21 14:30), or a duration before now (30m, 2h, 7d)"
         )
     };
     let t = s.trim();

@@ -207,7 +207,8 @@ pub fn run<S: Sink>(
     let hidden = s.stats.malformed.saturating_sub(MALFORMED_SHOWN as u64);
     if hidden > 0 {
         diag.warn(&format!(
-            "{hidden} more malformed lines not shown ({} malformed in all)",
+            "{hidden} more malformed line{} not shown ({} malformed in all)",
+            if hidden == 1 { "" } else { "s" },
             s.stats.malformed
         ));
     }

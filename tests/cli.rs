@@ -27,8 +27,8 @@ fn completion_files_are_up_to_date() {
             .unwrap_or_else(|e| panic!("{file}: {e}; generate it with the command below"));
         assert!(
             generated == stored,
-            "{file} is out of date; regenerate it with:\n    \
-             cargo run -q -- completions {shell} > {file}"
+            "{file} is out of date; regenerate completions/ with scripts/completions.sh \
+             (or: cargo run -q -- completions {shell} > {file})"
         );
     }
 }

@@ -1013,3 +1013,21 @@ fn stages_limit_counts_rows() {
     ]);
     assert_eq!(ndjson(&r.stdout).len(), 1);
 }
+
+/// `--stages -o csv` has the request columns in the documented order (with `started`), then
+/// `stage, stageTimestamp, stageCode`, like the JSON form.
+#[test]
+fn stages_csv_keeps_the_request_columns_and_adds_the_stage_ones() {
+    let r = run(&[
+        "events",
+        "--stages",
+        "-o",
+        "csv",
+        "testdata/edge/escapes.log",
+    ]);
+    let (header, rows) = csv(&r.stdout);
+    let mut want: Vec<&str> = FIELDS.to_vec();
+    want.extend(["stage", "stageTimestamp", "stageCode"]);
+    assert_eq!(header, want);
+    assert_eq!(rows.len(), 6, "one row per stage event");
+}

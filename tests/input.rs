@@ -481,7 +481,7 @@ fn malformed_lines_are_reported_and_counted() {
          kaudit: warning: testdata/edge/malformed.log:5: malformed line: not an audit Event (kind \"Status\")\n\
          kaudit: warning: testdata/edge/malformed.log:6: malformed line: not an audit Event (no auditID)\n\
          kaudit: warning: testdata/edge/malformed.log:7: malformed line: invalid UTF-8 at byte 305\n\
-         kaudit: warning: 1 more malformed lines not shown (6 malformed in all)\n"
+         kaudit: warning: 1 more malformed line not shown (6 malformed in all)\n"
     );
     let d: Value = serde_json::from_slice(&r.stdout).unwrap();
     assert_eq!(d["lines"], 12);

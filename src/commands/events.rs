@@ -116,12 +116,11 @@ pub static CSV: &[&str] = &[
     "line",
 ];
 
+/// `--stages -o csv`: the request columns, then the stage event's own (as in JSON).
 static STAGE_CSV: &[&str] = &[
-    "stage",
-    "stageTimestamp",
-    "stageCode",
     "auditID",
     "received",
+    "started",
     "completed",
     "latencyMs",
     "user",
@@ -148,6 +147,9 @@ static STAGE_CSV: &[&str] = &[
     "incomplete",
     "file",
     "line",
+    "stage",
+    "stageTimestamp",
+    "stageCode",
 ];
 
 pub fn run(args: &EventsArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<Outcome> {
@@ -393,8 +395,7 @@ pub fn request_json(r: &Request, file: &str) -> Value {
     })
 }
 
-fn request_fields(r: &Request, file: &str) -> Vec<String> {
-    let (_, line) = r.location();
+fn request_fields(r: &Request, file: &str, line: u64) -> Vec<String> {
     let t = |t: Option<crate::event::Ts>| t.map(|t| t.rfc3339()).unwrap_or_default();
     vec![
         r.audit_id.to_string(),
@@ -465,7 +466,7 @@ impl Record for RequestRow<'_, '_> {
         ]
     }
     fn fields(&self) -> Vec<String> {
-        request_fields(self.r, &self.file)
+        request_fields(self.r, &self.file, self.r.location().1)
     }
     fn json(&self) -> Value {
         request_json(self.r, &self.file)
@@ -500,16 +501,12 @@ impl Record for StageRow<'_, '_> {
     }
     fn fields(&self) -> Vec<String> {
         let m = self.m;
-        let mut v = vec![
+        let mut v = request_fields(self.r, &self.file, m.line);
+        v.extend([
             m.stage.name().to_string(),
             m.time.map(|t| t.rfc3339()).unwrap_or_default(),
             m.code.map(|c| c.to_string()).unwrap_or_default(),
-        ];
-        let mut rest = request_fields(self.r, &self.file);
-        rest.remove(2); // "started" is not in the stage CSV
-        v.extend(rest);
-        let n = v.len();
-        v[n - 1] = m.line.to_string();
+        ]);
         v
     }
     fn json(&self) -> Value {
