@@ -41,6 +41,9 @@ pub trait Sink {
     /// May lines that cannot match the filter skip parsing? Not for commands that report on the
     /// whole input (per-file events, malformed lines).
     const PREFILTER: bool = true;
+    /// Does the scan apply the filter? A sink that also needs the requests that do not match
+    /// (the log's own activity around them: gaps, context) says false and filters itself.
+    const FILTERED: bool = true;
     /// Fold a matching request into a worker's part. Return false to have it delivered through
     /// [`Sink::request`] instead, in order.
     fn fold(part: &mut Self::Part, r: &Request<'_>) -> bool;
@@ -391,7 +394,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
         let ranges = chunk::split(buf, self.cfg.chunk_size);
         let batch = (self.cfg.threads * 4).max(1);
         let filter = &self.cfg.filter;
-        let prefilter = if S::PREFILTER {
+        let prefilter = if S::PREFILTER && S::FILTERED {
             self.cfg.prefilter.as_ref()
         } else {
             None
@@ -489,7 +492,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
     }
 
     fn deliver(&mut self, r: Request<'_>) -> Result<Flow> {
-        if self.cfg.filter.matches(&r) {
+        if !S::FILTERED || self.cfg.filter.matches(&r) {
             self.deliver_checked(r)
         } else {
             Ok(Flow::More)
@@ -584,7 +587,7 @@ fn work<'a, S: Sink>(
     items.retain(|it| match it {
         Item::Done(r) => {
             out.done_seen += 1;
-            if !filter.matches(r) {
+            if S::FILTERED && !filter.matches(r) {
                 return false;
             }
             if S::fold(&mut out.part, r) {

@@ -159,7 +159,7 @@ pub fn run(args: &EventsArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resul
         diag.note(n);
     }
     let live = inputs.iter().any(|i| i.path.is_none()) && args.sort == SortOrder::Completed;
-    let style = Style::new(cfg, args.output.no_headers);
+    let style = Style::new(cfg, &args.output);
     let raw = args.output.output == Format::Raw;
     let rows = if args.stages {
         render::writer(

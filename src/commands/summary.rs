@@ -18,7 +18,7 @@ use crate::config::Config;
 use crate::correlate::Request;
 use crate::event::{Stage, Ts};
 use crate::input;
-use crate::render::table::{comfy_row, new_table, write_table};
+use crate::render::table::write_rows;
 use crate::render::{Cell, Style, Tone, csv::write_record, human_time, machine_time, thousands};
 use crate::scan::{self, Flow, ScanStats, Sink};
 use crate::term::{Diag, Out, sanitize};
@@ -183,7 +183,7 @@ pub fn run(args: &SummaryArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resu
     let stats = scan::run(&inputs, cfg, false, diag, &mut tally)?;
     let n = args.output.limit.unwrap_or(10);
     let doc = document(&stats, &tally, n, !cfg.filter.is_empty());
-    let style = Style::new(cfg, args.output.no_headers);
+    let style = Style::new(cfg, &args.output);
     match args.output.output {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &doc)?;
@@ -345,7 +345,7 @@ fn write_tables(
 ) -> Result<()> {
     // Files
     heading(out, style, &format!("Files ({})", stats.files.len()))?;
-    let mut tb = new_table(style);
+    let mut tb: Vec<Vec<Cell>> = Vec::new();
     let shown_files: Vec<_> = if wide || stats.files.len() <= 12 {
         stats.files.iter().collect()
     } else {
@@ -358,39 +358,33 @@ fn write_tables(
     };
     for (i, f) in shown_files.iter().enumerate() {
         if !wide && stats.files.len() > 12 && i == 5 {
-            tb.add_row(comfy_row(
-                &[Cell::new(format!(
-                    "... {} more files (-o wide shows all)",
-                    stats.files.len() - 10
-                ))],
-                style,
-            ));
+            tb.push(vec![Cell::new(format!(
+                "... {} more files (-o wide shows all)",
+                stats.files.len() - 10
+            ))]);
         }
         let err = f.error.as_deref().map(|e| format!("error: {e}"));
-        tb.add_row(comfy_row(
-            &[
-                Cell::new(f.name.clone()),
-                Cell::num(thousands(f.bytes)),
-                Cell::num(thousands(f.events)),
-                Cell::new(
-                    err.clone()
-                        .unwrap_or_else(|| human_time(f.first, style.local)),
-                ),
-                Cell::new(if err.is_some() {
-                    String::new()
-                } else {
-                    human_time(f.last, style.local)
-                }),
-            ],
-            style,
-        ));
+        tb.push(vec![
+            Cell::new(f.name.clone()),
+            Cell::num(thousands(f.bytes)),
+            Cell::num(thousands(f.events)),
+            Cell::new(
+                err.clone()
+                    .unwrap_or_else(|| human_time(f.first, style.local)),
+            ),
+            Cell::new(if err.is_some() {
+                String::new()
+            } else {
+                human_time(f.last, style.local)
+            }),
+        ]);
     }
     let hdr = style.headers.then(|| {
         ["FILE", "BYTES", "EVENTS", "FIRST (UTC)", "LAST (UTC)"]
             .map(Cell::new)
             .to_vec()
     });
-    write_table(
+    write_rows(
         out,
         tb,
         hdr,
@@ -402,10 +396,9 @@ fn write_tables(
 
     // Totals
     heading(out, style, "Totals")?;
-    let mut tb = new_table(style);
+    let mut tb: Vec<Vec<Cell>> = Vec::new();
     let mut kv = |k: &str, v: String| {
-        tb.add_row(comfy_row(&[Cell::new(k), Cell::new(v)], style))
-            .row_count()
+        tb.push(vec![Cell::new(k), Cell::new(v)]);
     };
     kv(
         "lines",
@@ -473,7 +466,7 @@ fn write_tables(
         .map(|(k, v)| format!("{k} {}", thousands(*v)))
         .collect();
     kv("decisions", dec.join(", "));
-    write_table(out, tb, None, style, &[], &[false, true])?;
+    write_rows(out, tb, None, style, &[], &[false, true])?;
     writeln!(out)?;
 
     if t.requests == 0 {
@@ -486,7 +479,7 @@ fn write_tables(
     } else {
         // Codes
         heading(out, style, "Requests by final code")?;
-        let mut tb = new_table(style);
+        let mut tb: Vec<Vec<Cell>> = Vec::new();
         let mut codes: Vec<(Option<i64>, u64)> = t.codes.iter().map(|(k, v)| (*k, *v)).collect();
         codes.sort_by(|a, b| {
             b.1.cmp(&a.1).then(
@@ -496,19 +489,16 @@ fn write_tables(
         });
         for (k, v) in codes {
             let label = k.map_or_else(|| "none (incomplete)".to_string(), |c| c.to_string());
-            tb.add_row(comfy_row(
-                &[
-                    Cell::new(label).tone(Tone::of_code(k)),
-                    Cell::num(thousands(v)),
-                    Cell::num(pct(v, t.requests)),
-                ],
-                style,
-            ));
+            tb.push(vec![
+                Cell::new(label).tone(Tone::of_code(k)),
+                Cell::num(thousands(v)),
+                Cell::num(pct(v, t.requests)),
+            ]);
         }
         let hdr = style
             .headers
             .then(|| ["CODE", "REQUESTS", "SHARE"].map(Cell::new).to_vec());
-        write_table(out, tb, hdr, style, &[false, true, true], &[])?;
+        write_rows(out, tb, hdr, style, &[false, true, true], &[])?;
         writeln!(out)?;
 
         // Tops
@@ -519,22 +509,19 @@ fn write_tables(
             ("Top namespaces", "NAMESPACE", &t.namespaces),
         ] {
             heading(out, style, &format!("{title} (of {})", m.len()))?;
-            let mut tb = new_table(style);
+            let mut tb: Vec<Vec<Cell>> = Vec::new();
             for (k, v) in top(m, n) {
                 let k = if k.is_empty() { "-" } else { k };
-                tb.add_row(comfy_row(
-                    &[
-                        Cell::new(k),
-                        Cell::num(thousands(v)),
-                        Cell::num(pct(v, t.requests)),
-                    ],
-                    style,
-                ));
+                tb.push(vec![
+                    Cell::new(k),
+                    Cell::num(thousands(v)),
+                    Cell::num(pct(v, t.requests)),
+                ]);
             }
             let hdr = style
                 .headers
                 .then(|| [col, "REQUESTS", "SHARE"].map(Cell::new).to_vec());
-            write_table(out, tb, hdr, style, &[false, true, true], &[])?;
+            write_rows(out, tb, hdr, style, &[false, true, true], &[])?;
             writeln!(out)?;
         }
     }

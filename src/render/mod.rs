@@ -22,16 +22,23 @@ pub struct Style {
     pub width: Option<u16>,
     pub local: bool,
     pub headers: bool,
+    /// Fit tables to the terminal (one line per row, long values elided in the middle): a
+    /// terminal of known width, and not `-o wide`, which shows values whole.
+    pub fit: bool,
 }
 
 impl Style {
-    pub fn new(cfg: &Config, no_headers: bool) -> Style {
+    /// The style for an output format (`-o wide` never cuts values).
+    pub fn new(cfg: &Config, output: &crate::cli::OutputArgs) -> Style {
         Style {
             color: cfg.color,
             tty: cfg.stdout_tty,
             width: cfg.width,
             local: cfg.local,
-            headers: !no_headers,
+            headers: !output.no_headers,
+            fit: cfg.stdout_tty
+                && cfg.width.is_some_and(|w| w > 0)
+                && output.output != crate::cli::Format::Wide,
         }
     }
 }

@@ -8,7 +8,7 @@
 use std::io::Write;
 
 use anyhow::Result;
-use comfy_table::{CellAlignment, ColumnConstraint, ContentArrangement, Table, Width};
+use comfy_table::{CellAlignment, ContentArrangement, Table};
 
 use super::{Cell, Column, Record, Rows, Style, Tone};
 use crate::term::{Out, sanitize};
@@ -66,12 +66,6 @@ pub fn comfy_row(cells: &[Cell], style: &Style) -> Vec<comfy_table::Cell> {
         .iter()
         .map(|c| {
             let text = sanitize(&c.text);
-            // comfy-table's layout is quadratic in a cell's length; nothing wider than the
-            // terminal can be shown anyway (a 400 KB URI from an anonymous client took 9 s)
-            let text = match style.width {
-                Some(w) if style.tty => cut(&text, w as usize),
-                _ => text,
-            };
             let mut cell = comfy_table::Cell::new(text);
             if c.right {
                 cell = cell.set_alignment(CellAlignment::Right);
@@ -97,28 +91,133 @@ fn cut(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Write a finished comfy-table: bold headers, two spaces between columns, trailing spaces
-/// trimmed. On a terminal of known width the table fits it: rows stay on one line and the
-/// flexible columns (names, URIs) are cut with `…`; the others keep their full width. When
-/// piped, nothing is cut or wrapped. `right[i]`: right-align column i; `flex[i]` (default: not
-/// right-aligned): column i may be cut.
-pub fn write_table(
+/// Display width of a string (East Asian wide characters count 2).
+pub fn width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// Fit `s` into `max` columns by cutting its middle: `system:servi…ge-collector`. Names and URIs
+/// differ most at their ends, so both are kept.
+pub fn elide_middle(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    if max <= 1 {
+        return "…".chars().take(max).collect();
+    }
+    let budget = max - 1;
+    let (head_w, tail_w) = (budget.div_ceil(2), budget / 2);
+    let mut head = String::new();
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if w + cw > head_w {
+            break;
+        }
+        head.push(c);
+        w += cw;
+    }
+    let mut tail: Vec<char> = Vec::new();
+    let mut w = 0;
+    for c in s.chars().rev() {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if w + cw > tail_w {
+            break;
+        }
+        tail.push(c);
+        w += cw;
+    }
+    tail.reverse();
+    format!("{head}…{}", tail.into_iter().collect::<String>())
+}
+
+/// Column widths that fit `total` columns: flexible columns (names, URIs) give up width, widest
+/// first, down to their header's width (at least 8); the others keep their content width.
+fn fit_widths(natural: &[usize], mins: &[usize], flex: &[bool], total: usize) -> Vec<usize> {
+    let mut w = natural.to_vec();
+    let gaps = 2 * w.len().saturating_sub(1);
+    loop {
+        let used: usize = w.iter().sum::<usize>() + gaps;
+        if used <= total {
+            break;
+        }
+        let widest = (0..w.len())
+            .filter(|&i| flex[i] && w[i] > mins[i])
+            .max_by_key(|&i| (w[i], std::cmp::Reverse(i)));
+        match widest {
+            Some(i) => w[i] -= 1,
+            None => break, // nothing left to give: the terminal will wrap
+        }
+    }
+    w
+}
+
+/// Write a table for people. Cells are sanitized; headers bold with `--color`; two spaces
+/// between columns; trailing spaces trimmed. When `style.fit` (a terminal of known width, not
+/// `-o wide`), rows stay on one line: flexible columns (`flex[i]`, default: not right-aligned)
+/// shrink and their long values are elided in the middle. `right[i]`: right-align column i.
+pub fn write_rows(
     out: &mut Out,
-    mut t: Table,
+    rows: Vec<Vec<Cell>>,
     headers: Option<Vec<Cell>>,
     style: &Style,
     right: &[bool],
     flex: &[bool],
 ) -> Result<()> {
-    let header_widths: Vec<u16> = headers
+    if rows.is_empty() && headers.is_none() {
+        return Ok(());
+    }
+    let n = rows
         .iter()
-        .flatten()
-        .map(|c| c.text.chars().count() as u16)
-        .collect();
-    if let Some(mut h) = headers {
-        for c in &mut h {
-            c.text = header_label(&c.text, style);
+        .map(Vec::len)
+        .chain(headers.iter().map(Vec::len))
+        .max()
+        .unwrap_or(0);
+    let clean = |c: &Cell| -> Cell {
+        let mut text = sanitize(&c.text).into_owned();
+        if let (true, Some(w)) = (style.fit, style.width) {
+            // no value can be wider than the terminal; cutting first keeps layout linear
+            text = cut(&text, w as usize).into_owned();
         }
+        Cell { text, ..c.clone() }
+    };
+    let headers: Option<Vec<Cell>> = headers.map(|h| {
+        h.iter()
+            .map(|c| Cell {
+                text: header_label(&c.text, style),
+                ..c.clone()
+            })
+            .collect()
+    });
+    let mut rows: Vec<Vec<Cell>> = rows.iter().map(|r| r.iter().map(clean).collect()).collect();
+    let flex_at = |i: usize| {
+        let r = right.get(i).copied().unwrap_or(false);
+        flex.get(i).copied().unwrap_or(!r)
+    };
+    if let (true, Some(total)) = (style.fit, style.width) {
+        let mut natural = vec![0; n];
+        let mut mins = vec![8; n];
+        for (i, h) in headers.iter().flatten().enumerate() {
+            natural[i] = width(&h.text);
+            mins[i] = mins[i].max(width(&h.text));
+        }
+        for row in &rows {
+            for (i, c) in row.iter().enumerate() {
+                natural[i] = natural[i].max(width(&c.text));
+            }
+        }
+        let flexes: Vec<bool> = (0..n).map(flex_at).collect();
+        let widths = fit_widths(&natural, &mins, &flexes, total as usize);
+        for row in &mut rows {
+            for (i, c) in row.iter_mut().enumerate() {
+                if width(&c.text) > widths[i] {
+                    c.text = elide_middle(&c.text, widths[i]);
+                }
+            }
+        }
+    }
+    let mut t = new_table(style);
+    if let Some(h) = headers {
         let hdr: Vec<comfy_table::Cell> = comfy_row(&h, style)
             .into_iter()
             .map(|c| {
@@ -131,35 +230,14 @@ pub fn write_table(
             .collect();
         t.set_header(hdr);
     }
-    if t.row_count() == 0 && t.header().is_none() {
-        return Ok(());
+    for row in &rows {
+        t.add_row(comfy_row(row, style));
     }
-    let fit = style.tty && style.width.is_some_and(|w| w > 0);
-    if let (true, Some(w)) = (fit, style.width) {
-        t.set_width(w);
-        t.set_content_arrangement(ContentArrangement::Dynamic);
-        t.set_truncation_indicator("…");
-        for row in t.row_iter_mut() {
-            row.max_height(1);
-        }
-    }
-    let n = t.column_count();
     for i in 0..n {
-        let r = right.get(i).copied().unwrap_or(false);
-        let f = flex.get(i).copied().unwrap_or(!r);
         if let Some(col) = t.column_mut(i) {
             col.set_padding((0, if i + 1 == n { 0 } else { 2 }));
-            if r {
+            if right.get(i).copied().unwrap_or(false) {
                 col.set_cell_alignment(CellAlignment::Right);
-            }
-            if fit {
-                col.set_constraint(if f {
-                    // the boundary includes the column padding
-                    let min = header_widths.get(i).copied().unwrap_or(0).max(8) + 2;
-                    ColumnConstraint::LowerBoundary(Width::Fixed(min))
-                } else {
-                    ColumnConstraint::ContentWidth
-                });
             }
         }
     }
@@ -195,10 +273,8 @@ impl RowTable {
         for (i, (col, cell)) in self.columns.iter().zip(cells).enumerate() {
             let text = sanitize(&cell.text);
             let len = text.chars().count();
-            let shown: String = if self.style.tty && col.flex && len > col.max && i != last {
-                let mut s: String = text.chars().take(col.max.saturating_sub(1)).collect();
-                s.push('…');
-                s
+            let shown: String = if self.style.fit && col.flex && len > col.max && i != last {
+                elide_middle(&text, col.max)
             } else {
                 text.into_owned()
             };
@@ -277,15 +353,39 @@ impl Rows for RowTable {
         if self.buffered.is_empty() {
             return Ok(());
         }
-        let mut t = new_table(&self.style);
-        for row in self.buffered.drain(..) {
-            t.add_row(comfy_row(&row, &self.style));
-        }
+        let rows = std::mem::take(&mut self.buffered);
         let right: Vec<bool> = self.columns.iter().map(|c| c.right).collect();
         let flex: Vec<bool> = self.columns.iter().map(|c| c.flex).collect();
         let headers = self.style.headers.then(|| self.headers());
-        write_table(out, t, headers, &self.style, &right, &flex)?;
+        write_rows(out, rows, headers, &self.style, &right, &flex)?;
         out.flush()?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn elides_in_the_middle() {
+        assert_eq!(
+            elide_middle(
+                "system:serviceaccount:kube-system:generic-garbage-collector",
+                24
+            ),
+            "system:servi…e-collector"
+        );
+        assert_eq!(elide_middle("short", 24), "short");
+        assert_eq!(width(&elide_middle("日本語のユーザー名です", 9)), 9);
+    }
+
+    #[test]
+    fn fitting_shrinks_the_widest_flexible_column_first() {
+        // TIME (fixed) 23, USER 40, URI 60; 100 columns
+        let w = fit_widths(&[23, 40, 60], &[8, 8, 8], &[false, true, true], 100);
+        assert_eq!(w.iter().sum::<usize>() + 4, 100);
+        assert_eq!(w[0], 23);
+        assert!(w[1] >= 36 && w[2] >= 36, "{w:?}");
     }
 }
