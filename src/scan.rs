@@ -37,7 +37,10 @@ pub enum Flow {
 /// into it, and the parts are merged in chunk order. Commands that print rows in order use
 /// `Part = NoPart` and receive every request through [`Sink::request`].
 pub trait Sink {
-    type Part: Default + Send;
+    type Part: Send;
+    /// A new, empty part for one chunk (it may carry the command's settings, e.g. the fields
+    /// `top --by` groups on).
+    fn part(&self) -> Self::Part;
     /// May lines that cannot match the filter skip parsing? Not for commands that report on the
     /// whole input (per-file events, malformed lines).
     const PREFILTER: bool = true;
@@ -401,10 +404,14 @@ impl<S: Sink> Scanner<'_, '_, S> {
         };
         let keep_raw = self.keep_raw;
         for group in ranges.chunks(batch) {
+            let parts: Vec<S::Part> = group.iter().map(|_| self.sink.part()).collect();
             let outs: Vec<ChunkOut<S::Part>> = self.pool.install(|| {
                 group
                     .par_iter()
-                    .map(|r| work::<S>(&buf[r.clone()], idx, keep_raw, filter, prefilter))
+                    .zip(parts)
+                    .map(|(r, part)| {
+                        work::<S>(&buf[r.clone()], part, idx, keep_raw, filter, prefilter)
+                    })
                     .collect()
             });
             for (out, r) in outs.into_iter().zip(group) {
@@ -521,6 +528,7 @@ fn max_opt(a: Option<Ts>, b: Option<Ts>) -> Option<Ts> {
 /// The worker: parse, correlate within the chunk, and filter the requests that are whole here.
 fn work<'a, S: Sink>(
     buf: &'a [u8],
+    part: S::Part,
     file: u32,
     keep_raw: bool,
     filter: &crate::filter::Filter,
@@ -529,7 +537,7 @@ fn work<'a, S: Sink>(
     let mut c = ChunkCorrelator::default();
     let mut out = ChunkOut {
         items: Vec::new(),
-        part: S::Part::default(),
+        part,
         folded: 0,
         lines: 0,
         events: 0,

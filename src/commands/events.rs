@@ -269,6 +269,9 @@ impl EventsSink<'_> {
 
 impl Sink for EventsSink<'_> {
     type Part = scan::NoPart;
+    fn part(&self) -> scan::NoPart {
+        scan::NoPart
+    }
     fn fold(_: &mut scan::NoPart, _: &Request<'_>) -> bool {
         false
     }

@@ -113,6 +113,9 @@ impl Tally {
 
 impl Sink for Tally {
     type Part = Tally;
+    fn part(&self) -> Tally {
+        Tally::default()
+    }
     // the per-file figures and the malformed lines describe the whole input
     const PREFILTER: bool = false;
     fn fold(part: &mut Tally, r: &Request<'_>) -> bool {
