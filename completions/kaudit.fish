@@ -28,6 +28,10 @@ complete -c kaudit -n "__fish_kaudit_needs_command" -s h -l help -d 'Print help 
 complete -c kaudit -n "__fish_kaudit_needs_command" -s V -l version -d 'Print version'
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "summary" -d 'Overview of the logs: files, events, requests, codes, time span, top users/verbs/resources'
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "events" -d 'One row per matching request, in the order requests completed'
+complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "who" -d 'Who: one row per actor (effective user) with requests, denials, verbs, resources, IPs'
+complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "what" -d 'What: one row per verb and resource (or object) with requests, users, codes'
+complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "where" -d 'Where: one row per source IP (or user agent) with requests, users, denials'
+complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "top" -d 'Top: group requests by any fields, with share, error rate and latency percentiles'
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s j -l threads -d 'Worker threads (default: all cores)' -r
@@ -109,9 +113,198 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l local -d 'Show 
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l stages -d 'One row per stage event (RequestReceived, ResponseStarted, ...) of the matching requests'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s V -l version -d 'Print version'
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s j -l threads -d 'Worker threads (default: all cores)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s v -l verb -d 'Verbs: get,list,watch,create,update,patch,delete,deletecollection; classes read, write' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s r -l resource -d 'Resources: plural, singular or short name (cm, deploy, crb), NAME.GROUP, NAME/SUBRESOURCE' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s n -l namespace -d 'Namespaces' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l name -d 'Object name (glob)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l code -d 'Response codes or classes: 403, 4xx, 5xx' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l decision -d 'Authorization decision: allow or forbid' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l user-agent -d 'User agent (regex)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l uri -d 'Request URI (regex)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l since -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
+wide\t'Table with every column'
+json\t'One JSON document'
+ndjson\t'One JSON object per line'
+csv\t'CSV with a header row'
+raw\t'The original log lines, byte-exact (events only)'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests), or N entries per top list (summary; default 10)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l sort -d 'Order of rows' -r -f -a "requests\t'Most requests first'
+first\t'Earliest first seen first'
+last\t'Most recently seen first'
+denied\t'Most 403s first'
+name\t'By name'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l no-mmap -d 'Read files instead of memory-mapping them (safer if files are truncated while being read)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l strict -d 'Exit 2 if any line is malformed'
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l no-progress -d 'Never show a progress bar'
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l no-headers -d 'Leave out the header row (table, wide, csv)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l utc -d 'Show times in UTC (the default)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l local -d 'Show times in the local time zone; dates in --since/--until are read as local too'
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s V -l version -d 'Print version'
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s j -l threads -d 'Worker threads (default: all cores)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s v -l verb -d 'Verbs: get,list,watch,create,update,patch,delete,deletecollection; classes read, write' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s r -l resource -d 'Resources: plural, singular or short name (cm, deploy, crb), NAME.GROUP, NAME/SUBRESOURCE' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s n -l namespace -d 'Namespaces' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l name -d 'Object name (glob)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l code -d 'Response codes or classes: 403, 4xx, 5xx' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l decision -d 'Authorization decision: allow or forbid' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l user-agent -d 'User agent (regex)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l uri -d 'Request URI (regex)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l since -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
+wide\t'Table with every column'
+json\t'One JSON document'
+ndjson\t'One JSON object per line'
+csv\t'CSV with a header row'
+raw\t'The original log lines, byte-exact (events only)'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests), or N entries per top list (summary; default 10)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l sort -d 'Order of rows' -r -f -a "requests\t'Most requests first'
+first\t'Earliest first seen first'
+last\t'Most recently seen first'
+denied\t'Most 403s first'
+name\t'By name'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l no-mmap -d 'Read files instead of memory-mapping them (safer if files are truncated while being read)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l strict -d 'Exit 2 if any line is malformed'
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l no-progress -d 'Never show a progress bar'
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l no-headers -d 'Leave out the header row (table, wide, csv)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l utc -d 'Show times in UTC (the default)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l local -d 'Show times in the local time zone; dates in --since/--until are read as local too'
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l by-object -d 'One row per object (namespace/name), not per resource'
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s V -l version -d 'Print version'
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s j -l threads -d 'Worker threads (default: all cores)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s v -l verb -d 'Verbs: get,list,watch,create,update,patch,delete,deletecollection; classes read, write' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s r -l resource -d 'Resources: plural, singular or short name (cm, deploy, crb), NAME.GROUP, NAME/SUBRESOURCE' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s n -l namespace -d 'Namespaces' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l name -d 'Object name (glob)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l code -d 'Response codes or classes: 403, 4xx, 5xx' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l decision -d 'Authorization decision: allow or forbid' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l user-agent -d 'User agent (regex)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l uri -d 'Request URI (regex)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l since -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
+wide\t'Table with every column'
+json\t'One JSON document'
+ndjson\t'One JSON object per line'
+csv\t'CSV with a header row'
+raw\t'The original log lines, byte-exact (events only)'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests), or N entries per top list (summary; default 10)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l by -d 'Group by source IP (the first of sourceIPs) or by user agent' -r -f -a "ip\t''
+user-agent\t''"
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l sort -d 'Order of rows' -r -f -a "requests\t'Most requests first'
+first\t'Earliest first seen first'
+last\t'Most recently seen first'
+denied\t'Most 403s first'
+name\t'By name'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l no-mmap -d 'Read files instead of memory-mapping them (safer if files are truncated while being read)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l strict -d 'Exit 2 if any line is malformed'
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l no-progress -d 'Never show a progress bar'
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l no-headers -d 'Leave out the header row (table, wide, csv)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l utc -d 'Show times in UTC (the default)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l local -d 'Show times in the local time zone; dates in --since/--until are read as local too'
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s V -l version -d 'Print version'
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s j -l threads -d 'Worker threads (default: all cores)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s v -l verb -d 'Verbs: get,list,watch,create,update,patch,delete,deletecollection; classes read, write' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s r -l resource -d 'Resources: plural, singular or short name (cm, deploy, crb), NAME.GROUP, NAME/SUBRESOURCE' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s n -l namespace -d 'Namespaces' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l name -d 'Object name (glob)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l code -d 'Response codes or classes: 403, 4xx, 5xx' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l decision -d 'Authorization decision: allow or forbid' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l user-agent -d 'User agent (regex)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l uri -d 'Request URI (regex)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l since -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
+wide\t'Table with every column'
+json\t'One JSON document'
+ndjson\t'One JSON object per line'
+csv\t'CSV with a header row'
+raw\t'The original log lines, byte-exact (events only)'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests), or N entries per top list (summary; default 10)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l by -d 'Fields to group by, comma-separated (see below)' -r -f -a "user\t'The effective user (impersonated user when there is one)'
+group\t'Each group of the effective user (a request counts once per group)'
+verb\t''
+resource\t''
+subresource\t''
+namespace\t''
+name\t''
+code\t''
+decision\t''
+ip\t'The first of sourceIPs (the client as the API server saw it)'
+user-agent\t''
+api-group\t''
+level\t''
+hour\t'The hour the request was received (UTC)'
+uri\t'requestURI without resourceVersion, timeout, timeoutSeconds, watch, allowWatchBookmarks'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l no-mmap -d 'Read files instead of memory-mapping them (safer if files are truncated while being read)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l strict -d 'Exit 2 if any line is malformed'
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l no-progress -d 'Never show a progress bar'
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l no-headers -d 'Leave out the header row (table, wide, csv)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l utc -d 'Show times in UTC (the default)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l local -d 'Show times in the local time zone; dates in --since/--until are read as local too'
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s V -l version -d 'Print version'
 complete -c kaudit -n "__fish_kaudit_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c kaudit -n "__fish_kaudit_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events completions help" -f -a "summary" -d 'Overview of the logs: files, events, requests, codes, time span, top users/verbs/resources'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events completions help" -f -a "events" -d 'One row per matching request, in the order requests completed'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events who what where top completions help" -f -a "summary" -d 'Overview of the logs: files, events, requests, codes, time span, top users/verbs/resources'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events who what where top completions help" -f -a "events" -d 'One row per matching request, in the order requests completed'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events who what where top completions help" -f -a "who" -d 'Who: one row per actor (effective user) with requests, denials, verbs, resources, IPs'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events who what where top completions help" -f -a "what" -d 'What: one row per verb and resource (or object) with requests, users, codes'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events who what where top completions help" -f -a "where" -d 'Where: one row per source IP (or user agent) with requests, users, denials'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events who what where top completions help" -f -a "top" -d 'Top: group requests by any fields, with share, error rate and latency percentiles'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events who what where top completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events who what where top completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -8,11 +8,19 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-pub const EXIT_CODES: &str = "\
-Exit codes:
+pub use crate::commands::group::{Field, GroupSort};
+
+/// The exit-code table, as a macro so it can be `concat!`ed into each command's help.
+macro_rules! exit_codes {
+    () => {
+        "Exit codes:
   0  success: at least one request matched
   1  the scan ran, but nothing matched
-  2  error: bad arguments, unreadable input, or (with --strict) malformed lines";
+  2  error: bad arguments, unreadable input, or (with --strict) malformed lines"
+    };
+}
+
+pub const EXIT_CODES: &str = exit_codes!();
 
 #[derive(Debug, Parser)]
 #[command(
@@ -33,11 +41,58 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Overview of the logs: files, events, requests, codes, time span, top users/verbs/resources.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = concat!("Examples:
+  kaudit summary /var/log/kubernetes/audit/       the whole rotated set
+  kaudit summary --code 403 audit.log             only the denied requests
+  kaudit summary -o json audit.log | jq .codes
+
+", exit_codes!()))]
     Summary(SummaryArgs),
     /// One row per matching request, in the order requests completed.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = concat!("Examples:
+  kaudit events -v delete -r cm -n prod /var/log/kubernetes/audit/
+  tail -F audit.log | kaudit events -u 'system:serviceaccount:ci:*' --code 4xx
+  kaudit events --since 2h -o ndjson audit.log | jq .user
+
+", exit_codes!()))]
     Events(EventsArgs),
+    /// Who: one row per actor (effective user) with requests, denials, verbs, resources, IPs.
+    #[command(after_help = concat!("Examples:
+  kaudit who -v delete -r cm -n prod audit.log     who deleted configmaps in prod?
+  kaudit who --code 403 --sort denied audit.log    who is being refused the most?
+  kaudit who -r secrets -v get,list audit.log      who reads secrets?
+
+", exit_codes!()))]
+    Who(WhoArgs),
+    /// What: one row per verb and resource (or object) with requests, users, codes.
+    #[command(after_help = concat!("Examples:
+  kaudit what -u alice audit.log                   what did alice do?
+  kaudit what --by-object -v delete audit.log      which objects were deleted?
+  kaudit what --code 5xx audit.log                 what failed on the server side?
+
+", exit_codes!()))]
+    What(WhatArgs),
+    /// Where: one row per source IP (or user agent) with requests, users, denials.
+    #[command(after_help = concat!("Examples:
+  kaudit where -u system:anonymous audit.log       where do anonymous requests come from?
+  kaudit where --by user-agent -r secrets audit.log
+  kaudit where --ip 10.0.0.0/8 --sort last audit.log
+
+", exit_codes!()))]
+    Where(WhereArgs),
+    /// Top: group requests by any fields, with share, error rate and latency percentiles.
+    #[command(after_help = concat!("Examples:
+  kaudit top --by user audit.log                   the busiest users
+  kaudit top --by user,verb,resource -k 30 audit.log
+  kaudit top --by uri --code 5xx audit.log         URIs failing on the server side
+
+Fields: user, group, verb, resource, subresource, namespace, name, code, decision, ip,
+user-agent, api-group, level, hour, uri (without resourceVersion, timeout, timeoutSeconds,
+watch, allowWatchBookmarks). Latency percentiles leave out long-running requests (watch, exec,
+logs, proxy) and incomplete ones.
+
+", exit_codes!()))]
+    Top(TopArgs),
     /// Print a shell completion script to stdout.
     Completions {
         /// The shell to generate for.
@@ -69,6 +124,78 @@ pub struct EventsArgs {
     /// One row per stage event (RequestReceived, ResponseStarted, ...) of the matching requests.
     #[arg(long, help_heading = "Output")]
     pub stages: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WhoArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Order of rows.
+    #[arg(long, value_enum, default_value_t = GroupSort::Requests, help_heading = "Output")]
+    pub sort: GroupSort,
+}
+
+#[derive(Debug, Args)]
+pub struct WhatArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// One row per object (namespace/name), not per resource.
+    #[arg(long, help_heading = "Output")]
+    pub by_object: bool,
+    /// Order of rows.
+    #[arg(long, value_enum, default_value_t = GroupSort::Requests, help_heading = "Output")]
+    pub sort: GroupSort,
+}
+
+#[derive(Debug, Args)]
+pub struct WhereArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Group by source IP (the first of sourceIPs) or by user agent.
+    #[arg(long, value_enum, default_value_t = WhereBy::Ip, help_heading = "Output")]
+    pub by: WhereBy,
+    /// Order of rows.
+    #[arg(long, value_enum, default_value_t = GroupSort::Requests, help_heading = "Output")]
+    pub sort: GroupSort,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WhereBy {
+    Ip,
+    #[value(alias = "userAgent")]
+    UserAgent,
+}
+
+#[derive(Debug, Args)]
+pub struct TopArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Fields to group by, comma-separated (see below).
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        required = true,
+        value_name = "FIELD,...",
+        help_heading = "Output"
+    )]
+    pub by: Vec<Field>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

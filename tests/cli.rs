@@ -7,7 +7,11 @@ mod events;
 mod filters;
 mod input;
 mod summary;
+mod top;
 mod util;
+mod what;
+mod r#where;
+mod who;
 
 use util::{kaudit, run};
 

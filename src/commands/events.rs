@@ -14,7 +14,6 @@ use crate::cli::{EventsArgs, Format, SortOrder};
 use crate::commands::{Outcome, outcome};
 use crate::config::Config;
 use crate::correlate::{Mark, Request};
-use crate::input;
 use crate::render::{
     self, Cell, Column, Record, Rows, Style, Tone, human_latency, human_time, machine_time,
 };
@@ -153,11 +152,7 @@ static STAGE_CSV: &[&str] = &[
 ];
 
 pub fn run(args: &EventsArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<Outcome> {
-    let mut notes = Vec::new();
-    let inputs = input::expand(&args.input.paths, &mut notes)?;
-    for n in &notes {
-        diag.note(n);
-    }
+    let inputs = crate::commands::inputs(&args.input.paths, diag)?;
     let live = inputs.iter().any(|i| i.path.is_none()) && args.sort == SortOrder::Completed;
     let style = Style::new(cfg, &args.output);
     let raw = args.output.output == Format::Raw;

@@ -3,7 +3,12 @@
 //! into an exit code.
 
 pub mod events;
+pub mod group;
 pub mod summary;
+pub mod top;
+pub mod what;
+pub mod r#where;
+pub mod who;
 
 use std::io::Write as _;
 
@@ -37,6 +42,30 @@ pub fn run(cli: Cli, env: &Env, diag: &Diag) -> Result<Outcome> {
             let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
             let mut out = crate::term::stdout(cfg.stdout_tty);
             events::run(&a, &cfg, diag, &mut out)
+        }
+        Command::Who(a) => {
+            let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
+            let mut out = crate::term::stdout(cfg.stdout_tty);
+            reject_raw(a.output.output, "who")?;
+            who::run(&a, &cfg, diag, &mut out)
+        }
+        Command::What(a) => {
+            let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
+            let mut out = crate::term::stdout(cfg.stdout_tty);
+            reject_raw(a.output.output, "what")?;
+            what::run(&a, &cfg, diag, &mut out)
+        }
+        Command::Where(a) => {
+            let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
+            let mut out = crate::term::stdout(cfg.stdout_tty);
+            reject_raw(a.output.output, "where")?;
+            r#where::run(&a, &cfg, diag, &mut out)
+        }
+        Command::Top(a) => {
+            let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
+            let mut out = crate::term::stdout(cfg.stdout_tty);
+            reject_raw(a.output.output, "top")?;
+            top::run(&a, &cfg, diag, &mut out)
         }
         Command::Completions { shell } => {
             let mut out = crate::term::stdout(false);
@@ -72,6 +101,24 @@ pub fn outcome(stats: &ScanStats, cfg: &Config, diag: &Diag, matched: bool) -> O
     } else {
         Outcome::NoMatch
     }
+}
+
+/// The inputs named on the command line, with a note for each file named twice.
+pub fn inputs(paths: &[std::path::PathBuf], diag: &Diag) -> Result<Vec<crate::input::InputFile>> {
+    let mut notes = Vec::new();
+    let inputs = crate::input::expand(paths, &mut notes)?;
+    for n in &notes {
+        diag.note(n);
+    }
+    Ok(inputs)
+}
+
+/// `-o raw` is only for `events`: the other commands print aggregates, not lines.
+pub fn reject_raw(f: crate::cli::Format, cmd: &str) -> Result<()> {
+    if f == crate::cli::Format::Raw {
+        reject_format(f, cmd)?;
+    }
+    Ok(())
 }
 
 /// Refuse output formats a command does not have.

@@ -17,7 +17,6 @@ use crate::commands::{Outcome, outcome};
 use crate::config::Config;
 use crate::correlate::Request;
 use crate::event::{Stage, Ts};
-use crate::input;
 use crate::render::table::write_rows;
 use crate::render::{Cell, Style, Tone, csv::write_record, human_time, machine_time, thousands};
 use crate::scan::{self, Flow, ScanStats, Sink};
@@ -177,11 +176,7 @@ pub fn run(args: &SummaryArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resu
     if args.output.output == Format::Raw {
         crate::commands::reject_format(Format::Raw, "summary")?;
     }
-    let mut notes = Vec::new();
-    let inputs = input::expand(&args.input.paths, &mut notes)?;
-    for n in &notes {
-        diag.note(n);
-    }
+    let inputs = crate::commands::inputs(&args.input.paths, diag)?;
     let mut tally = Tally::default();
     let stats = scan::run(&inputs, cfg, false, diag, &mut tally)?;
     let n = args.output.limit.unwrap_or(10);

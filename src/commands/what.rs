@@ -1,0 +1,139 @@
+//! `kaudit what`: what was done. One row per verb and resource (with `--by-object`, per object
+//! too): requests, the users (top 3 and how many), codes, first and last time.
+
+use anyhow::Result;
+use serde_json::json;
+
+use crate::cli::WhatArgs;
+use crate::commands::group::{
+    Col, Field, Groups, Row, Spec, Times, Want, codes_cell, codes_json, counts_csv, counts_json,
+    emit, sort_rows, top_list, ts_csv, ts_json,
+};
+use crate::commands::{Outcome, outcome};
+use crate::config::Config;
+use crate::render::{Cell, Style, thousands};
+use crate::scan;
+use crate::term::{Diag, Out};
+
+pub static CSV: &[&str] = &[
+    "verb",
+    "resource",
+    "subresource",
+    "namespace",
+    "name",
+    "requests",
+    "users",
+    "codes",
+    "first",
+    "last",
+];
+
+pub fn run(args: &WhatArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<Outcome> {
+    let inputs = crate::commands::inputs(&args.input.paths, diag)?;
+    let mut key = vec![Field::Verb, Field::Resource, Field::Subresource];
+    if args.by_object {
+        key.extend([Field::Namespace, Field::Name]);
+    }
+    let mut groups = Groups::new(Spec {
+        key,
+        want: Want {
+            users: true,
+            codes: true,
+            ..Want::default()
+        },
+    });
+    let stats = scan::run(&inputs, cfg, false, diag, &mut groups)?;
+    let matched = groups.total > 0;
+    let mut rows = groups.into_rows();
+    sort_rows(&mut rows, args.sort);
+    let total = rows.len();
+    if let Some(l) = args.output.limit {
+        rows.truncate(l);
+    }
+    let style = Style::new(cfg, &args.output);
+    let times = Times::new(
+        rows.iter().flat_map(|(_, a)| [&a.first, &a.last]),
+        cfg.local,
+    );
+    let mut cols = vec![Col::fixed("VERB"), Col::text("RESOURCE")];
+    if args.by_object {
+        cols.push(Col::text("OBJECT"));
+    }
+    cols.extend([
+        Col::num("REQUESTS"),
+        Col::text("USERS"),
+        Col::text("CODES"),
+        Col::fixed(times.header("FIRST")),
+        Col::fixed(times.header("LAST")),
+    ]);
+    let dash = |s: &str| {
+        if s == "-" {
+            String::new()
+        } else {
+            s.to_string()
+        }
+    };
+    let out_rows: Vec<Row> = rows
+        .into_iter()
+        .map(|(k, a)| {
+            let (verb, res, sub) = (&k[0], &k[1], &k[2]);
+            let resource = if sub == "-" {
+                res.clone()
+            } else {
+                format!("{res}/{sub}")
+            };
+            let (ns, name) = if args.by_object {
+                (dash(&k[3]), dash(&k[4]))
+            } else {
+                (String::new(), String::new())
+            };
+            let mut cells = vec![Cell::new(verb.clone()), Cell::new(resource)];
+            if args.by_object {
+                cells.push(Cell::new(match (ns.is_empty(), name.is_empty()) {
+                    (false, false) => format!("{ns}/{name}"),
+                    (false, true) => format!("{ns}/*"),
+                    (true, false) => name.clone(),
+                    (true, true) => "*".into(),
+                }));
+            }
+            cells.extend([
+                Cell::num(thousands(a.requests)),
+                Cell::new(format!("{} ({})", top_list(&a.users, 3), a.users.len())),
+                Cell::new(codes_cell(&a.codes)),
+                Cell::new(times.cell(a.first)),
+                Cell::new(times.cell(a.last)),
+            ]);
+            Row {
+                csv: vec![
+                    verb.clone(),
+                    res.clone(),
+                    dash(sub),
+                    ns.clone(),
+                    name.clone(),
+                    a.requests.to_string(),
+                    counts_csv(&a.users),
+                    codes_cell(&a.codes).replace(' ', ";"),
+                    ts_csv(a.first),
+                    ts_csv(a.last),
+                ],
+                json: json!({
+                    "verb": verb,
+                    "resource": res,
+                    "subresource": if sub == "-" { None } else { Some(sub) },
+                    "namespace": if args.by_object && !ns.is_empty() { Some(&ns) } else { None },
+                    "name": if args.by_object && !name.is_empty() { Some(&name) } else { None },
+                    "requests": a.requests,
+                    "users": counts_json(&a.users),
+                    "codes": codes_json(&a.codes),
+                    "first": ts_json(a.first),
+                    "last": ts_json(a.last),
+                }),
+                cells,
+            }
+        })
+        .collect();
+    let shown = out_rows.len();
+    let note = (shown < total).then(|| format!("({shown} of {total} rows; --limit)"));
+    emit(out, args.output.output, &style, &cols, CSV, out_rows, note)?;
+    Ok(outcome(&stats, cfg, diag, matched))
+}

@@ -1,0 +1,143 @@
+//! `kaudit where`: where requests came from. One row per source IP (the first of sourceIPs, the
+//! client as the API server saw it), or per user agent with `--by user-agent`: requests, 403s,
+//! users, user agents (or IPs), first and last time.
+
+use anyhow::Result;
+use serde_json::json;
+
+use crate::cli::{WhereArgs, WhereBy};
+use crate::commands::group::{
+    Col, Field, Groups, Row, Spec, Times, Want, counts_csv, counts_json, emit, sort_rows, top_list,
+    ts_csv, ts_json,
+};
+use crate::commands::{Outcome, outcome};
+use crate::config::Config;
+use crate::render::{Cell, Style, Tone, thousands};
+use crate::scan;
+use crate::term::{Diag, Out};
+
+static CSV_IP: &[&str] = &[
+    "ip",
+    "requests",
+    "denied",
+    "failed",
+    "users",
+    "userAgents",
+    "first",
+    "last",
+];
+static CSV_AGENT: &[&str] = &[
+    "userAgent",
+    "requests",
+    "denied",
+    "failed",
+    "users",
+    "sourceIPs",
+    "first",
+    "last",
+];
+
+pub fn run(args: &WhereArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<Outcome> {
+    let inputs = crate::commands::inputs(&args.input.paths, diag)?;
+    let by_agent = args.by == WhereBy::UserAgent;
+    let mut groups = Groups::new(Spec {
+        key: vec![if by_agent {
+            Field::UserAgent
+        } else {
+            Field::Ip
+        }],
+        want: Want {
+            users: true,
+            agents: !by_agent,
+            ips: by_agent,
+            ..Want::default()
+        },
+    });
+    let stats = scan::run(&inputs, cfg, false, diag, &mut groups)?;
+    let matched = groups.total > 0;
+    let mut rows = groups.into_rows();
+    sort_rows(&mut rows, args.sort);
+    let total = rows.len();
+    if let Some(l) = args.output.limit {
+        rows.truncate(l);
+    }
+    let style = Style::new(cfg, &args.output);
+    let times = Times::new(
+        rows.iter().flat_map(|(_, a)| [&a.first, &a.last]),
+        cfg.local,
+    );
+    let cols = vec![
+        if by_agent {
+            Col::text("USER AGENT")
+        } else {
+            Col::text("SOURCE IP")
+        },
+        Col::num("REQUESTS"),
+        Col::num("DENIED"),
+        Col::num("FAILED"),
+        Col::text("USERS"),
+        if by_agent {
+            Col::text("SOURCE IPS")
+        } else {
+            Col::text("USER AGENTS")
+        },
+        Col::fixed(times.header("FIRST")),
+        Col::fixed(times.header("LAST")),
+    ];
+    let out_rows: Vec<Row> = rows
+        .into_iter()
+        .map(|(k, a)| {
+            let other = if by_agent { &a.ips } else { &a.agents };
+            Row {
+                cells: vec![
+                    Cell::new(k[0].clone()),
+                    Cell::num(thousands(a.requests)),
+                    Cell::num(thousands(a.denied)).tone(if a.denied > 0 {
+                        Tone::Warn
+                    } else {
+                        Tone::Plain
+                    }),
+                    Cell::num(thousands(a.failed)).tone(if a.failed > 0 {
+                        Tone::Warn
+                    } else {
+                        Tone::Plain
+                    }),
+                    Cell::new(format!("{} ({})", top_list(&a.users, 3), a.users.len())),
+                    Cell::new(top_list(other, 3)),
+                    Cell::new(times.cell(a.first)),
+                    Cell::new(times.cell(a.last)),
+                ],
+                csv: vec![
+                    k[0].clone(),
+                    a.requests.to_string(),
+                    a.denied.to_string(),
+                    a.failed.to_string(),
+                    counts_csv(&a.users),
+                    counts_csv(other),
+                    ts_csv(a.first),
+                    ts_csv(a.last),
+                ],
+                json: if by_agent {
+                    json!({
+                        "userAgent": k[0], "requests": a.requests, "denied": a.denied,
+                        "failed": a.failed, "users": counts_json(&a.users),
+                        "sourceIPs": counts_json(other), "first": ts_json(a.first),
+                        "last": ts_json(a.last),
+                    })
+                } else {
+                    json!({
+                        "ip": k[0], "requests": a.requests, "denied": a.denied,
+                        "failed": a.failed, "users": counts_json(&a.users),
+                        "userAgents": counts_json(other), "first": ts_json(a.first),
+                        "last": ts_json(a.last),
+                    })
+                },
+            }
+        })
+        .collect();
+    let shown = out_rows.len();
+    let note = (shown < total).then(|| format!("({shown} of {total} rows; --limit)"));
+    let csv = if by_agent { CSV_AGENT } else { CSV_IP };
+    emit(out, args.output.output, &style, &cols, csv, out_rows, note)?;
+    Ok(outcome(&stats, cfg, diag, matched))
+}

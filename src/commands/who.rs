@@ -1,0 +1,147 @@
+//! `kaudit who`: the actors behind the matching requests, one row per effective user (the
+//! impersonated user when there is one, with the authenticating users shown): requests, 403s,
+//! failures, verbs, resources, source IPs, first and last seen.
+
+use anyhow::Result;
+use serde_json::json;
+
+use crate::cli::WhoArgs;
+use crate::commands::group::{
+    Col, Field, Groups, Row, Spec, Times, Want, counts_csv, counts_json, emit, sort_rows, top_list,
+    ts_csv, ts_json,
+};
+use crate::commands::{Outcome, outcome};
+use crate::config::Config;
+use crate::render::{Cell, Style, Tone, thousands};
+use crate::scan;
+use crate::term::{Diag, Out};
+
+pub static CSV: &[&str] = &[
+    "user",
+    "authenticatedAs",
+    "requests",
+    "denied",
+    "failed",
+    "incomplete",
+    "verbs",
+    "resources",
+    "sourceIPs",
+    "first",
+    "last",
+];
+
+pub fn run(args: &WhoArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<Outcome> {
+    let inputs = crate::commands::inputs(&args.input.paths, diag)?;
+    let mut groups = Groups::new(Spec {
+        key: vec![Field::User],
+        want: Want {
+            auth_users: true,
+            verbs: true,
+            resources: true,
+            ips: true,
+            ..Want::default()
+        },
+    });
+    let stats = scan::run(&inputs, cfg, false, diag, &mut groups)?;
+    let matched = groups.total > 0;
+    let mut rows = groups.into_rows();
+    sort_rows(&mut rows, args.sort);
+    let total = rows.len();
+    if let Some(l) = args.output.limit {
+        rows.truncate(l);
+    }
+    let style = Style::new(cfg, &args.output);
+    let times = Times::new(
+        rows.iter().flat_map(|(_, a)| [&a.first, &a.last]),
+        cfg.local,
+    );
+    // The authenticating users, where they differ from the actor (impersonation).
+    let via = |user: &str, a: &crate::commands::group::Agg| -> crate::commands::group::Counts {
+        a.auth_users
+            .iter()
+            .filter(|(k, _)| k.as_str() != user)
+            .map(|(k, v)| (k.clone(), *v))
+            .collect()
+    };
+    let any_via = rows.iter().any(|(k, a)| !via(&k[0], a).is_empty());
+    let mut cols = vec![Col::text("USER")];
+    if any_via {
+        cols.push(Col::text("VIA"));
+    }
+    cols.extend([
+        Col::num("REQUESTS"),
+        Col::num("DENIED"),
+        Col::num("FAILED"),
+        Col::text("VERBS"),
+        Col::text("RESOURCES"),
+        Col::text("SOURCE IPS"),
+        Col::fixed(times.header("FIRST")),
+        Col::fixed(times.header("LAST")),
+    ]);
+    let out_rows: Vec<Row> = rows
+        .into_iter()
+        .map(|(key, a)| {
+            let user = &key[0];
+            let v = via(user, &a);
+            let mut cells = vec![Cell::new(user.clone())];
+            if any_via {
+                cells.push(Cell::new(top_list(&v, 2)));
+            }
+            cells.extend([
+                Cell::num(thousands(a.requests)),
+                Cell::num(thousands(a.denied)).tone(if a.denied > 0 {
+                    Tone::Warn
+                } else {
+                    Tone::Plain
+                }),
+                Cell::num(thousands(a.failed)).tone(if a.failed > 0 {
+                    Tone::Warn
+                } else {
+                    Tone::Plain
+                }),
+                Cell::new(top_list(&a.verbs, 4)),
+                Cell::new(format!(
+                    "{} ({})",
+                    top_list(&a.resources, 3),
+                    a.resources.len()
+                )),
+                Cell::new(top_list(&a.ips, 2)),
+                Cell::new(times.cell(a.first)),
+                Cell::new(times.cell(a.last)),
+            ]);
+            Row {
+                csv: vec![
+                    user.clone(),
+                    counts_csv(&v),
+                    a.requests.to_string(),
+                    a.denied.to_string(),
+                    a.failed.to_string(),
+                    a.incomplete.to_string(),
+                    counts_csv(&a.verbs),
+                    counts_csv(&a.resources),
+                    counts_csv(&a.ips),
+                    ts_csv(a.first),
+                    ts_csv(a.last),
+                ],
+                json: json!({
+                    "user": user,
+                    "authenticatedAs": counts_json(&v),
+                    "requests": a.requests,
+                    "denied": a.denied,
+                    "failed": a.failed,
+                    "incomplete": a.incomplete,
+                    "verbs": counts_json(&a.verbs),
+                    "resources": counts_json(&a.resources),
+                    "sourceIPs": counts_json(&a.ips),
+                    "first": ts_json(a.first),
+                    "last": ts_json(a.last),
+                }),
+                cells,
+            }
+        })
+        .collect();
+    let shown = out_rows.len();
+    let note = (shown < total).then(|| format!("({} of {} users; --limit)", shown, total));
+    emit(out, args.output.output, &style, &cols, CSV, out_rows, note)?;
+    Ok(outcome(&stats, cfg, diag, matched))
+}
