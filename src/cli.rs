@@ -93,6 +93,17 @@ logs, proxy) and incomplete ones.
 
 ", exit_codes!()))]
     Top(TopArgs),
+    /// When: a time histogram of the matching requests, with peak, first/last and log gaps.
+    #[command(after_help = concat!("Examples:
+  kaudit when -u eve audit.log                     when was eve active?
+  kaudit when --code 403 --bucket 1m audit.log     denials per minute
+  kaudit when -v delete -o csv audit.log           the buckets, for a spreadsheet
+
+A bucket where the log itself has no requests at all is marked as a gap: quiet and missing
+data look different.
+
+", exit_codes!()))]
+    When(WhenArgs),
     /// Print a shell completion script to stdout.
     Completions {
         /// The shell to generate for.
@@ -196,6 +207,19 @@ pub struct TopArgs {
         help_heading = "Output"
     )]
     pub by: Vec<Field>,
+}
+
+#[derive(Debug, Args)]
+pub struct WhenArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Bucket size: 1m, 5m, 1h, 1d, 30s... (default: chosen to keep about 40 rows or fewer).
+    #[arg(long, value_name = "DURATION", help_heading = "Output")]
+    pub bucket: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

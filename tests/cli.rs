@@ -10,6 +10,7 @@ mod summary;
 mod top;
 mod util;
 mod what;
+mod when;
 mod r#where;
 mod who;
 

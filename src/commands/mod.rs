@@ -7,6 +7,7 @@ pub mod group;
 pub mod summary;
 pub mod top;
 pub mod what;
+pub mod when;
 pub mod r#where;
 pub mod who;
 
@@ -66,6 +67,12 @@ pub fn run(cli: Cli, env: &Env, diag: &Diag) -> Result<Outcome> {
             let mut out = crate::term::stdout(cfg.stdout_tty);
             reject_raw(a.output.output, "top")?;
             top::run(&a, &cfg, diag, &mut out)
+        }
+        Command::When(a) => {
+            let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
+            let mut out = crate::term::stdout(cfg.stdout_tty);
+            reject_raw(a.output.output, "when")?;
+            when::run(&a, &cfg, diag, &mut out)
         }
         Command::Completions { shell } => {
             let mut out = crate::term::stdout(false);

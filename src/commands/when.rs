@@ -1,0 +1,476 @@
+//! `kaudit when`: a time histogram of the matching requests (by received time), with the first
+//! and last match, the peak bucket, and the buckets where the log itself has no requests at
+//! all, so a gap in the log is never mistaken for quiet.
+//!
+//! The sink sees every request (`FILTERED = false`): it counts, per second, the matching
+//! requests and all requests, then buckets them once the span is known. Per-second counts are
+//! coarsened to minutes (then hours) past a million distinct seconds, so memory stays small.
+
+use std::io::Write;
+
+use anyhow::{Result, bail};
+use rustc_hash::FxHashMap;
+use serde_json::json;
+
+use crate::cli::{Format, WhenArgs};
+use crate::commands::group::Times;
+use crate::commands::{Outcome, outcome};
+use crate::config::Config;
+use crate::correlate::Request;
+use crate::event::Ts;
+use crate::filter::Filter;
+use crate::render::{Style, csv::write_record, machine_time, thousands};
+use crate::scan::{self, Flow, Sink};
+use crate::term::Out;
+
+const SECOND: i64 = 1_000_000;
+/// Above this many distinct time slots, counts are kept at a coarser resolution.
+const MAX_SLOTS: usize = 1 << 20;
+/// Bucket sizes `when` chooses from, in seconds.
+const BUCKETS: &[i64] = &[
+    1,
+    5,
+    10,
+    30,
+    60,
+    300,
+    600,
+    900,
+    1800,
+    3600,
+    3 * 3600,
+    6 * 3600,
+    12 * 3600,
+    86_400,
+    7 * 86_400,
+];
+/// The automatic bucket keeps the histogram at most this many rows.
+const MAX_ROWS: i64 = 40;
+
+/// Per time slot: (matching requests, all requests).
+pub struct Slots<'f> {
+    filter: &'f Filter,
+    /// Slot length in seconds.
+    res: i64,
+    map: FxHashMap<i64, (u64, u64)>,
+    first: Option<Ts>,
+    last: Option<Ts>,
+    matched: u64,
+}
+
+impl<'f> Slots<'f> {
+    fn new(filter: &'f Filter) -> Self {
+        Slots {
+            filter,
+            res: 1,
+            map: FxHashMap::default(),
+            first: None,
+            last: None,
+            matched: 0,
+        }
+    }
+
+    fn add(&mut self, r: &Request) {
+        let Some(t) = r.time() else { return };
+        let hit = self.filter.matches(r);
+        let slot = t.0.div_euclid(SECOND * self.res);
+        let e = self.map.entry(slot).or_default();
+        e.1 += 1;
+        if hit {
+            e.0 += 1;
+            self.matched += 1;
+            self.first = Some(self.first.map_or(t, |f| f.min(t)));
+            self.last = self.last.max(Some(t));
+        }
+        if self.map.len() > MAX_SLOTS {
+            self.coarsen(if self.res < 60 { 60 } else { 3600 });
+        }
+    }
+
+    /// Keep counts per `res` seconds instead.
+    fn coarsen(&mut self, res: i64) {
+        if res <= self.res {
+            return;
+        }
+        let factor = res / self.res;
+        let mut m: FxHashMap<i64, (u64, u64)> = FxHashMap::default();
+        for (k, (a, b)) in self.map.drain() {
+            let e = m.entry(k.div_euclid(factor)).or_default();
+            e.0 += a;
+            e.1 += b;
+        }
+        self.map = m;
+        self.res = res;
+    }
+}
+
+impl<'f> Sink for Slots<'f> {
+    type Part = Slots<'f>;
+    // Gaps need every request, matching or not.
+    const FILTERED: bool = false;
+    fn part(&self) -> Slots<'f> {
+        let mut p = Slots::new(self.filter);
+        p.res = self.res;
+        p
+    }
+    fn fold(part: &mut Slots<'f>, r: &Request<'_>) -> bool {
+        part.add(r);
+        true
+    }
+    fn absorb(&mut self, mut p: Slots<'f>) {
+        let res = self.res.max(p.res);
+        self.coarsen(res);
+        p.coarsen(res);
+        for (k, (a, b)) in p.map {
+            let e = self.map.entry(k).or_default();
+            e.0 += a;
+            e.1 += b;
+        }
+        self.matched += p.matched;
+        self.first = match (self.first, p.first) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.last = self.last.max(p.last);
+        if self.map.len() > MAX_SLOTS {
+            self.coarsen(if self.res < 60 { 60 } else { 3600 });
+        }
+    }
+    fn request(&mut self, r: Request<'_>) -> Result<Flow> {
+        self.add(&r);
+        Ok(Flow::More)
+    }
+}
+
+/// One bar of the histogram.
+#[derive(Debug, Clone)]
+pub struct Bucket {
+    pub start: Ts,
+    pub end: Ts,
+    pub requests: u64,
+    /// All requests in the log in this bucket: 0 means the log has nothing here (a gap).
+    pub log_requests: u64,
+}
+
+/// The bucket length in seconds: given, or the smallest that keeps the histogram short.
+fn bucket_secs(given: Option<i64>, span_secs: i64, res: i64) -> i64 {
+    let b = given.unwrap_or_else(|| {
+        BUCKETS
+            .iter()
+            .copied()
+            .find(|b| span_secs / b < MAX_ROWS)
+            .unwrap_or(30 * 86_400)
+    });
+    b.max(res)
+}
+
+/// Buckets from the one holding the first match to the one holding the last.
+pub fn buckets(s: &Slots, secs: i64) -> Vec<Bucket> {
+    let (Some(first), Some(last)) = (s.first, s.last) else {
+        return Vec::new();
+    };
+    let len = secs * SECOND;
+    let b0 = first.0.div_euclid(len);
+    let b1 = last.0.div_euclid(len);
+    let mut counts: FxHashMap<i64, (u64, u64)> = FxHashMap::default();
+    for (slot, (a, b)) in &s.map {
+        let e = counts
+            .entry((slot * s.res * SECOND).div_euclid(len))
+            .or_default();
+        e.0 += a;
+        e.1 += b;
+    }
+    (b0..=b1)
+        .map(|b| {
+            let (m, all) = counts.get(&b).copied().unwrap_or_default();
+            Bucket {
+                start: Ts(b * len),
+                end: Ts((b + 1) * len),
+                requests: m,
+                log_requests: all,
+            }
+        })
+        .collect()
+}
+
+/// `1m`, `5m`, `1h`, `1d`, `90s`: seconds.
+pub fn parse_bucket(s: &str) -> Result<i64> {
+    let bad =
+        || anyhow::anyhow!("--bucket: cannot read {s:?}; use a duration like 1m, 5m, 1h or 1d");
+    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?);
+    let n: i64 = num.parse().map_err(|_| bad())?;
+    let unit = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 7 * 86_400,
+        _ => return Err(bad()),
+    };
+    if n <= 0 {
+        bail!("--bucket: must be longer than zero (example: --bucket 5m)");
+    }
+    n.checked_mul(unit).ok_or_else(bad)
+}
+
+fn human_bucket(secs: i64) -> String {
+    match secs {
+        s if s % 86_400 == 0 => format!("{}d", s / 86_400),
+        s if s % 3600 == 0 => format!("{}h", s / 3600),
+        s if s % 60 == 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
+    }
+}
+
+pub fn run(
+    args: &WhenArgs,
+    cfg: &Config,
+    diag: &crate::term::Diag,
+    out: &mut Out,
+) -> Result<Outcome> {
+    let given = args.bucket.as_deref().map(parse_bucket).transpose()?;
+    let inputs = crate::commands::inputs(&args.input.paths, diag)?;
+    let mut slots = Slots::new(&cfg.filter);
+    let stats = scan::run(&inputs, cfg, false, diag, &mut slots)?;
+    let matched = slots.matched > 0;
+    let span = match (slots.first, slots.last) {
+        (Some(a), Some(b)) => (b.0 - a.0) / SECOND,
+        _ => 0,
+    };
+    let secs = bucket_secs(given, span, slots.res);
+    if given.is_some_and(|g| g < slots.res) {
+        diag.note(&format!(
+            "the log spans too many seconds to count each: buckets are {} at the finest",
+            human_bucket(slots.res)
+        ));
+    }
+    let bs = buckets(&slots, secs);
+    let peak = bs.iter().map(|b| b.requests).max().unwrap_or(0);
+    let style = Style::new(cfg, &args.output);
+    match args.output.output {
+        Format::Json | Format::Ndjson => {
+            let rows: Vec<serde_json::Value> = bs
+                .iter()
+                .map(|b| {
+                    json!({
+                        "start": machine_time(Some(b.start)),
+                        "end": machine_time(Some(b.end)),
+                        "requests": b.requests,
+                        "logRequests": b.log_requests,
+                        "gap": b.log_requests == 0,
+                        "peak": peak > 0 && b.requests == peak,
+                    })
+                })
+                .collect();
+            if args.output.output == Format::Json {
+                let doc = json!({
+                    "bucketSeconds": secs,
+                    "requests": slots.matched,
+                    "first": machine_time(slots.first),
+                    "last": machine_time(slots.last),
+                    "peak": peak,
+                    "buckets": rows,
+                });
+                serde_json::to_writer_pretty(&mut *out, &doc)?;
+                out.write_all(b"\n")?;
+            } else {
+                for r in rows {
+                    serde_json::to_writer(&mut *out, &r)?;
+                    out.write_all(b"\n")?;
+                }
+            }
+        }
+        Format::Csv => {
+            if style.headers {
+                write_record(
+                    out,
+                    ["start", "end", "requests", "logRequests", "gap", "peak"],
+                )?;
+            }
+            for b in &bs {
+                write_record(
+                    out,
+                    [
+                        b.start.rfc3339(),
+                        b.end.rfc3339(),
+                        b.requests.to_string(),
+                        b.log_requests.to_string(),
+                        (b.log_requests == 0).to_string(),
+                        (peak > 0 && b.requests == peak).to_string(),
+                    ],
+                )?;
+            }
+        }
+        Format::Table | Format::Wide | Format::Raw => {
+            draw(out, &style, &slots, &bs, secs, peak)?;
+        }
+    }
+    out.flush()?;
+    Ok(outcome(&stats, cfg, diag, matched))
+}
+
+/// The histogram for people: one line per bucket, a bar, the count, and marks.
+fn draw(
+    out: &mut Out,
+    style: &Style,
+    s: &Slots,
+    bs: &[Bucket],
+    secs: i64,
+    peak: u64,
+) -> Result<()> {
+    if bs.is_empty() {
+        return Ok(());
+    }
+    let starts: Vec<Option<Ts>> = bs.iter().map(|b| Some(b.start)).collect();
+    let times = Times::new(starts.iter(), style.local);
+    let labels: Vec<String> = bs
+        .iter()
+        .map(|b| {
+            let c = times.cell(Some(b.start));
+            // a bucket of a minute or more does not need seconds and milliseconds
+            let c = c.strip_suffix(".000").unwrap_or(&c).to_string();
+            if secs % 60 == 0 {
+                c.strip_suffix(":00").unwrap_or(&c).to_string()
+            } else {
+                c
+            }
+        })
+        .collect();
+    let label_w = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    let count_w = thousands(peak).len().max(8);
+    let width = style.width.map_or(100, |w| w as usize).clamp(40, 200);
+    let bar_w = width.saturating_sub(label_w + count_w + 4 + 14).max(10);
+    let header = times.header("BUCKET");
+    let bold = |s: &str| {
+        if style.color {
+            format!("\x1b[1m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
+    if style.headers {
+        writeln!(
+            out,
+            "{}",
+            bold(&format!("{header:<label_w$}  {:>count_w$}", "REQUESTS"))
+        )?;
+    }
+    let last_i = bs.len() - 1;
+    for (i, (b, label)) in bs.iter().zip(&labels).enumerate() {
+        let eighths = if peak == 0 {
+            0
+        } else {
+            (b.requests as u128 * bar_w as u128 * 8 / peak as u128) as usize
+        };
+        let mut bar = "█".repeat(eighths / 8);
+        if eighths % 8 > 0 {
+            bar.push([' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'][eighths % 8]);
+        }
+        if b.requests > 0 && bar.is_empty() {
+            bar.push('▏');
+        }
+        let mut marks: Vec<String> = Vec::new();
+        if b.log_requests == 0 {
+            marks.push("no log data (gap in the log)".into());
+        }
+        if peak > 0 && b.requests == peak {
+            marks.push("← peak".into());
+        }
+        if i == 0 {
+            marks.push(format!("first {}", times.cell(s.first)));
+        }
+        if i == last_i {
+            marks.push(format!("last {}", times.cell(s.last)));
+        }
+        let mark = if marks.is_empty() {
+            String::new()
+        } else {
+            format!("  {}", marks.join(", "))
+        };
+        let bar = if style.color && !bar.is_empty() {
+            format!("\x1b[36m{bar}\x1b[0m")
+        } else {
+            bar
+        };
+        let pad = bar_w + 1 - (eighths.div_ceil(8)).max(usize::from(b.requests > 0));
+        let line = format!(
+            "{label:<label_w$}  {:>count_w$}  {bar}{}{mark}",
+            thousands(b.requests),
+            " ".repeat(if mark.is_empty() { 0 } else { pad })
+        );
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    let gaps = bs.iter().filter(|b| b.log_requests == 0).count();
+    let peak_at = bs.iter().find(|b| b.requests == peak).map(|b| b.start);
+    let human = |t| crate::render::human_time(t, style.local);
+    writeln!(
+        out,
+        "\n{} requests; first {}, last {}; peak {} at {}; bucket {}{}",
+        thousands(s.matched),
+        human(s.first),
+        human(s.last),
+        thousands(peak),
+        human(peak_at),
+        human_bucket(secs),
+        match gaps {
+            0 => String::new(),
+            n => format!(
+                "; {n} bucket{} with no log data",
+                if n == 1 { "" } else { "s" }
+            ),
+        }
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bucket_sizes() {
+        assert_eq!(parse_bucket("5m").unwrap(), 300);
+        assert_eq!(parse_bucket("1d").unwrap(), 86_400);
+        assert!(parse_bucket("0m").is_err());
+        assert!(parse_bucket("5 minutes").is_err());
+        assert!(parse_bucket("m").is_err());
+        // 3 minutes of log: 5 s buckets keep it under 40 rows
+        assert_eq!(bucket_secs(None, 180, 1), 5);
+        assert_eq!(bucket_secs(None, 5 * 3600, 1), 600);
+        assert_eq!(bucket_secs(Some(60), 5 * 3600, 1), 60);
+        assert_eq!(
+            bucket_secs(Some(1), 100, 60),
+            60,
+            "never finer than what was kept"
+        );
+    }
+
+    #[test]
+    fn buckets_mark_gaps_and_span_the_matches() {
+        let f = Filter::default();
+        let mut s = Slots::new(&f);
+        // matches at 0 s and 250 s; the log has nothing between 60 s and 180 s
+        for (sec, n) in [(0, 3), (30, 1), (200, 2), (250, 1)] {
+            s.map.insert(sec, (n, n));
+        }
+        s.first = Some(Ts(0));
+        s.last = Some(Ts(250 * SECOND));
+        s.matched = 7;
+        let b = buckets(&s, 60);
+        let got: Vec<(u64, u64)> = b.iter().map(|b| (b.requests, b.log_requests)).collect();
+        assert_eq!(got, vec![(4, 4), (0, 0), (0, 0), (2, 2), (1, 1)]);
+    }
+
+    #[test]
+    fn coarsening_keeps_totals() {
+        let f = Filter::default();
+        let mut s = Slots::new(&f);
+        for sec in 0..600 {
+            s.map.insert(sec, (1, 2));
+        }
+        s.coarsen(60);
+        assert_eq!(s.map.len(), 10);
+        assert_eq!(s.map.values().map(|v| v.0).sum::<u64>(), 600);
+        assert_eq!(s.map.values().map(|v| v.1).sum::<u64>(), 1200);
+    }
+}
