@@ -104,6 +104,17 @@ data look different.
 
 ", exit_codes!()))]
     When(WhenArgs),
+    /// Latency: the slowest requests, percentiles per verb and resource, long-running and incomplete requests.
+    #[command(after_help = concat!("Examples:
+  kaudit latency audit.log                         where does the API server spend time?
+  kaudit latency -r pods -n prod -k 20 audit.log   the 20 slowest pod requests in prod
+  kaudit latency -o csv audit.log                  percentiles per verb and resource
+
+Long-running requests (watch, exec, attach, logs, proxy) are held open by the client, so they
+are reported apart; incomplete requests have no latency and are listed.
+
+", exit_codes!()))]
+    Latency(LatencyArgs),
     /// Print a shell completion script to stdout.
     Completions {
         /// The shell to generate for.
@@ -220,6 +231,16 @@ pub struct WhenArgs {
     /// Bucket size: 1m, 5m, 1h, 1d, 30s... (default: chosen to keep about 40 rows or fewer).
     #[arg(long, value_name = "DURATION", help_heading = "Output")]
     pub bucket: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LatencyArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

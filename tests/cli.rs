@@ -6,6 +6,7 @@
 mod events;
 mod filters;
 mod input;
+mod latency;
 mod summary;
 mod top;
 mod util;

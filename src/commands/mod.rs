@@ -4,6 +4,7 @@
 
 pub mod events;
 pub mod group;
+pub mod latency;
 pub mod summary;
 pub mod top;
 pub mod what;
@@ -73,6 +74,12 @@ pub fn run(cli: Cli, env: &Env, diag: &Diag) -> Result<Outcome> {
             let mut out = crate::term::stdout(cfg.stdout_tty);
             reject_raw(a.output.output, "when")?;
             when::run(&a, &cfg, diag, &mut out)
+        }
+        Command::Latency(a) => {
+            let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
+            let mut out = crate::term::stdout(cfg.stdout_tty);
+            reject_raw(a.output.output, "latency")?;
+            latency::run(&a, &cfg, diag, &mut out)
         }
         Command::Completions { shell } => {
             let mut out = crate::term::stdout(false);

@@ -1,0 +1,423 @@
+//! `kaudit latency`: where time goes. The slowest requests, latency percentiles per verb and
+//! resource, long-running requests (watch, exec, attach, logs, proxy: their "latency" is how
+//! long the client held them open) kept apart from the rest, and the incomplete requests.
+//!
+//! Table output shows the four sections; JSON has them as `slowest`, `byVerbResource`,
+//! `longRunning` and `incomplete`; CSV and NDJSON carry the per-verb/resource rows (with a
+//! `kind` column: `request` or `long-running`).
+
+use std::io::Write;
+
+use anyhow::Result;
+use rustc_hash::FxHashMap;
+use serde_json::{Value, json};
+
+use crate::cli::{Format, LatencyArgs};
+use crate::commands::events::{object_cell, resource_cell, user_cell};
+use crate::commands::group::{Times, latency_cell};
+use crate::commands::{Outcome, outcome};
+use crate::config::Config;
+use crate::correlate::Request;
+use crate::event::Ts;
+use crate::render::table::write_rows;
+use crate::render::{Cell, Style, Tone, csv::write_record, machine_time, thousands};
+use crate::scan::{self, Flow, Sink};
+use crate::term::{Diag, Out};
+
+/// One request, kept small, for the lists.
+#[derive(Debug, Clone)]
+struct Item {
+    latency: f64,
+    time: Option<Ts>,
+    user: String,
+    verb: String,
+    resource: String,
+    object: String,
+    code: Option<i64>,
+    audit_id: String,
+    stages: String,
+}
+
+impl Item {
+    fn of(r: &Request, latency: f64) -> Item {
+        Item {
+            latency,
+            time: r.time(),
+            user: user_cell(r),
+            verb: r.verb.to_string(),
+            resource: resource_cell(r),
+            object: object_cell(r),
+            code: r.code,
+            audit_id: r.audit_id.to_string(),
+            stages: r.stages.joined(),
+        }
+    }
+    /// Slowest first; ties by time then auditID, so output is stable.
+    fn order(a: &Item, b: &Item) -> std::cmp::Ordering {
+        b.latency
+            .total_cmp(&a.latency)
+            .then(a.time.cmp(&b.time))
+            .then(a.audit_id.cmp(&b.audit_id))
+    }
+    fn json(&self) -> Value {
+        json!({
+            "time": machine_time(self.time), "user": self.user, "verb": self.verb,
+            "resource": self.resource, "object": self.object, "code": self.code,
+            "latencyMs": (self.latency * 1000.0).round() / 1000.0, "auditID": self.audit_id,
+            "stages": self.stages,
+        })
+    }
+}
+
+/// The accumulator (also each worker's part).
+pub struct Lat {
+    keep: usize,
+    /// (verb, resource) → latencies of ordinary requests / long-running ones.
+    short: FxHashMap<(String, String), Vec<f32>>,
+    long: FxHashMap<(String, String), Vec<f32>>,
+    slowest: Vec<Item>,
+    incomplete: Vec<Item>,
+    matched: u64,
+}
+
+impl Lat {
+    fn new(keep: usize) -> Lat {
+        Lat {
+            keep,
+            short: FxHashMap::default(),
+            long: FxHashMap::default(),
+            slowest: Vec::new(),
+            incomplete: Vec::new(),
+            matched: 0,
+        }
+    }
+
+    fn add(&mut self, r: &Request) {
+        self.matched += 1;
+        if r.incomplete() {
+            self.incomplete.push(Item::of(r, 0.0));
+            return;
+        }
+        let Some(ms) = r.latency_ms() else { return };
+        let key = (r.verb.to_string(), resource_cell(r));
+        let map = if r.long_running() {
+            &mut self.long
+        } else {
+            &mut self.short
+        };
+        map.entry(key).or_default().push(ms as f32);
+        if !r.long_running() {
+            self.slowest.push(Item::of(r, ms));
+            if self.slowest.len() > self.keep * 4 {
+                self.trim();
+            }
+        }
+    }
+
+    fn trim(&mut self) {
+        self.slowest.sort_by(Item::order);
+        self.slowest.truncate(self.keep);
+    }
+}
+
+impl Sink for Lat {
+    type Part = Lat;
+    fn part(&self) -> Lat {
+        Lat::new(self.keep)
+    }
+    fn fold(part: &mut Lat, r: &Request<'_>) -> bool {
+        part.add(r);
+        true
+    }
+    fn absorb(&mut self, p: Lat) {
+        for (k, v) in p.short {
+            self.short.entry(k).or_default().extend(v);
+        }
+        for (k, v) in p.long {
+            self.long.entry(k).or_default().extend(v);
+        }
+        self.slowest.extend(p.slowest);
+        self.trim();
+        self.incomplete.extend(p.incomplete);
+        self.matched += p.matched;
+    }
+    fn request(&mut self, r: Request<'_>) -> Result<Flow> {
+        self.add(&r);
+        Ok(Flow::More)
+    }
+}
+
+/// Percentiles of one verb/resource.
+struct Pcts {
+    verb: String,
+    resource: String,
+    long: bool,
+    count: usize,
+    p: [f64; 4],
+}
+
+fn percentiles(map: FxHashMap<(String, String), Vec<f32>>, long: bool) -> Vec<Pcts> {
+    let mut rows: Vec<Pcts> = map
+        .into_iter()
+        .map(|((verb, resource), mut v)| {
+            v.sort_unstable_by(f32::total_cmp);
+            let n = v.len();
+            let at =
+                |p: f64| v[(((p / 100.0) * n as f64).ceil().max(1.0) as usize).min(n) - 1] as f64;
+            Pcts {
+                verb,
+                resource,
+                long,
+                count: n,
+                p: [at(50.0), at(90.0), at(99.0), at(100.0)],
+            }
+        })
+        .collect();
+    // slowest tail first; stable by name
+    rows.sort_by(|a, b| {
+        b.p[2]
+            .total_cmp(&a.p[2])
+            .then(a.verb.cmp(&b.verb))
+            .then(a.resource.cmp(&b.resource))
+    });
+    rows
+}
+
+pub fn run(args: &LatencyArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<Outcome> {
+    let inputs = crate::commands::inputs(&args.input.paths, diag)?;
+    let n = args.output.limit.unwrap_or(10).max(1);
+    let mut lat = Lat::new(n);
+    let stats = scan::run(&inputs, cfg, false, diag, &mut lat)?;
+    lat.trim();
+    let matched = lat.matched > 0;
+    lat.incomplete
+        .sort_by(|a, b| a.time.cmp(&b.time).then(a.audit_id.cmp(&b.audit_id)));
+    let short = percentiles(std::mem::take(&mut lat.short), false);
+    let long = percentiles(std::mem::take(&mut lat.long), true);
+    let style = Style::new(cfg, &args.output);
+    let prow = |p: &Pcts| {
+        json!({
+            "kind": if p.long { "long-running" } else { "request" },
+            "verb": p.verb, "resource": p.resource, "requests": p.count,
+            "p50Ms": round(p.p[0]), "p90Ms": round(p.p[1]), "p99Ms": round(p.p[2]), "maxMs": round(p.p[3]),
+        })
+    };
+    match args.output.output {
+        Format::Json => {
+            let doc = json!({
+                "requests": lat.matched,
+                "slowest": lat.slowest.iter().map(Item::json).collect::<Vec<_>>(),
+                "byVerbResource": short.iter().map(prow).collect::<Vec<_>>(),
+                "longRunning": long.iter().map(prow).collect::<Vec<_>>(),
+                "incomplete": lat.incomplete.iter().map(Item::json).collect::<Vec<_>>(),
+            });
+            serde_json::to_writer_pretty(&mut *out, &doc)?;
+            out.write_all(b"\n")?;
+        }
+        Format::Ndjson => {
+            for p in short.iter().chain(&long) {
+                serde_json::to_writer(&mut *out, &prow(p))?;
+                out.write_all(b"\n")?;
+            }
+        }
+        Format::Csv => {
+            if style.headers {
+                write_record(
+                    out,
+                    [
+                        "kind", "verb", "resource", "requests", "p50Ms", "p90Ms", "p99Ms", "maxMs",
+                    ],
+                )?;
+            }
+            for p in short.iter().chain(&long) {
+                let f = |v: f64| format!("{v:.3}");
+                write_record(
+                    out,
+                    [
+                        if p.long {
+                            "long-running".to_string()
+                        } else {
+                            "request".to_string()
+                        },
+                        p.verb.clone(),
+                        p.resource.clone(),
+                        p.count.to_string(),
+                        f(p.p[0]),
+                        f(p.p[1]),
+                        f(p.p[2]),
+                        f(p.p[3]),
+                    ],
+                )?;
+            }
+        }
+        Format::Table | Format::Wide | Format::Raw => {
+            tables(out, &style, &lat, &short, &long, n)?;
+        }
+    }
+    out.flush()?;
+    Ok(outcome(&stats, cfg, diag, matched))
+}
+
+fn round(v: f64) -> Value {
+    json!((v * 1000.0).round() / 1000.0)
+}
+
+fn heading(out: &mut Out, style: &Style, s: &str) -> Result<()> {
+    if style.color {
+        writeln!(out, "\x1b[1m{s}\x1b[0m")?;
+    } else {
+        writeln!(out, "{s}")?;
+    }
+    Ok(())
+}
+
+fn tables(
+    out: &mut Out,
+    style: &Style,
+    lat: &Lat,
+    short: &[Pcts],
+    long: &[Pcts],
+    n: usize,
+) -> Result<()> {
+    let list = |items: &[Item], latency: bool| -> (Vec<Vec<Cell>>, Vec<Cell>) {
+        let times = Times::new(items.iter().map(|i| &i.time), style.local);
+        let mut h = vec![Cell::new(times.header("TIME"))];
+        if latency {
+            h.push(Cell::new("LATENCY"));
+        }
+        h.extend(["USER", "VERB", "RESOURCE", "OBJECT", "CODE"].map(Cell::new));
+        if !latency {
+            h.push(Cell::new("STAGES"));
+        }
+        let rows = items
+            .iter()
+            .map(|i| {
+                let mut r = vec![Cell::new(times.cell(i.time))];
+                if latency {
+                    r.push(Cell::num(latency_cell(Some(i.latency))));
+                }
+                r.extend([
+                    Cell::new(i.user.clone()),
+                    Cell::new(i.verb.clone()),
+                    Cell::new(i.resource.clone()),
+                    Cell::new(i.object.clone()),
+                    Cell::num(i.code.map_or("-".into(), |c| c.to_string()))
+                        .tone(Tone::of_code(i.code)),
+                ]);
+                if !latency {
+                    r.push(Cell::new(i.stages.clone()));
+                }
+                r
+            })
+            .collect();
+        (rows, h)
+    };
+    let shown_pcts = n.max(15);
+    let more = |out: &mut Out, ps: &[Pcts]| -> Result<()> {
+        if ps.len() > shown_pcts {
+            writeln!(out, "... {} more (-o csv lists all)", ps.len() - shown_pcts)?;
+        }
+        Ok(())
+    };
+    let pct_rows = |ps: &[Pcts]| -> Vec<Vec<Cell>> {
+        ps.iter()
+            .take(shown_pcts)
+            .map(|p| {
+                vec![
+                    Cell::new(p.verb.clone()),
+                    Cell::new(p.resource.clone()),
+                    Cell::num(thousands(p.count as u64)),
+                    Cell::num(latency_cell(Some(p.p[0]))),
+                    Cell::num(latency_cell(Some(p.p[1]))),
+                    Cell::num(latency_cell(Some(p.p[2]))),
+                    Cell::num(latency_cell(Some(p.p[3]))),
+                ]
+            })
+            .collect()
+    };
+    let pct_hdr = |h: &[&str]| {
+        style
+            .headers
+            .then(|| h.iter().map(|s| Cell::new(*s)).collect::<Vec<_>>())
+    };
+    let right_p = [false, false, true, true, true, true, true];
+
+    heading(
+        out,
+        style,
+        &format!(
+            "Slowest requests (of {} matching; long-running and incomplete ones apart)",
+            thousands(lat.matched)
+        ),
+    )?;
+    let (rows, h) = list(&lat.slowest, true);
+    write_rows(
+        out,
+        rows,
+        style.headers.then_some(h),
+        style,
+        &[false, true, false, false, false, false, true],
+        &[],
+    )?;
+    writeln!(out)?;
+    heading(out, style, "By verb and resource (slowest p99 first)")?;
+    write_rows(
+        out,
+        pct_rows(short),
+        pct_hdr(&["VERB", "RESOURCE", "REQUESTS", "P50", "P90", "P99", "MAX"]),
+        style,
+        &right_p,
+        &[false, true],
+    )?;
+    more(out, short)?;
+    writeln!(out)?;
+    heading(
+        out,
+        style,
+        "Long-running requests (watch, exec, attach, logs, proxy): how long they were held open",
+    )?;
+    if long.is_empty() {
+        writeln!(out, "none")?;
+    } else {
+        write_rows(
+            out,
+            pct_rows(long),
+            pct_hdr(&["VERB", "RESOURCE", "REQUESTS", "P50", "P90", "P99", "MAX"]),
+            style,
+            &right_p,
+            &[false, true],
+        )?;
+        more(out, long)?;
+    }
+    writeln!(out)?;
+    heading(
+        out,
+        style,
+        &format!(
+            "Incomplete requests ({}): no ResponseComplete in the logs",
+            thousands(lat.incomplete.len() as u64)
+        ),
+    )?;
+    if lat.incomplete.is_empty() {
+        writeln!(out, "none")?;
+    } else {
+        let shown = &lat.incomplete[..lat.incomplete.len().min(n.max(20))];
+        let (rows, h) = list(shown, false);
+        write_rows(
+            out,
+            rows,
+            style.headers.then_some(h),
+            style,
+            &[false, false, false, false, false, true, false],
+            &[],
+        )?;
+        if shown.len() < lat.incomplete.len() {
+            writeln!(
+                out,
+                "... {} more (-o json lists all)",
+                lat.incomplete.len() - shown.len()
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,80 @@
+//! `kaudit latency`: slowest requests, percentiles, long-running and incomplete requests
+//! (a python pass over the s5 logs: latency = final stageTimestamp − requestReceivedTimestamp).
+
+use serde_json::Value;
+
+use crate::util::{S5, run};
+
+fn latency(args: &[&str]) -> Value {
+    let mut a = vec!["latency", "-o", "json"];
+    a.extend_from_slice(args);
+    let r = run(&a);
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    serde_json::from_slice(&r.stdout).unwrap()
+}
+
+/// The three slowest ordinary requests are discovery reads of /openapi/v2 (177.158, 81.375,
+/// 70.902 ms); the 78 long-running requests are kept apart (the answer key's RR+RS+RC: 78).
+#[test]
+fn slowest_and_long_running_apart() {
+    let d = latency(&["-k", "3", S5]);
+    let slow: Vec<(String, f64)> = d["slowest"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["resource"].as_str().unwrap().to_string(),
+                s["latencyMs"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(slow.len(), 3);
+    assert!(slow.iter().all(|(r, _)| r == "/openapi/v2"));
+    assert!((slow[0].1 - 177.158).abs() < 0.002, "{slow:?}");
+    assert!((slow[1].1 - 81.375).abs() < 0.002, "{slow:?}");
+    let long: u64 = d["longRunning"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["requests"].as_u64().unwrap())
+        .sum();
+    assert_eq!(long, 78);
+    let leases = d["byVerbResource"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["verb"] == "update" && p["resource"] == "leases")
+        .unwrap();
+    assert_eq!(leases["requests"], 84);
+    // carol's exec (400) and eve's logs (500) are long-running
+    let lr = d["longRunning"].as_array().unwrap();
+    assert!(lr.iter().any(|p| p["resource"] == "pods/exec"));
+    assert!(lr.iter().any(|p| p["resource"] == "pods/log"));
+    assert_eq!(d["incomplete"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn incomplete_requests_are_listed() {
+    let d = latency(&["testdata/edge/unterminated.log"]);
+    let inc = d["incomplete"].as_array().unwrap();
+    assert_eq!(inc.len(), 1);
+    assert_eq!(inc[0]["user"], "system:serviceaccount:build:ci-bot");
+    let r = run(&["latency", "testdata/edge/unterminated.log"]);
+    assert!(
+        String::from_utf8(r.stdout)
+            .unwrap()
+            .contains("Incomplete requests (1)")
+    );
+}
+
+#[test]
+fn csv_rows_are_percentiles() {
+    let r = run(&["latency", "-o", "csv", "-r", "leases", S5]);
+    let text = String::from_utf8(r.stdout).unwrap();
+    assert!(
+        text.starts_with("kind,verb,resource,requests,p50Ms,p90Ms,p99Ms,maxMs\n"),
+        "{text}"
+    );
+    assert!(text.contains("request,update,leases,84,"), "{text}");
+}
