@@ -34,6 +34,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
             [CompletionResult]::new('when', 'when', [CompletionResultType]::ParameterValue, 'When: a time histogram of the matching requests, with peak, first/last and log gaps')
             [CompletionResult]::new('latency', 'latency', [CompletionResultType]::ParameterValue, 'Latency: the slowest requests, percentiles per verb and resource, long-running and incomplete requests')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -405,6 +406,13 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'kaudit;man' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'kaudit;help' {
             [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'Overview of the logs: files, events, requests, codes, time span, top users/verbs/resources')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'One row per matching request, in the order requests completed')
@@ -415,6 +423,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
             [CompletionResult]::new('when', 'when', [CompletionResultType]::ParameterValue, 'When: a time histogram of the matching requests, with peak, first/last and log gaps')
             [CompletionResult]::new('latency', 'latency', [CompletionResultType]::ParameterValue, 'Latency: the slowest requests, percentiles per verb and resource, long-running and incomplete requests')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -443,6 +452,9 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
             break
         }
         'kaudit;help;completions' {
+            break
+        }
+        'kaudit;help;man' {
             break
         }
         'kaudit;help;help' {

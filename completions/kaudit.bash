@@ -28,6 +28,9 @@ _kaudit() {
             kaudit,latency)
                 cmd="kaudit__subcmd__latency"
                 ;;
+            kaudit,man)
+                cmd="kaudit__subcmd__man"
+                ;;
             kaudit,summary)
                 cmd="kaudit__subcmd__summary"
                 ;;
@@ -58,6 +61,9 @@ _kaudit() {
             kaudit__subcmd__help,latency)
                 cmd="kaudit__subcmd__help__subcmd__latency"
                 ;;
+            kaudit__subcmd__help,man)
+                cmd="kaudit__subcmd__help__subcmd__man"
+                ;;
             kaudit__subcmd__help,summary)
                 cmd="kaudit__subcmd__help__subcmd__summary"
                 ;;
@@ -83,7 +89,7 @@ _kaudit() {
 
     case "${cmd}" in
         kaudit)
-            opts="-h -V --help --version summary events who what where top when latency completions help"
+            opts="-h -V --help --version summary events who what where top when latency completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -150,19 +156,19 @@ _kaudit() {
                     return 0
                     ;;
                 --verb)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "get list watch create update patch delete deletecollection read write" -- "${cur}"))
                     return 0
                     ;;
                 -v)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "get list watch create update patch delete deletecollection read write" -- "${cur}"))
                     return 0
                     ;;
                 --resource)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pods po services svc configmaps cm secrets serviceaccounts sa namespaces ns nodes events endpoints persistentvolumes pv persistentvolumeclaims pvc deployments deploy replicasets rs statefulsets sts daemonsets ds jobs cronjobs cj ingresses ing networkpolicies roles rolebindings clusterroles clusterrolebindings crb customresourcedefinitions crd leases certificatesigningrequests csr mutatingwebhookconfigurations validatingwebhookconfigurations pods/exec pods/attach pods/portforward pods/log nodes/proxy serviceaccounts/token" -- "${cur}"))
                     return 0
                     ;;
                 -r)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pods po services svc configmaps cm secrets serviceaccounts sa namespaces ns nodes events endpoints persistentvolumes pv persistentvolumeclaims pvc deployments deploy replicasets rs statefulsets sts daemonsets ds jobs cronjobs cj ingresses ing networkpolicies roles rolebindings clusterroles clusterrolebindings crb customresourcedefinitions crd leases certificatesigningrequests csr mutatingwebhookconfigurations validatingwebhookconfigurations pods/exec pods/attach pods/portforward pods/log nodes/proxy serviceaccounts/token" -- "${cur}"))
                     return 0
                     ;;
                 --namespace)
@@ -245,7 +251,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__help)
-            opts="summary events who what where top when latency completions help"
+            opts="summary events who what where top when latency completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -301,6 +307,20 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__help__subcmd__latency)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kaudit__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -438,19 +458,19 @@ _kaudit() {
                     return 0
                     ;;
                 --verb)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "get list watch create update patch delete deletecollection read write" -- "${cur}"))
                     return 0
                     ;;
                 -v)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "get list watch create update patch delete deletecollection read write" -- "${cur}"))
                     return 0
                     ;;
                 --resource)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pods po services svc configmaps cm secrets serviceaccounts sa namespaces ns nodes events endpoints persistentvolumes pv persistentvolumeclaims pvc deployments deploy replicasets rs statefulsets sts daemonsets ds jobs cronjobs cj ingresses ing networkpolicies roles rolebindings clusterroles clusterrolebindings crb customresourcedefinitions crd leases certificatesigningrequests csr mutatingwebhookconfigurations validatingwebhookconfigurations pods/exec pods/attach pods/portforward pods/log nodes/proxy serviceaccounts/token" -- "${cur}"))
                     return 0
                     ;;
                 -r)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pods po services svc configmaps cm secrets serviceaccounts sa namespaces ns nodes events endpoints persistentvolumes pv persistentvolumeclaims pvc deployments deploy replicasets rs statefulsets sts daemonsets ds jobs cronjobs cj ingresses ing networkpolicies roles rolebindings clusterroles clusterrolebindings crb customresourcedefinitions crd leases certificatesigningrequests csr mutatingwebhookconfigurations validatingwebhookconfigurations pods/exec pods/attach pods/portforward pods/log nodes/proxy serviceaccounts/token" -- "${cur}"))
                     return 0
                     ;;
                 --namespace)
@@ -528,6 +548,20 @@ _kaudit() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kaudit__subcmd__man)
+            opts="-h -V --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kaudit__subcmd__summary)
             opts="-j -u -g -v -r -n -o -k -h -V --threads --no-mmap --strict --no-progress --chunk-size --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -568,19 +602,19 @@ _kaudit() {
                     return 0
                     ;;
                 --verb)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "get list watch create update patch delete deletecollection read write" -- "${cur}"))
                     return 0
                     ;;
                 -v)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "get list watch create update patch delete deletecollection read write" -- "${cur}"))
                     return 0
                     ;;
                 --resource)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pods po services svc configmaps cm secrets serviceaccounts sa namespaces ns nodes events endpoints persistentvolumes pv persistentvolumeclaims pvc deployments deploy replicasets rs statefulsets sts daemonsets ds jobs cronjobs cj ingresses ing networkpolicies roles rolebindings clusterroles clusterrolebindings crb customresourcedefinitions crd leases certificatesigningrequests csr mutatingwebhookconfigurations validatingwebhookconfigurations pods/exec pods/attach pods/portforward pods/log nodes/proxy serviceaccounts/token" -- "${cur}"))
                     return 0
                     ;;
                 -r)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pods po services svc configmaps cm secrets serviceaccounts sa namespaces ns nodes events endpoints persistentvolumes pv persistentvolumeclaims pvc deployments deploy replicasets rs statefulsets sts daemonsets ds jobs cronjobs cj ingresses ing networkpolicies roles rolebindings clusterroles clusterrolebindings crb customresourcedefinitions crd leases certificatesigningrequests csr mutatingwebhookconfigurations validatingwebhookconfigurations pods/exec pods/attach pods/portforward pods/log nodes/proxy serviceaccounts/token" -- "${cur}"))
                     return 0
                     ;;
                 --namespace)
@@ -698,19 +732,19 @@ _kaudit() {
                     return 0
                     ;;
                 --verb)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "get list watch create update patch delete deletecollection read write" -- "${cur}"))
                     return 0
                     ;;
                 -v)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "get list watch create update patch delete deletecollection read write" -- "${cur}"))
                     return 0
                     ;;
                 --resource)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pods po services svc configmaps cm secrets serviceaccounts sa namespaces ns nodes events endpoints persistentvolumes pv persistentvolumeclaims pvc deployments deploy replicasets rs statefulsets sts daemonsets ds jobs cronjobs cj ingresses ing networkpolicies roles rolebindings clusterroles clusterrolebindings crb customresourcedefinitions crd leases certificatesigningrequests csr mutatingwebhookconfigurations validatingwebhookconfigurations pods/exec pods/attach pods/portforward pods/log nodes/proxy serviceaccounts/token" -- "${cur}"))
                     return 0
                     ;;
                 -r)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pods po services svc configmaps cm secrets serviceaccounts sa namespaces ns nodes events endpoints persistentvolumes pv persistentvolumeclaims pvc deployments deploy replicasets rs statefulsets sts daemonsets ds jobs cronjobs cj ingresses ing networkpolicies roles rolebindings clusterroles clusterrolebindings crb customresourcedefinitions crd leases certificatesigningrequests csr mutatingwebhookconfigurations validatingwebhookconfigurations pods/exec pods/attach pods/portforward pods/log nodes/proxy serviceaccounts/token" -- "${cur}"))
                     return 0
                     ;;
                 --namespace)
@@ -832,19 +866,19 @@ _kaudit() {
                     return 0
                     ;;
                 --verb)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "get list watch create update patch delete deletecollection read write" -- "${cur}"))
                     return 0
                     ;;
                 -v)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "get list watch create update patch delete deletecollection read write" -- "${cur}"))
                     return 0
                     ;;
                 --resource)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pods po services svc configmaps cm secrets serviceaccounts sa namespaces ns nodes events endpoints persistentvolumes pv persistentvolumeclaims pvc deployments deploy replicasets rs statefulsets sts daemonsets ds jobs cronjobs cj ingresses ing networkpolicies roles rolebindings clusterroles clusterrolebindings crb customresourcedefinitions crd leases certificatesigningrequests csr mutatingwebhookconfigurations validatingwebhookconfigurations pods/exec pods/attach pods/portforward pods/log nodes/proxy serviceaccounts/token" -- "${cur}"))
                     return 0
                     ;;
                 -r)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pods po services svc configmaps cm secrets serviceaccounts sa namespaces ns nodes events endpoints persistentvolumes pv persistentvolumeclaims pvc deployments deploy replicasets rs statefulsets sts daemonsets ds jobs cronjobs cj ingresses ing networkpolicies roles rolebindings clusterroles clusterrolebindings crb customresourcedefinitions crd leases certificatesigningrequests csr mutatingwebhookconfigurations validatingwebhookconfigurations pods/exec pods/attach pods/portforward pods/log nodes/proxy serviceaccounts/token" -- "${cur}"))
                     return 0
                     ;;
                 --namespace)
@@ -966,19 +1000,19 @@ _kaudit() {
                     return 0
                     ;;
                 --verb)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "get list watch create update patch delete deletecollection read write" -- "${cur}"))
                     return 0
                     ;;
                 -v)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "get list watch create update patch delete deletecollection read write" -- "${cur}"))
                     return 0
                     ;;
                 --resource)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pods po services svc configmaps cm secrets serviceaccounts sa namespaces ns nodes events endpoints persistentvolumes pv persistentvolumeclaims pvc deployments deploy replicasets rs statefulsets sts daemonsets ds jobs cronjobs cj ingresses ing networkpolicies roles rolebindings clusterroles clusterrolebindings crb customresourcedefinitions crd leases certificatesigningrequests csr mutatingwebhookconfigurations validatingwebhookconfigurations pods/exec pods/attach pods/portforward pods/log nodes/proxy serviceaccounts/token" -- "${cur}"))
                     return 0
                     ;;
                 -r)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pods po services svc configmaps cm secrets serviceaccounts sa namespaces ns nodes events endpoints persistentvolumes pv persistentvolumeclaims pvc deployments deploy replicasets rs statefulsets sts daemonsets ds jobs cronjobs cj ingresses ing networkpolicies roles rolebindings clusterroles clusterrolebindings crb customresourcedefinitions crd leases certificatesigningrequests csr mutatingwebhookconfigurations validatingwebhookconfigurations pods/exec pods/attach pods/portforward pods/log nodes/proxy serviceaccounts/token" -- "${cur}"))
                     return 0
                     ;;
                 --namespace)
@@ -1100,19 +1134,19 @@ _kaudit() {
                     return 0
                     ;;
                 --verb)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "get list watch create update patch delete deletecollection read write" -- "${cur}"))
                     return 0
                     ;;
                 -v)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "get list watch create update patch delete deletecollection read write" -- "${cur}"))
                     return 0
                     ;;
                 --resource)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pods po services svc configmaps cm secrets serviceaccounts sa namespaces ns nodes events endpoints persistentvolumes pv persistentvolumeclaims pvc deployments deploy replicasets rs statefulsets sts daemonsets ds jobs cronjobs cj ingresses ing networkpolicies roles rolebindings clusterroles clusterrolebindings crb customresourcedefinitions crd leases certificatesigningrequests csr mutatingwebhookconfigurations validatingwebhookconfigurations pods/exec pods/attach pods/portforward pods/log nodes/proxy serviceaccounts/token" -- "${cur}"))
                     return 0
                     ;;
                 -r)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pods po services svc configmaps cm secrets serviceaccounts sa namespaces ns nodes events endpoints persistentvolumes pv persistentvolumeclaims pvc deployments deploy replicasets rs statefulsets sts daemonsets ds jobs cronjobs cj ingresses ing networkpolicies roles rolebindings clusterroles clusterrolebindings crb customresourcedefinitions crd leases certificatesigningrequests csr mutatingwebhookconfigurations validatingwebhookconfigurations pods/exec pods/attach pods/portforward pods/log nodes/proxy serviceaccounts/token" -- "${cur}"))
                     return 0
                     ;;
                 --namespace)
@@ -1238,19 +1272,19 @@ _kaudit() {
                     return 0
                     ;;
                 --verb)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "get list watch create update patch delete deletecollection read write" -- "${cur}"))
                     return 0
                     ;;
                 -v)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "get list watch create update patch delete deletecollection read write" -- "${cur}"))
                     return 0
                     ;;
                 --resource)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pods po services svc configmaps cm secrets serviceaccounts sa namespaces ns nodes events endpoints persistentvolumes pv persistentvolumeclaims pvc deployments deploy replicasets rs statefulsets sts daemonsets ds jobs cronjobs cj ingresses ing networkpolicies roles rolebindings clusterroles clusterrolebindings crb customresourcedefinitions crd leases certificatesigningrequests csr mutatingwebhookconfigurations validatingwebhookconfigurations pods/exec pods/attach pods/portforward pods/log nodes/proxy serviceaccounts/token" -- "${cur}"))
                     return 0
                     ;;
                 -r)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "pods po services svc configmaps cm secrets serviceaccounts sa namespaces ns nodes events endpoints persistentvolumes pv persistentvolumeclaims pvc deployments deploy replicasets rs statefulsets sts daemonsets ds jobs cronjobs cj ingresses ing networkpolicies roles rolebindings clusterroles clusterrolebindings crb customresourcedefinitions crd leases certificatesigningrequests csr mutatingwebhookconfigurations validatingwebhookconfigurations pods/exec pods/attach pods/portforward pods/log nodes/proxy serviceaccounts/token" -- "${cur}"))
                     return 0
                     ;;
                 --namespace)

@@ -10,6 +10,99 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use crate::commands::group::{Field, GroupSort};
 
+/// A string argument whose usual values are offered by shell completion, while any value is
+/// accepted (a CRD's resource name, a verb list): kaudit validates them itself, with messages
+/// that name the flag.
+#[derive(Clone)]
+pub struct Suggest(pub &'static [&'static str]);
+
+impl clap::builder::TypedValueParser for Suggest {
+    type Value = String;
+    fn parse_ref(
+        &self,
+        _cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        Ok(value.to_string_lossy().into_owned())
+    }
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            self.0.iter().map(|v| clap::builder::PossibleValue::new(*v)),
+        ))
+    }
+}
+
+/// Verbs offered by completion.
+pub const VERB_VALUES: &[&str] = &[
+    "get",
+    "list",
+    "watch",
+    "create",
+    "update",
+    "patch",
+    "delete",
+    "deletecollection",
+    "read",
+    "write",
+];
+
+/// Resources offered by completion: plural names and kubectl short names.
+pub const RESOURCE_VALUES: &[&str] = &[
+    "pods",
+    "po",
+    "services",
+    "svc",
+    "configmaps",
+    "cm",
+    "secrets",
+    "serviceaccounts",
+    "sa",
+    "namespaces",
+    "ns",
+    "nodes",
+    "events",
+    "endpoints",
+    "persistentvolumes",
+    "pv",
+    "persistentvolumeclaims",
+    "pvc",
+    "deployments",
+    "deploy",
+    "replicasets",
+    "rs",
+    "statefulsets",
+    "sts",
+    "daemonsets",
+    "ds",
+    "jobs",
+    "cronjobs",
+    "cj",
+    "ingresses",
+    "ing",
+    "networkpolicies",
+    "roles",
+    "rolebindings",
+    "clusterroles",
+    "clusterrolebindings",
+    "crb",
+    "customresourcedefinitions",
+    "crd",
+    "leases",
+    "certificatesigningrequests",
+    "csr",
+    "mutatingwebhookconfigurations",
+    "validatingwebhookconfigurations",
+    "pods/exec",
+    "pods/attach",
+    "pods/portforward",
+    "pods/log",
+    "nodes/proxy",
+    "serviceaccounts/token",
+];
+
 /// The exit-code table, as a macro so it can be `concat!`ed into each command's help.
 macro_rules! exit_codes {
     () => {
@@ -116,10 +209,19 @@ are reported apart; incomplete requests have no latency and are listed.
 ", exit_codes!()))]
     Latency(LatencyArgs),
     /// Print a shell completion script to stdout.
+    #[command(after_help = "Examples:
+  kaudit completions bash > ~/.local/share/bash-completion/completions/kaudit
+  kaudit completions zsh > ~/.zfunc/_kaudit
+  kaudit completions fish > ~/.config/fish/completions/kaudit.fish")]
     Completions {
         /// The shell to generate for.
         shell: clap_complete::Shell,
     },
+    /// Print the man page (roff) to stdout.
+    #[command(after_help = "Examples:
+  kaudit man | man -l -
+  kaudit man > /usr/local/share/man/man1/kaudit.1")]
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -286,10 +388,10 @@ pub struct FilterArgs {
     #[arg(short, long, value_name = "GLOB", help_heading = "Filters")]
     pub group: Vec<String>,
     /// Verbs: get,list,watch,create,update,patch,delete,deletecollection; classes read, write.
-    #[arg(short, long, value_name = "LIST", help_heading = "Filters")]
+    #[arg(short, long, value_name = "LIST", help_heading = "Filters", value_parser = Suggest(VERB_VALUES), hide_possible_values = true)]
     pub verb: Vec<String>,
     /// Resources: plural, singular or short name (cm, deploy, crb), NAME.GROUP, NAME/SUBRESOURCE.
-    #[arg(short, long, value_name = "LIST", help_heading = "Filters")]
+    #[arg(short, long, value_name = "LIST", help_heading = "Filters", value_parser = Suggest(RESOURCE_VALUES), hide_possible_values = true)]
     pub resource: Vec<String>,
     /// Namespaces.
     #[arg(short, long, value_name = "LIST", help_heading = "Filters")]

@@ -80,3 +80,59 @@ fn help_and_version_exit_0_and_document_exit_codes() {
         .success()
         .stdout(format!("kaudit {}\n", env!("CARGO_PKG_VERSION")));
 }
+
+/// `kaudit man` prints kaudit(1) and a page per subcommand, with their examples.
+#[test]
+fn man_page_covers_every_command() {
+    let r = run(&["man"]).expect_code(0);
+    let text = String::from_utf8(r.stdout).unwrap();
+    assert!(text.contains(".TH kaudit 1"), "not a man page");
+    for sub in [
+        "summary", "events", "who", "what", "where", "when", "top", "latency",
+    ] {
+        assert!(
+            text.contains(&format!(".TH kaudit-{sub} 1")),
+            "no page for {sub}"
+        );
+    }
+    assert!(text.contains("who deleted configmaps in prod?"));
+}
+
+/// Completions offer the subcommands, output formats, verbs and resource names.
+#[test]
+fn completions_offer_verbs_resources_and_formats() {
+    let bash = String::from_utf8(run(&["completions", "bash"]).expect_code(0).stdout).unwrap();
+    for word in [
+        "deletecollection",
+        "configmaps",
+        "pods/exec",
+        "ndjson",
+        "latency",
+    ] {
+        assert!(bash.contains(word), "bash completion lacks {word}");
+    }
+}
+
+/// Every command's --help shows real examples.
+#[test]
+fn every_help_has_examples() {
+    for sub in [
+        "summary",
+        "events",
+        "who",
+        "what",
+        "where",
+        "when",
+        "top",
+        "latency",
+        "completions",
+        "man",
+    ] {
+        let r = run(&[sub, "--help"]).expect_code(0);
+        let text = String::from_utf8(r.stdout).unwrap();
+        assert!(
+            text.contains("Examples:\n  kaudit "),
+            "{sub} --help has no examples"
+        );
+    }
+}

@@ -81,12 +81,32 @@ pub fn run(cli: Cli, env: &Env, diag: &Diag) -> Result<Outcome> {
             reject_raw(a.output.output, "latency")?;
             latency::run(&a, &cfg, diag, &mut out)
         }
+        Command::Man => {
+            let mut out = crate::term::stdout(false);
+            write_man(&mut out)?;
+            Ok(Outcome::Matched)
+        }
         Command::Completions { shell } => {
             let mut out = crate::term::stdout(false);
             write_completions(shell, &mut out)?;
             Ok(Outcome::Matched)
         }
     }
+}
+
+/// The man page: kaudit(1) with every subcommand's options and examples.
+pub fn write_man(out: &mut Out) -> Result<()> {
+    use clap::CommandFactory;
+    let cmd = Cli::command();
+    clap_mangen::Man::new(cmd.clone()).render(out)?;
+    // clap_mangen renders the top page; append each subcommand's page as a section
+    for sub in cmd.get_subcommands() {
+        let name = format!("kaudit-{}", sub.get_name());
+        let sub = sub.clone().name(name);
+        clap_mangen::Man::new(sub).render(out)?;
+    }
+    out.flush()?;
+    Ok(())
 }
 
 /// The completion script for `shell` (also what `completions/` holds).
