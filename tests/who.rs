@@ -97,7 +97,8 @@ fn sort_limit_and_table() {
         text.starts_with("USER   REQUESTS  DENIED  FAILED  VERBS   RESOURCES"),
         "{text}"
     );
-    assert!(text.contains("FIRST (UTC 2026-11-21)"), "{text}");
+    assert!(text.contains("FIRST         LAST"), "{text}");
+    assert!(text.contains("(times: UTC, 2026-11-21)"), "{text}");
     assert_eq!(run(&["who", "-u", "nobody", S5]).code, 1);
     assert_eq!(run(&["who", "-o", "raw", S5]).code, 2);
 }

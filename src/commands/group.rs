@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use crate::cli::Format;
 use crate::correlate::Request;
 use crate::event::Ts;
-use crate::render::table::write_rows;
+use crate::render::table::write_rows_dropping;
 use crate::render::{Cell, Style, csv::write_record, human_time, machine_time};
 use crate::scan::{Flow, Sink};
 use crate::term::Out;
@@ -563,6 +563,15 @@ impl Times {
             None => format!("{name} ({zone})"),
         }
     }
+    /// `(times: UTC, 2026-11-21)`: for tables with several time columns, whose headers then
+    /// stay short.
+    pub fn caption(&self) -> String {
+        let zone = if self.local { "local time" } else { "UTC" };
+        match &self.day {
+            Some(d) => format!("(times: {zone}, {d})"),
+            None => format!("(times: {zone})"),
+        }
+    }
     pub fn cell(&self, t: Option<Ts>) -> String {
         let s = human_time(t, self.local);
         match &self.day {
@@ -577,6 +586,8 @@ pub struct Col {
     pub header: String,
     pub right: bool,
     pub flex: bool,
+    /// May be left out on a narrow terminal; higher goes first (0: always shown).
+    pub drop: u8,
 }
 
 impl Col {
@@ -585,6 +596,7 @@ impl Col {
             header: h.into(),
             right: false,
             flex: true,
+            drop: 0,
         }
     }
     pub fn fixed(h: impl Into<String>) -> Col {
@@ -592,6 +604,7 @@ impl Col {
             header: h.into(),
             right: false,
             flex: false,
+            drop: 0,
         }
     }
     pub fn num(h: impl Into<String>) -> Col {
@@ -599,7 +612,13 @@ impl Col {
             header: h.into(),
             right: true,
             flex: false,
+            drop: 0,
         }
+    }
+    /// This column may be left out on a narrow terminal (higher `priority` goes first).
+    pub fn optional(mut self, priority: u8) -> Col {
+        self.drop = priority;
+        self
     }
 }
 
@@ -648,8 +667,9 @@ pub fn emit(
                 .then(|| cols.iter().map(|c| Cell::new(c.header.clone())).collect());
             let right: Vec<bool> = cols.iter().map(|c| c.right).collect();
             let flex: Vec<bool> = cols.iter().map(|c| c.flex).collect();
+            let drop: Vec<u8> = cols.iter().map(|c| c.drop).collect();
             let cells: Vec<Vec<Cell>> = rows.into_iter().map(|r| r.cells).collect();
-            write_rows(out, cells, headers, style, &right, &flex)?;
+            write_rows_dropping(out, cells, headers, style, &right, &flex, &drop)?;
             if let Some(n) = note {
                 writeln!(out, "{n}")?;
             }

@@ -61,10 +61,10 @@ pub fn run(args: &WhatArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<
     }
     cols.extend([
         Col::num("REQUESTS"),
-        Col::text("USERS"),
+        Col::text("USERS").optional(2),
         Col::text("CODES"),
-        Col::fixed(times.header("FIRST")),
-        Col::fixed(times.header("LAST")),
+        Col::fixed("FIRST"),
+        Col::fixed("LAST"),
     ]);
     let dash = |s: &str| {
         if s == "-" {
@@ -133,7 +133,11 @@ pub fn run(args: &WhatArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<
         })
         .collect();
     let shown = out_rows.len();
-    let note = (shown < total).then(|| format!("({shown} of {total} rows; --limit)"));
+    let mut note = times.caption();
+    if shown < total {
+        note.push_str(&format!(" ({shown} of {total} rows; --limit)"));
+    }
+    let note = Some(note);
     emit(out, args.output.output, &style, &cols, CSV, out_rows, note)?;
     Ok(outcome(&stats, cfg, diag, matched))
 }

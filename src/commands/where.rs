@@ -75,14 +75,15 @@ pub fn run(args: &WhereArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result
         Col::num("REQUESTS"),
         Col::num("DENIED"),
         Col::num("FAILED"),
-        Col::text("USERS"),
+        Col::text("USERS").optional(3),
         if by_agent {
             Col::text("SOURCE IPS")
         } else {
             Col::text("USER AGENTS")
-        },
-        Col::fixed(times.header("FIRST")),
-        Col::fixed(times.header("LAST")),
+        }
+        .optional(4),
+        Col::fixed("FIRST"),
+        Col::fixed("LAST"),
     ];
     let out_rows: Vec<Row> = rows
         .into_iter()
@@ -136,7 +137,11 @@ pub fn run(args: &WhereArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result
         })
         .collect();
     let shown = out_rows.len();
-    let note = (shown < total).then(|| format!("({shown} of {total} rows; --limit)"));
+    let mut note = times.caption();
+    if shown < total {
+        note.push_str(&format!(" ({shown} of {total} rows; --limit)"));
+    }
+    let note = Some(note);
     let csv = if by_agent { CSV_AGENT } else { CSV_IP };
     emit(out, args.output.output, &style, &cols, csv, out_rows, note)?;
     Ok(outcome(&stats, cfg, diag, matched))

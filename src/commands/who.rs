@@ -66,17 +66,17 @@ pub fn run(args: &WhoArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
     let any_via = rows.iter().any(|(k, a)| !via(&k[0], a).is_empty());
     let mut cols = vec![Col::text("USER")];
     if any_via {
-        cols.push(Col::text("VIA"));
+        cols.push(Col::text("VIA").optional(3));
     }
     cols.extend([
         Col::num("REQUESTS"),
         Col::num("DENIED"),
         Col::num("FAILED"),
-        Col::text("VERBS"),
-        Col::text("RESOURCES"),
-        Col::text("SOURCE IPS"),
-        Col::fixed(times.header("FIRST")),
-        Col::fixed(times.header("LAST")),
+        Col::text("VERBS").optional(4),
+        Col::text("RESOURCES").optional(5),
+        Col::text("SOURCE IPS").optional(2),
+        Col::fixed("FIRST"),
+        Col::fixed("LAST"),
     ]);
     let out_rows: Vec<Row> = rows
         .into_iter()
@@ -141,7 +141,11 @@ pub fn run(args: &WhoArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
         })
         .collect();
     let shown = out_rows.len();
-    let note = (shown < total).then(|| format!("({} of {} users; --limit)", shown, total));
+    let mut note = times.caption();
+    if shown < total {
+        note.push_str(&format!(" ({shown} of {total} users; --limit)"));
+    }
+    let note = Some(note);
     emit(out, args.output.output, &style, &cols, CSV, out_rows, note)?;
     Ok(outcome(&stats, cfg, diag, matched))
 }

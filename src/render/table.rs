@@ -164,9 +164,115 @@ pub fn write_rows(
     right: &[bool],
     flex: &[bool],
 ) -> Result<()> {
+    write_rows_dropping(out, rows, headers, style, right, flex, &[])
+}
+
+/// Narrowest a flexible column gets before whole columns are dropped instead.
+const COMFORT: usize = 20;
+
+/// [`write_rows`], where columns may be left out to fit the terminal: `drop[i] > 0` marks
+/// column i as optional, the highest number going first, whenever keeping it would squeeze a
+/// flexible column below a readable width. A note under the table names what was left out.
+#[allow(clippy::too_many_arguments)]
+pub fn write_rows_dropping(
+    out: &mut Out,
+    mut rows: Vec<Vec<Cell>>,
+    mut headers: Option<Vec<Cell>>,
+    style: &Style,
+    right: &[bool],
+    flex: &[bool],
+    drop: &[u8],
+) -> Result<()> {
     if rows.is_empty() && headers.is_none() {
         return Ok(());
     }
+    let mut dropped: Vec<String> = Vec::new();
+    if let (true, Some(total)) = (style.fit, style.width) {
+        let mut keep: Vec<usize> = (0..rows
+            .iter()
+            .map(Vec::len)
+            .chain(headers.iter().map(Vec::len))
+            .max()
+            .unwrap_or(0))
+            .collect();
+        loop {
+            let natural: Vec<usize> = keep
+                .iter()
+                .map(|&i| {
+                    rows.iter()
+                        .filter_map(|r| r.get(i))
+                        .chain(headers.iter().filter_map(|h| h.get(i)))
+                        .map(|c| width(&sanitize(&c.text)))
+                        .max()
+                        .unwrap_or(0)
+                })
+                .collect();
+            let is_flex = |i: usize| {
+                flex.get(i)
+                    .copied()
+                    .unwrap_or(!right.get(i).copied().unwrap_or(false))
+            };
+            let comfy: Vec<usize> = keep
+                .iter()
+                .zip(&natural)
+                .map(|(&i, &n)| if is_flex(i) { n.min(COMFORT) } else { n })
+                .collect();
+            let need: usize = comfy.iter().sum::<usize>() + 2 * keep.len().saturating_sub(1);
+            if need <= total as usize {
+                break;
+            }
+            let victim = keep
+                .iter()
+                .copied()
+                .filter(|&i| drop.get(i).copied().unwrap_or(0) > 0)
+                .max_by_key(|&i| (drop[i], i));
+            let Some(v) = victim else { break };
+            if let Some(h) = headers.as_ref().and_then(|h| h.get(v)) {
+                dropped.push(h.text.clone());
+            }
+            keep.retain(|&i| i != v);
+        }
+        if !dropped.is_empty() {
+            let pick = |cells: &[Cell]| {
+                keep.iter()
+                    .filter_map(|&i| cells.get(i).cloned())
+                    .collect::<Vec<_>>()
+            };
+            rows = rows.iter().map(|r| pick(r)).collect();
+            headers = headers.map(|h| pick(&h));
+            let right: Vec<bool> = keep
+                .iter()
+                .map(|&i| right.get(i).copied().unwrap_or(false))
+                .collect();
+            let flex: Vec<bool> = keep
+                .iter()
+                .map(|&i| {
+                    flex.get(i)
+                        .copied()
+                        .unwrap_or(!right.get(i).copied().unwrap_or(false))
+                })
+                .collect();
+            lay_out(out, rows, headers, style, &right, &flex)?;
+            dropped.reverse();
+            writeln!(
+                out,
+                "(left out to fit the terminal: {}; -o wide shows every column)",
+                dropped.join(", ")
+            )?;
+            return Ok(());
+        }
+    }
+    lay_out(out, rows, headers, style, right, flex)
+}
+
+fn lay_out(
+    out: &mut Out,
+    rows: Vec<Vec<Cell>>,
+    headers: Option<Vec<Cell>>,
+    style: &Style,
+    right: &[bool],
+    flex: &[bool],
+) -> Result<()> {
     let n = rows
         .iter()
         .map(Vec::len)
