@@ -28,6 +28,7 @@ complete -c kaudit -n "__fish_kaudit_needs_command" -s h -l help -d 'Print help 
 complete -c kaudit -n "__fish_kaudit_needs_command" -s V -l version -d 'Print version'
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "summary" -d 'Overview of the logs: files, events, requests, codes, time span, top users/verbs/resources'
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "events" -d 'One row per matching request, in the order requests completed'
+complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "history" -d 'Every request that touched one object, in time order, with what changed when the log has bodies'
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s j -l threads -d 'Worker threads (default: all cores)' -r
@@ -109,9 +110,49 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l local -d 'Show 
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l stages -d 'One row per stage event (RequestReceived, ResponseStarted, ...) of the matching requests'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s V -l version -d 'Print version'
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s j -l threads -d 'Worker threads (default: all cores)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s v -l verb -d 'Verbs: get,list,watch,create,update,patch,delete,deletecollection; classes read, write' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s r -l resource -d 'Resources: plural, singular or short name (cm, deploy, crb), NAME.GROUP, NAME/SUBRESOURCE' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s n -l namespace -d 'Namespaces' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l name -d 'Object name (glob)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l code -d 'Response codes or classes: 403, 4xx, 5xx' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l decision -d 'Authorization decision: allow or forbid' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l user-agent -d 'User agent (regex)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l uri -d 'Request URI (regex)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l since -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
+wide\t'Table with every column'
+json\t'One JSON document'
+ndjson\t'One JSON object per line'
+csv\t'CSV with a header row'
+raw\t'The original log lines, byte-exact (events only)'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests), or N entries per top list (summary; default 10)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l no-mmap -d 'Read files instead of memory-mapping them (safer if files are truncated while being read)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l strict -d 'Exit 2 if any line is malformed'
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l no-progress -d 'Never show a progress bar'
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l no-headers -d 'Leave out the header row (table, wide, csv)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l utc -d 'Show times in UTC (the default)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l local -d 'Show times in the local time zone; dates in --since/--until are read as local too'
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l show-secrets -d 'Show Secret data and values under keys named like token/password/secret/key/cert/credential (default: `<redacted N bytes>`)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s V -l version -d 'Print version'
 complete -c kaudit -n "__fish_kaudit_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c kaudit -n "__fish_kaudit_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events completions help" -f -a "summary" -d 'Overview of the logs: files, events, requests, codes, time span, top users/verbs/resources'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events completions help" -f -a "events" -d 'One row per matching request, in the order requests completed'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events history completions help" -f -a "summary" -d 'Overview of the logs: files, events, requests, codes, time span, top users/verbs/resources'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events history completions help" -f -a "events" -d 'One row per matching request, in the order requests completed'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events history completions help" -f -a "history" -d 'Every request that touched one object, in time order, with what changed when the log has bodies'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events history completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events history completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -38,6 +38,9 @@ pub enum Command {
     /// One row per matching request, in the order requests completed.
     #[command(after_help = EXIT_CODES)]
     Events(EventsArgs),
+    /// Every request that touched one object, in time order, with what changed when the log has bodies.
+    #[command(after_help = history_help())]
+    History(HistoryArgs),
     /// Print a shell completion script to stdout.
     Completions {
         /// The shell to generate for.
@@ -69,6 +72,34 @@ pub struct EventsArgs {
     /// One row per stage event (RequestReceived, ResponseStarted, ...) of the matching requests.
     #[arg(long, help_heading = "Output")]
     pub stages: bool,
+}
+
+/// `kaudit history --help`: real examples on the shipped sample, then the exit codes.
+fn history_help() -> String {
+    format!(
+        "Examples:
+  kaudit history cm/feature-toggles -n staging testdata/      # who changed it, and how
+  kaudit history deploy/checkout-ui -n staging -v write testdata/   # writes only, diffs still exact
+  kaudit history secret/ledger-db-creds -n payments -o json testdata/   # values stay redacted
+
+{EXIT_CODES}"
+    )
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The object: KIND/NAME, KIND as `-r` takes it (cm, configmap, deploy, deployments.apps, secret, pods/exec).
+    #[arg(value_name = "KIND/NAME")]
+    pub object: String,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Show Secret data and values under keys named like token/password/secret/key/cert/credential (default: `<redacted N bytes>`).
+    #[arg(long, help_heading = "Output")]
+    pub show_secrets: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

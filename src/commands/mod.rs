@@ -3,6 +3,7 @@
 //! into an exit code.
 
 pub mod events;
+pub mod history;
 pub mod summary;
 
 use std::io::Write as _;
@@ -37,6 +38,13 @@ pub fn run(cli: Cli, env: &Env, diag: &Diag) -> Result<Outcome> {
             let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
             let mut out = crate::term::stdout(cfg.stdout_tty);
             events::run(&a, &cfg, diag, &mut out)
+        }
+        Command::History(a) => {
+            // KIND/NAME first: a bad argument is reported before anything else is looked at
+            let target = history::Target::parse(&a.object)?;
+            let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
+            let mut out = crate::term::stdout(cfg.stdout_tty);
+            history::run(&a, &target, cfg, diag, &mut out)
         }
         Command::Completions { shell } => {
             let mut out = crate::term::stdout(false);
