@@ -63,21 +63,21 @@ impl Target {
             ));
         };
         if kind.is_empty() {
-            return Err(bad("has no KIND before the slash;"));
+            return Err(bad("has no KIND before the slash"));
         }
         if name.is_empty() {
-            return Err(bad("has no NAME after the slash;"));
+            return Err(bad("has no NAME after the slash"));
         }
         if name.contains(['*', '?']) || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(bad(
-                "does not name one object; NAME is an exact name (no globs, no spaces);",
+                "does not name one object: NAME is an exact name (no globs, no spaces)",
             ));
         }
         if kind == "*" || kind.starts_with("*/") {
-            return Err(bad("needs a resource as KIND, not *;"));
+            return Err(bad("needs a resource as KIND, not *"));
         }
         let sel = parse_resource(kind).map_err(|_| {
-            bad("has no valid KIND; write a plural, singular or short name (cm, deploy, secret), NAME.GROUP or NAME/SUBRESOURCE;")
+            bad("has no valid KIND; write a plural, singular or short name (cm, deploy, secret), NAME.GROUP or NAME/SUBRESOURCE")
         })?;
         Ok(Target {
             kind: kind.to_string(),
@@ -406,6 +406,8 @@ struct Step {
     patch_lines: Vec<PatchLine>,
     /// For writes: did the API server accept it (2xx)?
     applied: Option<bool>,
+    /// A write that was refused, or whose outcome the log does not have.
+    refused: Option<String>,
     has_bodies: bool,
     write: bool,
 }
@@ -424,10 +426,11 @@ impl HistorySink<'_> {
         let verb = &*r.verb;
         let sub = &*r.subresource;
         let ok = r.code.is_some_and(|c| (200..300).contains(&c));
+        // exec, attach, port-forward, proxy and logs are connections, not writes to the object
         let write = matches!(
             verb,
             "create" | "update" | "patch" | "delete" | "deletecollection"
-        );
+        ) && !matches!(sub, "exec" | "attach" | "portforward" | "proxy" | "log");
         let mut s = Step {
             has_bodies: b.any(),
             write,
@@ -438,11 +441,13 @@ impl HistorySink<'_> {
             s.notes
                 .push("bodies cut by the API server (audit.k8s.io/truncated)".into());
         }
-        let refused = || match (r.code, r.status_reason.is_empty()) {
-            (Some(c), false) => format!("not applied: {c} {}", r.status_reason),
-            (Some(c), true) => format!("not applied: {c}"),
-            (None, _) => "no response logged: outcome unknown".to_string(),
-        };
+        if write && !ok {
+            s.refused = Some(match (r.code, r.status_reason.is_empty()) {
+                (Some(c), false) => format!("not applied: {c} {}", r.status_reason),
+                (Some(c), true) => format!("not applied: {c}"),
+                (None, _) => "no response logged: outcome unknown".to_string(),
+            });
+        }
         let prev = self.states.remove(&ns);
         let kind = prev
             .as_ref()
@@ -461,9 +466,6 @@ impl HistorySink<'_> {
                 if let Some(n) = connect_note(sub, &r.request_uri) {
                     s.notes.push(n);
                 }
-                if write && !ok && r.code.is_some() {
-                    s.notes.push(refused());
-                }
                 Next::Keep
             }
             ("create", _) => {
@@ -479,13 +481,6 @@ impl HistorySink<'_> {
                         None => Next::Clear,
                     }
                 } else {
-                    if r.code.is_some() || !s.changes.is_empty() {
-                        let mut n = refused();
-                        if !s.changes.is_empty() {
-                            n.push_str(", it asked for:");
-                        }
-                        s.notes.push(n);
-                    }
                     Next::Keep
                 }
             }
@@ -519,20 +514,16 @@ impl HistorySink<'_> {
                             Next::Set(n)
                         }
                         (None, Some(n)) => {
+                            s.notes
+                                .push("no earlier state in the log to compare with".into());
                             if let Some(p) = &patch {
-                                s.notes
-                                    .push("no earlier state in the log; the patch:".into());
                                 s.patch_lines = red.patch_lines(p);
-                            } else {
-                                s.notes
-                                    .push("no earlier state in the log to compare with".into());
                             }
                             Next::Set(n)
                         }
                         (_, None) => {
                             if let Some(p) = &patch {
-                                s.notes
-                                    .push("the patch (the log has no resulting object):".into());
+                                s.notes.push("the log has no resulting object".into());
                                 s.patch_lines = red.patch_lines(p);
                             }
                             // the object changed in a way the log does not show: forget it
@@ -540,18 +531,11 @@ impl HistorySink<'_> {
                         }
                     }
                 } else {
-                    let mut n = refused();
                     if let (Some(p), Some(q)) = (&prev, &req) {
                         red.diff(Some(p), Some(q), &mut Vec::new(), mode, &mut s.changes);
                     }
                     if let Some(p) = &patch {
                         s.patch_lines = red.patch_lines(p);
-                    }
-                    if !s.changes.is_empty() || !s.patch_lines.is_empty() {
-                        n.push_str(", it asked for:");
-                    }
-                    if r.code.is_some() || !s.changes.is_empty() || !s.patch_lines.is_empty() {
-                        s.notes.push(n);
                     }
                     Next::Keep
                 }
@@ -573,9 +557,6 @@ impl HistorySink<'_> {
                         }
                     }
                 } else {
-                    if r.code.is_some() {
-                        s.notes.push(refused());
-                    }
                     Next::Keep
                 }
             }
@@ -584,9 +565,6 @@ impl HistorySink<'_> {
                     s.notes.push("deleted with its collection".into());
                     Next::Clear
                 } else {
-                    if r.code.is_some() {
-                        s.notes.push(refused());
-                    }
                     Next::Keep
                 }
             }
@@ -681,10 +659,6 @@ impl HistorySink<'_> {
                 }
             }
             _ => {}
-        }
-        if !ok && s.write && r.code.is_some() {
-            s.notes
-                .insert(0, format!("not applied: {}", r.code.unwrap_or(0)));
         }
         match (ok, prev, result) {
             (true, Some(p), Some(n)) => {
@@ -1297,7 +1271,7 @@ impl Record for Entry {
             "applied": self.step.applied,
             "changes": self.changes_json(),
             "patch": self.step.patch.clone().unwrap_or(Value::Null),
-            "notes": self.step.notes,
+            "notes": self.step.refused.iter().chain(&self.step.notes).collect::<Vec<_>>(),
         })
     }
 }
@@ -1356,7 +1330,14 @@ fn write_csv(out: &mut Out, entries: &[Entry], headers: bool) -> Result<()> {
             .as_ref()
             .map(Value::to_string)
             .unwrap_or_default();
-        let notes = e.step.notes.join("; ");
+        let notes = e
+            .step
+            .refused
+            .iter()
+            .chain(&e.step.notes)
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join("; ");
         let rows: Vec<[String; 3]> = if e.step.changes.is_empty() {
             vec![Default::default()]
         } else {
@@ -1479,6 +1460,15 @@ fn write_table(
         }
         for n in &e.step.notes {
             details.push((Tone::Dim, n.clone()));
+        }
+        let asked = !e.step.changes.is_empty() || !e.step.patch_lines.is_empty();
+        match &e.step.refused {
+            Some(r) if asked => details.push((Tone::Dim, format!("{r}, it asked for:"))),
+            Some(r) => details.push((Tone::Dim, r.clone())),
+            None if !e.step.patch_lines.is_empty() => {
+                details.push((Tone::Dim, "the patch:".into()))
+            }
+            None => {}
         }
         for c in &e.step.changes {
             details.push(change_line(c, avail));
