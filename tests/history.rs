@@ -472,6 +472,10 @@ fn rate_limits_deleted_by_carol() {
         "/api/v1/namespaces/payments/configmaps?fieldSelector=metadata.name%3Drate-limits"
     );
     assert_eq!(rows[2]["name"], "rate-limits");
+    assert_eq!(
+        rows[2]["notes"],
+        json!(["by field selector metadata.name=rate-limits"])
+    );
     let t = run(&["history", "cm/rate-limits", "-n", "payments", S5]).expect_code(0);
     assert!(
         t.stdout_str()

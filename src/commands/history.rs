@@ -231,13 +231,15 @@ impl Sink for HistorySink<'_> {
     }
     fn absorb(&mut self, _: scan::NoPart) {}
     fn request(&mut self, r: Request<'_>) -> Result<Flow> {
-        let touch = if r.name == self.name {
-            Touch::Named
-        } else if r.name.is_empty()
-            && matches!(&*r.verb, "list" | "watch" | "deletecollection")
+        let collection = matches!(&*r.verb, "list" | "watch" | "deletecollection");
+        // (the API server fills objectRef.name from a name field selector, or leaves it empty)
+        let touch = if collection
+            && (r.name.is_empty() || r.name == self.name)
             && selector_names(&r.request_uri).any(|n| n == self.name)
         {
             Touch::Selector
+        } else if r.name == self.name {
+            Touch::Named
         } else if r.name.is_empty() && r.verb == "deletecollection" {
             Touch::Collection
         } else {
@@ -249,7 +251,12 @@ impl Sink for HistorySink<'_> {
         {
             return Ok(Flow::More);
         }
-        let step = self.step(&r, &mut bodies);
+        let mut step = self.step(&r, &mut bodies);
+        if touch == Touch::Selector {
+            // why a list is in one object's history
+            step.notes
+                .insert(0, format!("by field selector metadata.name={}", self.name));
+        }
         self.seq += 1;
         if self.shown.matches(&r) {
             self.entries.push(Entry::new(&r, self.name, step, self.seq));
