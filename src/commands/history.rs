@@ -366,12 +366,14 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// A body that is the object itself: not a Status, Scale, options or list, of the kind already
-/// seen, and with the object's name when it has one (a create may have only `generateName`).
+/// A body that is the object itself: not a Status, Scale, Table (`kubectl get` asks for one),
+/// options or list, of the kind already seen, and with the object's name (a create's request may
+/// have only `generateName`).
 fn is_object(v: &Value, name: &str, kind: Option<&str>) -> bool {
     let Some(o) = v.as_object() else { return false };
     if let Some(k) = o.get("kind").and_then(Value::as_str)
-        && (matches!(k, "Status" | "Scale" | "DeleteOptions")
+        && (matches!(k, "Status" | "Scale" | "DeleteOptions" | "Table")
+            || k.starts_with("PartialObjectMetadata")
             || k.ends_with("List")
             || k.ends_with("Options")
             || kind.is_some_and(|want| want != k))
@@ -380,7 +382,7 @@ fn is_object(v: &Value, name: &str, kind: Option<&str>) -> bool {
     }
     match v.pointer("/metadata/name").and_then(Value::as_str) {
         Some(n) => n == name,
-        None => true,
+        None => v.pointer("/metadata/generateName").is_some(),
     }
 }
 
@@ -1021,14 +1023,21 @@ impl Redactor {
             }
             (Some(Value::Array(a)), Some(Value::Array(b))) => match list_key(a, b) {
                 Some(key) => {
+                    // by id, in linear time: lists such as an Endpoints' can be long
+                    let old: HashMap<&str, &Value> = a.iter().map(|y| (id_of(y, key), y)).collect();
+                    let new: HashMap<&str, &Value> = b.iter().map(|x| (id_of(x, key), x)).collect();
                     for x in b {
                         let id = id_of(x, key);
-                        let was = a.iter().find(|y| id_of(y, key) == id);
-                        each(path, Seg::Match(key, id.to_string()), was, Some(x));
+                        each(
+                            path,
+                            Seg::Match(key, id.to_string()),
+                            old.get(id).copied(),
+                            Some(x),
+                        );
                     }
                     for y in a {
                         let id = id_of(y, key);
-                        if !b.iter().any(|x| id_of(x, key) == id) {
+                        if !new.contains_key(id) {
                             each(path, Seg::Match(key, id.to_string()), Some(y), None);
                         }
                     }
@@ -1704,6 +1713,31 @@ mod tests {
         red(false).diff(None, Some(&obj), &mut Vec::new(), Mode::Create, &mut out);
         let lines: Vec<String> = out.iter().map(|c| change_line(c, None).1).collect();
         assert_eq!(lines, ["+ data.a: \"1\""]);
+    }
+
+    #[test]
+    fn only_the_object_itself_is_taken_as_its_state() {
+        let cm = json!({"kind": "ConfigMap", "metadata": {"name": "x"}});
+        assert!(is_object(&cm, "x", None));
+        assert!(is_object(&cm, "x", Some("ConfigMap")));
+        assert!(!is_object(&cm, "y", None));
+        assert!(!is_object(&cm, "x", Some("Secret")));
+        for other in [
+            json!({"kind": "Status", "metadata": {}}),
+            json!({"kind": "Table", "metadata": {"resourceVersion": "5"}, "rows": []}),
+            json!({"kind": "Scale", "metadata": {"name": "x"}}),
+            json!({"kind": "ConfigMapList", "metadata": {}, "items": []}),
+            json!({"kind": "DeleteOptions"}),
+            json!([{"op": "replace"}]),
+        ] {
+            assert!(!is_object(&other, "x", None), "{other}");
+        }
+        // a create with generateName names the object only in its response
+        assert!(is_object(
+            &json!({"metadata": {"generateName": "x-"}}),
+            "x-abc",
+            None
+        ));
     }
 
     #[test]
