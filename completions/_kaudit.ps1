@@ -27,7 +27,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'Overview of the logs: files, events, requests, codes, time span, top users/verbs/resources')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'One row per matching request, in the order requests completed')
-            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Every request that touched one object, in time order, with what changed when the log has bodies')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Every request that touched one object, in order, and what each write changed')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -177,7 +177,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
         'kaudit;help' {
             [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'Overview of the logs: files, events, requests, codes, time span, top users/verbs/resources')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'One row per matching request, in the order requests completed')
-            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Every request that touched one object, in time order, with what changed when the log has bodies')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Every request that touched one object, in order, and what each write changed')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break

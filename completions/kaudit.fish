@@ -28,7 +28,7 @@ complete -c kaudit -n "__fish_kaudit_needs_command" -s h -l help -d 'Print help 
 complete -c kaudit -n "__fish_kaudit_needs_command" -s V -l version -d 'Print version'
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "summary" -d 'Overview of the logs: files, events, requests, codes, time span, top users/verbs/resources'
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "events" -d 'One row per matching request, in the order requests completed'
-complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "history" -d 'Every request that touched one object, in time order, with what changed when the log has bodies'
+complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "history" -d 'Every request that touched one object, in order, and what each write changed'
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s j -l threads -d 'Worker threads (default: all cores)' -r
@@ -153,6 +153,6 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand completions" -s h -l help 
 complete -c kaudit -n "__fish_kaudit_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events history completions help" -f -a "summary" -d 'Overview of the logs: files, events, requests, codes, time span, top users/verbs/resources'
 complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events history completions help" -f -a "events" -d 'One row per matching request, in the order requests completed'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events history completions help" -f -a "history" -d 'Every request that touched one object, in time order, with what changed when the log has bodies'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events history completions help" -f -a "history" -d 'Every request that touched one object, in order, and what each write changed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events history completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events history completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

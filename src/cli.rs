@@ -38,7 +38,7 @@ pub enum Command {
     /// One row per matching request, in the order requests completed.
     #[command(after_help = EXIT_CODES)]
     Events(EventsArgs),
-    /// Every request that touched one object, in time order, with what changed when the log has bodies.
+    /// Every request that touched one object, in order, and what each write changed.
     #[command(after_help = history_help())]
     History(HistoryArgs),
     /// Print a shell completion script to stdout.
@@ -78,9 +78,9 @@ pub struct EventsArgs {
 fn history_help() -> String {
     format!(
         "Examples:
-  kaudit history cm/feature-toggles -n staging testdata/      # who changed it, and how
-  kaudit history deploy/checkout-ui -n staging -v write testdata/   # writes only, diffs still exact
-  kaudit history secret/ledger-db-creds -n payments -o json testdata/   # values stay redacted
+  kaudit history cm/feature-toggles -n staging testdata/               # who changed it, and how
+  kaudit history deploy/checkout-ui -n staging -v write testdata/      # writes only; diffs still exact
+  kaudit history secret/ledger-db-creds -n payments -o json testdata/  # values stay redacted
 
 {EXIT_CODES}"
     )
