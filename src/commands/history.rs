@@ -1715,6 +1715,325 @@ mod tests {
         assert_eq!(lines, ["+ data.a: \"1\""]);
     }
 
+    /// A sink for deployment `app` in `ns` that shows every request.
+    fn sink(name: &str, secret: bool) -> HistorySink<'_> {
+        HistorySink {
+            name,
+            shown: Filter::default(),
+            red: red(secret),
+            states: HashMap::new(),
+            entries: Vec::new(),
+            seq: 0,
+        }
+    }
+
+    /// A complete request on `ns/app` whose one stage line carries `bodies` (JSON members).
+    fn request(
+        verb: &str,
+        sub: &str,
+        code: i64,
+        name: &str,
+        uri: &str,
+        bodies: &str,
+    ) -> Request<'static> {
+        let line = format!(r#"{{"level":"Request","stage":"ResponseComplete"{bodies}}}"#);
+        Request {
+            verb: verb.to_string().into(),
+            subresource: sub.to_string().into(),
+            resource: "deployments".into(),
+            namespace: "ns".into(),
+            name: name.to_string().into(),
+            request_uri: uri.to_string().into(),
+            level: "Request".into(),
+            code: Some(code),
+            is_final: true,
+            marks: vec![crate::correlate::Mark {
+                stage: crate::event::Stage::ResponseComplete,
+                time: None,
+                code: Some(code),
+                file: 0,
+                line: 1,
+                raw: Some(std::borrow::Cow::Owned(line.into_bytes())),
+            }],
+            ..Default::default()
+        }
+    }
+
+    fn feed(s: &mut HistorySink<'_>, r: Request<'static>) {
+        assert_eq!(s.request(r).unwrap(), Flow::More);
+    }
+
+    #[test]
+    fn request_level_logs_show_patch_bodies_when_there_is_no_result() {
+        let mut s = sink("app", false);
+        let dep = r#"{"kind":"Deployment","metadata":{"name":"app"},"spec":{"replicas":1}}"#;
+        feed(
+            &mut s,
+            request(
+                "create",
+                "",
+                201,
+                "app",
+                "/x",
+                &format!(r#","requestObject":{dep}"#),
+            ),
+        );
+        // a merge patch, logged at level Request: no resulting object
+        feed(
+            &mut s,
+            request(
+                "patch",
+                "",
+                200,
+                "app",
+                "/x",
+                r#","requestObject":{"spec":{"replicas":3},"metadata":{"labels":{"team":null}}}"#,
+            ),
+        );
+        // so the next update has nothing to be compared with
+        let upd = r#"{"kind":"Deployment","metadata":{"name":"app"},"spec":{"replicas":4}}"#;
+        feed(
+            &mut s,
+            request(
+                "update",
+                "",
+                200,
+                "app",
+                "/x",
+                &format!(r#","requestObject":{upd}"#),
+            ),
+        );
+        // and the one after it is compared with the update's body
+        let upd2 = r#"{"kind":"Deployment","metadata":{"name":"app"},"spec":{"replicas":5}}"#;
+        feed(
+            &mut s,
+            request(
+                "update",
+                "",
+                200,
+                "app",
+                "/x",
+                &format!(r#","requestObject":{upd2}"#),
+            ),
+        );
+        let e = &s.entries;
+        assert_eq!(e.len(), 4);
+        assert_eq!(e[0].step.changes.len(), 1);
+        assert_eq!(e[1].step.notes, ["the log has no resulting object"]);
+        assert_eq!(
+            e[1].step
+                .patch_lines
+                .iter()
+                .map(|p| patch_line(p, None))
+                .collect::<Vec<_>>(),
+            ["spec.replicas: 3", "- metadata.labels.team"]
+        );
+        assert_eq!(
+            e[1].step.patch,
+            Some(json!({"spec":{"replicas":3},"metadata":{"labels":{"team":null}}}))
+        );
+        assert_eq!(
+            e[2].step.notes,
+            ["no earlier state in the log to compare with"]
+        );
+        assert!(e[2].step.changes.is_empty());
+        assert_eq!(
+            e[3].step
+                .changes
+                .iter()
+                .map(|c| change_line(c, None).1)
+                .collect::<Vec<_>>(),
+            ["  spec.replicas: 4 → 5"]
+        );
+    }
+
+    #[test]
+    fn refused_writes_show_what_they_asked_for_and_change_nothing() {
+        let mut s = sink("app", false);
+        let dep = r#"{"kind":"Deployment","metadata":{"name":"app"},"spec":{"replicas":1}}"#;
+        feed(
+            &mut s,
+            request(
+                "create",
+                "",
+                201,
+                "app",
+                "/x",
+                &format!(r#","requestObject":{dep}"#),
+            ),
+        );
+        feed(
+            &mut s,
+            request(
+                "patch",
+                "",
+                403,
+                "app",
+                "/x",
+                r#","requestObject":[{"op":"replace","path":"/spec/replicas","value":9}]"#,
+            ),
+        );
+        let after = r#"{"kind":"Deployment","metadata":{"name":"app"},"spec":{"replicas":2}}"#;
+        feed(
+            &mut s,
+            request(
+                "update",
+                "",
+                200,
+                "app",
+                "/x",
+                &format!(r#","requestObject":{after}"#),
+            ),
+        );
+        let e = &s.entries;
+        assert_eq!(e[1].step.refused.as_deref(), Some("not applied: 403"));
+        assert_eq!(e[1].step.applied, Some(false));
+        assert_eq!(
+            e[1].step
+                .patch_lines
+                .iter()
+                .map(|p| patch_line(p, None))
+                .collect::<Vec<_>>(),
+            ["replace /spec/replicas: 9"]
+        );
+        // compared with the create, not with the refused patch
+        assert_eq!(
+            change_line(&e[2].step.changes[0], None).1,
+            "  spec.replicas: 1 → 2"
+        );
+    }
+
+    #[test]
+    fn scale_writes_change_replicas() {
+        let mut s = sink("app", false);
+        let dep = r#"{"kind":"Deployment","metadata":{"name":"app"},"spec":{"replicas":1}}"#;
+        feed(
+            &mut s,
+            request(
+                "create",
+                "",
+                201,
+                "app",
+                "/x",
+                &format!(r#","responseObject":{dep}"#),
+            ),
+        );
+        feed(
+            &mut s,
+            request(
+                "patch",
+                "scale",
+                200,
+                "app",
+                "/x",
+                r#","requestObject":{"spec":{"replicas":3}},"responseObject":{"kind":"Scale","metadata":{"name":"app"},"spec":{"replicas":3}}"#,
+            ),
+        );
+        feed(
+            &mut s,
+            request(
+                "update",
+                "scale",
+                200,
+                "app",
+                "/x",
+                r#","requestObject":{"kind":"Scale","metadata":{"name":"app"},"spec":{"replicas":0}},"responseObject":{"kind":"Scale","metadata":{"name":"app"},"spec":{"replicas":0}}"#,
+            ),
+        );
+        let lines: Vec<String> = s.entries[1..]
+            .iter()
+            .map(|e| change_line(&e.step.changes[0], None).1)
+            .collect();
+        assert_eq!(lines, ["  spec.replicas: 1 → 3", "  spec.replicas: 3 → 0"]);
+        assert_eq!(s.entries[1].verb_cell(), "patch (scale)");
+    }
+
+    #[test]
+    fn deletecollection_counts_when_its_response_lists_the_object() {
+        let mut s = sink("app", false);
+        let with =
+            r#","responseObject":{"kind":"DeploymentList","items":[{"metadata":{"name":"app"}}]}"#;
+        let without = r#","responseObject":{"kind":"DeploymentList","items":[{"metadata":{"name":"other"}}]}"#;
+        feed(
+            &mut s,
+            request(
+                "deletecollection",
+                "",
+                200,
+                "",
+                "/apis/apps/v1/namespaces/ns/deployments",
+                without,
+            ),
+        );
+        feed(
+            &mut s,
+            request(
+                "deletecollection",
+                "",
+                200,
+                "",
+                "/apis/apps/v1/namespaces/ns/deployments",
+                with,
+            ),
+        );
+        feed(
+            &mut s,
+            request(
+                "list",
+                "",
+                200,
+                "",
+                "/apis/apps/v1/namespaces/ns/deployments?fieldSelector=metadata.name%3Dapp",
+                "",
+            ),
+        );
+        feed(
+            &mut s,
+            request(
+                "list",
+                "",
+                200,
+                "",
+                "/apis/apps/v1/namespaces/ns/deployments?fieldSelector=metadata.name%3Dother",
+                "",
+            ),
+        );
+        let notes: Vec<&Vec<String>> = s.entries.iter().map(|e| &e.step.notes).collect();
+        assert_eq!(
+            notes,
+            [
+                &vec!["deleted with its collection".to_string()],
+                &vec!["by field selector metadata.name=app".to_string()]
+            ]
+        );
+    }
+
+    #[test]
+    fn secret_patches_are_redacted_in_body_and_lines() {
+        let mut s = sink("creds", true);
+        feed(
+            &mut s,
+            request(
+                "patch",
+                "",
+                200,
+                "creds",
+                "/x",
+                r#","requestObject":[{"op":"add","path":"/data/token","value":"c2VjcmV0"}]"#,
+            ),
+        );
+        let e = &s.entries[0];
+        assert_eq!(
+            e.step.patch,
+            Some(json!([{"op":"add","path":"/data/token","value":"<redacted 6 bytes>"}]))
+        );
+        assert_eq!(
+            patch_line(&e.step.patch_lines[0], None),
+            "add /data/token: <redacted 6 bytes>"
+        );
+        assert!(!e.json().to_string().contains("c2VjcmV0"));
+    }
+
     #[test]
     fn only_the_object_itself_is_taken_as_its_state() {
         let cm = json!({"kind": "ConfigMap", "metadata": {"name": "x"}});
