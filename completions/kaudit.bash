@@ -25,6 +25,9 @@ _kaudit() {
             kaudit,help)
                 cmd="kaudit__subcmd__help"
                 ;;
+            kaudit,history)
+                cmd="kaudit__subcmd__history"
+                ;;
             kaudit,latency)
                 cmd="kaudit__subcmd__latency"
                 ;;
@@ -58,6 +61,9 @@ _kaudit() {
             kaudit__subcmd__help,help)
                 cmd="kaudit__subcmd__help__subcmd__help"
                 ;;
+            kaudit__subcmd__help,history)
+                cmd="kaudit__subcmd__help__subcmd__history"
+                ;;
             kaudit__subcmd__help,latency)
                 cmd="kaudit__subcmd__help__subcmd__latency"
                 ;;
@@ -89,7 +95,7 @@ _kaudit() {
 
     case "${cmd}" in
         kaudit)
-            opts="-h -V --help --version summary events who what where top when latency completions man help"
+            opts="-h -V --help --version summary events who what where top when latency history completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -251,7 +257,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__help)
-            opts="summary events who what where top when latency completions man help"
+            opts="summary events who what where top when latency history completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -293,6 +299,20 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kaudit__subcmd__help__subcmd__history)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -411,6 +431,136 @@ _kaudit() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kaudit__subcmd__history)
+            opts="-j -u -g -v -r -n -o -k -h -V --threads --no-mmap --strict --no-progress --chunk-size --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --show-secrets --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --chunk-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -g)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --verb)
+                    COMPREPLY=($(compgen -W "get list watch create update patch delete deletecollection read write" -- "${cur}"))
+                    return 0
+                    ;;
+                -v)
+                    COMPREPLY=($(compgen -W "get list watch create update patch delete deletecollection read write" -- "${cur}"))
+                    return 0
+                    ;;
+                --resource)
+                    COMPREPLY=($(compgen -W "pods po services svc configmaps cm secrets serviceaccounts sa namespaces ns nodes events endpoints persistentvolumes pv persistentvolumeclaims pvc deployments deploy replicasets rs statefulsets sts daemonsets ds jobs cronjobs cj ingresses ing networkpolicies roles rolebindings clusterroles clusterrolebindings crb customresourcedefinitions crd leases certificatesigningrequests csr mutatingwebhookconfigurations validatingwebhookconfigurations pods/exec pods/attach pods/portforward pods/log nodes/proxy serviceaccounts/token" -- "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -W "pods po services svc configmaps cm secrets serviceaccounts sa namespaces ns nodes events endpoints persistentvolumes pv persistentvolumeclaims pvc deployments deploy replicasets rs statefulsets sts daemonsets ds jobs cronjobs cj ingresses ing networkpolicies roles rolebindings clusterroles clusterrolebindings crb customresourcedefinitions crd leases certificatesigningrequests csr mutatingwebhookconfigurations validatingwebhookconfigurations pods/exec pods/attach pods/portforward pods/log nodes/proxy serviceaccounts/token" -- "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-agent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -1,10 +1,11 @@
 //! The end-to-end test binary: runs the built `kaudit` with a cleared environment from the
 //! repository root (see util.rs) and checks its answers on testdata/ against the answer keys.
-//! One module per subcommand (summary, events) plus input handling and filters; the tests of
+//! One module per subcommand (summary, events, history) plus input handling and filters; the tests of
 //! the command line itself (exit codes, completions) are here.
 
 mod events;
 mod filters;
+mod history;
 mod input;
 mod latency;
 mod summary;
@@ -62,6 +63,7 @@ fn help_and_version_exit_0_and_document_exit_codes() {
         &["--help"][..],
         &["events", "--help"][..],
         &["summary", "--help"][..],
+        &["history", "--help"][..],
     ] {
         let r = run(args).expect_code(0);
         let out = r.stdout_str();

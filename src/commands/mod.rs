@@ -4,6 +4,7 @@
 
 pub mod events;
 pub mod group;
+pub mod history;
 pub mod latency;
 pub mod summary;
 pub mod top;
@@ -85,6 +86,13 @@ pub fn run(cli: Cli, env: &Env, diag: &Diag) -> Result<Outcome> {
             let mut out = crate::term::stdout(false);
             write_man(&mut out)?;
             Ok(Outcome::Matched)
+        }
+        Command::History(a) => {
+            // KIND/NAME first: a bad argument is reported before anything else is looked at
+            let target = history::Target::parse(&a.object)?;
+            let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
+            let mut out = crate::term::stdout(cfg.stdout_tty);
+            history::run(&a, &target, cfg, diag, &mut out)
         }
         Command::Completions { shell } => {
             let mut out = crate::term::stdout(false);
