@@ -90,7 +90,7 @@ fn man_page_covers_every_command() {
     let text = String::from_utf8(r.stdout).unwrap();
     assert!(text.contains(".TH kaudit 1"), "not a man page");
     for sub in [
-        "summary", "events", "who", "what", "where", "when", "top", "latency",
+        "summary", "events", "who", "what", "where", "when", "top", "latency", "history",
     ] {
         assert!(
             text.contains(&format!(".TH kaudit-{sub} 1")),
@@ -127,6 +127,7 @@ fn every_help_has_examples() {
         "when",
         "top",
         "latency",
+        "history",
         "completions",
         "man",
     ] {
