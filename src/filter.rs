@@ -650,7 +650,7 @@ pub fn parse_time(flag: &str, s: &str, now: Ts, local: bool) -> Result<Ts> {
 }
 
 /// `90s`, `30m`, `2h`, `7d`, `1w`, or combinations like `1h30m`: microseconds.
-fn parse_duration(s: &str) -> Option<i64> {
+pub fn parse_duration(s: &str) -> Option<i64> {
     if s.is_empty() {
         return None;
     }

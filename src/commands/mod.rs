@@ -4,6 +4,7 @@
 
 pub mod events;
 pub mod summary;
+pub mod timeline;
 
 use std::io::Write as _;
 
@@ -37,6 +38,11 @@ pub fn run(cli: Cli, env: &Env, diag: &Diag) -> Result<Outcome> {
             let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
             let mut out = crate::term::stdout(cfg.stdout_tty);
             events::run(&a, &cfg, diag, &mut out)
+        }
+        Command::Timeline(a) => {
+            let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
+            let mut out = crate::term::stdout(cfg.stdout_tty);
+            timeline::run(&a, &cfg, diag, &mut out)
         }
         Command::Completions { shell } => {
             let mut out = crate::term::stdout(false);
