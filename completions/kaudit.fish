@@ -138,7 +138,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s k -l limit -d
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l context -d 'Also show the other requests (any actor, not matching the filters) received within DURATION before or after a matching one, marked `·` (1s, 30s, 2m, 1h30m)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l context -d 'Also show the other requests (any actor, not matching the filters) received within DURATION before or after a matching one, marked `·` (500ms, 30s, 2m, 1h30m)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l collapse -d 'Which neighbouring requests become one line with a count' -r -f -a "object\t'Identical requests: same actor, verb, resource, object, code and markers'
 kind\t'The same, whatever the namespace and name (a sweep over many objects is one line)'
 none\t'One line per request'"

@@ -105,7 +105,7 @@ pub struct TimelineArgs {
     #[command(flatten)]
     pub output: OutputArgs,
     /// Also show the other requests (any actor, not matching the filters) received within
-    /// DURATION before or after a matching one, marked `·` (1s, 30s, 2m, 1h30m).
+    /// DURATION before or after a matching one, marked `·` (500ms, 30s, 2m, 1h30m).
     #[arg(long, value_name = "DURATION", help_heading = "Output")]
     pub context: Option<String>,
     /// Which neighbouring requests become one line with a count.

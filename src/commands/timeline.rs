@@ -16,7 +16,8 @@ use std::io::Write;
 
 use anyhow::{Result, anyhow};
 use rustc_hash::{FxHashMap, FxHashSet};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::cli::{Collapse, Format, TimelineArgs};
 use crate::commands::{Outcome, outcome, reject_format};
@@ -260,16 +261,17 @@ impl Entry {
         self.flags & CONTEXT != 0
     }
 
-    /// Same line in `--collapse object`: everything the sentence and markers say.
+    /// Same line: everything the sentence and markers say; with `--collapse kind`, whatever the
+    /// namespace, name or (non-resource) path.
     fn same(&self, o: &Entry, mode: Collapse) -> bool {
-        let object = mode == Collapse::Kind || (self.ns == o.ns && self.name == o.name);
+        let object = mode == Collapse::Kind
+            || (self.ns == o.ns && self.name == o.name && self.path == o.path);
         object
             && self.user == o.user
             && self.imp == o.imp
             && self.verb == o.verb
             && self.resource == o.resource
             && self.sub == o.sub
-            && self.path == o.path
             && self.code == o.code
             && self.detail == o.detail
             && self.marks == o.marks
@@ -600,8 +602,9 @@ impl Words {
     }
 
     /// The sentence in at most `max` columns: the longest values are cut in the middle first,
-    /// down to 8 columns each; verbs and kinds are never cut.
+    /// down to 12 columns each; verbs and kinds are never cut.
     fn fitted(&self, max: usize) -> Cow<'_, str> {
+        const MIN: usize = 12;
         let total = table::width(&self.buf);
         if total <= max || self.vals.is_empty() {
             return Cow::Borrowed(&self.buf);
@@ -613,7 +616,7 @@ impl Words {
             .collect();
         let mut excess = total - max;
         while excess > 0 {
-            let Some(i) = (0..w.len()).filter(|&i| w[i] > 8).max_by_key(|&i| w[i]) else {
+            let Some(i) = (0..w.len()).filter(|&i| w[i] > MIN).max_by_key(|&i| w[i]) else {
                 break;
             };
             let second = (0..w.len())
@@ -621,9 +624,9 @@ impl Words {
                 .map(|k| w[k])
                 .max()
                 .unwrap_or(0);
-            let floor = second.max(8).max(w[i].saturating_sub(excess));
+            let floor = second.max(MIN).max(w[i].saturating_sub(excess));
             let give = if floor < w[i] { w[i] - floor } else { 1 };
-            let give = give.min(w[i] - 8).min(excess);
+            let give = give.min(w[i] - MIN).min(excess);
             w[i] -= give;
             excess -= give;
         }
@@ -646,7 +649,7 @@ impl Words {
 
 /// How many objects a collapsed `--collapse kind` line covers.
 struct Spread {
-    /// Distinct named objects.
+    /// Distinct named objects (paths, for non-resource requests).
     objects: usize,
     /// Distinct namespaces.
     namespaces: Vec<u32>,
@@ -690,9 +693,7 @@ impl View<'_> {
     /// The object of the sentence for one request (or identical ones).
     fn object(&self, w: &mut Words, e: &Entry) {
         if e.resource == 0 {
-            let method = self.s(e.verb).to_ascii_uppercase();
-            w.lit(&method);
-            w.lit(" ");
+            self.method(w, e);
             w.val(self.s(e.path));
             return;
         }
@@ -725,8 +726,27 @@ impl View<'_> {
         self.suffix(w, e);
     }
 
+    /// `GET ` for a non-resource request.
+    fn method(&self, w: &mut Words, e: &Entry) {
+        w.lit(&self.s(e.verb).to_ascii_uppercase());
+        w.lit(" ");
+    }
+
     /// The object of a `--collapse kind` line over several objects.
     fn objects(&self, w: &mut Words, e: &Entry, s: &Spread) {
+        if e.resource == 0 {
+            // `GET /api and 39 more paths`
+            self.method(w, e);
+            w.val(self.s(e.path));
+            w.lit(" and ");
+            w.lit(&(s.objects - 1).to_string());
+            w.lit(if s.objects == 2 {
+                " more path"
+            } else {
+                " more paths"
+            });
+            return;
+        }
         let plural = self.s(e.resource);
         let (_, cluster) = kind(plural);
         if s.objects > 1 {
@@ -837,8 +857,19 @@ impl View<'_> {
 /// For a line whose requests differ in namespace or name: what they cover.
 fn spread(group: &[Entry]) -> Option<Spread> {
     let e = &group[0];
-    if group.iter().all(|g| g.ns == e.ns && g.name == e.name) || e.resource == 0 {
+    if group
+        .iter()
+        .all(|g| g.ns == e.ns && g.name == e.name && g.path == e.path)
+    {
         return None;
+    }
+    if e.resource == 0 {
+        let paths: FxHashSet<u32> = group.iter().map(|g| g.path).collect();
+        return Some(Spread {
+            objects: paths.len(),
+            namespaces: Vec::new(),
+            all: false,
+        });
     }
     let mut objects: FxHashSet<(u32, u32)> = FxHashSet::default();
     let mut namespaces: Vec<u32> = Vec::new();
@@ -962,7 +993,7 @@ pub fn run(args: &TimelineArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Res
         None => None,
         Some(s) => Some(crate::filter::parse_duration(s.trim()).ok_or_else(|| {
             anyhow!(
-                "--context: cannot read {s:?} as a duration; use a number and a unit s, m, h, d (example: --context 30s or --context 2m)"
+                "--context: cannot read {s:?} as a duration; use a number and a unit ms, s, m, h, d (example: --context 30s or --context 500ms)"
             )
         })?),
     };
@@ -1011,9 +1042,11 @@ pub fn run(args: &TimelineArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Res
                     .collect(),
                 ids: &story.ids,
             };
-            let mut rows = render::writer(format, &[], &[], CSV, style, false);
+            let mut rows = (format == Format::Csv)
+                .then(|| render::writer(format, &[], &[], CSV, style, false));
+            let array = format == Format::Json;
             let mut words = Words::default();
-            for &(a, b) in &ranges {
+            for (i, &(a, b)) in ranges.iter().enumerate() {
                 let group = &story.entries[a..b];
                 words.clear();
                 view.sentence(&mut words, group);
@@ -1022,9 +1055,24 @@ pub fn run(args: &TimelineArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Res
                     group,
                     sentence: &words.buf,
                 };
-                rows.row(out, &rec)?;
+                if let Some(rows) = &mut rows {
+                    rows.row(out, &rec)?;
+                    continue;
+                }
+                // serialized straight from a struct: a Value per line costs more than the scan
+                if array {
+                    out.write_all(if i == 0 { b"[\n" } else { b",\n" })?;
+                }
+                serde_json::to_writer(&mut *out, &rec.fields_json())?;
+                if !array {
+                    out.write_all(b"\n")?;
+                }
             }
-            rows.finish(out)?;
+            if let Some(rows) = &mut rows {
+                rows.finish(out)?;
+            } else if array {
+                out.write_all(if ranges.is_empty() { b"[]\n" } else { b"\n]\n" })?;
+            }
         }
     }
     out.flush()?;
@@ -1110,15 +1158,21 @@ impl Narrative<'_> {
         if dim_all {
             line.push_str("\x1b[2m");
         }
+        // columns used besides the sentence (escape sequences take none)
+        let mut used = 0;
         if self.context {
             line.push_str(if first.context() { "· " } else { "  " });
+            used += 2;
         }
+        let at = line.len();
         self.clock.write(line, first.time, full);
+        used += line.len() - at + 2;
         line.push_str("  ");
         if group.len() > 1 {
             let mut span = format!("x{} until ", group.len());
             let same_day = self.clock.key(first.time) == self.clock.key(last.time);
             self.clock.write(&mut span, last.time, full || !same_day);
+            used += span.len() + 2;
             if color {
                 paint(line, "1", &span);
             } else {
@@ -1126,13 +1180,11 @@ impl Narrative<'_> {
             }
             line.push_str("  ");
         }
-        let marks: Vec<&str> = marker_names(first.marks).collect();
-        let marks_width: usize = marks.iter().map(|m| m.len() + 4).sum();
+        used += marker_names(first.marks)
+            .map(|m| m.len() + 4)
+            .sum::<usize>();
         let sentence = match (self.style.fit, self.style.width) {
-            (true, Some(w)) => {
-                let used = table::width(line) + marks_width;
-                words.fitted((w as usize).saturating_sub(used).max(20))
-            }
+            (true, Some(w)) => words.fitted((w as usize).saturating_sub(used).max(20)),
             _ => Cow::Borrowed(words.buf.as_str()),
         };
         let tone = if first.incomplete() || first.code < 0 {
@@ -1217,6 +1269,56 @@ impl LineRecord<'_> {
     fn time(t: i64) -> Option<String> {
         (t != i64::MIN).then(|| Ts(t).rfc3339())
     }
+
+    /// The JSON form (the README documents these fields, in this order).
+    fn fields_json(&self) -> JsonLine<'_> {
+        let e = &self.group[0];
+        let last = &self.group[self.group.len() - 1];
+        JsonLine {
+            time: Self::time(e.time),
+            last: Self::time(last.time),
+            count: self.group.len(),
+            actor: self.actor(),
+            user: self.view.s(e.user),
+            impersonated_user: self.common(|e| e.imp),
+            verb: self.view.s(e.verb),
+            resource: self.common(|e| e.resource),
+            subresource: self.common(|e| e.sub),
+            namespace: self.common(|e| e.ns),
+            name: self.common(|e| e.name),
+            path: self.common(|e| e.path),
+            code: (e.code >= 0).then_some(e.code),
+            incomplete: e.incomplete(),
+            markers: marker_names(e.marks).collect(),
+            sentence: self.sentence,
+            context: e.context(),
+            audit_ids: self.ids(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonLine<'a> {
+    time: Option<String>,
+    last: Option<String>,
+    count: usize,
+    actor: &'a str,
+    user: &'a str,
+    impersonated_user: Option<&'a str>,
+    verb: &'a str,
+    resource: Option<&'a str>,
+    subresource: Option<&'a str>,
+    namespace: Option<&'a str>,
+    name: Option<&'a str>,
+    path: Option<&'a str>,
+    code: Option<i32>,
+    incomplete: bool,
+    markers: Vec<&'static str>,
+    sentence: &'a str,
+    context: bool,
+    #[serde(rename = "auditIDs")]
+    audit_ids: Vec<&'a str>,
 }
 
 impl Record for LineRecord<'_> {
@@ -1255,28 +1357,7 @@ impl Record for LineRecord<'_> {
     }
 
     fn json(&self) -> Value {
-        let e = &self.group[0];
-        let last = &self.group[self.group.len() - 1];
-        json!({
-            "time": Self::time(e.time),
-            "last": Self::time(last.time),
-            "count": self.group.len(),
-            "actor": self.actor(),
-            "user": self.view.s(e.user),
-            "impersonatedUser": self.common(|e| e.imp),
-            "verb": self.view.s(e.verb),
-            "resource": self.common(|e| e.resource),
-            "subresource": self.common(|e| e.sub),
-            "namespace": self.common(|e| e.ns),
-            "name": self.common(|e| e.name),
-            "path": self.common(|e| e.path),
-            "code": (e.code >= 0).then_some(e.code),
-            "incomplete": e.incomplete(),
-            "markers": marker_names(e.marks).collect::<Vec<_>>(),
-            "sentence": self.sentence,
-            "context": e.context(),
-            "auditIDs": self.ids(),
-        })
+        serde_json::to_value(self.fields_json()).unwrap_or(Value::Null)
     }
 }
 
