@@ -1,12 +1,13 @@
 //! The end-to-end test binary: runs the built `kaudit` with a cleared environment from the
 //! repository root (see util.rs) and checks its answers on testdata/ against the answer keys.
-//! One module per subcommand (summary, events) plus input handling and filters; the tests of
+//! One module per subcommand (summary, events, timeline) plus input handling and filters; the tests of
 //! the command line itself (exit codes, completions) are here.
 
 mod events;
 mod filters;
 mod input;
 mod summary;
+mod timeline;
 mod util;
 
 use util::{kaudit, run};
@@ -56,6 +57,7 @@ fn help_and_version_exit_0_and_document_exit_codes() {
         &["--help"][..],
         &["events", "--help"][..],
         &["summary", "--help"][..],
+        &["timeline", "--help"][..],
     ] {
         let r = run(args).expect_code(0);
         let out = r.stdout_str();
