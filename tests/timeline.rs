@@ -684,3 +684,24 @@ fn help_shows_examples() {
     assert!(out.contains("--context 1s testdata/"));
     assert!(out.contains("Exit codes:"));
 }
+
+/// testdata/edge/EXPECTED.md, control-chars.log: an OSC sequence in objectRef.name and control
+/// characters in user agents reach the terminal as visible escapes; JSON keeps them exact.
+#[test]
+fn control_characters_are_shown_not_obeyed() {
+    const CC: &str = "testdata/edge/control-chars.log";
+    let r = run(&["timeline", "-o", "wide", "--color", "always", CC]).expect_code(0);
+    let text = r.stdout_str();
+    assert!(
+        text.contains("deleted configmap build/artifact-cache-141\\e]0;pwned\\x07 \x1b[32m(200)")
+    );
+    assert!(text.contains("ua=\"buildkite-agent/3.27\\t(burst)\\rFAKE 200 OK\""));
+    assert!(text.contains("ua=\"checkout-devtool/0.3 \\e[31mred\\e[0m (burst)\""));
+    // the only escape sequences are kaudit's own colors: no OSC, BEL, CR or TAB
+    for bad in ["\x1b]", "\x07", "\r", "\t", "\u{202e}"] {
+        assert!(!text.contains(bad), "{bad:?} reached the terminal");
+    }
+    let lines = timeline(&[CC]);
+    let del = lines.iter().find(|l| l["verb"] == "delete").unwrap();
+    assert_eq!(del["name"], "artifact-cache-141\x1b]0;pwned\x07");
+}

@@ -1218,7 +1218,7 @@ impl Narrative<'_> {
         if self.wide {
             let v = self.view;
             line.push_str("  auditID=");
-            line.push_str(v.audit_id(first));
+            line.push_str(&sanitize(v.audit_id(first)));
             if group.len() > 1 {
                 line.push_str(&format!(" (+{})", group.len() - 1));
             }
