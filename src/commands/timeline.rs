@@ -754,7 +754,9 @@ impl View<'_> {
             w.lit(" ");
         }
         w.lit(plural);
-        self.place(w, &s.namespaces, s.all && !cluster);
+        if plural != "namespaces" {
+            self.place(w, &s.namespaces, s.all && !cluster);
+        }
         self.suffix(w, e);
     }
 
@@ -1544,6 +1546,22 @@ mod tests {
             ["x5 eve was denied getting 3 secrets in 2 namespaces (403) [\"secret\"]"]
         );
         assert_eq!(say(&rs, Collapse::None).len(), 5);
+        let ns = |name: &'static str| {
+            req(|r| {
+                r.verb = "delete".into();
+                r.resource = "namespaces".into();
+                r.namespace = name.into();
+                r.name = name.into();
+            })
+        };
+        assert_eq!(
+            say(&[ns("tools"), ns("build")], Collapse::Kind),
+            ["x2 eve deleted 2 namespaces (200) []"]
+        );
+        assert_eq!(
+            say(&[ns("tools")], Collapse::Kind),
+            ["eve deleted namespace tools (200) []"]
+        );
     }
 
     #[test]
