@@ -1048,6 +1048,9 @@ pub fn run(args: &TimelineArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Res
                 .then(|| render::writer(format, &[], &[], CSV, style, false));
             let array = format == Format::Json;
             let mut words = Words::default();
+            // lines are serialized into one buffer: many small writes through `Out` cost more
+            let mut buf: Vec<u8> = Vec::with_capacity(1 << 16);
+            let mut stamps = Stamps::default();
             for (i, &(a, b)) in ranges.iter().enumerate() {
                 let group = &story.entries[a..b];
                 words.clear();
@@ -1063,13 +1066,18 @@ pub fn run(args: &TimelineArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Res
                 }
                 // serialized straight from a struct: a Value per line costs more than the scan
                 if array {
-                    out.write_all(if i == 0 { b"[\n" } else { b",\n" })?;
+                    buf.extend_from_slice(if i == 0 { b"[\n" } else { b",\n" });
                 }
-                serde_json::to_writer(&mut *out, &rec.fields_json())?;
+                serde_json::to_writer(&mut buf, &rec.fields_json(&mut stamps))?;
                 if !array {
-                    out.write_all(b"\n")?;
+                    buf.push(b'\n');
+                }
+                if buf.len() >= 1 << 16 {
+                    out.write_all(&buf)?;
+                    buf.clear();
                 }
             }
+            out.write_all(&buf)?;
             if let Some(rows) = &mut rows {
                 rows.finish(out)?;
             } else if array {
@@ -1268,17 +1276,13 @@ impl LineRecord<'_> {
             .collect()
     }
 
-    fn time(t: i64) -> Option<String> {
-        (t != i64::MIN).then(|| Ts(t).rfc3339())
-    }
-
     /// The JSON form (the README documents these fields, in this order).
-    fn fields_json(&self) -> JsonLine<'_> {
+    fn fields_json(&self, stamps: &mut Stamps) -> JsonLine<'_> {
         let e = &self.group[0];
         let last = &self.group[self.group.len() - 1];
         JsonLine {
-            time: Self::time(e.time),
-            last: Self::time(last.time),
+            time: stamps.get(e.time),
+            last: stamps.get(last.time),
             count: self.group.len(),
             actor: self.actor(),
             user: self.view.s(e.user),
@@ -1299,11 +1303,66 @@ impl LineRecord<'_> {
     }
 }
 
+/// RFC 3339 UTC times with microseconds, written without allocating; the date is computed once
+/// per day (lines come in time order).
+#[derive(Default)]
+struct Stamps {
+    day: Option<(i64, [u8; 10])>,
+}
+
+/// `2026-11-21T14:58:42.273325Z`.
+struct Stamp([u8; 27]);
+
+impl Stamp {
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or("")
+    }
+}
+
+impl Serialize for Stamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl Stamps {
+    fn get(&mut self, t: i64) -> Option<Stamp> {
+        const DAY: i64 = 86_400_000_000;
+        if t == i64::MIN {
+            return None;
+        }
+        let day = t.div_euclid(DAY);
+        let date = match self.day {
+            Some((d, date)) if d == day => date,
+            _ => {
+                let mut date = [0u8; 10];
+                date.copy_from_slice(&Ts(day * DAY).rfc3339().as_bytes()[..10]);
+                self.day = Some((day, date));
+                date
+            }
+        };
+        let us = t.rem_euclid(DAY);
+        let mut b = *b"0000-00-00T00:00:00.000000Z";
+        b[..10].copy_from_slice(&date);
+        let put = |b: &mut [u8; 27], at: usize, width: usize, mut v: i64| {
+            for i in (at..at + width).rev() {
+                b[i] = b'0' + (v % 10) as u8;
+                v /= 10;
+            }
+        };
+        put(&mut b, 11, 2, us / 3_600_000_000);
+        put(&mut b, 14, 2, us / 60_000_000 % 60);
+        put(&mut b, 17, 2, us / 1_000_000 % 60);
+        put(&mut b, 20, 6, us % 1_000_000);
+        Some(Stamp(b))
+    }
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct JsonLine<'a> {
-    time: Option<String>,
-    last: Option<String>,
+    time: Option<Stamp>,
+    last: Option<Stamp>,
     count: usize,
     actor: &'a str,
     user: &'a str,
@@ -1329,12 +1388,18 @@ impl Record for LineRecord<'_> {
     }
 
     fn fields(&self) -> Vec<String> {
+        let mut stamps = Stamps::default();
+        let mut time = |t: i64| {
+            stamps
+                .get(t)
+                .map_or_else(String::new, |s| s.as_str().into())
+        };
         let e = &self.group[0];
         let last = &self.group[self.group.len() - 1];
         let s = |o: Option<&str>| o.unwrap_or("").to_string();
         vec![
-            Self::time(e.time).unwrap_or_default(),
-            Self::time(last.time).unwrap_or_default(),
+            time(e.time),
+            time(last.time),
             self.group.len().to_string(),
             self.actor().to_string(),
             self.view.s(e.user).to_string(),
@@ -1359,7 +1424,7 @@ impl Record for LineRecord<'_> {
     }
 
     fn json(&self) -> Value {
-        serde_json::to_value(self.fields_json()).unwrap_or(Value::Null)
+        serde_json::to_value(self.fields_json(&mut Stamps::default())).unwrap_or(Value::Null)
     }
 }
 
@@ -1584,6 +1649,23 @@ mod tests {
         with_context(&mut v, 10);
         let kept: Vec<(i64, bool)> = v.iter().map(|e| (e.time, e.context())).collect();
         assert_eq!(kept, [(10, true), (20, false), (25, true), (50, false)]);
+    }
+
+    #[test]
+    fn stamps_match_rfc3339() {
+        let mut st = Stamps::default();
+        for s in [
+            "2026-11-21T14:58:42.273325Z",
+            "2026-11-21T23:59:59.999999Z",
+            "2026-11-22T00:00:00.000000Z",
+            "1969-12-31T23:59:59.500000Z",
+            "2024-02-29T12:00:00.000001Z",
+        ] {
+            let t = Ts::parse(s).unwrap().0;
+            assert_eq!(st.get(t).unwrap().as_str(), s);
+            assert_eq!(st.get(t).unwrap().as_str(), Ts(t).rfc3339());
+        }
+        assert!(st.get(i64::MIN).is_none());
     }
 
     #[test]
