@@ -37,6 +37,9 @@ _kaudit() {
             kaudit,summary)
                 cmd="kaudit__subcmd__summary"
                 ;;
+            kaudit,timeline)
+                cmd="kaudit__subcmd__timeline"
+                ;;
             kaudit,top)
                 cmd="kaudit__subcmd__top"
                 ;;
@@ -73,6 +76,9 @@ _kaudit() {
             kaudit__subcmd__help,summary)
                 cmd="kaudit__subcmd__help__subcmd__summary"
                 ;;
+            kaudit__subcmd__help,timeline)
+                cmd="kaudit__subcmd__help__subcmd__timeline"
+                ;;
             kaudit__subcmd__help,top)
                 cmd="kaudit__subcmd__help__subcmd__top"
                 ;;
@@ -95,7 +101,7 @@ _kaudit() {
 
     case "${cmd}" in
         kaudit)
-            opts="-h -V --help --version summary events who what where top when latency history completions man help"
+            opts="-h -V --help --version summary events timeline who what where top when latency history completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -257,7 +263,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__help)
-            opts="summary events who what where top when latency history completions man help"
+            opts="summary events timeline who what where top when latency history completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -355,6 +361,20 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__help__subcmd__summary)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kaudit__subcmd__help__subcmd__timeline)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -833,6 +853,144 @@ _kaudit() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kaudit__subcmd__timeline)
+            opts="-j -u -g -v -r -n -o -k -h -V --threads --no-mmap --strict --no-progress --chunk-size --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --context --collapse --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --chunk-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -g)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --verb)
+                    COMPREPLY=($(compgen -W "get list watch create update patch delete deletecollection read write" -- "${cur}"))
+                    return 0
+                    ;;
+                -v)
+                    COMPREPLY=($(compgen -W "get list watch create update patch delete deletecollection read write" -- "${cur}"))
+                    return 0
+                    ;;
+                --resource)
+                    COMPREPLY=($(compgen -W "pods po services svc configmaps cm secrets serviceaccounts sa namespaces ns nodes events endpoints persistentvolumes pv persistentvolumeclaims pvc deployments deploy replicasets rs statefulsets sts daemonsets ds jobs cronjobs cj ingresses ing networkpolicies roles rolebindings clusterroles clusterrolebindings crb customresourcedefinitions crd leases certificatesigningrequests csr mutatingwebhookconfigurations validatingwebhookconfigurations pods/exec pods/attach pods/portforward pods/log nodes/proxy serviceaccounts/token" -- "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -W "pods po services svc configmaps cm secrets serviceaccounts sa namespaces ns nodes events endpoints persistentvolumes pv persistentvolumeclaims pvc deployments deploy replicasets rs statefulsets sts daemonsets ds jobs cronjobs cj ingresses ing networkpolicies roles rolebindings clusterroles clusterrolebindings crb customresourcedefinitions crd leases certificatesigningrequests csr mutatingwebhookconfigurations validatingwebhookconfigurations pods/exec pods/attach pods/portforward pods/log nodes/proxy serviceaccounts/token" -- "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-agent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collapse)
+                    COMPREPLY=($(compgen -W "object kind none" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -28,6 +28,7 @@ complete -c kaudit -n "__fish_kaudit_needs_command" -s h -l help -d 'Print help 
 complete -c kaudit -n "__fish_kaudit_needs_command" -s V -l version -d 'Print version'
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "summary" -d 'Overview of the logs: files, events, requests, codes, time span, top users/verbs/resources'
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "events" -d 'One row per matching request, in the order requests completed'
+complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "timeline" -d 'The story in time order: one readable line per request, repeats collapsed'
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "who" -d 'Who: one row per actor (effective user) with requests, denials, verbs, resources, IPs'
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "what" -d 'What: one row per verb and resource (or object) with requests, users, codes'
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "where" -d 'Where: one row per source IP (or user agent) with requests, users, denials'
@@ -120,7 +121,7 @@ json\t'One JSON document'
 ndjson\t'One JSON object per line'
 csv\t'CSV with a header row'
 raw\t'The original log lines, byte-exact (events only)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests), or N entries per top list (summary; default 10)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -129,7 +130,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l strict -d 'Exi
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
-complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l no-headers -d 'Leave out the header row (table, wide, csv)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l utc -d 'Show times in UTC (the default)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l local -d 'Show times in the local time zone; dates in --since/--until are read as local too'
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -216,7 +217,7 @@ json\t'One JSON document'
 ndjson\t'One JSON object per line'
 csv\t'CSV with a header row'
 raw\t'The original log lines, byte-exact (events only)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests), or N entries per top list (summary; default 10)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -227,12 +228,112 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l strict -d 'Exit
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
-complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l no-headers -d 'Leave out the header row (table, wide, csv)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l utc -d 'Show times in UTC (the default)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l local -d 'Show times in the local time zone; dates in --since/--until are read as local too'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l stages -d 'One row per stage event (RequestReceived, ResponseStarted, ...) of the matching requests'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s V -l version -d 'Print version'
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s j -l threads -d 'Worker threads (default: all cores)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s v -l verb -d 'Verbs: get,list,watch,create,update,patch,delete,deletecollection; classes read, write' -r -f -a "get\t''
+list\t''
+watch\t''
+create\t''
+update\t''
+patch\t''
+delete\t''
+deletecollection\t''
+read\t''
+write\t''"
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s r -l resource -d 'Resources: plural, singular or short name (cm, deploy, crb), NAME.GROUP, NAME/SUBRESOURCE' -r -f -a "pods\t''
+po\t''
+services\t''
+svc\t''
+configmaps\t''
+cm\t''
+secrets\t''
+serviceaccounts\t''
+sa\t''
+namespaces\t''
+ns\t''
+nodes\t''
+events\t''
+endpoints\t''
+persistentvolumes\t''
+pv\t''
+persistentvolumeclaims\t''
+pvc\t''
+deployments\t''
+deploy\t''
+replicasets\t''
+rs\t''
+statefulsets\t''
+sts\t''
+daemonsets\t''
+ds\t''
+jobs\t''
+cronjobs\t''
+cj\t''
+ingresses\t''
+ing\t''
+networkpolicies\t''
+roles\t''
+rolebindings\t''
+clusterroles\t''
+clusterrolebindings\t''
+crb\t''
+customresourcedefinitions\t''
+crd\t''
+leases\t''
+certificatesigningrequests\t''
+csr\t''
+mutatingwebhookconfigurations\t''
+validatingwebhookconfigurations\t''
+pods/exec\t''
+pods/attach\t''
+pods/portforward\t''
+pods/log\t''
+nodes/proxy\t''
+serviceaccounts/token\t''"
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s n -l namespace -d 'Namespaces' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l name -d 'Object name (glob)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l code -d 'Response codes or classes: 403, 4xx, 5xx' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l decision -d 'Authorization decision: allow or forbid' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l user-agent -d 'User agent (regex)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l uri -d 'Request URI (regex)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l since -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
+wide\t'Table with every column'
+json\t'One JSON document'
+ndjson\t'One JSON object per line'
+csv\t'CSV with a header row'
+raw\t'The original log lines, byte-exact (events only)'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l context -d 'Also show the other requests (any actor, not matching the filters) received within DURATION before or after a matching one, marked `·` (500ms, 30s, 2m, 1h30m)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l collapse -d 'Which neighbouring requests become one line with a count' -r -f -a "object\t'Identical requests: same actor, verb, resource, object, code and markers'
+kind\t'The same, whatever the namespace and name (a sweep over many objects is one line)'
+none\t'One line per request'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l no-mmap -d 'Read files instead of memory-mapping them (safer if files are truncated while being read)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l strict -d 'Exit 2 if any line is malformed'
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l no-progress -d 'Never show a progress bar'
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l utc -d 'Show times in UTC (the default)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l local -d 'Show times in the local time zone; dates in --since/--until are read as local too'
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s V -l version -d 'Print version'
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
@@ -315,7 +416,7 @@ json\t'One JSON document'
 ndjson\t'One JSON object per line'
 csv\t'CSV with a header row'
 raw\t'The original log lines, byte-exact (events only)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests), or N entries per top list (summary; default 10)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -329,7 +430,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l strict -d 'Exit 2 
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
-complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l no-headers -d 'Leave out the header row (table, wide, csv)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l utc -d 'Show times in UTC (the default)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l local -d 'Show times in the local time zone; dates in --since/--until are read as local too'
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -416,7 +517,7 @@ json\t'One JSON document'
 ndjson\t'One JSON object per line'
 csv\t'CSV with a header row'
 raw\t'The original log lines, byte-exact (events only)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests), or N entries per top list (summary; default 10)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -430,7 +531,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l strict -d 'Exit 2
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
-complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l no-headers -d 'Leave out the header row (table, wide, csv)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l utc -d 'Show times in UTC (the default)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l local -d 'Show times in the local time zone; dates in --since/--until are read as local too'
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l by-object -d 'One row per object (namespace/name), not per resource'
@@ -518,7 +619,7 @@ json\t'One JSON document'
 ndjson\t'One JSON object per line'
 csv\t'CSV with a header row'
 raw\t'The original log lines, byte-exact (events only)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests), or N entries per top list (summary; default 10)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -534,7 +635,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l strict -d 'Exit 
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
-complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l no-headers -d 'Leave out the header row (table, wide, csv)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l utc -d 'Show times in UTC (the default)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l local -d 'Show times in the local time zone; dates in --since/--until are read as local too'
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -621,7 +722,7 @@ json\t'One JSON document'
 ndjson\t'One JSON object per line'
 csv\t'CSV with a header row'
 raw\t'The original log lines, byte-exact (events only)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests), or N entries per top list (summary; default 10)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -645,7 +746,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l strict -d 'Exit 2 
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
-complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l no-headers -d 'Leave out the header row (table, wide, csv)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l utc -d 'Show times in UTC (the default)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l local -d 'Show times in the local time zone; dates in --since/--until are read as local too'
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -732,7 +833,7 @@ json\t'One JSON document'
 ndjson\t'One JSON object per line'
 csv\t'CSV with a header row'
 raw\t'The original log lines, byte-exact (events only)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests), or N entries per top list (summary; default 10)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -742,7 +843,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l strict -d 'Exit 2
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
-complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l no-headers -d 'Leave out the header row (table, wide, csv)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l utc -d 'Show times in UTC (the default)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l local -d 'Show times in the local time zone; dates in --since/--until are read as local too'
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -829,7 +930,7 @@ json\t'One JSON document'
 ndjson\t'One JSON object per line'
 csv\t'CSV with a header row'
 raw\t'The original log lines, byte-exact (events only)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests), or N entries per top list (summary; default 10)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -838,7 +939,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l strict -d 'Exi
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
-complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l no-headers -d 'Leave out the header row (table, wide, csv)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l utc -d 'Show times in UTC (the default)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l local -d 'Show times in the local time zone; dates in --since/--until are read as local too'
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -925,7 +1026,7 @@ json\t'One JSON document'
 ndjson\t'One JSON object per line'
 csv\t'CSV with a header row'
 raw\t'The original log lines, byte-exact (events only)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests), or N entries per top list (summary; default 10)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -934,7 +1035,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l strict -d 'Exi
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
-complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l no-headers -d 'Leave out the header row (table, wide, csv)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l utc -d 'Show times in UTC (the default)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l local -d 'Show times in the local time zone; dates in --since/--until are read as local too'
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l show-secrets -d 'Show Secret data and values under keys named like token/password/secret/key/cert/credential (default: `<redacted N bytes>`)'
@@ -944,15 +1045,16 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand completions" -s h -l help 
 complete -c kaudit -n "__fish_kaudit_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c kaudit -n "__fish_kaudit_using_subcommand man" -s h -l help -d 'Print help'
 complete -c kaudit -n "__fish_kaudit_using_subcommand man" -s V -l version -d 'Print version'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events who what where top when latency history completions man help" -f -a "summary" -d 'Overview of the logs: files, events, requests, codes, time span, top users/verbs/resources'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events who what where top when latency history completions man help" -f -a "events" -d 'One row per matching request, in the order requests completed'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events who what where top when latency history completions man help" -f -a "who" -d 'Who: one row per actor (effective user) with requests, denials, verbs, resources, IPs'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events who what where top when latency history completions man help" -f -a "what" -d 'What: one row per verb and resource (or object) with requests, users, codes'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events who what where top when latency history completions man help" -f -a "where" -d 'Where: one row per source IP (or user agent) with requests, users, denials'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events who what where top when latency history completions man help" -f -a "top" -d 'Top: group requests by any fields, with share, error rate and latency percentiles'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events who what where top when latency history completions man help" -f -a "when" -d 'When: a time histogram of the matching requests, with peak, first/last and log gaps'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events who what where top when latency history completions man help" -f -a "latency" -d 'Latency: the slowest requests, percentiles per verb and resource, long-running and incomplete requests'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events who what where top when latency history completions man help" -f -a "history" -d 'Every request that touched one object, in order, and what each write changed'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events who what where top when latency history completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events who what where top when latency history completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events who what where top when latency history completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history completions man help" -f -a "summary" -d 'Overview of the logs: files, events, requests, codes, time span, top users/verbs/resources'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history completions man help" -f -a "events" -d 'One row per matching request, in the order requests completed'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history completions man help" -f -a "timeline" -d 'The story in time order: one readable line per request, repeats collapsed'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history completions man help" -f -a "who" -d 'Who: one row per actor (effective user) with requests, denials, verbs, resources, IPs'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history completions man help" -f -a "what" -d 'What: one row per verb and resource (or object) with requests, users, codes'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history completions man help" -f -a "where" -d 'Where: one row per source IP (or user agent) with requests, users, denials'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history completions man help" -f -a "top" -d 'Top: group requests by any fields, with share, error rate and latency percentiles'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history completions man help" -f -a "when" -d 'When: a time histogram of the matching requests, with peak, first/last and log gaps'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history completions man help" -f -a "latency" -d 'Latency: the slowest requests, percentiles per verb and resource, long-running and incomplete requests'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history completions man help" -f -a "history" -d 'Every request that touched one object, in order, and what each write changed'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -115,6 +115,21 @@ macro_rules! exit_codes {
 
 pub const EXIT_CODES: &str = exit_codes!();
 
+/// `kaudit timeline --help`: examples on the shipped sample, then the exit codes.
+pub const TIMELINE_HELP: &str = concat!(
+    "\
+Examples:
+  kaudit timeline -u eve testdata/
+      everything eve did (and what was done as eve), repeats collapsed
+  kaudit timeline -r rolebindings,clusterrolebindings -v write --since '2026-11-21 14:58:30' testdata/
+      every RBAC binding change after start-up, who made it and whether it worked
+  kaudit timeline --code 401 --context 1s testdata/
+      the failed authentication, with every other request in the second around it
+
+",
+    exit_codes!()
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "kaudit",
@@ -149,6 +164,9 @@ pub enum Command {
 
 ", exit_codes!()))]
     Events(EventsArgs),
+    /// The story in time order: one readable line per request, repeats collapsed.
+    #[command(after_help = TIMELINE_HELP)]
+    Timeline(TimelineArgs),
     /// Who: one row per actor (effective user) with requests, denials, verbs, resources, IPs.
     #[command(after_help = concat!("Examples:
   kaudit who -v delete -r cm -n prod audit.log     who deleted configmaps in prod?
@@ -376,6 +394,33 @@ pub struct HistoryArgs {
     pub show_secrets: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct TimelineArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Also show the other requests (any actor, not matching the filters) received within
+    /// DURATION before or after a matching one, marked `·` (500ms, 30s, 2m, 1h30m).
+    #[arg(long, value_name = "DURATION", help_heading = "Output")]
+    pub context: Option<String>,
+    /// Which neighbouring requests become one line with a count.
+    #[arg(long, value_enum, default_value_t = Collapse::Object, value_name = "HOW", help_heading = "Output")]
+    pub collapse: Collapse,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Collapse {
+    /// Identical requests: same actor, verb, resource, object, code and markers.
+    Object,
+    /// The same, whatever the namespace and name (a sweep over many objects is one line).
+    Kind,
+    /// One line per request.
+    None,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SortOrder {
     Completed,
@@ -490,10 +535,10 @@ pub struct OutputArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = Format::Table, help_heading = "Output")]
     pub output: Format,
-    /// At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests), or N entries per top list (summary; default 10).
+    /// At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10).
     #[arg(long, short = 'k', value_name = "N", help_heading = "Output")]
     pub limit: Option<usize>,
-    /// Leave out the header row (table, wide, csv).
+    /// Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date).
     #[arg(long, help_heading = "Output")]
     pub no_headers: bool,
     /// When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never.

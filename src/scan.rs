@@ -50,6 +50,16 @@ pub trait Sink {
     /// Fold a matching request into a worker's part. Return false to have it delivered through
     /// [`Sink::request`] instead, in order.
     fn fold(part: &mut Self::Part, r: &Request<'_>) -> bool;
+    /// With `FILTERED = false`: fold any whole request, matching or not; `filter` is the one the
+    /// scan would have applied, for sinks that keep both kinds apart. By default, `fold`.
+    fn fold_unfiltered(
+        part: &mut Self::Part,
+        r: &Request<'_>,
+        filter: &crate::filter::Filter,
+    ) -> bool {
+        let _ = filter;
+        Self::fold(part, r)
+    }
     /// Merge one chunk's part, in chunk order.
     fn absorb(&mut self, part: Self::Part);
     /// A request that passed the filter and was not folded: complete, in the order requests
@@ -598,7 +608,12 @@ fn work<'a, S: Sink>(
             if S::FILTERED && !filter.matches(r) {
                 return false;
             }
-            if S::fold(&mut out.part, r) {
+            let folded = if S::FILTERED {
+                S::fold(&mut out.part, r)
+            } else {
+                S::fold_unfiltered(&mut out.part, r, filter)
+            };
+            if folded {
                 out.folded += 1;
                 return false;
             }

@@ -1,6 +1,6 @@
 //! The end-to-end test binary: runs the built `kaudit` with a cleared environment from the
 //! repository root (see util.rs) and checks its answers on testdata/ against the answer keys.
-//! One module per subcommand (summary, events, history) plus input handling and filters; the tests of
+//! One module per subcommand plus input handling and filters; the tests of
 //! the command line itself (exit codes, completions) are here.
 
 mod events;
@@ -9,6 +9,7 @@ mod history;
 mod input;
 mod latency;
 mod summary;
+mod timeline;
 mod top;
 mod util;
 mod what;
@@ -64,6 +65,7 @@ fn help_and_version_exit_0_and_document_exit_codes() {
         &["events", "--help"][..],
         &["summary", "--help"][..],
         &["history", "--help"][..],
+        &["timeline", "--help"][..],
     ] {
         let r = run(args).expect_code(0);
         let out = r.stdout_str();
@@ -91,6 +93,7 @@ fn man_page_covers_every_command() {
     assert!(text.contains(".TH kaudit 1"), "not a man page");
     for sub in [
         "summary", "events", "who", "what", "where", "when", "top", "latency", "history",
+        "timeline",
     ] {
         assert!(
             text.contains(&format!(".TH kaudit-{sub} 1")),
@@ -128,6 +131,7 @@ fn every_help_has_examples() {
         "top",
         "latency",
         "history",
+        "timeline",
         "completions",
         "man",
     ] {

@@ -7,6 +7,7 @@ pub mod group;
 pub mod history;
 pub mod latency;
 pub mod summary;
+pub mod timeline;
 pub mod top;
 pub mod what;
 pub mod when;
@@ -93,6 +94,11 @@ pub fn run(cli: Cli, env: &Env, diag: &Diag) -> Result<Outcome> {
             let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
             let mut out = crate::term::stdout(cfg.stdout_tty);
             history::run(&a, &target, cfg, diag, &mut out)
+        }
+        Command::Timeline(a) => {
+            let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
+            let mut out = crate::term::stdout(cfg.stdout_tty);
+            timeline::run(&a, &cfg, diag, &mut out)
         }
         Command::Completions { shell } => {
             let mut out = crate::term::stdout(false);
