@@ -270,6 +270,15 @@ for size in "${sizes[@]}"; do
         -n "cat FILE | kaudit summary" \
         "cat $qf | $q_kaudit summary" >&2
     printf '%s\t%s\t%s\t%s\n' "$size" "$bytes" stdin "$tmp/stdin-$size.json" >>"$manifest"
+
+    # the forensic commands, timed against summary (a full scan) in the same run
+    log "[$size] group commands"
+    cmds=(-n "kaudit summary FILE" "$q_kaudit summary $qf")
+    for c in when timeline who what where latency "top --by user,verb"; do
+        cmds+=(-n "kaudit $c FILE" "$q_kaudit $c $qf")
+    done
+    hyperfine "${hf_opts[@]}" --export-json "$tmp/commands-$size.json" "${cmds[@]}" >&2
+    printf '%s\t%s\t%s\t%s\n' "$size" "$bytes" commands "$tmp/commands-$size.json" >>"$manifest"
 done
 
 # ---------------------------------------------------------------- report
@@ -310,6 +319,8 @@ def cell(s):
 out = ["| log | group | command | median s | min s | max s | vs jq | MB/s |",
        "|---|---|---|---:|---:|---:|---|---:|"]
 for size, nbytes, group, results in rows:
+    if group == "commands":
+        continue
     base = baseline(size, group)
     for i, r in enumerate(results):
         med = r["median"]
@@ -339,6 +350,25 @@ for size in dict.fromkeys(s for s, _, _, _ in rows):
         r = base / med if med > 0 else float("inf")
         out.append("- %s %s (%s): kaudit %s than jq (target >= %gx faster)" % (
             "PASS" if r >= target else "FAIL", group, size, ratio_text(base, med), target))
+cmd_rows = [(s, n, r) for s, n, g, r in rows if g == "commands"]
+if cmd_rows:
+    out.append("")
+    out.append("Forensic commands against `summary` (a full scan) on the same log, same run:")
+    out.append("")
+    out.append("| log | command | median s | min s | max s | vs summary |")
+    out.append("|---|---|---:|---:|---:|---:|")
+    for size, nbytes, results in cmd_rows:
+        base = results[0]["median"]
+        for r in results:
+            out.append("| %s | `%s` | %.3f | %.3f | %.3f | %.2fx |" % (
+                size, cell(r["command"]), r["median"], r["min"], r["max"], r["median"] / base))
+        out.append("")
+        for name in ("when", "timeline"):
+            m = [r for r in results if r["command"].startswith("kaudit %s " % name)]
+            if m:
+                x = m[0]["median"] / base
+                out.append("- %s %s (%s): %.2fx the time of summary (target <= 1.5x)" % (
+                    "PASS" if x <= 1.5 else "FAIL", name, size, x))
 print("\n".join(out))
 PY
 )
