@@ -3,6 +3,7 @@
 //! One module per subcommand plus input handling and filters; the tests of
 //! the command line itself (exit codes, completions) are here.
 
+mod answer_s6;
 mod events;
 mod filters;
 mod history;
