@@ -3,14 +3,10 @@
 
 use serde_json::Value;
 
-use crate::util::{S5, run};
+use crate::util::{S5, query, run};
 
 fn latency(args: &[&str]) -> Value {
-    let mut a = vec!["latency", "-o", "json"];
-    a.extend_from_slice(args);
-    let r = run(&a);
-    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
-    serde_json::from_slice(&r.stdout).unwrap()
+    query("latency", args)
 }
 
 /// The three slowest ordinary requests are discovery reads of /openapi/v2 (177.158, 81.375,

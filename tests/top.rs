@@ -3,18 +3,10 @@
 
 use serde_json::Value;
 
-use crate::util::{S5, run};
+use crate::util::{S5, query, run};
 
 fn top(args: &[&str]) -> Vec<Value> {
-    let mut a = vec!["top", "-o", "json"];
-    a.extend_from_slice(args);
-    let r = run(&a);
-    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
-    serde_json::from_slice::<Value>(&r.stdout)
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone()
+    query("top", args).as_array().unwrap().clone()
 }
 
 /// `--by code` is the answer key's "Requests by HTTP code" (the 401 included).

@@ -442,3 +442,15 @@ pub fn strings(v: &Value) -> Vec<String> {
         .map(|x| x.as_str().expect("string").to_owned())
         .collect()
 }
+
+/// `kaudit CMD -o json ARGS...`, which must exit 0 or 1: its JSON document.
+pub fn query(cmd: &str, args: &[&str]) -> Value {
+    let r = run(&with(&[cmd, "-o", "json"], args));
+    assert!(
+        r.code == 0 || r.code == 1,
+        "{cmd} {args:?} exited {}: {}",
+        r.code,
+        r.stderr
+    );
+    serde_json::from_slice(&r.stdout).expect("-o json prints one JSON document")
+}

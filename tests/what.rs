@@ -3,18 +3,10 @@
 
 use serde_json::Value;
 
-use crate::util::{S5, run};
+use crate::util::{S5, query, run};
 
 fn what(args: &[&str]) -> Vec<Value> {
-    let mut a = vec!["what", "-o", "json"];
-    a.extend_from_slice(args);
-    let r = run(&a);
-    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
-    serde_json::from_slice::<Value>(&r.stdout)
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone()
+    query("what", args).as_array().unwrap().clone()
 }
 
 /// "What did eve do?": 362 gets of secrets (361 denied in her probing, 1 allowed while she

@@ -435,6 +435,44 @@ impl Sink for Groups {
     }
 }
 
+/// Groups after a scan, ordered, at most `limit` of them.
+pub struct Grouped {
+    pub stats: crate::scan::ScanStats,
+    pub rows: Vec<(Vec<String>, Agg)>,
+    /// Groups before `limit`.
+    pub total: usize,
+    /// Matching requests.
+    pub requests: u64,
+}
+
+/// Scan `paths`, group the matching requests by `spec`, sort, and keep `limit` rows (all when
+/// `None`): the common part of `who`, `what`, `where` and `top`.
+pub fn collect(
+    paths: &[std::path::PathBuf],
+    cfg: &crate::config::Config,
+    diag: &crate::term::Diag,
+    spec: Spec,
+    sort: GroupSort,
+    limit: Option<usize>,
+) -> Result<Grouped> {
+    let inputs = crate::commands::inputs(paths, diag)?;
+    let mut groups = Groups::new(spec);
+    let stats = crate::scan::run(&inputs, cfg, false, diag, &mut groups)?;
+    let requests = groups.total;
+    let mut rows = groups.into_rows();
+    sort_rows(&mut rows, sort);
+    let total = rows.len();
+    if let Some(l) = limit {
+        rows.truncate(l);
+    }
+    Ok(Grouped {
+        stats,
+        rows,
+        total,
+        requests,
+    })
+}
+
 /// How group rows are ordered (`--sort`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum GroupSort {

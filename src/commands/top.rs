@@ -9,37 +9,35 @@ use anyhow::Result;
 use serde_json::{Map, Value, json};
 
 use crate::cli::TopArgs;
-use crate::commands::group::{Col, Groups, Row, Spec, Want, emit, latency_cell, sort_rows};
+use crate::commands::group::{Col, Row, Spec, Want, emit, latency_cell};
 use crate::commands::{Outcome, outcome};
 use crate::config::Config;
 use crate::render::{Cell, Style, Tone, thousands};
-use crate::scan;
 use crate::term::{Diag, Out};
 
 /// Rows shown when `--limit` is not given.
 const DEFAULT_ROWS: usize = 20;
 
 pub fn run(args: &TopArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<Outcome> {
-    let inputs = crate::commands::inputs(&args.input.paths, diag)?;
     let mut key = args.by.clone();
     key.dedup();
-    let mut groups = Groups::new(Spec {
-        key: key.clone(),
-        want: Want {
-            latency: true,
-            ..Want::default()
-        },
-    });
-    let stats = scan::run(&inputs, cfg, false, diag, &mut groups)?;
-    let matched = groups.total > 0;
-    let requests = groups.total;
-    let mut rows = groups.into_rows();
-    sort_rows(&mut rows, crate::commands::group::GroupSort::Requests);
-    let total = rows.len();
     let limit = args.output.limit.unwrap_or(DEFAULT_ROWS);
-    if limit > 0 {
-        rows.truncate(limit);
-    }
+    let g = crate::commands::group::collect(
+        &args.input.paths,
+        cfg,
+        diag,
+        Spec {
+            key: key.clone(),
+            want: Want {
+                latency: true,
+                ..Want::default()
+            },
+        },
+        crate::commands::group::GroupSort::Requests,
+        (limit > 0).then_some(limit),
+    )?;
+    let (stats, rows, total, requests) = (g.stats, g.rows, g.total, g.requests);
+    let matched = requests > 0;
     let style = Style::new(cfg, &args.output);
     let mut cols: Vec<Col> = key
         .iter()

@@ -6,13 +6,12 @@ use serde_json::json;
 
 use crate::cli::WhatArgs;
 use crate::commands::group::{
-    Col, Field, Groups, Row, Spec, Times, Want, codes_cell, codes_json, counts_csv, counts_json,
-    emit, sort_rows, top_list, ts_csv, ts_json,
+    Col, Field, Row, Spec, Times, Want, codes_cell, codes_json, counts_csv, counts_json, emit,
+    top_list, ts_csv, ts_json,
 };
 use crate::commands::{Outcome, outcome};
 use crate::config::Config;
 use crate::render::{Cell, Style, thousands};
-use crate::scan;
 use crate::term::{Diag, Out};
 
 pub static CSV: &[&str] = &[
@@ -29,27 +28,26 @@ pub static CSV: &[&str] = &[
 ];
 
 pub fn run(args: &WhatArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<Outcome> {
-    let inputs = crate::commands::inputs(&args.input.paths, diag)?;
     let mut key = vec![Field::Verb, Field::Resource, Field::Subresource];
     if args.by_object {
         key.extend([Field::Namespace, Field::Name]);
     }
-    let mut groups = Groups::new(Spec {
-        key,
-        want: Want {
-            users: true,
-            codes: true,
-            ..Want::default()
+    let g = crate::commands::group::collect(
+        &args.input.paths,
+        cfg,
+        diag,
+        Spec {
+            key,
+            want: Want {
+                users: true,
+                codes: true,
+                ..Want::default()
+            },
         },
-    });
-    let stats = scan::run(&inputs, cfg, false, diag, &mut groups)?;
-    let matched = groups.total > 0;
-    let mut rows = groups.into_rows();
-    sort_rows(&mut rows, args.sort);
-    let total = rows.len();
-    if let Some(l) = args.output.limit {
-        rows.truncate(l);
-    }
+        args.sort,
+        args.output.limit,
+    )?;
+    let (stats, rows, total, matched) = (g.stats, g.rows, g.total, g.requests > 0);
     let style = Style::new(cfg, &args.output);
     let times = Times::new(
         rows.iter().flat_map(|(_, a)| [&a.first, &a.last]),

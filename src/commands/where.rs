@@ -7,13 +7,11 @@ use serde_json::json;
 
 use crate::cli::{WhereArgs, WhereBy};
 use crate::commands::group::{
-    Col, Field, Groups, Row, Spec, Times, Want, counts_csv, counts_json, emit, sort_rows, top_list,
-    ts_csv, ts_json,
+    Col, Field, Row, Spec, Times, Want, counts_csv, counts_json, emit, top_list, ts_csv, ts_json,
 };
 use crate::commands::{Outcome, outcome};
 use crate::config::Config;
 use crate::render::{Cell, Style, Tone, thousands};
-use crate::scan;
 use crate::term::{Diag, Out};
 
 static CSV_IP: &[&str] = &[
@@ -38,29 +36,28 @@ static CSV_AGENT: &[&str] = &[
 ];
 
 pub fn run(args: &WhereArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<Outcome> {
-    let inputs = crate::commands::inputs(&args.input.paths, diag)?;
     let by_agent = args.by == WhereBy::UserAgent;
-    let mut groups = Groups::new(Spec {
-        key: vec![if by_agent {
-            Field::UserAgent
-        } else {
-            Field::Ip
-        }],
-        want: Want {
-            users: true,
-            agents: !by_agent,
-            ips: by_agent,
-            ..Want::default()
+    let g = crate::commands::group::collect(
+        &args.input.paths,
+        cfg,
+        diag,
+        Spec {
+            key: vec![if by_agent {
+                Field::UserAgent
+            } else {
+                Field::Ip
+            }],
+            want: Want {
+                users: true,
+                agents: !by_agent,
+                ips: by_agent,
+                ..Want::default()
+            },
         },
-    });
-    let stats = scan::run(&inputs, cfg, false, diag, &mut groups)?;
-    let matched = groups.total > 0;
-    let mut rows = groups.into_rows();
-    sort_rows(&mut rows, args.sort);
-    let total = rows.len();
-    if let Some(l) = args.output.limit {
-        rows.truncate(l);
-    }
+        args.sort,
+        args.output.limit,
+    )?;
+    let (stats, rows, total, matched) = (g.stats, g.rows, g.total, g.requests > 0);
     let style = Style::new(cfg, &args.output);
     let times = Times::new(
         rows.iter().flat_map(|(_, a)| [&a.first, &a.last]),
