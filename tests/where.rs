@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::util::{S5, query, run};
+use crate::util::{S5, query};
 
 fn rows(args: &[&str]) -> Vec<Value> {
     query("where", args).as_array().unwrap().clone()
