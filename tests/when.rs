@@ -73,11 +73,45 @@ fn formats_and_errors() {
     ]);
     let text = String::from_utf8(r.stdout).unwrap();
     assert!(
-        text.starts_with("start,end,requests,logRequests,gap,peak\n"),
+        text.starts_with("start,end,requests,logRequests,gap,peak,buckets\n"),
         "{text}"
     );
     let r = run(&["when", "--bucket", "5 minutes", S5]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("--bucket"), "{}", r.stderr);
     assert_eq!(run(&["when", "-u", "nobody", S5]).code, 1);
+}
+
+/// One stray timestamp decades away (a clock reset, a forged event) is one folded row, not a
+/// row or an allocation per bucket in between (the review's --bucket 1m run was OOM-killed).
+/// A request with no readable time is counted and reported, not silently dropped.
+#[test]
+fn a_far_away_timestamp_is_one_row_and_untimed_requests_are_counted() {
+    let ev = |id: &str, t: &str| {
+        format!(
+            r#"{{"auditID":"{id}","stage":"ResponseComplete","verb":"get","user":{{"username":"a"}},"requestReceivedTimestamp":"{t}","stageTimestamp":"{t}","responseStatus":{{"code":200}}}}"#
+        )
+    };
+    let input = [
+        ev("a", "1970-01-01T00:00:01.000000Z"),
+        ev("b", "2026-11-21T15:00:54.000000Z"),
+        ev("c", "not a time"),
+    ]
+    .join("\n")
+        + "\n";
+    let r = crate::util::run_stdin(&["when", "--bucket", "1s", "-o", "json"], input.clone());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let d: Value = serde_json::from_slice(&r.stdout).unwrap();
+    let b = d["buckets"].as_array().unwrap();
+    assert_eq!(b.len(), 3);
+    assert_eq!(b[1]["gap"], true);
+    assert_eq!(b[1]["buckets"], 1_795_273_253_i64 - 1);
+    assert_eq!(d["requests"], 3);
+    assert_eq!(d["untimed"], 1);
+    let r = crate::util::run_stdin(&["when", "--bucket", "1m"], input);
+    assert!(
+        String::from_utf8(r.stdout)
+            .unwrap()
+            .contains("have no readable time")
+    );
 }

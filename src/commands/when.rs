@@ -56,6 +56,8 @@ pub struct Slots<'f> {
     first: Option<Ts>,
     last: Option<Ts>,
     matched: u64,
+    /// Matching requests with no readable time: counted, not placed.
+    untimed: u64,
 }
 
 impl<'f> Slots<'f> {
@@ -67,12 +69,19 @@ impl<'f> Slots<'f> {
             first: None,
             last: None,
             matched: 0,
+            untimed: 0,
         }
     }
 
     fn add(&mut self, r: &Request) {
-        let Some(t) = r.time() else { return };
         let hit = self.filter.matches(r);
+        let Some(t) = r.time() else {
+            if hit {
+                self.matched += 1;
+                self.untimed += 1;
+            }
+            return;
+        };
         let slot = t.0.div_euclid(SECOND * self.res);
         let e = self.map.entry(slot).or_default();
         e.1 += 1;
@@ -127,6 +136,7 @@ impl<'f> Sink for Slots<'f> {
             e.1 += b;
         }
         self.matched += p.matched;
+        self.untimed += p.untimed;
         self.first = match (self.first, p.first) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -142,7 +152,7 @@ impl<'f> Sink for Slots<'f> {
     }
 }
 
-/// One bar of the histogram.
+/// One bar of the histogram: one bucket, or a run of empty ones.
 #[derive(Debug, Clone)]
 pub struct Bucket {
     pub start: Ts,
@@ -150,7 +160,13 @@ pub struct Bucket {
     pub requests: u64,
     /// All requests in the log in this bucket: 0 means the log has nothing here (a gap).
     pub log_requests: u64,
+    /// How many buckets this row covers: more than 1 for a long run of buckets without a
+    /// match (all gaps, or all quiet), shown as one row.
+    pub span: i64,
 }
+
+/// Runs of empty buckets longer than this become one row.
+const MAX_EMPTY_RUN: i64 = 4;
 
 /// The bucket length in seconds: given, or the smallest that keeps the histogram short.
 fn bucket_secs(given: Option<i64>, span_secs: i64, res: i64) -> i64 {
@@ -164,33 +180,79 @@ fn bucket_secs(given: Option<i64>, span_secs: i64, res: i64) -> i64 {
     b.max(res)
 }
 
-/// Buckets from the one holding the first match to the one holding the last.
+/// Buckets from the one holding the first match to the one holding the last. Only buckets
+/// with data are visited, so a stray timestamp decades away costs one row, not a row per
+/// bucket in between: runs of more than a few empty buckets (no log at all, or log but no
+/// match) become one row each.
 pub fn buckets(s: &Slots, secs: i64) -> Vec<Bucket> {
     let (Some(first), Some(last)) = (s.first, s.last) else {
         return Vec::new();
     };
-    let len = secs * SECOND;
+    let len = secs.saturating_mul(SECOND);
     let b0 = first.0.div_euclid(len);
     let b1 = last.0.div_euclid(len);
     let mut counts: FxHashMap<i64, (u64, u64)> = FxHashMap::default();
-    for (slot, (a, b)) in &s.map {
-        let e = counts
-            .entry((slot * s.res * SECOND).div_euclid(len))
-            .or_default();
-        e.0 += a;
-        e.1 += b;
+    for (slot, (m, all)) in &s.map {
+        let b = slot.saturating_mul(s.res * SECOND).div_euclid(len);
+        if (b0..=b1).contains(&b) {
+            let e = counts.entry(b).or_default();
+            e.0 += m;
+            e.1 += all;
+        }
     }
-    (b0..=b1)
-        .map(|b| {
-            let (m, all) = counts.get(&b).copied().unwrap_or_default();
-            Bucket {
-                start: Ts(b * len),
-                end: Ts((b + 1) * len),
-                requests: m,
-                log_requests: all,
+    let mut present: Vec<(i64, (u64, u64))> = counts.into_iter().collect();
+    present.sort_unstable_by_key(|(b, _)| *b);
+    let one = |b: i64, m: u64, all: u64| Bucket {
+        start: Ts(b * len),
+        end: Ts((b + 1) * len),
+        requests: m,
+        log_requests: all,
+        span: 1,
+    };
+    let mut out: Vec<Bucket> = Vec::new();
+    // buckets without a match but with log activity, waiting to be shown or folded
+    let mut quiet: Vec<Bucket> = Vec::new();
+    let flush_quiet = |out: &mut Vec<Bucket>, quiet: &mut Vec<Bucket>| {
+        if quiet.len() as i64 > MAX_EMPTY_RUN {
+            out.push(Bucket {
+                start: quiet[0].start,
+                end: quiet[quiet.len() - 1].end,
+                requests: 0,
+                log_requests: quiet.iter().map(|q| q.log_requests).sum(),
+                span: quiet.len() as i64,
+            });
+            quiet.clear();
+        } else {
+            out.append(quiet);
+        }
+    };
+    let mut next = b0;
+    for (b, (m, all)) in present {
+        if b > next {
+            flush_quiet(&mut out, &mut quiet);
+            // [next, b-1]: no log at all
+            if b - next > MAX_EMPTY_RUN {
+                out.push(Bucket {
+                    start: Ts(next * len),
+                    end: Ts(b * len),
+                    requests: 0,
+                    log_requests: 0,
+                    span: b - next,
+                });
+            } else {
+                out.extend((next..b).map(|x| one(x, 0, 0)));
             }
-        })
-        .collect()
+        }
+        if m == 0 {
+            quiet.push(one(b, 0, all));
+        } else {
+            flush_quiet(&mut out, &mut quiet);
+            out.push(one(b, m, all));
+        }
+        next = b + 1;
+    }
+    flush_quiet(&mut out, &mut quiet);
+    out
 }
 
 /// `1m`, `5m`, `1h`, `1d`, `90s`: seconds.
@@ -257,6 +319,7 @@ pub fn run(
                         "end": machine_time(Some(b.end)),
                         "requests": b.requests,
                         "logRequests": b.log_requests,
+                        "buckets": b.span,
                         "gap": b.log_requests == 0,
                         "peak": peak > 0 && b.requests == peak,
                     })
@@ -265,6 +328,7 @@ pub fn run(
             if args.output.output == Format::Json {
                 let doc = json!({
                     "bucketSeconds": secs,
+                    "untimed": slots.untimed,
                     "requests": slots.matched,
                     "first": machine_time(slots.first),
                     "last": machine_time(slots.last),
@@ -284,7 +348,15 @@ pub fn run(
             if style.headers {
                 write_record(
                     out,
-                    ["start", "end", "requests", "logRequests", "gap", "peak"],
+                    [
+                        "start",
+                        "end",
+                        "requests",
+                        "logRequests",
+                        "gap",
+                        "peak",
+                        "buckets",
+                    ],
                 )?;
             }
             for b in &bs {
@@ -297,6 +369,7 @@ pub fn run(
                         b.log_requests.to_string(),
                         (b.log_requests == 0).to_string(),
                         (peak > 0 && b.requests == peak).to_string(),
+                        b.span.to_string(),
                     ],
                 )?;
             }
@@ -323,16 +396,27 @@ fn draw(
     }
     let starts: Vec<Option<Ts>> = bs.iter().map(|b| Some(b.start)).collect();
     let times = Times::new(starts.iter(), style.local);
+    let label = |t: Ts| {
+        let c = times.cell(Some(t));
+        // a bucket of a minute or more does not need seconds and milliseconds
+        let c = c.strip_suffix(".000").unwrap_or(&c).to_string();
+        if secs % 60 == 0 {
+            c.strip_suffix(":00").unwrap_or(&c).to_string()
+        } else {
+            c
+        }
+    };
     let labels: Vec<String> = bs
         .iter()
         .map(|b| {
-            let c = times.cell(Some(b.start));
-            // a bucket of a minute or more does not need seconds and milliseconds
-            let c = c.strip_suffix(".000").unwrap_or(&c).to_string();
-            if secs % 60 == 0 {
-                c.strip_suffix(":00").unwrap_or(&c).to_string()
+            if b.span > 1 {
+                format!(
+                    "{} .. {}",
+                    label(b.start),
+                    label(Ts(b.end.0 - secs * SECOND))
+                )
             } else {
-                c
+                label(b.start)
             }
         })
         .collect();
@@ -370,8 +454,11 @@ fn draw(
             bar.push('▏');
         }
         let mut marks: Vec<String> = Vec::new();
-        if b.log_requests == 0 {
-            marks.push("no log data (gap in the log)".into());
+        match (b.log_requests, b.span) {
+            (0, 1) => marks.push("no log data (gap in the log)".into()),
+            (0, n) => marks.push(format!("no log data in these {n} buckets (gap in the log)")),
+            (_, n) if n > 1 => marks.push(format!("{n} buckets without a match")),
+            _ => {}
         }
         if peak > 0 && b.requests == peak {
             marks.push("← peak".into());
@@ -400,7 +487,11 @@ fn draw(
         );
         writeln!(out, "{}", line.trim_end())?;
     }
-    let gaps = bs.iter().filter(|b| b.log_requests == 0).count();
+    let gaps: i64 = bs
+        .iter()
+        .filter(|b| b.log_requests == 0)
+        .map(|b| b.span)
+        .sum();
     let peak_at = bs.iter().find(|b| b.requests == peak).map(|b| b.start);
     let human = |t| crate::render::human_time(t, style.local);
     writeln!(
@@ -420,6 +511,13 @@ fn draw(
             ),
         }
     )?;
+    if s.untimed > 0 {
+        writeln!(
+            out,
+            "{} matching request(s) have no readable time and are not in the histogram",
+            thousands(s.untimed)
+        )?;
+    }
     Ok(())
 }
 
