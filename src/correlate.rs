@@ -293,9 +293,19 @@ impl<'a> Request<'a> {
         !self.is_final
     }
 
-    /// Watch, exec, logs, proxy: a ResponseStarted before the end. Not the lone ResponseStarted
-    /// of a failed authentication.
+    /// A request the client holds open: the API server's own rule (verbs watch and proxy;
+    /// subresources exec, attach, portforward, log, proxy), or a ResponseStarted before the
+    /// end (a policy may omit that stage, so it cannot be the only sign). Not the lone
+    /// ResponseStarted of a failed authentication.
     pub fn long_running(&self) -> bool {
+        if matches!(&*self.verb, "watch" | "proxy")
+            || matches!(
+                &*self.subresource,
+                "exec" | "attach" | "portforward" | "log" | "proxy"
+            )
+        {
+            return true;
+        }
         self.stages.contains(Stage::ResponseStarted)
             && (!self.is_final
                 || self.stages.contains(Stage::ResponseComplete)

@@ -74,3 +74,20 @@ fn csv_rows_are_percentiles() {
     );
     assert!(text.contains("request,update,leases,84,"), "{text}");
 }
+
+/// s6's policy omits ResponseStarted for some watches: they are still long-running (the API
+/// server's rule: verb watch), so they do not top the slowest requests (review finding W4).
+#[test]
+fn watches_without_response_started_are_long_running() {
+    let d = latency(&["testdata/logrotate/"]);
+    let slow = d["slowest"].as_array().unwrap();
+    assert!(slow.iter().all(|s| s["verb"] != "watch"), "{slow:?}");
+    assert_eq!(slow[0]["resource"], "/openapi/v2");
+    assert!(
+        d["byVerbResource"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["verb"] != "watch")
+    );
+}
