@@ -297,7 +297,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never')
-            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Group by source IP (the first of sourceIPs) or by user agent')
+            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Group by source IP (the address that connected: the last of sourceIPs) or by user agent')
             [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Order of rows')
             [CompletionResult]::new('--no-mmap', '--no-mmap', [CompletionResultType]::ParameterName, 'Read files instead of memory-mapping them (safer if files are truncated while being read)')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Exit 2 if any line is malformed')

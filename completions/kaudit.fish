@@ -623,7 +623,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s k -l limit -d 'A
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l by -d 'Group by source IP (the first of sourceIPs) or by user agent' -r -f -a "ip\t''
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l by -d 'Group by source IP (the address that connected: the last of sourceIPs) or by user agent' -r -f -a "ip\t''
 user-agent\t''"
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l sort -d 'Order of rows' -r -f -a "requests\t'Most requests first'
 first\t'Earliest first seen first'
@@ -735,7 +735,7 @@ namespace\t''
 name\t''
 code\t''
 decision\t''
-ip\t'The first of sourceIPs (the client as the API server saw it)'
+ip\t'The address that connected to the API server: the last of sourceIPs (the ones before it come from X-Forwarded-For / X-Real-Ip headers, which a client can set)'
 user-agent\t''
 api-group\t''
 level\t''

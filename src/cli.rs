@@ -308,7 +308,7 @@ pub struct WhereArgs {
     pub filter: FilterArgs,
     #[command(flatten)]
     pub output: OutputArgs,
-    /// Group by source IP (the first of sourceIPs) or by user agent.
+    /// Group by source IP (the address that connected: the last of sourceIPs) or by user agent.
     #[arg(long, value_enum, default_value_t = WhereBy::Ip, help_heading = "Output")]
     pub by: WhereBy,
     /// Order of rows.

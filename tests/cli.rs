@@ -144,3 +144,33 @@ fn every_help_has_examples() {
         );
     }
 }
+
+/// `kaudit completions bash | head -1` exits 0 quietly (clap_complete panicked on the closed
+/// pipe: review finding S2).
+#[test]
+fn completions_into_a_closed_pipe_are_quiet() {
+    use std::io::Read;
+    let mut child = util::kaudit_std(&["completions", "bash"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take());
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -86,3 +86,22 @@ fn fields_are_validated() {
     assert!(r.stderr.contains("colour"), "{}", r.stderr);
     assert_eq!(run(&["top", S5]).code, 2, "--by is required");
 }
+
+/// The same query parameters in another order are one URI (review finding R4).
+#[test]
+fn uri_parameter_order_does_not_split_groups() {
+    let ev = |id: &str, uri: &str| {
+        format!(
+            r#"{{"auditID":"{id}","stage":"ResponseComplete","verb":"list","user":{{"username":"u"}},"requestURI":"{uri}","requestReceivedTimestamp":"2026-11-21T15:00:00.000000Z","responseStatus":{{"code":200}}}}"#
+        )
+    };
+    let input = format!(
+        "{}\n{}\n",
+        ev("a", "/api/v1/pods?limit=500&labelSelector=a"),
+        ev("b", "/api/v1/pods?labelSelector=a&limit=500&watch=true")
+    );
+    let r = crate::util::run_stdin(&["top", "--by", "uri", "-o", "json"], input);
+    let d: Value = serde_json::from_slice(&r.stdout).unwrap();
+    assert_eq!(d.as_array().unwrap().len(), 1, "{d}");
+    assert_eq!(d[0]["requests"], 2);
+}

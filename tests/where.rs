@@ -45,3 +45,13 @@ fn anonymous_sources() {
     assert_eq!(r[0]["requests"], 254);
     assert_eq!(r[0]["denied"], 102);
 }
+
+/// The source IP is the address that connected (the last of sourceIPs), not the first, which a
+/// client can forge with X-Forwarded-For (review finding W5).
+#[test]
+fn the_connecting_address_not_a_forwarded_header() {
+    let line = r#"{"auditID":"x","stage":"ResponseComplete","verb":"get","user":{"username":"u"},"sourceIPs":["127.0.0.1","203.0.113.66"],"requestReceivedTimestamp":"2026-11-21T15:00:00.000000Z","stageTimestamp":"2026-11-21T15:00:00.001000Z","responseStatus":{"code":200}}"#;
+    let r = crate::util::run_stdin(&["where", "-o", "json"], format!("{line}\n"));
+    let d: Value = serde_json::from_slice(&r.stdout).unwrap();
+    assert_eq!(d[0]["ip"], "203.0.113.66");
+}

@@ -330,9 +330,10 @@ fn code_cell(r: &Request) -> Cell {
     }
 }
 
+/// The address that connected (the last of sourceIPs; the others are client-set headers).
 fn ip_cell(r: &Request) -> String {
     r.source_ips
-        .first()
+        .last()
         .map_or_else(String::new, |s| s.to_string())
 }
 

@@ -37,7 +37,8 @@ pub enum Field {
     Name,
     Code,
     Decision,
-    /// The first of sourceIPs (the client as the API server saw it).
+    /// The address that connected to the API server: the last of sourceIPs (the ones before
+    /// it come from X-Forwarded-For / X-Real-Ip headers, which a client can set).
     Ip,
     #[value(alias = "userAgent")]
     UserAgent,
@@ -131,7 +132,7 @@ impl Field {
                     .map_or(Cow::Borrowed("-"), |c| Cow::Owned(c.to_string())),
             ],
             Field::Decision => vec![dash(&r.decision)],
-            Field::Ip => vec![dash(r.source_ips.first().map_or("", |s| &**s))],
+            Field::Ip => vec![dash(r.source_ips.last().map_or("", |s| &**s))],
             Field::UserAgent => vec![dash(&r.user_agent)],
             Field::ApiGroup => vec![Cow::Borrowed(if r.api_group.is_empty() {
                 if r.resource.is_empty() { "-" } else { "core" }
@@ -162,13 +163,15 @@ pub fn normalize_uri(uri: &str) -> String {
     let Some((path, query)) = uri.split_once('?') else {
         return uri.to_string();
     };
-    let kept: Vec<&str> = query
+    let mut kept: Vec<&str> = query
         .split('&')
         .filter(|p| {
             let k = p.split('=').next().unwrap_or("");
             !p.is_empty() && !VOLATILE_PARAMS.contains(&k)
         })
         .collect();
+    // the same query in another order is the same request
+    kept.sort_unstable();
     if kept.is_empty() {
         path.to_string()
     } else {
@@ -518,6 +521,19 @@ pub fn top_values(m: &Counts, n: usize) -> Vec<(&str, u64)> {
 pub fn top_list(m: &Counts, n: usize) -> String {
     let top = top_values(m, n);
     let mut s = top.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ");
+    if m.len() > n {
+        s.push_str(&format!(" +{}", m.len() - n));
+    }
+    s
+}
+
+/// `ops-admin (1), bob (3)`: the top `n` values with their counts, and how many more.
+pub fn top_counts(m: &Counts, n: usize) -> String {
+    let mut s = top_values(m, n)
+        .iter()
+        .map(|(k, c)| format!("{k} ({c})"))
+        .collect::<Vec<_>>()
+        .join(", ");
     if m.len() > n {
         s.push_str(&format!(" +{}", m.len() - n));
     }

@@ -127,7 +127,10 @@ pub fn write_man(out: &mut Out) -> Result<()> {
 pub fn write_completions(shell: clap_complete::Shell, out: &mut Out) -> Result<()> {
     use clap::CommandFactory;
     let mut cmd = Cli::command();
-    clap_complete::generate(shell, &mut cmd, "kaudit", out);
+    // clap_complete panics on a failed write (`| head`): build the script, then write it
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "kaudit", &mut buf);
+    out.write_all(&buf)?;
     out.flush()?;
     Ok(())
 }

@@ -1,5 +1,5 @@
-//! `kaudit where`: where requests came from. One row per source IP (the first of sourceIPs, the
-//! client as the API server saw it), or per user agent with `--by user-agent`: requests, 403s,
+//! `kaudit where`: where requests came from. One row per source IP (the address that connected: the
+//! last of sourceIPs, since the ones before it come from headers a client can set), or per user agent with `--by user-agent`: requests, 403s,
 //! users, user agents (or IPs), first and last time.
 
 use anyhow::Result;

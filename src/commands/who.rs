@@ -7,7 +7,8 @@ use serde_json::json;
 
 use crate::cli::WhoArgs;
 use crate::commands::group::{
-    Col, Field, Row, Spec, Times, Want, counts_csv, counts_json, emit, top_list, ts_csv, ts_json,
+    Col, Field, Row, Spec, Times, Want, counts_csv, counts_json, emit, top_counts, top_list,
+    ts_csv, ts_json,
 };
 use crate::commands::{Outcome, outcome};
 use crate::config::Config;
@@ -82,7 +83,7 @@ pub fn run(args: &WhoArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
             let v = via(user, &a);
             let mut cells = vec![Cell::new(user.clone())];
             if any_via {
-                cells.push(Cell::new(top_list(&v, 2)));
+                cells.push(Cell::new(top_counts(&v, 2)));
             }
             cells.extend([
                 Cell::num(thousands(a.requests)),

@@ -83,14 +83,6 @@ pub fn comfy_row(cells: &[Cell], style: &Style) -> Vec<comfy_table::Cell> {
         .collect()
 }
 
-/// At most `max` characters, with `…` when cut.
-fn cut(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
-    match s.char_indices().nth(max) {
-        None => std::borrow::Cow::Borrowed(s),
-        Some((i, _)) => std::borrow::Cow::Owned(format!("{}…", &s[..i])),
-    }
-}
-
 /// Display width of a string (East Asian wide characters count 2).
 pub fn width(s: &str) -> usize {
     unicode_width::UnicodeWidthStr::width(s)
@@ -282,8 +274,9 @@ fn lay_out(
     let clean = |c: &Cell| -> Cell {
         let mut text = sanitize(&c.text).into_owned();
         if let (true, Some(w)) = (style.fit, style.width) {
-            // no value can be wider than the terminal; cutting first keeps layout linear
-            text = cut(&text, w as usize).into_owned();
+            // no value can be wider than the terminal; cutting first keeps layout linear (in
+            // the middle, like the layout below, so both ends of a name survive)
+            text = elide_middle(&text, w as usize);
         }
         Cell { text, ..c.clone() }
     };
