@@ -169,33 +169,33 @@ pub enum Command {
     Timeline(TimelineArgs),
     /// Who: one row per actor (effective user) with requests, denials, verbs, resources, IPs.
     #[command(after_help = concat!("Examples:
-  kaudit who -v delete -r cm -n prod audit.log     who deleted configmaps in prod?
-  kaudit who --code 403 --sort denied audit.log    who is being refused the most?
-  kaudit who -r secrets -v get,list audit.log      who reads secrets?
+  kaudit who -v delete -r cm -n payments testdata/ who deleted configmaps in payments?
+  kaudit who --code 403 --sort denied testdata/    who is being refused the most?
+  kaudit who -r secrets -v get,list testdata/      who reads secrets?
 
 ", exit_codes!()))]
     Who(WhoArgs),
     /// What: one row per verb and resource (or object) with requests, users, codes.
     #[command(after_help = concat!("Examples:
-  kaudit what -u alice audit.log                   what did alice do?
-  kaudit what --by-object -v delete audit.log      which objects were deleted?
-  kaudit what --code 5xx audit.log                 what failed on the server side?
+  kaudit what -u eve testdata/                     what did eve do?
+  kaudit what --by-object -v delete testdata/      which objects were deleted?
+  kaudit what --code 5xx testdata/                 what failed on the server side?
 
 ", exit_codes!()))]
     What(WhatArgs),
     /// Where: one row per source IP (or user agent) with requests, users, denials.
     #[command(after_help = concat!("Examples:
-  kaudit where -u system:anonymous audit.log       where do anonymous requests come from?
-  kaudit where --by user-agent -r secrets audit.log
-  kaudit where --ip 10.0.0.0/8 --sort last audit.log
+  kaudit where -u system:anonymous testdata/       where do anonymous requests come from?
+  kaudit where --by user-agent -r secrets testdata/
+  kaudit where --ip 127.0.0.0/8 --sort last testdata/
 
 ", exit_codes!()))]
     Where(WhereArgs),
     /// Top: group requests by any fields, with share, error rate and latency percentiles.
     #[command(after_help = concat!("Examples:
-  kaudit top --by user audit.log                   the busiest users
-  kaudit top --by user,verb,resource -k 30 audit.log
-  kaudit top --by uri --code 5xx audit.log         URIs failing on the server side
+  kaudit top --by user testdata/                   the busiest users
+  kaudit top --by user,verb,resource -k 30 testdata/
+  kaudit top --by uri --code 4xx testdata/         URIs that clients get wrong
 
 Fields: user, group, verb, resource, subresource, namespace, name, code, decision, ip,
 user-agent, api-group, level, hour, uri (without resourceVersion, timeout, timeoutSeconds,
@@ -206,9 +206,9 @@ logs, proxy) and incomplete ones.
     Top(TopArgs),
     /// When: a time histogram of the matching requests, with peak, first/last and log gaps.
     #[command(after_help = concat!("Examples:
-  kaudit when -u eve audit.log                     when was eve active?
-  kaudit when --code 403 --bucket 1m audit.log     denials per minute
-  kaudit when -v delete -o csv audit.log           the buckets, for a spreadsheet
+  kaudit when -u eve testdata/                     when was eve active?
+  kaudit when --code 403 --bucket 1m testdata/     denials per minute
+  kaudit when -v delete -o csv testdata/           the buckets, for a spreadsheet
 
 A bucket where the log itself has no requests at all is marked as a gap: quiet and missing
 data look different.
@@ -217,9 +217,9 @@ data look different.
     When(WhenArgs),
     /// Latency: the slowest requests, percentiles per verb and resource, long-running and incomplete requests.
     #[command(after_help = concat!("Examples:
-  kaudit latency audit.log                         where does the API server spend time?
-  kaudit latency -r pods -n prod -k 20 audit.log   the 20 slowest pod requests in prod
-  kaudit latency -o csv audit.log                  percentiles per verb and resource
+  kaudit latency testdata/                         where does the API server spend time?
+  kaudit latency -r pods -n payments -k 20 testdata/   the slowest pod requests in payments
+  kaudit latency -o csv testdata/                  percentiles per verb and resource
 
 Long-running requests (watch, exec, attach, logs, proxy) are held open by the client, so they
 are reported apart; incomplete requests have no latency and are listed.
