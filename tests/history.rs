@@ -11,7 +11,7 @@
 
 use serde_json::{Value, json};
 
-use crate::util::{S5, count_by, counts, csv, ndjson, run, s};
+use crate::util::{S5, count_by, counts, csv, log_lines, ndjson, run, run_stdin, s};
 
 /// `kaudit history -o ndjson ARGS`, exit 0, one record per request.
 #[track_caller]
@@ -790,4 +790,463 @@ fn help_examples_run() {
         assert_eq!(r.code, 0, "{ex}: {}", r.stderr);
         assert!(!r.stdout.is_empty(), "{ex}");
     }
+}
+
+// -------------------------------------------------------------------- redaction: regressions
+//
+// Small logs written to stdin, each line made from a real one (see `line`), with bodies that
+// once leaked: a value marked LEAK must never reach the output without --show-secrets, in any
+// format.
+
+/// One complete request (a single ResponseComplete line) on `prod/NAME`, made from a real event:
+/// the controller manager's lease update in testdata/audit.log (level RequestResponse), given
+/// another verb, object, code, time (second `n` of 15:10) and bodies.
+fn line(
+    n: u32,
+    verb: &str,
+    resource: &str,
+    name: &str,
+    code: i64,
+    request: Option<Value>,
+    response: Option<Value>,
+) -> String {
+    let template = log_lines("testdata/audit.log")
+        .into_iter()
+        .map(|l| serde_json::from_slice::<Value>(&l).expect("audit.log is JSON"))
+        .find(|e| {
+            e["verb"] == "update"
+                && e["stage"] == "ResponseComplete"
+                && e["objectRef"]["resource"] == "leases"
+        })
+        .expect("a lease update in testdata/audit.log");
+    let mut e = template;
+    let (group, prefix) = match resource {
+        "deployments" => (Some("apps"), "/apis/apps/v1"),
+        _ => (None, "/api/v1"),
+    };
+    let time = format!("2026-11-21T15:10:{n:02}.000000Z");
+    let o = e.as_object_mut().unwrap();
+    o.shift_remove("requestObject");
+    o.shift_remove("responseObject");
+    o["auditID"] = json!(format!("00000000-0000-4000-8000-{n:012}"));
+    o["verb"] = json!(verb);
+    o["objectRef"] =
+        json!({"resource": resource, "namespace": "prod", "name": name, "apiVersion": "v1"});
+    if let Some(g) = group {
+        o["objectRef"]["apiGroup"] = json!(g);
+    }
+    o["requestURI"] = json!(format!("{prefix}/namespaces/prod/{resource}/{name}"));
+    o["responseStatus"] = json!({"metadata": {}, "code": code});
+    o["requestReceivedTimestamp"] = json!(time);
+    o["stageTimestamp"] = json!(time);
+    if let Some(r) = request {
+        o.insert("requestObject".into(), r);
+    }
+    if let Some(r) = response {
+        o.insert("responseObject".into(), r);
+    }
+    e.to_string()
+}
+
+fn log(lines: &[String]) -> Vec<u8> {
+    let mut out = lines.join("\n").into_bytes();
+    out.push(b'\n');
+    out
+}
+
+/// `kaudit history -o FMT ARGS` with `input` on stdin: exit 0, stdout.
+#[track_caller]
+fn history_of(fmt: &str, args: &[&str], input: &[u8]) -> String {
+    let mut full = vec!["history", "-o", fmt];
+    full.extend_from_slice(args);
+    let r = run_stdin(&full, input.to_vec()).expect_code(0);
+    String::from_utf8(r.stdout).expect("UTF-8")
+}
+
+/// No `leaks` in any output format; all of them with --show-secrets. Returns the NDJSON rows.
+#[track_caller]
+fn redacted_everywhere(args: &[&str], input: &[u8], leaks: &[&str]) -> Vec<Value> {
+    for fmt in ["table", "wide", "json", "ndjson", "csv"] {
+        let out = history_of(fmt, args, input);
+        for l in leaks {
+            assert!(!out.contains(l), "-o {fmt} {args:?} shows {l}:\n{out}");
+        }
+    }
+    let mut shown = vec!["--show-secrets"];
+    shown.extend_from_slice(args);
+    let out = history_of("json", &shown, input);
+    for l in leaks {
+        assert!(out.contains(l), "--show-secrets {args:?} hides {l}:\n{out}");
+    }
+    ndjson(history_of("ndjson", args, input).as_bytes())
+}
+
+/// A deployment `web` whose one container has `env`.
+fn deployment(name: &str, rv: u32, env: Value) -> Value {
+    json!({
+        "kind": "Deployment", "apiVersion": "apps/v1",
+        "metadata": {"name": name, "namespace": "prod", "resourceVersion": rv.to_string()},
+        "spec": {"template": {"spec": {"containers": [{"name": "app", "image": "nginx", "env": env}]}}}
+    })
+}
+
+/// Leak 1a: an env name repeated makes the diff compare the list by position, and positional
+/// elements used to be shown whatever their name.
+#[test]
+fn duplicate_env_names_leak() {
+    let one = json!([{"name": "DB_PASSWORD", "value": "DUPLEAK1"}]);
+    let two = json!([
+        {"name": "DB_PASSWORD", "value": "DUPLEAK2"},
+        {"name": "DB_PASSWORD", "value": "DUPLEAK3"},
+        {"name": "MODE", "value": "blue"},
+    ]);
+    let input = log(&[
+        line(
+            1,
+            "create",
+            "deployments",
+            "web",
+            201,
+            Some(deployment("web", 1, one.clone())),
+            Some(deployment("web", 1, one)),
+        ),
+        line(
+            2,
+            "update",
+            "deployments",
+            "web",
+            200,
+            Some(deployment("web", 2, two.clone())),
+            Some(deployment("web", 2, two)),
+        ),
+    ]);
+    let args = ["deploy/web", "-n", "prod"];
+    let rows = redacted_everywhere(&args, &input, &["DUPLEAK1", "DUPLEAK2", "DUPLEAK3"]);
+    let env = "spec.template.spec.containers[name=app].env";
+    assert_eq!(
+        rows[1]["changes"],
+        json!([
+            {"path": format!("{env}[0].value"), "old": "<redacted 8 bytes>", "new": "<redacted 8 bytes>"},
+            {"path": format!("{env}[1].name"), "old": null, "new": "DB_PASSWORD"},
+            {"path": format!("{env}[1].value"), "old": null, "new": "<redacted 8 bytes>"},
+            {"path": format!("{env}[2].name"), "old": null, "new": "MODE"},
+            {"path": format!("{env}[2].value"), "old": null, "new": "blue"},
+        ])
+    );
+    let t = history_of("table", &args, &input);
+    assert!(
+        t.contains(&format!(
+            "\n      {env}[0].value: <redacted 8 bytes> → <redacted 8 bytes>\n"
+        )),
+        "{t}"
+    );
+}
+
+/// Leak 1b: a JSON patch addresses env entries by index; the index is resolved against the
+/// object as known (and as the patch's earlier operations left it) to find the entry's name,
+/// and an index that cannot be resolved under `env` is redacted.
+#[test]
+fn json_patch_env_index_leak() {
+    let env = "/spec/template/spec/containers/0/env";
+    let v0 =
+        json!([{"name": "MODE", "value": "blue"}, {"name": "DB_PASSWORD", "value": "JPLEAK0"}]);
+    let v1 =
+        json!([{"name": "MODE", "value": "green"}, {"name": "DB_PASSWORD", "value": "JPLEAK1"}]);
+    let v2 = json!([
+        {"name": "API_TOKEN", "value": "JPLEAK3"},
+        {"name": "MODE", "value": "green"},
+        {"name": "DB_PASSWORD", "value": "JPLEAK1"},
+    ]);
+    let p1 = json!([
+        {"op": "replace", "path": format!("{env}/1/value"), "value": "JPLEAK1"},
+        {"op": "replace", "path": format!("{env}/0/value"), "value": "green"},
+    ]);
+    // the second operation's env/0 is the entry the first one inserted
+    let p2 = json!([
+        {"op": "add", "path": format!("{env}/0"), "value": {"name": "API_TOKEN", "value": "JPLEAK2"}},
+        {"op": "replace", "path": format!("{env}/0/value"), "value": "JPLEAK3"},
+    ]);
+    // deployment api: no earlier state and no resulting object, so nothing to resolve against
+    let p3 = json!([{"op": "replace", "path": format!("{env}/0/value"), "value": "JPLEAK4"}]);
+    let input = log(&[
+        line(
+            1,
+            "create",
+            "deployments",
+            "web",
+            201,
+            Some(deployment("web", 1, v0.clone())),
+            Some(deployment("web", 1, v0)),
+        ),
+        line(
+            2,
+            "patch",
+            "deployments",
+            "web",
+            200,
+            Some(p1),
+            Some(deployment("web", 2, v1)),
+        ),
+        line(
+            3,
+            "patch",
+            "deployments",
+            "web",
+            200,
+            Some(p2),
+            Some(deployment("web", 3, v2)),
+        ),
+        line(4, "patch", "deployments", "api", 200, Some(p3), None),
+    ]);
+    let leaks = ["JPLEAK0", "JPLEAK1", "JPLEAK2", "JPLEAK3"];
+    let rows = redacted_everywhere(&["deploy/web", "-n", "prod"], &input, &leaks);
+    assert_eq!(
+        rows[1]["patch"],
+        json!([
+            {"op": "replace", "path": format!("{env}/1/value"), "value": "<redacted 7 bytes>"},
+            {"op": "replace", "path": format!("{env}/0/value"), "value": "green"},
+        ])
+    );
+    assert_eq!(
+        rows[2]["patch"][1],
+        json!({"op": "replace", "path": format!("{env}/0/value"), "value": "<redacted 7 bytes>"})
+    );
+    assert_eq!(
+        rows[2]["patch"][0]["value"],
+        json!({"name": "API_TOKEN", "value": "<redacted 7 bytes>"})
+    );
+    let rows = redacted_everywhere(&["deploy/api", "-n", "prod"], &input, &["JPLEAK4"]);
+    assert_eq!(rows[0]["patch"][0]["value"], "<redacted 7 bytes>");
+    let t = history_of("table", &["deploy/api", "-n", "prod"], &input);
+    assert!(
+        t.contains(&format!(
+            "\n    replace {env}/0/value: <redacted 7 bytes>\n"
+        )),
+        "{t}"
+    );
+}
+
+/// Leak 2: one JSON patch element without `op` made the whole body a merge patch, shown with
+/// the Secret's values. Any array is a JSON patch; malformed elements are hidden whole; and a
+/// merge patch of a Secret hides whatever is under `data`.
+#[test]
+fn malformed_json_patch_element_leak() {
+    // base64 of PATLEAK1, PATLEAK2, PATLEAK3
+    let (a, b, c) = ("UEFUTEVBSzE=", "UEFUTEVBSzI=", "UEFUTEVBSzM=");
+    let input = log(&[
+        line(
+            1,
+            "patch",
+            "secrets",
+            "creds",
+            200,
+            Some(json!([
+                {"op": "replace", "path": "/data/pw", "value": a},
+                {"path": "/x"},
+                {"path": "/data/pw2", "value": b},
+            ])),
+            None,
+        ),
+        line(
+            2,
+            "patch",
+            "secrets",
+            "creds",
+            200,
+            Some(json!({"data": c})),
+            None,
+        ),
+    ]);
+    let args = ["secret/creds", "-n", "prod"];
+    let rows = redacted_everywhere(&args, &input, &[a, b, c]);
+    assert_eq!(
+        rows[0]["patch"],
+        json!([
+            {"op": "replace", "path": "/data/pw", "value": "<redacted 8 bytes>"},
+            "<redacted 13 bytes>",
+            "<redacted 43 bytes>",
+        ])
+    );
+    assert_eq!(
+        rows[0]["notes"][0],
+        "2 malformed JSON patch operations (no op or path)"
+    );
+    assert_eq!(rows[1]["patch"], json!({"data": "<redacted 8 bytes>"}));
+    let t = history_of("table", &args, &input);
+    assert!(
+        t.contains(
+            "\n    replace /data/pw: <redacted 8 bytes>\n    malformed operation: <redacted 13 bytes>\n"
+        ),
+        "{t}"
+    );
+    assert!(t.contains("\n    data: <redacted 8 bytes>\n"), "{t}");
+}
+
+/// Leak 3: the last-applied annotation holds the object as applied, so its credentials too: it
+/// was redacted only for Secrets, and whole. It is parsed and redacted like the object, for every
+/// kind; when it cannot be parsed it is hidden whole if the object has credentials.
+#[test]
+fn last_applied_annotation_leak() {
+    const LA: &str = "kubectl.kubernetes.io/last-applied-configuration";
+    let cm = |name: &str, rv: u32, annotation: &str, data: Value| {
+        json!({
+            "kind": "ConfigMap", "apiVersion": "v1",
+            "metadata": {"name": name, "namespace": "prod", "resourceVersion": rv.to_string(),
+                         "annotations": {LA: annotation}},
+            "data": data
+        })
+    };
+    let applied = json!({"apiVersion": "v1", "kind": "ConfigMap", "data": {"db_password": "ANNOLEAK1", "mode": "blue"}});
+    let created = cm(
+        "app",
+        1,
+        &applied.to_string(),
+        json!({"db_password": "ANNOLEAK1", "mode": "blue"}),
+    );
+    // cut short (no credential word in it): hidden because the object has db_password
+    let broken = cm(
+        "app",
+        2,
+        r#"{"data":{"x":"ANNOLEAK2""#,
+        json!({"db_password": "ANNOLEAK1", "mode": "blue"}),
+    );
+    // kubectl apply's patch carries the new annotation
+    let apply = json!({
+        "metadata": {"annotations": {LA: json!({"data": {"db_password": "ANNOLEAK3"}}).to_string()}},
+        "data": {"db_password": "ANNOLEAK3"}
+    });
+    let secret = json!({
+        "kind": "Secret", "apiVersion": "v1",
+        "metadata": {"name": "creds", "namespace": "prod",
+                     "annotations": {LA: json!({"kind": "Secret", "data": {"pw": "QU5OT0xFQUs0"}}).to_string()}},
+        "data": {"pw": "QU5OT0xFQUs0"}
+    });
+    // an object without credentials: an annotation that cannot be parsed is shown
+    let plain = cm("plain", 1, "not json", json!({"mode": "blue"}));
+    let input = log(&[
+        line(
+            1,
+            "create",
+            "configmaps",
+            "app",
+            201,
+            Some(created.clone()),
+            Some(created),
+        ),
+        line(
+            2,
+            "update",
+            "configmaps",
+            "app",
+            200,
+            Some(broken.clone()),
+            Some(broken),
+        ),
+        line(3, "patch", "configmaps", "app", 200, Some(apply), None),
+        line(4, "create", "secrets", "creds", 201, Some(secret), None),
+        line(5, "create", "configmaps", "plain", 201, Some(plain), None),
+    ]);
+    let leaks = ["ANNOLEAK1", "ANNOLEAK2", "ANNOLEAK3"];
+    let rows = redacted_everywhere(&["cm/app", "-n", "prod"], &input, &leaks);
+    let path = format!("metadata.annotations[\"{LA}\"]");
+    let annotation = change(&rows[0], &path)["new"].as_str().unwrap().to_string();
+    assert_eq!(
+        serde_json::from_str::<Value>(&annotation).unwrap(),
+        json!({"apiVersion": "v1", "kind": "ConfigMap", "data": {"db_password": "<redacted 9 bytes>", "mode": "blue"}})
+    );
+    assert_eq!(change(&rows[1], &path)["new"], "<redacted 24 bytes>");
+    assert_eq!(
+        rows[2]["patch"]["metadata"]["annotations"][LA],
+        json!({"data": {"db_password": "<redacted 9 bytes>"}}).to_string()
+    );
+    let rows = redacted_everywhere(&["secret/creds", "-n", "prod"], &input, &["QU5OT0xFQUs0"]);
+    let annotation = change(&rows[0], &path)["new"].as_str().unwrap().to_string();
+    assert_eq!(
+        serde_json::from_str::<Value>(&annotation).unwrap(),
+        json!({"kind": "Secret", "data": {"pw": "<redacted 9 bytes>"}})
+    );
+    let rows = ndjson(history_of("ndjson", &["cm/plain", "-n", "prod"], &input).as_bytes());
+    assert_eq!(change(&rows[0], &path)["new"], "not json");
+}
+
+/// Item 4: a body nested deeper than serde_json reads (128 levels) was taken for no body at all
+/// ("no body logged"). It is said to be unreadable, and the other body of the line still read.
+#[test]
+fn too_deeply_nested_body_is_not_called_missing() {
+    let mut deep = json!("bottom");
+    for _ in 0..200 {
+        deep = json!({"a": deep});
+    }
+    let cm = |rv: u32, extra: Option<&Value>| {
+        let mut v = json!({
+            "kind": "ConfigMap", "apiVersion": "v1",
+            "metadata": {"name": "deep", "namespace": "prod", "resourceVersion": rv.to_string()},
+            "data": {"x": rv.to_string()}
+        });
+        if let Some(e) = extra {
+            v["extra"] = e.clone();
+        }
+        v
+    };
+    let input = log(&[
+        line(
+            1,
+            "create",
+            "configmaps",
+            "deep",
+            201,
+            Some(cm(1, None)),
+            Some(cm(1, None)),
+        ),
+        line(
+            2,
+            "update",
+            "configmaps",
+            "deep",
+            200,
+            Some(cm(2, Some(&deep))),
+            Some(cm(2, None)),
+        ),
+        line(
+            3,
+            "update",
+            "configmaps",
+            "deep",
+            200,
+            Some(cm(3, Some(&deep))),
+            None,
+        ),
+    ]);
+    let args = ["cm/deep", "-n", "prod"];
+    let t = history_of("table", &args, &input);
+    assert!(!t.contains("no body logged"), "{t}");
+    assert!(
+        t.contains("\n    the request body could not be read (too deeply nested)\n      data.x: \"1\" → \"2\"\n"),
+        "{t}"
+    );
+    let rows = ndjson(history_of("ndjson", &args, &input).as_bytes());
+    assert_eq!(
+        rows[2]["notes"],
+        json!(["the request body could not be read (too deeply nested)"])
+    );
+    // a log whose only body cannot be read has bodies: no "no bodies" note
+    let only = log(&[line(
+        1,
+        "update",
+        "configmaps",
+        "deep",
+        200,
+        Some(cm(3, Some(&deep))),
+        None,
+    )]);
+    let r = run_stdin(&["history", "cm/deep", "-n", "prod"], only).expect_code(0);
+    assert!(
+        !r.stderr.contains("no request or response bodies"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stdout_str()
+            .contains("could not be read (too deeply nested)")
+    );
 }

@@ -8,10 +8,14 @@
 //! order they completed (the order the API server applied them); the user's other filters only
 //! choose which requests are shown, so a diff never credits one request with another's change.
 //! Bodies are parsed here, with `serde_json::Value`, from the original lines of the requests on
-//! the object only (`event.rs` still skips them). Secret data and values under keys named like a
-//! credential are redacted in every format unless `--show-secrets`. This module does not follow
-//! an object's dependents (a Deployment's ReplicaSets are other objects).
+//! the object only (`event.rs` still skips them). Secret data, values under keys named like a
+//! credential and the values of list elements named like one (an `env` entry `DB_PASSWORD`, found
+//! by name, by position or by a JSON patch index) are redacted in every format, patch bodies and
+//! the last-applied annotation included, unless `--show-secrets`; when it cannot tell, it
+//! redacts. This module does not follow an object's dependents (a Deployment's ReplicaSets are
+//! other objects).
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::Write;
@@ -144,10 +148,7 @@ pub fn run(
     let mut sink = HistorySink {
         name: &target.name,
         shown,
-        red: Redactor {
-            secret: target.sel.resource == "secrets",
-            show: args.show_secrets,
-        },
+        red: Redactor::new(target.sel.resource == "secrets", args.show_secrets),
         states: HashMap::new(),
         entries: Vec::new(),
         seq: 0,
@@ -273,6 +274,9 @@ impl Sink for HistorySink<'_> {
 struct Bodies {
     request: Option<Value>,
     response: Option<Value>,
+    /// Bodies the log has but that could not be read, said as notes (`the request body could
+    /// not be read (too deeply nested)`): the log is not without bodies.
+    unreadable: Vec<String>,
 }
 
 /// The only fields of a stage line read here; serde skips the rest without building it.
@@ -284,6 +288,30 @@ struct BodyLine {
     response: Option<Value>,
 }
 
+/// One body of a stage line, the other skipped (serde skips without a depth limit): when one body
+/// cannot be read, the other still can.
+#[derive(Deserialize)]
+struct RequestBody {
+    #[serde(rename = "requestObject")]
+    body: Option<Value>,
+}
+
+#[derive(Deserialize)]
+struct ResponseBody {
+    #[serde(rename = "responseObject")]
+    body: Option<Value>,
+}
+
+/// Why a body could not be read: serde_json stops at 128 levels of nesting.
+fn unreadable(which: &str, e: &serde_json::Error) -> String {
+    let why = if e.to_string().contains("recursion limit") {
+        "too deeply nested".to_string()
+    } else {
+        e.to_string()
+    };
+    format!("the {which} body could not be read ({why})")
+}
+
 impl Bodies {
     fn of(r: &Request<'_>) -> Bodies {
         let mut b = Bodies::default();
@@ -292,22 +320,42 @@ impl Bodies {
             if memchr::memmem::find(raw, b"Object\"").is_none() {
                 continue;
             }
-            if let Ok(l) = serde_json::from_slice::<BodyLine>(raw) {
-                if l.request.is_some() {
-                    b.request = l.request;
+            let (request, response) = match serde_json::from_slice::<BodyLine>(raw) {
+                Ok(l) => (l.request, l.response),
+                Err(_) => {
+                    let request = match serde_json::from_slice::<RequestBody>(raw) {
+                        Ok(x) => x.body,
+                        Err(e) => {
+                            b.unreadable.push(unreadable("request", &e));
+                            None
+                        }
+                    };
+                    let response = match serde_json::from_slice::<ResponseBody>(raw) {
+                        Ok(x) => x.body,
+                        Err(e) => {
+                            b.unreadable.push(unreadable("response", &e));
+                            None
+                        }
+                    };
+                    (request, response)
                 }
-                if l.response.is_some() {
-                    b.response = l.response;
-                }
+            };
+            if request.is_some() {
+                b.request = request;
+            }
+            if response.is_some() {
+                b.response = response;
             }
         }
+        b.unreadable.dedup();
         for v in [&mut b.request, &mut b.response].into_iter().flatten() {
             strip_managed_fields(v);
         }
         b
     }
+    /// The log has bodies for this request (read or not).
     fn any(&self) -> bool {
-        self.request.is_some() || self.response.is_some()
+        self.request.is_some() || self.response.is_some() || !self.unreadable.is_empty()
     }
 }
 
@@ -453,6 +501,7 @@ impl HistorySink<'_> {
             s.notes
                 .push("bodies cut by the API server (audit.k8s.io/truncated)".into());
         }
+        s.notes.append(&mut b.unreadable);
         if write && !ok {
             s.refused = Some(match (r.code, r.status_reason.is_empty()) {
                 (Some(c), false) => format!("not applied: {c} {}", r.status_reason),
@@ -470,9 +519,11 @@ impl HistorySink<'_> {
         let take_object = |v: &mut Option<Value>| -> Option<Value> {
             v.take().filter(|v| is_object(v, name, kind.as_deref()))
         };
-        let red = self.red;
+        let red = self
+            .red
+            .about([prev.as_ref(), b.request.as_ref(), b.response.as_ref()]);
         let next = match (verb, sub) {
-            (_, "scale") => self.scale(r, b, prev.as_ref(), ok, &mut s),
+            (_, "scale") => Self::scale(red, r, b, prev.as_ref(), ok, &mut s),
             (_, other) if !matches!(other, "" | "status" | "ephemeralcontainers" | "resize") => {
                 // exec, attach, log, portforward, proxy, binding, eviction, token: no object body
                 if let Some(n) = connect_note(sub, &r.request_uri) {
@@ -508,7 +559,16 @@ impl HistorySink<'_> {
                     None
                 };
                 if let Some(p) = &patch {
-                    s.patch = Some(red.patch(p));
+                    s.patch = Some(red.patch(p, prev.as_ref()));
+                    match malformed_ops(p) {
+                        0 => {}
+                        1 => s
+                            .notes
+                            .push("1 malformed JSON patch operation (no op or path)".into()),
+                        n => s.notes.push(format!(
+                            "{n} malformed JSON patch operations (no op or path)"
+                        )),
+                    }
                 }
                 let req = if verb == "update" {
                     take_object(&mut b.request)
@@ -529,14 +589,14 @@ impl HistorySink<'_> {
                             s.notes
                                 .push("no earlier state in the log to compare with".into());
                             if let Some(p) = &patch {
-                                s.patch_lines = red.patch_lines(p);
+                                s.patch_lines = red.patch_lines(p, prev.as_ref());
                             }
                             Next::Set(n)
                         }
                         (_, None) => {
                             if let Some(p) = &patch {
                                 s.notes.push("the log has no resulting object".into());
-                                s.patch_lines = red.patch_lines(p);
+                                s.patch_lines = red.patch_lines(p, prev.as_ref());
                             }
                             // the object changed in a way the log does not show: forget it
                             Next::Clear
@@ -547,7 +607,7 @@ impl HistorySink<'_> {
                         red.diff(Some(p), Some(q), &mut Vec::new(), mode, &mut s.changes);
                     }
                     if let Some(p) = &patch {
-                        s.patch_lines = red.patch_lines(p);
+                        s.patch_lines = red.patch_lines(p, prev.as_ref());
                     }
                     Next::Keep
                 }
@@ -631,7 +691,7 @@ impl HistorySink<'_> {
     /// `deployments/scale`: the body is a Scale, not the object; its `spec.replicas` is the
     /// object's.
     fn scale(
-        &self,
+        red: Redactor,
         r: &Request<'_>,
         b: &mut Bodies,
         prev: Option<&Value>,
@@ -643,7 +703,7 @@ impl HistorySink<'_> {
         if r.verb == "patch"
             && let Some(p) = &b.request
         {
-            s.patch = Some(self.red.patch(p));
+            s.patch = Some(red.patch(p, None));
         }
         let is_scale = |v: &&Value| {
             v.get("kind")
@@ -662,12 +722,12 @@ impl HistorySink<'_> {
         let old = replicas(prev);
         let new = if ok { result.clone().or(asked) } else { asked };
         match new {
-            Some(n) if r.verb != "get" && old.as_ref() != Some(&n) => s
-                .changes
-                .push(self.red.change(&path, old.as_ref(), Some(&n))),
+            Some(n) if r.verb != "get" && old.as_ref() != Some(&n) => {
+                s.changes.push(red.change(&path, old.as_ref(), Some(&n)))
+            }
             None if r.verb == "patch" => {
                 if let Some(p) = &b.request {
-                    s.patch_lines = self.red.patch_lines(p);
+                    s.patch_lines = red.patch_lines(p, None);
                 }
             }
             _ => {}
@@ -712,13 +772,41 @@ fn connect_note(sub: &str, uri: &str) -> Option<String> {
 
 // ------------------------------------------------------------------ diffs and redaction
 
-/// One step of a JSON path.
+/// One step of a JSON path. The `bool` of a list element says that its values are credentials:
+/// the element is named like one (`env` `DB_PASSWORD`, see [`credential_element`]), or it could
+/// not be known and sits where credentials live (a JSON patch's `env/0`, fail closed).
 #[derive(Debug, Clone, PartialEq)]
 enum Seg {
     Key(String),
-    Index(usize),
+    /// A list element by position: `env[0]`.
+    Index(usize, bool),
     /// An element of a list keyed like Kubernetes merges it: `containers[name=nginx]`.
-    Match(&'static str, String),
+    Match(&'static str, String, bool),
+}
+
+/// Does this list element have a `name` or `key` named like a credential (`{name: DB_PASSWORD,
+/// value: ...}`, `{key: password, path: ...}`)? Then every value in it is one, however the
+/// element is reached: by name, by position (names repeat), or by a JSON patch index.
+fn credential_element(v: Option<&Value>) -> bool {
+    v.is_some_and(|v| {
+        ["name", "key"]
+            .iter()
+            .any(|k| v.get(*k).and_then(Value::as_str).is_some_and(sensitive_key))
+    })
+}
+
+/// A list element at position `i` whose elements before and after are `a` and `b`: by its id
+/// under `key` when the list has one.
+fn element(key: Option<&'static str>, i: usize, a: Option<&Value>, b: Option<&Value>) -> Seg {
+    let cred = credential_element(a) || credential_element(b);
+    match key {
+        Some(k) => {
+            let id = id_of(b.or(a).unwrap_or(&Value::Null), k).to_string();
+            let cred = cred || sensitive_key(&id);
+            Seg::Match(k, id, cred)
+        }
+        None => Seg::Index(i, cred),
+    }
 }
 
 /// The field that identifies the elements of these lists (`name`, else `type`), when every
@@ -762,8 +850,8 @@ fn path_string(path: &[Seg]) -> String {
                 s.push_str(&Value::String(k.clone()).to_string());
                 s.push(']');
             }
-            Seg::Index(i) => s.push_str(&format!("[{i}]")),
-            Seg::Match(k, v)
+            Seg::Index(i, _) => s.push_str(&format!("[{i}]")),
+            Seg::Match(k, v, _)
                 if !v.is_empty()
                     && v.chars().all(|c| {
                         c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':')
@@ -771,7 +859,7 @@ fn path_string(path: &[Seg]) -> String {
             {
                 s.push_str(&format!("[{k}={v}]"))
             }
-            Seg::Match(k, v) => s.push_str(&format!("[{k}={}]", Value::String(v.clone()))),
+            Seg::Match(k, v, _) => s.push_str(&format!("[{k}={}]", Value::String(v.clone()))),
         }
     }
     s
@@ -847,6 +935,11 @@ fn noise(path: &[Seg], mode: Mode) -> bool {
 /// (`secretName`, `secretKeyRef`) do not.
 fn sensitive_key(k: &str) -> bool {
     let k = k.to_ascii_lowercase();
+    credential_word(&k) && !pointer_key(&k)
+}
+
+/// Lowercase text that has a word of credentials in it.
+fn credential_word(lower: &str) -> bool {
     const WORDS: [&str; 7] = [
         "token",
         "password",
@@ -856,8 +949,20 @@ fn sensitive_key(k: &str) -> bool {
         "cert",
         "credential",
     ];
-    WORDS.iter().any(|w| k.contains(w)) && !pointer_key(&k)
+    WORDS.iter().any(|w| lower.contains(w))
 }
+
+/// The annotation `kubectl apply` keeps the whole applied object in, as JSON text.
+const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+/// Is `path` the last-applied annotation (of the object or of a template in it)?
+fn last_applied(path: &[Seg]) -> bool {
+    matches!(path, [.., Seg::Key(a), Seg::Key(l)] if a == "annotations" && l == LAST_APPLIED)
+}
+
+/// Where a JSON patch index that cannot be resolved against the object is taken as a credential:
+/// lists and maps whose elements are named values.
+const CREDENTIAL_SCOPES: [&str; 5] = ["env", "envFrom", "data", "stringData", "binaryData"];
 
 /// `secretName`, `secretKeyRef`, `imagePullSecrets[].name`: names of things, not their values.
 fn pointer_key(lower: &str) -> bool {
@@ -883,31 +988,87 @@ fn base64_len(s: &str) -> Option<usize> {
     Some(b.len() / 4 * 3 - pad)
 }
 
-/// Hides credentials: Secret `data`/`stringData` values (and its last-applied annotation,
-/// which holds them too) and values under keys named like token/password/secret/key/cert/
-/// credential. Only strings and numbers are hidden: `true` or `null` gives nothing away.
+/// Hides credentials: Secret `data`/`stringData` values, values under keys named like
+/// token/password/secret/key/cert/credential, every value of a list element named like one (an
+/// `env` entry `DB_PASSWORD`, reached by name or by position), and the same inside the
+/// last-applied annotation, which is parsed and shown redacted. Only strings and numbers are
+/// hidden: `true` or `null` gives nothing away. When it cannot tell, it hides: a malformed JSON
+/// patch operation, a patch index into `env` it cannot resolve, a last-applied annotation it
+/// cannot parse on an object that has credentials.
 #[derive(Debug, Clone, Copy)]
 struct Redactor {
     secret: bool,
     show: bool,
+    /// The object has credentials somewhere (always, for a Secret): see [`Redactor::about`].
+    tainted: bool,
+}
+
+/// `<redacted N bytes>`.
+fn hidden(n: usize) -> Shown {
+    Shown {
+        value: Value::String(format!("<redacted {n} bytes>")),
+        redacted: true,
+    }
+}
+
+fn shown(v: &Value) -> Shown {
+    Shown {
+        value: v.clone(),
+        redacted: false,
+    }
 }
 
 impl Redactor {
-    fn sensitive(&self, path: &[Seg]) -> bool {
-        let key = |i: usize| match path.get(i) {
-            Some(Seg::Key(k)) => Some(k.as_str()),
-            _ => None,
+    fn new(secret: bool, show: bool) -> Redactor {
+        Redactor {
+            secret,
+            show,
+            tainted: secret,
+        }
+    }
+
+    /// This redactor for a request on an object whose known state and bodies are `vs`: tainted
+    /// when any of them has a key or list element named like a credential.
+    fn about<'v>(self, vs: impl IntoIterator<Item = Option<&'v Value>>) -> Redactor {
+        if self.show || self.tainted {
+            return self;
+        }
+        let tainted = vs
+            .into_iter()
+            .flatten()
+            .any(|v| self.holds_credentials(v, &mut Vec::new()));
+        Redactor { tainted, ..self }
+    }
+
+    /// Does `v` have a key or list element named like a credential (a JSON patch: an operation
+    /// whose path leads to one)?
+    fn holds_credentials(&self, v: &Value, path: &mut Vec<Seg>) -> bool {
+        let at = |path: &mut Vec<Seg>, seg: Seg, x: &Value| {
+            path.push(seg);
+            let found = self.sensitive(path) || self.holds_credentials(x, path);
+            path.pop();
+            found
         };
-        if self.secret {
-            if matches!(key(0), Some("data" | "stringData")) && path.len() >= 2 {
-                return true;
-            }
-            if key(0) == Some("metadata")
-                && key(1) == Some("annotations")
-                && key(2) == Some("kubectl.kubernetes.io/last-applied-configuration")
-            {
-                return true;
-            }
+        match v {
+            Value::Object(m) => m.iter().any(|(k, x)| at(path, Seg::Key(k.clone()), x)),
+            Value::Array(a) => a.iter().enumerate().any(|(i, x)| {
+                let op_path = x.get("path").and_then(Value::as_str);
+                (path.is_empty()
+                    && op_path.is_some_and(|p| self.sensitive(&resolve(None, p, None))))
+                    || at(path, element(None, i, None, Some(x)), x)
+            }),
+            _ => false,
+        }
+    }
+
+    fn sensitive(&self, path: &[Seg]) -> bool {
+        // a Secret's data, also where its last-applied annotation nests it (in a List)
+        if self.secret
+            && path
+                .iter()
+                .any(|s| matches!(s, Seg::Key(k) if k == "data" || k == "stringData"))
+        {
+            return true;
         }
         // the key that holds the value names a thing (secretName): shown
         let own = path.iter().rev().find_map(|s| match s {
@@ -919,23 +1080,17 @@ impl Redactor {
         }
         // a list element named like a credential (env `DB_PASSWORD`) counts as such a key
         path.iter().any(|s| match s {
-            Seg::Key(k) | Seg::Match(_, k) => sensitive_key(k),
-            Seg::Index(_) => false,
+            Seg::Key(k) => sensitive_key(k),
+            Seg::Index(_, cred) => *cred,
+            Seg::Match(_, id, cred) => *cred || sensitive_key(id),
         })
     }
 
     /// `v`, found at `path`, with its sensitive leaves replaced.
     fn redact(&self, v: &Value, path: &mut Vec<Seg>) -> Shown {
         if self.show {
-            return Shown {
-                value: v.clone(),
-                redacted: false,
-            };
+            return shown(v);
         }
-        let hide = |n: usize| Shown {
-            value: Value::String(format!("<redacted {n} bytes>")),
-            redacted: true,
-        };
         match v {
             Value::Object(m) => {
                 let mut o = serde_json::Map::new();
@@ -944,39 +1099,57 @@ impl Redactor {
                     o.insert(k.clone(), self.redact(x, path).value);
                     path.pop();
                 }
-                Shown {
-                    value: Value::Object(o),
-                    redacted: false,
-                }
+                shown(&Value::Object(o))
             }
             Value::Array(a) => {
                 let mut o = Vec::with_capacity(a.len());
                 for (i, x) in a.iter().enumerate() {
-                    path.push(match x.get("name").and_then(Value::as_str) {
-                        Some(n) => Seg::Match("name", n.to_string()),
-                        None => Seg::Index(i),
-                    });
+                    let named = x.get("name").and_then(Value::as_str).map(|_| "name");
+                    path.push(element(named, i, None, Some(x)));
                     o.push(self.redact(x, path).value);
                     path.pop();
                 }
-                Shown {
-                    value: Value::Array(o),
-                    redacted: false,
-                }
+                shown(&Value::Array(o))
             }
             Value::String(s) if self.sensitive(path) => {
-                let data = self.secret && matches!(path.first(), Some(Seg::Key(k)) if k == "data");
-                hide(if data {
+                let data =
+                    self.secret && path.iter().any(|s| matches!(s, Seg::Key(k) if k == "data"));
+                hidden(if data {
                     base64_len(s).unwrap_or(s.len())
                 } else {
                     s.len()
                 })
             }
-            Value::Number(n) if self.sensitive(path) => hide(n.to_string().len()),
-            other => Shown {
-                value: other.clone(),
-                redacted: false,
-            },
+            Value::String(s) if last_applied(path) => self.last_applied(s),
+            Value::Number(n) if self.sensitive(path) => hidden(n.to_string().len()),
+            other => shown(other),
+        }
+    }
+
+    /// The last-applied annotation holds the whole object as JSON text: that object redacted
+    /// like any other, as JSON text again; hidden whole when it cannot be parsed and the object
+    /// (or the text) has credentials.
+    fn last_applied(&self, s: &str) -> Shown {
+        match serde_json::from_str::<Value>(s) {
+            Ok(v) => {
+                let r = self.redact(&v, &mut Vec::new()).value;
+                if r == v {
+                    shown(&Value::String(s.to_string()))
+                } else {
+                    shown(&Value::String(r.to_string()))
+                }
+            }
+            Err(_) if self.tainted || credential_word(&s.to_ascii_lowercase()) => hidden(s.len()),
+            Err(_) => shown(&Value::String(s.to_string())),
+        }
+    }
+
+    /// `v` hidden whole (a value nothing says anything about), unless `--show-secrets`.
+    fn whole(&self, v: &Value) -> Shown {
+        if self.show || v.is_null() {
+            shown(v)
+        } else {
+            hidden(v.to_string().len())
         }
     }
 
@@ -1002,7 +1175,7 @@ impl Redactor {
             return;
         }
         // an element added or removed whole: its id is already in the path
-        if let [.., Seg::Match(k, _), Seg::Key(f)] = path.as_slice()
+        if let [.., Seg::Match(k, _, _), Seg::Key(f)] = path.as_slice()
             && k == f
             && (old.is_none() || new.is_none())
         {
@@ -1031,23 +1204,24 @@ impl Redactor {
                     let new: HashMap<&str, &Value> = b.iter().map(|x| (id_of(x, key), x)).collect();
                     for x in b {
                         let id = id_of(x, key);
-                        each(
-                            path,
-                            Seg::Match(key, id.to_string()),
-                            old.get(id).copied(),
-                            Some(x),
-                        );
+                        let y = old.get(id).copied();
+                        each(path, element(Some(key), 0, y, Some(x)), y, Some(x));
                     }
                     for y in a {
                         let id = id_of(y, key);
                         if !new.contains_key(id) {
-                            each(path, Seg::Match(key, id.to_string()), Some(y), None);
+                            each(path, element(Some(key), 0, Some(y), None), Some(y), None);
                         }
                     }
                 }
                 None => {
                     for i in 0..a.len().max(b.len()) {
-                        each(path, Seg::Index(i), a.get(i), b.get(i));
+                        each(
+                            path,
+                            element(None, i, a.get(i), b.get(i)),
+                            a.get(i),
+                            b.get(i),
+                        );
                     }
                 }
             },
@@ -1061,8 +1235,7 @@ impl Redactor {
             (None, Some(Value::Array(b))) if !b.is_empty() => {
                 let key = list_key(&[], b);
                 for (i, v) in b.iter().enumerate() {
-                    let seg = key.map_or(Seg::Index(i), |k| Seg::Match(k, id_of(v, k).into()));
-                    each(path, seg, None, Some(v));
+                    each(path, element(key, i, None, Some(v)), None, Some(v));
                 }
             }
             (Some(Value::Object(a)), None) if !a.is_empty() => {
@@ -1073,8 +1246,7 @@ impl Redactor {
             (Some(Value::Array(a)), None) if !a.is_empty() => {
                 let key = list_key(a, &[]);
                 for (i, v) in a.iter().enumerate() {
-                    let seg = key.map_or(Seg::Index(i), |k| Seg::Match(k, id_of(v, k).into()));
-                    each(path, seg, Some(v), None);
+                    each(path, element(key, i, Some(v), None), Some(v), None);
                 }
             }
             (None, Some(b)) if mode == Mode::Create && empty(b) => {}
@@ -1082,35 +1254,51 @@ impl Redactor {
         }
     }
 
-    /// The patch body with its sensitive values replaced (JSON patch values by their `path`).
-    fn patch(&self, p: &Value) -> Value {
-        match json_patch_ops(p) {
-            Some(ops) => Value::Array(
-                ops.iter()
-                    .map(|op| {
-                        let mut op = op.clone();
-                        let mut path = pointer_segs(op.get("path").and_then(Value::as_str));
-                        if let Some(v) = op.get("value") {
-                            let r = self.redact(v, &mut path).value;
-                            op["value"] = r;
-                        }
-                        op
-                    })
-                    .collect(),
-            ),
-            None => self.redact(p, &mut Vec::new()).value,
+    /// The patch body with its sensitive values replaced: a JSON patch's (any array body) values
+    /// by their path, resolved against `state`, the object before the patch, where known; its
+    /// malformed operations, and members of an operation other than `op`, `path`, `from` and
+    /// `value`, hidden whole; a merge patch like an object; any other body hidden whole.
+    fn patch(&self, p: &Value, state: Option<&Value>) -> Value {
+        match p {
+            Value::Array(ops) => ops
+                .iter()
+                .zip(op_paths(ops, state))
+                .map(|(op, path)| match (path, op.as_object()) {
+                    (Some(mut path), Some(m)) => m
+                        .iter()
+                        .map(|(k, v)| {
+                            let v = match k.as_str() {
+                                "op" | "path" | "from" => v.clone(),
+                                "value" => self.redact(v, &mut path).value,
+                                _ => self.whole(v).value,
+                            };
+                            (k.clone(), v)
+                        })
+                        .collect(),
+                    _ => self.whole(op).value,
+                })
+                .collect(),
+            Value::Object(_) => self.redact(p, &mut Vec::new()).value,
+            other => self.whole(other).value,
         }
     }
 
     /// The patch body as lines: one per JSON patch operation, or one per merge-patch leaf.
-    fn patch_lines(&self, p: &Value) -> Vec<PatchLine> {
+    fn patch_lines(&self, p: &Value, state: Option<&Value>) -> Vec<PatchLine> {
         let mut out = Vec::new();
-        match json_patch_ops(p) {
-            Some(ops) => {
-                for op in ops {
+        match p {
+            Value::Array(ops) => {
+                for (op, segs) in ops.iter().zip(op_paths(ops, state)) {
+                    let Some(mut segs) = segs else {
+                        out.push(PatchLine {
+                            op: Some("malformed operation".into()),
+                            path: String::new(),
+                            value: Some(self.whole(op)),
+                        });
+                        continue;
+                    };
                     let name = op.get("op").and_then(Value::as_str).unwrap_or("?");
                     let at = op.get("path").and_then(Value::as_str).unwrap_or("");
-                    let mut segs = pointer_segs(Some(at));
                     let path = match op.get("from").and_then(Value::as_str) {
                         Some(from) => format!("{from} → {at}"),
                         None => at.to_string(),
@@ -1122,7 +1310,13 @@ impl Redactor {
                     });
                 }
             }
-            None => self.merge_lines(p, &mut Vec::new(), &mut out),
+            Value::Object(_) => self.merge_lines(p, &mut Vec::new(), &mut out),
+            Value::Null => {}
+            other => out.push(PatchLine {
+                op: None,
+                path: String::new(),
+                value: Some(self.whole(other)),
+            }),
         }
         out
     }
@@ -1160,19 +1354,157 @@ fn empty(v: &Value) -> bool {
     }
 }
 
-/// A JSON patch (RFC 6902) is an array of `{op, path, ...}`.
-fn json_patch_ops(p: &Value) -> Option<&Vec<Value>> {
-    p.as_array()
-        .filter(|ops| ops.iter().all(|o| o.get("op").is_some()))
+/// Undo RFC 6901 escapes in one token of a JSON pointer.
+fn unescape(t: &str) -> String {
+    t.replace("~1", "/").replace("~0", "~")
 }
 
-/// `/data/tls.key` → [data, tls.key] (RFC 6901 escapes undone).
-fn pointer_segs(p: Option<&str>) -> Vec<Seg> {
-    p.unwrap_or("")
-        .split('/')
-        .skip(1)
-        .map(|s| Seg::Key(s.replace("~1", "/").replace("~0", "~")))
-        .collect()
+/// The pointer of a JSON patch operation that can be read: an object with a string `op` and
+/// `path` (and `from`, if any) that are JSON pointers. Anything else is malformed.
+fn well_formed(op: &Value) -> Option<&str> {
+    let pointer = |p: &str| p.is_empty() || p.starts_with('/');
+    op.get("op")?.as_str()?;
+    let path = op.get("path")?.as_str().filter(|p| pointer(p))?;
+    op.get("from")
+        .is_none_or(|f| f.as_str().is_some_and(pointer))
+        .then_some(path)
+}
+
+/// How many operations of a JSON patch are malformed.
+fn malformed_ops(p: &Value) -> usize {
+    p.as_array().map_or(0, |ops| {
+        ops.iter().filter(|o| well_formed(o).is_none()).count()
+    })
+}
+
+/// The path of each operation of a JSON patch, as segments (`None`: a malformed operation),
+/// resolved against the object as the operations before it left it (from `state`, the object
+/// before the patch, when known).
+fn op_paths(ops: &[Value], state: Option<&Value>) -> Vec<Option<Vec<Seg>>> {
+    let mut doc: Option<Cow<'_, Value>> = state.map(Cow::Borrowed);
+    let mut out = Vec::with_capacity(ops.len());
+    for (n, op) in ops.iter().enumerate() {
+        let Some(at) = well_formed(op) else {
+            out.push(None);
+            continue;
+        };
+        out.push(Some(resolve(doc.as_deref(), at, op.get("value"))));
+        if n + 1 < ops.len() {
+            doc = doc.and_then(|d| apply(d.into_owned(), op)).map(Cow::Owned);
+        }
+    }
+    out
+}
+
+/// `/spec/template/spec/containers/0/env/0/value` as segments, its list indexes resolved against
+/// `doc` (the object, when known) to the elements they address, so that an element named like
+/// a credential makes its values credentials; `value`, what the operation puts there, is the
+/// element itself when the path ends at an index. An index that cannot be resolved under `env`,
+/// `envFrom`, `data`, `stringData` or `binaryData` counts as a credential (fail closed).
+fn resolve(doc: Option<&Value>, pointer: &str, value: Option<&Value>) -> Vec<Seg> {
+    let tokens: Vec<String> = pointer.split('/').skip(1).map(unescape).collect();
+    let mut cur = doc;
+    let mut scope = false;
+    let mut segs = Vec::with_capacity(tokens.len());
+    for (n, t) in tokens.iter().enumerate() {
+        let given = value.filter(|_| n + 1 == tokens.len());
+        // a whole element with its name or key: known from the patch itself
+        let named = given.is_some_and(|v| {
+            ["name", "key"]
+                .iter()
+                .any(|k| v.get(*k).and_then(Value::as_str).is_some())
+        });
+        let index = t.parse::<usize>().ok();
+        let is_index = index.is_some() || t == "-";
+        match cur {
+            Some(Value::Object(m)) => {
+                cur = m.get(t);
+                segs.push(Seg::Key(t.clone()));
+            }
+            Some(Value::Array(a)) if is_index => {
+                let i = index.unwrap_or(a.len());
+                let elem = a.get(i);
+                let unknown = elem.is_none() && !named;
+                let cred =
+                    credential_element(elem) || credential_element(given) || (scope && unknown);
+                segs.push(Seg::Index(i, cred));
+                cur = elem;
+            }
+            _ if is_index => {
+                // the known object does not reach here
+                let cred = credential_element(given) || (scope && !named);
+                segs.push(Seg::Index(index.unwrap_or(0), cred));
+                cur = None;
+            }
+            _ => {
+                segs.push(Seg::Key(t.clone()));
+                cur = None;
+            }
+        }
+        scope |= CREDENTIAL_SCOPES.contains(&t.as_str());
+    }
+    segs
+}
+
+/// `doc` after one JSON patch operation (RFC 6902), or `None` when it does not apply.
+fn apply(mut doc: Value, op: &Value) -> Option<Value> {
+    let path = well_formed(op)?;
+    let from = || op.get("from").and_then(Value::as_str);
+    match op.get("op")?.as_str()? {
+        "add" => add(&mut doc, path, op.get("value")?.clone())?,
+        "remove" => {
+            remove(&mut doc, path)?;
+        }
+        "replace" => *doc.pointer_mut(path)? = op.get("value")?.clone(),
+        "move" => {
+            let v = remove(&mut doc, from()?)?;
+            add(&mut doc, path, v)?;
+        }
+        "copy" => {
+            let v = doc.pointer(from()?)?.clone();
+            add(&mut doc, path, v)?;
+        }
+        "test" => {}
+        _ => return None,
+    }
+    Some(doc)
+}
+
+fn add(doc: &mut Value, path: &str, v: Value) -> Option<()> {
+    let Some((parent, last)) = path.rsplit_once('/') else {
+        *doc = v;
+        return Some(());
+    };
+    match doc.pointer_mut(parent)? {
+        Value::Object(m) => {
+            m.insert(unescape(last), v);
+        }
+        Value::Array(a) => {
+            let i = if last == "-" {
+                a.len()
+            } else {
+                last.parse().ok()?
+            };
+            if i > a.len() {
+                return None;
+            }
+            a.insert(i, v);
+        }
+        _ => return None,
+    }
+    Some(())
+}
+
+fn remove(doc: &mut Value, path: &str) -> Option<Value> {
+    let (parent, last) = path.rsplit_once('/')?;
+    match doc.pointer_mut(parent)? {
+        Value::Object(m) => m.shift_remove(&unescape(last)),
+        Value::Array(a) => {
+            let i: usize = last.parse().ok()?;
+            (i < a.len()).then(|| a.remove(i))
+        }
+        _ => None,
+    }
 }
 
 // ------------------------------------------------------------------------------ output
@@ -1561,11 +1893,13 @@ fn change_line(c: &Change, avail: Option<usize>) -> (Tone, String) {
 /// patch null: removed).
 fn patch_line(p: &PatchLine, avail: Option<usize>) -> String {
     let head = match &p.op {
+        Some(op) if p.path.is_empty() => op.clone(),
         Some(op) => format!("{op} {}", p.path),
         None if p.value.is_none() => format!("- {}", p.path),
         None => p.path.clone(),
     };
     match &p.value {
+        Some(v) if head.is_empty() => fit(&v.text(), avail),
         Some(v) => {
             let room = avail.map(|w| w.saturating_sub(width(&head) + 2).max(12));
             format!("{head}: {}", fit(&v.text(), room))
@@ -1579,10 +1913,7 @@ mod tests {
     use super::*;
 
     fn red(secret: bool) -> Redactor {
-        Redactor {
-            secret,
-            show: false,
-        }
+        Redactor::new(secret, false)
     }
 
     fn diff(old: Value, new: Value, mode: Mode, r: Redactor) -> Vec<String> {
@@ -1673,10 +2004,7 @@ mod tests {
                 "+ metadata.labels.a: \"b\""
             ]
         );
-        let shown = Redactor {
-            secret: true,
-            show: true,
-        };
+        let shown = Redactor::new(true, true);
         assert_eq!(
             diff(old, new, Mode::Update, shown)[0],
             "  data.password: \"TDNkZzNyLVBhNTUtMjAyNg==\" → \"YWJj\""
@@ -1691,11 +2019,12 @@ mod tests {
         // JSON patch values by their path; merge patches like objects
         let p = json!([{"op": "replace", "path": "/data/password", "value": "c2VjcmV0"}]);
         assert_eq!(
-            red(true).patch(&p),
+            red(true).patch(&p, None),
             json!([{"op": "replace", "path": "/data/password", "value": "<redacted 6 bytes>"}])
         );
         let lines = red(true).patch_lines(
             &json!({"stringData": {"token": "t0k"}, "metadata": {"labels": {"x": null}}}),
+            None,
         );
         assert_eq!(
             lines
@@ -1706,6 +2035,126 @@ mod tests {
                 "stringData.token: <redacted 3 bytes>",
                 "- metadata.labels.x"
             ]
+        );
+    }
+
+    #[test]
+    fn list_elements_named_like_credentials_are_redacted_by_position_too() {
+        let old = json!({"env": [{"name": "DB_PASSWORD", "value": "a"}]});
+        let new = json!({"env": [
+            {"name": "DB_PASSWORD", "value": "b"},
+            {"name": "DB_PASSWORD", "value": "c"},
+            {"key": "tls.key", "path": "k"},
+            {"name": "MODE", "value": "d"}
+        ]});
+        assert_eq!(
+            diff(old, new.clone(), Mode::Update, red(false)),
+            [
+                "  env[0].value: <redacted 1 bytes> → <redacted 1 bytes>",
+                "+ env[1].name: \"DB_PASSWORD\"",
+                "+ env[1].value: <redacted 1 bytes>",
+                "+ env[2].key: <redacted 7 bytes>",
+                "+ env[2].path: <redacted 1 bytes>",
+                "+ env[3].name: \"MODE\"",
+                "+ env[3].value: \"d\""
+            ]
+        );
+        assert_eq!(
+            red(false).redact(&new, &mut Vec::new()).value["env"][1]["value"],
+            "<redacted 1 bytes>"
+        );
+    }
+
+    #[test]
+    fn json_patch_indexes_resolve_against_the_state_and_fail_closed() {
+        let state = json!({"spec": {"env": [{"name": "MODE", "value": "x"}, {"name": "API_KEY", "value": "y"}]}});
+        let ops = json!([
+            {"op": "replace", "path": "/spec/env/0/value", "value": "shown"},
+            {"op": "replace", "path": "/spec/env/1/value", "value": "hidden"},
+            {"op": "move", "from": "/spec/env/1", "path": "/spec/env/0"},
+            {"op": "replace", "path": "/spec/env/0/value", "value": "hidden"},
+            {"op": "add", "path": "/spec/env/-", "value": {"name": "LEVEL", "value": "shown"}},
+            {"op": "add", "path": "/spec/env/-", "value": {"value": "hidden"}},
+            {"op": "replace", "path": "/spec/env/9/value", "value": "hidden"},
+            {"op": "replace", "path": "/spec/args/9", "value": "shown"},
+            {"op": "replace", "path": "relative/path", "value": "hidden"},
+            {"op": "replace", "path": "/spec/env/0/value", "value": "hidden", "extra": "hidden"}
+        ]);
+        let values = |state: Option<&Value>| {
+            red(false)
+                .patch(&ops, state)
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| match o {
+                    Value::String(s) => s.clone(),
+                    o if o.get("extra").is_some() => format!("{} {}", o["value"], o["extra"]),
+                    o => o.get("value").map_or("-".into(), |v| v.to_string()),
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            values(Some(&state)),
+            [
+                "\"shown\"",
+                "\"<redacted 6 bytes>\"",
+                "-",
+                "\"<redacted 6 bytes>\"",
+                "{\"name\":\"LEVEL\",\"value\":\"shown\"}",
+                "{\"value\":\"<redacted 6 bytes>\"}",
+                "\"<redacted 6 bytes>\"",
+                "\"shown\"",
+                "<redacted 56 bytes>",
+                "\"<redacted 6 bytes>\" \"<redacted 8 bytes>\""
+            ]
+        );
+        // no state: every index under env is a credential
+        assert_eq!(values(None)[0], "\"<redacted 5 bytes>\"");
+        assert_eq!(values(None)[7], "\"shown\"");
+        assert_eq!(malformed_ops(&ops), 1);
+        // --show-secrets: as logged
+        assert_eq!(Redactor::new(false, true).patch(&ops, None), ops);
+    }
+
+    #[test]
+    fn last_applied_annotations_are_parsed_and_redacted() {
+        let la = |text: &str| json!({"metadata": {"annotations": {LAST_APPLIED: text}}});
+        let at = |v: Value| v["metadata"]["annotations"][LAST_APPLIED].clone();
+        let r = red(false);
+        let applied = json!({"data": {"password": "p", "mode": "m"}}).to_string();
+        assert_eq!(
+            at(r.redact(&la(&applied), &mut Vec::new()).value),
+            json!({"data": {"password": "<redacted 1 bytes>", "mode": "m"}}).to_string()
+        );
+        // unchanged text is shown as logged (its spacing kept)
+        assert_eq!(
+            at(r.redact(&la("{\"a\": 1}"), &mut Vec::new()).value),
+            "{\"a\": 1}"
+        );
+        // cannot be parsed: shown, unless the object has credentials or the text names one
+        assert_eq!(
+            at(r.redact(&la("{\"a\":"), &mut Vec::new()).value),
+            "{\"a\":"
+        );
+        assert_eq!(
+            at(r.redact(&la("{\"password\":"), &mut Vec::new()).value),
+            "<redacted 12 bytes>"
+        );
+        let obj = json!({"spec": {"apiToken": "t"}});
+        let tainted = r.about([Some(&obj)]);
+        assert_eq!(
+            at(tainted.redact(&la("{\"a\":"), &mut Vec::new()).value),
+            "<redacted 5 bytes>"
+        );
+        assert!(
+            !r.about([Some(&json!({"spec": {"secretName": "x"}}))])
+                .tainted
+        );
+        // a Secret's: its data, wherever it nests
+        let list = json!({"items": [{"data": {"x": "eHg="}}]}).to_string();
+        assert_eq!(
+            at(red(true).redact(&la(&list), &mut Vec::new()).value),
+            json!({"items": [{"data": {"x": "<redacted 2 bytes>"}}]}).to_string()
         );
     }
 
@@ -2076,7 +2525,7 @@ mod tests {
         let p = [
             Seg::Key("spec".into()),
             Seg::Key("containers".into()),
-            Seg::Index(0),
+            Seg::Index(0, false),
             Seg::Key("image".into()),
         ];
         assert_eq!(path_string(&p), "spec.containers[0].image");
