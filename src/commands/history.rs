@@ -1546,9 +1546,10 @@ impl Entry {
             name: name.to_string(),
             code: r.code,
             status_reason: r.status_reason.to_string(),
+            // the address that connected; earlier entries come from client-set headers
             source_ip: r
                 .source_ips
-                .first()
+                .last()
                 .map_or_else(String::new, |s| s.to_string()),
             user_agent: r.user_agent.to_string(),
             level: r.level.to_string(),
