@@ -705,3 +705,28 @@ fn control_characters_are_shown_not_obeyed() {
     let del = lines.iter().find(|l| l["verb"] == "delete").unwrap();
     assert_eq!(del["name"], "artifact-cache-141\x1b]0;pwned\x07");
 }
+
+/// A TokenRequest (create serviceaccounts/token, V05) reads as a token request, not as a
+/// second creation of the service account (review finding W8).
+#[test]
+fn token_request_sentence() {
+    let r = crate::util::run(&[
+        "timeline",
+        "-u",
+        "ops-admin",
+        "-r",
+        "serviceaccounts",
+        "-v",
+        "create",
+        "testdata/",
+    ]);
+    let text = String::from_utf8(r.stdout).unwrap();
+    assert!(
+        text.contains("ops-admin created serviceaccount build/ci-bot (201)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ops-admin requested a token for serviceaccount build/ci-bot (201)"),
+        "{text}"
+    );
+}

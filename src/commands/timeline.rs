@@ -556,6 +556,15 @@ fn forms(verb: &str, sub: &str, resource_request: bool) -> Forms {
         "portforward" => return f("port-forwarded to", "port-forwarding to", "port-forward to"),
         "log" => return f("read logs of", "reading logs of", "read logs of"),
         "proxy" => return f("proxied to", "proxying to", "proxy to"),
+        // a TokenRequest (serviceaccounts/token) mints a credential; it creates no account
+        "token" => {
+            return f(
+                "requested a token for",
+                "requesting a token for",
+                "request a token for",
+            );
+        }
+        "eviction" => return f("evicted", "evicting", "evict"),
         _ => {}
     }
     match verb {
@@ -577,7 +586,10 @@ fn forms(verb: &str, sub: &str, resource_request: bool) -> Forms {
 
 /// Subresources that are their own verb phrase (`exec'd into pod ...`).
 fn action_sub(sub: &str) -> bool {
-    matches!(sub, "exec" | "attach" | "portforward" | "log" | "proxy")
+    matches!(
+        sub,
+        "exec" | "attach" | "portforward" | "log" | "proxy" | "token" | "eviction"
+    )
 }
 
 /// A sentence being built: its text, and where the values from the log are (they are what
