@@ -115,3 +115,17 @@ fn a_far_away_timestamp_is_one_row_and_untimed_requests_are_counted() {
             .contains("have no readable time")
     );
 }
+
+/// `--local` aligns buckets to local hours (review W7): in Asia/Kolkata (UTC+5:30) the hour
+/// bucket holding the s5 log starts at 20:00 local, i.e. 14:30 UTC.
+#[test]
+fn local_buckets_start_on_local_hours() {
+    let r = crate::util::kaudit()
+        .env("TZ", "Asia/Kolkata")
+        .args(["when", "--local", "--bucket", "1h", "-o", "json", S5])
+        .output()
+        .unwrap();
+    let d: Value = serde_json::from_slice(&r.stdout).unwrap();
+    assert_eq!(d["buckets"][0]["start"], "2026-11-21T14:30:00.000000Z");
+    assert_eq!(d["buckets"][0]["requests"], 4254);
+}

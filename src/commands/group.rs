@@ -346,6 +346,19 @@ fn min_ts(a: Option<Ts>, b: Option<Ts>) -> Option<Ts> {
 pub struct Spec {
     pub key: Vec<Field>,
     pub want: Want,
+    /// `--local`: the `hour` field is the hour in the local time zone.
+    pub local: bool,
+}
+
+/// `2026-11-21 15:00` in the local time zone (DST-aware, per request).
+fn local_hour(r: &Request) -> Cow<'static, str> {
+    match r.time().and_then(|t| t.to_jiff()) {
+        Some(j) => {
+            let z = j.to_zoned(jiff::tz::TimeZone::system());
+            Cow::Owned(z.strftime("%Y-%m-%d %H:00").to_string())
+        }
+        None => Cow::Borrowed("-"),
+    }
 }
 
 /// The groups of the matching requests; also each worker's per-chunk part.
@@ -372,7 +385,11 @@ impl Groups {
         self.total += 1;
         let mut keys: Vec<String> = vec![String::new()];
         for (i, f) in self.spec.key.iter().enumerate() {
-            let vals = f.values(r);
+            let vals = if *f == Field::Hour && self.spec.local {
+                vec![local_hour(r)]
+            } else {
+                f.values(r)
+            };
             let mut next = Vec::with_capacity(keys.len() * vals.len());
             for k in &keys {
                 for v in &vals {
@@ -793,6 +810,7 @@ mod tests {
         let mut g = Groups::new(Spec {
             key: vec![Field::Group, Field::Verb],
             want: Want::default(),
+            local: false,
         });
         g.add(&r);
         let mut keys: Vec<Vec<String>> = g.into_rows().into_iter().map(|(k, _)| k).collect();

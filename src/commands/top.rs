@@ -32,6 +32,7 @@ pub fn run(args: &TopArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
                 latency: true,
                 ..Want::default()
             },
+            local: cfg.local,
         },
         crate::commands::group::GroupSort::Requests,
         (limit > 0).then_some(limit),

@@ -43,6 +43,7 @@ pub fn run(args: &WhatArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<
                 codes: true,
                 ..Want::default()
             },
+            local: cfg.local,
         },
         args.sort,
         args.output.limit,

@@ -184,16 +184,19 @@ fn bucket_secs(given: Option<i64>, span_secs: i64, res: i64) -> i64 {
 /// with data are visited, so a stray timestamp decades away costs one row, not a row per
 /// bucket in between: runs of more than a few empty buckets (no log at all, or log but no
 /// match) become one row each.
-pub fn buckets(s: &Slots, secs: i64) -> Vec<Bucket> {
+///
+/// `offset` (µs east of UTC) aligns buckets to local time: with `--local`, hour and day buckets
+/// start on local hours and midnights.
+pub fn buckets(s: &Slots, secs: i64, offset: i64) -> Vec<Bucket> {
     let (Some(first), Some(last)) = (s.first, s.last) else {
         return Vec::new();
     };
     let len = secs.saturating_mul(SECOND);
-    let b0 = first.0.div_euclid(len);
-    let b1 = last.0.div_euclid(len);
+    let b0 = (first.0 + offset).div_euclid(len);
+    let b1 = (last.0 + offset).div_euclid(len);
     let mut counts: FxHashMap<i64, (u64, u64)> = FxHashMap::default();
     for (slot, (m, all)) in &s.map {
-        let b = slot.saturating_mul(s.res * SECOND).div_euclid(len);
+        let b = (slot.saturating_mul(s.res * SECOND) + offset).div_euclid(len);
         if (b0..=b1).contains(&b) {
             let e = counts.entry(b).or_default();
             e.0 += m;
@@ -203,8 +206,8 @@ pub fn buckets(s: &Slots, secs: i64) -> Vec<Bucket> {
     let mut present: Vec<(i64, (u64, u64))> = counts.into_iter().collect();
     present.sort_unstable_by_key(|(b, _)| *b);
     let one = |b: i64, m: u64, all: u64| Bucket {
-        start: Ts(b * len),
-        end: Ts((b + 1) * len),
+        start: Ts(b * len - offset),
+        end: Ts((b + 1) * len - offset),
         requests: m,
         log_requests: all,
         span: 1,
@@ -233,8 +236,8 @@ pub fn buckets(s: &Slots, secs: i64) -> Vec<Bucket> {
             // [next, b-1]: no log at all
             if b - next > MAX_EMPTY_RUN {
                 out.push(Bucket {
-                    start: Ts(next * len),
-                    end: Ts(b * len),
+                    start: Ts(next * len - offset),
+                    end: Ts(b * len - offset),
                     requests: 0,
                     log_requests: 0,
                     span: b - next,
@@ -306,7 +309,13 @@ pub fn run(
             human_bucket(slots.res)
         ));
     }
-    let bs = buckets(&slots, secs);
+    // --local: align to the local UTC offset at the first match (a DST change inside the span
+    // shifts later buckets by the difference)
+    let offset = match (cfg.local, slots.first.and_then(|t| t.to_jiff())) {
+        (true, Some(j)) => i64::from(jiff::tz::TimeZone::system().to_offset(j).seconds()) * SECOND,
+        _ => 0,
+    };
+    let bs = buckets(&slots, secs, offset);
     let peak = bs.iter().map(|b| b.requests).max().unwrap_or(0);
     let style = Style::new(cfg, &args.output);
     match args.output.output {
@@ -398,6 +407,11 @@ fn draw(
     let times = Times::new(starts.iter(), style.local);
     let label = |t: Ts| {
         let c = times.cell(Some(t));
+        // local times end with their offset; the header already says they are local
+        let c = match c.rfind(['+', '-']) {
+            Some(i) if style.local && i >= 8 => c[..i].to_string(),
+            _ => c,
+        };
         // a bucket of a minute or more does not need seconds and milliseconds
         let c = c.strip_suffix(".000").unwrap_or(&c).to_string();
         if secs % 60 == 0 {
@@ -554,7 +568,7 @@ mod tests {
         s.first = Some(Ts(0));
         s.last = Some(Ts(250 * SECOND));
         s.matched = 7;
-        let b = buckets(&s, 60);
+        let b = buckets(&s, 60, 0);
         let got: Vec<(u64, u64)> = b.iter().map(|b| (b.requests, b.log_requests)).collect();
         assert_eq!(got, vec![(4, 4), (0, 0), (0, 0), (2, 2), (1, 1)]);
     }

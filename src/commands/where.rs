@@ -53,6 +53,7 @@ pub fn run(args: &WhereArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result
                 ips: by_agent,
                 ..Want::default()
             },
+            local: cfg.local,
         },
         args.sort,
         args.output.limit,

@@ -43,6 +43,7 @@ pub fn run(args: &WhoArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
                 ips: true,
                 ..Want::default()
             },
+            local: cfg.local,
         },
         args.sort,
         args.output.limit,
