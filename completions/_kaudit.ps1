@@ -41,6 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
             break
         }
         'kaudit;summary' {
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'What the inputs hold (default: recognised per file, line and document): native JSON lines, JSON documents (EventList, arrays), EKS CloudWatch/S3, GKE Cloud Logging, AKS diagnostic records')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
             [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Target chunk size in bytes for the parallel scan (for testing)')
@@ -85,6 +86,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
             break
         }
         'kaudit;events' {
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'What the inputs hold (default: recognised per file, line and document): native JSON lines, JSON documents (EventList, arrays), EKS CloudWatch/S3, GKE Cloud Logging, AKS diagnostic records')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
             [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Target chunk size in bytes for the parallel scan (for testing)')
@@ -131,6 +133,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
             break
         }
         'kaudit;timeline' {
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'What the inputs hold (default: recognised per file, line and document): native JSON lines, JSON documents (EventList, arrays), EKS CloudWatch/S3, GKE Cloud Logging, AKS diagnostic records')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
             [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Target chunk size in bytes for the parallel scan (for testing)')
@@ -177,6 +180,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
             break
         }
         'kaudit;who' {
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'What the inputs hold (default: recognised per file, line and document): native JSON lines, JSON documents (EventList, arrays), EKS CloudWatch/S3, GKE Cloud Logging, AKS diagnostic records')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
             [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Target chunk size in bytes for the parallel scan (for testing)')
@@ -222,6 +226,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
             break
         }
         'kaudit;what' {
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'What the inputs hold (default: recognised per file, line and document): native JSON lines, JSON documents (EventList, arrays), EKS CloudWatch/S3, GKE Cloud Logging, AKS diagnostic records')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
             [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Target chunk size in bytes for the parallel scan (for testing)')
@@ -268,6 +273,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
             break
         }
         'kaudit;where' {
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'What the inputs hold (default: recognised per file, line and document): native JSON lines, JSON documents (EventList, arrays), EKS CloudWatch/S3, GKE Cloud Logging, AKS diagnostic records')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
             [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Target chunk size in bytes for the parallel scan (for testing)')
@@ -314,6 +320,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
             break
         }
         'kaudit;top' {
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'What the inputs hold (default: recognised per file, line and document): native JSON lines, JSON documents (EventList, arrays), EKS CloudWatch/S3, GKE Cloud Logging, AKS diagnostic records')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
             [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Target chunk size in bytes for the parallel scan (for testing)')
@@ -359,6 +366,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
             break
         }
         'kaudit;when' {
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'What the inputs hold (default: recognised per file, line and document): native JSON lines, JSON documents (EventList, arrays), EKS CloudWatch/S3, GKE Cloud Logging, AKS diagnostic records')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
             [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Target chunk size in bytes for the parallel scan (for testing)')
@@ -404,6 +412,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
             break
         }
         'kaudit;latency' {
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'What the inputs hold (default: recognised per file, line and document): native JSON lines, JSON documents (EventList, arrays), EKS CloudWatch/S3, GKE Cloud Logging, AKS diagnostic records')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
             [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Target chunk size in bytes for the parallel scan (for testing)')
@@ -448,6 +457,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
             break
         }
         'kaudit;history' {
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'What the inputs hold (default: recognised per file, line and document): native JSON lines, JSON documents (EventList, arrays), EKS CloudWatch/S3, GKE Cloud Logging, AKS diagnostic records')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
             [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Target chunk size in bytes for the parallel scan (for testing)')

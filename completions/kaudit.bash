@@ -129,12 +129,16 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__events)
-            opts="-j -u -g -v -r -n -o -k -h -V --threads --no-mmap --strict --no-progress --chunk-size --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --sort --stages --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --strict --no-progress --chunk-size --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --sort --stages --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --input-format)
+                    COMPREPLY=($(compgen -W "auto native json eks gke aks" -- "${cur}"))
+                    return 0
+                    ;;
                 --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -459,12 +463,16 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__history)
-            opts="-j -u -g -v -r -n -o -k -h -V --threads --no-mmap --strict --no-progress --chunk-size --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --show-secrets --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --strict --no-progress --chunk-size --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --input-format)
+                    COMPREPLY=($(compgen -W "auto native json eks gke aks" -- "${cur}"))
+                    return 0
+                    ;;
                 --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -589,12 +597,16 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__latency)
-            opts="-j -u -g -v -r -n -o -k -h -V --threads --no-mmap --strict --no-progress --chunk-size --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --strict --no-progress --chunk-size --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --input-format)
+                    COMPREPLY=($(compgen -W "auto native json eks gke aks" -- "${cur}"))
+                    return 0
+                    ;;
                 --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -733,12 +745,16 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__summary)
-            opts="-j -u -g -v -r -n -o -k -h -V --threads --no-mmap --strict --no-progress --chunk-size --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --strict --no-progress --chunk-size --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --input-format)
+                    COMPREPLY=($(compgen -W "auto native json eks gke aks" -- "${cur}"))
+                    return 0
+                    ;;
                 --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -863,12 +879,16 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__timeline)
-            opts="-j -u -g -v -r -n -o -k -h -V --threads --no-mmap --strict --no-progress --chunk-size --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --context --collapse --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --strict --no-progress --chunk-size --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --context --collapse --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --input-format)
+                    COMPREPLY=($(compgen -W "auto native json eks gke aks" -- "${cur}"))
+                    return 0
+                    ;;
                 --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1001,12 +1021,16 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__top)
-            opts="-j -u -g -v -r -n -o -k -h -V --threads --no-mmap --strict --no-progress --chunk-size --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --by --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --strict --no-progress --chunk-size --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --by --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --input-format)
+                    COMPREPLY=($(compgen -W "auto native json eks gke aks" -- "${cur}"))
+                    return 0
+                    ;;
                 --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1135,12 +1159,16 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__what)
-            opts="-j -u -g -v -r -n -o -k -h -V --threads --no-mmap --strict --no-progress --chunk-size --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --by-object --sort --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --strict --no-progress --chunk-size --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --by-object --sort --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --input-format)
+                    COMPREPLY=($(compgen -W "auto native json eks gke aks" -- "${cur}"))
+                    return 0
+                    ;;
                 --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1269,12 +1297,16 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__when)
-            opts="-j -u -g -v -r -n -o -k -h -V --threads --no-mmap --strict --no-progress --chunk-size --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --bucket --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --strict --no-progress --chunk-size --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --bucket --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --input-format)
+                    COMPREPLY=($(compgen -W "auto native json eks gke aks" -- "${cur}"))
+                    return 0
+                    ;;
                 --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1403,12 +1435,16 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__where)
-            opts="-j -u -g -v -r -n -o -k -h -V --threads --no-mmap --strict --no-progress --chunk-size --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --by --sort --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --strict --no-progress --chunk-size --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --by --sort --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --input-format)
+                    COMPREPLY=($(compgen -W "auto native json eks gke aks" -- "${cur}"))
+                    return 0
+                    ;;
                 --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1541,12 +1577,16 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__who)
-            opts="-j -u -g -v -r -n -o -k -h -V --threads --no-mmap --strict --no-progress --chunk-size --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --sort --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --strict --no-progress --chunk-size --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --sort --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --input-format)
+                    COMPREPLY=($(compgen -W "auto native json eks gke aks" -- "${cur}"))
+                    return 0
+                    ;;
                 --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

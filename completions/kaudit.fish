@@ -39,6 +39,12 @@ complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "history" -d 'Every re
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l input-format -d 'What the inputs hold (default: recognised per file, line and document): native JSON lines, JSON documents (EventList, arrays), EKS CloudWatch/S3, GKE Cloud Logging, AKS diagnostic records' -r -f -a "auto\t'Recognise each file, line and document by itself'
+native\t'JSON lines of audit Events, as the API server\'s log backend writes them'
+json\t'JSON documents: an Event, an EventList (the webhook\'s batch) or an array of Events, pretty-printed or not'
+eks\t'EKS: CloudWatch Logs JSON (`aws logs filter-log-events`/`get-log-events`), or the S3 export\'s `TIMESTAMP {event}` lines'
+gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging read --format=json` prints them'
+aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
@@ -135,6 +141,12 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l utc -d 'Show t
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l local -d 'Show times in the local time zone; dates in --since/--until are read as local too'
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s V -l version -d 'Print version'
+complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l input-format -d 'What the inputs hold (default: recognised per file, line and document): native JSON lines, JSON documents (EventList, arrays), EKS CloudWatch/S3, GKE Cloud Logging, AKS diagnostic records' -r -f -a "auto\t'Recognise each file, line and document by itself'
+native\t'JSON lines of audit Events, as the API server\'s log backend writes them'
+json\t'JSON documents: an Event, an EventList (the webhook\'s batch) or an array of Events, pretty-printed or not'
+eks\t'EKS: CloudWatch Logs JSON (`aws logs filter-log-events`/`get-log-events`), or the S3 export\'s `TIMESTAMP {event}` lines'
+gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging read --format=json` prints them'
+aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
@@ -234,6 +246,12 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l local -d 'Show 
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l stages -d 'One row per stage event (RequestReceived, ResponseStarted, ...) of the matching requests'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s V -l version -d 'Print version'
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l input-format -d 'What the inputs hold (default: recognised per file, line and document): native JSON lines, JSON documents (EventList, arrays), EKS CloudWatch/S3, GKE Cloud Logging, AKS diagnostic records' -r -f -a "auto\t'Recognise each file, line and document by itself'
+native\t'JSON lines of audit Events, as the API server\'s log backend writes them'
+json\t'JSON documents: an Event, an EventList (the webhook\'s batch) or an array of Events, pretty-printed or not'
+eks\t'EKS: CloudWatch Logs JSON (`aws logs filter-log-events`/`get-log-events`), or the S3 export\'s `TIMESTAMP {event}` lines'
+gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging read --format=json` prints them'
+aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
@@ -334,6 +352,12 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l utc -d 'Show 
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l local -d 'Show times in the local time zone; dates in --since/--until are read as local too'
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s V -l version -d 'Print version'
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l input-format -d 'What the inputs hold (default: recognised per file, line and document): native JSON lines, JSON documents (EventList, arrays), EKS CloudWatch/S3, GKE Cloud Logging, AKS diagnostic records' -r -f -a "auto\t'Recognise each file, line and document by itself'
+native\t'JSON lines of audit Events, as the API server\'s log backend writes them'
+json\t'JSON documents: an Event, an EventList (the webhook\'s batch) or an array of Events, pretty-printed or not'
+eks\t'EKS: CloudWatch Logs JSON (`aws logs filter-log-events`/`get-log-events`), or the S3 export\'s `TIMESTAMP {event}` lines'
+gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging read --format=json` prints them'
+aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
@@ -435,6 +459,12 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l utc -d 'Show times
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l local -d 'Show times in the local time zone; dates in --since/--until are read as local too'
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s V -l version -d 'Print version'
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l input-format -d 'What the inputs hold (default: recognised per file, line and document): native JSON lines, JSON documents (EventList, arrays), EKS CloudWatch/S3, GKE Cloud Logging, AKS diagnostic records' -r -f -a "auto\t'Recognise each file, line and document by itself'
+native\t'JSON lines of audit Events, as the API server\'s log backend writes them'
+json\t'JSON documents: an Event, an EventList (the webhook\'s batch) or an array of Events, pretty-printed or not'
+eks\t'EKS: CloudWatch Logs JSON (`aws logs filter-log-events`/`get-log-events`), or the S3 export\'s `TIMESTAMP {event}` lines'
+gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging read --format=json` prints them'
+aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
@@ -537,6 +567,12 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l local -d 'Show ti
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l by-object -d 'One row per object (namespace/name), not per resource'
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s V -l version -d 'Print version'
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l input-format -d 'What the inputs hold (default: recognised per file, line and document): native JSON lines, JSON documents (EventList, arrays), EKS CloudWatch/S3, GKE Cloud Logging, AKS diagnostic records' -r -f -a "auto\t'Recognise each file, line and document by itself'
+native\t'JSON lines of audit Events, as the API server\'s log backend writes them'
+json\t'JSON documents: an Event, an EventList (the webhook\'s batch) or an array of Events, pretty-printed or not'
+eks\t'EKS: CloudWatch Logs JSON (`aws logs filter-log-events`/`get-log-events`), or the S3 export\'s `TIMESTAMP {event}` lines'
+gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging read --format=json` prints them'
+aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
@@ -640,6 +676,12 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l utc -d 'Show tim
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l local -d 'Show times in the local time zone; dates in --since/--until are read as local too'
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s V -l version -d 'Print version'
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l input-format -d 'What the inputs hold (default: recognised per file, line and document): native JSON lines, JSON documents (EventList, arrays), EKS CloudWatch/S3, GKE Cloud Logging, AKS diagnostic records' -r -f -a "auto\t'Recognise each file, line and document by itself'
+native\t'JSON lines of audit Events, as the API server\'s log backend writes them'
+json\t'JSON documents: an Event, an EventList (the webhook\'s batch) or an array of Events, pretty-printed or not'
+eks\t'EKS: CloudWatch Logs JSON (`aws logs filter-log-events`/`get-log-events`), or the S3 export\'s `TIMESTAMP {event}` lines'
+gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging read --format=json` prints them'
+aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
@@ -751,6 +793,12 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l utc -d 'Show times
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l local -d 'Show times in the local time zone; dates in --since/--until are read as local too'
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s V -l version -d 'Print version'
+complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l input-format -d 'What the inputs hold (default: recognised per file, line and document): native JSON lines, JSON documents (EventList, arrays), EKS CloudWatch/S3, GKE Cloud Logging, AKS diagnostic records' -r -f -a "auto\t'Recognise each file, line and document by itself'
+native\t'JSON lines of audit Events, as the API server\'s log backend writes them'
+json\t'JSON documents: an Event, an EventList (the webhook\'s batch) or an array of Events, pretty-printed or not'
+eks\t'EKS: CloudWatch Logs JSON (`aws logs filter-log-events`/`get-log-events`), or the S3 export\'s `TIMESTAMP {event}` lines'
+gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging read --format=json` prints them'
+aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
@@ -848,6 +896,12 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l utc -d 'Show time
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l local -d 'Show times in the local time zone; dates in --since/--until are read as local too'
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s V -l version -d 'Print version'
+complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l input-format -d 'What the inputs hold (default: recognised per file, line and document): native JSON lines, JSON documents (EventList, arrays), EKS CloudWatch/S3, GKE Cloud Logging, AKS diagnostic records' -r -f -a "auto\t'Recognise each file, line and document by itself'
+native\t'JSON lines of audit Events, as the API server\'s log backend writes them'
+json\t'JSON documents: an Event, an EventList (the webhook\'s batch) or an array of Events, pretty-printed or not'
+eks\t'EKS: CloudWatch Logs JSON (`aws logs filter-log-events`/`get-log-events`), or the S3 export\'s `TIMESTAMP {event}` lines'
+gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging read --format=json` prints them'
+aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
@@ -944,6 +998,12 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l utc -d 'Show t
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l local -d 'Show times in the local time zone; dates in --since/--until are read as local too'
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s V -l version -d 'Print version'
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l input-format -d 'What the inputs hold (default: recognised per file, line and document): native JSON lines, JSON documents (EventList, arrays), EKS CloudWatch/S3, GKE Cloud Logging, AKS diagnostic records' -r -f -a "auto\t'Recognise each file, line and document by itself'
+native\t'JSON lines of audit Events, as the API server\'s log backend writes them'
+json\t'JSON documents: an Event, an EventList (the webhook\'s batch) or an array of Events, pretty-printed or not'
+eks\t'EKS: CloudWatch Logs JSON (`aws logs filter-log-events`/`get-log-events`), or the S3 export\'s `TIMESTAMP {event}` lines'
+gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging read --format=json` prints them'
+aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r

@@ -432,6 +432,18 @@ pub struct InputArgs {
     /// Audit log files, folders (their rotated set, oldest first) or `-` for stdin. With no path, reads stdin.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// What the inputs hold (default: recognised per file, line and document): native JSON
+    /// lines, JSON documents (EventList, arrays), EKS CloudWatch/S3, GKE Cloud Logging, AKS
+    /// diagnostic records.
+    #[arg(
+        long,
+        value_name = "FORMAT",
+        value_enum,
+        default_value_t,
+        hide_default_value = true,
+        help_heading = "Input"
+    )]
+    pub input_format: crate::input::format::Format,
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j', value_name = "N", help_heading = "Input")]
     pub threads: Option<usize>,

@@ -27,6 +27,8 @@ pub struct Config {
     pub filter: Filter,
     /// Skip lines that cannot match before parsing them.
     pub prefilter: Option<crate::filter::Prefilter>,
+    /// `--input-format`.
+    pub input_format: crate::input::format::Format,
 }
 
 /// More worker threads than this only costs memory and start-up time.
@@ -139,6 +141,7 @@ impl Config {
                 .unwrap_or(crate::chunk::DEFAULT_CHUNK)
                 .max(1),
             mmap: !input.no_mmap,
+            input_format: input.input_format,
             strict: input.strict,
             progress: env.stderr_tty && !input.no_progress,
             color,

@@ -335,7 +335,18 @@ pub struct ChunkCorrelator<'a> {
 }
 
 impl<'a> ChunkCorrelator<'a> {
-    pub fn push(&mut self, ev: Event<'a>, stage: Stage, mark: Mark<'a>) {
+    /// Fold one event in. A `whole` event is the only record of its request (see
+    /// `input::format::Ev`): it is complete as it stands and joins nothing.
+    pub fn push(&mut self, ev: Event<'a>, stage: Stage, mark: Mark<'a>, whole: bool) {
+        if whole {
+            let mut r = Request::from_event(ev, stage, mark);
+            if !r.is_final {
+                r.is_final = true;
+                r.completed = r.marks.last().and_then(|m| m.time);
+            }
+            self.items.push(Item::Done(r));
+            return;
+        }
         let ends = ends_request(
             stage,
             ev.response_status.as_ref().and_then(|s| s.code),
@@ -483,11 +494,11 @@ mod tests {
     fn later_stages_fill_what_early_ones_lack() {
         let mut c = ChunkCorrelator::default();
         let (e, s) = ev(RR);
-        c.push(e, s, mark(s, 1));
+        c.push(e, s, mark(s, 1), false);
         let (e, s) = ev(RC);
         let mut m = mark(s, 2);
         m.time = Ts::parse("2026-01-01T00:00:00.250000Z");
-        c.push(e, s, m);
+        c.push(e, s, m, false);
         let items = c.finish();
         assert_eq!(items.len(), 1);
         let Item::Done(r) = &items[0] else { panic!() };
@@ -505,7 +516,7 @@ mod tests {
         let mut m = Merger::default();
         let mut c1 = ChunkCorrelator::default();
         let (e, s) = ev(RR);
-        c1.push(e, s, mark(s, 1));
+        c1.push(e, s, mark(s, 1), false);
         let items = c1.finish();
         assert!(matches!(&items[..], [Item::Frag(_)]));
         for it in items {
@@ -515,7 +526,7 @@ mod tests {
         assert_eq!(m.open_count(), 1);
         let mut c2 = ChunkCorrelator::default();
         let (e, s) = ev(RC);
-        c2.push(e, s, mark(s, 9));
+        c2.push(e, s, mark(s, 9), false);
         let Item::Frag(f) = c2.finish().pop().unwrap() else {
             panic!()
         };
@@ -530,7 +541,7 @@ mod tests {
         let line = r#"{"auditID":"f","stage":"ResponseStarted","verb":"list","user":{},"responseStatus":{"code":401},"requestReceivedTimestamp":"2026-01-01T00:00:00Z"}"#;
         let mut c = ChunkCorrelator::default();
         let (e, s) = ev(line);
-        c.push(e, s, mark(s, 1));
+        c.push(e, s, mark(s, 1), false);
         let Item::Frag(f) = c.finish().pop().unwrap() else {
             panic!()
         };
@@ -549,7 +560,7 @@ mod tests {
         let mut m = Merger::default();
         let mut c = ChunkCorrelator::default();
         let (e, s) = ev(line);
-        c.push(e, s, mark(s, 1));
+        c.push(e, s, mark(s, 1), false);
         for it in c.finish() {
             let Item::Frag(f) = it else { panic!() };
             assert!(m.frag(f).is_none());
@@ -565,9 +576,9 @@ mod tests {
         let mut m = Merger::default();
         let mut c = ChunkCorrelator::default();
         let (e, s) = ev(RC);
-        c.push(e, s, mark(s, 1));
+        c.push(e, s, mark(s, 1), false);
         let (e, s) = ev(RR);
-        c.push(e, s, mark(s, 2));
+        c.push(e, s, mark(s, 2), false);
         let mut done = Vec::new();
         for it in c.finish() {
             let (Item::Frag(f) | Item::Done(f)) = it;
@@ -582,13 +593,13 @@ mod tests {
     fn same_audit_id_different_received_time_are_two_requests() {
         let mut c = ChunkCorrelator::default();
         let (e, s) = ev(RR);
-        c.push(e, s, mark(s, 1));
+        c.push(e, s, mark(s, 1), false);
         let other = RR.replace(
             "00:00:00.000000Z\",\"stageTimestamp",
             "00:00:05.000000Z\",\"stageTimestamp",
         );
         let (e, s) = ev(&other);
-        c.push(e, s, mark(s, 2));
+        c.push(e, s, mark(s, 2), false);
         assert_eq!(c.finish().len(), 2);
     }
 }

@@ -149,6 +149,70 @@ pub struct Event<'a> {
     pub annotations: Option<Annotations<'a>>,
 }
 
+impl Str<'_> {
+    pub fn into_owned(self) -> Str<'static> {
+        Str(Cow::Owned(self.0.into_owned()))
+    }
+}
+
+impl UserInfo<'_> {
+    fn into_owned(self) -> UserInfo<'static> {
+        UserInfo {
+            username: self.username.into_owned(),
+            groups: self.groups.into_iter().map(Str::into_owned).collect(),
+        }
+    }
+}
+
+impl Event<'_> {
+    /// Detach from the buffer it was parsed from (an envelope's unescaped string).
+    pub fn into_owned(self) -> Event<'static> {
+        Event {
+            kind: self.kind.into_owned(),
+            api_version: self.api_version.into_owned(),
+            level: self.level.into_owned(),
+            audit_id: self.audit_id.into_owned(),
+            stage: self.stage.into_owned(),
+            request_uri: self.request_uri.into_owned(),
+            verb: self.verb.into_owned(),
+            user: self.user.map(UserInfo::into_owned),
+            impersonated_user: self.impersonated_user.map(UserInfo::into_owned),
+            source_ips: self.source_ips.into_iter().map(Str::into_owned).collect(),
+            user_agent: self.user_agent.into_owned(),
+            object_ref: self.object_ref.map(|o| ObjectRef {
+                resource: o.resource.into_owned(),
+                namespace: o.namespace.into_owned(),
+                name: o.name.into_owned(),
+                api_group: o.api_group.into_owned(),
+                api_version: o.api_version.into_owned(),
+                subresource: o.subresource.into_owned(),
+            }),
+            response_status: self.response_status.map(|s| Status {
+                code: s.code,
+                reason: s.reason.into_owned(),
+                message: s.message.into_owned(),
+            }),
+            request_received_timestamp: self.request_received_timestamp.into_owned(),
+            stage_timestamp: self.stage_timestamp.into_owned(),
+            timestamp: self.timestamp.into_owned(),
+            annotations: self.annotations.map(|a| Annotations {
+                decision: a.decision.into_owned(),
+                reason: a.reason.into_owned(),
+                truncated: a.truncated.into_owned(),
+            }),
+        }
+    }
+
+    /// The time of this stage: `stageTimestamp`, or v1alpha1's `timestamp`.
+    pub fn time(&self) -> &str {
+        if self.stage_timestamp.is_empty() {
+            self.timestamp.as_str()
+        } else {
+            self.stage_timestamp.as_str()
+        }
+    }
+}
+
 /// The request stages an API server writes, in their natural order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Stage {
@@ -228,11 +292,20 @@ pub struct Ts(pub i64);
 impl Ts {
     /// Parse an RFC 3339 timestamp. The form API servers write
     /// (`2026-11-21T14:58:09.989263Z`) takes a fast path; anything else goes through jiff.
+    ///
+    /// A time with no offset (`2022-11-29 00:09:04.38`, as some log shippers re-format it) is
+    /// read as UTC, the zone API servers write in.
     pub fn parse(s: &str) -> Option<Ts> {
         fast_rfc3339(s.as_bytes()).or_else(|| {
-            s.parse::<jiff::Timestamp>()
-                .ok()
-                .map(|t| Ts(t.as_microsecond()))
+            if s.len() < 10 || s.len() > 64 {
+                return None;
+            }
+            if let Ok(t) = s.parse::<jiff::Timestamp>() {
+                return Some(Ts(t.as_microsecond()));
+            }
+            let civil = s.parse::<jiff::civil::DateTime>().ok()?;
+            let t = civil.to_zoned(jiff::tz::TimeZone::UTC).ok()?.timestamp();
+            Some(Ts(t.as_microsecond()))
         })
     }
 
@@ -407,6 +480,11 @@ mod tests {
             Ts::parse("2026-11-21T14:58:09Z")
         );
         assert!(Ts::parse("2025-02-30T00:00:00Z").is_none());
+        // shippers that re-format the time without an offset: read as UTC
+        assert_eq!(
+            Ts::parse("2022-11-29 00:09:04.38"),
+            Ts::parse("2022-11-29T00:09:04.380Z")
+        );
         assert!(Ts::parse("yesterday").is_none());
         assert!(Ts::parse("").is_none());
     }

@@ -19,7 +19,9 @@ use crate::chunk::{self, Lines};
 use crate::config::Config;
 use crate::correlate::{ChunkCorrelator, Item, Mark, Merger, Request};
 use crate::event::Ts;
-use crate::input::native::{self, Parsed, Skip};
+use crate::input::document::{self, Item as DocItem, Problem as DocProblem};
+use crate::input::format::{Format, Reader, Rec};
+use crate::input::native::Skip;
 use crate::input::{self, InputFile, Source};
 use crate::term::Diag;
 
@@ -78,6 +80,8 @@ pub struct FileStats {
     /// Size on disk (bytes read, for stdin).
     pub bytes: u64,
     pub lines: u64,
+    /// Records read: lines, or the items of batches and documents (see [`ScanStats::records`]).
+    pub records: u64,
     pub events: u64,
     pub first: Option<Ts>,
     pub last: Option<Ts>,
@@ -97,9 +101,19 @@ pub struct Problem {
 pub struct ScanStats {
     pub files: Vec<FileStats>,
     pub lines: u64,
+    /// The unit of account: every record is an event, skipped, or malformed. A record is a line
+    /// of a JSON-lines file, or one item of a batch (`EventList`, `{"records":[...]}`, a
+    /// CloudWatch response) or of a JSON document; for native logs, records = lines.
+    pub records: u64,
     pub events: u64,
     pub skipped_blank: u64,
     pub skipped_unterminated: u64,
+    /// CloudWatch messages cut at its size limit.
+    pub skipped_truncated: u64,
+    /// Well-formed records of something else (other GKE services, other AKS log categories).
+    pub skipped_foreign: u64,
+    /// Batches with no items.
+    pub skipped_empty: u64,
     /// Lines not parsed because they cannot belong to a matching request (see `Prefilter`).
     pub skipped_prefilter: u64,
     pub malformed: u64,
@@ -122,7 +136,12 @@ pub struct ScanStats {
 
 impl ScanStats {
     pub fn skipped(&self) -> u64 {
-        self.skipped_blank + self.skipped_unterminated + self.skipped_prefilter
+        self.skipped_blank
+            + self.skipped_unterminated
+            + self.skipped_prefilter
+            + self.skipped_truncated
+            + self.skipped_foreign
+            + self.skipped_empty
     }
 }
 
@@ -137,8 +156,14 @@ struct ChunkOut<'a, P> {
     /// Requests folded into `part`.
     folded: u64,
     lines: u64,
+    /// Line numbers in marks and samples are already absolute (document items).
+    absolute: bool,
+    records: u64,
     events: u64,
     blank: u64,
+    truncated: u64,
+    foreign: u64,
+    empty: u64,
     prefiltered: u64,
     unterminated: Option<u64>,
     malformed: u64,
@@ -220,6 +245,14 @@ pub fn run<S: Sink>(
             s.stats.late_events
         ));
     }
+    for (n, what) in [
+        (s.stats.skipped_truncated, Skip::Truncated),
+        (s.stats.skipped_foreign, Skip::Foreign),
+    ] {
+        if n > 0 {
+            diag.note(&format!("{n} record(s) skipped: {}", what.reason()));
+        }
+    }
     let hidden = s.stats.malformed.saturating_sub(MALFORMED_SHOWN as u64);
     if hidden > 0 {
         diag.warn(&format!(
@@ -252,7 +285,11 @@ impl<S: Sink> Scanner<'_, '_, S> {
         };
         let flow = match source {
             Source::Mapped(m) => {
-                let f = self.buffer(&m, idx, &mut fs, true)?;
+                let f = if self.is_document(&m[..m.len().min(document::HEAD)]) {
+                    self.document(&m, idx, &mut fs, true)?
+                } else {
+                    self.buffer(&m, idx, &mut fs, true)?
+                };
                 self.stats.files[idx as usize] = fs;
                 f
             }
@@ -271,6 +308,15 @@ impl<S: Sink> Scanner<'_, '_, S> {
         Ok(flow)
     }
 
+    /// Is this input (whose first bytes are `head`) read as JSON documents?
+    fn is_document(&self, head: &[u8]) -> bool {
+        match self.cfg.input_format {
+            Format::Json => true,
+            Format::Native => false,
+            _ => document::is_document(head),
+        }
+    }
+
     fn file_error(&mut self, idx: u32, msg: &str) {
         self.diag.error(msg);
         self.stats.failed_files += 1;
@@ -280,11 +326,31 @@ impl<S: Sink> Scanner<'_, '_, S> {
     /// Read a stream in blocks; process whatever complete lines have arrived.
     fn stream(
         &mut self,
-        mut r: Box<dyn Read + Send>,
+        r: Box<dyn Read + Send>,
         idx: u32,
         fs: &mut FileStats,
         count_bytes: bool,
     ) -> Result<Flow> {
+        // A document must be read whole; lines are read as they come.
+        let (head, mut r) = match peek(r) {
+            Ok(x) => x,
+            Err(e) => {
+                let msg = format!("{}: read failed: {e}", fs.name);
+                self.file_error(idx, &msg);
+                return Ok(Flow::More);
+            }
+        };
+        if self.is_document(&head) {
+            let mut all = head;
+            if let Err(e) = r.read_to_end(&mut all) {
+                let msg = format!("{}: read failed: {e}", fs.name);
+                self.file_error(idx, &msg);
+                return Ok(Flow::More);
+            }
+            fs.bytes += if count_bytes { all.len() as u64 } else { 0 };
+            return self.document(&all, idx, fs, false);
+        }
+        let mut r: Box<dyn Read + Send> = Box::new(io::Cursor::new(head).chain(r));
         const BLOCK: usize = 1 << 20;
         const BATCH: usize = 16 << 20;
         let (tx, rx) = mpsc::sync_channel::<io::Result<Vec<u8>>>(32);
@@ -404,7 +470,57 @@ impl<S: Sink> Scanner<'_, '_, S> {
         fs: &mut FileStats,
         count_progress: bool,
     ) -> Result<Flow> {
-        let ranges = chunk::split(buf, self.cfg.chunk_size);
+        let units: Vec<Units> = chunk::split(buf, self.cfg.chunk_size)
+            .into_iter()
+            .map(|r| Units::Lines(&buf[r]))
+            .collect();
+        self.units(&units, idx, fs, count_progress)
+    }
+
+    /// Scan a buffer of JSON documents: their records, in groups of about a chunk's size.
+    fn document(
+        &mut self,
+        buf: &[u8],
+        idx: u32,
+        fs: &mut FileStats,
+        count_progress: bool,
+    ) -> Result<Flow> {
+        let (items, problems, lines) = document::items(buf);
+        fs.lines += lines;
+        self.stats.lines += lines;
+        for p in problems {
+            fs.records += 1;
+            self.stats.records += 1;
+            match &p {
+                DocProblem::Unfinished { line } => self.unterminated(&fs.name, *line),
+                DocProblem::Malformed { line, reason } => {
+                    self.stats.malformed += 1;
+                    self.show_malformed(&fs.name.clone(), *line, reason.clone());
+                }
+            }
+        }
+        let mut units = Vec::new();
+        let mut from = 0;
+        let mut size = 0;
+        for (i, it) in items.iter().enumerate() {
+            size += it.end - it.start;
+            if size >= self.cfg.chunk_size || i + 1 == items.len() {
+                units.push(Units::Items(buf, &items[from..=i]));
+                from = i + 1;
+                size = 0;
+            }
+        }
+        self.units(&units, idx, fs, count_progress)
+    }
+
+    /// Run groups of units on the pool, a batch at a time, and merge them in order.
+    fn units(
+        &mut self,
+        units: &[Units<'_>],
+        idx: u32,
+        fs: &mut FileStats,
+        count_progress: bool,
+    ) -> Result<Flow> {
         let batch = (self.cfg.threads * 4).max(1);
         let filter = &self.cfg.filter;
         let prefilter = if S::PREFILTER && S::FILTERED {
@@ -412,40 +528,58 @@ impl<S: Sink> Scanner<'_, '_, S> {
         } else {
             None
         };
-        let keep_raw = self.keep_raw;
-        for group in ranges.chunks(batch) {
+        let reader = Reader {
+            format: self.cfg.input_format,
+            keep_raw: self.keep_raw,
+        };
+        for group in units.chunks(batch) {
             let parts: Vec<S::Part> = group.iter().map(|_| self.sink.part()).collect();
             let outs: Vec<ChunkOut<S::Part>> = self.pool.install(|| {
                 group
                     .par_iter()
                     .zip(parts)
-                    .map(|(r, part)| {
-                        work::<S>(&buf[r.clone()], part, idx, keep_raw, filter, prefilter)
-                    })
+                    .map(|(u, part)| work::<S>(u, part, idx, reader, filter, prefilter))
                     .collect()
             });
-            for (out, r) in outs.into_iter().zip(group) {
+            for (out, u) in outs.into_iter().zip(group) {
                 if self.merge(out, fs)? == Flow::Stop {
                     return Ok(Flow::Stop);
                 }
                 if count_progress && let Some(p) = &self.progress {
-                    p.inc(r.len() as u64);
+                    p.inc(u.len() as u64);
                 }
             }
         }
         Ok(Flow::More)
     }
 
+    fn unterminated(&mut self, file: &str, line: u64) {
+        self.stats.skipped_unterminated += 1;
+        let p = Problem {
+            file: file.to_string(),
+            line,
+            reason: Skip::Unterminated.reason().into(),
+        };
+        self.diag
+            .note(&format!("{}:{}: skipped {}", p.file, p.line, p.reason));
+        self.stats.unterminated.push(p);
+    }
+
     /// Fold one chunk's result in, in chunk order.
     fn merge(&mut self, out: ChunkOut<'_, S::Part>, fs: &mut FileStats) -> Result<Flow> {
-        let base = fs.lines;
+        let base = if out.absolute { 0 } else { fs.lines };
         fs.lines += out.lines;
+        fs.records += out.records;
         fs.events += out.events;
         fs.first = min_opt(fs.first, out.first);
         fs.last = max_opt(fs.last, out.last);
         self.stats.lines += out.lines;
+        self.stats.records += out.records;
         self.stats.events += out.events;
         self.stats.skipped_blank += out.blank;
+        self.stats.skipped_truncated += out.truncated;
+        self.stats.skipped_foreign += out.foreign;
+        self.stats.skipped_empty += out.empty;
         self.stats.skipped_prefilter += out.prefiltered;
         self.stats.requests += out.done_seen;
         self.stats.matched += out.folded;
@@ -455,15 +589,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
             self.show_malformed(&fs.name, base + line, reason);
         }
         if let Some(line) = out.unterminated {
-            self.stats.skipped_unterminated += 1;
-            let p = Problem {
-                file: fs.name.clone(),
-                line: base + line,
-                reason: Skip::Unterminated.reason().into(),
-            };
-            self.diag
-                .note(&format!("{}:{}: skipped {}", p.file, p.line, p.reason));
-            self.stats.unterminated.push(p);
+            self.unterminated(&fs.name.clone(), base + line);
         }
         for item in out.items {
             let flow = match item {
@@ -535,12 +661,31 @@ fn max_opt(a: Option<Ts>, b: Option<Ts>) -> Option<Ts> {
     a.max(b)
 }
 
+/// What a worker reads: the lines of a chunk, or a group of a document's records.
+enum Units<'a> {
+    Lines(&'a [u8]),
+    Items(&'a [u8], &'a [DocItem]),
+}
+
+impl Units<'_> {
+    /// Bytes covered, for the progress bar.
+    fn len(&self) -> usize {
+        match self {
+            Units::Lines(b) => b.len(),
+            Units::Items(_, items) => match (items.first(), items.last()) {
+                (Some(a), Some(b)) => b.end - a.start,
+                _ => 0,
+            },
+        }
+    }
+}
+
 /// The worker: parse, correlate within the chunk, and filter the requests that are whole here.
 fn work<'a, S: Sink>(
-    buf: &'a [u8],
+    units: &Units<'a>,
     part: S::Part,
     file: u32,
-    keep_raw: bool,
+    reader: Reader,
     filter: &crate::filter::Filter,
     prefilter: Option<&crate::filter::Prefilter>,
 ) -> ChunkOut<'a, S::Part> {
@@ -550,8 +695,13 @@ fn work<'a, S: Sink>(
         part,
         folded: 0,
         lines: 0,
+        absolute: false,
+        records: 0,
         events: 0,
         blank: 0,
+        truncated: 0,
+        foreign: 0,
+        empty: 0,
         prefiltered: 0,
         unterminated: None,
         malformed: 0,
@@ -560,43 +710,34 @@ fn work<'a, S: Sink>(
         last: None,
         done_seen: 0,
     };
-    for line in Lines::new(buf) {
-        out.lines += 1;
-        if let Some(p) = prefilter {
-            // Skip only lines framed like a JSON object: anything else is parsed and reported.
-            if line.terminated && framed(line.bytes) && !p.may_match(line.bytes) {
-                out.prefiltered += 1;
-                continue;
+    let mut recs: Vec<Rec<'a>> = Vec::new();
+    match *units {
+        Units::Lines(buf) => {
+            for line in Lines::new(buf) {
+                out.lines += 1;
+                if let Some(p) = prefilter
+                    && line.terminated
+                    && skippable(line.bytes)
+                    && !p.may_match(line.bytes)
+                {
+                    out.records += 1;
+                    out.prefiltered += 1;
+                    continue;
+                }
+                reader.line(line.bytes, line.terminated, &mut recs);
+                let n = out.lines;
+                for r in recs.drain(..) {
+                    take(&mut out, &mut c, r, file, n, line.raw, reader.keep_raw);
+                }
             }
         }
-        match native::parse_line(line.bytes, line.terminated) {
-            Parsed::Event(ev, stage) => {
-                out.events += 1;
-                let t = if ev.stage_timestamp.is_empty() {
-                    &ev.timestamp
-                } else {
-                    &ev.stage_timestamp
-                };
-                let time = Ts::parse(t.as_str());
-                out.first = min_opt(out.first, time);
-                out.last = max_opt(out.last, time);
-                let code = ev.response_status.as_ref().and_then(|s| s.code);
-                let mark = Mark {
-                    stage,
-                    time,
-                    code,
-                    file,
-                    line: out.lines,
-                    raw: keep_raw.then_some(Cow::Borrowed(line.raw)),
-                };
-                c.push(ev, stage, mark);
-            }
-            Parsed::Skipped(Skip::Blank) => out.blank += 1,
-            Parsed::Skipped(Skip::Unterminated) => out.unterminated = Some(out.lines),
-            Parsed::Malformed(reason) => {
-                out.malformed += 1;
-                if out.samples.len() < MALFORMED_SHOWN {
-                    out.samples.push((out.lines, reason));
+        Units::Items(buf, items) => {
+            out.absolute = true;
+            for it in items {
+                let bytes = &buf[it.start..it.end];
+                reader.item(bytes, &mut recs);
+                for r in recs.drain(..) {
+                    take(&mut out, &mut c, r, file, it.line, bytes, reader.keep_raw);
                 }
             }
         }
@@ -623,6 +764,77 @@ fn work<'a, S: Sink>(
     });
     out.items = items;
     out
+}
+
+/// Account for one record and correlate its event.
+fn take<'a, P>(
+    out: &mut ChunkOut<'a, P>,
+    c: &mut ChunkCorrelator<'a>,
+    rec: Rec<'a>,
+    file: u32,
+    line: u64,
+    raw: &'a [u8],
+    keep_raw: bool,
+) {
+    out.records += 1;
+    match rec {
+        Rec::Event(ev) => {
+            out.events += 1;
+            let time = Ts::parse(ev.event.time());
+            out.first = min_opt(out.first, time);
+            out.last = max_opt(out.last, time);
+            let code = ev.event.response_status.as_ref().and_then(|s| s.code);
+            let mark = Mark {
+                stage: ev.stage,
+                time,
+                code,
+                file,
+                line,
+                raw: keep_raw.then(|| ev.raw.unwrap_or(Cow::Borrowed(raw))),
+            };
+            c.push(ev.event, ev.stage, mark, ev.whole);
+        }
+        Rec::Skipped(Skip::Blank) => out.blank += 1,
+        Rec::Skipped(Skip::Unterminated) => out.unterminated = Some(line),
+        Rec::Skipped(Skip::Truncated) => out.truncated += 1,
+        Rec::Skipped(Skip::Foreign) => out.foreign += 1,
+        Rec::Skipped(Skip::EmptyBatch) => out.empty += 1,
+        Rec::Malformed(reason) => {
+            out.malformed += 1;
+            if out.samples.len() < MALFORMED_SHOWN {
+                out.samples.push((line, reason));
+            }
+        }
+    }
+}
+
+/// May the prefilter skip this line? Only a native event framed as one JSON object: its
+/// `"auditID":"` is written without escapes, so a line without it is something else (an
+/// envelope whose event is an escaped string, a GKE entry), and must be parsed.
+fn skippable(b: &[u8]) -> bool {
+    framed(b) && memchr::memmem::find(b, b"\"auditID\":\"").is_some()
+}
+
+/// The start of a stream, up to the end of its first non-blank line (at most
+/// [`document::HEAD`] bytes), and the stream after it.
+fn peek(mut r: Box<dyn Read + Send>) -> io::Result<(Vec<u8>, Box<dyn Read + Send>)> {
+    let mut head = Vec::new();
+    let mut buf = vec![0u8; 16 << 10];
+    while head.len() < document::HEAD {
+        let n = match r.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        head.extend_from_slice(&buf[..n]);
+        if let Some(start) = head.iter().position(|b| !b.is_ascii_whitespace())
+            && memchr::memchr(b'\n', &head[start..]).is_some()
+        {
+            break;
+        }
+    }
+    Ok((head, r))
 }
 
 /// `{ ... }` after trimming whitespace.

@@ -17,6 +17,7 @@ use crate::commands::{Outcome, outcome};
 use crate::config::Config;
 use crate::correlate::Request;
 use crate::event::{Stage, Ts};
+use crate::input::native::Skip;
 use crate::render::table::write_rows;
 use crate::render::{Cell, Style, Tone, csv::write_record, human_time, machine_time, thousands};
 use crate::scan::{self, Flow, ScanStats, Sink};
@@ -221,7 +222,7 @@ fn document(stats: &ScanStats, t: &Tally, n: usize, filtered: bool) -> Value {
         .iter()
         .map(|f| {
             json!({
-                "name": f.name, "bytes": f.bytes, "lines": f.lines, "events": f.events,
+                "name": f.name, "bytes": f.bytes, "lines": f.lines, "records": f.records, "events": f.events,
                 "first": machine_time(f.first), "last": machine_time(f.last), "error": f.error,
             })
         })
@@ -233,11 +234,15 @@ fn document(stats: &ScanStats, t: &Tally, n: usize, filtered: bool) -> Value {
     json!({
         "files": files,
         "lines": stats.lines,
+        "records": stats.records,
         "events": stats.events,
         "skipped": stats.skipped(),
         "skippedBlank": stats.skipped_blank,
         "skippedUnterminated": stats.skipped_unterminated,
         "skippedPrefilter": stats.skipped_prefilter,
+        "skippedTruncated": stats.skipped_truncated,
+        "skippedForeign": stats.skipped_foreign,
+        "skippedEmpty": stats.skipped_empty,
         "malformed": stats.malformed,
         "lateEvents": stats.late_events,
         "malformedSamples": stats.malformed_samples.iter().map(|p| json!({"file": p.file, "line": p.line, "reason": p.reason})).collect::<Vec<_>>(),
@@ -267,7 +272,7 @@ fn write_csv(out: &mut Out, doc: &Value, headers: bool) -> Result<()> {
     }
     for f in doc["files"].as_array().into_iter().flatten() {
         let name = f["name"].as_str().unwrap_or("");
-        for k in ["bytes", "lines", "events", "first", "last"] {
+        for k in ["bytes", "lines", "records", "events", "first", "last"] {
             let v = match &f[k] {
                 Value::String(s) => s.clone(),
                 Value::Null => String::new(),
@@ -278,6 +283,7 @@ fn write_csv(out: &mut Out, doc: &Value, headers: bool) -> Result<()> {
     }
     for k in [
         "lines",
+        "records",
         "events",
         "skipped",
         "malformed",
@@ -398,16 +404,25 @@ fn write_tables(
     let mut kv = |k: &str, v: String| {
         tb.push(vec![Cell::new(k), Cell::new(v)]);
     };
-    kv(
-        "lines",
-        format!(
-            "{}  = {} events + {} skipped + {} malformed",
-            thousands(stats.lines),
-            thousands(stats.events),
-            thousands(stats.skipped()),
-            thousands(stats.malformed)
-        ),
+    let accounts = format!(
+        "= {} events + {} skipped + {} malformed",
+        thousands(stats.events),
+        thousands(stats.skipped()),
+        thousands(stats.malformed)
     );
+    if stats.records == stats.lines {
+        kv("lines", format!("{}  {accounts}", thousands(stats.lines)));
+    } else {
+        // batches and documents: a line may hold many records, or a record many lines
+        kv(
+            "records",
+            format!(
+                "{}  {accounts}  (in {} lines)",
+                thousands(stats.records),
+                thousands(stats.lines)
+            ),
+        );
+    }
     let stage_txt: Vec<String> = Stage::ALL
         .iter()
         .filter(|s| t.stages[**s as usize] > 0)
@@ -539,6 +554,15 @@ fn write_tables(
                 "{} blank line(s) skipped",
                 thousands(stats.skipped_blank)
             )?;
+        }
+        for (n, what) in [
+            (stats.skipped_truncated, Skip::Truncated),
+            (stats.skipped_foreign, Skip::Foreign),
+            (stats.skipped_empty, Skip::EmptyBatch),
+        ] {
+            if n > 0 {
+                writeln!(out, "{} record(s) skipped: {}", thousands(n), what.reason())?;
+            }
         }
         for p in &stats.unterminated {
             writeln!(

@@ -7,6 +7,11 @@
 //! oldest first with the live file last. Format adapters (one file each, `native.rs` today) turn
 //! a line into an [`Event`](crate::event::Event); this module does not parse JSON itself.
 
+pub mod aks;
+pub mod document;
+pub mod eks;
+pub mod format;
+pub mod gke;
 pub mod native;
 
 use std::fs::File;

@@ -1,30 +1,29 @@
 //! The native format: one `audit.k8s.io` Event (v1, v1beta1 or v1alpha1) per line, as the API
 //! server's log backend writes it.
 //!
-//! Classifies each line as an event, a line skipped for a stated reason (blank, or the unfinished
-//! last line of a file still being written), or a malformed line with a reason. It does not know
-//! about requests or filters.
+//! Decides whether a parsed object is an audit Event and how it joins the other stages of its
+//! request, names the reasons a record is skipped, and words JSON errors for reports (with a
+//! cap: serde quotes offending values, which can be megabytes). `format.rs` calls it for every
+//! record, whatever envelope it came in. It does not know about requests or filters.
 
 use serde_json::error::Category;
 
+use super::format::Rec;
 use crate::event::{Event, Stage};
 
-/// What one line turned out to be.
-#[derive(Debug)]
-#[allow(clippy::large_enum_variant)] // moved once per line; boxing would allocate per line
-pub enum Parsed<'a> {
-    Event(Event<'a>, Stage),
-    /// Not an event, and not an error either.
-    Skipped(Skip),
-    /// Not usable: the reason says why.
-    Malformed(String),
-}
-
+/// Why a record was skipped: not an error, and not an event either.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Skip {
     Blank,
     /// The last line of the input has no newline and does not parse: a file being written.
     Unterminated,
+    /// A CloudWatch Logs message cut at its size limit (it ends with `[Truncated...]`).
+    Truncated,
+    /// A well-formed record of something else: a GKE entry of another service, an AKS record
+    /// of another log category.
+    Foreign,
+    /// A batch with no items (`{"kind":"EventList","items":[]}`).
+    EmptyBatch,
 }
 
 impl Skip {
@@ -32,61 +31,75 @@ impl Skip {
         match self {
             Skip::Blank => "blank line",
             Skip::Unterminated => "unfinished last line (file still being written)",
+            Skip::Truncated => "event cut at the CloudWatch Logs size limit ([Truncated...])",
+            Skip::Foreign => "not an audit record (another service or log category)",
+            Skip::EmptyBatch => "empty batch",
         }
     }
 }
 
-/// Parse one line. `terminated` is false only for a last line with no `\n` after it.
-pub fn parse_line(bytes: &[u8], terminated: bool) -> Parsed<'_> {
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Parsed::Skipped(Skip::Blank);
+/// A line that does not start with `{` (nor, for the formats that allow them, `[` or a
+/// collector's prefix): a write in progress if it was cut short, else malformed.
+pub fn not_an_object(bytes: &[u8], terminated: bool) -> Rec<'static> {
+    match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+        Ok(_) => Rec::Malformed("not an audit Event: not a JSON object".into()),
+        Err(e) if !terminated && e.classify() == Category::Eof => Rec::Skipped(Skip::Unterminated),
+        Err(e) => Rec::Malformed(json_error(bytes, &e)),
     }
-    // An unterminated last line is a write in progress only if it was cut short: a character
-    // cut at the very end, or JSON that ends too early. Anything else is malformed.
-    let cut = |e: &serde_json::Error| !terminated && e.classify() == Category::Eof;
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
-    if first != Some(&b'{') {
-        return match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
-            Ok(_) => Parsed::Malformed("not an audit Event: not a JSON object".into()),
-            Err(e) if cut(&e) => Parsed::Skipped(Skip::Unterminated),
-            Err(e) => Parsed::Malformed(json_error(bytes, &e)),
-        };
+}
+
+/// Is this object an audit Event, and how does it join others? `(stage, whole)`: an event
+/// with no `auditID`, or none of its stage, is the only record its request will have (shippers
+/// and detection tests drop fields); it is read as a whole request, stage `ResponseComplete`
+/// when it names none.
+pub fn check(ev: &Event) -> Result<(Stage, bool), String> {
+    let kind = ev.kind.as_str();
+    if !kind.is_empty() && kind != "Event" {
+        return Err(format!("not an audit Event (kind {kind:?})"));
     }
-    // One UTF-8 check per line is cheaper than serde_json's check of every borrowed string.
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(u) if !terminated && u.error_len().is_none() => {
-            return Parsed::Skipped(Skip::Unterminated);
-        }
-        Err(u) => {
-            return Parsed::Malformed(format!("invalid UTF-8 at byte {}", u.valid_up_to() + 1));
+    let stage = if ev.stage.is_empty() {
+        None
+    } else {
+        match Stage::parse(ev.stage.as_str()) {
+            Some(s) => Some(s),
+            None => return Err(format!("unknown stage {:?}", ev.stage.as_str())),
         }
     };
-    let ev: Event = match serde_json::from_str(text) {
-        Ok(ev) => ev,
-        Err(e) if cut(&e) => return Parsed::Skipped(Skip::Unterminated),
-        Err(e) => return Parsed::Malformed(json_error(bytes, &e)),
-    };
-    if !ev.kind.is_empty() && ev.kind.as_str() != "Event" {
-        return Parsed::Malformed(format!("not an audit Event (kind {:?})", ev.kind.as_str()));
+    if let Some(s) = stage
+        && !ev.audit_id.is_empty()
+    {
+        return Ok((s, false));
     }
-    if ev.audit_id.is_empty() {
-        return Parsed::Malformed("not an audit Event (no auditID)".into());
+    if kind.is_empty() && ev.audit_id.is_empty() {
+        return Err("not an audit Event (no auditID)".into());
     }
-    let Some(stage) = Stage::parse(ev.stage.as_str()) else {
-        return Parsed::Malformed(if ev.stage.is_empty() {
-            "not an audit Event (no stage)".into()
+    if ev.verb.is_empty() && ev.request_uri.is_empty() && ev.object_ref.is_none() {
+        return Err(if ev.audit_id.is_empty() {
+            "not an audit Event (no auditID, verb or requestURI)".into()
         } else {
-            format!("unknown stage {:?}", ev.stage.as_str())
+            "not an audit Event (no stage)".into()
         });
-    };
-    Parsed::Event(ev, stage)
+    }
+    Ok((stage.unwrap_or(Stage::ResponseComplete), true))
+}
+
+/// The start of a text for a message: at most 60 characters, on one line.
+pub fn excerpt(t: &str) -> String {
+    let mut s: String = t
+        .chars()
+        .take(60)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if t.chars().nth(60).is_some() {
+        s.push_str("...");
+    }
+    format!("{s:?}")
 }
 
 /// Longest reason reported: serde quotes the offending value, which can be megabytes.
 const MAX_REASON: usize = 200;
 
-fn json_error(bytes: &[u8], e: &serde_json::Error) -> String {
+pub fn json_error(bytes: &[u8], e: &serde_json::Error) -> String {
     let mut r = json_error_full(bytes, e);
     if r.len() > MAX_REASON {
         let mut cut = MAX_REASON;
@@ -113,7 +126,7 @@ fn json_error_full(bytes: &[u8], e: &serde_json::Error) -> String {
 }
 
 /// serde_json appends " at line 1 column N"; the caller reports the position itself.
-fn strip_position(e: &serde_json::Error) -> String {
+pub fn strip_position(e: &serde_json::Error) -> String {
     let s = e.to_string();
     match s.rfind(" at line ") {
         Some(i) => s[..i].to_string(),
@@ -124,25 +137,33 @@ fn strip_position(e: &serde_json::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::format::{Format, Reader};
+
+    fn read(line: &[u8], terminated: bool) -> Rec<'_> {
+        let mut out = Vec::new();
+        Reader {
+            format: Format::Auto,
+            keep_raw: false,
+        }
+        .line(line, terminated, &mut out);
+        assert_eq!(out.len(), 1, "{out:?}");
+        out.pop().unwrap()
+    }
 
     fn reason(line: &[u8]) -> String {
-        match parse_line(line, true) {
-            Parsed::Malformed(r) => r,
+        match read(line, true) {
+            Rec::Malformed(r) => r,
             other => panic!("expected malformed, got {other:?}"),
         }
     }
 
     #[test]
     fn classifies_lines() {
-        assert!(matches!(
-            parse_line(b"  \t", true),
-            Parsed::Skipped(Skip::Blank)
-        ));
+        assert!(matches!(read(b"  \t", true), Rec::Skipped(Skip::Blank)));
         assert_eq!(
             reason(b"not json"),
             "invalid JSON at byte 2: expected ident"
         );
-        assert_eq!(reason(b"[1,2]"), "not an audit Event: not a JSON object");
         assert_eq!(reason(b"42"), "not an audit Event: not a JSON object");
         assert_eq!(
             reason(br#"{"kind":"Status"}"#),
@@ -157,6 +178,14 @@ mod tests {
             r#"unknown stage "Done""#
         );
         assert_eq!(
+            reason(br#"{"auditID":"a"}"#),
+            "not an audit Event (no stage)"
+        );
+        assert_eq!(
+            reason(br#"{"kind":"Event"}"#),
+            "not an audit Event (no auditID, verb or requestURI)"
+        );
+        assert_eq!(
             reason(b"{\"auditID\":\"a\xff\"}"),
             "invalid UTF-8 at byte 14"
         );
@@ -164,6 +193,25 @@ mod tests {
             reason(br#"{"auditID":"a","sta"#),
             "truncated JSON (ends at byte 19)"
         );
+    }
+
+    #[test]
+    fn events_without_auditid_or_stage_are_whole_requests() {
+        // detection-rule fixtures and some shippers drop fields
+        for line in [
+            &br#"{"kind":"Event","verb":"create","objectRef":{"resource":"pods"}}"#[..],
+            br#"{"kind":"Event","auditID":"x","verb":"get","requestURI":"/api"}"#,
+            br#"{"kind":"Event","stage":"ResponseStarted","verb":"get","responseStatus":{"code":101}}"#,
+        ] {
+            match read(line, true) {
+                Rec::Event(ev) => assert!(ev.whole),
+                other => panic!("{other:?}"),
+            }
+        }
+        match read(br#"{"auditID":"a","stage":"Panic"}"#, true) {
+            Rec::Event(ev) => assert!(!ev.whole && ev.stage == Stage::Panic),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
@@ -184,53 +232,41 @@ mod tests {
     fn deep_nesting_is_reported_not_overflowed() {
         // serde_json skips values without recursing: no stack overflow, whatever the depth
         let deep = "[".repeat(100_000);
-        assert_eq!(
-            reason(deep.as_bytes()),
-            "truncated JSON (ends at byte 100000)"
+        assert!(
+            reason(deep.as_bytes()).starts_with("invalid JSON")
+                || reason(deep.as_bytes()).starts_with("truncated JSON")
         );
         let closed = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-        assert_eq!(
-            reason(closed.as_bytes()),
-            "not an audit Event: not a JSON object"
-        );
+        assert!(matches!(read(closed.as_bytes(), true), Rec::Malformed(_)));
         let deep_obj = format!("{{\"auditID\":{}", "[".repeat(100_000));
-        assert!(matches!(
-            parse_line(deep_obj.as_bytes(), true),
-            Parsed::Malformed(_)
-        ));
+        assert!(matches!(read(deep_obj.as_bytes(), true), Rec::Malformed(_)));
     }
 
     #[test]
     fn unterminated_last_line_that_is_complete_but_wrong_is_malformed() {
         // falco's fal_01_003.json: `{"kind": 0}` without a newline is not a write in progress
+        assert!(matches!(read(br#"{"kind": 0}"#, false), Rec::Malformed(_)));
+        assert!(matches!(read(b"garbage", false), Rec::Malformed(_)));
         assert!(matches!(
-            parse_line(br#"{"kind": 0}"#, false),
-            Parsed::Malformed(_)
-        ));
-        assert!(matches!(
-            parse_line(b"garbage", false),
-            Parsed::Malformed(_)
-        ));
-        assert!(matches!(
-            parse_line(b"[1,", false),
-            Parsed::Skipped(Skip::Unterminated)
+            read(b"[1,", false),
+            Rec::Skipped(Skip::Unterminated)
         ));
         // a multi-byte character cut by the writer
         assert!(matches!(
-            parse_line(b"{\"auditID\":\"caf\xc3", false),
-            Parsed::Skipped(Skip::Unterminated)
+            read(b"{\"auditID\":\"caf\xc3", false),
+            Rec::Skipped(Skip::Unterminated)
         ));
     }
 
     #[test]
     fn unterminated_last_line() {
         assert!(matches!(
-            parse_line(br#"{"auditID":"a","sta"#, false),
-            Parsed::Skipped(Skip::Unterminated)
+            read(br#"{"auditID":"a","sta"#, false),
+            Rec::Skipped(Skip::Unterminated)
         ));
         assert!(matches!(
-            parse_line(br#"{"auditID":"a","stage":"Panic"}"#, false),
-            Parsed::Event(_, Stage::Panic)
+            read(br#"{"auditID":"a","stage":"Panic"}"#, false),
+            Rec::Event(_)
         ));
     }
 }

@@ -1,0 +1,257 @@
+//! Inputs that are JSON documents rather than lines: a pretty-printed Event, `EventList` or
+//! array (`gcloud logging read --format=json`, `aws logs filter-log-events`, `jq .` output), or
+//! several such documents one after the other.
+//!
+//! [`is_document`] decides from the first bytes of an input; [`items`] cuts a document into the
+//! records it holds (the elements of an array, the `items`/`records`/`events` of a batch, or the
+//! value itself), each with the line it starts on, so workers can read them in parallel like
+//! lines. A value that does not parse is reported at its line, and reading resumes at the next
+//! line that starts a value in column 1. Records are read by `format.rs`; this module only
+//! finds them.
+
+use serde::Deserialize;
+use serde_json::error::Category;
+use serde_json::value::RawValue;
+
+use super::native::{Skip, json_error};
+
+/// How much of an input [`is_document`] needs to see.
+pub const HEAD: usize = 64 << 10;
+
+/// Does this input hold JSON documents that span lines? True when its first non-blank line
+/// opens an object or array that it does not close (`{`, `[`, `[{`, `{ "kind": "EventList",`).
+/// A JSON-lines file's first line ends with `}` (or `]`); so does a one-line document, which the
+/// line reader handles.
+pub fn is_document(head: &[u8]) -> bool {
+    let Some(start) = head.iter().position(|b| !b.is_ascii_whitespace()) else {
+        return false;
+    };
+    let rest = &head[start..];
+    if rest[0] != b'{' && rest[0] != b'[' {
+        return false;
+    }
+    let Some(nl) = memchr::memchr(b'\n', rest) else {
+        return false;
+    };
+    let line = rest[..nl].trim_ascii_end();
+    !(line.ends_with(b"}") || line.ends_with(b"]"))
+}
+
+/// One record of a document: `buf[start..end]`, starting on line `line` (1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Item {
+    pub start: usize,
+    pub end: usize,
+    pub line: u64,
+}
+
+/// A value that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    Malformed {
+        line: u64,
+        reason: String,
+    },
+    /// The input ends inside a value: a file still being written.
+    Unfinished {
+        line: u64,
+    },
+}
+
+impl Problem {
+    pub fn line(&self) -> u64 {
+        match self {
+            Problem::Malformed { line, .. } | Problem::Unfinished { line } => *line,
+        }
+    }
+    pub fn reason(&self) -> String {
+        match self {
+            Problem::Malformed { reason, .. } => reason.clone(),
+            Problem::Unfinished { .. } => Skip::Unterminated.reason().to_string(),
+        }
+    }
+}
+
+/// The lists that make a top-level object a batch.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Batch<'a> {
+    #[serde(default, borrow)]
+    items: Option<Vec<&'a RawValue>>,
+    #[serde(default, borrow)]
+    records: Option<Vec<&'a RawValue>>,
+    #[serde(default, borrow)]
+    events: Option<Vec<&'a RawValue>>,
+    #[serde(default, borrow)]
+    log_events: Option<Vec<&'a RawValue>>,
+}
+
+/// Counts lines up to increasing offsets.
+struct LineCounter<'a> {
+    buf: &'a [u8],
+    at: usize,
+    line: u64,
+}
+
+impl LineCounter<'_> {
+    fn line_of(&mut self, offset: usize) -> u64 {
+        if offset > self.at {
+            self.line += memchr::memchr_iter(b'\n', &self.buf[self.at..offset]).count() as u64;
+            self.at = offset;
+        }
+        self.line
+    }
+}
+
+/// The records of `buf`, in order, and the values that could not be read. `lines` is the
+/// number of lines in `buf` (a last line without `\n` counts).
+pub fn items(buf: &[u8]) -> (Vec<Item>, Vec<Problem>, u64) {
+    let mut items = Vec::new();
+    let mut problems = Vec::new();
+    let mut lc = LineCounter {
+        buf,
+        at: 0,
+        line: 1,
+    };
+    let base = buf.as_ptr() as usize;
+    let offset = |v: &RawValue| v.get().as_ptr() as usize - base;
+    let mut pos = 0;
+    while pos < buf.len() {
+        let mut stream = serde_json::Deserializer::from_slice(&buf[pos..]).into_iter::<&RawValue>();
+        let mut failed = None;
+        for v in stream.by_ref() {
+            match v {
+                Ok(v) => {
+                    let start = offset(v);
+                    let end = start + v.get().len();
+                    split(v, start, end, &mut lc, &mut items);
+                }
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        let done = pos + stream.byte_offset();
+        let Some(e) = failed else { break };
+        // the value that failed starts after the whitespace that follows the last good one
+        let bad = done
+            + buf[done..]
+                .iter()
+                .position(|b| !b.is_ascii_whitespace())
+                .unwrap_or(0);
+        let line = lc.line_of(bad);
+        // resume at the next line that opens a value in column 1
+        let next = (bad + 1..buf.len())
+            .find(|&i| buf[i - 1] == b'\n' && matches!(buf[i], b'{' | b'['))
+            .unwrap_or(buf.len());
+        if e.classify() == Category::Eof && next == buf.len() {
+            problems.push(Problem::Unfinished { line });
+        } else {
+            problems.push(Problem::Malformed {
+                line,
+                reason: json_error(&buf[bad..next], &e),
+            });
+        }
+        pos = next;
+    }
+    let lines = lc.line_of(buf.len()) - u64::from(buf.last().is_none_or(|&b| b == b'\n'));
+    (items, problems, lines)
+}
+
+/// The records of one top-level value.
+fn split(v: &RawValue, start: usize, end: usize, lc: &mut LineCounter, out: &mut Vec<Item>) {
+    let base = v.get().as_ptr() as usize - start;
+    let mut push = |r: &RawValue| {
+        let s = r.get().as_ptr() as usize - base;
+        out.push(Item {
+            start: s,
+            end: s + r.get().len(),
+            line: lc.line_of(s),
+        });
+    };
+    let text = v.get();
+    let list = if text.starts_with('[') {
+        serde_json::from_str::<Vec<&RawValue>>(text).ok()
+    } else if text.starts_with('{') {
+        serde_json::from_str::<Batch>(text)
+            .ok()
+            .and_then(|b| b.items.or(b.records).or(b.events).or(b.log_events))
+            .filter(|l| !l.is_empty())
+    } else {
+        None
+    };
+    match list {
+        Some(l) if !l.is_empty() => l.iter().for_each(|r| push(r)),
+        _ => {
+            let line = lc.line_of(start);
+            out.push(Item { start, end, line });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tells_documents_from_lines() {
+        assert!(is_document(b"{\n  \"kind\": \"Event\"\n}\n"));
+        assert!(is_document(b"\n\n[\n  {\n"));
+        assert!(is_document(b"[{\"a\":1},\n{\"b\":2}]"));
+        assert!(!is_document(
+            b"{\"kind\":\"Event\"}\n{\"kind\":\"Event\"}\n"
+        ));
+        assert!(!is_document(b"[{\"kind\":\"Event\"}]\n"));
+        assert!(!is_document(b"host {\"kind\":\"Event\"}\n"));
+        assert!(!is_document(b"{\"kind\":\"Ev"));
+        assert!(!is_document(b""));
+    }
+
+    fn texts(buf: &str) -> (Vec<(u64, String)>, Vec<Problem>, u64) {
+        let (items, problems, lines) = items(buf.as_bytes());
+        (
+            items
+                .iter()
+                .map(|i| (i.line, buf[i.start..i.end].replace(char::is_whitespace, "")))
+                .collect(),
+            problems,
+            lines,
+        )
+    }
+
+    #[test]
+    fn cuts_documents_into_records() {
+        let doc =
+            "{\n \"kind\": \"EventList\",\n \"items\": [\n  {\"a\": 1},\n  {\"b\": 2}\n ]\n}\n";
+        let (got, problems, lines) = texts(doc);
+        assert_eq!(got, [(4, "{\"a\":1}".into()), (5, "{\"b\":2}".into())]);
+        assert!(problems.is_empty());
+        assert_eq!(lines, 7);
+        // jq's pretty output: values one after the other
+        let (got, _, _) = texts("{\n \"a\": 1\n}\n{\n \"b\": 2\n}\n");
+        assert_eq!(got, [(1, "{\"a\":1}".into()), (4, "{\"b\":2}".into())]);
+        let (got, _, _) = texts("[\n {\"a\": 1},\n {\"b\": 2}\n]");
+        assert_eq!(got.len(), 2);
+        // an empty batch is one record (the reader skips it with a reason)
+        let (got, _, _) = texts("{\n \"kind\": \"EventList\", \"items\": []\n}\n");
+        assert_eq!(got.len(), 1);
+    }
+
+    #[test]
+    fn reports_bad_values_and_resumes() {
+        let doc = "{\n \"a\": 1\n}\n{\n \"b\": oops\n}\n{\n \"c\": 3\n}\n";
+        let (got, problems, _) = texts(doc);
+        assert_eq!(got, [(1, "{\"a\":1}".into()), (7, "{\"c\":3}".into())]);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].line(), 4);
+        assert!(
+            problems[0].reason().starts_with("invalid JSON"),
+            "{problems:?}"
+        );
+        // cut at the end: a write in progress
+        let (got, problems, _) = texts("{\n \"a\": 1\n}\n{\n \"b\": ");
+        assert_eq!(got.len(), 1);
+        assert_eq!(problems, [Problem::Unfinished { line: 4 }]);
+    }
+}
