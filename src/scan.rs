@@ -737,6 +737,14 @@ fn work<'a, S: Sink>(
                 let bytes = &buf[it.start..it.end];
                 reader.item(bytes, &mut recs);
                 for r in recs.drain(..) {
+                    let r = match r {
+                        // a pretty-printed item: raw output is one event per line
+                        Rec::Event(mut ev) if reader.keep_raw && ev.raw.is_none() => {
+                            ev.raw = Some(Cow::Owned(document::minify(bytes)));
+                            Rec::Event(ev)
+                        }
+                        other => other,
+                    };
                     take(&mut out, &mut c, r, file, it.line, bytes, reader.keep_raw);
                 }
             }

@@ -6,6 +6,7 @@
 mod answer_s6;
 mod events;
 mod filters;
+mod formats;
 mod history;
 mod input;
 mod latency;

@@ -190,9 +190,40 @@ fn split(v: &RawValue, start: usize, end: usize, lc: &mut LineCounter, out: &mut
     }
 }
 
+/// A JSON value on one line: whitespace outside strings removed, everything else byte for
+/// byte (so `-o raw` prints one event per line whatever the document's layout).
+pub fn minify(b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(b.len());
+    let (mut in_str, mut escaped) = (false, false);
+    for &c in b {
+        if in_str {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == b'\\' {
+                escaped = true;
+            } else if c == b'"' {
+                in_str = false;
+            }
+        } else if !c.is_ascii_whitespace() {
+            in_str = c == b'"';
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn minifies_outside_strings_only() {
+        assert_eq!(
+            minify(b"{\n  \"a b\": \"x \\\" y\",\n  \"c\": [1, 2]\n}"),
+            b"{\"a b\":\"x \\\" y\",\"c\":[1,2]}"
+        );
+    }
 
     #[test]
     fn tells_documents_from_lines() {

@@ -286,7 +286,7 @@ impl Reader {
                 event: ev,
                 stage,
                 whole,
-                raw: (self.keep_raw && depth > 0).then(|| Cow::Borrowed(bytes.trim_ascii())),
+                raw: (self.keep_raw && depth > 0).then(|| one_line(bytes)),
             }),
             Err(r) => Rec::Malformed(r),
         });
@@ -425,6 +425,16 @@ impl Reader {
                 Rec::Malformed(m) => Rec::Malformed(m),
             });
         }
+    }
+}
+
+/// An event's JSON for raw output: on one line.
+fn one_line(bytes: &[u8]) -> Cow<'_, [u8]> {
+    let b = bytes.trim_ascii();
+    if memchr::memchr(b'\n', b).is_some() {
+        Cow::Owned(super::document::minify(b))
+    } else {
+        Cow::Borrowed(b)
     }
 }
 

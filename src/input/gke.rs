@@ -5,7 +5,8 @@
 //! The mapping to an audit Event:
 //! - auditID: `operation.id`, else `insertId`; one entry is one whole request, except long
 //!   requests, which GKE logs twice (`operation.first`, then `operation.last`): those are read
-//!   as ResponseStarted and ResponseComplete of one request;
+//!   as ResponseStarted and ResponseComplete of one request (an entry with no id at all is a
+//!   whole request);
 //! - verb: the last part of `methodName` (`io.k8s.core.v1.pods.exec.create` → `create`);
 //! - group, version, namespace, resource, name and subresource: from `resourceName`
 //!   (`core/v1/namespaces/default/pods/web/exec`; `core` is the core group), split the way the
@@ -154,11 +155,10 @@ pub fn read(text: &str, keep_raw: bool) -> Rec<'_> {
         }
         _ => (e.insert_id, true, true),
     };
-    if id.is_empty() {
-        return Rec::Malformed("GKE LogEntry with neither operation.id nor insertId".into());
-    }
-    // an entry that is neither (or both) is the whole request
+    // An entry that is neither first nor last (or both), or that has no id to join on (some
+    // exports drop it), is the whole request.
     let (stage, whole) = match (first, last) {
+        _ if id.is_empty() => (Stage::ResponseComplete, true),
         (true, false) => (Stage::ResponseStarted, false),
         (false, true) => (Stage::ResponseComplete, false),
         _ => (Stage::ResponseComplete, true),
