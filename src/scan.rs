@@ -820,7 +820,10 @@ fn take<'a, P>(
 /// `"auditID":"` is written without escapes, so a line without it is something else (an
 /// envelope whose event is an escaped string, a GKE entry), and must be parsed.
 fn skippable(b: &[u8]) -> bool {
-    framed(b) && memchr::memmem::find(b, b"\"auditID\":\"").is_some()
+    static AUDIT_ID: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"auditID\":\""));
+    // the API server writes `kind` first: most lines are decided by their first 16 bytes
+    framed(b) && (b.starts_with(b"{\"kind\":\"Event\",") || AUDIT_ID.find(b).is_some())
 }
 
 /// The start of a stream, up to the end of its first non-blank line (at most

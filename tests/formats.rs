@@ -238,3 +238,39 @@ fn truncated_cloudwatch_messages_are_counted_not_parsed() {
     );
     assert!(r.stdout_str().contains("records"), "{}", r.stdout_str());
 }
+
+#[test]
+fn the_prefilter_never_skips_an_event_inside_an_envelope() {
+    // In CloudWatch and AKS records the event is an escaped string: `\"verb\":\"delete\"` does
+    // not contain the literal `"verb":"delete"`, so such lines must be parsed, not skipped.
+    for file in [
+        "aks-eventhub.jsonl",
+        "eks-cloudwatch.json",
+        "mixed.log",
+        "gke-panther.jsonl",
+        "eventlists.jsonl",
+    ] {
+        let path = format!("testdata/formats/{file}");
+        for q in [
+            &["-v", "delete", "-r", "configmaps"][..],
+            &["-r", "pods"],
+            &["-n", "build"],
+        ] {
+            let mut a: Vec<&str> = q.to_vec();
+            a.push(&path);
+            let with = events(&a);
+            a.insert(0, "--no-prefilter");
+            let without = events(&a);
+            assert_eq!(with, without, "{file} {q:?}");
+        }
+    }
+    let deletes = events(&[
+        "-v",
+        "delete",
+        "-r",
+        "cm",
+        "testdata/formats/aks-eventhub.jsonl",
+    ]);
+    assert!(!deletes.is_empty());
+    assert!(deletes.iter().all(|r| r["user"] == "ops-admin"));
+}
