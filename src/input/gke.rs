@@ -319,7 +319,11 @@ fn native_json(ev: &Event, request: Option<&RawValue>, response: Option<&RawValu
         m.insert("responseStatus".into(), Value::Object(r));
     }
     for (k, body) in [("requestObject", request), ("responseObject", response)] {
-        if let Some(v) = body.and_then(|b| serde_json::from_str::<Value>(b.get()).ok()) {
+        if let Some(mut v) = body.and_then(|b| serde_json::from_str::<Value>(b.get()).ok()) {
+            // Cloud Logging's protobuf type tag is not part of the Kubernetes object
+            if let Some(o) = v.as_object_mut() {
+                o.shift_remove("@type");
+            }
             m.insert(k.into(), v);
         }
     }
@@ -416,6 +420,12 @@ mod tests {
         let raw: serde_json::Value = serde_json::from_slice(&e.raw.unwrap()).unwrap();
         assert_eq!(raw["objectRef"]["resource"], "secrets");
         assert_eq!(raw["responseStatus"]["code"], 403);
+        let line = r#"{"insertId":"i2","protoPayload":{"serviceName":"k8s.io","methodName":"io.k8s.core.v1.configmaps.create","resourceName":"core/v1/namespaces/a/configmaps","request":{"@type":"core.k8s.io/v1.ConfigMap","kind":"ConfigMap","data":{"k":"v"}}}}"#;
+        let raw: serde_json::Value = serde_json::from_slice(&ev(line).raw.unwrap()).unwrap();
+        assert_eq!(
+            raw["requestObject"],
+            serde_json::json!({"kind": "ConfigMap", "data": {"k": "v"}})
+        );
     }
 
     #[test]
