@@ -21,31 +21,34 @@ pub enum Log<'a> {
 }
 
 #[derive(Deserialize)]
-struct Record<'a> {
-    #[serde(default, borrow)]
-    category: Str<'a>,
-    #[serde(default, borrow)]
-    properties: Option<Props<'a>>,
-}
-
-#[derive(Deserialize)]
 struct Props<'a> {
     #[serde(default, borrow)]
     log: Option<&'a RawValue>,
 }
 
-/// The Event of an AKS record; `None` for a record of another category.
-pub fn log(text: &str) -> Result<Option<Log<'_>>, String> {
-    let r: Record =
-        serde_json::from_str(text).map_err(|e| format!("AKS record: {}", strip_position(&e)))?;
-    let cat = r.category.as_str();
-    if !cat.is_empty()
-        && !cat.eq_ignore_ascii_case("kube-audit")
-        && !cat.eq_ignore_ascii_case("kube-audit-admin")
-    {
-        return Ok(None);
+/// The Event of an AKS record, from its `category` and `properties` (as the envelope probe found
+/// them); `None` for a record of another category.
+pub fn log<'a>(
+    category: Option<&RawValue>,
+    properties: Option<&'a RawValue>,
+) -> Result<Option<Log<'a>>, String> {
+    if let Some(c) = category {
+        let cat: Str = serde_json::from_str(c.get())
+            .map_err(|e| format!("AKS record: category: {}", strip_position(&e)))?;
+        let cat = cat.as_str();
+        if !cat.is_empty()
+            && !cat.eq_ignore_ascii_case("kube-audit")
+            && !cat.eq_ignore_ascii_case("kube-audit-admin")
+        {
+            return Ok(None);
+        }
     }
-    let Some(log) = r.properties.and_then(|p| p.log) else {
+    let props: Option<Props> = match properties {
+        Some(p) => serde_json::from_str(p.get())
+            .map_err(|e| format!("AKS record: properties: {}", strip_position(&e)))?,
+        None => None,
+    };
+    let Some(log) = props.and_then(|p| p.log) else {
         return Err("AKS record without properties.log".into());
     };
     let raw = log.get();

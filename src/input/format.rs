@@ -329,7 +329,7 @@ impl Reader {
                 out.push(self.refused(Shape::Aks));
                 return;
             }
-            match aks::log(text) {
+            match aks::log(env.category, env.properties) {
                 Ok(Some(aks::Log::Object(inner))) => self.inner().json(inner, true, depth + 1, out),
                 Ok(Some(aks::Log::Text(s))) => self.inner().owned(s, depth + 1, out),
                 Ok(None) => out.push(Rec::Skipped(Skip::Foreign)),
