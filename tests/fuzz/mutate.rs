@@ -20,7 +20,7 @@ impl Rng {
         z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
         Rng((z ^ (z >> 31)) | 1)
     }
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         let mut x = self.0;
         x ^= x >> 12;
         x ^= x << 25;
@@ -33,7 +33,7 @@ impl Rng {
         if n == 0 {
             0
         } else {
-            (self.next() % n as u64) as usize
+            (self.next_u64() % n as u64) as usize
         }
     }
     /// True one time in `n`.
@@ -266,7 +266,7 @@ fn flip(rng: &mut Rng, data: &mut [u8]) -> &'static str {
         data[i] = match rng.below(3) {
             0 => data[i] ^ (1 << rng.below(8)),
             1 => *rng.pick(b"{}[]\":,\\\0\n\xff\xc3 0e-u"),
-            _ => rng.next() as u8,
+            _ => rng.next_u64() as u8,
         };
     }
     "flip"
