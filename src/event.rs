@@ -300,12 +300,15 @@ impl Ts {
             if s.len() < 10 || s.len() > 64 {
                 return None;
             }
-            if let Ok(t) = s.parse::<jiff::Timestamp>() {
-                return Some(Ts(t.as_microsecond()));
-            }
-            let civil = s.parse::<jiff::civil::DateTime>().ok()?;
-            let t = civil.to_zoned(jiff::tz::TimeZone::UTC).ok()?.timestamp();
-            Some(Ts(t.as_microsecond()))
+            let t = match s.parse::<jiff::Timestamp>() {
+                Ok(t) => t,
+                Err(_) => {
+                    let civil = s.parse::<jiff::civil::DateTime>().ok()?;
+                    civil.to_zoned(jiff::tz::TimeZone::UTC).ok()?.timestamp()
+                }
+            };
+            // rounded down like the fast path (`as_microsecond` rounds towards 1970)
+            Some(Ts(t.as_nanosecond().div_euclid(1000) as i64))
         })
     }
 
@@ -410,6 +413,8 @@ fn fast_rfc3339(b: &[u8]) -> Option<Ts> {
     if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
         return None;
     }
+    // a leap second reads as :59, as jiff reads it (the other path, for times with an offset)
+    let s = s.min(59);
     let mut i = 19;
     let mut micros = 0i64;
     if b[i] == b'.' {
@@ -487,6 +492,26 @@ mod tests {
         );
         assert!(Ts::parse("yesterday").is_none());
         assert!(Ts::parse("").is_none());
+    }
+
+    /// Fuzz regression (scripts/fuzz/seeds/timestamp/regress-leap-second.txt): the fast path
+    /// read `23:59:60Z` as the next minute, jiff (the path for offsets) as `23:59:59`.
+    #[test]
+    fn leap_second_reads_the_same_on_both_paths() {
+        let t = Ts::parse("2016-12-31T23:59:60Z").unwrap();
+        assert_eq!(Some(t), Ts::parse("2016-12-31T23:59:60+00:00"));
+        assert_eq!(t.rfc3339(), "2016-12-31T23:59:59.000000Z");
+    }
+
+    /// Fuzz regression (scripts/fuzz/seeds/timestamp/regress-before-1970.txt): before 1970, a
+    /// fraction finer than a microsecond was rounded down by the fast path and towards 1970 by
+    /// the path for offsets.
+    #[test]
+    fn times_before_1970_round_down_on_both_paths() {
+        let t = Ts::parse("1969-12-31T23:59:59.9999995Z");
+        assert_eq!(t, Some(Ts(-1)));
+        assert_eq!(t, Ts::parse("1969-12-31T23:59:59.9999995+00:00"));
+        assert_eq!(t, Ts::parse("1969-12-31 23:59:59.9999995"));
     }
 
     #[test]

@@ -1,12 +1,14 @@
 //! The end-to-end test binary: runs the built `kaudit` with a cleared environment from the
 //! repository root (see util.rs) and checks its answers on testdata/ against the answer keys.
-//! One module per subcommand plus input handling and filters; the tests of
-//! the command line itself (exit codes, completions) are here.
+//! One module per subcommand plus input handling and filters, and the bounded fuzz test of the
+//! readers (fuzz.rs, which calls the library directly); the tests of the command line itself
+//! (exit codes, completions) are here.
 
 mod answer_s6;
 mod events;
 mod filters;
 mod formats;
+mod fuzz;
 mod history;
 mod input;
 mod latency;

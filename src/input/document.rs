@@ -5,9 +5,10 @@
 //! [`is_document`] decides from the first bytes of an input; [`items`] cuts a document into the
 //! records it holds (the elements of an array, the `items`/`records`/`events` of a batch, or the
 //! value itself), each with the line it starts on, so workers can read them in parallel like
-//! lines. A value that does not parse is reported at its line, and reading resumes at the next
-//! line that starts a value in column 1. Records are read by `format.rs`; this module only
-//! finds them.
+//! lines. A value that does not parse is reported once, at its line; the whole values that open
+//! in column 1 inside it are still read, and reading resumes at the next line that starts a
+//! value in column 1 past the point where it failed (so no byte is parsed more than a few
+//! times, whatever the input). Records are read by `format.rs`; this module only finds them.
 
 use serde::Deserialize;
 use serde_json::error::Category;
@@ -141,8 +142,22 @@ pub fn items(buf: &[u8]) -> (Vec<Item>, Vec<Problem>, u64) {
                 .position(|b| !b.is_ascii_whitespace())
                 .unwrap_or(0);
         let line = lc.line_of(bad);
+        // Where the parser stopped: `buf[bad..stop]` is well-formed as far as it goes. Values
+        // that open in column 1 in there and close before `stop` are whole records (a writer
+        // that restarted, an array cut short): read them. Those that do not close would stop at
+        // the same place; they are not parsed again (that made `[\n[\n[\n...` quadratic).
+        let stop = if e.classify() == Category::Eof {
+            buf.len()
+        } else {
+            (pos + error_offset(&buf[pos..], &e)).clamp(bad + 1, buf.len())
+        };
+        for (s, end) in closed_values(buf, bad, stop) {
+            if let Ok(v) = serde_json::from_slice::<&RawValue>(&buf[s..end]) {
+                split(v, s, end, &mut lc, &mut items);
+            }
+        }
         // resume at the next line that opens a value in column 1
-        let next = (bad + 1..buf.len())
+        let next = (stop..buf.len())
             .find(|&i| buf[i - 1] == b'\n' && matches!(buf[i], b'{' | b'['))
             .unwrap_or(buf.len());
         if e.classify() == Category::Eof && next == buf.len() {
@@ -157,6 +172,65 @@ pub fn items(buf: &[u8]) -> (Vec<Item>, Vec<Problem>, u64) {
     }
     let lines = lc.line_of(buf.len()) - u64::from(buf.last().is_none_or(|&b| b == b'\n'));
     (items, problems, lines)
+}
+
+/// The offset in `buf` of the byte a parse of `buf` failed at (serde reports line and column).
+fn error_offset(buf: &[u8], e: &serde_json::Error) -> usize {
+    let line_start = if e.line() <= 1 {
+        0
+    } else {
+        memchr::memchr_iter(b'\n', buf)
+            .nth(e.line() - 2)
+            .map_or(buf.len(), |i| i + 1)
+    };
+    line_start + e.column().saturating_sub(1)
+}
+
+/// The values that open in column 1 after `from` and close before `to`, outermost ones only, in
+/// order. `buf[from..to]` is JSON that a parser read without error, so brackets in it pair up
+/// and no string spans a line.
+fn closed_values(buf: &[u8], from: usize, to: usize) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    // values opened in column 1 and not closed yet: (start, depth around them)
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    let (mut depth, mut in_str, mut escaped) = (0usize, false, false);
+    for i in from..to {
+        let b = buf[i];
+        if in_str {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_str = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'{' | b'[' => {
+                if i > from && buf[i - 1] == b'\n' {
+                    open.push((i, depth));
+                }
+                depth += 1;
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                if let Some(&(start, d)) = open.last()
+                    && d == depth
+                {
+                    open.pop();
+                    // it holds the ones found since it opened
+                    while out.last().is_some_and(|&(s, _)| s > start) {
+                        out.pop();
+                    }
+                    out.push((start, i + 1));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The records of one top-level value.
@@ -284,5 +358,34 @@ mod tests {
         let (got, problems, _) = texts("{\n \"a\": 1\n}\n{\n \"b\": ");
         assert_eq!(got.len(), 1);
         assert_eq!(problems, [Problem::Unfinished { line: 4 }]);
+    }
+
+    #[test]
+    fn whole_values_inside_a_failed_one_are_read_once() {
+        // an array cut short, its records in column 1
+        let (got, problems, _) = texts("[\n{\"a\": 1},\n{\"b\": 2},\n{\"c\": ");
+        assert_eq!(got, [(2, "{\"a\":1}".into()), (3, "{\"b\":2}".into())]);
+        assert_eq!(problems, [Problem::Unfinished { line: 1 }]);
+        // a writer that restarted inside a value; garbage; a value after it
+        let (got, problems, _) = texts("{\n \"a\": [\n{\"k\": [1]}\n x\n{\"b\": 2}\n");
+        assert_eq!(got, [(3, "{\"k\":[1]}".into()), (5, "{\"b\":2}".into())]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].line(), 1);
+    }
+
+    /// Fuzz regression (scripts/fuzz/seeds/document/regress-unclosed-lines.json): every line
+    /// opened a value that ran to the end of the input, and reading resumed at each of them, so
+    /// 40 KB took 8 s (quadratic). Now each byte is parsed a bounded number of times.
+    #[test]
+    fn unclosed_value_on_every_line_is_linear() {
+        for doc in ["[\n".repeat(20_000), "[\n".repeat(20_000) + "x\n"] {
+            let start = std::time::Instant::now();
+            let (got, problems, _) = items(doc.as_bytes());
+            assert!(start.elapsed().as_secs_f64() < 1.0, "{:?}", start.elapsed());
+            assert!(got.is_empty());
+            // one value that fails, not one per line
+            assert_eq!(problems.len(), 1, "{:?}", &problems[..2]);
+            assert_eq!(problems[0].line(), 1);
+        }
     }
 }

@@ -308,10 +308,21 @@ impl Reader {
         ))
     }
 
-    /// Not a native Event: an envelope, or malformed for `reason`.
+    /// Not a native Event: an envelope, or malformed for `reason` (empty when the object said
+    /// it is an `EventList`).
     fn envelope<'a>(&self, text: &'a str, depth: u8, reason: String, out: &mut Vec<Rec<'a>>) {
+        let list = reason.is_empty();
         let env: Envelope = match serde_json::from_str(text) {
             Ok(e) => e,
+            // duplicate keys: serde names the key
+            Err(e) if list => {
+                out.push(Rec::Malformed(format!(
+                    "{}: {}",
+                    Shape::EventList.describe(),
+                    native::strip_position(&e)
+                )));
+                return;
+            }
             Err(_) => {
                 out.push(Rec::Malformed(reason));
                 return;
@@ -338,7 +349,8 @@ impl Reader {
             return;
         } else if let Some(items) = env.items {
             (Shape::EventList, items)
-        } else if env.kind.is_some_and(|k| k.get() == "\"EventList\"") {
+        } else if list || env.kind.is_some_and(|k| k.get() == "\"EventList\"") {
+            // (`list`: the Event's reading decoded a `kind` spelled with escapes)
             out.push(Rec::Skipped(Skip::EmptyBatch));
             return;
         } else if let Some(r) = env.records {
@@ -490,6 +502,24 @@ mod tests {
         );
         assert_eq!(
             read(Format::Auto, r#"{"kind":"EventList","items":null}"#),
+            ["skipped: empty batch"]
+        );
+    }
+
+    /// Fuzz regression (scripts/fuzz/seeds/line/regress-eventlist-duplicate-items.json): an
+    /// EventList whose envelope could not be read (a duplicate `items`) or whose `kind` was
+    /// spelled with an escape was reported malformed with an empty reason.
+    #[test]
+    fn eventlist_with_duplicate_items_has_a_reason() {
+        assert_eq!(
+            read(
+                Format::Auto,
+                &format!(r#"{{"kind":"EventList","items":[{EV}],"items":[]}}"#)
+            ),
+            ["malformed: an EventList: duplicate field `items`"]
+        );
+        assert_eq!(
+            read(Format::Auto, r#"{"kind":"Event\u004cist"}"#),
             ["skipped: empty batch"]
         );
     }

@@ -55,14 +55,14 @@ pub fn not_an_object(bytes: &[u8], terminated: bool) -> Rec<'static> {
 pub fn check(ev: &Event) -> Result<(Stage, bool), String> {
     let kind = ev.kind.as_str();
     if !kind.is_empty() && kind != "Event" {
-        return Err(format!("not an audit Event (kind {kind:?})"));
+        return Err(format!("not an audit Event (kind {})", excerpt(kind)));
     }
     let stage = if ev.stage.is_empty() {
         None
     } else {
         match Stage::parse(ev.stage.as_str()) {
             Some(s) => Some(s),
-            None => return Err(format!("unknown stage {:?}", ev.stage.as_str())),
+            None => return Err(format!("unknown stage {}", excerpt(ev.stage.as_str()))),
         }
     };
     if let Some(s) = stage
@@ -100,7 +100,11 @@ pub fn excerpt(t: &str) -> String {
 const MAX_REASON: usize = 200;
 
 pub fn json_error(bytes: &[u8], e: &serde_json::Error) -> String {
-    let mut r = json_error_full(bytes, e);
+    cap(json_error_full(bytes, e))
+}
+
+/// At most [`MAX_REASON`] bytes of a reason, and `...` if it was cut.
+fn cap(mut r: String) -> String {
     if r.len() > MAX_REASON {
         let mut cut = MAX_REASON;
         while !r.is_char_boundary(cut) {
@@ -125,13 +129,14 @@ fn json_error_full(bytes: &[u8], e: &serde_json::Error) -> String {
     }
 }
 
-/// serde_json appends " at line 1 column N"; the caller reports the position itself.
+/// serde_json appends " at line 1 column N"; the caller reports the position itself. Capped:
+/// every reason about a record goes through here or [`json_error`].
 pub fn strip_position(e: &serde_json::Error) -> String {
-    let s = e.to_string();
-    match s.rfind(" at line ") {
-        Some(i) => s[..i].to_string(),
-        None => s,
+    let mut s = e.to_string();
+    if let Some(i) = s.rfind(" at line ") {
+        s.truncate(i);
     }
+    cap(s)
 }
 
 #[cfg(test)]
@@ -226,6 +231,26 @@ mod tests {
             r.starts_with("not an audit Event: invalid type: string"),
             "{r}"
         );
+    }
+
+    /// Fuzz regression (scripts/fuzz/seeds/line/regress-long-reason.json): serde's wording of
+    /// an envelope's error, and an unknown kind or stage, quoted a value of any length.
+    #[test]
+    fn every_reason_is_capped() {
+        let long = "\\u001b[x".repeat(1000);
+        for line in [
+            format!(r#"{{"events":"{long}"}}"#),
+            format!(r#"{{"records":"{long}"}}"#),
+            format!(r#"{{"message":["{long}"]}}"#),
+            format!(r#"{{"category":"kube-audit","properties":"{long}"}}"#),
+            format!(r#"{{"protoPayload":{{"serviceName":["{long}"]}}}}"#),
+            format!(r#"{{"kind":"{long}"}}"#),
+            format!(r#"{{"auditID":"a","stage":"{long}"}}"#),
+        ] {
+            let r = reason(line.as_bytes());
+            assert!(r.len() <= 300, "{} bytes: {r}", r.len());
+            assert!(!r.contains('\x1b'), "{r}");
+        }
     }
 
     #[test]

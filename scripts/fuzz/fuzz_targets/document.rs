@@ -1,0 +1,16 @@
+//! A JSON document input: is_document, items (the splitter) and each item read
+//! (check::document).
+#![no_main]
+
+use kaudit_fuzz::{check, mutator};
+use libfuzzer_sys::{fuzz_mutator, fuzz_target};
+
+fuzz_target!(|data: &[u8]| {
+    if let Err(e) = check::document(data) {
+        panic!("{e}");
+    }
+});
+
+fuzz_mutator!(|data: &mut [u8], size: usize, max_size: usize, seed: u32| {
+    mutator(data, size, max_size, seed)
+});

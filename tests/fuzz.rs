@@ -1,0 +1,313 @@
+//! The bounded fuzz test of the input readers (the line reader and every format adapter, the
+//! document splitter, timestamps), run by `cargo test`: seeds from testdata/ and
+//! scripts/fuzz/seeds/, mutated by `fuzz/mutate.rs`, each input checked against the properties in
+//! `fuzz/check.rs` and timed. A failing input is written under the target directory and named
+//! in the panic message.
+//!
+//! `KAUDIT_FUZZ_CASES=N` runs N mutated inputs per test instead of the default (a few seconds in
+//! debug); `KAUDIT_FUZZ_SEED=S` starts the generator elsewhere. Longer, coverage-guided runs are
+//! scripts/fuzz.sh (cargo-fuzz); see README.md "Fuzzing".
+
+mod check;
+mod mutate;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use kaudit::chunk::Lines;
+use kaudit::input::document;
+use kaudit::input::format::{Format, Reader};
+
+use crate::util::repo_path;
+use mutate::Rng;
+
+/// Longest time one input may take (debug build, a busy machine): a hang or a superlinear path.
+const LIMIT: Duration = Duration::from_secs(1);
+
+/// Seeds longer than this are cut (the line is still a line; mutations make the rest).
+const MAX_SEED: usize = 16 << 10;
+
+fn cases(default: usize) -> usize {
+    std::env::var("KAUDIT_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn base_seed() -> u64 {
+    std::env::var("KAUDIT_FUZZ_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0x6b61_7564_6974)
+}
+
+/// Seed records: lines of the real logs in testdata/ (a sample of each file), whole small files
+/// of testdata/public/, and the hand-written seeds of scripts/fuzz/seeds/ (one per format and
+/// shape, and the inputs of fixed bugs).
+fn seeds() -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut files: Vec<PathBuf> = vec![
+        repo_path("testdata/audit.log"),
+        repo_path("testdata/public/audit2rbac/demo-2017-v1beta1.log"),
+        repo_path("testdata/public/audit2rbac/demo-2022-relabelled-v1.log"),
+        repo_path("testdata/public/openshift-clo/audit_in.log"),
+    ];
+    let mut edge: Vec<PathBuf> = std::fs::read_dir(repo_path("testdata/edge"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "log"))
+        .collect();
+    edge.sort();
+    files.extend(edge);
+    for f in files {
+        let data = std::fs::read(&f).unwrap();
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        let lines: Vec<&[u8]> = data
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty())
+            .collect();
+        // every line of small files, about 12 spread over each large one
+        let step = (lines.len() / 12).max(1);
+        for (i, l) in lines.iter().enumerate().step_by(step) {
+            out.push((
+                format!("{name}:{}", i + 1),
+                l[..l.len().min(MAX_SEED)].to_vec(),
+            ));
+        }
+    }
+    let mut dirs = vec![repo_path("testdata/public/falco/k8s_audit")];
+    for t in ["line", "document", "gke", "aks"] {
+        dirs.push(repo_path(&format!("scripts/fuzz/seeds/{t}")));
+    }
+    for d in dirs {
+        let mut names: Vec<PathBuf> = std::fs::read_dir(&d)
+            .unwrap_or_else(|e| panic!("{}: {e}", d.display()))
+            .map(|e| e.unwrap().path())
+            .collect();
+        names.sort();
+        for p in names {
+            let data = std::fs::read(&p).unwrap();
+            let dir = d.file_name().unwrap().to_string_lossy().into_owned();
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            out.push((format!("{dir}/{name}"), data));
+        }
+    }
+    out
+}
+
+/// Run one input through `f` with a time limit; on a panic, a broken property or a slow input,
+/// keep the input in a file and fail with how it was made.
+fn run(what: &str, case: usize, how: &str, input: &[u8], f: fn(&[u8]) -> Result<(), String>) {
+    run_within(LIMIT, what, case, how, input, f);
+}
+
+fn run_within(
+    limit: Duration,
+    what: &str,
+    case: usize,
+    how: &str,
+    input: &[u8],
+    f: fn(&[u8]) -> Result<(), String>,
+) {
+    let start = Instant::now();
+    let result = catch_unwind(AssertUnwindSafe(|| f(input)));
+    let took = start.elapsed();
+    let failure = match result {
+        Ok(Ok(())) if took <= limit => return,
+        Ok(Ok(())) => format!("took {took:?} (limit {limit:?})"),
+        Ok(Err(e)) => e,
+        Err(p) => format!(
+            "panicked: {}",
+            p.downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| p.downcast_ref::<&str>().copied())
+                .unwrap_or("?")
+        ),
+    };
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("fuzz-failures");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(format!("{what}-{case}.bin"));
+    std::fs::write(&file, input).unwrap();
+    panic!(
+        "{what} case {case} ({how}): {failure}\n  input ({} bytes) kept in {}\n  starts {}",
+        input.len(),
+        file.display(),
+        check::excerpt(input)
+    );
+}
+
+/// The line reader with every format: mutated seeds, split into lines as the scanner does.
+#[test]
+fn fuzz_lines() {
+    let seeds = seeds();
+    for (name, s) in &seeds {
+        run("line-seed", 0, name, s, check::lines);
+    }
+    let mut rng = Rng::new(base_seed());
+    for case in 0..cases(2000) {
+        let (name, a) = rng.pick(&seeds);
+        let (_, b) = rng.pick(&seeds);
+        let (input, ops) = mutate::mutate(&mut rng, a, b);
+        run(
+            "line",
+            case,
+            &format!("{name} {ops:?}"),
+            &input,
+            check::lines,
+        );
+    }
+}
+
+/// The document splitter: records pretty-printed (nested lines indented or in column 1), one
+/// after the other or in a batch, then mutated as bytes.
+#[test]
+fn fuzz_documents() {
+    let seeds = seeds();
+    let records: Vec<&[u8]> = seeds.iter().map(|(_, s)| &s[..]).collect();
+    for (name, s) in &seeds {
+        run("document-seed", 0, name, s, check::document);
+    }
+    let mut rng = Rng::new(base_seed() ^ 0xd0c);
+    for case in 0..cases(600) {
+        let (input, ops) = mutate::document(&mut rng, &records);
+        run("document", case, &format!("{ops:?}"), &input, |b| {
+            check::document(b)?;
+            check::lines(b)
+        });
+    }
+}
+
+/// Timestamps: the fast path, jiff's, and what kaudit writes back.
+#[test]
+fn fuzz_timestamps() {
+    let mut rng = Rng::new(base_seed() ^ 0x7157);
+    for case in 0..cases(20_000) {
+        let mut t = rng.pick(mutate::TIMES).as_bytes().to_vec();
+        let other = rng.pick(mutate::TIMES).as_bytes();
+        for _ in 0..1 + rng.below(2) {
+            mutate::one(&mut rng, &mut t, other);
+        }
+        let s = String::from_utf8_lossy(&t).into_owned();
+        run("timestamp", case, "", s.as_bytes(), |b| {
+            check::timestamp(std::str::from_utf8(b).unwrap())
+        });
+    }
+}
+
+/// Inputs built to be slow: deep and unclosed nesting, many small records, long lines; each
+/// must be read in time (linear work), by lines and as a document.
+#[test]
+fn fuzz_big_inputs() {
+    let ev = br#"{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"a1","stage":"ResponseComplete","verb":"get","user":{"username":"alice"}}"#;
+    let many = |open: &[u8], item: &[u8], sep: &[u8], n: usize, close: &[u8]| {
+        let mut v = open.to_vec();
+        for i in 0..n {
+            if i > 0 {
+                v.extend_from_slice(sep);
+            }
+            v.extend_from_slice(item);
+        }
+        v.extend_from_slice(close);
+        v
+    };
+    let inputs: Vec<(&str, Vec<u8>)> = vec![
+        ("unclosed arrays, one per line", b"[\n".repeat(20_000)),
+        ("unclosed objects, one per line", b"{\n".repeat(20_000)),
+        (
+            "unclosed arrays then garbage",
+            [b"[\n".repeat(20_000), b"x\n".to_vec()].concat(),
+        ),
+        (
+            "unclosed array of records in column 1",
+            many(b"[\n", ev, b",\n", 500, b",\n"),
+        ),
+        (
+            "unclosed arrays around records",
+            many(b"", &[b"[\n", &ev[..], b",\n"].concat(), b"", 500, b""),
+        ),
+        (
+            "deep array",
+            [b"[".repeat(200_000), b"]".repeat(200_000)].concat(),
+        ),
+        ("deep unclosed array", b"[".repeat(200_000)),
+        (
+            "deep objects",
+            [
+                br#"{"a":"#.repeat(50_000),
+                b"1".to_vec(),
+                b"}".repeat(50_000),
+            ]
+            .concat(),
+        ),
+        ("many records", many(b"[", ev, b",", 2_000, b"]")),
+        ("many empty objects", many(b"[", b"{}", b",", 20_000, b"]")),
+        (
+            "many records batches",
+            many(
+                br#"{"records":["#,
+                &many(br#"{"items":["#, ev, b",", 20, b"]}"),
+                b",",
+                20,
+                b"]}",
+            ),
+        ),
+        (
+            "long string of escapes",
+            [
+                br#"{"kind":"Event","auditID":""#.to_vec(),
+                br"\u0041\n".repeat(50_000),
+                br#"","stage":"Panic"}"#.to_vec(),
+            ]
+            .concat(),
+        ),
+        (
+            "long prefix",
+            [b"x".repeat(100_000), b" ".to_vec(), ev.to_vec()].concat(),
+        ),
+        (
+            "long number",
+            [
+                br#"{"kind":"Event","auditID":"a","stage":"Panic","responseStatus":{"code":"#
+                    .to_vec(),
+                b"9".repeat(200_000),
+                b"}}".to_vec(),
+            ]
+            .concat(),
+        ),
+        ("blank lines", b"\n".repeat(20_000)),
+    ];
+    for (i, (how, input)) in inputs.iter().enumerate() {
+        // what the scanner does, timed: cut into lines or items and read each one
+        run("big-scan", i, how, input, |b| {
+            let r = Reader {
+                format: Format::Auto,
+                keep_raw: true,
+            };
+            let mut out = Vec::new();
+            document::is_document(&b[..b.len().min(document::HEAD)]);
+            let (items, _, _) = document::items(b);
+            for it in items {
+                r.item(&b[it.start..it.end], &mut out);
+                out.clear();
+            }
+            for l in Lines::new(b) {
+                r.line(l.bytes, l.terminated, &mut out);
+                out.clear();
+            }
+            Ok(())
+        });
+        // then the properties, with time for the checks themselves
+        run_within(Duration::from_secs(60), "big-check", i, how, input, |b| {
+            check::document(b)?;
+            let r = Reader {
+                format: Format::Auto,
+                keep_raw: true,
+            };
+            for l in Lines::new(b) {
+                check::line_with(&r, l.bytes, l.terminated)?;
+            }
+            Ok(())
+        });
+    }
+}
