@@ -10,6 +10,7 @@
 
 use std::borrow::Cow;
 use std::io::{self, Read};
+use std::ops::Range;
 use std::sync::mpsc::{self, TryRecvError};
 
 use anyhow::{Context, Result};
@@ -19,6 +20,7 @@ use crate::chunk::{self, Lines};
 use crate::config::Config;
 use crate::correlate::{ChunkCorrelator, Item, Mark, Merger, Request};
 use crate::event::Ts;
+use crate::input::map::{self, Mapped};
 use crate::input::native::{self, Parsed, Skip};
 use crate::input::{self, InputFile, Source};
 use crate::term::Diag;
@@ -250,20 +252,16 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 return Ok(Flow::More);
             }
         };
+        // files report their size on disk; stdin, the bytes read
+        let count_bytes = inp.path.is_none();
         let flow = match source {
-            Source::Mapped(m) => {
-                let f = self.buffer(&m, idx, &mut fs, true)?;
-                self.stats.files[idx as usize] = fs;
-                f
-            }
-            Source::Stream(r) => {
-                // files report their size on disk; stdin, the bytes read
-                let f = self.stream(r, idx, &mut fs, inp.path.is_none());
-                let error = self.stats.files[idx as usize].error.take();
-                self.stats.files[idx as usize] = FileStats { error, ..fs };
-                f?
-            }
+            Source::Mapped(m) => self.buffer(m.bytes(), Some(&m), idx, &mut fs, true),
+            Source::Stream(r) => self.stream(r, idx, &mut fs, count_bytes),
         };
+        // keep an error reported while reading (`file_error` writes it to the stored stats)
+        let error = self.stats.files[idx as usize].error.take();
+        self.stats.files[idx as usize] = FileStats { error, ..fs };
+        let flow = flow?;
         if let Some(p) = &self.progress {
             // streams are not counted per block; settle the bar at the end of each file
             p.set_position(self.stats.files.iter().map(|f| f.bytes).sum());
@@ -341,7 +339,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
             if let Some(e) = read_error {
                 // Use the whole lines read so far, then report the input as unreadable.
                 if let Some(i) = memchr::memrchr(b'\n', &pending)
-                    && self.buffer(&pending[..=i], idx, fs, false)? == Flow::Stop
+                    && self.buffer(&pending[..=i], None, idx, fs, false)? == Flow::Stop
                 {
                     return Ok(Flow::Stop);
                 }
@@ -384,7 +382,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 }
             };
             if cut > 0 {
-                let flow = self.buffer(&pending[..cut], idx, fs, false)?;
+                let flow = self.buffer(&pending[..cut], None, idx, fs, false)?;
                 pending.drain(..cut);
                 searched = 0;
                 if flow == Flow::Stop {
@@ -392,19 +390,25 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 }
                 self.sink.flush()?;
             }
+            // after a long line, give its memory back
+            if pending.capacity() > 2 * BATCH && pending.len() < BATCH {
+                pending.shrink_to(BATCH);
+            }
         }
         Ok(Flow::More)
     }
 
-    /// Scan one buffer of whole lines (the last line may be unterminated).
+    /// Scan one buffer of whole lines (the last line may be unterminated), a batch of chunks at a
+    /// time. With `map` (the buffer is that map), a batch's pages are given back once it is
+    /// merged.
     fn buffer(
         &mut self,
         buf: &[u8],
+        map: Option<&Mapped>,
         idx: u32,
         fs: &mut FileStats,
         count_progress: bool,
     ) -> Result<Flow> {
-        let ranges = chunk::split(buf, self.cfg.chunk_size);
         let batch = (self.cfg.threads * 4).max(1);
         let filter = &self.cfg.filter;
         let prefilter = if S::PREFILTER && S::FILTERED {
@@ -413,7 +417,16 @@ impl<S: Sink> Scanner<'_, '_, S> {
             None
         };
         let keep_raw = self.keep_raw;
-        for group in ranges.chunks(batch) {
+        let mut group: Vec<Range<usize>> = Vec::with_capacity(batch);
+        let mut pos = 0;
+        while pos < buf.len() {
+            // chunks are cut as they are needed: a map is only read a batch at a time
+            group.clear();
+            while group.len() < batch && pos < buf.len() {
+                let end = chunk::next_end(buf, pos, self.cfg.chunk_size);
+                group.push(pos..end);
+                pos = end;
+            }
             let parts: Vec<S::Part> = group.iter().map(|_| self.sink.part()).collect();
             let outs: Vec<ChunkOut<S::Part>> = self.pool.install(|| {
                 group
@@ -424,13 +437,17 @@ impl<S: Sink> Scanner<'_, '_, S> {
                     })
                     .collect()
             });
-            for (out, r) in outs.into_iter().zip(group) {
+            for (out, r) in outs.into_iter().zip(&group) {
                 if self.merge(out, fs)? == Flow::Stop {
                     return Ok(Flow::Stop);
                 }
                 if count_progress && let Some(p) = &self.progress {
                     p.inc(r.len() as u64);
                 }
+            }
+            // merged: fragments that live on were made owned, nothing borrows the batch now
+            if let Some(m) = map {
+                m.release(group[0].start & !(map::page_size() - 1)..pos);
             }
         }
         Ok(Flow::More)

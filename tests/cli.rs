@@ -7,6 +7,7 @@ mod answer_s6;
 mod events;
 mod filters;
 mod history;
+mod hostile;
 mod input;
 mod latency;
 mod summary;

@@ -7,6 +7,7 @@
 //! oldest first with the live file last. Format adapters (one file each, `native.rs` today) turn
 //! a line into an [`Event`](crate::event::Event); this module does not parse JSON itself.
 
+pub mod map;
 pub mod native;
 
 use std::fs::File;
@@ -201,7 +202,7 @@ fn log_set(dir: &Path) -> Result<Vec<PathBuf>> {
 /// The bytes of one input.
 pub enum Source {
     /// A whole regular file, mapped.
-    Mapped(memmap2::Mmap),
+    Mapped(map::Mapped),
     /// Read as a stream: stdin, gzip, or a file that could not (or must not) be mapped.
     Stream(Box<dyn Read + Send>),
 }
@@ -225,15 +226,15 @@ pub fn open(input: &InputFile, mmap: bool) -> Result<Source> {
     let meta = file.metadata().with_context(|| input.name.clone())?;
     // Only regular, non-empty files are mapped: mapping a pipe fails, and an empty map is an
     // error on some platforms. A file truncated under a live map (copytruncate rotation) can
-    // raise SIGBUS; `--no-mmap` avoids that.
-    if mmap && meta.is_file() && meta.len() > 0 {
-        // SAFETY: the map is read-only and lives only while this input is scanned; see the
-        // note above about files truncated underneath.
-        if let Ok(m) = unsafe { memmap2::Mmap::map(&file) } {
-            #[cfg(unix)]
-            let _ = m.advise(memmap2::Advice::Sequential);
-            return Ok(Source::Mapped(m));
-        }
+    // raise SIGBUS; `--no-mmap` avoids that. If mapping fails, the file is read instead.
+    if mmap
+        && meta.is_file()
+        && meta.len() > 0
+        && let Ok(m) = file
+            .try_clone()
+            .and_then(|f| map::Mapped::new(f, meta.len()))
+    {
+        return Ok(Source::Mapped(m));
     }
     Ok(Source::Stream(Box::new(file)))
 }
