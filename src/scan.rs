@@ -9,6 +9,7 @@
 //! It does not render anything: commands do, through their sink.
 
 use std::borrow::Cow;
+use std::fs::File;
 use std::io::{self, Read};
 use std::ops::Range;
 use std::sync::mpsc::{self, TryRecvError};
@@ -20,7 +21,7 @@ use crate::chunk::{self, Lines};
 use crate::config::Config;
 use crate::correlate::{ChunkCorrelator, Item, Mark, Merger, Request};
 use crate::event::Ts;
-use crate::input::map::{self, Mapped};
+use crate::input::map::{self, Mapped, Shrunk};
 use crate::input::native::{self, Parsed, Skip};
 use crate::input::{self, InputFile, Source};
 use crate::term::Diag;
@@ -256,7 +257,11 @@ impl<S: Sink> Scanner<'_, '_, S> {
         let count_bytes = inp.path.is_none();
         let flow = match source {
             Source::Mapped(m) => self.buffer(m.bytes(), Some(&m), idx, &mut fs, true),
-            Source::Stream(r) => self.stream(r, idx, &mut fs, count_bytes),
+            Source::File(f, len) => {
+                let check = f.try_clone().ok().map(|c| (c, len));
+                self.stream(Box::new(f), idx, &mut fs, count_bytes, check)
+            }
+            Source::Stream(r) => self.stream(r, idx, &mut fs, count_bytes, None),
         };
         // keep an error reported while reading (`file_error` writes it to the stored stats)
         let error = self.stats.files[idx as usize].error.take();
@@ -275,13 +280,33 @@ impl<S: Sink> Scanner<'_, '_, S> {
         self.stats.files[idx as usize].error = Some(msg.to_string());
     }
 
-    /// Read a stream in blocks; process whatever complete lines have arrived.
+    /// The file was cut short while being read (copytruncate rotation truncates the live file
+    /// after copying it): what was read before the cut counts, the rest is not read, exit 2.
+    fn shrank(&mut self, idx: u32, fs: &FileStats, s: Shrunk) {
+        let msg = if s.now < s.was {
+            format!(
+                "{}: shrank from {} to {} bytes while being read (copytruncate rotation?); lines after {} not read",
+                fs.name, s.was, s.now, fs.lines
+            )
+        } else {
+            format!(
+                "{}: was truncated while being read (copytruncate rotation?) and has grown to {} bytes since; lines after {} not read",
+                fs.name, s.now, fs.lines
+            )
+        };
+        self.file_error(idx, &msg);
+    }
+
+    /// Read a stream in blocks; process whatever complete lines have arrived. `plain` is a
+    /// regular file being read and its size when opened: if it ends early and is now smaller,
+    /// it was truncated underneath.
     fn stream(
         &mut self,
         mut r: Box<dyn Read + Send>,
         idx: u32,
         fs: &mut FileStats,
         count_bytes: bool,
+        plain: Option<(File, u64)>,
     ) -> Result<Flow> {
         const BLOCK: usize = 1 << 20;
         const BATCH: usize = 16 << 20;
@@ -314,12 +339,13 @@ impl<S: Sink> Scanner<'_, '_, S> {
         // `pending[..searched]` is known to hold no newline: search only what arrived since.
         let mut searched = 0;
         let mut eof = false;
+        let mut total: u64 = 0;
         while !eof {
             // Wait for one block, then take whatever else is already there.
             let mut read_error = None;
             match rx.recv() {
                 Ok(Ok(b)) => {
-                    fs.bytes += if count_bytes { b.len() as u64 } else { 0 };
+                    total += b.len() as u64;
                     pending.extend_from_slice(&b);
                 }
                 Ok(Err(e)) => read_error = Some(e),
@@ -328,13 +354,16 @@ impl<S: Sink> Scanner<'_, '_, S> {
             while !eof && read_error.is_none() && pending.len() < BATCH {
                 match rx.try_recv() {
                     Ok(Ok(b)) => {
-                        fs.bytes += if count_bytes { b.len() as u64 } else { 0 };
+                        total += b.len() as u64;
                         pending.extend_from_slice(&b);
                     }
                     Ok(Err(e)) => read_error = Some(e),
                     Err(TryRecvError::Empty) => break,
                     Err(TryRecvError::Disconnected) => eof = true,
                 }
+            }
+            if count_bytes {
+                fs.bytes = total;
             }
             if let Some(e) = read_error {
                 // Use the whole lines read so far, then report the input as unreadable.
@@ -395,12 +424,24 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 pending.shrink_to(BATCH);
             }
         }
+        if let Some((file, was)) = plain
+            && total < was
+            && let Ok(now) = file.metadata().map(|m| m.len())
+            && now < was
+        {
+            let s = Shrunk {
+                was,
+                now,
+                valid: usize::try_from(total).unwrap_or(usize::MAX),
+            };
+            self.shrank(idx, fs, s);
+        }
         Ok(Flow::More)
     }
 
     /// Scan one buffer of whole lines (the last line may be unterminated), a batch of chunks at a
-    /// time. With `map` (the buffer is that map), a batch's pages are given back once it is
-    /// merged.
+    /// time. With `map` (the buffer is that map), each batch is checked for a file cut short
+    /// underneath before it is merged, and its pages are given back once it is.
     fn buffer(
         &mut self,
         buf: &[u8],
@@ -432,12 +473,22 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 group
                     .par_iter()
                     .zip(parts)
-                    .map(|(r, part)| {
-                        work::<S>(&buf[r.clone()], part, idx, keep_raw, filter, prefilter)
+                    .map(|(r, part)| match map {
+                        Some(m) => {
+                            work_copied::<S>(m, r.clone(), part, idx, keep_raw, filter, prefilter)
+                        }
+                        None => work::<S>(&buf[r.clone()], part, idx, keep_raw, filter, prefilter),
                     })
                     .collect()
             });
-            for (out, r) in outs.into_iter().zip(&group) {
+            // Truncation never changes the bytes before the new end: the chunks below the cut
+            // were read as written; the others may have read zeros or new data, and are dropped.
+            // Nothing after this check reads the map (see `work_copied`).
+            let shrunk = map.and_then(Mapped::shrunk);
+            let keep = shrunk.map_or(group.len(), |s| {
+                group.iter().take_while(|r| r.end <= s.valid).count()
+            });
+            for (out, r) in outs.into_iter().zip(&group).take(keep) {
                 if self.merge(out, fs)? == Flow::Stop {
                     return Ok(Flow::Stop);
                 }
@@ -445,7 +496,11 @@ impl<S: Sink> Scanner<'_, '_, S> {
                     p.inc(r.len() as u64);
                 }
             }
-            // merged: fragments that live on were made owned, nothing borrows the batch now
+            if let Some(s) = shrunk {
+                self.shrank(idx, fs, s);
+                return Ok(Flow::More);
+            }
+            // merged: give back the pages the workers could not (shared by two chunks)
             if let Some(m) = map {
                 m.release(group[0].start & !(map::page_size() - 1)..pos);
             }
@@ -531,6 +586,71 @@ impl<S: Sink> Scanner<'_, '_, S> {
         } else {
             Ok(Flow::More)
         }
+    }
+}
+
+/// The worker for a chunk of a mapped file: copy the chunk, give its pages back, and parse the
+/// copy; what it returns owns its strings.
+///
+/// A mapped file can be cut short at any moment (copytruncate): its pages past the new end then
+/// read as zeros (see `input::map`). Parsing the map in place would see bytes change under a
+/// parser that checked them a moment before, and a merge that reads the map after the batch was
+/// checked would put zeros into requests. A copy is read once, so the batch check afterwards
+/// covers everything. The copy is hot in the worker's cache when it is parsed: a full scan of
+/// 1 GB took the same time (BENCHMARKS.md, "Memory").
+fn work_copied<S: Sink>(
+    map: &Mapped,
+    r: Range<usize>,
+    part: S::Part,
+    file: u32,
+    keep_raw: bool,
+    filter: &crate::filter::Filter,
+    prefilter: Option<&crate::filter::Prefilter>,
+) -> ChunkOut<'static, S::Part> {
+    thread_local! {
+        static COPY: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    COPY.with_borrow_mut(|copy| {
+        copy.clear();
+        copy.reserve(r.len());
+        // a piece at a time, giving each piece's pages back: a 64 MiB line is not held twice
+        const PIECE: usize = 1 << 20;
+        let mut at = r.start;
+        while at < r.end {
+            let to = ((at / PIECE + 1) * PIECE).min(r.end);
+            copy.extend_from_slice(&map.bytes()[at..to]);
+            map.release(at..to);
+            at = to;
+        }
+        let o = work::<S>(copy, part, file, keep_raw, filter, prefilter);
+        let out = ChunkOut {
+            items: o.items.into_iter().map(owned).collect(),
+            part: o.part,
+            folded: o.folded,
+            lines: o.lines,
+            events: o.events,
+            blank: o.blank,
+            prefiltered: o.prefiltered,
+            unterminated: o.unterminated,
+            malformed: o.malformed,
+            samples: o.samples,
+            first: o.first,
+            last: o.last,
+            done_seen: o.done_seen,
+        };
+        // after a long line, do not keep its size for every later chunk
+        if copy.capacity() > 4 * crate::chunk::DEFAULT_CHUNK {
+            *copy = Vec::new();
+        }
+        out
+    })
+}
+
+/// An item detached from the buffer it was parsed from.
+fn owned(it: Item<'_>) -> Item<'static> {
+    match it {
+        Item::Done(r) => Item::Done(r.into_owned()),
+        Item::Frag(r) => Item::Frag(r.into_owned()),
     }
 }
 

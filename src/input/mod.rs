@@ -203,6 +203,9 @@ fn log_set(dir: &Path) -> Result<Vec<PathBuf>> {
 pub enum Source {
     /// A whole regular file, mapped.
     Mapped(map::Mapped),
+    /// A regular file read with read() (`--no-mmap`, or mapping failed), with its size when
+    /// opened, so that a truncation is told from the end of the file.
+    File(File, u64),
     /// Read as a stream: stdin, gzip, or a file that could not (or must not) be mapped.
     Stream(Box<dyn Read + Send>),
 }
@@ -224,19 +227,20 @@ pub fn open(input: &InputFile, mmap: bool) -> Result<Source> {
         ))));
     }
     let meta = file.metadata().with_context(|| input.name.clone())?;
-    // Only regular, non-empty files are mapped: mapping a pipe fails, and an empty map is an
-    // error on some platforms. A file truncated under a live map (copytruncate rotation) can
-    // raise SIGBUS; `--no-mmap` avoids that. If mapping fails, the file is read instead.
+    // Only regular, non-empty files are mapped or read by size: mapping a pipe fails, and an
+    // empty map is an error on some platforms.
+    if !meta.is_file() || meta.len() == 0 {
+        return Ok(Source::Stream(Box::new(file)));
+    }
+    // if mapping fails, the file is read instead
     if mmap
-        && meta.is_file()
-        && meta.len() > 0
         && let Ok(m) = file
             .try_clone()
             .and_then(|f| map::Mapped::new(f, meta.len()))
     {
         return Ok(Source::Mapped(m));
     }
-    Ok(Source::Stream(Box::new(file)))
+    Ok(Source::File(file, meta.len()))
 }
 
 fn maybe_gunzip(r: Box<dyn Read + Send>) -> Result<Box<dyn Read + Send>> {
