@@ -43,6 +43,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
         'kaudit;summary' {
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
+            [CompletionResult]::new('--max-gzip-ratio', '--max-gzip-ratio', [CompletionResultType]::ParameterName, 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)')
             [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Target chunk size in bytes for the parallel scan (for testing)')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)')
@@ -87,6 +88,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
         'kaudit;events' {
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
+            [CompletionResult]::new('--max-gzip-ratio', '--max-gzip-ratio', [CompletionResultType]::ParameterName, 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)')
             [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Target chunk size in bytes for the parallel scan (for testing)')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)')
@@ -133,6 +135,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
         'kaudit;timeline' {
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
+            [CompletionResult]::new('--max-gzip-ratio', '--max-gzip-ratio', [CompletionResultType]::ParameterName, 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)')
             [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Target chunk size in bytes for the parallel scan (for testing)')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)')
@@ -179,6 +182,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
         'kaudit;who' {
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
+            [CompletionResult]::new('--max-gzip-ratio', '--max-gzip-ratio', [CompletionResultType]::ParameterName, 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)')
             [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Target chunk size in bytes for the parallel scan (for testing)')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)')
@@ -224,6 +228,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
         'kaudit;what' {
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
+            [CompletionResult]::new('--max-gzip-ratio', '--max-gzip-ratio', [CompletionResultType]::ParameterName, 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)')
             [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Target chunk size in bytes for the parallel scan (for testing)')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)')
@@ -270,6 +275,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
         'kaudit;where' {
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
+            [CompletionResult]::new('--max-gzip-ratio', '--max-gzip-ratio', [CompletionResultType]::ParameterName, 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)')
             [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Target chunk size in bytes for the parallel scan (for testing)')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)')
@@ -316,6 +322,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
         'kaudit;top' {
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
+            [CompletionResult]::new('--max-gzip-ratio', '--max-gzip-ratio', [CompletionResultType]::ParameterName, 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)')
             [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Target chunk size in bytes for the parallel scan (for testing)')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)')
@@ -361,6 +368,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
         'kaudit;when' {
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
+            [CompletionResult]::new('--max-gzip-ratio', '--max-gzip-ratio', [CompletionResultType]::ParameterName, 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)')
             [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Target chunk size in bytes for the parallel scan (for testing)')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)')
@@ -406,6 +414,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
         'kaudit;latency' {
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
+            [CompletionResult]::new('--max-gzip-ratio', '--max-gzip-ratio', [CompletionResultType]::ParameterName, 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)')
             [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Target chunk size in bytes for the parallel scan (for testing)')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)')
@@ -450,6 +459,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
         'kaudit;history' {
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
+            [CompletionResult]::new('--max-gzip-ratio', '--max-gzip-ratio', [CompletionResultType]::ParameterName, 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)')
             [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Target chunk size in bytes for the parallel scan (for testing)')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)')

@@ -246,7 +246,11 @@ impl<S: Sink> Scanner<'_, '_, S> {
             ..Default::default()
         };
         self.stats.files.push(fs.clone());
-        let source = match input::open(inp, self.cfg.mmap) {
+        let opts = input::Options {
+            mmap: self.cfg.mmap,
+            max_gzip_ratio: self.cfg.max_gzip_ratio,
+        };
+        let source = match input::open(inp, &opts) {
             Ok(s) => s,
             Err(e) => {
                 self.file_error(idx, &format!("{e:#}"));
@@ -372,7 +376,11 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 {
                     return Ok(Flow::Stop);
                 }
-                let msg = format!("{}: read failed after line {}: {e}", fs.name, fs.lines);
+                let msg = if input::gzip::is_bomb(&e) {
+                    format!("{}: {e}; lines after {} not read", fs.name, fs.lines)
+                } else {
+                    format!("{}: read failed after line {}: {e}", fs.name, fs.lines)
+                };
                 self.file_error(idx, &msg);
                 return Ok(Flow::More);
             }

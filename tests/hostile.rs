@@ -9,6 +9,7 @@ use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::Path;
 use std::process::Child;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -157,6 +158,12 @@ fn wait_output(child: Child, limit: Duration) -> Run {
     finish(out)
 }
 
+fn gz(data: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
 // ---------------------------------------------------------------- long lines
 
 /// A single 64 MiB line (a RequestResponse event with a big body), read from a mapped file and
@@ -184,6 +191,63 @@ fn a_64_mib_line_is_one_event() {
             (1, 1, 1)
         );
     }
+}
+
+// ---------------------------------------------------------------- gzip bomb
+
+/// 3 events, then a line of 80 MiB of NULs (80 gzip members of 1 MiB, about 1 KB each), then
+/// one more event: about 1000:1.
+fn bomb() -> &'static [u8] {
+    static BOMB: OnceLock<Vec<u8>> = OnceLock::new();
+    BOMB.get_or_init(|| {
+        let mut b = gz(events(0..3).as_bytes());
+        let zeros = gz(&vec![0u8; 1 << 20]);
+        for _ in 0..80 {
+            b.extend_from_slice(&zeros);
+        }
+        b.extend_from_slice(&gz(format!("\n{}\n", event(3)).as_bytes()));
+        b
+    })
+}
+
+#[test]
+fn a_gzip_bomb_stops_with_an_error_naming_the_file() {
+    let dir = tmp();
+    let f = put(dir.path(), "audit.log.1.gz", bomb());
+    let r = go(&["summary", "-o", "json", &f]).expect_code(2);
+    let d = doc(&r);
+    adds_up(&d);
+    // the lines before the bomb count; nothing after it is read
+    assert_eq!((n(&d, "lines"), n(&d, "events")), (3, 3));
+    let want = format!("kaudit: error: {f}: gzip data expands more than 100x (");
+    assert!(r.stderr.starts_with(&want), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("a gzip bomb? decompression stopped (--max-gzip-ratio N raises the limit, 0 removes it); lines after 3 not read"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        d["files"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("gzip bomb")
+    );
+    // on stdin too
+    let r = run_stdin(&["summary", "-o", "json"], bomb().to_vec()).expect_code(2);
+    assert!(
+        r.stderr
+            .contains("kaudit: error: <stdin>: gzip data expands more than 100x")
+    );
+    assert_eq!(n(&doc(&r), "events"), 3);
+    // with the limit removed, everything is read: the NUL line is malformed, the event after
+    // it counts
+    let r = go(&["summary", "-o", "json", "--max-gzip-ratio", "0", &f]).expect_code(0);
+    let d = doc(&r);
+    adds_up(&d);
+    assert_eq!(
+        (n(&d, "lines"), n(&d, "events"), n(&d, "malformed")),
+        (5, 4, 1)
+    );
 }
 
 // ---------------------------------------------------------------- files that change

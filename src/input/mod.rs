@@ -7,6 +7,7 @@
 //! oldest first with the live file last. Format adapters (one file each, `native.rs` today) turn
 //! a line into an [`Event`](crate::event::Event); this module does not parse JSON itself.
 
+pub mod gzip;
 pub mod map;
 pub mod native;
 
@@ -210,20 +211,31 @@ pub enum Source {
     Stream(Box<dyn Read + Send>),
 }
 
+/// How inputs are opened.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Map regular files (else read them).
+    pub mmap: bool,
+    /// Bound on gzip expansion (decompressed / compressed bytes, past the first 64 MiB); 0 for
+    /// none. See [`gzip`].
+    pub max_gzip_ratio: u64,
+}
+
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
 /// Open one input. Gzip is recognised by its magic bytes, whatever the file is called.
-pub fn open(input: &InputFile, mmap: bool) -> Result<Source> {
+pub fn open(input: &InputFile, opts: &Options) -> Result<Source> {
     let Some(path) = &input.path else {
-        return Ok(Source::Stream(maybe_gunzip(Box::new(io::stdin()))?));
+        return Ok(Source::Stream(maybe_gunzip(Box::new(io::stdin()), opts)?));
     };
     let file = File::open(path).with_context(|| input.name.clone())?;
     let mut magic = [0u8; 2];
     let is_gz = (&file).read_exact(&mut magic).is_ok() && magic == GZIP_MAGIC;
     let file = File::open(path).with_context(|| input.name.clone())?;
     if is_gz {
-        return Ok(Source::Stream(Box::new(flate2::read::MultiGzDecoder::new(
+        return Ok(Source::Stream(Box::new(gzip::decoder(
             BufReader::with_capacity(1 << 20, file),
+            opts.max_gzip_ratio,
         ))));
     }
     let meta = file.metadata().with_context(|| input.name.clone())?;
@@ -233,7 +245,7 @@ pub fn open(input: &InputFile, mmap: bool) -> Result<Source> {
         return Ok(Source::Stream(Box::new(file)));
     }
     // if mapping fails, the file is read instead
-    if mmap
+    if opts.mmap
         && let Ok(m) = file
             .try_clone()
             .and_then(|f| map::Mapped::new(f, meta.len()))
@@ -243,11 +255,11 @@ pub fn open(input: &InputFile, mmap: bool) -> Result<Source> {
     Ok(Source::File(file, meta.len()))
 }
 
-fn maybe_gunzip(r: Box<dyn Read + Send>) -> Result<Box<dyn Read + Send>> {
+fn maybe_gunzip(r: Box<dyn Read + Send>, opts: &Options) -> Result<Box<dyn Read + Send>> {
     let mut br = BufReader::with_capacity(1 << 20, r);
     let head = br.fill_buf().context("<stdin>")?;
     if head.starts_with(&GZIP_MAGIC) {
-        Ok(Box::new(flate2::read::MultiGzDecoder::new(br)))
+        Ok(Box::new(gzip::decoder(br, opts.max_gzip_ratio)))
     } else {
         Ok(Box::new(br))
     }
