@@ -78,7 +78,7 @@ pub trait Sink {
 #[derive(Debug, Clone, Default)]
 pub struct FileStats {
     pub name: String,
-    /// Size on disk (bytes read, for stdin).
+    /// Size on disk; bytes read when that says nothing (stdin, FIFOs, `/proc` files: size 0).
     pub bytes: u64,
     pub lines: u64,
     pub events: u64,
@@ -257,8 +257,8 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 return Ok(Flow::More);
             }
         };
-        // files report their size on disk; stdin, the bytes read
-        let count_bytes = inp.path.is_none();
+        // A size of 0 says nothing (stdin, FIFOs, /proc files): report the bytes read instead.
+        let count_bytes = fs.bytes == 0;
         let flow = match source {
             Source::Mapped(m) => self.buffer(m.bytes(), Some(&m), idx, &mut fs, true),
             Source::File(f, len) => {

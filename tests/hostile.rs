@@ -5,11 +5,12 @@
 //! Inputs are built by the tests in temporary folders (the big ones in memory once per run),
 //! never committed; the expected counts follow from how each input is built.
 
-use std::fs::{self, OpenOptions};
+use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::Path;
 use std::process::Child;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -158,13 +159,58 @@ fn wait_output(child: Child, limit: Duration) -> Run {
     finish(out)
 }
 
+/// No byte that a terminal would obey.
+#[track_caller]
+fn harmless(what: &str, text: &str) {
+    for bad in ["\x1b", "\x07", "\r", "\u{202e}", "\u{9b}"] {
+        assert!(
+            !text.contains(bad),
+            "{what}: {bad:?} reached the output:\n{text}"
+        );
+    }
+}
+
 fn gz(data: &[u8]) -> Vec<u8> {
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     e.write_all(data).unwrap();
     e.finish().unwrap()
 }
 
-// ---------------------------------------------------------------- long lines
+// ---------------------------------------------------------------- small files
+
+#[test]
+fn empty_file_matches_nothing_quietly() {
+    let dir = tmp();
+    let f = put(dir.path(), "audit.log", b"");
+    let r = go(&["summary", "-o", "json", &f]).expect_code(1);
+    assert_eq!(r.stderr, "");
+    let d = doc(&r);
+    adds_up(&d);
+    assert_eq!(n(&d, "lines"), 0);
+    assert_eq!(d["files"][0]["error"], Value::Null);
+    let r = go(&["events", &f]).expect_code(1);
+    assert!(r.stdout.is_empty() && r.stderr.is_empty(), "{r:?}");
+}
+
+#[test]
+fn a_file_of_nul_bytes_is_one_malformed_line() {
+    let dir = tmp();
+    let f = put(dir.path(), "nul.log", vec![0u8; 1 << 20]);
+    let r = go(&["summary", "-o", "json", &f]).expect_code(1);
+    assert!(
+        r.stderr
+            .starts_with(&format!("kaudit: warning: {f}:1: malformed line: ")),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    harmless("stderr", &r.stderr);
+    let d = doc(&r);
+    adds_up(&d);
+    assert_eq!((n(&d, "lines"), n(&d, "malformed")), (1, 1));
+    assert_eq!(d["files"][0]["bytes"], 1 << 20);
+    go(&["summary", "--strict", &f]).expect_code(2);
+}
 
 /// A single 64 MiB line (a RequestResponse event with a big body), read from a mapped file and
 /// from a pipe. Peak memory for this is in BENCHMARKS.md ("Memory").
@@ -251,6 +297,59 @@ fn a_gzip_bomb_stops_with_an_error_naming_the_file() {
 }
 
 // ---------------------------------------------------------------- files that change
+
+/// A writer appends lines (each in two writes) while kaudit reads: the lines present when
+/// read are used, and a half-written last line is the documented skip, never malformed.
+#[test]
+fn a_file_being_appended_to_is_read_up_to_what_is_there() {
+    let dir = tmp();
+    let base = 8000;
+    let f = put(dir.path(), "audit.log", events(0..base));
+    let stop = AtomicBool::new(false);
+    /// Stops the writer however the rounds end (a failed assertion included).
+    struct Stop<'a>(&'a AtomicBool);
+    impl Drop for Stop<'_> {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::Relaxed);
+        }
+    }
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let mut w = OpenOptions::new().append(true).open(&f).unwrap();
+            let mut i = base;
+            while !stop.load(Ordering::Relaxed) {
+                let line = event(i) + "\n";
+                let (a, b) = line.as_bytes().split_at(line.len() / 2);
+                w.write_all(a).unwrap();
+                std::thread::sleep(Duration::from_micros(300));
+                w.write_all(b).unwrap();
+                i += 1;
+            }
+        });
+        let _stop = Stop(&stop);
+        for round in 0..6 {
+            let mut args = vec!["summary", "-o", "json", &f];
+            if round % 2 == 1 {
+                args.push("--no-mmap");
+            }
+            let r = go(&args).expect_code(0);
+            let d = doc(&r);
+            adds_up(&d);
+            assert_eq!(n(&d, "malformed"), 0, "{}", r.stderr);
+            assert!(n(&d, "events") >= base);
+            match n(&d, "skippedUnterminated") {
+                0 => assert_eq!(r.stderr, ""),
+                1 => assert!(
+                    r.stderr
+                        .ends_with(": skipped unfinished last line (file still being written)\n"),
+                    "{}",
+                    r.stderr
+                ),
+                k => panic!("{k} unfinished lines"),
+            }
+        }
+    });
+}
 
 /// About 7 MB of events: the same line with its number changed (building each with serde_json
 /// is slow in a debug build).
@@ -369,4 +468,217 @@ fn a_file_truncated_while_mapped_is_reported_not_a_sigbus() {
         cut_seen > 0,
         "no round truncated the file during the read (full read: {full_time:?})"
     );
+}
+
+// ---------------------------------------------------------------- special files
+
+/// Open a FIFO for writing once a reader has it open (kaudit may fail before it does: then
+/// this fails instead of blocking forever).
+#[cfg(unix)]
+fn fifo_writer(path: &Path) -> File {
+    use std::os::unix::fs::OpenOptionsExt;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        match OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path)
+        {
+            Ok(f) => {
+                // back to blocking writes
+                use std::os::fd::AsRawFd;
+                // SAFETY: fcntl on a descriptor we own.
+                unsafe {
+                    let fl = libc::fcntl(f.as_raw_fd(), libc::F_GETFL);
+                    libc::fcntl(f.as_raw_fd(), libc::F_SETFL, fl & !libc::O_NONBLOCK);
+                }
+                return f;
+            }
+            Err(e) if e.raw_os_error() == Some(libc::ENXIO) && Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(e) => panic!("no reader opened the FIFO: {e}"),
+        }
+    }
+}
+
+/// A FIFO given as a path is read as a stream (plain or gzip, even when the first byte comes
+/// alone), and kaudit ends when the writer closes it. Regression: kaudit opened every file twice
+/// (once to look for the gzip magic), so a FIFO lost its first two bytes, and the second open
+/// blocked forever when the writer had already gone.
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_opened_once_so_no_byte_is_lost_and_it_ends_with_its_writer() {
+    let dir = tmp();
+    let fifo = dir.path().join("audit.log");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid C string.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let plain = events(0..100).into_bytes();
+    for data in [plain.clone(), gz(&plain)] {
+        let child = kaudit_std(&["summary", "-o", "json", fifo.to_str().unwrap()])
+            .spawn()
+            .unwrap();
+        let mut w = fifo_writer(&fifo);
+        w.write_all(&data[..1]).unwrap();
+        w.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(50));
+        w.write_all(&data[1..]).unwrap();
+        drop(w);
+        let r = wait_output(child, Duration::from_secs(30)).expect_code(0);
+        assert_eq!(r.stderr, "");
+        let d = doc(&r);
+        adds_up(&d);
+        assert_eq!((n(&d, "lines"), n(&d, "events")), (100, 100));
+        // a FIFO has no size: the bytes read are reported
+        assert_eq!(d["files"][0]["bytes"], plain.len() as u64);
+    }
+}
+
+/// /proc files say size 0 but have content: they are read, not taken for empty. kaudit reads
+/// its own environment, which the test sets to hold an event. Regression: `bytes` said 0.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_proc_file_is_read_despite_its_zero_size() {
+    let ev = event(1);
+    let r = finish(
+        kaudit()
+            .env("K", format!("\n{ev}\n"))
+            .args(["summary", "-o", "json", "/proc/self/environ"])
+            .output()
+            .unwrap(),
+    )
+    .expect_code(0);
+    let d = doc(&r);
+    adds_up(&d);
+    // `K=`, the event, and the final NUL
+    assert_eq!(
+        (n(&d, "lines"), n(&d, "events"), n(&d, "malformed")),
+        (3, 1, 2)
+    );
+    assert_eq!(d["files"][0]["bytes"], (2 + 1 + ev.len() + 1 + 1) as u64);
+}
+
+/// Each file of a folder that cannot be read is reported; the others are read; exit 2.
+/// Regression: dangling and looping symlinks named like logs were left out silently.
+#[cfg(unix)]
+#[test]
+#[allow(clippy::print_stderr)]
+fn a_folder_with_unreadable_files_reports_each_and_reads_the_rest() {
+    use std::os::unix::fs::{PermissionsExt, symlink};
+    let dir = tmp();
+    let d = dir.path();
+    put(d, "audit.log", events(0..2));
+    let locked = put(d, "audit.log.1", events(10..13));
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+    // unreadable even for root: reading /proc/self/mem at offset 0 fails with EIO
+    #[cfg(target_os = "linux")]
+    symlink("/proc/self/mem", d.join("audit.log.2")).unwrap();
+    symlink("audit.log.3", d.join("audit.log.3")).unwrap(); // a loop
+    symlink("gone.log.9", d.join("audit.log.4")).unwrap(); // dangling
+    let name = |f: &str| format!("{}/{f}", d.display());
+    let r = go(&["summary", "-o", "json", d.to_str().unwrap()]).expect_code(2);
+    let doc = doc(&r);
+    adds_up(&doc);
+    assert!(
+        r.stderr.contains(&format!(
+            "kaudit: error: {}: Too many levels of symbolic links",
+            name("audit.log.3")
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains(&format!(
+        "kaudit: error: {}: No such file or directory",
+        name("audit.log.4")
+    )));
+    #[cfg(target_os = "linux")]
+    assert!(r.stderr.contains(&format!(
+        "kaudit: error: {}: Input/output error",
+        name("audit.log.2")
+    )));
+    let errors: Vec<&str> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["error"].as_str())
+        .collect();
+    let privileged = File::open(&locked).is_ok();
+    if privileged {
+        eprintln!(
+            "note: running with privileges that ignore mode 000 (root?): not checking that \
+             an unreadable file is reported; the /proc/self/mem and symlink cases are"
+        );
+        assert_eq!(n(&doc, "events"), 5);
+    } else {
+        assert!(r.stderr.contains(&format!(
+            "kaudit: error: {}: Permission denied",
+            name("audit.log.1")
+        )));
+        assert_eq!(n(&doc, "events"), 2);
+    }
+    let unreadable = if cfg!(target_os = "linux") { 3 } else { 2 } + usize::from(!privileged);
+    assert_eq!(errors.len(), unreadable, "{errors:?}");
+    assert_eq!(r.stderr.lines().count(), unreadable, "{}", r.stderr);
+    // rows from the readable files are still printed
+    let r = go(&["events", "-o", "ndjson", d.to_str().unwrap()]).expect_code(2);
+    assert!(crate::util::ndjson(&r.stdout).len() >= 2);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_are_reported_not_followed_forever() {
+    use std::os::unix::fs::symlink;
+    let dir = tmp();
+    let d = dir.path();
+    // a path argument that is a loop: an error naming it, as for a missing file
+    symlink("self.log", d.join("self.log")).unwrap();
+    let p = d.join("self.log");
+    let r = go(&["summary", p.to_str().unwrap()]).expect_code(2);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "kaudit: error: {}: Too many levels of symbolic links (os error 40)\n",
+            p.display()
+        )
+    );
+    assert!(r.stdout.is_empty());
+    // a loop of two inside a folder, and a folder link back to itself (not walked: not a file)
+    let sub = d.join("logs");
+    fs::create_dir(&sub).unwrap();
+    put(&sub, "audit.log", events(0..3));
+    symlink("b.log", sub.join("a.log")).unwrap();
+    symlink("a.log", sub.join("b.log")).unwrap();
+    symlink(".", sub.join("again.log")).unwrap();
+    let r = go(&["summary", "-o", "json", sub.to_str().unwrap()]).expect_code(2);
+    let doc = doc(&r);
+    adds_up(&doc);
+    assert_eq!(n(&doc, "events"), 3);
+    for f in ["a.log", "b.log"] {
+        assert!(
+            r.stderr.contains(&format!(
+                "{}: Too many levels of symbolic links",
+                sub.join(f).display()
+            )),
+            "{}",
+            r.stderr
+        );
+    }
+    assert_eq!(r.stderr.lines().count(), 2, "{}", r.stderr);
+}
+
+#[test]
+fn a_folder_without_logs_is_an_error() {
+    let dir = tmp();
+    put(dir.path(), "README.md", "not a log");
+    fs::create_dir(dir.path().join("sub.log")).unwrap();
+    let r = go(&["summary", dir.path().to_str().unwrap()]).expect_code(2);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "kaudit: error: {}: folder has no audit logs (looked for *.log, *.log.gz, *.log.N, *.log.N.gz)\n",
+            dir.path().display()
+        )
+    );
+    assert!(r.stdout.is_empty());
 }
