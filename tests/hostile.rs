@@ -1,6 +1,7 @@
 //! Hostile input ("survive any input"): each case ends with a clear message, counts that add up
 //! (`lines = events + skipped + malformed`, for the whole scan and per file) and the documented
-//! exit code; never a panic, a hang or death by a signal.
+//! exit code; never a panic, a hang or death by a signal. Terminal output of hostile strings is
+//! checked here too.
 //!
 //! Inputs are built by the tests in temporary folders (the big ones in memory once per run),
 //! never committed; the expected counts follow from how each input is built.
@@ -212,6 +213,49 @@ fn a_file_of_nul_bytes_is_one_malformed_line() {
     go(&["summary", "--strict", &f]).expect_code(2);
 }
 
+#[test]
+fn binary_garbage_is_malformed_lines_not_a_crash() {
+    let dir = tmp();
+    // xorshift: the same 2 MiB every run, with newlines, NULs, ESC and invalid UTF-8 in it
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let data: Vec<u8> = (0..2 << 20)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect();
+    let newlines = data.iter().filter(|&&b| b == b'\n').count() as u64;
+    let lines = newlines + u64::from(data.last() != Some(&b'\n'));
+    let f = put(dir.path(), "garbage.log", &data);
+    let r = go(&["summary", "-o", "json", &f]).expect_code(1);
+    let d = doc(&r);
+    adds_up(&d);
+    assert_eq!(n(&d, "lines"), lines);
+    assert_eq!(n(&d, "events"), 0);
+    assert!(n(&d, "malformed") > lines / 2, "{d}");
+    // five in full, then a count
+    assert_eq!(
+        r.stderr.matches(": malformed line: ").count(),
+        5,
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(&format!(
+            "more malformed lines not shown ({} malformed in all)",
+            n(&d, "malformed")
+        )),
+        "{}",
+        r.stderr
+    );
+    harmless("stderr", &r.stderr);
+    // the same from stdin
+    let r = run_stdin(&["summary", "-o", "json"], data).expect_code(1);
+    assert_eq!(n(&doc(&r), "lines"), lines);
+}
+
 /// A single 64 MiB line (a RequestResponse event with a big body), read from a mapped file and
 /// from a pipe. Peak memory for this is in BENCHMARKS.md ("Memory").
 #[test]
@@ -235,6 +279,210 @@ fn a_64_mib_line_is_one_event() {
         assert_eq!(
             (n(&d, "lines"), n(&d, "events"), n(&d, "requests")),
             (1, 1, 1)
+        );
+    }
+}
+
+#[test]
+fn deep_nesting_is_skipped_or_reported_never_a_stack_overflow() {
+    let dir = tmp();
+    let depth = 100_000;
+    let arrays = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    let objects = format!("{}1{}", r#"{"a":"#.repeat(depth), "}".repeat(depth));
+    let text = [
+        // bodies are skipped, not built: these are events
+        event_plus(1, &format!(r#""requestObject":{arrays}"#)),
+        event_plus(2, &format!(r#""responseObject":{objects}"#)),
+        // where kaudit reads a string: malformed
+        format!(r#"{{"auditID":{arrays},"stage":"ResponseComplete"}}"#),
+        format!(r#"{{"auditID":"x","stage":"ResponseComplete","verb":{objects}}}"#),
+    ]
+    .join("\n")
+        + "\n";
+    let f = put(dir.path(), "deep.log", &text);
+    let r = go(&["summary", "-o", "json", &f]).expect_code(0);
+    let d = doc(&r);
+    adds_up(&d);
+    assert_eq!(
+        (n(&d, "lines"), n(&d, "events"), n(&d, "malformed")),
+        (4, 2, 2)
+    );
+    assert_eq!(r.stderr.matches(": malformed line: ").count(), 2);
+
+    // `history` parses bodies: too deep is a note on the row, not a crash
+    let update = |i: u64, body: &str| {
+        let e = event_with(i, |v| {
+            v["verb"] = json!("update");
+            v["level"] = json!("RequestResponse");
+        });
+        format!("{},\"requestObject\":{body}}}", &e[..e.len() - 1])
+    };
+    let deep_body = format!(
+        r#"{{"kind":"ConfigMap","apiVersion":"v1","metadata":{{"name":"app","namespace":"build"}},"data":{objects}}}"#
+    );
+    let f = put(dir.path(), "deep-history.log", update(3, &deep_body) + "\n");
+    let r = go(&["history", "-n", "build", "cm/app", &f]).expect_code(0);
+    assert!(
+        r.stdout_str().contains("too deeply nested"),
+        "{}",
+        r.stdout_str()
+    );
+}
+
+#[test]
+fn a_million_tiny_lines_are_all_counted() {
+    let dir = tmp();
+    let (mut text, mut blank, mut malformed, mut evs) = (String::new(), 0u64, 0u64, 0u64);
+    for i in 0..1_000_000u64 {
+        if i % 1000 == 0 {
+            text.push_str(&event(i));
+            evs += 1;
+        } else {
+            match i % 3 {
+                0 => blank += 1,
+                1 => {
+                    text.push_str("{}");
+                    malformed += 1;
+                }
+                _ => {
+                    text.push('1');
+                    malformed += 1;
+                }
+            }
+        }
+        text.push('\n');
+    }
+    let f = put(dir.path(), "tiny.log", &text);
+    let r = go(&["summary", "-o", "json", &f]).expect_code(0);
+    let d = doc(&r);
+    adds_up(&d);
+    assert_eq!(n(&d, "lines"), 1_000_000);
+    assert_eq!(n(&d, "events"), evs);
+    assert_eq!(n(&d, "requests"), evs);
+    assert_eq!(n(&d, "skippedBlank"), blank);
+    assert_eq!(n(&d, "malformed"), malformed);
+    assert_eq!(r.stderr.matches(": malformed line: ").count(), 5);
+    assert!(
+        r.stderr.ends_with(&format!(
+            "kaudit: warning: {} more malformed lines not shown ({malformed} malformed in all)\n",
+            malformed - 5
+        )),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn invalid_utf8_inside_strings_is_malformed_and_the_rest_is_read() {
+    let dir = tmp();
+    let bad = event(2).replace("kubectl/v1.30.0", "kubectl/\u{1}");
+    let at = bad.find('\u{1}').unwrap();
+    let mut bad = bad.into_bytes();
+    bad[at] = 0xff; // a byte that is never UTF-8, inside the userAgent string
+    let mut text = (event(1) + "\n").into_bytes();
+    text.extend_from_slice(&bad);
+    text.push(b'\n');
+    // a lone surrogate written as a JSON escape is not text either
+    text.extend_from_slice(
+        event(3)
+            .replace("kubectl/v1.30.0", r"kubectl\ud800")
+            .as_bytes(),
+    );
+    text.push(b'\n');
+    text.extend_from_slice((event(4) + "\n").as_bytes());
+    let f = put(dir.path(), "utf8.log", &text);
+    let r = go(&["summary", "-o", "json", &f]).expect_code(0);
+    let d = doc(&r);
+    adds_up(&d);
+    assert_eq!(
+        (n(&d, "lines"), n(&d, "events"), n(&d, "malformed")),
+        (4, 2, 2)
+    );
+    assert!(
+        r.stderr.contains(&format!(
+            "{f}:2: malformed line: invalid UTF-8 at byte {}",
+            at + 1
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains(&format!("{f}:3: malformed line: ")));
+}
+
+/// A field kaudit reads that appears twice makes the line malformed: neither value wins
+/// silently. Unknown fields may repeat (they are not read).
+#[test]
+fn duplicate_keys_make_a_line_malformed_unless_kaudit_ignores_the_key() {
+    let dir = tmp();
+    let text = [
+        event_plus(1, r#""verb":"delete""#),
+        event_plus(2, r#""x-unknown":1,"x-unknown":2"#),
+        event(3).replace(
+            r#""username":"alice""#,
+            r#""username":"alice","username":"root""#,
+        ),
+    ]
+    .join("\n")
+        + "\n";
+    let f = put(dir.path(), "dup.log", &text);
+    let r = go(&["summary", "-o", "json", &f]).expect_code(0);
+    let d = doc(&r);
+    adds_up(&d);
+    assert_eq!((n(&d, "events"), n(&d, "malformed")), (1, 2));
+    assert!(
+        r.stderr.contains(&format!(
+            "{f}:1: malformed line: not an audit Event: duplicate field `verb`"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("duplicate field `username`"),
+        "{}",
+        r.stderr
+    );
+    let r = go(&["events", "-o", "ndjson", &f]).expect_code(0);
+    let rows = crate::util::ndjson(&r.stdout);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (rows[0]["verb"].as_str(), rows[0]["user"].as_str()),
+        (Some("get"), Some("alice"))
+    );
+}
+
+#[test]
+fn numbers_where_strings_belong_are_malformed() {
+    let dir = tmp();
+    let text = [
+        event(1).replace(r#""verb":"get""#, r#""verb":42"#),
+        event(2).replace(
+            r#""auditID":"00000000-0000-4000-8000-000000000002""#,
+            r#""auditID":12345"#,
+        ),
+        event(3).replace(r#""userAgent":"kubectl/v1.30.0""#, r#""userAgent":3.5"#),
+        // and a string where a number belongs
+        event(4).replace(r#""code":200"#, r#""code":"200""#),
+        event(5),
+    ]
+    .join("\n")
+        + "\n";
+    let f = put(dir.path(), "types.log", &text);
+    let r = go(&["summary", "-o", "json", &f]).expect_code(0);
+    let d = doc(&r);
+    adds_up(&d);
+    assert_eq!((n(&d, "events"), n(&d, "malformed")), (1, 4));
+    for (line, what) in [
+        (1, "integer `42`"),
+        (2, "integer `12345`"),
+        (3, "floating point `3.5`"),
+        (4, "string \"200\""),
+    ] {
+        assert!(
+            r.stderr.contains(&format!(
+                "{f}:{line}: malformed line: not an audit Event: invalid type: {what}"
+            )),
+            "line {line}: {}",
+            r.stderr
         );
     }
 }
@@ -297,6 +545,29 @@ fn a_gzip_bomb_stops_with_an_error_naming_the_file() {
 }
 
 // ---------------------------------------------------------------- files that change
+
+#[test]
+fn a_file_truncated_mid_line_skips_its_unfinished_last_line() {
+    let dir = tmp();
+    let third = event(2);
+    let text = events(0..2) + &third[..third.len() / 2];
+    let f = put(dir.path(), "cut.log", &text);
+    for r in [
+        go(&["summary", "-o", "json", &f]),
+        go(&["summary", "-o", "json", "--no-mmap", &f]),
+    ] {
+        let r = r.expect_code(0);
+        assert_eq!(
+            r.stderr,
+            format!(
+                "kaudit: note: {f}:3: skipped unfinished last line (file still being written)\n"
+            )
+        );
+        let d = doc(&r);
+        adds_up(&d);
+        assert_eq!((n(&d, "events"), n(&d, "skippedUnterminated")), (2, 1));
+    }
+}
 
 /// A writer appends lines (each in two writes) while kaudit reads: the lines present when
 /// read are used, and a half-written last line is the documented skip, never malformed.
@@ -681,4 +952,165 @@ fn a_folder_without_logs_is_an_error() {
         )
     );
     assert!(r.stdout.is_empty());
+}
+
+// ---------------------------------------------------------------- terminal safety
+
+const EVIL: &str = "\u{1b}]0;pwned\u{7}\u{1b}[2J\r\u{202e}exe.txt";
+const SHOWN: &str = "\\e]0;pwned\\x07\\e[2J\\r\\u{202e}exe.txt";
+
+/// A create, a failed update (422) and an update of configmap build/app by a user whose name,
+/// user agent, URI, status message and body carry escapes; and a get of an object whose name
+/// carries them.
+fn evil_log() -> String {
+    let at = |v: &mut Value, sec: u64| {
+        let t = format!("2026-11-21T15:00:{sec:02}.000000Z");
+        v["requestReceivedTimestamp"] = json!(t);
+        v["stageTimestamp"] = json!(t);
+    };
+    let body = |data: Value| {
+        json!({"kind": "ConfigMap", "apiVersion": "v1",
+               "metadata": {"name": "app", "namespace": "build"}, "data": data})
+    };
+    let common = |v: &mut Value| {
+        v["level"] = json!("RequestResponse");
+        v["user"]["username"] = json!(format!("mallory{EVIL}"));
+        v["userAgent"] = json!(format!("kubectl/v1.30{EVIL}"));
+    };
+    [
+        event_with(1, |v| {
+            common(v);
+            at(v, 1);
+            v["verb"] = json!("create");
+            v["requestURI"] = json!(format!("/api/v1/namespaces/build/configmaps?x={EVIL}"));
+            v["requestObject"] = body(json!({"k": "v"}));
+            v["responseObject"] = body(json!({"k": "v"}));
+            v["responseStatus"] = json!({"metadata": {}, "code": 201});
+        }),
+        event_with(2, |v| {
+            common(v);
+            at(v, 2);
+            v["verb"] = json!("update");
+            v["requestObject"] = body(json!({format!("k{EVIL}"): format!("v{EVIL}")}));
+            v["responseStatus"] = json!({"metadata": {}, "status": "Failure",
+                "message": format!("denied{EVIL}"), "reason": format!("Invalid{EVIL}"), "code": 422});
+        }),
+        event_with(3, |v| {
+            common(v);
+            at(v, 3);
+            v["verb"] = json!("update");
+            v["requestObject"] = body(json!({format!("k{EVIL}"): format!("v{EVIL}")}));
+            v["responseObject"] = body(json!({format!("k{EVIL}"): format!("v{EVIL}")}));
+        }),
+        event_with(4, |v| {
+            common(v);
+            at(v, 4);
+            v["objectRef"]["name"] = json!(format!("app{EVIL}"));
+            v["requestURI"] = json!(format!("/api/v1/namespaces/build/configmaps/app{EVIL}"));
+        }),
+    ]
+    .join("\n")
+        + "\n"
+}
+
+/// ANSI CSI and OSC sequences, carriage returns and bidi overrides in userAgent,
+/// objectRef.name, requestURI, responseStatus and bodies are shown as visible escapes in every
+/// table and text output, whatever the width; JSON keeps them exact.
+#[test]
+fn escape_sequences_in_fields_are_shown_not_obeyed() {
+    let dir = tmp();
+    let f = put(dir.path(), "evil.log", evil_log());
+    let outputs: &[&[&str]] = &[
+        &["events"],
+        &["events", "-o", "wide"],
+        &["timeline"],
+        &["timeline", "-o", "wide"],
+        &["history", "-n", "build", "cm/app"],
+        &["history", "-n", "build", "-o", "wide", "cm/app"],
+        &["who"],
+        &["summary"],
+    ];
+    for args in outputs {
+        for columns in ["100", "400"] {
+            let mut cmd = kaudit();
+            cmd.env("COLUMNS", columns).args(*args).arg(&f);
+            let r = finish(cmd.output().unwrap()).expect_code(0);
+            let what = format!("{args:?} at {columns} columns");
+            harmless(&what, r.stdout_str());
+            harmless(&what, &r.stderr);
+            assert!(
+                r.stdout_str().contains("\\e]0;pwned\\x07"),
+                "{what}: the escapes are shown:\n{}",
+                r.stdout_str()
+            );
+        }
+    }
+    // each field shows up, escaped, somewhere
+    let wide = go(&["events", "-o", "wide", &f]);
+    let text = wide.stdout_str();
+    for field in [
+        format!("mallory{SHOWN}"),
+        format!("kubectl/v1.30{SHOWN}"),
+        format!("build/app{SHOWN}"),
+        format!("/api/v1/namespaces/build/configmaps/app{SHOWN}"),
+    ] {
+        assert!(text.contains(&field), "{field} in\n{text}");
+    }
+    let history = go(&["history", "-n", "build", "cm/app", &f]);
+    assert!(
+        history
+            .stdout_str()
+            .contains(&format!("not applied: 422 Invalid{SHOWN}")),
+        "{}",
+        history.stdout_str()
+    );
+    // machines get the exact bytes
+    let r = go(&["events", "-o", "ndjson", &f]).expect_code(0);
+    let rows = crate::util::ndjson(&r.stdout);
+    assert_eq!(rows[0]["user"], format!("mallory{EVIL}"));
+}
+
+/// Malformed lines carrying escapes (raw, and as JSON escapes that end up in a reason), in a
+/// file whose name carries them too: stderr and the summary table show them escaped.
+#[cfg(unix)]
+#[test]
+fn malformed_lines_with_escapes_are_reported_harmlessly() {
+    let dir = tmp();
+    let mut text = Vec::new();
+    text.extend_from_slice(format!("{EVIL} not json\n").as_bytes());
+    text.extend_from_slice(br#"{"auditID":"a","stage":"\u001b]0;pwned\u0007\u001b[2J\r\u202e"}"#);
+    text.push(b'\n');
+    text.extend_from_slice(
+        br#"{"kind":"\u001b]0;x\u0007\u202e","auditID":"a","stage":"ResponseComplete"}"#,
+    );
+    text.push(b'\n');
+    text.extend_from_slice(b"{\"auditID\":\"\x1b[2J\r\",\"stage\":\"ResponseComplete\"}\n");
+    let f = put(dir.path(), &format!("evil{EVIL}.log"), &text);
+    let shown = format!("evil{SHOWN}.log");
+    for args in [
+        &["summary"][..],
+        &["summary", "-o", "json"][..],
+        &["events"][..],
+    ] {
+        let mut all = args.to_vec();
+        all.push(&f);
+        let r = go(&all);
+        assert!(r.code == 1, "{args:?}: {}", r.stderr);
+        harmless("stderr", &r.stderr);
+        assert_eq!(
+            r.stderr.matches(": malformed line: ").count(),
+            4,
+            "{}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.contains(&format!("{shown}:1: malformed line: ")),
+            "{}",
+            r.stderr
+        );
+        if args == ["summary"] {
+            harmless("summary table", r.stdout_str());
+            assert!(r.stdout_str().contains(&format!("{shown}:2: malformed: ")));
+        }
+    }
 }
