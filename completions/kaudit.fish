@@ -46,6 +46,7 @@ eks\t'EKS: CloudWatch Logs JSON (`aws logs filter-log-events`/`get-log-events`),
 gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging read --format=json` prints them'
 aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s j -l threads -d 'Worker threads (default: all cores)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
@@ -131,7 +132,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s k -l limit -d 
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l no-mmap -d 'Read files instead of memory-mapping them (safer if files are truncated while being read)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
@@ -148,6 +149,7 @@ eks\t'EKS: CloudWatch Logs JSON (`aws logs filter-log-events`/`get-log-events`),
 gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging read --format=json` prints them'
 aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s j -l threads -d 'Worker threads (default: all cores)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
@@ -235,7 +237,7 @@ always\t''
 never\t''"
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l sort -d 'Order of rows: when requests completed (log order, streams live) or when they were received' -r -f -a "completed\t''
 received\t''"
-complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l no-mmap -d 'Read files instead of memory-mapping them (safer if files are truncated while being read)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
@@ -253,6 +255,7 @@ eks\t'EKS: CloudWatch Logs JSON (`aws logs filter-log-events`/`get-log-events`),
 gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging read --format=json` prints them'
 aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s j -l threads -d 'Worker threads (default: all cores)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
@@ -342,7 +345,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l context -d 'A
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l collapse -d 'Which neighbouring requests become one line with a count' -r -f -a "object\t'Identical requests: same actor, verb, resource, object, code and markers'
 kind\t'The same, whatever the namespace and name (a sweep over many objects is one line)'
 none\t'One line per request'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l no-mmap -d 'Read files instead of memory-mapping them (safer if files are truncated while being read)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
@@ -359,6 +362,7 @@ eks\t'EKS: CloudWatch Logs JSON (`aws logs filter-log-events`/`get-log-events`),
 gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging read --format=json` prints them'
 aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s j -l threads -d 'Worker threads (default: all cores)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
@@ -449,7 +453,7 @@ first\t'Earliest first seen first'
 last\t'Most recently seen first'
 denied\t'Most 403s first'
 name\t'By name'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l no-mmap -d 'Read files instead of memory-mapping them (safer if files are truncated while being read)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
@@ -466,6 +470,7 @@ eks\t'EKS: CloudWatch Logs JSON (`aws logs filter-log-events`/`get-log-events`),
 gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging read --format=json` prints them'
 aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s j -l threads -d 'Worker threads (default: all cores)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
@@ -556,7 +561,7 @@ first\t'Earliest first seen first'
 last\t'Most recently seen first'
 denied\t'Most 403s first'
 name\t'By name'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l no-mmap -d 'Read files instead of memory-mapping them (safer if files are truncated while being read)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
@@ -574,6 +579,7 @@ eks\t'EKS: CloudWatch Logs JSON (`aws logs filter-log-events`/`get-log-events`),
 gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging read --format=json` prints them'
 aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s j -l threads -d 'Worker threads (default: all cores)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
@@ -666,7 +672,7 @@ first\t'Earliest first seen first'
 last\t'Most recently seen first'
 denied\t'Most 403s first'
 name\t'By name'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l no-mmap -d 'Read files instead of memory-mapping them (safer if files are truncated while being read)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
@@ -683,6 +689,7 @@ eks\t'EKS: CloudWatch Logs JSON (`aws logs filter-log-events`/`get-log-events`),
 gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging read --format=json` prints them'
 aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s j -l threads -d 'Worker threads (default: all cores)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
@@ -783,7 +790,7 @@ api-group\t''
 level\t''
 hour\t'The hour the request was received (UTC)'
 uri\t'requestURI without resourceVersion, timeout, timeoutSeconds, watch, allowWatchBookmarks'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l no-mmap -d 'Read files instead of memory-mapping them (safer if files are truncated while being read)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
@@ -800,6 +807,7 @@ eks\t'EKS: CloudWatch Logs JSON (`aws logs filter-log-events`/`get-log-events`),
 gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging read --format=json` prints them'
 aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s j -l threads -d 'Worker threads (default: all cores)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
@@ -886,7 +894,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l color -d 'When to
 always\t''
 never\t''"
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l bucket -d 'Bucket size: 1m, 5m, 1h, 1d, 30s... (default: chosen to keep about 40 rows or fewer)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l no-mmap -d 'Read files instead of memory-mapping them (safer if files are truncated while being read)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
@@ -903,6 +911,7 @@ eks\t'EKS: CloudWatch Logs JSON (`aws logs filter-log-events`/`get-log-events`),
 gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging read --format=json` prints them'
 aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s j -l threads -d 'Worker threads (default: all cores)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
@@ -988,7 +997,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s k -l limit -d 
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l no-mmap -d 'Read files instead of memory-mapping them (safer if files are truncated while being read)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
@@ -1005,6 +1014,7 @@ eks\t'EKS: CloudWatch Logs JSON (`aws logs filter-log-events`/`get-log-events`),
 gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging read --format=json` prints them'
 aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s j -l threads -d 'Worker threads (default: all cores)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
@@ -1090,7 +1100,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s k -l limit -d 
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l no-mmap -d 'Read files instead of memory-mapping them (safer if files are truncated while being read)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'

@@ -25,7 +25,8 @@ Options:
   --quick    100 MiB log and 3 runs: checks that the script works (numbers
              are not representative)
   --size4g   also benchmark a 4 GiB log (in addition to the 1 GiB one)
-  --write    also write BENCHMARKS.md at the repo root (overwrites it)
+  --write    also write BENCHMARKS.md at the repo root (overwrites it, but
+             keeps its hand-measured "## Memory" section)
   -h, --help show this help
 
 Environment:
@@ -398,6 +399,11 @@ printf '%s\n' "$report"
 
 if ((write)); then
     md_tmp="$bench_md.tmp.$$"
+    # sections measured by hand (## Memory to the end) are kept
+    kept=""
+    if [[ -f $bench_md ]]; then
+        kept=$(sed -n '/^## Memory$/,$p' "$bench_md")
+    fi
     {
         echo "# kaudit benchmarks"
         echo
@@ -425,6 +431,10 @@ if ((write)); then
         echo "## Results"
         echo
         printf '%s\n' "$report"
+        if [[ -n $kept ]]; then
+            echo
+            printf '%s\n' "$kept"
+        fi
     } >"$md_tmp"
     mv -f -- "$md_tmp" "$bench_md"
     md_tmp=""

@@ -13,23 +13,28 @@ pub const DEFAULT_CHUNK: usize = 1 << 20;
 
 /// Line-aligned ranges covering all of `buf`, each about `target` bytes.
 pub fn split(buf: &[u8], target: usize) -> Vec<Range<usize>> {
-    let target = target.max(1);
-    let mut out = Vec::with_capacity(buf.len() / target + 1);
+    let mut out = Vec::with_capacity(buf.len() / target.max(1) + 1);
     let mut start = 0;
     while start < buf.len() {
-        let want = start.saturating_add(target);
-        let end = if want >= buf.len() {
-            buf.len()
-        } else {
-            match memchr::memchr(b'\n', &buf[want - 1..]) {
-                Some(i) => want + i,
-                None => buf.len(),
-            }
-        };
+        let end = next_end(buf, start, target);
         out.push(start..end);
         start = end;
     }
     out
+}
+
+/// The end of the chunk of about `target` bytes that starts at `start` (`start < buf.len()`):
+/// just after a `\n`, or the end of the buffer. [`split`] one chunk at a time, for a caller
+/// that does not want to look at the whole buffer up front.
+pub fn next_end(buf: &[u8], start: usize, target: usize) -> usize {
+    let want = start.saturating_add(target.max(1));
+    if want >= buf.len() {
+        return buf.len();
+    }
+    match memchr::memchr(b'\n', &buf[want - 1..]) {
+        Some(i) => want + i,
+        None => buf.len(),
+    }
 }
 
 /// One line of input, without its line terminator.

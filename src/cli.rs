@@ -109,7 +109,8 @@ macro_rules! exit_codes {
         "Exit codes:
   0  success: at least one request matched
   1  the scan ran, but nothing matched
-  2  error: bad arguments, unreadable input, or (with --strict) malformed lines"
+  2  error: bad arguments, unreadable input (also: a file truncated while read,
+     gzip data past --max-gzip-ratio), or (with --strict) malformed lines"
     };
 }
 
@@ -447,9 +448,13 @@ pub struct InputArgs {
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j', value_name = "N", help_heading = "Input")]
     pub threads: Option<usize>,
-    /// Read files instead of memory-mapping them (safer if files are truncated while being read).
+    /// Read files instead of memory-mapping them.
     #[arg(long, help_heading = "Input")]
     pub no_mmap: bool,
+    /// Stop reading a gzip input once it expands more than N times its compressed size, past
+    /// its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit).
+    #[arg(long, value_name = "N", help_heading = "Input")]
+    pub max_gzip_ratio: Option<u64>,
     /// Exit 2 if any line is malformed.
     #[arg(long, help_heading = "Input")]
     pub strict: bool,

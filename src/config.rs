@@ -15,6 +15,8 @@ pub struct Config {
     pub threads: usize,
     pub chunk_size: usize,
     pub mmap: bool,
+    /// Bound on gzip expansion, 0 for none (see `input::gzip`).
+    pub max_gzip_ratio: u64,
     pub strict: bool,
     pub progress: bool,
     pub color: bool,
@@ -142,6 +144,9 @@ impl Config {
                 .max(1),
             mmap: !input.no_mmap,
             input_format: input.input_format,
+            max_gzip_ratio: input
+                .max_gzip_ratio
+                .unwrap_or(crate::input::gzip::DEFAULT_MAX_RATIO),
             strict: input.strict,
             progress: env.stderr_tty && !input.no_progress,
             color,

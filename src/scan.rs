@@ -9,7 +9,9 @@
 //! It does not render anything: commands do, through their sink.
 
 use std::borrow::Cow;
+use std::fs::File;
 use std::io::{self, Read};
+use std::ops::Range;
 use std::sync::mpsc::{self, TryRecvError};
 
 use anyhow::{Context, Result};
@@ -21,6 +23,7 @@ use crate::correlate::{ChunkCorrelator, Item, Mark, Merger, Request};
 use crate::event::Ts;
 use crate::input::document::{self, Item as DocItem, Problem as DocProblem};
 use crate::input::format::{Format, Reader, Rec};
+use crate::input::map::{self, Mapped, Shrunk};
 use crate::input::native::Skip;
 use crate::input::{self, InputFile, Source};
 use crate::term::Diag;
@@ -77,7 +80,7 @@ pub trait Sink {
 #[derive(Debug, Clone, Default)]
 pub struct FileStats {
     pub name: String,
-    /// Size on disk (bytes read, for stdin).
+    /// Size on disk; bytes read when that says nothing (stdin, FIFOs, `/proc` files: size 0).
     pub bytes: u64,
     pub lines: u64,
     /// Records read: lines, or the items of batches and documents (see [`ScanStats::records`]).
@@ -276,31 +279,38 @@ impl<S: Sink> Scanner<'_, '_, S> {
             ..Default::default()
         };
         self.stats.files.push(fs.clone());
-        let source = match input::open(inp, self.cfg.mmap) {
+        let opts = input::Options {
+            mmap: self.cfg.mmap,
+            max_gzip_ratio: self.cfg.max_gzip_ratio,
+        };
+        let source = match input::open(inp, &opts) {
             Ok(s) => s,
             Err(e) => {
                 self.file_error(idx, &format!("{e:#}"));
                 return Ok(Flow::More);
             }
         };
+        // A size of 0 says nothing (stdin, FIFOs, /proc files): report the bytes read instead.
+        let count_bytes = fs.bytes == 0;
         let flow = match source {
             Source::Mapped(m) => {
-                let f = if self.is_document(&m[..m.len().min(document::HEAD)]) {
-                    self.document(&m, idx, &mut fs, true)?
+                let head = &m.bytes()[..m.bytes().len().min(document::HEAD)];
+                if self.is_document(head) {
+                    self.mapped_document(&m, idx, &mut fs)
                 } else {
-                    self.buffer(&m, idx, &mut fs, true)?
-                };
-                self.stats.files[idx as usize] = fs;
-                f
+                    self.buffer(m.bytes(), Some(&m), idx, &mut fs, true)
+                }
             }
-            Source::Stream(r) => {
-                // files report their size on disk; stdin, the bytes read
-                let f = self.stream(r, idx, &mut fs, inp.path.is_none());
-                let error = self.stats.files[idx as usize].error.take();
-                self.stats.files[idx as usize] = FileStats { error, ..fs };
-                f?
+            Source::File(f, len) => {
+                let check = f.try_clone().ok().map(|c| (c, len));
+                self.stream(Box::new(f), idx, &mut fs, count_bytes, check)
             }
+            Source::Stream(r) => self.stream(r, idx, &mut fs, count_bytes, None),
         };
+        // keep an error reported while reading (`file_error` writes it to the stored stats)
+        let error = self.stats.files[idx as usize].error.take();
+        self.stats.files[idx as usize] = FileStats { error, ..fs };
+        let flow = flow?;
         if let Some(p) = &self.progress {
             // streams are not counted per block; settle the bar at the end of each file
             p.set_position(self.stats.files.iter().map(|f| f.bytes).sum());
@@ -323,13 +333,33 @@ impl<S: Sink> Scanner<'_, '_, S> {
         self.stats.files[idx as usize].error = Some(msg.to_string());
     }
 
-    /// Read a stream in blocks; process whatever complete lines have arrived.
+    /// The file was cut short while being read (copytruncate rotation truncates the live file
+    /// after copying it): what was read before the cut counts, the rest is not read, exit 2.
+    fn shrank(&mut self, idx: u32, fs: &FileStats, s: Shrunk) {
+        let msg = if s.now < s.was {
+            format!(
+                "{}: shrank from {} to {} bytes while being read (copytruncate rotation?); lines after {} not read",
+                fs.name, s.was, s.now, fs.lines
+            )
+        } else {
+            format!(
+                "{}: was truncated while being read (copytruncate rotation?) and has grown to {} bytes since; lines after {} not read",
+                fs.name, s.now, fs.lines
+            )
+        };
+        self.file_error(idx, &msg);
+    }
+
+    /// Read a stream in blocks; process whatever complete lines have arrived. `plain` is a
+    /// regular file being read and its size when opened: if it ends early and is now smaller,
+    /// it was truncated underneath.
     fn stream(
         &mut self,
         r: Box<dyn Read + Send>,
         idx: u32,
         fs: &mut FileStats,
         count_bytes: bool,
+        plain: Option<(File, u64)>,
     ) -> Result<Flow> {
         // A document must be read whole; lines are read as they come.
         let (head, mut r) = match peek(r) {
@@ -382,12 +412,13 @@ impl<S: Sink> Scanner<'_, '_, S> {
         // `pending[..searched]` is known to hold no newline: search only what arrived since.
         let mut searched = 0;
         let mut eof = false;
+        let mut total: u64 = 0;
         while !eof {
             // Wait for one block, then take whatever else is already there.
             let mut read_error = None;
             match rx.recv() {
                 Ok(Ok(b)) => {
-                    fs.bytes += if count_bytes { b.len() as u64 } else { 0 };
+                    total += b.len() as u64;
                     pending.extend_from_slice(&b);
                 }
                 Ok(Err(e)) => read_error = Some(e),
@@ -396,7 +427,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
             while !eof && read_error.is_none() && pending.len() < BATCH {
                 match rx.try_recv() {
                     Ok(Ok(b)) => {
-                        fs.bytes += if count_bytes { b.len() as u64 } else { 0 };
+                        total += b.len() as u64;
                         pending.extend_from_slice(&b);
                     }
                     Ok(Err(e)) => read_error = Some(e),
@@ -404,14 +435,21 @@ impl<S: Sink> Scanner<'_, '_, S> {
                     Err(TryRecvError::Disconnected) => eof = true,
                 }
             }
+            if count_bytes {
+                fs.bytes = total;
+            }
             if let Some(e) = read_error {
                 // Use the whole lines read so far, then report the input as unreadable.
                 if let Some(i) = memchr::memrchr(b'\n', &pending)
-                    && self.buffer(&pending[..=i], idx, fs, false)? == Flow::Stop
+                    && self.buffer(&pending[..=i], None, idx, fs, false)? == Flow::Stop
                 {
                     return Ok(Flow::Stop);
                 }
-                let msg = format!("{}: read failed after line {}: {e}", fs.name, fs.lines);
+                let msg = if input::gzip::is_bomb(&e) {
+                    format!("{}: {e}; lines after {} not read", fs.name, fs.lines)
+                } else {
+                    format!("{}: read failed after line {}: {e}", fs.name, fs.lines)
+                };
                 self.file_error(idx, &msg);
                 return Ok(Flow::More);
             }
@@ -450,7 +488,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 }
             };
             if cut > 0 {
-                let flow = self.buffer(&pending[..cut], idx, fs, false)?;
+                let flow = self.buffer(&pending[..cut], None, idx, fs, false)?;
                 pending.drain(..cut);
                 searched = 0;
                 if flow == Flow::Stop {
@@ -458,23 +496,123 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 }
                 self.sink.flush()?;
             }
+            // after a long line, give its memory back
+            if pending.capacity() > 2 * BATCH && pending.len() < BATCH {
+                pending.shrink_to(BATCH);
+            }
+        }
+        if let Some((file, was)) = plain
+            && total < was
+            && let Ok(now) = file.metadata().map(|m| m.len())
+            && now < was
+        {
+            let s = Shrunk {
+                was,
+                now,
+                valid: usize::try_from(total).unwrap_or(usize::MAX),
+            };
+            self.shrank(idx, fs, s);
         }
         Ok(Flow::More)
     }
 
-    /// Scan one buffer of whole lines (the last line may be unterminated).
+    /// Scan one buffer of whole lines (the last line may be unterminated), a batch of chunks at a
+    /// time. With `map` (the buffer is that map), each batch is checked for a file cut short
+    /// underneath before it is merged, and its pages are given back once it is.
     fn buffer(
         &mut self,
         buf: &[u8],
+        map: Option<&Mapped>,
         idx: u32,
         fs: &mut FileStats,
         count_progress: bool,
     ) -> Result<Flow> {
-        let units: Vec<Units> = chunk::split(buf, self.cfg.chunk_size)
-            .into_iter()
-            .map(|r| Units::Lines(&buf[r]))
-            .collect();
-        self.units(&units, idx, fs, count_progress)
+        let batch = (self.cfg.threads * 4).max(1);
+        let filter = &self.cfg.filter;
+        let prefilter = if S::PREFILTER && S::FILTERED {
+            self.cfg.prefilter.as_ref()
+        } else {
+            None
+        };
+        let reader = self.reader();
+        let mut group: Vec<Range<usize>> = Vec::with_capacity(batch);
+        let mut pos = 0;
+        while pos < buf.len() {
+            // chunks are cut as they are needed: a map is only read a batch at a time
+            group.clear();
+            while group.len() < batch && pos < buf.len() {
+                let end = chunk::next_end(buf, pos, self.cfg.chunk_size);
+                group.push(pos..end);
+                pos = end;
+            }
+            let parts: Vec<S::Part> = group.iter().map(|_| self.sink.part()).collect();
+            let outs: Vec<ChunkOut<S::Part>> = self.pool.install(|| {
+                group
+                    .par_iter()
+                    .zip(parts)
+                    .map(|(r, part)| match map {
+                        Some(m) => {
+                            work_copied::<S>(m, r.clone(), part, idx, reader, filter, prefilter)
+                        }
+                        None => work::<S>(
+                            &Units::Lines(&buf[r.clone()]),
+                            part,
+                            idx,
+                            reader,
+                            filter,
+                            prefilter,
+                        ),
+                    })
+                    .collect()
+            });
+            // Truncation never changes the bytes before the new end: the chunks below the cut
+            // were read as written; the others may have read zeros or new data, and are dropped.
+            // Nothing after this check reads the map (see `work_copied`).
+            let shrunk = map.and_then(Mapped::shrunk);
+            let keep = shrunk.map_or(group.len(), |s| {
+                group.iter().take_while(|r| r.end <= s.valid).count()
+            });
+            for (out, r) in outs.into_iter().zip(&group).take(keep) {
+                if self.merge(out, fs)? == Flow::Stop {
+                    return Ok(Flow::Stop);
+                }
+                if count_progress && let Some(p) = &self.progress {
+                    p.inc(r.len() as u64);
+                }
+            }
+            if let Some(s) = shrunk {
+                self.shrank(idx, fs, s);
+                return Ok(Flow::More);
+            }
+            // merged: give back the pages the workers could not (shared by two chunks)
+            if let Some(m) = map {
+                m.release(group[0].start & !(map::page_size() - 1)..pos);
+            }
+        }
+        Ok(Flow::More)
+    }
+
+    /// The reader of records, as configured.
+    fn reader(&self) -> Reader {
+        Reader {
+            format: self.cfg.input_format,
+            keep_raw: self.keep_raw,
+        }
+    }
+
+    /// A mapped file that holds JSON documents: records cross lines, so it is read into memory
+    /// whole (no chunk can be cut on its own) and scanned from the copy, which a truncation
+    /// underneath cannot change.
+    fn mapped_document(&mut self, m: &Mapped, idx: u32, fs: &mut FileStats) -> Result<Flow> {
+        let mut all = m.bytes().to_vec();
+        m.release(0..all.len());
+        if let Some(s) = m.shrunk() {
+            all.truncate(s.valid);
+            let flow = self.document(&all, idx, fs, true)?;
+            self.shrank(idx, fs, s);
+            return Ok(flow);
+        }
+        self.document(&all, idx, fs, true)
     }
 
     /// Scan a buffer of JSON documents: their records, in groups of about a chunk's size.
@@ -510,35 +648,17 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 size = 0;
             }
         }
-        self.units(&units, idx, fs, count_progress)
-    }
-
-    /// Run groups of units on the pool, a batch at a time, and merge them in order.
-    fn units(
-        &mut self,
-        units: &[Units<'_>],
-        idx: u32,
-        fs: &mut FileStats,
-        count_progress: bool,
-    ) -> Result<Flow> {
         let batch = (self.cfg.threads * 4).max(1);
         let filter = &self.cfg.filter;
-        let prefilter = if S::PREFILTER && S::FILTERED {
-            self.cfg.prefilter.as_ref()
-        } else {
-            None
-        };
-        let reader = Reader {
-            format: self.cfg.input_format,
-            keep_raw: self.keep_raw,
-        };
+        let reader = self.reader();
         for group in units.chunks(batch) {
             let parts: Vec<S::Part> = group.iter().map(|_| self.sink.part()).collect();
             let outs: Vec<ChunkOut<S::Part>> = self.pool.install(|| {
                 group
                     .par_iter()
                     .zip(parts)
-                    .map(|(u, part)| work::<S>(u, part, idx, reader, filter, prefilter))
+                    // documents are never prefiltered: their records are pretty-printed
+                    .map(|(u, part)| work::<S>(u, part, idx, reader, filter, None))
                     .collect()
             });
             for (out, u) in outs.into_iter().zip(group) {
@@ -640,6 +760,76 @@ impl<S: Sink> Scanner<'_, '_, S> {
         } else {
             Ok(Flow::More)
         }
+    }
+}
+
+/// The worker for a chunk of a mapped file: copy the chunk, give its pages back, and parse the
+/// copy; what it returns owns its strings.
+///
+/// A mapped file can be cut short at any moment (copytruncate): its pages past the new end then
+/// read as zeros (see `input::map`). Parsing the map in place would see bytes change under a
+/// parser that checked them a moment before, and a merge that reads the map after the batch was
+/// checked would put zeros into requests. A copy is read once, so the batch check afterwards
+/// covers everything. The copy is hot in the worker's cache when it is parsed: a full scan of
+/// 1 GB took the same time (BENCHMARKS.md, "Memory").
+fn work_copied<S: Sink>(
+    map: &Mapped,
+    r: Range<usize>,
+    part: S::Part,
+    file: u32,
+    reader: Reader,
+    filter: &crate::filter::Filter,
+    prefilter: Option<&crate::filter::Prefilter>,
+) -> ChunkOut<'static, S::Part> {
+    thread_local! {
+        static COPY: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    COPY.with_borrow_mut(|copy| {
+        copy.clear();
+        copy.reserve(r.len());
+        // a piece at a time, giving each piece's pages back: a 64 MiB line is not held twice
+        const PIECE: usize = 1 << 20;
+        let mut at = r.start;
+        while at < r.end {
+            let to = ((at / PIECE + 1) * PIECE).min(r.end);
+            copy.extend_from_slice(&map.bytes()[at..to]);
+            map.release(at..to);
+            at = to;
+        }
+        let o = work::<S>(&Units::Lines(copy), part, file, reader, filter, prefilter);
+        let out = ChunkOut {
+            items: o.items.into_iter().map(owned).collect(),
+            part: o.part,
+            folded: o.folded,
+            lines: o.lines,
+            absolute: o.absolute,
+            records: o.records,
+            events: o.events,
+            blank: o.blank,
+            truncated: o.truncated,
+            foreign: o.foreign,
+            empty: o.empty,
+            prefiltered: o.prefiltered,
+            unterminated: o.unterminated,
+            malformed: o.malformed,
+            samples: o.samples,
+            first: o.first,
+            last: o.last,
+            done_seen: o.done_seen,
+        };
+        // after a long line, do not keep its size for every later chunk
+        if copy.capacity() > 4 * crate::chunk::DEFAULT_CHUNK {
+            *copy = Vec::new();
+        }
+        out
+    })
+}
+
+/// An item detached from the buffer it was parsed from.
+fn owned(it: Item<'_>) -> Item<'static> {
+    match it {
+        Item::Done(r) => Item::Done(r.into_owned()),
+        Item::Frag(r) => Item::Frag(r.into_owned()),
     }
 }
 

@@ -10,6 +10,7 @@ mod filters;
 mod formats;
 mod fuzz;
 mod history;
+mod hostile;
 mod input;
 mod latency;
 mod summary;

@@ -80,7 +80,7 @@ impl Run {
     }
 }
 
-fn finish(out: std::process::Output) -> Run {
+pub fn finish(out: std::process::Output) -> Run {
     Run {
         code: out
             .status

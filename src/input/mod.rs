@@ -4,18 +4,20 @@
 //!
 //! A folder means its audit-log set, not a recursive walk: `*.log`, the API server's rotated
 //! backups (`audit-2025-02-21T11-23-14.940.log[.gz]`) and logrotate's (`audit.log.1[.gz]`),
-//! oldest first with the live file last. Format adapters (one file each, `native.rs` today) turn
-//! a line into an [`Event`](crate::event::Event); this module does not parse JSON itself.
+//! oldest first with the live file last. Format adapters (`format.rs` and one file per format)
+//! turn a record into an [`Event`](crate::event::Event); this module does not parse JSON itself.
 
 pub mod aks;
 pub mod document;
 pub mod eks;
 pub mod format;
 pub mod gke;
+pub mod gzip;
+pub mod map;
 pub mod native;
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -194,8 +196,13 @@ fn log_set(dir: &Path) -> Result<Vec<PathBuf>> {
         let entry = entry.with_context(|| format!("{}", dir.display()))?;
         let name = entry.file_name().to_string_lossy().into_owned();
         let Some(r) = rank(&name) else { continue };
-        if !entry.path().is_file() {
-            continue;
+        match std::fs::metadata(entry.path()) {
+            Ok(m) if m.is_file() => {}
+            // subfolders, FIFOs, sockets, devices named like logs: not part of the set
+            Ok(_) => continue,
+            // a dangling or looping symlink, a file that cannot be looked at: kept, so the
+            // scan reports why it cannot be read instead of leaving it out silently
+            Err(_) => {}
         }
         files.push((r, name, entry.path()));
     }
@@ -206,51 +213,80 @@ fn log_set(dir: &Path) -> Result<Vec<PathBuf>> {
 /// The bytes of one input.
 pub enum Source {
     /// A whole regular file, mapped.
-    Mapped(memmap2::Mmap),
-    /// Read as a stream: stdin, gzip, or a file that could not (or must not) be mapped.
+    Mapped(map::Mapped),
+    /// A regular file read with read() (`--no-mmap`, or mapping failed), with its size when
+    /// opened, so that a truncation is told from the end of the file.
+    File(File, u64),
+    /// Read as a stream: stdin, gzip, FIFOs, devices, and files whose size says nothing about
+    /// their content (`/proc`, size 0).
     Stream(Box<dyn Read + Send>),
+}
+
+/// How inputs are opened.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Map regular files (else read them).
+    pub mmap: bool,
+    /// Bound on gzip expansion (decompressed / compressed bytes, past the first 64 MiB); 0 for
+    /// none. See [`gzip`].
+    pub max_gzip_ratio: u64,
 }
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
-/// Open one input. Gzip is recognised by its magic bytes, whatever the file is called.
-pub fn open(input: &InputFile, mmap: bool) -> Result<Source> {
+/// Open one input, once (a FIFO cannot be opened twice). Gzip is recognised by its magic
+/// bytes, whatever the file is called.
+pub fn open(input: &InputFile, opts: &Options) -> Result<Source> {
     let Some(path) = &input.path else {
-        return Ok(Source::Stream(maybe_gunzip(Box::new(io::stdin()))?));
+        return maybe_gunzip(Box::new(io::stdin()), &input.name, opts);
     };
-    let file = File::open(path).with_context(|| input.name.clone())?;
+    let mut file = File::open(path).with_context(|| input.name.clone())?;
+    let meta = file.metadata().with_context(|| input.name.clone())?;
+    // Only regular, non-empty files are mapped or read by size: a FIFO or device has no size,
+    // and a /proc file says 0 but has content. An empty map is an error on some platforms.
+    if !meta.is_file() || meta.len() == 0 {
+        return maybe_gunzip(Box::new(file), &input.name, opts);
+    }
     let mut magic = [0u8; 2];
-    let is_gz = (&file).read_exact(&mut magic).is_ok() && magic == GZIP_MAGIC;
-    let file = File::open(path).with_context(|| input.name.clone())?;
+    let is_gz = file.read_exact(&mut magic).is_ok() && magic == GZIP_MAGIC;
+    file.rewind().with_context(|| input.name.clone())?;
     if is_gz {
-        return Ok(Source::Stream(Box::new(flate2::read::MultiGzDecoder::new(
+        return Ok(Source::Stream(Box::new(gzip::decoder(
             BufReader::with_capacity(1 << 20, file),
+            opts.max_gzip_ratio,
         ))));
     }
-    let meta = file.metadata().with_context(|| input.name.clone())?;
-    // Only regular, non-empty files are mapped: mapping a pipe fails, and an empty map is an
-    // error on some platforms. A file truncated under a live map (copytruncate rotation) can
-    // raise SIGBUS; `--no-mmap` avoids that.
-    if mmap && meta.is_file() && meta.len() > 0 {
-        // SAFETY: the map is read-only and lives only while this input is scanned; see the
-        // note above about files truncated underneath.
-        if let Ok(m) = unsafe { memmap2::Mmap::map(&file) } {
-            #[cfg(unix)]
-            let _ = m.advise(memmap2::Advice::Sequential);
-            return Ok(Source::Mapped(m));
-        }
+    // if mapping fails, the file is read instead
+    if opts.mmap
+        && let Ok(m) = file
+            .try_clone()
+            .and_then(|f| map::Mapped::new(f, meta.len()))
+    {
+        return Ok(Source::Mapped(m));
     }
-    Ok(Source::Stream(Box::new(file)))
+    Ok(Source::File(file, meta.len()))
 }
 
-fn maybe_gunzip(r: Box<dyn Read + Send>) -> Result<Box<dyn Read + Send>> {
-    let mut br = BufReader::with_capacity(1 << 20, r);
-    let head = br.fill_buf().context("<stdin>")?;
-    if head.starts_with(&GZIP_MAGIC) {
-        Ok(Box::new(flate2::read::MultiGzDecoder::new(br)))
-    } else {
-        Ok(Box::new(br))
+/// A stream, decompressed if it starts with the gzip magic. The first two bytes are read as
+/// they come (a pipe may deliver one at a time) and put back in front.
+fn maybe_gunzip(mut r: Box<dyn Read + Send>, name: &str, opts: &Options) -> Result<Source> {
+    let mut head = [0u8; 2];
+    let mut got = 0;
+    while got < head.len() {
+        match r.read(&mut head[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e).with_context(|| name.to_string()),
+        }
     }
+    let is_gz = head == GZIP_MAGIC && got == head.len();
+    let br = BufReader::with_capacity(1 << 20, io::Cursor::new(head[..got].to_vec()).chain(r));
+    Ok(Source::Stream(if is_gz {
+        Box::new(gzip::decoder(br, opts.max_gzip_ratio))
+    } else {
+        Box::new(br)
+    }))
 }
 
 #[cfg(test)]
