@@ -604,8 +604,15 @@ impl<S: Sink> Scanner<'_, '_, S> {
     /// whole (no chunk can be cut on its own) and scanned from the copy, which a truncation
     /// underneath cannot change.
     fn mapped_document(&mut self, m: &Mapped, idx: u32, fs: &mut FileStats) -> Result<Flow> {
-        let mut all = m.bytes().to_vec();
-        m.release(0..all.len());
+        // a piece at a time, giving each piece's pages back: the file is not held twice
+        const PIECE: usize = 1 << 20;
+        let bytes = m.bytes();
+        let mut all = Vec::with_capacity(bytes.len());
+        for at in (0..bytes.len()).step_by(PIECE) {
+            let to = (at + PIECE).min(bytes.len());
+            all.extend_from_slice(&bytes[at..to]);
+            m.release(at..to);
+        }
         if let Some(s) = m.shrunk() {
             all.truncate(s.valid);
             let flow = self.document(&all, idx, fs, true)?;
