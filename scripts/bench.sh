@@ -7,19 +7,22 @@ usage() {
     cat <<'EOF'
 Usage: scripts/bench.sh [--quick] [--size4g] [--write] [--help]
 
-Benchmarks kaudit against jq (and `rg -c` as a raw-scan floor, when ripgrep is
-available) with hyperfine on a synthetic audit log made by
-../shared/tools/gen_audit.py (--seed 1), and prints a Markdown table of the
-medians with the ratio vs jq, the throughput, and PASS/FAIL for this stage's
-targets (selective >= 20x faster than jq, summary >= 8x faster than jq).
+Benchmarks kaudit against jq 1.6, jaq 2 and `rg -c` (a raw-scan floor) with
+hyperfine on a synthetic audit log made by ../shared/tools/gen_audit.py
+(--seed 1), and prints a Markdown table of the medians with the ratio vs jq and
+jaq, the throughput, and PASS/FAIL for the targets of issue 5.
 
-Groups (one hyperfine invocation each, so baseline and kaudit share a run):
-  selective  jq -c 'select(.verb=="delete" and .objectRef.resource=="configmaps")' FILE
-             kaudit events -v delete -r configmaps -o ndjson FILE
-             rg -c '"verb":"delete"' FILE                      (floor, if rg exists)
-  summary    jq -r 'select(.stage=="ResponseComplete")|.user.username' FILE | sort | uniq -c
-             kaudit summary FILE
-  stdin      cat FILE | kaudit summary          (ratio is vs the summary group's jq)
+Groups (one hyperfine invocation each, so baselines and kaudit share a run):
+  selective  the same filter in jq, jaq, kaudit (with and without its prefilter)
+             and rg -c on its literal: delete configmaps, user erin@example.com,
+             code 403
+  summary    jq/jaq: count ResponseComplete per user | sort | uniq -c;
+             kaudit summary, top --by user, who (full scans)
+  stdin      cat FILE | kaudit summary (MB/s)
+  threads    kaudit summary -j 1 and -j 2
+  progress   kaudit summary under script(1) (stderr a terminal: the bar is
+             drawn) with and without --no-progress
+  commands   the forensic commands against summary
 
 Options:
   --quick    100 MiB log and 3 runs: checks that the script works (numbers
@@ -37,7 +40,8 @@ Environment:
                     (default ~/.cache/kaudit-bench; logs are made once, reused)
   KAUDIT_BENCH_MD   file that --write writes (default <repo>/BENCHMARKS.md)
 
-Installs hyperfine, jq and (best effort) ripgrep with apt-get when absent.
+Installs hyperfine, jq and (best effort) ripgrep with apt-get, and jaq with
+`cargo install jaq --locked`, when absent.
 EOF
 }
 
@@ -132,6 +136,18 @@ if command -v rg >/dev/null || apt_install ripgrep; then
     command -v rg >/dev/null && have_rg=1
 fi
 ((have_rg)) || log "ripgrep not available: skipping the rg floor"
+have_jaq=0
+if ! command -v jaq >/dev/null && [[ -x $HOME/.cargo/bin/jaq ]]; then
+    PATH="$HOME/.cargo/bin:$PATH"
+fi
+if ! command -v jaq >/dev/null && command -v cargo >/dev/null; then
+    log "installing jaq: cargo install jaq --locked (once, a few minutes)"
+    cargo install jaq --locked >"$tmp/jaq-install.log" 2>&1 || tail -n 20 "$tmp/jaq-install.log" >&2
+fi
+command -v jaq >/dev/null && have_jaq=1
+((have_jaq)) || log "jaq not available: skipping the jaq baselines"
+have_script=0
+command -v script >/dev/null && have_script=1
 
 # ---------------------------------------------------------------- kaudit
 if [[ -n ${KAUDIT:-} ]]; then
@@ -203,6 +219,8 @@ jq_version=$(jq --version 2>&1)
 hf_version=$(hyperfine --version 2>&1)
 rg_version=""
 if ((have_rg)); then rg_version=$(rg --version 2>/dev/null | sed -n 1p); fi
+jaq_version=""
+if ((have_jaq)); then jaq_version=$(jaq --version 2>/dev/null | sed -n 1p); fi
 kaudit_version=$("$kaudit" --version 2>/dev/null | sed -n 1p || true)
 
 hf_opts=(--warmup 1 --runs "$runs" --ignore-failure)
@@ -242,28 +260,57 @@ for size in "${sizes[@]}"; do
     fi
     log "pre-flight ok: kaudit selective query printed $matches lines"
 
-    # selective
-    sel=(-n "jq -c 'select(.verb==\"delete\" and .objectRef.resource==\"configmaps\")' FILE"
-        "jq -c 'select(.verb==\"delete\" and .objectRef.resource==\"configmaps\")' $qf"
-        -n "kaudit events -v delete -r configmaps -o ndjson FILE"
-        "$q_kaudit events -v delete -r configmaps -o ndjson $qf"
-        -n "kaudit events -v delete -r configmaps -o ndjson --no-prefilter FILE (parse every line)"
-        "$q_kaudit events -v delete -r configmaps -o ndjson --no-prefilter $qf")
-    if ((have_rg)); then
-        sel+=(-n "rg -c '\"verb\":\"delete\"' FILE (floor)" "rg -c '\"verb\":\"delete\"' $qf")
-    fi
-    log "[$size] group selective"
-    hyperfine "${hf_opts[@]}" --export-json "$tmp/selective-$size.json" "${sel[@]}" >&2
-    printf '%s\t%s\t%s\t%s\n' "$size" "$bytes" selective "$tmp/selective-$size.json" >>"$manifest"
+    # selective: one group per query, each with its jq, jaq and rg baselines
+    # (name|jq filter|kaudit args|rg literal)
+    queries=(
+        "delete-configmaps|select(.verb==\"delete\" and .objectRef.resource==\"configmaps\")|events -v delete -r configmaps -o ndjson|\"verb\":\"delete\""
+        "user-erin|select(.user.username==\"erin@example.com\" or .impersonatedUser.username==\"erin@example.com\")|who -u erin@example.com|\"username\":\"erin@example.com\""
+        "code-403|select(.responseStatus.code==403)|events --code 403 -o ndjson|\"code\":403"
+    )
+    for q in "${queries[@]}"; do
+        IFS='|' read -r qname qjq qk qrg <<<"$q"
+        qjq_q=$(printf '%q' "$qjq")
+        qrg_q=$(printf '%q' "$qrg")
+        sel=(-n "jq -c '$qjq' FILE" "jq -c $qjq_q $qf")
+        if ((have_jaq)); then sel+=(-n "jaq -c '$qjq' FILE" "jaq -c $qjq_q $qf"); fi
+        sel+=(-n "kaudit $qk FILE" "$q_kaudit $qk $qf"
+            -n "kaudit $qk --no-prefilter FILE (parse every line)" "$q_kaudit $qk --no-prefilter $qf")
+        if ((have_rg)); then sel+=(-n "rg -c '$qrg' FILE (floor)" "rg -c $qrg_q $qf"); fi
+        log "[$size] group selective $qname"
+        hyperfine "${hf_opts[@]}" --export-json "$tmp/selective-$qname-$size.json" "${sel[@]}" >&2
+        printf '%s\t%s\t%s\t%s\n' "$size" "$bytes" "selective $qname" "$tmp/selective-$qname-$size.json" >>"$manifest"
+    done
 
     # summary (hyperfine runs each command with sh -c, so the pipeline works)
+    count_jq='select(.stage=="ResponseComplete")|.user.username'
+    sum=(-n "jq -r '$count_jq' FILE | sort | uniq -c" "jq -r '$count_jq' $qf | sort | uniq -c")
+    if ((have_jaq)); then
+        sum+=(-n "jaq -r '$count_jq' FILE | sort | uniq -c" "jaq -r '$count_jq' $qf | sort | uniq -c")
+    fi
+    sum+=(-n "kaudit summary FILE" "$q_kaudit summary $qf"
+        -n "kaudit top --by user FILE" "$q_kaudit top --by user $qf"
+        -n "kaudit who FILE" "$q_kaudit who $qf")
     log "[$size] group summary"
-    hyperfine "${hf_opts[@]}" --export-json "$tmp/summary-$size.json" \
-        -n "jq -r 'select(.stage==\"ResponseComplete\")|.user.username' FILE | sort | uniq -c" \
-        "jq -r 'select(.stage==\"ResponseComplete\")|.user.username' $qf | sort | uniq -c" \
-        -n "kaudit summary FILE" \
-        "$q_kaudit summary $qf" >&2
+    hyperfine "${hf_opts[@]}" --export-json "$tmp/summary-$size.json" "${sum[@]}" >&2
     printf '%s\t%s\t%s\t%s\n' "$size" "$bytes" summary "$tmp/summary-$size.json" >>"$manifest"
+
+    # threads: scaling of a full scan
+    log "[$size] group threads"
+    hyperfine "${hf_opts[@]}" --export-json "$tmp/threads-$size.json" \
+        -n "kaudit summary -j 1 FILE" "$q_kaudit summary -j 1 $qf" \
+        -n "kaudit summary -j 2 FILE" "$q_kaudit summary -j 2 $qf" >&2
+    printf '%s\t%s\t%s\t%s\n' "$size" "$bytes" threads "$tmp/threads-$size.json" >>"$manifest"
+
+    # progress: stderr a terminal (script(1)), bar drawn or not
+    if ((have_script)); then
+        log "[$size] group progress"
+        hyperfine "${hf_opts[@]}" --export-json "$tmp/progress-$size.json" \
+            -n "kaudit summary FILE --no-progress (under script)" \
+            "script -qfec '$q_kaudit summary $qf --no-progress >/dev/null' /dev/null </dev/null" \
+            -n "kaudit summary FILE (under script: progress bar)" \
+            "script -qfec '$q_kaudit summary $qf >/dev/null' /dev/null </dev/null" >&2
+        printf '%s\t%s\t%s\t%s\n' "$size" "$bytes" progress "$tmp/progress-$size.json" >>"$manifest"
+    fi
 
     # stdin
     log "[$size] group stdin"
@@ -289,8 +336,6 @@ report_py=$(
     cat <<'PY'
 import json, sys
 
-TARGETS = [("selective", 20.0), ("summary", 8.0)]
-
 rows, by = [], {}
 with open(sys.argv[1]) as f:
     for line in f:
@@ -300,57 +345,87 @@ with open(sys.argv[1]) as f:
         by[(size, group)] = results
         rows.append((size, int(nbytes), group, results))
 
-def is_kaudit(r):
-    return r["command"].startswith("kaudit") or "| kaudit" in r["command"]
+def kind(r):
+    c = r["command"]
+    for k in ("jq", "jaq", "rg"):
+        if c.startswith(k + " "):
+            return k
+    return "kaudit"
 
-def baseline(size, group):
-    # selective/summary: their own jq (first command); stdin: summary's jq.
-    res = by.get((size, group if group != "stdin" else "summary"))
-    return res[0]["median"] if res else None
+def first(results, k, contains=""):
+    for r in results:
+        if kind(r) == k and contains in r["command"] and "--no-prefilter" not in r["command"]:
+            return r["median"]
+    return None
 
-def ratio_text(base, med):
-    if base is None or not med:
-        return "n/a"
-    r = base / med
-    return "%.1fx faster" % r if r >= 1 else "%.1fx slower" % (1 / r)
+def ratio(base, med):
+    return base / med if base and med else None
+
+def fx(r):
+    return "n/a" if r is None else ("%.1fx" % r)
 
 def cell(s):
     return s.replace("|", "\\|")
 
-out = ["| log | group | command | median s | min s | max s | vs jq | MB/s |",
-       "|---|---|---|---:|---:|---:|---|---:|"]
+out = ["| log | group | command | median s | min s | max s | vs jq | vs jaq | MB/s |",
+       "|---|---|---|---:|---:|---:|---:|---:|---:|"]
 for size, nbytes, group, results in rows:
     if group == "commands":
         continue
-    base = baseline(size, group)
-    for i, r in enumerate(results):
+    base = by.get((size, "summary")) if group == "stdin" else results
+    jq, jaq = first(base, "jq"), first(base, "jaq")
+    for r in results:
         med = r["median"]
-        if group != "stdin" and i == 0:
-            vs = "baseline"
-        else:
-            vs = ratio_text(base, med)
-            if group == "stdin" and vs != "n/a":
-                vs += " (vs jq summary)"
+        k = kind(r)
+        vj = "baseline" if k == "jq" else fx(ratio(jq, med))
+        vq = "baseline" if k == "jaq" else ("" if k == "jq" else fx(ratio(jaq, med)))
         mbs = "%.1f" % (nbytes / 1e6 / med) if med > 0 else "n/a"
-        out.append("| %s | %s | `%s` | %.3f | %.3f | %.3f | %s | %s |" % (
-            size, group, cell(r["command"]), med, r["min"], r["max"], vs, mbs))
+        out.append("| %s | %s | `%s` | %.3f | %.3f | %.3f | %s | %s | %s |" % (
+            size, group, cell(r["command"]), med, r["min"], r["max"], vj, vq, mbs))
 out.append("")
 out.append("MB = 10^6 bytes; throughput = log size / median wall time. "
-           "\"vs jq\" = jq median / command median.")
+           "\"vs jq\" = jq median / command median (stdin: vs the summary group's jq).")
 out.append("")
-out.append("Targets for this stage:")
+out.append("Targets (issue 5):")
 out.append("")
-for size in dict.fromkeys(s for s, _, _, _ in rows):
-    for group, target in TARGETS:
-        res = by.get((size, group))
-        k = [r for r in res if is_kaudit(r)] if res else []
-        if not k:
-            out.append("- FAIL %s (%s): no kaudit result (target >= %gx faster than jq)" % (group, size, target))
+def check(ok, text):
+    out.append("- %s %s" % ("n/a " if ok is None else ("PASS" if ok else "FAIL"), text))
+sizes = list(dict.fromkeys(s for s, _, _, _ in rows))
+for size in sizes:
+    for (s2, group), results in by.items():
+        if s2 != size or not group.startswith("selective"):
             continue
-        base, med = res[0]["median"], k[0]["median"]
-        r = base / med if med > 0 else float("inf")
-        out.append("- %s %s (%s): kaudit %s than jq (target >= %gx faster)" % (
-            "PASS" if r >= target else "FAIL", group, size, ratio_text(base, med), target))
+        k, jq, jaq, rg = first(results, "kaudit"), first(results, "jq"), first(results, "jaq"), first(results, "rg")
+        r = ratio(jq, k); check(None if r is None else r >= 60, "%s (%s): %s faster than jq (>= 60x)" % (group, size, fx(r)))
+        r = ratio(jaq, k); check(None if r is None else r >= 25, "%s (%s): %s faster than jaq (>= 25x)" % (group, size, fx(r)))
+        r = ratio(k, rg); check(None if r is None else r <= 3, "%s (%s): %s the time of rg -c (<= 3x)" % (group, size, fx(r)))
+    res = by.get((size, "summary"))
+    if res:
+        jq, jaq = first(res, "jq"), first(res, "jaq")
+        for name in ("kaudit summary", "kaudit top --by user", "kaudit who"):
+            k = first(res, "kaudit", name + " ")
+            r = ratio(jq, k); check(None if r is None else r >= 20, "full scan `%s` (%s): %s faster than jq (>= 20x)" % (name, size, fx(r)))
+            r = ratio(jaq, k); check(None if r is None else r >= 8, "full scan `%s` (%s): %s faster than jaq (>= 8x)" % (name, size, fx(r)))
+    res = by.get((size, "stdin"))
+    if res:
+        mbs = [n for s2, n, g, _ in rows if s2 == size and g == "stdin"][0] / 1e6 / res[0]["median"]
+        check(mbs >= 600, "stdin (%s): %.0f MB/s (>= 600 MB/s)" % (size, mbs))
+    res = by.get((size, "threads"))
+    if res:
+        r = res[0]["median"] / res[1]["median"]
+        check(r >= 1.8, "threads (%s): 2 threads %.2fx faster than 1 (>= 1.8x)" % (size, r))
+    res = by.get((size, "progress"))
+    if res:
+        c = res[1]["median"] / res[0]["median"] - 1
+        check(c < 0.02, "progress bar (%s): costs %+.1f%% (< 2%%)" % (size, 100 * c))
+if len(sizes) > 1:
+    a, b = by.get((sizes[0], "summary")), by.get((sizes[-1], "summary"))
+    na = [n for s2, n, g, _ in rows if s2 == sizes[0] and g == "summary"][0]
+    nb = [n for s2, n, g, _ in rows if s2 == sizes[-1] and g == "summary"][0]
+    if a and b:
+        ka, kb = first(a, "kaudit", "kaudit summary "), first(b, "kaudit", "kaudit summary ")
+        t = kb / ka
+        check(t <= 4.4 * nb / na / 4, "linear: summary on %s takes %.2fx the time of %s (%.2fx the bytes; <= 4.4x for 4x)" % (sizes[-1], t, sizes[0], nb / na))
 cmd_rows = [(s, n, r) for s, n, g, r in rows if g == "commands"]
 if cmd_rows:
     out.append("")
@@ -363,20 +438,13 @@ if cmd_rows:
         for r in results:
             out.append("| %s | `%s` | %.3f | %.3f | %.3f | %.2fx |" % (
                 size, cell(r["command"]), r["median"], r["min"], r["max"], r["median"] / base))
-        out.append("")
-        for name in ("when", "timeline"):
-            m = [r for r in results if r["command"].startswith("kaudit %s " % name)]
-            if m:
-                x = m[0]["median"] / base
-                out.append("- %s %s (%s): %.2fx the time of summary (target <= 1.5x)" % (
-                    "PASS" if x <= 1.5 else "FAIL", name, size, x))
 print("\n".join(out))
 PY
 )
 report=$(python3 -c "$report_py" "$manifest")
 
 machine="$cpu_model, $ncpu CPUs (nproc), ${mem_gib} GiB RAM (free -g), $kernel${os_name:+, $os_name}"
-tools="$jq_version; $hf_version${rg_version:+; $rg_version}; kaudit: ${kaudit_version:-version unknown}"
+tools="$jq_version${jaq_version:+; $jaq_version}; $hf_version${rg_version:+; $rg_version}; kaudit: ${kaudit_version:-version unknown}"
 gen_cmds=""
 for size in "${sizes[@]}"; do
     gen_cmds+="\`python3 ../shared/tools/gen_audit.py --size $size --seed 1\`; "
@@ -407,7 +475,7 @@ if ((write)); then
     {
         echo "# kaudit benchmarks"
         echo
-        echo "Wall-clock time of kaudit against jq (the usual way to query audit logs)"
+        echo "Wall-clock time of kaudit against jq 1.6 and jaq 2 (the usual ways to query audit logs)"
         echo "and \`rg -c\` (a raw line-scan floor) on a synthetic Kubernetes audit log."
         if ((quick)); then
             echo
