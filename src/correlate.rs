@@ -401,17 +401,26 @@ pub struct Merger {
     completed_order: std::collections::VecDeque<u64>,
     /// Stage events that arrived after their request had been completed and handed on.
     pub late_events: u64,
+    /// Keys of RequestReceived lines the prefilter skipped (see `filter::Verdict`) whose request
+    /// was not seen complete in their chunk: a request completing without its RequestReceived
+    /// gets that stage back if its key is here.
+    received_skipped: rustc_hash::FxHashSet<u64>,
 }
 
 /// How many completed keys the merger remembers.
 const REMEMBERED: usize = 1 << 16;
 
-fn key_hash(audit_id: &str, received: &str) -> u64 {
+pub fn key_hash(audit_id: &str, received: &str) -> u64 {
     use std::hash::BuildHasher;
     rustc_hash::FxBuildHasher.hash_one((audit_id, received))
 }
 
 impl Merger {
+    /// Remember RequestReceived lines the prefilter skipped, by key.
+    pub fn received_skipped(&mut self, keys: impl IntoIterator<Item = u64>) {
+        self.received_skipped.extend(keys);
+    }
+
     /// Take one fragment; returns the request if it is now complete.
     pub fn frag(&mut self, frag: Request<'_>) -> Option<Request<'static>> {
         if !frag.is_final
@@ -431,9 +440,15 @@ impl Merger {
             }
             None => frag.into_owned(),
         };
+        let mut req = req;
         if req.is_final {
             if !req.stages.contains(Stage::RequestReceived) {
-                self.remember(key_hash(&key.0, &key.1));
+                let h = key_hash(&key.0, &key.1);
+                if self.received_skipped.remove(&h) {
+                    req.stages.insert(Stage::RequestReceived);
+                } else {
+                    self.remember(h);
+                }
             }
             Some(req)
         } else {

@@ -119,18 +119,60 @@ impl Cidr {
 #[derive(Debug)]
 pub struct Prefilter {
     groups: Vec<Vec<memchr::memmem::Finder<'static>>>,
+    /// Literals of flags whose field only some stages carry (user: not the impersonated user on
+    /// RequestReceived; code: only final stages). A line without them is skipped by its stage,
+    /// see [`Prefilter::verdict`].
+    staged: Vec<Vec<memchr::memmem::Finder<'static>>>,
     /// Every character of every literal: an escape decoding to one of these defeats the check.
     chars: Vec<char>,
     non_ascii: bool,
 }
 
+/// What the prefilter makes of a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Parse,
+    /// No request this line belongs to can match.
+    Skip,
+    /// A RequestReceived line without a stage-dependent literal: its request may still match
+    /// (an impersonated user appears from the next stage on; a code only on the last), so its
+    /// key (`correlate::key_hash`) is kept to give that request its stage back.
+    SkipReceived(u64),
+}
+
+/// `"key":"value` → value, when it is written without escapes.
+fn field<'a>(line: &'a [u8], finder: &memchr::memmem::Finder<'_>) -> Option<&'a [u8]> {
+    let at = finder.find(line)? + finder.needle().len();
+    let len = memchr::memchr(b'"', &line[at..])?;
+    let v = &line[at..at + len];
+    (!v.contains(&b'\\')).then_some(v)
+}
+
+static STAGE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"stage\":\""));
+static AUDIT_ID: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"auditID\":\""));
+static RECEIVED: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"requestReceivedTimestamp\":\""));
+
 impl Prefilter {
-    fn new(groups: Vec<Vec<String>>) -> Option<Prefilter> {
+    fn new(groups: Vec<Vec<String>>, staged: Vec<Vec<String>>) -> Option<Prefilter> {
         let groups: Vec<Vec<String>> = groups.into_iter().filter(|g| !g.is_empty()).collect();
-        if groups.is_empty() {
+        // a group with an empty literal (a glob that starts with `*`) says nothing
+        let staged: Vec<Vec<String>> = staged
+            .into_iter()
+            .filter(|g| !g.is_empty() && g.iter().all(|l| l.len() > 1))
+            .collect();
+        if groups.is_empty() && staged.is_empty() {
             return None;
         }
-        let mut chars: Vec<char> = groups.iter().flatten().flat_map(|l| l.chars()).collect();
+        let mut chars: Vec<char> = groups
+            .iter()
+            .chain(&staged)
+            .flatten()
+            .flat_map(|l| l.chars())
+            .filter(|c| *c != '"')
+            .collect();
         chars.sort_unstable();
         chars.dedup();
         let non_ascii = chars.iter().any(|c| !c.is_ascii());
@@ -144,11 +186,65 @@ impl Prefilter {
                     .collect()
             })
             .collect();
+        let staged = staged
+            .into_iter()
+            .map(|g| {
+                g.into_iter()
+                    .map(|lit| memchr::memmem::Finder::new(lit.as_bytes()).into_owned())
+                    .collect()
+            })
+            .collect();
         Some(Prefilter {
             groups,
+            staged,
             chars,
             non_ascii,
         })
+    }
+
+    /// Does the prefilter use stage-dependent literals (user, code)?
+    pub fn is_staged(&self) -> bool {
+        !self.staged.is_empty()
+    }
+
+    /// What to do with a native audit line. With `staged` false (a caller that needs every
+    /// line of a matching request as written, e.g. `-o raw`), only the literals that every stage
+    /// carries are used.
+    pub fn verdict(&self, line: &[u8], staged: bool) -> Verdict {
+        let has = |groups: &[Vec<memchr::memmem::Finder<'static>>]| {
+            groups
+                .iter()
+                .all(|g| g.iter().any(|f| f.find(line).is_some()))
+        };
+        if !has(&self.groups) {
+            return if self.escape_could_hide(line) {
+                Verdict::Parse
+            } else {
+                Verdict::Skip
+            };
+        }
+        if !staged || has(&self.staged) || self.escape_could_hide(line) {
+            return Verdict::Parse;
+        }
+        // Without a user or code literal, a final stage cannot belong to a matching request;
+        // a RequestReceived can (its request is told by the later stages); a ResponseStarted
+        // carries its own time, so it is parsed. Anything unclear is parsed.
+        match field(line, &STAGE) {
+            Some(b"ResponseComplete" | b"Panic") => Verdict::Skip,
+            Some(b"RequestReceived") => {
+                let id = field(line, &AUDIT_ID).and_then(|v| std::str::from_utf8(v).ok());
+                // Without requestReceivedTimestamp (v1beta1) the arrival time is this line's
+                // own: it must be parsed.
+                let received = field(line, &RECEIVED).and_then(|v| std::str::from_utf8(v).ok());
+                match (id, received) {
+                    (Some(id), Some(r)) if !id.is_empty() => {
+                        Verdict::SkipReceived(crate::correlate::key_hash(id, r))
+                    }
+                    _ => Verdict::Parse,
+                }
+            }
+            _ => Verdict::Parse,
+        }
     }
 
     /// False only when no line holding this text can belong to a matching request.
@@ -320,7 +416,30 @@ impl Filter {
         } else {
             self.resource.iter().map(|r| r.resource.clone()).collect()
         };
-        Prefilter::new(vec![self.verb.clone(), resources, self.namespace.clone()])
+        // The user is written `"NAME"` (a glob: `"PREFIX` up to its first wildcard); a code
+        // `"code":403` (a class `"code":4`), with or without a space after the colon.
+        let users: Vec<String> = self
+            .user
+            .iter()
+            .map(|g| match g {
+                Glob::Exact(e) => format!("\"{e}\""),
+                Glob::Pattern(_) => String::new(),
+            })
+            .collect();
+        let codes: Vec<String> = self
+            .code
+            .iter()
+            .flat_map(|c| {
+                let n = match *c {
+                    CodeSel::Exact(n) | CodeSel::Class(n) => n,
+                };
+                [format!("\"code\":{n}"), format!("\"code\": {n}")]
+            })
+            .collect();
+        Prefilter::new(
+            vec![self.verb.clone(), resources, self.namespace.clone()],
+            vec![users, codes],
+        )
     }
 
     /// Does the request pass every flag given?
@@ -866,7 +985,30 @@ mod tests {
         // Go's \u0026 (&) cannot
         assert!(!p.may_match(br#"{"verb":"get","requestURI":"/x?a=1\u0026b=2"}"#));
         assert!(spec(|_| {}).prefilter().is_none());
-        assert!(spec(|s| s.code = vec!["403".into()]).prefilter().is_none());
+        // a code is a stage-dependent literal: lines without it are skipped by their stage
+        let p = spec(|s| s.code = vec!["403".into()]).prefilter().unwrap();
+        assert!(p.is_staged());
+        let rr = br#"{"kind":"Event","auditID":"a","stage":"RequestReceived","requestReceivedTimestamp":"t"}"#;
+        assert_eq!(
+            p.verdict(rr, true),
+            Verdict::SkipReceived(crate::correlate::key_hash("a", "t"))
+        );
+        assert_eq!(p.verdict(rr, false), Verdict::Parse);
+        let rc = br#"{"auditID":"a","stage":"ResponseComplete","responseStatus":{"code":200}}"#;
+        assert_eq!(p.verdict(rc, true), Verdict::Skip);
+        let hit = br#"{"auditID":"a","stage":"ResponseComplete","responseStatus":{"code":403}}"#;
+        assert_eq!(p.verdict(hit, true), Verdict::Parse);
+        let rs = br#"{"auditID":"a","stage":"ResponseStarted","responseStatus":{"code":200}}"#;
+        assert_eq!(p.verdict(rs, true), Verdict::Parse);
+        // an escaped auditID cannot be keyed from the raw line: parsed
+        let esc = br#"{"auditID":"a\"b","stage":"RequestReceived"}"#;
+        assert_eq!(p.verdict(esc, true), Verdict::Parse);
+        // a user glob that starts with a wildcard gives no literal
+        assert!(
+            spec(|s| s.user = vec!["*admin".into()])
+                .prefilter()
+                .is_none()
+        );
         assert!(
             spec(|s| s.resource = vec!["*/exec".into()])
                 .prefilter()

@@ -20,7 +20,9 @@ use rayon::prelude::*;
 use crate::chunk::{self, Lines};
 use crate::config::Config;
 use crate::correlate::{ChunkCorrelator, Item, Mark, Merger, Request};
+use crate::event::Stage;
 use crate::event::Ts;
+use crate::filter::Verdict;
 use crate::input::document::{self, Item as DocItem, Problem as DocProblem};
 use crate::input::format::{Format, Reader, Rec};
 use crate::input::map::{self, Mapped, Shrunk};
@@ -167,6 +169,9 @@ struct ChunkOut<'a, P> {
     truncated: u64,
     foreign: u64,
     empty: u64,
+    /// Keys of RequestReceived lines the prefilter skipped whose request did not complete in
+    /// this chunk (see `filter::Verdict::SkipReceived`).
+    received_skipped: Vec<u64>,
     prefiltered: u64,
     unterminated: Option<u64>,
     malformed: u64,
@@ -708,6 +713,8 @@ impl<S: Sink> Scanner<'_, '_, S> {
         self.stats.skipped_foreign += out.foreign;
         self.stats.skipped_empty += out.empty;
         self.stats.skipped_prefilter += out.prefiltered;
+        self.merger
+            .received_skipped(out.received_skipped.iter().copied());
         self.stats.requests += out.done_seen;
         self.stats.matched += out.folded;
         self.sink.absorb(out.part);
@@ -817,6 +824,7 @@ fn work_copied<S: Sink>(
             foreign: o.foreign,
             empty: o.empty,
             prefiltered: o.prefiltered,
+            received_skipped: o.received_skipped,
             unterminated: o.unterminated,
             malformed: o.malformed,
             samples: o.samples,
@@ -900,6 +908,7 @@ fn work<'a, S: Sink>(
         foreign: 0,
         empty: 0,
         prefiltered: 0,
+        received_skipped: Vec::new(),
         unterminated: None,
         malformed: 0,
         samples: Vec::new(),
@@ -915,11 +924,22 @@ fn work<'a, S: Sink>(
                 if let Some(p) = prefilter
                     && line.terminated
                     && skippable(line.bytes)
-                    && !p.may_match(line.bytes)
                 {
-                    out.records += 1;
-                    out.prefiltered += 1;
-                    continue;
+                    // raw output needs every line of a matching request as written
+                    match p.verdict(line.bytes, !reader.keep_raw) {
+                        Verdict::Parse => {}
+                        Verdict::Skip => {
+                            out.records += 1;
+                            out.prefiltered += 1;
+                            continue;
+                        }
+                        Verdict::SkipReceived(key) => {
+                            out.records += 1;
+                            out.prefiltered += 1;
+                            out.received_skipped.push(key);
+                            continue;
+                        }
+                    }
                 }
                 reader.line(line.bytes, line.terminated, &mut recs);
                 let n = out.lines;
@@ -948,6 +968,24 @@ fn work<'a, S: Sink>(
         }
     }
     let mut items = c.finish();
+    if !out.received_skipped.is_empty() {
+        // requests whose RequestReceived the prefilter skipped in this chunk get it back
+        let mut skipped: rustc_hash::FxHashSet<u64> = out.received_skipped.drain(..).collect();
+        for it in &mut items {
+            if let Item::Frag(r) = it
+                && r.is_final
+                && !r.stages.contains(Stage::RequestReceived)
+                && skipped.remove(&crate::correlate::key_hash(&r.audit_id, &r.received_key))
+            {
+                r.stages.insert(Stage::RequestReceived);
+                let Item::Frag(r) = std::mem::replace(it, Item::Frag(Request::default())) else {
+                    unreachable!()
+                };
+                *it = Item::Done(r);
+            }
+        }
+        out.received_skipped = skipped.into_iter().collect();
+    }
     items.retain(|it| match it {
         Item::Done(r) => {
             out.done_seen += 1;

@@ -409,6 +409,30 @@ fn prefilter_never_changes_the_answer() {
             &["-u", "bob"],
             "testdata/public/audit2rbac/demo-2017-v1beta1.log",
         ),
+        // user and code are not on every stage: an impersonated user appears from the second
+        // stage on, a code only on the last; their RequestReceived lines are skipped and the
+        // stage given back (f63b1948: ops-admin impersonating eve, in W)
+        (&["-u", "eve"], W),
+        (&["-u", "eve", "--stage", "RequestReceived"], W),
+        (&["-u", "system:serviceaccount:build:ci-bot"], W),
+        (&["-u", "carol"], "testdata/"),
+        (&["--code", "403"], W),
+        (&["--code", "4xx"], "testdata/"),
+        (&["--code", "201", "-u", "carol"], "testdata/"),
+        (&["--code", "409"], "testdata/"),
+        (&["--code", "401"], "testdata/"),
+        (
+            &["-u", "system:serviceaccount:*", "--code", "403"],
+            "testdata/",
+        ),
+        (
+            &["--code", "200"],
+            "testdata/public/audit2rbac/demo-2017-v1beta1.log",
+        ),
+        (
+            &["--code", "2xx", "-u", "carol"],
+            "testdata/edge/split-stages.log",
+        ),
     ];
     for (args, path) in cases {
         let mut a = args.to_vec();
