@@ -405,7 +405,11 @@ pub struct Merger {
     /// was not seen complete in their chunk: a request completing without its RequestReceived
     /// gets that stage back if its key is here.
     received_skipped: rustc_hash::FxHashSet<u64>,
+    received_order: std::collections::VecDeque<u64>,
 }
+
+/// How many skipped RequestReceived keys the merger remembers: about 500 MB of log.
+pub const SKIPPED_REMEMBERED: usize = 1 << 18;
 
 /// How many completed keys the merger remembers.
 const REMEMBERED: usize = 1 << 16;
@@ -416,9 +420,20 @@ pub fn key_hash(audit_id: &str, received: &str) -> u64 {
 }
 
 impl Merger {
-    /// Remember RequestReceived lines the prefilter skipped, by key.
+    /// Remember RequestReceived lines the prefilter skipped, by key: the most recent
+    /// [`SKIPPED_REMEMBERED`] (a request that completes further away than that, with a filter on
+    /// user or code, is shown without its RequestReceived stage).
     pub fn received_skipped(&mut self, keys: impl IntoIterator<Item = u64>) {
-        self.received_skipped.extend(keys);
+        for k in keys {
+            if self.received_skipped.insert(k) {
+                self.received_order.push_back(k);
+                if self.received_order.len() > SKIPPED_REMEMBERED
+                    && let Some(old) = self.received_order.pop_front()
+                {
+                    self.received_skipped.remove(&old);
+                }
+            }
+        }
     }
 
     /// Take one fragment; returns the request if it is now complete.

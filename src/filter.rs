@@ -119,9 +119,9 @@ impl Cidr {
 #[derive(Debug)]
 pub struct Prefilter {
     groups: Vec<Vec<memchr::memmem::Finder<'static>>>,
-    /// Literals of flags whose field only some stages carry (user: not the impersonated user on
-    /// RequestReceived; code: only final stages). A line without them is skipped by its stage,
-    /// see [`Prefilter::verdict`].
+    /// Literals of flags whose field not every stage carries (the user: an impersonated user is
+    /// not on RequestReceived). A line without them is skipped by its stage, see
+    /// [`Prefilter::verdict`].
     staged: Vec<Vec<memchr::memmem::Finder<'static>>>,
     /// Every character of every literal: an escape decoding to one of these defeats the check.
     chars: Vec<char>,
@@ -134,9 +134,9 @@ pub enum Verdict {
     Parse,
     /// No request this line belongs to can match.
     Skip,
-    /// A RequestReceived line without a stage-dependent literal: its request may still match
-    /// (an impersonated user appears from the next stage on; a code only on the last), so its
-    /// key (`correlate::key_hash`) is kept to give that request its stage back.
+    /// A RequestReceived line without the user literal: its request may still match (an
+    /// impersonated user appears from the next stage on), so its key (`correlate::key_hash`) is
+    /// kept to give that request its stage back.
     SkipReceived(u64),
 }
 
@@ -152,8 +152,9 @@ static STAGE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"stage\":\""));
 static AUDIT_ID: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"auditID\":\""));
-static RECEIVED: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"requestReceivedTimestamp\":\""));
+/// Written near the end of a line: searched from the end.
+static RECEIVED: std::sync::LazyLock<memchr::memmem::FinderRev<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::FinderRev::new(b"\"requestReceivedTimestamp\":\""));
 
 impl Prefilter {
     fn new(groups: Vec<Vec<String>>, staged: Vec<Vec<String>>) -> Option<Prefilter> {
@@ -226,16 +227,21 @@ impl Prefilter {
         if !staged || has(&self.staged) || self.escape_could_hide(line) {
             return Verdict::Parse;
         }
-        // Without a user or code literal, a final stage cannot belong to a matching request;
-        // a RequestReceived can (its request is told by the later stages); a ResponseStarted
-        // carries its own time, so it is parsed. Anything unclear is parsed.
+        // Without the user literal, a later stage cannot belong to a matching request (they
+        // carry the user and the impersonated user); a RequestReceived can (an impersonated
+        // user appears from the next stage on). Anything unclear is parsed.
         match field(line, &STAGE) {
-            Some(b"ResponseComplete" | b"Panic") => Verdict::Skip,
+            Some(b"ResponseStarted" | b"ResponseComplete" | b"Panic") => Verdict::Skip,
             Some(b"RequestReceived") => {
                 let id = field(line, &AUDIT_ID).and_then(|v| std::str::from_utf8(v).ok());
                 // Without requestReceivedTimestamp (v1beta1) the arrival time is this line's
                 // own: it must be parsed.
-                let received = field(line, &RECEIVED).and_then(|v| std::str::from_utf8(v).ok());
+                let received = RECEIVED.rfind(line).and_then(|at| {
+                    let at = at + RECEIVED.needle().len();
+                    let len = memchr::memchr(b'"', &line[at..])?;
+                    let v = &line[at..at + len];
+                    (!v.contains(&b'\\')).then(|| std::str::from_utf8(v).ok())?
+                });
                 match (id, received) {
                     (Some(id), Some(r)) if !id.is_empty() => {
                         Verdict::SkipReceived(crate::correlate::key_hash(id, r))
@@ -416,8 +422,9 @@ impl Filter {
         } else {
             self.resource.iter().map(|r| r.resource.clone()).collect()
         };
-        // The user is written `"NAME"` (a glob: `"PREFIX` up to its first wildcard); a code
-        // `"code":403` (a class `"code":4`), with or without a space after the colon.
+        // The user is written `"NAME"`. Globs and codes give no literal yet: a code is also on
+        // ResponseStarted lines with another value, whose requests would then stay open to the
+        // end of the input (memory), and the start time they carry would be lost.
         let users: Vec<String> = self
             .user
             .iter()
@@ -426,19 +433,9 @@ impl Filter {
                 Glob::Pattern(_) => String::new(),
             })
             .collect();
-        let codes: Vec<String> = self
-            .code
-            .iter()
-            .flat_map(|c| {
-                let n = match *c {
-                    CodeSel::Exact(n) | CodeSel::Class(n) => n,
-                };
-                [format!("\"code\":{n}"), format!("\"code\": {n}")]
-            })
-            .collect();
         Prefilter::new(
             vec![self.verb.clone(), resources, self.namespace.clone()],
-            vec![users, codes],
+            vec![users],
         )
     }
 
@@ -985,24 +982,27 @@ mod tests {
         // Go's \u0026 (&) cannot
         assert!(!p.may_match(br#"{"verb":"get","requestURI":"/x?a=1\u0026b=2"}"#));
         assert!(spec(|_| {}).prefilter().is_none());
-        // a code is a stage-dependent literal: lines without it are skipped by their stage
-        let p = spec(|s| s.code = vec!["403".into()]).prefilter().unwrap();
+        // the user is a stage-dependent literal: lines without it are skipped by their stage
+        let p = spec(|s| s.user = vec!["eve".into()]).prefilter().unwrap();
         assert!(p.is_staged());
-        let rr = br#"{"kind":"Event","auditID":"a","stage":"RequestReceived","requestReceivedTimestamp":"t"}"#;
+        let rr = br#"{"kind":"Event","auditID":"a","stage":"RequestReceived","user":{"username":"admin"},"requestReceivedTimestamp":"t"}"#;
         assert_eq!(
             p.verdict(rr, true),
             Verdict::SkipReceived(crate::correlate::key_hash("a", "t"))
         );
         assert_eq!(p.verdict(rr, false), Verdict::Parse);
-        let rc = br#"{"auditID":"a","stage":"ResponseComplete","responseStatus":{"code":200}}"#;
+        let rc = br#"{"auditID":"a","stage":"ResponseComplete","user":{"username":"admin"}}"#;
         assert_eq!(p.verdict(rc, true), Verdict::Skip);
-        let hit = br#"{"auditID":"a","stage":"ResponseComplete","responseStatus":{"code":403}}"#;
+        let hit =
+            br#"{"auditID":"a","stage":"ResponseComplete","impersonatedUser":{"username":"eve"}}"#;
         assert_eq!(p.verdict(hit, true), Verdict::Parse);
-        let rs = br#"{"auditID":"a","stage":"ResponseStarted","responseStatus":{"code":200}}"#;
-        assert_eq!(p.verdict(rs, true), Verdict::Parse);
+        // no requestReceivedTimestamp (v1beta1): the line's own time is the arrival, parse it
+        let old = br#"{"auditID":"a","stage":"RequestReceived","timestamp":"t"}"#;
+        assert_eq!(p.verdict(old, true), Verdict::Parse);
         // an escaped auditID cannot be keyed from the raw line: parsed
-        let esc = br#"{"auditID":"a\"b","stage":"RequestReceived"}"#;
+        let esc = br#"{"auditID":"a\"b","stage":"RequestReceived","requestReceivedTimestamp":"t"}"#;
         assert_eq!(p.verdict(esc, true), Verdict::Parse);
+        assert!(spec(|s| s.code = vec!["403".into()]).prefilter().is_none());
         // a user glob that starts with a wildcard gives no literal
         assert!(
             spec(|s| s.user = vec!["*admin".into()])
