@@ -114,8 +114,8 @@ impl Cidr {
 /// Literal byte strings that every line of a matching request must contain, derived from the
 /// flags whose field has the same value on every stage line (verb, resource, namespace). A line
 /// may skip parsing only when, for some flag, it holds none of that flag's literals and no
-/// `\uXXXX` escape in it could spell a character of one. User, name, code, decision and
-/// impersonation are not used: they are absent from some stages.
+/// `\uXXXX` escape in it could spell a character of one. An exact user is a stage-dependent
+/// literal (see [`Verdict`]); name, code, decision and user globs are not used.
 #[derive(Debug)]
 pub struct Prefilter {
     groups: Vec<Vec<memchr::memmem::Finder<'static>>>,
