@@ -492,6 +492,17 @@ impl Merger {
     pub fn drain(&mut self) -> Vec<Request<'static>> {
         let mut v: Vec<_> = self.open.drain().map(|(_, r)| r).collect();
         v.sort_by_key(|r| r.location());
+        // an impersonated request still open: its RequestReceived may have been skipped too
+        for r in &mut v {
+            if !r.stages.contains(Stage::RequestReceived)
+                && !self.received_skipped.is_empty()
+                && self
+                    .received_skipped
+                    .remove(&key_hash(&r.audit_id, &r.received_key))
+            {
+                r.stages.insert(Stage::RequestReceived);
+            }
+        }
         v
     }
 }

@@ -445,6 +445,28 @@ fn prefilter_never_changes_the_answer() {
     }
 }
 
+/// An impersonated watch still open at the end of the input: its RequestReceived (no
+/// impersonated user yet) is skipped by the user prefilter, and must still be shown.
+#[test]
+fn prefilter_keeps_the_received_stage_of_an_open_impersonated_request() {
+    let rr = r#"{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"w1","stage":"RequestReceived","requestURI":"/api/v1/pods?watch=true","verb":"watch","user":{"username":"admin"},"sourceIPs":["10.0.0.1"],"objectRef":{"resource":"pods","apiVersion":"v1"},"requestReceivedTimestamp":"2026-11-21T10:00:00.000000Z","stageTimestamp":"2026-11-21T10:00:00.000000Z"}"#;
+    let rs = r#"{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"w1","stage":"ResponseStarted","requestURI":"/api/v1/pods?watch=true","verb":"watch","user":{"username":"admin"},"impersonatedUser":{"username":"eve"},"sourceIPs":["10.0.0.1"],"objectRef":{"resource":"pods","apiVersion":"v1"},"responseStatus":{"metadata":{},"code":200},"requestReceivedTimestamp":"2026-11-21T10:00:00.000000Z","stageTimestamp":"2026-11-21T10:00:00.100000Z"}"#;
+    let input = format!("{rr}\n{rs}\n");
+    let with = run_stdin(&["events", "-o", "ndjson", "-u", "eve"], input.clone()).expect_code(0);
+    let without = run_stdin(
+        &["events", "-o", "ndjson", "-u", "eve", "--no-prefilter"],
+        input,
+    )
+    .expect_code(0);
+    assert_eq!(with.stdout_str(), without.stdout_str());
+    assert!(
+        with.stdout_str()
+            .contains(r#""stages":["RequestReceived","ResponseStarted"]"#),
+        "{}",
+        with.stdout_str()
+    );
+}
+
 /// `--strict` promises every line was checked: a filter must not let a malformed line skip
 /// parsing (it did when the line was framed like a JSON object).
 #[test]
