@@ -150,7 +150,8 @@ fn field<'a>(line: &'a [u8], finder: &memchr::memmem::Finder<'_>) -> Option<&'a 
 
 static STAGE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"stage\":\""));
-static AUDIT_ID: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+/// `"auditID":"`, as the API server writes it (also the scan's test for a native line).
+pub static AUDIT_ID: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"auditID\":\""));
 /// Written near the end of a line: searched from the end.
 static RECEIVED: std::sync::LazyLock<memchr::memmem::FinderRev<'static>> =

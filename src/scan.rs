@@ -609,22 +609,17 @@ impl<S: Sink> Scanner<'_, '_, S> {
     /// whole (no chunk can be cut on its own) and scanned from the copy, which a truncation
     /// underneath cannot change.
     fn mapped_document(&mut self, m: &Mapped, idx: u32, fs: &mut FileStats) -> Result<Flow> {
-        // a piece at a time, giving each piece's pages back: the file is not held twice
-        const PIECE: usize = 1 << 20;
-        let bytes = m.bytes();
-        let mut all = Vec::with_capacity(bytes.len());
-        for at in (0..bytes.len()).step_by(PIECE) {
-            let to = (at + PIECE).min(bytes.len());
-            all.extend_from_slice(&bytes[at..to]);
-            m.release(at..to);
-        }
-        if let Some(s) = m.shrunk() {
+        let mut all = Vec::new();
+        m.copy_into(0..m.len(), &mut all);
+        let shrunk = m.shrunk();
+        if let Some(s) = shrunk {
             all.truncate(s.valid);
-            let flow = self.document(&all, idx, fs, true)?;
-            self.shrank(idx, fs, s);
-            return Ok(flow);
         }
-        self.document(&all, idx, fs, true)
+        let flow = self.document(&all, idx, fs, true)?;
+        if let Some(s) = shrunk {
+            self.shrank(idx, fs, s);
+        }
+        Ok(flow)
     }
 
     /// Scan a buffer of JSON documents: their records, in groups of about a chunk's size.
@@ -800,16 +795,8 @@ fn work_copied<S: Sink>(
     }
     COPY.with_borrow_mut(|copy| {
         copy.clear();
-        copy.reserve(r.len());
-        // a piece at a time, giving each piece's pages back: a 64 MiB line is not held twice
-        const PIECE: usize = 1 << 20;
-        let mut at = r.start;
-        while at < r.end {
-            let to = ((at / PIECE + 1) * PIECE).min(r.end);
-            copy.extend_from_slice(&map.bytes()[at..to]);
-            map.release(at..to);
-            at = to;
-        }
+        // a 64 MiB line is not held twice
+        map.copy_into(r, copy);
         let o = work::<S>(&Units::Lines(copy), part, file, reader, filter, prefilter);
         let out = ChunkOut {
             items: o.items.into_iter().map(owned).collect(),
@@ -971,19 +958,21 @@ fn work<'a, S: Sink>(
     if !out.received_skipped.is_empty() {
         // requests whose RequestReceived the prefilter skipped in this chunk get it back
         let mut skipped: rustc_hash::FxHashSet<u64> = out.received_skipped.drain(..).collect();
-        for it in &mut items {
-            if let Item::Frag(r) = it
-                && r.is_final
-                && !r.stages.contains(Stage::RequestReceived)
-                && skipped.remove(&crate::correlate::key_hash(&r.audit_id, &r.received_key))
-            {
-                r.stages.insert(Stage::RequestReceived);
-                let Item::Frag(r) = std::mem::replace(it, Item::Frag(Request::default())) else {
-                    unreachable!()
-                };
-                *it = Item::Done(r);
-            }
-        }
+        items = items
+            .into_iter()
+            .map(|it| match it {
+                Item::Frag(mut r)
+                    if r.is_final
+                        && !r.stages.contains(Stage::RequestReceived)
+                        && skipped
+                            .remove(&crate::correlate::key_hash(&r.audit_id, &r.received_key)) =>
+                {
+                    r.stages.insert(Stage::RequestReceived);
+                    Item::Done(r)
+                }
+                other => other,
+            })
+            .collect();
         out.received_skipped = skipped.into_iter().collect();
     }
     items.retain(|it| match it {
@@ -1055,10 +1044,9 @@ fn take<'a, P>(
 /// `"auditID":"` is written without escapes, so a line without it is something else (an
 /// envelope whose event is an escaped string, a GKE entry), and must be parsed.
 fn skippable(b: &[u8]) -> bool {
-    static AUDIT_ID: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"auditID\":\""));
     // the API server writes `kind` first: most lines are decided by their first 16 bytes
-    framed(b) && (b.starts_with(b"{\"kind\":\"Event\",") || AUDIT_ID.find(b).is_some())
+    framed(b)
+        && (b.starts_with(b"{\"kind\":\"Event\",") || crate::filter::AUDIT_ID.find(b).is_some())
 }
 
 /// The start of a stream, up to the end of its first non-blank line (at most

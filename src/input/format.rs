@@ -246,23 +246,13 @@ impl Reader {
             return;
         }
         let reason = match serde_json::from_str::<Event>(text) {
-            Ok(ev) => {
-                let kind = ev.kind.as_str();
-                if kind == "EventList" {
-                    String::new()
-                } else if !kind.is_empty() || !ev.audit_id.is_empty() {
-                    self.native(ev, bytes, depth, out);
-                    return;
-                } else {
-                    match native::check(&ev) {
-                        Ok(_) => {
-                            self.native(ev, bytes, depth, out);
-                            return;
-                        }
-                        Err(r) => r,
-                    }
-                }
+            Ok(ev) if ev.kind.as_str() == "EventList" => String::new(),
+            Ok(ev) if !ev.kind.is_empty() || !ev.audit_id.is_empty() => {
+                self.native(ev, bytes, depth, out);
+                return;
             }
+            // neither kind nor auditID: an envelope, or no event at all (`check` says why)
+            Ok(ev) => native::check(&ev).err().unwrap_or_default(),
             Err(e) if cut(&e) => {
                 out.push(Rec::Skipped(Skip::Unterminated));
                 return;

@@ -95,6 +95,20 @@ impl Mapped {
         let _ = range;
     }
 
+    /// Append `range` of the map to `out` a MiB at a time, giving each piece's pages back as it
+    /// goes, so the bytes are never held twice.
+    pub fn copy_into(&self, range: Range<usize>, out: &mut Vec<u8>) {
+        const PIECE: usize = 1 << 20;
+        out.reserve(range.len());
+        let mut at = range.start;
+        while at < range.end {
+            let to = ((at / PIECE + 1) * PIECE).min(range.end);
+            out.extend_from_slice(&self.map[at..to]);
+            self.release(at..to);
+            at = to;
+        }
+    }
+
     /// Has the file been cut short since it was mapped? Costs one `fstat`.
     pub fn shrunk(&self) -> Option<Shrunk> {
         let len = self.map.len();
