@@ -338,14 +338,28 @@ impl<'a> ChunkCorrelator<'a> {
     /// Fold one event in. A `whole` event is the only record of its request (see
     /// `input::format::Ev`): it is complete as it stands and joins nothing.
     pub fn push(&mut self, ev: Event<'a>, stage: Stage, mark: Mark<'a>, whole: bool) {
+        if let Some(r) = self.push_done(ev, stage, mark, whole) {
+            self.items.push(Item::Done(r));
+        }
+    }
+
+    /// [`push`](Self::push), but a request this event makes [`Item::Done`] is handed back
+    /// instead of queued, so a worker can fold it at once (and never move it into `items`).
+    #[must_use]
+    pub fn push_done(
+        &mut self,
+        ev: Event<'a>,
+        stage: Stage,
+        mark: Mark<'a>,
+        whole: bool,
+    ) -> Option<Request<'a>> {
         if whole {
             let mut r = Request::from_event(ev, stage, mark);
             if !r.is_final {
                 r.is_final = true;
                 r.completed = r.marks.last().and_then(|m| m.time);
             }
-            self.items.push(Item::Done(r));
-            return;
+            return Some(r);
         }
         let ends = ends_request(
             stage,
@@ -365,10 +379,9 @@ impl<'a> ChunkCorrelator<'a> {
                 None => Request::from_event(ev, stage, mark),
             };
             if req.stages.contains(Stage::RequestReceived) {
-                self.items.push(Item::Done(req));
-            } else {
-                self.items.push(Item::Frag(req));
+                return Some(req);
             }
+            self.items.push(Item::Frag(req));
         } else {
             match self.open.entry(key) {
                 std::collections::hash_map::Entry::Occupied(mut o) => {
@@ -379,6 +392,7 @@ impl<'a> ChunkCorrelator<'a> {
                 }
             }
         }
+        None
     }
 
     /// All items, with the requests still open at the end of the chunk last (in line order).

@@ -153,6 +153,9 @@ static STAGE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
 /// `"auditID":"`, as the API server writes it (also the scan's test for a native line).
 pub static AUDIT_ID: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"auditID\":\""));
+/// `\u`, the start of an escape that could spell a literal's character.
+static UNICODE_ESCAPE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\\u"));
 /// Written near the end of a line: searched from the end.
 static RECEIVED: std::sync::LazyLock<memchr::memmem::FinderRev<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::FinderRev::new(b"\"requestReceivedTimestamp\":\""));
@@ -264,7 +267,7 @@ impl Prefilter {
     }
 
     fn escape_could_hide(&self, line: &[u8]) -> bool {
-        for at in memchr::memmem::find_iter(line, b"\\u") {
+        for at in UNICODE_ESCAPE.find_iter(line) {
             if self.non_ascii {
                 return true;
             }

@@ -795,22 +795,36 @@ fn work_copied<S: Sink>(
     }
     COPY.with_borrow_mut(|copy| {
         copy.clear();
-        // a 64 MiB line is not held twice
-        map.copy_into(r, copy);
-        let o = work::<S>(&Units::Lines(copy), part, file, reader, filter, prefilter);
+        let mut pre = Picking::default();
+        let o = match prefilter {
+            // A selective scan reads the map once with the prefilter and copies only the lines
+            // it must parse. Reading the map is safe (a truncation shows zeros, see
+            // `input::map`), and the chunks past a cut are dropped whatever they read.
+            Some(p) if r.len() <= PICK_MAX => {
+                pre.pick(&map.bytes()[r.clone()], p, !reader.keep_raw, copy);
+                map.release(r);
+                let units = Units::Picked(copy, &pre.picks, &pre.received_skipped);
+                work::<S>(&units, part, file, reader, filter, prefilter)
+            }
+            _ => {
+                // a 64 MiB line is not held twice
+                map.copy_into(r, copy);
+                work::<S>(&Units::Lines(copy), part, file, reader, filter, prefilter)
+            }
+        };
         let out = ChunkOut {
             items: o.items.into_iter().map(owned).collect(),
             part: o.part,
             folded: o.folded,
-            lines: o.lines,
+            lines: o.lines + pre.lines,
             absolute: o.absolute,
-            records: o.records,
+            records: o.records + pre.skipped,
             events: o.events,
             blank: o.blank,
             truncated: o.truncated,
             foreign: o.foreign,
             empty: o.empty,
-            prefiltered: o.prefiltered,
+            prefiltered: o.prefiltered + pre.skipped,
             received_skipped: o.received_skipped,
             unterminated: o.unterminated,
             malformed: o.malformed,
@@ -856,7 +870,70 @@ fn max_opt(a: Option<Ts>, b: Option<Ts>) -> Option<Ts> {
 /// What a worker reads: the lines of a chunk, or a group of a document's records.
 enum Units<'a> {
     Lines(&'a [u8]),
+    /// The lines of a chunk the prefilter let through, copied out of the map (see
+    /// [`Picking`]), and the keys of the RequestReceived lines it skipped.
+    Picked(&'a [u8], &'a [Pick], &'a [u64]),
     Items(&'a [u8], &'a [DocItem]),
+}
+
+/// Chunks up to this size are prefiltered in the map, before any copy; a larger one (a very long
+/// line) is copied whole a MiB at a time, so that it is never resident twice.
+const PICK_MAX: usize = 4 * crate::chunk::DEFAULT_CHUNK;
+
+/// One line of a chunk that must be parsed: where its copy is, and where it was.
+struct Pick {
+    /// Its bytes in the copy, and how many of them are the line without a `\r` ending.
+    at: usize,
+    raw_len: usize,
+    len: usize,
+    /// 1-based, in the chunk.
+    line: u64,
+    terminated: bool,
+}
+
+/// The prefilter's pass over a mapped chunk: the lines it skips are only counted.
+#[derive(Default)]
+struct Picking {
+    picks: Vec<Pick>,
+    lines: u64,
+    skipped: u64,
+    received_skipped: Vec<u64>,
+}
+
+impl Picking {
+    fn pick(
+        &mut self,
+        chunk: &[u8],
+        p: &crate::filter::Prefilter,
+        staged: bool,
+        copy: &mut Vec<u8>,
+    ) {
+        for line in Lines::new(chunk) {
+            self.lines += 1;
+            if line.terminated && skippable(line.bytes) {
+                match p.verdict(line.bytes, staged) {
+                    Verdict::Parse => {}
+                    Verdict::Skip => {
+                        self.skipped += 1;
+                        continue;
+                    }
+                    Verdict::SkipReceived(key) => {
+                        self.skipped += 1;
+                        self.received_skipped.push(key);
+                        continue;
+                    }
+                }
+            }
+            self.picks.push(Pick {
+                at: copy.len(),
+                raw_len: line.raw.len(),
+                len: line.bytes.len(),
+                line: self.lines,
+                terminated: line.terminated,
+            });
+            copy.extend_from_slice(line.raw);
+        }
+    }
 }
 
 impl Units<'_> {
@@ -864,6 +941,7 @@ impl Units<'_> {
     fn len(&self) -> usize {
         match self {
             Units::Lines(b) => b.len(),
+            Units::Picked(b, _, _) => b.len(),
             Units::Items(_, items) => match (items.first(), items.last()) {
                 (Some(a), Some(b)) => b.end - a.start,
                 _ => 0,
@@ -931,7 +1009,28 @@ fn work<'a, S: Sink>(
                 reader.line(line.bytes, line.terminated, &mut recs);
                 let n = out.lines;
                 for r in recs.drain(..) {
-                    take(&mut out, &mut c, r, file, n, line.raw, reader.keep_raw);
+                    if let Some(done) =
+                        take(&mut out, &mut c, r, file, n, line.raw, reader.keep_raw)
+                        && let Some(keep) = settle::<S>(&mut out, done, filter)
+                    {
+                        c.items.push(Item::Done(keep));
+                    }
+                }
+            }
+        }
+        Units::Picked(buf, picks, received_skipped) => {
+            out.received_skipped.extend_from_slice(received_skipped);
+            for p in picks {
+                let raw = &buf[p.at..p.at + p.raw_len];
+                let bytes = &raw[..p.len];
+                reader.line(bytes, p.terminated, &mut recs);
+                for r in recs.drain(..) {
+                    if let Some(done) =
+                        take(&mut out, &mut c, r, file, p.line, raw, reader.keep_raw)
+                        && let Some(keep) = settle::<S>(&mut out, done, filter)
+                    {
+                        c.items.push(Item::Done(keep));
+                    }
                 }
             }
         }
@@ -949,7 +1048,12 @@ fn work<'a, S: Sink>(
                         }
                         other => other,
                     };
-                    take(&mut out, &mut c, r, file, it.line, bytes, reader.keep_raw);
+                    if let Some(done) =
+                        take(&mut out, &mut c, r, file, it.line, bytes, reader.keep_raw)
+                        && let Some(keep) = settle::<S>(&mut out, done, filter)
+                    {
+                        c.items.push(Item::Done(keep));
+                    }
                 }
             }
         }
@@ -960,7 +1064,7 @@ fn work<'a, S: Sink>(
         let mut skipped: rustc_hash::FxHashSet<u64> = out.received_skipped.drain(..).collect();
         items = items
             .into_iter()
-            .map(|it| match it {
+            .filter_map(|it| match it {
                 Item::Frag(mut r)
                     if r.is_final
                         && !r.stages.contains(Stage::RequestReceived)
@@ -968,34 +1072,38 @@ fn work<'a, S: Sink>(
                             .remove(&crate::correlate::key_hash(&r.audit_id, &r.received_key)) =>
                 {
                     r.stages.insert(Stage::RequestReceived);
-                    Item::Done(r)
+                    settle::<S>(&mut out, r, filter).map(Item::Done)
                 }
-                other => other,
+                other => Some(other),
             })
             .collect();
         out.received_skipped = skipped.into_iter().collect();
     }
-    items.retain(|it| match it {
-        Item::Done(r) => {
-            out.done_seen += 1;
-            if S::FILTERED && !filter.matches(r) {
-                return false;
-            }
-            let folded = if S::FILTERED {
-                S::fold(&mut out.part, r)
-            } else {
-                S::fold_unfiltered(&mut out.part, r, filter)
-            };
-            if folded {
-                out.folded += 1;
-                return false;
-            }
-            true
-        }
-        Item::Frag(_) => true,
-    });
     out.items = items;
     out
+}
+
+/// A request whole within the chunk, as soon as it is: filter it and fold it into the chunk's
+/// part. What the sink does not fold comes back, to be delivered in order.
+fn settle<'a, S: Sink>(
+    out: &mut ChunkOut<'a, S::Part>,
+    r: Request<'a>,
+    filter: &crate::filter::Filter,
+) -> Option<Request<'a>> {
+    out.done_seen += 1;
+    if S::FILTERED && !filter.matches(&r) {
+        return None;
+    }
+    let folded = if S::FILTERED {
+        S::fold(&mut out.part, &r)
+    } else {
+        S::fold_unfiltered(&mut out.part, &r, filter)
+    };
+    if folded {
+        out.folded += 1;
+        return None;
+    }
+    Some(r)
 }
 
 /// Account for one record and correlate its event.
@@ -1007,7 +1115,7 @@ fn take<'a, P>(
     line: u64,
     raw: &'a [u8],
     keep_raw: bool,
-) {
+) -> Option<Request<'a>> {
     out.records += 1;
     match rec {
         Rec::Event(ev) => {
@@ -1024,7 +1132,7 @@ fn take<'a, P>(
                 line,
                 raw: keep_raw.then(|| ev.raw.unwrap_or(Cow::Borrowed(raw))),
             };
-            c.push(ev.event, ev.stage, mark, ev.whole);
+            return c.push_done(ev.event, ev.stage, mark, ev.whole);
         }
         Rec::Skipped(Skip::Blank) => out.blank += 1,
         Rec::Skipped(Skip::Unterminated) => out.unterminated = Some(line),
@@ -1038,6 +1146,7 @@ fn take<'a, P>(
             }
         }
     }
+    None
 }
 
 /// May the prefilter skip this line? Only a native event framed as one JSON object: its
