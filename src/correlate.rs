@@ -450,6 +450,23 @@ impl Merger {
         }
     }
 
+    /// Completing lines the prefilter skipped (see `filter::Verdict::SkipFinal`), by key: their
+    /// requests cannot match. What is open of them goes, and their later events are late, as
+    /// they would be had the line been read.
+    pub fn final_skipped(&mut self, keys: &[u64]) {
+        if keys.is_empty() {
+            return;
+        }
+        if !self.open.is_empty() {
+            let set: rustc_hash::FxHashSet<u64> = keys.iter().copied().collect();
+            self.open
+                .retain(|(id, received), _| !set.contains(&key_hash(id, received)));
+        }
+        for &k in keys {
+            self.remember(k);
+        }
+    }
+
     /// Take one fragment; returns the request if it is now complete.
     pub fn frag(&mut self, frag: Request<'_>) -> Option<Request<'static>> {
         if !frag.is_final
@@ -564,6 +581,35 @@ mod tests {
         assert_eq!(r.decision, "allow");
         assert_eq!(r.latency_ms(), Some(250.0));
         assert_eq!(r.location(), (0, 2));
+    }
+
+    /// A completing line the code prefilter skipped: the request's open part goes at once (not
+    /// held to the end of the input), and a stage of it that comes later is late.
+    #[test]
+    fn a_skipped_completion_drops_its_open_request() {
+        let mut m = Merger::default();
+        let mut c = ChunkCorrelator::default();
+        let (e, s) = ev(RR);
+        c.push(e, s, mark(s, 1), false);
+        for it in c.finish() {
+            let Item::Frag(f) = it else { panic!() };
+            assert!(m.frag(f).is_none());
+        }
+        let other = key_hash("b", "2026-01-01T00:00:00.000000Z");
+        m.final_skipped(&[other]);
+        assert_eq!(m.open_count(), 1, "another request's key");
+        m.final_skipped(&[key_hash("a", "2026-01-01T00:00:00.000000Z")]);
+        assert_eq!(m.open_count(), 0);
+        let mut c = ChunkCorrelator::default();
+        let rs = RR.replace("RequestReceived", "ResponseStarted");
+        let (e, s) = ev(&rs);
+        c.push(e, s, mark(s, 9), false);
+        for it in c.finish() {
+            let Item::Frag(f) = it else { panic!() };
+            assert!(m.frag(f).is_none());
+        }
+        assert_eq!(m.open_count(), 0);
+        assert_eq!(m.late_events, 1);
     }
 
     #[test]

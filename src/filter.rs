@@ -123,6 +123,9 @@ pub struct Prefilter {
     /// not on RequestReceived). A line without them is skipped by its stage, see
     /// [`Prefilter::verdict`].
     staged: Vec<Vec<memchr::memmem::Finder<'static>>>,
+    /// Literals of the status code (any one of them), which only the stage that ends a
+    /// request decides: `"code":403`, or `"code":4` for a class.
+    finals: Vec<memchr::memmem::Finder<'static>>,
     /// Every character of every literal: an escape decoding to one of these defeats the check.
     chars: Vec<char>,
     non_ascii: bool,
@@ -138,6 +141,10 @@ pub enum Verdict {
     /// impersonated user appears from the next stage on), so its key (`correlate::key_hash`) is
     /// kept to give that request its stage back.
     SkipReceived(u64),
+    /// The completing line (ResponseComplete or Panic) of a request whose status code is not
+    /// the one asked for: the request cannot match. Its key lets the scan drop what it holds of
+    /// that request (a parsed ResponseStarted), and count its later events as late.
+    SkipFinal(u64),
 }
 
 /// `"key":"value` → value, when it is written without escapes.
@@ -156,25 +163,97 @@ pub static AUDIT_ID: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
 /// `\u`, the start of an escape that could spell a literal's character.
 static UNICODE_ESCAPE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\\u"));
+static RECEIVED_FWD: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"requestReceivedTimestamp\":\""));
+/// How far from a line's end `requestReceivedTimestamp` is looked for first: after it come
+/// `stageTimestamp` and the annotations.
+const TAIL: usize = 512;
 /// Written near the end of a line: searched from the end.
 static RECEIVED: std::sync::LazyLock<memchr::memmem::FinderRev<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::FinderRev::new(b"\"requestReceivedTimestamp\":\""));
 
+/// The auditID and stage of a native line, when written without escapes. The API server writes
+/// `{"kind":"Event","apiVersion":"…","level":"…","auditID":"…","stage":"…",` first: that
+/// layout is read in place; any other is searched.
+fn head(line: &[u8]) -> (Option<&[u8]>, Option<&[u8]>) {
+    /// The value up to the next quote, and the rest after that quote and `sep`.
+    fn value<'a>(rest: &'a [u8], sep: &[u8]) -> Option<(&'a [u8], &'a [u8])> {
+        let end = memchr::memchr(b'"', rest)?;
+        let v = &rest[..end];
+        if v.last() == Some(&b'\\') {
+            return None;
+        }
+        Some((v, rest[end..].strip_prefix(sep)?))
+    }
+    let fixed = || {
+        let rest = line.strip_prefix(b"{\"kind\":\"Event\",\"apiVersion\":\"")?;
+        let (_, rest) = value(rest, b"\",\"level\":\"")?;
+        let (_, rest) = value(rest, b"\",\"auditID\":\"")?;
+        let (id, rest) = value(rest, b"\",\"stage\":\"")?;
+        let (stage, _) = value(rest, b"\"")?;
+        (!id.contains(&b'\\') && !stage.contains(&b'\\')).then_some((id, stage))
+    };
+    match fixed() {
+        Some((id, stage)) => (Some(id), Some(stage)),
+        None => (field(line, &AUDIT_ID), field(line, &STAGE)),
+    }
+}
+
+/// The key (`correlate::key_hash`) of a native line: its auditID (from [`head`]) and
+/// requestReceivedTimestamp, when both are written without escapes.
+fn line_key(line: &[u8], id: Option<&[u8]>) -> Option<u64> {
+    let id = id.and_then(|v| std::str::from_utf8(v).ok())?;
+    // requestReceivedTimestamp is written near the end: the last one in the line's tail (the
+    // forward search is the fast one), else in the whole line
+    let tail = line.len().saturating_sub(TAIL);
+    let at = match RECEIVED_FWD.find_iter(&line[tail..]).last() {
+        Some(at) => tail + at,
+        None => RECEIVED.rfind(line)?,
+    } + RECEIVED.needle().len();
+    let len = memchr::memchr(b'"', &line[at..])?;
+    let v = &line[at..at + len];
+    let received = (!v.contains(&b'\\')).then(|| std::str::from_utf8(v).ok())??;
+    (!id.is_empty()).then(|| crate::correlate::key_hash(id, received))
+}
+
+/// Does the line carry a status code, as the API server writes it (`"responseStatus":{...
+/// "code":N`)? Then a completing line without the wanted code has another one.
+fn has_status_code(line: &[u8]) -> bool {
+    let Some(at) = STATUS.find(line) else {
+        return false;
+    };
+    // `"code":` then the number, unspaced: the way the code literal is written
+    CODE.find(&line[at..]).is_some_and(|c| {
+        line.get(at + c + CODE.needle().len())
+            .is_some_and(|b| b.is_ascii_digit() || *b == b'-')
+    })
+}
+
+static STATUS: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"responseStatus\":{"));
+static CODE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"code\":"));
+
 impl Prefilter {
-    fn new(groups: Vec<Vec<String>>, staged: Vec<Vec<String>>) -> Option<Prefilter> {
+    fn new(
+        groups: Vec<Vec<String>>,
+        staged: Vec<Vec<String>>,
+        finals: Vec<String>,
+    ) -> Option<Prefilter> {
         let groups: Vec<Vec<String>> = groups.into_iter().filter(|g| !g.is_empty()).collect();
         // a group with an empty literal (a glob that starts with `*`) says nothing
         let staged: Vec<Vec<String>> = staged
             .into_iter()
             .filter(|g| !g.is_empty() && g.iter().all(|l| l.len() > 1))
             .collect();
-        if groups.is_empty() && staged.is_empty() {
+        if groups.is_empty() && staged.is_empty() && finals.is_empty() {
             return None;
         }
         let mut chars: Vec<char> = groups
             .iter()
             .chain(&staged)
             .flatten()
+            .chain(&finals)
             .flat_map(|l| l.chars())
             .filter(|c| *c != '"')
             .collect();
@@ -199,9 +278,14 @@ impl Prefilter {
                     .collect()
             })
             .collect();
+        let finals = finals
+            .iter()
+            .map(|lit| memchr::memmem::Finder::new(lit.as_bytes()).into_owned())
+            .collect();
         Some(Prefilter {
             groups,
             staged,
+            finals,
             chars,
             non_ascii,
         })
@@ -209,7 +293,7 @@ impl Prefilter {
 
     /// Does the prefilter use stage-dependent literals (user, code)?
     pub fn is_staged(&self) -> bool {
-        !self.staged.is_empty()
+        !self.staged.is_empty() || !self.finals.is_empty()
     }
 
     /// What to do with a native audit line. With `staged` false (a caller that needs every
@@ -228,30 +312,44 @@ impl Prefilter {
                 Verdict::Skip
             };
         }
-        if !staged || has(&self.staged) || self.escape_could_hide(line) {
+        if !staged || (self.staged.is_empty() && self.finals.is_empty()) {
             return Verdict::Parse;
         }
         // Without the user literal, a later stage cannot belong to a matching request (they
-        // carry the user and the impersonated user); a RequestReceived can (an impersonated
-        // user appears from the next stage on). Anything unclear is parsed.
-        match field(line, &STAGE) {
-            Some(b"ResponseStarted" | b"ResponseComplete" | b"Panic") => Verdict::Skip,
+        // carry the user and the impersonated user). A RequestReceived can (an impersonated
+        // user appears from the next stage on): it is skipped by key, and given back to its
+        // request if that is read. The code is decided by the completing stage alone: with a
+        // code, every RequestReceived is skipped by key, and a ResponseStarted is always read
+        // (it holds the start time, and the code of a request that never completes). Anything
+        // unclear is parsed.
+        let (id, stage) = head(line);
+        let user = || has(&self.staged) || self.escape_could_hide(line);
+        match stage {
             Some(b"RequestReceived") => {
-                let id = field(line, &AUDIT_ID).and_then(|v| std::str::from_utf8(v).ok());
-                // Without requestReceivedTimestamp (v1beta1) the arrival time is this line's
-                // own: it must be parsed.
-                let received = RECEIVED.rfind(line).and_then(|at| {
-                    let at = at + RECEIVED.needle().len();
-                    let len = memchr::memchr(b'"', &line[at..])?;
-                    let v = &line[at..at + len];
-                    (!v.contains(&b'\\')).then(|| std::str::from_utf8(v).ok())?
-                });
-                match (id, received) {
-                    (Some(id), Some(r)) if !id.is_empty() => {
-                        Verdict::SkipReceived(crate::correlate::key_hash(id, r))
-                    }
-                    _ => Verdict::Parse,
+                if self.finals.is_empty() && user() {
+                    return Verdict::Parse;
                 }
+                line_key(line, id).map_or(Verdict::Parse, Verdict::SkipReceived)
+            }
+            Some(b"ResponseStarted") => {
+                if user() {
+                    Verdict::Parse
+                } else {
+                    Verdict::Skip
+                }
+            }
+            Some(b"ResponseComplete" | b"Panic") => {
+                if !user() {
+                    return Verdict::Skip;
+                }
+                if self.finals.is_empty()
+                    || self.finals.iter().any(|f| f.find(line).is_some())
+                    || self.escape_could_hide(line)
+                    || !has_status_code(line)
+                {
+                    return Verdict::Parse;
+                }
+                line_key(line, id).map_or(Verdict::Parse, Verdict::SkipFinal)
             }
             _ => Verdict::Parse,
         }
@@ -426,9 +524,8 @@ impl Filter {
         } else {
             self.resource.iter().map(|r| r.resource.clone()).collect()
         };
-        // The user is written `"NAME"`. Globs and codes give no literal yet: a code is also on
-        // ResponseStarted lines with another value, whose requests would then stay open to the
-        // end of the input (memory), and the start time they carry would be lost.
+        // The user is written `"NAME"`; a user glob gives no literal. A code is written
+        // `"code":403`; a class `"code":4`.
         let users: Vec<String> = self
             .user
             .iter()
@@ -437,9 +534,18 @@ impl Filter {
                 Glob::Pattern(_) => String::new(),
             })
             .collect();
+        let codes = self
+            .code
+            .iter()
+            .map(|c| match *c {
+                CodeSel::Exact(e) => format!("\"code\":{e}"),
+                CodeSel::Class(k) => format!("\"code\":{k}"),
+            })
+            .collect();
         Prefilter::new(
             vec![self.verb.clone(), resources, self.namespace.clone()],
             vec![users],
+            codes,
         )
     }
 
@@ -1006,7 +1112,28 @@ mod tests {
         // an escaped auditID cannot be keyed from the raw line: parsed
         let esc = br#"{"auditID":"a\"b","stage":"RequestReceived","requestReceivedTimestamp":"t"}"#;
         assert_eq!(p.verdict(esc, true), Verdict::Parse);
-        assert!(spec(|s| s.code = vec!["403".into()]).prefilter().is_none());
+        // a code: decided by the completing stage
+        let p = spec(|s| s.code = vec!["403".into()]).prefilter().unwrap();
+        let key = crate::correlate::key_hash("a", "t");
+        let rr = br#"{"auditID":"a","stage":"RequestReceived","requestReceivedTimestamp":"t"}"#;
+        assert_eq!(p.verdict(rr, true), Verdict::SkipReceived(key));
+        let rs = br#"{"auditID":"a","stage":"ResponseStarted","responseStatus":{"code":200},"requestReceivedTimestamp":"t"}"#;
+        assert_eq!(p.verdict(rs, true), Verdict::Parse);
+        let rc = br#"{"auditID":"a","stage":"ResponseComplete","responseStatus":{"metadata":{},"code":200},"requestReceivedTimestamp":"t"}"#;
+        assert_eq!(p.verdict(rc, true), Verdict::SkipFinal(key));
+        let hit = br#"{"auditID":"a","stage":"ResponseComplete","responseStatus":{"metadata":{},"code":403},"requestReceivedTimestamp":"t"}"#;
+        assert_eq!(p.verdict(hit, true), Verdict::Parse);
+        // a completing line without a code leaves the request's code to an earlier stage
+        let bare = br#"{"auditID":"a","stage":"ResponseComplete","requestReceivedTimestamp":"t"}"#;
+        assert_eq!(p.verdict(bare, true), Verdict::Parse);
+        // `"code": 200`, spaced: not the API server's writing, parsed
+        let spaced = br#"{"auditID":"a","stage":"ResponseComplete","responseStatus":{"code": 200},"requestReceivedTimestamp":"t"}"#;
+        assert_eq!(p.verdict(spaced, true), Verdict::Parse);
+        // raw output: every line of a matching request
+        assert_eq!(p.verdict(rc, false), Verdict::Parse);
+        let class = spec(|s| s.code = vec!["4xx".into()]).prefilter().unwrap();
+        assert_eq!(class.verdict(hit, true), Verdict::Parse);
+        assert_eq!(class.verdict(rc, true), Verdict::SkipFinal(key));
         // a user glob that starts with a wildcard gives no literal
         assert!(
             spec(|s| s.user = vec!["*admin".into()])

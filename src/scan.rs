@@ -17,7 +17,7 @@ use std::sync::mpsc::{self, TryRecvError};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 
-use crate::chunk::{self, Lines};
+use crate::chunk::{self, Line, Lines};
 use crate::config::Config;
 use crate::correlate::{ChunkCorrelator, Item, Mark, Merger, Request};
 use crate::event::Stage;
@@ -172,6 +172,9 @@ struct ChunkOut<'a, P> {
     /// Keys of RequestReceived lines the prefilter skipped whose request did not complete in
     /// this chunk (see `filter::Verdict::SkipReceived`).
     received_skipped: Vec<u64>,
+    /// Keys of completing lines the prefilter skipped (see `filter::Verdict::SkipFinal`) whose
+    /// request was not seen in this chunk.
+    final_skipped: Vec<u64>,
     prefiltered: u64,
     unterminated: Option<u64>,
     malformed: u64,
@@ -710,6 +713,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
         self.stats.skipped_prefilter += out.prefiltered;
         self.merger
             .received_skipped(out.received_skipped.iter().copied());
+        self.merger.final_skipped(&out.final_skipped);
         self.stats.requests += out.done_seen;
         self.stats.matched += out.folded;
         self.sink.absorb(out.part);
@@ -803,7 +807,7 @@ fn work_copied<S: Sink>(
             Some(p) if r.len() <= PICK_MAX => {
                 pre.pick(&map.bytes()[r.clone()], p, !reader.keep_raw, copy);
                 map.release(r);
-                let units = Units::Picked(copy, &pre.picks, &pre.received_skipped);
+                let units = Units::Picked(copy, &pre.picks, &pre.skips);
                 work::<S>(&units, part, file, reader, filter, prefilter)
             }
             _ => {
@@ -818,14 +822,15 @@ fn work_copied<S: Sink>(
             folded: o.folded,
             lines: o.lines + pre.lines,
             absolute: o.absolute,
-            records: o.records + pre.skipped,
+            records: o.records + pre.skips.count,
             events: o.events,
             blank: o.blank,
             truncated: o.truncated,
             foreign: o.foreign,
             empty: o.empty,
-            prefiltered: o.prefiltered + pre.skipped,
+            prefiltered: o.prefiltered + pre.skips.count,
             received_skipped: o.received_skipped,
+            final_skipped: o.final_skipped,
             unterminated: o.unterminated,
             malformed: o.malformed,
             samples: o.samples,
@@ -871,8 +876,8 @@ fn max_opt(a: Option<Ts>, b: Option<Ts>) -> Option<Ts> {
 enum Units<'a> {
     Lines(&'a [u8]),
     /// The lines of a chunk the prefilter let through, copied out of the map (see
-    /// [`Picking`]), and the keys of the RequestReceived lines it skipped.
-    Picked(&'a [u8], &'a [Pick], &'a [u64]),
+    /// [`Picking`]), and what it skipped.
+    Picked(&'a [u8], &'a [Pick], &'a Skips),
     Items(&'a [u8], &'a [DocItem]),
 }
 
@@ -891,13 +896,37 @@ struct Pick {
     terminated: bool,
 }
 
+/// The lines the prefilter skipped in one chunk, and the keys some of them leave.
+#[derive(Default)]
+struct Skips {
+    count: u64,
+    received: Vec<u64>,
+    finals: Vec<u64>,
+}
+
+impl Skips {
+    /// Must this line be parsed? A skipped one is accounted for here.
+    fn admit(&mut self, p: &crate::filter::Prefilter, line: &Line, staged: bool) -> bool {
+        if !line.terminated || !skippable(line.bytes) {
+            return true;
+        }
+        match p.verdict(line.bytes, staged) {
+            Verdict::Parse => return true,
+            Verdict::Skip => {}
+            Verdict::SkipReceived(key) => self.received.push(key),
+            Verdict::SkipFinal(key) => self.finals.push(key),
+        }
+        self.count += 1;
+        false
+    }
+}
+
 /// The prefilter's pass over a mapped chunk: the lines it skips are only counted.
 #[derive(Default)]
 struct Picking {
     picks: Vec<Pick>,
     lines: u64,
-    skipped: u64,
-    received_skipped: Vec<u64>,
+    skips: Skips,
 }
 
 impl Picking {
@@ -910,19 +939,8 @@ impl Picking {
     ) {
         for line in Lines::new(chunk) {
             self.lines += 1;
-            if line.terminated && skippable(line.bytes) {
-                match p.verdict(line.bytes, staged) {
-                    Verdict::Parse => {}
-                    Verdict::Skip => {
-                        self.skipped += 1;
-                        continue;
-                    }
-                    Verdict::SkipReceived(key) => {
-                        self.skipped += 1;
-                        self.received_skipped.push(key);
-                        continue;
-                    }
-                }
+            if !self.skips.admit(p, &line, staged) {
+                continue;
             }
             self.picks.push(Pick {
                 at: copy.len(),
@@ -940,8 +958,7 @@ impl Units<'_> {
     /// Bytes covered, for the progress bar.
     fn len(&self) -> usize {
         match self {
-            Units::Lines(b) => b.len(),
-            Units::Picked(b, _, _) => b.len(),
+            Units::Lines(b) | Units::Picked(b, _, _) => b.len(),
             Units::Items(_, items) => match (items.first(), items.last()) {
                 (Some(a), Some(b)) => b.end - a.start,
                 _ => 0,
@@ -974,6 +991,7 @@ fn work<'a, S: Sink>(
         empty: 0,
         prefiltered: 0,
         received_skipped: Vec::new(),
+        final_skipped: Vec::new(),
         unterminated: None,
         malformed: 0,
         samples: Vec::new(),
@@ -982,29 +1000,16 @@ fn work<'a, S: Sink>(
         done_seen: 0,
     };
     let mut recs: Vec<Rec<'a>> = Vec::new();
+    let mut skips = Skips::default();
     match *units {
         Units::Lines(buf) => {
             for line in Lines::new(buf) {
                 out.lines += 1;
+                // raw output needs every line of a matching request as written
                 if let Some(p) = prefilter
-                    && line.terminated
-                    && skippable(line.bytes)
+                    && !skips.admit(p, &line, !reader.keep_raw)
                 {
-                    // raw output needs every line of a matching request as written
-                    match p.verdict(line.bytes, !reader.keep_raw) {
-                        Verdict::Parse => {}
-                        Verdict::Skip => {
-                            out.records += 1;
-                            out.prefiltered += 1;
-                            continue;
-                        }
-                        Verdict::SkipReceived(key) => {
-                            out.records += 1;
-                            out.prefiltered += 1;
-                            out.received_skipped.push(key);
-                            continue;
-                        }
-                    }
+                    continue;
                 }
                 reader.line(line.bytes, line.terminated, &mut recs);
                 let n = out.lines;
@@ -1018,8 +1023,9 @@ fn work<'a, S: Sink>(
                 }
             }
         }
-        Units::Picked(buf, picks, received_skipped) => {
-            out.received_skipped.extend_from_slice(received_skipped);
+        Units::Picked(buf, picks, picked) => {
+            skips.received.extend_from_slice(&picked.received);
+            skips.finals.extend_from_slice(&picked.finals);
             for p in picks {
                 let raw = &buf[p.at..p.at + p.raw_len];
                 let bytes = &raw[..p.len];
@@ -1058,10 +1064,34 @@ fn work<'a, S: Sink>(
             }
         }
     }
+    out.records += skips.count;
+    out.prefiltered += skips.count;
     let mut items = c.finish();
-    if !out.received_skipped.is_empty() {
+    if !skips.finals.is_empty() {
+        // A request whose completing line the prefilter skipped cannot match: what the chunk
+        // holds of it goes. When it began in this chunk too (its RequestReceived skipped or
+        // read here), it is settled here, like a request whole in the chunk; otherwise the
+        // merger drops what earlier chunks held and counts its later events as late.
+        let mut finals: rustc_hash::FxHashSet<u64> = skips.finals.drain(..).collect();
+        if !skips.received.is_empty() {
+            skips.received.retain(|k| !finals.remove(k));
+        }
+        items.retain(|it| match it {
+            Item::Frag(r) if !r.is_final => {
+                let k = crate::correlate::key_hash(&r.audit_id, &r.received_key);
+                if r.stages.contains(Stage::RequestReceived) {
+                    !finals.remove(&k)
+                } else {
+                    !finals.contains(&k)
+                }
+            }
+            _ => true,
+        });
+        out.final_skipped = finals.drain().collect();
+    }
+    if !skips.received.is_empty() {
         // requests whose RequestReceived the prefilter skipped in this chunk get it back
-        let mut skipped: rustc_hash::FxHashSet<u64> = out.received_skipped.drain(..).collect();
+        let mut skipped: rustc_hash::FxHashSet<u64> = skips.received.drain(..).collect();
         items = items
             .into_iter()
             .filter_map(|it| match it {
