@@ -17,7 +17,9 @@ Groups (one hyperfine invocation each, so baselines and kaudit share a run):
              and rg -c on its literal: delete configmaps, user erin@example.com,
              code 403
   summary    jq/jaq: count ResponseComplete per user | sort | uniq -c;
-             kaudit summary, top --by user, who (full scans)
+             kaudit summary, top --by user, who (full scans); the parse
+             ceiling (benches/ceiling.rs: serde_json into kaudit's Event, 2
+             threads, nothing else) when cargo is there
   stdin      cat FILE | kaudit summary (MB/s)
   threads    kaudit summary -j 1 and -j 2
   progress   kaudit summary under script(1) (stderr a terminal: the bar is
@@ -169,6 +171,19 @@ if [[ $kaudit != */* ]]; then
 fi
 [[ -x $kaudit ]] || die "kaudit binary not executable: $kaudit"
 
+# the bare-parse ceiling (benches/ceiling.rs), built with the bench profile
+ceiling=""
+if command -v cargo >/dev/null; then
+    log "building the parse ceiling: cargo bench --bench ceiling --no-run"
+    ceiling=$(cargo bench --bench ceiling --no-run --message-format=json 2>/dev/null |
+        python3 -c 'import json,sys
+for l in sys.stdin:
+    m = json.loads(l)
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "ceiling" and m.get("executable"):
+        print(m["executable"])') || ceiling=""
+    [[ -x $ceiling ]] || { log "could not build benches/ceiling.rs: no ceiling row"; ceiling=""; }
+fi
+
 # ---------------------------------------------------------------- logs
 size_kib() { # 100M -> 102400, 1G -> 1048576
     local n=${1%[MG]}
@@ -290,6 +305,9 @@ for size in "${sizes[@]}"; do
     sum+=(-n "kaudit summary FILE" "$q_kaudit summary $qf"
         -n "kaudit top --by user FILE" "$q_kaudit top --by user $qf"
         -n "kaudit who FILE" "$q_kaudit who $qf")
+    if [[ -n $ceiling ]]; then
+        sum+=(-n "ceiling: serde_json parse of every line, 2 threads FILE" "$(printf '%q' "$ceiling") $qf 2")
+    fi
     log "[$size] group summary"
     hyperfine "${hf_opts[@]}" --export-json "$tmp/summary-$size.json" "${sum[@]}" >&2
     printf '%s\t%s\t%s\t%s\n' "$size" "$bytes" summary "$tmp/summary-$size.json" >>"$manifest"
@@ -350,6 +368,8 @@ def kind(r):
     for k in ("jq", "jaq", "rg"):
         if c.startswith(k + " "):
             return k
+    if c.startswith("ceiling:"):
+        return "ceiling"
     return "kaudit"
 
 def first(results, k, contains=""):
@@ -406,6 +426,8 @@ for size in sizes:
             k = first(res, "kaudit", name + " ")
             r = ratio(jq, k); check(None if r is None else r >= 20, "full scan `%s` (%s): %s faster than jq (>= 20x)" % (name, size, fx(r)))
             r = ratio(jaq, k); check(None if r is None else r >= 8, "full scan `%s` (%s): %s faster than jaq (>= 8x)" % (name, size, fx(r)))
+            c = first(res, "ceiling")
+            r = ratio(k, c); check(None if r is None else r <= 1.3, "full scan `%s` (%s): %s the time of the parse ceiling (<= 1.3x)" % (name, size, fx(r)))
     res = by.get((size, "stdin"))
     if res:
         mbs = [n for s2, n, g, _ in rows if s2 == size and g == "stdin"][0] / 1e6 / res[0]["median"]

@@ -1,0 +1,49 @@
+//! The bare-parse ceiling of issue 5: every line of a file parsed into kaudit's borrowed
+//! `Event` with serde_json, on N threads, and nothing else (no correlation, no output but a
+//! count). `scripts/bench.sh` times it beside the full scans, which should take at most 1.3x
+//! as long.
+//!
+//! ```text
+//! cargo bench --bench ceiling -- FILE [THREADS]     (default 2 threads)
+//! ```
+//!
+//! The file is memory-mapped and cut into the scan's 1 MiB line-aligned chunks, as kaudit does.
+
+use std::fs::File;
+
+use kaudit::event::Event;
+use rayon::prelude::*;
+
+fn main() {
+    let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
+    let Some(path) = args.next() else {
+        eprintln!("usage: ceiling FILE [THREADS]");
+        std::process::exit(2);
+    };
+    let threads: usize = args.next().and_then(|t| t.parse().ok()).unwrap_or(2);
+    let file = File::open(&path).expect("open the log");
+    // SAFETY: a benchmark input nobody truncates while it runs.
+    let map = unsafe { memmap2::Mmap::map(&file) }.expect("map the log");
+    let chunks = kaudit::chunk::split(&map, kaudit::chunk::DEFAULT_CHUNK);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("threads");
+    let (events, other) = pool.install(|| {
+        chunks
+            .par_iter()
+            .map(|r| {
+                let mut n = (0u64, 0u64);
+                for line in kaudit::chunk::Lines::new(&map[r.clone()]) {
+                    let ok = std::str::from_utf8(line.bytes)
+                        .ok()
+                        .and_then(|t| serde_json::from_str::<Event>(t).ok())
+                        .is_some();
+                    if ok { n.0 += 1 } else { n.1 += 1 }
+                }
+                n
+            })
+            .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
+    });
+    println!("{events} events, {other} other lines");
+}
