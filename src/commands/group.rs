@@ -103,6 +103,51 @@ impl Field {
 
     /// The values of this field for one request (several for `group`). Absent values read `-`.
     pub fn values<'r>(self, r: &'r Request) -> Vec<Cow<'r, str>> {
+        match self.one(r) {
+            Some(v) => vec![v],
+            None => self.many(r),
+        }
+    }
+
+    /// The value of a field that has one per request (all but `group`), without a `Vec`.
+    pub fn one<'r>(self, r: &'r Request) -> Option<Cow<'r, str>> {
+        let dash = |s: &'r str| Cow::Borrowed(if s.is_empty() { "-" } else { s });
+        Some(match self {
+            Field::User => dash(r.effective_user()),
+            Field::Group => return None,
+            Field::Verb => dash(&r.verb),
+            Field::Resource => {
+                if r.resource.is_empty() {
+                    dash(r.request_uri.split('?').next().unwrap_or(""))
+                } else {
+                    Cow::Borrowed(&*r.resource)
+                }
+            }
+            Field::Subresource => dash(&r.subresource),
+            Field::Namespace => dash(&r.namespace),
+            Field::Name => dash(&r.name),
+            Field::Code => r
+                .code
+                .map_or(Cow::Borrowed("-"), |c| Cow::Owned(c.to_string())),
+            Field::Decision => dash(&r.decision),
+            Field::Ip => dash(r.source_ips.last().map_or("", |s| &**s)),
+            Field::UserAgent => dash(&r.user_agent),
+            Field::ApiGroup => Cow::Borrowed(if r.api_group.is_empty() {
+                if r.resource.is_empty() { "-" } else { "core" }
+            } else {
+                &r.api_group
+            }),
+            Field::Level => dash(&r.level),
+            Field::Hour => r.time().map_or(Cow::Borrowed("-"), |t| {
+                let s = t.rfc3339();
+                Cow::Owned(format!("{} {}:00", &s[..10], &s[11..13]))
+            }),
+            Field::Uri => Cow::Owned(normalize_uri(&r.request_uri)),
+        })
+    }
+
+    /// The values of a field with several per request (`group`).
+    fn many<'r>(self, r: &'r Request) -> Vec<Cow<'r, str>> {
         let dash = |s: &'r str| Cow::Borrowed(if s.is_empty() { "-" } else { s });
         match self {
             Field::User => vec![dash(r.effective_user())],
@@ -267,15 +312,15 @@ impl Agg {
         if want.verbs {
             bump(&mut self.verbs, &r.verb, 1);
         }
-        if want.resources {
-            for v in Field::Resource.values(r) {
-                bump(&mut self.resources, &v, 1);
-            }
+        if want.resources
+            && let Some(v) = Field::Resource.one(r)
+        {
+            bump(&mut self.resources, &v, 1);
         }
-        if want.ips {
-            for v in Field::Ip.values(r) {
-                bump(&mut self.ips, &v, 1);
-            }
+        if want.ips
+            && let Some(v) = Field::Ip.one(r)
+        {
+            bump(&mut self.ips, &v, 1);
         }
         if want.agents {
             bump(
@@ -368,6 +413,8 @@ pub struct Groups {
     pub map: FxHashMap<String, Agg>,
     /// Matching requests (a request in several groups, with `--by group`, counts once here).
     pub total: u64,
+    /// The key being built (see `add`).
+    scratch: String,
 }
 
 const SEP: char = '\u{1f}';
@@ -378,11 +425,39 @@ impl Groups {
             spec: Arc::new(spec),
             map: FxHashMap::default(),
             total: 0,
+            scratch: String::new(),
         }
     }
 
     fn add(&mut self, r: &Request) {
         self.total += 1;
+        let want = self.spec.want;
+        // One value per field (the usual case): the key is built in a reused buffer and a
+        // string is allocated only for a new group.
+        if !self.spec.key.contains(&Field::Group) {
+            let mut key = std::mem::take(&mut self.scratch);
+            key.clear();
+            for (i, f) in self.spec.key.iter().enumerate() {
+                if i > 0 {
+                    key.push(SEP);
+                }
+                if *f == Field::Hour && self.spec.local {
+                    key.push_str(&local_hour(r));
+                } else if let Some(v) = f.one(r) {
+                    key.push_str(&v);
+                }
+            }
+            match self.map.get_mut(key.as_str()) {
+                Some(a) => a.add(r, &want),
+                None => {
+                    let mut a = Agg::default();
+                    a.add(r, &want);
+                    self.map.insert(key.clone(), a);
+                }
+            }
+            self.scratch = key;
+            return;
+        }
         let mut keys: Vec<String> = vec![String::new()];
         for (i, f) in self.spec.key.iter().enumerate() {
             let vals = if *f == Field::Hour && self.spec.local {
@@ -404,7 +479,6 @@ impl Groups {
             keys = next;
         }
         for k in keys {
-            let want = self.spec.want;
             match self.map.get_mut(&k) {
                 Some(a) => a.add(r, &want),
                 None => {
@@ -432,6 +506,7 @@ impl Sink for Groups {
             spec: Arc::clone(&self.spec),
             map: FxHashMap::default(),
             total: 0,
+            scratch: String::new(),
         }
     }
     fn fold(part: &mut Groups, r: &Request<'_>) -> bool {
