@@ -69,6 +69,11 @@ pub trait Sink {
     }
     /// Merge one chunk's part, in chunk order.
     fn absorb(&mut self, part: Self::Part);
+    /// Does the order in which parts are merged not matter (counts, minima, maxima)? Then a
+    /// part is not merged after its chunk but handed to a later chunk, and the few parts in
+    /// use are merged at the end: their keys are not built, copied and freed again for every
+    /// chunk.
+    const COMMUTATIVE: bool = false;
     /// A request that passed the filter and was not folded: complete, in the order requests
     /// completed; at the end of the input, the incomplete ones in the order of their last event.
     fn request(&mut self, r: Request<'_>) -> Result<Flow>;
@@ -198,6 +203,8 @@ struct Scanner<'c, 's, S: Sink> {
     stats: ScanStats,
     pool: rayon::ThreadPool,
     progress: Option<indicatif::ProgressBar>,
+    /// With a [`Sink::COMMUTATIVE`] sink: parts handed back by merged chunks, for the next ones.
+    spare: Vec<S::Part>,
 }
 
 /// Scan `inputs` in order and feed matching requests to `sink`.
@@ -229,12 +236,16 @@ pub fn run<S: Sink>(
         stats: ScanStats::default(),
         pool,
         progress,
+        spare: Vec::new(),
     };
     for (idx, inp) in inputs.iter().enumerate() {
         if s.scan_input(idx as u32, inp)? == Flow::Stop {
             s.stats.stopped = true;
             break;
         }
+    }
+    for part in std::mem::take(&mut s.spare) {
+        s.sink.absorb(part);
     }
     if !s.stats.stopped {
         for r in s.merger.drain() {
@@ -553,7 +564,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 group.push(pos..end);
                 pos = end;
             }
-            let parts: Vec<S::Part> = group.iter().map(|_| self.sink.part()).collect();
+            let parts: Vec<S::Part> = group.iter().map(|_| self.part()).collect();
             let outs: Vec<ChunkOut<S::Part>> = self.pool.install(|| {
                 group
                     .par_iter()
@@ -662,7 +673,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
         let filter = &self.cfg.filter;
         let reader = self.reader();
         for group in units.chunks(batch) {
-            let parts: Vec<S::Part> = group.iter().map(|_| self.sink.part()).collect();
+            let parts: Vec<S::Part> = group.iter().map(|_| self.part()).collect();
             let outs: Vec<ChunkOut<S::Part>> = self.pool.install(|| {
                 group
                     .par_iter()
@@ -695,6 +706,11 @@ impl<S: Sink> Scanner<'_, '_, S> {
         self.stats.unterminated.push(p);
     }
 
+    /// A part for a chunk: a spare one when the sink allows.
+    fn part(&mut self) -> S::Part {
+        self.spare.pop().unwrap_or_else(|| self.sink.part())
+    }
+
     /// Fold one chunk's result in, in chunk order.
     fn merge(&mut self, out: ChunkOut<'_, S::Part>, fs: &mut FileStats) -> Result<Flow> {
         let base = if out.absolute { 0 } else { fs.lines };
@@ -716,7 +732,11 @@ impl<S: Sink> Scanner<'_, '_, S> {
         self.merger.final_skipped(&out.final_skipped);
         self.stats.requests += out.done_seen;
         self.stats.matched += out.folded;
-        self.sink.absorb(out.part);
+        if S::COMMUTATIVE {
+            self.spare.push(out.part);
+        } else {
+            self.sink.absorb(out.part);
+        }
         self.stats.malformed += out.malformed;
         for (line, reason) in out.samples {
             self.show_malformed(&fs.name, base + line, reason);

@@ -501,6 +501,8 @@ impl Groups {
 
 impl Sink for Groups {
     type Part = Groups;
+    // counts, first and last times, and latencies that are sorted before use
+    const COMMUTATIVE: bool = true;
     fn part(&self) -> Groups {
         Groups {
             spec: Arc::clone(&self.spec),
