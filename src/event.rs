@@ -62,7 +62,7 @@ fn str_list<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Vec<Str<'a>>, D::
     Ok(Option::<Vec<Str<'a>>>::deserialize(d)?.unwrap_or_default())
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, PartialEq, Deserialize)]
 pub struct UserInfo<'a> {
     #[serde(default, borrow)]
     pub username: Str<'a>,
@@ -70,7 +70,7 @@ pub struct UserInfo<'a> {
     pub groups: Vec<Str<'a>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ObjectRef<'a> {
     #[serde(default, borrow)]
@@ -87,7 +87,7 @@ pub struct ObjectRef<'a> {
     pub subresource: Str<'a>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, PartialEq, Deserialize)]
 pub struct Status<'a> {
     #[serde(default)]
     pub code: Option<i64>,
@@ -98,7 +98,7 @@ pub struct Status<'a> {
 }
 
 /// The annotations kaudit reads; every other key is skipped.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, PartialEq, Deserialize)]
 pub struct Annotations<'a> {
     #[serde(rename = "authorization.k8s.io/decision", default, borrow)]
     pub decision: Str<'a>,
@@ -109,7 +109,7 @@ pub struct Annotations<'a> {
 }
 
 /// One audit event as written on one line. Only the fields kaudit uses are decoded.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Event<'a> {
     #[serde(default, borrow)]

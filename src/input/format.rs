@@ -5,9 +5,10 @@
 //! (`hostname {...}`, `2025-02-21T11:23:14.940Z {...}`).
 //!
 //! Every line is detected on its own, so mixed files work; the native Event is tried first and
-//! costs one parse, envelopes a second one. Each record read (an event, or an item of a batch)
-//! comes out as one [`Rec`]: an event, a skip with a reason, or malformed with a reason, so the
-//! caller's counts add up. This module does not correlate stages or apply filters.
+//! costs one parse (by `fast.rs`, or serde_json where it declines), envelopes a second one.
+//! Each record read (an event, or an item of a batch) comes out as one [`Rec`]: an event, a skip
+//! with a reason, or malformed with a reason, so the caller's counts add up. This module does
+//! not correlate stages or apply filters.
 
 use std::borrow::Cow;
 
@@ -16,7 +17,7 @@ use serde_json::error::Category;
 use serde_json::value::RawValue;
 
 use super::native::{self, Skip};
-use super::{aks, eks, gke};
+use super::{aks, eks, fast, gke};
 use crate::event::{Event, Stage};
 
 /// What the inputs hold. `auto` recognises each line or document by itself.
@@ -245,7 +246,11 @@ impl Reader {
             }
             return;
         }
-        let reason = match serde_json::from_str::<Event>(text) {
+        let parsed = match fast::event(text) {
+            Some(ev) => Ok(ev),
+            None => serde_json::from_str::<Event>(text),
+        };
+        let reason = match parsed {
             Ok(ev) if ev.kind.as_str() == "EventList" => String::new(),
             Ok(ev) if !ev.kind.is_empty() || !ev.audit_id.is_empty() => {
                 self.native(ev, bytes, depth, out);

@@ -10,6 +10,7 @@
 pub mod aks;
 pub mod document;
 pub mod eks;
+pub mod fast;
 pub mod format;
 pub mod gke;
 pub mod gzip;

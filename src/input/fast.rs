@@ -1,0 +1,1277 @@
+//! A hand-written parser of the native Event, the fast path in front of serde_json.
+//!
+//! [`event`] reads one line into the same [`Event`] that `serde_json::from_str::<Event>` would
+//! build, about twice as fast (benches/README.md): it knows the fields by name, borrows strings
+//! without escapes, decodes escapes itself (the `\u0026` of every other requestURI included),
+//! and skips bodies and unknown fields in one loop that validates them as JSON. Strings are
+//! found through a bitmap of the quotes, backslashes and control characters of each 64-byte
+//! block, computed once per block with SSE2, so a string costs a few instructions whatever its
+//! length and every byte inside one is checked for a control character.
+//!
+//! It returns `None` for anything unusual, and the caller asks serde_json (which also words the
+//! error): invalid JSON, a control character in a string, an escape in a key, a surrogate `\u`
+//! escape in a decoded field, a known key given twice, a field of the wrong type, a struct
+//! written as an array, a `code` that is not a plain non-negative integer of up to 18 digits,
+//! nesting deeper than [`MAX_DEPTH`]. It never returns `Some` where serde_json would give an
+//! error or another Event: `fast::tests`, the fuzz test (`tests/fuzz/check.rs`, `fast_event`)
+//! and every line of testdata/ check that. It does not read envelopes or decide what a line is
+//! (see `format.rs`).
+
+use std::borrow::Cow;
+
+use crate::event::{Annotations, Event, ObjectRef, Status, Str, UserInfo};
+
+/// Deepest nesting the skipping loop follows (serde_json stops at 128 for what it builds; it
+/// skips any depth, so deeper values go to serde_json rather than being refused).
+pub const MAX_DEPTH: u32 = 100;
+
+/// The Event in `text`, exactly as `serde_json::from_str::<Event>(text)` would return it, or
+/// `None` when this fast path does not handle the input (the caller then asks serde_json, which
+/// also gives the error message).
+pub fn event(text: &str) -> Option<Event<'_>> {
+    let b = text.as_bytes();
+    let is_ws = |c: &u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r');
+    let start = b.iter().position(|c| !is_ws(c))?;
+    let end = b.iter().rposition(|c| !is_ws(c))? + 1;
+    let mut p = Cursor {
+        s: text,
+        b: &b[..end],
+        i: start,
+        block: usize::MAX,
+        bits: 0,
+    };
+    let mut ev = Event::default();
+    p.event(&mut ev)?;
+    (p.i == end).then_some(ev)
+}
+
+/// [`specials`] of the block at `block`, the last one of `b` and not a whole one (once a line:
+/// kept out of line).
+#[inline(never)]
+fn last_block(b: &[u8], block: usize) -> u64 {
+    let len = b.len();
+    if len >= 64 {
+        // the 64 bytes that end the text, shifted into place
+        specials(b[len - 64..].try_into().unwrap_or(&[0; 64])) >> (block + 64 - len)
+    } else {
+        // a text shorter than a block, padded with a byte that is not special
+        let mut pad = [b' '; 64];
+        let rest = b.get(block..).unwrap_or_default();
+        pad[..rest.len()].copy_from_slice(rest);
+        specials(&pad)
+    }
+}
+
+/// Bit k set when `block[k]` is `"`, `\\` or a control character (below 0x20): where a string
+/// ends, escapes, or is invalid.
+#[inline(always)]
+fn specials(block: &[u8; 64]) -> u64 {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    // SAFETY: `specials_sse2` only needs SSE2, which the cfg says this target has (every x86_64
+    // CPU does)
+    return unsafe { simd::specials_sse2(block) };
+    #[allow(unreachable_code)]
+    specials_swar(block)
+}
+
+/// [`specials`] eight bytes at a time in plain integers (SWAR), for targets without SSE2.
+fn specials_swar(block: &[u8; 64]) -> u64 {
+    const LOW7: u64 = u64::from_ne_bytes([0x7f; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    // the high bit of each byte of `x` that is zero (exact: no carry crosses a byte)
+    let zero = |x: u64| !(((x & LOW7) + LOW7) | x | LOW7);
+    let mut bits = 0u64;
+    for (k, word) in block.chunks_exact(8).enumerate() {
+        let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        let quote = zero(w ^ u64::from_ne_bytes([b'"'; 8]));
+        let backslash = zero(w ^ u64::from_ne_bytes([b'\\'; 8]));
+        // below 0x20: the high bit clear, and the low seven bits plus 0x60 below 0x80
+        let control = !((w & LOW7) + u64::from_ne_bytes([0x60; 8])) & !w & HIGH;
+        let high = (quote | backslash | control) & HIGH;
+        // gather the eight high bits into one byte, byte i's at bit i
+        let byte = (high >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+        bits |= byte << (8 * k);
+    }
+    bits
+}
+
+/// [`specials`] a byte at a time: the reference for tests.
+#[cfg(test)]
+fn specials_scalar(block: &[u8; 64]) -> u64 {
+    let mut bits = 0u64;
+    for (k, &c) in block.iter().enumerate() {
+        bits |= u64::from(c == b'"' || c == b'\\' || c < 0x20) << k;
+    }
+    bits
+}
+
+/// The SIMD version of [`specials`], the one reason for `unsafe` here. Measured on the bench log
+/// (`parse::fast`, 32 MB of 1 KB lines): 14.5 ms with SSE2, 17.6 ms with `specials_swar`
+/// (1.2x), 39.9 ms with the byte loop of `specials_scalar` (LLVM does not vectorize it). AVX2,
+/// detected at run time, was no faster: a call to it cannot be inlined.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+mod simd {
+    use std::arch::x86_64::*;
+
+    #[target_feature(enable = "sse2")]
+    pub fn specials_sse2(block: &[u8; 64]) -> u64 {
+        let mut bits = 0u64;
+        for k in 0..4 {
+            // SAFETY: bytes 16k..16k+16 of a 64-byte array (an unaligned load)
+            let v = unsafe { _mm_loadu_si128(block.as_ptr().add(16 * k).cast()) };
+            let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+            let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
+            // unsigned v <= 0x1f: min(v, 0x1f) == v
+            let control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v);
+            let m = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), control));
+            bits |= u64::from(m as u16) << (16 * k);
+        }
+        bits
+    }
+}
+
+fn hex(c: u8) -> Option<u32> {
+    match c {
+        b'0'..=b'9' => Some((c - b'0') as u32),
+        b'a'..=b'f' => Some((c - b'a' + 10) as u32),
+        b'A'..=b'F' => Some((c - b'A' + 10) as u32),
+        _ => None,
+    }
+}
+
+/// Set a field's bit in `seen`, or bail out if it was set: serde refuses a duplicate field.
+macro_rules! once {
+    ($seen:ident, $bit:expr) => {{
+        let bit: u32 = 1 << $bit;
+        if $seen & bit != 0 {
+            return None;
+        }
+        $seen |= bit;
+    }};
+}
+
+struct Cursor<'a> {
+    s: &'a str,
+    b: &'a [u8],
+    i: usize,
+    /// The start of the 64-byte block whose [`specials`] are in `bits` (`usize::MAX`: none
+    /// yet). Strings are looked at in order, so each block is computed about once.
+    block: usize,
+    bits: u64,
+}
+
+impl<'a> Cursor<'a> {
+    /// The position of the first `"`, `\\` or control character at or after `from`. Callers
+    /// check which it is: a control character in a string is invalid JSON, so every byte of
+    /// every string is checked for one.
+    #[inline(always)]
+    fn find(&mut self, from: usize) -> Option<usize> {
+        if from >= self.b.len() {
+            return None;
+        }
+        let mut block = from & !63;
+        if block != self.block {
+            self.load(block);
+        }
+        let mut m = self.bits & (!0u64 << (from & 63));
+        while m == 0 {
+            block += 64;
+            if block >= self.b.len() {
+                return None;
+            }
+            self.load(block);
+            m = self.bits;
+        }
+        Some(block + m.trailing_zeros() as usize)
+    }
+
+    #[inline(always)]
+    fn load(&mut self, block: usize) {
+        self.block = block;
+        self.bits = match self.b.get(block..block + 64) {
+            Some(full) => specials(full.try_into().unwrap_or(&[0; 64])),
+            None => last_block(self.b, block),
+        };
+    }
+
+    #[inline(always)]
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    /// Whitespace, of which there is usually none: one compare then.
+    #[inline(always)]
+    fn ws(&mut self) {
+        if self.b.get(self.i).is_some_and(|&c| c <= b' ') {
+            self.ws_slow();
+        }
+    }
+
+    fn ws_slow(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.b.get(self.i) {
+            self.i += 1;
+        }
+    }
+
+    #[inline(always)]
+    fn eat(&mut self, c: u8) -> Option<()> {
+        if self.peek()? == c {
+            self.i += 1;
+            Some(())
+        } else {
+            None
+        }
+    }
+
+    /// `lit` (`null`, `true`, `false`) at the cursor.
+    #[inline(always)]
+    fn lit(&mut self, lit: &[u8]) -> Option<()> {
+        if self.b.get(self.i..self.i + lit.len())? == lit {
+            self.i += lit.len();
+            Some(())
+        } else {
+            None
+        }
+    }
+
+    /// An object at the cursor (`{`), each member's key handed to `field`, which must read its
+    /// value (the cursor is on it). Keys with escapes bail out: serde would decode them before
+    /// matching them against field names.
+    #[inline(always)]
+    fn object(&mut self, mut field: impl FnMut(&mut Self, &'a [u8]) -> Option<()>) -> Option<()> {
+        self.eat(b'{')?;
+        self.ws();
+        if self.peek()? == b'}' {
+            self.i += 1;
+            return Some(());
+        }
+        loop {
+            self.eat(b'"')?;
+            let start = self.i;
+            let end = self.find(start)?;
+            if self.b[end] != b'"' {
+                return None;
+            }
+            self.i = end + 1;
+            self.ws();
+            self.eat(b':')?;
+            self.ws();
+            let b = self.b;
+            field(self, &b[start..end])?;
+            self.ws();
+            match self.peek()? {
+                b',' => {
+                    self.i += 1;
+                    self.ws();
+                }
+                b'}' => {
+                    self.i += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// A struct that is an `Option`, read into `slot` (in place: Events are large): `null` is
+    /// `None`; anything but an object bails out (serde also reads a struct from an array,
+    /// rarely seen).
+    #[inline(always)]
+    fn opt<T: Default>(
+        &mut self,
+        slot: &mut Option<T>,
+        f: impl FnOnce(&mut Self, &mut T) -> Option<()>,
+    ) -> Option<()> {
+        match self.peek()? {
+            b'n' => self.lit(b"null"),
+            b'{' => f(self, slot.insert(T::default())),
+            _ => None,
+        }
+    }
+
+    /// A [`Str`]: a string, or `null` for empty.
+    #[inline(always)]
+    fn str(&mut self) -> Option<Str<'a>> {
+        match self.peek()? {
+            b'"' => {
+                self.i += 1;
+                self.string().map(Str)
+            }
+            b'n' => {
+                self.lit(b"null")?;
+                Some(Str::default())
+            }
+            _ => None,
+        }
+    }
+
+    /// The rest of a string whose opening quote was read: borrowed when it has no escapes.
+    #[inline(always)]
+    fn string(&mut self) -> Option<Cow<'a, str>> {
+        let start = self.i;
+        let end = self.find(start)?;
+        if self.b[end] == b'"' {
+            self.i = end + 1;
+            // `"` is ASCII, so both ends are on character boundaries
+            return self.s.get(start..end).map(Cow::Borrowed);
+        }
+        self.escaped(start, end).map(Cow::Owned)
+    }
+
+    /// A string with escapes, decoded as serde_json does: `start` is its first byte, `at` its
+    /// first backslash.
+    #[inline(never)]
+    fn escaped(&mut self, start: usize, mut at: usize) -> Option<String> {
+        // find the closing quote first: the raw length bounds the decoded one, so `out` is
+        // allocated once
+        let mut end = at;
+        loop {
+            match self.b[end] {
+                b'"' => break,
+                b'\\' => end = self.find(end + 2)?,
+                _ => return None, // a control character
+            }
+        }
+        let mut out = String::with_capacity(end - start);
+        let mut from = start;
+        loop {
+            if self.b[at] != b'\\' {
+                return None; // a control character
+            }
+            // the bytes before the escape hold no backslash, quote or control character
+            out.push_str(self.s.get(from..at)?);
+            let c = *self.b.get(at + 1)?;
+            at += 2;
+            match c {
+                b'"' => out.push('"'),
+                b'\\' => out.push('\\'),
+                b'/' => out.push('/'),
+                b'b' => out.push('\x08'),
+                b'f' => out.push('\x0c'),
+                b'n' => out.push('\n'),
+                b'r' => out.push('\r'),
+                b't' => out.push('\t'),
+                b'u' => {
+                    let h = self.b.get(at..at + 4)?;
+                    let n = (hex(h[0])? << 12) | (hex(h[1])? << 8) | (hex(h[2])? << 4) | hex(h[3])?;
+                    // surrogates (pairs or lone) are left to serde_json
+                    out.push(char::from_u32(n)?);
+                    at += 4;
+                }
+                _ => return None,
+            }
+            from = at;
+            let next = self.find(from)?;
+            if self.b[next] == b'"' {
+                out.push_str(self.s.get(from..next)?);
+                self.i = next + 1;
+                return Some(out);
+            }
+            at = next;
+        }
+    }
+
+    /// A list of [`Str`]: an array, or `null` for empty.
+    fn str_list(&mut self) -> Option<Vec<Str<'a>>> {
+        let mut v = Vec::new();
+        match self.peek()? {
+            b'n' => {
+                self.lit(b"null")?;
+                return Some(v);
+            }
+            b'[' => self.i += 1,
+            _ => return None,
+        }
+        self.ws();
+        if self.peek()? == b']' {
+            self.i += 1;
+            return Some(v);
+        }
+        loop {
+            v.push(self.str()?);
+            self.ws();
+            match self.peek()? {
+                b',' => {
+                    self.i += 1;
+                    self.ws();
+                }
+                b']' => {
+                    self.i += 1;
+                    return Some(v);
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// `responseStatus.code`: `null`, or a non-negative integer of up to 18 digits (so it fits
+    /// an i64). Anything else (negative, fraction, exponent, longer) is serde's to read or
+    /// refuse.
+    fn code(&mut self) -> Option<Option<i64>> {
+        match self.peek()? {
+            b'n' => {
+                self.lit(b"null")?;
+                Some(None)
+            }
+            b'0' => {
+                self.i += 1;
+                match self.peek() {
+                    Some(b'0'..=b'9' | b'.' | b'e' | b'E') => None,
+                    _ => Some(Some(0)),
+                }
+            }
+            b'1'..=b'9' => {
+                let start = self.i;
+                let mut n: i64 = 0;
+                while let Some(c @ b'0'..=b'9') = self.peek() {
+                    if self.i - start == 18 {
+                        return None;
+                    }
+                    n = n * 10 + (c - b'0') as i64;
+                    self.i += 1;
+                }
+                match self.peek() {
+                    Some(b'.' | b'e' | b'E') => None,
+                    _ => Some(Some(n)),
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// Skip one JSON value, checking it as serde_json's `ignore_value` does (strings' escapes,
+    /// numbers' grammar, literals, commas and colons, any depth up to [`MAX_DEPTH`]).
+    fn skip(&mut self) -> Option<()> {
+        match self.peek()? {
+            b'"' => {
+                self.i += 1;
+                return self.skip_string();
+            }
+            b'{' | b'[' => {}
+            _ => return self.skip_scalar(),
+        }
+        // one bit per open container, 1 for an object
+        let mut stack: u128 = 0;
+        let mut depth: u32 = 0;
+        loop {
+            // at a value
+            match self.peek()? {
+                b'"' => {
+                    self.i += 1;
+                    self.skip_string()?;
+                }
+                b'{' => {
+                    self.i += 1;
+                    self.ws();
+                    if self.peek()? == b'}' {
+                        self.i += 1;
+                    } else {
+                        depth += 1;
+                        if depth > MAX_DEPTH {
+                            return None;
+                        }
+                        stack = (stack << 1) | 1;
+                        self.member_key()?;
+                        continue;
+                    }
+                }
+                b'[' => {
+                    self.i += 1;
+                    self.ws();
+                    if self.peek()? == b']' {
+                        self.i += 1;
+                    } else {
+                        depth += 1;
+                        if depth > MAX_DEPTH {
+                            return None;
+                        }
+                        stack <<= 1;
+                        continue;
+                    }
+                }
+                _ => self.skip_scalar()?,
+            }
+            // after a value: close containers until a comma or the end
+            loop {
+                if depth == 0 {
+                    return Some(());
+                }
+                self.ws();
+                let obj = stack & 1 == 1;
+                match self.peek()? {
+                    b',' => {
+                        self.i += 1;
+                        self.ws();
+                        if obj {
+                            self.member_key()?;
+                        }
+                        break;
+                    }
+                    b'}' if obj => {}
+                    b']' if !obj => {}
+                    _ => return None,
+                }
+                self.i += 1;
+                stack >>= 1;
+                depth -= 1;
+            }
+        }
+    }
+
+    /// In a skipped object: `"key" :` and the whitespace after it.
+    #[inline(always)]
+    fn member_key(&mut self) -> Option<()> {
+        self.eat(b'"')?;
+        self.skip_string()?;
+        self.ws();
+        self.eat(b':')?;
+        self.ws();
+        Some(())
+    }
+
+    /// The rest of a skipped string: escapes are checked (a `\u` needs four hex digits, any
+    /// value, as serde_json's `ignore_str`), and control characters refused.
+    #[inline(always)]
+    fn skip_string(&mut self) -> Option<()> {
+        loop {
+            let at = self.find(self.i)?;
+            match self.b[at] {
+                b'"' => {
+                    self.i = at + 1;
+                    return Some(());
+                }
+                b'\\' => {}
+                _ => return None, // a control character
+            }
+            match *self.b.get(at + 1)? {
+                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.i = at + 2,
+                b'u' => {
+                    let h = self.b.get(at + 2..at + 6)?;
+                    if !h.iter().all(u8::is_ascii_hexdigit) {
+                        return None;
+                    }
+                    self.i = at + 6;
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// `true`, `false`, `null` or a number.
+    fn skip_scalar(&mut self) -> Option<()> {
+        match self.peek()? {
+            b't' => self.lit(b"true"),
+            b'f' => self.lit(b"false"),
+            b'n' => self.lit(b"null"),
+            b'-' | b'0'..=b'9' => self.skip_number(),
+            _ => None,
+        }
+    }
+
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
+    fn skip_number(&mut self) -> Option<()> {
+        if self.peek()? == b'-' {
+            self.i += 1;
+        }
+        match self.peek()? {
+            b'0' => self.i += 1,
+            b'1'..=b'9' => self.digits(),
+            _ => return None,
+        }
+        if self.peek() == Some(b'.') {
+            self.i += 1;
+            if !self.peek()?.is_ascii_digit() {
+                return None;
+            }
+            self.digits();
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.i += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.i += 1;
+            }
+            if !self.peek()?.is_ascii_digit() {
+                return None;
+            }
+            self.digits();
+        }
+        Some(())
+    }
+
+    #[inline(always)]
+    fn digits(&mut self) {
+        while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+            self.i += 1;
+        }
+    }
+
+    fn user(&mut self, u: &mut UserInfo<'a>) -> Option<()> {
+        let mut seen = 0u32;
+        self.object(|p, key| {
+            match key {
+                b"username" => {
+                    once!(seen, 0);
+                    u.username = p.str()?;
+                }
+                b"groups" => {
+                    once!(seen, 1);
+                    u.groups = p.str_list()?;
+                }
+                _ => p.skip()?,
+            }
+            Some(())
+        })
+    }
+
+    fn object_ref(&mut self, o: &mut ObjectRef<'a>) -> Option<()> {
+        let mut seen = 0u32;
+        self.object(|p, key| {
+            match key {
+                b"resource" => {
+                    once!(seen, 0);
+                    o.resource = p.str()?;
+                }
+                b"namespace" => {
+                    once!(seen, 1);
+                    o.namespace = p.str()?;
+                }
+                b"name" => {
+                    once!(seen, 2);
+                    o.name = p.str()?;
+                }
+                b"apiGroup" => {
+                    once!(seen, 3);
+                    o.api_group = p.str()?;
+                }
+                b"apiVersion" => {
+                    once!(seen, 4);
+                    o.api_version = p.str()?;
+                }
+                b"subresource" => {
+                    once!(seen, 5);
+                    o.subresource = p.str()?;
+                }
+                _ => p.skip()?,
+            }
+            Some(())
+        })
+    }
+
+    fn status(&mut self, s: &mut Status<'a>) -> Option<()> {
+        let mut seen = 0u32;
+        self.object(|p, key| {
+            match key {
+                b"code" => {
+                    once!(seen, 0);
+                    s.code = p.code()?;
+                }
+                b"reason" => {
+                    once!(seen, 1);
+                    s.reason = p.str()?;
+                }
+                b"message" => {
+                    once!(seen, 2);
+                    s.message = p.str()?;
+                }
+                _ => p.skip()?,
+            }
+            Some(())
+        })
+    }
+
+    fn annotations(&mut self, a: &mut Annotations<'a>) -> Option<()> {
+        let mut seen = 0u32;
+        self.object(|p, key| {
+            match key {
+                b"authorization.k8s.io/decision" => {
+                    once!(seen, 0);
+                    a.decision = p.str()?;
+                }
+                b"authorization.k8s.io/reason" => {
+                    once!(seen, 1);
+                    a.reason = p.str()?;
+                }
+                b"audit.k8s.io/truncated" => {
+                    once!(seen, 2);
+                    a.truncated = p.str()?;
+                }
+                _ => p.skip()?,
+            }
+            Some(())
+        })
+    }
+
+    fn event(&mut self, e: &mut Event<'a>) -> Option<()> {
+        let mut seen = 0u32;
+        self.object(|p, key| {
+            match key {
+                b"kind" => {
+                    once!(seen, 0);
+                    e.kind = p.str()?;
+                }
+                b"apiVersion" => {
+                    once!(seen, 1);
+                    e.api_version = p.str()?;
+                }
+                b"level" => {
+                    once!(seen, 2);
+                    e.level = p.str()?;
+                }
+                b"auditID" => {
+                    once!(seen, 3);
+                    e.audit_id = p.str()?;
+                }
+                b"stage" => {
+                    once!(seen, 4);
+                    e.stage = p.str()?;
+                }
+                b"requestURI" => {
+                    once!(seen, 5);
+                    e.request_uri = p.str()?;
+                }
+                b"verb" => {
+                    once!(seen, 6);
+                    e.verb = p.str()?;
+                }
+                b"user" => {
+                    once!(seen, 7);
+                    p.opt(&mut e.user, Self::user)?;
+                }
+                b"impersonatedUser" => {
+                    once!(seen, 8);
+                    p.opt(&mut e.impersonated_user, Self::user)?;
+                }
+                b"sourceIPs" => {
+                    once!(seen, 9);
+                    e.source_ips = p.str_list()?;
+                }
+                b"userAgent" => {
+                    once!(seen, 10);
+                    e.user_agent = p.str()?;
+                }
+                b"objectRef" => {
+                    once!(seen, 11);
+                    p.opt(&mut e.object_ref, Self::object_ref)?;
+                }
+                b"responseStatus" => {
+                    once!(seen, 12);
+                    p.opt(&mut e.response_status, Self::status)?;
+                }
+                b"requestReceivedTimestamp" => {
+                    once!(seen, 13);
+                    e.request_received_timestamp = p.str()?;
+                }
+                b"stageTimestamp" => {
+                    once!(seen, 14);
+                    e.stage_timestamp = p.str()?;
+                }
+                b"timestamp" => {
+                    once!(seen, 15);
+                    e.timestamp = p.str()?;
+                }
+                b"annotations" => {
+                    once!(seen, 16);
+                    p.opt(&mut e.annotations, Self::annotations)?;
+                }
+                _ => p.skip()?,
+            }
+            Some(())
+        })?;
+        Some(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast path's answer, checked against serde_json's: `Some` only where serde reads
+    /// the same Event.
+    fn agree(text: &str) -> Option<Event<'_>> {
+        let fast = event(text);
+        if let Some(ev) = &fast {
+            match serde_json::from_str::<Event>(text) {
+                Ok(want) => assert_eq!(ev, &want, "{text}"),
+                Err(e) => panic!("fast path read what serde refuses ({e}): {text}"),
+            }
+        }
+        fast
+    }
+
+    /// On the fast path, and agreeing.
+    fn fast(text: &str) -> Event<'_> {
+        agree(text).unwrap_or_else(|| panic!("not on the fast path: {text}"))
+    }
+
+    /// Bails out, and serde_json refuses it.
+    fn invalid(text: &str) {
+        assert!(agree(text).is_none(), "{text}");
+        assert!(serde_json::from_str::<Event>(text).is_err(), "{text}");
+    }
+
+    /// Bails out though serde_json reads it (a rare shape left to serde).
+    fn left_to_serde(text: &str) {
+        assert!(agree(text).is_none(), "{text}");
+        assert!(serde_json::from_str::<Event>(text).is_ok(), "{text}");
+    }
+
+    const LINE: &str = r#"{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"0ddd0671","stage":"ResponseComplete","requestURI":"/api/v1/nodes/w?resourceVersion=0\u0026timeout=10s","verb":"get","user":{"username":"system:node:w","uid":"u1","groups":["system:nodes","system:authenticated"],"extra":{"k":["v"]}},"impersonatedUser":{"username":"bob","groups":null},"sourceIPs":["10.0.1.46","fe80::1"],"userAgent":"kubelet/v1.30.4","objectRef":{"resource":"nodes","namespace":"ns","name":"w","apiGroup":"g","apiVersion":"v1","subresource":"status","uid":"x","resourceVersion":"7"},"responseStatus":{"metadata":{},"status":"Failure","message":"m","reason":"Forbidden","code":403},"requestObject":{"a":[1,-2.5e+3,true,false,null,{"b":"c\"\\\/\b\f\n\r\t\ud800"}],"e":{}},"responseObject":[],"requestReceivedTimestamp":"2024-05-14T08:00:00.004258Z","stageTimestamp":"2024-05-14T08:00:00.006081Z","annotations":{"authorization.k8s.io/decision":"forbid","authorization.k8s.io/reason":"r","audit.k8s.io/truncated":"true","other":"{\"x\":1}"}}"#;
+
+    #[test]
+    fn a_full_line() {
+        let ev = fast(LINE);
+        assert_eq!(
+            ev.request_uri.as_str(),
+            "/api/v1/nodes/w?resourceVersion=0&timeout=10s"
+        );
+        assert!(matches!(ev.request_uri.0, Cow::Owned(_)));
+        assert!(matches!(ev.audit_id.0, Cow::Borrowed(_)));
+        assert_eq!(ev.response_status.as_ref().unwrap().code, Some(403));
+        assert_eq!(ev.source_ips.len(), 2);
+        assert_eq!(
+            ev.impersonated_user.as_ref().unwrap().username.as_str(),
+            "bob"
+        );
+        assert_eq!(ev.annotations.as_ref().unwrap().truncated.as_str(), "true");
+        assert_eq!(
+            ev.object_ref.as_ref().unwrap().subresource.as_str(),
+            "status"
+        );
+        // in any order, with whitespace between every token
+        let spaced = LINE
+            .replace("\":", "\" : ")
+            .replace(",\"", " , \"")
+            .replace('{', " { ")
+            .replace('}', " } ")
+            .replace('[', " [ ")
+            .replace(']', " ] ");
+        assert_eq!(fast(&spaced), ev);
+        fast(
+            r#"{"stage":"Panic","kind":"Event","user":{"groups":[],"username":"a"},"auditID":"x"}"#,
+        );
+        // JSON whitespace is four bytes, anywhere between tokens
+        fast(" \t\r\n{\"kind\":\"Event\"}\r\n\t ");
+        fast("{\"kind\":\t\"Event\"}");
+        fast("{\"kind\":\n\"Event\",\r\n\"verb\":\"get\",\"x\":[\t1\n,{\r}]}");
+        invalid("{\"kind\":\x0c\"Event\"}");
+        invalid("{\"kind\":\"Event\"}\x0c");
+        invalid("{\"kind\":\"Event\"\x0b}");
+    }
+
+    /// Every prefix of a line is cut short: refused, wherever the cut falls (inside a string,
+    /// an escape, a number, a literal, at a block boundary).
+    #[test]
+    fn every_prefix_is_refused() {
+        for pad in 0..64 {
+            let line = LINE.replacen("Metadata", &format!("Metadata{}", "x".repeat(pad)), 1);
+            fast(&line);
+            for cut in 0..line.len() {
+                if line.is_char_boundary(cut) {
+                    invalid(&line[..cut]);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn escapes_decode_like_serde() {
+        for s in [
+            r#"\u0026\u003c\u003e"#,
+            r#"a\"b\\c\/d\be\ff\ng\rh\ti"#,
+            r#"\u00e9\u20ac\uFFFF\u0000\u001f x"#,
+            r#"é€ then \u00E9 and 😀"#,
+            r#"\\"#,
+            r#"\u0041"#,
+            r#"trailing \n"#,
+        ] {
+            let line = format!(
+                r#"{{"requestURI":"{s}","userAgent":"{s}","user":{{"username":"{s}","groups":["{s}",null]}}}}"#
+            );
+            let ev = fast(&line);
+            assert!(matches!(ev.request_uri.0, Cow::Owned(_)) || !s.contains('\\'));
+        }
+        // surrogates in decoded fields go to serde (pairs read, lone ones refused)
+        left_to_serde(r#"{"verb":"\ud83d\ude00"}"#);
+        invalid(r#"{"verb":"\ud83d"}"#);
+        invalid(r#"{"verb":"\ude00"}"#);
+        // in skipped strings any four hex digits do
+        fast(r#"{"verb":"get","x":"\ud83d","y":"\ude00\u12aB"}"#);
+        for bad in [
+            r#"{"verb":"\x"}"#,
+            r#"{"verb":"\u12"}"#,
+            r#"{"verb":"\u12G4"}"#,
+            r#"{"verb":"\'"}"#,
+            r#"{"x":"\a"}"#,
+            r#"{"x":"\u00"}"#,
+            r#"{"x":{"k\q":1}}"#,
+            r#"{"verb":"abc"#,
+            r#"{"verb":"abc\"#,
+            r#"{"x":"abc\u"#,
+        ] {
+            invalid(bad);
+        }
+    }
+
+    #[test]
+    fn specials_simd_matches_scalar() {
+        let mut block = [0u8; 64];
+        for seed in 0..2000u64 {
+            let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+            for c in block.iter_mut() {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                *c = match x % 8 {
+                    0 => b'"',
+                    1 => b'\\',
+                    2 => (x >> 8) as u8 % 0x21,
+                    _ => (x >> 16) as u8,
+                };
+            }
+            assert_eq!(specials(&block), specials_scalar(&block), "{block:?}");
+            assert_eq!(specials_swar(&block), specials_scalar(&block), "{block:?}");
+            #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+            // SAFETY: SSE2 is part of x86_64
+            assert_eq!(
+                unsafe { simd::specials_sse2(&block) },
+                specials_scalar(&block)
+            );
+        }
+        let all: Vec<u8> = (0..=255).collect();
+        for c in all.chunks(64) {
+            let block: [u8; 64] = c.try_into().unwrap();
+            assert_eq!(specials(&block), specials_scalar(&block));
+            assert_eq!(specials_swar(&block), specials_scalar(&block));
+        }
+    }
+
+    #[test]
+    fn control_characters() {
+        invalid("{\"verb\":\"a\tb\"}");
+        invalid("{\"verb\":\"a\nb\"}");
+        invalid("{\"x\":\"a\x01b\"}");
+        invalid("{\"x\":{\"k\x1f\":1}}");
+        invalid("{\"x\":[\"k\x7f\x1f\"]}");
+        invalid("{\"user\":{\"username\":\"\x00\"}}");
+        invalid("{\"verb\":\"\\u0041\x1f\"}");
+        // in each position of a 64-byte block, and across blocks
+        for n in 0..140 {
+            let pad = "a".repeat(n);
+            fast(&format!("{{\"verb\":\"{pad}\",\"x\":\"{pad}\\n{pad}\"}}"));
+            invalid(&format!("{{\"verb\":\"{pad}\x01\"}}"));
+            invalid(&format!("{{\"verb\":\"{pad}\\n\x01\"}}"));
+            invalid(&format!("{{\"x\":\"{pad}\x01\"}}"));
+            invalid(&format!("{{\"x\":\"{pad}\\n\x01{pad}\"}}"));
+        }
+        invalid("{\"verb\":\"get\"}\x00");
+        invalid("\x0c{\"verb\":\"get\"}");
+        // a control character escaped is fine
+        fast(r#"{"verb":"a\u0001b"}"#);
+    }
+
+    #[test]
+    fn null_and_types() {
+        let ev = fast(
+            r#"{"kind":null,"verb":null,"user":null,"impersonatedUser":null,"objectRef":null,"responseStatus":null,"annotations":null,"sourceIPs":null}"#,
+        );
+        assert!(ev.kind.is_empty() && ev.user.is_none() && ev.source_ips.is_empty());
+        let ev = fast(r#"{"user":{"username":null,"groups":[null,"a"]},"sourceIPs":[]}"#);
+        assert_eq!(ev.user.unwrap().groups.len(), 2);
+        fast(r#"{"responseStatus":{},"objectRef":{},"user":{},"annotations":{}}"#);
+        fast(r#"{"responseStatus":{"code":null,"reason":null}}"#);
+        // wrong types: serde refuses them
+        for bad in [
+            r#"{"verb":1}"#,
+            r#"{"verb":true}"#,
+            r#"{"verb":{}}"#,
+            r#"{"verb":[]}"#,
+            r#"{"sourceIPs":"a"}"#,
+            r#"{"sourceIPs":{}}"#,
+            r#"{"sourceIPs":[1]}"#,
+            r#"{"sourceIPs":[[]]}"#,
+            r#"{"user":"alice"}"#,
+            r#"{"user":1}"#,
+            r#"{"user":{"groups":"a"}}"#,
+            r#"{"responseStatus":{"code":"200"}}"#,
+            r#"{"responseStatus":{"code":true}}"#,
+            r#"{"annotations":{"audit.k8s.io/truncated":true}}"#,
+            r#"{"verb":nul}"#,
+            r#"{"verb":nulls}"#,
+            r#"{"user":nul}"#,
+        ] {
+            invalid(bad);
+        }
+        // a struct as an array: serde reads it by position; the fast path leaves it
+        left_to_serde(r#"{"user":["alice",["g"]]}"#);
+        left_to_serde(r#"{"responseStatus":[200]}"#);
+    }
+
+    #[test]
+    fn codes() {
+        for (text, want) in [("0", Some(0)), ("200", Some(200)), ("null", None)] {
+            let line = format!(r#"{{"responseStatus":{{"code":{text}}}}}"#);
+            assert_eq!(fast(&line).response_status.unwrap().code, want);
+        }
+        fast(r#"{"responseStatus":{"code":999999999999999999}}"#);
+        // serde's to decide: negative, 19 digits and more, fractions, exponents
+        for ok in ["-1", "9223372036854775807", "1000000000000000000"] {
+            left_to_serde(&format!(r#"{{"responseStatus":{{"code":{ok}}}}}"#));
+        }
+        for bad in [
+            "-0",
+            "200.0",
+            "2e2",
+            "2E2",
+            "0.0",
+            "9223372036854775808",
+            "99999999999999999999999",
+            "-9223372036854775809",
+            "01",
+            "00",
+            "+1",
+            "0x1",
+            "1.",
+            "-",
+            "2e",
+            "200x",
+        ] {
+            invalid(&format!(r#"{{"responseStatus":{{"code":{bad}}}}}"#));
+        }
+    }
+
+    #[test]
+    fn numbers_in_skipped_values() {
+        for ok in [
+            "0",
+            "-0",
+            "1",
+            "-1",
+            "10",
+            "1.5",
+            "-0.0",
+            "1e5",
+            "1E5",
+            "1e+5",
+            "1e-5",
+            "1.5e10",
+            "0e0",
+            "123456789012345678901234567890",
+            "1.0E-0",
+        ] {
+            fast(&format!(
+                r#"{{"verb":"get","x":{ok},"y":[{ok}],"z":{{"a":{ok}}}}}"#
+            ));
+        }
+        for bad in [
+            "01", "-", "+1", ".5", "1.", "1.e5", "1e", "1e+", "--1", "0x10", "1_0", "Infinity",
+            "NaN", "1.5.5", "-01", "00", "1ee5", "tru", "True", "nul", "falsey", "truee", "'a'",
+        ] {
+            invalid(&format!(r#"{{"verb":"get","x":{bad}}}"#));
+            invalid(&format!(r#"{{"verb":"get","x":[{bad}]}}"#));
+            invalid(&format!(r#"{{"verb":"get","x":{{"a":{bad}}}}}"#));
+        }
+    }
+
+    #[test]
+    fn duplicates_and_keys() {
+        for dup in [
+            r#"{"verb":"get","verb":"list"}"#,
+            r#"{"user":null,"user":{"username":"a"}}"#,
+            r#"{"user":{"username":"a","username":"b"}}"#,
+            r#"{"objectRef":{"name":"a","name":"a"}}"#,
+            r#"{"responseStatus":{"code":200,"code":200}}"#,
+            r#"{"annotations":{"authorization.k8s.io/decision":"allow","authorization.k8s.io/decision":"allow"}}"#,
+            r#"{"sourceIPs":[],"sourceIPs":[]}"#,
+            r#"{"timestamp":"a","timestamp":"a"}"#,
+        ] {
+            invalid(dup);
+        }
+        // unknown keys may repeat; keys are case-sensitive
+        let ev = fast(r#"{"x":1,"x":2,"Verb":"get","VERB":"get","user":{"uid":1,"uid":2}}"#);
+        assert!(ev.verb.is_empty());
+        // an escaped key may spell a known field: serde's to decode
+        left_to_serde(r#"{"v\u0065rb":"get"}"#);
+        invalid(r#"{"v\u0065rb":"get","verb":"get"}"#);
+        // keys of skipped objects may have escapes
+        fast(r#"{"verb":"get","x":{"a\"b\u0041":1}}"#);
+    }
+
+    #[test]
+    fn structure() {
+        for bad in [
+            "",
+            " ",
+            "{",
+            "}",
+            "{}}",
+            "{}x",
+            "{} {}",
+            "[",
+            r#""a""#,
+            "null",
+            r#"{"verb":"get",}"#,
+            r#"{,"verb":"get"}"#,
+            r#"{"verb" "get"}"#,
+            r#"{"verb":"get" "kind":"Event"}"#,
+            r#"{"verb"}"#,
+            r#"{"verb":}"#,
+            r#"{verb:"get"}"#,
+            r#"{'verb':'get'}"#,
+            r#"{1:2}"#,
+            r#"{"x":[1,]}"#,
+            r#"{"x":[,1]}"#,
+            r#"{"x":[1 2]}"#,
+            r#"{"x":{"a":1,}}"#,
+            r#"{"x":{"a" 1}}"#,
+            r#"{"x":{"a":}}"#,
+            r#"{"x":{"a"}}"#,
+            r#"{"x":{1:1}}"#,
+            r#"{"x":[}"#,
+            r#"{"x":{]}"#,
+            r#"{"x":[1}"#,
+            r#"{"x":{"a":1]}"#,
+            r#"{"x":[[[]]}"#,
+            r#"{"x":[[]]]}"#,
+            r#"{"sourceIPs":["a",]}"#,
+            r#"{"sourceIPs":["a" "b"]}"#,
+            r#"{"user":{"username":"a",}}"#,
+            r#"{"verb":"get""#,
+            r#"{"verb":"get"#,
+        ] {
+            invalid(bad);
+        }
+        fast("{}");
+        fast(" { } ");
+        // an Event as an array (by position): serde's
+        left_to_serde("[]");
+        left_to_serde(r#"["Event"]"#);
+        fast(r#"{"x":[],"y":{},"z":[[],{},[{}],{"a":[]}],"w":""}"#);
+    }
+
+    #[test]
+    fn depth() {
+        let nest = |n: usize| {
+            format!(
+                r#"{{"verb":"get","x":{}1{}}}"#,
+                "[".repeat(n),
+                "]".repeat(n)
+            )
+        };
+        fast(&nest(MAX_DEPTH as usize));
+        // serde_json skips any depth: deeper ones are its to read
+        left_to_serde(&nest(MAX_DEPTH as usize + 1));
+        left_to_serde(&nest(1000));
+        let objs = |n: usize| {
+            format!(
+                r#"{{"verb":"get","x":{}1{}}}"#,
+                r#"{"a":"#.repeat(n),
+                "}".repeat(n)
+            )
+        };
+        fast(&objs(MAX_DEPTH as usize));
+        left_to_serde(&objs(MAX_DEPTH as usize + 1));
+        invalid(&format!(r#"{{"x":{}}}"#, "[".repeat(200)));
+        // mixed, closing in the wrong order at depth
+        let mixed = format!(r#"{{"x":{}1{}}}"#, "[{\"a\":".repeat(40), "}]".repeat(40));
+        fast(&mixed);
+        invalid(&mixed.replacen("1}]", "1]}", 1));
+    }
+
+    /// Agreement with serde on every line of every file in testdata/ (gzip backups
+    /// decompressed), every item of those read as documents, and every string inside them that
+    /// holds an object (CloudWatch messages, AKS logs); and the share of native lines (objects
+    /// serde reads as an Event with a kind or an auditID) the fast path takes.
+    #[test]
+    #[allow(clippy::print_stderr)]
+    fn agrees_with_serde_on_testdata() {
+        use std::io::Read;
+        use std::path::{Path, PathBuf};
+
+        fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else {
+                    out.push(p);
+                }
+            }
+        }
+        /// Check `text` and every string in it that looks like a nested event.
+        fn check(text: &str, nested: &mut usize) {
+            agree(text);
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
+                let mut todo = vec![v];
+                while let Some(v) = todo.pop() {
+                    match v {
+                        serde_json::Value::String(s) if s.trim_start().starts_with('{') => {
+                            *nested += 1;
+                            check(&s, nested);
+                        }
+                        serde_json::Value::Array(a) => todo.extend(a),
+                        serde_json::Value::Object(o) => todo.extend(o.into_iter().map(|(_, v)| v)),
+                        _ => {}
+                    }
+                }
+            }
+        }
+
+        let mut files = Vec::new();
+        walk(
+            Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata")),
+            &mut files,
+        );
+        files.sort();
+        let (mut lines, mut native, mut on_fast, mut items, mut nested) = (0, 0, 0, 0, 0);
+        let mut missed = Vec::new();
+        for f in &files {
+            let mut data = std::fs::read(f).unwrap();
+            if f.extension().is_some_and(|x| x == "gz") {
+                let mut out = Vec::new();
+                flate2::read::GzDecoder::new(&data[..])
+                    .read_to_end(&mut out)
+                    .unwrap();
+                data = out;
+            }
+            for line in data.split(|&b| b == b'\n') {
+                let Ok(text) = std::str::from_utf8(line) else {
+                    continue;
+                };
+                lines += 1;
+                check(text, &mut nested);
+                if text.trim_start().starts_with('{')
+                    && let Ok(ev) = serde_json::from_str::<Event>(text)
+                    && (!ev.kind.is_empty() || !ev.audit_id.is_empty())
+                {
+                    native += 1;
+                    if event(text).is_some() {
+                        on_fast += 1;
+                    } else {
+                        missed.push(format!("{}: {:.80}", f.display(), text));
+                    }
+                }
+            }
+            let (found, _, _) = crate::input::document::items(&data);
+            for it in found {
+                if let Ok(text) = std::str::from_utf8(&data[it.start..it.end]) {
+                    items += 1;
+                    check(text, &mut nested);
+                }
+            }
+        }
+        eprintln!(
+            "fast path: {on_fast} of {native} native lines ({:.2}%) in {} files; \
+             {lines} lines, {items} document items, {nested} nested strings checked",
+            100.0 * on_fast as f64 / native.max(1) as f64,
+            files.len()
+        );
+        for m in &missed {
+            eprintln!("  left to serde: {m}");
+        }
+        assert!(native > 10_000, "{native} native lines");
+        assert!(
+            on_fast * 100 >= native * 99,
+            "{on_fast} of {native} on the fast path"
+        );
+    }
+}
