@@ -9,6 +9,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::mem::take;
 
 use rustc_hash::FxHashMap;
 
@@ -96,7 +97,7 @@ fn ends_request(stage: Stage, code: Option<i64>, user: Option<&UserInfo>) -> boo
 
 impl<'a> Request<'a> {
     /// Start a request from its first event seen.
-    pub fn from_event(ev: Event<'a>, stage: Stage, mark: Mark<'a>) -> Self {
+    pub fn from_event(ev: &mut Event<'a>, stage: Stage, mark: Mark<'a>) -> Self {
         let mut r = Request {
             audit_id: ev.audit_id.0.clone(),
             received_key: ev.request_received_timestamp.0.clone(),
@@ -110,21 +111,21 @@ impl<'a> Request<'a> {
     /// event (RequestReceived has no status, decision or impersonation; a create's name is
     /// back-filled later); the outcome (code, status, decision) is taken from the latest event
     /// that has one.
-    pub fn absorb(&mut self, ev: Event<'a>, stage: Stage, mark: Mark<'a>) {
+    pub fn absorb(&mut self, ev: &mut Event<'a>, stage: Stage, mark: Mark<'a>) {
         let ends = ends_request(
             stage,
             ev.response_status.as_ref().and_then(|s| s.code),
             ev.user.as_ref(),
         );
-        fill(&mut self.verb, ev.verb.0);
-        if let Some(u) = ev.user {
+        fill(&mut self.verb, take(&mut ev.verb.0));
+        if let Some(u) = ev.user.take() {
             fill(&mut self.user, u.username.0);
             fill_vec(
                 &mut self.groups,
                 u.groups.into_iter().map(|g| g.0).collect(),
             );
         }
-        if let Some(u) = ev.impersonated_user {
+        if let Some(u) = ev.impersonated_user.take() {
             fill(&mut self.impersonated_user, u.username.0);
             fill_vec(
                 &mut self.impersonated_groups,
@@ -133,10 +134,10 @@ impl<'a> Request<'a> {
         }
         fill_vec(
             &mut self.source_ips,
-            ev.source_ips.into_iter().map(|s| s.0).collect(),
+            take(&mut ev.source_ips).into_iter().map(|s| s.0).collect(),
         );
-        fill(&mut self.user_agent, ev.user_agent.0);
-        if let Some(o) = ev.object_ref {
+        fill(&mut self.user_agent, take(&mut ev.user_agent.0));
+        if let Some(o) = ev.object_ref.take() {
             fill(&mut self.resource, o.resource.0);
             fill(&mut self.subresource, o.subresource.0);
             fill(&mut self.namespace, o.namespace.0);
@@ -153,16 +154,16 @@ impl<'a> Request<'a> {
                 fill(&mut self.api_group, o.api_group.0);
             }
         }
-        fill(&mut self.request_uri, ev.request_uri.0);
-        fill(&mut self.level, ev.level.0);
-        if let Some(s) = ev.response_status
+        fill(&mut self.request_uri, take(&mut ev.request_uri.0));
+        fill(&mut self.level, take(&mut ev.level.0));
+        if let Some(s) = ev.response_status.take()
             && s.code.is_some()
         {
             self.code = s.code;
             self.status_reason = s.reason.0;
             self.status_message = s.message.0;
         }
-        if let Some(a) = ev.annotations {
+        if let Some(a) = ev.annotations.take() {
             if !a.decision.is_empty() {
                 self.decision = a.decision.0;
                 self.authz_reason = a.reason.0;
@@ -175,7 +176,7 @@ impl<'a> Request<'a> {
             self.received = Ts::parse(ev.request_received_timestamp.as_str());
         }
         if self.received_key.is_empty() {
-            self.received_key = ev.request_received_timestamp.0;
+            self.received_key = take(&mut ev.request_received_timestamp.0);
         }
         match stage {
             Stage::RequestReceived if self.received.is_none() => self.received = mark.time,
@@ -337,18 +338,20 @@ pub struct ChunkCorrelator<'a> {
 impl<'a> ChunkCorrelator<'a> {
     /// Fold one event in. A `whole` event is the only record of its request (see
     /// `input::format::Ev`): it is complete as it stands and joins nothing.
-    pub fn push(&mut self, ev: Event<'a>, stage: Stage, mark: Mark<'a>, whole: bool) {
-        if let Some(r) = self.push_done(ev, stage, mark, whole) {
+    pub fn push(&mut self, mut ev: Event<'a>, stage: Stage, mark: Mark<'a>, whole: bool) {
+        if let Some(r) = self.push_done(&mut ev, stage, mark, whole) {
             self.items.push(Item::Done(r));
         }
     }
 
     /// [`push`](Self::push), but a request this event makes [`Item::Done`] is handed back
-    /// instead of queued, so a worker can fold it at once (and never move it into `items`).
+    /// instead of queued, so a worker can fold it at once (and never move it into `items`). The
+    /// event is taken by reference and its fields moved out one by one: it is large, and moving
+    /// it whole costs more than reading it.
     #[must_use]
     pub fn push_done(
         &mut self,
-        ev: Event<'a>,
+        ev: &mut Event<'a>,
         stage: Stage,
         mark: Mark<'a>,
         whole: bool,

@@ -1033,7 +1033,7 @@ fn work<'a, S: Sink>(
                 }
                 reader.line(line.bytes, line.terminated, &mut recs);
                 let n = out.lines;
-                for r in recs.drain(..) {
+                for r in recs.iter_mut() {
                     if let Some(done) =
                         take(&mut out, &mut c, r, file, n, line.raw, reader.keep_raw)
                         && let Some(keep) = settle::<S>(&mut out, done, filter)
@@ -1041,6 +1041,7 @@ fn work<'a, S: Sink>(
                         c.items.push(Item::Done(keep));
                     }
                 }
+                recs.clear();
             }
         }
         Units::Picked(buf, picks, picked) => {
@@ -1050,7 +1051,7 @@ fn work<'a, S: Sink>(
                 let raw = &buf[p.at..p.at + p.raw_len];
                 let bytes = &raw[..p.len];
                 reader.line(bytes, p.terminated, &mut recs);
-                for r in recs.drain(..) {
+                for r in recs.iter_mut() {
                     if let Some(done) =
                         take(&mut out, &mut c, r, file, p.line, raw, reader.keep_raw)
                         && let Some(keep) = settle::<S>(&mut out, done, filter)
@@ -1058,6 +1059,7 @@ fn work<'a, S: Sink>(
                         c.items.push(Item::Done(keep));
                     }
                 }
+                recs.clear();
             }
         }
         Units::Items(buf, items) => {
@@ -1065,15 +1067,14 @@ fn work<'a, S: Sink>(
             for it in items {
                 let bytes = &buf[it.start..it.end];
                 reader.item(bytes, &mut recs);
-                for r in recs.drain(..) {
-                    let r = match r {
-                        // a pretty-printed item: raw output is one event per line
-                        Rec::Event(mut ev) if reader.keep_raw && ev.raw.is_none() => {
-                            ev.raw = Some(Cow::Owned(document::minify(bytes)));
-                            Rec::Event(ev)
-                        }
-                        other => other,
-                    };
+                for r in recs.iter_mut() {
+                    // a pretty-printed item: raw output is one event per line
+                    if let Rec::Event(ev) = r
+                        && reader.keep_raw
+                        && ev.raw.is_none()
+                    {
+                        ev.raw = Some(Cow::Owned(document::minify(bytes)));
+                    }
                     if let Some(done) =
                         take(&mut out, &mut c, r, file, it.line, bytes, reader.keep_raw)
                         && let Some(keep) = settle::<S>(&mut out, done, filter)
@@ -1081,6 +1082,7 @@ fn work<'a, S: Sink>(
                         c.items.push(Item::Done(keep));
                     }
                 }
+                recs.clear();
             }
         }
     }
@@ -1160,7 +1162,7 @@ fn settle<'a, S: Sink>(
 fn take<'a, P>(
     out: &mut ChunkOut<'a, P>,
     c: &mut ChunkCorrelator<'a>,
-    rec: Rec<'a>,
+    rec: &mut Rec<'a>,
     file: u32,
     line: u64,
     raw: &'a [u8],
@@ -1180,9 +1182,9 @@ fn take<'a, P>(
                 code,
                 file,
                 line,
-                raw: keep_raw.then(|| ev.raw.unwrap_or(Cow::Borrowed(raw))),
+                raw: keep_raw.then(|| ev.raw.take().unwrap_or(Cow::Borrowed(raw))),
             };
-            return c.push_done(ev.event, ev.stage, mark, ev.whole);
+            return c.push_done(&mut ev.event, ev.stage, mark, ev.whole);
         }
         Rec::Skipped(Skip::Blank) => out.blank += 1,
         Rec::Skipped(Skip::Unterminated) => out.unterminated = Some(line),
@@ -1192,7 +1194,7 @@ fn take<'a, P>(
         Rec::Malformed(reason) => {
             out.malformed += 1;
             if out.samples.len() < MALFORMED_SHOWN {
-                out.samples.push((line, reason));
+                out.samples.push((line, std::mem::take(reason)));
             }
         }
     }
