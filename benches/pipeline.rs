@@ -1,6 +1,6 @@
-//! Micro-benchmarks of the pipeline's stages (divan): chunking, parsing (bare serde, the
-//! `Reader`, envelopes), timestamps, the prefilter and per-chunk correlation, each over real
-//! data with its throughput in bytes, for profiling work.
+//! Micro-benchmarks of the pipeline's stages (divan): chunking, parsing (bare serde, the fast
+//! parser, the `Reader`, envelopes), timestamps, the prefilter and per-chunk correlation, each
+//! over real data with its throughput in bytes, for profiling work.
 //!
 //! Data, read once at start: the s5 rotated set in `testdata/` (27 gzip backups in name order,
 //! then `audit.log`: 8,585 lines, 27.6 MB), or the first `KAUDIT_BENCH_MB` MB (default 32) of
@@ -21,6 +21,7 @@ use kaudit::chunk::{DEFAULT_CHUNK, Lines};
 use kaudit::correlate::{ChunkCorrelator, Item, Mark};
 use kaudit::event::{Event, Stage, Ts};
 use kaudit::filter::{Filter, FilterSpec};
+use kaudit::input::fast;
 use kaudit::input::format::{Format, Reader, Rec};
 
 fn main() {
@@ -157,6 +158,28 @@ mod parse {
         b.counter(bytes()).counter(lines()).bench(|| {
             text.iter()
                 .filter(|t| serde_json::from_str::<Event>(black_box(t)).is_ok())
+                .count()
+        });
+    }
+
+    /// `fast::event` on every line, serde_json where it returns `None` (as `Reader::line` does):
+    /// compare with `bare_serde`.
+    #[divan::bench]
+    fn fast(b: Bencher) {
+        let text: Vec<&str> = LINES
+            .iter()
+            .map(|l| std::str::from_utf8(l).expect("UTF-8 data"))
+            .collect();
+        b.counter(bytes()).counter(lines()).bench(|| {
+            text.iter()
+                .filter(|t| {
+                    let t = black_box(t);
+                    match fast::event(t) {
+                        Some(ev) => Ok(ev),
+                        None => serde_json::from_str::<Event>(t),
+                    }
+                    .is_ok()
+                })
                 .count()
         });
     }

@@ -16,8 +16,8 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use kaudit::chunk::Lines;
-use kaudit::input::document;
 use kaudit::input::format::{Format, Reader};
+use kaudit::input::{document, fast};
 
 use crate::util::repo_path;
 use mutate::Rng;
@@ -157,6 +157,46 @@ fn fuzz_lines() {
             check::lines,
         );
     }
+}
+
+/// The fast Event parser against serde_json alone (also checked in `fuzz_lines`, among the
+/// rest): more mutations per second, each input mutated once (every other one) or one to three
+/// times, and cut as the scanner cuts lines. About 30% of the inputs have a line it reads (the
+/// rest it leaves to serde: most mutations break the JSON, and some seeds are documents).
+#[test]
+fn fuzz_fast_event() {
+    let seeds = seeds();
+    let mut rng = Rng::new(base_seed() ^ 0xfa57);
+    let (n, mut read) = (cases(20_000), 0);
+    for case in 0..n {
+        let (name, a) = rng.pick(&seeds);
+        let (_, b) = rng.pick(&seeds);
+        // every other input gets a single mutation: more of them still parse
+        let (input, ops) = if case % 2 == 0 {
+            let mut v = a.clone();
+            let op = mutate::one(&mut rng, &mut v, b);
+            (v, vec![op])
+        } else {
+            mutate::mutate(&mut rng, a, b)
+        };
+        read += Lines::new(&input)
+            .filter(|l| std::str::from_utf8(l.bytes).is_ok_and(|t| fast::event(t).is_some()))
+            .count();
+        run(
+            "fast-event",
+            case,
+            &format!("{name} {ops:?}"),
+            &input,
+            |b| {
+                for l in Lines::new(b) {
+                    check::fast_event(l.bytes)?;
+                }
+                Ok(())
+            },
+        );
+    }
+    // the property means something only if the fast path reads many of the mutated lines
+    assert!(read * 4 >= n, "fast::event read {read} lines of {n} inputs");
 }
 
 /// The document splitter: records pretty-printed (nested lines indented or in column 1), one

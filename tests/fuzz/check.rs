@@ -6,9 +6,9 @@
 //! libFuzzer runs with `-timeout`, `-rss_limit_mb` and `-malloc_limit_mb`.
 
 use kaudit::chunk::Lines;
-use kaudit::event::{Stage, Ts};
-use kaudit::input::document;
+use kaudit::event::{Event, Stage, Ts};
 use kaudit::input::format::{Format, Reader, Rec};
+use kaudit::input::{document, fast};
 
 pub const FORMATS: [Format; 6] = [
     Format::Auto,
@@ -32,8 +32,10 @@ pub fn lines(buf: &[u8]) -> Result<(), String> {
 }
 
 /// One line, with each format (raw events kept), and again with `auto` without raw events and
-/// as the unterminated last line of a file: the answers must agree.
+/// as the unterminated last line of a file: the answers must agree. The fast parser agrees with
+/// serde on it ([`fast_event`]).
 pub fn line(bytes: &[u8], terminated: bool) -> Result<(), String> {
+    fast_event(bytes)?;
     let mut first = Vec::new();
     for format in FORMATS {
         let r = Reader {
@@ -83,6 +85,46 @@ pub fn line(bytes: &[u8], terminated: bool) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// `fast::event` on `bytes` (when they are UTF-8) and on every string in them that holds an
+/// object (an envelope's event): where it gives an Event, serde_json gives the same one.
+pub fn fast_event(bytes: &[u8]) -> Result<(), String> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Ok(());
+    };
+    fast_agrees(text)?;
+    // nested events: a CloudWatch message, an AKS log, an envelope in an envelope
+    let mut todo: Vec<serde_json::Value> = serde_json::from_str(text).into_iter().collect();
+    while let Some(v) = todo.pop() {
+        match v {
+            serde_json::Value::String(s) if s.trim_start().starts_with('{') => {
+                fast_agrees(&s)?;
+                todo.extend(serde_json::from_str::<serde_json::Value>(&s));
+            }
+            serde_json::Value::Array(a) => todo.extend(a),
+            serde_json::Value::Object(o) => todo.extend(o.into_iter().map(|(_, v)| v)),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn fast_agrees(text: &str) -> Result<(), String> {
+    let Some(ev) = fast::event(text) else {
+        return Ok(());
+    };
+    match serde_json::from_str::<Event>(text) {
+        Ok(want) if want == ev => Ok(()),
+        Ok(want) => Err(format!(
+            "fast::event read {ev:?}, serde {want:?}: {}",
+            excerpt(text.as_bytes())
+        )),
+        Err(e) => Err(format!(
+            "fast::event read what serde refuses ({e}): {}",
+            excerpt(text.as_bytes())
+        )),
+    }
 }
 
 /// One line with one reader (the format-specific fuzz targets).
@@ -218,6 +260,7 @@ pub fn document(buf: &[u8]) -> Result<(), String> {
             ));
         }
         let bytes = &buf[it.start..it.end];
+        fast_event(bytes).map_err(|e| format!("item on line {line}: {e}"))?;
         if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
             return Err(format!(
                 "item on line {line} is not one JSON value ({e}): {}",

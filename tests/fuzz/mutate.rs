@@ -141,6 +141,18 @@ const KEYS: &[&str] = &[
     "response",
     "insertId",
     "labels",
+    // the rest of what the native Event reads (input/fast.rs parses each by name)
+    "level",
+    "groups",
+    "userAgent",
+    "namespace",
+    "name",
+    "apiGroup",
+    "subresource",
+    "reason",
+    "authorization.k8s.io/decision",
+    "authorization.k8s.io/reason",
+    "audit.k8s.io/truncated",
 ];
 
 /// Awkward values for the keys above (JSON text).
@@ -196,6 +208,20 @@ const VALUES: &[&str] = &[
     "\"-000001-01-01T00:00:00Z\"",
     "\"2026-11-21T14:58:09,5Z\"",
     "\"2026-11-21T14:58:09.Z\"",
+    // numbers at the edges of `code` (an i64) and of the JSON grammar
+    "200",
+    "-0",
+    "200.0",
+    "2e2",
+    "9223372036854775807",
+    "9223372036854775808",
+    "999999999999999999",
+    "1000000000000000000",
+    // lists of strings, and strings with escapes
+    "[\"a\",null]",
+    "[1]",
+    "[[]]",
+    "\"a\\u0026b\\u003c\\/\\n\"",
 ];
 
 /// Timestamp-like strings for the `timestamp` target and its mutations.
