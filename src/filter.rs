@@ -82,6 +82,15 @@ enum CodeSel {
     Class(i64),
 }
 
+impl CodeSel {
+    fn matches(self, c: i64) -> bool {
+        match self {
+            CodeSel::Exact(e) => c == e,
+            CodeSel::Class(k) => c / 100 == k,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Cidr {
     net: IpAddr,
@@ -123,9 +132,9 @@ pub struct Prefilter {
     /// not on RequestReceived). A line without them is skipped by its stage, see
     /// [`Prefilter::verdict`].
     staged: Vec<Vec<memchr::memmem::Finder<'static>>>,
-    /// Literals of the status code (any one of them), which only the stage that ends a
-    /// request decides: `"code":403`, or `"code":4` for a class.
-    finals: Vec<memchr::memmem::Finder<'static>>,
+    /// The status codes asked for, which only the stage that ends a request decides: read from
+    /// its `responseStatus` in place (see [`status_code`]).
+    codes: Vec<CodeSel>,
     /// Every character of every literal: an escape decoding to one of these defeats the check.
     chars: Vec<char>,
     non_ascii: bool,
@@ -216,18 +225,33 @@ fn line_key(line: &[u8], id: Option<&[u8]>) -> Option<u64> {
     (!id.is_empty()).then(|| crate::correlate::key_hash(id, received))
 }
 
-/// Does the line carry a status code, as the API server writes it (`"responseStatus":{...
-/// "code":N`)? Then a completing line without the wanted code has another one.
-fn has_status_code(line: &[u8]) -> bool {
-    let Some(at) = STATUS.find(line) else {
-        return false;
+/// The status code of a line, as the API server writes it: `"responseStatus":{` then, before
+/// any body, `"code":N` with N a plain integer. None for anything else.
+fn status_code(line: &[u8]) -> Option<i64> {
+    let rest = &line[STATUS.find(line)? + STATUS.needle().len()..];
+    let c = CODE.find(rest)?;
+    // the first `"code":` of the status object, not one of a body (`requestObject`,
+    // `responseObject`) when the status has none
+    if BODY.find(&rest[..c]).is_some() {
+        return None;
+    }
+    let num = &rest[c + CODE.needle().len()..];
+    let (neg, digits) = match num.strip_prefix(b"-") {
+        Some(d) => (true, d),
+        None => (false, num),
     };
-    // `"code":` then the number, unspaced: the way the code literal is written
-    CODE.find(&line[at..]).is_some_and(|c| {
-        line.get(at + c + CODE.needle().len())
-            .is_some_and(|b| b.is_ascii_digit() || *b == b'-')
-    })
+    let n = digits.iter().take_while(|b| b.is_ascii_digit()).count();
+    if n == 0 || n > 18 || !matches!(digits.get(n), Some(b'}' | b',')) {
+        return None;
+    }
+    let v = digits[..n]
+        .iter()
+        .fold(0i64, |v, d| v * 10 + i64::from(d - b'0'));
+    Some(if neg { -v } else { v })
 }
+
+static BODY: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"Object\":"));
 
 static STATUS: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"responseStatus\":{"));
@@ -238,7 +262,7 @@ impl Prefilter {
     fn new(
         groups: Vec<Vec<String>>,
         staged: Vec<Vec<String>>,
-        finals: Vec<String>,
+        codes: Vec<CodeSel>,
     ) -> Option<Prefilter> {
         let groups: Vec<Vec<String>> = groups.into_iter().filter(|g| !g.is_empty()).collect();
         // a group with an empty literal (a glob that starts with `*`) says nothing
@@ -246,14 +270,13 @@ impl Prefilter {
             .into_iter()
             .filter(|g| !g.is_empty() && g.iter().all(|l| l.len() > 1))
             .collect();
-        if groups.is_empty() && staged.is_empty() && finals.is_empty() {
+        if groups.is_empty() && staged.is_empty() && codes.is_empty() {
             return None;
         }
         let mut chars: Vec<char> = groups
             .iter()
             .chain(&staged)
             .flatten()
-            .chain(&finals)
             .flat_map(|l| l.chars())
             .filter(|c| *c != '"')
             .collect();
@@ -278,14 +301,10 @@ impl Prefilter {
                     .collect()
             })
             .collect();
-        let finals = finals
-            .iter()
-            .map(|lit| memchr::memmem::Finder::new(lit.as_bytes()).into_owned())
-            .collect();
         Some(Prefilter {
             groups,
             staged,
-            finals,
+            codes,
             chars,
             non_ascii,
         })
@@ -293,7 +312,7 @@ impl Prefilter {
 
     /// Does the prefilter use stage-dependent literals (user, code)?
     pub fn is_staged(&self) -> bool {
-        !self.staged.is_empty() || !self.finals.is_empty()
+        !self.staged.is_empty() || !self.codes.is_empty()
     }
 
     /// What to do with a native audit line. With `staged` false (a caller that needs every
@@ -312,7 +331,7 @@ impl Prefilter {
                 Verdict::Skip
             };
         }
-        if !staged || (self.staged.is_empty() && self.finals.is_empty()) {
+        if !staged || (self.staged.is_empty() && self.codes.is_empty()) {
             return Verdict::Parse;
         }
         // Without the user literal, a later stage cannot belong to a matching request (they
@@ -326,7 +345,7 @@ impl Prefilter {
         let user = || has(&self.staged) || self.escape_could_hide(line);
         match stage {
             Some(b"RequestReceived") => {
-                if self.finals.is_empty() && user() {
+                if self.codes.is_empty() && user() {
                     return Verdict::Parse;
                 }
                 line_key(line, id).map_or(Verdict::Parse, Verdict::SkipReceived)
@@ -342,14 +361,16 @@ impl Prefilter {
                 if !user() {
                     return Verdict::Skip;
                 }
-                if self.finals.is_empty()
-                    || self.finals.iter().any(|f| f.find(line).is_some())
-                    || self.escape_could_hide(line)
-                    || !has_status_code(line)
-                {
-                    return Verdict::Parse;
+                // the code is read where the API server writes it, unescaped: a line written
+                // any other way is parsed
+                match status_code(line) {
+                    Some(c)
+                        if !self.codes.is_empty() && !self.codes.iter().any(|s| s.matches(c)) =>
+                    {
+                        line_key(line, id).map_or(Verdict::Parse, Verdict::SkipFinal)
+                    }
+                    _ => Verdict::Parse,
                 }
-                line_key(line, id).map_or(Verdict::Parse, Verdict::SkipFinal)
             }
             _ => Verdict::Parse,
         }
@@ -524,8 +545,8 @@ impl Filter {
         } else {
             self.resource.iter().map(|r| r.resource.clone()).collect()
         };
-        // The user is written `"NAME"`; a user glob gives no literal. A code is written
-        // `"code":403`; a class `"code":4`.
+        // The user is written `"NAME"`; a user glob gives no literal. A code is read from the
+        // completing line's status.
         let users: Vec<String> = self
             .user
             .iter()
@@ -534,18 +555,10 @@ impl Filter {
                 Glob::Pattern(_) => String::new(),
             })
             .collect();
-        let codes = self
-            .code
-            .iter()
-            .map(|c| match *c {
-                CodeSel::Exact(e) => format!("\"code\":{e}"),
-                CodeSel::Class(k) => format!("\"code\":{k}"),
-            })
-            .collect();
         Prefilter::new(
             vec![self.verb.clone(), resources, self.namespace.clone()],
             vec![users],
-            codes,
+            self.code.clone(),
         )
     }
 
@@ -568,12 +581,8 @@ impl Filter {
                 }))
             && (self.name.is_empty() || self.name.iter().any(|g| g.is_match(&r.name)))
             && (self.code.is_empty()
-                || r.code.is_some_and(|c| {
-                    self.code.iter().any(|s| match *s {
-                        CodeSel::Exact(e) => c == e,
-                        CodeSel::Class(k) => c / 100 == k,
-                    })
-                }))
+                || r.code
+                    .is_some_and(|c| self.code.iter().any(|s| s.matches(c))))
             && (self.decision.is_empty() || self.decision.iter().any(|d| d == &r.decision))
             && (self.ip.is_empty()
                 || r.source_ips.iter().any(|s| {
