@@ -270,6 +270,14 @@ impl<'a> Request<'a> {
         }
     }
 
+    /// Give back a ResponseStarted the prefilter skipped, and its time.
+    pub fn give_started(&mut self, t: Ts) {
+        self.stages.insert(Stage::ResponseStarted);
+        if self.started.is_none() {
+            self.started = Some(t);
+        }
+    }
+
     /// The actor: the impersonated user when there is one, else the authenticated user.
     pub fn effective_user(&self) -> &str {
         if self.impersonated_user.is_empty() {
@@ -423,6 +431,10 @@ pub struct Merger {
     /// gets that stage back if its key is here.
     received_skipped: rustc_hash::FxHashSet<u64>,
     received_order: std::collections::VecDeque<u64>,
+    /// Keys and times of ResponseStarted lines the code prefilter skipped, for the request that
+    /// completes with a matching code later (see `filter::Verdict::SkipStarted`).
+    started_skipped: FxHashMap<u64, Ts>,
+    started_order: std::collections::VecDeque<u64>,
 }
 
 /// How many skipped RequestReceived keys the merger remembers: about 500 MB of log.
@@ -470,6 +482,21 @@ impl Merger {
         }
     }
 
+    /// Remember ResponseStarted lines the prefilter skipped, by key, with their time: the most
+    /// recent [`SKIPPED_REMEMBERED`].
+    pub fn started_skipped(&mut self, started: &[(u64, Ts)]) {
+        for &(k, t) in started {
+            if self.started_skipped.insert(k, t).is_none() {
+                self.started_order.push_back(k);
+                if self.started_order.len() > SKIPPED_REMEMBERED
+                    && let Some(old) = self.started_order.pop_front()
+                {
+                    self.started_skipped.remove(&old);
+                }
+            }
+        }
+    }
+
     /// Take one fragment; returns the request if it is now complete.
     pub fn frag(&mut self, frag: Request<'_>) -> Option<Request<'static>> {
         if !frag.is_final
@@ -491,6 +518,12 @@ impl Merger {
         };
         let mut req = req;
         if req.is_final {
+            if !req.stages.contains(Stage::ResponseStarted)
+                && !self.started_skipped.is_empty()
+                && let Some(t) = self.started_skipped.remove(&key_hash(&key.0, &key.1))
+            {
+                req.give_started(t);
+            }
             if !req.stages.contains(Stage::RequestReceived) {
                 let h = key_hash(&key.0, &key.1);
                 if self.received_skipped.remove(&h) {

@@ -154,6 +154,10 @@ pub enum Verdict {
     /// the one asked for: the request cannot match. Its key lets the scan drop what it holds of
     /// that request (a parsed ResponseStarted), and count its later events as late.
     SkipFinal(u64),
+    /// A ResponseStarted whose status code is not one asked for: the request matches only if
+    /// its completing line has one. Its key and time (`stageTimestamp`) give that request the
+    /// stage and its start time back.
+    SkipStarted(u64, Ts),
 }
 
 /// `"key":"value` → value, when it is written without escapes.
@@ -224,6 +228,17 @@ fn line_key(line: &[u8], id: Option<&[u8]>) -> Option<u64> {
     let received = (!v.contains(&b'\\')).then(|| std::str::from_utf8(v).ok())??;
     (!id.is_empty()).then(|| crate::correlate::key_hash(id, received))
 }
+
+/// `stageTimestamp`, the time of a line's stage, when written without escapes near the end.
+fn stage_time(line: &[u8]) -> Option<Ts> {
+    let tail = line.len().saturating_sub(TAIL);
+    let at = tail + STAGE_TIME.find_iter(&line[tail..]).last()? + STAGE_TIME.needle().len();
+    let len = memchr::memchr(b'"', &line[at..])?;
+    Ts::parse(std::str::from_utf8(&line[at..at + len]).ok()?)
+}
+
+static STAGE_TIME: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"stageTimestamp\":\""));
 
 /// The status code of a line, as the API server writes it: `"responseStatus":{` then, before
 /// any body, `"code":N` with N a plain integer. None for anything else.
@@ -351,10 +366,19 @@ impl Prefilter {
                 line_key(line, id).map_or(Verdict::Parse, Verdict::SkipReceived)
             }
             Some(b"ResponseStarted") => {
-                if user() {
-                    Verdict::Parse
-                } else {
-                    Verdict::Skip
+                if !user() {
+                    return Verdict::Skip;
+                }
+                match status_code(line) {
+                    Some(c)
+                        if !self.codes.is_empty() && !self.codes.iter().any(|s| s.matches(c)) =>
+                    {
+                        match (line_key(line, id), stage_time(line)) {
+                            (Some(k), Some(t)) => Verdict::SkipStarted(k, t),
+                            _ => Verdict::Parse,
+                        }
+                    }
+                    _ => Verdict::Parse,
                 }
             }
             Some(b"ResponseComplete" | b"Panic") => {
@@ -1127,7 +1151,13 @@ mod tests {
         let rr = br#"{"auditID":"a","stage":"RequestReceived","requestReceivedTimestamp":"t"}"#;
         assert_eq!(p.verdict(rr, true), Verdict::SkipReceived(key));
         let rs = br#"{"auditID":"a","stage":"ResponseStarted","responseStatus":{"code":200},"requestReceivedTimestamp":"t"}"#;
+        // no stageTimestamp: the start time would be lost, parsed
         assert_eq!(p.verdict(rs, true), Verdict::Parse);
+        let rs = br#"{"auditID":"a","stage":"ResponseStarted","responseStatus":{"metadata":{},"code":200},"requestReceivedTimestamp":"t","stageTimestamp":"2026-01-01T00:00:01.5Z"}"#;
+        let t = Ts::parse("2026-01-01T00:00:01.5Z").unwrap();
+        assert_eq!(p.verdict(rs, true), Verdict::SkipStarted(key, t));
+        let rs403 = br#"{"auditID":"a","stage":"ResponseStarted","responseStatus":{"metadata":{},"code":403},"requestReceivedTimestamp":"t","stageTimestamp":"2026-01-01T00:00:01.5Z"}"#;
+        assert_eq!(p.verdict(rs403, true), Verdict::Parse);
         let rc = br#"{"auditID":"a","stage":"ResponseComplete","responseStatus":{"metadata":{},"code":200},"requestReceivedTimestamp":"t"}"#;
         assert_eq!(p.verdict(rc, true), Verdict::SkipFinal(key));
         let hit = br#"{"auditID":"a","stage":"ResponseComplete","responseStatus":{"metadata":{},"code":403},"requestReceivedTimestamp":"t"}"#;

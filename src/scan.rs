@@ -180,6 +180,9 @@ struct ChunkOut<'a, P> {
     /// Keys of completing lines the prefilter skipped (see `filter::Verdict::SkipFinal`) whose
     /// request was not seen in this chunk.
     final_skipped: Vec<u64>,
+    /// Keys and times of ResponseStarted lines the prefilter skipped whose request did not
+    /// complete in this chunk (see `filter::Verdict::SkipStarted`).
+    started_skipped: Vec<(u64, Ts)>,
     prefiltered: u64,
     unterminated: Option<u64>,
     malformed: u64,
@@ -730,6 +733,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
         self.merger
             .received_skipped(out.received_skipped.iter().copied());
         self.merger.final_skipped(&out.final_skipped);
+        self.merger.started_skipped(&out.started_skipped);
         self.stats.requests += out.done_seen;
         self.stats.matched += out.folded;
         if S::COMMUTATIVE {
@@ -851,6 +855,7 @@ fn work_copied<S: Sink>(
             prefiltered: o.prefiltered + pre.skips.count,
             received_skipped: o.received_skipped,
             final_skipped: o.final_skipped,
+            started_skipped: o.started_skipped,
             unterminated: o.unterminated,
             malformed: o.malformed,
             samples: o.samples,
@@ -922,6 +927,7 @@ struct Skips {
     count: u64,
     received: Vec<u64>,
     finals: Vec<u64>,
+    started: Vec<(u64, Ts)>,
 }
 
 impl Skips {
@@ -935,6 +941,7 @@ impl Skips {
             Verdict::Skip => {}
             Verdict::SkipReceived(key) => self.received.push(key),
             Verdict::SkipFinal(key) => self.finals.push(key),
+            Verdict::SkipStarted(key, t) => self.started.push((key, t)),
         }
         self.count += 1;
         false
@@ -1012,6 +1019,7 @@ fn work<'a, S: Sink>(
         prefiltered: 0,
         received_skipped: Vec::new(),
         final_skipped: Vec::new(),
+        started_skipped: Vec::new(),
         unterminated: None,
         malformed: 0,
         samples: Vec::new(),
@@ -1047,6 +1055,7 @@ fn work<'a, S: Sink>(
         Units::Picked(buf, picks, picked) => {
             skips.received.extend_from_slice(&picked.received);
             skips.finals.extend_from_slice(&picked.finals);
+            skips.started.extend_from_slice(&picked.started);
             for p in picks {
                 let raw = &buf[p.at..p.at + p.raw_len];
                 let bytes = &raw[..p.len];
@@ -1095,6 +1104,9 @@ fn work<'a, S: Sink>(
         // read here), it is settled here, like a request whole in the chunk; otherwise the
         // merger drops what earlier chunks held and counts its later events as late.
         let mut finals: rustc_hash::FxHashSet<u64> = skips.finals.drain(..).collect();
+        if !skips.started.is_empty() {
+            skips.started.retain(|(k, _)| !finals.contains(k));
+        }
         if !skips.received.is_empty() {
             skips.received.retain(|k| !finals.remove(k));
         }
@@ -1110,6 +1122,21 @@ fn work<'a, S: Sink>(
             _ => true,
         });
         out.final_skipped = finals.drain().collect();
+    }
+    if !skips.started.is_empty() {
+        // requests completed here whose ResponseStarted the prefilter skipped get it back
+        let mut started: rustc_hash::FxHashMap<u64, Ts> = skips.started.drain(..).collect();
+        for it in &mut items {
+            if let Item::Frag(r) = it
+                && r.is_final
+                && !r.stages.contains(Stage::ResponseStarted)
+                && let Some(t) =
+                    started.remove(&crate::correlate::key_hash(&r.audit_id, &r.received_key))
+            {
+                r.give_started(t);
+            }
+        }
+        out.started_skipped = started.into_iter().collect();
     }
     if !skips.received.is_empty() {
         // requests whose RequestReceived the prefilter skipped in this chunk get it back

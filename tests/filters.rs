@@ -519,6 +519,58 @@ fn prefilter_keeps_the_received_stage_of_an_open_impersonated_request() {
     );
 }
 
+/// A watch that started with 200 and ended in a panic (500): with `--code 500` the code
+/// prefilter skips its RequestReceived and its ResponseStarted (200), and must give both stages
+/// and the start time back to the request its Panic line completes, in one chunk or across
+/// several (stdin: one block; a file in 512-byte chunks).
+#[test]
+fn prefilter_gives_back_the_started_stage_of_a_request_that_ends_with_the_code() {
+    let head = r#"{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"w2","stage":"#;
+    let body = r#","requestURI":"/api/v1/pods?watch=true","verb":"watch","user":{"username":"admin"},"sourceIPs":["10.0.0.1"],"objectRef":{"resource":"pods","apiVersion":"v1"},"#;
+    let rr = format!(
+        r#"{head}"RequestReceived"{body}"requestReceivedTimestamp":"2026-11-21T10:00:00.000000Z","stageTimestamp":"2026-11-21T10:00:00.000000Z"}}"#
+    );
+    let rs = format!(
+        r#"{head}"ResponseStarted"{body}"responseStatus":{{"metadata":{{}},"code":200}},"requestReceivedTimestamp":"2026-11-21T10:00:00.000000Z","stageTimestamp":"2026-11-21T10:00:00.250000Z"}}"#
+    );
+    let panic = format!(
+        r#"{head}"Panic"{body}"responseStatus":{{"metadata":{{}},"status":"Failure","code":500}},"requestReceivedTimestamp":"2026-11-21T10:00:00.000000Z","stageTimestamp":"2026-11-21T10:05:00.000000Z"}}"#
+    );
+    // other requests between the stages, so that small chunks split them
+    let other = |i: u32| {
+        format!(
+            r#"{{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"o{i}","stage":"ResponseComplete","requestURI":"/api/v1/namespaces","verb":"list","user":{{"username":"bob"}},"sourceIPs":["10.0.0.2"],"objectRef":{{"resource":"namespaces","apiVersion":"v1"}},"responseStatus":{{"metadata":{{}},"code":200}},"requestReceivedTimestamp":"2026-11-21T10:00:01.000000Z","stageTimestamp":"2026-11-21T10:00:01.000000Z"}}"#
+        )
+    };
+    let mut input = format!("{rr}\n{}\n{rs}\n", other(1));
+    for i in 2..6 {
+        input.push_str(&other(i));
+        input.push('\n');
+    }
+    input.push_str(&panic);
+    input.push('\n');
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.log");
+    std::fs::write(&path, &input).unwrap();
+    let path = path.to_str().unwrap();
+    let args = ["events", "-o", "ndjson", "--code", "500"];
+    let without = run_stdin(&[&args[..], &["--no-prefilter"]].concat(), input.clone())
+        .expect_code(0)
+        .stdout_str()
+        .to_owned();
+    assert!(
+        without.contains(r#""stages":["RequestReceived","ResponseStarted","Panic"]"#),
+        "{without}"
+    );
+    let with = run_stdin(&args, input).expect_code(0);
+    assert_eq!(with.stdout_str(), without, "stdin");
+    let without = without.replace("<stdin>", path);
+    for chunk in ["--chunk-size=512", "--chunk-size=1048576"] {
+        let r = run(&[&args[..], &[chunk, path]].concat()).expect_code(0);
+        assert_eq!(r.stdout_str(), without, "{chunk}");
+    }
+}
+
 /// `--strict` promises every line was checked: a filter must not let a malformed line skip
 /// parsing (it did when the line was framed like a JSON object).
 #[test]
