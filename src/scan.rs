@@ -822,37 +822,30 @@ fn work_copied<S: Sink>(
         static COPY: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     COPY.with_borrow_mut(|copy| {
-        copy.clear();
-        let mut pre = Picking::default();
-        let o = match prefilter {
-            // A selective scan reads the map once with the prefilter and copies only the lines
-            // it must parse. Reading the map is safe (a truncation shows zeros, see
-            // `input::map`), and the chunks past a cut are dropped whatever they read.
-            Some(p) if r.len() <= PICK_MAX => {
-                pre.pick(&map.bytes()[r.clone()], p, !reader.keep_raw, copy);
-                map.release(r);
-                let units = Units::Picked(copy, &pre.picks, &pre.skips);
-                work::<S>(&units, part, file, reader, filter, prefilter)
-            }
-            _ => {
-                // a 64 MiB line is not held twice
-                map.copy_into(r, copy);
-                work::<S>(&Units::Lines(copy), part, file, reader, filter, prefilter)
-            }
-        };
+        // Read, not copied from the map: the same bytes from the page cache, without a page
+        // fault, page-table update and TLB flush per page (summary on 1 GB: 0.76 s -> 0.59 s).
+        // A 64 MiB line is not held twice.
+        #[cfg(unix)]
+        map.read_into(r, copy);
+        #[cfg(not(unix))]
+        {
+            copy.clear();
+            map.copy_into(r, copy);
+        }
+        let o = work::<S>(&Units::Lines(copy), part, file, reader, filter, prefilter);
         let out = ChunkOut {
             items: o.items.into_iter().map(owned).collect(),
             part: o.part,
             folded: o.folded,
-            lines: o.lines + pre.lines,
+            lines: o.lines,
             absolute: o.absolute,
-            records: o.records + pre.skips.count,
+            records: o.records,
             events: o.events,
             blank: o.blank,
             truncated: o.truncated,
             foreign: o.foreign,
             empty: o.empty,
-            prefiltered: o.prefiltered + pre.skips.count,
+            prefiltered: o.prefiltered,
             received_skipped: o.received_skipped,
             final_skipped: o.final_skipped,
             started_skipped: o.started_skipped,
@@ -900,25 +893,7 @@ fn max_opt(a: Option<Ts>, b: Option<Ts>) -> Option<Ts> {
 /// What a worker reads: the lines of a chunk, or a group of a document's records.
 enum Units<'a> {
     Lines(&'a [u8]),
-    /// The lines of a chunk the prefilter let through, copied out of the map (see
-    /// [`Picking`]), and what it skipped.
-    Picked(&'a [u8], &'a [Pick], &'a Skips),
     Items(&'a [u8], &'a [DocItem]),
-}
-
-/// Chunks up to this size are prefiltered in the map, before any copy; a larger one (a very long
-/// line) is copied whole a MiB at a time, so that it is never resident twice.
-const PICK_MAX: usize = 4 * crate::chunk::DEFAULT_CHUNK;
-
-/// One line of a chunk that must be parsed: where its copy is, and where it was.
-struct Pick {
-    /// Its bytes in the copy, and how many of them are the line without a `\r` ending.
-    at: usize,
-    raw_len: usize,
-    len: usize,
-    /// 1-based, in the chunk.
-    line: u64,
-    terminated: bool,
 }
 
 /// The lines the prefilter skipped in one chunk, and the keys some of them leave.
@@ -948,44 +923,11 @@ impl Skips {
     }
 }
 
-/// The prefilter's pass over a mapped chunk: the lines it skips are only counted.
-#[derive(Default)]
-struct Picking {
-    picks: Vec<Pick>,
-    lines: u64,
-    skips: Skips,
-}
-
-impl Picking {
-    fn pick(
-        &mut self,
-        chunk: &[u8],
-        p: &crate::filter::Prefilter,
-        staged: bool,
-        copy: &mut Vec<u8>,
-    ) {
-        for line in Lines::new(chunk) {
-            self.lines += 1;
-            if !self.skips.admit(p, &line, staged) {
-                continue;
-            }
-            self.picks.push(Pick {
-                at: copy.len(),
-                raw_len: line.raw.len(),
-                len: line.bytes.len(),
-                line: self.lines,
-                terminated: line.terminated,
-            });
-            copy.extend_from_slice(line.raw);
-        }
-    }
-}
-
 impl Units<'_> {
     /// Bytes covered, for the progress bar.
     fn len(&self) -> usize {
         match self {
-            Units::Lines(b) | Units::Picked(b, _, _) => b.len(),
+            Units::Lines(b) => b.len(),
             Units::Items(_, items) => match (items.first(), items.last()) {
                 (Some(a), Some(b)) => b.end - a.start,
                 _ => 0,
@@ -1044,25 +986,6 @@ fn work<'a, S: Sink>(
                 for r in recs.iter_mut() {
                     if let Some(done) =
                         take(&mut out, &mut c, r, file, n, line.raw, reader.keep_raw)
-                        && let Some(keep) = settle::<S>(&mut out, done, filter)
-                    {
-                        c.items.push(Item::Done(keep));
-                    }
-                }
-                recs.clear();
-            }
-        }
-        Units::Picked(buf, picks, picked) => {
-            skips.received.extend_from_slice(&picked.received);
-            skips.finals.extend_from_slice(&picked.finals);
-            skips.started.extend_from_slice(&picked.started);
-            for p in picks {
-                let raw = &buf[p.at..p.at + p.raw_len];
-                let bytes = &raw[..p.len];
-                reader.line(bytes, p.terminated, &mut recs);
-                for r in recs.iter_mut() {
-                    if let Some(done) =
-                        take(&mut out, &mut c, r, file, p.line, raw, reader.keep_raw)
                         && let Some(keep) = settle::<S>(&mut out, done, filter)
                     {
                         c.items.push(Item::Done(keep));

@@ -109,6 +109,35 @@ impl Mapped {
         }
     }
 
+    /// Make `out` the bytes of `range`, read with `pread`, not through the map: they come from
+    /// the page cache as they do through the map, without the page faults, page-table updates
+    /// and TLB flushes of mapping and releasing each page. Past a truncation the rest reads as
+    /// zeros, as through the map (the scanner's check after the batch drops it). `out` is
+    /// reused as it is: only its growth is zeroed first.
+    #[cfg(unix)]
+    pub fn read_into(&self, range: Range<usize>, out: &mut Vec<u8>) {
+        use std::os::unix::fs::FileExt;
+        let len = range.len();
+        if out.len() < len {
+            out.resize(len, 0);
+        } else {
+            out.truncate(len);
+        }
+        let mut done = 0;
+        while done < len {
+            match self
+                .file
+                .read_at(&mut out[done..], (range.start + done) as u64)
+            {
+                Ok(0) => break,
+                Ok(n) => done += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
+        }
+        out[done..].fill(0);
+    }
+
     /// Has the file been cut short since it was mapped? Costs one `fstat`.
     pub fn shrunk(&self) -> Option<Shrunk> {
         let len = self.map.len();
