@@ -149,13 +149,14 @@ fn summary(r: &Rec) -> String {
     }
 }
 
-/// Most records a text of `bytes` can hold: every record is an object or array, and one nested
+/// Most records a text of `bytes` can hold: every record is an object or array, or an item of a
+/// batch (each item is a record, a scalar one malformed: after a `,` but the first); one nested
 /// in a string (a CloudWatch message, an AKS log) starts with a `{` or `[` that is written there,
 /// or an escape. Plus one for a line that holds none.
 fn bound(bytes: &[u8]) -> usize {
     bytes
         .iter()
-        .filter(|&&b| matches!(b, b'{' | b'[' | b'\\'))
+        .filter(|&&b| matches!(b, b'{' | b'[' | b',' | b'\\'))
         .count()
         + 1
 }
