@@ -11,6 +11,11 @@ use kaudit::config::Env;
 use kaudit::scan::is_broken_pipe;
 use kaudit::term::Diag;
 
+/// mimalloc instead of the system allocator: workers allocate small strings per event and the
+/// merging thread frees some of them (see BENCHMARKS.md for the measured effect).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
