@@ -13,7 +13,7 @@ use std::mem::take;
 
 use rustc_hash::FxHashMap;
 
-use crate::event::{Event, Stage, StageSet, Ts, UserInfo};
+use crate::event::{Event, Stage, StageSet, Str, Ts, UserInfo};
 
 /// Where one event of a request was read, and what it said.
 #[derive(Debug, Clone)]
@@ -71,7 +71,13 @@ fn fill<'a>(dst: &mut Cow<'a, str>, src: Cow<'a, str>) {
     }
 }
 
-fn fill_vec<'a>(dst: &mut Vec<Cow<'a, str>>, src: Vec<Cow<'a, str>>) {
+fn fill_vec<'a>(dst: &mut Vec<Cow<'a, str>>, src: &mut Vec<Str<'a>>) {
+    if dst.is_empty() && !src.is_empty() {
+        *dst = take(src).into_iter().map(|s| s.0).collect();
+    }
+}
+
+fn join_vec<'a>(dst: &mut Vec<Cow<'a, str>>, src: Vec<Cow<'a, str>>) {
     if dst.is_empty() {
         *dst = src;
     }
@@ -118,24 +124,16 @@ impl<'a> Request<'a> {
             ev.user.as_ref(),
         );
         fill(&mut self.verb, take(&mut ev.verb.0));
-        if let Some(u) = ev.user.take() {
-            fill(&mut self.user, u.username.0);
-            fill_vec(
-                &mut self.groups,
-                u.groups.into_iter().map(|g| g.0).collect(),
-            );
+        // lists are taken only when the request has none (a reader may reuse what is left)
+        if let Some(u) = ev.user.as_mut() {
+            fill(&mut self.user, take(&mut u.username.0));
+            fill_vec(&mut self.groups, &mut u.groups);
         }
-        if let Some(u) = ev.impersonated_user.take() {
-            fill(&mut self.impersonated_user, u.username.0);
-            fill_vec(
-                &mut self.impersonated_groups,
-                u.groups.into_iter().map(|g| g.0).collect(),
-            );
+        if let Some(u) = ev.impersonated_user.as_mut() {
+            fill(&mut self.impersonated_user, take(&mut u.username.0));
+            fill_vec(&mut self.impersonated_groups, &mut u.groups);
         }
-        fill_vec(
-            &mut self.source_ips,
-            take(&mut ev.source_ips).into_iter().map(|s| s.0).collect(),
-        );
+        fill_vec(&mut self.source_ips, &mut ev.source_ips);
         fill(&mut self.user_agent, take(&mut ev.user_agent.0));
         if let Some(o) = ev.object_ref.take() {
             fill(&mut self.resource, o.resource.0);
@@ -195,10 +193,10 @@ impl<'a> Request<'a> {
     pub fn merge(&mut self, later: Request<'a>) {
         fill(&mut self.verb, later.verb);
         fill(&mut self.user, later.user);
-        fill_vec(&mut self.groups, later.groups);
+        join_vec(&mut self.groups, later.groups);
         fill(&mut self.impersonated_user, later.impersonated_user);
-        fill_vec(&mut self.impersonated_groups, later.impersonated_groups);
-        fill_vec(&mut self.source_ips, later.source_ips);
+        join_vec(&mut self.impersonated_groups, later.impersonated_groups);
+        join_vec(&mut self.source_ips, later.source_ips);
         fill(&mut self.user_agent, later.user_agent);
         fill(&mut self.api_group, later.api_group);
         fill(&mut self.api_version, later.api_version);

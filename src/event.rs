@@ -366,6 +366,16 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// Days in month `m` (1..=12) of the proleptic Gregorian year `y`.
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
 fn civil_from_days(z: i64) -> CivilDate {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
@@ -436,10 +446,10 @@ fn fast_rfc3339(b: &[u8]) -> Option<Ts> {
     if &b[i..] != b"Z" && &b[i..] != b"z" {
         return None; // offsets and oddities go through jiff
     }
-    let days = days_from_civil(y, mo as u32, d as u32);
-    if civil_from_days(days).d != d as u32 {
+    if d > days_in_month(y, mo) {
         return None; // 2025-02-30 and friends
     }
+    let days = days_from_civil(y, mo as u32, d as u32);
     Some(Ts(
         ((days * 86_400 + h * 3600 + mi * 60 + s) * 1_000_000) + micros
     ))
@@ -475,6 +485,22 @@ mod tests {
                 j.as_microsecond(),
                 "{s}"
             );
+        }
+    }
+
+    #[test]
+    fn the_fast_path_refuses_exactly_the_days_jiff_refuses() {
+        for y in [1900, 1999, 2000, 2023, 2024, 2100, 2400] {
+            for m in 1..=12 {
+                for d in 1..=31 {
+                    let s = format!("{y:04}-{m:02}-{d:02}T12:34:56.5Z");
+                    let j = s
+                        .parse::<jiff::Timestamp>()
+                        .ok()
+                        .map(|t| t.as_microsecond());
+                    assert_eq!(fast_rfc3339(s.as_bytes()).map(|t| t.0), j, "{s}");
+                }
+            }
         }
     }
 

@@ -975,6 +975,7 @@ fn work<'a, S: Sink>(
     };
     let mut recs: Vec<Rec<'a>> = Vec::new();
     let mut skips = Skips::default();
+    let mut slot = crate::event::Event::default();
     match *units {
         Units::Lines(buf) => {
             for line in Lines::new(buf) {
@@ -985,8 +986,27 @@ fn work<'a, S: Sink>(
                 {
                     continue;
                 }
-                reader.line(line.bytes, line.terminated, &mut recs);
                 let n = out.lines;
+                if let Some((stage, whole)) = reader.native_line(line.bytes, &mut slot) {
+                    out.records += 1;
+                    if let Some(done) = take_event(
+                        &mut out,
+                        &mut c,
+                        &mut slot,
+                        stage,
+                        whole,
+                        None,
+                        file,
+                        n,
+                        line.raw,
+                        reader.keep_raw,
+                    ) && let Some(keep) = settle::<S>(&mut out, done, filter)
+                    {
+                        c.items.push(Item::Done(keep));
+                    }
+                    continue;
+                }
+                reader.line(line.bytes, line.terminated, &mut recs);
                 for r in recs.iter_mut() {
                     if let Some(done) =
                         take(&mut out, &mut c, r, file, n, line.raw, reader.keep_raw)
@@ -1125,20 +1145,19 @@ fn take<'a, P>(
     out.records += 1;
     match rec {
         Rec::Event(ev) => {
-            out.events += 1;
-            let time = Ts::parse(ev.event.time());
-            out.first = min_opt(out.first, time);
-            out.last = max_opt(out.last, time);
-            let code = ev.event.response_status.as_ref().and_then(|s| s.code);
-            let mark = Mark {
-                stage: ev.stage,
-                time,
-                code,
+            let own = ev.raw.take();
+            return take_event(
+                out,
+                c,
+                &mut ev.event,
+                ev.stage,
+                ev.whole,
+                own,
                 file,
                 line,
-                raw: keep_raw.then(|| ev.raw.take().unwrap_or(Cow::Borrowed(raw))),
-            };
-            return c.push_done(&mut ev.event, ev.stage, mark, ev.whole);
+                raw,
+                keep_raw,
+            );
         }
         Rec::Skipped(Skip::Blank) => out.blank += 1,
         Rec::Skipped(Skip::Unterminated) => out.unterminated = Some(line),
@@ -1153,6 +1172,38 @@ fn take<'a, P>(
         }
     }
     None
+}
+
+/// Correlate one event (its record already counted). `own` is the event's JSON when it is not
+/// the line `raw` itself.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+fn take_event<'a, P>(
+    out: &mut ChunkOut<'a, P>,
+    c: &mut ChunkCorrelator<'a>,
+    ev: &mut crate::event::Event<'a>,
+    stage: Stage,
+    whole: bool,
+    own: Option<Cow<'a, [u8]>>,
+    file: u32,
+    line: u64,
+    raw: &'a [u8],
+    keep_raw: bool,
+) -> Option<Request<'a>> {
+    out.events += 1;
+    let time = Ts::parse(ev.time());
+    out.first = min_opt(out.first, time);
+    out.last = max_opt(out.last, time);
+    let code = ev.response_status.as_ref().and_then(|s| s.code);
+    let mark = Mark {
+        stage,
+        time,
+        code,
+        file,
+        line,
+        raw: keep_raw.then(|| own.unwrap_or(Cow::Borrowed(raw))),
+    };
+    c.push_done(ev, stage, mark, whole)
 }
 
 /// May the prefilter skip this line? Only a native event framed as one JSON object: its

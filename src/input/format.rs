@@ -271,6 +271,29 @@ impl Reader {
         self.envelope(text, depth, reason, out);
     }
 
+    /// The common case, read without moving the Event: a line that is one native event the fast
+    /// parser reads, parsed into `ev`, with its stage and whether it is whole (see [`Ev`]). `None`
+    /// for anything else, which [`line`](Self::line) then reads (and words), as if this had not
+    /// been called. Agrees with `line`: where this says `Some`, `line` gives one `Rec::Event`
+    /// (with no `raw`) of the same event.
+    pub fn native_line<'a>(
+        &self,
+        bytes: &'a [u8],
+        ev: &mut Event<'a>,
+    ) -> Option<(crate::event::Stage, bool)> {
+        if bytes.first() != Some(&b'{') || !self.format.allows(Shape::Native) {
+            return None;
+        }
+        let text = std::str::from_utf8(bytes).ok()?;
+        if !fast::event_into(text, ev)
+            || ev.kind.as_str() == "EventList"
+            || (ev.kind.is_empty() && ev.audit_id.is_empty())
+        {
+            return None;
+        }
+        native::check(ev).ok()
+    }
+
     fn native<'a>(&self, ev: Event<'a>, bytes: &'a [u8], depth: u8, out: &mut Vec<Rec<'a>>) {
         if !self.format.allows(Shape::Native) {
             out.push(self.refused(Shape::Native));

@@ -56,6 +56,31 @@ pub fn line(bytes: &[u8], terminated: bool) -> Result<(), String> {
     let mut out = Vec::new();
     plain.line(bytes, terminated, &mut out);
     records(bytes, &plain, &out)?;
+    // the workers' shortcut reads the same event as the reader
+    for format in FORMATS {
+        let r = Reader {
+            format,
+            keep_raw: false,
+        };
+        let mut slot = fast::event(DIRTY).ok_or("DIRTY is not read")?;
+        if let Some((stage, whole)) = r.native_line(bytes, &mut slot) {
+            let mut out = Vec::new();
+            r.line(bytes, terminated, &mut out);
+            match &out[..] {
+                [Rec::Event(e)]
+                    if e.event == slot
+                        && e.stage == stage
+                        && e.whole == whole
+                        && e.raw.is_none() => {}
+                _ => {
+                    return Err(format!(
+                        "{}: native_line read {slot:?} ({stage:?}, whole {whole}), line {out:?}",
+                        format.name()
+                    ));
+                }
+            }
+        }
+    }
     let got: Vec<String> = out.iter().map(summary).collect();
     if got != first {
         return Err(format!(
@@ -110,7 +135,20 @@ pub fn fast_event(bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
+/// A line every list of which a reused Event may be holding when it is read into again.
+const DIRTY: &str = r#"{"kind":"Event","auditID":"x","stage":"ResponseComplete","user":{"username":"u","groups":["a","b","c"]},"impersonatedUser":{"username":"i","groups":["d"]},"sourceIPs":["1","2"]}"#;
+
 fn fast_agrees(text: &str) -> Result<(), String> {
+    // read into an Event that holds another one, as a worker does
+    let mut slot = fast::event(DIRTY).ok_or("DIRTY is not read")?;
+    let reused = fast::event_into(text, &mut slot).then_some(&slot);
+    if reused != fast::event(text).as_ref() {
+        return Err(format!(
+            "fast::event_into a used Event read {reused:?}, fast::event {:?}: {}",
+            fast::event(text),
+            excerpt(text.as_bytes())
+        ));
+    }
     let Some(ev) = fast::event(text) else {
         return Ok(());
     };
