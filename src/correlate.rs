@@ -8,7 +8,6 @@
 //! is bounded by open requests, not input size. Filtering and aggregation happen elsewhere.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::mem::take;
 
 use rustc_hash::FxHashMap;
@@ -416,7 +415,11 @@ impl<'a> ChunkCorrelator<'a> {
 /// Joins fragments across chunks and files, in input order.
 #[derive(Default)]
 pub struct Merger {
-    open: HashMap<(String, String), Request<'static>>,
+    /// Open requests by [`key_hash`], each with the (rare) others of the same hash. Boxed: the
+    /// map is rehashed as requests come and go, and a Request is large.
+    open: FxHashMap<u64, Vec<Box<Request<'static>>>>,
+    /// How many requests `open` holds.
+    open_len: usize,
     /// Hashes of the keys of requests that completed without their RequestReceived (most
     /// recent last). Its RequestReceived may still come, when files are read out of order or a
     /// writer reorders lines; it must then not open a second, never-completed request.
@@ -471,9 +474,11 @@ impl Merger {
             return;
         }
         if !self.open.is_empty() {
-            let set: rustc_hash::FxHashSet<u64> = keys.iter().copied().collect();
-            self.open
-                .retain(|(id, received), _| !set.contains(&key_hash(id, received)));
+            for k in keys {
+                if let Some(v) = self.open.remove(k) {
+                    self.open_len -= v.len();
+                }
+            }
         }
         for &k in keys {
             self.remember(k);
@@ -506,33 +511,44 @@ impl Merger {
             self.late_events += frag.marks.len() as u64;
             return None;
         }
-        let key = (frag.audit_id.to_string(), frag.received_key.to_string());
-        let req = match self.open.remove(&key) {
+        let h = key_hash(&frag.audit_id, &frag.received_key);
+        let mut earlier = None;
+        if let Some(v) = self.open.get_mut(&h)
+            && let Some(i) = v
+                .iter()
+                .position(|r| r.audit_id == frag.audit_id && r.received_key == frag.received_key)
+        {
+            earlier = Some(v.swap_remove(i));
+            if v.is_empty() {
+                self.open.remove(&h);
+            }
+            self.open_len -= 1;
+        }
+        let mut req = match earlier {
             Some(mut earlier) => {
                 earlier.merge(frag.into_owned());
                 earlier
             }
-            None => frag.into_owned(),
+            None => Box::new(frag.into_owned()),
         };
-        let mut req = req;
         if req.is_final {
             if !req.stages.contains(Stage::ResponseStarted)
                 && !self.started_skipped.is_empty()
-                && let Some(t) = self.started_skipped.remove(&key_hash(&key.0, &key.1))
+                && let Some(t) = self.started_skipped.remove(&h)
             {
                 req.give_started(t);
             }
             if !req.stages.contains(Stage::RequestReceived) {
-                let h = key_hash(&key.0, &key.1);
                 if self.received_skipped.remove(&h) {
                     req.stages.insert(Stage::RequestReceived);
                 } else {
                     self.remember(h);
                 }
             }
-            Some(req)
+            Some(*req)
         } else {
-            self.open.insert(key, req);
+            self.open.entry(h).or_default().push(req);
+            self.open_len += 1;
             None
         }
     }
@@ -550,12 +566,14 @@ impl Merger {
 
     /// Requests still open: at the end of the input these are the incomplete ones.
     pub fn open_count(&self) -> usize {
-        self.open.len()
+        self.open_len
     }
 
     /// The incomplete requests, in the order of their last event.
     pub fn drain(&mut self) -> Vec<Request<'static>> {
-        let mut v: Vec<_> = self.open.drain().map(|(_, r)| r).collect();
+        self.open_len = 0;
+        let mut v: Vec<Request<'static>> =
+            self.open.drain().flat_map(|(_, v)| v).map(|r| *r).collect();
         v.sort_by_key(|r| r.location());
         // an impersonated request still open: its RequestReceived may have been skipped too
         for r in &mut v {
