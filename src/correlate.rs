@@ -415,9 +415,9 @@ impl<'a> ChunkCorrelator<'a> {
 /// Joins fragments across chunks and files, in input order.
 #[derive(Default)]
 pub struct Merger {
-    /// Open requests by [`key_hash`], each with the (rare) others of the same hash. Boxed: the
-    /// map is rehashed as requests come and go, and a Request is large.
-    open: FxHashMap<u64, Vec<Box<Request<'static>>>>,
+    /// Open requests by [`key_hash`], each with the (rare) others of the same hash, in a Vec:
+    /// the map is rehashed as requests come and go, and a Request is large.
+    open: FxHashMap<u64, Vec<Request<'static>>>,
     /// How many requests `open` holds.
     open_len: usize,
     /// Hashes of the keys of requests that completed without their RequestReceived (most
@@ -529,7 +529,7 @@ impl Merger {
                 earlier.merge(frag.into_owned());
                 earlier
             }
-            None => Box::new(frag.into_owned()),
+            None => frag.into_owned(),
         };
         if req.is_final {
             if !req.stages.contains(Stage::ResponseStarted)
@@ -545,7 +545,7 @@ impl Merger {
                     self.remember(h);
                 }
             }
-            Some(*req)
+            Some(req)
         } else {
             self.open.entry(h).or_default().push(req);
             self.open_len += 1;
@@ -572,8 +572,7 @@ impl Merger {
     /// The incomplete requests, in the order of their last event.
     pub fn drain(&mut self) -> Vec<Request<'static>> {
         self.open_len = 0;
-        let mut v: Vec<Request<'static>> =
-            self.open.drain().flat_map(|(_, v)| v).map(|r| *r).collect();
+        let mut v: Vec<Request<'static>> = self.open.drain().flat_map(|(_, v)| v).collect();
         v.sort_by_key(|r| r.location());
         // an impersonated request still open: its RequestReceived may have been skipped too
         for r in &mut v {
