@@ -230,6 +230,23 @@ are reported apart; incomplete requests have no latency and are listed.
     /// Every request that touched one object, in order, and what each write changed.
     #[command(after_help = history_help())]
     History(HistoryArgs),
+    /// Security detections over the matching requests: built-in rules and your own, findings by severity.
+    #[command(after_help = "Examples:
+  kaudit detect testdata/                          findings, most severe first
+  kaudit detect --min-severity high -o json /var/log/kubernetes/audit/
+  kaudit detect --fail-on high --since 1h /var/log/kubernetes/audit/   (cron: exit 3 on findings)
+  kaudit detect --list                             the catalogue: ids, severities, false positives
+  kaudit detect --rules-file my-rules.yaml --no-builtin audit.log
+  kaudit detect --check-rules my-rules.yaml
+
+Rules read bodies (requestObject) where they need them: a log written at level Metadata has
+none, and detect says which rules could not look.
+
+Exit codes:
+  0  the scan ran (with or without findings below --fail-on)
+  2  error: bad arguments or rules, unreadable input, or (with --strict) malformed lines
+  3  a finding at or above --fail-on")]
+    Detect(DetectArgs),
     /// Print a shell completion script to stdout.
     #[command(after_help = "Examples:
   kaudit completions bash > ~/.local/share/bash-completion/completions/kaudit
@@ -270,6 +287,66 @@ pub struct EventsArgs {
     /// One row per stage event (RequestReceived, ResponseStarted, ...) of the matching requests.
     #[arg(long, help_heading = "Output")]
     pub stages: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DetectArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Print the rule catalogue (with --rules-file: and those rules) and exit.
+    #[arg(long, help_heading = "Rules")]
+    pub list: bool,
+    /// Validate a rules file and exit: every problem, with the rule it is in.
+    #[arg(long, value_name = "FILE", help_heading = "Rules")]
+    pub check_rules: Option<PathBuf>,
+    /// Add the rules of a YAML file (repeatable); same format as the built-in catalogue.
+    #[arg(long = "rules-file", value_name = "FILE", help_heading = "Rules")]
+    pub rules_file: Vec<PathBuf>,
+    /// Leave out the built-in rules (only --rules-file rules run).
+    #[arg(long, help_heading = "Rules")]
+    pub no_builtin: bool,
+    /// Run only these rules (ids, comma-separated or repeated).
+    #[arg(long, value_name = "ID,...", help_heading = "Rules")]
+    pub rules: Vec<String>,
+    /// Leave out these rules (ids, comma-separated or repeated).
+    #[arg(long, value_name = "ID,...", help_heading = "Rules")]
+    pub skip: Vec<String>,
+    /// Change a threshold rule: ID=COUNT or ID=COUNT/WINDOW (e.g. KA020=50/2m); repeatable.
+    #[arg(long, value_name = "ID=N[/WINDOW]", help_heading = "Rules")]
+    pub threshold: Vec<String>,
+    /// Print only findings of this severity or higher.
+    #[arg(long, value_enum, default_value_t = SeverityArg::Info, value_name = "SEVERITY", help_heading = "Rules")]
+    pub min_severity: SeverityArg,
+    /// Exit 3 when a finding is at or above this severity (for cron and CI).
+    #[arg(long, value_enum, value_name = "SEVERITY", help_heading = "Rules")]
+    pub fail_on: Option<SeverityArg>,
+}
+
+/// A finding's severity, as flags take it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl SeverityArg {
+    pub fn get(self) -> crate::detect::Severity {
+        use crate::detect::Severity;
+        match self {
+            SeverityArg::Info => Severity::Info,
+            SeverityArg::Low => Severity::Low,
+            SeverityArg::Medium => Severity::Medium,
+            SeverityArg::High => Severity::High,
+            SeverityArg::Critical => Severity::Critical,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -91,14 +91,31 @@ impl CodeSel {
     }
 }
 
+/// An IP network (`10.0.0.0/8`, `fd00::/8`), or one address.
 #[derive(Debug, Clone, Copy)]
-struct Cidr {
+pub struct Cidr {
     net: IpAddr,
     prefix: u8,
 }
 
 impl Cidr {
-    fn contains(&self, ip: IpAddr) -> bool {
+    /// `ADDR` or `ADDR/PREFIX`.
+    pub fn parse(s: &str) -> std::result::Result<Cidr, String> {
+        let bad = || format!("{s:?} is not an IP address or CIDR (example: 10.0.0.7 or 10.0.0.0/8)");
+        let (addr, prefix) = match s.split_once('/') {
+            Some((a, p)) => (a, Some(p.parse::<u8>().map_err(|_| bad())?)),
+            None => (s, None),
+        };
+        let net: IpAddr = addr.parse().map_err(|_| bad())?;
+        let max = if net.is_ipv4() { 32 } else { 128 };
+        let prefix = prefix.unwrap_or(max);
+        if prefix > max {
+            return Err(bad());
+        }
+        Ok(Cidr { net, prefix })
+    }
+
+    pub fn contains(&self, ip: IpAddr) -> bool {
         match (self.net, ip) {
             (IpAddr::V4(n), IpAddr::V4(a)) => {
                 let mask = u32::MAX.checked_shl(32 - self.prefix as u32).unwrap_or(0);
@@ -859,22 +876,11 @@ fn parse_code(s: &str) -> Result<CodeSel> {
 }
 
 fn parse_cidr(s: &str) -> Result<Cidr> {
-    let bad = || {
+    Cidr::parse(s).map_err(|_| {
         anyhow!(
             "--ip: {s:?} is not an IP address or CIDR (example: --ip 10.0.0.7 or --ip 10.0.0.0/8,fd00::/8)"
         )
-    };
-    let (addr, prefix) = match s.split_once('/') {
-        Some((a, p)) => (a, Some(p.parse::<u8>().map_err(|_| bad())?)),
-        None => (s, None),
-    };
-    let net: IpAddr = addr.parse().map_err(|_| bad())?;
-    let max = if net.is_ipv4() { 32 } else { 128 };
-    let prefix = prefix.unwrap_or(max);
-    if prefix > max {
-        return Err(bad());
-    }
-    Ok(Cidr { net, prefix })
+    })
 }
 
 /// `--since/--until` values: RFC 3339, a date (`2026-11-21`), a date and time without zone

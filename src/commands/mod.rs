@@ -2,6 +2,7 @@
 //! dispatch below. Commands write only to the `Out` they are given; `main` turns the outcome
 //! into an exit code.
 
+pub mod detect;
 pub mod events;
 pub mod group;
 pub mod history;
@@ -33,6 +34,8 @@ pub enum Outcome {
     /// Exit 2: the command printed what it could, but some input was unreadable or (with
     /// `--strict`) malformed; the reason is already on stderr.
     Failed,
+    /// Exit 3: `detect` found something at or above `--fail-on`.
+    Alert,
 }
 
 pub fn run(cli: Cli, env: &Env, diag: &Diag) -> Result<Outcome> {
@@ -94,6 +97,15 @@ pub fn run(cli: Cli, env: &Env, diag: &Diag) -> Result<Outcome> {
             let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
             let mut out = crate::term::stdout(cfg.stdout_tty);
             history::run(&a, &target, cfg, diag, &mut out)
+        }
+        Command::Detect(a) => {
+            if a.list || a.check_rules.is_some() {
+                let mut out = crate::term::stdout(false);
+                return detect::run(&a, None, diag, &mut out);
+            }
+            let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
+            let mut out = crate::term::stdout(cfg.stdout_tty);
+            detect::run(&a, Some(&cfg), diag, &mut out)
         }
         Command::Timeline(a) => {
             let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
