@@ -19,6 +19,9 @@ _kaudit() {
             kaudit,completions)
                 cmd="kaudit__subcmd__completions"
                 ;;
+            kaudit,detect)
+                cmd="kaudit__subcmd__detect"
+                ;;
             kaudit,events)
                 cmd="kaudit__subcmd__events"
                 ;;
@@ -57,6 +60,9 @@ _kaudit() {
                 ;;
             kaudit__subcmd__help,completions)
                 cmd="kaudit__subcmd__help__subcmd__completions"
+                ;;
+            kaudit__subcmd__help,detect)
+                cmd="kaudit__subcmd__help__subcmd__detect"
                 ;;
             kaudit__subcmd__help,events)
                 cmd="kaudit__subcmd__help__subcmd__events"
@@ -101,7 +107,7 @@ _kaudit() {
 
     case "${cmd}" in
         kaudit)
-            opts="-h -V --help --version summary events timeline who what where top when latency history completions man help"
+            opts="-h -V --help --version summary events timeline who what where top when latency history detect completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -121,6 +127,172 @@ _kaudit() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kaudit__subcmd__detect)
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --strict --no-progress --chunk-size --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --list --check-rules --rules-file --no-builtin --rules --skip --threshold --min-severity --fail-on --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --input-format)
+                    COMPREPLY=($(compgen -W "auto native json eks gke aks" -- "${cur}"))
+                    return 0
+                    ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-gzip-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --chunk-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -g)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --verb)
+                    COMPREPLY=($(compgen -W "get list watch create update patch delete deletecollection read write" -- "${cur}"))
+                    return 0
+                    ;;
+                -v)
+                    COMPREPLY=($(compgen -W "get list watch create update patch delete deletecollection read write" -- "${cur}"))
+                    return 0
+                    ;;
+                --resource)
+                    COMPREPLY=($(compgen -W "pods po services svc configmaps cm secrets serviceaccounts sa namespaces ns nodes events endpoints persistentvolumes pv persistentvolumeclaims pvc deployments deploy replicasets rs statefulsets sts daemonsets ds jobs cronjobs cj ingresses ing networkpolicies roles rolebindings clusterroles clusterrolebindings crb customresourcedefinitions crd leases certificatesigningrequests csr mutatingwebhookconfigurations validatingwebhookconfigurations pods/exec pods/attach pods/portforward pods/log nodes/proxy serviceaccounts/token" -- "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -W "pods po services svc configmaps cm secrets serviceaccounts sa namespaces ns nodes events endpoints persistentvolumes pv persistentvolumeclaims pvc deployments deploy replicasets rs statefulsets sts daemonsets ds jobs cronjobs cj ingresses ing networkpolicies roles rolebindings clusterroles clusterrolebindings crb customresourcedefinitions crd leases certificatesigningrequests csr mutatingwebhookconfigurations validatingwebhookconfigurations pods/exec pods/attach pods/portforward pods/log nodes/proxy serviceaccounts/token" -- "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-agent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --check-rules)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rules-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rules)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --skip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-severity)
+                    COMPREPLY=($(compgen -W "info low medium high critical" -- "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "info low medium high critical" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -271,7 +443,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__help)
-            opts="summary events timeline who what where top when latency history completions man help"
+            opts="summary events timeline who what where top when latency history detect completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -285,6 +457,20 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kaudit__subcmd__help__subcmd__detect)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -315,7 +315,7 @@ pub struct DetectArgs {
     /// Leave out these rules (ids, comma-separated or repeated).
     #[arg(long, value_name = "ID,...", help_heading = "Rules")]
     pub skip: Vec<String>,
-    /// Change a threshold rule: ID=COUNT or ID=COUNT/WINDOW (e.g. KA020=50/2m); repeatable.
+    /// Change a threshold rule: ID=COUNT or ID=COUNT/WINDOW (e.g. KA026=50/2m); repeatable.
     #[arg(long, value_name = "ID=N[/WINDOW]", help_heading = "Rules")]
     pub threshold: Vec<String>,
     /// Print only findings of this severity or higher.

@@ -101,7 +101,8 @@ pub struct Cidr {
 impl Cidr {
     /// `ADDR` or `ADDR/PREFIX`.
     pub fn parse(s: &str) -> std::result::Result<Cidr, String> {
-        let bad = || format!("{s:?} is not an IP address or CIDR (example: 10.0.0.7 or 10.0.0.0/8)");
+        let bad =
+            || format!("{s:?} is not an IP address or CIDR (example: 10.0.0.7 or 10.0.0.0/8)");
         let (addr, prefix) = match s.split_once('/') {
             Some((a, p)) => (a, Some(p.parse::<u8>().map_err(|_| bad())?)),
             None => (s, None),

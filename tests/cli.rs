@@ -5,6 +5,7 @@
 //! (exit codes, completions) are here.
 
 mod answer_s6;
+mod detect;
 mod events;
 mod filters;
 mod formats;
