@@ -406,7 +406,15 @@ impl<'a> ChunkCorrelator<'a> {
     /// All items, with the requests still open at the end of the chunk last (in line order).
     pub fn finish(mut self) -> Vec<Item<'a>> {
         let mut rest: Vec<Request<'a>> = self.open.into_values().collect();
-        rest.sort_by_key(|r| r.location());
+        // unstable (no scratch buffer of Requests per chunk), and ties (the events of one
+        // batch line) broken by key, so the order is the same for any thread count
+        rest.sort_unstable_by(|a, b| {
+            (a.location(), &a.audit_id, &a.received_key).cmp(&(
+                b.location(),
+                &b.audit_id,
+                &b.received_key,
+            ))
+        });
         self.items.extend(rest.into_iter().map(Item::Frag));
         self.items
     }

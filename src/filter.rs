@@ -38,6 +38,8 @@ pub struct FilterSpec {
 #[derive(Debug, Clone)]
 pub enum Glob {
     Exact(String),
+    /// `abc*`: the common form (`system:serviceaccount:ci:*`), without a regex.
+    Prefix(String),
     Pattern(Regex),
 }
 
@@ -45,6 +47,11 @@ impl Glob {
     pub fn new(pat: &str) -> Glob {
         if !pat.contains(['*', '?']) {
             return Glob::Exact(pat.to_string());
+        }
+        if let Some(p) = pat.strip_suffix('*')
+            && !p.contains(['*', '?'])
+        {
+            return Glob::Prefix(p.to_string());
         }
         let mut re = String::from("^");
         for c in pat.chars() {
@@ -60,6 +67,7 @@ impl Glob {
     pub fn is_match(&self, s: &str) -> bool {
         match self {
             Glob::Exact(e) => e == s,
+            Glob::Prefix(p) => s.starts_with(p.as_str()),
             Glob::Pattern(r) => r.is_match(s),
         }
     }
@@ -594,7 +602,7 @@ impl Filter {
             .iter()
             .map(|g| match g {
                 Glob::Exact(e) => format!("\"{e}\""),
-                Glob::Pattern(_) => String::new(),
+                Glob::Prefix(_) | Glob::Pattern(_) => String::new(),
             })
             .collect();
         Prefilter::new(
@@ -954,6 +962,40 @@ pub fn parse_duration(s: &str) -> Option<i64> {
 mod tests {
     use super::*;
     use std::borrow::Cow;
+
+    #[test]
+    fn globs_match_whole_strings_in_every_form() {
+        let cases = [
+            (
+                "system:serviceaccount:ci:*",
+                "system:serviceaccount:ci:deploy",
+                true,
+            ),
+            (
+                "system:serviceaccount:ci:*",
+                "system:serviceaccount:ci:",
+                true,
+            ),
+            (
+                "system:serviceaccount:ci:*",
+                "x-system:serviceaccount:ci:a",
+                false,
+            ),
+            ("eve", "eve", true),
+            ("eve", "steve", false),
+            ("*:deploy", "system:serviceaccount:ci:deploy", true),
+            ("a*b", "axxb", true),
+            ("a*b", "axxbc", false),
+            ("a?c", "abc", true),
+            ("a?c*", "abcd", true),
+            ("*", "", true),
+        ];
+        for (pat, s, want) in cases {
+            assert_eq!(Glob::new(pat).is_match(s), want, "{pat} on {s}");
+        }
+        assert!(matches!(Glob::new("ab*"), Glob::Prefix(_)));
+        assert!(matches!(Glob::new("a?*"), Glob::Pattern(_)));
+    }
 
     fn now() -> Ts {
         Ts::parse("2026-11-21T15:00:00Z").unwrap()

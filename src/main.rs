@@ -16,7 +16,21 @@ use kaudit::term::Diag;
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// No transparent huge pages for this process: with THP, the allocator's arenas are backed by
+/// 2 MiB pages that the kernel zeroes whole on first touch, and freed memory that is handed back
+/// and touched again is zeroed again (`clear_page_erms` was 8-11% of `detect`'s CPU and 2-5% of
+/// `summary`'s). Measured: summary -3.5%, detect -9% CPU on 1 GB.
+#[cfg(target_os = "linux")]
+fn no_huge_pages() {
+    // SAFETY: PR_SET_THP_DISABLE takes integers only and changes a flag of this process.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 fn main() -> ExitCode {
+    #[cfg(target_os = "linux")]
+    no_huge_pages();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -12,7 +12,7 @@ use crate::commands::Outcome;
 use crate::commands::group::{Col, Row, emit};
 use crate::config::Config;
 use crate::correlate::Request;
-use crate::detect::{Finding, Hit, Rules, Severity};
+use crate::detect::{Baselines, Finding, Hit, Rules, Severity};
 use crate::render::{Cell, Style, Tone, machine_time, thousands};
 use crate::scan::{self, Flow, Sink};
 use crate::term::{Diag, Out};
@@ -27,6 +27,7 @@ struct Detect {
     /// Per rule: requests it could not check for want of a body.
     unchecked: Vec<u64>,
     requests: u64,
+    base: Baselines,
 }
 
 struct Part {
@@ -34,6 +35,7 @@ struct Part {
     hits: Vec<Hit>,
     unchecked: Vec<u64>,
     requests: u64,
+    base: Baselines,
 }
 
 impl Sink for Detect {
@@ -44,13 +46,15 @@ impl Sink for Detect {
             hits: Vec::new(),
             unchecked: vec![0; self.rules.rules.len()],
             requests: 0,
+            base: Baselines::new(&self.rules),
         }
     }
     // findings are sorted by time at the end: the order parts arrive in does not matter
     const COMMUTATIVE: bool = true;
     fn fold(part: &mut Part, r: &Request<'_>) -> bool {
         part.requests += 1;
-        part.rules.hits(r, &mut part.hits, &mut part.unchecked);
+        part.rules
+            .hits(r, &mut part.hits, &mut part.unchecked, &mut part.base);
         true
     }
     fn absorb(&mut self, p: Part) {
@@ -59,10 +63,12 @@ impl Sink for Detect {
             *a += b;
         }
         self.requests += p.requests;
+        self.base.merge(p.base);
     }
     fn request(&mut self, r: Request<'_>) -> Result<Flow> {
         self.requests += 1;
-        self.rules.hits(&r, &mut self.hits, &mut self.unchecked);
+        self.rules
+            .hits(&r, &mut self.hits, &mut self.unchecked, &mut self.base);
         Ok(Flow::More)
     }
 }
@@ -122,10 +128,15 @@ pub fn run(args: &DetectArgs, cfg: Option<&Config>, diag: &Diag, out: &mut Out) 
         hits: Vec::new(),
         unchecked: vec![0; n],
         requests: 0,
+        base: Baselines::new(&rules),
     };
     // bodies are read from the raw lines, for the few requests a body rule looks at
     let stats = scan::run(&inputs, cfg, true, diag, &mut d)?;
-    let found = crate::detect::findings(&rules, std::mem::take(&mut d.hits));
+    let found = crate::detect::findings(
+        &rules,
+        std::mem::take(&mut d.hits),
+        std::mem::take(&mut d.base),
+    );
     let notes = body_notes(&rules, &d.unchecked);
     for n in &notes {
         diag.note(n);

@@ -734,6 +734,85 @@ struct Threshold {
     distinct: Option<Field>,
 }
 
+/// A value of `field` an identity (`by`) had not used before: first seen `after` its first
+/// request, when it made at least `min_requests` in all and has at most `max_new` such values
+/// (more, and the field is not stable for it: DaemonSet pods, rotating addresses).
+#[derive(Debug, Clone)]
+struct Baseline {
+    by: Vec<Field>,
+    field: Field,
+    after: i64,
+    min_requests: u64,
+    max_new: usize,
+}
+
+/// How many auditIDs (and targets) a baseline keeps per identity and value: a new value is
+/// rare, so its evidence is whole; a frequent one is never reported.
+const SEEN_IDS: usize = 1000;
+const SEEN_TARGETS: usize = 20;
+
+/// What a baseline rule saw of one value of one identity.
+#[derive(Debug, Clone, Default)]
+pub struct Seen {
+    count: u64,
+    first: Option<Ts>,
+    last: Option<Ts>,
+    ids: Vec<(Option<Ts>, String)>,
+    targets: BTreeSet<String>,
+    ips: BTreeSet<String>,
+}
+
+impl Seen {
+    fn merge(&mut self, o: Seen) {
+        self.count += o.count;
+        self.first = min_ts(self.first, o.first);
+        self.last = self.last.max(o.last);
+        for x in o.ids {
+            if self.ids.len() < SEEN_IDS {
+                self.ids.push(x);
+            }
+        }
+        for t in o.targets {
+            if self.targets.len() < SEEN_TARGETS {
+                self.targets.insert(t);
+            }
+        }
+        for t in o.ips {
+            if self.ips.len() < SEEN_TARGETS {
+                self.ips.insert(t);
+            }
+        }
+    }
+}
+
+fn min_ts(a: Option<Ts>, b: Option<Ts>) -> Option<Ts> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Per rule (empty for the others): identity -> value -> what was seen. Order-free, so workers
+/// fill their own and they are merged.
+#[derive(Debug, Clone, Default)]
+pub struct Baselines(Vec<HashMap<String, HashMap<String, Seen>>>);
+
+impl Baselines {
+    pub fn new(rules: &Rules) -> Baselines {
+        Baselines(vec![HashMap::new(); rules.rules.len()])
+    }
+    pub fn merge(&mut self, o: Baselines) {
+        for (mine, theirs) in self.0.iter_mut().zip(o.0) {
+            for (who, vals) in theirs {
+                let m = mine.entry(who).or_default();
+                for (v, seen) in vals {
+                    m.entry(v).or_default().merge(seen);
+                }
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Sequence {
     then: Expr,
@@ -757,6 +836,7 @@ pub struct Rule {
     group_by: Vec<Field>,
     threshold: Option<Threshold>,
     sequence: Option<Sequence>,
+    baseline: Option<Baseline>,
 }
 
 impl Rule {
@@ -767,6 +847,13 @@ impl Rule {
     }
     /// `threshold`, `sequence` or `match`: the form, for `--list`.
     pub fn form(&self) -> String {
+        if let Some(b) = &self.baseline {
+            return format!(
+                "new {} of an identity, {} after its first request",
+                field_name(&b.field),
+                duration_text(b.after)
+            );
+        }
         if let Some(t) = &self.threshold {
             let what = if t.distinct.is_some() {
                 "distinct values"
@@ -834,6 +921,7 @@ const RULE_KEYS: &[&str] = &[
     "group_by",
     "threshold",
     "sequence",
+    "baseline",
 ];
 
 fn compile(v: &Value, origin: &str, n: usize) -> Result<Rule> {
@@ -965,8 +1053,45 @@ fn compile(v: &Value, origin: &str, n: usize) -> Result<Rule> {
             }
             Some(other) => bail!("sequence: expected a map, found {}", kind(other)),
         };
-        if threshold.is_some() && sequence.is_some() {
-            bail!("a rule has a threshold or a sequence, not both");
+        let baseline = match m.get("baseline") {
+            None => None,
+            Some(Value::Object(b)) => {
+                let keys = ["by", "field", "after", "min_requests", "max_new"];
+                if let Some(k) = b.keys().find(|k| !keys.contains(&k.as_str())) {
+                    bail!("baseline: unknown key {k:?} (keys: {})", keys.join(", "));
+                }
+                let whole = |k: &str, default: u64| -> Result<u64> {
+                    match b.get(k) {
+                        None => Ok(default),
+                        Some(v) => v
+                            .as_u64()
+                            .ok_or_else(|| anyhow!("baseline.{k}: expected a whole number")),
+                    }
+                };
+                Some(Baseline {
+                    by: match b.get("by") {
+                        Some(v) => fields(v, "baseline.by")?,
+                        None => vec![Field::Actor],
+                    },
+                    field: one_field(b.get("field"), "baseline.field")?,
+                    after: match b.get("after") {
+                        None => 30 * 60 * 1_000_000,
+                        Some(Value::String(w)) => parse_duration(w).context("baseline.after")?,
+                        Some(_) => bail!("baseline.after: expected a duration such as 30m"),
+                    },
+                    min_requests: whole("min_requests", 50)?,
+                    max_new: whole("max_new", 3)? as usize,
+                })
+            }
+            Some(other) => bail!("baseline: expected a map, found {}", kind(other)),
+        };
+        if [threshold.is_some(), sequence.is_some(), baseline.is_some()]
+            .iter()
+            .filter(|x| **x)
+            .count()
+            > 1
+        {
+            bail!("a rule has at most one of threshold, sequence and baseline");
         }
         Ok(Rule {
             id: id.clone(),
@@ -980,6 +1105,7 @@ fn compile(v: &Value, origin: &str, n: usize) -> Result<Rule> {
             group_by,
             threshold,
             sequence,
+            baseline,
         })
     };
     inner().with_context(|| {
@@ -1031,6 +1157,52 @@ pub fn parse_rules(text: &str, origin: &str) -> Result<Vec<Rule>> {
 #[derive(Debug, Clone)]
 pub struct Rules {
     pub rules: Vec<Rule>,
+    /// Which rules can match a request, by its resource: built on first use (after `select`).
+    index: OnceLock<Index>,
+}
+
+/// Rules that name the resources they match are tried only on requests of those resources.
+#[derive(Debug, Clone, Default)]
+struct Index {
+    always: Vec<usize>,
+    by_resource: HashMap<String, Vec<usize>>,
+}
+
+impl Index {
+    fn new(rules: &[Rule]) -> Index {
+        let mut ix = Index::default();
+        for (i, r) in rules.iter().enumerate() {
+            match (&r.sequence, &r.baseline, resources(&r.matcher)) {
+                (None, None, Some(res)) => {
+                    for x in res {
+                        ix.by_resource.entry(x).or_default().push(i);
+                    }
+                }
+                _ => ix.always.push(i),
+            }
+        }
+        ix
+    }
+}
+
+/// The resources a request must have for `e` to hold, when `e` says (a top-level test of
+/// `resource` against a list of names).
+fn resources(e: &Expr) -> Option<Vec<String>> {
+    match e {
+        Expr::Test(Field::Resource, c) if c.exists.is_none() && c.not.is_none() => match &c.ops[..]
+        {
+            [Op::In(xs)] => xs
+                .iter()
+                .map(|x| match x {
+                    Scalar::Str(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .collect(),
+            _ => None,
+        },
+        Expr::All(v) => v.iter().find_map(resources),
+        _ => None,
+    }
 }
 
 impl Rules {
@@ -1059,7 +1231,10 @@ impl Rules {
                 );
             }
         }
-        Ok(Rules { rules })
+        Ok(Rules {
+            rules,
+            index: OnceLock::new(),
+        })
     }
 
     /// Keep the rules `pick` names (all when empty), then drop those `skip` names. Unknown ids
@@ -1072,15 +1247,32 @@ impl Rules {
         }
         self.rules
             .retain(|r| (pick.is_empty() || pick.contains(&r.id)) && !skip.contains(&r.id));
+        self.index = OnceLock::new();
         Ok(())
     }
 
     /// Test one request against every rule.
-    pub fn hits(&self, r: &Request<'_>, out: &mut Vec<Hit>, unchecked: &mut [u64]) {
+    pub fn hits(
+        &self,
+        r: &Request<'_>,
+        out: &mut Vec<Hit>,
+        unchecked: &mut [u64],
+        base: &mut Baselines,
+    ) {
         let b = Bodies::new();
-        for (i, rule) in self.rules.iter().enumerate() {
+        let ix = self.index.get_or_init(|| Index::new(&self.rules));
+        let some = ix
+            .by_resource
+            .get(&*r.resource)
+            .map_or(&[][..], Vec::as_slice);
+        for &i in ix.always.iter().chain(some) {
+            let rule = &self.rules[i];
             b.missing.set(false);
             if rule.matcher.eval(r, &b) {
+                if let Some(bl) = &rule.baseline {
+                    see(bl, r, &b, &mut base.0[i]);
+                    continue;
+                }
                 out.push(self.hit(i, rule, r, &b, Step::First));
             } else if b.missing.get() {
                 unchecked[i] += 1;
@@ -1197,9 +1389,14 @@ impl Finding {
 
 /// The findings of `hits` (every hit of a run, any order): collapsed, windowed, joined; sorted
 /// by severity (highest first), then time.
-pub fn findings(rules: &Rules, mut hits: Vec<Hit>) -> Vec<Finding> {
+pub fn findings(rules: &Rules, mut hits: Vec<Hit>, base: Baselines) -> Vec<Finding> {
     hits.sort_by(|a, b| (a.rule, a.time, &a.audit_id).cmp(&(b.rule, b.time, &b.audit_id)));
     let mut out = Vec::new();
+    for (i, per) in base.0.into_iter().enumerate() {
+        if let Some(bl) = &rules.rules[i].baseline {
+            out.extend(novelties(i, bl, per));
+        }
+    }
     let mut rest = &hits[..];
     while let Some(h) = rest.first() {
         let n = rest.iter().take_while(|x| x.rule == h.rule).count();
@@ -1227,6 +1424,153 @@ pub fn findings(rules: &Rules, mut hits: Vec<Hit>) -> Vec<Finding> {
             .then(ra.id.cmp(&rb.id))
     });
     out
+}
+
+/// Count one request of a baseline rule: the common case (one identity field, a value seen
+/// before) allocates nothing.
+fn see(
+    bl: &Baseline,
+    r: &Request<'_>,
+    b: &Bodies,
+    per: &mut HashMap<String, HashMap<String, Seen>>,
+) {
+    match &bl.by[..] {
+        [one] => one.with(r, b, |v| {
+            let who = v.first().and_then(Val::str).unwrap_or(Cow::Borrowed(""));
+            record(bl, r, b, per, &who);
+        }),
+        many => {
+            let keys: Vec<String> = many.iter().map(|f| f.key(r, b)).collect();
+            record(bl, r, b, per, &keys.join("\u{1f}"));
+        }
+    }
+}
+
+fn record(
+    bl: &Baseline,
+    r: &Request<'_>,
+    b: &Bodies,
+    per: &mut HashMap<String, HashMap<String, Seen>>,
+    who: &str,
+) {
+    let vals = match per.get_mut(who) {
+        Some(v) => v,
+        None => per.entry(who.to_string()).or_default(),
+    };
+    let t = r.time();
+    bl.field.with(r, b, |vs| {
+        for v in vs {
+            let text = v.str().unwrap_or(Cow::Borrowed("{…}"));
+            let seen = match vals.get_mut(&*text) {
+                Some(s) => s,
+                None => vals.entry(text.into_owned()).or_default(),
+            };
+            seen.count += 1;
+            seen.first = min_ts(seen.first, t);
+            seen.last = seen.last.max(t);
+            // a value is reported only while rare: its first requests are its whole evidence
+            if seen.ids.len() < SEEN_IDS {
+                seen.ids.push((t, r.audit_id.to_string()));
+                if seen.targets.len() < SEEN_TARGETS {
+                    seen.targets.insert(target(r));
+                }
+                for ip in r.source_ips.iter() {
+                    if seen.ips.len() < SEEN_TARGETS && !seen.ips.contains(&**ip) {
+                        seen.ips.insert(ip.to_string());
+                    }
+                }
+            }
+        }
+    });
+}
+
+/// The values each identity started using `after` its first request.
+fn novelties(
+    rule: usize,
+    bl: &Baseline,
+    per: HashMap<String, HashMap<String, Seen>>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut per: Vec<_> = per.into_iter().collect();
+    per.sort_by(|a, b| a.0.cmp(&b.0));
+    for (who, vals) in per {
+        let total: u64 = vals.values().map(|s| s.count).sum();
+        let Some(start) = vals.values().filter_map(|s| s.first).min() else {
+            continue;
+        };
+        if total < bl.min_requests {
+            continue;
+        }
+        let mut new: Vec<(&String, &Seen)> = vals
+            .iter()
+            .filter(|(_, s)| s.first.is_some_and(|f| f.0 - start.0 >= bl.after))
+            .collect();
+        if new.is_empty() || new.len() > bl.max_new {
+            continue;
+        }
+        new.sort_by_key(|(_, s)| s.first);
+        let mut usual: Vec<(&String, u64)> = vals
+            .iter()
+            .filter(|(_, s)| s.first.is_some_and(|f| f.0 - start.0 < bl.after))
+            .map(|(v, s)| (v, s.count))
+            .collect();
+        usual.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let usual: Vec<String> = usual
+            .iter()
+            .take(3)
+            .map(|(v, n)| format!("{v} ({n})"))
+            .collect();
+        for (v, s) in new {
+            let mut f = Finding::new(rule);
+            f.count = s.count;
+            f.first = s.first;
+            f.last = s.last;
+            f.actors.insert(who.replace('\u{1f}', " "));
+            f.source_ips = s.ips.clone();
+            f.targets = s.targets.clone();
+            let mut ids = s.ids.clone();
+            ids.sort();
+            f.audit_ids = ids.into_iter().map(|(_, id)| id).collect();
+            f.detail = Some(format!(
+                "new {} {v}, first seen {} after this identity's first request (of {total}); usual: {}",
+                field_name(&bl.field),
+                duration_text(s.first.map_or(0, |t| t.0 - start.0) / 60_000_000 * 60_000_000),
+                usual.join(", ")
+            ));
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// The name a rule writes for `f`.
+fn field_name(f: &Field) -> String {
+    let names = [
+        (Field::User, "user"),
+        (Field::Groups, "groups"),
+        (Field::ImpersonatedUser, "impersonated_user"),
+        (Field::ImpersonatedGroups, "impersonated_groups"),
+        (Field::Actor, "actor"),
+        (Field::Verb, "verb"),
+        (Field::Resource, "resource"),
+        (Field::Subresource, "subresource"),
+        (Field::ApiGroup, "api_group"),
+        (Field::ApiVersion, "api_version"),
+        (Field::Namespace, "namespace"),
+        (Field::Name, "name"),
+        (Field::Uri, "uri"),
+        (Field::SourceIp, "source_ip"),
+        (Field::UserAgent, "user_agent"),
+        (Field::Code, "code"),
+        (Field::Decision, "decision"),
+        (Field::AuthzReason, "authz_reason"),
+        (Field::Level, "level"),
+        (Field::Target, "target"),
+    ];
+    names
+        .iter()
+        .find(|(g, _)| g == f)
+        .map_or_else(|| "body value".to_string(), |(_, n)| n.to_string())
 }
 
 /// Runs of hits, per `by` key, where some window holds `count` hits (or distinct values).
@@ -1324,7 +1668,77 @@ mod tests {
     fn rules(y: &str) -> Rules {
         Rules {
             rules: parse_rules(y, "test").unwrap(),
+            index: OnceLock::new(),
         }
+    }
+
+    /// A value first used `after` the identity's first request is new; an identity with too few
+    /// requests, or too many new values, is not judged.
+    #[test]
+    fn baselines_report_late_new_values_of_stable_identities() {
+        let min = 60_000_000;
+        let seen = |first_min: i64, count: u64| Seen {
+            count,
+            first: Some(Ts(first_min * min)),
+            last: Some(Ts(first_min * min)),
+            ids: vec![(Some(Ts(first_min * min)), format!("id-{first_min}"))],
+            ..Seen::default()
+        };
+        let bl = Baseline {
+            by: vec![Field::User],
+            field: Field::SourceIp,
+            after: 30 * min,
+            min_requests: 50,
+            max_new: 2,
+        };
+        let run = |vals: Vec<(&str, Seen)>, bl: &Baseline| -> Vec<String> {
+            let mut per = HashMap::new();
+            per.insert(
+                "bot".to_string(),
+                vals.into_iter().map(|(v, s)| (v.to_string(), s)).collect(),
+            );
+            novelties(0, bl, per)
+                .into_iter()
+                .map(|f| f.detail.unwrap())
+                .collect()
+        };
+        // 10.0.0.1 from the start; 10.0.0.9 20 minutes in (part of the baseline); 203.0.113.66
+        // two hours in: new
+        let got = run(
+            vec![
+                ("10.0.0.1", seen(0, 300)),
+                ("10.0.0.9", seen(20, 10)),
+                ("203.0.113.66", seen(120, 22)),
+            ],
+            &bl,
+        );
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(
+            got[0].starts_with("new source_ip 203.0.113.66, first seen 2h after")
+                && got[0].contains("usual: 10.0.0.1 (300), 10.0.0.9 (10)"),
+            "{got:?}"
+        );
+        // too few requests to know what is usual
+        assert!(
+            run(
+                vec![("10.0.0.1", seen(0, 20)), ("203.0.113.66", seen(120, 2))],
+                &bl
+            )
+            .is_empty()
+        );
+        // three new values: this identity's address is not stable
+        assert!(
+            run(
+                vec![
+                    ("10.0.0.1", seen(0, 300)),
+                    ("a", seen(40, 1)),
+                    ("b", seen(50, 1)),
+                    ("c", seen(60, 1)),
+                ],
+                &bl
+            )
+            .is_empty()
+        );
     }
 
     #[test]
