@@ -147,6 +147,84 @@ fn the_break_glass_grant_and_what_eve_did_next() {
     );
 }
 
+/// Every finding on s5, each a step of the workload in testdata/s5-ANSWER-KEY.md (its "V" steps
+/// and sections): rule, actors (via whom), and a target.
+#[test]
+fn s5_findings_are_the_answer_keys_steps() {
+    let doc = detect_json(&[S5]);
+    let mut got: Vec<String> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let list = |k: &str| -> String {
+                f[k].as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_str().unwrap())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            };
+            let via = list("via");
+            format!(
+                "{} {}{} {}",
+                f["rule"].as_str().unwrap(),
+                list("actors"),
+                if via.is_empty() {
+                    String::new()
+                } else {
+                    format!(" via {via}")
+                },
+                f["targets"][0].as_str().unwrap()
+            )
+        })
+        .collect();
+    got.sort();
+    got.dedup();
+    let want = [
+        // V05: TokenRequest for build/ci-bot
+        "KA036 ops-admin serviceaccounts/token build/ci-bot",
+        // "RBAC writes": ci-bot's denied clusterrolebinding, the two cluster-admin bindings
+        "KA021 system:serviceaccount:build:ci-bot clusterrolebindings -",
+        "KA016 ops-admin rolebindings tools/ci-bot-cluster-admin",
+        "KA016 ops-admin clusterrolebindings break-glass-eve",
+        // the grants to carol and to eve, each followed by the grantee's actions
+        "KA022 carol deployments staging/checkout-ui",
+        "KA022 eve secrets *",
+        // eve's cluster-wide secret list under break-glass, her reads, ops-admin's one read
+        "KA032 eve secrets *",
+        "KA031 eve secrets *",
+        "KA031 ops-admin secrets build/old-deploy-key",
+        // "403 Forbidden": eve's and anonymous bursts, by identity, address and namespace (the
+        // workload-phase ones hold the 403 of ops-admin impersonating eve, 14:59:13.984)
+        "KA026 eve via ops-admin configmaps build/*",
+        "KA026 eve secrets build/docker-config",
+        "KA026 system:anonymous secrets payments/*",
+        "KA030 eve via ops-admin configmaps build/*",
+        "KA033 eve via ops-admin secrets *",
+        "KA033 eve secrets build/docker-config",
+        "KA033 system:anonymous secrets payments/*",
+        "KA034 eve via ops-admin secrets build/*",
+        // V45: kubectl auth can-i
+        "KA028 eve selfsubjectaccessreviews -",
+        // V69: delete namespace tools
+        "KA043 ops-admin namespaces tools/tools",
+        // "Impersonation": allowed (ops-admin as carol, eve, ci-bot) and denied (V37, V46)
+        "KA047 carol via ops-admin deployments staging/*",
+        "KA047 eve via ops-admin secrets payments/*",
+        "KA047 system:serviceaccount:build:ci-bot via ops-admin configmaps build/*",
+        "KA048 carol secrets payments/*",
+        "KA048 eve configmaps build/*",
+    ];
+    let mut want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
+    want.sort();
+    // KA027 (by address) puts everyone on 127.0.0.1 together: checked apart
+    let (by_ip, rest): (Vec<String>, Vec<String>) =
+        got.into_iter().partition(|g| g.starts_with("KA027 "));
+    assert_eq!(rest, want);
+    assert_eq!(by_ip.len(), 2, "{by_ip:?}");
+}
+
 /// s5's 403 bursts (answer key "403 Forbidden"): every one of eve's 371 denials as actor (370
 /// as user eve, one by ops-admin impersonating eve) falls in a run of at least 20 within 60s
 /// (71 during the workload, 300 in the burst phase); system:anonymous has 100 in the burst and

@@ -193,6 +193,7 @@ fn finding_json(rules: &Rules, f: &Finding) -> Value {
         "first": machine_time(f.first),
         "last": machine_time(f.last),
         "actors": f.actors,
+        "via": f.via,
         "sourceIPs": f.source_ips,
         "targets": f.targets,
         "detail": f.detail,
@@ -243,6 +244,7 @@ fn write(
                         crate::commands::group::ts_csv(f.first),
                         crate::commands::group::ts_csv(f.last),
                         join(&f.actors, usize::MAX),
+                        join(&f.via, usize::MAX),
                         join(&f.source_ips, usize::MAX),
                         join(&f.targets, usize::MAX),
                         f.audit_ids.join(" "),
@@ -265,6 +267,7 @@ pub static CSV: &[&str] = &[
     "first",
     "last",
     "actors",
+    "via",
     "sourceIPs",
     "targets",
     "auditIDs",
@@ -354,7 +357,11 @@ fn table(
                         Cell::num(thousands(f.count)),
                         Cell::new(times.cell(f.first)),
                         Cell::new(times.cell(f.last)),
-                        Cell::new(join(&f.actors, many)),
+                        Cell::new(if f.via.is_empty() {
+                            join(&f.actors, many)
+                        } else {
+                            format!("{} (via {})", join(&f.actors, many), join(&f.via, many))
+                        }),
                         Cell::new(join(&f.source_ips, many)),
                         Cell::new(target),
                         Cell::new(evidence),

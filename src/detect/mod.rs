@@ -1304,6 +1304,11 @@ impl Rules {
             time: r.time(),
             audit_id: r.audit_id.to_string(),
             actor: r.effective_user().to_string(),
+            via: if r.impersonated_user.is_empty() {
+                String::new()
+            } else {
+                r.user.to_string()
+            },
             source_ips: r.source_ips.iter().map(|s| s.to_string()).collect(),
             target: target(r),
             group: rule.group_by.iter().map(|f| f.key(r, b)).collect(),
@@ -1328,6 +1333,8 @@ pub struct Hit {
     pub time: Option<Ts>,
     pub audit_id: String,
     pub actor: String,
+    /// The authenticated user, when it impersonated `actor`.
+    pub via: String,
     pub source_ips: Vec<String>,
     pub target: String,
     group: Vec<String>,
@@ -1344,6 +1351,8 @@ pub struct Finding {
     pub first: Option<Ts>,
     pub last: Option<Ts>,
     pub actors: BTreeSet<String>,
+    /// The authenticated users that impersonated them, if any.
+    pub via: BTreeSet<String>,
     pub source_ips: BTreeSet<String>,
     pub targets: BTreeSet<String>,
     /// Every evidence request, in time order.
@@ -1360,6 +1369,7 @@ impl Finding {
             first: None,
             last: None,
             actors: BTreeSet::new(),
+            via: BTreeSet::new(),
             source_ips: BTreeSet::new(),
             targets: BTreeSet::new(),
             audit_ids: Vec::new(),
@@ -1378,6 +1388,9 @@ impl Finding {
         };
         if !h.actor.is_empty() {
             self.actors.insert(h.actor.clone());
+        }
+        if !h.via.is_empty() {
+            self.via.insert(h.via.clone());
         }
         self.source_ips.extend(h.source_ips.iter().cloned());
         if !h.target.is_empty() {
