@@ -408,3 +408,24 @@ fn ndjson_is_one_finding_per_line() {
         assert!(v["rule"].is_string() && v["auditIDs"].is_array());
     }
 }
+
+/// Audit fields are attacker-controlled: a name holding a terminal title escape and a user agent
+/// holding colour codes (testdata/edge/control-chars.log) are printed escaped in the table.
+#[test]
+fn findings_are_sanitized_for_the_terminal() {
+    let r = run(&[
+        "detect",
+        "-o",
+        "wide",
+        "--no-builtin",
+        "--rules-file",
+        "tests/detect/all.yaml",
+        "testdata/edge/control-chars.log",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains(&0x1b) && !r.stdout.contains(&0x07));
+    assert!(
+        r.stdout_str()
+            .contains("artifact-cache-141\\e]0;pwned\\x07")
+    );
+}
