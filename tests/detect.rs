@@ -1,6 +1,8 @@
 //! `kaudit detect`: every built-in rule against the real single events of falco's trace files
-//! that should and should not trigger it (tests/detect_cases.tsv, each row checked by hand
-//! against the file's JSON), the s5 cluster's real attack-like sequence (testdata/s5-ANSWER-KEY.md:
+//! that should and should not trigger it, and against hand edits of real s5 lines for the rules
+//! no real event triggers, each a positive and a near miss (testdata/edge/detect/, written by
+//! testdata/edge/make_detect_cases.py); tests/detect_cases.tsv, each row checked by hand against
+//! the file's JSON. Then the s5 cluster's real attack-like sequence (testdata/s5-ANSWER-KEY.md:
 //! a break-glass binding to eve, then eve's reads; eve's and anonymous 403 bursts), custom
 //! rules, rule-file validation and the exit codes.
 
