@@ -24,7 +24,7 @@ Groups (one hyperfine invocation each, so baselines and kaudit share a run):
   threads    kaudit summary -j 1 and -j 2
   progress   kaudit summary under script(1) (stderr a terminal: the bar is
              drawn) with and without --no-progress
-  commands   the forensic commands against summary
+  commands   the forensic commands and detect against summary
 
 Options:
   --quick    100 MiB log and 3 runs: checks that the script works (numbers
@@ -340,7 +340,7 @@ for size in "${sizes[@]}"; do
     # the forensic commands, timed against summary (a full scan) in the same run
     log "[$size] group commands"
     cmds=(-n "kaudit summary FILE" "$q_kaudit summary $qf")
-    for c in when timeline who what where latency "top --by user,verb"; do
+    for c in when timeline who what where latency "top --by user,verb" detect; do
         cmds+=(-n "kaudit $c FILE" "$q_kaudit $c $qf")
     done
     hyperfine "${hf_opts[@]}" --export-json "$tmp/commands-$size.json" "${cmds[@]}" >&2
@@ -460,6 +460,11 @@ if cmd_rows:
         for r in results:
             out.append("| %s | `%s` | %.3f | %.3f | %.3f | %.2fx |" % (
                 size, cell(r["command"]), r["median"], r["min"], r["max"], r["median"] / base))
+    for size, nbytes, results in cmd_rows:
+        base = results[0]["median"]
+        for r in results:
+            if r["command"].startswith("kaudit detect"):
+                check(r["median"] / base <= 2, "detect (%s): %.2fx the time of summary (<= 2x, issue 6)" % (size, r["median"] / base))
 print("\n".join(out))
 PY
 )
