@@ -276,6 +276,42 @@ pub fn target(r: &Request<'_>) -> String {
     }
 }
 
+/// [`target`], with the name of a create taken from its body when the event has none (the API
+/// server back-fills `objectRef.name` only in newer versions): a finding should say which
+/// binding or pod was created. Only for hits, so the body is read for few requests.
+fn hit_target(r: &Request<'_>, b: &Bodies) -> String {
+    let t = target(r);
+    if r.name.is_empty()
+        && r.verb == "create"
+        && r.subresource.is_empty()
+        && !r.resource.is_empty()
+        && let Some(name) = body_name(r, b)
+    {
+        let ns = if r.namespace.is_empty() {
+            String::new()
+        } else {
+            format!("{}/", r.namespace)
+        };
+        return format!("{} {ns}{name}", crate::commands::events::resource_cell(r));
+    }
+    t
+}
+
+/// The created object's name: from the response (the server's answer names what it made, also
+/// for a `generateName`), else the request body, else the `generateName` prefix and `…`.
+fn body_name(r: &Request<'_>, b: &Bodies) -> Option<String> {
+    let at = |side, ptr: &str| {
+        b.get(r, side)
+            .and_then(|v| v.pointer(ptr))
+            .and_then(Value::as_str)
+            .filter(|n| !n.is_empty())
+            .map(str::to_string)
+    };
+    at(Side::Response, "/metadata/name")
+        .or_else(|| at(Side::Request, "/metadata/name"))
+        .or_else(|| at(Side::Request, "/metadata/generateName").map(|g| format!("{g}…")))
+}
+
 fn parse_path(p: &str) -> Result<Vec<Seg>> {
     let mut segs = Vec::new();
     let b = p.as_bytes();
@@ -1310,7 +1346,7 @@ impl Rules {
                 r.user.to_string()
             },
             source_ips: r.source_ips.iter().map(|s| s.to_string()).collect(),
-            target: target(r),
+            target: hit_target(r, b),
             group: rule.group_by.iter().map(|f| f.key(r, b)).collect(),
             by,
             distinct,
