@@ -431,3 +431,18 @@ fn findings_are_sanitized_for_the_terminal() {
             .contains("artifact-cache-141\\e]0;pwned\\x07")
     );
 }
+
+/// A v1.20 create has no `objectRef.name` (it is in the body): the finding names the object the
+/// server made, from the response body (falco's privileged pod, created with a generateName).
+#[test]
+fn a_created_object_is_named_from_its_body() {
+    let doc = detect_json(&[
+        "--rules",
+        "KA006",
+        "testdata/public/falco/k8s_audit/create_nginx_pod_privileged.json",
+    ]);
+    assert_eq!(
+        doc["findings"][0]["targets"],
+        serde_json::json!(["pods default/nginx-deployment-5cdcc99dbf-rgw6z"])
+    );
+}
