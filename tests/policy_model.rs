@@ -3,7 +3,9 @@
 //! scanned with kaudit's own scanner, and the level the model predicts from the request's
 //! attributes is compared with the level the server wrote, the stages it predicts with the
 //! stages in the log, and its rule per request and events per rule with the answer key
-//! (testdata/logrotate/s6-answer-key.json, `policy`). No binary is run: this calls the library.
+//! (testdata/logrotate/s6-answer-key.json, `policy`). The s5 set (testdata/, one
+//! RequestResponse rule, every stage kept) checks the stages once more. No binary is run: this
+//! calls the library.
 
 use std::collections::BTreeMap;
 
@@ -71,11 +73,11 @@ impl Sink for Check {
     }
 }
 
-/// Scan the s6 set through the model.
-fn scan_s6() -> Vec<Row> {
-    let text = std::fs::read_to_string(repo_path("testdata/logrotate/s6-policy.yaml")).unwrap();
+/// Scan a rotated set (a folder of testdata/) through the model of a policy file.
+fn scan_set(folder: &str, policy_file: &str) -> Vec<Row> {
+    let text = std::fs::read_to_string(repo_path(policy_file)).unwrap();
     let policy = Policy::parse(&text).unwrap();
-    let dir = repo_path("testdata/logrotate/");
+    let dir = repo_path(folder);
     let cli = Cli::try_parse_from(["kaudit", "summary", "-j", "2", dir.to_str().unwrap()]).unwrap();
     let Command::Summary(a) = cli.command else {
         unreachable!()
@@ -101,30 +103,18 @@ fn scan_s6() -> Vec<Row> {
     sink.rows
 }
 
-fn answer_key() -> Value {
-    let text = std::fs::read_to_string(repo_path("testdata/logrotate/s6-answer-key.json")).unwrap();
-    serde_json::from_str(&text).unwrap()
+fn scan_s6() -> Vec<Row> {
+    scan_set("testdata/logrotate/", "testdata/logrotate/s6-policy.yaml")
 }
 
-/// The model predicts the level the real server wrote for every one of the 3,914 requests,
-/// and the stages it wrote for every one; no request falls to a level-None rule.
-#[test]
-fn s6_levels_and_stages_agree_with_the_server() {
-    let rows = scan_s6();
-    assert_eq!(rows.len(), 3914);
-    let bad_level: Vec<&str> = rows
+/// Requests whose logged level or stages differ from the model's, described.
+fn disagreements(rows: &[Row]) -> (Vec<&str>, Vec<String>) {
+    let levels = rows
         .iter()
         .filter(|r| r.predicted.name() != r.logged)
         .map(|r| r.what.as_str())
         .collect();
-    assert!(
-        bad_level.is_empty(),
-        "{} of {} levels differ, e.g. {:?}",
-        bad_level.len(),
-        rows.len(),
-        &bad_level[..bad_level.len().min(10)]
-    );
-    let bad_stages: Vec<String> = rows
+    let stages = rows
         .iter()
         .filter(|r| r.stages != r.expected_stages)
         .map(|r| {
@@ -136,6 +126,28 @@ fn s6_levels_and_stages_agree_with_the_server() {
             )
         })
         .collect();
+    (levels, stages)
+}
+
+fn answer_key() -> Value {
+    let text = std::fs::read_to_string(repo_path("testdata/logrotate/s6-answer-key.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The model predicts the level the real server wrote for every one of the 3,914 requests,
+/// and the stages it wrote for every one; no request falls to a level-None rule.
+#[test]
+fn s6_levels_and_stages_agree_with_the_server() {
+    let rows = scan_s6();
+    assert_eq!(rows.len(), 3914);
+    let (bad_level, bad_stages) = disagreements(&rows);
+    assert!(
+        bad_level.is_empty(),
+        "{} of {} levels differ, e.g. {:?}",
+        bad_level.len(),
+        rows.len(),
+        &bad_level[..bad_level.len().min(10)]
+    );
     assert!(
         bad_stages.is_empty(),
         "{} of {} stage sets differ, e.g. {:?}",
@@ -203,4 +215,18 @@ fn s6_rules_agree_with_the_answer_key() {
         .map(|r| format!("{} [{:?} vs key {}]", r.what, r.rule, by_id[&r.audit_id]))
         .collect();
     assert!(differ.is_empty(), "{} differ: {:?}", differ.len(), differ);
+}
+
+/// s5 (testdata/, the same workload under one rule, RequestResponse with every stage): the
+/// stages with RequestReceived kept, ResponseStarted for every long-running request, and the
+/// 401's lone ResponseStarted. 4,254 requests, 8,585 events (s5-ANSWER-KEY.md).
+#[test]
+fn s5_levels_and_stages_agree_with_the_server() {
+    let rows = scan_set("testdata/", "testdata/s5-policy.yaml");
+    assert_eq!(rows.len(), 4254);
+    assert_eq!(rows.iter().map(|r| r.events).sum::<usize>(), 8585);
+    let (bad_level, bad_stages) = disagreements(&rows);
+    assert!(bad_level.is_empty(), "{bad_level:?}");
+    assert!(bad_stages.is_empty(), "{bad_stages:?}");
+    assert!(rows.iter().all(|r| r.rule == Some(0)));
 }
