@@ -420,7 +420,7 @@ mod tests {
             ),
             // a create has no name in its URL (the event's objectRef.name comes from the body)
             (
-                "/api/v1/namespaces/staging/configmaps?fieldManager=kubectl-client-side-apply",
+                "/api/v1/namespaces/staging/configmaps?fieldManager=kubectl-create",
                 "create",
                 t("", "staging", "configmaps", "", ""),
             ),
@@ -446,7 +446,7 @@ mod tests {
             ),
             (
                 "/api/v1/nodes/worker-7/status",
-                "patch",
+                "update",
                 t("", "", "nodes", "status", "worker-7"),
             ),
             // namespaces: the namespace object is in its own namespace; status and finalize
@@ -488,31 +488,25 @@ mod tests {
                 t("apps", "staging", "deployments", "", ""),
             ),
             (
-                "/api/v1/namespaces/build/pods?watch=true",
+                "/api/v1/namespaces/build/pods?watch=1&timeoutSeconds=4",
                 "watch",
                 t("", "build", "pods", "", ""),
             ),
             (
-                "/api/v1/namespaces/kube-system/serviceaccounts/attachdetach-controller/token",
+                "/api/v1/namespaces/build/serviceaccounts/ci-bot/token",
                 "create",
-                t(
-                    "",
-                    "kube-system",
-                    "serviceaccounts",
-                    "token",
-                    "attachdetach-controller",
-                ),
+                t("", "build", "serviceaccounts", "token", "ci-bot"),
+            ),
+            // the controller-manager's one lease create (falls through rule [0]'s get/update)
+            (
+                "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases?timeout=10s",
+                "create",
+                t("coordination.k8s.io", "kube-system", "leases", "", ""),
             ),
             (
-                "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-controller-manager?timeout=5s",
-                "get",
-                t(
-                    "coordination.k8s.io",
-                    "kube-system",
-                    "leases",
-                    "",
-                    "kube-controller-manager",
-                ),
+                "/api/v1/configmaps?allowWatchBookmarks=true&resourceVersion=36&timeout=9m40s&timeoutSeconds=580&watch=true",
+                "watch",
+                t("", "", "configmaps", "", ""),
             ),
             (
                 "/api/v1/namespaces/tools/pods",
@@ -521,10 +515,9 @@ mod tests {
             ),
             // discovery and probes are non-resource requests
             ("/api", "get", nonres()),
-            ("/api/v1", "get", nonres()),
-            ("/apis", "get", nonres()),
-            ("/apis/apps/v1", "get", nonres()),
-            ("/apis/apps", "get", nonres()),
+            ("/api/v1?timeout=32s", "get", nonres()),
+            ("/apis?timeout=32s", "get", nonres()),
+            ("/apis/apps/v1?timeout=32s", "get", nonres()),
             ("/readyz", "get", nonres()),
             ("/openapi/v2?timeout=32s", "get", nonres()),
         ];
@@ -536,6 +529,9 @@ mod tests {
             "/openapi/v2"
         );
         assert_eq!(Attrs::from_uri("/readyz", "get").path, "/readyz");
+        // not in the log, but in requestinfo.go's list of non-resource paths
+        assert_eq!(parts("/apis/apps", "get"), nonres());
+        assert_eq!(parts("/", "get"), nonres());
     }
 
     #[test]
