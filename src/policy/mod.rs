@@ -212,9 +212,11 @@ fn path_matches(path: &str, spec: &str) -> bool {
 /// its subresources. With `resourceNames`, the request's name (from the URL, see [`Attrs`])
 /// must be one of them, so requests without a name never match (unless `""` is listed).
 ///
-/// The wildcard forms use `strings.TrimPrefix`/`TrimSuffix` since v1.18
-/// (kubernetes/kubernetes#85800); before that, `TrimLeft(res, "*/")`/`TrimRight(res, "/*")`
-/// trimmed character sets, so `pods*/*` also matched `pods`, for instance.
+/// The wildcard forms are cut with `strings.TrimPrefix`/`TrimSuffix` in the current source;
+/// older checkers (the 2017 wildcard change, kubernetes/kubernetes#55306) used
+/// `TrimLeft(res, "*/")`/`TrimRight(res, "/*")`, which trim character sets, so `pods*/*` also
+/// matched `pods`. The switch looks like kubernetes/kubernetes#85800 (merged 2019-12, v1.18),
+/// before v1.20; the two differ only on such odd specs, none of which is in s6's policy.
 fn rule_matches_resource(r: &Rule, a: &Attrs<'_>, v: ServerVersion) -> bool {
     if !a.is_resource {
         return false;

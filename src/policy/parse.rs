@@ -657,7 +657,9 @@ fn decode(text: &str, out: &mut Out) -> Option<Policy> {
     {
         out.decode(MANAGED_FIELDS, None, "a boolean", v);
     }
-    // ValidatePolicy: the policy's omitStages, then each rule
+    // ValidatePolicy: the policy's omitStages (validated since the policy-wide field came in,
+    // kubernetes/kubernetes#54634, v1.9: validation_test.go's "invalid omitStages in policy"),
+    // then each rule
     let omit = strings(m.get("omitStages"), "omitStages", None, out);
     let items = maps(m.get("rules"), "rules", None, out);
     let omit_stages = validate_omit_stages(&omit, "omitStages", None, out);
