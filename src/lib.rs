@@ -10,6 +10,7 @@ pub mod detect;
 pub mod event;
 pub mod filter;
 pub mod input;
+pub mod policy;
 pub mod render;
 pub mod scan;
 pub mod term;

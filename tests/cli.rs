@@ -14,6 +14,7 @@ mod history;
 mod hostile;
 mod input;
 mod latency;
+mod policy_model;
 mod summary;
 mod timeline;
 mod top;
