@@ -265,3 +265,27 @@ fn logs_s6_own_log_cannot_see_its_none_rules() {
             .contains("\nnote: requests that the logs' own policy did not record")
     );
 }
+
+/// The README's two examples (testdata/edge/policy/): the broken one exits 2 with both errors,
+/// the sloppy one loads with one warning and every lint but no-match-in-logs.
+#[test]
+fn readme_examples() {
+    let doc = check_json(&["testdata/edge/policy/broken.yaml"], 2);
+    let rules: Vec<&Value> = doc["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["rule"])
+        .collect();
+    assert_eq!(rules, vec![&Value::from(1), &Value::from(2)]);
+    let doc = check_json(&["testdata/edge/policy/sloppy.yaml"], 0);
+    assert_eq!(doc["warnings"].as_array().unwrap().len(), 1);
+    let mut got: Vec<String> = kinds(&doc).into_iter().map(|(_, k)| k).collect();
+    got.sort();
+    let mut want: Vec<String> = kaudit::policy::lint::KINDS
+        .iter()
+        .map(|k| k.to_string())
+        .collect();
+    want.sort();
+    assert_eq!(got, want);
+}

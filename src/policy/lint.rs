@@ -23,7 +23,8 @@ pub struct Lint {
     pub message: String,
 }
 
-/// The kinds, in the order they are reported.
+/// The kinds, in the order they are reported (`commands/policy.rs` adds `no-match-in-logs` after
+/// them, with `--logs`).
 pub const KINDS: [&str; 5] = [
     "shadowed",
     "sensitive-contents",
@@ -264,10 +265,13 @@ fn sensitive(p: &Policy, out: &mut Vec<Lint>) {
         if hits.is_empty() {
             continue;
         }
-        let what: Vec<String> = hits
-            .iter()
-            .map(|(res, how)| format!("{res} (through {how})"))
-            .collect();
+        let what: Vec<String> = if hits.len() > 1 && hits.iter().all(|(_, h)| *h == hits[0].1) {
+            vec![format!("secrets and configmaps (through {})", hits[0].1)]
+        } else {
+            hits.iter()
+                .map(|(res, how)| format!("{res} (through {how})"))
+                .collect()
+        };
         let list: Vec<&str> = hits.iter().map(|(res, _)| *res).collect();
         let contents: Vec<&str> = list
             .iter()
@@ -333,7 +337,8 @@ fn pods(p: &Policy, out: &mut Vec<Lint>) {
             .filter(|e| e.resources.iter().any(|x| x == "pods"))
             .flat_map(|e| e.resource_names.iter().cloned())
             .collect();
-        let mut lost: Vec<String> = Vec::new();
+        // (where they go, the subresources that go there), in the order first seen
+        let mut lost: Vec<(String, Vec<String>)> = Vec::new();
         for sub in POD_SUBRESOURCES {
             let probe = Rule {
                 resources: vec![GroupResources {
@@ -347,12 +352,23 @@ fn pods(p: &Policy, out: &mut Vec<Lint>) {
                 continue;
             }
             let later = (i + 1..p.rules.len()).find(|&j| covers(&p.rules[j], &probe, p.version));
-            match later {
-                Some(j) if p.rules[j].level >= r.level => {}
-                Some(j) => lost.push(format!("pods/{sub} → rules[{j}] ({})", p.rules[j].level)),
-                None => lost.push(format!("pods/{sub} → no rule that takes them all (level None unless a partial rule catches them)")),
+            let to = match later {
+                Some(j) if p.rules[j].level >= r.level => continue,
+                Some(j) => format!("rules[{j}] ({})", p.rules[j].level),
+                None => {
+                    "no rule that takes them all (level None unless a partial rule catches them)"
+                        .to_string()
+                }
+            };
+            match lost.iter_mut().find(|(t, _)| *t == to) {
+                Some((_, subs)) => subs.push(format!("pods/{sub}")),
+                None => lost.push((to, vec![format!("pods/{sub}")])),
             }
         }
+        let lost: Vec<String> = lost
+            .into_iter()
+            .map(|(to, subs)| format!("{} → {to}", subs.join(", ")))
+            .collect();
         if lost.is_empty() {
             continue;
         }
@@ -636,7 +652,7 @@ mod tests {
         let l = lint(&p);
         assert_eq!(kinds(&p), vec![(Some(0), "pods-without-subresources")]);
         assert!(
-            l[0].message.contains("pods/exec → rules[1] (Metadata)"),
+            l[0].message.contains("pods/exec, pods/attach, pods/portforward, pods/log, pods/ephemeralcontainers → rules[1] (Metadata);"),
             "{}",
             l[0].message
         );
