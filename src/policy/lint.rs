@@ -195,7 +195,7 @@ fn leaking_verbs(level: Level) -> &'static [&'static str] {
 
 /// How the rule reaches core `res`, when it does: the names it is limited to (empty: any) and
 /// how it is written. `None`: the rule cannot match a request on `res`.
-fn reaches(r: &Rule, res: &str) -> Option<(Vec<String>, String)> {
+fn reaches(r: &Rule, res: &str, v: ServerVersion) -> Option<(Vec<String>, String)> {
     if kind(r) == Kind::NonResource {
         return None;
     }
@@ -205,7 +205,7 @@ fn reaches(r: &Rule, res: &str) -> Option<(Vec<String>, String)> {
     let mut names: Vec<String> = Vec::new();
     let mut how = None;
     let mut any_name = false;
-    for e in r.resources.iter().filter(|e| e.group.is_empty()) {
+    for e in r.resources.iter().filter(|e| group_covers(&e.group, "", v)) {
         let hit = if e.resources.is_empty() {
             Some("`group: \"\"` with no resources list (the whole core group)".to_string())
         } else {
@@ -243,7 +243,7 @@ fn sensitive(p: &Policy, out: &mut Vec<Lint>) {
         }
         let mut hits = Vec::new();
         for res in ["secrets", "configmaps"] {
-            let Some((names, how)) = reaches(r, res) else {
+            let Some((names, how)) = reaches(r, res, p.version) else {
                 continue;
             };
             // the requests this rule would log with their contents
@@ -307,7 +307,8 @@ const POD_SUBRESOURCES: [&str; 5] = [
     "ephemeralcontainers",
 ];
 
-/// A rule that lists plain `pods` in the core group (and no `pods/*`, `*` or `pods/SUB` form)
+/// A rule that lists plain `pods` in the core group (and no `pods/*`, `*` or `pods/SUB` form;
+/// a `*/SUB` form only takes that subresource out of the question)
 /// at a level above None: for each subresource above, the requests it would have taken with
 /// `pods/*` go elsewhere. Reported when, for one of them, no earlier rule takes them all (then
 /// `pods/*` would change nothing) and the first later rule that takes them all logs them at a
@@ -324,10 +325,11 @@ fn pods(p: &Policy, out: &mut Vec<Lint>) {
             .filter(|e| e.group.is_empty() && !e.resources.is_empty())
             .collect();
         let lists_pods = core.iter().any(|e| e.resources.iter().any(|x| x == "pods"));
+        // `*` or any `pods/...` form: the author had subresources in mind
         let has_sub = core.iter().any(|e| {
             e.resources
                 .iter()
-                .any(|x| x == "*" || (x.starts_with("pods/")) || x.starts_with("*/"))
+                .any(|x| x == "*" || x.starts_with("pods/"))
         });
         if !lists_pods || has_sub {
             continue;
@@ -348,7 +350,8 @@ fn pods(p: &Policy, out: &mut Vec<Lint>) {
                 }],
                 ..r.clone()
             };
-            if (0..i).any(|j| covers(&p.rules[j], &probe, p.version)) {
+            // taken by an earlier rule (pods/* would change nothing), or by this one (`*/exec`)
+            if (0..=i).any(|j| covers(&p.rules[j], &probe, p.version)) {
                 continue;
             }
             let later = (i + 1..p.rules.len()).find(|&j| covers(&p.rules[j], &probe, p.version));
@@ -637,6 +640,13 @@ mod tests {
             "{}",
             l[0].message
         );
+        // v1.35's `group: "*"` reaches the core group too
+        let p = Policy::parse_for(
+            "apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\nrules:\n- level: RequestResponse\n  resources: [{group: '*', resources: ['*']}]\n- level: Metadata\n",
+            ServerVersion::V1_35,
+        )
+        .unwrap();
+        assert_eq!(kinds(&p), vec![(Some(0), "sensitive-contents")]);
         // another group's secrets are not the core Secrets
         let p = rules(
             "- level: RequestResponse\n  resources: [{group: example.com, resources: [secrets]}]\n- level: Metadata\n",
@@ -665,6 +675,17 @@ mod tests {
             "- level: Request\n  resources: [{group: '', resources: [pods]}]\n- level: Request\n  resources: [{group: '', resources: ['pods/*']}]\n  verbs: [get, create]\n- level: RequestResponse\n  resources: [{group: '', resources: ['pods/*']}]\n",
         );
         assert_eq!(kinds(&p), vec![(None, "no-catch-all")]);
+        // `*/exec` in the same rule takes exec only
+        let p = rules(
+            "- level: Request\n  resources: [{group: '', resources: [pods, '*/exec', '*/status']}]\n- level: Metadata\n",
+        );
+        let l = lint(&p);
+        assert_eq!(kinds(&p), vec![(Some(0), "pods-without-subresources")]);
+        assert!(
+            l[0].message.contains("fall through: pods/attach, pods/portforward, pods/log, pods/ephemeralcontainers → rules[1] (Metadata);"),
+            "{}",
+            l[0].message
+        );
         // no rule at all takes them: they fall to None
         let p = rules("- level: Metadata\n  resources: [{group: '', resources: [pods]}]\n");
         let l = lint(&p);
