@@ -36,6 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
             [CompletionResult]::new('latency', 'latency', [CompletionResultType]::ParameterValue, 'Latency: the slowest requests, percentiles per verb and resource, long-running and incomplete requests')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Every request that touched one object, in order, and what each write changed')
             [CompletionResult]::new('detect', 'detect', [CompletionResultType]::ParameterValue, 'Security detections over the matching requests: built-in rules and your own, findings by severity')
+            [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Audit policies (audit.k8s.io Policy): check one as the API server would load it, and lint it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -568,6 +569,47 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'kaudit;policy' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate an audit policy as kube-apiserver v1.20 loads it, then lint it (and, with --logs, try it on logs)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kaudit;policy;check' {
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'What the inputs hold (default: recognised per file, line and document): native JSON lines, JSON documents (EventList, arrays), EKS CloudWatch/S3, GKE Cloud Logging, AKS diagnostic records')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
+            [CompletionResult]::new('--max-gzip-ratio', '--max-gzip-ratio', [CompletionResultType]::ParameterName, 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)')
+            [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Target chunk size in bytes for the parallel scan (for testing)')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--logs', '--logs', [CompletionResultType]::ParameterName, 'Audit logs to try the policy on (files, folders, `-`): rules that match none of their requests are reported')
+            [CompletionResult]::new('--no-mmap', '--no-mmap', [CompletionResultType]::ParameterName, 'Read files instead of memory-mapping them')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Exit 2 if any line is malformed')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never show a progress bar')
+            [CompletionResult]::new('--no-prefilter', '--no-prefilter', [CompletionResultType]::ParameterName, 'Parse every line, even those that cannot match the filter (for testing the prefilter)')
+            [CompletionResult]::new('--fail-on-lint', '--fail-on-lint', [CompletionResultType]::ParameterName, 'Exit 3 when the policy is accepted but has warnings or lints (for CI)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kaudit;policy;help' {
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate an audit policy as kube-apiserver v1.20 loads it, then lint it (and, with --logs, try it on logs)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kaudit;policy;help;check' {
+            break
+        }
+        'kaudit;policy;help;help' {
+            break
+        }
         'kaudit;completions' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -594,6 +636,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
             [CompletionResult]::new('latency', 'latency', [CompletionResultType]::ParameterValue, 'Latency: the slowest requests, percentiles per verb and resource, long-running and incomplete requests')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Every request that touched one object, in order, and what each write changed')
             [CompletionResult]::new('detect', 'detect', [CompletionResultType]::ParameterValue, 'Security detections over the matching requests: built-in rules and your own, findings by severity')
+            [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Audit policies (audit.k8s.io Policy): check one as the API server would load it, and lint it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -630,6 +673,13 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
             break
         }
         'kaudit;help;detect' {
+            break
+        }
+        'kaudit;help;policy' {
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate an audit policy as kube-apiserver v1.20 loads it, then lint it (and, with --logs, try it on logs)')
+            break
+        }
+        'kaudit;help;policy;check' {
             break
         }
         'kaudit;help;completions' {

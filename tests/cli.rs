@@ -14,6 +14,7 @@ mod history;
 mod hostile;
 mod input;
 mod latency;
+mod policy;
 mod policy_model;
 mod summary;
 mod timeline;
@@ -58,6 +59,16 @@ fn usage_errors_exit_2() {
         &["summary", "--threads", "0", "testdata/edge/failed-auth.log"][..],
         &["completions", "tcsh"][..],
         &["frobnicate"][..],
+        &["policy"][..],
+        &["policy", "check"][..],
+        &[
+            "policy",
+            "check",
+            "-o",
+            "csv",
+            "testdata/logrotate/s6-policy.yaml",
+        ][..],
+        &["policy", "simulate", "testdata/logrotate/s6-policy.yaml"][..],
     ] {
         let r = run(args).expect_code(2);
         assert!(r.stdout.is_empty(), "{args:?}: stdout {:?}", r.stdout_str());
@@ -100,7 +111,7 @@ fn man_page_covers_every_command() {
     assert!(text.contains(".TH kaudit 1"), "not a man page");
     for sub in [
         "summary", "events", "who", "what", "where", "when", "top", "latency", "history",
-        "timeline",
+        "timeline", "policy",
     ] {
         assert!(
             text.contains(&format!(".TH kaudit-{sub} 1")),

@@ -7,6 +7,7 @@ pub mod events;
 pub mod group;
 pub mod history;
 pub mod latency;
+pub mod policy;
 pub mod summary;
 pub mod timeline;
 pub mod top;
@@ -19,7 +20,7 @@ use std::io::Write as _;
 
 use anyhow::{Result, bail};
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, PolicyCommand};
 use crate::config::{Config, Env};
 use crate::scan::ScanStats;
 use crate::term::{Diag, Out};
@@ -107,6 +108,31 @@ pub fn run(cli: Cli, env: &Env, diag: &Diag) -> Result<Outcome> {
             let mut out = crate::term::stdout(cfg.stdout_tty);
             detect::run(&a, Some(&cfg), diag, &mut out)
         }
+        Command::Policy(a) => match a.command {
+            PolicyCommand::Check(c) => {
+                // a scan only with --logs: without it, nothing is read from stdin
+                let cfg = if c.input.paths.is_empty() {
+                    None
+                } else {
+                    let output = crate::cli::OutputArgs {
+                        output: crate::cli::Format::Json,
+                        limit: None,
+                        no_headers: false,
+                        color: crate::cli::ColorChoice::Never,
+                        utc: true,
+                        local: false,
+                    };
+                    Some(Config::new(
+                        &c.input,
+                        &crate::cli::FilterArgs::default(),
+                        &output,
+                        env,
+                    )?)
+                };
+                let mut out = crate::term::stdout(false);
+                policy::check(&c, cfg.as_ref(), diag, &mut out)
+            }
+        },
         Command::Timeline(a) => {
             let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
             let mut out = crate::term::stdout(cfg.stdout_tty);

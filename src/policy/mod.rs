@@ -10,10 +10,12 @@
 //! validation.go` and `pkg/audit/policy/reader.go` for loading, `pkg/endpoints/request/
 //! requestinfo.go` for the attributes. Each rule copied from there cites its function.
 //!
-//! Not here: the lints of `kaudit policy check` (shadowed rules and the like) and the commands;
-//! this module only models what the API server does.
+//! `lint.rs` holds the lints of `kaudit policy check` (shadowed rules and the like): kaudit's
+//! opinions, built on this model; everything else here only models what the API server does.
+//! Not here: the commands.
 
 mod attrs;
+pub mod lint;
 mod parse;
 
 pub use attrs::{Attrs, FieldSelector};

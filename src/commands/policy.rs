@@ -1,0 +1,249 @@
+//! `kaudit policy check POLICY [--logs PATH...]`: load a policy file as kube-apiserver v1.20
+//! does (`policy::Policy::parse`), report the server's rejections (each naming its rule, in the
+//! server's words), then the warnings of the model (what the server accepts silently), then
+//! the lints (`policy::lint`). With `--logs`, the policy is run over the requests of those
+//! logs (first match per request, `Policy::level_for`) and the rules that match none are
+//! reported too. It does not simulate what the policy would write (issue 7's `simulate`).
+//!
+//! Exit codes: 2 when the server would refuse the policy (or the file or a log cannot be
+//! read), 3 with `--fail-on-lint` when there is a warning or a lint, 0 otherwise.
+
+use std::io::Write as _;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Context as _, Result};
+use serde_json::{Value, json};
+
+use crate::cli::{CheckFormat, PolicyCheckArgs};
+use crate::commands::Outcome;
+use crate::config::Config;
+use crate::correlate::Request;
+use crate::policy::lint::{self, Lint};
+use crate::policy::{Attrs, Policy, Problem, Severity};
+use crate::render::thousands;
+use crate::scan::{self, Flow, Sink};
+use crate::term::{Diag, Out};
+
+/// What the server is said to be: the rules the model follows.
+const SERVER: &str = "kube-apiserver v1.20";
+
+/// Why `--logs` cannot see everything.
+const LOGS_NOTE: &str = "requests that the logs' own policy did not record (level None) are not seen, so a rule for them matches nothing here: try the policy on logs written at a broad level (every request at Metadata or above)";
+
+/// Per-rule request counts over the logs.
+struct Usage {
+    policy: Arc<Policy>,
+    counts: Vec<u64>,
+    unmatched: u64,
+    requests: u64,
+}
+
+impl Usage {
+    fn count(&mut self, r: &Request<'_>) {
+        self.requests += 1;
+        match self.policy.level_for(&Attrs::from_request(r)).0 {
+            Some(i) => self.counts[i] += 1,
+            None => self.unmatched += 1,
+        }
+    }
+}
+
+impl Sink for Usage {
+    type Part = Usage;
+    fn part(&self) -> Usage {
+        Usage {
+            policy: self.policy.clone(),
+            counts: vec![0; self.counts.len()],
+            unmatched: 0,
+            requests: 0,
+        }
+    }
+    const COMMUTATIVE: bool = true;
+    fn fold(part: &mut Usage, r: &Request<'_>) -> bool {
+        part.count(r);
+        true
+    }
+    fn absorb(&mut self, p: Usage) {
+        for (a, b) in self.counts.iter_mut().zip(p.counts) {
+            *a += b;
+        }
+        self.unmatched += p.unmatched;
+        self.requests += p.requests;
+    }
+    fn request(&mut self, r: Request<'_>) -> Result<Flow> {
+        self.count(&r);
+        Ok(Flow::More)
+    }
+}
+
+/// What `--logs` found.
+struct Logs {
+    counts: Vec<u64>,
+    unmatched: u64,
+    requests: u64,
+}
+
+pub fn check(
+    args: &PolicyCheckArgs,
+    cfg: Option<&Config>,
+    diag: &Diag,
+    out: &mut Out,
+) -> Result<Outcome> {
+    let file = &args.policy;
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("cannot read policy file {}", file.display()))?;
+    let (policy, problems) = match Policy::parse(&text) {
+        Ok(p) => {
+            let w = p.warnings.clone();
+            (Some(p), w)
+        }
+        Err(problems) => (None, problems),
+    };
+    let errors: Vec<&Problem> = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .collect();
+    let warnings: Vec<&Problem> = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Warning)
+        .collect();
+    let mut lints = Vec::new();
+    let mut logs = None;
+    let mut failed = false;
+    if let Some(p) = &policy {
+        lints = lint::lint(p);
+        if let Some(cfg) = cfg {
+            let inputs = crate::commands::inputs(&args.input.paths, diag)?;
+            let mut usage = Usage {
+                policy: Arc::new(p.clone()),
+                counts: vec![0; p.rules.len()],
+                unmatched: 0,
+                requests: 0,
+            };
+            let stats = scan::run(&inputs, cfg, false, diag, &mut usage)?;
+            failed = crate::commands::outcome(&stats, cfg, diag, true) == Outcome::Failed;
+            for (i, n) in usage.counts.iter().enumerate() {
+                if *n == 0 {
+                    lints.push(Lint {
+                        rule: Some(i),
+                        kind: "no-match-in-logs",
+                        message: format!(
+                            "rules[{i}] matched none of the {} request(s) in the logs (each request is counted for the first rule it matches)",
+                            thousands(usage.requests)
+                        ),
+                    });
+                }
+            }
+            logs = Some(Logs {
+                counts: usage.counts,
+                unmatched: usage.unmatched,
+                requests: usage.requests,
+            });
+        }
+    }
+    match args.output {
+        CheckFormat::Json => {
+            let problem =
+                |p: &&Problem| json!({"rule": p.rule, "field": p.field, "message": p.message});
+            let doc = json!({
+                "valid": policy.is_some(),
+                "server": SERVER,
+                "rules": policy.as_ref().map(|p| p.rules.len()),
+                "errors": errors.iter().map(problem).collect::<Vec<_>>(),
+                "warnings": warnings.iter().map(problem).collect::<Vec<_>>(),
+                "lints": lints.iter().map(|l| json!({"rule": l.rule, "kind": l.kind, "message": l.message})).collect::<Vec<_>>(),
+                "logs": logs.as_ref().map(|l| json!({
+                    "requests": l.requests,
+                    "perRule": l.counts,
+                    "unmatched": l.unmatched,
+                    "note": LOGS_NOTE,
+                })).unwrap_or(Value::Null),
+            });
+            serde_json::to_writer_pretty(&mut *out, &doc)?;
+            out.write_all(b"\n")?;
+        }
+        CheckFormat::Text => text_report(
+            file,
+            policy.as_ref(),
+            &errors,
+            &warnings,
+            &lints,
+            logs.as_ref(),
+            out,
+        )?,
+    }
+    out.flush()?;
+    if policy.is_none() || failed {
+        return Ok(Outcome::Failed);
+    }
+    if args.fail_on_lint && !(warnings.is_empty() && lints.is_empty()) {
+        return Ok(Outcome::Alert);
+    }
+    Ok(Outcome::Matched)
+}
+
+fn text_report(
+    file: &Path,
+    policy: Option<&Policy>,
+    errors: &[&Problem],
+    warnings: &[&Problem],
+    lints: &[Lint],
+    logs: Option<&Logs>,
+    out: &mut Out,
+) -> Result<()> {
+    let name = crate::term::sanitize(&file.display().to_string()).into_owned();
+    let s = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    match policy {
+        None => writeln!(
+            out,
+            "{name}: rejected: {SERVER} would refuse to load it and not start ({}, {})",
+            s(errors.len(), "error", "errors"),
+            s(warnings.len(), "warning", "warnings")
+        )?,
+        Some(p) => writeln!(
+            out,
+            "{name}: accepted by {SERVER}: {}; {}, {}",
+            s(p.rules.len(), "rule", "rules"),
+            s(warnings.len(), "warning", "warnings"),
+            s(lints.len(), "lint", "lints")
+        )?,
+    }
+    for e in errors {
+        writeln!(out, "error: {}", crate::term::sanitize(&e.message))?;
+    }
+    for w in warnings {
+        writeln!(out, "warning: {}", crate::term::sanitize(&w.message))?;
+    }
+    if policy.is_none() {
+        writeln!(
+            out,
+            "(lints are run once the API server would accept the file)"
+        )?;
+    }
+    for l in lints {
+        writeln!(
+            out,
+            "lint {}: {}",
+            l.kind,
+            crate::term::sanitize(&l.message)
+        )?;
+    }
+    if let Some(l) = logs {
+        let per: Vec<String> = l
+            .counts
+            .iter()
+            .enumerate()
+            .map(|(i, n)| format!("[{i}] {}", thousands(*n)))
+            .collect();
+        writeln!(
+            out,
+            "logs: {} request(s); first matching rule: {}, none {}",
+            thousands(l.requests),
+            per.join(", "),
+            thousands(l.unmatched)
+        )?;
+        writeln!(out, "note: {LOGS_NOTE}")?;
+    }
+    Ok(())
+}
