@@ -198,16 +198,28 @@ fn completions_into_a_closed_pipe_are_quiet() {
 fn help_examples_on_testdata_work() {
     let mut ran = 0;
     for sub in [
-        "summary", "events", "who", "what", "where", "when", "top", "latency", "history",
+        "summary",
+        "events",
+        "who",
+        "what",
+        "where",
+        "when",
+        "top",
+        "latency",
+        "history",
         "timeline",
+        "detect",
+        "policy check",
     ] {
-        let help = String::from_utf8(run(&[sub, "--help"]).expect_code(0).stdout).unwrap();
+        let mut help_args: Vec<&str> = sub.split(' ').collect();
+        help_args.push("--help");
+        let help = String::from_utf8(run(&help_args).expect_code(0).stdout).unwrap();
         for line in help
             .lines()
             .map(str::trim)
             .filter(|l| l.starts_with("kaudit "))
         {
-            let Some(end) = line.find("testdata/") else {
+            let Some(end) = line.rfind("testdata/") else {
                 continue;
             };
             let cmd = &line[..end + "testdata/".len()];
