@@ -132,6 +132,11 @@ pub fn run(cli: Cli, env: &Env, diag: &Diag) -> Result<Outcome> {
                 let mut out = crate::term::stdout(false);
                 policy::check(&c, cfg.as_ref(), diag, &mut out)
             }
+            PolicyCommand::Simulate(c) => {
+                let cfg = Config::new(&c.input, &c.filter, &c.output, env)?;
+                let mut out = crate::term::stdout(cfg.stdout_tty);
+                policy::simulate(&c, &cfg, diag, &mut out)
+            }
         },
         Command::Timeline(a) => {
             let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;

@@ -73,6 +73,56 @@ fn event_at<'a>(text: &'a str, ev: &mut Event<'a>, spare: Vec<Vec<Str<'a>>>) -> 
     (p.i == end).then_some(())
 }
 
+/// The top-level members of the JSON object in `text`, in order: each key as written between
+/// its quotes (escapes not decoded) and the byte range of the member, from the key's opening
+/// quote to the end of its value. `None` when `text` is not one JSON object this reader
+/// checks (as [`event`]: no nesting deeper than [`MAX_DEPTH`]). For `kaudit policy simulate`,
+/// which weighs the parts of an event (`requestObject`, `responseObject`) without building them.
+pub fn members(text: &str) -> Option<Vec<(&str, std::ops::Range<usize>)>> {
+    let b = text.as_bytes();
+    let mut p = Cursor {
+        s: text,
+        b,
+        i: 0,
+        block: usize::MAX,
+        bits: 0,
+        spare: Vec::new(),
+    };
+    let mut out = Vec::new();
+    p.ws();
+    p.eat(b'{')?;
+    p.ws();
+    if p.peek()? == b'}' {
+        p.i += 1;
+    } else {
+        loop {
+            let start = p.i;
+            p.eat(b'"')?;
+            p.skip_string()?;
+            let key = text.get(start + 1..p.i - 1)?;
+            p.ws();
+            p.eat(b':')?;
+            p.ws();
+            p.skip()?;
+            out.push((key, start..p.i));
+            p.ws();
+            match p.peek()? {
+                b',' => {
+                    p.i += 1;
+                    p.ws();
+                }
+                b'}' => {
+                    p.i += 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+    }
+    p.ws();
+    (p.i == b.len()).then_some(out)
+}
+
 /// [`specials`] of the block at `block`, the last one of `b` and not a whole one (once a line:
 /// kept out of line).
 #[inline(never)]

@@ -17,6 +17,7 @@
 mod attrs;
 pub mod lint;
 mod parse;
+pub mod simulate;
 
 pub use attrs::{Attrs, FieldSelector};
 pub use parse::{Problem, Severity, server_message};
@@ -24,8 +25,10 @@ pub use parse::{Problem, Severity, server_message};
 use crate::event::{Stage, StageSet};
 
 /// How much of a request an event records. Ordered: `None < Metadata < Request < RequestResponse`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum Level {
+    /// The default level of a request no rule matches.
+    #[default]
     None,
     Metadata,
     Request,
@@ -72,6 +75,16 @@ pub enum ServerVersion {
     V1_35,
 }
 
+impl ServerVersion {
+    /// `kube-apiserver v1.20`: how reports name the server whose rules they follow.
+    pub fn server(self) -> &'static str {
+        match self {
+            ServerVersion::V1_20 => "kube-apiserver v1.20",
+            ServerVersion::V1_35 => "kube-apiserver v1.35",
+        }
+    }
+}
+
 /// One `resources` entry of a rule: a group and, optionally, resources and names in it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GroupResources {
@@ -109,6 +122,70 @@ impl Rule {
             namespaces: Vec::new(),
             non_resource_urls: Vec::new(),
             omit_stages: StageSet::default(),
+        }
+    }
+}
+
+impl Rule {
+    /// What the rule matches, in one line for tables: `users a,b; verbs get; configmaps
+    /// [feature-toggles]; apps: */status`; `everything` for a catch-all.
+    pub fn summary(&self) -> String {
+        let mut parts = Vec::new();
+        let list = |name: &str, v: &[String]| format!("{name} {}", v.join(","));
+        if !self.users.is_empty() {
+            parts.push(list("users", &self.users));
+        }
+        if !self.user_groups.is_empty() {
+            parts.push(list("userGroups", &self.user_groups));
+        }
+        if !self.verbs.is_empty() {
+            parts.push(list("verbs", &self.verbs));
+        }
+        if !self.namespaces.is_empty() {
+            parts.push(list("namespaces", &self.namespaces));
+        }
+        // entries that differ only in their group are written once: `core, apps: all`
+        let mut i = 0;
+        while i < self.resources.len() {
+            let gr = &self.resources[i];
+            let same = self.resources[i..]
+                .iter()
+                .take_while(|x| {
+                    x.resources == gr.resources && x.resource_names == gr.resource_names
+                })
+                .count();
+            let groups: Vec<&str> = self.resources[i..i + same]
+                .iter()
+                .map(|x| if x.group.is_empty() { "core" } else { &x.group })
+                .collect();
+            let groups = if groups.len() > 3 {
+                format!(
+                    "{} groups ({}, {}, ...)",
+                    groups.len(),
+                    groups[0],
+                    groups[1]
+                )
+            } else {
+                groups.join(", ")
+            };
+            let mut e = if gr.resources.is_empty() {
+                format!("{groups}: all")
+            } else {
+                format!("{groups}: {}", gr.resources.join(","))
+            };
+            if !gr.resource_names.is_empty() {
+                e.push_str(&format!(" [{}]", gr.resource_names.join(",")));
+            }
+            parts.push(e);
+            i += same;
+        }
+        if !self.non_resource_urls.is_empty() {
+            parts.push(list("urls", &self.non_resource_urls));
+        }
+        if parts.is_empty() {
+            "everything".to_string()
+        } else {
+            parts.join("; ")
         }
     }
 }
