@@ -36,7 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
             [CompletionResult]::new('latency', 'latency', [CompletionResultType]::ParameterValue, 'Latency: the slowest requests, percentiles per verb and resource, long-running and incomplete requests')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Every request that touched one object, in order, and what each write changed')
             [CompletionResult]::new('detect', 'detect', [CompletionResultType]::ParameterValue, 'Security detections over the matching requests: built-in rules and your own, findings by severity')
-            [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Audit policies (audit.k8s.io Policy): check one as the API server would load it, and lint it')
+            [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Audit policies (audit.k8s.io Policy): check one as the API server would load it and lint it, or simulate it on the logs')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -575,6 +575,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate an audit policy as kube-apiserver v1.20 loads it, then lint it (and, with --logs, try it on logs)')
+            [CompletionResult]::new('simulate', 'simulate', [CompletionResultType]::ParameterValue, 'Simulate an audit policy on the requests in the logs: the rule each would match, the events and bytes it would write against what the logs hold, and the evidence it would no longer record')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -587,6 +588,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--server-version', '--server-version', [CompletionResultType]::ParameterName, 'Follow this API server version''s policy rules where versions differ (1.35 accepts group "*")')
             [CompletionResult]::new('--logs', '--logs', [CompletionResultType]::ParameterName, 'Audit logs to try the policy on (files, folders, `-`): rules that match none of their requests are reported')
             [CompletionResult]::new('--no-mmap', '--no-mmap', [CompletionResultType]::ParameterName, 'Read files instead of memory-mapping them')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Exit 2 if any line is malformed')
@@ -599,12 +601,63 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'kaudit;policy;simulate' {
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'What the inputs hold (default: recognised per file, line and document): native JSON lines, JSON documents (EventList, arrays), EKS CloudWatch/S3, GKE Cloud Logging, AKS diagnostic records')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
+            [CompletionResult]::new('--max-gzip-ratio', '--max-gzip-ratio', [CompletionResultType]::ParameterName, 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)')
+            [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Target chunk size in bytes for the parallel scan (for testing)')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)')
+            [CompletionResult]::new('-g', '-g', [CompletionResultType]::ParameterName, 'A group of the user or of the impersonated user (glob)')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'A group of the user or of the impersonated user (glob)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Verbs: get,list,watch,create,update,patch,delete,deletecollection; classes read, write')
+            [CompletionResult]::new('--verb', '--verb', [CompletionResultType]::ParameterName, 'Verbs: get,list,watch,create,update,patch,delete,deletecollection; classes read, write')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Resources: plural, singular or short name (cm, deploy, crb), NAME.GROUP, NAME/SUBRESOURCE')
+            [CompletionResult]::new('--resource', '--resource', [CompletionResultType]::ParameterName, 'Resources: plural, singular or short name (cm, deploy, crb), NAME.GROUP, NAME/SUBRESOURCE')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespaces')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespaces')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Object name (glob)')
+            [CompletionResult]::new('--code', '--code', [CompletionResultType]::ParameterName, 'Response codes or classes: 403, 4xx, 5xx')
+            [CompletionResult]::new('--decision', '--decision', [CompletionResultType]::ParameterName, 'Authorization decision: allow or forbid')
+            [CompletionResult]::new('--ip', '--ip', [CompletionResultType]::ParameterName, 'Source IP or CIDR (any of the request''s sourceIPs)')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'User agent (regex)')
+            [CompletionResult]::new('--uri', '--uri', [CompletionResultType]::ParameterName, 'Request URI (regex)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Received before: RFC 3339, a date, or a duration before now')
+            [CompletionResult]::new('--level', '--level', [CompletionResultType]::ParameterName, 'Audit level: Metadata, Request, RequestResponse')
+            [CompletionResult]::new('--stage', '--stage', [CompletionResultType]::ParameterName, 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('--server-version', '--server-version', [CompletionResultType]::ParameterName, 'Follow this API server version''s policy rules where versions differ (1.35 accepts group "*")')
+            [CompletionResult]::new('--no-mmap', '--no-mmap', [CompletionResultType]::ParameterName, 'Read files instead of memory-mapping them')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Exit 2 if any line is malformed')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never show a progress bar')
+            [CompletionResult]::new('--no-prefilter', '--no-prefilter', [CompletionResultType]::ParameterName, 'Parse every line, even those that cannot match the filter (for testing the prefilter)')
+            [CompletionResult]::new('--incomplete', '--incomplete', [CompletionResultType]::ParameterName, 'Only requests that never completed (no ResponseComplete or Panic in the logs)')
+            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)')
+            [CompletionResult]::new('--utc', '--utc', [CompletionResultType]::ParameterName, 'Show times in UTC (the default)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Show times in the local time zone; dates in --since/--until are read as local too')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'kaudit;policy;help' {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate an audit policy as kube-apiserver v1.20 loads it, then lint it (and, with --logs, try it on logs)')
+            [CompletionResult]::new('simulate', 'simulate', [CompletionResultType]::ParameterValue, 'Simulate an audit policy on the requests in the logs: the rule each would match, the events and bytes it would write against what the logs hold, and the evidence it would no longer record')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'kaudit;policy;help;check' {
+            break
+        }
+        'kaudit;policy;help;simulate' {
             break
         }
         'kaudit;policy;help;help' {
@@ -636,7 +689,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
             [CompletionResult]::new('latency', 'latency', [CompletionResultType]::ParameterValue, 'Latency: the slowest requests, percentiles per verb and resource, long-running and incomplete requests')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Every request that touched one object, in order, and what each write changed')
             [CompletionResult]::new('detect', 'detect', [CompletionResultType]::ParameterValue, 'Security detections over the matching requests: built-in rules and your own, findings by severity')
-            [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Audit policies (audit.k8s.io Policy): check one as the API server would load it, and lint it')
+            [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Audit policies (audit.k8s.io Policy): check one as the API server would load it and lint it, or simulate it on the logs')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -677,9 +730,13 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
         }
         'kaudit;help;policy' {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate an audit policy as kube-apiserver v1.20 loads it, then lint it (and, with --logs, try it on logs)')
+            [CompletionResult]::new('simulate', 'simulate', [CompletionResultType]::ParameterValue, 'Simulate an audit policy on the requests in the logs: the rule each would match, the events and bytes it would write against what the logs hold, and the evidence it would no longer record')
             break
         }
         'kaudit;help;policy;check' {
+            break
+        }
+        'kaudit;help;policy;simulate' {
             break
         }
         'kaudit;help;completions' {

@@ -109,17 +109,26 @@ _kaudit() {
             kaudit__subcmd__help__subcmd__policy,check)
                 cmd="kaudit__subcmd__help__subcmd__policy__subcmd__check"
                 ;;
+            kaudit__subcmd__help__subcmd__policy,simulate)
+                cmd="kaudit__subcmd__help__subcmd__policy__subcmd__simulate"
+                ;;
             kaudit__subcmd__policy,check)
                 cmd="kaudit__subcmd__policy__subcmd__check"
                 ;;
             kaudit__subcmd__policy,help)
                 cmd="kaudit__subcmd__policy__subcmd__help"
                 ;;
+            kaudit__subcmd__policy,simulate)
+                cmd="kaudit__subcmd__policy__subcmd__simulate"
+                ;;
             kaudit__subcmd__policy__subcmd__help,check)
                 cmd="kaudit__subcmd__policy__subcmd__help__subcmd__check"
                 ;;
             kaudit__subcmd__policy__subcmd__help,help)
                 cmd="kaudit__subcmd__policy__subcmd__help__subcmd__help"
+                ;;
+            kaudit__subcmd__policy__subcmd__help,simulate)
+                cmd="kaudit__subcmd__policy__subcmd__help__subcmd__simulate"
                 ;;
             *)
                 ;;
@@ -576,7 +585,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__help__subcmd__policy)
-            opts="check"
+            opts="check simulate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -590,6 +599,20 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__help__subcmd__policy__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kaudit__subcmd__help__subcmd__policy__subcmd__simulate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -992,7 +1015,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__policy)
-            opts="-h -V --help --version check help"
+            opts="-h -V --help --version check simulate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1006,7 +1029,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__policy__subcmd__check)
-            opts="-j -o -h -V --input-format --threads --no-mmap --max-gzip-ratio --strict --no-progress --chunk-size --no-prefilter --now --output --fail-on-lint --logs --help --version"
+            opts="-j -o -h -V --input-format --threads --no-mmap --max-gzip-ratio --strict --no-progress --chunk-size --no-prefilter --now --output --fail-on-lint --server-version --logs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1044,6 +1067,10 @@ _kaudit() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --server-version)
+                    COMPREPLY=($(compgen -W "1.20 1.35" -- "${cur}"))
+                    return 0
+                    ;;
                 --logs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1056,7 +1083,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__policy__subcmd__help)
-            opts="check help"
+            opts="check simulate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1090,6 +1117,162 @@ _kaudit() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kaudit__subcmd__policy__subcmd__help__subcmd__simulate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kaudit__subcmd__policy__subcmd__simulate)
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --strict --no-progress --chunk-size --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --server-version --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --input-format)
+                    COMPREPLY=($(compgen -W "auto native json eks gke aks" -- "${cur}"))
+                    return 0
+                    ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-gzip-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --chunk-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -g)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --verb)
+                    COMPREPLY=($(compgen -W "get list watch create update patch delete deletecollection read write" -- "${cur}"))
+                    return 0
+                    ;;
+                -v)
+                    COMPREPLY=($(compgen -W "get list watch create update patch delete deletecollection read write" -- "${cur}"))
+                    return 0
+                    ;;
+                --resource)
+                    COMPREPLY=($(compgen -W "pods po services svc configmaps cm secrets serviceaccounts sa namespaces ns nodes events endpoints persistentvolumes pv persistentvolumeclaims pvc deployments deploy replicasets rs statefulsets sts daemonsets ds jobs cronjobs cj ingresses ing networkpolicies roles rolebindings clusterroles clusterrolebindings crb customresourcedefinitions crd leases certificatesigningrequests csr mutatingwebhookconfigurations validatingwebhookconfigurations pods/exec pods/attach pods/portforward pods/log nodes/proxy serviceaccounts/token" -- "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -W "pods po services svc configmaps cm secrets serviceaccounts sa namespaces ns nodes events endpoints persistentvolumes pv persistentvolumeclaims pvc deployments deploy replicasets rs statefulsets sts daemonsets ds jobs cronjobs cj ingresses ing networkpolicies roles rolebindings clusterroles clusterrolebindings crb customresourcedefinitions crd leases certificatesigningrequests csr mutatingwebhookconfigurations validatingwebhookconfigurations pods/exec pods/attach pods/portforward pods/log nodes/proxy serviceaccounts/token" -- "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --decision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-agent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --server-version)
+                    COMPREPLY=($(compgen -W "1.20 1.35" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -37,7 +37,7 @@ complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "when" -d 'When: a tim
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "latency" -d 'Latency: the slowest requests, percentiles per verb and resource, long-running and incomplete requests'
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "history" -d 'Every request that touched one object, in order, and what each write changed'
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "detect" -d 'Security detections over the matching requests: built-in rules and your own, findings by severity'
-complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "policy" -d 'Audit policies (audit.k8s.io Policy): check one as the API server would load it, and lint it'
+complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "policy" -d 'Audit policies (audit.k8s.io Policy): check one as the API server would load it and lint it, or simulate it on the logs'
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -1233,10 +1233,11 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l list -d 'Print 
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l no-builtin -d 'Leave out the built-in rules (only --rules-file rules run)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -s V -l version -d 'Print version'
-complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and not __fish_seen_subcommand_from check help" -s h -l help -d 'Print help'
-complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and not __fish_seen_subcommand_from check help" -s V -l version -d 'Print version'
-complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and not __fish_seen_subcommand_from check help" -f -a "check" -d 'Validate an audit policy as kube-apiserver v1.20 loads it, then lint it (and, with --logs, try it on logs)'
-complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and not __fish_seen_subcommand_from check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and not __fish_seen_subcommand_from check simulate help" -s h -l help -d 'Print help'
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and not __fish_seen_subcommand_from check simulate help" -s V -l version -d 'Print version'
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and not __fish_seen_subcommand_from check simulate help" -f -a "check" -d 'Validate an audit policy as kube-apiserver v1.20 loads it, then lint it (and, with --logs, try it on logs)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and not __fish_seen_subcommand_from check simulate help" -f -a "simulate" -d 'Simulate an audit policy on the requests in the logs: the rule each would match, the events and bytes it would write against what the logs hold, and the evidence it would no longer record'
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and not __fish_seen_subcommand_from check simulate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l input-format -d 'What the inputs hold (default: recognised per file, line and document): native JSON lines, JSON documents (EventList, arrays), EKS CloudWatch/S3, GKE Cloud Logging, AKS diagnostic records' -r -f -a "auto\t'Recognise each file, line and document by itself'
 native\t'JSON lines of audit Events, as the API server\'s log backend writes them'
 json\t'JSON documents: an Event, an EventList (the webhook\'s batch) or an array of Events, pretty-printed or not'
@@ -1249,6 +1250,8 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_su
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format' -r -f -a "text\t'Problems, one per line, most serious first'
 json\t'One JSON document: {valid, errors, warnings, lints, logs}'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l server-version -d 'Follow this API server version\'s policy rules where versions differ (1.35 accepts group "*")' -r -f -a "1.20\t'kube-apiserver v1.20 (the version of the real logs in testdata/)'
+1.35\t'kube-apiserver v1.35: group "*" matches every API group'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l logs -d 'Audit logs to try the policy on (files, folders, `-`): rules that match none of their requests are reported' -r -F
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l strict -d 'Exit 2 if any line is malformed'
@@ -1257,7 +1260,113 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_su
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l fail-on-lint -d 'Exit 3 when the policy is accepted but has warnings or lints (for CI)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l input-format -d 'What the inputs hold (default: recognised per file, line and document): native JSON lines, JSON documents (EventList, arrays), EKS CloudWatch/S3, GKE Cloud Logging, AKS diagnostic records' -r -f -a "auto\t'Recognise each file, line and document by itself'
+native\t'JSON lines of audit Events, as the API server\'s log backend writes them'
+json\t'JSON documents: an Event, an EventList (the webhook\'s batch) or an array of Events, pretty-printed or not'
+eks\t'EKS: CloudWatch Logs JSON (`aws logs filter-log-events`/`get-log-events`), or the S3 export\'s `TIMESTAMP {event}` lines'
+gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging read --format=json` prints them'
+aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s j -l threads -d 'Worker threads (default: all cores)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s v -l verb -d 'Verbs: get,list,watch,create,update,patch,delete,deletecollection; classes read, write' -r -f -a "get\t''
+list\t''
+watch\t''
+create\t''
+update\t''
+patch\t''
+delete\t''
+deletecollection\t''
+read\t''
+write\t''"
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s r -l resource -d 'Resources: plural, singular or short name (cm, deploy, crb), NAME.GROUP, NAME/SUBRESOURCE' -r -f -a "pods\t''
+po\t''
+services\t''
+svc\t''
+configmaps\t''
+cm\t''
+secrets\t''
+serviceaccounts\t''
+sa\t''
+namespaces\t''
+ns\t''
+nodes\t''
+events\t''
+endpoints\t''
+persistentvolumes\t''
+pv\t''
+persistentvolumeclaims\t''
+pvc\t''
+deployments\t''
+deploy\t''
+replicasets\t''
+rs\t''
+statefulsets\t''
+sts\t''
+daemonsets\t''
+ds\t''
+jobs\t''
+cronjobs\t''
+cj\t''
+ingresses\t''
+ing\t''
+networkpolicies\t''
+roles\t''
+rolebindings\t''
+clusterroles\t''
+clusterrolebindings\t''
+crb\t''
+customresourcedefinitions\t''
+crd\t''
+leases\t''
+certificatesigningrequests\t''
+csr\t''
+mutatingwebhookconfigurations\t''
+validatingwebhookconfigurations\t''
+pods/exec\t''
+pods/attach\t''
+pods/portforward\t''
+pods/log\t''
+nodes/proxy\t''
+serviceaccounts/token\t''"
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s n -l namespace -d 'Namespaces' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l name -d 'Object name (glob)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l code -d 'Response codes or classes: 403, 4xx, 5xx' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l decision -d 'Authorization decision: allow or forbid' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l user-agent -d 'User agent (regex)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l uri -d 'Request URI (regex)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l since -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
+wide\t'Table with every column'
+json\t'One JSON document'
+ndjson\t'One JSON object per line'
+csv\t'CSV with a header row'
+raw\t'The original log lines, byte-exact (events only)'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l server-version -d 'Follow this API server version\'s policy rules where versions differ (1.35 accepts group "*")' -r -f -a "1.20\t'kube-apiserver v1.20 (the version of the real logs in testdata/)'
+1.35\t'kube-apiserver v1.35: group "*" matches every API group'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l no-mmap -d 'Read files instead of memory-mapping them'
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l strict -d 'Exit 2 if any line is malformed'
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l no-progress -d 'Never show a progress bar'
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l utc -d 'Show times in UTC (the default)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l local -d 'Show times in the local time zone; dates in --since/--until are read as local too'
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s V -l version -d 'Print version'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate an audit policy as kube-apiserver v1.20 loads it, then lint it (and, with --logs, try it on logs)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "simulate" -d 'Simulate an audit policy on the requests in the logs: the rule each would match, the events and bytes it would write against what the logs hold, and the evidence it would no longer record'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c kaudit -n "__fish_kaudit_using_subcommand completions" -s V -l version -d 'Print version'
@@ -1274,8 +1383,9 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_
 complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history detect policy completions man help" -f -a "latency" -d 'Latency: the slowest requests, percentiles per verb and resource, long-running and incomplete requests'
 complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history detect policy completions man help" -f -a "history" -d 'Every request that touched one object, in order, and what each write changed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history detect policy completions man help" -f -a "detect" -d 'Security detections over the matching requests: built-in rules and your own, findings by severity'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history detect policy completions man help" -f -a "policy" -d 'Audit policies (audit.k8s.io Policy): check one as the API server would load it, and lint it'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history detect policy completions man help" -f -a "policy" -d 'Audit policies (audit.k8s.io Policy): check one as the API server would load it and lint it, or simulate it on the logs'
 complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history detect policy completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history detect policy completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
 complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history detect policy completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "check" -d 'Validate an audit policy as kube-apiserver v1.20 loads it, then lint it (and, with --logs, try it on logs)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "simulate" -d 'Simulate an audit policy on the requests in the logs: the rule each would match, the events and bytes it would write against what the logs hold, and the evidence it would no longer record'

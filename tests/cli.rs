@@ -16,6 +16,7 @@ mod input;
 mod latency;
 mod policy;
 mod policy_model;
+mod policy_simulate;
 mod summary;
 mod timeline;
 mod top;
@@ -68,7 +69,13 @@ fn usage_errors_exit_2() {
             "csv",
             "testdata/logrotate/s6-policy.yaml",
         ][..],
-        &["policy", "simulate", "testdata/logrotate/s6-policy.yaml"][..],
+        &["policy", "simulate"][..],
+        &[
+            "policy",
+            "simulate",
+            "testdata/no-such-policy.yaml",
+            "testdata/",
+        ][..],
     ] {
         let r = run(args).expect_code(2);
         assert!(r.stdout.is_empty(), "{args:?}: stdout {:?}", r.stdout_str());
@@ -137,7 +144,7 @@ fn completions_offer_verbs_resources_and_formats() {
 }
 
 /// The commands that read logs (or policies), as typed after `kaudit`.
-const QUERIES: [&str; 12] = [
+const QUERIES: [&str; 13] = [
     "summary",
     "events",
     "who",
@@ -150,6 +157,7 @@ const QUERIES: [&str; 12] = [
     "timeline",
     "detect",
     "policy check",
+    "policy simulate",
 ];
 
 /// Every command's --help shows real examples.

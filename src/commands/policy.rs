@@ -863,7 +863,7 @@ pub fn simulate(
             serde_json::to_writer_pretty(&mut *out, &doc)?;
             out.write_all(b"\n")?;
         }
-        _ => simulate_tables(out, &doc, &sim, lost_n, &style)?,
+        f => simulate_tables(out, &doc, &sim, lost_n, &style, f == Format::Wide)?,
     }
     out.flush()?;
     Ok(crate::commands::outcome(
@@ -883,12 +883,16 @@ fn heading(out: &mut Out, style: &Style, text: &str) -> Result<()> {
     Ok(())
 }
 
+/// The widest a rule's MATCHES cell is (elided in the middle; `-o wide` and JSON show it whole).
+const MATCHES_WIDTH: usize = 90;
+
 fn simulate_tables(
     out: &mut Out,
     doc: &Value,
     s: &Sim,
     lost_n: usize,
     style: &Style,
+    wide: bool,
 ) -> Result<()> {
     let u = |v: &Value| v.as_u64().unwrap_or(0);
     let num = |n: u64| Cell::num(thousands(n));
@@ -947,6 +951,7 @@ fn simulate_tables(
             .flatten()
             .filter_map(Value::as_str)
             .collect();
+        let matches = r["matches"].as_str().unwrap_or("");
         let label = match r["rule"].as_u64() {
             Some(i) => format!("[{i}]"),
             None => "none".into(),
@@ -964,7 +969,11 @@ fn simulate_tables(
                 )
                 .short()
             }),
-            Cell::new(r["matches"].as_str().unwrap_or("")),
+            Cell::new(if wide {
+                matches.to_string()
+            } else {
+                crate::render::table::elide_middle(matches, MATCHES_WIDTH)
+            }),
             num(u(&r["requests"])),
             num(u(&r["eventsNow"])),
             num(u(&r["events"])),

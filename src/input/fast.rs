@@ -863,6 +863,33 @@ impl<'a> Cursor<'a> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn members_are_the_top_level_keys_and_their_byte_ranges() {
+        let text = r#"{"a":1, "b" : {"c":[1,{"d":"}"}]},"e\"f":"x\"y"}"#;
+        let m = super::members(text).unwrap();
+        let got: Vec<(&str, &str)> = m.iter().map(|(k, r)| (*k, &text[r.clone()])).collect();
+        assert_eq!(
+            got,
+            [
+                ("a", r#""a":1"#),
+                ("b", r#""b" : {"c":[1,{"d":"}"}]}"#),
+                (r#"e\"f"#, r#""e\"f":"x\"y""#),
+            ]
+        );
+        assert_eq!(super::members(" {} ").unwrap(), []);
+        for bad in [
+            "",
+            "[]",
+            "{",
+            r#"{"a":}"#,
+            r#"{"a":1,}"#,
+            r#"{"a":1} x"#,
+            "{\"a\":\"\u{1}\"}",
+        ] {
+            assert!(super::members(bad).is_none(), "{bad}");
+        }
+    }
     use super::*;
 
     /// The fast path's answer, checked against serde_json's: `Some` only where serde reads
