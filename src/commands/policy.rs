@@ -25,7 +25,7 @@ use crate::config::Config;
 use crate::correlate::Request;
 use crate::event::{Stage, Ts};
 use crate::policy::lint::{self, Lint};
-use crate::policy::simulate::{self, Simulated, Weight};
+use crate::policy::simulate::{self, Simulated};
 use crate::policy::{Attrs, Level, Policy, Problem, Severity};
 use crate::render::table::write_rows;
 use crate::render::{Cell, Style, Tone, human_time, machine_time, thousands};
@@ -378,7 +378,11 @@ struct Sim {
     stages_now: [u64; 4],
     stages: [u64; 4],
     users: FxHashMap<String, Volume>,
+    /// Per resource (`pods`, `pods/log`, or the path of a non-resource request, as `events`
+    /// shows them).
     resources: FxHashMap<String, Volume>,
+    /// A scratch buffer for resource keys.
+    key: String,
     /// Per kind: requests in the logs, and those the policy would not record.
     kinds_now: [u64; KINDS.len()],
     kinds_lost: [u64; KINDS.len()],
@@ -406,6 +410,7 @@ impl Sim {
             stages: [0; 4],
             users: FxHashMap::default(),
             resources: FxHashMap::default(),
+            key: String::new(),
             kinds_now: [0; KINDS.len()],
             kinds_lost: [0; KINDS.len()],
             lost_requests: 0,
@@ -439,10 +444,8 @@ impl Sim {
         self.levels[s.level as usize] += s.events();
         for m in &r.marks {
             self.stages_now[m.stage as usize] += 1;
-            if m.raw.as_deref().is_some_and(|raw| !Weight::of(raw).split) {
-                self.unsplit += 1;
-            }
         }
+        self.unsplit += s.unsplit;
         for st in s.stages.iter() {
             self.stages[st as usize] += 1;
         }
@@ -459,10 +462,26 @@ impl Sim {
                 self.users.insert(user.to_string(), v);
             }
         }
-        self.resources
-            .entry(crate::commands::events::resource_cell(r))
-            .or_default()
-            .add(&s);
+        // the key without an allocation when it is already there (most requests)
+        let key = &mut self.key;
+        key.clear();
+        if r.resource.is_empty() {
+            key.push_str(r.request_uri.split('?').next().unwrap_or(""));
+        } else {
+            key.push_str(&r.resource);
+            if !r.subresource.is_empty() {
+                key.push('/');
+                key.push_str(&r.subresource);
+            }
+        }
+        match self.resources.get_mut(key.as_str()) {
+            Some(v) => v.add(&s),
+            None => {
+                let mut v = Volume::default();
+                v.add(&s);
+                self.resources.insert(key.clone(), v);
+            }
+        }
         let kinds = kinds_of(r);
         let lost = s.events() == 0 && s.events_now > 0;
         for (i, _) in KINDS.iter().enumerate() {

@@ -73,15 +73,16 @@ fn event_at<'a>(text: &'a str, ev: &mut Event<'a>, spare: Vec<Vec<Str<'a>>>) -> 
     (p.i == end).then_some(())
 }
 
-/// The top-level members of the JSON object in `text`, in order: each key as written between
+/// The top-level members of the JSON object in `b`, in order: each key as written between
 /// its quotes (escapes not decoded) and the byte range of the member, from the key's opening
-/// quote to the end of its value. `None` when `text` is not one JSON object this reader
-/// checks (as [`event`]: no nesting deeper than [`MAX_DEPTH`]). For `kaudit policy simulate`,
+/// quote to the end of its value. `None` when `b` is not one JSON object this reader checks
+/// (as [`event`]: no nesting deeper than [`MAX_DEPTH`]; UTF-8 is not checked: the line was
+/// parsed before). For `kaudit policy simulate`,
 /// which weighs the parts of an event (`requestObject`, `responseObject`) without building them.
-pub fn members(text: &str) -> Option<Vec<(&str, std::ops::Range<usize>)>> {
-    let b = text.as_bytes();
+pub fn members(b: &[u8]) -> Option<Vec<(&[u8], std::ops::Range<usize>)>> {
     let mut p = Cursor {
-        s: text,
+        // only bytes are looked at: strings are skipped, never decoded
+        s: "",
         b,
         i: 0,
         block: usize::MAX,
@@ -99,7 +100,7 @@ pub fn members(text: &str) -> Option<Vec<(&str, std::ops::Range<usize>)>> {
             let start = p.i;
             p.eat(b'"')?;
             p.skip_string()?;
-            let key = text.get(start + 1..p.i - 1)?;
+            let key = b.get(start + 1..p.i - 1)?;
             p.ws();
             p.eat(b':')?;
             p.ws();
@@ -867,17 +868,17 @@ mod tests {
     #[test]
     fn members_are_the_top_level_keys_and_their_byte_ranges() {
         let text = r#"{"a":1, "b" : {"c":[1,{"d":"}"}]},"e\"f":"x\"y"}"#;
-        let m = super::members(text).unwrap();
-        let got: Vec<(&str, &str)> = m.iter().map(|(k, r)| (*k, &text[r.clone()])).collect();
+        let m = super::members(text.as_bytes()).unwrap();
+        let got: Vec<(&[u8], &str)> = m.iter().map(|(k, r)| (*k, &text[r.clone()])).collect();
         assert_eq!(
             got,
             [
-                ("a", r#""a":1"#),
-                ("b", r#""b" : {"c":[1,{"d":"}"}]}"#),
-                (r#"e\"f"#, r#""e\"f":"x\"y""#),
+                (&b"a"[..], r#""a":1"#),
+                (b"b", r#""b" : {"c":[1,{"d":"}"}]}"#),
+                (br#"e\"f"#, r#""e\"f":"x\"y""#),
             ]
         );
-        assert_eq!(super::members(" {} ").unwrap(), []);
+        assert_eq!(super::members(b" {} ").unwrap(), []);
         for bad in [
             "",
             "[]",
@@ -887,7 +888,7 @@ mod tests {
             r#"{"a":1} x"#,
             "{\"a\":\"\u{1}\"}",
         ] {
-            assert!(super::members(bad).is_none(), "{bad}");
+            assert!(super::members(bad.as_bytes()).is_none(), "{bad}");
         }
     }
     use super::*;

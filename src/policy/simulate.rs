@@ -56,10 +56,7 @@ impl Weight {
             bytes: raw.len() as u64 + 1,
             ..Weight::default()
         };
-        let Some(members) = std::str::from_utf8(raw)
-            .ok()
-            .and_then(crate::input::fast::members)
-        else {
+        let Some(members) = crate::input::fast::members(raw) else {
             return w;
         };
         // the comma that goes with a member when it is removed (none if it is the only one)
@@ -69,30 +66,29 @@ impl Weight {
         for (key, range) in &members {
             let n = range.len() as u64 + comma;
             match *key {
-                "requestObject" => w.request_object = n,
-                "responseObject" => w.response_object = n,
-                "responseStatus" => w.response_status = n,
-                "annotations" => w.annotations = n,
-                "impersonatedUser" => w.impersonated_user = n,
-                "objectRef" => {
+                b"requestObject" => w.request_object = n,
+                b"responseObject" => w.response_object = n,
+                b"responseStatus" => w.response_status = n,
+                b"annotations" => w.annotations = n,
+                b"impersonatedUser" => w.impersonated_user = n,
+                b"objectRef" => {
                     // `"objectRef":{...}`: its own members
                     let v = &raw[range.clone()];
                     let inner = v
                         .iter()
                         .position(|&c| c == b'{')
-                        .and_then(|at| std::str::from_utf8(&v[at..]).ok())
-                        .and_then(crate::input::fast::members);
+                        .and_then(|at| crate::input::fast::members(&v[at..]));
                     for (k, r) in inner.into_iter().flatten() {
                         // objectRef always has more than one member: each goes with a comma
                         let n = r.len() as u64 + 1;
                         match k {
-                            "uid" | "resourceVersion" => w.object_stored += n,
-                            "name" => w.object_name = n,
+                            b"uid" | b"resourceVersion" => w.object_stored += n,
+                            b"name" => w.object_name = n,
                             _ => {}
                         }
                     }
                 }
-                "level" | "stage" => {
+                b"level" | b"stage" => {
                     // `"level":"Metadata"`: the value without its quotes
                     let v = &raw[range.clone()];
                     let Some(colon) = v.iter().position(|&c| c == b':') else {
@@ -102,7 +98,7 @@ impl Weight {
                     if value.len() < 2 || value[0] != b'"' {
                         continue;
                     }
-                    if *key == "level" {
+                    if *key == b"level" {
                         w.level_len = value.len() as u64 - 2;
                         level = true;
                     } else {
@@ -187,6 +183,9 @@ pub struct Simulated {
     /// The logs recorded a request (response) body that the policy would not.
     pub request_body_dropped: bool,
     pub response_body_dropped: bool,
+    /// Of its events in the logs, those that could not be read member by member (not the API
+    /// server's JSON lines): weighed whole.
+    pub unsplit: u64,
     /// The request had not ended in the logs (no final event): its final event is not
     /// counted either.
     pub open: bool,
@@ -227,6 +226,7 @@ pub fn simulate(policy: &Policy, r: &Request<'_>) -> Simulated {
         stages,
         open,
         events_now: weights.len() as u64,
+        unsplit: weights.iter().filter(|(_, w)| !w.split).count() as u64,
         bytes_now: weights.iter().map(|(_, w)| w.bytes).sum(),
         ..Simulated::default()
     };
