@@ -369,10 +369,17 @@ request. Compared with what the logs hold now: per rule, per level and stage, to
 resources by bytes, and the requests of interest (writes, secrets, denied, exec/attach/
 port-forward, impersonation) that the policy would no longer record at all.
 
+A request of interest is \"not recorded\" when the policy writes no event for it, or only
+RequestReceived (no code, decision or impersonated user).
+
 What the logs cannot tell is said under the tables: requests the logs' own policy did not
 record are not seen, and bodies the logs lack (a request logged at Metadata, simulated at
-RequestResponse) count zero bytes, so the estimate is then a lower bound. Bytes are those of
-the uncompressed lines (the API server's JSON lines, one event each, and the newline).
+RequestResponse) count zero bytes, so the estimate is then a lower bound (shown as >=). Bytes
+are those of the uncompressed lines (the API server's JSON lines, one event each, and the
+newline). Filters select requests as the logs show them (--level is the logged level).
+
+Output: -o table (the default), wide (rule descriptions whole) or json; -k N: entries per top
+list (default 10) and groups of requests not recorded (default 20), 0 for all.
 
 Exit codes:
   0  requests were simulated

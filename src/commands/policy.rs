@@ -272,6 +272,8 @@ struct Volume {
     bytes_now: u64,
     events: u64,
     bytes: u64,
+    /// Of `events`, those whose bodies are not in the logs (not counted in `bytes`).
+    unknown: u64,
 }
 
 impl Volume {
@@ -281,6 +283,7 @@ impl Volume {
         self.bytes_now += s.bytes_now;
         self.events += s.events();
         self.bytes += s.bytes;
+        self.unknown += s.unknown_bodies;
     }
     fn merge(&mut self, o: &Volume) {
         self.requests += o.requests;
@@ -288,6 +291,26 @@ impl Volume {
         self.bytes_now += o.bytes_now;
         self.events += o.events;
         self.bytes += o.bytes;
+        self.unknown += o.unknown;
+    }
+}
+
+/// The key of a resource as kubectl names it: `pods`, `deployments.apps`, `pods/log`,
+/// `deployments.apps/status`; the path (no query) of a non-resource request.
+fn resource_key(r: &Request<'_>, key: &mut String) {
+    key.clear();
+    if r.resource.is_empty() {
+        key.push_str(r.request_uri.split('?').next().unwrap_or(""));
+        return;
+    }
+    key.push_str(&r.resource);
+    if !r.api_group.is_empty() {
+        key.push('.');
+        key.push_str(&r.api_group);
+    }
+    if !r.subresource.is_empty() {
+        key.push('/');
+        key.push_str(&r.subresource);
     }
 }
 
@@ -399,6 +422,7 @@ struct Sim {
     unknown_body_requests: u64,
     open: u64,
     unsplit: u64,
+    not_sized: u64,
 }
 
 impl Sim {
@@ -426,6 +450,7 @@ impl Sim {
             unknown_body_requests: 0,
             open: 0,
             unsplit: 0,
+            not_sized: 0,
         }
     }
 
@@ -450,6 +475,7 @@ impl Sim {
             self.stages_now[m.stage as usize] += 1;
         }
         self.unsplit += s.unsplit;
+        self.not_sized += s.not_sized;
         for st in s.stages.iter() {
             self.stages[st as usize] += 1;
         }
@@ -468,16 +494,7 @@ impl Sim {
         }
         // the key without an allocation when it is already there (most requests)
         let key = &mut self.key;
-        key.clear();
-        if r.resource.is_empty() {
-            key.push_str(r.request_uri.split('?').next().unwrap_or(""));
-        } else {
-            key.push_str(&r.resource);
-            if !r.subresource.is_empty() {
-                key.push('/');
-                key.push_str(&r.subresource);
-            }
-        }
+        resource_key(r, key);
         match self.resources.get_mut(key.as_str()) {
             Some(v) => v.add(&s),
             None => {
@@ -487,7 +504,7 @@ impl Sim {
             }
         }
         let kinds = kinds_of(r);
-        let lost = s.events() == 0 && s.events_now > 0;
+        let lost = s.outcome_lost;
         for (i, _) in KINDS.iter().enumerate() {
             if kinds & (1 << i) != 0 {
                 self.kinds_now[i] += 1;
@@ -499,10 +516,14 @@ impl Sim {
         if lost && kinds != 0 {
             self.lost_requests += 1;
             let key = LostKey {
-                user: r.user.to_string(),
+                user: if r.user.is_empty() {
+                    "(unauthenticated)".to_string()
+                } else {
+                    r.user.to_string()
+                },
                 impersonated: r.impersonated_user.to_string(),
                 verb: r.verb.to_string(),
-                resource: crate::commands::events::resource_cell(r),
+                resource: self.key.clone(),
                 object: crate::commands::events::object_cell(r),
                 code: r.code,
                 kinds,
@@ -599,6 +620,7 @@ impl Sink for Sim {
         self.unknown_body_requests += p.unknown_body_requests;
         self.open += p.open;
         self.unsplit += p.unsplit;
+        self.not_sized += p.not_sized;
     }
     fn request(&mut self, r: Request<'_>) -> Result<Flow> {
         self.add(&r);
@@ -652,6 +674,7 @@ fn volume_json(v: &Volume) -> Value {
         "events": v.events,
         "bytes": v.bytes,
         "bytesRatio": ratio(v.bytes_now, v.bytes),
+        "eventsWithUnknownBodies": v.unknown,
     })
 }
 
@@ -674,7 +697,7 @@ fn top_by_bytes(m: &FxHashMap<String, Volume>, n: usize) -> Vec<(&str, &Volume)>
 /// What the figures cannot show, in words; empty when they are exact.
 fn simulate_notes(s: &Sim) -> Vec<String> {
     let mut notes = vec![
-        "only requests the logs hold are simulated: those their own policy did not record (level None, or filtered out) are not seen".to_string(),
+        "only requests the logs hold are simulated: those the logs' own policy did not record (level None) are not seen".to_string(),
     ];
     if s.unknown_bodies > 0 {
         notes.push(format!(
@@ -693,6 +716,12 @@ fn simulate_notes(s: &Sim) -> Vec<String> {
         notes.push(format!(
             "{} request(s) had not ended in the logs: their final event is counted neither now nor simulated",
             thousands(s.open)
+        ));
+    }
+    if s.not_sized > 0 {
+        notes.push(format!(
+            "{} event(s) of a stage the logs do not hold could not be sized (the request's other events are in another input format): counted as events, not in bytes",
+            thousands(s.not_sized)
         ));
     }
     if s.unsplit > 0 {
@@ -920,6 +949,14 @@ fn simulate_tables(
     let u = |v: &Value| v.as_u64().unwrap_or(0);
     let num = |n: u64| Cell::num(thousands(n));
     let bytes = |n: u64| Cell::num(human_bytes(n));
+    // simulated bytes without bodies the logs lack: at least that much
+    let at_least = |n: u64, unknown: u64| {
+        Cell::num(if unknown > 0 {
+            format!(">= {}", human_bytes(n))
+        } else {
+            human_bytes(n)
+        })
+    };
     let hdr = |h: &[&str]| {
         style
             .headers
@@ -931,10 +968,15 @@ fn simulate_tables(
         out,
         style,
         &format!(
-            "{name} ({rules} rule{}, as {}) on {} request(s) in the logs",
+            "{name} ({rules} rule{}, as {}) on {} request(s) in the logs{}",
             if rules == 1 { "" } else { "s" },
             doc["server"].as_str().unwrap_or(""),
-            thousands(s.total.requests)
+            thousands(s.total.requests),
+            if doc["filtered"] == true {
+                " (matching the filters)"
+            } else {
+                ""
+            }
         ),
     )?;
     let t = &s.total;
@@ -950,7 +992,7 @@ fn simulate_tables(
             vec![
                 Cell::new("simulated"),
                 Cell::num(format!("{} events", thousands(t.events))),
-                bytes(t.bytes),
+                at_least(t.bytes, t.unknown),
                 Cell::num(change(t.bytes_now, t.bytes)),
             ],
         ],
@@ -959,6 +1001,13 @@ fn simulate_tables(
         &[false, true, true, true],
         &[false, false, false, false],
     )?;
+    if t.unknown > 0 {
+        writeln!(
+            out,
+            "(>= : at least; {} event(s) would hold bodies that the logs do not, which are not counted)",
+            thousands(t.unknown)
+        )?;
+    }
     writeln!(out)?;
 
     heading(
@@ -1001,7 +1050,7 @@ fn simulate_tables(
             num(u(&r["eventsNow"])),
             num(u(&r["events"])),
             bytes(u(&r["bytesNow"])),
-            bytes(u(&r["bytes"])),
+            at_least(u(&r["bytes"]), u(&r["eventsWithUnknownBodies"])),
             Cell::num(change(u(&r["bytesNow"]), u(&r["bytes"]))),
         ]);
     }
@@ -1014,7 +1063,7 @@ fn simulate_tables(
         num(t.events_now),
         num(t.events),
         bytes(t.bytes_now),
-        bytes(t.bytes),
+        at_least(t.bytes, t.unknown),
         Cell::num(change(t.bytes_now, t.bytes)),
     ]);
     write_rows(
@@ -1039,6 +1088,10 @@ fn simulate_tables(
         &[
             false, false, false, true, false, false, false, false, false, false,
         ],
+    )?;
+    writeln!(
+        out,
+        "(OMIT: stages not written, RR RequestReceived, RS ResponseStarted, RC ResponseComplete)"
     )?;
     writeln!(out)?;
 
@@ -1095,7 +1148,7 @@ fn simulate_tables(
                     Cell::new(e["name"].as_str().unwrap_or("")),
                     num(u(&e["requests"])),
                     bytes(u(&e["bytesNow"])),
-                    bytes(u(&e["bytes"])),
+                    at_least(u(&e["bytes"]), u(&e["eventsWithUnknownBodies"])),
                     Cell::num(change(u(&e["bytesNow"]), u(&e["bytes"]))),
                 ]
             })
@@ -1117,7 +1170,7 @@ fn simulate_tables(
         let lost = s.kinds_lost[i];
         rows.push(vec![
             Cell::new(match *k {
-                "write" => "writes (create, update, patch, delete)",
+                "write" => "writes (create, update, patch, delete, deletecollection)",
                 "secrets" => "secrets (any verb)",
                 "denied" => "denied (401, 403)",
                 "exec" => "exec, attach, port-forward",
@@ -1130,10 +1183,14 @@ fn simulate_tables(
     write_rows(
         out,
         rows,
-        hdr(&["REQUESTS", "IN THE LOGS", "NOT RECORDED"]),
+        hdr(&["KIND", "IN THE LOGS", "NOT RECORDED"]),
         style,
         &[false, true, true],
         &[false, false, false],
+    )?;
+    writeln!(
+        out,
+        "(not recorded: no event, or none with the response: code, decision, impersonated user)"
     )?;
     writeln!(
         out,

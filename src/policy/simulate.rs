@@ -116,8 +116,17 @@ impl Weight {
     /// The size of an event at `stage` and `level` made from this one (of stage `from`): the
     /// members the target would not carry removed, `level` and `stage` rewritten. `url_name`:
     /// the request URL names the object (else a `RequestReceived` event has no
-    /// `objectRef.name`: a create's is filled in from the body later).
-    fn as_event(&self, from: Stage, stage: Stage, level: Level, url_name: bool) -> u64 {
+    /// `objectRef.name`: a create's is filled in from the body later). `failed`: the request
+    /// failed (code 400 and up): a `ResponseStarted` then carries the error `Status` as its
+    /// `responseObject` as well.
+    fn as_event(
+        &self,
+        from: Stage,
+        stage: Stage,
+        level: Level,
+        url_name: bool,
+        failed: bool,
+    ) -> u64 {
         if !self.split {
             return self.bytes;
         }
@@ -129,7 +138,9 @@ impl Weight {
             drop += self.request_object;
         }
         let keeps_response = level == Level::RequestResponse
-            && (stage == from || matches!(stage, Stage::ResponseComplete | Stage::Panic));
+            && (stage == from
+                || matches!(stage, Stage::ResponseComplete | Stage::Panic)
+                || (stage == Stage::ResponseStarted && failed));
         if !keeps_response {
             drop += self.response_object;
         }
@@ -186,6 +197,13 @@ pub struct Simulated {
     /// Of its events in the logs, those that could not be read member by member (not the API
     /// server's JSON lines): weighed whole.
     pub unsplit: u64,
+    /// Of `stages`, events the logs do not hold that could not be sized (their only sibling is
+    /// in another input format): counted as events, not in bytes.
+    pub not_sized: u64,
+    /// The logs hold the request's response (an event other than `RequestReceived`: its code,
+    /// the authorization decision, the impersonated user) and the policy would not write it,
+    /// even once the request ends: no event, or only `RequestReceived`.
+    pub outcome_lost: bool,
     /// The request had not ended in the logs (no final event): its final event is not
     /// counted either.
     pub open: bool,
@@ -203,10 +221,22 @@ pub fn simulate(policy: &Policy, r: &Request<'_>) -> Simulated {
     let a = Attrs::from_request(r);
     let (rule, level, omit) = policy.level_for(&a);
     let end = ending(r);
-    let mut stages = written_stages(level, omit, long_running(&a), end);
+    // what the policy writes for the request once it has ended
+    let full = written_stages(level, omit, long_running(&a), end);
+    let mut stages = full;
     let open = !r.is_final;
     if open {
+        // the logs end before the request does: only the stages up to the last one they show
+        // (a watch with only its RequestReceived may not have started its response yet)
+        let last = r.marks.iter().map(|m| m.stage as u8).max().unwrap_or(0);
+        stages.0 &= (1u8 << (last + 1)) - 1;
         stages.0 &= !(1 << Stage::ResponseComplete as u8 | 1 << Stage::Panic as u8);
+    }
+    // the response (code, decision, impersonated user) is in every stage but RequestReceived
+    let answered = |set: StageSet| set.0 & !(1 << Stage::RequestReceived as u8) != 0;
+    let mut now_set = StageSet::default();
+    for m in &r.marks {
+        now_set.insert(m.stage);
     }
     let level_now = Level::parse(&r.level);
     let weights: Vec<(Stage, Weight)> = r
@@ -228,38 +258,54 @@ pub fn simulate(policy: &Policy, r: &Request<'_>) -> Simulated {
         events_now: weights.len() as u64,
         unsplit: weights.iter().filter(|(_, w)| !w.split).count() as u64,
         bytes_now: weights.iter().map(|(_, w)| w.bytes).sum(),
+        outcome_lost: answered(now_set) && !answered(full),
         ..Simulated::default()
     };
-    // a body the logs lack and the new level would record
-    let body_unknown = |lv: Level| match level_now {
-        Some(now) => lv > now && lv >= Level::Request,
-        None => false,
-    };
+    // a body the logs lack and the new level would record: a request body for the verbs that
+    // send one, a response body for all but watches (whose events are never logged)
+    let body_unknown = level_now.is_some_and(|now| {
+        let writes = matches!(
+            &*r.verb,
+            "create" | "update" | "patch" | "delete" | "deletecollection"
+        );
+        (level >= Level::Request && now < Level::Request && writes)
+            || (level == Level::RequestResponse
+                && now < Level::RequestResponse
+                && r.verb != "watch")
+    });
+    let failed = r.code.is_some_and(|c| c >= 400);
     for stage in stages.iter() {
         let (from, w) = match weights.iter().find(|(st, _)| *st == stage) {
             Some(x) => *x,
             None => {
                 s.estimated += 1;
                 match sibling(&weights, stage) {
+                    // another input format: what the API server would write is not known
+                    Some((_, w)) if !w.split => {
+                        s.not_sized += 1;
+                        continue;
+                    }
                     Some(x) => x,
                     None => continue,
                 }
             }
         };
-        s.bytes += w.as_event(from, stage, level, !a.name.is_empty());
+        s.bytes += w.as_event(from, stage, level, !a.name.is_empty(), failed);
         // bodies are written with the final event (and a failed authentication's one event)
-        if body_unknown(level)
+        if body_unknown
             && (matches!(stage, Stage::ResponseComplete | Stage::Panic)
                 || end == Ending::Unauthenticated)
         {
             s.unknown_bodies += 1;
         }
     }
+    // bodies go with the final event: gone below their level, or with that event omitted
+    let final_kept = full.contains(Stage::ResponseComplete) || full.contains(Stage::Panic);
     for (_, w) in &weights {
-        if w.request_object > 0 && level < Level::Request {
+        if w.request_object > 0 && !(level >= Level::Request && final_kept) {
             s.request_body_dropped = true;
         }
-        if w.response_object > 0 && level < Level::RequestResponse {
+        if w.response_object > 0 && !(level == Level::RequestResponse && final_kept) {
             s.response_body_dropped = true;
         }
     }
@@ -329,10 +375,13 @@ mod tests {
     fn lower_levels_drop_bodies_and_rewrite_the_level() {
         let w = Weight::of(RC.as_bytes());
         let rc = Stage::ResponseComplete;
-        assert_eq!(w.as_event(rc, rc, Level::RequestResponse, true), w.bytes);
+        assert_eq!(
+            w.as_event(rc, rc, Level::RequestResponse, true, false),
+            w.bytes
+        );
         let request = set(&without(RC, "responseObject"), "level", "Request");
         assert_eq!(
-            w.as_event(rc, rc, Level::Request, true),
+            w.as_event(rc, rc, Level::Request, true, false),
             request.len() as u64 + 1
         );
         let metadata = set(
@@ -341,7 +390,7 @@ mod tests {
             "Metadata",
         );
         assert_eq!(
-            w.as_event(rc, rc, Level::Metadata, true),
+            w.as_event(rc, rc, Level::Metadata, true, false),
             metadata.len() as u64 + 1
         );
     }
@@ -364,7 +413,8 @@ mod tests {
                 Stage::ResponseComplete,
                 Stage::RequestReceived,
                 Level::RequestResponse,
-                true
+                true,
+                false
             ),
             rr.len() as u64 + 1
         );
@@ -378,7 +428,8 @@ mod tests {
                 Stage::ResponseComplete,
                 Stage::ResponseStarted,
                 Level::RequestResponse,
-                true
+                true,
+                false
             ),
             rs.len() as u64 + 1
         );
@@ -394,7 +445,8 @@ mod tests {
                     Stage::ResponseComplete,
                     Stage::ResponseComplete,
                     Level::None,
-                    true
+                    true,
+                    false
                 ),
                 raw.len() as u64 + 1
             );
