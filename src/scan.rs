@@ -193,17 +193,6 @@ struct ChunkOut<'a, P> {
     done_seen: u64,
 }
 
-/// A batch of chunks (their ranges) and what the workers made of them.
-type Batch<'a, P> = (Vec<Range<usize>>, Vec<ChunkOut<'a, P>>);
-
-/// How merging a batch ended.
-enum BatchEnd {
-    More,
-    Stop,
-    /// The file was cut short underneath: the rest of it is not read.
-    Cut,
-}
-
 /// For ordered sinks: no per-chunk state.
 #[derive(Default)]
 pub struct NoPart;
@@ -215,7 +204,7 @@ struct Scanner<'c, 's, S: Sink> {
     diag: &'c Diag,
     merger: Merger,
     stats: ScanStats,
-    pool: std::sync::Arc<rayon::ThreadPool>,
+    pool: rayon::ThreadPool,
     progress: Option<indicatif::ProgressBar>,
     /// With a [`Sink::COMMUTATIVE`] sink: parts handed back by merged chunks, for the next ones.
     spare: Vec<S::Part>,
@@ -248,7 +237,7 @@ pub fn run<S: Sink>(
         diag,
         merger: Merger::default(),
         stats: ScanStats::default(),
-        pool: std::sync::Arc::new(pool),
+        pool,
         progress,
         spare: Vec::new(),
     };
@@ -300,7 +289,7 @@ pub fn run<S: Sink>(
     Ok(s.stats)
 }
 
-impl<'c, S: Sink> Scanner<'c, '_, S> {
+impl<S: Sink> Scanner<'_, '_, S> {
     fn scan_input(&mut self, idx: u32, inp: &InputFile) -> Result<Flow> {
         let mut fs = FileStats {
             name: inp.name.clone(),
@@ -561,106 +550,68 @@ impl<'c, S: Sink> Scanner<'c, '_, S> {
         count_progress: bool,
     ) -> Result<Flow> {
         let batch = (self.cfg.threads * 4).max(1);
-        let cfg: &'c Config = self.cfg;
-        let filter = &cfg.filter;
+        let filter = &self.cfg.filter;
         let prefilter = if S::PREFILTER && S::FILTERED {
-            cfg.prefilter.as_ref()
+            self.cfg.prefilter.as_ref()
         } else {
             None
         };
         let reader = self.reader();
-        let run = |group: &[Range<usize>], parts: Vec<S::Part>| -> Vec<ChunkOut<S::Part>> {
-            group
-                .par_iter()
-                .zip(parts)
-                .map(|(r, part)| match map {
-                    Some(m) => work_copied::<S>(m, r.clone(), part, idx, reader, filter, prefilter),
-                    None => work::<S>(
-                        &Units::Lines(&buf[r.clone()]),
-                        part,
-                        idx,
-                        reader,
-                        filter,
-                        prefilter,
-                    ),
-                })
-                .collect()
-        };
-        let run = &run;
-        let pool = self.pool.clone();
+        let mut group: Vec<Range<usize>> = Vec::with_capacity(batch);
         let mut pos = 0;
-        // A batch is merged on this thread while the workers run the next one, so they do not
-        // wait for the merge (nor for the end of each other's last chunk) between batches.
-        let mut done: Option<Batch<S::Part>> = None;
-        loop {
+        while pos < buf.len() {
             // chunks are cut as they are needed: a map is only read a batch at a time
-            let mut group: Vec<Range<usize>> = Vec::with_capacity(batch);
+            group.clear();
             while group.len() < batch && pos < buf.len() {
                 let end = chunk::next_end(buf, pos, self.cfg.chunk_size);
                 group.push(pos..end);
                 pos = end;
             }
             let parts: Vec<S::Part> = group.iter().map(|_| self.part()).collect();
-            let mut outs = None;
-            let mut end = Ok(BatchEnd::More);
-            pool.in_place_scope(|s| {
-                if !group.is_empty() {
-                    let (g, o) = (&group, &mut outs);
-                    s.spawn(move |_| *o = Some(run(g, parts)));
-                }
-                if let Some((g, o)) = done.take() {
-                    end = self.settle_batch(&g, o, map, idx, fs, count_progress);
-                }
+            let outs: Vec<ChunkOut<S::Part>> = self.pool.install(|| {
+                group
+                    .par_iter()
+                    .zip(parts)
+                    .map(|(r, part)| match map {
+                        Some(m) => {
+                            work_copied::<S>(m, r.clone(), part, idx, reader, filter, prefilter)
+                        }
+                        None => work::<S>(
+                            &Units::Lines(&buf[r.clone()]),
+                            part,
+                            idx,
+                            reader,
+                            filter,
+                            prefilter,
+                        ),
+                    })
+                    .collect()
             });
-            match end? {
-                BatchEnd::More => {}
-                BatchEnd::Stop => return Ok(Flow::Stop),
-                // the file was cut short: what the next batch read is not the file's
-                BatchEnd::Cut => return Ok(Flow::More),
+            // Truncation never changes the bytes before the new end: the chunks below the cut
+            // were read as written; the others may have read zeros or new data, and are dropped.
+            // Nothing after this check reads the map (see `work_copied`).
+            let shrunk = map.and_then(Mapped::shrunk);
+            let keep = shrunk.map_or(group.len(), |s| {
+                group.iter().take_while(|r| r.end <= s.valid).count()
+            });
+            for (out, r) in outs.into_iter().zip(&group).take(keep) {
+                if self.merge(out, fs)? == Flow::Stop {
+                    return Ok(Flow::Stop);
+                }
+                if count_progress && let Some(p) = &self.progress {
+                    p.inc(r.len() as u64);
+                }
             }
-            match outs {
-                Some(o) => done = Some((group, o)),
-                None => return Ok(Flow::More),
+            if let Some(s) = shrunk {
+                self.shrank(idx, fs, s);
+                return Ok(Flow::More);
             }
-        }
-    }
-
-    /// Merge a batch whose work is done: checked first for a file cut short underneath (only
-    /// the chunks below the cut are kept), then each chunk in order, then its pages given back.
-    fn settle_batch(
-        &mut self,
-        group: &[Range<usize>],
-        outs: Vec<ChunkOut<'_, S::Part>>,
-        map: Option<&Mapped>,
-        idx: u32,
-        fs: &mut FileStats,
-        count_progress: bool,
-    ) -> Result<BatchEnd> {
-        // Truncation never changes the bytes before the new end: the chunks below the cut
-        // were read as written; the others may have read zeros or new data, and are dropped.
-        // Nothing after this check reads the map (see `work_copied`); a later check can only
-        // find the cut lower, so checking after the next batch started is as safe.
-        let shrunk = map.and_then(Mapped::shrunk);
-        let keep = shrunk.map_or(group.len(), |s| {
-            group.iter().take_while(|r| r.end <= s.valid).count()
-        });
-        for (out, r) in outs.into_iter().zip(group).take(keep) {
-            if self.merge(out, fs)? == Flow::Stop {
-                return Ok(BatchEnd::Stop);
-            }
-            if count_progress && let Some(p) = &self.progress {
-                p.inc(r.len() as u64);
+            // merged: give back the pages the workers could not (shared by two chunks)
+            if let Some(m) = map {
+                m.release(group[0].start & !(map::page_size() - 1)..pos);
             }
         }
-        if let Some(s) = shrunk {
-            self.shrank(idx, fs, s);
-            return Ok(BatchEnd::Cut);
-        }
-        // merged: give back the pages the workers could not (shared by two chunks)
-        if let (Some(m), Some(first), Some(last)) = (map, group.first(), group.last()) {
-            m.release(first.start & !(map::page_size() - 1)..last.end);
-        }
-        Ok(BatchEnd::More)
+        Ok(Flow::More)
     }
 
     /// The reader of records, as configured.
