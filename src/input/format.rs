@@ -284,7 +284,7 @@ impl Reader {
         if bytes.first() != Some(&b'{') || !self.format.allows(Shape::Native) {
             return None;
         }
-        let text = std::str::from_utf8(bytes).ok()?;
+        let text = simdutf8::basic::from_utf8(bytes).ok()?;
         if !fast::event_into(text, ev)
             || ev.kind.as_str() == "EventList"
             || (ev.kind.is_empty() && ev.audit_id.is_empty())
