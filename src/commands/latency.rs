@@ -19,6 +19,7 @@ use crate::commands::{Outcome, outcome};
 use crate::config::Config;
 use crate::correlate::Request;
 use crate::event::Ts;
+use crate::render::heading;
 use crate::render::table::write_rows;
 use crate::render::{Cell, Style, Tone, csv::write_record, machine_time, thousands};
 use crate::scan::{self, Flow, Sink};
@@ -260,15 +261,6 @@ pub fn run(args: &LatencyArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resu
 
 fn round(v: f64) -> Value {
     json!((v * 1000.0).round() / 1000.0)
-}
-
-fn heading(out: &mut Out, style: &Style, s: &str) -> Result<()> {
-    if style.color {
-        writeln!(out, "\x1b[1m{s}\x1b[0m")?;
-    } else {
-        writeln!(out, "{s}")?;
-    }
-    Ok(())
 }
 
 fn tables(

@@ -31,6 +31,7 @@ use crate::event::{Stage, Ts};
 use crate::policy::lint::{self, Lint};
 use crate::policy::simulate::{self, Simulated};
 use crate::policy::{Attrs, Level, Policy, Problem, Severity};
+use crate::render::heading;
 use crate::render::table::write_rows;
 use crate::render::{Cell, Style, Tone, human_time, machine_time, thousands};
 use crate::scan::{self, Flow, Sink};
@@ -924,15 +925,6 @@ pub fn simulate(
         diag,
         sim.total.requests > 0,
     ))
-}
-
-fn heading(out: &mut Out, style: &Style, text: &str) -> Result<()> {
-    if style.color {
-        writeln!(out, "\x1b[1m{text}\x1b[0m")?;
-    } else {
-        writeln!(out, "{text}")?;
-    }
-    Ok(())
 }
 
 /// The widest a rule's MATCHES cell is (elided in the middle; `-o wide` and JSON show it whole).

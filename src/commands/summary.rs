@@ -18,6 +18,7 @@ use crate::config::Config;
 use crate::correlate::Request;
 use crate::event::{Stage, Ts};
 use crate::input::native::Skip;
+use crate::render::heading;
 use crate::render::table::write_rows;
 use crate::render::{Cell, Style, Tone, csv::write_record, human_time, machine_time, thousands};
 use crate::scan::{self, Flow, ScanStats, Sink};
@@ -319,15 +320,6 @@ fn write_csv(out: &mut Out, doc: &Value, headers: bool) -> Result<()> {
                 ],
             )?;
         }
-    }
-    Ok(())
-}
-
-fn heading(out: &mut Out, style: &Style, text: &str) -> Result<()> {
-    if style.color {
-        writeln!(out, "\x1b[1m{text}\x1b[0m")?;
-    } else {
-        writeln!(out, "{text}")?;
     }
     Ok(())
 }

@@ -128,6 +128,17 @@ pub struct Column {
     pub flex: bool,
 }
 
+/// A section heading of a report (bold with colors).
+pub fn heading(out: &mut Out, style: &Style, text: &str) -> Result<()> {
+    use std::io::Write as _;
+    if style.color {
+        writeln!(out, "\x1b[1m{text}\x1b[0m")?;
+    } else {
+        writeln!(out, "{text}")?;
+    }
+    Ok(())
+}
+
 /// Time for people: UTC `2026-11-21 14:58:59.426` (or local with offset).
 pub fn human_time(t: Option<Ts>, local: bool) -> String {
     let Some(t) = t else { return "-".into() };
