@@ -487,7 +487,15 @@ impl<S: Sink> Scanner<'_, '_, S> {
                     }
                 }
             }
-            let cut = if eof {
+            // a file cut short underneath (copytruncate) ends in the middle of a line: that is
+            // not a last line still being written, and goes unread with the rest (see below)
+            let cut_short = eof
+                && plain.as_ref().is_some_and(|(file, was)| {
+                    total < *was && file.metadata().is_ok_and(|m| m.len() < *was)
+                });
+            let cut = if eof && cut_short {
+                memchr::memrchr(b'\n', &pending).map_or(0, |i| i + 1)
+            } else if eof {
                 pending.len()
             } else {
                 match memchr::memrchr(b'\n', &pending[searched..]) {
