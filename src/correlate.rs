@@ -421,7 +421,6 @@ impl<'a> ChunkCorrelator<'a> {
 }
 
 /// Joins fragments across chunks and files, in input order.
-#[derive(Default)]
 pub struct Merger {
     /// Open requests by [`key_hash`], each with the (rare) others of the same hash, in a Vec:
     /// the map is rehashed as requests come and go, and a Request is large.
@@ -431,19 +430,170 @@ pub struct Merger {
     /// Hashes of the keys of requests that completed without their RequestReceived (most
     /// recent last). Its RequestReceived may still come, when files are read out of order or a
     /// writer reorders lines; it must then not open a second, never-completed request.
-    completed: rustc_hash::FxHashSet<u64>,
-    completed_order: std::collections::VecDeque<u64>,
+    completed: Recent<()>,
     /// Stage events that arrived after their request had been completed and handed on.
     pub late_events: u64,
     /// Keys of RequestReceived lines the prefilter skipped (see `filter::Verdict`) whose request
     /// was not seen complete in their chunk: a request completing without its RequestReceived
     /// gets that stage back if its key is here.
-    received_skipped: rustc_hash::FxHashSet<u64>,
-    received_order: std::collections::VecDeque<u64>,
+    received_skipped: Recent<()>,
     /// Keys and times of ResponseStarted lines the code prefilter skipped, for the request that
     /// completes with a matching code later (see `filter::Verdict::SkipStarted`).
-    started_skipped: FxHashMap<u64, Ts>,
-    started_order: std::collections::VecDeque<u64>,
+    started_skipped: Recent<Ts>,
+}
+
+/// Keys (each with a value) remembered in the order they came, a block at a time, for a rare
+/// lookup: a prefiltered scan hands over the keys of its skipped lines by the hundred thousand
+/// (a user filter: every RequestReceived) and asks for a few. Each block is sorted by key, so
+/// adding one is a move and finding a key a binary search per block; once more than the limit
+/// is held without them, the oldest blocks are forgotten (so at least the last `limit` keys are
+/// known). A key found is taken: each is given once (a key given twice, the same line read
+/// twice, is there twice).
+#[derive(Debug)]
+struct Recent<V> {
+    blocks: std::collections::VecDeque<Block<V>>,
+    /// Keys added one at a time, not yet sorted into a block.
+    loose: Vec<(u64, V)>,
+    len: usize,
+    limit: usize,
+}
+
+#[derive(Debug)]
+struct Block<V> {
+    keys: Vec<u64>,
+    /// The keys' values, in the same order (a `Vec<()>` holds nothing).
+    values: Vec<V>,
+    /// Indexes of the keys taken.
+    taken: Vec<u32>,
+}
+
+/// How many keys added one at a time make a block.
+const LOOSE: usize = 256;
+
+impl<V: Copy> Recent<V> {
+    fn new(limit: usize) -> Recent<V> {
+        Recent {
+            blocks: Default::default(),
+            loose: Vec::new(),
+            len: 0,
+            limit,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Add one key.
+    fn push(&mut self, key: u64, value: V) {
+        self.loose.push((key, value));
+        self.len += 1;
+        if self.loose.len() >= LOOSE {
+            self.seal();
+        }
+    }
+
+    /// Add keys, which came after every key added so far.
+    fn extend(&mut self, mut pairs: Vec<(u64, V)>) {
+        if pairs.is_empty() {
+            return;
+        }
+        pairs.sort_unstable_by_key(|p| p.0);
+        self.seal();
+        self.len += pairs.len();
+        let (keys, values) = pairs.into_iter().unzip();
+        self.add(keys, values);
+    }
+
+    /// The loose keys become a block.
+    fn seal(&mut self) {
+        if self.loose.is_empty() {
+            return;
+        }
+        let mut pairs = std::mem::take(&mut self.loose);
+        pairs.sort_unstable_by_key(|p| p.0);
+        let (keys, values) = pairs.into_iter().unzip();
+        self.add(keys, values);
+    }
+
+    fn add(&mut self, keys: Vec<u64>, values: Vec<V>) {
+        self.blocks.push_back(Block {
+            keys,
+            values,
+            taken: Vec::new(),
+        });
+        while let Some(old) = self.blocks.front()
+            && self.len - old.keys.len() >= self.limit
+        {
+            self.len -= old.keys.len();
+            self.blocks.pop_front();
+        }
+    }
+
+    /// Where `key` is and not yet taken: in `loose` (`None`), or a block and index.
+    fn find(&self, key: u64) -> Option<Option<(usize, usize)>> {
+        if self.len == 0 {
+            return None;
+        }
+        if self.loose.iter().any(|p| p.0 == key) {
+            return Some(None);
+        }
+        for (b, block) in self.blocks.iter().enumerate().rev() {
+            let from = block.keys.partition_point(|k| *k < key);
+            let to = from + block.keys[from..].partition_point(|k| *k == key);
+            if let Some(i) = (from..to).find(|i| !block.taken.contains(&(*i as u32))) {
+                return Some(Some((b, i)));
+            }
+        }
+        None
+    }
+
+    fn contains(&self, key: u64) -> bool {
+        self.find(key).is_some()
+    }
+
+    /// Take `key`'s value, if it is held.
+    fn take(&mut self, key: u64) -> Option<V> {
+        match self.find(key)? {
+            None => {
+                let at = self.loose.iter().position(|p| p.0 == key)?;
+                self.len -= 1;
+                Some(self.loose.swap_remove(at).1)
+            }
+            Some((b, i)) => {
+                let block = &mut self.blocks[b];
+                block.taken.push(i as u32);
+                Some(block.values[i])
+            }
+        }
+    }
+}
+
+impl Recent<()> {
+    /// Add keys (see [`Recent::extend`]).
+    fn extend_keys(&mut self, mut keys: Vec<u64>) {
+        if keys.is_empty() {
+            return;
+        }
+        keys.sort_unstable();
+        self.seal();
+        self.len += keys.len();
+        let values = vec![(); keys.len()];
+        self.add(keys, values);
+    }
+}
+
+impl Default for Merger {
+    fn default() -> Merger {
+        Merger {
+            open: FxHashMap::default(),
+            open_len: 0,
+            completed: Recent::new(REMEMBERED),
+            late_events: 0,
+            received_skipped: Recent::new(SKIPPED_REMEMBERED),
+            started_skipped: Recent::new(SKIPPED_REMEMBERED),
+        }
+    }
 }
 
 /// How many skipped RequestReceived keys the merger remembers: about 500 MB of log.
@@ -461,51 +611,42 @@ impl Merger {
     /// Remember RequestReceived lines the prefilter skipped, by key: the most recent
     /// [`SKIPPED_REMEMBERED`] (a request that completes further away than that, with a filter on
     /// user or code, is shown without its RequestReceived stage).
-    pub fn received_skipped(&mut self, keys: impl IntoIterator<Item = u64>) {
-        for k in keys {
-            if self.received_skipped.insert(k) {
-                self.received_order.push_back(k);
-                if self.received_order.len() > SKIPPED_REMEMBERED
-                    && let Some(old) = self.received_order.pop_front()
-                {
-                    self.received_skipped.remove(&old);
-                }
-            }
-        }
+    pub fn received_skipped(&mut self, keys: Vec<u64>) {
+        self.received_skipped.extend_keys(keys);
     }
 
     /// Completing lines the prefilter skipped (see `filter::Verdict::SkipFinal`), by key: their
     /// requests cannot match. What is open of them goes, and their later events are late, as
     /// they would be had the line been read.
-    pub fn final_skipped(&mut self, keys: &[u64]) {
+    pub fn final_skipped(&mut self, mut keys: Vec<u64>) {
         if keys.is_empty() {
             return;
         }
-        if !self.open.is_empty() {
-            for k in keys {
+        keys.sort_unstable();
+        if self.open.len() < keys.len() {
+            let mut gone = 0;
+            self.open.retain(|h, v| {
+                let keep = keys.binary_search(h).is_err();
+                if !keep {
+                    gone += v.len();
+                }
+                keep
+            });
+            self.open_len -= gone;
+        } else {
+            for k in &keys {
                 if let Some(v) = self.open.remove(k) {
                     self.open_len -= v.len();
                 }
             }
         }
-        for &k in keys {
-            self.remember(k);
-        }
+        self.completed.extend_keys(keys);
     }
 
     /// Remember ResponseStarted lines the prefilter skipped, by key, with their time: the most
     /// recent [`SKIPPED_REMEMBERED`].
-    pub fn started_skipped(&mut self, started: &[(u64, Ts)]) {
-        for &(k, t) in started {
-            if self.started_skipped.insert(k, t).is_none() {
-                self.started_order.push_back(k);
-                if self.started_order.len() > SKIPPED_REMEMBERED
-                    && let Some(old) = self.started_order.pop_front()
-                {
-                    self.started_skipped.remove(&old);
-                }
-            }
-        }
+    pub fn started_skipped(&mut self, started: Vec<(u64, Ts)>) {
+        self.started_skipped.extend(started);
     }
 
     /// Take one fragment; returns the request if it is now complete.
@@ -514,7 +655,7 @@ impl Merger {
             && !self.completed.is_empty()
             && self
                 .completed
-                .contains(&key_hash(&frag.audit_id, &frag.received_key))
+                .contains(key_hash(&frag.audit_id, &frag.received_key))
         {
             self.late_events += frag.marks.len() as u64;
             return None;
@@ -542,12 +683,12 @@ impl Merger {
         if req.is_final {
             if !req.stages.contains(Stage::ResponseStarted)
                 && !self.started_skipped.is_empty()
-                && let Some(t) = self.started_skipped.remove(&h)
+                && let Some(t) = self.started_skipped.take(h)
             {
                 req.give_started(t);
             }
             if !req.stages.contains(Stage::RequestReceived) {
-                if self.received_skipped.remove(&h) {
+                if self.received_skipped.take(h).is_some() {
                     req.stages.insert(Stage::RequestReceived);
                 } else {
                     self.remember(h);
@@ -562,14 +703,7 @@ impl Merger {
     }
 
     fn remember(&mut self, h: u64) {
-        if self.completed.insert(h) {
-            self.completed_order.push_back(h);
-            if self.completed_order.len() > REMEMBERED
-                && let Some(old) = self.completed_order.pop_front()
-            {
-                self.completed.remove(&old);
-            }
-        }
+        self.completed.push(h, ());
     }
 
     /// Requests still open: at the end of the input these are the incomplete ones.
@@ -588,7 +722,8 @@ impl Merger {
                 && !self.received_skipped.is_empty()
                 && self
                     .received_skipped
-                    .remove(&key_hash(&r.audit_id, &r.received_key))
+                    .take(key_hash(&r.audit_id, &r.received_key))
+                    .is_some()
             {
                 r.stages.insert(Stage::RequestReceived);
             }
@@ -600,6 +735,45 @@ impl Merger {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recent_keys_are_given_once_and_the_last_limit_are_kept() {
+        let mut r: Recent<u32> = Recent::new(1000);
+        assert!(r.is_empty() && r.take(1).is_none());
+        // blocks of 100 keys, most recent last; key k has value k
+        for b in 0..30u64 {
+            r.extend(
+                (b * 100..b * 100 + 100)
+                    .rev()
+                    .map(|k| (k, k as u32))
+                    .collect(),
+            );
+        }
+        // at least the last 1000 are known, not much more
+        assert!((2000..3000).all(|k| r.contains(k)));
+        assert!(!r.contains(0) && !r.contains(1899));
+        assert_eq!(r.take(2500), Some(2500));
+        assert_eq!(r.take(2500), None, "taken once");
+        assert!(r.contains(2501));
+        // the same key twice is there twice
+        r.extend(vec![(7, 1), (7, 2)]);
+        let two = [r.take(7), r.take(7)];
+        assert!(two.contains(&Some(1)) && two.contains(&Some(2)));
+        assert_eq!(r.take(7), None);
+        // keys one at a time: found before and after they make a block
+        let mut one: Recent<()> = Recent::new(10 * LOOSE);
+        for k in 0..(3 * LOOSE as u64 + 5) {
+            one.push(k * 3, ());
+        }
+        assert!(one.loose.len() == 5 && one.blocks.len() == 3);
+        assert!(one.contains(0) && one.contains(3 * (3 * LOOSE as u64 + 4)));
+        assert!(!one.contains(1));
+        assert_eq!(one.take(3 * (3 * LOOSE as u64 + 4)), Some(()));
+        assert!(!one.contains(3 * (3 * LOOSE as u64 + 4)));
+        one.extend_keys(vec![5, 2, 9]);
+        assert!(one.loose.is_empty(), "sealed before a later block");
+        assert!([2, 5, 9, 0].iter().all(|k| one.contains(*k)));
+    }
 
     fn ev(line: &str) -> (Event<'_>, Stage) {
         let e: Event = serde_json::from_str(line).unwrap();
@@ -655,9 +829,9 @@ mod tests {
             assert!(m.frag(f).is_none());
         }
         let other = key_hash("b", "2026-01-01T00:00:00.000000Z");
-        m.final_skipped(&[other]);
+        m.final_skipped(vec![other]);
         assert_eq!(m.open_count(), 1, "another request's key");
-        m.final_skipped(&[key_hash("a", "2026-01-01T00:00:00.000000Z")]);
+        m.final_skipped(vec![key_hash("a", "2026-01-01T00:00:00.000000Z")]);
         assert_eq!(m.open_count(), 0);
         let mut c = ChunkCorrelator::default();
         let rs = RR.replace("RequestReceived", "ResponseStarted");

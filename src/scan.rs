@@ -723,7 +723,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
     }
 
     /// Fold one chunk's result in, in chunk order.
-    fn merge(&mut self, out: ChunkOut<'_, S::Part>, fs: &mut FileStats) -> Result<Flow> {
+    fn merge(&mut self, mut out: ChunkOut<'_, S::Part>, fs: &mut FileStats) -> Result<Flow> {
         let base = if out.absolute { 0 } else { fs.lines };
         fs.lines += out.lines;
         fs.records += out.records;
@@ -739,9 +739,11 @@ impl<S: Sink> Scanner<'_, '_, S> {
         self.stats.skipped_empty += out.empty;
         self.stats.skipped_prefilter += out.prefiltered;
         self.merger
-            .received_skipped(out.received_skipped.iter().copied());
-        self.merger.final_skipped(&out.final_skipped);
-        self.merger.started_skipped(&out.started_skipped);
+            .received_skipped(std::mem::take(&mut out.received_skipped));
+        self.merger
+            .final_skipped(std::mem::take(&mut out.final_skipped));
+        self.merger
+            .started_skipped(std::mem::take(&mut out.started_skipped));
         self.stats.requests += out.done_seen;
         self.stats.matched += out.folded;
         if S::COMMUTATIVE {
@@ -1094,16 +1096,20 @@ fn work<'a, S: Sink>(
         out.started_skipped = started.into_iter().collect();
     }
     if !skips.received.is_empty() {
-        // requests whose RequestReceived the prefilter skipped in this chunk get it back
-        let mut skipped: rustc_hash::FxHashSet<u64> = skips.received.drain(..).collect();
+        // requests whose RequestReceived the prefilter skipped in this chunk get it back (the
+        // keys are many, the requests asking few: sorted, not hashed)
+        let mut skipped = std::mem::take(&mut skips.received);
+        skipped.sort_unstable();
+        let mut taken = rustc_hash::FxHashSet::default();
         items = items
             .into_iter()
             .filter_map(|it| match it {
                 Item::Frag(mut r)
                     if r.is_final
                         && !r.stages.contains(Stage::RequestReceived)
-                        && skipped
-                            .remove(&crate::correlate::key_hash(&r.audit_id, &r.received_key)) =>
+                        && let k = crate::correlate::key_hash(&r.audit_id, &r.received_key)
+                        && skipped.binary_search(&k).is_ok()
+                        && taken.insert(k) =>
                 {
                     r.stages.insert(Stage::RequestReceived);
                     settle::<S>(&mut out, r, filter).map(Item::Done)
@@ -1111,7 +1117,10 @@ fn work<'a, S: Sink>(
                 other => Some(other),
             })
             .collect();
-        out.received_skipped = skipped.into_iter().collect();
+        if !taken.is_empty() {
+            skipped.retain(|k| !taken.contains(k));
+        }
+        out.received_skipped = skipped;
     }
     out.items = items;
     out
