@@ -241,7 +241,7 @@ fn head(line: &[u8]) -> (Option<&[u8]>, Option<&[u8]>) {
 /// The key (`correlate::key_hash`) of a native line: its auditID (from [`head`]) and
 /// requestReceivedTimestamp, when both are written without escapes.
 fn line_key(line: &[u8], id: Option<&[u8]>) -> Option<u64> {
-    let id = id.and_then(|v| std::str::from_utf8(v).ok())?;
+    let id = id?;
     // requestReceivedTimestamp is written near the end: the last one in the line's tail (the
     // forward search is the fast one), else in the whole line
     let tail = line.len().saturating_sub(TAIL);
@@ -251,8 +251,7 @@ fn line_key(line: &[u8], id: Option<&[u8]>) -> Option<u64> {
     } + RECEIVED.needle().len();
     let len = memchr::memchr(b'"', &line[at..])?;
     let v = &line[at..at + len];
-    let received = (!v.contains(&b'\\')).then(|| std::str::from_utf8(v).ok())??;
-    (!id.is_empty()).then(|| crate::correlate::key_hash(id, received))
+    (!v.contains(&b'\\') && !id.is_empty()).then(|| crate::correlate::key_hash_bytes(id, v))
 }
 
 /// `stageTimestamp`, the time of a line's stage, when written without escapes near the end.
