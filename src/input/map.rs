@@ -2,8 +2,10 @@
 //! survives the file being truncated underneath it (copytruncate rotation).
 //!
 //! Memory: a mapped page stays in the process (resident set) once read, so a scan of a 4 GB file
-//! would end with 4 GB resident. [`Mapped::release`] drops a scanned range (`MADV_DONTNEED`):
-//! the pages stay in the page cache for the next run, and the process holds one batch.
+//! would end with 4 GB resident. A log of lines is not read through the map at all: its chunks
+//! are cut ([`Mapped::next_end`]) and read ([`Mapped::read_into`]) with `pread`. What is read
+//! through it (a document, [`Mapped::copy_into`]) is given back a piece at a time
+//! ([`Mapped::release`], `MADV_DONTNEED`): the pages stay in the page cache for the next run.
 //!
 //! Truncation: reading a page of a map past the end of its (now shorter) file raises SIGBUS,
 //! which kills the process. On Linux a SIGBUS handler, installed with the first map, looks the
@@ -136,6 +138,51 @@ impl Mapped {
             }
         }
         out[done..].fill(0);
+    }
+
+    /// [`crate::chunk::next_end`] of the map, read with `pread`: the end of the chunk of about
+    /// `target` bytes from `start`, just after a `\n` or at the end of the map. Looking
+    /// through the map would fault its pages in on the scanning thread, one fault per chunk
+    /// while the workers wait, and the workers would then have to give those pages back.
+    /// Past a truncation nothing more is read, as the map would read zeros: the end of the map.
+    #[cfg(unix)]
+    pub fn next_end(&self, start: usize, target: usize) -> usize {
+        use std::os::unix::fs::FileExt;
+        let len = self.map.len();
+        let want = start.saturating_add(target.max(1));
+        if want >= len {
+            return len;
+        }
+        thread_local! {
+            static WINDOW: std::cell::RefCell<Vec<u8>> =
+                const { std::cell::RefCell::new(Vec::new()) };
+        }
+        WINDOW.with_borrow_mut(|w| {
+            w.resize(16 << 10, 0);
+            let mut at = want - 1;
+            while at < len {
+                let n = w.len().min(len - at);
+                let got = loop {
+                    match self.file.read_at(&mut w[..n], at as u64) {
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        r => break r.unwrap_or(0),
+                    }
+                };
+                if got == 0 {
+                    break;
+                }
+                if let Some(i) = memchr::memchr(b'\n', &w[..got]) {
+                    return at + i + 1;
+                }
+                at += got;
+            }
+            len
+        })
+    }
+
+    #[cfg(not(unix))]
+    pub fn next_end(&self, start: usize, target: usize) -> usize {
+        crate::chunk::next_end(&self.map, start, target)
     }
 
     /// Has the file been cut short since it was mapped? Costs one `fstat`.
@@ -354,6 +401,30 @@ mod tests {
         t.flush().unwrap();
         let f = File::open(t.path()).unwrap();
         (t, f)
+    }
+
+    #[test]
+    fn chunk_ends_read_with_pread_are_those_of_the_bytes() {
+        // short lines, a line longer than the 16 KiB window, blank lines, no final newline
+        let mut data = Vec::new();
+        for i in 0..200 {
+            data.extend_from_slice(format!("line {i}\n").as_bytes());
+        }
+        data.extend(std::iter::repeat_n(b'x', 40_000));
+        data.extend_from_slice(b"\n\n\nend");
+        let mut t = tempfile::NamedTempFile::new().unwrap();
+        t.write_all(&data).unwrap();
+        t.flush().unwrap();
+        let m = Mapped::new(File::open(t.path()).unwrap(), data.len() as u64).unwrap();
+        for target in [1, 7, 100, 1000, 20_000, 100_000] {
+            for start in (0..data.len()).step_by(97) {
+                assert_eq!(
+                    m.next_end(start, target),
+                    crate::chunk::next_end(&data, start, target),
+                    "start {start} target {target}"
+                );
+            }
+        }
     }
 
     #[test]
