@@ -442,13 +442,14 @@ pub struct Merger {
     started_skipped: Recent<Ts>,
 }
 
-/// Keys (each with a value) remembered in the order they came, a block at a time, for a rare
-/// lookup: a prefiltered scan hands over the keys of its skipped lines by the hundred thousand
-/// (a user filter: every RequestReceived) and asks for a few. Each block is sorted by key, so
-/// adding one is a move and finding a key a binary search per block; once more than the limit
-/// is held without them, the oldest blocks are forgotten (so at least the last `limit` keys are
-/// known). A key found is taken: each is given once (a key given twice, the same line read
-/// twice, is there twice).
+/// Keys (each with a value) remembered in the order they came, for a rare lookup: a
+/// prefiltered scan hands over the keys of its skipped lines by the hundred thousand (a user
+/// filter: every RequestReceived) and asks for a few. They are kept in blocks sorted by key:
+/// adding a chunk's keys is a move (they come sorted) or, while the newest block is small, a
+/// merge into it, so there are at most about 64 blocks however few keys each chunk brings; finding a key is a binary search per block. Once more than `limit` keys are held
+/// without it, the oldest block is forgotten (so at least the last `limit` are known). A key
+/// found is taken: each is given once (a key given twice, the same line read twice, is there
+/// twice).
 #[derive(Debug)]
 struct Recent<V> {
     blocks: std::collections::VecDeque<Block<V>>,
@@ -456,15 +457,15 @@ struct Recent<V> {
     loose: Vec<(u64, V)>,
     len: usize,
     limit: usize,
+    /// A block smaller than this takes in the next one (`limit / 64`).
+    small: usize,
 }
 
+/// Keys sorted, and their values in the same order.
 #[derive(Debug)]
 struct Block<V> {
     keys: Vec<u64>,
-    /// The keys' values, in the same order (a `Vec<()>` holds nothing).
     values: Vec<V>,
-    /// Indexes of the keys taken.
-    taken: Vec<u32>,
 }
 
 /// How many keys added one at a time make a block.
@@ -477,6 +478,7 @@ impl<V: Copy> Recent<V> {
             loose: Vec::new(),
             len: 0,
             limit,
+            small: (limit / 64).max(1),
         }
     }
 
@@ -502,7 +504,7 @@ impl<V: Copy> Recent<V> {
         self.seal();
         self.len += pairs.len();
         let (keys, values) = pairs.into_iter().unzip();
-        self.add(keys, values);
+        self.add(Block { keys, values });
     }
 
     /// The loose keys become a block.
@@ -513,16 +515,37 @@ impl<V: Copy> Recent<V> {
         let mut pairs = std::mem::take(&mut self.loose);
         pairs.sort_unstable_by_key(|p| p.0);
         let (keys, values) = pairs.into_iter().unzip();
-        self.add(keys, values);
+        self.add(Block { keys, values });
     }
 
-    fn add(&mut self, keys: Vec<u64>, values: Vec<V>) {
-        self.blocks.push_back(Block {
-            keys,
-            values,
-            taken: Vec::new(),
-        });
+    /// Add a sorted block (counted in `len` already).
+    fn add(&mut self, block: Block<V>) {
+        match self.blocks.back_mut() {
+            Some(last) if last.keys.len() < self.small => {
+                let old = std::mem::replace(
+                    last,
+                    Block {
+                        keys: Vec::with_capacity(last.keys.len() + block.keys.len()),
+                        values: Vec::with_capacity(last.keys.len() + block.keys.len()),
+                    },
+                );
+                let mut a = old.keys.into_iter().zip(old.values).peekable();
+                let mut b = block.keys.into_iter().zip(block.values).peekable();
+                loop {
+                    let next = match (a.peek(), b.peek()) {
+                        (Some(x), Some(y)) if x.0 <= y.0 => a.next(),
+                        (Some(_), Some(_)) | (None, _) => b.next(),
+                        (Some(_), None) => a.next(),
+                    };
+                    let Some((k, v)) = next else { break };
+                    last.keys.push(k);
+                    last.values.push(v);
+                }
+            }
+            _ => self.blocks.push_back(block),
+        }
         while let Some(old) = self.blocks.front()
+            && self.blocks.len() > 1
             && self.len - old.keys.len() >= self.limit
         {
             self.len -= old.keys.len();
@@ -530,7 +553,7 @@ impl<V: Copy> Recent<V> {
         }
     }
 
-    /// Where `key` is and not yet taken: in `loose` (`None`), or a block and index.
+    /// Where `key` is: in `loose` (`None`), or a block and index.
     fn find(&self, key: u64) -> Option<Option<(usize, usize)>> {
         if self.len == 0 {
             return None;
@@ -539,9 +562,7 @@ impl<V: Copy> Recent<V> {
             return Some(None);
         }
         for (b, block) in self.blocks.iter().enumerate().rev() {
-            let from = block.keys.partition_point(|k| *k < key);
-            let to = from + block.keys[from..].partition_point(|k| *k == key);
-            if let Some(i) = (from..to).find(|i| !block.taken.contains(&(*i as u32))) {
+            if let Ok(i) = block.keys.binary_search(&key) {
                 return Some(Some((b, i)));
             }
         }
@@ -554,18 +575,19 @@ impl<V: Copy> Recent<V> {
 
     /// Take `key`'s value, if it is held.
     fn take(&mut self, key: u64) -> Option<V> {
-        match self.find(key)? {
+        let v = match self.find(key)? {
             None => {
                 let at = self.loose.iter().position(|p| p.0 == key)?;
-                self.len -= 1;
-                Some(self.loose.swap_remove(at).1)
+                self.loose.swap_remove(at).1
             }
             Some((b, i)) => {
                 let block = &mut self.blocks[b];
-                block.taken.push(i as u32);
-                Some(block.values[i])
+                block.keys.remove(i);
+                block.values.remove(i)
             }
-        }
+        };
+        self.len -= 1;
+        Some(v)
     }
 }
 
@@ -579,7 +601,7 @@ impl Recent<()> {
         self.seal();
         self.len += keys.len();
         let values = vec![(); keys.len()];
-        self.add(keys, values);
+        self.add(Block { keys, values });
     }
 }
 
@@ -784,6 +806,18 @@ mod tests {
         one.extend_keys(vec![5, 2, 9]);
         assert!(one.loose.is_empty(), "sealed before a later block");
         assert!([2, 5, 9, 0].iter().all(|k| one.contains(*k)));
+        // many chunks of a few keys each: small blocks take in the next, so a lookup stays a
+        // binary search in a few blocks
+        let mut few: Recent<()> = Recent::new(64_000);
+        for c in 0..100_000u64 {
+            few.extend_keys(vec![c * 2 + 1, c * 2]);
+        }
+        assert!(few.blocks.len() <= 70, "{} blocks", few.blocks.len());
+        assert!(few.blocks.iter().all(|b| b.keys.is_sorted()));
+        assert!((200_000 - 64_000..200_000).all(|k| few.contains(k)));
+        assert!(!few.contains(0) && !few.contains(200_000));
+        assert_eq!(few.take(199_999), Some(()));
+        assert!(!few.contains(199_999));
     }
 
     fn ev(line: &str) -> (Event<'_>, Stage) {
