@@ -91,6 +91,7 @@ fn lines() -> ItemsCount {
 const NATIVE: Reader = Reader {
     format: Format::Auto,
     keep_raw: false,
+    fields: kaudit::event::Fields::ALL,
 };
 
 /// Events read per line; counts what the Reader found so nothing is optimised away.

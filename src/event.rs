@@ -97,6 +97,76 @@ pub struct Status<'a> {
     pub message: Str<'a>,
 }
 
+/// Fields of an Event that a command may do without: the fast parser checks them and goes
+/// on without keeping them (no list built, no escape decoded), so such an Event has them
+/// empty. Every other field is always read. A line is accepted or refused the same whatever
+/// the fields asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fields(u8);
+
+impl Fields {
+    /// None of the fields below.
+    pub const NONE: Fields = Fields(0);
+    /// `user.groups` and `impersonatedUser.groups`.
+    pub const GROUPS: Fields = Fields(1);
+    pub const SOURCE_IPS: Fields = Fields(2);
+    pub const USER_AGENT: Fields = Fields(4);
+    /// `responseStatus.reason` and `responseStatus.message`.
+    pub const STATUS_TEXT: Fields = Fields(8);
+    /// The annotation `authorization.k8s.io/reason`.
+    pub const AUTHZ_REASON: Fields = Fields(16);
+    pub const ALL: Fields = Fields(31);
+
+    pub fn has(self, f: Fields) -> bool {
+        self.0 & f.0 == f.0
+    }
+}
+
+impl Fields {
+    /// Every combination of the optional fields (for tests).
+    pub fn every() -> impl Iterator<Item = Fields> {
+        (0..=Fields::ALL.0).map(Fields)
+    }
+}
+
+impl Event<'_> {
+    /// Empty the optional fields not in `fields`: what `fast::event_fields` leaves out.
+    pub fn keep_fields(&mut self, fields: Fields) {
+        for u in [self.user.as_mut(), self.impersonated_user.as_mut()]
+            .into_iter()
+            .flatten()
+        {
+            if !fields.has(Fields::GROUPS) {
+                u.groups = Vec::new();
+            }
+        }
+        if !fields.has(Fields::SOURCE_IPS) {
+            self.source_ips = Vec::new();
+        }
+        if !fields.has(Fields::USER_AGENT) {
+            self.user_agent = Str::default();
+        }
+        if !fields.has(Fields::STATUS_TEXT)
+            && let Some(s) = self.response_status.as_mut()
+        {
+            s.reason = Str::default();
+            s.message = Str::default();
+        }
+        if !fields.has(Fields::AUTHZ_REASON)
+            && let Some(a) = self.annotations.as_mut()
+        {
+            a.reason = Str::default();
+        }
+    }
+}
+
+impl std::ops::BitOr for Fields {
+    type Output = Fields;
+    fn bitor(self, o: Fields) -> Fields {
+        Fields(self.0 | o.0)
+    }
+}
+
 /// The annotations kaudit reads; every other key is skipped.
 #[derive(Debug, Default, PartialEq, Deserialize)]
 pub struct Annotations<'a> {

@@ -655,6 +655,22 @@ impl Filter {
         self.since.is_none_or(|s| t >= s) && self.until.is_none_or(|u| t < u)
     }
 
+    /// The optional fields of an event (see [`Fields`]) that [`Filter::matches`] reads.
+    pub fn fields(&self) -> crate::event::Fields {
+        use crate::event::Fields;
+        let mut f = Fields::NONE;
+        if !self.group.is_empty() {
+            f = f | Fields::GROUPS;
+        }
+        if !self.ip.is_empty() {
+            f = f | Fields::SOURCE_IPS;
+        }
+        if !self.user_agent.is_empty() {
+            f = f | Fields::USER_AGENT;
+        }
+        f
+    }
+
     /// True when no flag was given.
     pub fn is_empty(&self) -> bool {
         self.user.is_empty()

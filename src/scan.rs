@@ -20,8 +20,8 @@ use rayon::prelude::*;
 use crate::chunk::{self, Line, Lines};
 use crate::config::Config;
 use crate::correlate::{ChunkCorrelator, Item, Mark, Merger, Request};
-use crate::event::Stage;
 use crate::event::Ts;
+use crate::event::{Fields, Stage};
 use crate::filter::Verdict;
 use crate::input::document::{self, Item as DocItem, Problem as DocProblem};
 use crate::input::format::{Format, Reader, Rec};
@@ -80,6 +80,12 @@ pub trait Sink {
     /// A block of streamed input was processed: a live view should show what it has.
     fn flush(&mut self) -> Result<()> {
         Ok(())
+    }
+    /// The optional fields of an event the sink reads (see [`Fields`]); the filter's are added
+    /// to them. A sink that names none does without groups, source IPs, user agents, status
+    /// reasons and messages and authorization reasons: all by default.
+    fn fields(&self) -> Fields {
+        Fields::ALL
     }
 }
 
@@ -627,6 +633,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
         Reader {
             format: self.cfg.input_format,
             keep_raw: self.keep_raw,
+            fields: self.sink.fields() | self.cfg.filter.fields(),
         }
     }
 

@@ -323,6 +323,7 @@ fn fuzz_big_inputs() {
             let r = Reader {
                 format: Format::Auto,
                 keep_raw: true,
+                fields: kaudit::event::Fields::ALL,
             };
             let mut out = Vec::new();
             document::is_document(&b[..b.len().min(document::HEAD)]);
@@ -343,6 +344,7 @@ fn fuzz_big_inputs() {
             let r = Reader {
                 format: Format::Auto,
                 keep_raw: true,
+                fields: kaudit::event::Fields::ALL,
             };
             for l in Lines::new(b) {
                 check::line_with(&r, l.bytes, l.terminated)?;

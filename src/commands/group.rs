@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use crate::cli::Format;
 use crate::correlate::Request;
-use crate::event::Ts;
+use crate::event::{Fields, Ts};
 use crate::render::table::write_rows_dropping;
 use crate::render::{Cell, Style, csv::write_record, human_time, machine_time};
 use crate::scan::{Flow, Sink};
@@ -501,6 +501,24 @@ impl Groups {
 
 impl Sink for Groups {
     type Part = Groups;
+    fn fields(&self) -> Fields {
+        let mut f = Fields::NONE;
+        for k in &self.spec.key {
+            f = f | match k {
+                Field::Group => Fields::GROUPS,
+                Field::Ip => Fields::SOURCE_IPS,
+                Field::UserAgent => Fields::USER_AGENT,
+                _ => Fields::NONE,
+            };
+        }
+        if self.spec.want.ips {
+            f = f | Fields::SOURCE_IPS;
+        }
+        if self.spec.want.agents {
+            f = f | Fields::USER_AGENT;
+        }
+        f
+    }
     // counts, first and last times, and latencies that are sorted before use
     const COMMUTATIVE: bool = true;
     fn part(&self) -> Groups {

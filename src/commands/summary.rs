@@ -16,7 +16,7 @@ use crate::cli::{Format, SummaryArgs};
 use crate::commands::{Outcome, outcome};
 use crate::config::Config;
 use crate::correlate::Request;
-use crate::event::{Stage, Ts};
+use crate::event::{Fields, Stage, Ts};
 use crate::input::native::Skip;
 use crate::render::heading;
 use crate::render::table::write_rows;
@@ -121,6 +121,10 @@ impl Sink for Tally {
     const PREFILTER: bool = false;
     // counts, and the first and last times
     const COMMUTATIVE: bool = true;
+    // users, verbs, resources, namespaces, codes, decisions, levels, stages and times
+    fn fields(&self) -> Fields {
+        Fields::NONE
+    }
     fn fold(part: &mut Tally, r: &Request<'_>) -> bool {
         part.add(r);
         true

@@ -19,7 +19,7 @@
 
 use std::borrow::Cow;
 
-use crate::event::{Annotations, Event, ObjectRef, Status, Str, UserInfo};
+use crate::event::{Annotations, Event, Fields, ObjectRef, Status, Str, UserInfo};
 
 /// Deepest nesting the skipping loop follows (serde_json stops at 128 for what it builds; it
 /// skips any depth, so deeper values go to serde_json rather than being refused).
@@ -37,6 +37,12 @@ pub fn event(text: &str) -> Option<Event<'_>> {
 /// than moving a new one (about 700 bytes) through its callers for each. When it returns false,
 /// `ev` holds a partial read to be ignored.
 pub fn event_into<'a>(text: &'a str, ev: &mut Event<'a>) -> bool {
+    event_fields(text, ev, Fields::ALL)
+}
+
+/// [`event_into`], keeping of the optional [`Fields`] only those asked for: the others are
+/// checked as if read (so the same lines are refused) and left empty.
+pub fn event_fields<'a>(text: &'a str, ev: &mut Event<'a>, fields: Fields) -> bool {
     // the lists the last event left (those its request did not take) are read into again
     let mut spare = Vec::new();
     for v in [
@@ -53,10 +59,15 @@ pub fn event_into<'a>(text: &'a str, ev: &mut Event<'a>) -> bool {
         }
     }
     *ev = Event::default();
-    event_at(text, ev, spare).is_some()
+    event_at(text, ev, spare, fields).is_some()
 }
 
-fn event_at<'a>(text: &'a str, ev: &mut Event<'a>, spare: Vec<Vec<Str<'a>>>) -> Option<()> {
+fn event_at<'a>(
+    text: &'a str,
+    ev: &mut Event<'a>,
+    spare: Vec<Vec<Str<'a>>>,
+    fields: Fields,
+) -> Option<()> {
     let b = text.as_bytes();
     let is_ws = |c: &u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r');
     let start = b.iter().position(|c| !is_ws(c))?;
@@ -68,6 +79,7 @@ fn event_at<'a>(text: &'a str, ev: &mut Event<'a>, spare: Vec<Vec<Str<'a>>>) -> 
         block: usize::MAX,
         bits: 0,
         spare,
+        fields,
     };
     p.event(ev)?;
     (p.i == end).then_some(())
@@ -88,6 +100,7 @@ pub fn members(b: &[u8]) -> Option<Vec<(&[u8], std::ops::Range<usize>)>> {
         block: usize::MAX,
         bits: 0,
         spare: Vec::new(),
+        fields: Fields::ALL,
     };
     let mut out = Vec::new();
     p.ws();
@@ -239,6 +252,8 @@ struct Cursor<'a> {
     bits: u64,
     /// Empty lists to read lists into, so that they need no allocation.
     spare: Vec<Vec<Str<'a>>>,
+    /// The optional fields to keep.
+    fields: Fields,
 }
 
 impl<'a> Cursor<'a> {
@@ -449,6 +464,91 @@ impl<'a> Cursor<'a> {
                 return Some(out);
             }
             at = next;
+        }
+    }
+
+    /// A [`Str`] of an optional field: read when `f` is asked for, else checked as [`str`]
+    /// would read it (a string or `null`; escapes as [`escaped`] decodes them) and left empty.
+    ///
+    /// [`str`]: Self::str
+    /// [`escaped`]: Self::escaped
+    #[inline(always)]
+    fn str_if(&mut self, f: Fields) -> Option<Str<'a>> {
+        if self.fields.has(f) {
+            return self.str();
+        }
+        match self.peek()? {
+            b'"' => {
+                self.i += 1;
+                self.string_unread()?;
+            }
+            b'n' => self.lit(b"null")?,
+            _ => return None,
+        }
+        Some(Str::default())
+    }
+
+    /// The rest of a string whose opening quote was read, checked as [`string`](Self::string)
+    /// reads it, without decoding it: the same escapes are accepted (a `\u` escape must be a
+    /// character, not half a surrogate pair: serde_json decides those).
+    fn string_unread(&mut self) -> Option<()> {
+        loop {
+            let at = self.find(self.i)?;
+            match self.b[at] {
+                b'"' => {
+                    self.i = at + 1;
+                    return Some(());
+                }
+                b'\\' => {}
+                _ => return None, // a control character
+            }
+            match *self.b.get(at + 1)? {
+                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.i = at + 2,
+                b'u' => {
+                    let h = self.b.get(at + 2..at + 6)?;
+                    let n = (hex(h[0])? << 12) | (hex(h[1])? << 8) | (hex(h[2])? << 4) | hex(h[3])?;
+                    char::from_u32(n)?;
+                    self.i = at + 6;
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// A list of [`Str`] of an optional field not asked for: checked as
+    /// [`str_list`](Self::str_list) reads it, not kept.
+    fn str_list_unread(&mut self) -> Option<()> {
+        match self.peek()? {
+            b'n' => return self.lit(b"null"),
+            b'[' => self.i += 1,
+            _ => return None,
+        }
+        self.ws();
+        if self.peek()? == b']' {
+            self.i += 1;
+            return Some(());
+        }
+        loop {
+            match self.peek()? {
+                b'"' => {
+                    self.i += 1;
+                    self.string_unread()?;
+                }
+                b'n' => self.lit(b"null")?,
+                _ => return None,
+            }
+            self.ws();
+            match self.peek()? {
+                b',' => {
+                    self.i += 1;
+                    self.ws();
+                }
+                b']' => {
+                    self.i += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
         }
     }
 
@@ -696,7 +796,11 @@ impl<'a> Cursor<'a> {
                 }
                 b"groups" => {
                     once!(seen, 1);
-                    u.groups = p.str_list()?;
+                    if p.fields.has(Fields::GROUPS) {
+                        u.groups = p.str_list()?;
+                    } else {
+                        p.str_list_unread()?;
+                    }
                 }
                 _ => p.skip()?,
             }
@@ -748,11 +852,11 @@ impl<'a> Cursor<'a> {
                 }
                 b"reason" => {
                     once!(seen, 1);
-                    s.reason = p.str()?;
+                    s.reason = p.str_if(Fields::STATUS_TEXT)?;
                 }
                 b"message" => {
                     once!(seen, 2);
-                    s.message = p.str()?;
+                    s.message = p.str_if(Fields::STATUS_TEXT)?;
                 }
                 _ => p.skip()?,
             }
@@ -770,7 +874,7 @@ impl<'a> Cursor<'a> {
                 }
                 b"authorization.k8s.io/reason" => {
                     once!(seen, 1);
-                    a.reason = p.str()?;
+                    a.reason = p.str_if(Fields::AUTHZ_REASON)?;
                 }
                 b"audit.k8s.io/truncated" => {
                     once!(seen, 2);
@@ -824,11 +928,15 @@ impl<'a> Cursor<'a> {
                 }
                 b"sourceIPs" => {
                     once!(seen, 9);
-                    e.source_ips = p.str_list()?;
+                    if p.fields.has(Fields::SOURCE_IPS) {
+                        e.source_ips = p.str_list()?;
+                    } else {
+                        p.str_list_unread()?;
+                    }
                 }
                 b"userAgent" => {
                     once!(seen, 10);
-                    e.user_agent = p.str()?;
+                    e.user_agent = p.str_if(Fields::USER_AGENT)?;
                 }
                 b"objectRef" => {
                     once!(seen, 11);
@@ -897,6 +1005,16 @@ mod tests {
     /// the same Event.
     fn agree(text: &str) -> Option<Event<'_>> {
         let fast = event(text);
+        // with any optional fields left out: the same lines read, the same event less those
+        for f in crate::event::Fields::every() {
+            let mut ev = Event::default();
+            let read = event_fields(text, &mut ev, f).then_some(ev);
+            let want = event(text).map(|mut e| {
+                e.keep_fields(f);
+                e
+            });
+            assert_eq!(read, want, "fields {f:?}: {text}");
+        }
         if let Some(ev) = &fast {
             match serde_json::from_str::<Event>(text) {
                 Ok(want) => assert_eq!(ev, &want, "{text}"),
@@ -1075,6 +1193,48 @@ mod tests {
         invalid("\x0c{\"verb\":\"get\"}");
         // a control character escaped is fine
         fast(r#"{"verb":"a\u0001b"}"#);
+    }
+
+    #[test]
+    fn fields_left_out_are_checked_as_if_read() {
+        use crate::event::Fields;
+        // `agree` reads each with every combination of optional fields left out
+        for text in [
+            r#"{"verb":"get","userAgent":"\ud83d"}"#,
+            r#"{"verb":"get","userAgent":"\ud83d\ude00"}"#,
+            r#"{"verb":"get","userAgent":1}"#,
+            r#"{"verb":"get","userAgent":"a\x"}"#,
+            r#"{"verb":"get","userAgent":"a\u00"}"#,
+            r#"{"verb":"get","sourceIPs":"10.0.0.1"}"#,
+            r#"{"verb":"get","sourceIPs":[1]}"#,
+            r#"{"verb":"get","sourceIPs":[null, "a\u0041" ,"b"]}"#,
+            r#"{"verb":"get","sourceIPs":["a",]}"#,
+            r#"{"verb":"get","user":{"username":"u","groups":{}}}"#,
+            r#"{"verb":"get","user":{"username":"u","groups":["\ude00"]}}"#,
+            r#"{"verb":"get","responseStatus":{"code":403,"message":"m\"q\"","reason":null}}"#,
+            r#"{"verb":"get","responseStatus":{"code":403,"reason":[]}}"#,
+            r#"{"verb":"get","annotations":{"authorization.k8s.io/reason":"\"q\" \u00e9"}}"#,
+            r#"{"verb":"get","annotations":{"authorization.k8s.io/reason":false}}"#,
+        ] {
+            agree(text);
+        }
+        let mut ev = Event::default();
+        assert!(!event_fields(
+            r#"{"userAgent":"\ud83d"}"#,
+            &mut ev,
+            Fields::NONE
+        ));
+        assert!(!event_fields(r#"{"sourceIPs":[1]}"#, &mut ev, Fields::NONE));
+        let line = r#"{"verb":"get","userAgent":"k","sourceIPs":["1"],"user":{"username":"u","groups":["g"]},"responseStatus":{"code":1,"message":"\"m\"","reason":"r"},"annotations":{"authorization.k8s.io/reason":"\"x\""}}"#;
+        assert!(event_fields(line, &mut ev, Fields::NONE));
+        assert!(ev.user_agent.is_empty() && ev.source_ips.is_empty());
+        assert!(ev.user.as_ref().unwrap().groups.is_empty());
+        assert_eq!(ev.user.as_ref().unwrap().username.as_str(), "u");
+        assert_eq!(ev.response_status.as_ref().unwrap().code, Some(1));
+        assert!(ev.response_status.as_ref().unwrap().message.is_empty());
+        assert!(ev.annotations.as_ref().unwrap().reason.is_empty());
+        assert!(event_fields(line, &mut ev, Fields::ALL));
+        assert_eq!(ev.annotations.as_ref().unwrap().reason.as_str(), "\"x\"");
     }
 
     #[test]

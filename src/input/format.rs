@@ -18,7 +18,7 @@ use serde_json::value::RawValue;
 
 use super::native::{self, Skip};
 use super::{aks, eks, fast, gke};
-use crate::event::{Event, Stage};
+use crate::event::{Event, Fields, Stage};
 
 /// What the inputs hold. `auto` recognises each line or document by itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -122,6 +122,9 @@ pub struct Reader {
     pub format: Format,
     /// Keep each event's JSON (for `-o raw` and bodies).
     pub keep_raw: bool,
+    /// The optional fields the command and its filter read (see [`Fields`]): the fast path
+    /// leaves the others out of the Event.
+    pub fields: Fields,
 }
 
 /// Envelopes inside envelopes (a record of a batch of a response) stop here.
@@ -275,7 +278,8 @@ impl Reader {
     /// parser reads, parsed into `ev`, with its stage and whether it is whole (see [`Ev`]). `None`
     /// for anything else, which [`line`](Self::line) then reads (and words), as if this had not
     /// been called. Agrees with `line`: where this says `Some`, `line` gives one `Rec::Event`
-    /// (with no `raw`) of the same event.
+    /// (with no `raw`) of the same event, but for the optional fields not in `fields`, empty
+    /// here.
     pub fn native_line<'a>(
         &self,
         bytes: &'a [u8],
@@ -285,7 +289,7 @@ impl Reader {
             return None;
         }
         let text = simdutf8::basic::from_utf8(bytes).ok()?;
-        if !fast::event_into(text, ev)
+        if !fast::event_fields(text, ev, self.fields)
             || ev.kind.as_str() == "EventList"
             || (ev.kind.is_empty() && ev.audit_id.is_empty())
         {
@@ -476,6 +480,7 @@ mod tests {
         let r = Reader {
             format,
             keep_raw: true,
+            fields: crate::event::Fields::ALL,
         };
         let mut out = Vec::new();
         r.line(line.as_bytes(), true, &mut out);

@@ -149,6 +149,7 @@ mod tests {
         Reader {
             format: Format::Auto,
             keep_raw: false,
+            fields: crate::event::Fields::ALL,
         }
         .line(line, terminated, &mut out);
         assert_eq!(out.len(), 1, "{out:?}");

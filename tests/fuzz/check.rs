@@ -41,6 +41,7 @@ pub fn line(bytes: &[u8], terminated: bool) -> Result<(), String> {
         let r = Reader {
             format,
             keep_raw: true,
+            fields: kaudit::event::Fields::ALL,
         };
         let mut out = Vec::new();
         r.line(bytes, terminated, &mut out);
@@ -52,6 +53,7 @@ pub fn line(bytes: &[u8], terminated: bool) -> Result<(), String> {
     let plain = Reader {
         format: Format::Auto,
         keep_raw: false,
+        fields: kaudit::event::Fields::ALL,
     };
     let mut out = Vec::new();
     plain.line(bytes, terminated, &mut out);
@@ -61,6 +63,7 @@ pub fn line(bytes: &[u8], terminated: bool) -> Result<(), String> {
         let r = Reader {
             format,
             keep_raw: false,
+            fields: kaudit::event::Fields::ALL,
         };
         let mut slot = fast::event(DIRTY).ok_or("DIRTY is not read")?;
         if let Some((stage, whole)) = r.native_line(bytes, &mut slot) {
@@ -148,6 +151,21 @@ fn fast_agrees(text: &str) -> Result<(), String> {
             fast::event(text),
             excerpt(text.as_bytes())
         ));
+    }
+    // with optional fields left out: the same lines read, the same events less those fields
+    for f in kaudit::event::Fields::every() {
+        let mut slot = fast::event(DIRTY).ok_or("DIRTY is not read")?;
+        let read = fast::event_fields(text, &mut slot, f).then_some(&slot);
+        let want = fast::event(text).map(|mut e| {
+            e.keep_fields(f);
+            e
+        });
+        if read != want.as_ref() {
+            return Err(format!(
+                "fast::event_fields {f:?} read {read:?}, fast::event less those {want:?}: {}",
+                excerpt(text.as_bytes())
+            ));
+        }
     }
     let Some(ev) = fast::event(text) else {
         return Ok(());
@@ -310,6 +328,7 @@ pub fn document(buf: &[u8]) -> Result<(), String> {
             let r = Reader {
                 format,
                 keep_raw: true,
+                fields: kaudit::event::Fields::ALL,
             };
             let mut out = Vec::new();
             r.item(bytes, &mut out);
