@@ -153,7 +153,7 @@ fn fast_agrees(text: &str) -> Result<(), String> {
         ));
     }
     // with optional fields left out: the same lines read, the same events less those fields
-    for f in kaudit::event::Fields::every() {
+    for f in kaudit::event::Fields::samples() {
         let mut slot = fast::event(DIRTY).ok_or("DIRTY is not read")?;
         let read = fast::event_fields(text, &mut slot, f).then_some(&slot);
         let want = fast::event(text).map(|mut e| {
