@@ -477,47 +477,25 @@ impl<'a> Cursor<'a> {
         if self.fields.has(f) {
             return self.str();
         }
-        match self.peek()? {
-            b'"' => {
-                self.i += 1;
-                self.string_unread()?;
-            }
-            b'n' => self.lit(b"null")?,
-            _ => return None,
-        }
+        self.str_unread()?;
         Some(Str::default())
     }
 
-    /// The rest of a string whose opening quote was read, checked as [`string`](Self::string)
-    /// reads it, without decoding it: the same escapes are accepted (a `\u` escape must be a
-    /// character, not half a surrogate pair: serde_json decides those).
-    fn string_unread(&mut self) -> Option<()> {
-        loop {
-            let at = self.find(self.i)?;
-            match self.b[at] {
-                b'"' => {
-                    self.i = at + 1;
-                    return Some(());
-                }
-                b'\\' => {}
-                _ => return None, // a control character
+    /// A [`Str`] checked as [`str`](Self::str) reads it, not kept.
+    fn str_unread(&mut self) -> Option<()> {
+        match self.peek()? {
+            b'"' => {
+                self.i += 1;
+                self.string_checked::<true>()
             }
-            match *self.b.get(at + 1)? {
-                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.i = at + 2,
-                b'u' => {
-                    let h = self.b.get(at + 2..at + 6)?;
-                    let n = (hex(h[0])? << 12) | (hex(h[1])? << 8) | (hex(h[2])? << 4) | hex(h[3])?;
-                    char::from_u32(n)?;
-                    self.i = at + 6;
-                }
-                _ => return None,
-            }
+            b'n' => self.lit(b"null"),
+            _ => None,
         }
     }
 
-    /// A list of [`Str`] of an optional field not asked for: checked as
-    /// [`str_list`](Self::str_list) reads it, not kept.
-    fn str_list_unread(&mut self) -> Option<()> {
+    /// `null`, or an array each element of which `item` reads.
+    #[inline(always)]
+    fn array(&mut self, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
         match self.peek()? {
             b'n' => return self.lit(b"null"),
             b'[' => self.i += 1,
@@ -529,14 +507,7 @@ impl<'a> Cursor<'a> {
             return Some(());
         }
         loop {
-            match self.peek()? {
-                b'"' => {
-                    self.i += 1;
-                    self.string_unread()?;
-                }
-                b'n' => self.lit(b"null")?,
-                _ => return None,
-            }
+            item(self)?;
             self.ws();
             match self.peek()? {
                 b',' => {
@@ -552,37 +523,20 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    /// A list of [`Str`] of an optional field not asked for: checked as
+    /// [`str_list`](Self::str_list) reads it, not kept.
+    fn str_list_unread(&mut self) -> Option<()> {
+        self.array(Self::str_unread)
+    }
+
     /// A list of [`Str`]: an array, or `null` for empty.
     fn str_list(&mut self) -> Option<Vec<Str<'a>>> {
         let mut v = self.spare.pop().unwrap_or_default();
-        match self.peek()? {
-            b'n' => {
-                self.lit(b"null")?;
-                return Some(v);
-            }
-            b'[' => self.i += 1,
-            _ => return None,
-        }
-        self.ws();
-        if self.peek()? == b']' {
-            self.i += 1;
-            return Some(v);
-        }
-        loop {
-            v.push(self.str()?);
-            self.ws();
-            match self.peek()? {
-                b',' => {
-                    self.i += 1;
-                    self.ws();
-                }
-                b']' => {
-                    self.i += 1;
-                    return Some(v);
-                }
-                _ => return None,
-            }
-        }
+        self.array(|p| {
+            v.push(p.str()?);
+            Some(())
+        })?;
+        Some(v)
     }
 
     /// `responseStatus.code`: `null`, or a non-negative integer of up to 18 digits (so it fits
@@ -714,6 +668,15 @@ impl<'a> Cursor<'a> {
     /// value, as serde_json's `ignore_str`), and control characters refused.
     #[inline(always)]
     fn skip_string(&mut self) -> Option<()> {
+        self.string_checked::<false>()
+    }
+
+    /// The rest of a string whose opening quote was read, checked and not decoded: control
+    /// characters refused, escapes checked: with `CHAR`, as [`escaped`](Self::escaped) decodes
+    /// them (a `\u` escape must be a character, not half a surrogate pair: serde_json decides
+    /// those), else as serde_json's `ignore_str` (four hex digits, any value).
+    #[inline(always)]
+    fn string_checked<const CHAR: bool>(&mut self) -> Option<()> {
         loop {
             let at = self.find(self.i)?;
             match self.b[at] {
@@ -728,7 +691,11 @@ impl<'a> Cursor<'a> {
                 b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.i = at + 2,
                 b'u' => {
                     let h = self.b.get(at + 2..at + 6)?;
-                    if !h.iter().all(u8::is_ascii_hexdigit) {
+                    if CHAR {
+                        let n =
+                            (hex(h[0])? << 12) | (hex(h[1])? << 8) | (hex(h[2])? << 4) | hex(h[3])?;
+                        char::from_u32(n)?;
+                    } else if !h.iter().all(u8::is_ascii_hexdigit) {
                         return None;
                     }
                     self.i = at + 6;
