@@ -445,11 +445,13 @@ pub struct Merger {
 /// Keys (each with a value) remembered in the order they came, for a rare lookup: a
 /// prefiltered scan hands over the keys of its skipped lines by the hundred thousand (a user
 /// filter: every RequestReceived) and asks for a few. They are kept in blocks sorted by key:
-/// adding a chunk's keys is a move (they come sorted) or, while the newest block is small, a
-/// merge into it, so there are at most about 64 blocks however few keys each chunk brings; finding a key is a binary search per block. Once more than `limit` keys are held
-/// without it, the oldest block is forgotten (so at least the last `limit` are known). A key
-/// found is taken: each is given once (a key given twice, the same line read twice, is there
-/// twice).
+/// adding a chunk's keys is a move (they come sorted), after which the two newest blocks are
+/// merged while the older is not the larger (as a binary counter carries) and the result stays
+/// within `limit / 8`: a key is merged about log2 times, and there are a few dozen blocks
+/// however few keys each chunk brings; finding a key is a binary search per block. Once more
+/// than `limit` keys are held without it, the oldest block is forgotten (so at least the last
+/// `limit` are known). A key found is taken: each is given once (a key given twice, the same
+/// line read twice, is there twice).
 #[derive(Debug)]
 struct Recent<V> {
     blocks: std::collections::VecDeque<Block<V>>,
@@ -457,8 +459,8 @@ struct Recent<V> {
     loose: Vec<(u64, V)>,
     len: usize,
     limit: usize,
-    /// A block smaller than this takes in the next one (`limit / 64`).
-    small: usize,
+    /// The largest block merging makes (`limit / 8`): the oldest block is forgotten whole.
+    cap: usize,
 }
 
 /// Keys sorted, and their values in the same order.
@@ -478,7 +480,7 @@ impl<V: Copy> Recent<V> {
             loose: Vec::new(),
             len: 0,
             limit,
-            small: (limit / 64).max(1),
+            cap: (limit / 8).max(1),
         }
     }
 
@@ -520,29 +522,14 @@ impl<V: Copy> Recent<V> {
 
     /// Add a sorted block (counted in `len` already).
     fn add(&mut self, block: Block<V>) {
-        match self.blocks.back_mut() {
-            Some(last) if last.keys.len() < self.small => {
-                let old = std::mem::replace(
-                    last,
-                    Block {
-                        keys: Vec::with_capacity(last.keys.len() + block.keys.len()),
-                        values: Vec::with_capacity(last.keys.len() + block.keys.len()),
-                    },
-                );
-                let mut a = old.keys.into_iter().zip(old.values).peekable();
-                let mut b = block.keys.into_iter().zip(block.values).peekable();
-                loop {
-                    let next = match (a.peek(), b.peek()) {
-                        (Some(x), Some(y)) if x.0 <= y.0 => a.next(),
-                        (Some(_), Some(_)) | (None, _) => b.next(),
-                        (Some(_), None) => a.next(),
-                    };
-                    let Some((k, v)) = next else { break };
-                    last.keys.push(k);
-                    last.values.push(v);
-                }
-            }
-            _ => self.blocks.push_back(block),
+        self.blocks.push_back(block);
+        while let [.., older, newer] = self.blocks.make_contiguous()
+            && older.keys.len() <= newer.keys.len()
+            && older.keys.len() + newer.keys.len() <= self.cap
+        {
+            let newer = self.blocks.pop_back().expect("two blocks");
+            let older = self.blocks.pop_back().expect("two blocks");
+            self.blocks.push_back(merged(older, newer));
         }
         while let Some(old) = self.blocks.front()
             && self.blocks.len() > 1
@@ -589,6 +576,28 @@ impl<V: Copy> Recent<V> {
         self.len -= 1;
         Some(v)
     }
+}
+
+/// Two sorted blocks as one.
+fn merged<V: Copy>(a: Block<V>, b: Block<V>) -> Block<V> {
+    let n = a.keys.len() + b.keys.len();
+    let mut out = Block {
+        keys: Vec::with_capacity(n),
+        values: Vec::with_capacity(n),
+    };
+    let mut a = a.keys.into_iter().zip(a.values).peekable();
+    let mut b = b.keys.into_iter().zip(b.values).peekable();
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if x.0 <= y.0 => a.next(),
+            (Some(_), Some(_)) | (None, _) => b.next(),
+            (Some(_), None) => a.next(),
+        };
+        let Some((k, v)) = next else { break };
+        out.keys.push(k);
+        out.values.push(v);
+    }
+    out
 }
 
 impl Recent<()> {

@@ -251,7 +251,10 @@ fn line_key(line: &[u8], id: Option<&[u8]>) -> Option<u64> {
     } + RECEIVED.needle().len();
     let len = memchr::memchr(b'"', &line[at..])?;
     let v = &line[at..at + len];
-    (!v.contains(&b'\\') && !id.is_empty()).then(|| crate::correlate::key_hash_bytes(id, v))
+    // a line whose key is not UTF-8 is parsed, and reported as malformed
+    let text = |b: &[u8]| b.is_ascii() || std::str::from_utf8(b).is_ok();
+    (!v.contains(&b'\\') && !id.is_empty() && text(id) && text(v))
+        .then(|| crate::correlate::key_hash_bytes(id, v))
 }
 
 /// `stageTimestamp`, the time of a line's stage, when written without escapes near the end.
@@ -1170,6 +1173,37 @@ mod tests {
         assert_eq!(
             parse_resource("CRB").unwrap().resource,
             "clusterrolebindings"
+        );
+    }
+
+    #[test]
+    fn a_line_key_that_is_not_utf8_is_not_taken() {
+        let line = |id: &[u8]| {
+            let mut l =
+                br#"{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":""#
+                    .to_vec();
+            l.extend_from_slice(id);
+            l.extend_from_slice(br#"","stage":"RequestReceived","requestReceivedTimestamp":"2026-01-01T00:00:00.000000Z","stageTimestamp":"2026-01-01T00:00:00.000000Z"}"#);
+            l
+        };
+        let ok = line(b"abcd");
+        assert_eq!(
+            line_key(&ok, head(&ok).0),
+            Some(crate::correlate::key_hash(
+                "abcd",
+                "2026-01-01T00:00:00.000000Z"
+            ))
+        );
+        // parsed instead, and reported as malformed
+        let bad = line(b"ab\xffcd");
+        assert_eq!(line_key(&bad, head(&bad).0), None);
+        let utf8 = line("é".as_bytes());
+        assert_eq!(
+            line_key(&utf8, head(&utf8).0),
+            Some(crate::correlate::key_hash(
+                "é",
+                "2026-01-01T00:00:00.000000Z"
+            ))
         );
     }
 
