@@ -10,8 +10,6 @@
 //!   removed, simulated under its own policy, gives back s5's bytes exactly.
 //! - What cannot be known is said: bodies the logs lack make the estimate a lower bound.
 
-use std::io::Write as _;
-
 use serde_json::Value;
 
 use crate::util::{S5, read_log, run, s5_files};
@@ -26,6 +24,15 @@ fn simulate(args: &[&str]) -> Value {
     a.extend_from_slice(args);
     let r = run(&a).expect_code(0);
     serde_json::from_slice(&r.stdout).expect("policy simulate -o json prints JSON")
+}
+
+/// `bytes` written to `name` in a new temporary folder, which lives as long as the TempDir.
+fn temp_file(name: &str, bytes: impl AsRef<[u8]>) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let p = path.to_str().unwrap().to_string();
+    (dir, p)
 }
 
 fn u(v: &Value) -> u64 {
@@ -231,13 +238,8 @@ fn a_missing_stage_is_estimated_from_its_siblings() {
         }
         out
     };
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("audit.log");
-    std::fs::File::create(&path)
-        .unwrap()
-        .write_all(&without("RequestReceived"))
-        .unwrap();
-    let doc = simulate(&[S5_POLICY, path.to_str().unwrap()]);
+    let (_dir, p) = temp_file("audit.log", without("RequestReceived"));
+    let doc = simulate(&[S5_POLICY, &p]);
     assert_eq!(doc["simulated"]["estimatedEvents"], 4253);
     assert_eq!(doc["simulated"]["events"], 8585);
     assert_eq!(
@@ -252,11 +254,10 @@ fn a_missing_stage_is_estimated_from_its_siblings() {
             .any(|n| n.as_str().unwrap().starts_with("4,253 event(s) of a stage"))
     );
 
-    // another name: `run` answers the same arguments from its cache
-    let path = dir.path().join("audit-rs.log");
+    // another name (a new folder): `run` answers the same arguments from its cache
     let rs = without("ResponseStarted");
-    std::fs::write(&path, &rs).unwrap();
-    let doc = simulate(&[S5_POLICY, path.to_str().unwrap()]);
+    let (_dir_rs, p) = temp_file("audit-rs.log", &rs);
+    let doc = simulate(&[S5_POLICY, &p]);
     assert_eq!(doc["simulated"]["estimatedEvents"], 78);
     // the 401's only event is a ResponseStarted (695 bytes): without it, the request is gone
     let real = full - rs.len() as u64 - 695;
@@ -341,14 +342,11 @@ fn filters_and_exit_codes() {
 /// `group: "*"` is refused by v1.20 and matches every group under --server-version 1.35.
 #[test]
 fn server_version_decides_the_star_group() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("star.yaml");
-    std::fs::write(
-        &path,
+    let (_dir, p) = temp_file(
+        "star.yaml",
         "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n  resources:\n  - group: \"*\"\n",
-    )
-    .unwrap();
-    let p = path.to_str().unwrap();
+    );
+    let p = p.as_str();
     run(&["policy", "simulate", p, S6]).expect_code(2);
     run(&["policy", "check", p]).expect_code(2);
     run(&["policy", "check", "--server-version", "1.35", p]).expect_code(0);
@@ -428,10 +426,8 @@ fn requests_in_flight_are_not_lost_evidence() {
         .flatten()
         .copied()
         .collect();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("audit.log");
-    std::fs::write(&path, &cut).unwrap();
-    let p = path.to_str().unwrap();
+    let (_dir, p) = temp_file("audit.log", &cut);
+    let p = p.as_str();
     let own = simulate(&[S5_POLICY, p]);
     assert!(u(&own["openRequests"]) > 0);
     assert_eq!(own["simulated"]["bytes"], own["now"]["bytes"]);
@@ -449,14 +445,11 @@ fn requests_in_flight_are_not_lost_evidence() {
 /// no body, for any request that is not long-running: nearly everything is lost.
 #[test]
 fn a_policy_without_the_final_stage_loses_the_evidence() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("no-rc.yaml");
-    std::fs::write(
-        &path,
+    let (_dir, p) = temp_file(
+        "no-rc.yaml",
         "apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [ResponseComplete]\nrules:\n- level: RequestResponse\n",
-    )
-    .unwrap();
-    let doc = simulate(&[path.to_str().unwrap(), S5]);
+    );
+    let doc = simulate(&[&p, S5]);
     let lost = &doc["notRecorded"];
     let by_kind: Vec<(u64, u64)> = lost["kinds"]
         .as_array()
