@@ -38,7 +38,8 @@ pub struct Request<'a> {
     pub groups: Vec<Cow<'a, str>>,
     pub impersonated_user: Cow<'a, str>,
     pub impersonated_groups: Vec<Cow<'a, str>>,
-    pub source_ips: Vec<Cow<'a, str>>,
+    /// Inline: one address is the usual case, and the request then needs no allocation for it.
+    pub source_ips: SourceIps<'a>,
     pub user_agent: Cow<'a, str>,
     pub api_group: Cow<'a, str>,
     pub api_version: Cow<'a, str>,
@@ -67,6 +68,64 @@ pub struct Request<'a> {
 fn fill<'a>(dst: &mut Cow<'a, str>, src: Cow<'a, str>) {
     if dst.is_empty() && !src.is_empty() {
         *dst = src;
+    }
+}
+
+/// [`Request::source_ips`].
+pub type SourceIps<'a> = List<Cow<'a, str>>;
+
+/// A list that holds one item without an allocation: a request's source IPs are usually one
+/// address, and a `Vec` for it cost an allocation and a free per request (`who`: about 3% of
+/// its time). Reads as a slice.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum List<T> {
+    #[default]
+    Empty,
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T> std::ops::Deref for List<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        match self {
+            List::Empty => &[],
+            List::One(x) => std::slice::from_ref(x),
+            List::Many(v) => v,
+        }
+    }
+}
+
+impl<T> From<Vec<T>> for List<T> {
+    fn from(mut v: Vec<T>) -> List<T> {
+        match v.len() {
+            0 => List::Empty,
+            1 => List::One(v.pop().expect("one item")),
+            _ => List::Many(v),
+        }
+    }
+}
+
+impl<T> List<T> {
+    /// The items, each mapped.
+    pub fn map<U>(self, mut f: impl FnMut(T) -> U) -> List<U> {
+        match self {
+            List::Empty => List::Empty,
+            List::One(x) => List::One(f(x)),
+            List::Many(v) => List::Many(v.into_iter().map(f).collect()),
+        }
+    }
+}
+
+/// [`fill_vec`] into a [`List`]: one item is moved out and the event keeps its (now empty)
+/// list for the next line to read into; more are moved with their `Vec`.
+fn fill_list<'a>(dst: &mut List<Cow<'a, str>>, src: &mut Vec<Str<'a>>) {
+    if dst.is_empty() {
+        match src.len() {
+            0 => {}
+            1 => *dst = List::One(src.pop().expect("one item").0),
+            _ => *dst = List::Many(take(src).into_iter().map(|s| s.0).collect()),
+        }
     }
 }
 
@@ -132,7 +191,7 @@ impl<'a> Request<'a> {
             fill(&mut self.impersonated_user, take(&mut u.username.0));
             fill_vec(&mut self.impersonated_groups, &mut u.groups);
         }
-        fill_vec(&mut self.source_ips, &mut ev.source_ips);
+        fill_list(&mut self.source_ips, &mut ev.source_ips);
         fill(&mut self.user_agent, take(&mut ev.user_agent.0));
         if let Some(o) = ev.object_ref.take() {
             fill(&mut self.resource, o.resource.0);
@@ -195,7 +254,9 @@ impl<'a> Request<'a> {
         join_vec(&mut self.groups, later.groups);
         fill(&mut self.impersonated_user, later.impersonated_user);
         join_vec(&mut self.impersonated_groups, later.impersonated_groups);
-        join_vec(&mut self.source_ips, later.source_ips);
+        if self.source_ips.is_empty() {
+            self.source_ips = later.source_ips;
+        }
         fill(&mut self.user_agent, later.user_agent);
         fill(&mut self.api_group, later.api_group);
         fill(&mut self.api_version, later.api_version);
@@ -235,7 +296,7 @@ impl<'a> Request<'a> {
             groups: own_vec(self.groups),
             impersonated_user: own(self.impersonated_user),
             impersonated_groups: own_vec(self.impersonated_groups),
-            source_ips: own_vec(self.source_ips),
+            source_ips: self.source_ips.map(own),
             user_agent: own(self.user_agent),
             api_group: own(self.api_group),
             api_version: own(self.api_version),
@@ -868,6 +929,42 @@ mod tests {
         assert_eq!(r.decision, "allow");
         assert_eq!(r.latency_ms(), Some(250.0));
         assert_eq!(r.location(), (0, 2));
+    }
+
+    /// One source IP is held inline and the event keeps its list (emptied, for the next line
+    /// to read into); two are kept in order; the first event's list wins; owned copies agree.
+    #[test]
+    fn source_ips_one_inline_several_in_order() {
+        let one = RR.replace(r#""verb""#, r#""sourceIPs":["10.0.0.1"],"verb""#);
+        let (mut e, s) = ev(&one);
+        let cap = e.source_ips.capacity();
+        let mut r = Request::from_event(&mut e, s, mark(s, 1));
+        assert!(matches!(r.source_ips, List::One(ref ip) if ip == "10.0.0.1"));
+        assert!(e.source_ips.is_empty() && e.source_ips.capacity() == cap && cap > 0);
+        let two = RC.replace(r#""verb""#, r#""sourceIPs":["10.9.9.9","10.0.0.2"],"verb""#);
+        let (mut e, s) = ev(&two);
+        r.absorb(&mut e, s, mark(s, 2));
+        assert_eq!(
+            &*r.source_ips,
+            ["10.0.0.1"],
+            "the first event's list is kept"
+        );
+        assert_eq!(e.source_ips.len(), 2, "and the later one left to the event");
+        let (mut e, s) = ev(&two);
+        let r2 = Request::from_event(&mut e, s, mark(s, 1)).into_owned();
+        assert!(matches!(r2.source_ips, List::Many(_)));
+        assert_eq!(&*r2.source_ips, ["10.9.9.9", "10.0.0.2"]);
+        assert_eq!(r2.source_ips.last().map(|s| &**s), Some("10.0.0.2"));
+        let (mut e, s) = ev(RR);
+        let r3 = Request::from_event(&mut e, s, mark(s, 1));
+        assert_eq!(r3.source_ips, List::Empty);
+        assert!(r3.source_ips.is_empty());
+        assert_eq!(List::from(vec![1]), List::One(1));
+        assert_eq!(List::from(Vec::<u8>::new()), List::Empty);
+        assert_eq!(
+            List::from(vec![1, 2]).map(|x| x * 10),
+            List::Many(vec![10, 20])
+        );
     }
 
     /// A completing line the code prefilter skipped: the request's open part goes at once (not

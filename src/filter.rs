@@ -979,6 +979,7 @@ pub fn parse_duration(s: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::correlate::List;
     use std::borrow::Cow;
 
     #[test]
@@ -1029,7 +1030,7 @@ mod tests {
             name: "app-config".into(),
             code: Some(403),
             decision: "forbid".into(),
-            source_ips: vec!["10.1.2.3".into()],
+            source_ips: List::One("10.1.2.3".into()),
             user_agent: "kubectl/v1.30.0".into(),
             request_uri: "/api/v1/namespaces/prod/configmaps/app-config".into(),
             level: "Metadata".into(),

@@ -1447,6 +1447,7 @@ impl Record for LineRecord<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::correlate::List;
 
     fn req(f: impl FnOnce(&mut Request<'static>)) -> Request<'static> {
         let mut r = Request {
@@ -1456,7 +1457,7 @@ mod tests {
             resource: "secrets".into(),
             namespace: "payments".into(),
             name: "stripe-api-key".into(),
-            source_ips: vec!["10.0.0.7".into()],
+            source_ips: List::One("10.0.0.7".into()),
             code: Some(200),
             received: Ts::parse("2026-11-21T14:58:42.273325Z"),
             is_final: true,

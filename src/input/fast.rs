@@ -44,7 +44,7 @@ pub fn event_into<'a>(text: &'a str, ev: &mut Event<'a>) -> bool {
 /// checked as if read (so the same lines are refused) and left empty.
 pub fn event_fields<'a>(text: &'a str, ev: &mut Event<'a>, fields: Fields) -> bool {
     // the lists the last event left (those its request did not take) are read into again
-    let mut spare = Vec::new();
+    let mut spare = Spare::default();
     for v in [
         Some(&mut ev.source_ips),
         ev.user.as_mut().map(|u| &mut u.groups),
@@ -62,12 +62,7 @@ pub fn event_fields<'a>(text: &'a str, ev: &mut Event<'a>, fields: Fields) -> bo
     event_at(text, ev, spare, fields).is_some()
 }
 
-fn event_at<'a>(
-    text: &'a str,
-    ev: &mut Event<'a>,
-    spare: Vec<Vec<Str<'a>>>,
-    fields: Fields,
-) -> Option<()> {
+fn event_at<'a>(text: &'a str, ev: &mut Event<'a>, spare: Spare<'a>, fields: Fields) -> Option<()> {
     let b = text.as_bytes();
     let is_ws = |c: &u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r');
     let start = b.iter().position(|c| !is_ws(c))?;
@@ -99,7 +94,7 @@ pub fn members(b: &[u8]) -> Option<Vec<(&[u8], std::ops::Range<usize>)>> {
         i: 0,
         block: usize::MAX,
         bits: 0,
-        spare: Vec::new(),
+        spare: Spare::default(),
         fields: Fields::ALL,
     };
     let mut out = Vec::new();
@@ -242,6 +237,28 @@ macro_rules! once {
     }};
 }
 
+/// The (at most three) empty lists the last event left, kept without an allocation of their
+/// own: `Vec::push` here cost an allocation and a free per line.
+#[derive(Default)]
+struct Spare<'a> {
+    v: [Vec<Str<'a>>; 3],
+    n: usize,
+}
+
+impl<'a> Spare<'a> {
+    fn push(&mut self, v: Vec<Str<'a>>) {
+        if self.n < self.v.len() {
+            self.v[self.n] = v;
+            self.n += 1;
+        }
+    }
+
+    fn pop(&mut self) -> Option<Vec<Str<'a>>> {
+        self.n = self.n.checked_sub(1)?;
+        Some(std::mem::take(&mut self.v[self.n]))
+    }
+}
+
 struct Cursor<'a> {
     s: &'a str,
     b: &'a [u8],
@@ -251,7 +268,7 @@ struct Cursor<'a> {
     block: usize,
     bits: u64,
     /// Empty lists to read lists into, so that they need no allocation.
-    spare: Vec<Vec<Str<'a>>>,
+    spare: Spare<'a>,
     /// The optional fields to keep.
     fields: Fields,
 }
