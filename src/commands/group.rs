@@ -251,7 +251,9 @@ pub struct Agg {
     pub long_running: u64,
     pub first: Option<Ts>,
     pub last: Option<Ts>,
-    /// Authenticated users (differ from the effective user when impersonating).
+    /// The authenticated users of impersonating requests: the users behind the effective one.
+    /// Without impersonation the two are the same user, not counted here (`who` left them out
+    /// anyway, and the count cost a hash lookup per request).
     pub auth_users: Counts,
     pub users: Counts,
     pub verbs: Counts,
@@ -298,7 +300,7 @@ impl Agg {
         let t = r.time();
         self.first = min_ts(self.first, t);
         self.last = self.last.max(t);
-        if want.auth_users {
+        if want.auth_users && !r.impersonated_user.is_empty() {
             bump(
                 &mut self.auth_users,
                 if r.user.is_empty() { "-" } else { &r.user },
