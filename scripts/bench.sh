@@ -12,7 +12,10 @@ hyperfine on a synthetic audit log made by ../shared/tools/gen_audit.py
 (--seed 1), and prints a Markdown table of the medians with the ratio vs jq and
 jaq, the throughput, and PASS/FAIL for the targets of issue 5.
 
-Groups (one hyperfine invocation each, so baselines and kaudit share a run):
+Each group is timed in RUNS interleaved rounds (jq and jaq once a round, the
+other commands FAST_RUNS times a round), so that a shared machine slowing down
+mid-group slows every command of it alike; the table gives medians over all
+runs. Groups:
   selective  the same filter in jq, jaq, kaudit (with and without its prefilter)
              and rg -c on its literal: delete configmaps, user erin@example.com,
              code 403
@@ -27,7 +30,7 @@ Groups (one hyperfine invocation each, so baselines and kaudit share a run):
   commands   the forensic commands and detect against summary
 
 Options:
-  --quick    100 MiB log and 3 runs: checks that the script works (numbers
+  --quick    100 MiB log, 3 rounds of 1 run: checks that the script works (numbers
              are not representative)
   --size4g   also benchmark a 4 GiB log (in addition to the 1 GiB one)
   --write    also write BENCHMARKS.md at the repo root (overwrites it, but
@@ -35,7 +38,10 @@ Options:
   -h, --help show this help
 
 Environment:
-  RUNS              hyperfine --runs (default 5; 3 with --quick)
+  RUNS              rounds per group: the runs of jq and jaq (default 5; 3
+                    with --quick)
+  FAST_RUNS         runs per round of the other commands (default 3, so 15
+                    runs each; 1 with --quick)
   KAUDIT            kaudit binary to benchmark (default target/release/kaudit,
                     built with `cargo build --release`; when set, no build)
   KAUDIT_BENCH_DIR  where generated logs are cached
@@ -75,13 +81,16 @@ bench_dir=${KAUDIT_BENCH_DIR:-$HOME/.cache/kaudit-bench}
 bench_md=${KAUDIT_BENCH_MD:-$repo/BENCHMARKS.md}
 if ((quick)); then
     runs=${RUNS:-3}
+    fast_runs=${FAST_RUNS:-1}
     sizes=(100M)
 else
     runs=${RUNS:-5}
+    fast_runs=${FAST_RUNS:-3}
     sizes=(1G)
     if ((size4g)); then sizes+=(4G); fi
 fi
 [[ $runs =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer, got '$runs'"
+[[ $fast_runs =~ ^[1-9][0-9]*$ ]] || die "FAST_RUNS must be a positive integer, got '$fast_runs'"
 
 # ---------------------------------------------------------------- cleanup
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kaudit-bench.XXXXXX")
@@ -238,11 +247,66 @@ jaq_version=""
 if ((have_jaq)); then jaq_version=$(jaq --version 2>/dev/null | sed -n 1p); fi
 kaudit_version=$("$kaudit" --version 2>/dev/null | sed -n 1p || true)
 
-hf_opts=(--warmup 1 --runs "$runs" --ignore-failure)
+hf_opts=(--ignore-failure)
 # --output=null appeared in hyperfine 1.15; older ones discard stdout anyway.
 if grep -q -- '--output' <<<"$(hyperfine --help 2>&1)"; then
     hf_opts+=(--output=null)
 fi
+method="$runs interleaved rounds per group (the first after one warm-up run of each command): jq and jaq run once a round, the other commands $fast_runs times a round (hyperfine \`${hf_opts[*]}\`); medians over all runs of a command ($runs for jq and jaq, $((runs * fast_runs)) for the others)"
+
+# measure OUT -n NAME CMD [-n NAME CMD]...: times the commands of one group in
+# $runs rounds, each round running every command (the slow baselines, jq and
+# jaq, once; the others $fast_runs times), so that the machine's drift over
+# the minutes a group takes (this is a shared machine) falls on all of them
+# alike. Writes OUT as hyperfine's --export-json does (command, median, min,
+# max, mean, times), the commands in the order given.
+measure() {
+    local out=$1 r
+    shift
+    local slow=() fast=() warm=()
+    : >"$out.names"
+    while (($#)); do
+        (($# >= 3)) && [[ $1 == -n ]] || die "measure: expected -n NAME CMD, got '$*'"
+        case $2 in
+            "jq "* | "jaq "*) slow+=(-n "$2" "$3") ;;
+            *) fast+=(-n "$2" "$3") ;;
+        esac
+        printf '%s\n' "$2" >>"$out.names"
+        shift 3
+    done
+    for ((r = 1; r <= runs; r++)); do
+        warm=()
+        if ((r == 1)); then warm=(--warmup 1); fi
+        if ((${#slow[@]})); then
+            hyperfine "${hf_opts[@]}" "${warm[@]}" --runs 1 --export-json "$out.slow.$r" "${slow[@]}" >&2
+        fi
+        if ((${#fast[@]})); then
+            hyperfine "${hf_opts[@]}" "${warm[@]}" --runs "$fast_runs" --export-json "$out.fast.$r" "${fast[@]}" >&2
+        fi
+    done
+    python3 - "$out" "$runs" <<'PY'
+import json, statistics, sys
+out, rounds = sys.argv[1], int(sys.argv[2])
+names = open(out + ".names").read().splitlines()
+times = {n: [] for n in names}
+for r in range(1, rounds + 1):
+    for part in ("slow", "fast"):
+        try:
+            with open("%s.%s.%d" % (out, part, r)) as f:
+                results = json.load(f)["results"]
+        except FileNotFoundError:
+            continue
+        for res in results:
+            times[res["command"]].extend(res["times"])
+results = []
+for n in names:
+    t = times[n]
+    results.append({"command": n, "median": statistics.median(t), "min": min(t),
+                    "max": max(t), "mean": statistics.fmean(t), "times": t})
+with open(out, "w") as f:
+    json.dump({"results": results}, f)
+PY
+}
 
 # ---------------------------------------------------------------- benchmarks
 # hyperfine's own progress/summary goes to stderr; stdout carries only the report.
@@ -292,7 +356,7 @@ for size in "${sizes[@]}"; do
             -n "kaudit $qk --no-prefilter FILE (parse every line)" "$q_kaudit $qk --no-prefilter $qf")
         if ((have_rg)); then sel+=(-n "rg -c '$qrg' FILE (floor)" "rg -c $qrg_q $qf"); fi
         log "[$size] group selective $qname"
-        hyperfine "${hf_opts[@]}" --export-json "$tmp/selective-$qname-$size.json" "${sel[@]}" >&2
+        measure "$tmp/selective-$qname-$size.json" "${sel[@]}" >&2
         printf '%s\t%s\t%s\t%s\n' "$size" "$bytes" "selective $qname" "$tmp/selective-$qname-$size.json" >>"$manifest"
     done
 
@@ -309,12 +373,12 @@ for size in "${sizes[@]}"; do
         sum+=(-n "ceiling: serde_json parse of every line, 2 threads FILE" "$(printf '%q' "$ceiling") $qf 2")
     fi
     log "[$size] group summary"
-    hyperfine "${hf_opts[@]}" --export-json "$tmp/summary-$size.json" "${sum[@]}" >&2
+    measure "$tmp/summary-$size.json" "${sum[@]}" >&2
     printf '%s\t%s\t%s\t%s\n' "$size" "$bytes" summary "$tmp/summary-$size.json" >>"$manifest"
 
     # threads: scaling of a full scan
     log "[$size] group threads"
-    hyperfine "${hf_opts[@]}" --export-json "$tmp/threads-$size.json" \
+    measure "$tmp/threads-$size.json" \
         -n "kaudit summary -j 1 FILE" "$q_kaudit summary -j 1 $qf" \
         -n "kaudit summary -j 2 FILE" "$q_kaudit summary -j 2 $qf" >&2
     printf '%s\t%s\t%s\t%s\n' "$size" "$bytes" threads "$tmp/threads-$size.json" >>"$manifest"
@@ -322,7 +386,7 @@ for size in "${sizes[@]}"; do
     # progress: stderr a terminal (script(1)), bar drawn or not
     if ((have_script)); then
         log "[$size] group progress"
-        hyperfine "${hf_opts[@]}" --export-json "$tmp/progress-$size.json" \
+        measure "$tmp/progress-$size.json" \
             -n "kaudit summary FILE --no-progress (under script)" \
             "script -qfec '$q_kaudit summary $qf --no-progress >/dev/null' /dev/null </dev/null" \
             -n "kaudit summary FILE (under script: progress bar)" \
@@ -332,7 +396,7 @@ for size in "${sizes[@]}"; do
 
     # stdin
     log "[$size] group stdin"
-    hyperfine "${hf_opts[@]}" --export-json "$tmp/stdin-$size.json" \
+    measure "$tmp/stdin-$size.json" \
         -n "cat FILE | kaudit summary" \
         "cat $qf | $q_kaudit summary" >&2
     printf '%s\t%s\t%s\t%s\n' "$size" "$bytes" stdin "$tmp/stdin-$size.json" >>"$manifest"
@@ -343,7 +407,7 @@ for size in "${sizes[@]}"; do
     for c in when timeline who what where latency "top --by user,verb" detect; do
         cmds+=(-n "kaudit $c FILE" "$q_kaudit $c $qf")
     done
-    hyperfine "${hf_opts[@]}" --export-json "$tmp/commands-$size.json" "${cmds[@]}" >&2
+    measure "$tmp/commands-$size.json" "${cmds[@]}" >&2
     printf '%s\t%s\t%s\t%s\n' "$size" "$bytes" commands "$tmp/commands-$size.json" >>"$manifest"
 done
 
@@ -488,7 +552,7 @@ echo "- commit: $commit"
 echo "- date: $run_date"
 echo "- tools: $tools"
 echo "- kaudit binary: $kaudit_note"
-echo "- hyperfine: ${hf_opts[*]}; page cache warm"
+echo "- method: $method; page cache warm"
 echo
 printf '%s\n' "$report"
 
@@ -506,7 +570,7 @@ if ((write)); then
         echo "and \`rg -c\` (a raw line-scan floor) on a synthetic Kubernetes audit log."
         if ((quick)); then
             echo
-            echo "**Quick run (100 MiB log, $runs runs): checks the script; numbers are not representative.**"
+            echo "**Quick run (100 MiB log, $runs rounds): checks the script; numbers are not representative.**"
         fi
         echo
         echo "Reproduce: \`scripts/bench.sh --write\` (add \`--size4g\` for the 4 GiB log), with the project's \`shared/\` folder beside the repository (it holds the log generator)."
@@ -519,8 +583,8 @@ if ((write)); then
         echo "- Tools: $tools"
         echo "- kaudit binary: $kaudit_note"
         echo "- Log: $gen_cmds (cached in \`\${KAUDIT_BENCH_DIR:-~/.cache/kaudit-bench}\`)"
-        echo "- Method: hyperfine \`${hf_opts[*]}\`, one hyperfine invocation per group"
-        echo "  (baseline and kaudit measured in the same run), page cache warmed first,"
+        echo "- Method: $method;"
+        echo "  baselines and kaudit measured in the same run, page cache warmed first,"
         echo "  each command's stdout discarded; FILE is the log path."
         echo
         echo "## Results"
