@@ -489,13 +489,9 @@ fn fast_rfc3339(b: &[u8]) -> Option<Ts> {
     {
         return None;
     }
-    let (y, mo, d) = (digits(&b[0..4])?, digits(&b[5..7])?, digits(&b[8..10])?);
-    let (h, mi, s) = (
-        digits(&b[11..13])?,
-        digits(&b[14..16])?,
-        digits(&b[17..19])?,
-    );
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
+    let hour = hour_start(b[..13].try_into().expect("13 bytes"))?;
+    let (mi, s) = (digits(&b[14..16])?, digits(&b[17..19])?);
+    if mi > 59 || s > 60 {
         return None;
     }
     // a leap second reads as :59, as jiff reads it (the other path, for times with an offset)
@@ -521,13 +517,33 @@ fn fast_rfc3339(b: &[u8]) -> Option<Ts> {
     if &b[i..] != b"Z" && &b[i..] != b"z" {
         return None; // offsets and oddities go through jiff
     }
+    Some(Ts(hour + (mi * 60 + s) * 1_000_000 + micros))
+}
+
+thread_local! {
+    /// The last hour [`hour_start`] read (`YYYY-MM-DDTHH`) and its start: a log's lines come
+    /// nearly in time order, so a timestamp's hour is nearly always the one before it.
+    static HOUR: std::cell::Cell<([u8; 13], i64)> = const { std::cell::Cell::new(([0; 13], 0)) };
+}
+
+/// The start of the hour `YYYY-MM-DDTHH` (checked: a real date, hour 0-23), in microseconds
+/// since the epoch. Saves `summary` 1-2% of its time against reading each date.
+fn hour_start(b: &[u8; 13]) -> Option<i64> {
+    let (last, start) = HOUR.get();
+    if last == *b {
+        return Some(start);
+    }
+    let (y, mo, d) = (digits(&b[0..4])?, digits(&b[5..7])?, digits(&b[8..10])?);
+    let h = digits(&b[11..13])?;
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 {
+        return None;
+    }
     if d > days_in_month(y, mo) {
         return None; // 2025-02-30 and friends
     }
-    let days = days_from_civil(y, mo as u32, d as u32);
-    Some(Ts(
-        ((days * 86_400 + h * 3600 + mi * 60 + s) * 1_000_000) + micros
-    ))
+    let start = (days_from_civil(y, mo as u32, d as u32) * 86_400 + h * 3600) * 1_000_000;
+    HOUR.set((*b, start));
+    Some(start)
 }
 
 #[cfg(test)]
@@ -560,6 +576,35 @@ mod tests {
                 j.as_microsecond(),
                 "{s}"
             );
+        }
+    }
+
+    /// The hour read last is reused: the times of one hour, a bad time in it, a bad date that
+    /// starts like a good one, and the hour again all read as jiff reads them.
+    #[test]
+    fn the_last_hour_is_reused_and_bad_times_still_refused() {
+        let cases = [
+            "2024-02-29T13:00:00.000001Z",
+            "2024-02-29T13:59:59.999999Z",
+            "2024-02-29T13:60:00Z",
+            "2024-02-29T13:07:61Z",
+            "2024-02-29T13:07:0xZ",
+            "2024-02-29T24:00:00Z",
+            "2023-02-29T13:00:00Z",
+            "2024-02-29T13:30:00.5Z",
+            "2024-02-29t13:30:00.5Z",
+            "2024-02-29T13:30:00.5Z",
+            "2024-03-01T00:00:00Z",
+            "2024-02-29T13:30:60Z",
+        ];
+        for round in 0..2 {
+            for s in cases {
+                let j = s
+                    .parse::<jiff::Timestamp>()
+                    .ok()
+                    .map(|t| t.as_microsecond());
+                assert_eq!(fast_rfc3339(s.as_bytes()).map(|t| t.0), j, "{s} ({round})");
+            }
         }
     }
 
