@@ -132,11 +132,15 @@ pub fn run(args: &DetectArgs, cfg: Option<&Config>, diag: &Diag, out: &mut Out) 
     };
     // bodies are read from the raw lines, for the few requests a body rule looks at
     let stats = scan::run(&inputs, cfg, true, diag, &mut d)?;
-    let found = crate::detect::findings(
-        &rules,
-        std::mem::take(&mut d.hits),
-        std::mem::take(&mut d.base),
-    );
+    let mut hits = std::mem::take(&mut d.hits);
+    let base = std::mem::take(&mut d.base);
+    let found = crate::detect::findings(&rules, &mut hits, &base);
+    // The hits (about ten strings each) and the baselines (per identity, per value) are many
+    // small allocations, and the process ends after this command: freeing them one by one
+    // was a serial tail of about 80 ms on the 1 GB bench log (8% of detect's time), so they
+    // are left to the exit.
+    std::mem::forget(hits);
+    std::mem::forget(base);
     let notes = body_notes(&rules, &d.unchecked);
     for n in &notes {
         diag.note(n);

@@ -1438,10 +1438,12 @@ impl Finding {
 
 /// The findings of `hits` (every hit of a run, any order): collapsed, windowed, joined; sorted
 /// by severity (highest first), then time.
-pub fn findings(rules: &Rules, mut hits: Vec<Hit>, base: Baselines) -> Vec<Finding> {
+/// The findings of the `hits` (sorted in place) and the baselines: both are left to the
+/// caller, who may let them go without freeing each of their strings.
+pub fn findings(rules: &Rules, hits: &mut [Hit], base: &Baselines) -> Vec<Finding> {
     hits.sort_by(|a, b| (a.rule, a.time, &a.audit_id).cmp(&(b.rule, b.time, &b.audit_id)));
     let mut out = Vec::new();
-    for (i, per) in base.0.into_iter().enumerate() {
+    for (i, per) in base.0.iter().enumerate() {
         if let Some(bl) = &rules.rules[i].baseline {
             out.extend(novelties(i, bl, per));
         }
@@ -1537,11 +1539,11 @@ fn record(
 fn novelties(
     rule: usize,
     bl: &Baseline,
-    per: HashMap<String, HashMap<String, Seen>>,
+    per: &HashMap<String, HashMap<String, Seen>>,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    let mut per: Vec<_> = per.into_iter().collect();
-    per.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut per: Vec<_> = per.iter().collect();
+    per.sort_by(|a, b| a.0.cmp(b.0));
     for (who, vals) in per {
         let total: u64 = vals.values().map(|s| s.count).sum();
         let Some(start) = vals.values().filter_map(|s| s.first).min() else {
@@ -1746,7 +1748,7 @@ mod tests {
                 "bot".to_string(),
                 vals.into_iter().map(|(v, s)| (v.to_string(), s)).collect(),
             );
-            novelties(0, bl, per)
+            novelties(0, bl, &per)
                 .into_iter()
                 .map(|f| f.detail.unwrap())
                 .collect()
