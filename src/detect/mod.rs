@@ -793,20 +793,38 @@ pub struct Seen {
     count: u64,
     first: Option<Ts>,
     last: Option<Ts>,
-    ids: Vec<(Option<Ts>, String)>,
+    /// The first [`SEEN_IDS`] requests: each one's time and the end of its auditID in
+    /// `id_text` (one string for all, not one each: a frequent value fills its list in every
+    /// worker's part, and a string each cost an allocation per request, then a free per extra
+    /// one when parts merged, in a serial tail after the scan).
+    ids: Vec<(Option<Ts>, usize)>,
+    id_text: String,
     targets: BTreeSet<String>,
     ips: BTreeSet<String>,
 }
 
 impl Seen {
+    fn push_id(&mut self, t: Option<Ts>, id: &str) {
+        self.id_text.push_str(id);
+        self.ids.push((t, self.id_text.len()));
+    }
+
+    /// The requests kept: time and auditID.
+    fn ids(&self) -> impl Iterator<Item = (Option<Ts>, &str)> {
+        let ends = self.ids.iter().map(|(_, e)| *e);
+        let starts = std::iter::once(0).chain(ends.clone());
+        self.ids
+            .iter()
+            .zip(starts.zip(ends))
+            .map(|((t, _), (a, b))| (*t, &self.id_text[a..b]))
+    }
+
     fn merge(&mut self, o: Seen) {
         self.count += o.count;
         self.first = min_ts(self.first, o.first);
         self.last = self.last.max(o.last);
-        for x in o.ids {
-            if self.ids.len() < SEEN_IDS {
-                self.ids.push(x);
-            }
+        for (t, id) in o.ids().take(SEEN_IDS.saturating_sub(self.ids.len())) {
+            self.push_id(t, id);
         }
         for t in o.targets {
             if self.targets.len() < SEEN_TARGETS {
@@ -1521,7 +1539,7 @@ fn record(
             seen.last = seen.last.max(t);
             // a value is reported only while rare: its first requests are its whole evidence
             if seen.ids.len() < SEEN_IDS {
-                seen.ids.push((t, r.audit_id.to_string()));
+                seen.push_id(t, &r.audit_id);
                 if seen.targets.len() < SEEN_TARGETS {
                     seen.targets.insert(target(r));
                 }
@@ -1579,9 +1597,9 @@ fn novelties(
             f.actors.insert(who.replace('\u{1f}', " "));
             f.source_ips = s.ips.clone();
             f.targets = s.targets.clone();
-            let mut ids = s.ids.clone();
+            let mut ids: Vec<(Option<Ts>, &str)> = s.ids().collect();
             ids.sort();
-            f.audit_ids = ids.into_iter().map(|(_, id)| id).collect();
+            f.audit_ids = ids.into_iter().map(|(_, id)| id.to_string()).collect();
             f.detail = Some(format!(
                 "new {} {v}, first seen {} after this identity's first request (of {total}); usual: {}",
                 field_name(&bl.field),
@@ -1723,17 +1741,45 @@ mod tests {
         }
     }
 
+    /// The auditIDs a value keeps read back as pushed, and a merge keeps the first
+    /// [`SEEN_IDS`] in all.
+    #[test]
+    fn seen_ids_read_back_and_merge_up_to_the_cap() {
+        let mut a = Seen::default();
+        assert_eq!(a.ids().count(), 0);
+        a.push_id(Some(Ts(1)), "aa");
+        a.push_id(None, "");
+        a.push_id(Some(Ts(3)), "ccc");
+        let got: Vec<_> = a.ids().collect();
+        assert_eq!(
+            got,
+            vec![(Some(Ts(1)), "aa"), (None, ""), (Some(Ts(3)), "ccc")]
+        );
+        let mut full = Seen::default();
+        for i in 0..SEEN_IDS - 1 {
+            full.push_id(Some(Ts(i as i64)), &format!("x{i}"));
+        }
+        full.merge(a);
+        assert_eq!(full.ids().count(), SEEN_IDS);
+        let (t, last) = full.ids().last().unwrap();
+        assert_eq!((t, last), (Some(Ts(1)), "aa"));
+        assert_eq!(full.ids().nth(5), Some((Some(Ts(5)), "x5")));
+    }
+
     /// A value first used `after` the identity's first request is new; an identity with too few
     /// requests, or too many new values, is not judged.
     #[test]
     fn baselines_report_late_new_values_of_stable_identities() {
         let min = 60_000_000;
-        let seen = |first_min: i64, count: u64| Seen {
-            count,
-            first: Some(Ts(first_min * min)),
-            last: Some(Ts(first_min * min)),
-            ids: vec![(Some(Ts(first_min * min)), format!("id-{first_min}"))],
-            ..Seen::default()
+        let seen = |first_min: i64, count: u64| {
+            let mut s = Seen {
+                count,
+                first: Some(Ts(first_min * min)),
+                last: Some(Ts(first_min * min)),
+                ..Seen::default()
+            };
+            s.push_id(Some(Ts(first_min * min)), &format!("id-{first_min}"));
+            s
         };
         let bl = Baseline {
             by: vec![Field::User],
