@@ -13,12 +13,13 @@
 //! the body a rule needs is counted, so the command can say that the rule could not look.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 use std::sync::OnceLock;
 
 use anyhow::{Context, Result, anyhow, bail};
 use regex::Regex;
+use rustc_hash::FxHashMap;
 use serde_json::Value;
 
 use crate::correlate::Request;
@@ -849,11 +850,11 @@ fn min_ts(a: Option<Ts>, b: Option<Ts>) -> Option<Ts> {
 /// Per rule (empty for the others): identity -> value -> what was seen. Order-free, so workers
 /// fill their own and they are merged.
 #[derive(Debug, Clone, Default)]
-pub struct Baselines(Vec<HashMap<String, HashMap<String, Seen>>>);
+pub struct Baselines(Vec<FxHashMap<String, FxHashMap<String, Seen>>>);
 
 impl Baselines {
     pub fn new(rules: &Rules) -> Baselines {
-        Baselines(vec![HashMap::new(); rules.rules.len()])
+        Baselines(vec![FxHashMap::default(); rules.rules.len()])
     }
     pub fn merge(&mut self, o: Baselines) {
         for (mine, theirs) in self.0.iter_mut().zip(o.0) {
@@ -1219,7 +1220,7 @@ pub struct Rules {
 #[derive(Debug, Clone, Default)]
 struct Index {
     always: Vec<usize>,
-    by_resource: HashMap<String, Vec<usize>>,
+    by_resource: FxHashMap<String, Vec<usize>>,
 }
 
 impl Index {
@@ -1274,7 +1275,7 @@ impl Rules {
                     .with_context(|| format!("rules file {}", f.display()))?,
             );
         }
-        let mut seen: HashMap<&str, &str> = HashMap::new();
+        let mut seen: FxHashMap<&str, &str> = FxHashMap::default();
         for r in &rules {
             if let Some(other) = seen.insert(&r.id, &r.origin) {
                 bail!(
@@ -1501,7 +1502,7 @@ fn see(
     bl: &Baseline,
     r: &Request<'_>,
     b: &Bodies,
-    per: &mut HashMap<String, HashMap<String, Seen>>,
+    per: &mut FxHashMap<String, FxHashMap<String, Seen>>,
 ) {
     match &bl.by[..] {
         [one] => one.with(r, b, |v| {
@@ -1519,7 +1520,7 @@ fn record(
     bl: &Baseline,
     r: &Request<'_>,
     b: &Bodies,
-    per: &mut HashMap<String, HashMap<String, Seen>>,
+    per: &mut FxHashMap<String, FxHashMap<String, Seen>>,
     who: &str,
 ) {
     let vals = match per.get_mut(who) {
@@ -1557,7 +1558,7 @@ fn record(
 fn novelties(
     rule: usize,
     bl: &Baseline,
-    per: &HashMap<String, HashMap<String, Seen>>,
+    per: &FxHashMap<String, FxHashMap<String, Seen>>,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut per: Vec<_> = per.iter().collect();
@@ -1655,7 +1656,7 @@ fn bursts(rule: usize, t: &Threshold, hits: &[Hit]) -> Vec<Finding> {
         let time = |h: &Hit| h.time.map_or(0, |t| t.0);
         let mut in_burst = vec![false; hs.len()];
         let mut start = 0;
-        let mut distinct: HashMap<&str, usize> = HashMap::new();
+        let mut distinct: FxHashMap<&str, usize> = FxHashMap::default();
         for end in 0..hs.len() {
             if let Some(d) = &hs[end].distinct {
                 *distinct.entry(d).or_default() += 1;
@@ -1789,7 +1790,7 @@ mod tests {
             max_new: 2,
         };
         let run = |vals: Vec<(&str, Seen)>, bl: &Baseline| -> Vec<String> {
-            let mut per = HashMap::new();
+            let mut per = FxHashMap::default();
             per.insert(
                 "bot".to_string(),
                 vals.into_iter().map(|(v, s)| (v.to_string(), s)).collect(),
