@@ -222,6 +222,11 @@ pub struct Event<'a> {
     pub timestamp: Str<'a>,
     #[serde(default, borrow)]
     pub annotations: Option<Annotations<'a>>,
+    /// The fast parser read the line and it has no member besides those above, so no
+    /// `requestObject` or `responseObject` however its key is written. Never set by serde
+    /// (false: the line may hold bodies).
+    #[serde(skip)]
+    pub no_bodies: bool,
 }
 
 impl Str<'_> {
@@ -275,6 +280,7 @@ impl Event<'_> {
                 reason: a.reason.into_owned(),
                 truncated: a.truncated.into_owned(),
             }),
+            no_bodies: self.no_bodies,
         }
     }
 

@@ -74,6 +74,11 @@ pub trait Sink {
     /// use are merged at the end: their keys are not built, copied and freed again for every
     /// chunk.
     const COMMUTATIVE: bool = false;
+    /// With `keep_raw`: the raw lines serve only to read bodies (`requestObject`,
+    /// `responseObject`), so a line the fast parser read whole without one
+    /// ([`Event::no_bodies`](crate::event::Event::no_bodies)) is not kept. Fragments of
+    /// requests that cross chunks then carry no copy of it.
+    const RAW_FOR_BODIES: bool = false;
     /// A request that passed the filter and was not folded: complete, in the order requests
     /// completed; at the end of the input, the incomplete ones in the order of their last event.
     fn request(&mut self, r: Request<'_>) -> Result<Flow>;
@@ -1004,17 +1009,10 @@ fn work<'a, S: Sink>(
                 let n = out.lines;
                 if let Some((stage, whole)) = reader.native_line(line.bytes, &mut slot) {
                     out.records += 1;
+                    let keep_raw = reader.keep_raw && !(S::RAW_FOR_BODIES && slot.no_bodies);
                     if let Some(done) = take_event(
-                        &mut out,
-                        &mut c,
-                        &mut slot,
-                        stage,
-                        whole,
-                        None,
-                        file,
-                        n,
-                        line.raw,
-                        reader.keep_raw,
+                        &mut out, &mut c, &mut slot, stage, whole, None, file, n, line.raw,
+                        keep_raw,
                     ) && let Some(keep) = settle::<S>(&mut out, done, filter)
                     {
                         c.items.push(Item::Done(keep));

@@ -51,6 +51,8 @@ impl Sink for Detect {
     }
     // findings are sorted by time at the end: the order parts arrive in does not matter
     const COMMUTATIVE: bool = true;
+    // raw lines are read for their bodies only (crate::detect::Bodies)
+    const RAW_FOR_BODIES: bool = true;
     fn fold(part: &mut Part, r: &Request<'_>) -> bool {
         part.requests += 1;
         part.rules

@@ -872,6 +872,7 @@ impl<'a> Cursor<'a> {
 
     fn event(&mut self, e: &mut Event<'a>) -> Option<()> {
         let mut seen = 0u32;
+        let mut others = false;
         self.object(|p, key| {
             match key {
                 b"kind" => {
@@ -946,10 +947,15 @@ impl<'a> Cursor<'a> {
                     once!(seen, 16);
                     p.opt(&mut e.annotations, Self::annotations)?;
                 }
-                _ => p.skip()?,
+                _ => {
+                    // requestObject, responseObject, or a key written with escapes
+                    others = true;
+                    p.skip()?
+                }
             }
             Some(())
         })?;
+        e.no_bodies = !others;
         Some(())
     }
 }
@@ -1001,7 +1007,11 @@ mod tests {
         }
         if let Some(ev) = &fast {
             match serde_json::from_str::<Event>(text) {
-                Ok(want) => assert_eq!(ev, &want, "{text}"),
+                // serde never sets no_bodies
+                Ok(mut want) => {
+                    want.no_bodies = ev.no_bodies;
+                    assert_eq!(ev, &want, "{text}")
+                }
                 Err(e) => panic!("fast path read what serde refuses ({e}): {text}"),
             }
         }
@@ -1026,6 +1036,23 @@ mod tests {
     }
 
     const LINE: &str = r#"{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"0ddd0671","stage":"ResponseComplete","requestURI":"/api/v1/nodes/w?resourceVersion=0\u0026timeout=10s","verb":"get","user":{"username":"system:node:w","uid":"u1","groups":["system:nodes","system:authenticated"],"extra":{"k":["v"]}},"impersonatedUser":{"username":"bob","groups":null},"sourceIPs":["10.0.1.46","fe80::1"],"userAgent":"kubelet/v1.30.4","objectRef":{"resource":"nodes","namespace":"ns","name":"w","apiGroup":"g","apiVersion":"v1","subresource":"status","uid":"x","resourceVersion":"7"},"responseStatus":{"metadata":{},"status":"Failure","message":"m","reason":"Forbidden","code":403},"requestObject":{"a":[1,-2.5e+3,true,false,null,{"b":"c\"\\\/\b\f\n\r\t\ud800"}],"e":{}},"responseObject":[],"requestReceivedTimestamp":"2024-05-14T08:00:00.004258Z","stageTimestamp":"2024-05-14T08:00:00.006081Z","annotations":{"authorization.k8s.io/decision":"forbid","authorization.k8s.io/reason":"r","audit.k8s.io/truncated":"true","other":"{\"x\":1}"}}"#;
+
+    /// `no_bodies` only when every member is one the parser reads.
+    #[test]
+    fn no_bodies_only_without_other_members() {
+        let meta = r#"{"kind":"Event","level":"Metadata","auditID":"a","stage":"ResponseComplete","verb":"get","requestReceivedTimestamp":"2024-05-14T08:00:00Z","stageTimestamp":"2024-05-14T08:00:00Z"}"#;
+        assert!(fast(meta).no_bodies);
+        for extra in [
+            r#","requestObject":{"a":1}"#,
+            r#","responseObject":null"#,
+            r#","requestObject":{"a":1}"#,
+            r#","somethingElse":1"#,
+        ] {
+            let line = format!("{}{extra}}}", &meta[..meta.len() - 1]);
+            assert!(!fast(&line).no_bodies, "{line}");
+        }
+        assert!(!serde_json::from_str::<Event>(meta).unwrap().no_bodies);
+    }
 
     #[test]
     fn a_full_line() {

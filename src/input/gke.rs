@@ -234,6 +234,8 @@ pub fn read(text: &str, keep_raw: bool) -> Rec<'_> {
         stage_timestamp: e.timestamp,
         timestamp: Str::default(),
         annotations: e.labels,
+        // its raw line is made with the bodies (native_json)
+        no_bodies: false,
     };
     let raw = keep_raw.then(|| Cow::Owned(native_json(&ev, p.request, p.response)));
     Rec::Event(Ev {
