@@ -135,7 +135,8 @@ fn fill_vec<'a>(dst: &mut Vec<Cow<'a, str>>, src: &mut Vec<Str<'a>>) {
     }
 }
 
-fn join_vec<'a>(dst: &mut Vec<Cow<'a, str>>, src: Vec<Cow<'a, str>>) {
+/// A later fragment's list, taken when the request has none (a `Vec` or a [`List`]).
+fn join_vec<L: std::ops::Deref<Target = [U]>, U>(dst: &mut L, src: L) {
     if dst.is_empty() {
         *dst = src;
     }
@@ -254,9 +255,7 @@ impl<'a> Request<'a> {
         join_vec(&mut self.groups, later.groups);
         fill(&mut self.impersonated_user, later.impersonated_user);
         join_vec(&mut self.impersonated_groups, later.impersonated_groups);
-        if self.source_ips.is_empty() {
-            self.source_ips = later.source_ips;
-        }
+        join_vec(&mut self.source_ips, later.source_ips);
         fill(&mut self.user_agent, later.user_agent);
         fill(&mut self.api_group, later.api_group);
         fill(&mut self.api_version, later.api_version);
