@@ -319,6 +319,7 @@ mod correlate {
             c.push(ev, stage, mark, whole);
         }
         c.finish()
+            .items
             .iter()
             .filter(|i| matches!(i, Item::Done(_)))
             .count()

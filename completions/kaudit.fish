@@ -49,6 +49,7 @@ gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging re
 aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
@@ -152,6 +153,7 @@ gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging re
 aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
@@ -258,6 +260,7 @@ gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging re
 aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
@@ -365,6 +368,7 @@ gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging re
 aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
@@ -473,6 +477,7 @@ gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging re
 aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
@@ -582,6 +587,7 @@ gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging re
 aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
@@ -692,6 +698,7 @@ gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging re
 aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
@@ -810,6 +817,7 @@ gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging re
 aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
@@ -914,6 +922,7 @@ gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging re
 aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
@@ -1017,6 +1026,7 @@ gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging re
 aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
@@ -1121,6 +1131,7 @@ gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging re
 aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
@@ -1246,6 +1257,7 @@ gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging re
 aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format' -r -f -a "text\t'Problems, one per line, most serious first'
@@ -1268,6 +1280,7 @@ gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging re
 aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r

@@ -676,6 +676,11 @@ pub struct InputArgs {
     /// its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit).
     #[arg(long, value_name = "N", help_heading = "Input")]
     pub max_gzip_ratio: Option<u64>,
+    /// Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G;
+    /// past it the oldest are reported incomplete, and their later stages counted as late
+    /// (default: 256M; 0: no limit).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, help_heading = "Input")]
+    pub max_open_memory: Option<usize>,
     /// Exit 2 if any line is malformed.
     #[arg(long, help_heading = "Input")]
     pub strict: bool,
@@ -691,6 +696,30 @@ pub struct InputArgs {
     /// Pretend the current time is this (RFC 3339), for repeatable relative --since/--until.
     #[arg(long, hide = true, value_name = "TIME")]
     pub now: Option<String>,
+}
+
+/// A size in bytes: `1048576`, `512K`, `256M`, `1G` (binary units; `MiB` and `MB` alike).
+fn parse_size(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(digits);
+    let n: usize = num.parse().map_err(|_| {
+        format!("{s:?} is not a size; use bytes or a number with K, M or G (example: 256M)")
+    })?;
+    let shift = match unit.trim().to_ascii_uppercase().as_str() {
+        "" | "B" => 0,
+        "K" | "KB" | "KIB" => 10,
+        "M" | "MB" | "MIB" => 20,
+        "G" | "GB" | "GIB" => 30,
+        "T" | "TB" | "TIB" => 40,
+        _ => {
+            return Err(format!(
+                "{s:?} is not a size; use bytes or a number with K, M or G (example: 256M)"
+            ));
+        }
+    };
+    n.checked_mul(1usize << shift)
+        .ok_or_else(|| format!("{s:?} is too large"))
 }
 
 #[derive(Debug, Args, Default)]

@@ -17,6 +17,8 @@ pub struct Config {
     pub mmap: bool,
     /// Bound on gzip expansion, 0 for none (see `input::gzip`).
     pub max_gzip_ratio: u64,
+    /// Bytes for requests still open, 0 for no bound (see `correlate::Merger::evict`).
+    pub max_open_memory: usize,
     pub strict: bool,
     pub progress: bool,
     pub color: bool,
@@ -147,6 +149,9 @@ impl Config {
             max_gzip_ratio: input
                 .max_gzip_ratio
                 .unwrap_or(crate::input::gzip::DEFAULT_MAX_RATIO),
+            max_open_memory: input
+                .max_open_memory
+                .unwrap_or(crate::correlate::DEFAULT_OPEN_MEMORY),
             strict: input.strict,
             progress: env.stderr_tty && !input.no_progress,
             color,

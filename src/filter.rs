@@ -168,7 +168,7 @@ pub struct Prefilter {
 
 /// What the prefilter makes of a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
+pub enum Verdict<'l> {
     Parse,
     /// No request this line belongs to can match.
     Skip,
@@ -177,13 +177,24 @@ pub enum Verdict {
     /// kept to give that request its stage back.
     SkipReceived(u64),
     /// The completing line (ResponseComplete or Panic) of a request whose status code is not
-    /// the one asked for: the request cannot match. Its key lets the scan drop what it holds of
+    /// the one asked for, or without the user literal: the request cannot match. Its key lets the scan drop what it holds of
     /// that request (a parsed ResponseStarted), and count its later events as late.
-    SkipFinal(u64),
+    /// The key's text is handed on too: the chunk's correlator closes the request under it
+    /// (see `correlate::ChunkCorrelator::skip_final`), as the line would had it been read.
+    SkipFinal(LineKey<'l>),
     /// A ResponseStarted whose status code is not one asked for: the request matches only if
     /// its completing line has one. Its key and time (`stageTimestamp`) give that request the
     /// stage and its start time back.
     SkipStarted(u64, Ts),
+}
+
+/// The key of a native line, read in place: [`crate::correlate::key_hash`] of its auditID and
+/// requestReceivedTimestamp, and the two as written (without escapes, so as they read).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineKey<'l> {
+    pub hash: u64,
+    pub audit_id: &'l str,
+    pub received: &'l str,
 }
 
 /// `"key":"value` → value, when it is written without escapes.
@@ -241,6 +252,11 @@ fn head(line: &[u8]) -> (Option<&[u8]>, Option<&[u8]>) {
 /// The key (`correlate::key_hash`) of a native line: its auditID (from [`head`]) and
 /// requestReceivedTimestamp, when both are written without escapes.
 fn line_key(line: &[u8], id: Option<&[u8]>) -> Option<u64> {
+    line_key_text(line, id).map(|k| k.hash)
+}
+
+/// [`line_key`], with the two strings.
+fn line_key_text<'l>(line: &'l [u8], id: Option<&'l [u8]>) -> Option<LineKey<'l>> {
     let id = id?;
     // requestReceivedTimestamp is written near the end: the last one in the line's tail (the
     // forward search is the fast one), else in the whole line
@@ -252,9 +268,15 @@ fn line_key(line: &[u8], id: Option<&[u8]>) -> Option<u64> {
     let len = memchr::memchr(b'"', &line[at..])?;
     let v = &line[at..at + len];
     // a line whose key is not UTF-8 is parsed, and reported as malformed
-    let text = |b: &[u8]| b.is_ascii() || std::str::from_utf8(b).is_ok();
-    (!v.contains(&b'\\') && !id.is_empty() && text(id) && text(v))
-        .then(|| crate::correlate::key_hash_bytes(id, v))
+    if v.contains(&b'\\') || id.is_empty() {
+        return None;
+    }
+    let (audit_id, received) = (std::str::from_utf8(id).ok()?, std::str::from_utf8(v).ok()?);
+    Some(LineKey {
+        hash: crate::correlate::key_hash_bytes(id, v),
+        audit_id,
+        received,
+    })
 }
 
 /// `stageTimestamp`, the time of a line's stage, when written without escapes near the end.
@@ -361,7 +383,7 @@ impl Prefilter {
     /// What to do with a native audit line. With `staged` false (a caller that needs every
     /// line of a matching request as written, e.g. `-o raw`), only the literals that every stage
     /// carries are used.
-    pub fn verdict(&self, line: &[u8], staged: bool) -> Verdict {
+    pub fn verdict<'l>(&self, line: &'l [u8], staged: bool) -> Verdict<'l> {
         let has = |groups: &[Vec<memchr::memmem::Finder<'static>>]| {
             groups
                 .iter()
@@ -410,8 +432,12 @@ impl Prefilter {
                 }
             }
             Some(b"ResponseComplete" | b"Panic") => {
+                // Without the user literal the request cannot match, but its line must still
+                // close what is open under its key (a parsed RequestReceived): left open, that
+                // request would take in the next one to reuse the key (an auditID reused in a
+                // log without requestReceivedTimestamp) and hide it. No key, no skip.
                 if !user() {
-                    return Verdict::Skip;
+                    return line_key_text(line, id).map_or(Verdict::Parse, Verdict::SkipFinal);
                 }
                 // the code is read where the API server writes it, unescaped: a line written
                 // any other way is parsed
@@ -419,7 +445,7 @@ impl Prefilter {
                     Some(c)
                         if !self.codes.is_empty() && !self.codes.iter().any(|s| s.matches(c)) =>
                     {
-                        line_key(line, id).map_or(Verdict::Parse, Verdict::SkipFinal)
+                        line_key_text(line, id).map_or(Verdict::Parse, Verdict::SkipFinal)
                     }
                     _ => Verdict::Parse,
                 }
@@ -616,6 +642,11 @@ impl Filter {
 
     /// Does the request pass every flag given?
     pub fn matches(&self, r: &Request) -> bool {
+        self.matches_but_time(r) && self.time_ok(r)
+    }
+
+    /// [`Filter::matches`] but for --since and --until.
+    fn matches_but_time(&self, r: &Request) -> bool {
         (self.verb.is_empty() || self.verb.iter().any(|v| v == &r.verb))
             && (self.namespace.is_empty() || self.namespace.iter().any(|n| n == &r.namespace))
             && (self.resource.is_empty() || self.resource.iter().any(|s| s.matches(r)))
@@ -647,7 +678,23 @@ impl Filter {
             && (self.level.is_empty() || self.level.iter().any(|l| l == &r.level))
             && (self.stage.is_empty() || self.stage.iter().any(|s| r.stages.contains(*s)))
             && (!self.incomplete || r.incomplete())
-            && self.time_ok(r)
+    }
+
+    /// Left out only by --since/--until, for want of a time that parses.
+    pub fn left_out_untimed(&self, r: &Request) -> bool {
+        (self.since.is_some() || self.until.is_some())
+            && r.time().is_none()
+            && self.matches_but_time(r)
+    }
+
+    /// The time window's flags as given (`--since`, `--until`, or both), for messages.
+    pub fn window_flags(&self) -> &'static str {
+        match (self.since.is_some(), self.until.is_some()) {
+            (true, true) => "--since/--until",
+            (true, false) => "--since",
+            (false, true) => "--until",
+            (false, false) => "",
+        }
     }
 
     fn time_ok(&self, r: &Request) -> bool {
@@ -1208,6 +1255,14 @@ mod tests {
         );
     }
 
+    fn lk<'l>(audit_id: &'l str, received: &'l str) -> LineKey<'l> {
+        LineKey {
+            hash: crate::correlate::key_hash(audit_id, received),
+            audit_id,
+            received,
+        }
+    }
+
     #[test]
     fn prefilter_literals_and_escapes() {
         let f = spec(|s| {
@@ -1234,7 +1289,12 @@ mod tests {
         );
         assert_eq!(p.verdict(rr, false), Verdict::Parse);
         let rc = br#"{"auditID":"a","stage":"ResponseComplete","user":{"username":"admin"}}"#;
-        assert_eq!(p.verdict(rc, true), Verdict::Skip);
+        // no key (no requestReceivedTimestamp): parsed, so it closes its request
+        assert_eq!(p.verdict(rc, true), Verdict::Parse);
+        let rc = br#"{"auditID":"a","stage":"ResponseComplete","user":{"username":"admin"},"requestReceivedTimestamp":"t"}"#;
+        assert_eq!(p.verdict(rc, true), Verdict::SkipFinal(lk("a", "t")));
+        let rs = br#"{"auditID":"a","stage":"ResponseStarted","user":{"username":"admin"}}"#;
+        assert_eq!(p.verdict(rs, true), Verdict::Skip);
         let hit =
             br#"{"auditID":"a","stage":"ResponseComplete","impersonatedUser":{"username":"eve"}}"#;
         assert_eq!(p.verdict(hit, true), Verdict::Parse);
@@ -1258,7 +1318,7 @@ mod tests {
         let rs403 = br#"{"auditID":"a","stage":"ResponseStarted","responseStatus":{"metadata":{},"code":403},"requestReceivedTimestamp":"t","stageTimestamp":"2026-01-01T00:00:01.5Z"}"#;
         assert_eq!(p.verdict(rs403, true), Verdict::Parse);
         let rc = br#"{"auditID":"a","stage":"ResponseComplete","responseStatus":{"metadata":{},"code":200},"requestReceivedTimestamp":"t"}"#;
-        assert_eq!(p.verdict(rc, true), Verdict::SkipFinal(key));
+        assert_eq!(p.verdict(rc, true), Verdict::SkipFinal(lk("a", "t")));
         let hit = br#"{"auditID":"a","stage":"ResponseComplete","responseStatus":{"metadata":{},"code":403},"requestReceivedTimestamp":"t"}"#;
         assert_eq!(p.verdict(hit, true), Verdict::Parse);
         // a completing line without a code leaves the request's code to an earlier stage
@@ -1271,7 +1331,7 @@ mod tests {
         assert_eq!(p.verdict(rc, false), Verdict::Parse);
         let class = spec(|s| s.code = vec!["4xx".into()]).prefilter().unwrap();
         assert_eq!(class.verdict(hit, true), Verdict::Parse);
-        assert_eq!(class.verdict(rc, true), Verdict::SkipFinal(key));
+        assert_eq!(class.verdict(rc, true), Verdict::SkipFinal(lk("a", "t")));
         // a user glob that starts with a wildcard gives no literal
         assert!(
             spec(|s| s.user = vec!["*admin".into()])

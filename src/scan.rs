@@ -54,8 +54,12 @@ pub trait Sink {
     /// Does the scan apply the filter? A sink that also needs the requests that do not match
     /// (the log's own activity around them: gaps, context) says false and filters itself.
     const FILTERED: bool = true;
-    /// Fold a matching request into a worker's part. Return false to have it delivered through
-    /// [`Sink::request`] instead, in order.
+    /// Does the sink fold the requests whole within a chunk into parts ([`Sink::fold`])? A sink
+    /// that prints rows in order says false: every request then comes through
+    /// [`Sink::request`], in order.
+    const FOLDS: bool;
+    /// Fold a matching request into a worker's part (with `FOLDS`; the return value is not
+    /// used).
     fn fold(part: &mut Self::Part, r: &Request<'_>) -> bool;
     /// With `FILTERED = false`: fold any whole request, matching or not; `filter` is the one the
     /// scan would have applied, for sinks that keep both kinds apart. By default, `fold`.
@@ -151,8 +155,21 @@ pub struct ScanStats {
     pub stopped: bool,
     /// Inputs that could not be read.
     pub failed_files: u64,
-    /// Stage events read after their request had completed (inputs out of order).
+    /// Stage events left out: read after their request had ended (inputs out of order), or
+    /// repeating a stage it had (a line delivered twice).
     pub late_events: u64,
+    /// Lines (and documents) that began with a UTF-8 byte-order mark, which was skipped.
+    pub byte_order_marks: u64,
+    /// Events with a time (`stageTimestamp`, `requestReceivedTimestamp`) that does not parse;
+    /// the first one (its text as `reason`).
+    pub bad_times: u64,
+    pub bad_time: Option<Problem>,
+    /// Requests that matched every filter but --since/--until, and have no time that parses:
+    /// left out by the time window.
+    pub untimed: u64,
+    /// Requests ended as incomplete because the memory for open requests ran out (counted in
+    /// `incomplete` too).
+    pub evicted: u64,
 }
 
 impl ScanStats {
@@ -171,11 +188,17 @@ pub const MALFORMED_SHOWN: usize = 5;
 pub const MAX_STREAM_LINE: usize = 256 << 20;
 
 /// What one chunk worker produces.
-struct ChunkOut<'a, P> {
+struct ChunkOut<'a> {
     items: Vec<Item<'a>>,
-    part: P,
-    /// Requests folded into `part`.
-    folded: u64,
+    /// With a sink that folds: the matching requests whole within the chunk, in the order they
+    /// ended, to be folded once the merger has checked that none repeats a request that ended
+    /// in an earlier chunk (a repeat is taken out: `None`).
+    done: Vec<Option<Request<'a>>>,
+    /// The requests whole within the chunk that the merger must check for repeats, in the order
+    /// they ended: those in `done`, and those that did not match (a later repeat of them must
+    /// be known as one too). With a sink that does not fold, a matching one is an item and
+    /// checked as it is delivered.
+    ended: Vec<Ended>,
     lines: u64,
     /// Line numbers in marks and samples are already absolute (document items).
     absolute: bool,
@@ -202,7 +225,66 @@ struct ChunkOut<'a, P> {
     last: Option<Ts>,
     /// Whole requests checked by the worker (matching or not).
     done_seen: u64,
+    /// Stage events left out in this chunk: repeats, or read after their request's end.
+    late: u64,
+    /// Lines that began with a UTF-8 byte-order mark (skipped).
+    boms: u64,
+    /// Events with a time that does not parse, and the first one (line, text).
+    bad_times: u64,
+    bad_time: Option<(u64, String)>,
+    /// Requests that matched all but --since/--until and have no time to compare.
+    untimed: u64,
+    /// The chunk could not be read whole (the file was cut short, or a read error): nothing
+    /// in it is used.
+    short: bool,
 }
+
+impl ChunkOut<'_> {
+    /// An empty result; `short` for a chunk that could not be read whole.
+    fn new(short: bool) -> Self {
+        ChunkOut {
+            items: Vec::new(),
+            done: Vec::new(),
+            ended: Vec::new(),
+            lines: 0,
+            absolute: false,
+            records: 0,
+            events: 0,
+            blank: 0,
+            truncated: 0,
+            foreign: 0,
+            empty: 0,
+            received_skipped: Vec::new(),
+            final_skipped: Vec::new(),
+            started_skipped: Vec::new(),
+            prefiltered: 0,
+            unterminated: None,
+            malformed: 0,
+            samples: Vec::new(),
+            first: None,
+            last: None,
+            done_seen: 0,
+            late: 0,
+            boms: 0,
+            bad_times: 0,
+            bad_time: None,
+            untimed: 0,
+            short,
+        }
+    }
+}
+
+/// A request whole within a chunk, as the merger checks it (see [`ChunkOut::ended`]).
+#[derive(Debug, Clone, Copy)]
+struct Ended {
+    key: u64,
+    /// Its stage events, counted as late if it is a repeat.
+    events: u32,
+    /// Its place in [`ChunkOut::done`], or [`NOT_DONE`].
+    slot: u32,
+}
+
+const NOT_DONE: u32 = u32::MAX;
 
 /// For ordered sinks: no per-chunk state.
 #[derive(Default)]
@@ -219,6 +301,8 @@ struct Scanner<'c, 's, S: Sink> {
     progress: Option<indicatif::ProgressBar>,
     /// With a [`Sink::COMMUTATIVE`] sink: parts handed back by merged chunks, for the next ones.
     spare: Vec<S::Part>,
+    /// The buffers the chunks of a mapped file are read into, one per chunk of a batch.
+    copies: Vec<Vec<u8>>,
 }
 
 /// Scan `inputs` in order and feed matching requests to `sink`.
@@ -246,11 +330,12 @@ pub fn run<S: Sink>(
         keep_raw,
         sink,
         diag,
-        merger: Merger::default(),
+        merger: Merger::new(cfg.max_open_memory),
         stats: ScanStats::default(),
         pool,
         progress,
         spare: Vec::new(),
+        copies: Vec::new(),
     };
     for (idx, inp) in inputs.iter().enumerate() {
         if s.scan_input(idx as u32, inp)? == Flow::Stop {
@@ -275,10 +360,38 @@ pub fn run<S: Sink>(
         p.finish_and_clear();
     }
     s.stats.late_events = s.merger.late_events;
+    s.stats.evicted = s.merger.evicted;
+    if s.merger.evicted > 0 {
+        diag.note(&format!(
+            "{} request(s) were still open when the memory for open requests (--max-open-memory, {} MiB) ran out: the oldest were reported incomplete at that point, and {} later stage event(s) of them counted as late",
+            s.merger.evicted,
+            cfg.max_open_memory >> 20,
+            s.merger.evicted_late
+        ));
+    }
     if s.stats.late_events > 0 {
         diag.note(&format!(
-            "{} stage event(s) came after their request's end (inputs out of order?); each request was counted once",
+            "{} stage event(s) repeated a stage of their request or came after its end (a line delivered twice, inputs out of order?): left out, each request counted once",
             s.stats.late_events
+        ));
+    }
+    if let Some(p) = &s.stats.bad_time {
+        diag.note(&format!(
+            "{} event(s) have a time that does not parse (first: {}:{}: {}); a request with no readable time has none",
+            s.stats.bad_times, p.file, p.line, p.reason
+        ));
+    }
+    if s.stats.untimed > 0 {
+        diag.note(&format!(
+            "{} request(s) matched the other filters but have no time to compare with {}: left out",
+            s.stats.untimed,
+            cfg.filter.window_flags()
+        ));
+    }
+    if s.stats.byte_order_marks > 0 {
+        diag.note(&format!(
+            "{} line(s) began with a UTF-8 byte-order mark: it was skipped, and the line read",
+            s.stats.byte_order_marks
         ));
     }
     for (n, what) in [
@@ -514,9 +627,12 @@ impl<S: Sink> Scanner<'_, '_, S> {
                     None => {
                         searched = pending.len();
                         if pending.len() > MAX_STREAM_LINE {
+                            // one line, one record, malformed: the counts add up
                             let line = fs.lines + 1;
                             fs.lines += 1;
+                            fs.records += 1;
                             self.stats.lines += 1;
+                            self.stats.records += 1;
                             self.stats.malformed += 1;
                             let reason = format!("line longer than {} MiB", MAX_STREAM_LINE >> 20);
                             self.show_malformed(&fs.name.clone(), line, reason);
@@ -578,30 +694,44 @@ impl<S: Sink> Scanner<'_, '_, S> {
         };
         let reader = self.reader();
         let mut group: Vec<Range<usize>> = Vec::with_capacity(batch);
+        // a mapped file's chunks are read into these (one per chunk of a batch, reused): what
+        // a worker parsed from its copy stays borrowed until its batch is merged and folded
+        let mut copies = std::mem::take(&mut self.copies);
         let mut pos = 0;
+        let mut flow = Flow::More;
         while pos < buf.len() {
-            // chunks are cut as they are needed: a map is only read a batch at a time
+            // chunks are cut as they are needed: a map is only read a batch at a time. A file
+            // that ends before its map (cut short, or a read error) ends the cutting: the
+            // chunk it would have sized is never cut (see `Mapped::next_end`).
             group.clear();
+            let mut cut_short = false;
             while group.len() < batch && pos < buf.len() {
                 let end = match map {
-                    Some(m) => m.next_end(pos, self.cfg.chunk_size),
+                    Some(m) => match m.next_end(pos, self.cfg.chunk_size) {
+                        Some(end) => end,
+                        None => {
+                            cut_short = true;
+                            break;
+                        }
+                    },
                     None => chunk::next_end(buf, pos, self.cfg.chunk_size),
                 };
                 group.push(pos..end);
                 pos = end;
             }
-            let parts: Vec<S::Part> = group.iter().map(|_| self.part()).collect();
-            let outs: Vec<ChunkOut<S::Part>> = self.pool.install(|| {
+            if copies.len() < group.len() {
+                copies.resize_with(group.len(), Vec::new);
+            }
+            let outs: Vec<ChunkOut> = self.pool.install(|| {
                 group
                     .par_iter()
-                    .zip(parts)
-                    .map(|(r, part)| match map {
+                    .zip(copies.par_iter_mut())
+                    .map(|(r, copy)| match map {
                         Some(m) => {
-                            work_copied::<S>(m, r.clone(), part, idx, reader, filter, prefilter)
+                            work_copied::<S>(m, r.clone(), copy, idx, reader, filter, prefilter)
                         }
                         None => work::<S>(
                             &Units::Lines(&buf[r.clone()]),
-                            part,
                             idx,
                             reader,
                             filter,
@@ -612,25 +742,45 @@ impl<S: Sink> Scanner<'_, '_, S> {
             });
             // Truncation never changes the bytes before the new end: the chunks below the cut
             // were read as written; the others may have read zeros or new data, and are dropped.
-            // Nothing after this check reads the map (see `work_copied`).
+            // Nothing after this check reads the map (see `work_copied`). A chunk read short
+            // without the file being shorter (an I/O error) ends the file with an error.
             let shrunk = map.and_then(Mapped::shrunk);
-            let keep = shrunk.map_or(group.len(), |s| {
-                group.iter().take_while(|r| r.end <= s.valid).count()
-            });
-            for (out, r) in outs.into_iter().zip(&group).take(keep) {
-                if self.merge(out, fs)? == Flow::Stop {
-                    return Ok(Flow::Stop);
-                }
-                if count_progress && let Some(p) = &self.progress {
-                    p.inc(r.len() as u64);
-                }
+            let keep = match shrunk {
+                Some(s) => group.iter().take_while(|r| r.end <= s.valid).count(),
+                None => outs.iter().take_while(|o| !o.short).count(),
+            };
+            let failed = shrunk.is_none() && (cut_short || keep < group.len());
+            let failed_at = group.get(keep).map_or(pos, |r| r.start);
+            let lens: Vec<usize> = group.iter().map(|r| r.len()).collect();
+            let mut outs = outs;
+            outs.truncate(keep);
+            flow = self.merge_batch(outs, fs, lens.into_iter(), count_progress)?;
+            if flow == Flow::Stop {
+                break;
             }
             if let Some(s) = shrunk {
                 self.shrank(idx, fs, s);
-                return Ok(Flow::More);
+                break;
+            }
+            if failed {
+                let msg = format!(
+                    "{}: read failed at byte {failed_at} (of {}); lines after {} not read",
+                    fs.name,
+                    buf.len(),
+                    fs.lines
+                );
+                self.file_error(idx, &msg);
+                break;
             }
         }
-        Ok(Flow::More)
+        // after a long line, do not keep its size for every later chunk
+        for c in &mut copies {
+            if c.capacity() > 4 * crate::chunk::DEFAULT_CHUNK {
+                *c = Vec::new();
+            }
+        }
+        self.copies = copies;
+        Ok(flow)
     }
 
     /// The reader of records, as configured.
@@ -667,6 +817,13 @@ impl<S: Sink> Scanner<'_, '_, S> {
         fs: &mut FileStats,
         count_progress: bool,
     ) -> Result<Flow> {
+        let buf = match buf.strip_prefix(document::BOM) {
+            Some(rest) => {
+                self.stats.byte_order_marks += 1;
+                rest
+            }
+            None => buf,
+        };
         let (items, problems, lines) = document::items(buf);
         fs.lines += lines;
         self.stats.lines += lines;
@@ -696,22 +853,16 @@ impl<S: Sink> Scanner<'_, '_, S> {
         let filter = &self.cfg.filter;
         let reader = self.reader();
         for group in units.chunks(batch) {
-            let parts: Vec<S::Part> = group.iter().map(|_| self.part()).collect();
-            let outs: Vec<ChunkOut<S::Part>> = self.pool.install(|| {
+            let outs: Vec<ChunkOut> = self.pool.install(|| {
                 group
                     .par_iter()
-                    .zip(parts)
                     // documents are never prefiltered: their records are pretty-printed
-                    .map(|(u, part)| work::<S>(u, part, idx, reader, filter, None))
+                    .map(|u| work::<S>(u, idx, reader, filter, None))
                     .collect()
             });
-            for (out, u) in outs.into_iter().zip(group) {
-                if self.merge(out, fs)? == Flow::Stop {
-                    return Ok(Flow::Stop);
-                }
-                if count_progress && let Some(p) = &self.progress {
-                    p.inc(u.len() as u64);
-                }
+            let lens = group.iter().map(Units::len);
+            if self.merge_batch(outs, fs, lens, count_progress)? == Flow::Stop {
+                return Ok(Flow::Stop);
             }
         }
         Ok(Flow::More)
@@ -735,7 +886,10 @@ impl<S: Sink> Scanner<'_, '_, S> {
     }
 
     /// Fold one chunk's result in, in chunk order.
-    fn merge(&mut self, mut out: ChunkOut<'_, S::Part>, fs: &mut FileStats) -> Result<Flow> {
+    /// Merge one chunk's result, in chunk order: its counts, its fragments (joined across
+    /// chunks), and the check of its whole requests against the requests that ended before
+    /// (a repeat is taken out of `out.done`). What it folds is folded after, by [`Self::fold`].
+    fn merge(&mut self, out: &mut ChunkOut<'_>, fs: &mut FileStats) -> Result<Flow> {
         let base = if out.absolute { 0 } else { fs.lines };
         fs.lines += out.lines;
         fs.records += out.records;
@@ -757,22 +911,48 @@ impl<S: Sink> Scanner<'_, '_, S> {
         self.merger
             .started_skipped(std::mem::take(&mut out.started_skipped));
         self.stats.requests += out.done_seen;
-        self.stats.matched += out.folded;
-        if S::COMMUTATIVE {
-            self.spare.push(out.part);
-        } else {
-            self.sink.absorb(out.part);
-        }
         self.stats.malformed += out.malformed;
-        for (line, reason) in out.samples {
+        self.merger.late_events += out.late;
+        self.stats.byte_order_marks += out.boms;
+        self.stats.bad_times += out.bad_times;
+        self.stats.untimed += out.untimed;
+        if let Some((line, text)) = out.bad_time.take()
+            && self.stats.bad_time.is_none()
+        {
+            self.stats.bad_time = Some(Problem {
+                file: fs.name.clone(),
+                line: base + line,
+                reason: text,
+            });
+        }
+        for (line, reason) in std::mem::take(&mut out.samples) {
             self.show_malformed(&fs.name, base + line, reason);
         }
         if let Some(line) = out.unterminated {
             self.unterminated(&fs.name.clone(), base + line);
         }
-        for item in out.items {
+        // whole requests that repeat one that ended in an earlier chunk (a line delivered twice
+        // far apart) are taken out before they are folded or counted
+        for e in std::mem::take(&mut out.ended) {
+            if !self.merger.end(e.key) {
+                self.merger.late_events += u64::from(e.events);
+                self.stats.requests -= 1;
+                if let Some(slot) = out.done.get_mut(e.slot as usize) {
+                    *slot = None;
+                }
+            }
+        }
+        for r in out.done.iter_mut().flatten() {
+            rebase(r, base);
+        }
+        for item in std::mem::take(&mut out.items) {
             let flow = match item {
                 Item::Done(mut r) => {
+                    if !r.received_key.is_empty() && !self.merger.end(r.key) {
+                        self.merger.late_events += r.marks.len() as u64;
+                        self.stats.requests -= 1;
+                        continue;
+                    }
                     rebase(&mut r, base);
                     self.deliver_checked(r)?
                 }
@@ -789,6 +969,56 @@ impl<S: Sink> Scanner<'_, '_, S> {
             };
             if flow == Flow::Stop {
                 return Ok(Flow::Stop);
+            }
+        }
+        // past the memory for open requests, the oldest end here as incomplete
+        for r in self.merger.evict() {
+            self.stats.requests += 1;
+            self.stats.incomplete += 1;
+            if self.deliver(r)? == Flow::Stop {
+                return Ok(Flow::Stop);
+            }
+        }
+        Ok(Flow::More)
+    }
+
+    /// Merge a batch's results in chunk order, then fold what each chunk holds for the sink (in
+    /// the workers, into parts), and hand the parts over in chunk order. `lens` are the bytes
+    /// of each chunk, for the progress bar.
+    fn merge_batch(
+        &mut self,
+        mut outs: Vec<ChunkOut<'_>>,
+        fs: &mut FileStats,
+        lens: impl Iterator<Item = usize>,
+        count_progress: bool,
+    ) -> Result<Flow> {
+        for (out, len) in outs.iter_mut().zip(lens) {
+            if self.merge(out, fs)? == Flow::Stop {
+                return Ok(Flow::Stop);
+            }
+            if count_progress && let Some(p) = &self.progress {
+                p.inc(len as u64);
+            }
+        }
+        if S::FOLDS && outs.iter().any(|o| !o.done.is_empty()) {
+            let parts: Vec<S::Part> = outs.iter().map(|_| self.part()).collect();
+            let filter = &self.cfg.filter;
+            let folded: Vec<(S::Part, u64)> = self.pool.install(|| {
+                outs.par_iter_mut()
+                    .zip(parts)
+                    .map(|(o, mut part)| {
+                        let n = fold_done::<S>(std::mem::take(&mut o.done), &mut part, filter);
+                        (part, n)
+                    })
+                    .collect()
+            });
+            for (part, n) in folded {
+                self.stats.matched += n;
+                if S::COMMUTATIVE {
+                    self.spare.push(part);
+                } else {
+                    self.sink.absorb(part);
+                }
             }
         }
         Ok(Flow::More)
@@ -817,6 +1047,9 @@ impl<S: Sink> Scanner<'_, '_, S> {
         if !S::FILTERED || self.cfg.filter.matches(&r) {
             self.deliver_checked(r)
         } else {
+            if self.cfg.filter.left_out_untimed(&r) {
+                self.stats.untimed += 1;
+            }
             Ok(Flow::More)
         }
     }
@@ -831,69 +1064,33 @@ impl<S: Sink> Scanner<'_, '_, S> {
 /// checked would put zeros into requests. A copy is read once, so the batch check afterwards
 /// covers everything. The copy is hot in the worker's cache when it is parsed: a full scan of
 /// 1 GB took the same time (BENCHMARKS.md, "Memory").
-fn work_copied<S: Sink>(
+fn work_copied<'a, S: Sink>(
     map: &Mapped,
     r: Range<usize>,
-    part: S::Part,
+    copy: &'a mut Vec<u8>,
     file: u32,
     reader: Reader,
     filter: &crate::filter::Filter,
     prefilter: Option<&crate::filter::Prefilter>,
-) -> ChunkOut<'static, S::Part> {
-    thread_local! {
-        static COPY: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+) -> ChunkOut<'a> {
+    // Read, not copied from the map: the same bytes from the page cache, without a page
+    // fault, page-table update and TLB flush per page (summary on 1 GB: 0.76 s -> 0.59 s).
+    // (nothing reads the chunk through the map, so there are no pages to give back: the
+    // chunk's end was found with pread too, see `Mapped::next_end`)
+    #[cfg(unix)]
+    let complete = map.read_into(r.clone(), copy);
+    #[cfg(not(unix))]
+    let complete = {
+        copy.clear();
+        map.copy_into(r.clone(), copy);
+        true
+    };
+    if !complete {
+        // cut short underneath, or a read error: the scanner drops this chunk and those after
+        return ChunkOut::new(true);
     }
-    COPY.with_borrow_mut(|copy| {
-        // Read, not copied from the map: the same bytes from the page cache, without a page
-        // fault, page-table update and TLB flush per page (summary on 1 GB: 0.76 s -> 0.59 s).
-        // A 64 MiB line is not held twice.
-        // (nothing reads the chunk through the map, so there are no pages to give back: the
-        // chunk's end was found with pread too, see `Mapped::next_end`)
-        #[cfg(unix)]
-        map.read_into(r, copy);
-        #[cfg(not(unix))]
-        {
-            copy.clear();
-            map.copy_into(r, copy);
-        }
-        let o = work::<S>(&Units::Lines(copy), part, file, reader, filter, prefilter);
-        let out = ChunkOut {
-            items: o.items.into_iter().map(owned).collect(),
-            part: o.part,
-            folded: o.folded,
-            lines: o.lines,
-            absolute: o.absolute,
-            records: o.records,
-            events: o.events,
-            blank: o.blank,
-            truncated: o.truncated,
-            foreign: o.foreign,
-            empty: o.empty,
-            prefiltered: o.prefiltered,
-            received_skipped: o.received_skipped,
-            final_skipped: o.final_skipped,
-            started_skipped: o.started_skipped,
-            unterminated: o.unterminated,
-            malformed: o.malformed,
-            samples: o.samples,
-            first: o.first,
-            last: o.last,
-            done_seen: o.done_seen,
-        };
-        // after a long line, do not keep its size for every later chunk
-        if copy.capacity() > 4 * crate::chunk::DEFAULT_CHUNK {
-            *copy = Vec::new();
-        }
-        out
-    })
-}
-
-/// An item detached from the buffer it was parsed from.
-fn owned(it: Item<'_>) -> Item<'static> {
-    match it {
-        Item::Done(r) => Item::Done(r.into_owned()),
-        Item::Frag(r) => Item::Frag(r.into_owned()),
-    }
+    let copy: &'a Vec<u8> = copy;
+    work::<S>(&Units::Lines(copy), file, reader, filter, prefilter)
 }
 
 fn rebase(r: &mut Request<'_>, base: u64) {
@@ -931,7 +1128,13 @@ struct Skips {
 
 impl Skips {
     /// Must this line be parsed? A skipped one is accounted for here.
-    fn admit(&mut self, p: &crate::filter::Prefilter, line: &Line, staged: bool) -> bool {
+    fn admit<'a>(
+        &mut self,
+        p: &crate::filter::Prefilter,
+        line: &Line<'a>,
+        staged: bool,
+        c: &mut ChunkCorrelator<'a>,
+    ) -> bool {
         if !line.terminated || !skippable(line.bytes) {
             return true;
         }
@@ -939,7 +1142,11 @@ impl Skips {
             Verdict::Parse => return true,
             Verdict::Skip => {}
             Verdict::SkipReceived(key) => self.received.push(key),
-            Verdict::SkipFinal(key) => self.finals.push(key),
+            Verdict::SkipFinal(k) => {
+                if c.skip_final(k.hash, k.audit_id, k.received) {
+                    self.finals.push(k.hash);
+                }
+            }
             Verdict::SkipStarted(key, t) => self.started.push((key, t)),
         }
         self.count += 1;
@@ -963,46 +1170,30 @@ impl Units<'_> {
 /// The worker: parse, correlate within the chunk, and filter the requests that are whole here.
 fn work<'a, S: Sink>(
     units: &Units<'a>,
-    part: S::Part,
     file: u32,
     reader: Reader,
     filter: &crate::filter::Filter,
     prefilter: Option<&crate::filter::Prefilter>,
-) -> ChunkOut<'a, S::Part> {
+) -> ChunkOut<'a> {
     let mut c = ChunkCorrelator::default();
-    let mut out = ChunkOut {
-        items: Vec::new(),
-        part,
-        folded: 0,
-        lines: 0,
-        absolute: false,
-        records: 0,
-        events: 0,
-        blank: 0,
-        truncated: 0,
-        foreign: 0,
-        empty: 0,
-        prefiltered: 0,
-        received_skipped: Vec::new(),
-        final_skipped: Vec::new(),
-        started_skipped: Vec::new(),
-        unterminated: None,
-        malformed: 0,
-        samples: Vec::new(),
-        first: None,
-        last: None,
-        done_seen: 0,
-    };
+    let mut out = ChunkOut::new(false);
     let mut recs: Vec<Rec<'a>> = Vec::new();
     let mut skips = Skips::default();
     let mut slot = crate::event::Event::default();
     match *units {
         Units::Lines(buf) => {
-            for line in Lines::new(buf) {
+            for mut line in Lines::new(buf) {
                 out.lines += 1;
+                // a byte-order mark (an editor's, or a file's start after `cat`) is no part of
+                // the record
+                if let Some(rest) = line.bytes.strip_prefix(document::BOM) {
+                    line.bytes = rest;
+                    line.raw = line.raw.strip_prefix(document::BOM).unwrap_or(rest);
+                    out.boms += 1;
+                }
                 // raw output needs every line of a matching request as written
                 if let Some(p) = prefilter
-                    && !skips.admit(p, &line, !reader.keep_raw)
+                    && !skips.admit(p, &line, !reader.keep_raw, &mut c)
                 {
                     continue;
                 }
@@ -1057,11 +1248,13 @@ fn work<'a, S: Sink>(
     }
     out.records += skips.count;
     out.prefiltered += skips.count;
-    let mut items = c.finish();
+    let fin = c.finish();
+    let mut items = fin.items;
+    out.late = fin.late;
     if !skips.finals.is_empty() {
-        // A request whose completing line the prefilter skipped cannot match: what the chunk
-        // holds of it goes. When it began in this chunk too (its RequestReceived skipped or
-        // read here), it is settled here, like a request whole in the chunk; otherwise the
+        // A request whose completing line the prefilter skipped cannot match: the correlator
+        // dropped what the chunk held of it (`ChunkCorrelator::skip_final`). When it began in
+        // this chunk too (its RequestReceived skipped here), it is settled here; otherwise the
         // merger drops what earlier chunks held and counts its later events as late.
         let mut finals: rustc_hash::FxHashSet<u64> = skips.finals.drain(..).collect();
         if !skips.started.is_empty() {
@@ -1070,17 +1263,6 @@ fn work<'a, S: Sink>(
         if !skips.received.is_empty() {
             skips.received.retain(|k| !finals.remove(k));
         }
-        items.retain(|it| match it {
-            Item::Frag(r) if !r.is_final => {
-                let k = crate::correlate::key_hash(&r.audit_id, &r.received_key);
-                if r.stages.contains(Stage::RequestReceived) {
-                    !finals.remove(&k)
-                } else {
-                    !finals.contains(&k)
-                }
-            }
-            _ => true,
-        });
         out.final_skipped = finals.drain().collect();
     }
     if !skips.started.is_empty() {
@@ -1090,8 +1272,7 @@ fn work<'a, S: Sink>(
             if let Item::Frag(r) = it
                 && r.is_final
                 && !r.stages.contains(Stage::ResponseStarted)
-                && let Some(t) =
-                    started.remove(&crate::correlate::key_hash(&r.audit_id, &r.received_key))
+                && let Some(t) = started.remove(&r.key)
             {
                 r.give_started(t);
             }
@@ -1110,7 +1291,7 @@ fn work<'a, S: Sink>(
                 Item::Frag(mut r)
                     if r.is_final
                         && !r.stages.contains(Stage::RequestReceived)
-                        && let k = crate::correlate::key_hash(&r.audit_id, &r.received_key)
+                        && let k = r.key
                         && skipped.binary_search(&k).is_ok()
                         && taken.insert(k) =>
                 {
@@ -1132,29 +1313,57 @@ fn work<'a, S: Sink>(
 /// A request whole within the chunk, as soon as it is: filter it and fold it into the chunk's
 /// part. What the sink does not fold comes back, to be delivered in order.
 fn settle<'a, S: Sink>(
-    out: &mut ChunkOut<'a, S::Part>,
+    out: &mut ChunkOut<'a>,
     r: Request<'a>,
     filter: &crate::filter::Filter,
 ) -> Option<Request<'a>> {
     out.done_seen += 1;
-    if S::FILTERED && !filter.matches(&r) {
+    let matches = !S::FILTERED || filter.matches(&r);
+    if !matches && filter.left_out_untimed(&r) {
+        out.untimed += 1;
+    }
+    let keyed = !r.received_key.is_empty();
+    if !matches || S::FOLDS {
+        // the merger checks it against the requests that ended in earlier chunks
+        let mut slot = NOT_DONE;
+        let key = r.key;
+        let events = u32::try_from(r.marks.len()).unwrap_or(u32::MAX);
+        if matches {
+            slot = u32::try_from(out.done.len()).unwrap_or(NOT_DONE);
+            out.done.push(Some(r));
+        }
+        if keyed {
+            out.ended.push(Ended { key, events, slot });
+        }
         return None;
     }
-    let folded = if S::FILTERED {
-        S::fold(&mut out.part, &r)
-    } else {
-        S::fold_unfiltered(&mut out.part, &r, filter)
-    };
-    if folded {
-        out.folded += 1;
-        return None;
-    }
+    // an item, checked as the merger delivers it
     Some(r)
 }
 
+/// Fold a chunk's whole requests, those the merger left in (with a [`Sink::FOLDS`] sink); how
+/// many.
+fn fold_done<S: Sink>(
+    done: Vec<Option<Request<'_>>>,
+    part: &mut S::Part,
+    filter: &crate::filter::Filter,
+) -> u64 {
+    let mut n = 0;
+    for r in done.into_iter().flatten() {
+        let folded = if S::FILTERED {
+            S::fold(part, &r)
+        } else {
+            S::fold_unfiltered(part, &r, filter)
+        };
+        debug_assert!(folded, "a sink with FOLDS folds every request");
+        n += 1;
+    }
+    n
+}
+
 /// Account for one record and correlate its event.
-fn take<'a, P>(
-    out: &mut ChunkOut<'a, P>,
+fn take<'a>(
+    out: &mut ChunkOut<'a>,
     c: &mut ChunkCorrelator<'a>,
     rec: &mut Rec<'a>,
     file: u32,
@@ -1198,8 +1407,8 @@ fn take<'a, P>(
 /// the line `raw` itself.
 #[allow(clippy::too_many_arguments)]
 #[inline]
-fn take_event<'a, P>(
-    out: &mut ChunkOut<'a, P>,
+fn take_event<'a>(
+    out: &mut ChunkOut<'a>,
     c: &mut ChunkCorrelator<'a>,
     ev: &mut crate::event::Event<'a>,
     stage: Stage,
@@ -1211,7 +1420,24 @@ fn take_event<'a, P>(
     keep_raw: bool,
 ) -> Option<Request<'a>> {
     out.events += 1;
-    let time = Ts::parse(ev.time());
+    let text = ev.time();
+    let time = Ts::parse(text);
+    // a time written but not readable (`2026-02-30T...`, `garbage`): the request may be left
+    // without a time, which --since/--until cannot place; counted, and the first one shown
+    let received = ev.request_received_timestamp.as_str();
+    let bad = if time.is_none() {
+        (!text.is_empty()).then_some(text)
+    } else if !received.is_empty() && received != text && Ts::parse(received).is_none() {
+        Some(received)
+    } else {
+        None
+    };
+    if let Some(b) = bad {
+        out.bad_times += 1;
+        if out.bad_time.is_none() {
+            out.bad_time = Some((line, crate::input::native::excerpt(b)));
+        }
+    }
     out.first = min_opt(out.first, time);
     out.last = max_opt(out.last, time);
     let code = ev.response_status.as_ref().and_then(|s| s.code);

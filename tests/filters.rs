@@ -433,6 +433,19 @@ fn prefilter_never_changes_the_answer() {
             &["--code", "2xx", "-u", "carol"],
             "testdata/edge/split-stages.log",
         ),
+        // an auditID reused without requestReceivedTimestamp: the first request's completing
+        // line (no "alice") must close it, or alice's request joins it (issue 16)
+        (
+            &["-u", "alice"],
+            "testdata/hostile/reused-auditid-no-rts.log",
+        ),
+        (
+            &["-u", "mallory"],
+            "testdata/hostile/reused-auditid-no-rts.log",
+        ),
+        (&["-u", "alice"], "testdata/hostile/duplicate-lines.log"),
+        (&["--code", "200"], "testdata/hostile/duplicate-lines.log"),
+        (&["--code", "403"], "testdata/hostile/double-complete.log"),
     ];
     for (args, path) in cases {
         let mut a = args.to_vec();

@@ -107,10 +107,17 @@ fn n(d: &Value, key: &str) -> u64 {
 #[track_caller]
 fn adds_up(d: &Value) {
     assert_eq!(
-        n(d, "lines"),
+        n(d, "records"),
         n(d, "events") + n(d, "skipped") + n(d, "malformed"),
-        "lines = events + skipped + malformed: {d}"
+        "records = events + skipped + malformed: {d}"
     );
+    let records: u64 = d["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["records"].as_u64().unwrap())
+        .sum();
+    assert_eq!(records, n(d, "records"), "per-file records add up");
     let files: u64 = d["files"]
         .as_array()
         .unwrap()
@@ -125,6 +132,20 @@ fn adds_up(d: &Value) {
         .map(|f| f["events"].as_u64().unwrap())
         .sum();
     assert_eq!(events, n(d, "events"), "per-file events add up");
+    if d["filtered"] == Value::Bool(false) {
+        // every event is a stage of a request counted, or left out (a repeat, or late)
+        let stages: u64 = d["stages"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|v| v.as_u64().unwrap())
+            .sum();
+        assert_eq!(
+            stages + n(d, "lateEvents"),
+            n(d, "events"),
+            "events = stages of requests + left out: {d}"
+        );
+    }
 }
 
 /// Wait for a spawned kaudit, at most `limit` (then kill it, by its id, and fail: a hang). It
@@ -1113,4 +1134,273 @@ fn malformed_lines_with_escapes_are_reported_harmlessly() {
             assert!(r.stdout_str().contains(&format!("{shown}:2: malformed: ")));
         }
     }
+}
+
+// ---------------------------------------------------------------- one request, one count
+
+/// `RequestReceived` and `ResponseComplete` of request `i` (key: auditID and received time).
+fn stages_of(i: u64) -> [String; 2] {
+    let rr = event_with(i, |v| {
+        v["stage"] = json!("RequestReceived");
+        v.as_object_mut().unwrap().remove("responseStatus");
+    });
+    [rr, event(i)]
+}
+
+/// Every variant of one input: a file (mapped and read), stdin, gzip, 1 and 2 threads, and
+/// chunks small enough that the repeats fall in other chunks than their originals.
+fn every_path(dir: &Path, name: &str, input: &[u8], args: &[&str]) -> Vec<Run> {
+    let file = put(dir, name, input);
+    let gzf = put(dir, &format!("{name}.gz"), gz(input));
+    let mut runs = Vec::new();
+    for extra in [
+        &[][..],
+        &["--no-mmap"],
+        &["-j", "1"],
+        &["--chunk-size=2048"],
+        &["--chunk-size=2048", "-j", "1"],
+    ] {
+        for f in [&file, &gzf] {
+            let mut a = args.to_vec();
+            a.extend_from_slice(extra);
+            a.push(f);
+            runs.push(go(&a));
+        }
+    }
+    runs.push(run_stdin(args, input.to_vec()));
+    runs
+}
+
+/// A shipper that delivers lines twice (at-least-once) must not double the requests: one
+/// auditID with one received time is one request, and each repeated stage is counted, left out
+/// and noted, whether the copy is the next line or a whole re-sent file later (other chunks).
+#[test]
+fn a_line_delivered_twice_is_one_request_and_a_counted_repeat() {
+    let dir = tmp();
+    // the repro: each of 3 requests' lines twice in a row
+    let r = go(&[
+        "summary",
+        "-o",
+        "json",
+        "testdata/hostile/duplicate-lines.log",
+    ])
+    .expect_code(0);
+    let d = doc(&r);
+    adds_up(&d);
+    assert_eq!((n(&d, "requests"), n(&d, "lateEvents")), (3, 6), "{d}");
+    assert!(
+        r.stderr.contains("6 stage event(s) repeated"),
+        "{}",
+        r.stderr
+    );
+    // a second ResponseComplete (403, then 200): the request ended with the first
+    let r = go(&[
+        "events",
+        "-o",
+        "ndjson",
+        "testdata/hostile/double-complete.log",
+    ])
+    .expect_code(0);
+    let rows: Vec<Value> = r
+        .stdout_str()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 1, "{}", r.stdout_str());
+    assert_eq!(rows[0]["code"], json!(403));
+    // 300 requests, then the whole log again (a re-sent file), and one ResponseComplete again at
+    // the very end: in every chunk layout and input path, 300 requests and 601 stages left out
+    let mut once = String::new();
+    for i in 0..300 {
+        let [rr, rc] = stages_of(i);
+        once.push_str(&format!("{rr}\n{rc}\n"));
+    }
+    let input = format!("{once}{once}{}\n", event(7));
+    for r in every_path(
+        dir.path(),
+        "twice.log",
+        input.as_bytes(),
+        &["summary", "-o", "json"],
+    ) {
+        let d = doc(&r.expect_code(0));
+        adds_up(&d);
+        assert_eq!(n(&d, "requests"), 300, "{d}");
+        assert_eq!(n(&d, "incomplete"), 0, "{d}");
+        assert_eq!(n(&d, "lateEvents"), 601, "{d}");
+    }
+}
+
+/// An auditID reused (a client-supplied `Audit-ID`) in a log without requestReceivedTimestamp:
+/// two requests, and the user prefilter must find the second one as the full parse does.
+#[test]
+fn a_reused_audit_id_without_received_time_is_two_requests_for_every_filter() {
+    let f = "testdata/hostile/reused-auditid-no-rts.log";
+    for user in ["alice", "alic*"] {
+        for extra in [&[][..], &["--no-prefilter"], &["--chunk-size=600"]] {
+            let mut a = vec!["events", "-o", "ndjson", "-u", user];
+            a.extend_from_slice(extra);
+            a.push(f);
+            let r = go(&a).expect_code(0);
+            let rows: Vec<Value> = r
+                .stdout_str()
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect();
+            assert_eq!(rows.len(), 1, "{a:?}: {}", r.stdout_str());
+            assert_eq!(rows[0]["user"], json!("alice"), "{a:?}");
+            assert_eq!(rows[0]["verb"], json!("get"), "{a:?}");
+        }
+    }
+    let d = doc(&go(&["summary", "-o", "json", f]).expect_code(0));
+    assert_eq!((n(&d, "requests"), n(&d, "lateEvents")), (2, 0), "{d}");
+}
+
+/// Requests that never end take bounded memory: past `--max-open-memory` the oldest are
+/// reported incomplete at that point, and a stage of one read later is late, with a note. The
+/// counts still add up, and they do not depend on how the input was read.
+#[test]
+fn requests_that_never_end_take_bounded_memory() {
+    let dir = tmp();
+    let mut input = String::new();
+    for i in 0..10_000 {
+        input.push_str(&stages_of(i)[0]);
+        input.push('\n');
+    }
+    // the end of the first 100, long after: their requests were ended for want of memory
+    for i in 0..100 {
+        input.push_str(&stages_of(i)[1]);
+        input.push('\n');
+    }
+    let args = ["summary", "-o", "json", "--max-open-memory", "1M"];
+    for r in every_path(dir.path(), "open.log", input.as_bytes(), &args) {
+        let r = r.expect_code(0);
+        let d = doc(&r);
+        adds_up(&d);
+        assert_eq!(n(&d, "requests"), 10_000, "{d}");
+        assert_eq!(n(&d, "incomplete"), 10_000, "{d}");
+        assert_eq!(n(&d, "lateEvents"), 100, "{d}");
+        assert!(
+            r.stderr
+                .contains("request(s) were still open when the memory for open requests")
+                && r.stderr
+                    .contains("100 later stage event(s) of them counted as late"),
+            "{}",
+            r.stderr
+        );
+    }
+    // with the default, all of them are held and the first 100 complete
+    let d =
+        doc(&go(&["summary", "-o", "json", &put(dir.path(), "all.log", &input)]).expect_code(0));
+    assert_eq!(
+        (n(&d, "requests"), n(&d, "incomplete")),
+        (10_000, 9_900),
+        "{d}"
+    );
+    // a bad size names the flag
+    let r = go(&[
+        "summary",
+        "--max-open-memory",
+        "lots",
+        "testdata/hostile/bom.log",
+    ])
+    .expect_code(2);
+    assert!(r.stderr.contains("--max-open-memory"), "{}", r.stderr);
+}
+
+/// A UTF-8 byte-order mark before the first line (or a document) is skipped, counted and
+/// noted: the line is read, not reported malformed.
+#[test]
+fn a_byte_order_mark_is_skipped_and_noted() {
+    let r = go(&["summary", "-o", "json", "testdata/hostile/bom.log"]).expect_code(0);
+    let d = doc(&r);
+    adds_up(&d);
+    assert_eq!((n(&d, "malformed"), n(&d, "requests")), (0, 1), "{d}");
+    assert_eq!(n(&d, "byteOrderMarks"), 1);
+    assert!(
+        r.stderr
+            .contains("1 line(s) began with a UTF-8 byte-order mark"),
+        "{}",
+        r.stderr
+    );
+    // on stdin, and a pretty-printed document (read whole) behind one
+    let bytes = fs::read(crate::util::repo_path("testdata/hostile/bom.log")).unwrap();
+    let d = doc(&run_stdin(&["summary", "-o", "json"], bytes).expect_code(0));
+    assert_eq!((n(&d, "malformed"), n(&d, "byteOrderMarks")), (0, 1), "{d}");
+    let pretty =
+        serde_json::to_string_pretty(&serde_json::from_str::<Value>(&event(1)).unwrap()).unwrap();
+    for input in [
+        format!("\u{feff}{pretty}\n"),
+        format!("{}\n\u{feff}{}\n", event(2), event(3)),
+    ] {
+        let d = doc(&run_stdin(&["summary", "-o", "json"], input).expect_code(0));
+        assert_eq!(n(&d, "malformed"), 0, "{d}");
+        assert_eq!(n(&d, "byteOrderMarks"), 1, "{d}");
+    }
+}
+
+/// Times that do not parse are counted and shown once; a request left without a time is not
+/// dropped by --since/--until in silence: the note says how many, and which flag.
+#[test]
+fn unreadable_times_are_counted_and_the_window_says_what_it_left_out() {
+    let f = "testdata/hostile/bad-timestamps.log";
+    let r = go(&["summary", "-o", "json", f]).expect_code(0);
+    let d = doc(&r);
+    adds_up(&d);
+    assert_eq!(n(&d, "badTimes"), 3, "{d}");
+    assert!(
+        r.stderr.contains("3 event(s) have a time that does not parse (first: testdata/hostile/bad-timestamps.log:1: \"2026-02-30T00:00:00Z\")"),
+        "{}",
+        r.stderr
+    );
+    let r = go(&["events", "-o", "ndjson", "--since", "2026-11-01", f]).expect_code(0);
+    assert_eq!(r.stdout_str().lines().count(), 1);
+    assert!(
+        r.stderr.contains("3 request(s) matched the other filters but have no time to compare with --since: left out"),
+        "{}",
+        r.stderr
+    );
+    // the other filters first: alice's requests only, none untimed for bob
+    let r = go(&["events", "-u", "bob", "--until", "2027-01-01", f]).expect_code(1);
+    assert!(!r.stderr.contains("no time to compare"), "{}", r.stderr);
+}
+
+/// A line longer than the stream cap (256 MiB) on stdin is one record, malformed, and the
+/// counts add up (issue 16: `records 2 = 2 events + 0 skipped + 1 malformed (in 3 lines)`).
+#[test]
+fn a_line_over_the_stream_cap_is_one_malformed_record() {
+    use std::io::Write as _;
+    let mut child = kaudit_std(&["summary", "-o", "json"]).spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        stdin
+            .write_all(format!("{}\n", event(1)).as_bytes())
+            .unwrap();
+        stdin.write_all(b"{\"a\":\"").unwrap();
+        let block = vec![b'x'; 1 << 20];
+        for _ in 0..300 {
+            stdin.write_all(&block).unwrap();
+        }
+        stdin
+            .write_all(format!("\"}}\n{}\n", event(2)).as_bytes())
+            .unwrap();
+    });
+    let r = wait_output(child, Duration::from_secs(600)).expect_code(0);
+    writer.join().unwrap();
+    let d = doc(&r);
+    adds_up(&d);
+    assert_eq!(
+        (
+            n(&d, "lines"),
+            n(&d, "records"),
+            n(&d, "events"),
+            n(&d, "malformed")
+        ),
+        (3, 3, 2, 1),
+        "{d}"
+    );
+    assert!(
+        r.stderr.contains("line longer than 256 MiB"),
+        "{}",
+        r.stderr
+    );
 }

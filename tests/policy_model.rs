@@ -41,6 +41,7 @@ struct Check {
 
 impl Sink for Check {
     type Part = NoPart;
+    const FOLDS: bool = false;
     fn part(&self) -> NoPart {
         NoPart
     }

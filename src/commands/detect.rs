@@ -53,6 +53,7 @@ impl Sink for Detect {
     const COMMUTATIVE: bool = true;
     // raw lines are read for their bodies only (crate::detect::Bodies)
     const RAW_FOR_BODIES: bool = true;
+    const FOLDS: bool = true;
     fn fold(part: &mut Part, r: &Request<'_>) -> bool {
         part.requests += 1;
         part.rules

@@ -267,6 +267,8 @@ impl Sink for EventsSink<'_> {
     fn part(&self) -> scan::NoPart {
         scan::NoPart
     }
+    // rows in order: every request comes through `request`
+    const FOLDS: bool = false;
     fn fold(_: &mut scan::NoPart, _: &Request<'_>) -> bool {
         false
     }

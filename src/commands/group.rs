@@ -531,6 +531,7 @@ impl Sink for Groups {
             scratch: String::new(),
         }
     }
+    const FOLDS: bool = true;
     fn fold(part: &mut Groups, r: &Request<'_>) -> bool {
         part.add(r);
         true

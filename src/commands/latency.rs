@@ -126,6 +126,7 @@ impl Sink for Lat {
     fn part(&self) -> Lat {
         Lat::new(self.keep)
     }
+    const FOLDS: bool = true;
     fn fold(part: &mut Lat, r: &Request<'_>) -> bool {
         part.add(r);
         true

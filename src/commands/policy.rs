@@ -69,6 +69,7 @@ impl Sink for Usage {
         }
     }
     const COMMUTATIVE: bool = true;
+    const FOLDS: bool = true;
     fn fold(part: &mut Usage, r: &Request<'_>) -> bool {
         part.count(r);
         true
@@ -582,6 +583,7 @@ impl Sink for Sim {
         Sim::new(self.policy.clone())
     }
     const COMMUTATIVE: bool = true;
+    const FOLDS: bool = true;
     fn fold(part: &mut Sim, r: &Request<'_>) -> bool {
         part.add(r);
         true

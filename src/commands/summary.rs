@@ -125,6 +125,7 @@ impl Sink for Tally {
     fn fields(&self) -> Fields {
         Fields::NONE
     }
+    const FOLDS: bool = true;
     fn fold(part: &mut Tally, r: &Request<'_>) -> bool {
         part.add(r);
         true
@@ -252,6 +253,9 @@ fn document(stats: &ScanStats, t: &Tally, n: usize, filtered: bool) -> Value {
         "skippedEmpty": stats.skipped_empty,
         "malformed": stats.malformed,
         "lateEvents": stats.late_events,
+        "byteOrderMarks": stats.byte_order_marks,
+        "badTimes": stats.bad_times,
+        "untimedLeftOut": stats.untimed,
         "malformedSamples": stats.malformed_samples.iter().map(|p| json!({"file": p.file, "line": p.line, "reason": p.reason})).collect::<Vec<_>>(),
         "filtered": filtered,
         "requestsScanned": stats.requests,
@@ -434,6 +438,27 @@ fn write_tables(
         },
         stage_txt.join(", "),
     );
+    if let Some(p) = &stats.bad_time {
+        kv(
+            "unreadable times",
+            format!(
+                "{} event(s), first {}:{}: {}",
+                thousands(stats.bad_times),
+                p.file,
+                p.line,
+                p.reason
+            ),
+        );
+    }
+    if stats.late_events > 0 {
+        kv(
+            "events left out",
+            format!(
+                "{}  (a stage its request already had, or read after its request ended: a line delivered twice, inputs out of order)",
+                thousands(stats.late_events)
+            ),
+        );
+    }
     let lv: Vec<String> = sorted(&t.levels)
         .iter()
         .map(|(k, v)| format!("{k} {}", thousands(*v)))

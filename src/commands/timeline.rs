@@ -315,6 +315,7 @@ impl<const CTX: bool> Sink for Keep<'_, CTX> {
         Batch::default()
     }
 
+    const FOLDS: bool = true;
     fn fold(part: &mut Batch, r: &Request<'_>) -> bool {
         part.push(r, true);
         true

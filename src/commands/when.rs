@@ -122,6 +122,7 @@ impl<'f> Sink for Slots<'f> {
         p.res = self.res;
         p
     }
+    const FOLDS: bool = true;
     fn fold(part: &mut Slots<'f>, r: &Request<'_>) -> bool {
         part.add(r);
         true

@@ -16,6 +16,10 @@ use serde_json::value::RawValue;
 
 use super::native::{Skip, json_error};
 
+/// The UTF-8 byte-order mark, which some editors and Windows tools write before the first line.
+/// It is not part of any record: the scan skips it where it starts a line or a document.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// How much of an input [`is_document`] needs to see.
 pub const HEAD: usize = 64 << 10;
 
@@ -24,6 +28,7 @@ pub const HEAD: usize = 64 << 10;
 /// A JSON-lines file's first line ends with `}` (or `]`); so does a one-line document, which the
 /// line reader handles.
 pub fn is_document(head: &[u8]) -> bool {
+    let head = head.strip_prefix(BOM).unwrap_or(head);
     let Some(start) = head.iter().position(|b| !b.is_ascii_whitespace()) else {
         return false;
     };

@@ -113,20 +113,22 @@ impl Mapped {
 
     /// Make `out` the bytes of `range`, read with `pread`, not through the map: they come from
     /// the page cache as they do through the map, without the page faults, page-table updates
-    /// and TLB flushes of mapping and releasing each page. Past a truncation the rest reads as
-    /// zeros, as through the map (the scanner's check after the batch drops it). `out` is
-    /// reused as it is: only its growth is zeroed first.
+    /// and TLB flushes of mapping and releasing each page. False if the file ended before the
+    /// range did (cut short underneath) or a read failed: `out` then holds what was read, and
+    /// the caller must not use it. `out` is reused as it is: only its growth is zeroed first,
+    /// and it grows a piece at a time, so a range that the file no longer holds is never
+    /// allocated whole.
     #[cfg(unix)]
-    pub fn read_into(&self, range: Range<usize>, out: &mut Vec<u8>) {
+    pub fn read_into(&self, range: Range<usize>, out: &mut Vec<u8>) -> bool {
         use std::os::unix::fs::FileExt;
+        const PIECE: usize = 4 << 20;
         let len = range.len();
-        if out.len() < len {
-            out.resize(len, 0);
-        } else {
-            out.truncate(len);
-        }
+        out.truncate(len);
         let mut done = 0;
         while done < len {
+            if out.len() == done {
+                out.resize(len.min(done + PIECE), 0);
+            }
             match self
                 .file
                 .read_at(&mut out[done..], (range.start + done) as u64)
@@ -137,21 +139,23 @@ impl Mapped {
                 Err(_) => break,
             }
         }
-        out[done..].fill(0);
+        out.truncate(done);
+        done == len
     }
 
     /// [`crate::chunk::next_end`] of the map, read with `pread`: the end of the chunk of about
     /// `target` bytes from `start`, just after a `\n` or at the end of the map. Looking
     /// through the map would fault its pages in on the scanning thread, one fault per chunk
     /// while the workers wait, and the workers would then have to give those pages back.
-    /// Past a truncation nothing more is read, as the map would read zeros: the end of the map.
+    /// `None` when the file ends before the map does, or a read fails, before a `\n` is found
+    /// (a file cut short underneath): no chunk can be cut there, and none is sized by it.
     #[cfg(unix)]
-    pub fn next_end(&self, start: usize, target: usize) -> usize {
+    pub fn next_end(&self, start: usize, target: usize) -> Option<usize> {
         use std::os::unix::fs::FileExt;
         let len = self.map.len();
         let want = start.saturating_add(target.max(1));
         if want >= len {
-            return len;
+            return Some(len);
         }
         thread_local! {
             static WINDOW: std::cell::RefCell<Vec<u8>> =
@@ -169,20 +173,20 @@ impl Mapped {
                     }
                 };
                 if got == 0 {
-                    break;
+                    return None;
                 }
                 if let Some(i) = memchr::memchr(b'\n', &w[..got]) {
-                    return at + i + 1;
+                    return Some(at + i + 1);
                 }
                 at += got;
             }
-            len
+            Some(len)
         })
     }
 
     #[cfg(not(unix))]
-    pub fn next_end(&self, start: usize, target: usize) -> usize {
-        crate::chunk::next_end(&self.map, start, target)
+    pub fn next_end(&self, start: usize, target: usize) -> Option<usize> {
+        Some(crate::chunk::next_end(&self.map, start, target))
     }
 
     /// Has the file been cut short since it was mapped? Costs one `fstat`.
@@ -420,11 +424,47 @@ mod tests {
             for start in (0..data.len()).step_by(97) {
                 assert_eq!(
                     m.next_end(start, target),
-                    crate::chunk::next_end(&data, start, target),
+                    Some(crate::chunk::next_end(&data, start, target)),
                     "start {start} target {target}"
                 );
             }
         }
+    }
+
+    /// A file cut short under its map (copytruncate): no chunk end is found past the cut, so
+    /// no chunk is sized by it (issue 16: one chunk covered the rest of a 2 GB file and its
+    /// copy was zero-filled to that size), and a read of a range past the cut says so and
+    /// allocates only about what the file still holds.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_cut_short_sizes_no_chunk_and_no_buffer() {
+        let line = b"{\"kind\":\"Event\",\"auditID\":\"x\"}\n";
+        let mut data = Vec::new();
+        while data.len() < 16 << 20 {
+            data.extend_from_slice(line);
+        }
+        let mut t = tempfile::NamedTempFile::new().unwrap();
+        t.write_all(&data).unwrap();
+        t.flush().unwrap();
+        let m = Mapped::new(File::open(t.path()).unwrap(), data.len() as u64).unwrap();
+        let cut = 1 << 20;
+        t.as_file().set_len(cut as u64).unwrap();
+        // before the cut: the same ends; past it: none
+        assert_eq!(
+            m.next_end(0, 1000),
+            Some(crate::chunk::next_end(&data, 0, 1000))
+        );
+        assert_eq!(m.next_end(cut - 10, 1 << 20), None);
+        assert_eq!(m.next_end(4 << 20, 1 << 20), None);
+        // a read across the cut is not whole, and holds only what was there
+        let mut out = Vec::new();
+        assert!(!m.read_into(0..data.len(), &mut out));
+        assert_eq!(out, data[..cut]);
+        assert!(out.capacity() <= cut + (4 << 20), "{}", out.capacity());
+        let mut out = Vec::new();
+        assert!(m.read_into(0..1000, &mut out));
+        assert_eq!(out, data[..1000]);
+        assert!(m.shrunk().is_some());
     }
 
     #[test]

@@ -10,9 +10,12 @@
 use std::borrow::Cow;
 use std::mem::take;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::event::{Event, Stage, StageSet, Str, Ts, UserInfo};
+
+mod packed;
+use packed::Packed;
 
 /// Where one event of a request was read, and what it said.
 #[derive(Debug, Clone)]
@@ -33,6 +36,8 @@ pub struct Request<'a> {
     pub audit_id: Cow<'a, str>,
     /// `requestReceivedTimestamp` as written: half of the correlation key.
     pub received_key: Cow<'a, str>,
+    /// [`key_hash`] of `audit_id` and `received_key`.
+    pub key: u64,
     pub verb: Cow<'a, str>,
     pub user: Cow<'a, str>,
     pub groups: Vec<Cow<'a, str>>,
@@ -163,7 +168,14 @@ fn ends_request(stage: Stage, code: Option<i64>, user: Option<&UserInfo>) -> boo
 impl<'a> Request<'a> {
     /// Start a request from its first event seen.
     pub fn from_event(ev: &mut Event<'a>, stage: Stage, mark: Mark<'a>) -> Self {
+        let key = key_hash(ev.audit_id.as_str(), ev.request_received_timestamp.as_str());
+        Self::from_keyed_event(ev, stage, mark, key)
+    }
+
+    /// [`from_event`](Self::from_event), its key already hashed.
+    fn from_keyed_event(ev: &mut Event<'a>, stage: Stage, mark: Mark<'a>, key: u64) -> Self {
         let mut r = Request {
+            key,
             audit_id: ev.audit_id.0.clone(),
             received_key: ev.request_received_timestamp.0.clone(),
             ..Default::default()
@@ -249,7 +261,13 @@ impl<'a> Request<'a> {
     }
 
     /// Fold a later fragment of the same request in (stages read from a later chunk or file).
-    pub fn merge(&mut self, later: Request<'a>) {
+    /// A stage this request already has is a repeat (a line delivered twice): it is left out,
+    /// and the number left out is returned.
+    pub fn merge(&mut self, mut later: Request<'a>) -> u64 {
+        let had = self.stages;
+        let before = later.marks.len();
+        later.marks.retain(|m| !had.contains(m.stage));
+        let repeated = (before - later.marks.len()) as u64;
         fill(&mut self.verb, later.verb);
         fill(&mut self.user, later.user);
         join_vec(&mut self.groups, later.groups);
@@ -283,6 +301,7 @@ impl<'a> Request<'a> {
         self.truncated |= later.truncated;
         self.stages = self.stages.union(later.stages);
         self.marks.extend(later.marks);
+        repeated
     }
 
     /// Detach from the input buffer.
@@ -290,6 +309,7 @@ impl<'a> Request<'a> {
         Request {
             audit_id: own(self.audit_id),
             received_key: own(self.received_key),
+            key: self.key,
             verb: own(self.verb),
             user: own(self.user),
             groups: own_vec(self.groups),
@@ -398,6 +418,27 @@ pub enum Item<'a> {
 pub struct ChunkCorrelator<'a> {
     open: FxHashMap<(Cow<'a, str>, Cow<'a, str>), Request<'a>>,
     pub items: Vec<Item<'a>>,
+    /// Keys of the requests that ended in this chunk (those with a received time, see
+    /// [`keyed`]): a stage of one of them read after its end is a repeat or late.
+    closed: FxHashSet<u64>,
+    /// Stage events left out: a stage its request already had, or one read after its end.
+    late: u64,
+}
+
+/// What a chunk's correlation leaves once its events are read.
+pub struct Finished<'a> {
+    /// All items, with the requests still open at the end of the chunk last (in line order).
+    pub items: Vec<Item<'a>>,
+    /// Stage events left out (see [`ChunkCorrelator`]).
+    pub late: u64,
+}
+
+/// Is this key a request's identity? One auditID with one received time is one request, so a
+/// stage of it read after its end repeats it. Without a received time (logs that do not write
+/// `requestReceivedTimestamp`) the auditID alone cannot tell a repeat from a reused auditID
+/// (a client-supplied `Audit-ID`): those stages are joined in order, as they come.
+fn keyed(received_key: &str) -> bool {
+    !received_key.is_empty()
 }
 
 impl<'a> ChunkCorrelator<'a> {
@@ -438,33 +479,72 @@ impl<'a> ChunkCorrelator<'a> {
             ev.audit_id.0.clone(),
             ev.request_received_timestamp.0.clone(),
         );
-        if ends {
-            let req = match self.open.remove(&key) {
-                Some(mut r) => {
-                    r.absorb(ev, stage, mark);
-                    r
+        match self.open.entry(key) {
+            std::collections::hash_map::Entry::Occupied(mut o) => {
+                if o.get().stages.contains(stage) {
+                    // the same stage twice: a line delivered twice
+                    self.late += 1;
+                    return None;
                 }
-                None => Request::from_event(ev, stage, mark),
-            };
-            if req.stages.contains(Stage::RequestReceived) {
-                return Some(req);
+                if !ends {
+                    o.get_mut().absorb(ev, stage, mark);
+                    return None;
+                }
+                let mut req = o.remove();
+                req.absorb(ev, stage, mark);
+                self.ended(req)
             }
-            self.items.push(Item::Frag(req));
-        } else {
-            match self.open.entry(key) {
-                std::collections::hash_map::Entry::Occupied(mut o) => {
-                    o.get_mut().absorb(ev, stage, mark)
+            std::collections::hash_map::Entry::Vacant(v) => {
+                let keyed = keyed(&v.key().1);
+                let h = key_hash(&v.key().0, &v.key().1);
+                if keyed && self.closed.contains(&h) {
+                    // its request ended earlier in this chunk
+                    self.late += 1;
+                    return None;
                 }
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert(Request::from_event(ev, stage, mark));
+                let req = Request::from_keyed_event(ev, stage, mark, h);
+                if !ends {
+                    v.insert(req);
+                    return None;
                 }
+                self.ended(req)
             }
         }
+    }
+
+    /// The prefilter skipped the completing line of a request (it cannot match:
+    /// `filter::Verdict::SkipFinal`). The line is taken as read without being parsed: its
+    /// request ends here, what this chunk holds of it goes, and a stage of it read later is
+    /// late, as the full parse would have it. True when the request may have begun before this
+    /// chunk (its RequestReceived is not here), so the merger must drop what it holds of it;
+    /// false for a repeat of an end this chunk already read.
+    pub fn skip_final(&mut self, key: u64, audit_id: &'a str, received: &'a str) -> bool {
+        if keyed(received) && !self.closed.insert(key) {
+            return false;
+        }
+        match self
+            .open
+            .remove(&(Cow::Borrowed(audit_id), Cow::Borrowed(received)))
+        {
+            Some(r) => !r.stages.contains(Stage::RequestReceived),
+            None => true,
+        }
+    }
+
+    /// A request just ended: Done if its RequestReceived is in this chunk, else a fragment.
+    fn ended(&mut self, req: Request<'a>) -> Option<Request<'a>> {
+        if keyed(&req.received_key) {
+            self.closed.insert(req.key);
+        }
+        if req.stages.contains(Stage::RequestReceived) {
+            return Some(req);
+        }
+        self.items.push(Item::Frag(req));
         None
     }
 
-    /// All items, with the requests still open at the end of the chunk last (in line order).
-    pub fn finish(mut self) -> Vec<Item<'a>> {
+    /// The items, and the stage events left out.
+    pub fn finish(mut self) -> Finished<'a> {
         let mut rest: Vec<Request<'a>> = self.open.into_values().collect();
         // unstable (no scratch buffer of Requests per chunk), and ties (the events of one
         // batch line) broken by key, so the order is the same for any thread count
@@ -476,22 +556,40 @@ impl<'a> ChunkCorrelator<'a> {
             ))
         });
         self.items.extend(rest.into_iter().map(Item::Frag));
-        self.items
+        Finished {
+            items: self.items,
+            late: self.late,
+        }
     }
 }
 
 /// Joins fragments across chunks and files, in input order.
 pub struct Merger {
-    /// Open requests by [`key_hash`], each with the (rare) others of the same hash, in a Vec:
-    /// the map is rehashed as requests come and go, and a Request is large.
-    open: FxHashMap<u64, Vec<Request<'static>>>,
+    /// Open requests by [`key_hash`], packed ([`Packed`]: a few hundred bytes each), each with
+    /// the (rare) others of the same hash.
+    open: FxHashMap<u64, Vec<Open>>,
     /// How many requests `open` holds.
     open_len: usize,
-    /// Hashes of the keys of requests that completed without their RequestReceived (most
-    /// recent last). Its RequestReceived may still come, when files are read out of order or a
-    /// writer reorders lines; it must then not open a second, never-completed request.
-    completed: Recent<()>,
-    /// Stage events that arrived after their request had been completed and handed on.
+    /// The memory they take, about ([`Open::cost`]).
+    open_bytes: usize,
+    /// The most memory open requests may take ([`DEFAULT_OPEN_MEMORY`]): past it, the oldest
+    /// are ended as incomplete ([`Merger::evict`]).
+    open_budget: usize,
+    /// The order requests were kept open in (hash, `Open::seq`), oldest first. An entry whose
+    /// request has since left `open` is skipped when met, and the queue is rebuilt when such
+    /// entries outnumber the live ones.
+    order: std::collections::VecDeque<(u64, u64)>,
+    seq: u64,
+    /// Requests ended as incomplete because the memory for open requests ran out, and their
+    /// keys: a later stage of one is late, and counted here too.
+    pub evicted: u64,
+    pub evicted_late: u64,
+    evicted_keys: Option<Ended>,
+    /// Keys of the requests that ended (with a received time, see [`keyed`]): a stage of one
+    /// of them read later (a line delivered twice, files read out of order, a writer that
+    /// reorders lines) must not make a second request.
+    ended: Ended,
+    /// Stage events left out: read after their request had ended, or repeating a stage it had.
     pub late_events: u64,
     /// Keys of RequestReceived lines the prefilter skipped (see `filter::Verdict`) whose request
     /// was not seen complete in their chunk: a request completing without its RequestReceived
@@ -515,8 +613,6 @@ pub struct Merger {
 #[derive(Debug)]
 struct Recent<V> {
     blocks: std::collections::VecDeque<Block<V>>,
-    /// Keys added one at a time, not yet sorted into a block.
-    loose: Vec<(u64, V)>,
     len: usize,
     limit: usize,
     /// The largest block merging makes (`limit / 8`): the oldest block is forgotten whole.
@@ -530,14 +626,10 @@ struct Block<V> {
     values: Vec<V>,
 }
 
-/// How many keys added one at a time make a block.
-const LOOSE: usize = 256;
-
 impl<V: Copy> Recent<V> {
     fn new(limit: usize) -> Recent<V> {
         Recent {
             blocks: Default::default(),
-            loose: Vec::new(),
             len: 0,
             limit,
             cap: (limit / 8).max(1),
@@ -548,34 +640,13 @@ impl<V: Copy> Recent<V> {
         self.len == 0
     }
 
-    /// Add one key.
-    fn push(&mut self, key: u64, value: V) {
-        self.loose.push((key, value));
-        self.len += 1;
-        if self.loose.len() >= LOOSE {
-            self.seal();
-        }
-    }
-
     /// Add keys, which came after every key added so far.
     fn extend(&mut self, mut pairs: Vec<(u64, V)>) {
         if pairs.is_empty() {
             return;
         }
         pairs.sort_unstable_by_key(|p| p.0);
-        self.seal();
         self.len += pairs.len();
-        let (keys, values) = pairs.into_iter().unzip();
-        self.add(Block { keys, values });
-    }
-
-    /// The loose keys become a block.
-    fn seal(&mut self) {
-        if self.loose.is_empty() {
-            return;
-        }
-        let mut pairs = std::mem::take(&mut self.loose);
-        pairs.sort_unstable_by_key(|p| p.0);
         let (keys, values) = pairs.into_iter().unzip();
         self.add(Block { keys, values });
     }
@@ -600,39 +671,30 @@ impl<V: Copy> Recent<V> {
         }
     }
 
-    /// Where `key` is: in `loose` (`None`), or a block and index.
-    fn find(&self, key: u64) -> Option<Option<(usize, usize)>> {
+    /// Where `key` is: a block and index.
+    fn find(&self, key: u64) -> Option<(usize, usize)> {
         if self.len == 0 {
             return None;
         }
-        if self.loose.iter().any(|p| p.0 == key) {
-            return Some(None);
-        }
         for (b, block) in self.blocks.iter().enumerate().rev() {
             if let Ok(i) = block.keys.binary_search(&key) {
-                return Some(Some((b, i)));
+                return Some((b, i));
             }
         }
         None
     }
 
+    #[cfg(test)]
     fn contains(&self, key: u64) -> bool {
         self.find(key).is_some()
     }
 
     /// Take `key`'s value, if it is held.
     fn take(&mut self, key: u64) -> Option<V> {
-        let v = match self.find(key)? {
-            None => {
-                let at = self.loose.iter().position(|p| p.0 == key)?;
-                self.loose.swap_remove(at).1
-            }
-            Some((b, i)) => {
-                let block = &mut self.blocks[b];
-                block.keys.remove(i);
-                block.values.remove(i)
-            }
-        };
+        let (b, i) = self.find(key)?;
+        let block = &mut self.blocks[b];
+        block.keys.remove(i);
+        let v = block.values.remove(i);
         self.len -= 1;
         Some(v)
     }
@@ -667,31 +729,198 @@ impl Recent<()> {
             return;
         }
         keys.sort_unstable();
-        self.seal();
         self.len += keys.len();
         let values = vec![(); keys.len()];
         self.add(Block { keys, values });
     }
 }
 
+/// One open request in [`Merger::open`].
+#[derive(Debug)]
+struct Open {
+    /// When it was kept open: the merger's count of requests kept so far.
+    seq: u64,
+    /// Its stage events, counted as late if it turns out to repeat a request.
+    marks: u32,
+    packed: Packed,
+}
+
+impl Open {
+    /// Memory held for it, about: its packed bytes, this struct, its map slot and its place
+    /// in the order queue.
+    fn cost(&self) -> usize {
+        self.packed.size() + OPEN_OVERHEAD
+    }
+}
+
+/// See [`Open::cost`].
+const OPEN_OVERHEAD: usize = 96;
+
+/// Memory for requests still open, by default (`--max-open-memory`): at about 500 bytes
+/// each, half a million open at once; an API server holds some thousands of watches.
+pub const DEFAULT_OPEN_MEMORY: usize = 256 << 20;
+
 impl Default for Merger {
     fn default() -> Merger {
+        Merger::new(DEFAULT_OPEN_MEMORY)
+    }
+}
+
+impl Merger {
+    /// A merger that keeps open requests in up to `open_budget` bytes (0: no bound).
+    pub fn new(open_budget: usize) -> Merger {
         Merger {
             open: FxHashMap::default(),
             open_len: 0,
-            completed: Recent::new(REMEMBERED),
+            open_bytes: 0,
+            open_budget: if open_budget == 0 {
+                usize::MAX
+            } else {
+                open_budget
+            },
+            order: Default::default(),
+            seq: 0,
+            evicted: 0,
+            evicted_late: 0,
+            evicted_keys: None,
+            ended: Ended::new(ENDED_REMEMBERED),
             late_events: 0,
             received_skipped: Recent::new(SKIPPED_REMEMBERED),
             started_skipped: Recent::new(SKIPPED_REMEMBERED),
         }
+    }
+
+    /// Keep a request open.
+    fn keep_open(&mut self, r: &Request<'_>) {
+        let o = Open {
+            seq: self.seq,
+            marks: u32::try_from(r.marks.len()).unwrap_or(u32::MAX),
+            packed: Packed::pack(r),
+        };
+        self.order.push_back((r.key, self.seq));
+        self.seq += 1;
+        self.open_bytes += o.cost();
+        self.open_len += 1;
+        self.open
+            .entry(r.key)
+            .or_insert_with(|| Vec::with_capacity(1))
+            .push(o);
+    }
+
+    /// Take the open request of this key out, if there is one.
+    fn take_open(&mut self, h: u64, audit_id: &str, received: &str) -> Option<Request<'static>> {
+        let v = self.open.get_mut(&h)?;
+        let i = v
+            .iter()
+            .position(|o| o.packed.key() == (audit_id, received))?;
+        let o = v.swap_remove(i);
+        if v.is_empty() {
+            self.open.remove(&h);
+        }
+        self.left_open(&o);
+        Some(o.packed.unpack())
+    }
+
+    /// Take every open request of this hash out; their stage events.
+    fn drop_open(&mut self, h: u64) -> u64 {
+        let Some(v) = self.open.remove(&h) else {
+            return 0;
+        };
+        v.iter()
+            .map(|o| {
+                self.left_open(o);
+                u64::from(o.marks)
+            })
+            .sum()
+    }
+
+    fn left_open(&mut self, o: &Open) {
+        self.open_len -= 1;
+        self.open_bytes -= o.cost();
+    }
+
+    /// End the oldest open requests as incomplete while they take more memory than allowed
+    /// (`--max-open-memory`), and hand them back to be counted and shown. A later stage of one
+    /// is late (`evicted_late`). Called after each chunk, so the bound can be passed by what
+    /// one chunk leaves open.
+    pub fn evict(&mut self) -> Vec<Request<'static>> {
+        let mut out = Vec::new();
+        while self.open_bytes > self.open_budget {
+            let Some((h, seq)) = self.order.pop_front() else {
+                break;
+            };
+            let Some(v) = self.open.get_mut(&h) else {
+                continue;
+            };
+            let Some(i) = v.iter().position(|o| o.seq == seq) else {
+                continue;
+            };
+            let o = v.swap_remove(i);
+            if v.is_empty() {
+                self.open.remove(&h);
+            }
+            self.left_open(&o);
+            let r = o.packed.unpack();
+            if keyed(&r.received_key) {
+                self.ended.insert(h);
+                self.evicted_keys
+                    .get_or_insert_with(|| Ended::new(ENDED_REMEMBERED))
+                    .insert(h);
+            }
+            self.evicted += 1;
+            out.push(r);
+        }
+        // entries of requests that have left: rebuilt once they outnumber the live ones
+        if self.order.len() > 2 * self.open_len + 4096 {
+            let mut live: Vec<(u64, u64)> = self
+                .open
+                .iter()
+                .flat_map(|(h, v)| v.iter().map(move |o| (o.seq, *h)))
+                .collect();
+            live.sort_unstable();
+            self.order = live.into_iter().map(|(seq, h)| (h, seq)).collect();
+        }
+        out
     }
 }
 
 /// How many skipped RequestReceived keys the merger remembers: about 500 MB of log.
 pub const SKIPPED_REMEMBERED: usize = 1 << 18;
 
-/// How many completed keys the merger remembers.
-const REMEMBERED: usize = 1 << 16;
+/// How many keys of ended requests the merger remembers at least (at most twice as many): a
+/// stage read after its request ended is known as such if at most this many requests ended
+/// since (about 2 GB of log); further away, it is read as the start of another request.
+pub const ENDED_REMEMBERED: usize = 1 << 20;
+
+/// Keys in two generations: a new one starts when the current one is full, and the one
+/// before it is forgotten. Each key is one hash-set insert, and a lookup two probes.
+#[derive(Debug)]
+struct Ended {
+    now: FxHashSet<u64>,
+    old: FxHashSet<u64>,
+    limit: usize,
+}
+
+impl Ended {
+    fn new(limit: usize) -> Ended {
+        Ended {
+            now: FxHashSet::default(),
+            old: FxHashSet::default(),
+            limit: limit.max(1),
+        }
+    }
+
+    fn insert(&mut self, key: u64) {
+        if self.now.len() >= self.limit {
+            self.old = take(&mut self.now);
+        }
+        self.now.insert(key);
+    }
+
+    fn contains(&self, key: u64) -> bool {
+        self.now.contains(&key) || self.old.contains(&key)
+    }
+}
 
 pub fn key_hash(audit_id: &str, received: &str) -> u64 {
     key_hash_bytes(audit_id.as_bytes(), received.as_bytes())
@@ -700,10 +929,19 @@ pub fn key_hash(audit_id: &str, received: &str) -> u64 {
 /// [`key_hash`] of the bytes of an auditID and requestReceivedTimestamp, as a line holds them
 /// (the prefilter reads them in place, without checking their UTF-8: a line that is not UTF-8
 /// is never parsed, so its key is never asked for).
+///
+/// Only these hashes are kept of requests that ended or lines that were skipped, so two keys of
+/// one hash would be taken for one request. Both halves come from the log (a client sets its
+/// `Audit-ID`), so the hash is keyed with a random key per process (std's SipHash-1-3, as
+/// `HashMap` is against collision attacks): nobody can write two keys that collide, and
+/// honest keys collide with a chance of about n²/2⁶⁵.
 pub fn key_hash_bytes(audit_id: &[u8], received: &[u8]) -> u64 {
     use std::hash::{BuildHasher, Hasher};
-    let mut h = rustc_hash::FxBuildHasher.build_hasher();
-    // FxHasher's `write` folds the length in: the two cannot run into each other
+    static KEY: std::sync::LazyLock<std::hash::RandomState> =
+        std::sync::LazyLock::new(std::hash::RandomState::new);
+    let mut h = KEY.build_hasher();
+    // the length first: the two halves cannot run into each other
+    h.write_usize(audit_id.len());
     h.write(audit_id);
     h.write(received);
     h.finish()
@@ -720,29 +958,32 @@ impl Merger {
     /// Completing lines the prefilter skipped (see `filter::Verdict::SkipFinal`), by key: their
     /// requests cannot match. What is open of them goes, and their later events are late, as
     /// they would be had the line been read.
-    pub fn final_skipped(&mut self, mut keys: Vec<u64>) {
+    pub fn final_skipped(&mut self, keys: Vec<u64>) {
         if keys.is_empty() {
             return;
         }
-        keys.sort_unstable();
-        if self.open.len() < keys.len() {
-            let mut gone = 0;
-            self.open.retain(|h, v| {
-                let keep = keys.binary_search(h).is_err();
-                if !keep {
-                    gone += v.len();
-                }
-                keep
-            });
-            self.open_len -= gone;
-        } else {
-            for k in &keys {
-                if let Some(v) = self.open.remove(k) {
-                    self.open_len -= v.len();
-                }
+        for k in keys {
+            if !self.open.is_empty() {
+                self.drop_open(k);
             }
+            self.ended.insert(k);
         }
-        self.completed.extend_keys(keys);
+    }
+
+    /// A request a chunk read whole (with a received time, see [`keyed`]) ended: false if one
+    /// of its key ended before (it repeats that one: a line delivered twice, far apart).
+    /// Otherwise its key is remembered, and what is still open under it is an earlier copy of
+    /// one of its stages (its RequestReceived delivered twice, once before the chunk): left
+    /// out, as late.
+    pub fn end(&mut self, key: u64) -> bool {
+        if self.ended.contains(key) {
+            return false;
+        }
+        if !self.open.is_empty() {
+            self.late_events += self.drop_open(key);
+        }
+        self.ended.insert(key);
+        true
     }
 
     /// Remember ResponseStarted lines the prefilter skipped, by key, with their time: the most
@@ -753,31 +994,25 @@ impl Merger {
 
     /// Take one fragment; returns the request if it is now complete.
     pub fn frag(&mut self, frag: Request<'_>) -> Option<Request<'static>> {
-        if !frag.is_final
-            && !self.completed.is_empty()
-            && self
-                .completed
-                .contains(key_hash(&frag.audit_id, &frag.received_key))
-        {
+        let h = frag.key;
+        let keyed = keyed(&frag.received_key);
+        if keyed && self.ended.contains(h) {
             self.late_events += frag.marks.len() as u64;
+            if let Some(e) = &self.evicted_keys
+                && e.contains(h)
+            {
+                self.evicted_late += frag.marks.len() as u64;
+            }
             return None;
         }
-        let h = key_hash(&frag.audit_id, &frag.received_key);
-        let mut earlier = None;
-        if let Some(v) = self.open.get_mut(&h)
-            && let Some(i) = v
-                .iter()
-                .position(|r| r.audit_id == frag.audit_id && r.received_key == frag.received_key)
-        {
-            earlier = Some(v.swap_remove(i));
-            if v.is_empty() {
-                self.open.remove(&h);
-            }
-            self.open_len -= 1;
-        }
+        let earlier = if self.open.is_empty() {
+            None
+        } else {
+            self.take_open(h, &frag.audit_id, &frag.received_key)
+        };
         let mut req = match earlier {
             Some(mut earlier) => {
-                earlier.merge(frag.into_owned());
+                self.late_events += earlier.merge(frag.into_owned());
                 earlier
             }
             None => frag.into_owned(),
@@ -789,23 +1024,20 @@ impl Merger {
             {
                 req.give_started(t);
             }
-            if !req.stages.contains(Stage::RequestReceived) {
-                if self.received_skipped.take(h).is_some() {
-                    req.stages.insert(Stage::RequestReceived);
-                } else {
-                    self.remember(h);
-                }
+            if !req.stages.contains(Stage::RequestReceived)
+                && !self.received_skipped.is_empty()
+                && self.received_skipped.take(h).is_some()
+            {
+                req.stages.insert(Stage::RequestReceived);
+            }
+            if keyed {
+                self.ended.insert(h);
             }
             Some(req)
         } else {
-            self.open.entry(h).or_default().push(req);
-            self.open_len += 1;
+            self.keep_open(&req);
             None
         }
-    }
-
-    fn remember(&mut self, h: u64) {
-        self.completed.push(h, ());
     }
 
     /// Requests still open: at the end of the input these are the incomplete ones.
@@ -816,16 +1048,20 @@ impl Merger {
     /// The incomplete requests, in the order of their last event.
     pub fn drain(&mut self) -> Vec<Request<'static>> {
         self.open_len = 0;
-        let mut v: Vec<Request<'static>> = self.open.drain().flat_map(|(_, v)| v).collect();
+        self.open_bytes = 0;
+        self.order.clear();
+        let mut v: Vec<Request<'static>> = self
+            .open
+            .drain()
+            .flat_map(|(_, v)| v)
+            .map(|o| o.packed.unpack())
+            .collect();
         v.sort_by_key(|r| r.location());
         // an impersonated request still open: its RequestReceived may have been skipped too
         for r in &mut v {
             if !r.stages.contains(Stage::RequestReceived)
                 && !self.received_skipped.is_empty()
-                && self
-                    .received_skipped
-                    .take(key_hash(&r.audit_id, &r.received_key))
-                    .is_some()
+                && self.received_skipped.take(r.key).is_some()
             {
                 r.stages.insert(Stage::RequestReceived);
             }
@@ -862,19 +1098,6 @@ mod tests {
         let two = [r.take(7), r.take(7)];
         assert!(two.contains(&Some(1)) && two.contains(&Some(2)));
         assert_eq!(r.take(7), None);
-        // keys one at a time: found before and after they make a block
-        let mut one: Recent<()> = Recent::new(10 * LOOSE);
-        for k in 0..(3 * LOOSE as u64 + 5) {
-            one.push(k * 3, ());
-        }
-        assert!(one.loose.len() == 5 && one.blocks.len() == 3);
-        assert!(one.contains(0) && one.contains(3 * (3 * LOOSE as u64 + 4)));
-        assert!(!one.contains(1));
-        assert_eq!(one.take(3 * (3 * LOOSE as u64 + 4)), Some(()));
-        assert!(!one.contains(3 * (3 * LOOSE as u64 + 4)));
-        one.extend_keys(vec![5, 2, 9]);
-        assert!(one.loose.is_empty(), "sealed before a later block");
-        assert!([2, 5, 9, 0].iter().all(|k| one.contains(*k)));
         // many chunks of a few keys each: small blocks take in the next, so a lookup stays a
         // binary search in a few blocks
         let mut few: Recent<()> = Recent::new(64_000);
@@ -918,7 +1141,7 @@ mod tests {
         let mut m = mark(s, 2);
         m.time = Ts::parse("2026-01-01T00:00:00.250000Z");
         c.push(e, s, m, false);
-        let items = c.finish();
+        let items = c.finish().items;
         assert_eq!(items.len(), 1);
         let Item::Done(r) = &items[0] else { panic!() };
         assert_eq!(r.name, "x");
@@ -974,7 +1197,7 @@ mod tests {
         let mut c = ChunkCorrelator::default();
         let (e, s) = ev(RR);
         c.push(e, s, mark(s, 1), false);
-        for it in c.finish() {
+        for it in c.finish().items {
             let Item::Frag(f) = it else { panic!() };
             assert!(m.frag(f).is_none());
         }
@@ -987,7 +1210,7 @@ mod tests {
         let rs = RR.replace("RequestReceived", "ResponseStarted");
         let (e, s) = ev(&rs);
         c.push(e, s, mark(s, 9), false);
-        for it in c.finish() {
+        for it in c.finish().items {
             let Item::Frag(f) = it else { panic!() };
             assert!(m.frag(f).is_none());
         }
@@ -1001,7 +1224,7 @@ mod tests {
         let mut c1 = ChunkCorrelator::default();
         let (e, s) = ev(RR);
         c1.push(e, s, mark(s, 1), false);
-        let items = c1.finish();
+        let items = c1.finish().items;
         assert!(matches!(&items[..], [Item::Frag(_)]));
         for it in items {
             let Item::Frag(f) = it else { panic!() };
@@ -1011,7 +1234,7 @@ mod tests {
         let mut c2 = ChunkCorrelator::default();
         let (e, s) = ev(RC);
         c2.push(e, s, mark(s, 9), false);
-        let Item::Frag(f) = c2.finish().pop().unwrap() else {
+        let Item::Frag(f) = c2.finish().items.pop().unwrap() else {
             panic!()
         };
         let done = m.frag(f).expect("complete");
@@ -1026,7 +1249,7 @@ mod tests {
         let mut c = ChunkCorrelator::default();
         let (e, s) = ev(line);
         c.push(e, s, mark(s, 1), false);
-        let Item::Frag(f) = c.finish().pop().unwrap() else {
+        let Item::Frag(f) = c.finish().items.pop().unwrap() else {
             panic!()
         };
         let r = Merger::default().frag(f).expect("a 401 ends the request");
@@ -1045,7 +1268,7 @@ mod tests {
         let mut c = ChunkCorrelator::default();
         let (e, s) = ev(line);
         c.push(e, s, mark(s, 1), false);
-        for it in c.finish() {
+        for it in c.finish().items {
             let Item::Frag(f) = it else { panic!() };
             assert!(m.frag(f).is_none());
         }
@@ -1064,13 +1287,105 @@ mod tests {
         let (e, s) = ev(RR);
         c.push(e, s, mark(s, 2), false);
         let mut done = Vec::new();
-        for it in c.finish() {
+        let fin = c.finish();
+        assert_eq!(fin.late, 1, "known late in its chunk");
+        for it in fin.items {
             let (Item::Frag(f) | Item::Done(f)) = it;
             done.extend(m.frag(f));
         }
         assert_eq!(done.len(), 1);
         assert_eq!(m.open_count(), 0, "no phantom incomplete request");
+        // the same, the two in different chunks: known late in the merger
+        let mut m = Merger::default();
+        for (line, stage_line) in [(1, RC), (2, RR)] {
+            let mut c = ChunkCorrelator::default();
+            let (e, s) = ev(stage_line);
+            c.push(e, s, mark(s, line), false);
+            let fin = c.finish();
+            assert_eq!(fin.late, 0);
+            for it in fin.items {
+                let (Item::Frag(f) | Item::Done(f)) = it;
+                done.extend(m.frag(f));
+            }
+        }
+        assert_eq!(done.len(), 2);
+        assert_eq!(m.open_count(), 0, "no phantom incomplete request");
         assert_eq!(m.late_events, 1);
+    }
+
+    /// One auditID with one received time is one request: a stage read again (a line
+    /// delivered twice) or a second end (Panic, then ResponseComplete) is left out and counted,
+    /// in the chunk that read the first, or in the merger when the repeat comes in another
+    /// chunk (as a fragment, or as a whole request the chunk read: `Merger::end`).
+    #[test]
+    fn a_repeated_stage_is_left_out_and_counted() {
+        let panic = RC.replace("ResponseComplete", "Panic");
+        let mut c = ChunkCorrelator::default();
+        for (i, line) in [RR, RR, panic.as_str(), RC, RC].iter().enumerate() {
+            let (e, s) = ev(line);
+            if let Some(r) = c.push_done(&mut { e }, s, mark(s, i as u64 + 1), false) {
+                assert_eq!(r.stages.joined(), "RequestReceived+Panic");
+                assert_eq!(r.marks.len(), 2);
+            }
+        }
+        let fin = c.finish();
+        assert_eq!(fin.late, 3);
+        assert!(fin.items.is_empty());
+        // across chunks: the whole request again is a repeat, a lone end again is late
+        let mut m = Merger::default();
+        let key = key_hash("a", "2026-01-01T00:00:00.000000Z");
+        assert!(m.end(key), "first time");
+        assert!(!m.end(key), "a repeat");
+        let mut c = ChunkCorrelator::default();
+        let (e, s) = ev(RC);
+        c.push(e, s, mark(s, 1), false);
+        for it in c.finish().items {
+            let Item::Frag(f) = it else { panic!() };
+            assert!(m.frag(f).is_none(), "its end again: late");
+        }
+        assert_eq!(m.late_events, 1);
+        // a RequestReceived left open by an earlier chunk, then the whole request again in a
+        // later one: the open copy is late, not an incomplete request
+        let mut m = Merger::default();
+        let mut c = ChunkCorrelator::default();
+        let (e, s) = ev(RR);
+        c.push(e, s, mark(s, 1), false);
+        for it in c.finish().items {
+            let Item::Frag(f) = it else { panic!() };
+            assert!(m.frag(f).is_none());
+        }
+        assert_eq!(m.open_count(), 1);
+        assert!(m.end(key));
+        assert_eq!((m.open_count(), m.late_events), (0, 1));
+        // without a received time, a key says nothing: the stages join in order
+        let no_rts = |l: &str| {
+            l.replace(
+                r#","requestReceivedTimestamp":"2026-01-01T00:00:00.000000Z""#,
+                "",
+            )
+        };
+        let (rr, rc) = (no_rts(RR), no_rts(RC));
+        let mut c = ChunkCorrelator::default();
+        let mut n = 0;
+        for (i, line) in [&rr, &rc, &rr, &rc].iter().enumerate() {
+            let (e, s) = ev(line);
+            n += c
+                .push_done(&mut { e }, s, mark(s, i as u64 + 1), false)
+                .is_some() as usize;
+        }
+        assert_eq!((n, c.finish().late), (2, 0), "two requests");
+    }
+
+    #[test]
+    fn ended_keys_are_kept_two_generations() {
+        let mut e = Ended::new(100);
+        for k in 0..250 {
+            e.insert(k);
+        }
+        assert!((200..250).all(|k| e.contains(k)), "the current generation");
+        assert!((100..200).all(|k| e.contains(k)), "the one before");
+        assert!(!e.contains(0) && !e.contains(99), "forgotten");
+        assert!(!e.contains(1000));
     }
 
     #[test]
@@ -1084,6 +1399,6 @@ mod tests {
         );
         let (e, s) = ev(&other);
         c.push(e, s, mark(s, 2), false);
-        assert_eq!(c.finish().len(), 2);
+        assert_eq!(c.finish().items.len(), 2);
     }
 }
