@@ -128,7 +128,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s o -l output -d
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
-csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e})'
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
 raw\t'The original log lines (events only): byte-exact to a pipe or file; to a terminal, control, bidi and invisible characters as JSON escapes'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
@@ -231,7 +231,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s o -l output -d 
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
-csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e})'
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
 raw\t'The original log lines (events only): byte-exact to a pipe or file; to a terminal, control, bidi and invisible characters as JSON escapes'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
@@ -337,7 +337,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s o -l output -
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
-csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e})'
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
 raw\t'The original log lines (events only): byte-exact to a pipe or file; to a terminal, control, bidi and invisible characters as JSON escapes'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
@@ -444,7 +444,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s o -l output -d 'Ou
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
-csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e})'
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
 raw\t'The original log lines (events only): byte-exact to a pipe or file; to a terminal, control, bidi and invisible characters as JSON escapes'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
@@ -552,7 +552,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s o -l output -d 'O
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
-csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e})'
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
 raw\t'The original log lines (events only): byte-exact to a pipe or file; to a terminal, control, bidi and invisible characters as JSON escapes'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
@@ -661,7 +661,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s o -l output -d '
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
-csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e})'
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
 raw\t'The original log lines (events only): byte-exact to a pipe or file; to a terminal, control, bidi and invisible characters as JSON escapes'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
@@ -771,7 +771,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s o -l output -d 'Ou
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
-csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e})'
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
 raw\t'The original log lines (events only): byte-exact to a pipe or file; to a terminal, control, bidi and invisible characters as JSON escapes'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
@@ -889,7 +889,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s o -l output -d 'O
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
-csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e})'
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
 raw\t'The original log lines (events only): byte-exact to a pipe or file; to a terminal, control, bidi and invisible characters as JSON escapes'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
@@ -993,7 +993,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s o -l output -d
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
-csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e})'
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
 raw\t'The original log lines (events only): byte-exact to a pipe or file; to a terminal, control, bidi and invisible characters as JSON escapes'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
@@ -1096,7 +1096,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s o -l output -d
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
-csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e})'
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
 raw\t'The original log lines (events only): byte-exact to a pipe or file; to a terminal, control, bidi and invisible characters as JSON escapes'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
@@ -1200,7 +1200,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -s o -l output -d 
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
-csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e})'
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
 raw\t'The original log lines (events only): byte-exact to a pipe or file; to a terminal, control, bidi and invisible characters as JSON escapes'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
@@ -1347,7 +1347,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_su
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
-csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e})'
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
 raw\t'The original log lines (events only): byte-exact to a pipe or file; to a terminal, control, bidi and invisible characters as JSON escapes'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''

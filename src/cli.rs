@@ -755,7 +755,7 @@ pub enum Format {
     Json,
     /// One JSON object per line (escaped as json).
     Ndjson,
-    /// CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\e, \u{202e}).
+    /// CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\e, \u{202e}); a cell starting with = + - @ tab or CR gets a leading ' (numbers such as -12 stay numbers).
     Csv,
     /// The original log lines (events only): byte-exact to a pipe or file; to a terminal, control, bidi and invisible characters as JSON escapes.
     Raw,

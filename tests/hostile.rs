@@ -1331,6 +1331,92 @@ fn terminal_escapes_in_every_output_format_are_escaped_or_shown() {
     ));
 }
 
+/// Issue 16, point 14: no CSV cell of any command starts with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return (a spreadsheet would run it as a formula), unless it is a number: those
+/// cells get a leading `'`, as OWASP advises, and numbers (a negative latency, a user named
+/// `-5`) and kaudit's `-` for an absent value stay as they are. Before, every CSV mode wrote them unprefixed.
+/// ../shared/repro/csv-formula.log is this class of input.
+#[test]
+fn csv_cells_never_start_a_formula() {
+    let dir = tmp();
+    let f = put(dir.path(), "formula.log", formula_log());
+    let number = |s: &str| {
+        let s = s.strip_prefix('-').unwrap_or(s);
+        let (int, frac) = s.split_once('.').unwrap_or((s, "0"));
+        let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+        digits(int) && digits(frac)
+    };
+    let csv_runs = formula_runs()
+        .into_iter()
+        .filter(|(a, _)| a.ends_with(&["csv"]));
+    for (args, shows_user) in csv_runs {
+        for headers in [true, false] {
+            let mut all = args.clone();
+            if !headers {
+                all.push("--no-headers");
+            }
+            all.push(&f);
+            let r = go(&all);
+            let what = format!("{all:?}");
+            assert!(r.code == 0, "{what} exited {}: {}", r.code, r.stderr);
+            let mut rdr = ::csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(&r.stdout[..]);
+            let mut quoted = 0;
+            for rec in rdr.records() {
+                for cell in rec.unwrap_or_else(|e| panic!("{what}: {e}")).iter() {
+                    assert!(
+                        !cell.starts_with(['=', '+', '@', '\t', '\r'])
+                            && (!cell.starts_with('-') || number(cell) || cell == "-"),
+                        "{what}: a cell starts a formula: {cell:?}"
+                    );
+                    quoted += usize::from(cell.starts_with("'=HYPERLINK("));
+                }
+            }
+            assert!(
+                quoted > 0 || !shows_user,
+                "{what}: the user is shown, quoted:\n{}",
+                r.stdout_str()
+            );
+        }
+    }
+    // the cells themselves, in events
+    let r = go(&["events", "-o", "csv", &f]).expect_code(0);
+    let (header, rows) = crate::util::csv(&r.stdout);
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let secret = rows
+        .iter()
+        .find(|r| r[col("resource")] == "secrets")
+        .unwrap();
+    assert_eq!(secret[col("user")], format!("'{F_USER}{HIDDEN_SHOWN}"));
+    assert_eq!(
+        secret[col("userAgent")],
+        format!("'{F_AGENT}{HIDDEN_SHOWN}")
+    );
+    assert_eq!(secret[col("name")], format!("'{F_NAME}{HIDDEN_SHOWN}"));
+    let skewed = rows.iter().find(|r| r[col("user")] == "-5").unwrap();
+    assert_eq!(skewed[col("latencyMs")], "-1000.000");
+    // history: the body's old and new values are JSON text (a string starts with `"`), escaped
+    // as JSON output is, so they read back exactly
+    let r = go(&["history", "-n", "build", "cm/app", "-o", "csv", &f]).expect_code(0);
+    let (header, rows) = crate::util::csv(&r.stdout);
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let created = &rows[0][col("new")];
+    assert!(
+        created.starts_with(&format!("\"{F_VALUE}\\u001b]0;pwned")),
+        "{created}"
+    );
+    assert_eq!(
+        serde_json::from_str::<Value>(created).unwrap(),
+        json!(format!("{F_VALUE}{HIDDEN}"))
+    );
+    assert_eq!(
+        serde_json::from_str::<Value>(&rows[1][col("new")]).unwrap(),
+        json!(format!("{F_NAME}{HIDDEN}"))
+    );
+}
+
 /// Run kaudit with its stdout on a pseudo-terminal (raw mode: bytes pass as written), stdin and
 /// stderr piped; what it wrote to the terminal, and the run.
 #[cfg(target_os = "linux")]
