@@ -34,7 +34,11 @@ where
     S: AsRef<[u8]>,
 {
     let mut w = csv::WriterBuilder::new().from_writer(&mut *out);
-    w.write_record(fields.into_iter().map(|f| cell(f.as_ref()).into_owned()))?;
+    for f in fields {
+        w.write_field(cell(f.as_ref()))?;
+    }
+    // the record's terminator (an empty field first if there was none, as write_record does)
+    w.write_record(std::iter::empty::<&[u8]>())?;
     w.flush()?;
     Ok(())
 }
