@@ -1310,7 +1310,8 @@ fn terminal_escapes_in_every_output_format_are_escaped_or_shown() {
             ),
         }
     }
-    // the repro file itself, whose strings are JSON escapes in the log
+    // ../shared/repro/terminal-escapes.log, whose strings are JSON escapes in the log: its
+    // ResponseComplete line, without its annotations
     let repro = put(
         dir.path(),
         "terminal-escapes.log",
