@@ -127,10 +127,10 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l level -d 'Audi
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
-json\t'One JSON document'
-ndjson\t'One JSON object per line'
-csv\t'CSV with a header row'
-raw\t'The original log lines, byte-exact (events only)'"
+json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
+ndjson\t'One JSON object per line (escaped as json)'
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
+raw\t'The original log lines (events only): byte-exact to a pipe or file; to a terminal, control, bidi and invisible characters as JSON escapes'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -231,10 +231,10 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l level -d 'Audit
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
-json\t'One JSON document'
-ndjson\t'One JSON object per line'
-csv\t'CSV with a header row'
-raw\t'The original log lines, byte-exact (events only)'"
+json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
+ndjson\t'One JSON object per line (escaped as json)'
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
+raw\t'The original log lines (events only): byte-exact to a pipe or file; to a terminal, control, bidi and invisible characters as JSON escapes'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -338,10 +338,10 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l level -d 'Aud
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
-json\t'One JSON document'
-ndjson\t'One JSON object per line'
-csv\t'CSV with a header row'
-raw\t'The original log lines, byte-exact (events only)'"
+json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
+ndjson\t'One JSON object per line (escaped as json)'
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
+raw\t'The original log lines (events only): byte-exact to a pipe or file; to a terminal, control, bidi and invisible characters as JSON escapes'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -446,10 +446,10 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l level -d 'Audit le
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
-json\t'One JSON document'
-ndjson\t'One JSON object per line'
-csv\t'CSV with a header row'
-raw\t'The original log lines, byte-exact (events only)'"
+json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
+ndjson\t'One JSON object per line (escaped as json)'
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
+raw\t'The original log lines (events only): byte-exact to a pipe or file; to a terminal, control, bidi and invisible characters as JSON escapes'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -555,10 +555,10 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l level -d 'Audit l
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
-json\t'One JSON document'
-ndjson\t'One JSON object per line'
-csv\t'CSV with a header row'
-raw\t'The original log lines, byte-exact (events only)'"
+json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
+ndjson\t'One JSON object per line (escaped as json)'
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
+raw\t'The original log lines (events only): byte-exact to a pipe or file; to a terminal, control, bidi and invisible characters as JSON escapes'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -665,10 +665,10 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l level -d 'Audit 
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
-json\t'One JSON document'
-ndjson\t'One JSON object per line'
-csv\t'CSV with a header row'
-raw\t'The original log lines, byte-exact (events only)'"
+json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
+ndjson\t'One JSON object per line (escaped as json)'
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
+raw\t'The original log lines (events only): byte-exact to a pipe or file; to a terminal, control, bidi and invisible characters as JSON escapes'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -776,10 +776,10 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l level -d 'Audit le
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
-json\t'One JSON document'
-ndjson\t'One JSON object per line'
-csv\t'CSV with a header row'
-raw\t'The original log lines, byte-exact (events only)'"
+json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
+ndjson\t'One JSON object per line (escaped as json)'
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
+raw\t'The original log lines (events only): byte-exact to a pipe or file; to a terminal, control, bidi and invisible characters as JSON escapes'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -895,10 +895,10 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l level -d 'Audit l
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
-json\t'One JSON document'
-ndjson\t'One JSON object per line'
-csv\t'CSV with a header row'
-raw\t'The original log lines, byte-exact (events only)'"
+json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
+ndjson\t'One JSON object per line (escaped as json)'
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
+raw\t'The original log lines (events only): byte-exact to a pipe or file; to a terminal, control, bidi and invisible characters as JSON escapes'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -1000,10 +1000,10 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l level -d 'Audi
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
-json\t'One JSON document'
-ndjson\t'One JSON object per line'
-csv\t'CSV with a header row'
-raw\t'The original log lines, byte-exact (events only)'"
+json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
+ndjson\t'One JSON object per line (escaped as json)'
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
+raw\t'The original log lines (events only): byte-exact to a pipe or file; to a terminal, control, bidi and invisible characters as JSON escapes'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -1104,10 +1104,10 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l level -d 'Audi
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
-json\t'One JSON document'
-ndjson\t'One JSON object per line'
-csv\t'CSV with a header row'
-raw\t'The original log lines, byte-exact (events only)'"
+json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
+ndjson\t'One JSON object per line (escaped as json)'
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
+raw\t'The original log lines (events only): byte-exact to a pipe or file; to a terminal, control, bidi and invisible characters as JSON escapes'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -1209,10 +1209,10 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l level -d 'Audit
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
-json\t'One JSON document'
-ndjson\t'One JSON object per line'
-csv\t'CSV with a header row'
-raw\t'The original log lines, byte-exact (events only)'"
+json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
+ndjson\t'One JSON object per line (escaped as json)'
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
+raw\t'The original log lines (events only): byte-exact to a pipe or file; to a terminal, control, bidi and invisible characters as JSON escapes'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -1358,10 +1358,10 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_su
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
-json\t'One JSON document'
-ndjson\t'One JSON object per line'
-csv\t'CSV with a header row'
-raw\t'The original log lines, byte-exact (events only)'"
+json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
+ndjson\t'One JSON object per line (escaped as json)'
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
+raw\t'The original log lines (events only): byte-exact to a pipe or file; to a terminal, control, bidi and invisible characters as JSON escapes'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''

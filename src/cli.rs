@@ -780,13 +780,13 @@ pub enum Format {
     Table,
     /// Table with every column.
     Wide,
-    /// One JSON document.
+    /// One JSON document: exact values, with control, bidi and invisible characters as \uXXXX escapes.
     Json,
-    /// One JSON object per line.
+    /// One JSON object per line (escaped as json).
     Ndjson,
-    /// CSV with a header row.
+    /// CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\e, \u{202e}); a cell starting with = + - @ tab or CR gets a leading ' (numbers such as -12 stay numbers).
     Csv,
-    /// The original log lines, byte-exact (events only).
+    /// The original log lines (events only): byte-exact to a pipe or file; to a terminal, control, bidi and invisible characters as JSON escapes.
     Raw,
 }
 

@@ -1,6 +1,10 @@
 //! The terminal edge: the stdout writer commands print to, diagnostics on stderr, the progress
 //! bar, and [`sanitize`], which every string from a log goes through before it reaches a
-//! terminal (audit fields are attacker-controlled).
+//! terminal (audit fields are attacker-controlled). [`unsafe_char`] is the one list of code
+//! points that are never written as they are: tables and CSV show them as `\e`, `\x07`,
+//! `\u{202e}` ([`sanitize`]), JSON writes them as `\u001b`, `\u202e` ([`json_escape`], used by
+//! `render::json`), and raw lines bound for a terminal get the same JSON escapes
+//! ([`raw_for_terminal`]).
 //!
 //! Together with `main.rs`, the only module allowed to print.
 #![allow(clippy::print_stderr)]
@@ -62,8 +66,9 @@ fn sanitize_lines(msg: &str) -> String {
 
 /// Is this character unsafe to show as-is? C0/C1 controls and DEL (escape sequences, cursor
 /// movement, bells), bidirectional overrides and isolates (text that reads differently than it
-/// is), and zero-width characters that hide content.
-fn unsafe_char(c: char) -> bool {
+/// is), zero-width characters that hide content, and the line and paragraph separators
+/// U+2028/U+2029 (line breaks to some viewers, and not allowed raw in JavaScript before ES2019).
+pub fn unsafe_char(c: char) -> bool {
     c.is_control() || default_ignorable(c) || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
@@ -97,6 +102,57 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
             '\n' => out.push_str("\\n"),
             c if (c as u32) < 0x100 => out.push_str(&format!("\\x{:02x}", c as u32)),
             c => out.push_str(&format!("\\u{{{:04x}}}", c as u32)),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Append `c` as a JSON escape: `\u001b`, `\u202e`, and a surrogate pair (`\udb40\udc41`) past
+/// the Basic Multilingual Plane, as JSON requires.
+pub fn json_escape(out: &mut Vec<u8>, c: char) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut units = [0u16; 2];
+    for &u in c.encode_utf16(&mut units).iter() {
+        out.extend_from_slice(b"\\u");
+        for shift in [12, 8, 4, 0] {
+            out.push(HEX[usize::from((u >> shift) & 0xf)]);
+        }
+    }
+}
+
+/// An original line (`events -o raw`) made safe for a terminal while it stays the same JSON:
+/// every [`unsafe_char`] becomes a JSON escape (`\u009b`, `\u202e`), and a carriage return a
+/// space. In a valid JSON line those characters can only be inside strings, where the escape
+/// reads back as the same character, and a carriage return only between tokens, where it is
+/// whitespace like the space; so the line still parses to the same value. A tab or a newline
+/// is kept (JSON whitespace, harmless to a terminal). Bytes that are not UTF-8 are shown as
+/// U+FFFD (a lone 0x9B byte is CSI to some terminals). Returns the line untouched when nothing
+/// needs changing, as for nearly every line of a real log.
+///
+/// Only for a terminal: to a pipe or a file, raw lines are written byte for byte.
+pub fn raw_for_terminal(line: &[u8]) -> Cow<'_, [u8]> {
+    if line
+        .iter()
+        .all(|&b| (0x20..0x7f).contains(&b) || b == b'\t' || b == b'\n')
+    {
+        return Cow::Borrowed(line);
+    }
+    let text = String::from_utf8_lossy(line);
+    let changed = |c: char| c == '\r' || (unsafe_char(c) && !matches!(c, '\t' | '\n'));
+    if !text.chars().any(changed) {
+        return match text {
+            Cow::Borrowed(_) => Cow::Borrowed(line),
+            Cow::Owned(s) => Cow::Owned(s.into_bytes()),
+        };
+    }
+    let mut out = Vec::with_capacity(line.len() + 16);
+    let mut buf = [0u8; 4];
+    for c in text.chars() {
+        match c {
+            '\t' | '\n' => out.push(c as u8),
+            '\r' => out.push(b' '),
+            c if unsafe_char(c) => json_escape(&mut out, c),
+            c => out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes()),
         }
     }
     Cow::Owned(out)
@@ -144,5 +200,28 @@ mod tests {
         assert_eq!(sanitize("a\u{e0041}b"), "a\\u{e0041}b");
         assert_eq!(sanitize("a\u{3164}b"), "a\\u{3164}b");
         assert_eq!(sanitize("a\u{180e}b"), "a\\u{180e}b");
+    }
+
+    #[test]
+    fn raw_lines_for_a_terminal_stay_the_same_json() {
+        let plain = br#"{"user":{"username":"alice"},"userAgent":"kubectl/v1.30 \u001b"}"#;
+        assert!(matches!(raw_for_terminal(plain), Cow::Borrowed(_)));
+        let ok = "{\"name\":\"ünïcödé\"}";
+        assert!(matches!(raw_for_terminal(ok.as_bytes()), Cow::Borrowed(_)));
+        // valid JSON may carry C1, DEL, bidi, zero-width and U+2028 unescaped, and \r or \t
+        // between tokens
+        let evil = "{\"u\":\"a\u{9b}2J\u{7f}\u{202e}b\u{200b}\u{2028}\u{e0041}ü\",\r\t\"v\":1}\r";
+        let safe = raw_for_terminal(evil.as_bytes());
+        let safe = std::str::from_utf8(&safe).unwrap();
+        assert_eq!(
+            safe,
+            r#"{"u":"a\u009b2J\u007f\u202eb\u200b\u2028\udb40\udc41ü", "#.to_owned()
+                + "\t\"v\":1} "
+        );
+        let read = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap();
+        assert_eq!(read(safe), read(evil));
+        // not JSON, not UTF-8: still nothing a terminal obeys
+        let junk = raw_for_terminal(b"\x1b]0;t\x07 \x9b2J \xc2\x9b");
+        assert_eq!(&*junk, "\\u001b]0;t\\u0007 \u{fffd}2J \\u009b".as_bytes());
     }
 }

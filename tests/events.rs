@@ -785,8 +785,10 @@ fn table_cells_are_sanitized() {
     assert!(r.stdout_str().contains(r"\e]0;pwned\x07"));
 }
 
+/// JSON keeps the values exact (escaped: `\u001b`, `\u202e`); CSV shows the characters as
+/// tables do (issue 16, point 13: CSV used to write them raw).
 #[test]
-fn json_csv_and_raw_keep_control_characters_exact() {
+fn json_keeps_control_characters_exact_and_csv_shows_them() {
     let f = "testdata/edge/control-chars.log";
     let rows = events(&[f]);
     let uas: Vec<String> = rows.iter().map(|r| s(r, "userAgent")).collect();
@@ -814,13 +816,21 @@ fn json_csv_and_raw_keep_control_characters_exact() {
     assert_eq!(
         got,
         [
-            UA_ANSI,
-            UA_BIDI,
-            UA_TAB_CR,
+            r"checkout-devtool/0.3 \e[31mred\e[0m (burst)",
+            r"checkout-devtool/0.3 (burst) \u{202e}exe.txt",
+            r"buildkite-agent/3.27\t(burst)\rFAKE 200 OK",
             "release-orchestrator/4.1 (burst)"
         ]
     );
-    assert_eq!(recs[3][name], NAME_OSC);
+    assert_eq!(recs[3][name], r"artifact-cache-141\e]0;pwned\x07");
+    let ndjson = run(&["events", "-o", "ndjson", f]).expect_code(0);
+    assert!(
+        ndjson
+            .stdout_str()
+            .contains(r#""userAgent":"checkout-devtool/0.3 (burst) \u202eexe.txt""#),
+        "{}",
+        ndjson.stdout_str()
+    );
 }
 
 // ---------------------------------------------------------------- streaming and pipes

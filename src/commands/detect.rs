@@ -226,12 +226,12 @@ fn write(
                 "findings": found.iter().map(|f| finding_json(rules, f)).collect::<Vec<_>>(),
                 "notes": notes,
             });
-            serde_json::to_writer_pretty(&mut *out, &doc)?;
+            crate::render::json::to_writer_pretty(&mut *out, &doc)?;
             out.write_all(b"\n")?;
         }
         Format::Ndjson => {
             for f in found {
-                serde_json::to_writer(&mut *out, &finding_json(rules, f))?;
+                crate::render::json::to_writer(&mut *out, &finding_json(rules, f))?;
                 out.write_all(b"\n")?;
             }
         }
@@ -414,11 +414,11 @@ fn list(rules: &Rules, args: &DetectArgs, out: &mut Out) -> Result<Outcome> {
                 })
                 .collect();
             if args.output.output == Format::Json {
-                serde_json::to_writer_pretty(&mut *out, &all)?;
+                crate::render::json::to_writer_pretty(&mut *out, &all)?;
                 out.write_all(b"\n")?;
             } else {
                 for v in all {
-                    serde_json::to_writer(&mut *out, &v)?;
+                    crate::render::json::to_writer(&mut *out, &v)?;
                     out.write_all(b"\n")?;
                 }
             }

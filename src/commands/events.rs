@@ -1,6 +1,7 @@
 //! `kaudit events`: one row per matching request, in the order requests completed (or by
 //! received time with `--sort received`), or one row per stage event with `--stages`, or the
-//! original lines with `-o raw`.
+//! original lines with `-o raw` (byte for byte to a pipe or file; to a terminal, with what a
+//! terminal would obey written as JSON escapes: `term::raw_for_terminal`).
 //!
 //! Rows are handed to the writer as soon as each request completes, so streamed input shows
 //! results live; only `--sort received` holds rows until the end.
@@ -172,6 +173,7 @@ pub fn run(args: &EventsArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resul
         out,
         rows,
         raw,
+        tty: cfg.stdout_tty,
         stages: args.stages,
         limit: args.output.limit,
         emitted: 0,
@@ -200,6 +202,8 @@ struct EventsSink<'o> {
     out: &'o mut Out,
     rows: Box<dyn Rows>,
     raw: bool,
+    /// stdout is a terminal: raw lines go through `term::raw_for_terminal`.
+    tty: bool,
     stages: bool,
     limit: Option<usize>,
     emitted: usize,
@@ -222,7 +226,12 @@ impl EventsSink<'_> {
         if self.raw {
             for m in &r.marks {
                 if let Some(raw) = &m.raw {
-                    self.out.write_all(raw)?;
+                    let raw = if self.tty {
+                        crate::term::raw_for_terminal(raw)
+                    } else {
+                        std::borrow::Cow::Borrowed(&raw[..])
+                    };
+                    self.out.write_all(&raw)?;
                     self.out.write_all(b"\n")?;
                 }
             }

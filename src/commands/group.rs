@@ -813,12 +813,12 @@ pub fn emit(
     match format {
         Format::Json => {
             let all: Vec<Value> = rows.into_iter().map(|r| r.json).collect();
-            serde_json::to_writer_pretty(&mut *out, &all)?;
+            crate::render::json::to_writer_pretty(&mut *out, &all)?;
             out.write_all(b"\n")?;
         }
         Format::Ndjson => {
             for r in rows {
-                serde_json::to_writer(&mut *out, &r.json)?;
+                crate::render::json::to_writer(&mut *out, &r.json)?;
                 out.write_all(b"\n")?;
             }
         }

@@ -1659,7 +1659,10 @@ fn write_csv(out: &mut Out, entries: &[Entry], headers: bool) -> Result<()> {
     if headers {
         write_record(out, CSV)?;
     }
-    let text = |s: &Option<Shown>| s.as_ref().map_or_else(String::new, |s| s.value.to_string());
+    let text = |s: &Option<Shown>| {
+        s.as_ref()
+            .map_or_else(String::new, |s| crate::render::json::to_string(&s.value))
+    };
     for e in entries {
         let head = [
             e.time.map(|t| t.rfc3339()).unwrap_or_default(),
@@ -1682,7 +1685,7 @@ fn write_csv(out: &mut Out, entries: &[Entry], headers: bool) -> Result<()> {
             .step
             .patch
             .as_ref()
-            .map(Value::to_string)
+            .map(crate::render::json::to_string)
             .unwrap_or_default();
         let notes = e
             .step

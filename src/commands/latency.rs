@@ -213,12 +213,12 @@ pub fn run(args: &LatencyArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resu
                 "longRunning": long.iter().map(prow).collect::<Vec<_>>(),
                 "incomplete": lat.incomplete.iter().map(Item::json).collect::<Vec<_>>(),
             });
-            serde_json::to_writer_pretty(&mut *out, &doc)?;
+            crate::render::json::to_writer_pretty(&mut *out, &doc)?;
             out.write_all(b"\n")?;
         }
         Format::Ndjson => {
             for p in short.iter().chain(&long) {
-                serde_json::to_writer(&mut *out, &prow(p))?;
+                crate::render::json::to_writer(&mut *out, &prow(p))?;
                 out.write_all(b"\n")?;
             }
         }

@@ -172,7 +172,7 @@ pub fn check(
                     "note": LOGS_NOTE,
                 })).unwrap_or(Value::Null),
             });
-            serde_json::to_writer_pretty(&mut *out, &doc)?;
+            crate::render::json::to_writer_pretty(&mut *out, &doc)?;
             out.write_all(b"\n")?;
         }
         CheckFormat::Text => text_report(
@@ -915,7 +915,7 @@ pub fn simulate(
     let style = Style::new(cfg, &args.output);
     match args.output.output {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &doc)?;
+            crate::render::json::to_writer_pretty(&mut *out, &doc)?;
             out.write_all(b"\n")?;
         }
         f => simulate_tables(out, &doc, &sim, lost_n, &style, f == Format::Wide)?,

@@ -193,11 +193,11 @@ pub fn run(args: &SummaryArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resu
     let style = Style::new(cfg, &args.output);
     match args.output.output {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &doc)?;
+            crate::render::json::to_writer_pretty(&mut *out, &doc)?;
             out.write_all(b"\n")?;
         }
         Format::Ndjson => {
-            serde_json::to_writer(&mut *out, &doc)?;
+            crate::render::json::to_writer(&mut *out, &doc)?;
             out.write_all(b"\n")?;
         }
         Format::Csv => write_csv(out, &doc, style.headers)?,

@@ -1085,7 +1085,7 @@ pub fn run(args: &TimelineArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Res
                 if array {
                     buf.extend_from_slice(if i == 0 { b"[\n" } else { b",\n" });
                 }
-                serde_json::to_writer(&mut buf, &rec.fields_json(&mut stamps))?;
+                crate::render::json::to_writer(&mut buf, &rec.fields_json(&mut stamps))?;
                 if !array {
                     buf.push(b'\n');
                 }

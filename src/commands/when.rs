@@ -345,11 +345,11 @@ pub fn run(
                     "peak": peak,
                     "buckets": rows,
                 });
-                serde_json::to_writer_pretty(&mut *out, &doc)?;
+                crate::render::json::to_writer_pretty(&mut *out, &doc)?;
                 out.write_all(b"\n")?;
             } else {
                 for r in rows {
-                    serde_json::to_writer(&mut *out, &r)?;
+                    crate::render::json::to_writer(&mut *out, &r)?;
                     out.write_all(b"\n")?;
                 }
             }

@@ -1,9 +1,15 @@
-//! CSV output through the csv crate (RFC 4180 quoting); fields are exact, not sanitized.
+//! CSV output through the csv crate (RFC 4180 quoting). Every CSV record kaudit writes goes
+//! through [`write_record`], which makes each field safe for a terminal and a spreadsheet
+//! ([`cell`]): control, bidi and invisible characters are shown as the tables show them (`\e`,
+//! `\x07`, `\u{202e}`), and a field a spreadsheet would run as a formula gets a leading `'`.
+//! CSV is for spreadsheets and people; exact values are in `-o json`.
+
+use std::borrow::Cow;
 
 use anyhow::Result;
 
 use super::{Record, Rows};
-use crate::term::Out;
+use crate::term::{Out, sanitize};
 
 pub struct CsvRows {
     columns: &'static [&'static str],
@@ -21,16 +27,64 @@ impl CsvRows {
     }
 }
 
-/// Write one CSV record to `out`.
+/// Write one CSV record to `out`, each field through [`cell`].
 pub fn write_record<I, S>(out: &mut Out, fields: I) -> Result<()>
 where
     I: IntoIterator<Item = S>,
     S: AsRef<[u8]>,
 {
     let mut w = csv::WriterBuilder::new().from_writer(&mut *out);
-    w.write_record(fields)?;
+    for f in fields {
+        w.write_field(cell(f.as_ref()))?;
+    }
+    // the record's terminator (an empty field first if there was none, as write_record does)
+    w.write_record(std::iter::empty::<&[u8]>())?;
     w.flush()?;
     Ok(())
+}
+
+/// A CSV field as kaudit writes it:
+/// - characters a terminal obeys or hides (`term::unsafe_char`: controls, DEL, C1, bidi
+///   overrides, zero-width characters, U+2028/9) are shown as visible escapes, as in tables:
+///   `\e`, `\x07`, `\t`, `\n`, `\x9b`, `\u{202e}`;
+/// - a field that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading
+///   `'`, so a spreadsheet shows it as text instead of running it as a formula (OWASP's advice
+///   for CSV injection), unless the whole field is a decimal number (`-12`, `-0.250`): a
+///   spreadsheet reads that as a number, it cannot run anything, and kaudit's own numbers (a
+///   negative latency from skewed clocks, an old value in `history`) stay numbers. A lone `-`
+///   (kaudit's mark for an absent user or name) has nothing to compute and stays too.
+///
+/// Bytes that are not UTF-8 are shown as U+FFFD.
+pub fn cell(field: &[u8]) -> Cow<'_, [u8]> {
+    let text = String::from_utf8_lossy(field);
+    let escaped = match sanitize(&text) {
+        Cow::Owned(s) => Some(s),
+        Cow::Borrowed(_) => None,
+    };
+    let shown = escaped.map_or(text, Cow::Owned);
+    if formula(&shown) {
+        let mut out = Vec::with_capacity(shown.len() + 1);
+        out.push(b'\'');
+        out.extend_from_slice(shown.as_bytes());
+        return Cow::Owned(out);
+    }
+    match shown {
+        Cow::Borrowed(_) => Cow::Borrowed(field),
+        Cow::Owned(s) => Cow::Owned(s.into_bytes()),
+    }
+}
+
+/// Would a spreadsheet take this field for a formula?
+fn formula(s: &str) -> bool {
+    s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s != "-" && !number(s)
+}
+
+/// `-?DIGITS(.DIGITS)?`: how kaudit writes numbers, and what every spreadsheet reads as one.
+fn number(s: &str) -> bool {
+    let s = s.strip_prefix('-').unwrap_or(s);
+    let (int, frac) = s.split_once('.').unwrap_or((s, "0"));
+    let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+    digits(int) && digits(frac)
 }
 
 impl Rows for CsvRows {
@@ -49,5 +103,53 @@ impl Rows for CsvRows {
         }
         out.flush()?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    fn c(s: &str) -> String {
+        String::from_utf8(cell(s.as_bytes()).into_owned()).unwrap()
+    }
+
+    #[test]
+    fn formulas_get_a_quote_and_numbers_stay_numbers() {
+        assert_eq!(
+            c("=HYPERLINK(\"http://x/\",\"y\")"),
+            "'=HYPERLINK(\"http://x/\",\"y\")"
+        );
+        assert_eq!(c("+cmd|' /C calc'!A0"), "'+cmd|' /C calc'!A0");
+        assert_eq!(c("@SUM(1+1)"), "'@SUM(1+1)");
+        assert_eq!(c("-2+3"), "'-2+3");
+        assert_eq!(c("-"), "-");
+        assert_eq!(c("-=1"), "'-=1");
+        assert_eq!(c("--"), "'--");
+        assert_eq!(c("-inf"), "'-inf");
+        assert_eq!(c("-1e5"), "'-1e5");
+        assert_eq!(c("-12"), "-12");
+        assert_eq!(c("-0.250"), "-0.250");
+        assert_eq!(c("12.5"), "12.5");
+        assert_eq!(c("+12"), "'+12");
+        assert_eq!(c("a=b"), "a=b");
+        assert_eq!(c(""), "");
+        assert_eq!(c("alice"), "alice");
+        // tab and CR are shown as escapes first, which no spreadsheet runs
+        assert_eq!(c("\t=1+1"), "\\t=1+1");
+        assert_eq!(c("\r=1+1"), "\\r=1+1");
+    }
+
+    #[test]
+    fn controls_are_shown_as_in_tables() {
+        assert_eq!(
+            c("m\u{1b}]0;t\u{7}\u{1b}[2J\u{9b}2J\u{202e}e\u{200b}\u{2028}\0\u{7f}\n"),
+            "m\\e]0;t\\x07\\e[2J\\x9b2J\\u{202e}e\\u{200b}\\u{2028}\\x00\\x7f\\n"
+        );
+        assert_eq!(cell(b"\xff=").as_ref(), "\u{fffd}=".as_bytes());
+        assert!(matches!(
+            cell(b"kubectl/v1.30"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

@@ -1,6 +1,9 @@
 //! Output formats behind one small trait, [`Rows`]: a command describes each record once (its
 //! table cells and its JSON form) and the chosen writer lays it out. `table.rs` is for people
-//! and sanitizes every cell; `json.rs` and `csv.rs` are exact, for machines.
+//! and sanitizes every cell; `json.rs` is exact, for machines, with every character a terminal
+//! would obey or hide written as a `\uXXXX` escape; `csv.rs` is for spreadsheets: it shows
+//! those characters as tables do and keeps formulas from running. Every command's JSON and CSV
+//! goes through those two files.
 //!
 //! Nothing here decides *what* to print; commands do.
 
@@ -100,7 +103,7 @@ impl Cell {
 pub trait Record {
     /// Table cells, in the order of the writer's columns.
     fn cells(&self, style: &Style) -> Vec<Cell>;
-    /// CSV fields, exact, in the order of the CSV header.
+    /// CSV fields, in the order of the CSV header (made safe by `csv::write_record`).
     fn fields(&self) -> Vec<String>;
     /// The JSON form.
     fn json(&self) -> serde_json::Value;
