@@ -1,6 +1,6 @@
 //! `kaudit events`: one row per matching request, in the order requests completed (or by
 //! received time with `--sort received`), or one row per stage event with `--stages`, or the
-//! original lines with `-o raw`.
+//! original lines with `-o raw` (their bodies' secrets redacted unless `--show-secrets`).
 //!
 //! Rows are handed to the writer as soon as each request completes, so streamed input shows
 //! results live; only `--sort received` holds rows until the end.
@@ -172,6 +172,7 @@ pub fn run(args: &EventsArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resul
         out,
         rows,
         raw,
+        show_secrets: args.show_secrets,
         stages: args.stages,
         limit: args.output.limit,
         emitted: 0,
@@ -200,6 +201,8 @@ struct EventsSink<'o> {
     out: &'o mut Out,
     rows: Box<dyn Rows>,
     raw: bool,
+    /// `--show-secrets`: raw lines as read.
+    show_secrets: bool,
     stages: bool,
     limit: Option<usize>,
     emitted: usize,
@@ -222,7 +225,9 @@ impl EventsSink<'_> {
         if self.raw {
             for m in &r.marks {
                 if let Some(raw) = &m.raw {
-                    self.out.write_all(raw)?;
+                    // byte-exact but for the bodies' secrets (crate::redact)
+                    self.out
+                        .write_all(&crate::redact::raw_line(raw, self.show_secrets))?;
                     self.out.write_all(b"\n")?;
                 }
             }
