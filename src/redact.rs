@@ -261,11 +261,6 @@ impl Redactor {
         }
     }
 
-    /// `--show-secrets`: everything as logged.
-    pub fn shows(&self) -> bool {
-        self.show
-    }
-
     /// Has the object credentials somewhere (see [`Redactor::about`])?
     pub fn tainted(&self) -> bool {
         self.tainted

@@ -527,12 +527,7 @@ impl HistorySink<'_> {
             (_, other) if !matches!(other, "" | "status" | "ephemeralcontainers" | "resize") => {
                 // exec, attach, log, portforward, proxy, binding, eviction, token: no object body
                 if let Some(n) = connect_note(sub, &r.request_uri) {
-                    // a command line can carry a credential (`--password=...`)
-                    s.notes.push(if red.shows() {
-                        n
-                    } else {
-                        crate::redact::text(&n).into_owned()
-                    });
+                    s.notes.push(n);
                 }
                 Next::Keep
             }
