@@ -8,9 +8,9 @@
 //! order they completed (the order the API server applied them); the user's other filters only
 //! choose which requests are shown, so a diff never credits one request with another's change.
 //! Bodies are parsed here, with `serde_json::Value`, from the original lines of the requests on
-//! the object only (`event.rs` still skips them). Secret data, values under keys named like a
-//! credential and the values of list elements named like one (an `env` entry `DB_PASSWORD`, found
-//! by name, by position or by a JSON patch index) are redacted in every format, patch bodies and
+//! the object only (`event.rs` still skips them). Every value shown goes through
+//! [`crate::redact`] (Secret data, credential-named keys and list elements, found by name, by
+//! position or by a JSON patch index, credential-shaped text), in every format, patch bodies and
 //! the last-applied annotation included, unless `--show-secrets`; when it cannot tell, it
 //! redacts. This module does not follow an object's dependents (a Deployment's ReplicaSets are
 //! other objects).
