@@ -4,8 +4,9 @@
 //!
 //! Two kinds of value are hidden, each as `<redacted N bytes>`:
 //! - **secrets by place** ([`Redactor`]): a Secret's `data` and `stringData` values (Secret
-//!   and SecretList bodies, requests on `secrets`, a Secret inside any body or inside a
-//!   `last-applied-configuration` annotation), whatever their type; values under keys named
+//!   and SecretList bodies, requests on `secrets`, a Secret inside any body, inside a
+//!   `last-applied-configuration` annotation or any string that is JSON text), whatever their
+//!   type; values under keys named
 //!   like a credential (`token`, `password`, `passwd`, `secret`, `key`, `cert`, `credential`:
 //!   a TokenRequest's or TokenReview's `token`, `apiToken`, `tls.key`); every value of a list
 //!   element named like one (an `env` entry `DB_PASSWORD`), and the argument after a flag named
@@ -41,7 +42,7 @@ pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration
 /// Where a JSON patch index that cannot be resolved against the object is taken as a credential
 /// (lists and maps whose elements are named values), and where a body value a finding shows is
 /// hidden whole (the finding does not say whether the object was a Secret).
-pub const CREDENTIAL_SCOPES: [&str; 5] = ["env", "envFrom", "data", "stringData", "binaryData"];
+const CREDENTIAL_SCOPES: [&str; 5] = ["env", "envFrom", "data", "stringData", "binaryData"];
 
 /// Fields that sit below a credential-named object without holding its secret: a projected
 /// `serviceAccountToken`'s `path` and `audience`, a `secret` volume's `defaultMode`.
@@ -89,7 +90,7 @@ impl Seg {
 /// value), or `{key: tls.key, path: ...}` (an item of a Secret's keys)? Then every value in it
 /// but its name is one, however the element is reached: by name, by position (names repeat),
 /// or by a JSON patch index. An element that only has a name (a container, a volume) is not.
-pub fn credential_element(v: Option<&Value>) -> bool {
+fn credential_element(v: Option<&Value>) -> bool {
     v.is_some_and(|v| {
         let named = |k: &str| v.get(k).and_then(Value::as_str).is_some_and(sensitive_key);
         (named("name") && (v.get("value").is_some() || v.get("valueFrom").is_some()))
@@ -146,12 +147,12 @@ fn ends_with_ci(hay: &str, needle: &str) -> bool {
 
 /// Does a key name look like it holds a credential? Keys that name or point at one
 /// (`secretName`, `secretKeyRef`, `key`) do not.
-pub fn sensitive_key(k: &str) -> bool {
+fn sensitive_key(k: &str) -> bool {
     credential_word(k) && !pointer_key(k)
 }
 
 /// Text that has a word of credentials in it (any case).
-pub fn credential_word(s: &str) -> bool {
+fn credential_word(s: &str) -> bool {
     const WORDS: [&str; 7] = [
         "token",
         "password",
@@ -179,7 +180,7 @@ fn is_data(s: &Seg) -> bool {
 }
 
 /// Is `path` the last-applied annotation (of the object or of a template in it)?
-pub fn last_applied(path: &[Seg]) -> bool {
+fn last_applied(path: &[Seg]) -> bool {
     matches!(path, [.., Seg::Key(a), Seg::Key(l)] if a == "annotations" && l == LAST_APPLIED)
 }
 
@@ -201,7 +202,7 @@ fn base64_len(s: &str) -> Option<usize> {
 }
 
 /// `<redacted N bytes>`.
-pub fn placeholder(n: usize) -> String {
+fn placeholder(n: usize) -> String {
     format!("<redacted {n} bytes>")
 }
 
@@ -227,7 +228,7 @@ impl Shown {
 }
 
 /// `<redacted N bytes>`.
-pub fn hidden(n: usize) -> Shown {
+fn hidden(n: usize) -> Shown {
     Shown {
         value: Value::String(placeholder(n)),
         redacted: true,
@@ -303,7 +304,7 @@ impl Redactor {
     }
 
     /// Is a string at `path` a credential?
-    pub fn sensitive(&self, path: &[Seg]) -> bool {
+    fn sensitive(&self, path: &[Seg]) -> bool {
         // a Secret's data, also where its last-applied annotation nests it (in a List)
         if self.secret && path.iter().any(is_data) {
             return true;
@@ -401,6 +402,21 @@ impl Redactor {
             }
             Value::String(s) if self.sensitive(path) => hidden(s.len()),
             Value::String(s) if last_applied(path) => self.embedded(s),
+            // JSON text with a word of credentials (a Secret kept in an annotation, a config
+            // file): redacted as the object it holds
+            Value::String(s) if s.trim_start().starts_with(['{', '[']) && credential_word(s) => {
+                match serde_json::from_str::<Value>(s) {
+                    Ok(j) if j.is_object() || j.is_array() => {
+                        let r = self.redact(&j, &mut Vec::new()).value;
+                        if r == j {
+                            shown(&Value::String(text(s).into_owned()))
+                        } else {
+                            shown(&Value::String(r.to_string()))
+                        }
+                    }
+                    _ => shown(&Value::String(text(s).into_owned())),
+                }
+            }
             Value::String(s) => match text(s) {
                 Cow::Borrowed(_) => shown(v),
                 Cow::Owned(t) => shown(&Value::String(t)),
@@ -939,7 +955,7 @@ pub fn field_value<'a>(keys: &[&str], v: &'a str) -> Cow<'a, str> {
 /// A raw log line as `events -o raw` prints it: every byte as read, but for the secrets of its
 /// `requestObject` and `responseObject` (as [`Redactor::body`] finds them, for a request on
 /// `secrets` or not, a patch or not), each value replaced by its redacted JSON. A body that
-/// cannot be read safely (nested deeper than [`MAX_DEPTH`], a key twice) is replaced whole by
+/// cannot be read safely (nested deeper than 128 levels, a key twice) is replaced whole by
 /// `"<redacted N bytes>"`. With `show` (`--show-secrets`), the line as read.
 pub fn raw_line(line: &[u8], show: bool) -> Cow<'_, [u8]> {
     // no body member, however its key is written (a key with an escape has a backslash)
@@ -972,7 +988,7 @@ pub fn raw_line(line: &[u8], show: bool) -> Cow<'_, [u8]> {
 }
 
 /// How deep a body is read for a raw line (serde_json's own limit is 128).
-pub const MAX_DEPTH: usize = 128;
+const MAX_DEPTH: usize = 128;
 
 mod raw {
     //! A small JSON reader that keeps where each value of a line is, so that only secret
@@ -1372,6 +1388,10 @@ mod tests {
         }
     }
 
+    fn secret_text(v: &str) -> String {
+        json!({"kind": "Secret", "data": {"p": v}}).to_string()
+    }
+
     #[test]
     fn base64_data_is_counted_decoded() {
         assert_eq!(base64_len("YWJj"), Some(3));
@@ -1405,6 +1425,12 @@ mod tests {
             s.redact(&json!({"data": "c2VjcmV0"}), &mut Vec::new())
                 .value,
             json!({"data": "<redacted 6 bytes>"})
+        );
+        // a Secret kept as JSON text in an annotation, or a config file in JSON
+        let a = json!({"metadata": {"annotations": {"backup": secret_text("eHg=")}}, "data": {"c.json": "{\"db\": {\"password\": \"p\", \"host\": \"h\"}}"}});
+        assert_eq!(
+            r.redact(&a, &mut Vec::new()).value,
+            json!({"metadata": {"annotations": {"backup": secret_text("<redacted 2 bytes>")}}, "data": {"c.json": "{\"db\":{\"password\":\"<redacted 1 bytes>\",\"host\":\"h\"}}"}})
         );
         // a TokenRequest's token; its expiration and audiences are not secret
         let tr = json!({"kind": "TokenRequest", "spec": {"audiences": ["api"], "expirationSeconds": 3600}, "status": {"token": "eyJx.eyJy.z", "expirationTimestamp": "2026-11-21T15:00:00Z"}});

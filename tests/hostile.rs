@@ -1128,7 +1128,7 @@ fn leak(n: u32) -> String {
 }
 
 /// How many markers [`secrets_log`] holds.
-const LEAKS: u32 = 30;
+const LEAKS: u32 = 31;
 
 /// One RequestResponse ResponseComplete event (second `n` of 15:00) of `verb` on
 /// `resource` `build/name` (no namespace for cluster-scoped `tokenreviews`).
@@ -1160,7 +1160,7 @@ fn secret(name: &str, data: Value) -> Value {
            "data": data, "type": "Opaque"})
 }
 
-/// A log with a secret in each place one can be (see the comments), 30 markers in all.
+/// A log with a secret in each place one can be (see the comments), 31 markers in all.
 fn secrets_log() -> String {
     let l = leak;
     let mut lines = vec![
@@ -1262,6 +1262,13 @@ fn secrets_log() -> String {
             v["responseObject"] = json!({"kind": "ConfigMapList", "apiVersion": "v1", "metadata": {},
                 "items": [{"metadata": {"name": "cm1"}, "data": {"props": format!("api_key={}", l(28))}}]});
         }),
+        // 31: a Secret kept as JSON text in another object's annotation
+        carrier(18, "create", "configmaps", "cm2", |v| {
+            v["requestObject"] = json!({"kind": "ConfigMap", "apiVersion": "v1",
+                "metadata": {"name": "cm2", "namespace": "build", "annotations":
+                    {"backup.example.com/object": secret("s1", json!({"p": l(31)})).to_string()}},
+                "data": {"a": "b"}});
+        }),
         // 29-30: a custom resource with credential-named fields
         carrier(16, "create", "widgets", "w1", |v| {
             v["objectRef"]["apiGroup"] = json!("example.com");
@@ -1313,6 +1320,7 @@ fn every_output(f: &str) -> Vec<Vec<String>> {
             "secret/s4",
             "secret/s5",
             "cm/cm1",
+            "cm/cm2",
             "deploy/web",
             "serviceaccounts/ci",
             "events/web.1",
@@ -1381,6 +1389,7 @@ fn secrets_and_credentials_reach_no_output() {
         "secret/s1",
         "secret/s2",
         "cm/cm1",
+        "cm/cm2",
         "deploy/web",
         "events/web.1",
         "widgets.example.com/w1",
@@ -1403,7 +1412,7 @@ fn secrets_and_credentials_reach_no_output() {
     assert_eq!(
         printed,
         [
-            1, 2, 6, 7, 8, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 27, 29, 30
+            1, 2, 6, 7, 8, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 27, 29, 30, 31
         ]
     );
     // what stays: the keys and the story around each value
