@@ -6,11 +6,10 @@
 //! - **secrets by place** ([`Redactor`]): a Secret's `data` and `stringData` values (Secret
 //!   and SecretList bodies, requests on `secrets`, a Secret inside any body, inside a
 //!   `last-applied-configuration` annotation or any string that is JSON text), whatever their
-//!   type; values under keys named
-//!   like a credential (`token`, `password`, `passwd`, `secret`, `key`, `cert`, `credential`:
-//!   a TokenRequest's or TokenReview's `token`, `apiToken`, `tls.key`); every value of a list
-//!   element named like one (an `env` entry `DB_PASSWORD`), and the argument after a flag named
-//!   like one (`["--token", "abc"]`); JSON patch values by the path they write to.
+//!   type; values under keys named like a credential ([`credential_name`]: a TokenRequest's or
+//!   TokenReview's `token`, `apiToken`, `tls.key`, `password`); every value of a list element
+//!   named like one (an `env` entry `DB_PASSWORD`), and the argument after a flag named like one
+//!   (`["--token", "abc"]`); JSON patch values by the path they write to.
 //! - **credential-shaped text** ([`text`]) inside any other string: the value of an assignment
 //!   to a credential-named key (`password=…`, `token: …`, `"api_key": "…"`, `--token=…`,
 //!   `--password …`, a YAML block after `token: |`), `Bearer`/`Basic` credentials, the password
@@ -24,11 +23,12 @@
 //! cannot be read, or an index it cannot resolve under `env`/`data`, is hidden; a raw line's
 //! body that cannot be read safely (nested too deeply, a key twice) is hidden whole.
 //!
-//! Not hidden: names of things (`secretName`, `secretKeyRef`, `key: password` in a volume's
-//! items: the name of a Secret's key), booleans and null, numbers below a credential-named
-//! object that are not themselves named like one (`expirationSeconds`), structural fields
-//! below one (`path`, `mode`, `audience`), public certificates and CSRs in text, and the
-//! request URI and other fields outside the bodies (they identify the request).
+//! Not hidden: names of things and keys that describe a credential ([`pointer_key`]:
+//! `secretName`, `secretKeyRef`, a volume item's `key`, `token_ttl_seconds`, `bearerTokenFile`),
+//! booleans, null and empty strings, numbers below a credential-named object that are not
+//! themselves named like one (`expirationSeconds`), structural fields below one (`path`,
+//! `audience`), label values and CRD schemas, certificates (public) and CSRs, and the request URI
+//! and other fields outside the bodies (they identify the request).
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -131,7 +131,7 @@ fn credential_flag(s: &str) -> bool {
     s.starts_with('-')
         && s.len() > 2
         && !s.contains(['=', ' ', '\t'])
-        && credential_text_key(s.trim_start_matches('-'))
+        && credential_name_text(s.trim_start_matches('-'))
 }
 
 /// ASCII case-insensitive `hay.contains(needle)` (`needle` lowercase), without allocating.
@@ -140,39 +140,105 @@ fn contains_ci(hay: &str, needle: &str) -> bool {
     h.len() >= n.len() && h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
-fn ends_with_ci(hay: &str, needle: &str) -> bool {
-    hay.len() >= needle.len()
-        && hay.as_bytes()[hay.len() - needle.len()..].eq_ignore_ascii_case(needle.as_bytes())
-}
-
-/// Does a key name look like it holds a credential? Keys that name or point at one
-/// (`secretName`, `secretKeyRef`, `key`) do not.
+/// Does a key name look like it holds a credential (see [`credential_name`])?
 fn sensitive_key(k: &str) -> bool {
-    credential_word(k) && !pointer_key(k)
+    credential_name(k, false)
 }
 
-/// Text that has a word of credentials in it (any case).
+/// Text that mentions a credential anywhere (any case): embedded JSON that cannot be parsed is
+/// hidden when it does.
 fn credential_word(s: &str) -> bool {
-    const WORDS: [&str; 7] = [
-        "token",
-        "password",
-        "passwd",
-        "secret",
-        "key",
-        "cert",
-        "credential",
-    ];
+    const WORDS: [&str; 6] = ["token", "password", "passwd", "secret", "key", "credential"];
     WORDS.iter().any(|w| contains_ci(s, w))
 }
 
-/// `secretName`, `secretKeyRef`, `imagePullSecrets[].name`, a volume item's `key`: names of
-/// things, not their values.
-fn pointer_key(k: &str) -> bool {
-    k.eq_ignore_ascii_case("key")
-        || k.eq_ignore_ascii_case("keys")
-        || ["name", "names", "ref", "refs"]
+/// `key` lowercase, without `-`, `_` and `.`: `tls.key` and `TLS_KEY` are `tlskey`.
+fn normalized(key: &str) -> String {
+    key.chars()
+        .filter(|c| !matches!(c, '-' | '_' | '.'))
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// Is `key` (a JSON key, or the key of an assignment or a flag in text) the name of a
+/// credential: `password`, `db.password`, `passwd`, `passphrase`, `secret`, `client_secret`,
+/// `token`, `credentials`, one ending in `authorization` (not `rbac.authorization.k8s.io/...`),
+/// a name ending in `key` (`apiKey`, `tls.key`, `sshKey`;
+/// not `publicKey`, nor `key0`), `DB_PWD`; in `text`, also one ending in `auth` (a docker config's
+/// `auth`)? Not when it names or describes one ([`pointer_key`]).
+fn credential_name(key: &str, text: bool) -> bool {
+    let k = normalized(key);
+    const WORDS: [&str; 14] = [
+        "passw",
+        "passphrase",
+        "secret",
+        "token",
+        "credential",
+        "apikey",
+        "accesskey",
+        "privatekey",
+        "secretkey",
+        "clientkey",
+        "signingkey",
+        "encryptionkey",
+        "sshkey",
+        "keydata",
+    ];
+    let named = WORDS.iter().any(|w| k.contains(w))
+        || (k.ends_with("key") && k != "key" && !k.ends_with("publickey"))
+        || (k.contains("pwd") && k != "pwd" && k != "oldpwd")
+        || k.ends_with("authorization")
+        || (text && k.ends_with("auth"));
+    named && !pointer_key(key)
+}
+
+/// A key that names or describes a credential rather than holding it: `secretName`,
+/// `secretKeyRef`, `imagePullSecrets` entries' `name`, a volume item's or a toleration's `key`,
+/// `--secrets` and `--optional-secrets` (names), `token_ttl_seconds`, `bearerTokenFile`, `passwordPolicy`,
+/// `credentialsMode`, `token_url`.
+fn pointer_key(key: &str) -> bool {
+    const ABOUT: [&str; 24] = [
+        "name",
+        "names",
+        "ref",
+        "refs",
+        "file",
+        "path",
+        "dir",
+        "ttl",
+        "seconds",
+        "timeout",
+        "expiry",
+        "expiration",
+        "expires",
+        "length",
+        "size",
+        "count",
+        "enabled",
+        "type",
+        "mode",
+        "url",
+        "uri",
+        "endpoint",
+        "policy",
+        "format",
+    ];
+    let k = normalized(key);
+    // (`authentication.kubernetes.io/credential-id`: a token's id or a certificate's hash)
+    matches!(k.as_str(), "key" | "keys")
+        || k.ends_with("secrets")
+        || k.ends_with("credentialid")
+        || ABOUT.iter().any(|s| k.ends_with(s))
+}
+
+/// Places whose keys are named like credentials without holding one: a label's value (labels
+/// are indexed and shown by every client: `kubernetes.io/legacy-token-last-used: 2026-12-05`),
+/// and a CustomResourceDefinition's schema (`properties.password.type: string`).
+fn not_a_value(path: &[Seg]) -> bool {
+    matches!(path, [.., Seg::Key(l), Seg::Key(_)] if l == "labels")
+        || path
             .iter()
-            .any(|s| ends_with_ci(k, s))
+            .any(|s| matches!(s, Seg::Key(k) if k == "openAPIV3Schema"))
 }
 
 fn is_data(s: &Seg) -> bool {
@@ -309,6 +375,9 @@ impl Redactor {
         if self.secret && path.iter().any(is_data) {
             return true;
         }
+        if not_a_value(path) {
+            return false;
+        }
         let own = path.iter().rev().find_map(|s| match s {
             Seg::Key(k) => Some(k.as_str()),
             _ => None,
@@ -335,7 +404,8 @@ impl Redactor {
             Seg::Key(k) => Some(k.as_str()),
             _ => None,
         });
-        !own.is_some_and(pointer_key)
+        !not_a_value(path)
+            && !own.is_some_and(pointer_key)
             && (own.is_some_and(sensitive_key) || self.in_credential_element(path))
     }
 
@@ -400,7 +470,7 @@ impl Redactor {
                 }
                 shown(&Value::Array(o))
             }
-            Value::String(s) if self.sensitive(path) => hidden(s.len()),
+            Value::String(s) if !s.is_empty() && self.sensitive(path) => hidden(s.len()),
             Value::String(s) if last_applied(path) => self.embedded(s),
             // JSON text with a word of credentials (a Secret kept in an annotation, a config
             // file): redacted as the object it holds
@@ -712,62 +782,6 @@ static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
 static PEM: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----").unwrap());
 
-/// Is `key` (of an assignment or a flag, in text) named like a credential? Not when it names
-/// one (`secret_name`, `secretKeyRef`) or says something about it (`token_ttl_seconds`,
-/// `password_file`, `token_url`: a path or a URL, where a URL's password is found anyway).
-fn credential_text_key(key: &str) -> bool {
-    let k: String = key
-        .chars()
-        .filter(|c| !matches!(c, '-' | '_' | '.'))
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    const WORDS: [&str; 13] = [
-        "passw",
-        "passphrase",
-        "secret",
-        "token",
-        "apikey",
-        "accesskey",
-        "privatekey",
-        "clientkey",
-        "signingkey",
-        "encryptionkey",
-        "keydata",
-        "credential",
-        "authorization",
-    ];
-    const ABOUT: [&str; 24] = [
-        "name",
-        "names",
-        "ref",
-        "refs",
-        "file",
-        "path",
-        "dir",
-        "ttl",
-        "seconds",
-        "timeout",
-        "expiry",
-        "expiration",
-        "expires",
-        "length",
-        "size",
-        "count",
-        "enabled",
-        "type",
-        "mode",
-        "url",
-        "uri",
-        "endpoint",
-        "policy",
-        "format",
-    ];
-    let named = WORDS.iter().any(|w| k.contains(w))
-        || (k.contains("pwd") && k != "pwd" && k != "oldpwd")
-        || k.ends_with("auth");
-    named && !ABOUT.iter().any(|s| k.ends_with(s))
-}
-
 /// Where the value of an assignment starting at `at` in `s` lies (`sep`: `:` or `=`;
 /// `quoted_key`: the key was in quotes, JSON text): a quoted value without its quotes; a YAML
 /// block (`|`, `>`) as its indented lines; the rest of the line after `key: ` or a line-initial
@@ -850,6 +864,11 @@ fn value_span(
     (end > start && !s[start..].starts_with("<redacted ")).then_some((start, end))
 }
 
+/// [`credential_name`] for text.
+fn credential_name_text(key: &str) -> bool {
+    credential_name(key, true)
+}
+
 /// `Bearer `, `Basic `...: an authentication scheme before a credential, kept.
 static SCHEME_WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?i:bearer|basic|token|digest|negotiate)[ \t]+").unwrap());
@@ -892,18 +911,23 @@ pub fn text(s: &str) -> Cow<'_, str> {
     }
     for c in ASSIGN.captures_iter(s) {
         let key = c.get(1).unwrap();
-        if !credential_text_key(key.as_str()) {
+        if !credential_name_text(key.as_str()) {
             continue;
         }
         let quoted = !c.get(2).unwrap().as_str().is_empty();
         let sep = c.get(3).unwrap().as_str().as_bytes()[0];
+        // `key: value` (YAML) or `"key":value` (JSON), not `system:openshift:token-reader:x`
+        if sep == b':' && !quoted && c.get(0).unwrap().as_str().ends_with(':') {
+            continue;
+        }
         if let Some(span) = value_span(s, key.start(), c.get(0).unwrap().end(), sep, quoted) {
             spans.push(span);
         }
     }
     for c in FLAG.captures_iter(s) {
         let v = c.get(2).unwrap();
-        if credential_text_key(c.get(1).unwrap().as_str()) && !v.as_str().starts_with("<redacted") {
+        if credential_name_text(c.get(1).unwrap().as_str()) && !v.as_str().starts_with("<redacted")
+        {
             spans.push((v.start(), v.end()));
         }
     }
@@ -1383,6 +1407,10 @@ mod tests {
             "Data contains the secret data. Each key must consist of alphanumeric characters",
             "PWD=/home/x",
             "author: jane",
+            "system:openshift:cloud-credential-operator:cluster-reader",
+            "--secrets=etcd-client",
+            "--optional-secrets=encryption-config",
+            "bearer_token_file: /var/run/secrets/kubernetes.io/serviceaccount/token",
         ] {
             assert_eq!(t(same), same);
         }
@@ -1461,9 +1489,14 @@ mod tests {
         c["args"][4] = json!("--password=<redacted 3 bytes>");
         c["env"][0]["value"] = json!("<redacted 1 bytes>");
         c["env"][1]["value"] = json!("pg://u:<redacted 4 bytes>@h");
-        // the element named like a credential: its pointers (name, key) stay readable
-        want["spec"]["volumes"][1]["secret"]["items"][0]["path"] = json!("<redacted 2 bytes>");
         assert_eq!(got, want);
+        // labels, and a CRD's schema, name things
+        let crd = json!({"metadata": {"labels": {"kubernetes.io/legacy-token-last-used": "2026-12-05"}},
+            "spec": {"versions": [{"schema": {"openAPIV3Schema": {"properties": {"password": {"type": "string"}}}}}]},
+            "data": {"key0": "v", "ssh_key": "k", "publicKey": "p", "token": ""}});
+        let mut want = crd.clone();
+        want["data"]["ssh_key"] = json!("<redacted 1 bytes>");
+        assert_eq!(r.redact(&crd, &mut Vec::new()).value, want);
     }
 
     #[test]

@@ -1568,12 +1568,13 @@ mod tests {
             diff(old, new, Mode::Update, shown)[0],
             "  data.password: \"TDNkZzNyLVBhNTUtMjAyNg==\" → \"YWJj\""
         );
-        // any object: keys named like credentials; names of secrets stay readable
+        // any object: keys named like credentials; names of secrets, and certificates (public),
+        // stay readable
         let r = red(false);
         let v = json!({"spec": {"apiToken": "abc", "secretName": "db", "tls": {"cert": "xyz"}, "automountServiceAccountToken": false}});
         assert_eq!(
             r.redact(&v, &mut Vec::new()).value,
-            json!({"spec": {"apiToken": "<redacted 3 bytes>", "secretName": "db", "tls": {"cert": "<redacted 3 bytes>"}, "automountServiceAccountToken": false}})
+            json!({"spec": {"apiToken": "<redacted 3 bytes>", "secretName": "db", "tls": {"cert": "xyz"}, "automountServiceAccountToken": false}})
         );
         // JSON patch values by their path; merge patches like objects
         let p = json!([{"op": "replace", "path": "/data/password", "value": "c2VjcmV0"}]);
@@ -1612,9 +1613,9 @@ mod tests {
                 "  env[0].value: <redacted 1 bytes> → <redacted 1 bytes>",
                 "+ env[1].name: \"DB_PASSWORD\"",
                 "+ env[1].value: <redacted 1 bytes>",
-                // the name of a Secret's key is a name; what the item holds is not shown
+                // the name of a Secret's key and the file it is mounted as are names
                 "+ env[2].key: \"tls.key\"",
-                "+ env[2].path: <redacted 1 bytes>",
+                "+ env[2].path: \"k\"",
                 "+ env[3].name: \"MODE\"",
                 "+ env[3].value: \"d\""
             ]
