@@ -167,6 +167,11 @@ fn normalized(key: &str) -> String {
 /// not `publicKey`, nor `key0`), `DB_PWD`; in `text`, also one ending in `auth` (a docker config's
 /// `auth`)? Not when it names or describes one ([`pointer_key`]).
 fn credential_name(key: &str, text: bool) -> bool {
+    // most keys have none of these: no allocation for them
+    const HINTS: [&str; 7] = ["pass", "pwd", "secret", "token", "cred", "key", "auth"];
+    if !HINTS.iter().any(|h| contains_ci(key, h)) {
+        return false;
+    }
     let k = normalized(key);
     const WORDS: [&str; 14] = [
         "passw",
