@@ -289,6 +289,12 @@ pub struct EventsArgs {
     /// One row per stage event (RequestReceived, ResponseStarted, ...) of the matching requests.
     #[arg(long, help_heading = "Output")]
     pub stages: bool,
+    /// -o raw: print the bodies' secrets as logged. By default each secret value in a raw line
+    /// (Secret data, tokens, values under keys named like token/password/secret/key/cert/
+    /// credential, credential-shaped text such as `password=...`, `Bearer ...`, URL passwords,
+    /// private keys) becomes `"<redacted N bytes>"`; every other byte stays as read.
+    #[arg(long, help_heading = "Output")]
+    pub show_secrets: bool,
 }
 
 #[derive(Debug, Args)]
@@ -326,6 +332,10 @@ pub struct DetectArgs {
     /// Exit 3 when a finding is at or above this severity (for cron and CI).
     #[arg(long, value_enum, value_name = "SEVERITY", help_heading = "Rules")]
     pub fail_on: Option<SeverityArg>,
+    /// Show body values in findings as logged (a rule's baseline on a body path); by default one
+    /// that can be a secret is `<redacted N bytes>`, and credential-shaped text in others too.
+    #[arg(long, help_heading = "Output")]
+    pub show_secrets: bool,
 }
 
 #[derive(Debug, Args)]
@@ -611,7 +621,7 @@ pub struct HistoryArgs {
     pub filter: FilterArgs,
     #[command(flatten)]
     pub output: OutputArgs,
-    /// Show Secret data and values under keys named like token/password/secret/key/cert/credential (default: `<redacted N bytes>`).
+    /// Show secrets as logged: Secret data, tokens, values under keys named like token/password/secret/key/cert/credential, and credential-shaped text (`password=...`, `Bearer ...`, URL passwords, private keys) in bodies (default: `<redacted N bytes>`).
     #[arg(long, help_heading = "Output")]
     pub show_secrets: bool,
 }
@@ -786,7 +796,7 @@ pub enum Format {
     Ndjson,
     /// CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\e, \u{202e}); a cell starting with = + - @ tab or CR gets a leading ' (numbers such as -12 stay numbers).
     Csv,
-    /// The original log lines (events only): byte-exact to a pipe or file; to a terminal, control, bidi and invisible characters as JSON escapes.
+    /// The original log lines (events only): byte-exact but for secret values in bodies, redacted unless --show-secrets; to a terminal, control, bidi and invisible characters as JSON escapes.
     Raw,
 }
 

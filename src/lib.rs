@@ -11,6 +11,7 @@ pub mod event;
 pub mod filter;
 pub mod input;
 pub mod policy;
+pub mod redact;
 pub mod render;
 pub mod scan;
 pub mod term;

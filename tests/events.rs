@@ -692,8 +692,8 @@ fn raw_prints_the_original_lines_of_each_request() {
 
 #[test]
 fn raw_of_everything_is_every_input_line_grouped_by_request() {
-    // The whole s5 set: the same multiset of lines as the 28 files.
-    let r = run(&["events", "-o", "raw", S5]).expect_code(0);
+    // The whole s5 set, secrets shown: the same multiset of lines as the 28 files.
+    let r = run(&["events", "-o", "raw", "--show-secrets", S5]).expect_code(0);
     let mut got: Vec<&[u8]> = r.stdout.split(|&b| b == b'\n').collect();
     assert_eq!(got.pop(), Some(&b""[..]), "ends with a newline");
     let inputs: Vec<Vec<u8>> = crate::util::s5_files()
@@ -729,6 +729,156 @@ fn raw_of_everything_is_every_input_line_grouped_by_request() {
     a.sort_unstable();
     b.sort_unstable();
     assert_eq!(a, b);
+}
+
+/// Where a test finds secret values in a raw event, independently of kaudit (as `jq` would):
+/// the `data` and `stringData` values of every Secret and SecretList in a body (and of the body
+/// of a request on `secrets`), and a TokenRequest's `status.token`. JSON pointers, with values.
+fn secret_values(event: &Value) -> Vec<(String, Value)> {
+    fn walk(v: &Value, at: &str, secret: bool, out: &mut Vec<(String, Value)>) {
+        match v {
+            Value::Object(m) => {
+                let kind = m.get("kind").and_then(Value::as_str);
+                let secret = secret || matches!(kind, Some("Secret" | "SecretList"));
+                for (k, x) in m {
+                    let here = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
+                    match (k.as_str(), x) {
+                        ("data" | "stringData", Value::Object(d)) if secret => {
+                            for (dk, dv) in d {
+                                let p =
+                                    format!("{here}/{}", dk.replace('~', "~0").replace('/', "~1"));
+                                out.push((p, dv.clone()));
+                            }
+                        }
+                        ("status", _) if kind == Some("TokenRequest") => {
+                            if let Some(t) = x.get("token") {
+                                out.push((format!("{here}/token"), t.clone()));
+                            }
+                        }
+                        // a list's items inherit it; nothing else does
+                        _ => walk(x, &here, secret && k == "items", out),
+                    }
+                }
+            }
+            Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    walk(x, &format!("{at}/{i}"), secret, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let on_secrets = event.pointer("/objectRef/resource") == Some(&json!("secrets"));
+    let mut out = Vec::new();
+    for body in ["requestObject", "responseObject"] {
+        if let Some(b) = event.get(body) {
+            let kindless = b.get("kind").is_none();
+            walk(b, &format!("/{body}"), on_secrets && kindless, &mut out);
+        }
+    }
+    out
+}
+
+/// `<redacted N bytes>`.
+fn is_placeholder(v: &Value) -> bool {
+    v.as_str().is_some_and(|s| {
+        s.strip_prefix("<redacted ")
+            .and_then(|r| r.strip_suffix(" bytes>"))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+/// The JSON pointers where two documents differ (leaves, or a whole value whose type changed).
+fn differences(a: &Value, b: &Value, at: &str, out: &mut Vec<String>) {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) if x.keys().eq(y.keys()) => {
+            for (k, v) in x {
+                let p = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
+                differences(v, &y[k], &p, out);
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (v, w)) in x.iter().zip(y).enumerate() {
+                differences(v, w, &format!("{at}/{i}"), out);
+            }
+        }
+        _ if a == b => {}
+        _ => out.push(at.to_string()),
+    }
+}
+
+/// `redacted` is `original` with some JSON strings replaced by `"<redacted N bytes>"`, every
+/// other byte the same: each placeholder stands for one JSON string of the original.
+fn same_bytes_but_placeholders(original: &str, redacted: &str) -> bool {
+    let mut o = original;
+    let mut r = redacted;
+    while let Some(at) = r.find("\"<redacted ") {
+        let end = at + r[at..].find(" bytes>\"").unwrap() + " bytes>\"".len();
+        if !o.starts_with(&r[..at]) {
+            return false;
+        }
+        o = &o[at..];
+        // one JSON string of the original
+        let b = o.as_bytes();
+        if b.first() != Some(&b'"') {
+            return false;
+        }
+        let mut i = 1;
+        while b[i] != b'"' {
+            i += if b[i] == b'\\' { 2 } else { 1 };
+        }
+        o = &o[i + 1..];
+        r = &r[end..];
+    }
+    o == r
+}
+
+#[test]
+fn raw_redacts_every_secret_value_of_s5_and_changes_no_other_byte() {
+    // Issue 16, point 12: `-o raw` printed every Secret value and token of s5. The same run
+    // with --show-secrets is the input byte for byte (test above); here both runs are compared
+    // line by line (same order), as jq would read them.
+    let shown = run(&["events", "-o", "raw", "--show-secrets", S5]).expect_code(0);
+    let redacted = run(&["events", "-o", "raw", S5]).expect_code(0);
+    let a: Vec<&str> = shown.stdout_str().lines().collect();
+    let b: Vec<&str> = redacted.stdout_str().lines().collect();
+    assert_eq!((a.len(), b.len()), (8585, 8585));
+    let (mut before, mut after, mut hidden, mut changed) = (0, 0, 0, 0);
+    for (x, y) in a.iter().zip(&b) {
+        let vx: Value = serde_json::from_str(x).unwrap();
+        let vy: Value = serde_json::from_str(y).expect("a redacted raw line is JSON");
+        let secrets = secret_values(&vx);
+        before += secrets.iter().filter(|(_, v)| !is_placeholder(v)).count();
+        for (_, v) in secret_values(&vy) {
+            if is_placeholder(&v) {
+                hidden += 1;
+            } else {
+                after += 1;
+            }
+        }
+        if x == y {
+            continue;
+        }
+        changed += 1;
+        // only the secret values changed, each into a placeholder; every other field is equal
+        let mut diff = Vec::new();
+        differences(&vx, &vy, "", &mut diff);
+        let mut want: Vec<String> = secrets.into_iter().map(|(p, _)| p).collect();
+        want.sort();
+        diff.sort();
+        assert_eq!(diff, want, "{}", &vx["auditID"]);
+        assert!(diff.iter().all(|p| is_placeholder(vy.pointer(p).unwrap())));
+        // and no other byte: each placeholder stands where a JSON string was
+        assert!(same_bytes_but_placeholders(x, y), "{}", &vx["auditID"]);
+    }
+    // 245 Secret data values (Secrets and SecretLists, in 57 lines) and 12 TokenRequest tokens
+    assert_eq!((before, after, hidden, changed), (257, 0, 257, 57));
+    // a redacted Secret value tells its decoded size: ledger-db-creds' password is 16 bytes
+    assert!(
+        redacted
+            .stdout_str()
+            .contains(r#""password":"<redacted 16 bytes>""#)
+    );
 }
 
 #[test]

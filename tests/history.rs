@@ -1250,3 +1250,129 @@ fn too_deeply_nested_body_is_not_called_missing() {
             .contains("could not be read (too deeply nested)")
     );
 }
+
+// ------------------------------------------------------- credentials in other objects (issue 16)
+
+/// testdata/secrets/configmap-credentials.log (issue 16, point 12): a ConfigMap whose data holds
+/// a kubeconfig token, `db.password=`, a URL with a password and a `Bearer` annotation. Each
+/// value loses its secret part and keeps the rest, in every format; the update still shows what
+/// changed.
+#[test]
+fn credentials_in_configmaps_are_redacted_keeping_their_context() {
+    let f = "testdata/secrets/configmap-credentials.log";
+    let input = std::fs::read(crate::util::repo_path(f)).unwrap();
+    let leaks = [
+        "SECRETBEARER-1",
+        "SECRETBEARER-2",
+        "SECRETKUBECONFIG-1",
+        "SECRETKUBECONFIG-2",
+        "SECRETPROPS-1",
+        "SECRETPROPS-2",
+        "SECRETDBURL-1",
+        "SECRETDBURL-2",
+    ];
+    let args = ["cm/app", "-n", "default"];
+    let rows = redacted_everywhere(&args, &input, &leaks);
+    assert_eq!(
+        rows[0]["changes"],
+        json!([
+            {"path": "metadata.annotations.note", "old": null, "new": "Bearer <redacted 14 bytes>"},
+            {"path": "data.kubeconfig", "old": null, "new": "apiVersion: v1\nusers:\n- name: admin\n  user:\n    token: <redacted 18 bytes>\n"},
+            {"path": "data[\"application.properties\"]", "old": null, "new": "db.password=<redacted 13 bytes>"},
+            {"path": "data.DATABASE_URL", "old": null, "new": "postgres://u:<redacted 13 bytes>@h/db"},
+        ])
+    );
+    // the update changed all four: each is still a change, as a Secret's value would be
+    assert_eq!(rows[1]["changes"].as_array().unwrap().len(), 4);
+    let t = history_of("table", &args, &input);
+    assert!(
+        t.contains("\n      data[\"application.properties\"]: \"db.password=<redacted 13 bytes>\" → \"db.password=<redacted 13 bytes>\"\n"),
+        "{t}"
+    );
+    // the file as a path, not only on stdin
+    let r = run(&["history", "cm/app", "-n", "default", f]).expect_code(0);
+    assert!(!leaks.iter().any(|l| r.stdout_str().contains(l)));
+}
+
+/// A Deployment's container arguments and env values: `--token=...`, a flag whose next
+/// argument is the credential, a URL with a password, an `Authorization: Bearer` header in a
+/// shell command; in a create, in a diff and in a JSON patch that replaces an argument.
+#[test]
+fn credentials_in_container_args_and_env_are_redacted() {
+    let container = |token: &str, pass: &str| {
+        json!({"name": "app", "image": "nginx",
+            "command": ["sh", "-c", format!("curl -H 'Authorization: Bearer {token}x9' https://api")],
+            "args": [format!("--token={token}"), "--password", pass, "--v=2"],
+            "env": [{"name": "DATABASE_URL", "value": format!("postgres://app:{pass}@db/x")}]})
+    };
+    let deploy = |rv: u32, token: &str, pass: &str| {
+        json!({
+            "kind": "Deployment", "apiVersion": "apps/v1",
+            "metadata": {"name": "web", "namespace": "prod", "resourceVersion": rv.to_string()},
+            "spec": {"template": {"spec": {"containers": [container(token, pass)]}}}
+        })
+    };
+    let patch = json!([{"op": "replace", "path": "/spec/template/spec/containers/0/args/2", "value": "ARGLEAK5"}]);
+    let input = log(&[
+        line(
+            1,
+            "create",
+            "deployments",
+            "web",
+            201,
+            Some(deploy(1, "ARGLEAK1", "ARGLEAK2")),
+            Some(deploy(1, "ARGLEAK1", "ARGLEAK2")),
+        ),
+        line(
+            2,
+            "update",
+            "deployments",
+            "web",
+            200,
+            Some(deploy(2, "ARGLEAK3", "ARGLEAK4")),
+            Some(deploy(2, "ARGLEAK3", "ARGLEAK4")),
+        ),
+        line(
+            3,
+            "patch",
+            "deployments",
+            "web",
+            200,
+            Some(patch),
+            Some(deploy(3, "ARGLEAK3", "ARGLEAK5")),
+        ),
+    ]);
+    let args = ["deploy/web", "-n", "prod"];
+    let leaks = ["ARGLEAK1", "ARGLEAK2", "ARGLEAK3", "ARGLEAK4", "ARGLEAK5"];
+    let rows = redacted_everywhere(&args, &input, &leaks);
+    let c = "spec.template.spec.containers[name=app]";
+    let new = |row: &Value, path: &str| -> Value {
+        row["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["path"] == path)
+            .unwrap_or_else(|| panic!("no change {path} in {row}"))["new"]
+            .clone()
+    };
+    assert_eq!(
+        new(&rows[0], &format!("{c}.args[0]")),
+        "--token=<redacted 8 bytes>"
+    );
+    assert_eq!(new(&rows[0], &format!("{c}.args[1]")), "--password");
+    assert_eq!(new(&rows[0], &format!("{c}.args[2]")), "<redacted 8 bytes>");
+    assert_eq!(new(&rows[0], &format!("{c}.args[3]")), "--v=2");
+    assert_eq!(
+        new(&rows[0], &format!("{c}.command[2]")),
+        "curl -H 'Authorization: Bearer <redacted 10 bytes>' https://api"
+    );
+    assert_eq!(
+        new(&rows[0], &format!("{c}.env[name=DATABASE_URL].value")),
+        "postgres://app:<redacted 8 bytes>@db/x"
+    );
+    assert_eq!(new(&rows[1], &format!("{c}.args[2]")), "<redacted 8 bytes>");
+    assert_eq!(
+        rows[2]["patch"],
+        json!([{"op": "replace", "path": "/spec/template/spec/containers/0/args/2", "value": "<redacted 8 bytes>"}])
+    );
+}

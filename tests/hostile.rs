@@ -1,8 +1,9 @@
 //! Hostile input ("survive any input"): each case ends with a clear message, counts that add up
 //! (`lines = events + skipped + malformed`, for the whole scan and per file) and the documented
 //! exit code; never a panic, a hang or death by a signal. Terminal output of hostile strings is
-//! checked here too, and terminal escapes and spreadsheet formulas in every output format of
-//! every command (issue 16, points 13 and 14).
+//! checked here too, terminal escapes and spreadsheet formulas in every output format of every
+//! command (issue 16, points 13 and 14), and secrets and credentials in bodies: none reaches any
+//! output without --show-secrets.
 //!
 //! Inputs are built by the tests in temporary folders (the big ones in memory once per run),
 //! never committed; the expected counts follow from how each input is built.
@@ -1785,5 +1786,404 @@ fn raw_lines_to_a_terminal_are_escaped_and_stay_the_same_json() {
             serde_json::from_str::<Value>(want).unwrap(),
             "the same event"
         );
+
+// ---------------------------------------------------------------- secrets and credentials
+//
+// Issue 16, point 12: every place a secret can sit in a body, each holding its own marker
+// (`Q01LEAKQ`, ...), and every command and format that prints anything: no marker may be
+// printed without --show-secrets, and `events -o raw --show-secrets` prints them all.
+
+/// The marker of carrier `n`.
+fn leak(n: u32) -> String {
+    format!("Q{n:02}LEAKQ")
+}
+
+/// How many markers [`secrets_log`] holds.
+const LEAKS: u32 = 31;
+
+/// One RequestResponse ResponseComplete event (second `n` of 15:00) of `verb` on
+/// `resource` `build/name` (no namespace for cluster-scoped `tokenreviews`).
+fn carrier(n: u64, verb: &str, resource: &str, name: &str, f: impl FnOnce(&mut Value)) -> String {
+    event_with(n * 1_000_000, |v| {
+        v["level"] = json!("RequestResponse");
+        v["verb"] = json!(verb);
+        let (resource, sub) = resource.split_once('/').unwrap_or((resource, ""));
+        v["objectRef"]["resource"] = json!(resource);
+        v["objectRef"]["name"] = json!(name);
+        if !sub.is_empty() {
+            v["objectRef"]["subresource"] = json!(sub);
+        }
+        if resource == "tokenreviews" {
+            v["objectRef"] = json!({"resource": resource, "apiGroup": "authentication.k8s.io", "apiVersion": "v1"});
+        }
+        if resource == "deployments" {
+            v["objectRef"]["apiGroup"] = json!("apps");
+        }
+        v["requestURI"] = json!(format!("/api/v1/namespaces/build/{resource}/{name}"));
+        v["responseStatus"] =
+            json!({"metadata": {}, "code": if verb == "create" { 201 } else { 200 }});
+        f(v);
+    })
+}
+
+fn secret(name: &str, data: Value) -> Value {
+    json!({"kind": "Secret", "apiVersion": "v1", "metadata": {"name": name, "namespace": "build"},
+           "data": data, "type": "Opaque"})
+}
+
+/// A log with a secret in each place one can be (see the comments), 31 markers in all.
+fn secrets_log() -> String {
+    let l = leak;
+    let mut lines = vec![
+        // 1-2: a Secret's data and stringData, in the request and the response
+        carrier(1, "create", "secrets", "s1", |v| {
+            let mut s = secret("s1", json!({"password": l(1)}));
+            s["stringData"] = json!({"token": l(2)});
+            v["requestObject"] = s.clone();
+            v["responseObject"] = s;
+        }),
+        // 3: a SecretList's items (no kind of their own)
+        carrier(2, "list", "secrets", "", |v| {
+            v["responseObject"] = json!({"kind": "SecretList", "apiVersion": "v1", "metadata": {},
+                "items": [{"metadata": {"name": "s1"}, "data": {"k": l(3)}}]});
+        }),
+        // 4: a TokenRequest's token
+        carrier(3, "create", "serviceaccounts/token", "ci", |v| {
+            v["requestObject"] = json!({"kind": "TokenRequest", "spec": {"audiences": ["api"]}});
+            v["responseObject"] = json!({"kind": "TokenRequest", "spec": {"audiences": ["api"]},
+                "status": {"token": l(4), "expirationTimestamp": "2026-11-21T16:00:00Z"}});
+        }),
+        // 5: a TokenReview's token
+        carrier(4, "create", "tokenreviews", "", |v| {
+            v["requestObject"] = json!({"kind": "TokenReview", "spec": {"token": l(5)}});
+        }),
+        // 6: a JSON patch of a Secret, and the Secret it made
+        carrier(5, "patch", "secrets", "s1", |v| {
+            v["requestObject"] = json!([{"op": "add", "path": "/data/x", "value": l(6)}]);
+            v["responseObject"] = secret("s1", json!({"password": l(1), "x": l(6)}));
+        }),
+        // 7: a merge patch of a Secret
+        carrier(6, "patch", "secrets", "s1", |v| {
+            v["requestObject"] = json!({"stringData": {"y": l(7)}});
+        }),
+        // 8: `kubectl apply` of a Secret: its data again in the last-applied annotation
+        carrier(7, "create", "secrets", "s2", |v| {
+            let applied = secret("s2", json!({"p": l(8)})).to_string();
+            let mut s = secret("s2", json!({"p": l(8)}));
+            s["metadata"]["annotations"] =
+                json!({"kubectl.kubernetes.io/last-applied-configuration": applied});
+            v["requestObject"] = s.clone();
+            v["responseObject"] = s;
+        }),
+        // 9: a body that is JSON text
+        carrier(8, "create", "secrets", "s3", |v| {
+            v["requestObject"] = json!(secret("s3", json!({"p": l(9)})).to_string());
+        }),
+        // 10: a data value of unexpected type
+        carrier(9, "update", "secrets", "s1", |v| {
+            v["requestObject"] = secret("s1", json!({"p": {"nested": l(10)}}));
+        }),
+        // 11: a Table whose rows carry the whole object (includeObject=Object)
+        carrier(10, "list", "secrets", "", |v| {
+            v["responseObject"] = json!({"kind": "Table", "apiVersion": "meta.k8s.io/v1",
+                "columnDefinitions": [{"name": "Name", "type": "string"}],
+                "rows": [{"cells": ["s1"], "object": secret("s1", json!({"p": l(11)}))}]});
+        }),
+        // 12-19: credentials held in a ConfigMap
+        carrier(11, "create", "configmaps", "cm1", |v| {
+            let cm = json!({"kind": "ConfigMap", "apiVersion": "v1",
+            "metadata": {"name": "cm1", "namespace": "build",
+                         "annotations": {"note": format!("Bearer {}", l(15))}},
+            "data": {
+                "kubeconfig": format!("apiVersion: v1\nusers:\n- name: ci\n  user:\n    token: {}\n", l(12)),
+                "app.properties": format!("db.user=app\ndb.password={}\n", l(13)),
+                "DATABASE_URL": format!("postgres://app:{}@db:5432/x", l(14)),
+                "tls.pem": format!("-----BEGIN EC PRIVATE KEY-----\n{}\n-----END EC PRIVATE KEY-----\n", l(16)),
+                "credentials": format!("[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = {}\n", l(17)),
+                "oauth.json": json!({"client_id": "web", "client_secret": l(18)}).to_string(),
+                "jwt": format!("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjaSJ9.{}", l(19)),
+            }});
+            v["requestObject"] = cm.clone();
+            v["responseObject"] = cm;
+        }),
+        // 20-24: a Deployment's container arguments and env, and its last-applied annotation
+        carrier(12, "create", "deployments", "web", |v| {
+            let container = json!({"name": "app", "image": "nginx",
+                "args": [format!("--token={}", l(20)), "--password", l(21)],
+                "env": [{"name": "DB_PASSWORD", "value": l(22)},
+                        {"name": "API_URL", "value": format!("https://ci:{}@api.example.com", l(23))}]});
+            let mut d = json!({"kind": "Deployment", "apiVersion": "apps/v1",
+                "metadata": {"name": "web", "namespace": "build"},
+                "spec": {"template": {"spec": {"containers": [container.clone()]}}}});
+            let mut applied = d.clone();
+            applied["spec"]["template"]["spec"]["containers"][0]["env"][0]["value"] = json!(l(24));
+            d["metadata"]["annotations"] =
+                json!({"kubectl.kubernetes.io/last-applied-configuration": applied.to_string()});
+            v["requestObject"] = d.clone();
+            v["responseObject"] = d;
+        }),
+        // 27: an Event whose message has a password in it
+        carrier(14, "create", "events", "web.1", |v| {
+            v["requestObject"] = json!({"kind": "Event", "apiVersion": "v1",
+                "metadata": {"name": "web.1", "namespace": "build"},
+                "reason": "Failed", "message": format!("login failed with password={}", l(27))});
+        }),
+        // 28: the List of a ConfigMap list, holding cm1 again with another credential
+        carrier(15, "list", "configmaps", "", |v| {
+            v["responseObject"] = json!({"kind": "ConfigMapList", "apiVersion": "v1", "metadata": {},
+                "items": [{"metadata": {"name": "cm1"}, "data": {"props": format!("api_key={}", l(28))}}]});
+        }),
+        // 31: a Secret kept as JSON text in another object's annotation
+        carrier(18, "create", "configmaps", "cm2", |v| {
+            v["requestObject"] = json!({"kind": "ConfigMap", "apiVersion": "v1",
+                "metadata": {"name": "cm2", "namespace": "build", "annotations":
+                    {"backup.example.com/object": secret("s1", json!({"p": l(31)})).to_string()}},
+                "data": {"a": "b"}});
+        }),
+        // 29-30: a custom resource with credential-named fields
+        carrier(16, "create", "widgets", "w1", |v| {
+            v["objectRef"]["apiGroup"] = json!("example.com");
+            v["requestObject"] = json!({"kind": "Widget", "apiVersion": "example.com/v1",
+                "metadata": {"name": "w1"},
+                "spec": {"apiToken": l(29), "credentials": {"username": "ci", "password": l(30)}}});
+        }),
+    ];
+    // 25: a body key written with an escape (the same key to a JSON reader)
+    lines.push(
+        carrier(13, "create", "secrets", "s4", |_| {})
+            .trim_end_matches('}')
+            .to_string()
+            + &format!(
+                r#","request\u004fbject":{}}}"#,
+                secret("s4", json!({"p": l(25)}))
+            ),
+    );
+    // 26: a body nested deeper than any reader follows
+    let deep = format!(
+        "{}{{\"password\":\"{}\"}}{}",
+        "[".repeat(300),
+        l(26),
+        "]".repeat(300)
+    );
+    lines.push(
+        carrier(17, "create", "secrets", "s5", |_| {})
+            .trim_end_matches('}')
+            .to_string()
+            + &format!(r#","requestObject":{deep}}}"#),
+    );
+    lines.join("\n") + "\n"
+}
+
+/// Every command and output format, on `f`.
+fn every_output(f: &str) -> Vec<Vec<String>> {
+    let mut runs: Vec<Vec<&str>> = Vec::new();
+    for fmt in ["table", "wide", "json", "ndjson", "csv", "raw"] {
+        runs.push(vec!["events", "-o", fmt]);
+    }
+    for fmt in ["table", "wide", "json", "csv"] {
+        runs.push(vec!["events", "--stages", "-o", fmt]);
+        runs.push(vec!["timeline", "-o", fmt]);
+        runs.push(vec!["detect", "-o", fmt]);
+        for object in [
+            "secret/s1",
+            "secret/s2",
+            "secret/s3",
+            "secret/s4",
+            "secret/s5",
+            "cm/cm1",
+            "cm/cm2",
+            "deploy/web",
+            "serviceaccounts/ci",
+            "events/web.1",
+            "widgets.example.com/w1",
+        ] {
+            runs.push(vec!["history", "-o", fmt, "-n", "build", object]);
+        }
+    }
+    runs.push(vec!["history", "tokenreviews/x"]);
+    runs.push(vec!["history", "-o", "ndjson", "-n", "build", "secret/s1"]);
+    runs.push(vec!["timeline", "-o", "ndjson"]);
+    runs.push(vec!["detect", "-o", "ndjson"]);
+    for cmd in ["summary", "who", "what", "where", "when", "latency"] {
+        runs.push(vec![cmd]);
+        runs.push(vec![cmd, "-o", "json"]);
+    }
+    runs.push(vec!["top", "--by", "user,resource,name"]);
+    runs.into_iter()
+        .map(|mut r| {
+            r.push(f);
+            r.into_iter().map(String::from).collect()
+        })
+        .collect()
+}
+
+#[test]
+fn secrets_and_credentials_reach_no_output() {
+    let dir = tmp();
+    let f = put(dir.path(), "secrets.log", secrets_log());
+    let markers: Vec<String> = (1..=LEAKS).map(leak).collect();
+    for args in every_output(&f) {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let r = go(&args);
+        assert!(
+            r.code == 0 || r.code == 1,
+            "{args:?}: exit {}\n{}",
+            r.code,
+            r.stderr
+        );
+        for m in &markers {
+            assert!(
+                !r.stdout_str().contains(m.as_str()) && !r.stderr.contains(m.as_str()),
+                "{args:?} printed {m}:\n{}{}",
+                r.stdout_str(),
+                r.stderr
+            );
+        }
+    }
+    // the raw lines are still JSON, and the markers were all there to be printed
+    let raw = go(&["events", "-o", "raw", &f]).expect_code(0);
+    for line in raw.stdout_str().lines() {
+        serde_json::from_str::<Value>(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+    }
+    let shown = go(&["events", "-o", "raw", "--show-secrets", &f]).expect_code(0);
+    assert_eq!(shown.stdout, secrets_log().into_bytes(), "as read");
+    let shown = shown.stdout_str();
+    let hidden: Vec<&String> = markers
+        .iter()
+        .filter(|m| !shown.contains(m.as_str()))
+        .collect();
+    assert!(hidden.is_empty(), "--show-secrets hides {hidden:?}");
+    // history prints these bodies (so it had them to hide); not lists, subresources, a body
+    // that is a string, or one it cannot read
+    let mut history = String::new();
+    for object in [
+        "secret/s1",
+        "secret/s2",
+        "cm/cm1",
+        "cm/cm2",
+        "deploy/web",
+        "events/web.1",
+        "widgets.example.com/w1",
+    ] {
+        let r = go(&[
+            "history",
+            "--show-secrets",
+            "-o",
+            "json",
+            "-n",
+            "build",
+            object,
+            &f,
+        ]);
+        history += r.expect_code(0).stdout_str();
+    }
+    let printed: Vec<u32> = (1..=LEAKS)
+        .filter(|n| history.contains(&leak(*n)))
+        .collect();
+    assert_eq!(
+        printed,
+        [
+            1, 2, 6, 7, 8, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 27, 29, 30, 31
+        ]
+    );
+    // what stays: the keys and the story around each value
+    let text = raw.stdout_str();
+    for kept in [
+        "\"password\":\"<redacted 8 bytes>\"",
+        "db.password=<redacted 8 bytes>",
+        "postgres://app:<redacted 8 bytes>@db:5432/x",
+        "Bearer <redacted 8 bytes>",
+        "--token=<redacted 8 bytes>",
+        "\"--password\",\"<redacted 8 bytes>\"",
+        "-----BEGIN EC PRIVATE KEY-----<redacted 10 bytes>-----END EC PRIVATE KEY-----",
+        "\"requestObject\":\"<redacted 623 bytes>\"",
+        "login failed with password=<redacted 8 bytes>",
+    ] {
+        assert!(text.contains(kept), "{kept} in\n{text}");
+    }
+}
+
+/// A rule of one's own that learns a body value (a baseline on `request.data.url`, or on an
+/// annotation) shows it in its finding: redacted, unless --show-secrets.
+#[test]
+fn a_baseline_on_a_body_value_shows_it_redacted() {
+    let dir = tmp();
+    let rules = put(
+        dir.path(),
+        "rules.yaml",
+        "rules:
+- id: X001
+  name: New database URL
+  severity: medium
+  description: A user wrote a database URL it had not written before.
+  false_positives: Migrations.
+  match: {resource: configmaps, verb: create}
+  baseline: {by: [user], field: request.data.url, after: 30m, min_requests: 50, max_new: 3}
+- id: X002
+  name: New note
+  severity: medium
+  description: A user wrote a note it had not written before.
+  false_positives: Notes change.
+  match: {resource: configmaps, verb: create}
+  baseline: {by: [user], field: request.metadata.annotations.note, after: 30m, min_requests: 50, max_new: 3}
+",
+    );
+    let cm = |i: u64, pass: &str| {
+        event_with(i, |v| {
+            v["level"] = json!("Request");
+            v["verb"] = json!("create");
+            v["responseStatus"] = json!({"metadata": {}, "code": 201});
+            v["requestObject"] = json!({"kind": "ConfigMap", "metadata": {"name": "app",
+                "annotations": {"note": format!("Bearer {pass}")}},
+                "data": {"url": format!("postgres://app:{pass}@db/x")}});
+        })
+    };
+    // 60 creates in the first minute with one password, then one 40 minutes later with another
+    let mut log: String = (0..60)
+        .map(|i| cm(i * 1_000_000, "OLDPASS11") + "\n")
+        .collect();
+    log += &(cm(2400 * 1_000_000, "NEWPASS22") + "\n");
+    let f = put(dir.path(), "baseline.log", log);
+    let args = [
+        "detect",
+        "--no-builtin",
+        "--rules-file",
+        &rules,
+        "-o",
+        "json",
+        &f,
+    ];
+    let r = go(&args).expect_code(0);
+    let out = r.stdout_str();
+    let d: Value = serde_json::from_str(out).unwrap();
+    let details: Vec<&str> = d["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["detail"].as_str().unwrap())
+        .collect();
+    assert_eq!(details.len(), 2, "{out}");
+    for pass in ["OLDPASS11", "NEWPASS22"] {
+        assert!(!out.contains(pass), "{pass} in {out}");
+    }
+    // under `data` (a Secret's, for all the finding knows): hidden whole; elsewhere, the
+    // credential-shaped part only
+    assert!(
+        details
+            .iter()
+            .any(|d| d.starts_with("new body value <redacted 29 bytes>, ")),
+        "{details:?}"
+    );
+    assert!(
+        details
+            .iter()
+            .any(|d| d.starts_with("new body value Bearer <redacted 9 bytes>, ")),
+        "{details:?}"
+    );
+    let mut shown = args.to_vec();
+    shown.insert(1, "--show-secrets");
+    let r = go(&shown).expect_code(0);
+    for pass in ["OLDPASS11", "NEWPASS22"] {
+        assert!(r.stdout_str().contains(pass), "--show-secrets hides {pass}");
     }
 }

@@ -137,7 +137,7 @@ pub fn run(args: &DetectArgs, cfg: Option<&Config>, diag: &Diag, out: &mut Out) 
     let stats = scan::run(&inputs, cfg, true, diag, &mut d)?;
     let mut hits = std::mem::take(&mut d.hits);
     let base = std::mem::take(&mut d.base);
-    let found = crate::detect::findings(&rules, &mut hits, &base);
+    let found = crate::detect::findings(&rules, &mut hits, &base, args.show_secrets);
     // The hits (about ten strings each) and the baselines (per identity, per value) are many
     // small allocations, and the process ends after this command: freeing them one by one
     // was a serial tail of about 80 ms on the 1 GB bench log (8% of detect's time), so they

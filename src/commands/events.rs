@@ -1,7 +1,7 @@
 //! `kaudit events`: one row per matching request, in the order requests completed (or by
 //! received time with `--sort received`), or one row per stage event with `--stages`, or the
-//! original lines with `-o raw` (byte for byte to a pipe or file; to a terminal, with what a
-//! terminal would obey written as JSON escapes: `term::raw_for_terminal`).
+//! original lines with `-o raw` (their bodies' secrets redacted unless `--show-secrets`; to a
+//! terminal, what a terminal would obey written as JSON escapes: `term::raw_for_terminal`).
 //!
 //! Rows are handed to the writer as soon as each request completes, so streamed input shows
 //! results live; only `--sort received` holds rows until the end.
@@ -174,6 +174,7 @@ pub fn run(args: &EventsArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resul
         rows,
         raw,
         tty: cfg.stdout_tty,
+        show_secrets: args.show_secrets,
         stages: args.stages,
         limit: args.output.limit,
         emitted: 0,
@@ -204,6 +205,8 @@ struct EventsSink<'o> {
     raw: bool,
     /// stdout is a terminal: raw lines go through `term::raw_for_terminal`.
     tty: bool,
+    /// `--show-secrets`: raw lines as read.
+    show_secrets: bool,
     stages: bool,
     limit: Option<usize>,
     emitted: usize,
@@ -226,12 +229,13 @@ impl EventsSink<'_> {
         if self.raw {
             for m in &r.marks {
                 if let Some(raw) = &m.raw {
-                    let raw = if self.tty {
-                        crate::term::raw_for_terminal(raw)
+                    // byte-exact but for the bodies' secrets (crate::redact)
+                    let raw = crate::redact::raw_line(raw, self.show_secrets);
+                    if self.tty {
+                        self.out.write_all(&crate::term::raw_for_terminal(&raw))?;
                     } else {
-                        std::borrow::Cow::Borrowed(&raw[..])
-                    };
-                    self.out.write_all(&raw)?;
+                        self.out.write_all(&raw)?;
+                    }
                     self.out.write_all(b"\n")?;
                 }
             }

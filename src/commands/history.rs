@@ -8,14 +8,13 @@
 //! order they completed (the order the API server applied them); the user's other filters only
 //! choose which requests are shown, so a diff never credits one request with another's change.
 //! Bodies are parsed here, with `serde_json::Value`, from the original lines of the requests on
-//! the object only (`event.rs` still skips them). Secret data, values under keys named like a
-//! credential and the values of list elements named like one (an `env` entry `DB_PASSWORD`, found
-//! by name, by position or by a JSON patch index) are redacted in every format, patch bodies and
+//! the object only (`event.rs` still skips them). Every value shown goes through
+//! [`crate::redact`] (Secret data, credential-named keys and list elements, found by name, by
+//! position or by a JSON patch index, credential-shaped text), in every format, patch bodies and
 //! the last-applied annotation included, unless `--show-secrets`; when it cannot tell, it
 //! redacts. This module does not follow an object's dependents (a Deployment's ReplicaSets are
 //! other objects).
 
-use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::Write;
@@ -33,6 +32,7 @@ use crate::correlate::Request;
 use crate::event::Ts;
 use crate::filter::{Filter, FilterSpec, ResourceSel, parse_resource};
 use crate::input;
+use crate::redact::{Redactor, Seg, Shown, after_flag, element, op_paths, well_formed};
 use crate::render::csv::write_record;
 use crate::render::json::JsonRows;
 use crate::render::table::{elide_middle, width, write_rows};
@@ -774,43 +774,6 @@ fn connect_note(sub: &str, uri: &str) -> Option<String> {
 
 // ------------------------------------------------------------------ diffs and redaction
 
-/// One step of a JSON path. The `bool` of a list element says that its values are credentials:
-/// the element is named like one (`env` `DB_PASSWORD`, see [`credential_element`]), or it could
-/// not be known and sits where credentials live (a JSON patch's `env/0`, fail closed).
-#[derive(Debug, Clone, PartialEq)]
-enum Seg {
-    Key(String),
-    /// A list element by position: `env[0]`.
-    Index(usize, bool),
-    /// An element of a list keyed like Kubernetes merges it: `containers[name=nginx]`.
-    Match(&'static str, String, bool),
-}
-
-/// Does this list element have a `name` or `key` named like a credential (`{name: DB_PASSWORD,
-/// value: ...}`, `{key: password, path: ...}`)? Then every value in it is one, however the
-/// element is reached: by name, by position (names repeat), or by a JSON patch index.
-fn credential_element(v: Option<&Value>) -> bool {
-    v.is_some_and(|v| {
-        ["name", "key"]
-            .iter()
-            .any(|k| v.get(*k).and_then(Value::as_str).is_some_and(sensitive_key))
-    })
-}
-
-/// A list element at position `i` whose elements before and after are `a` and `b`: by its id
-/// under `key` when the list has one.
-fn element(key: Option<&'static str>, i: usize, a: Option<&Value>, b: Option<&Value>) -> Seg {
-    let cred = credential_element(a) || credential_element(b);
-    match key {
-        Some(k) => {
-            let id = id_of(b.or(a).unwrap_or(&Value::Null), k).to_string();
-            let cred = cred || sensitive_key(&id);
-            Seg::Match(k, id, cred)
-        }
-        None => Seg::Index(i, cred),
-    }
-}
-
 /// The field that identifies the elements of these lists (`name`, else `type`), when every
 /// element has it as a string and no two share it: then elements are compared by it, not by
 /// position, so a reordered or inserted element does not look like every element changed.
@@ -825,6 +788,17 @@ fn list_key(a: &[Value], b: &[Value]) -> Option<&'static str> {
         };
         !(a.is_empty() && b.is_empty()) && unique(a) && unique(b)
     })
+}
+
+/// Element `i` of the lists `a` (before) and `b` (after) as a path step: a credential when it
+/// is named like one, or follows a flag named like one (`args: [--token, VALUE]`).
+fn list_element(key: Option<&'static str>, i: usize, a: &[Value], b: &[Value]) -> Seg {
+    let seg = element(key, i, a.get(i), b.get(i));
+    if after_flag(a, i) || after_flag(b, i) {
+        seg.credential()
+    } else {
+        seg
+    }
 }
 
 /// The id of a list element under `key`.
@@ -865,24 +839,6 @@ fn path_string(path: &[Seg]) -> String {
         }
     }
     s
-}
-
-/// A value as shown: redacted when it sits under a sensitive path.
-#[derive(Debug, Clone, PartialEq)]
-struct Shown {
-    value: Value,
-    /// The value itself was replaced by `<redacted N bytes>`.
-    redacted: bool,
-}
-
-impl Shown {
-    /// `"30s"`, `2`, `{"a":1}`, or `<redacted 16 bytes>` (unquoted).
-    fn text(&self) -> String {
-        match (&self.value, self.redacted) {
-            (Value::String(s), true) => s.clone(),
-            (v, _) => v.to_string(),
-        }
-    }
 }
 
 /// One changed leaf: absent `old` = added, absent `new` = removed.
@@ -933,228 +889,9 @@ fn noise(path: &[Seg], mode: Mode) -> bool {
     }
 }
 
-/// Does a key name look like it holds a credential? Keys that name or point at one
-/// (`secretName`, `secretKeyRef`) do not.
-fn sensitive_key(k: &str) -> bool {
-    let k = k.to_ascii_lowercase();
-    credential_word(&k) && !pointer_key(&k)
-}
-
-/// Lowercase text that has a word of credentials in it.
-fn credential_word(lower: &str) -> bool {
-    const WORDS: [&str; 7] = [
-        "token",
-        "password",
-        "passwd",
-        "secret",
-        "key",
-        "cert",
-        "credential",
-    ];
-    WORDS.iter().any(|w| lower.contains(w))
-}
-
-/// The annotation `kubectl apply` keeps the whole applied object in, as JSON text.
-const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
-
-/// Is `path` the last-applied annotation (of the object or of a template in it)?
-fn last_applied(path: &[Seg]) -> bool {
-    matches!(path, [.., Seg::Key(a), Seg::Key(l)] if a == "annotations" && l == LAST_APPLIED)
-}
-
-/// Where a JSON patch index that cannot be resolved against the object is taken as a credential:
-/// lists and maps whose elements are named values.
-const CREDENTIAL_SCOPES: [&str; 5] = ["env", "envFrom", "data", "stringData", "binaryData"];
-
-/// `secretName`, `secretKeyRef`, `imagePullSecrets[].name`: names of things, not their values.
-fn pointer_key(lower: &str) -> bool {
-    ["name", "names", "ref", "refs"]
-        .iter()
-        .any(|s| lower.ends_with(s))
-}
-
-/// Decoded length of base64 text, when it is base64 (Secret `data` values are).
-fn base64_len(s: &str) -> Option<usize> {
-    let b = s.as_bytes();
-    if !b.len().is_multiple_of(4) {
-        return None;
-    }
-    let pad = b.iter().rev().take_while(|&&c| c == b'=').count();
-    if pad > 2
-        || !b[..b.len() - pad]
-            .iter()
-            .all(|c| c.is_ascii_alphanumeric() || *c == b'+' || *c == b'/')
-    {
-        return None;
-    }
-    Some(b.len() / 4 * 3 - pad)
-}
-
-/// Hides credentials: Secret `data`/`stringData` values, values under keys named like
-/// token/password/secret/key/cert/credential, every value of a list element named like one (an
-/// `env` entry `DB_PASSWORD`, reached by name or by position), and the same inside the
-/// last-applied annotation, which is parsed and shown redacted. Only strings and numbers are
-/// hidden: `true` or `null` gives nothing away. When it cannot tell, it hides: a malformed JSON
-/// patch operation, a patch index into `env` it cannot resolve, a last-applied annotation it
-/// cannot parse on an object that has credentials.
-#[derive(Debug, Clone, Copy)]
-struct Redactor {
-    secret: bool,
-    show: bool,
-    /// The object has credentials somewhere (always, for a Secret): see [`Redactor::about`].
-    tainted: bool,
-}
-
-/// `<redacted N bytes>`.
-fn hidden(n: usize) -> Shown {
-    Shown {
-        value: Value::String(format!("<redacted {n} bytes>")),
-        redacted: true,
-    }
-}
-
-fn shown(v: &Value) -> Shown {
-    Shown {
-        value: v.clone(),
-        redacted: false,
-    }
-}
-
+/// History's uses of the redactor ([`crate::redact`]): diffs and patch lines, each value
+/// redacted where it is shown.
 impl Redactor {
-    fn new(secret: bool, show: bool) -> Redactor {
-        Redactor {
-            secret,
-            show,
-            tainted: secret,
-        }
-    }
-
-    /// This redactor for a request on an object whose known state and bodies are `vs`: tainted
-    /// when any of them has a key or list element named like a credential.
-    fn about<'v>(self, vs: impl IntoIterator<Item = Option<&'v Value>>) -> Redactor {
-        if self.show || self.tainted {
-            return self;
-        }
-        let tainted = vs
-            .into_iter()
-            .flatten()
-            .any(|v| self.holds_credentials(v, &mut Vec::new()));
-        Redactor { tainted, ..self }
-    }
-
-    /// Does `v` have a key or list element named like a credential (a JSON patch: an operation
-    /// whose path leads to one)?
-    fn holds_credentials(&self, v: &Value, path: &mut Vec<Seg>) -> bool {
-        let at = |path: &mut Vec<Seg>, seg: Seg, x: &Value| {
-            path.push(seg);
-            let found = self.sensitive(path) || self.holds_credentials(x, path);
-            path.pop();
-            found
-        };
-        match v {
-            Value::Object(m) => m.iter().any(|(k, x)| at(path, Seg::Key(k.clone()), x)),
-            Value::Array(a) => a.iter().enumerate().any(|(i, x)| {
-                let op_path = x.get("path").and_then(Value::as_str);
-                (path.is_empty()
-                    && op_path.is_some_and(|p| self.sensitive(&resolve(None, p, None))))
-                    || at(path, element(None, i, None, Some(x)), x)
-            }),
-            _ => false,
-        }
-    }
-
-    fn sensitive(&self, path: &[Seg]) -> bool {
-        // a Secret's data, also where its last-applied annotation nests it (in a List)
-        if self.secret
-            && path
-                .iter()
-                .any(|s| matches!(s, Seg::Key(k) if k == "data" || k == "stringData"))
-        {
-            return true;
-        }
-        // the key that holds the value names a thing (secretName): shown
-        let own = path.iter().rev().find_map(|s| match s {
-            Seg::Key(k) => Some(k),
-            _ => None,
-        });
-        if own.is_some_and(|k| pointer_key(&k.to_ascii_lowercase())) {
-            return false;
-        }
-        // a list element named like a credential (env `DB_PASSWORD`) counts as such a key
-        path.iter().any(|s| match s {
-            Seg::Key(k) => sensitive_key(k),
-            Seg::Index(_, cred) => *cred,
-            Seg::Match(_, id, cred) => *cred || sensitive_key(id),
-        })
-    }
-
-    /// `v`, found at `path`, with its sensitive leaves replaced.
-    fn redact(&self, v: &Value, path: &mut Vec<Seg>) -> Shown {
-        if self.show {
-            return shown(v);
-        }
-        match v {
-            Value::Object(m) => {
-                let mut o = serde_json::Map::new();
-                for (k, x) in m {
-                    path.push(Seg::Key(k.clone()));
-                    o.insert(k.clone(), self.redact(x, path).value);
-                    path.pop();
-                }
-                shown(&Value::Object(o))
-            }
-            Value::Array(a) => {
-                let mut o = Vec::with_capacity(a.len());
-                for (i, x) in a.iter().enumerate() {
-                    let named = x.get("name").and_then(Value::as_str).map(|_| "name");
-                    path.push(element(named, i, None, Some(x)));
-                    o.push(self.redact(x, path).value);
-                    path.pop();
-                }
-                shown(&Value::Array(o))
-            }
-            Value::String(s) if self.sensitive(path) => {
-                let data =
-                    self.secret && path.iter().any(|s| matches!(s, Seg::Key(k) if k == "data"));
-                hidden(if data {
-                    base64_len(s).unwrap_or(s.len())
-                } else {
-                    s.len()
-                })
-            }
-            Value::String(s) if last_applied(path) => self.last_applied(s),
-            Value::Number(n) if self.sensitive(path) => hidden(n.to_string().len()),
-            other => shown(other),
-        }
-    }
-
-    /// The last-applied annotation holds the whole object as JSON text: that object redacted
-    /// like any other, as JSON text again; hidden whole when it cannot be parsed and the object
-    /// (or the text) has credentials.
-    fn last_applied(&self, s: &str) -> Shown {
-        match serde_json::from_str::<Value>(s) {
-            Ok(v) => {
-                let r = self.redact(&v, &mut Vec::new()).value;
-                if r == v {
-                    shown(&Value::String(s.to_string()))
-                } else {
-                    shown(&Value::String(r.to_string()))
-                }
-            }
-            Err(_) if self.tainted || credential_word(&s.to_ascii_lowercase()) => hidden(s.len()),
-            Err(_) => shown(&Value::String(s.to_string())),
-        }
-    }
-
-    /// `v` hidden whole (a value nothing says anything about), unless `--show-secrets`.
-    fn whole(&self, v: &Value) -> Shown {
-        if self.show || v.is_null() {
-            shown(v)
-        } else {
-            hidden(v.to_string().len())
-        }
-    }
-
     fn change(&self, path: &[Seg], old: Option<&Value>, new: Option<&Value>) -> Change {
         let mut p = path.to_vec();
         Change {
@@ -1218,12 +955,7 @@ impl Redactor {
                 }
                 None => {
                     for i in 0..a.len().max(b.len()) {
-                        each(
-                            path,
-                            element(None, i, a.get(i), b.get(i)),
-                            a.get(i),
-                            b.get(i),
-                        );
+                        each(path, list_element(None, i, a, b), a.get(i), b.get(i));
                     }
                 }
             },
@@ -1237,7 +969,7 @@ impl Redactor {
             (None, Some(Value::Array(b))) if !b.is_empty() => {
                 let key = list_key(&[], b);
                 for (i, v) in b.iter().enumerate() {
-                    each(path, element(key, i, None, Some(v)), None, Some(v));
+                    each(path, list_element(key, i, &[], b), None, Some(v));
                 }
             }
             (Some(Value::Object(a)), None) if !a.is_empty() => {
@@ -1248,40 +980,11 @@ impl Redactor {
             (Some(Value::Array(a)), None) if !a.is_empty() => {
                 let key = list_key(a, &[]);
                 for (i, v) in a.iter().enumerate() {
-                    each(path, element(key, i, Some(v), None), Some(v), None);
+                    each(path, list_element(key, i, a, &[]), Some(v), None);
                 }
             }
             (None, Some(b)) if mode == Mode::Create && empty(b) => {}
             (a, b) => out.push(self.change(path, a, b)),
-        }
-    }
-
-    /// The patch body with its sensitive values replaced: a JSON patch's (any array body) values
-    /// by their path, resolved against `state`, the object before the patch, where known; its
-    /// malformed operations, and members of an operation other than `op`, `path`, `from` and
-    /// `value`, hidden whole; a merge patch like an object; any other body hidden whole.
-    fn patch(&self, p: &Value, state: Option<&Value>) -> Value {
-        match p {
-            Value::Array(ops) => ops
-                .iter()
-                .zip(op_paths(ops, state))
-                .map(|(op, path)| match (path, op.as_object()) {
-                    (Some(mut path), Some(m)) => m
-                        .iter()
-                        .map(|(k, v)| {
-                            let v = match k.as_str() {
-                                "op" | "path" | "from" => v.clone(),
-                                "value" => self.redact(v, &mut path).value,
-                                _ => self.whole(v).value,
-                            };
-                            (k.clone(), v)
-                        })
-                        .collect(),
-                    _ => self.whole(op).value,
-                })
-                .collect(),
-            Value::Object(_) => self.redact(p, &mut Vec::new()).value,
-            other => self.whole(other).value,
         }
     }
 
@@ -1356,157 +1059,11 @@ fn empty(v: &Value) -> bool {
     }
 }
 
-/// Undo RFC 6901 escapes in one token of a JSON pointer.
-fn unescape(t: &str) -> String {
-    t.replace("~1", "/").replace("~0", "~")
-}
-
-/// The pointer of a JSON patch operation that can be read: an object with a string `op` and
-/// `path` (and `from`, if any) that are JSON pointers. Anything else is malformed.
-fn well_formed(op: &Value) -> Option<&str> {
-    let pointer = |p: &str| p.is_empty() || p.starts_with('/');
-    op.get("op")?.as_str()?;
-    let path = op.get("path")?.as_str().filter(|p| pointer(p))?;
-    op.get("from")
-        .is_none_or(|f| f.as_str().is_some_and(pointer))
-        .then_some(path)
-}
-
 /// How many operations of a JSON patch are malformed.
 fn malformed_ops(p: &Value) -> usize {
     p.as_array().map_or(0, |ops| {
         ops.iter().filter(|o| well_formed(o).is_none()).count()
     })
-}
-
-/// The path of each operation of a JSON patch, as segments (`None`: a malformed operation),
-/// resolved against the object as the operations before it left it (from `state`, the object
-/// before the patch, when known).
-fn op_paths(ops: &[Value], state: Option<&Value>) -> Vec<Option<Vec<Seg>>> {
-    let mut doc: Option<Cow<'_, Value>> = state.map(Cow::Borrowed);
-    let mut out = Vec::with_capacity(ops.len());
-    for (n, op) in ops.iter().enumerate() {
-        let Some(at) = well_formed(op) else {
-            out.push(None);
-            continue;
-        };
-        out.push(Some(resolve(doc.as_deref(), at, op.get("value"))));
-        if n + 1 < ops.len() {
-            doc = doc.and_then(|d| apply(d.into_owned(), op)).map(Cow::Owned);
-        }
-    }
-    out
-}
-
-/// `/spec/template/spec/containers/0/env/0/value` as segments, its list indexes resolved against
-/// `doc` (the object, when known) to the elements they address, so that an element named like
-/// a credential makes its values credentials; `value`, what the operation puts there, is the
-/// element itself when the path ends at an index. An index that cannot be resolved under `env`,
-/// `envFrom`, `data`, `stringData` or `binaryData` counts as a credential (fail closed).
-fn resolve(doc: Option<&Value>, pointer: &str, value: Option<&Value>) -> Vec<Seg> {
-    let tokens: Vec<String> = pointer.split('/').skip(1).map(unescape).collect();
-    let mut cur = doc;
-    let mut scope = false;
-    let mut segs = Vec::with_capacity(tokens.len());
-    for (n, t) in tokens.iter().enumerate() {
-        let given = value.filter(|_| n + 1 == tokens.len());
-        // a whole element with its name or key: known from the patch itself
-        let named = given.is_some_and(|v| {
-            ["name", "key"]
-                .iter()
-                .any(|k| v.get(*k).and_then(Value::as_str).is_some())
-        });
-        let index = t.parse::<usize>().ok();
-        let is_index = index.is_some() || t == "-";
-        match cur {
-            Some(Value::Object(m)) => {
-                cur = m.get(t);
-                segs.push(Seg::Key(t.clone()));
-            }
-            Some(Value::Array(a)) if is_index => {
-                let i = index.unwrap_or(a.len());
-                let elem = a.get(i);
-                let unknown = elem.is_none() && !named;
-                let cred =
-                    credential_element(elem) || credential_element(given) || (scope && unknown);
-                segs.push(Seg::Index(i, cred));
-                cur = elem;
-            }
-            _ if is_index => {
-                // the known object does not reach here
-                let cred = credential_element(given) || (scope && !named);
-                segs.push(Seg::Index(index.unwrap_or(0), cred));
-                cur = None;
-            }
-            _ => {
-                segs.push(Seg::Key(t.clone()));
-                cur = None;
-            }
-        }
-        scope |= CREDENTIAL_SCOPES.contains(&t.as_str());
-    }
-    segs
-}
-
-/// `doc` after one JSON patch operation (RFC 6902), or `None` when it does not apply.
-fn apply(mut doc: Value, op: &Value) -> Option<Value> {
-    let path = well_formed(op)?;
-    let from = || op.get("from").and_then(Value::as_str);
-    match op.get("op")?.as_str()? {
-        "add" => add(&mut doc, path, op.get("value")?.clone())?,
-        "remove" => {
-            remove(&mut doc, path)?;
-        }
-        "replace" => *doc.pointer_mut(path)? = op.get("value")?.clone(),
-        "move" => {
-            let v = remove(&mut doc, from()?)?;
-            add(&mut doc, path, v)?;
-        }
-        "copy" => {
-            let v = doc.pointer(from()?)?.clone();
-            add(&mut doc, path, v)?;
-        }
-        "test" => {}
-        _ => return None,
-    }
-    Some(doc)
-}
-
-fn add(doc: &mut Value, path: &str, v: Value) -> Option<()> {
-    let Some((parent, last)) = path.rsplit_once('/') else {
-        *doc = v;
-        return Some(());
-    };
-    match doc.pointer_mut(parent)? {
-        Value::Object(m) => {
-            m.insert(unescape(last), v);
-        }
-        Value::Array(a) => {
-            let i = if last == "-" {
-                a.len()
-            } else {
-                last.parse().ok()?
-            };
-            if i > a.len() {
-                return None;
-            }
-            a.insert(i, v);
-        }
-        _ => return None,
-    }
-    Some(())
-}
-
-fn remove(doc: &mut Value, path: &str) -> Option<Value> {
-    let (parent, last) = path.rsplit_once('/')?;
-    match doc.pointer_mut(parent)? {
-        Value::Object(m) => m.shift_remove(&unescape(last)),
-        Value::Array(a) => {
-            let i: usize = last.parse().ok()?;
-            (i < a.len()).then(|| a.remove(i))
-        }
-        _ => None,
-    }
 }
 
 // ------------------------------------------------------------------------------ output
@@ -1917,6 +1474,7 @@ fn patch_line(p: &PatchLine, avail: Option<usize>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::redact::LAST_APPLIED;
 
     fn red(secret: bool) -> Redactor {
         Redactor::new(secret, false)
@@ -2015,12 +1573,13 @@ mod tests {
             diff(old, new, Mode::Update, shown)[0],
             "  data.password: \"TDNkZzNyLVBhNTUtMjAyNg==\" → \"YWJj\""
         );
-        // any object: keys named like credentials; names of secrets stay readable
+        // any object: keys named like credentials; names of secrets, and certificates (public),
+        // stay readable
         let r = red(false);
         let v = json!({"spec": {"apiToken": "abc", "secretName": "db", "tls": {"cert": "xyz"}, "automountServiceAccountToken": false}});
         assert_eq!(
             r.redact(&v, &mut Vec::new()).value,
-            json!({"spec": {"apiToken": "<redacted 3 bytes>", "secretName": "db", "tls": {"cert": "<redacted 3 bytes>"}, "automountServiceAccountToken": false}})
+            json!({"spec": {"apiToken": "<redacted 3 bytes>", "secretName": "db", "tls": {"cert": "xyz"}, "automountServiceAccountToken": false}})
         );
         // JSON patch values by their path; merge patches like objects
         let p = json!([{"op": "replace", "path": "/data/password", "value": "c2VjcmV0"}]);
@@ -2059,8 +1618,9 @@ mod tests {
                 "  env[0].value: <redacted 1 bytes> → <redacted 1 bytes>",
                 "+ env[1].name: \"DB_PASSWORD\"",
                 "+ env[1].value: <redacted 1 bytes>",
-                "+ env[2].key: <redacted 7 bytes>",
-                "+ env[2].path: <redacted 1 bytes>",
+                // the name of a Secret's key and the file it is mounted as are names
+                "+ env[2].key: \"tls.key\"",
+                "+ env[2].path: \"k\"",
                 "+ env[3].name: \"MODE\"",
                 "+ env[3].value: \"d\""
             ]
@@ -2154,7 +1714,7 @@ mod tests {
         );
         assert!(
             !r.about([Some(&json!({"spec": {"secretName": "x"}}))])
-                .tainted
+                .tainted()
         );
         // a Secret's: its data, wherever it nests
         let list = json!({"items": [{"data": {"x": "eHg="}}]}).to_string();
@@ -2535,8 +2095,5 @@ mod tests {
             Seg::Key("image".into()),
         ];
         assert_eq!(path_string(&p), "spec.containers[0].image");
-        assert_eq!(base64_len("YWJj"), Some(3));
-        assert_eq!(base64_len("YQ=="), Some(1));
-        assert_eq!(base64_len("not base64!"), None);
     }
 }

@@ -1459,12 +1459,18 @@ impl Finding {
 /// by severity (highest first), then time.
 /// The findings of the `hits` (sorted in place) and the baselines: both are left to the
 /// caller, who may let them go without freeing each of their strings.
-pub fn findings(rules: &Rules, hits: &mut [Hit], base: &Baselines) -> Vec<Finding> {
+/// `show_secrets`: body values in findings as logged, not redacted ([`crate::redact`]).
+pub fn findings(
+    rules: &Rules,
+    hits: &mut [Hit],
+    base: &Baselines,
+    show_secrets: bool,
+) -> Vec<Finding> {
     hits.sort_by(|a, b| (a.rule, a.time, &a.audit_id).cmp(&(b.rule, b.time, &b.audit_id)));
     let mut out = Vec::new();
     for (i, per) in base.0.iter().enumerate() {
         if let Some(bl) = &rules.rules[i].baseline {
-            out.extend(novelties(i, bl, per));
+            out.extend(novelties(i, bl, per, show_secrets));
         }
     }
     let mut rest = &hits[..];
@@ -1554,12 +1560,33 @@ fn record(
     });
 }
 
+/// A value of `field` as a finding shows it: a body value through [`crate::redact::field_value`]
+/// unless `--show-secrets`.
+fn shown<'v>(field: &Field, v: &'v str, show_secrets: bool) -> Cow<'v, str> {
+    match field {
+        Field::Body(_, path) if !show_secrets => {
+            let keys: Vec<&str> = path
+                .iter()
+                .filter_map(|s| match s {
+                    Seg::Key(k) => Some(k.as_str()),
+                    _ => None,
+                })
+                .collect();
+            crate::redact::field_value(&keys, v)
+        }
+        _ => Cow::Borrowed(v),
+    }
+}
+
 /// The values each identity started using `after` its first request.
 fn novelties(
     rule: usize,
     bl: &Baseline,
     per: &FxHashMap<String, FxHashMap<String, Seen>>,
+    show_secrets: bool,
 ) -> Vec<Finding> {
+    // a value read from a body is printed redacted (a rule can learn any body path)
+    let value = |v: &str| shown(&bl.field, v, show_secrets).into_owned();
     let mut out = Vec::new();
     let mut per: Vec<_> = per.iter().collect();
     per.sort_by(|a, b| a.0.cmp(b.0));
@@ -1588,14 +1615,24 @@ fn novelties(
         let usual: Vec<String> = usual
             .iter()
             .take(3)
-            .map(|(v, n)| format!("{v} ({n})"))
+            .map(|(v, n)| format!("{} ({n})", value(v)))
             .collect();
+        let actor = match &bl.by[..] {
+            [one] => shown(one, who, show_secrets).replace('\u{1f}', " "),
+            many => who
+                .split('\u{1f}')
+                .zip(many)
+                .map(|(w, f)| shown(f, w, show_secrets).into_owned())
+                .collect::<Vec<_>>()
+                .join(" "),
+        };
         for (v, s) in new {
+            let v = value(v);
             let mut f = Finding::new(rule);
             f.count = s.count;
             f.first = s.first;
             f.last = s.last;
-            f.actors.insert(who.replace('\u{1f}', " "));
+            f.actors.insert(actor.clone());
             f.source_ips = s.ips.clone();
             f.targets = s.targets.clone();
             let mut ids: Vec<(Option<Ts>, &str)> = s.ids().collect();
@@ -1795,7 +1832,7 @@ mod tests {
                 "bot".to_string(),
                 vals.into_iter().map(|(v, s)| (v.to_string(), s)).collect(),
             );
-            novelties(0, bl, &per)
+            novelties(0, bl, &per, false)
                 .into_iter()
                 .map(|f| f.detail.unwrap())
                 .collect()
