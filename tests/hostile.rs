@@ -1,5 +1,5 @@
 //! Hostile input ("survive any input"): each case ends with a clear message, counts that add up
-//! (`lines = events + skipped + malformed`, for the whole scan and per file) and the documented
+//! (`records = events + skipped + malformed`, for the whole scan and per file) and the documented
 //! exit code; never a panic, a hang or death by a signal. Terminal output of hostile strings is
 //! checked here too, terminal escapes and spreadsheet formulas in every output format of every
 //! command (issue 16, points 13 and 14), and secrets and credentials in bodies: none reaches any
@@ -1405,6 +1405,7 @@ fn a_line_over_the_stream_cap_is_one_malformed_record() {
         "{}",
         r.stderr
     );
+}
 
 // ------------------------------------------- terminal escapes and formulas in every output format
 
@@ -1786,6 +1787,8 @@ fn raw_lines_to_a_terminal_are_escaped_and_stay_the_same_json() {
             serde_json::from_str::<Value>(want).unwrap(),
             "the same event"
         );
+    }
+}
 
 // ---------------------------------------------------------------- secrets and credentials
 //
