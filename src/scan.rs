@@ -190,10 +190,12 @@ pub const MAX_STREAM_LINE: usize = 256 << 20;
 /// What one chunk worker produces.
 struct ChunkOut<'a> {
     items: Vec<Item<'a>>,
-    /// With a sink that folds: the matching requests whole within the chunk, in the order they
-    /// ended, to be folded once the merger has checked that none repeats a request that ended
-    /// in an earlier chunk (a repeat is taken out: `None`).
-    done: Vec<Option<Request<'a>>>,
+    /// The chunk's requests (`correlate::Finished::slab`).
+    slab: Vec<Request<'a>>,
+    /// With a sink that folds: the slots in `slab` of the matching requests whole within the
+    /// chunk, in the order they ended, to be folded once the merger has checked that none
+    /// repeats a request that ended in an earlier chunk (a repeat is taken out: [`NOT_DONE`]).
+    done: Vec<u32>,
     /// The requests whole within the chunk that the merger must check for repeats, in the order
     /// they ended: those in `done`, and those that did not match (a later repeat of them must
     /// be known as one too). With a sink that does not fold, a matching one is an item and
@@ -244,6 +246,7 @@ impl ChunkOut<'_> {
     fn new(short: bool) -> Self {
         ChunkOut {
             items: Vec::new(),
+            slab: Vec::new(),
             done: Vec::new(),
             ended: Vec::new(),
             lines: 0,
@@ -303,6 +306,29 @@ struct Scanner<'c, 's, S: Sink> {
     spare: Vec<S::Part>,
     /// The buffers the chunks of a mapped file are read into, one per chunk of a batch.
     copies: Vec<Vec<u8>>,
+    /// Empty slabs of merged chunks, for the requests of the next ones (see [`Slab`]).
+    spare_slabs: Vec<Slab>,
+}
+
+/// The storage of a chunk's requests (`ChunkCorrelator::slab`), empty, kept from one chunk to
+/// the next: a chunk's slab is some hundreds of KB, and a fresh one for every chunk made the
+/// allocator map new pages and the kernel zero them (about 10% of `summary`'s time).
+type Slab = Vec<Request<'static>>;
+
+/// A slab for a chunk: the spare's allocation, for requests that borrow from that chunk (a
+/// `Vec` is covariant: `'static` requests may be taken for shorter-lived ones).
+fn reuse<'a>(slab: Slab) -> Vec<Request<'a>> {
+    debug_assert!(slab.is_empty());
+    slab
+}
+
+/// A chunk's slab back, emptied. Nothing is moved (it is empty), and the collect keeps the
+/// allocation (std collects a `vec::IntoIter` in place when the item layouts match).
+fn recycle(mut slab: Vec<Request<'_>>) -> Slab {
+    slab.clear();
+    slab.into_iter()
+        .map(|_| unreachable!("the slab is empty"))
+        .collect()
 }
 
 /// Scan `inputs` in order and feed matching requests to `sink`.
@@ -336,6 +362,7 @@ pub fn run<S: Sink>(
         progress,
         spare: Vec::new(),
         copies: Vec::new(),
+        spare_slabs: Vec::new(),
     };
     for (idx, inp) in inputs.iter().enumerate() {
         if s.scan_input(idx as u32, inp)? == Flow::Stop {
@@ -722,16 +749,26 @@ impl<S: Sink> Scanner<'_, '_, S> {
             if copies.len() < group.len() {
                 copies.resize_with(group.len(), Vec::new);
             }
+            let slabs = self.slabs(group.len());
             let outs: Vec<ChunkOut> = self.pool.install(|| {
                 group
                     .par_iter()
                     .zip(copies.par_iter_mut())
-                    .map(|(r, copy)| match map {
-                        Some(m) => {
-                            work_copied::<S>(m, r.clone(), copy, idx, reader, filter, prefilter)
-                        }
+                    .zip(slabs)
+                    .map(|((r, copy), slab)| match map {
+                        Some(m) => work_copied::<S>(
+                            m,
+                            r.clone(),
+                            copy,
+                            slab,
+                            idx,
+                            reader,
+                            filter,
+                            prefilter,
+                        ),
                         None => work::<S>(
                             &Units::Lines(&buf[r.clone()]),
+                            slab,
                             idx,
                             reader,
                             filter,
@@ -853,11 +890,13 @@ impl<S: Sink> Scanner<'_, '_, S> {
         let filter = &self.cfg.filter;
         let reader = self.reader();
         for group in units.chunks(batch) {
+            let slabs = self.slabs(group.len());
             let outs: Vec<ChunkOut> = self.pool.install(|| {
                 group
                     .par_iter()
+                    .zip(slabs)
                     // documents are never prefiltered: their records are pretty-printed
-                    .map(|u| work::<S>(u, idx, reader, filter, None))
+                    .map(|(u, slab)| work::<S>(u, slab, idx, reader, filter, None))
                     .collect()
             });
             let lens = group.iter().map(Units::len);
@@ -878,6 +917,13 @@ impl<S: Sink> Scanner<'_, '_, S> {
         self.diag
             .note(&format!("{}:{}: skipped {}", p.file, p.line, p.reason));
         self.stats.unterminated.push(p);
+    }
+
+    /// Empty slabs for the chunks of a batch.
+    fn slabs(&mut self, n: usize) -> Vec<Slab> {
+        (0..n)
+            .map(|_| self.spare_slabs.pop().unwrap_or_default())
+            .collect()
     }
 
     /// A part for a chunk: a spare one when the sink allows.
@@ -938,12 +984,14 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 self.merger.late_events += u64::from(e.events);
                 self.stats.requests -= 1;
                 if let Some(slot) = out.done.get_mut(e.slot as usize) {
-                    *slot = None;
+                    *slot = NOT_DONE;
                 }
             }
         }
-        for r in out.done.iter_mut().flatten() {
-            rebase(r, base);
+        for &slot in &out.done {
+            if let Some(r) = out.slab.get_mut(slot as usize) {
+                rebase(r, base);
+            }
         }
         for item in std::mem::take(&mut out.items) {
             let flow = match item {
@@ -1000,6 +1048,17 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 p.inc(len as u64);
             }
         }
+        let flow = self.fold(&mut outs);
+        // the chunks' slabs, emptied, for the next batch
+        for o in outs {
+            self.spare_slabs.push(recycle(o.slab));
+        }
+        flow
+    }
+
+    /// Fold what each chunk of a merged batch holds for the sink (in the workers, into parts),
+    /// and hand the parts over in chunk order.
+    fn fold(&mut self, outs: &mut [ChunkOut<'_>]) -> Result<Flow> {
         if S::FOLDS && outs.iter().any(|o| !o.done.is_empty()) {
             let parts: Vec<S::Part> = outs.iter().map(|_| self.part()).collect();
             let filter = &self.cfg.filter;
@@ -1007,7 +1066,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 outs.par_iter_mut()
                     .zip(parts)
                     .map(|(o, mut part)| {
-                        let n = fold_done::<S>(std::mem::take(&mut o.done), &mut part, filter);
+                        let n = fold_done::<S>(&o.done, &o.slab, &mut part, filter);
                         (part, n)
                     })
                     .collect()
@@ -1064,10 +1123,12 @@ impl<S: Sink> Scanner<'_, '_, S> {
 /// checked would put zeros into requests. A copy is read once, so the batch check afterwards
 /// covers everything. The copy is hot in the worker's cache when it is parsed: a full scan of
 /// 1 GB took the same time (BENCHMARKS.md, "Memory").
+#[allow(clippy::too_many_arguments)]
 fn work_copied<'a, S: Sink>(
     map: &Mapped,
     r: Range<usize>,
     copy: &'a mut Vec<u8>,
+    slab: Slab,
     file: u32,
     reader: Reader,
     filter: &crate::filter::Filter,
@@ -1090,7 +1151,7 @@ fn work_copied<'a, S: Sink>(
         return ChunkOut::new(true);
     }
     let copy: &'a Vec<u8> = copy;
-    work::<S>(&Units::Lines(copy), file, reader, filter, prefilter)
+    work::<S>(&Units::Lines(copy), slab, file, reader, filter, prefilter)
 }
 
 fn rebase(r: &mut Request<'_>, base: u64) {
@@ -1170,13 +1231,18 @@ impl Units<'_> {
 /// The worker: parse, correlate within the chunk, and filter the requests that are whole here.
 fn work<'a, S: Sink>(
     units: &Units<'a>,
+    slab: Slab,
     file: u32,
     reader: Reader,
     filter: &crate::filter::Filter,
     prefilter: Option<&crate::filter::Prefilter>,
 ) -> ChunkOut<'a> {
-    let mut c = ChunkCorrelator::default();
+    let mut c = ChunkCorrelator::with_slab(reuse(slab));
     let mut out = ChunkOut::new(false);
+    // whole requests, queued to be folded: about one per 2 KB of log (two stages of 1 KB)
+    if S::FOLDS {
+        out.done.reserve(units.len() / 2048 + 16);
+    }
     let mut recs: Vec<Rec<'a>> = Vec::new();
     let mut skips = Skips::default();
     let mut slot = crate::event::Event::default();
@@ -1204,7 +1270,7 @@ fn work<'a, S: Sink>(
                     if let Some(done) = take_event(
                         &mut out, &mut c, &mut slot, stage, whole, None, file, n, line.raw,
                         keep_raw,
-                    ) && let Some(keep) = settle::<S>(&mut out, done, filter)
+                    ) && let Some(keep) = settle::<S>(&mut out, &mut c.slab, done, filter)
                     {
                         c.items.push(Item::Done(keep));
                     }
@@ -1214,7 +1280,7 @@ fn work<'a, S: Sink>(
                 for r in recs.iter_mut() {
                     if let Some(done) =
                         take(&mut out, &mut c, r, file, n, line.raw, reader.keep_raw)
-                        && let Some(keep) = settle::<S>(&mut out, done, filter)
+                        && let Some(keep) = settle::<S>(&mut out, &mut c.slab, done, filter)
                     {
                         c.items.push(Item::Done(keep));
                     }
@@ -1237,7 +1303,7 @@ fn work<'a, S: Sink>(
                     }
                     if let Some(done) =
                         take(&mut out, &mut c, r, file, it.line, bytes, reader.keep_raw)
-                        && let Some(keep) = settle::<S>(&mut out, done, filter)
+                        && let Some(keep) = settle::<S>(&mut out, &mut c.slab, done, filter)
                     {
                         c.items.push(Item::Done(keep));
                     }
@@ -1250,6 +1316,7 @@ fn work<'a, S: Sink>(
     out.prefiltered += skips.count;
     let fin = c.finish();
     let mut items = fin.items;
+    let mut slab = fin.slab;
     out.late = fin.late;
     if !skips.finals.is_empty() {
         // A request whose completing line the prefilter skipped cannot match: the correlator
@@ -1296,7 +1363,9 @@ fn work<'a, S: Sink>(
                         && taken.insert(k) =>
                 {
                     r.stages.insert(Stage::RequestReceived);
-                    settle::<S>(&mut out, r, filter).map(Item::Done)
+                    slab.push(r);
+                    let at = slab.len() - 1;
+                    settle::<S>(&mut out, &mut slab, at, filter).map(Item::Done)
                 }
                 other => Some(other),
             })
@@ -1307,6 +1376,7 @@ fn work<'a, S: Sink>(
         out.received_skipped = skipped;
     }
     out.items = items;
+    out.slab = slab;
     out
 }
 
@@ -1314,46 +1384,52 @@ fn work<'a, S: Sink>(
 /// part. What the sink does not fold comes back, to be delivered in order.
 fn settle<'a, S: Sink>(
     out: &mut ChunkOut<'a>,
-    r: Request<'a>,
+    slab: &mut [Request<'a>],
+    slot: usize,
     filter: &crate::filter::Filter,
 ) -> Option<Request<'a>> {
     out.done_seen += 1;
-    let matches = !S::FILTERED || filter.matches(&r);
-    if !matches && filter.left_out_untimed(&r) {
+    let r = &slab[slot];
+    let matches = !S::FILTERED || filter.matches(r);
+    if !matches && filter.left_out_untimed(r) {
         out.untimed += 1;
     }
-    let keyed = !r.received_key.is_empty();
     if !matches || S::FOLDS {
-        // the merger checks it against the requests that ended in earlier chunks
-        let mut slot = NOT_DONE;
-        let key = r.key;
-        let events = u32::try_from(r.marks.len()).unwrap_or(u32::MAX);
+        // the merger checks it against the requests that ended in earlier chunks, then it is
+        // folded where it is (see `ChunkOut::done`)
+        let mut at = NOT_DONE;
         if matches {
-            slot = u32::try_from(out.done.len()).unwrap_or(NOT_DONE);
-            out.done.push(Some(r));
+            at = u32::try_from(out.done.len()).unwrap_or(NOT_DONE);
+            out.done.push(u32::try_from(slot).unwrap_or(NOT_DONE));
         }
-        if keyed {
-            out.ended.push(Ended { key, events, slot });
+        if !r.received_key.is_empty() {
+            let events = u32::try_from(r.marks.len()).unwrap_or(u32::MAX);
+            out.ended.push(Ended {
+                key: r.key,
+                events,
+                slot: at,
+            });
         }
         return None;
     }
     // an item, checked as the merger delivers it
-    Some(r)
+    Some(std::mem::take(&mut slab[slot]))
 }
 
 /// Fold a chunk's whole requests, those the merger left in (with a [`Sink::FOLDS`] sink); how
 /// many.
 fn fold_done<S: Sink>(
-    done: Vec<Option<Request<'_>>>,
+    done: &[u32],
+    slab: &[Request<'_>],
     part: &mut S::Part,
     filter: &crate::filter::Filter,
 ) -> u64 {
     let mut n = 0;
-    for r in done.into_iter().flatten() {
+    for r in done.iter().filter_map(|&s| slab.get(s as usize)) {
         let folded = if S::FILTERED {
-            S::fold(part, &r)
+            S::fold(part, r)
         } else {
-            S::fold_unfiltered(part, &r, filter)
+            S::fold_unfiltered(part, r, filter)
         };
         debug_assert!(folded, "a sink with FOLDS folds every request");
         n += 1;
@@ -1361,7 +1437,7 @@ fn fold_done<S: Sink>(
     n
 }
 
-/// Account for one record and correlate its event.
+/// Account for one record and correlate its event; the slot of the request it made whole.
 fn take<'a>(
     out: &mut ChunkOut<'a>,
     c: &mut ChunkCorrelator<'a>,
@@ -1370,7 +1446,7 @@ fn take<'a>(
     line: u64,
     raw: &'a [u8],
     keep_raw: bool,
-) -> Option<Request<'a>> {
+) -> Option<usize> {
     out.records += 1;
     match rec {
         Rec::Event(ev) => {
@@ -1418,7 +1494,7 @@ fn take_event<'a>(
     line: u64,
     raw: &'a [u8],
     keep_raw: bool,
-) -> Option<Request<'a>> {
+) -> Option<usize> {
     out.events += 1;
     let text = ev.time();
     let time = Ts::parse(text);

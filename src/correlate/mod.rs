@@ -413,10 +413,15 @@ pub enum Item<'a> {
     Frag(Request<'a>),
 }
 
-/// Folds the events of one chunk.
-#[derive(Default)]
+/// Folds the events of one chunk. Its requests are built in place in a slab and stay there:
+/// the open ones are found by key through an index, and a request that ends is handed on as
+/// its slot ([`ChunkCorrelator::push_done`]), so a request (several hundred bytes) is not moved
+/// in and out of a hash map, nor into a queue, on its way to being folded.
 pub struct ChunkCorrelator<'a> {
-    open: FxHashMap<(Cow<'a, str>, Cow<'a, str>), Request<'a>>,
+    /// Open requests: key → slot in `slab`.
+    open: FxHashMap<(Cow<'a, str>, Cow<'a, str>), u32>,
+    /// Every request of the chunk (a fragment handed on as an item leaves an empty one).
+    pub slab: Vec<Request<'a>>,
     pub items: Vec<Item<'a>>,
     /// Keys of the requests that ended in this chunk (those with a received time, see
     /// [`keyed`]): a stage of one of them read after its end is a repeat or late.
@@ -425,10 +430,31 @@ pub struct ChunkCorrelator<'a> {
     late: u64,
 }
 
+impl Default for ChunkCorrelator<'_> {
+    fn default() -> Self {
+        ChunkCorrelator::with_slab(Vec::new())
+    }
+}
+
+impl<'a> ChunkCorrelator<'a> {
+    /// A correlator whose requests go into `slab` (empty; its allocation is reused).
+    pub fn with_slab(slab: Vec<Request<'a>>) -> Self {
+        ChunkCorrelator {
+            open: FxHashMap::default(),
+            slab,
+            items: Vec::new(),
+            closed: FxHashSet::with_capacity_and_hasher(1024, Default::default()),
+            late: 0,
+        }
+    }
+}
+
 /// What a chunk's correlation leaves once its events are read.
 pub struct Finished<'a> {
     /// All items, with the requests still open at the end of the chunk last (in line order).
     pub items: Vec<Item<'a>>,
+    /// The chunk's requests; those that ended whole in it are at the slots `push_done` gave.
+    pub slab: Vec<Request<'a>>,
     /// Stage events left out (see [`ChunkCorrelator`]).
     pub late: u64,
 }
@@ -445,15 +471,16 @@ impl<'a> ChunkCorrelator<'a> {
     /// Fold one event in. A `whole` event is the only record of its request (see
     /// `input::format::Ev`): it is complete as it stands and joins nothing.
     pub fn push(&mut self, mut ev: Event<'a>, stage: Stage, mark: Mark<'a>, whole: bool) {
-        if let Some(r) = self.push_done(&mut ev, stage, mark, whole) {
+        if let Some(slot) = self.push_done(&mut ev, stage, mark, whole) {
+            let r = self.take(slot);
             self.items.push(Item::Done(r));
         }
     }
 
-    /// [`push`](Self::push), but a request this event makes [`Item::Done`] is handed back
-    /// instead of queued, so a worker can fold it at once (and never move it into `items`). The
-    /// event is taken by reference and its fields moved out one by one: it is large, and moving
-    /// it whole costs more than reading it.
+    /// [`push`](Self::push), but a request this event makes [`Item::Done`] (whole in this
+    /// chunk) is handed back as its slot in [`slab`](Self::slab) instead of queued, so a worker
+    /// can fold it where it is. The event is taken by reference and its fields moved out one
+    /// by one: it is large, and moving it whole costs more than reading it.
     #[must_use]
     pub fn push_done(
         &mut self,
@@ -461,14 +488,15 @@ impl<'a> ChunkCorrelator<'a> {
         stage: Stage,
         mark: Mark<'a>,
         whole: bool,
-    ) -> Option<Request<'a>> {
+    ) -> Option<usize> {
         if whole {
             let mut r = Request::from_event(ev, stage, mark);
             if !r.is_final {
                 r.is_final = true;
                 r.completed = r.marks.last().and_then(|m| m.time);
             }
-            return Some(r);
+            self.slab.push(r);
+            return Some(self.slab.len() - 1);
         }
         let ends = ends_request(
             stage,
@@ -480,19 +508,20 @@ impl<'a> ChunkCorrelator<'a> {
             ev.request_received_timestamp.0.clone(),
         );
         match self.open.entry(key) {
-            std::collections::hash_map::Entry::Occupied(mut o) => {
-                if o.get().stages.contains(stage) {
+            std::collections::hash_map::Entry::Occupied(o) => {
+                let slot = *o.get() as usize;
+                let r = &mut self.slab[slot];
+                if r.stages.contains(stage) {
                     // the same stage twice: a line delivered twice
                     self.late += 1;
                     return None;
                 }
+                r.absorb(ev, stage, mark);
                 if !ends {
-                    o.get_mut().absorb(ev, stage, mark);
                     return None;
                 }
-                let mut req = o.remove();
-                req.absorb(ev, stage, mark);
-                self.ended(req)
+                o.remove();
+                self.ended(slot)
             }
             std::collections::hash_map::Entry::Vacant(v) => {
                 let keyed = keyed(&v.key().1);
@@ -502,14 +531,21 @@ impl<'a> ChunkCorrelator<'a> {
                     self.late += 1;
                     return None;
                 }
-                let req = Request::from_keyed_event(ev, stage, mark, h);
+                let slot = self.slab.len();
+                self.slab
+                    .push(Request::from_keyed_event(ev, stage, mark, h));
                 if !ends {
-                    v.insert(req);
+                    v.insert(u32::try_from(slot).expect("fewer than 2^32 requests a chunk"));
                     return None;
                 }
-                self.ended(req)
+                self.ended(slot)
             }
         }
+    }
+
+    /// Take a request out of its slot (an empty one stays).
+    pub fn take(&mut self, slot: usize) -> Request<'a> {
+        take(&mut self.slab[slot])
     }
 
     /// The prefilter skipped the completing line of a request (it cannot match:
@@ -526,26 +562,34 @@ impl<'a> ChunkCorrelator<'a> {
             .open
             .remove(&(Cow::Borrowed(audit_id), Cow::Borrowed(received)))
         {
-            Some(r) => !r.stages.contains(Stage::RequestReceived),
+            Some(slot) => {
+                let r = self.take(slot as usize);
+                !r.stages.contains(Stage::RequestReceived)
+            }
             None => true,
         }
     }
 
-    /// A request just ended: Done if its RequestReceived is in this chunk, else a fragment.
-    fn ended(&mut self, req: Request<'a>) -> Option<Request<'a>> {
-        if keyed(&req.received_key) {
-            self.closed.insert(req.key);
+    /// A request just ended: Done (its slot) if its RequestReceived is in this chunk, else a
+    /// fragment.
+    fn ended(&mut self, slot: usize) -> Option<usize> {
+        let r = &self.slab[slot];
+        if keyed(&r.received_key) {
+            self.closed.insert(r.key);
         }
-        if req.stages.contains(Stage::RequestReceived) {
-            return Some(req);
+        if r.stages.contains(Stage::RequestReceived) {
+            return Some(slot);
         }
-        self.items.push(Item::Frag(req));
+        let r = self.take(slot);
+        self.items.push(Item::Frag(r));
         None
     }
 
-    /// The items, and the stage events left out.
+    /// The items, the slab, and the stage events left out.
     pub fn finish(mut self) -> Finished<'a> {
-        let mut rest: Vec<Request<'a>> = self.open.into_values().collect();
+        let open: Vec<usize> = self.open.into_values().map(|s| s as usize).collect();
+        let mut rest: Vec<Request<'a>> =
+            open.into_iter().map(|s| take(&mut self.slab[s])).collect();
         // unstable (no scratch buffer of Requests per chunk), and ties (the events of one
         // batch line) broken by key, so the order is the same for any thread count
         rest.sort_unstable_by(|a, b| {
@@ -558,6 +602,7 @@ impl<'a> ChunkCorrelator<'a> {
         self.items.extend(rest.into_iter().map(Item::Frag));
         Finished {
             items: self.items,
+            slab: self.slab,
             late: self.late,
         }
     }
@@ -911,10 +956,19 @@ impl Ended {
     }
 
     fn insert(&mut self, key: u64) {
+        self.first(key);
+    }
+
+    /// Insert `key`; false if it was there already (in either generation).
+    fn first(&mut self, key: u64) -> bool {
+        if self.old.contains(&key) {
+            return false;
+        }
         if self.now.len() >= self.limit {
             self.old = take(&mut self.now);
+            self.now.reserve(self.limit);
         }
-        self.now.insert(key);
+        self.now.insert(key)
     }
 
     fn contains(&self, key: u64) -> bool {
@@ -976,13 +1030,12 @@ impl Merger {
     /// one of its stages (its RequestReceived delivered twice, once before the chunk): left
     /// out, as late.
     pub fn end(&mut self, key: u64) -> bool {
-        if self.ended.contains(key) {
+        if !self.ended.first(key) {
             return false;
         }
         if !self.open.is_empty() {
             self.late_events += self.drop_open(key);
         }
-        self.ended.insert(key);
         true
     }
 
@@ -1323,7 +1376,8 @@ mod tests {
         let mut c = ChunkCorrelator::default();
         for (i, line) in [RR, RR, panic.as_str(), RC, RC].iter().enumerate() {
             let (e, s) = ev(line);
-            if let Some(r) = c.push_done(&mut { e }, s, mark(s, i as u64 + 1), false) {
+            if let Some(slot) = c.push_done(&mut { e }, s, mark(s, i as u64 + 1), false) {
+                let r = &c.slab[slot];
                 assert_eq!(r.stages.joined(), "RequestReceived+Panic");
                 assert_eq!(r.marks.len(), 2);
             }
