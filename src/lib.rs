@@ -14,3 +14,4 @@ pub mod policy;
 pub mod render;
 pub mod scan;
 pub mod term;
+pub mod work;
