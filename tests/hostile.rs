@@ -1,7 +1,8 @@
 //! Hostile input ("survive any input"): each case ends with a clear message, counts that add up
 //! (`lines = events + skipped + malformed`, for the whole scan and per file) and the documented
 //! exit code; never a panic, a hang or death by a signal. Terminal output of hostile strings is
-//! checked here too.
+//! checked here too, and so are hostile surroundings: an alert beside inputs that fail (exit 3
+//! outranks 2) and output that cannot be written (a full disk, a closed stdout: exit 2).
 //!
 //! Inputs are built by the tests in temporary folders (the big ones in memory once per run),
 //! never committed; the expected counts follow from how each input is built.
