@@ -110,7 +110,8 @@ macro_rules! exit_codes {
   0  success: at least one request matched
   1  the scan ran, but nothing matched
   2  error: bad arguments, unreadable input (also: a file truncated while read,
-     gzip data past --max-gzip-ratio), or (with --strict) malformed lines"
+     gzip data past --max-gzip-ratio), (with --strict) malformed lines, or output
+     that cannot be written (a closed pipe, `| head`, is not an error)"
     };
 }
 
@@ -244,8 +245,11 @@ none, and detect says which rules could not look.
 
 Exit codes:
   0  the scan ran (with or without findings below --fail-on)
-  2  error: bad arguments or rules, unreadable input, or (with --strict) malformed lines
-  3  a finding at or above --fail-on")]
+  2  error: bad arguments or rules, unreadable input, (with --strict) malformed lines, or
+     output that cannot be written
+  3  a finding at or above --fail-on. 3 outranks 2: a finding at or above --fail-on exits 3
+     even when some input could not be read, --strict met malformed lines or the output
+     could not be written (those errors are still on stderr and in the errors of -o json)")]
     Detect(DetectArgs),
     /// Audit policies (audit.k8s.io Policy): check one as the API server would load it and lint it, or simulate it on the logs.
     Policy(PolicyArgs),
@@ -329,7 +333,8 @@ pub struct DetectArgs {
     /// Print only findings of this severity or higher.
     #[arg(long, value_enum, default_value_t = SeverityArg::Info, value_name = "SEVERITY", help_heading = "Rules")]
     pub min_severity: SeverityArg,
-    /// Exit 3 when a finding is at or above this severity (for cron and CI).
+    /// Exit 3 when a finding is at or above this severity (for cron and CI), even if some input
+    /// could not be read: 3 outranks 2.
     #[arg(long, value_enum, value_name = "SEVERITY", help_heading = "Rules")]
     pub fail_on: Option<SeverityArg>,
     /// Show body values in findings as logged (a rule's baseline on a body path); by default one
@@ -395,7 +400,8 @@ Exit codes:
   0  requests were simulated
   1  no request in the logs (or none matching the filters)
   2  the policy would be refused by the API server (see `kaudit policy check`), a file cannot
-     be read, bad arguments (with --strict: malformed lines)";
+     be read, bad arguments (with --strict: malformed lines), or output that cannot be
+     written";
 
 #[derive(Debug, Args)]
 pub struct PolicySimulateArgs {
@@ -450,9 +456,10 @@ logs' own policy did not record are not seen: use logs written at a broad level)
 
 Exit codes:
   0  the API server would accept the policy (with or without warnings and lints)
-  2  it would refuse it, the file cannot be read, bad arguments, or an unreadable --logs
-     input (with --strict: malformed lines)
-  3  --fail-on-lint: accepted, with at least one warning or lint";
+  2  it would refuse it, the file cannot be read, bad arguments, an unreadable --logs
+     input (with --strict: malformed lines), or output that cannot be written
+  3  --fail-on-lint: accepted, with at least one warning or lint. 3 outranks 2: an
+     unreadable --logs input or output that cannot be written does not hide them";
 
 #[derive(Debug, Args)]
 pub struct PolicyCheckArgs {
@@ -464,7 +471,8 @@ pub struct PolicyCheckArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = CheckFormat::Text, help_heading = "Output")]
     pub output: CheckFormat,
-    /// Exit 3 when the policy is accepted but has warnings or lints (for CI).
+    /// Exit 3 when the policy is accepted but has warnings or lints (for CI), even if a --logs
+    /// input could not be read: 3 outranks 2.
     #[arg(long, help_heading = "Output")]
     pub fail_on_lint: bool,
     /// Follow this API server version's policy rules where versions differ (1.35 accepts group "*").

@@ -15,3 +15,4 @@ pub mod redact;
 pub mod render;
 pub mod scan;
 pub mod term;
+pub mod work;

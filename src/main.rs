@@ -28,19 +28,37 @@ fn no_huge_pages() {
     }
 }
 
+/// Is standard output closed (`kaudit ... >&-`)? Run before `main`, as an ELF constructor (the
+/// way std itself records the arguments on glibc): the Rust runtime, which starts after the
+/// constructors, puts /dev/null on a closed descriptor 0-2, and from then on a closed stdout
+/// cannot be told from `> /dev/null`. See `term::set_stdout_closed`.
+#[cfg(target_os = "linux")]
+#[used]
+#[unsafe(link_section = ".init_array")]
+static CHECK_STDOUT: extern "C" fn(libc::c_int, *const *const u8, *const *const u8) = {
+    extern "C" fn check(_: libc::c_int, _: *const *const u8, _: *const *const u8) {
+        // SAFETY: F_GETFD reads the flags of descriptor 1; it fails only if 1 is not open.
+        if unsafe { libc::fcntl(1, libc::F_GETFD) } == -1 {
+            kaudit::term::set_stdout_closed();
+        }
+    }
+    check
+};
+
 fn main() -> ExitCode {
     #[cfg(target_os = "linux")]
     no_huge_pages();
+    let diag = Diag::default();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
+        // --help, --version: printed to stdout, which may not be writable
+        Err(e) if !e.use_stderr() => return print_help(&e, &diag),
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
             let _ = e.print();
-            return ExitCode::from(code);
+            return ExitCode::from(2);
         }
     };
     let env = Env::detect();
-    let diag = Diag::default();
     match commands::run(cli, &env, &diag) {
         Ok(Outcome::Matched) => ExitCode::SUCCESS,
         Ok(Outcome::NoMatch) => ExitCode::from(1),
@@ -49,6 +67,29 @@ fn main() -> ExitCode {
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             diag.error(&format!("{e:#}"));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Print what clap has for stdout (help, version) through kaudit's stdout writer and check the
+/// write: clap's own `print` ignores write errors, so `kaudit --help > /dev/full` exited 0.
+/// Colors as clap would on a terminal (kaudit's auto rule: NO_COLOR unset, TERM not dumb).
+fn print_help(e: &clap::Error, diag: &Diag) -> ExitCode {
+    use std::io::Write as _;
+    let env = Env::detect();
+    let styled = e.render();
+    let text = if env.stdout_tty && !env.no_color && !env.term_dumb {
+        styled.ansi().to_string()
+    } else {
+        styled.to_string()
+    };
+    let mut out = kaudit::term::stdout(env.stdout_tty);
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            diag.error(&e.to_string());
             ExitCode::from(2)
         }
     }

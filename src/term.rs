@@ -11,18 +11,66 @@
 
 use std::borrow::Cow;
 use std::io::{self, BufWriter, LineWriter, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::config::Config;
 
 /// Where commands write their results: line-buffered on a terminal (rows appear as they are
-/// found), block-buffered otherwise.
+/// found), block-buffered otherwise. Its errors name standard output (`cannot write to standard
+/// output: No space left on device`) and keep their kind, so a closed pipe is still known as one
+/// (`scan::is_broken_pipe`). Write errors are never ignored: commands end with `flush()?` and
+/// `commands::run` flushes once more, so an error that only shows when the last bytes leave the
+/// buffer still fails the command (exit 2).
 pub type Out = Box<dyn Write>;
 
 pub fn stdout(tty: bool) -> Out {
     if tty {
-        Box::new(LineWriter::new(io::stdout()))
+        Box::new(LineWriter::new(Stdout(io::stdout())))
     } else {
-        Box::new(BufWriter::with_capacity(1 << 16, io::stdout()))
+        Box::new(BufWriter::with_capacity(1 << 16, Stdout(io::stdout())))
+    }
+}
+
+/// Standard output was closed when the process started (`kaudit ... >&-`). The Rust runtime
+/// then opens /dev/null in its place before `main` (so that no file opened later takes
+/// descriptor 1), where every write succeeds and the output is lost without a word. `main`
+/// looks before the runtime does and records it with [`set_stdout_closed`].
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Record that descriptor 1 was closed at start: every write to [`stdout`] then fails.
+pub fn set_stdout_closed() {
+    STDOUT_CLOSED.store(true, Ordering::Relaxed);
+}
+
+/// The process's standard output, failing where it cannot be written.
+struct Stdout(io::Stdout);
+
+impl Stdout {
+    fn error(e: io::Error) -> io::Error {
+        io::Error::new(e.kind(), format!("cannot write to standard output: {e}"))
+    }
+    /// Nothing can be written to a closed stdout (writing nothing is fine, as `true >&-` is).
+    fn closed(buf: &[u8]) -> io::Result<()> {
+        if !buf.is_empty() && STDOUT_CLOSED.load(Ordering::Relaxed) {
+            return Err(io::Error::other(
+                "cannot write to standard output: it is closed (to discard the output, send it to /dev/null)",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        Self::closed(buf)?;
+        self.0.write(buf).map_err(Self::error)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        Self::closed(buf)?;
+        self.0.write_all(buf).map_err(Self::error)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush().map_err(Self::error)
     }
 }
 

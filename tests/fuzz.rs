@@ -1,8 +1,9 @@
 //! The bounded fuzz test of the input readers (the line reader and every format adapter, the
 //! document splitter, timestamps), run by `cargo test`: seeds from testdata/ and
 //! scripts/fuzz/seeds/, mutated by `fuzz/mutate.rs`, each input checked against the properties in
-//! `fuzz/check.rs` and timed. A failing input is written under the target directory and named
-//! in the panic message.
+//! `fuzz/check.rs` and its work counted (`kaudit::work`: bytes handed to the parsers, against a
+//! bound linear in the input's size; never its time, which depends on the machine). A failing
+//! input is written under the target directory and named in the panic message.
 //!
 //! `KAUDIT_FUZZ_CASES=N` runs N mutated inputs per test instead of the default (a few seconds in
 //! debug); `KAUDIT_FUZZ_SEED=S` starts the generator elsewhere. Longer, coverage-guided runs are
@@ -11,19 +12,30 @@
 mod check;
 mod mutate;
 
+use std::io::Write as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock};
+use std::thread::ThreadId;
 use std::time::{Duration, Instant};
 
 use kaudit::chunk::Lines;
 use kaudit::input::format::{Format, Reader};
 use kaudit::input::{document, fast};
 
-use crate::util::repo_path;
+use crate::util::{HANG, repo_path};
 use mutate::Rng;
 
-/// Longest time one input may take (debug build, a busy machine): a hang or a superlinear path.
-const LIMIT: Duration = Duration::from_secs(1);
+/// The most work one input may cost: `WORK_PER_BYTE` bytes handed to a parser (`kaudit::work`)
+/// per byte of input, plus `WORK_FIXED`. A property check reads each line about 14 times (every
+/// format, with and without raw events, terminated or not), at up to 5 envelope depths, and a
+/// document is read by items and by lines: the most seen over the default cases and the built
+/// inputs was 34 (a mutated document; lines 32, built inputs 20), printed by
+/// `KAUDIT_FUZZ_WORK=1 cargo test --test cli fuzz -- --nocapture`. A reader that parses the rest of its input again
+/// at each line or item (quadratic) is far past this on any input of more than a few hundred
+/// lines: 40 KB of `[\n` read that way passed over 800 million bytes.
+const WORK_PER_BYTE: u64 = 128;
+const WORK_FIXED: u64 = 4096;
 
 /// Seeds longer than this are cut (the line is still a line; mutations make the rest).
 const MAX_SEED: usize = 16 << 10;
@@ -96,26 +108,23 @@ fn seeds() -> Vec<(String, Vec<u8>)> {
     out
 }
 
-/// Run one input through `f` with a time limit; on a panic, a broken property or a slow input,
-/// keep the input in a file and fail with how it was made.
+/// Run one input through `f`, count its work and watch for a hang; on a panic, a broken
+/// property or superlinear work, keep the input in a file and fail with how it was made.
 fn run(what: &str, case: usize, how: &str, input: &[u8], f: fn(&[u8]) -> Result<(), String>) {
-    run_within(LIMIT, what, case, how, input, f);
-}
-
-fn run_within(
-    limit: Duration,
-    what: &str,
-    case: usize,
-    how: &str,
-    input: &[u8],
-    f: fn(&[u8]) -> Result<(), String>,
-) {
-    let start = Instant::now();
+    let _watch = Watch::start(what, case, how, input);
+    let before = kaudit::work::done();
     let result = catch_unwind(AssertUnwindSafe(|| f(input)));
-    let took = start.elapsed();
+    let work = kaudit::work::done() - before;
+    let bound = WORK_PER_BYTE * input.len() as u64 + WORK_FIXED;
+    if std::env::var_os("KAUDIT_FUZZ_WORK").is_some() {
+        most_work(what, work, input.len());
+    }
     let failure = match result {
-        Ok(Ok(())) if took <= limit => return,
-        Ok(Ok(())) => format!("took {took:?} (limit {limit:?})"),
+        Ok(Ok(())) if work <= bound => return,
+        Ok(Ok(())) => format!(
+            "superlinear work: parsers were handed {work} bytes for {} bytes of input (bound {bound})",
+            input.len()
+        ),
         Ok(Err(e)) => e,
         Err(p) => format!(
             "panicked: {}",
@@ -125,16 +134,96 @@ fn run_within(
                 .unwrap_or("?")
         ),
     };
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("fuzz-failures");
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join(format!("{what}-{case}.bin"));
-    std::fs::write(&file, input).unwrap();
+    let file = keep(what, case, input);
     panic!(
         "{what} case {case} ({how}): {failure}\n  input ({} bytes) kept in {}\n  starts {}",
         input.len(),
         file.display(),
         check::excerpt(input)
     );
+}
+
+/// Write a failing input under the target directory; its path.
+fn keep(what: &str, case: usize, input: &[u8]) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("fuzz-failures");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(format!("{what}-{case}.bin"));
+    std::fs::write(&file, input).unwrap();
+    file
+}
+
+/// `KAUDIT_FUZZ_WORK=1`: print each test's highest work per byte so far (to set `WORK_PER_BYTE`).
+#[allow(clippy::print_stderr)] // a test's diagnostics
+fn most_work(what: &str, work: u64, len: usize) {
+    static MOST: Mutex<Vec<(String, f64)>> = Mutex::new(Vec::new());
+    let per_byte = work.saturating_sub(WORK_FIXED) as f64 / len.max(1) as f64;
+    let mut most = MOST
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    match most.iter_mut().find(|(w, _)| w == what) {
+        Some((_, m)) if *m >= per_byte => return,
+        Some((_, m)) => *m = per_byte,
+        None => most.push((what.to_string(), per_byte)),
+    }
+    eprintln!("fuzz work: {what}: {per_byte:.1} bytes parsed per input byte ({work} for {len})");
+}
+
+/// The inputs being read now, one per test thread, for the hang guard: one still running after
+/// `HANG` (the slowest takes well under a second in debug) is reported and the test process
+/// aborted, since a thread cannot be stopped. A guard against hanging forever, not a speed
+/// limit.
+type Running = Mutex<Vec<(ThreadId, Instant, String, Vec<u8>)>>;
+
+fn running() -> &'static Running {
+    static RUNNING: OnceLock<Running> = OnceLock::new();
+    RUNNING.get_or_init(|| {
+        // one watchdog for the process: checks every second whether an input has run for HANG
+        std::thread::spawn(|| {
+            loop {
+                std::thread::sleep(Duration::from_secs(1));
+                let now = Instant::now();
+                let list = running().lock().unwrap_or_else(|e| e.into_inner());
+                if let Some((_, _, label, input)) = list
+                    .iter()
+                    .find(|(_, start, _, _)| now.duration_since(*start) > HANG)
+                {
+                    let file = keep("hang", 0, input);
+                    // straight to stderr: the test harness's capture dies with the process
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "fuzz: {label} still running after {HANG:?} (hang); input in {}",
+                        file.display()
+                    );
+                    std::process::abort();
+                }
+            }
+        });
+        Mutex::new(Vec::new())
+    })
+}
+
+/// This thread's input, registered with the hang guard until dropped.
+struct Watch;
+
+impl Watch {
+    fn start(what: &str, case: usize, how: &str, input: &[u8]) -> Watch {
+        let label = format!("{what} case {case} ({how})");
+        let me = std::thread::current().id();
+        let mut list = running().lock().unwrap_or_else(|e| e.into_inner());
+        list.retain(|(id, _, _, _)| *id != me);
+        list.push((me, Instant::now(), label, input.to_vec()));
+        Watch
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let me = std::thread::current().id();
+        running()
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|(id, _, _, _)| *id != me);
+    }
 }
 
 /// The line reader with every format: mutated seeds, split into lines as the scanner does.
@@ -236,7 +325,7 @@ fn fuzz_timestamps() {
 }
 
 /// Inputs built to be slow: deep and unclosed nesting, many small records, long lines; each
-/// must be read in time (linear work), by lines and as a document.
+/// must be read with linear work (`kaudit::work`), by lines and as a document.
 #[test]
 fn fuzz_big_inputs() {
     let ev = br#"{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"a1","stage":"ResponseComplete","verb":"get","user":{"username":"alice"}}"#;
@@ -318,7 +407,7 @@ fn fuzz_big_inputs() {
         ("blank lines", b"\n".repeat(20_000)),
     ];
     for (i, (how, input)) in inputs.iter().enumerate() {
-        // what the scanner does, timed: cut into lines or items and read each one
+        // what the scanner does: cut into lines or items and read each one
         run("big-scan", i, how, input, |b| {
             let r = Reader {
                 format: Format::Auto,
@@ -338,8 +427,8 @@ fn fuzz_big_inputs() {
             }
             Ok(())
         });
-        // then the properties, with time for the checks themselves
-        run_within(Duration::from_secs(60), "big-check", i, how, input, |b| {
+        // then the properties
+        run("big-check", i, how, input, |b| {
             check::document(b)?;
             let r = Reader {
                 format: Format::Auto,

@@ -152,19 +152,17 @@ pub fn run(args: &DetectArgs, cfg: Option<&Config>, diag: &Diag, out: &mut Out) 
         .iter()
         .filter(|f| rules.rules[f.rule].severity >= args.min_severity.get())
         .collect();
-    write(&rules, &shown, args, cfg, d.requests, &notes, out)?;
+    // unreadable inputs and (with --strict) malformed lines: on stderr, and in the JSON
     let base = crate::commands::outcome(&stats, cfg, diag, true);
-    if base == Outcome::Failed {
-        return Ok(Outcome::Failed);
-    }
-    if let Some(level) = args.fail_on
-        && found
+    let errors = crate::commands::scan_errors(&stats, cfg);
+    let alert = args.fail_on.is_some_and(|level| {
+        found
             .iter()
             .any(|f| rules.rules[f.rule].severity >= level.get())
-    {
-        return Ok(Outcome::Alert);
-    }
-    Ok(Outcome::Matched)
+    });
+    let written = write(&rules, &shown, args, cfg, d.requests, &notes, &errors, out);
+    // a finding at or above --fail-on exits 3 whatever else went wrong (README, "Exit codes")
+    crate::commands::with_alert(alert, base, written, diag)
 }
 
 /// One note for the rules that needed bodies the log does not have.
@@ -208,6 +206,7 @@ fn finding_json(rules: &Rules, f: &Finding) -> Value {
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 fn write(
     rules: &Rules,
     found: &[&Finding],
@@ -215,6 +214,7 @@ fn write(
     cfg: &Config,
     requests: u64,
     notes: &[String],
+    errors: &[String],
     out: &mut Out,
 ) -> Result<()> {
     match args.output.output {
@@ -225,6 +225,7 @@ fn write(
                 "rules": rules.rules.iter().map(|r| &r.id).collect::<Vec<_>>(),
                 "findings": found.iter().map(|f| finding_json(rules, f)).collect::<Vec<_>>(),
                 "notes": notes,
+                "errors": errors,
             });
             crate::render::json::to_writer_pretty(&mut *out, &doc)?;
             out.write_all(b"\n")?;

@@ -40,73 +40,96 @@ pub enum Outcome {
 }
 
 pub fn run(cli: Cli, env: &Env, diag: &Diag) -> Result<Outcome> {
+    let mut out = None;
+    let result = dispatch(cli, env, diag, &mut out);
+    finish(result, out)
+}
+
+/// Flush what the command left in its writer, if it made one: a write error that shows only
+/// when the last bytes leave the buffer fails the command like any other (exit 2). After a
+/// failed command, what it wrote goes out as far as it can and the command's own error is the
+/// one reported. An alert stands (exit 3): the commands that raise one flush their report
+/// themselves and have reported its write error already ([`with_alert`]).
+fn finish(result: Result<Outcome>, out: Option<Out>) -> Result<Outcome> {
+    let Some(mut out) = out else {
+        return result;
+    };
+    let flushed = out.flush();
+    match result {
+        Ok(Outcome::Alert) | Err(_) => result,
+        Ok(o) => flushed.map(|()| o).map_err(Into::into),
+    }
+}
+
+/// Run the command; its stdout writer is put in `slot` (for [`finish`]).
+fn dispatch(cli: Cli, env: &Env, diag: &Diag, slot: &mut Option<Out>) -> Result<Outcome> {
     match cli.command {
         Command::Summary(a) => {
             let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
-            let mut out = crate::term::stdout(cfg.stdout_tty);
-            summary::run(&a, &cfg, diag, &mut out)
+            let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
+            summary::run(&a, &cfg, diag, out)
         }
         Command::Events(a) => {
             let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
-            let mut out = crate::term::stdout(cfg.stdout_tty);
-            events::run(&a, &cfg, diag, &mut out)
+            let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
+            events::run(&a, &cfg, diag, out)
         }
         Command::Who(a) => {
             let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
-            let mut out = crate::term::stdout(cfg.stdout_tty);
+            let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
             reject_raw(a.output.output, "who")?;
-            who::run(&a, &cfg, diag, &mut out)
+            who::run(&a, &cfg, diag, out)
         }
         Command::What(a) => {
             let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
-            let mut out = crate::term::stdout(cfg.stdout_tty);
+            let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
             reject_raw(a.output.output, "what")?;
-            what::run(&a, &cfg, diag, &mut out)
+            what::run(&a, &cfg, diag, out)
         }
         Command::Where(a) => {
             let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
-            let mut out = crate::term::stdout(cfg.stdout_tty);
+            let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
             reject_raw(a.output.output, "where")?;
-            r#where::run(&a, &cfg, diag, &mut out)
+            r#where::run(&a, &cfg, diag, out)
         }
         Command::Top(a) => {
             let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
-            let mut out = crate::term::stdout(cfg.stdout_tty);
+            let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
             reject_raw(a.output.output, "top")?;
-            top::run(&a, &cfg, diag, &mut out)
+            top::run(&a, &cfg, diag, out)
         }
         Command::When(a) => {
             let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
-            let mut out = crate::term::stdout(cfg.stdout_tty);
+            let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
             reject_raw(a.output.output, "when")?;
-            when::run(&a, &cfg, diag, &mut out)
+            when::run(&a, &cfg, diag, out)
         }
         Command::Latency(a) => {
             let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
-            let mut out = crate::term::stdout(cfg.stdout_tty);
+            let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
             reject_raw(a.output.output, "latency")?;
-            latency::run(&a, &cfg, diag, &mut out)
+            latency::run(&a, &cfg, diag, out)
         }
         Command::Man => {
-            let mut out = crate::term::stdout(false);
-            write_man(&mut out)?;
+            let out = slot.insert(crate::term::stdout(false));
+            write_man(out)?;
             Ok(Outcome::Matched)
         }
         Command::History(a) => {
             // KIND/NAME first: a bad argument is reported before anything else is looked at
             let target = history::Target::parse(&a.object)?;
             let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
-            let mut out = crate::term::stdout(cfg.stdout_tty);
-            history::run(&a, &target, cfg, diag, &mut out)
+            let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
+            history::run(&a, &target, cfg, diag, out)
         }
         Command::Detect(a) => {
             if a.list || a.check_rules.is_some() {
-                let mut out = crate::term::stdout(false);
-                return detect::run(&a, None, diag, &mut out);
+                let out = slot.insert(crate::term::stdout(false));
+                return detect::run(&a, None, diag, out);
             }
             let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
-            let mut out = crate::term::stdout(cfg.stdout_tty);
-            detect::run(&a, Some(&cfg), diag, &mut out)
+            let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
+            detect::run(&a, Some(&cfg), diag, out)
         }
         Command::Policy(a) => match a.command {
             PolicyCommand::Check(c) => {
@@ -129,23 +152,23 @@ pub fn run(cli: Cli, env: &Env, diag: &Diag) -> Result<Outcome> {
                         env,
                     )?)
                 };
-                let mut out = crate::term::stdout(false);
-                policy::check(&c, cfg.as_ref(), diag, &mut out)
+                let out = slot.insert(crate::term::stdout(false));
+                policy::check(&c, cfg.as_ref(), diag, out)
             }
             PolicyCommand::Simulate(c) => {
                 let cfg = Config::new(&c.input, &c.filter, &c.output, env)?;
-                let mut out = crate::term::stdout(cfg.stdout_tty);
-                policy::simulate(&c, &cfg, diag, &mut out)
+                let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
+                policy::simulate(&c, &cfg, diag, out)
             }
         },
         Command::Timeline(a) => {
             let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
-            let mut out = crate::term::stdout(cfg.stdout_tty);
-            timeline::run(&a, &cfg, diag, &mut out)
+            let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
+            timeline::run(&a, &cfg, diag, out)
         }
         Command::Completions { shell } => {
-            let mut out = crate::term::stdout(false);
-            write_completions(shell, &mut out)?;
+            let out = slot.insert(crate::term::stdout(false));
+            write_completions(shell, out)?;
             Ok(Outcome::Matched)
         }
     }
@@ -179,15 +202,14 @@ pub fn write_completions(shell: clap_complete::Shell, out: &mut Out) -> Result<(
 }
 
 /// The exit status after a scan: unreadable inputs and `--strict` violations win over matches.
+/// (A command that raises an alert passes this to [`with_alert`], where the alert wins.)
 pub fn outcome(stats: &ScanStats, cfg: &Config, diag: &Diag, matched: bool) -> Outcome {
-    if stats.failed_files > 0 {
-        return Outcome::Failed;
+    // (the unreadable inputs were reported as they failed)
+    let strict = strict_error(stats, cfg);
+    if let Some(msg) = &strict {
+        diag.error(msg);
     }
-    if cfg.strict && stats.malformed > 0 {
-        diag.error(&format!(
-            "{} malformed line(s) and --strict was given",
-            stats.malformed
-        ));
+    if stats.failed_files > 0 || strict.is_some() {
         return Outcome::Failed;
     }
     if matched {
@@ -195,6 +217,49 @@ pub fn outcome(stats: &ScanStats, cfg: &Config, diag: &Diag, matched: bool) -> O
     } else {
         Outcome::NoMatch
     }
+}
+
+/// With `--strict`, the error that malformed lines are (None without them or without it).
+fn strict_error(stats: &ScanStats, cfg: &Config) -> Option<String> {
+    (cfg.strict && stats.malformed > 0).then(|| {
+        format!(
+            "{} malformed line(s) and --strict was given",
+            stats.malformed
+        )
+    })
+}
+
+/// The errors of a scan that make its status [`Outcome::Failed`], worded as on stderr: each
+/// input that could not be read (or was cut short), then `--strict`'s malformed lines. For the
+/// JSON of commands whose exit status can be an alert (`detect`), so a script that reads the
+/// document sees them too.
+pub fn scan_errors(stats: &ScanStats, cfg: &Config) -> Vec<String> {
+    stats
+        .files
+        .iter()
+        .filter_map(|f| f.error.clone())
+        .chain(strict_error(stats, cfg))
+        .collect()
+}
+
+/// The exit status of a command that raises an alert (`detect --fail-on`, `policy check
+/// --fail-on-lint`), once its report has been written and flushed (`written`). The alert outranks every
+/// error: exit 3 when the alert holds for what was read, even if some input could not be read,
+/// (with `--strict`) lines were malformed, or the report could not be written; those errors
+/// are still reported on stderr (a closed pipe, `| head`, quietly). A cron job that pages on 3
+/// pages whenever there is something to page for. Without the alert, `base` (from
+/// [`outcome`]) and a failed write (exit 2) stand as for any command.
+pub fn with_alert(alert: bool, base: Outcome, written: Result<()>, diag: &Diag) -> Result<Outcome> {
+    if !alert {
+        written?;
+        return Ok(base);
+    }
+    if let Err(e) = written
+        && !crate::scan::is_broken_pipe(&e)
+    {
+        diag.error(&format!("{e:#}"));
+    }
+    Ok(Outcome::Alert)
 }
 
 /// The inputs named on the command line, with a note for each file named twice.

@@ -154,6 +154,39 @@ pub fn check(
             });
         }
     }
+    let written = check_report(
+        args,
+        server,
+        policy.as_ref(),
+        (&errors, &warnings, &lints),
+        logs.as_ref(),
+        out,
+    );
+    if policy.is_none() {
+        // the API server would refuse it: no lints were run, nothing to alert on
+        written?;
+        return Ok(Outcome::Failed);
+    }
+    // an unreadable --logs input does not hide a warning or lint (README, "Exit codes")
+    let alert = args.fail_on_lint && !(warnings.is_empty() && lints.is_empty());
+    let base = if failed {
+        Outcome::Failed
+    } else {
+        Outcome::Matched
+    };
+    crate::commands::with_alert(alert, base, written, diag)
+}
+
+/// What `policy check` prints: the JSON document or the text report.
+fn check_report(
+    args: &PolicyCheckArgs,
+    server: &str,
+    policy: Option<&Policy>,
+    (errors, warnings, lints): (&[&Problem], &[&Problem], &[Lint]),
+    logs: Option<&Logs>,
+    out: &mut Out,
+) -> Result<()> {
+    let file = &args.policy;
     match args.output {
         CheckFormat::Json => {
             let problem =
@@ -161,11 +194,11 @@ pub fn check(
             let doc = json!({
                 "valid": policy.is_some(),
                 "server": server,
-                "rules": policy.as_ref().map(|p| p.rules.len()),
+                "rules": policy.map(|p| p.rules.len()),
                 "errors": errors.iter().map(problem).collect::<Vec<_>>(),
                 "warnings": warnings.iter().map(problem).collect::<Vec<_>>(),
                 "lints": lints.iter().map(|l| json!({"rule": l.rule, "kind": l.kind, "message": l.message})).collect::<Vec<_>>(),
-                "logs": logs.as_ref().map(|l| json!({
+                "logs": logs.map(|l| json!({
                     "requests": l.requests,
                     "perRule": l.counts,
                     "unmatched": l.unmatched,
@@ -175,25 +208,12 @@ pub fn check(
             crate::render::json::to_writer_pretty(&mut *out, &doc)?;
             out.write_all(b"\n")?;
         }
-        CheckFormat::Text => text_report(
-            file,
-            server,
-            policy.as_ref(),
-            &errors,
-            &warnings,
-            &lints,
-            logs.as_ref(),
-            out,
-        )?,
+        CheckFormat::Text => {
+            text_report(file, server, policy, errors, warnings, lints, logs, out)?;
+        }
     }
     out.flush()?;
-    if policy.is_none() || failed {
-        return Ok(Outcome::Failed);
-    }
-    if args.fail_on_lint && !(warnings.is_empty() && lints.is_empty()) {
-        return Ok(Outcome::Alert);
-    }
-    Ok(Outcome::Matched)
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]

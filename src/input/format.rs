@@ -216,6 +216,7 @@ impl Reader {
     }
 
     fn json<'a>(&self, bytes: &'a [u8], terminated: bool, depth: u8, out: &mut Vec<Rec<'a>>) {
+        crate::work::add(bytes.len());
         if depth > MAX_DEPTH {
             out.push(Rec::Malformed("envelopes nested too deeply".into()));
             return;

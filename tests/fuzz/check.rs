@@ -2,8 +2,8 @@
 //! (tests/fuzz.rs) and the cargo-fuzz targets (scripts/fuzz, which include this file by path).
 //!
 //! A panic anywhere is a failure (the caller catches it); a broken property comes back as
-//! `Err(description)`. Time and memory limits are the caller's: the test measures each input,
-//! libFuzzer runs with `-timeout`, `-rss_limit_mb` and `-malloc_limit_mb`.
+//! `Err(description)`. Work and memory limits are the caller's: the test counts each input's
+//! work (`kaudit::work`), libFuzzer runs with `-timeout`, `-rss_limit_mb` and `-malloc_limit_mb`.
 
 use kaudit::chunk::Lines;
 use kaudit::event::{Event, Stage, Ts};

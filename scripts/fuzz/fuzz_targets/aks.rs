@@ -11,6 +11,7 @@ fuzz_target!(|data: &[u8]| {
         let r = Reader {
             format,
             keep_raw: true,
+            fields: kaudit::event::Fields::ALL,
         };
         for l in Lines::new(data) {
             if let Err(e) = check::line_with(&r, l.bytes, l.terminated) {
