@@ -326,6 +326,13 @@ pub struct DetectArgs {
     /// Exit 3 when a finding is at or above this severity (for cron and CI).
     #[arg(long, value_enum, value_name = "SEVERITY", help_heading = "Rules")]
     pub fail_on: Option<SeverityArg>,
+    /// Requests a finding lists (the earliest); the others are counted (auditIDsLeftOut).
+    #[arg(long, value_name = "N", default_value_t = crate::detect::EVIDENCE, help_heading = "Rules")]
+    pub max_evidence: usize,
+    /// Matching requests a threshold or sequence rule keeps to window or join (the earliest);
+    /// a note says how many it left out.
+    #[arg(long, value_name = "N", default_value_t = crate::detect::RULE_HITS, help_heading = "Rules")]
+    pub max_rule_hits: usize,
 }
 
 #[derive(Debug, Args)]
