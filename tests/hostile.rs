@@ -1114,3 +1114,222 @@ fn malformed_lines_with_escapes_are_reported_harmlessly() {
         }
     }
 }
+
+// ---------------------------------------------------------------- rule state bounded by what it reports
+
+/// A `ResponseComplete` (and, with `received`, a `RequestReceived` before it) of one request,
+/// received at `t` µs after 2026-11-21T14:00:00Z.
+#[allow(clippy::too_many_arguments)]
+fn request_lines(
+    id: &str,
+    t: u64,
+    user: &str,
+    agent: &str,
+    verb: &str,
+    resource: &str,
+    name: &str,
+    body: Option<Value>,
+) -> (String, String) {
+    let ts = |t: u64| {
+        let s = t / 1_000_000;
+        format!(
+            "2026-11-21T{:02}:{:02}:{:02}.{:06}Z",
+            14 + s / 3600,
+            (s / 60) % 60,
+            s % 60,
+            t % 1_000_000
+        )
+    };
+    let mut v = json!({
+        "kind": "Event", "apiVersion": "audit.k8s.io/v1", "level": "Metadata",
+        "auditID": id, "stage": "RequestReceived",
+        "requestURI": format!("/api/v1/namespaces/default/{resource}/{name}"), "verb": verb,
+        "user": {"username": user, "groups": ["system:authenticated"]},
+        "sourceIPs": ["10.0.0.1"], "userAgent": agent,
+        "objectRef": {"resource": resource, "namespace": "default", "name": name, "apiVersion": "v1"},
+        "requestReceivedTimestamp": ts(t), "stageTimestamp": ts(t),
+    });
+    if resource.ends_with("rolebindings") {
+        v["objectRef"]["apiGroup"] = json!("rbac.authorization.k8s.io");
+    }
+    let received = v.to_string();
+    v["stage"] = json!("ResponseComplete");
+    v["stageTimestamp"] = json!(ts(t + 1500));
+    v["responseStatus"] = json!({"metadata": {}, "code": if verb == "create" { 201 } else { 200 }});
+    if let Some(b) = body {
+        v["level"] = json!("Request");
+        v["requestObject"] = b;
+    }
+    (received, v.to_string())
+}
+
+/// `grants` RoleBindings to eve, `reads` reads of a secret by eve; `interleaved`: each grant
+/// followed by one read, else the grants first. 100 ms apart: all within KA022's ten minutes.
+fn grants_then_reads(grants: u64, reads: u64, interleaved: bool) -> String {
+    let grant = |i: u64| {
+        let body = json!({
+            "kind": "RoleBinding",
+            "metadata": {"name": format!("rb{i}"), "namespace": "default"},
+            "roleRef": {"kind": "ClusterRole", "name": "view", "apiGroup": "rbac.authorization.k8s.io"},
+            "subjects": [{"kind": "User", "name": "eve"}],
+        });
+        let t = i * 100_000;
+        request_lines(
+            &format!("g{i:05}"),
+            t,
+            "admin",
+            "kubectl/v1.30.0",
+            "create",
+            "rolebindings",
+            &format!("rb{i}"),
+            Some(body),
+        )
+        .1 + "\n"
+    };
+    let read = |i: u64, t: u64| {
+        request_lines(
+            &format!("r{i:05}"),
+            t,
+            "eve",
+            "kubectl/v1.30.0",
+            "get",
+            "secrets",
+            &format!("s{i}"),
+            None,
+        )
+        .1 + "\n"
+    };
+    let mut log = String::new();
+    if interleaved {
+        for i in 0..grants.max(reads) {
+            if i < grants {
+                log += &grant(i);
+            }
+            if i < reads {
+                log += &read(i, i * 100_000 + 1);
+            }
+        }
+    } else {
+        (0..grants).for_each(|i| log += &grant(i));
+        (0..reads).for_each(|i| log += &read(i, (grants + i) * 100_000));
+    }
+    log
+}
+
+fn findings_of<'a>(d: &'a Value, rule: &str) -> Vec<&'a Value> {
+    d["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["rule"] == rule)
+        .collect()
+}
+
+/// Issue 16, point 2: RoleBindings to eve, each followed by eve's reads. Every grant's KA022
+/// finding holds all of eve's later reads: N grants and N reads were N findings of up to N
+/// requests, all copied (7.9 GB at N = 10,000). Now a finding counts every request, lists the
+/// first `--max-evidence` (default 1,000) and says how many it left out (in the JSON and the
+/// table), and a threshold or sequence rule past `--max-rule-hits` says what it did not look
+/// at (stderr and JSON notes).
+#[test]
+fn rule_state_bounded_by_what_it_reports_ka022_grants_then_reads() {
+    let dir = tmp();
+    // default settings: 3 grants, then 2,500 reads
+    let f = put(dir.path(), "few.log", grants_then_reads(3, 2500, false));
+    let r = go(&["detect", "-o", "json", &f]).expect_code(0);
+    let d: Value = serde_json::from_slice(&r.stdout).unwrap();
+    let seq = findings_of(&d, "KA022");
+    assert_eq!(seq.len(), 3);
+    for x in seq {
+        let ids = x["auditIDs"].as_array().unwrap();
+        assert_eq!(x["count"], 2500);
+        assert_eq!(ids.len(), 1 + 1000, "the grant, then the first 1,000 reads");
+        assert_eq!((&ids[1], &ids[1000]), (&json!("r00000"), &json!("r00999")));
+        assert_eq!(x["auditIDsLeftOut"], 1500);
+        assert_eq!(
+            x["targets"].as_array().unwrap().len(),
+            1000,
+            "of the listed reads"
+        );
+    }
+    // eve's 2,500 reads in four minutes: one burst, its count whole, its list cut
+    let burst = findings_of(&d, "KA033");
+    assert_eq!(burst.len(), 1);
+    assert_eq!(
+        (&burst[0]["count"], &burst[0]["auditIDsLeftOut"]),
+        (&json!(2500), &json!(1500))
+    );
+    let r = go(&["detect", &f]).expect_code(0);
+    assert!(
+        r.stdout_str().contains("-o json lists the first 1,000 requests of each finding: 5 finding(s) left out 7,500 more"),
+        "{}",
+        r.stdout_str()
+    );
+
+    // the hostile shape: 3,000 grants, each followed by a read; what is kept and printed
+    // grows with N x --max-evidence, not N x N
+    let n = 3000u64;
+    let f = put(dir.path(), "many.log", grants_then_reads(n, n, true));
+    let r = go(&["detect", "-o", "json", "--max-evidence", "20", &f]).expect_code(0);
+    let d: Value = serde_json::from_slice(&r.stdout).unwrap();
+    let seq = findings_of(&d, "KA022");
+    assert_eq!(seq.len() as u64, n, "one finding per grant");
+    let mut listed = 0;
+    for x in &seq {
+        let i: u64 = x["auditIDs"][0].as_str().unwrap()[1..].parse().unwrap();
+        let count = n - i; // every read from its own on
+        let ids = x["auditIDs"].as_array().unwrap();
+        assert_eq!(x["count"], count, "{}", x["auditIDs"][0]);
+        assert_eq!(ids.len() as u64, 1 + count.min(20));
+        assert_eq!(ids[1], format!("r{i:05}"), "the earliest reads are listed");
+        assert_eq!(x["auditIDsLeftOut"], count - count.min(20));
+        listed += ids.len() as u64;
+    }
+    assert_eq!(listed, n + (0..n).map(|i| (n - i).min(20)).sum::<u64>());
+
+    // the rule bounds: each says what it left out
+    let r = go(&[
+        "detect",
+        "--max-evidence",
+        "5",
+        "--max-rule-hits",
+        "1000",
+        &f,
+    ])
+    .expect_code(0);
+    assert!(
+        r.stdout_str()
+            .contains("-o json lists the first 5 requests of each finding:"),
+        "{}",
+        r.stdout_str()
+    );
+    assert!(
+        r.stderr.contains("KA033: windowed its first 1,000 matching requests (by time) and left out the other 2,000")
+            && r.stderr.contains("KA022: joined its first 2,000 matching requests (by time) and left out the other 4,000"),
+        "{}",
+        r.stderr
+    );
+    let r = go(&[
+        "detect",
+        "-o",
+        "json",
+        "--max-evidence",
+        "5",
+        "--max-rule-hits",
+        "1000",
+        &f,
+    ]);
+    let d: Value = serde_json::from_slice(&r.stdout).unwrap();
+    let notes = d["notes"].to_string();
+    assert!(notes.contains("KA033: windowed its first 1,000"), "{notes}");
+    for x in d["findings"].as_array().unwrap() {
+        let ids = x["auditIDs"].as_array().unwrap().len() as u64;
+        let head = u64::from(x["rule"] == "KA022");
+        assert!(ids <= 5 + head, "{x}");
+        assert_eq!(
+            ids - head + x["auditIDsLeftOut"].as_u64().unwrap(),
+            x["count"].as_u64().unwrap(),
+            "{x}"
+        );
+    }
+}

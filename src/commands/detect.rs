@@ -25,6 +25,8 @@ pub const JSON_VERSION: u32 = 1;
 struct Detect {
     rules: std::sync::Arc<Rules>,
     st: State,
+    /// Parts merged, to take a new copy of the state's bars now and then (`State::reseed`).
+    absorbed: u64,
 }
 
 struct Part {
@@ -37,12 +39,16 @@ impl Sink for Detect {
     fn part(&self) -> Part {
         Part {
             rules: self.rules.clone(),
-            st: State::new(&self.rules, self.st.limits),
+            st: self.st.part(&self.rules),
         }
     }
-    // every list the state keeps is the smallest N by a total order, and the rest are counts,
-    // minima and maxima: the order parts arrive in does not matter
-    const COMMUTATIVE: bool = true;
+    // Every list the state keeps is the smallest N by a total order, and the rest are counts,
+    // minima and maxima: the order parts arrive in does not matter. But each part is merged
+    // into the sink after its chunk (not handed on to later chunks, as COMMUTATIVE sinks'
+    // parts are): the bounds hold for the sink's state, and a chunk's part holds no more than
+    // its chunk, so parts kept until the end (one per chunk of a batch) would each grow to the
+    // bounds and multiply them.
+    const COMMUTATIVE: bool = false;
     // raw lines are read for their bodies only (crate::detect::Bodies)
     const RAW_FOR_BODIES: bool = true;
     fn fold(part: &mut Part, r: &Request<'_>) -> bool {
@@ -51,6 +57,11 @@ impl Sink for Detect {
     }
     fn absorb(&mut self, p: Part) {
         self.st.merge(p.st);
+        self.absorbed += 1;
+        // often at first (lists fill early), then every 64 chunks
+        if self.absorbed.is_power_of_two() || self.absorbed % 64 == 0 {
+            self.st.reseed();
+        }
     }
     fn request(&mut self, r: Request<'_>) -> Result<Flow> {
         self.rules.see(&r, &mut self.st);
@@ -114,6 +125,7 @@ pub fn run(args: &DetectArgs, cfg: Option<&Config>, diag: &Diag, out: &mut Out) 
     let mut d = Detect {
         rules: rules.clone(),
         st: State::new(&rules, limits),
+        absorbed: 0,
     };
     // bodies are read from the raw lines, for the few requests a body rule looks at
     let stats = scan::run(&inputs, cfg, true, diag, &mut d)?;
@@ -183,13 +195,13 @@ fn finding_json(rules: &Rules, f: &Finding, evidence: usize) -> Value {
         "count": f.count,
         "first": machine_time(f.first),
         "last": machine_time(f.last),
-        "actors": s.actors,
-        "via": s.via,
-        "sourceIPs": s.source_ips,
-        "sourceIPsLeftOut": s.ips_left_out,
-        "targets": s.targets,
+        "actors": s.actors(),
+        "via": s.via(),
+        "sourceIPs": s.source_ips(),
+        "sourceIPsLeftOut": s.ips_left_out(),
+        "targets": s.targets(),
         "detail": f.detail,
-        "auditIDs": s.audit_ids,
+        "auditIDs": s.audit_ids(),
         "auditIDsLeftOut": s.left_out,
     })
 }
@@ -269,13 +281,13 @@ fn write(
                         f.count.to_string(),
                         crate::commands::group::ts_csv(f.first),
                         crate::commands::group::ts_csv(f.last),
-                        join(&s.actors, usize::MAX),
-                        join(&s.via, usize::MAX),
-                        join(&s.source_ips, usize::MAX),
-                        join(&s.targets, usize::MAX),
-                        s.audit_ids.join(" "),
+                        join(&s.actors(), usize::MAX),
+                        join(&s.via(), usize::MAX),
+                        join(&s.source_ips(), usize::MAX),
+                        join(&s.targets(), usize::MAX),
+                        s.audit_ids().join(" "),
                         s.left_out.to_string(),
-                        s.ips_left_out.to_string(),
+                        s.ips_left_out().to_string(),
                     ],
                 )?;
             }
@@ -304,8 +316,8 @@ pub static CSV: &[&str] = &[
 ];
 
 /// The first `n` values, and how many more there are: `alice, bob +3`.
-fn join(s: &std::collections::BTreeSet<&str>, n: usize) -> String {
-    let mut out = s.iter().take(n).copied().collect::<Vec<_>>().join(", ");
+fn join(s: &[&str], n: usize) -> String {
+    let mut out = s[..s.len().min(n)].join(", ");
     if s.len() > n {
         out.push_str(&format!(" +{}", s.len() - n));
     }
@@ -381,19 +393,20 @@ fn table(
                 }
                 let target = match &f.detail {
                     Some(d) => d.clone(),
-                    None => join(&s.targets, many),
+                    None => join(&s.targets(), many),
                 };
                 // every other request, listed or not
-                let evidence = match (s.audit_ids.first(), s.audit_ids.len() as u64 + s.left_out) {
+                let evidence = match s.first_id() {
                     (None, 0) => String::new(),
                     (None, n) => format!("({} not listed)", thousands(n)),
-                    (Some(id), 1) => id.to_string(),
-                    (Some(id), n) => format!("{id} (+{})", thousands(n - 1)),
+                    (Some(id), 0) => id.to_string(),
+                    (Some(id), n) => format!("{id} (+{})", thousands(n)),
                 };
-                let mut ips = join(&s.source_ips, many);
-                if s.ips_left_out > 0 {
-                    ips.push_str(&format!(" (+{} not kept)", thousands(s.ips_left_out)));
+                let mut ips = join(&s.source_ips(), many);
+                if s.ips_left_out() > 0 {
+                    ips.push_str(&format!(" (+{} not kept)", thousands(s.ips_left_out())));
                 }
+                let (actors, via) = (s.actors(), s.via());
                 Row {
                     cells: vec![
                         Cell::new(r.id.clone()).tone(tone),
@@ -401,10 +414,10 @@ fn table(
                         Cell::num(thousands(f.count)),
                         Cell::new(times.cell(f.first)),
                         Cell::new(times.cell(f.last)),
-                        Cell::new(if s.via.is_empty() {
-                            join(&s.actors, many)
+                        Cell::new(if via.is_empty() {
+                            join(&actors, many)
                         } else {
-                            format!("{} (via {})", join(&s.actors, many), join(&s.via, many))
+                            format!("{} (via {})", join(&actors, many), join(&via, many))
                         }),
                         Cell::new(ips),
                         Cell::new(target),

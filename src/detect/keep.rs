@@ -26,7 +26,7 @@
 //!
 //! Not here: compiling and matching rules (`mod.rs`), printing findings (`commands/detect.rs`).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use rustc_hash::FxHashMap;
@@ -155,7 +155,11 @@ impl Ev {
 
 impl Ord for Ev {
     fn cmp(&self, o: &Self) -> std::cmp::Ordering {
-        self.order().cmp(&o.order())
+        // time and auditID decide nearly always: the rest only for a reused auditID
+        self.time
+            .cmp(&o.time)
+            .then_with(|| self.audit_id().cmp(o.audit_id()))
+            .then_with(|| self.order().cmp(&o.order()))
     }
 }
 
@@ -179,12 +183,19 @@ pub struct Kept<T> {
 }
 
 impl<T: Ord + Clone> Kept<T> {
+    #[cfg(test)]
     pub fn new(cap: usize) -> Kept<T> {
+        Kept::below(cap, None)
+    }
+
+    /// Kept, where nothing at or above `bar` can be among the smallest `cap` (a bar the
+    /// sink's list already has: see [`Seeds`]).
+    fn below(cap: usize, bar: Option<T>) -> Kept<T> {
         Kept {
             items: Vec::new(),
             seen: 0,
             cap,
-            bar: None,
+            bar,
         }
     }
 
@@ -253,10 +264,14 @@ pub struct Acc {
 
 impl Acc {
     fn new(cap: usize) -> Acc {
+        Acc::below(cap, None)
+    }
+
+    fn below(cap: usize, bar: Option<Ev>) -> Acc {
         Acc {
             first: None,
             last: None,
-            ev: Kept::new(cap),
+            ev: Kept::below(cap, bar),
         }
     }
 
@@ -351,13 +366,16 @@ pub enum Keep {
 }
 
 impl Keep {
-    fn new(rule: &Rule, limits: Limits) -> Keep {
+    fn new(i: usize, rule: &Rule, limits: Limits, seeds: &Seeds) -> Keep {
+        fn bar<T: Clone>(v: &[Option<T>], i: usize) -> Option<T> {
+            v.get(i).cloned().flatten()
+        }
         if rule.threshold.is_some() {
-            Keep::Hits(Kept::new(limits.rule_hits))
+            Keep::Hits(Kept::below(limits.rule_hits, bar(&seeds.hits, i)))
         } else if rule.sequence.is_some() {
             Keep::Steps {
-                firsts: Kept::new(limits.rule_hits),
-                thens: Kept::new(limits.rule_hits),
+                firsts: Kept::below(limits.rule_hits, bar(&seeds.firsts, i)),
+                thens: Kept::below(limits.rule_hits, bar(&seeds.thens, i)),
                 index: FxHashMap::default(),
                 multi: false,
             }
@@ -441,6 +459,20 @@ impl Keep {
     }
 }
 
+/// The bars of the sink's lists that are full, handed to the parts made after: a part then
+/// does not build the evidence of requests that cannot be among those listed (without it,
+/// each chunk's part rebuilt up to `evidence` requests for every busy identity of a baseline
+/// rule, about a fifth more CPU for detect). Any older copy is still right: bars only fall,
+/// and what sorts at or above an older bar sorts above the newer one too.
+#[derive(Debug, Default)]
+pub struct Seeds {
+    hits: Vec<Option<ThHit>>,
+    firsts: Vec<Option<SeqHit>>,
+    thens: Vec<Option<SeqHit>>,
+    /// Per baseline rule: identity -> value -> bar.
+    idents: Vec<IdentBars>,
+}
+
 /// What a run's rules kept: one per worker part, merged into the sink's.
 #[derive(Debug, Clone)]
 pub struct State {
@@ -450,16 +482,65 @@ pub struct State {
     pub unchecked: Vec<u64>,
     /// Requests tested.
     pub requests: u64,
+    seeds: std::sync::Arc<Seeds>,
 }
 
 impl State {
     pub fn new(rules: &Rules, limits: Limits) -> State {
+        State::seeded(rules, limits, std::sync::Arc::default())
+    }
+
+    fn seeded(rules: &Rules, limits: Limits, seeds: std::sync::Arc<Seeds>) -> State {
         State {
             limits,
-            per: rules.rules.iter().map(|r| Keep::new(r, limits)).collect(),
+            per: rules
+                .rules
+                .iter()
+                .enumerate()
+                .map(|(i, r)| Keep::new(i, r, limits, &seeds))
+                .collect(),
             unchecked: vec![0; rules.rules.len()],
             requests: 0,
+            seeds,
         }
+    }
+
+    /// An empty state for a worker's part, with this one's last [`State::reseed`].
+    pub fn part(&self, rules: &Rules) -> State {
+        State::seeded(rules, self.limits, self.seeds.clone())
+    }
+
+    /// Take a copy of the bars of the lists that are full, for the parts made after.
+    pub fn reseed(&mut self) {
+        let mut s = Seeds::default();
+        for keep in &self.per {
+            let (mut h, mut f, mut t, mut ids) = (None, None, None, FxHashMap::default());
+            match keep {
+                Keep::Hits(k) => h = k.bar.clone(),
+                Keep::Steps { firsts, thens, .. } => {
+                    f = firsts.bar.clone();
+                    t = thens.bar.clone();
+                }
+                Keep::Idents(m) => {
+                    for (who, id) in m {
+                        let bars: FxHashMap<String, Ev> = id
+                            .vals
+                            .iter()
+                            .filter_map(|(v, a)| Some((v.clone(), a.ev.bar.clone()?)))
+                            .collect();
+                        if !bars.is_empty() {
+                            ids.insert(who.clone(), bars);
+                        }
+                    }
+                }
+                Keep::Groups(_) => {}
+            }
+            s.hits.push(h);
+            s.firsts.push(f);
+            s.thens.push(t);
+            s.idents.push(ids);
+        }
+        self.seeds = std::sync::Arc::new(s);
     }
 
     pub fn merge(&mut self, o: State) {
@@ -503,7 +584,7 @@ impl State {
             }
             Keep::Idents(m) => {
                 if let Some(bl) = &rule.baseline {
-                    see(bl, r, b, m, cap);
+                    see(bl, r, b, m, cap, self.seeds.idents.get(i));
                 }
             }
         }
@@ -591,18 +672,28 @@ fn joined(f: &Field, r: &Request<'_>, b: &Bodies) -> Box<[Box<str>]> {
 
 /// Count one request of a baseline rule: the common case (one identity field, a value seen
 /// before) allocates nothing but what the evidence keeps.
-fn see(bl: &Baseline, r: &Request<'_>, b: &Bodies, per: &mut FxHashMap<String, Ident>, cap: usize) {
+/// Bars of a baseline rule's full lists, by identity and value (see [`Seeds`]).
+type IdentBars = FxHashMap<String, FxHashMap<String, Ev>>;
+
+fn see(
+    bl: &Baseline,
+    r: &Request<'_>,
+    b: &Bodies,
+    per: &mut FxHashMap<String, Ident>,
+    cap: usize,
+    seeds: Option<&IdentBars>,
+) {
     match &bl.by[..] {
         [one] => one.with(r, b, |v| {
             let who = v
                 .first()
                 .and_then(Val::str)
                 .unwrap_or(std::borrow::Cow::Borrowed(""));
-            record(bl, r, b, per, &who, cap);
+            record(bl, r, b, per, &who, cap, seeds);
         }),
         many => {
             let keys: Vec<String> = many.iter().map(|f| f.key(r, b)).collect();
-            record(bl, r, b, per, &keys.join("\u{1f}"), cap);
+            record(bl, r, b, per, &keys.join("\u{1f}"), cap, seeds);
         }
     }
 }
@@ -614,6 +705,7 @@ fn record(
     per: &mut FxHashMap<String, Ident>,
     who: &str,
     cap: usize,
+    seeds: Option<&IdentBars>,
 ) {
     let id = match per.get_mut(who) {
         Some(v) => v,
@@ -634,9 +726,13 @@ fn record(
                         id.over = true;
                         return;
                     }
+                    let bar = seeds
+                        .and_then(|m| m.get(who))
+                        .and_then(|m| m.get(&*text))
+                        .cloned();
                     id.vals
                         .entry(text.into_owned())
-                        .or_insert_with(|| Acc::new(cap))
+                        .or_insert_with(|| Acc::below(cap, bar))
                 }
             };
             acc.add(r, || {
@@ -681,72 +777,102 @@ enum Evidence<'s> {
     },
 }
 
-/// What a finding shows: its listed requests and their values.
+/// What a finding shows: its listed requests, and the lists made of them (each sorted, once
+/// each, built when asked: a table needs fewer than JSON).
 #[derive(Debug, Clone, Default)]
 pub struct Shown<'f> {
-    /// Listed requests (for a sequence, the first request, then the later ones listed).
-    pub audit_ids: Vec<&'f str>,
+    /// A sequence's first request, listed before the others.
+    head: Option<&'f str>,
+    /// The listed requests, in order.
+    ev: Vec<&'f Ev>,
+    /// A baseline's identity: the one actor.
+    who: Option<&'f str>,
     /// Requests counted and not listed.
     pub left_out: u64,
-    pub actors: BTreeSet<&'f str>,
-    /// The authenticated users that impersonated them, if any.
-    pub via: BTreeSet<&'f str>,
-    pub source_ips: BTreeSet<&'f str>,
-    /// Source addresses of listed requests not kept (past [`REQUEST_IPS`] in one request).
-    pub ips_left_out: u64,
-    pub targets: BTreeSet<&'f str>,
 }
 
-impl Shown<'_> {
-    fn add<'f>(s: &mut Shown<'f>, e: &'f Ev) {
-        s.audit_ids.push(e.audit_id());
-        if !e.actor().is_empty() {
-            s.actors.insert(e.actor());
+/// Sorted, once each.
+fn distinct<'f>(it: impl Iterator<Item = &'f str>) -> Vec<&'f str> {
+    let mut v: Vec<&str> = Vec::new();
+    for s in it {
+        // requests in time order often repeat the last value: no need to sort those
+        if v.last() != Some(&s) {
+            v.push(s);
         }
-        if !e.via().is_empty() {
-            s.via.insert(e.via());
+    }
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+impl<'f> Shown<'f> {
+    /// The auditIDs listed (for a sequence, the first request's, then the later ones').
+    pub fn audit_ids(&self) -> Vec<&'f str> {
+        self.head
+            .into_iter()
+            .chain(self.ev.iter().map(|e| e.audit_id()))
+            .collect()
+    }
+    /// The first auditID listed, and how many requests there are besides (listed or not).
+    pub fn first_id(&self) -> (Option<&'f str>, u64) {
+        let first = self.head.or_else(|| self.ev.first().map(|e| e.audit_id()));
+        let all = self.head.map_or(0, |_| 1) + self.ev.len() as u64 + self.left_out;
+        (first, all.saturating_sub(1))
+    }
+    pub fn actors(&self) -> Vec<&'f str> {
+        match self.who {
+            Some(w) => vec![w],
+            None => distinct(self.ev.iter().map(|e| e.actor()).filter(|a| !a.is_empty())),
         }
-        s.source_ips.extend(e.ips());
-        s.ips_left_out += u64::from(e.ips_cut);
-        if !e.target().is_empty() {
-            s.targets.insert(e.target());
+    }
+    /// The authenticated users that impersonated them, if any.
+    pub fn via(&self) -> Vec<&'f str> {
+        match self.who {
+            Some(_) => Vec::new(),
+            None => distinct(self.ev.iter().map(|e| e.via()).filter(|a| !a.is_empty())),
         }
+    }
+    pub fn source_ips(&self) -> Vec<&'f str> {
+        distinct(self.ev.iter().flat_map(|e| e.ips()))
+    }
+    /// Source addresses of listed requests not kept (past [`REQUEST_IPS`] in one request).
+    pub fn ips_left_out(&self) -> u64 {
+        self.ev.iter().map(|e| u64::from(e.ips_cut)).sum()
+    }
+    pub fn targets(&self) -> Vec<&'f str> {
+        distinct(self.ev.iter().map(|e| e.target()).filter(|t| !t.is_empty()))
     }
 }
 
 impl<'s> Finding<'s> {
-    /// The listed requests and the lists made of them (for a sequence, read from its ranges
-    /// now: at most `evidence` later requests).
+    /// The listed requests (for a sequence, read from its ranges now: at most `evidence`
+    /// later requests).
     pub fn shown(&self, evidence: usize) -> Shown<'_> {
-        let mut s = Shown::default();
         match &self.evidence {
-            Evidence::Listed { ev, who } => {
-                for e in ev {
-                    Shown::add(&mut s, e);
-                }
-                if let Some(w) = who {
-                    s.actors = BTreeSet::from([w.as_str()]);
-                    s.via.clear();
-                }
-            }
+            Evidence::Listed { ev, who } => Shown {
+                head: None,
+                ev: ev.clone(),
+                who: who.as_deref(),
+                left_out: self.count - ev.len() as u64,
+            },
             Evidence::Joined {
                 first,
                 thens,
                 ranges,
                 multi,
             } => {
-                s.audit_ids.push(first.ev.audit_id());
-                for i in later(first, thens, ranges, *multi).take(evidence) {
-                    Shown::add(&mut s, &thens[i as usize].ev);
+                let ev: Vec<&Ev> = later(first, thens, ranges, *multi)
+                    .take(evidence)
+                    .map(|i| &thens[i as usize].ev)
+                    .collect();
+                Shown {
+                    head: Some(first.ev.audit_id()),
+                    left_out: self.count - ev.len() as u64,
+                    ev,
+                    who: None,
                 }
             }
         }
-        let listed = match &self.evidence {
-            Evidence::Joined { .. } => s.audit_ids.len() as u64 - 1,
-            Evidence::Listed { .. } => s.audit_ids.len() as u64,
-        };
-        s.left_out = self.count - listed;
-        s
     }
 }
 
@@ -1073,6 +1199,303 @@ fn novelties<'s>(
                     who: Some(who.replace('\u{1f}', " ")),
                 },
             });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow;
+
+    fn rules(y: &str) -> Rules {
+        let mut r = Rules::load(false, &[]).unwrap();
+        r.rules = super::super::parse_rules(y, "test").unwrap();
+        r.select(&[], &[]).unwrap();
+        r
+    }
+
+    fn req(id: &str, t: i64, user: &str, verb: &str, name: &str) -> Request<'static> {
+        Request {
+            audit_id: Cow::Owned(id.to_string()),
+            user: Cow::Owned(user.to_string()),
+            verb: Cow::Owned(verb.to_string()),
+            resource: Cow::Borrowed("rolebindings"),
+            name: Cow::Owned(name.to_string()),
+            received: Some(Ts(t)),
+            ..Default::default()
+        }
+    }
+
+    /// A deterministic shuffle (xorshift), so the test needs no dependency.
+    fn shuffled(n: u64, seed: u64) -> Vec<u64> {
+        let mut v: Vec<u64> = (0..n).collect();
+        let mut x = seed | 1;
+        for i in (1..v.len()).rev() {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            v.swap(i, (x % (i as u64 + 1)) as usize);
+        }
+        v
+    }
+
+    /// The smallest `cap` items, whatever the order they come in and however they are split
+    /// into parts and merged: what makes the state the same for any thread count and chunk size.
+    #[test]
+    fn kept_is_the_smallest_n_whatever_the_order_and_the_parts() {
+        let want: Vec<u64> = (0..100).collect();
+        for (seed, parts) in [(1, 1), (7, 3), (99, 17), (12345, 250)] {
+            let items = shuffled(5000, seed);
+            let mut ks: Vec<Kept<u64>> = (0..parts).map(|_| Kept::new(100)).collect();
+            for (i, x) in items.iter().enumerate() {
+                ks[i % parts].offer(|bar| x <= bar, || *x);
+            }
+            // merge in a scrambled order
+            let mut all = Kept::new(100);
+            for p in shuffled(parts as u64, seed) {
+                all.merge(std::mem::replace(&mut ks[p as usize], Kept::new(100)));
+            }
+            all.finish();
+            assert_eq!(all.items(), &want[..], "seed {seed}, {parts} parts");
+            assert_eq!(all.seen(), 5000);
+        }
+        let mut none = Kept::<u64>::new(0);
+        none.offer(|_| true, || 1);
+        none.finish();
+        assert!(none.items().is_empty());
+        assert_eq!(none.seen(), 1);
+    }
+
+    /// A request's addresses read back as written; past REQUEST_IPS, the first ones are cut
+    /// and counted. Any text is safe in a field (lengths, not separators).
+    #[test]
+    fn evidence_reads_back_its_fields() {
+        let mut r = req("a:1", 5, "ops", "get", "x");
+        r.impersonated_user = Cow::Borrowed("eve");
+        r.source_ips = vec![
+            Cow::Borrowed("10:0:0:1"),
+            Cow::Borrowed(""),
+            Cow::Borrowed("3:abc"),
+        ]
+        .into();
+        let e = Ev::new(&r, "rolebindings x");
+        assert_eq!(
+            (e.audit_id(), e.actor(), e.via(), e.target()),
+            ("a:1", "eve", "ops", "rolebindings x")
+        );
+        assert_eq!(e.ips().collect::<Vec<_>>(), ["10:0:0:1", "", "3:abc"]);
+        assert_eq!(e.ips_cut, 0);
+        let mut r = req("b", 5, "ops", "get", "x");
+        r.source_ips = (0..REQUEST_IPS + 4)
+            .map(|i| Cow::Owned(format!("10.0.0.{i}")))
+            .collect::<Vec<_>>()
+            .into();
+        let e = Ev::new(&r, "t");
+        assert_eq!(e.ips().count(), REQUEST_IPS);
+        assert_eq!(e.ips().next(), Some("10.0.0.4"));
+        assert_eq!(e.ips_cut, 4);
+    }
+
+    const SEQ: &str = "rules:\n- id: S1\n  name: a rule\n  severity: low\n  description: d\n  false_positives: f\n  match: {verb: create}\n  sequence: {then: {verb: get}, within: 10m, join: {first: name, then: actor}}\n";
+
+    /// N grants to eve, each followed by all of eve's N reads that come within ten minutes: N
+    /// findings, each counting every read after it, listing at most `evidence` of them and
+    /// saying how many it left out; the state holds N grants and N reads (not N x N), and the
+    /// findings share them.
+    #[test]
+    fn sequence_findings_count_every_follower_and_list_a_bounded_few() {
+        let rules = rules(SEQ);
+        let limits = Limits {
+            evidence: 10,
+            rule_hits: 1_000_000,
+        };
+        let n = 3000i64;
+        let mut st = State::new(&rules, limits);
+        for i in 0..n {
+            let t = i * 1_000_000; // one second apart: 600 reads within ten minutes
+            rules.see(&req(&format!("g{i}"), t, "admin", "create", "eve"), &mut st);
+            rules.see(&req(&format!("r{i}"), t + 1, "eve", "get", "s"), &mut st);
+        }
+        st.finish();
+        let Keep::Steps { firsts, thens, .. } = &st.per[0] else {
+            panic!("a sequence rule keeps steps")
+        };
+        assert_eq!((firsts.items().len(), thens.items().len()), (3000, 3000));
+        let found = findings(&rules, &st);
+        assert_eq!(found.len(), 3000);
+        for (i, f) in found.iter().enumerate() {
+            // reads i .. i+599 (the read at exactly +10m is within too: i+600 is at t+600s+1µs)
+            let want = (n - i as i64).min(600) as u64;
+            assert_eq!(f.count, want, "finding {i}");
+            let s = f.shown(limits.evidence);
+            let ids = s.audit_ids();
+            assert_eq!(ids[0], format!("g{i}"));
+            let listed = ids.len() as u64 - 1;
+            assert_eq!(listed, want.min(10));
+            assert_eq!(s.left_out, want - listed);
+            assert_eq!(ids[1], format!("r{i}"));
+            assert_eq!(s.first_id(), (Some(&*format!("g{i}")), want));
+        }
+    }
+
+    /// A request that is both a first step and a later one never follows itself.
+    #[test]
+    fn a_sequence_request_does_not_follow_itself() {
+        let y = "rules:\n- id: S2\n  name: a rule\n  severity: low\n  description: d\n  false_positives: f\n  match: {verb: create}\n  sequence: {then: {verb: [create, get]}, within: 10m, join: {first: actor, then: actor}}\n";
+        let rules = rules(y);
+        let mut st = State::new(&rules, Limits::default());
+        rules.see(&req("a", 0, "eve", "create", "x"), &mut st);
+        rules.see(&req("b", 5, "eve", "get", "x"), &mut st);
+        st.finish();
+        let found = findings(&rules, &st);
+        // a (followed by a itself: no, and by b: yes), b is not a first step
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].count, 1);
+        assert_eq!(found[0].shown(10).audit_ids(), ["a", "b"]);
+    }
+
+    /// A threshold rule windows at most `rule_hits` requests (the earliest) and says how many
+    /// it left out; a plain rule's finding counts all and lists `evidence`.
+    #[test]
+    fn thresholds_and_plain_rules_are_bounded_and_say_so() {
+        let y = "rules:\n- id: T1\n  name: a rule\n  severity: low\n  description: d\n  false_positives: f\n  match: {verb: get}\n  threshold: {count: 5, window: 1m}\n- id: P1\n  name: a rule\n  severity: low\n  description: d\n  false_positives: f\n  match: {verb: get}\n  group_by: [actor]\n";
+        let rules = rules(y);
+        let limits = Limits {
+            evidence: 7,
+            rule_hits: 100,
+        };
+        let mut parts: Vec<State> = (0..3).map(|_| State::new(&rules, limits)).collect();
+        for i in shuffled(250, 3) {
+            let r = req(&format!("id{i:03}"), i as i64 * 1000, "eve", "get", "x");
+            rules.see(&r, &mut parts[i as usize % 3]);
+        }
+        let mut st = parts.pop().unwrap();
+        for p in parts {
+            st.merge(p);
+        }
+        st.finish();
+        let notes = st.notes(&rules);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].starts_with(
+                "T1: windowed its first 100 matching requests (by time) and left out the other 150"
+            ),
+            "{notes:?}"
+        );
+        let found = findings(&rules, &st);
+        let t1: Vec<&Finding> = found.iter().filter(|f| f.rule == 0).collect();
+        assert_eq!((t1.len(), t1[0].count), (1, 100));
+        let p1 = found.iter().find(|f| f.rule == 1).unwrap();
+        let s = p1.shown(limits.evidence);
+        assert_eq!(p1.count, 250);
+        assert_eq!(
+            s.audit_ids(),
+            [
+                "id000", "id001", "id002", "id003", "id004", "id005", "id006"
+            ]
+        );
+        assert_eq!(s.left_out, 243);
+    }
+
+    /// An identity that used more than BASELINE_VALUES values is not judged, and a note says so;
+    /// one value late among a stable identity's is reported with its evidence.
+    #[test]
+    fn baselines_follow_a_bounded_number_of_values_per_identity() {
+        let y = "rules:\n- id: B1\n  name: a rule\n  severity: low\n  description: d\n  false_positives: f\n  match: {verb: get}\n  baseline: {by: [user], field: user_agent, after: 30m, min_requests: 50, max_new: 3}\n";
+        let rules = rules(y);
+        let mut st = State::new(&rules, Limits::default());
+        let min = 60_000_000;
+        for i in 0..300 {
+            let mut r = req(&format!("s{i}"), i * min / 5, "stable", "get", "x");
+            r.user_agent = Cow::Borrowed(if i == 299 { "curl" } else { "controller" });
+            rules.see(&r, &mut st);
+            let mut r = req(&format!("w{i}"), i * min / 10, "wild", "get", "x");
+            r.user_agent = Cow::Owned(format!("agent-{i}"));
+            rules.see(&r, &mut st);
+        }
+        st.finish();
+        let notes = st.notes(&rules);
+        assert_eq!(
+            notes,
+            [
+                "B1: 1 identity used more than 100 distinct values of user_agent and was not judged (a value that changes that often is not a baseline)"
+            ]
+        );
+        let found = findings(&rules, &st);
+        assert_eq!(found.len(), 1);
+        let s = found[0].shown(1000);
+        assert_eq!((s.audit_ids(), found[0].count), (vec!["s299"], 1));
+        assert_eq!(s.actors(), ["stable"]);
+        assert!(
+            found[0]
+                .detail
+                .as_deref()
+                .unwrap()
+                .starts_with("new user_agent curl")
+        );
+    }
+
+    /// Parts made after a reseed skip requests the sink already has enough of: the findings
+    /// are those of one state fed everything, whatever the parts and the reseeds.
+    #[test]
+    fn seeded_parts_find_what_one_state_finds() {
+        let y = format!(
+            "{SEQ}- id: T2\n  name: a rule\n  severity: low\n  description: d\n  false_positives: f\n  match: {{verb: get}}\n  threshold: {{count: 3, window: 1m}}\n- id: B2\n  name: a rule\n  severity: low\n  description: d\n  false_positives: f\n  match: {{verb: get}}\n  baseline: {{by: [user], field: user_agent, after: 30m, min_requests: 50, max_new: 3}}\n"
+        );
+        let rules = rules(&y);
+        let limits = Limits {
+            evidence: 4,
+            rule_hits: 50,
+        };
+        let reqs: Vec<Request<'static>> = (0..400i64)
+            .map(|i| {
+                let t = i * 20_000_000;
+                let mut r = if i % 10 == 0 {
+                    req(&format!("g{i:03}"), t, "admin", "create", "eve")
+                } else {
+                    req(&format!("r{i:03}"), t, "eve", "get", "s")
+                };
+                r.user_agent = Cow::Borrowed(if i > 300 && i % 7 == 0 {
+                    "curl"
+                } else {
+                    "kubectl"
+                });
+                r
+            })
+            .collect();
+        let text = |st: &State| -> Vec<String> {
+            findings(&rules, st)
+                .iter()
+                .map(|f| {
+                    let s = f.shown(limits.evidence);
+                    format!(
+                        "{} {} {:?} {:?} {}",
+                        f.rule,
+                        f.count,
+                        s.audit_ids(),
+                        s.targets(),
+                        s.left_out
+                    )
+                })
+                .collect()
+        };
+        let mut one = State::new(&rules, limits);
+        reqs.iter().for_each(|r| rules.see(r, &mut one));
+        one.finish();
+        let want = text(&one);
+        assert!(want.len() > 5, "{want:?}");
+        for chunk in [1, 7, 33] {
+            let mut sink = State::new(&rules, limits);
+            for c in reqs.chunks(chunk) {
+                let mut part = sink.part(&rules);
+                c.iter().for_each(|r| rules.see(r, &mut part));
+                sink.merge(part);
+                sink.reseed();
+            }
+            sink.finish();
+            assert_eq!(text(&sink), want, "chunks of {chunk}");
+            assert_eq!(sink.notes(&rules), one.notes(&rules));
         }
     }
 }
