@@ -1333,3 +1333,172 @@ fn rule_state_bounded_by_what_it_reports_ka022_grants_then_reads() {
         );
     }
 }
+
+// ---------------------------------------------------------------- same answer for any thread count, chunk size and input path
+
+/// A log whose answers used to depend on how it was read: a service account's new client
+/// (KA052) touching 60 objects (its target list was cut to the first 20 that reached the
+/// merge, in whatever order the chunks came), requests received in the same microsecond
+/// (timeline kept them in the order they reached it), and stages of one request far apart
+/// in the file (a request that crosses a chunk reaches the sink later).
+fn shuffled_stages_log() -> String {
+    let mut lines: Vec<(u64, String)> = Vec::new();
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut rnd = |n: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x % n
+    };
+    let users = [
+        "alice",
+        "bob",
+        "carol",
+        "eve",
+        "system:serviceaccount:ci:bot",
+    ];
+    let verbs = ["get", "list", "delete", "patch"];
+    let mut k = 0u64;
+    let mut add = |lines: &mut Vec<(u64, String)>,
+                   rr: String,
+                   rc: String,
+                   rnd: &mut dyn FnMut(u64) -> u64| {
+        lines.push((k * 10, rr));
+        lines.push((k * 10 + 1 + rnd(4000), rc));
+        k += 1;
+    };
+    // the service account's usual client in its first half hour, then kubectl, late
+    for i in 0..80u64 {
+        let (a, b) = request_lines(
+            &format!("bot-{i:03}"),
+            i * 20_000_000,
+            "system:serviceaccount:ci:bot",
+            "controller/1.0",
+            "get",
+            "configmaps",
+            "settings",
+            None,
+        );
+        add(&mut lines, a, b, &mut rnd);
+    }
+    for i in 0..60u64 {
+        let (a, b) = request_lines(
+            &format!("new-{i:03}"),
+            2400_000_000 + i * 1_000_000,
+            "system:serviceaccount:ci:bot",
+            "kubectl/v1.30.0",
+            "get",
+            "secrets",
+            &format!("cm-{:02}", 59 - i),
+            None,
+        );
+        add(&mut lines, a, b, &mut rnd);
+    }
+    // grants to eve read from their bodies (KA022), each followed by reads
+    for i in 0..20u64 {
+        let body = json!({
+            "kind": "RoleBinding",
+            "roleRef": {"kind": "ClusterRole", "name": "view", "apiGroup": "rbac.authorization.k8s.io"},
+            "subjects": [{"kind": "User", "name": "eve"}, {"kind": "User", "name": format!("u{}", rnd(3))}],
+        });
+        let (a, b) = request_lines(
+            &format!("grant-{i:02}"),
+            2450_000_000 + i * 500_000,
+            "admin",
+            "kubectl/v1.30.0",
+            "create",
+            "rolebindings",
+            &format!("rb{i}"),
+            Some(body),
+        );
+        add(&mut lines, a, b, &mut rnd);
+    }
+    // 1,500 requests received in 5 distinct microseconds
+    for i in 0..1500u64 {
+        let t = 2500_000_000 + (i % 5);
+        let (a, b) = request_lines(
+            &format!("tie-{:04}-{i}", rnd(10_000)),
+            t,
+            users[rnd(5) as usize],
+            "kubectl/v1.30.0",
+            verbs[rnd(4) as usize],
+            "configmaps",
+            &format!("obj{}", rnd(7)),
+            None,
+        );
+        add(&mut lines, a, b, &mut rnd);
+    }
+    lines.sort_by_key(|(at, _)| *at);
+    lines.into_iter().map(|(_, l)| l + "\n").collect()
+}
+
+/// Issue 16, point 6: detect, timeline and latency print the same bytes whatever the thread
+/// count, the chunk size and the input path (file, stdin, gzip, --no-mmap).
+#[test]
+fn same_answer_for_any_thread_count_chunk_size_and_input_path() {
+    let log = shuffled_stages_log();
+    let dir = tmp();
+    let f = put(dir.path(), "shuffled.log", &log);
+    let gzf = put(dir.path(), "shuffled.log.gz", gz(log.as_bytes()));
+    for cmd in [
+        &["detect", "-o", "json"][..],
+        &["detect", "-o", "wide"][..],
+        &["timeline", "-o", "json"][..],
+        &["timeline", "--context", "1s", "-o", "json"][..],
+        &["timeline", "--collapse", "none"][..],
+        &["latency", "-o", "json"][..],
+    ] {
+        let run = |extra: &[&str], path: &str| -> Vec<u8> {
+            let mut args: Vec<&str> = cmd.to_vec();
+            args.extend(extra);
+            args.push(path);
+            let r = go(&args);
+            assert!(r.code == 0, "{args:?}: exit {}\n{}", r.code, r.stderr);
+            r.stdout
+        };
+        let want = run(&["-j", "1"], &f);
+        assert!(want.len() > 1000, "{cmd:?} printed {} bytes", want.len());
+        let mut got = vec![
+            ("-j 7", run(&["-j", "7"], &f)),
+            ("--no-mmap", run(&["--no-mmap"], &f)),
+            ("gzip file", run(&[], &gzf)),
+        ];
+        for size in ["2000", "7000", "65536"] {
+            got.push((size, run(&["--chunk-size", size, "-j", "3"], &f)));
+        }
+        let stdin = |extra: &[&str], bytes: Vec<u8>| -> Vec<u8> {
+            let mut args: Vec<&str> = cmd.to_vec();
+            args.extend(extra);
+            args.push("-");
+            let r = run_stdin(&args, bytes);
+            assert!(r.code == 0, "{args:?}: exit {}\n{}", r.code, r.stderr);
+            r.stdout
+        };
+        got.push(("stdin", stdin(&[], log.clone().into_bytes())));
+        got.push((
+            "gzip stdin",
+            stdin(&["--chunk-size", "3000"], gz(log.as_bytes())),
+        ));
+        for (how, out) in got {
+            assert!(
+                out == want,
+                "{cmd:?} with {how} differs from -j 1:\n{}",
+                first_difference(&want, &out)
+            );
+        }
+    }
+}
+
+/// Where two outputs part, for the failure message.
+fn first_difference(a: &[u8], b: &[u8]) -> String {
+    let (a, b) = (String::from_utf8_lossy(a), String::from_utf8_lossy(b));
+    match a.lines().zip(b.lines()).position(|(x, y)| x != y) {
+        Some(i) => format!(
+            "line {}:\n  - {}\n  + {}",
+            i + 1,
+            a.lines().nth(i).unwrap_or(""),
+            b.lines().nth(i).unwrap_or("")
+        ),
+        None => format!("lengths {} and {}", a.len(), b.len()),
+    }
+}
