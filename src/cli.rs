@@ -329,8 +329,8 @@ pub struct DetectArgs {
     /// Requests a finding lists (the earliest); the others are counted (auditIDsLeftOut).
     #[arg(long, value_name = "N", default_value_t = crate::detect::EVIDENCE, help_heading = "Rules")]
     pub max_evidence: usize,
-    /// Matching requests a threshold or sequence rule keeps to window or join (the earliest);
-    /// a note says how many it left out.
+    /// Matching requests a threshold or sequence rule keeps to window or join (the earliest),
+    /// and identities a baseline rule follows (the first by name); a note says what was left out.
     #[arg(long, value_name = "N", default_value_t = crate::detect::RULE_HITS, help_heading = "Rules")]
     pub max_rule_hits: usize,
 }

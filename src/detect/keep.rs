@@ -12,8 +12,10 @@
 //! - a threshold or sequence rule keeps at most [`Limits::rule_hits`] matching requests to window
 //!   or join (`--max-rule-hits`, default 500,000: the earliest), and a note says how many it left
 //!   out;
-//! - a baseline rule keeps, per identity, at most [`BASELINE_VALUES`] values (an identity that
-//!   used more is not judged, and a note says so), each an [`Acc`].
+//! - a baseline rule follows at most [`Limits::rule_hits`] identities (the first by name; the
+//!   requests of the others are counted, and a note says so) and, per identity, at most
+//!   [`BASELINE_VALUES`] values (an identity that used more is not judged, and a note says so),
+//!   each an [`Acc`].
 //!
 //! Every list kept is "the smallest N by a total order" ([`Kept`]), counts are sums and times are
 //! minima and maxima, so the workers' parts merge to the same state in any order and whatever the
@@ -40,7 +42,8 @@ use crate::event::Ts;
 pub struct Limits {
     /// Requests a finding lists.
     pub evidence: usize,
-    /// Matching requests a threshold or sequence rule keeps to window or join.
+    /// Matching requests a threshold or sequence rule keeps to window or join; identities a
+    /// baseline rule follows.
     pub rule_hits: usize,
 }
 
@@ -322,10 +325,13 @@ pub struct Ident {
     vals: FxHashMap<String, Acc>,
     /// It used too many values to be judged.
     over: bool,
+    /// Its requests.
+    requests: u64,
 }
 
 impl Ident {
     fn merge(&mut self, o: Ident) {
+        self.requests += o.requests;
         if self.over || o.over {
             self.vals = FxHashMap::default();
             self.over = true;
@@ -346,6 +352,87 @@ impl Ident {
     }
 }
 
+/// A baseline rule's identities: at most `cap` (the first by name; the identity is the key, so
+/// which are kept does not depend on the order requests come in), and how many requests the
+/// others made.
+#[derive(Debug, Clone)]
+pub struct Idents {
+    map: FxHashMap<String, Ident>,
+    cap: usize,
+    /// The largest identity kept once `cap` are: one at or above it is left out.
+    bar: Option<String>,
+    /// Requests of the identities left out.
+    left: u64,
+}
+
+impl Idents {
+    fn new(cap: usize, bar: Option<String>) -> Idents {
+        Idents {
+            map: FxHashMap::default(),
+            cap,
+            bar,
+            left: 0,
+        }
+    }
+
+    /// The identity `who` to count one more request of, or `None` when it is left out (the
+    /// request is counted as such).
+    fn get(&mut self, who: &str) -> Option<&mut Ident> {
+        if !self.map.contains_key(who) {
+            // above the bar, not at it: a part's bar is the sink's, whose identity it may meet
+            if self.cap == 0 || self.bar.as_deref().is_some_and(|b| who > b) {
+                self.left += 1;
+                return None;
+            }
+            self.map.insert(who.to_string(), Ident::default());
+            if self.map.len() > self.cap + self.cap / 2 {
+                self.trim();
+            }
+        }
+        let id = self.map.get_mut(who);
+        if id.is_none() {
+            self.left += 1;
+        }
+        id
+    }
+
+    /// Keep the first `cap` identities by name.
+    fn trim(&mut self) {
+        if self.map.len() <= self.cap {
+            return;
+        }
+        let mut keys: Vec<&String> = self.map.keys().collect();
+        keys.select_nth_unstable(self.cap - 1);
+        let bar = keys[self.cap - 1].clone();
+        let out: Vec<String> = keys[self.cap..].iter().map(|k| (*k).clone()).collect();
+        for k in out {
+            if let Some(id) = self.map.remove(&k) {
+                self.left += id.requests;
+            }
+        }
+        self.bar = Some(bar);
+    }
+
+    fn merge(&mut self, o: Idents) {
+        self.left += o.left;
+        for (who, id) in o.map {
+            if self.bar.as_deref().is_some_and(|b| who.as_str() > b) {
+                self.left += id.requests;
+                continue;
+            }
+            match self.map.get_mut(&who) {
+                Some(x) => x.merge(id),
+                None => {
+                    self.map.insert(who, id);
+                }
+            }
+        }
+        if self.map.len() > self.cap + self.cap / 2 {
+            self.trim();
+        }
+    }
+}
+
 /// One rule's state.
 #[derive(Debug, Clone)]
 pub enum Keep {
@@ -362,7 +449,7 @@ pub enum Keep {
         multi: bool,
     },
     /// A baseline rule's identities.
-    Idents(FxHashMap<String, Ident>),
+    Idents(Idents),
 }
 
 impl Keep {
@@ -380,7 +467,7 @@ impl Keep {
                 multi: false,
             }
         } else if rule.baseline.is_some() {
-            Keep::Idents(FxHashMap::default())
+            Keep::Idents(Idents::new(limits.rule_hits, bar(&seeds.idents_bar, i)))
         } else {
             Keep::Groups(FxHashMap::default())
         }
@@ -410,16 +497,7 @@ impl Keep {
                 firsts.merge(f);
                 thens.merge(t);
             }
-            (Keep::Idents(a), Keep::Idents(b)) => {
-                for (who, id) in b {
-                    match a.get_mut(&who) {
-                        Some(x) => x.merge(id),
-                        None => {
-                            a.insert(who, id);
-                        }
-                    }
-                }
-            }
+            (Keep::Idents(a), Keep::Idents(b)) => a.merge(b),
             _ => unreachable!("parts of one run have the same rules"),
         }
     }
@@ -451,10 +529,13 @@ impl Keep {
                     }
                 }
             }
-            Keep::Idents(m) => m
-                .values_mut()
-                .flat_map(|i| i.vals.values_mut())
-                .for_each(|a| a.ev.finish()),
+            Keep::Idents(m) => {
+                m.trim();
+                m.map
+                    .values_mut()
+                    .flat_map(|i| i.vals.values_mut())
+                    .for_each(|a| a.ev.finish())
+            }
         }
     }
 }
@@ -471,6 +552,8 @@ pub struct Seeds {
     thens: Vec<Option<SeqHit>>,
     /// Per baseline rule: identity -> value -> bar.
     idents: Vec<IdentBars>,
+    /// Per baseline rule: the largest identity kept.
+    idents_bar: Vec<Option<String>>,
 }
 
 /// What a run's rules kept: one per worker part, merged into the sink's.
@@ -515,6 +598,7 @@ impl State {
         let mut s = Seeds::default();
         for keep in &self.per {
             let (mut h, mut f, mut t, mut ids) = (None, None, None, FxHashMap::default());
+            let mut ib = None;
             match keep {
                 Keep::Hits(k) => h = k.bar.clone(),
                 Keep::Steps { firsts, thens, .. } => {
@@ -522,7 +606,8 @@ impl State {
                     t = thens.bar.clone();
                 }
                 Keep::Idents(m) => {
-                    for (who, id) in m {
+                    ib = m.bar.clone();
+                    for (who, id) in &m.map {
                         let bars: FxHashMap<String, Ev> = id
                             .vals
                             .iter()
@@ -539,6 +624,7 @@ impl State {
             s.firsts.push(f);
             s.thens.push(t);
             s.idents.push(ids);
+            s.idents_bar.push(ib);
         }
         self.seeds = std::sync::Arc::new(s);
     }
@@ -621,7 +707,16 @@ impl State {
                     firsts.seen() + thens.seen(),
                 ),
                 Keep::Idents(m) => {
-                    let over = m.values().filter(|i| i.over).count();
+                    if m.left > 0 {
+                        out.push(format!(
+                            "{}: followed the first {} identities (by name) and left out the {} requests of the others, which may hold more findings (--max-rule-hits {} follows them all)",
+                            rule.id,
+                            crate::render::thousands(m.cap as u64),
+                            crate::render::thousands(m.left),
+                            m.cap as u64 + m.left,
+                        ));
+                    }
+                    let over = m.map.values().filter(|i| i.over).count();
                     if over > 0 {
                         out.push(format!(
                             "{}: {} identit{} used more than {BASELINE_VALUES} distinct values of {} and {} not judged (a value that changes that often is not a baseline)",
@@ -679,7 +774,7 @@ fn see(
     bl: &Baseline,
     r: &Request<'_>,
     b: &Bodies,
-    per: &mut FxHashMap<String, Ident>,
+    per: &mut Idents,
     cap: usize,
     seeds: Option<&IdentBars>,
 ) {
@@ -702,15 +797,13 @@ fn record(
     bl: &Baseline,
     r: &Request<'_>,
     b: &Bodies,
-    per: &mut FxHashMap<String, Ident>,
+    per: &mut Idents,
     who: &str,
     cap: usize,
     seeds: Option<&IdentBars>,
 ) {
-    let id = match per.get_mut(who) {
-        Some(v) => v,
-        None => per.entry(who.to_string()).or_default(),
-    };
+    let Some(id) = per.get(who) else { return };
+    id.requests += 1;
     if id.over {
         return;
     }
@@ -1144,13 +1237,8 @@ fn sequences<'s>(rule: usize, s: &Sequence, st: &Steps<'s>, out: &mut Vec<Findin
 }
 
 /// The values each identity started using `after` its first request.
-fn novelties<'s>(
-    rule: usize,
-    bl: &Baseline,
-    per: &'s FxHashMap<String, Ident>,
-    out: &mut Vec<Finding<'s>>,
-) {
-    let mut per: Vec<(&String, &Ident)> = per.iter().filter(|(_, i)| !i.over).collect();
+fn novelties<'s>(rule: usize, bl: &Baseline, per: &'s Idents, out: &mut Vec<Finding<'s>>) {
+    let mut per: Vec<(&String, &Ident)> = per.map.iter().filter(|(_, i)| !i.over).collect();
     per.sort_unstable_by(|a, b| a.0.cmp(b.0));
     for (who, id) in per {
         let vals = &id.vals;
@@ -1496,6 +1584,64 @@ mod tests {
             sink.finish();
             assert_eq!(text(&sink), want, "chunks of {chunk}");
             assert_eq!(sink.notes(&rules), one.notes(&rules));
+        }
+    }
+
+    /// A baseline rule follows at most `rule_hits` identities, the first by name whatever the
+    /// order, and counts the requests of the others.
+    #[test]
+    fn baselines_follow_a_bounded_number_of_identities() {
+        let y = "rules:\n- id: B3\n  name: a rule\n  severity: low\n  description: d\n  false_positives: f\n  match: {verb: get}\n  baseline: {by: [user], field: user_agent, after: 30m, min_requests: 5, max_new: 3}\n";
+        let rules = rules(y);
+        let limits = Limits {
+            evidence: 10,
+            rule_hits: 20,
+        };
+        let min = 60_000_000;
+        // 100 identities of 10 requests each, the last of each from a new client
+        let mut reqs = Vec::new();
+        for u in 0..100 {
+            for i in 0..10 {
+                let mut r = req(
+                    &format!("u{u:03}-{i}"),
+                    i * 5 * min,
+                    &format!("u{u:03}"),
+                    "get",
+                    "x",
+                );
+                r.user_agent = Cow::Borrowed(if i == 9 { "curl" } else { "kubectl" });
+                reqs.push(r);
+            }
+        }
+        let mut want: Option<(Vec<String>, Vec<String>)> = None;
+        for (seed, parts) in [(1, 1), (5, 3), (9, 40)] {
+            let mut sink = State::new(&rules, limits);
+            let order = shuffled(reqs.len() as u64, seed);
+            for c in order.chunks(order.len().div_ceil(parts)) {
+                let mut part = sink.part(&rules);
+                c.iter()
+                    .for_each(|&i| rules.see(&reqs[i as usize], &mut part));
+                sink.merge(part);
+                sink.reseed();
+            }
+            sink.finish();
+            let who: Vec<String> = findings(&rules, &sink)
+                .iter()
+                .map(|f| f.shown(10).actors()[0].to_string())
+                .collect();
+            let got = (who, sink.notes(&rules));
+            assert_eq!(got.0.len(), 20);
+            assert_eq!(got.0[0], "u000");
+            assert_eq!(
+                got.1,
+                [
+                    "B3: followed the first 20 identities (by name) and left out the 800 requests of the others, which may hold more findings (--max-rule-hits 820 follows them all)"
+                ]
+            );
+            match &want {
+                None => want = Some(got),
+                Some(w) => assert_eq!(&got, w, "seed {seed}, {parts} parts"),
+            }
         }
     }
 }
