@@ -225,6 +225,10 @@ impl<T: Ord + Clone> Kept<T> {
         if self.items.len() <= self.cap {
             return;
         }
+        if self.cap == 0 {
+            self.items.clear();
+            return;
+        }
         self.items.select_nth_unstable(self.cap - 1);
         self.items.truncate(self.cap);
         self.bar = self.items.last().cloned();
@@ -399,6 +403,10 @@ impl Idents {
     /// Keep the first `cap` identities by name.
     fn trim(&mut self) {
         if self.map.len() <= self.cap {
+            return;
+        }
+        if self.cap == 0 {
+            self.left += self.map.drain().map(|(_, id)| id.requests).sum::<u64>();
             return;
         }
         let mut keys: Vec<&String> = self.map.keys().collect();
@@ -700,20 +708,21 @@ impl State {
     pub fn notes(&self, rules: &Rules) -> Vec<String> {
         let mut out = Vec::new();
         for (rule, keep) in rules.rules.iter().zip(&self.per) {
-            let (kept, seen) = match keep {
-                Keep::Hits(k) => (k.items().len() as u64, k.seen()),
+            // requests kept and seen, and the bound that would keep them all
+            let (kept, seen, all) = match keep {
+                Keep::Hits(k) => (k.items().len() as u64, k.seen(), k.seen()),
                 Keep::Steps { firsts, thens, .. } => (
                     (firsts.items().len() + thens.items().len()) as u64,
                     firsts.seen() + thens.seen(),
+                    firsts.seen().max(thens.seen()),
                 ),
                 Keep::Idents(m) => {
                     if m.left > 0 {
                         out.push(format!(
-                            "{}: followed the first {} identities (by name) and left out the {} requests of the others, which may hold more findings (--max-rule-hits {} follows them all)",
+                            "{}: followed the first {} identities (by name) and left out the {} requests of the others, which may hold more findings (a larger --max-rule-hits follows more)",
                             rule.id,
                             crate::render::thousands(m.cap as u64),
                             crate::render::thousands(m.left),
-                            m.cap as u64 + m.left,
                         ));
                     }
                     let over = m.map.values().filter(|i| i.over).count();
@@ -742,7 +751,7 @@ impl State {
                     },
                     crate::render::thousands(kept),
                     crate::render::thousands(seen - kept),
-                    seen,
+                    all,
                 ));
             }
         }
@@ -1635,7 +1644,7 @@ mod tests {
             assert_eq!(
                 got.1,
                 [
-                    "B3: followed the first 20 identities (by name) and left out the 800 requests of the others, which may hold more findings (--max-rule-hits 820 follows them all)"
+                    "B3: followed the first 20 identities (by name) and left out the 800 requests of the others, which may hold more findings (a larger --max-rule-hits follows more)"
                 ]
             );
             match &want {
