@@ -1386,7 +1386,7 @@ fn shuffled_stages_log() -> String {
     for i in 0..60u64 {
         let (a, b) = request_lines(
             &format!("new-{i:03}"),
-            2400_000_000 + i * 1_000_000,
+            2_400_000_000 + i * 1_000_000,
             "system:serviceaccount:ci:bot",
             "kubectl/v1.30.0",
             "get",
@@ -1405,7 +1405,7 @@ fn shuffled_stages_log() -> String {
         });
         let (a, b) = request_lines(
             &format!("grant-{i:02}"),
-            2450_000_000 + i * 500_000,
+            2_450_000_000 + i * 500_000,
             "admin",
             "kubectl/v1.30.0",
             "create",
@@ -1417,7 +1417,7 @@ fn shuffled_stages_log() -> String {
     }
     // 1,500 requests received in 5 distinct microseconds
     for i in 0..1500u64 {
-        let t = 2500_000_000 + (i % 5);
+        let t = 2_500_000_000 + (i % 5);
         let (a, b) = request_lines(
             &format!("tie-{:04}-{i}", rnd(10_000)),
             t,

@@ -59,7 +59,7 @@ impl Sink for Detect {
         self.st.merge(p.st);
         self.absorbed += 1;
         // often at first (lists fill early), then every 64 chunks
-        if self.absorbed.is_power_of_two() || self.absorbed % 64 == 0 {
+        if self.absorbed.is_power_of_two() || self.absorbed.is_multiple_of(64) {
             self.st.reseed();
         }
     }
