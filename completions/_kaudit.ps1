@@ -565,6 +565,8 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
             [CompletionResult]::new('--threshold', '--threshold', [CompletionResultType]::ParameterName, 'Change a threshold rule: ID=COUNT or ID=COUNT/WINDOW (e.g. KA026=50/2m); repeatable')
             [CompletionResult]::new('--min-severity', '--min-severity', [CompletionResultType]::ParameterName, 'Print only findings of this severity or higher')
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 3 when a finding is at or above this severity (for cron and CI), even if some input could not be read: 3 outranks 2')
+            [CompletionResult]::new('--max-evidence', '--max-evidence', [CompletionResultType]::ParameterName, 'Requests a finding lists (the earliest); the others are counted (auditIDsLeftOut)')
+            [CompletionResult]::new('--max-rule-hits', '--max-rule-hits', [CompletionResultType]::ParameterName, 'Matching requests a threshold or sequence rule keeps to window or join (the earliest), and identities a baseline rule follows (the first by name); a note says what was left out')
             [CompletionResult]::new('--no-mmap', '--no-mmap', [CompletionResultType]::ParameterName, 'Read files instead of memory-mapping them')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Exit 2 if any line is malformed')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never show a progress bar')

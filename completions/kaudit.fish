@@ -1233,6 +1233,8 @@ low\t''
 medium\t''
 high\t''
 critical\t''"
+complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l max-evidence -d 'Requests a finding lists (the earliest); the others are counted (auditIDsLeftOut)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l max-rule-hits -d 'Matching requests a threshold or sequence rule keeps to window or join (the earliest), and identities a baseline rule follows (the first by name); a note says what was left out' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l no-progress -d 'Never show a progress bar'

@@ -341,6 +341,13 @@ pub struct DetectArgs {
     /// that can be a secret is `<redacted N bytes>`, and credential-shaped text in others too.
     #[arg(long, help_heading = "Output")]
     pub show_secrets: bool,
+    /// Requests a finding lists (the earliest); the others are counted (auditIDsLeftOut).
+    #[arg(long, value_name = "N", default_value_t = crate::detect::EVIDENCE, help_heading = "Rules")]
+    pub max_evidence: usize,
+    /// Matching requests a threshold or sequence rule keeps to window or join (the earliest),
+    /// and identities a baseline rule follows (the first by name); a note says what was left out.
+    #[arg(long, value_name = "N", default_value_t = crate::detect::RULE_HITS, help_heading = "Rules")]
+    pub max_rule_hits: usize,
 }
 
 #[derive(Debug, Args)]

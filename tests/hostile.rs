@@ -4,7 +4,10 @@
 //! checked here too, terminal escapes and spreadsheet formulas in every output format of every
 //! command (issue 16, points 13 and 14), secrets and credentials in bodies (none reaches any
 //! output without --show-secrets), and hostile surroundings: an alert beside inputs that fail
-//! (exit 3 outranks 2) and output that cannot be written (a full disk, a closed stdout: exit 2).
+//! (exit 3 outranks 2) and output that cannot be written (a full disk, a closed stdout: exit 2);
+//! and two classes of their own: rule state bounded by what it reports (no detect rule keeps
+//! more than its findings show, and each says what it left out), and the same answer for any
+//! thread count, chunk size and input path.
 //!
 //! Inputs are built by the tests in temporary folders (the big ones in memory once per run),
 //! never committed; the expected counts follow from how each input is built.
@@ -2493,5 +2496,398 @@ fn output_that_cannot_be_written_keeps_an_alert_and_an_empty_answer() {
         let r = go_bad_stdout(&args, how);
         assert_eq!(r.code, 1, "{how:?}: {}", r.stderr);
         assert_eq!(r.stderr, "", "{how:?}");
+    }
+}
+
+// ---------------------------------------------------------------- rule state bounded by what it reports
+
+/// A `ResponseComplete` (and, with `received`, a `RequestReceived` before it) of one request,
+/// received at `t` µs after 2026-11-21T14:00:00Z.
+#[allow(clippy::too_many_arguments)]
+fn request_lines(
+    id: &str,
+    t: u64,
+    user: &str,
+    agent: &str,
+    verb: &str,
+    resource: &str,
+    name: &str,
+    body: Option<Value>,
+) -> (String, String) {
+    let ts = |t: u64| {
+        let s = t / 1_000_000;
+        format!(
+            "2026-11-21T{:02}:{:02}:{:02}.{:06}Z",
+            14 + s / 3600,
+            (s / 60) % 60,
+            s % 60,
+            t % 1_000_000
+        )
+    };
+    let mut v = json!({
+        "kind": "Event", "apiVersion": "audit.k8s.io/v1", "level": "Metadata",
+        "auditID": id, "stage": "RequestReceived",
+        "requestURI": format!("/api/v1/namespaces/default/{resource}/{name}"), "verb": verb,
+        "user": {"username": user, "groups": ["system:authenticated"]},
+        "sourceIPs": ["10.0.0.1"], "userAgent": agent,
+        "objectRef": {"resource": resource, "namespace": "default", "name": name, "apiVersion": "v1"},
+        "requestReceivedTimestamp": ts(t), "stageTimestamp": ts(t),
+    });
+    if resource.ends_with("rolebindings") {
+        v["objectRef"]["apiGroup"] = json!("rbac.authorization.k8s.io");
+    }
+    let received = v.to_string();
+    v["stage"] = json!("ResponseComplete");
+    v["stageTimestamp"] = json!(ts(t + 1500));
+    v["responseStatus"] = json!({"metadata": {}, "code": if verb == "create" { 201 } else { 200 }});
+    if let Some(b) = body {
+        v["level"] = json!("Request");
+        v["requestObject"] = b;
+    }
+    (received, v.to_string())
+}
+
+/// `grants` RoleBindings to eve, `reads` reads of a secret by eve; `interleaved`: each grant
+/// followed by one read, else the grants first. 100 ms apart: all within KA022's ten minutes.
+fn grants_then_reads(grants: u64, reads: u64, interleaved: bool) -> String {
+    let grant = |i: u64| {
+        let body = json!({
+            "kind": "RoleBinding",
+            "metadata": {"name": format!("rb{i}"), "namespace": "default"},
+            "roleRef": {"kind": "ClusterRole", "name": "view", "apiGroup": "rbac.authorization.k8s.io"},
+            "subjects": [{"kind": "User", "name": "eve"}],
+        });
+        let t = i * 100_000;
+        request_lines(
+            &format!("g{i:05}"),
+            t,
+            "admin",
+            "kubectl/v1.30.0",
+            "create",
+            "rolebindings",
+            &format!("rb{i}"),
+            Some(body),
+        )
+        .1 + "\n"
+    };
+    let read = |i: u64, t: u64| {
+        request_lines(
+            &format!("r{i:05}"),
+            t,
+            "eve",
+            "kubectl/v1.30.0",
+            "get",
+            "secrets",
+            &format!("s{i}"),
+            None,
+        )
+        .1 + "\n"
+    };
+    let mut log = String::new();
+    if interleaved {
+        for i in 0..grants.max(reads) {
+            if i < grants {
+                log += &grant(i);
+            }
+            if i < reads {
+                log += &read(i, i * 100_000 + 1);
+            }
+        }
+    } else {
+        (0..grants).for_each(|i| log += &grant(i));
+        (0..reads).for_each(|i| log += &read(i, (grants + i) * 100_000));
+    }
+    log
+}
+
+fn findings_of<'a>(d: &'a Value, rule: &str) -> Vec<&'a Value> {
+    d["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["rule"] == rule)
+        .collect()
+}
+
+/// Issue 16, point 2: RoleBindings to eve, each followed by eve's reads. Every grant's KA022
+/// finding holds all of eve's later reads: N grants and N reads were N findings of up to N
+/// requests, all copied (7.9 GB at N = 10,000). Now a finding counts every request, lists the
+/// first `--max-evidence` (default 1,000) and says how many it left out (in the JSON and the
+/// table), and a threshold or sequence rule past `--max-rule-hits` says what it did not look
+/// at (stderr and JSON notes).
+#[test]
+fn rule_state_bounded_by_what_it_reports_ka022_grants_then_reads() {
+    let dir = tmp();
+    // default settings: 3 grants, then 2,500 reads
+    let f = put(dir.path(), "few.log", grants_then_reads(3, 2500, false));
+    let r = go(&["detect", "-o", "json", &f]).expect_code(0);
+    let d: Value = serde_json::from_slice(&r.stdout).unwrap();
+    let seq = findings_of(&d, "KA022");
+    assert_eq!(seq.len(), 3);
+    for x in seq {
+        let ids = x["auditIDs"].as_array().unwrap();
+        assert_eq!(x["count"], 2500);
+        assert_eq!(ids.len(), 1 + 1000, "the grant, then the first 1,000 reads");
+        assert_eq!((&ids[1], &ids[1000]), (&json!("r00000"), &json!("r00999")));
+        assert_eq!(x["auditIDsLeftOut"], 1500);
+        assert_eq!(
+            x["targets"].as_array().unwrap().len(),
+            1000,
+            "of the listed reads"
+        );
+    }
+    // eve's 2,500 reads in four minutes: one burst, its count whole, its list cut
+    let burst = findings_of(&d, "KA033");
+    assert_eq!(burst.len(), 1);
+    assert_eq!(
+        (&burst[0]["count"], &burst[0]["auditIDsLeftOut"]),
+        (&json!(2500), &json!(1500))
+    );
+    let r = go(&["detect", &f]).expect_code(0);
+    assert!(
+        r.stdout_str().contains("-o json lists the first 1,000 requests of each finding: 5 finding(s) left out 7,500 more"),
+        "{}",
+        r.stdout_str()
+    );
+
+    // the hostile shape: 3,000 grants, each followed by a read; what is kept and printed
+    // grows with N x --max-evidence, not N x N
+    let n = 3000u64;
+    let f = put(dir.path(), "many.log", grants_then_reads(n, n, true));
+    let r = go(&["detect", "-o", "json", "--max-evidence", "20", &f]).expect_code(0);
+    let d: Value = serde_json::from_slice(&r.stdout).unwrap();
+    let seq = findings_of(&d, "KA022");
+    assert_eq!(seq.len() as u64, n, "one finding per grant");
+    let mut listed = 0;
+    for x in &seq {
+        let i: u64 = x["auditIDs"][0].as_str().unwrap()[1..].parse().unwrap();
+        let count = n - i; // every read from its own on
+        let ids = x["auditIDs"].as_array().unwrap();
+        assert_eq!(x["count"], count, "{}", x["auditIDs"][0]);
+        assert_eq!(ids.len() as u64, 1 + count.min(20));
+        assert_eq!(ids[1], format!("r{i:05}"), "the earliest reads are listed");
+        assert_eq!(x["auditIDsLeftOut"], count - count.min(20));
+        listed += ids.len() as u64;
+    }
+    assert_eq!(listed, n + (0..n).map(|i| (n - i).min(20)).sum::<u64>());
+
+    // the rule bounds: each says what it left out
+    let r = go(&[
+        "detect",
+        "--max-evidence",
+        "5",
+        "--max-rule-hits",
+        "1000",
+        &f,
+    ])
+    .expect_code(0);
+    assert!(
+        r.stdout_str()
+            .contains("-o json lists the first 5 requests of each finding:"),
+        "{}",
+        r.stdout_str()
+    );
+    assert!(
+        r.stderr.contains("KA033: windowed its first 1,000 matching requests (by time) and left out the other 2,000")
+            && r.stderr.contains("KA022: joined its first 2,000 matching requests (by time) and left out the other 4,000"),
+        "{}",
+        r.stderr
+    );
+    let r = go(&[
+        "detect",
+        "-o",
+        "json",
+        "--max-evidence",
+        "5",
+        "--max-rule-hits",
+        "1000",
+        &f,
+    ]);
+    let d: Value = serde_json::from_slice(&r.stdout).unwrap();
+    let notes = d["notes"].to_string();
+    assert!(notes.contains("KA033: windowed its first 1,000"), "{notes}");
+    for x in d["findings"].as_array().unwrap() {
+        let ids = x["auditIDs"].as_array().unwrap().len() as u64;
+        let head = u64::from(x["rule"] == "KA022");
+        assert!(ids <= 5 + head, "{x}");
+        assert_eq!(
+            ids - head + x["auditIDsLeftOut"].as_u64().unwrap(),
+            x["count"].as_u64().unwrap(),
+            "{x}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------- same answer for any thread count, chunk size and input path
+
+/// A log whose answers used to depend on how it was read: a service account's new client
+/// (KA052) touching 60 objects (its target list was cut to the first 20 that reached the
+/// merge, in whatever order the chunks came), requests received in the same microsecond
+/// (timeline kept them in the order they reached it), and stages of one request far apart
+/// in the file (a request that crosses a chunk reaches the sink later).
+fn shuffled_stages_log() -> String {
+    let mut lines: Vec<(u64, String)> = Vec::new();
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut rnd = |n: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x % n
+    };
+    let users = [
+        "alice",
+        "bob",
+        "carol",
+        "eve",
+        "system:serviceaccount:ci:bot",
+    ];
+    let verbs = ["get", "list", "delete", "patch"];
+    let mut k = 0u64;
+    let mut add = |lines: &mut Vec<(u64, String)>,
+                   rr: String,
+                   rc: String,
+                   rnd: &mut dyn FnMut(u64) -> u64| {
+        lines.push((k * 10, rr));
+        lines.push((k * 10 + 1 + rnd(4000), rc));
+        k += 1;
+    };
+    // the service account's usual client in its first half hour, then kubectl, late
+    for i in 0..80u64 {
+        let (a, b) = request_lines(
+            &format!("bot-{i:03}"),
+            i * 20_000_000,
+            "system:serviceaccount:ci:bot",
+            "controller/1.0",
+            "get",
+            "configmaps",
+            "settings",
+            None,
+        );
+        add(&mut lines, a, b, &mut rnd);
+    }
+    for i in 0..60u64 {
+        let (a, b) = request_lines(
+            &format!("new-{i:03}"),
+            2_400_000_000 + i * 1_000_000,
+            "system:serviceaccount:ci:bot",
+            "kubectl/v1.30.0",
+            "get",
+            "secrets",
+            &format!("cm-{:02}", 59 - i),
+            None,
+        );
+        add(&mut lines, a, b, &mut rnd);
+    }
+    // grants to eve read from their bodies (KA022), each followed by reads
+    for i in 0..20u64 {
+        let body = json!({
+            "kind": "RoleBinding",
+            "roleRef": {"kind": "ClusterRole", "name": "view", "apiGroup": "rbac.authorization.k8s.io"},
+            "subjects": [{"kind": "User", "name": "eve"}, {"kind": "User", "name": format!("u{}", rnd(3))}],
+        });
+        let (a, b) = request_lines(
+            &format!("grant-{i:02}"),
+            2_450_000_000 + i * 500_000,
+            "admin",
+            "kubectl/v1.30.0",
+            "create",
+            "rolebindings",
+            &format!("rb{i}"),
+            Some(body),
+        );
+        add(&mut lines, a, b, &mut rnd);
+    }
+    // 1,500 requests received in 5 distinct microseconds
+    for i in 0..1500u64 {
+        let t = 2_500_000_000 + (i % 5);
+        let (a, b) = request_lines(
+            &format!("tie-{:04}-{i}", rnd(10_000)),
+            t,
+            users[rnd(5) as usize],
+            "kubectl/v1.30.0",
+            verbs[rnd(4) as usize],
+            "configmaps",
+            &format!("obj{}", rnd(7)),
+            None,
+        );
+        add(&mut lines, a, b, &mut rnd);
+    }
+    lines.sort_by_key(|(at, _)| *at);
+    lines.into_iter().map(|(_, l)| l + "\n").collect()
+}
+
+/// Issue 16, point 6: detect, timeline, latency, history, who, top and when print the same
+/// bytes whatever the thread count, the chunk size and the input path (file, stdin, gzip,
+/// --no-mmap).
+#[test]
+fn same_answer_for_any_thread_count_chunk_size_and_input_path() {
+    let log = shuffled_stages_log();
+    let dir = tmp();
+    let f = put(dir.path(), "shuffled.log", &log);
+    let gzf = put(dir.path(), "shuffled.log.gz", gz(log.as_bytes()));
+    for cmd in [
+        &["detect", "-o", "json"][..],
+        &["detect", "-o", "wide"][..],
+        &["timeline", "-o", "json"][..],
+        &["timeline", "--context", "1s", "-o", "json"][..],
+        &["timeline", "--collapse", "none"][..],
+        &["latency", "-o", "json"][..],
+        &["history", "configmaps/obj3", "-n", "default", "-o", "json"][..],
+        &["who", "-o", "json"][..],
+        &["top", "--by", "verb", "-o", "json"][..],
+        &["when", "-o", "json"][..],
+    ] {
+        let run = |extra: &[&str], path: &str| -> Vec<u8> {
+            let mut args: Vec<&str> = cmd.to_vec();
+            args.extend(extra);
+            args.push(path);
+            let r = go(&args);
+            assert!(r.code == 0, "{args:?}: exit {}\n{}", r.code, r.stderr);
+            r.stdout
+        };
+        let want = run(&["-j", "1"], &f);
+        assert!(want.len() > 500, "{cmd:?} printed {} bytes", want.len());
+        let mut got = vec![
+            ("-j 7", run(&["-j", "7"], &f)),
+            ("--no-mmap", run(&["--no-mmap"], &f)),
+            ("gzip file", run(&[], &gzf)),
+        ];
+        for size in ["2000", "7000", "65536"] {
+            got.push((size, run(&["--chunk-size", size, "-j", "3"], &f)));
+        }
+        let stdin = |extra: &[&str], bytes: Vec<u8>| -> Vec<u8> {
+            let mut args: Vec<&str> = cmd.to_vec();
+            args.extend(extra);
+            args.push("-");
+            let r = run_stdin(&args, bytes);
+            assert!(r.code == 0, "{args:?}: exit {}\n{}", r.code, r.stderr);
+            r.stdout
+        };
+        got.push(("stdin", stdin(&[], log.clone().into_bytes())));
+        got.push((
+            "gzip stdin",
+            stdin(&["--chunk-size", "3000"], gz(log.as_bytes())),
+        ));
+        for (how, out) in got {
+            assert!(
+                out == want,
+                "{cmd:?} with {how} differs from -j 1:\n{}",
+                first_difference(&want, &out)
+            );
+        }
+    }
+}
+
+/// Where two outputs part, for the failure message.
+fn first_difference(a: &[u8], b: &[u8]) -> String {
+    let (a, b) = (String::from_utf8_lossy(a), String::from_utf8_lossy(b));
+    match a.lines().zip(b.lines()).position(|(x, y)| x != y) {
+        Some(i) => format!(
+            "line {}:\n  - {}\n  + {}",
+            i + 1,
+            a.lines().nth(i).unwrap_or(""),
+            b.lines().nth(i).unwrap_or("")
+        ),
+        None => format!("lengths {} and {}", a.len(), b.len()),
     }
 }

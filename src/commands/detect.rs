@@ -12,7 +12,7 @@ use crate::commands::Outcome;
 use crate::commands::group::{Col, Row, emit};
 use crate::config::Config;
 use crate::correlate::Request;
-use crate::detect::{Baselines, Finding, Hit, Rules, Severity};
+use crate::detect::{Finding, Limits, Rules, Severity, State};
 use crate::render::{Cell, Style, Tone, machine_time, thousands};
 use crate::scan::{self, Flow, Sink};
 use crate::term::{Diag, Out};
@@ -20,22 +20,18 @@ use crate::term::{Diag, Out};
 /// The version of the JSON and NDJSON output; bumped when a field changes meaning or goes.
 pub const JSON_VERSION: u32 = 1;
 
-/// Workers test each request against every rule and keep the hits.
+/// Workers test each request against every rule and keep what the matching ones need
+/// (`detect::State`: bounded by what the findings report).
 struct Detect {
     rules: std::sync::Arc<Rules>,
-    hits: Vec<Hit>,
-    /// Per rule: requests it could not check for want of a body.
-    unchecked: Vec<u64>,
-    requests: u64,
-    base: Baselines,
+    st: State,
+    /// Parts merged, to take a new copy of the state's bars now and then (`State::reseed`).
+    absorbed: u64,
 }
 
 struct Part {
     rules: std::sync::Arc<Rules>,
-    hits: Vec<Hit>,
-    unchecked: Vec<u64>,
-    requests: u64,
-    base: Baselines,
+    st: State,
 }
 
 impl Sink for Detect {
@@ -43,35 +39,33 @@ impl Sink for Detect {
     fn part(&self) -> Part {
         Part {
             rules: self.rules.clone(),
-            hits: Vec::new(),
-            unchecked: vec![0; self.rules.rules.len()],
-            requests: 0,
-            base: Baselines::new(&self.rules),
+            st: self.st.part(&self.rules),
         }
     }
-    // findings are sorted by time at the end: the order parts arrive in does not matter
-    const COMMUTATIVE: bool = true;
+    // Every list the state keeps is the smallest N by a total order, and the rest are counts,
+    // minima and maxima: the order parts arrive in does not matter. But each part is merged
+    // into the sink after its chunk (not handed on to later chunks, as COMMUTATIVE sinks'
+    // parts are): the bounds hold for the sink's state, and a chunk's part holds no more than
+    // its chunk, so parts kept until the end (one per chunk of a batch) would each grow to the
+    // bounds and multiply them.
+    const COMMUTATIVE: bool = false;
     // raw lines are read for their bodies only (crate::detect::Bodies)
     const RAW_FOR_BODIES: bool = true;
     const FOLDS: bool = true;
     fn fold(part: &mut Part, r: &Request<'_>) -> bool {
-        part.requests += 1;
-        part.rules
-            .hits(r, &mut part.hits, &mut part.unchecked, &mut part.base);
+        part.rules.see(r, &mut part.st);
         true
     }
     fn absorb(&mut self, p: Part) {
-        self.hits.extend(p.hits);
-        for (a, b) in self.unchecked.iter_mut().zip(p.unchecked) {
-            *a += b;
+        self.st.merge(p.st);
+        self.absorbed += 1;
+        // often at first (lists fill early), then every 64 chunks
+        if self.absorbed.is_power_of_two() || self.absorbed.is_multiple_of(64) {
+            self.st.reseed();
         }
-        self.requests += p.requests;
-        self.base.merge(p.base);
     }
     fn request(&mut self, r: Request<'_>) -> Result<Flow> {
-        self.requests += 1;
-        self.rules
-            .hits(&r, &mut self.hits, &mut self.unchecked, &mut self.base);
+        self.rules.see(&r, &mut self.st);
         Ok(Flow::More)
     }
 }
@@ -124,27 +118,29 @@ pub fn run(args: &DetectArgs, cfg: Option<&Config>, diag: &Diag, out: &mut Out) 
         bail!("no rules to run (--rules, --skip and --no-builtin left none)");
     }
     let inputs = crate::commands::inputs(&args.input.paths, diag)?;
-    let n = rules.rules.len();
+    let limits = Limits {
+        evidence: args.max_evidence,
+        rule_hits: args.max_rule_hits,
+    };
     let rules = std::sync::Arc::new(rules);
     let mut d = Detect {
         rules: rules.clone(),
-        hits: Vec::new(),
-        unchecked: vec![0; n],
-        requests: 0,
-        base: Baselines::new(&rules),
+        st: State::new(&rules, limits),
+        absorbed: 0,
     };
     // bodies are read from the raw lines, for the few requests a body rule looks at
     let stats = scan::run(&inputs, cfg, true, diag, &mut d)?;
-    let mut hits = std::mem::take(&mut d.hits);
-    let base = std::mem::take(&mut d.base);
-    let found = crate::detect::findings(&rules, &mut hits, &base, args.show_secrets);
-    // The hits (about ten strings each) and the baselines (per identity, per value) are many
-    // small allocations, and the process ends after this command: freeing them one by one
-    // was a serial tail of about 80 ms on the 1 GB bench log (8% of detect's time), so they
-    // are left to the exit.
-    std::mem::forget(hits);
-    std::mem::forget(base);
-    let notes = body_notes(&rules, &d.unchecked);
+    // What the rules kept (many small allocations) is left to the process's exit: freeing it
+    // one string at a time was a serial tail of about 80 ms on the 1 GB bench log (8% of
+    // detect's time), and the process ends after this command.
+    let st: &State = Box::leak(Box::new({
+        let mut st = d.st;
+        st.finish();
+        st
+    }));
+    let found = crate::detect::findings(&rules, st, args.show_secrets);
+    let mut notes = body_notes(&rules, &st.unchecked);
+    notes.extend(st.notes(&rules));
     for n in &notes {
         diag.note(n);
     }
@@ -160,7 +156,7 @@ pub fn run(args: &DetectArgs, cfg: Option<&Config>, diag: &Diag, out: &mut Out) 
             .iter()
             .any(|f| rules.rules[f.rule].severity >= level.get())
     });
-    let written = write(&rules, &shown, args, cfg, d.requests, &notes, &errors, out);
+    let written = write(&rules, &shown, args, cfg, st.requests, &notes, &errors, out);
     // a finding at or above --fail-on exits 3 whatever else went wrong (README, "Exit codes")
     crate::commands::with_alert(alert, base, written, diag)
 }
@@ -187,8 +183,9 @@ fn body_notes(rules: &Rules, unchecked: &[u64]) -> Vec<String> {
     )]
 }
 
-fn finding_json(rules: &Rules, f: &Finding) -> Value {
+fn finding_json(rules: &Rules, f: &Finding, evidence: usize) -> Value {
     let r = &rules.rules[f.rule];
+    let s = f.shown(evidence);
     json!({
         "rule": r.id,
         "name": r.name,
@@ -197,13 +194,43 @@ fn finding_json(rules: &Rules, f: &Finding) -> Value {
         "count": f.count,
         "first": machine_time(f.first),
         "last": machine_time(f.last),
-        "actors": f.actors,
-        "via": f.via,
-        "sourceIPs": f.source_ips,
-        "targets": f.targets,
+        "actors": s.actors(),
+        "via": s.via(),
+        "sourceIPs": s.source_ips(),
+        "sourceIPsLeftOut": s.ips_left_out(),
+        "targets": s.targets(),
         "detail": f.detail,
-        "auditIDs": f.audit_ids,
+        "auditIDs": s.audit_ids(),
+        "auditIDsLeftOut": s.left_out,
     })
+}
+
+/// The `-o json` document, written one finding at a time (a finding's JSON is built, written
+/// and dropped: N findings of up to `--max-evidence` auditIDs each are never all in memory).
+#[derive(serde::Serialize)]
+struct Doc<'a> {
+    version: u32,
+    requests: u64,
+    rules: Vec<&'a str>,
+    findings: Each<'a>,
+    notes: &'a [String],
+    errors: &'a [String],
+}
+
+struct Each<'a> {
+    rules: &'a Rules,
+    found: &'a [&'a Finding<'a>],
+    evidence: usize,
+}
+
+impl serde::Serialize for Each<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(
+            self.found
+                .iter()
+                .map(|f| finding_json(self.rules, f, self.evidence)),
+        )
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -217,22 +244,27 @@ fn write(
     errors: &[String],
     out: &mut Out,
 ) -> Result<()> {
+    let evidence = args.max_evidence;
     match args.output.output {
         Format::Json => {
-            let doc = json!({
-                "version": JSON_VERSION,
-                "requests": requests,
-                "rules": rules.rules.iter().map(|r| &r.id).collect::<Vec<_>>(),
-                "findings": found.iter().map(|f| finding_json(rules, f)).collect::<Vec<_>>(),
-                "notes": notes,
-                "errors": errors,
-            });
+            let doc = Doc {
+                version: JSON_VERSION,
+                requests,
+                rules: rules.rules.iter().map(|r| r.id.as_str()).collect(),
+                findings: Each {
+                    rules,
+                    found,
+                    evidence,
+                },
+                notes,
+                errors,
+            };
             crate::render::json::to_writer_pretty(&mut *out, &doc)?;
             out.write_all(b"\n")?;
         }
         Format::Ndjson => {
             for f in found {
-                crate::render::json::to_writer(&mut *out, &finding_json(rules, f))?;
+                crate::render::json::to_writer(&mut *out, &finding_json(rules, f, evidence))?;
                 out.write_all(b"\n")?;
             }
         }
@@ -242,6 +274,7 @@ fn write(
             }
             for f in found {
                 let r = &rules.rules[f.rule];
+                let s = f.shown(evidence);
                 crate::render::csv::write_record(
                     out,
                     [
@@ -251,11 +284,13 @@ fn write(
                         f.count.to_string(),
                         crate::commands::group::ts_csv(f.first),
                         crate::commands::group::ts_csv(f.last),
-                        join(&f.actors, usize::MAX),
-                        join(&f.via, usize::MAX),
-                        join(&f.source_ips, usize::MAX),
-                        join(&f.targets, usize::MAX),
-                        f.audit_ids.join(" "),
+                        join(&s.actors(), usize::MAX),
+                        join(&s.via(), usize::MAX),
+                        join(&s.source_ips(), usize::MAX),
+                        join(&s.targets(), usize::MAX),
+                        s.audit_ids().join(" "),
+                        s.left_out.to_string(),
+                        s.ips_left_out().to_string(),
                     ],
                 )?;
             }
@@ -279,14 +314,17 @@ pub static CSV: &[&str] = &[
     "sourceIPs",
     "targets",
     "auditIDs",
+    "auditIDsLeftOut",
+    "sourceIPsLeftOut",
 ];
 
-fn join(s: &std::collections::BTreeSet<String>, n: usize) -> String {
-    let mut v: Vec<&str> = s.iter().map(String::as_str).take(n).collect();
+/// The first `n` values, and how many more there are: `alice, bob +3`.
+fn join(s: &[&str], n: usize) -> String {
+    let mut out = s[..s.len().min(n)].join(", ");
     if s.len() > n {
-        v.push("…");
+        out.push_str(&format!(" +{}", s.len() - n));
     }
-    v.join(", ")
+    out
 }
 
 fn table(
@@ -312,6 +350,8 @@ fn table(
         found.iter().flat_map(|f| [&f.first, &f.last]),
         cfg.local,
     );
+    // findings whose evidence list was cut, and the requests it left out
+    let mut cut = (0u64, 0u64);
     for sev in Severity::ALL.iter().rev() {
         let mine: Vec<&&Finding> = found
             .iter()
@@ -349,15 +389,27 @@ fn table(
             .iter()
             .map(|f| {
                 let r = &rules.rules[f.rule];
+                let s = f.shown(args.max_evidence);
+                if s.left_out > 0 {
+                    cut.0 += 1;
+                    cut.1 += s.left_out;
+                }
                 let target = match &f.detail {
                     Some(d) => d.clone(),
-                    None => join(&f.targets, many),
+                    None => join(&s.targets(), many),
                 };
-                let evidence = match f.audit_ids.len() {
-                    0 => String::new(),
-                    1 => f.audit_ids[0].clone(),
-                    n => format!("{} (+{})", f.audit_ids[0], n - 1),
+                // every other request, listed or not
+                let evidence = match s.first_id() {
+                    (None, 0) => String::new(),
+                    (None, n) => format!("({} not listed)", thousands(n)),
+                    (Some(id), 0) => id.to_string(),
+                    (Some(id), n) => format!("{id} (+{})", thousands(n)),
                 };
+                let mut ips = join(&s.source_ips(), many);
+                if s.ips_left_out() > 0 {
+                    ips.push_str(&format!(" (+{} not kept)", thousands(s.ips_left_out())));
+                }
+                let (actors, via) = (s.actors(), s.via());
                 Row {
                     cells: vec![
                         Cell::new(r.id.clone()).tone(tone),
@@ -365,12 +417,12 @@ fn table(
                         Cell::num(thousands(f.count)),
                         Cell::new(times.cell(f.first)),
                         Cell::new(times.cell(f.last)),
-                        Cell::new(if f.via.is_empty() {
-                            join(&f.actors, many)
+                        Cell::new(if via.is_empty() {
+                            join(&actors, many)
                         } else {
-                            format!("{} (via {})", join(&f.actors, many), join(&f.via, many))
+                            format!("{} (via {})", join(&actors, many), join(&via, many))
                         }),
-                        Cell::new(join(&f.source_ips, many)),
+                        Cell::new(ips),
                         Cell::new(target),
                         Cell::new(evidence),
                     ],
@@ -382,9 +434,19 @@ fn table(
         emit(out, Format::Table, &style, &cols, CSV, rows, None)?;
         writeln!(out)?;
     }
+    let listed = if cut.0 == 0 {
+        "-o json lists every auditID".to_string()
+    } else {
+        format!(
+            "-o json lists the first {} requests of each finding: {} finding(s) left out {} more (auditIDsLeftOut; --max-evidence)",
+            thousands(args.max_evidence as u64),
+            thousands(cut.0),
+            thousands(cut.1)
+        )
+    };
     writeln!(
         out,
-        "{} finding(s) from {} rule(s) over {} request(s) {}; -o json lists every auditID.",
+        "{} finding(s) from {} rule(s) over {} request(s) {}; {listed}.",
         found.len(),
         rules.rules.len(),
         thousands(requests),

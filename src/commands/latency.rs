@@ -53,12 +53,30 @@ impl Item {
             stages: r.stages.joined(),
         }
     }
-    /// Slowest first; ties by time then auditID, so output is stable.
+    /// Slowest first; ties by time, auditID, then every other field: a total order, so the
+    /// list (cut to `--limit` in each part and at each merge) is the same whatever the
+    /// threads, chunks or input path.
     fn order(a: &Item, b: &Item) -> std::cmp::Ordering {
         b.latency
             .total_cmp(&a.latency)
-            .then(a.time.cmp(&b.time))
-            .then(a.audit_id.cmp(&b.audit_id))
+            .then_with(|| Item::received(a, b))
+    }
+    /// Received time, auditID, then the other fields.
+    fn received(a: &Item, b: &Item) -> std::cmp::Ordering {
+        a.rest().cmp(&b.rest())
+    }
+    #[allow(clippy::type_complexity)]
+    fn rest(&self) -> (Option<Ts>, &str, &str, &str, &str, &str, Option<i64>, &str) {
+        (
+            self.time,
+            &self.audit_id,
+            &self.user,
+            &self.verb,
+            &self.resource,
+            &self.object,
+            self.code,
+            &self.stages,
+        )
     }
     fn json(&self) -> Value {
         json!({
@@ -192,8 +210,7 @@ pub fn run(args: &LatencyArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resu
     let stats = scan::run(&inputs, cfg, false, diag, &mut lat)?;
     lat.trim();
     let matched = lat.matched > 0;
-    lat.incomplete
-        .sort_by(|a, b| a.time.cmp(&b.time).then(a.audit_id.cmp(&b.audit_id)));
+    lat.incomplete.sort_by(Item::received);
     let short = percentiles(std::mem::take(&mut lat.short), false);
     let long = percentiles(std::mem::take(&mut lat.long), true);
     let style = Style::new(cfg, &args.output);

@@ -249,6 +249,27 @@ impl Entry {
         }
     }
 
+    /// The timeline's order: received time, then what the entry says (auditID, then each
+    /// field's text), so that requests of the same microsecond come in the same order every
+    /// run. Not the order requests were handed over, nor string ids: both follow the threads,
+    /// the chunks and the input path (a request that crosses a chunk reaches the sink later).
+    /// Entries equal here print the same.
+    fn order(&self, o: &Entry, s: &Strings, ids: &str) -> std::cmp::Ordering {
+        let id = |e: &Entry| &ids[e.id_at as usize..e.id_at as usize + e.id_len as usize];
+        let text = |e: &Entry| {
+            [
+                e.user, e.imp, e.verb, e.resource, e.sub, e.ns, e.name, e.path, e.detail, e.agent,
+                e.ip,
+            ]
+            .map(|i| &*s.list[i as usize])
+        };
+        self.time
+            .cmp(&o.time)
+            .then_with(|| id(self).cmp(id(o)))
+            .then_with(|| text(self).cmp(&text(o)))
+            .then_with(|| (self.code, self.marks, self.flags).cmp(&(o.code, o.marks, o.flags)))
+    }
+
     fn matched(&self) -> bool {
         self.flags & MATCHED != 0
     }
@@ -378,8 +399,8 @@ fn collect<const CTX: bool>(
     };
     let stats = scan::run(inputs, cfg, false, diag, &mut keep)?;
     let mut entries = keep.entries;
-    // stable: requests received in the same microsecond keep the order they were handed over
-    entries.sort_by_key(|e| e.time);
+    let (strings, ids) = (&keep.strings, &keep.ids);
+    entries.sort_by(|a, b| a.order(b, strings, ids));
     Ok((
         stats,
         Story {

@@ -13,7 +13,6 @@
 //! the body a rule needs is counted, so the command can say that the rule could not look.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 use std::sync::OnceLock;
 
@@ -23,8 +22,10 @@ use rustc_hash::FxHashMap;
 use serde_json::Value;
 
 use crate::correlate::Request;
-use crate::event::Ts;
 use crate::filter::{Cidr, Glob};
+
+mod keep;
+pub use keep::{EVIDENCE, Finding, Limits, RULE_HITS, Shown, State, findings};
 
 /// The built-in catalogue.
 pub const BUILTIN: &str = include_str!("rules.yaml");
@@ -783,91 +784,6 @@ struct Baseline {
     max_new: usize,
 }
 
-/// How many auditIDs (and targets) a baseline keeps per identity and value: a new value is
-/// rare, so its evidence is whole; a frequent one is never reported.
-const SEEN_IDS: usize = 1000;
-const SEEN_TARGETS: usize = 20;
-
-/// What a baseline rule saw of one value of one identity.
-#[derive(Debug, Clone, Default)]
-pub struct Seen {
-    count: u64,
-    first: Option<Ts>,
-    last: Option<Ts>,
-    /// The first [`SEEN_IDS`] requests: each one's time and the end of its auditID in
-    /// `id_text` (one string for all, not one each: a frequent value fills its list in every
-    /// worker's part, and a string each cost an allocation per request, then a free per extra
-    /// one when parts merged, in a serial tail after the scan).
-    ids: Vec<(Option<Ts>, usize)>,
-    id_text: String,
-    targets: BTreeSet<String>,
-    ips: BTreeSet<String>,
-}
-
-impl Seen {
-    fn push_id(&mut self, t: Option<Ts>, id: &str) {
-        self.id_text.push_str(id);
-        self.ids.push((t, self.id_text.len()));
-    }
-
-    /// The requests kept: time and auditID.
-    fn ids(&self) -> impl Iterator<Item = (Option<Ts>, &str)> {
-        let ends = self.ids.iter().map(|(_, e)| *e);
-        let starts = std::iter::once(0).chain(ends.clone());
-        self.ids
-            .iter()
-            .zip(starts.zip(ends))
-            .map(|((t, _), (a, b))| (*t, &self.id_text[a..b]))
-    }
-
-    fn merge(&mut self, o: Seen) {
-        self.count += o.count;
-        self.first = min_ts(self.first, o.first);
-        self.last = self.last.max(o.last);
-        for (t, id) in o.ids().take(SEEN_IDS.saturating_sub(self.ids.len())) {
-            self.push_id(t, id);
-        }
-        for t in o.targets {
-            if self.targets.len() < SEEN_TARGETS {
-                self.targets.insert(t);
-            }
-        }
-        for t in o.ips {
-            if self.ips.len() < SEEN_TARGETS {
-                self.ips.insert(t);
-            }
-        }
-    }
-}
-
-fn min_ts(a: Option<Ts>, b: Option<Ts>) -> Option<Ts> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
-}
-
-/// Per rule (empty for the others): identity -> value -> what was seen. Order-free, so workers
-/// fill their own and they are merged.
-#[derive(Debug, Clone, Default)]
-pub struct Baselines(Vec<FxHashMap<String, FxHashMap<String, Seen>>>);
-
-impl Baselines {
-    pub fn new(rules: &Rules) -> Baselines {
-        Baselines(vec![FxHashMap::default(); rules.rules.len()])
-    }
-    pub fn merge(&mut self, o: Baselines) {
-        for (mine, theirs) in self.0.iter_mut().zip(o.0) {
-            for (who, vals) in theirs {
-                let m = mine.entry(who).or_default();
-                for (v, seen) in vals {
-                    m.entry(v).or_default().merge(seen);
-                }
-            }
-        }
-    }
-}
-
 #[derive(Debug, Clone)]
 struct Sequence {
     then: Expr,
@@ -1306,14 +1222,9 @@ impl Rules {
         Ok(())
     }
 
-    /// Test one request against every rule.
-    pub fn hits(
-        &self,
-        r: &Request<'_>,
-        out: &mut Vec<Hit>,
-        unchecked: &mut [u64],
-        base: &mut Baselines,
-    ) {
+    /// Test one request against every rule, and keep what the matching ones need in `st`.
+    pub fn see(&self, r: &Request<'_>, st: &mut State) {
+        st.requests += 1;
         let b = Bodies::new();
         let ix = self.index.get_or_init(|| Index::new(&self.rules));
         let some = ix
@@ -1324,330 +1235,20 @@ impl Rules {
             let rule = &self.rules[i];
             b.missing.set(false);
             if rule.matcher.eval(r, &b) {
-                if let Some(bl) = &rule.baseline {
-                    see(bl, r, &b, &mut base.0[i]);
+                st.first(i, rule, r, &b);
+                if rule.baseline.is_some() {
                     continue;
                 }
-                out.push(self.hit(i, rule, r, &b, Step::First));
             } else if b.missing.get() {
-                unchecked[i] += 1;
+                st.unchecked[i] += 1;
             }
             if let Some(s) = &rule.sequence
                 && s.then.eval(r, &b)
             {
-                out.push(self.hit(i, rule, r, &b, Step::Then));
+                st.then(i, s, r, &b);
             }
         }
     }
-
-    fn hit(&self, i: usize, rule: &Rule, r: &Request<'_>, b: &Bodies, step: Step) -> Hit {
-        let join = match (&rule.sequence, step) {
-            (Some(s), Step::First) => s.join_first.values(r, b).iter().map(Val::text).collect(),
-            (Some(s), Step::Then) => s.join_then.values(r, b).iter().map(Val::text).collect(),
-            _ => Vec::new(),
-        };
-        let (by, distinct) = match &rule.threshold {
-            Some(t) => (
-                t.by.iter().map(|f| f.key(r, b)).collect(),
-                t.distinct.as_ref().map(|f| f.key(r, b)),
-            ),
-            None => (Vec::new(), None),
-        };
-        Hit {
-            rule: i as u32,
-            step,
-            time: r.time(),
-            audit_id: r.audit_id.to_string(),
-            actor: r.effective_user().to_string(),
-            via: if r.impersonated_user.is_empty() {
-                String::new()
-            } else {
-                r.user.to_string()
-            },
-            source_ips: r.source_ips.iter().map(|s| s.to_string()).collect(),
-            target: hit_target(r, b),
-            group: rule.group_by.iter().map(|f| f.key(r, b)).collect(),
-            by,
-            distinct,
-            join,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
-    First,
-    Then,
-}
-
-/// A request a rule matched, with what the finding needs of it.
-#[derive(Debug, Clone)]
-pub struct Hit {
-    pub rule: u32,
-    pub step: Step,
-    pub time: Option<Ts>,
-    pub audit_id: String,
-    pub actor: String,
-    /// The authenticated user, when it impersonated `actor`.
-    pub via: String,
-    pub source_ips: Vec<String>,
-    pub target: String,
-    group: Vec<String>,
-    by: Vec<String>,
-    distinct: Option<String>,
-    join: Vec<String>,
-}
-
-/// What a rule found: identical hits collapsed, with their evidence.
-#[derive(Debug, Clone)]
-pub struct Finding {
-    pub rule: usize,
-    pub count: u64,
-    pub first: Option<Ts>,
-    pub last: Option<Ts>,
-    pub actors: BTreeSet<String>,
-    /// The authenticated users that impersonated them, if any.
-    pub via: BTreeSet<String>,
-    pub source_ips: BTreeSet<String>,
-    pub targets: BTreeSet<String>,
-    /// Every evidence request, in time order.
-    pub audit_ids: Vec<String>,
-    /// For a sequence: the request that began it (its auditID is the first of `audit_ids`).
-    pub detail: Option<String>,
-}
-
-impl Finding {
-    fn new(rule: usize) -> Finding {
-        Finding {
-            rule,
-            count: 0,
-            first: None,
-            last: None,
-            actors: BTreeSet::new(),
-            via: BTreeSet::new(),
-            source_ips: BTreeSet::new(),
-            targets: BTreeSet::new(),
-            audit_ids: Vec::new(),
-            detail: None,
-        }
-    }
-    fn add(&mut self, h: &Hit) {
-        self.count += 1;
-        self.first = match (self.first, h.time) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        self.last = match (self.last, h.time) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
-        };
-        if !h.actor.is_empty() {
-            self.actors.insert(h.actor.clone());
-        }
-        if !h.via.is_empty() {
-            self.via.insert(h.via.clone());
-        }
-        self.source_ips.extend(h.source_ips.iter().cloned());
-        if !h.target.is_empty() {
-            self.targets.insert(h.target.clone());
-        }
-        self.audit_ids.push(h.audit_id.clone());
-    }
-}
-
-/// The findings of `hits` (every hit of a run, any order): collapsed, windowed, joined; sorted
-/// by severity (highest first), then time.
-/// The findings of the `hits` (sorted in place) and the baselines: both are left to the
-/// caller, who may let them go without freeing each of their strings.
-/// `show_secrets`: body values in findings as logged, not redacted ([`crate::redact`]).
-pub fn findings(
-    rules: &Rules,
-    hits: &mut [Hit],
-    base: &Baselines,
-    show_secrets: bool,
-) -> Vec<Finding> {
-    hits.sort_by(|a, b| (a.rule, a.time, &a.audit_id).cmp(&(b.rule, b.time, &b.audit_id)));
-    let mut out = Vec::new();
-    for (i, per) in base.0.iter().enumerate() {
-        if let Some(bl) = &rules.rules[i].baseline {
-            out.extend(novelties(i, bl, per, show_secrets));
-        }
-    }
-    let mut rest = &hits[..];
-    while let Some(h) = rest.first() {
-        let n = rest.iter().take_while(|x| x.rule == h.rule).count();
-        let (mine, later) = rest.split_at(n);
-        rest = later;
-        let i = h.rule as usize;
-        let rule = &rules.rules[i];
-        if let Some(t) = &rule.threshold {
-            out.extend(bursts(i, t, mine));
-        } else if let Some(s) = &rule.sequence {
-            out.extend(sequences(i, s, mine));
-        } else {
-            let mut by: BTreeMap<&[String], Finding> = BTreeMap::new();
-            for h in mine.iter().filter(|h| h.step == Step::First) {
-                by.entry(&h.group).or_insert_with(|| Finding::new(i)).add(h);
-            }
-            out.extend(by.into_values());
-        }
-    }
-    out.sort_by(|a, b| {
-        let (ra, rb) = (&rules.rules[a.rule], &rules.rules[b.rule]);
-        rb.severity
-            .cmp(&ra.severity)
-            .then(a.first.cmp(&b.first))
-            .then(ra.id.cmp(&rb.id))
-    });
-    out
-}
-
-/// Count one request of a baseline rule: the common case (one identity field, a value seen
-/// before) allocates nothing.
-fn see(
-    bl: &Baseline,
-    r: &Request<'_>,
-    b: &Bodies,
-    per: &mut FxHashMap<String, FxHashMap<String, Seen>>,
-) {
-    match &bl.by[..] {
-        [one] => one.with(r, b, |v| {
-            let who = v.first().and_then(Val::str).unwrap_or(Cow::Borrowed(""));
-            record(bl, r, b, per, &who);
-        }),
-        many => {
-            let keys: Vec<String> = many.iter().map(|f| f.key(r, b)).collect();
-            record(bl, r, b, per, &keys.join("\u{1f}"));
-        }
-    }
-}
-
-fn record(
-    bl: &Baseline,
-    r: &Request<'_>,
-    b: &Bodies,
-    per: &mut FxHashMap<String, FxHashMap<String, Seen>>,
-    who: &str,
-) {
-    let vals = match per.get_mut(who) {
-        Some(v) => v,
-        None => per.entry(who.to_string()).or_default(),
-    };
-    let t = r.time();
-    bl.field.with(r, b, |vs| {
-        for v in vs {
-            let text = v.str().unwrap_or(Cow::Borrowed("{…}"));
-            let seen = match vals.get_mut(&*text) {
-                Some(s) => s,
-                None => vals.entry(text.into_owned()).or_default(),
-            };
-            seen.count += 1;
-            seen.first = min_ts(seen.first, t);
-            seen.last = seen.last.max(t);
-            // a value is reported only while rare: its first requests are its whole evidence
-            if seen.ids.len() < SEEN_IDS {
-                seen.push_id(t, &r.audit_id);
-                if seen.targets.len() < SEEN_TARGETS {
-                    seen.targets.insert(target(r));
-                }
-                for ip in r.source_ips.iter() {
-                    if seen.ips.len() < SEEN_TARGETS && !seen.ips.contains(&**ip) {
-                        seen.ips.insert(ip.to_string());
-                    }
-                }
-            }
-        }
-    });
-}
-
-/// A value of `field` as a finding shows it: a body value through [`crate::redact::field_value`]
-/// unless `--show-secrets`.
-fn shown<'v>(field: &Field, v: &'v str, show_secrets: bool) -> Cow<'v, str> {
-    match field {
-        Field::Body(_, path) if !show_secrets => {
-            let keys: Vec<&str> = path
-                .iter()
-                .filter_map(|s| match s {
-                    Seg::Key(k) => Some(k.as_str()),
-                    _ => None,
-                })
-                .collect();
-            crate::redact::field_value(&keys, v)
-        }
-        _ => Cow::Borrowed(v),
-    }
-}
-
-/// The values each identity started using `after` its first request.
-fn novelties(
-    rule: usize,
-    bl: &Baseline,
-    per: &FxHashMap<String, FxHashMap<String, Seen>>,
-    show_secrets: bool,
-) -> Vec<Finding> {
-    // a value read from a body is printed redacted (a rule can learn any body path)
-    let value = |v: &str| shown(&bl.field, v, show_secrets).into_owned();
-    let mut out = Vec::new();
-    let mut per: Vec<_> = per.iter().collect();
-    per.sort_by(|a, b| a.0.cmp(b.0));
-    for (who, vals) in per {
-        let total: u64 = vals.values().map(|s| s.count).sum();
-        let Some(start) = vals.values().filter_map(|s| s.first).min() else {
-            continue;
-        };
-        if total < bl.min_requests {
-            continue;
-        }
-        let mut new: Vec<(&String, &Seen)> = vals
-            .iter()
-            .filter(|(_, s)| s.first.is_some_and(|f| f.0 - start.0 >= bl.after))
-            .collect();
-        if new.is_empty() || new.len() > bl.max_new {
-            continue;
-        }
-        new.sort_by_key(|(_, s)| s.first);
-        let mut usual: Vec<(&String, u64)> = vals
-            .iter()
-            .filter(|(_, s)| s.first.is_some_and(|f| f.0 - start.0 < bl.after))
-            .map(|(v, s)| (v, s.count))
-            .collect();
-        usual.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-        let usual: Vec<String> = usual
-            .iter()
-            .take(3)
-            .map(|(v, n)| format!("{} ({n})", value(v)))
-            .collect();
-        let actor = match &bl.by[..] {
-            [one] => shown(one, who, show_secrets).replace('\u{1f}', " "),
-            many => who
-                .split('\u{1f}')
-                .zip(many)
-                .map(|(w, f)| shown(f, w, show_secrets).into_owned())
-                .collect::<Vec<_>>()
-                .join(" "),
-        };
-        for (v, s) in new {
-            let v = value(v);
-            let mut f = Finding::new(rule);
-            f.count = s.count;
-            f.first = s.first;
-            f.last = s.last;
-            f.actors.insert(actor.clone());
-            f.source_ips = s.ips.clone();
-            f.targets = s.targets.clone();
-            let mut ids: Vec<(Option<Ts>, &str)> = s.ids().collect();
-            ids.sort();
-            f.audit_ids = ids.into_iter().map(|(_, id)| id.to_string()).collect();
-            f.detail = Some(format!(
-                "new {} {v}, first seen {} after this identity's first request (of {total}); usual: {}",
-                field_name(&bl.field),
-                duration_text(s.first.map_or(0, |t| t.0 - start.0) / 60_000_000 * 60_000_000),
-                usual.join(", ")
-            ));
-            out.push(f);
-        }
-    }
-    out
 }
 
 /// The name a rule writes for `f`.
@@ -1680,94 +1281,6 @@ fn field_name(f: &Field) -> String {
         .map_or_else(|| "body value".to_string(), |(_, n)| n.to_string())
 }
 
-/// Runs of hits, per `by` key, where some window holds `count` hits (or distinct values).
-fn bursts(rule: usize, t: &Threshold, hits: &[Hit]) -> Vec<Finding> {
-    let mut per: BTreeMap<&[String], Vec<&Hit>> = BTreeMap::new();
-    for h in hits.iter().filter(|h| h.step == Step::First) {
-        per.entry(&h.by).or_default().push(h);
-    }
-    let mut out = Vec::new();
-    for (_, hs) in per {
-        // hs is in time order; hits without a time cannot be windowed
-        let hs: Vec<&Hit> = hs.into_iter().filter(|h| h.time.is_some()).collect();
-        let time = |h: &Hit| h.time.map_or(0, |t| t.0);
-        let mut in_burst = vec![false; hs.len()];
-        let mut start = 0;
-        let mut distinct: FxHashMap<&str, usize> = FxHashMap::default();
-        for end in 0..hs.len() {
-            if let Some(d) = &hs[end].distinct {
-                *distinct.entry(d).or_default() += 1;
-            }
-            while time(hs[end]) - time(hs[start]) > t.window {
-                if let Some(d) = &hs[start].distinct
-                    && let Some(c) = distinct.get_mut(d.as_str())
-                {
-                    *c -= 1;
-                    if *c == 0 {
-                        distinct.remove(d.as_str());
-                    }
-                }
-                start += 1;
-            }
-            let n = if t.distinct.is_some() {
-                distinct.len()
-            } else {
-                end + 1 - start
-            };
-            if n >= t.count {
-                in_burst[start..=end].iter_mut().for_each(|b| *b = true);
-            }
-        }
-        let mut cur: Option<Finding> = None;
-        let mut last_t = i64::MIN;
-        for (h, b) in hs.iter().zip(&in_burst) {
-            if !*b {
-                continue;
-            }
-            // a gap longer than the window ends a burst
-            if cur.is_some() && time(h) - last_t > t.window {
-                out.extend(cur.take());
-            }
-            cur.get_or_insert_with(|| Finding::new(rule)).add(h);
-            last_t = time(h);
-        }
-        out.extend(cur);
-    }
-    out
-}
-
-/// First-step requests followed, within the time, by a then-step request whose join value
-/// equals one of the first's. One finding per first request (collapsed by nothing: each grant
-/// is its own story), with the later requests as evidence.
-fn sequences(rule: usize, s: &Sequence, hits: &[Hit]) -> Vec<Finding> {
-    let thens: Vec<&Hit> = hits.iter().filter(|h| h.step == Step::Then).collect();
-    let mut out = Vec::new();
-    for f in hits.iter().filter(|h| h.step == Step::First) {
-        let Some(t0) = f.time else { continue };
-        let later: Vec<&&Hit> = thens
-            .iter()
-            .filter(|h| {
-                h.time.is_some_and(|t| t >= t0 && t.0 - t0.0 <= s.within)
-                    && h.audit_id != f.audit_id
-                    && h.join.iter().any(|j| f.join.contains(j))
-            })
-            .collect();
-        if later.is_empty() {
-            continue;
-        }
-        let mut fd = Finding::new(rule);
-        fd.detail = Some(format!("{} by {} at {}", f.target, f.actor, t0.rfc3339()));
-        fd.audit_ids.push(f.audit_id.clone());
-        fd.first = f.time;
-        for h in later {
-            fd.add(h);
-        }
-        fd.first = f.time;
-        out.push(fd);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1777,103 +1290,6 @@ mod tests {
             rules: parse_rules(y, "test").unwrap(),
             index: OnceLock::new(),
         }
-    }
-
-    /// The auditIDs a value keeps read back as pushed, and a merge keeps the first
-    /// [`SEEN_IDS`] in all.
-    #[test]
-    fn seen_ids_read_back_and_merge_up_to_the_cap() {
-        let mut a = Seen::default();
-        assert_eq!(a.ids().count(), 0);
-        a.push_id(Some(Ts(1)), "aa");
-        a.push_id(None, "");
-        a.push_id(Some(Ts(3)), "ccc");
-        let got: Vec<_> = a.ids().collect();
-        assert_eq!(
-            got,
-            vec![(Some(Ts(1)), "aa"), (None, ""), (Some(Ts(3)), "ccc")]
-        );
-        let mut full = Seen::default();
-        for i in 0..SEEN_IDS - 1 {
-            full.push_id(Some(Ts(i as i64)), &format!("x{i}"));
-        }
-        full.merge(a);
-        assert_eq!(full.ids().count(), SEEN_IDS);
-        let (t, last) = full.ids().last().unwrap();
-        assert_eq!((t, last), (Some(Ts(1)), "aa"));
-        assert_eq!(full.ids().nth(5), Some((Some(Ts(5)), "x5")));
-    }
-
-    /// A value first used `after` the identity's first request is new; an identity with too few
-    /// requests, or too many new values, is not judged.
-    #[test]
-    fn baselines_report_late_new_values_of_stable_identities() {
-        let min = 60_000_000;
-        let seen = |first_min: i64, count: u64| {
-            let mut s = Seen {
-                count,
-                first: Some(Ts(first_min * min)),
-                last: Some(Ts(first_min * min)),
-                ..Seen::default()
-            };
-            s.push_id(Some(Ts(first_min * min)), &format!("id-{first_min}"));
-            s
-        };
-        let bl = Baseline {
-            by: vec![Field::User],
-            field: Field::SourceIp,
-            after: 30 * min,
-            min_requests: 50,
-            max_new: 2,
-        };
-        let run = |vals: Vec<(&str, Seen)>, bl: &Baseline| -> Vec<String> {
-            let mut per = FxHashMap::default();
-            per.insert(
-                "bot".to_string(),
-                vals.into_iter().map(|(v, s)| (v.to_string(), s)).collect(),
-            );
-            novelties(0, bl, &per, false)
-                .into_iter()
-                .map(|f| f.detail.unwrap())
-                .collect()
-        };
-        // 10.0.0.1 from the start; 10.0.0.9 20 minutes in (part of the baseline); 203.0.113.66
-        // two hours in: new
-        let got = run(
-            vec![
-                ("10.0.0.1", seen(0, 300)),
-                ("10.0.0.9", seen(20, 10)),
-                ("203.0.113.66", seen(120, 22)),
-            ],
-            &bl,
-        );
-        assert_eq!(got.len(), 1, "{got:?}");
-        assert!(
-            got[0].starts_with("new source_ip 203.0.113.66, first seen 2h after")
-                && got[0].contains("usual: 10.0.0.1 (300), 10.0.0.9 (10)"),
-            "{got:?}"
-        );
-        // too few requests to know what is usual
-        assert!(
-            run(
-                vec![("10.0.0.1", seen(0, 20)), ("203.0.113.66", seen(120, 2))],
-                &bl
-            )
-            .is_empty()
-        );
-        // three new values: this identity's address is not stable
-        assert!(
-            run(
-                vec![
-                    ("10.0.0.1", seen(0, 300)),
-                    ("a", seen(40, 1)),
-                    ("b", seen(50, 1)),
-                    ("c", seen(60, 1)),
-                ],
-                &bl
-            )
-            .is_empty()
-        );
     }
 
     #[test]

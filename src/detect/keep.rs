@@ -1,0 +1,1695 @@
+//! What the rules keep of the requests they match, and the findings made from it.
+//!
+//! Every rule's state is bounded by what its findings report, whatever the log (any user can
+//! write requests; an auditID, a user agent and most source addresses are theirs to choose):
+//!
+//! - a finding lists at most [`Limits::evidence`] requests (`--max-evidence`, default 1,000: the
+//!   earliest, by time then auditID) and counts the others (`auditIDsLeftOut`); its actors, `via`
+//!   users, source addresses and targets are those of the listed requests, and a request keeps its
+//!   last [`REQUEST_IPS`] source addresses (the others are counted: `sourceIPsLeftOut`);
+//! - a plain rule keeps one [`Acc`] per finding (its `group_by` key): a count, first and last
+//!   times, and the listed requests;
+//! - a threshold or sequence rule keeps at most [`Limits::rule_hits`] matching requests to window
+//!   or join (`--max-rule-hits`, default 500,000: the earliest), and a note says how many it left
+//!   out;
+//! - a baseline rule follows at most [`Limits::rule_hits`] identities (the first by name; the
+//!   requests of the others are counted, and a note says so) and, per identity, at most
+//!   [`BASELINE_VALUES`] values (an identity that used more is not judged, and a note says so),
+//!   each an [`Acc`].
+//!
+//! Every list kept is "the smallest N by a total order" ([`Kept`]), counts are sums and times are
+//! minima and maxima, so the workers' parts merge to the same state in any order and whatever the
+//! chunks: output is the same for any thread count, chunk size and input path.
+//!
+//! A sequence's findings are joined without copying: its later requests are sorted once, indexed
+//! by join value, and each finding is a few ranges of that index (one binary search per join
+//! value), read when the finding is printed. N grants followed by N requests of their grantee are
+//! N findings of at most `evidence` listed requests each, in O(N log N) time and O(N) memory.
+//!
+//! Not here: compiling and matching rules (`mod.rs`), printing findings (`commands/detect.rs`).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use rustc_hash::FxHashMap;
+
+use super::{
+    Baseline, Bodies, Field, Rule, Rules, Seg, Sequence, Threshold, Val, hit_target, target,
+};
+use crate::correlate::Request;
+use crate::event::Ts;
+
+/// The bounds of a run's state (`detect --max-evidence`, `--max-rule-hits`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Requests a finding lists.
+    pub evidence: usize,
+    /// Matching requests a threshold or sequence rule keeps to window or join; identities a
+    /// baseline rule follows.
+    pub rule_hits: usize,
+}
+
+/// Default of [`Limits::evidence`]: more than any finding of the real logs in testdata/ has.
+pub const EVIDENCE: usize = 1000;
+/// Default of [`Limits::rule_hits`]: about 100 MB per rule at most.
+pub const RULE_HITS: usize = 500_000;
+/// Values a baseline rule follows per identity: an identity with more is not stable in that
+/// field and is not judged (with the default `max_new` of 3 it could not be reported anyway
+/// unless nearly all of them came in its first half hour).
+pub const BASELINE_VALUES: usize = 100;
+/// Source addresses kept per request: the last ones (the API server appends the address that
+/// connected last, after those of `X-Forwarded-For`, which the client writes).
+pub const REQUEST_IPS: usize = 16;
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            evidence: EVIDENCE,
+            rule_hits: RULE_HITS,
+        }
+    }
+}
+
+// ---------------------------------------------------------------- one request
+
+/// One request as a finding lists it: time, auditID, actor, the user that impersonated it,
+/// target and source addresses, in one string (one allocation per request kept).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ev {
+    pub time: Option<Ts>,
+    /// auditID, actor, via, target, then each address as `LEN:ADDRESS`.
+    text: Box<str>,
+    ends: [usize; 4],
+    /// Source addresses of the request not kept (the first ones).
+    pub ips_cut: u32,
+}
+
+impl Ev {
+    pub fn new(r: &Request<'_>, target: &str) -> Ev {
+        let actor = r.effective_user();
+        let via: &str = if r.impersonated_user.is_empty() {
+            ""
+        } else {
+            &r.user
+        };
+        let ips = &r.source_ips[..];
+        let cut = ips.len().saturating_sub(REQUEST_IPS);
+        let mut text = String::with_capacity(
+            r.audit_id.len()
+                + actor.len()
+                + via.len()
+                + target.len()
+                + ips[cut..].iter().map(|s| s.len() + 3).sum::<usize>(),
+        );
+        let mut ends = [0; 4];
+        for (i, s) in [&*r.audit_id, actor, via, target].into_iter().enumerate() {
+            text.push_str(s);
+            ends[i] = text.len();
+        }
+        for ip in &ips[cut..] {
+            let _ = write!(text, "{}:{ip}", ip.len());
+        }
+        Ev {
+            time: r.time(),
+            text: text.into_boxed_str(),
+            ends,
+            ips_cut: u32::try_from(cut).unwrap_or(u32::MAX),
+        }
+    }
+
+    pub fn audit_id(&self) -> &str {
+        &self.text[..self.ends[0]]
+    }
+    pub fn actor(&self) -> &str {
+        &self.text[self.ends[0]..self.ends[1]]
+    }
+    /// The authenticated user, when it impersonated the actor; else `""`.
+    pub fn via(&self) -> &str {
+        &self.text[self.ends[1]..self.ends[2]]
+    }
+    pub fn target(&self) -> &str {
+        &self.text[self.ends[2]..self.ends[3]]
+    }
+    /// The source addresses kept, in the request's order.
+    pub fn ips(&self) -> impl Iterator<Item = &str> {
+        let mut rest = &self.text[self.ends[3]..];
+        std::iter::from_fn(move || {
+            let (len, after) = rest.split_once(':')?;
+            let len: usize = len.parse().ok()?;
+            let ip = after.get(..len)?;
+            rest = &after[len..];
+            Some(ip)
+        })
+    }
+    /// What evidence is ordered by first: (time, auditID).
+    pub fn key(&self) -> (Option<Ts>, &str) {
+        (self.time, self.audit_id())
+    }
+    fn order(&self) -> (Option<Ts>, &str, &str, &str, &str, &str, u32) {
+        (
+            self.time,
+            self.audit_id(),
+            self.actor(),
+            self.via(),
+            self.target(),
+            &self.text[self.ends[3]..],
+            self.ips_cut,
+        )
+    }
+}
+
+impl Ord for Ev {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        // time and auditID decide nearly always: the rest only for a reused auditID
+        self.time
+            .cmp(&o.time)
+            .then_with(|| self.audit_id().cmp(o.audit_id()))
+            .then_with(|| self.order().cmp(&o.order()))
+    }
+}
+
+impl PartialOrd for Ev {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+// ---------------------------------------------------------------- the smallest N
+
+/// The `cap` smallest items offered (by their total order), and how many were offered. Parts
+/// merge to the same items in any order, however they were cut.
+#[derive(Debug, Clone)]
+pub struct Kept<T> {
+    items: Vec<T>,
+    seen: u64,
+    cap: usize,
+    /// The largest item kept once `cap` are: nothing at or above it can be among the smallest.
+    bar: Option<T>,
+}
+
+impl<T: Ord + Clone> Kept<T> {
+    #[cfg(test)]
+    pub fn new(cap: usize) -> Kept<T> {
+        Kept::below(cap, None)
+    }
+
+    /// Kept, where nothing at or above `bar` can be among the smallest `cap` (a bar the
+    /// sink's list already has: see [`Seeds`]).
+    fn below(cap: usize, bar: Option<T>) -> Kept<T> {
+        Kept {
+            items: Vec::new(),
+            seen: 0,
+            cap,
+            bar,
+        }
+    }
+
+    /// Count one item, which is then offered only if `below(bar)` says it may sort before the
+    /// largest item kept (so an item that cannot be kept is never built).
+    pub fn offer(&mut self, below: impl FnOnce(&T) -> bool, item: impl FnOnce() -> T) {
+        self.seen += 1;
+        if self.cap > 0 && self.bar.as_ref().is_none_or(below) {
+            self.push(item());
+        }
+    }
+
+    fn push(&mut self, x: T) {
+        if self.cap == 0 || self.bar.as_ref().is_some_and(|b| x >= *b) {
+            return;
+        }
+        self.items.push(x);
+        if self.items.len() > self.cap + self.cap / 2 {
+            self.trim();
+        }
+    }
+
+    fn trim(&mut self) {
+        if self.items.len() <= self.cap {
+            return;
+        }
+        if self.cap == 0 {
+            self.items.clear();
+            return;
+        }
+        self.items.select_nth_unstable(self.cap - 1);
+        self.items.truncate(self.cap);
+        self.bar = self.items.last().cloned();
+    }
+
+    pub fn merge(&mut self, o: Kept<T>) {
+        self.seen += o.seen;
+        for x in o.items {
+            self.push(x);
+        }
+    }
+
+    /// Sort what is kept (the smallest `cap`), for reading with [`Kept::items`].
+    pub fn finish(&mut self) {
+        self.trim();
+        self.items.sort_unstable();
+    }
+
+    /// The items kept, in order once [`Kept::finish`]ed.
+    pub fn items(&self) -> &[T] {
+        &self.items
+    }
+
+    /// Items offered.
+    pub fn seen(&self) -> u64 {
+        self.seen
+    }
+}
+
+// ---------------------------------------------------------------- one finding's requests
+
+/// What a finding (or a baseline's value) keeps: count, first and last times, and its earliest
+/// requests.
+#[derive(Debug, Clone)]
+pub struct Acc {
+    first: Option<Ts>,
+    last: Option<Ts>,
+    ev: Kept<Ev>,
+}
+
+impl Acc {
+    fn new(cap: usize) -> Acc {
+        Acc::below(cap, None)
+    }
+
+    fn below(cap: usize, bar: Option<Ev>) -> Acc {
+        Acc {
+            first: None,
+            last: None,
+            ev: Kept::below(cap, bar),
+        }
+    }
+
+    fn add(&mut self, r: &Request<'_>, ev: impl FnOnce() -> Ev) {
+        let t = r.time();
+        self.first = min_ts(self.first, t);
+        self.last = self.last.max(t);
+        self.ev.offer(|bar| (t, &*r.audit_id) <= bar.key(), ev);
+    }
+
+    fn merge(&mut self, o: Acc) {
+        self.first = min_ts(self.first, o.first);
+        self.last = self.last.max(o.last);
+        self.ev.merge(o.ev);
+    }
+
+    fn count(&self) -> u64 {
+        self.ev.seen()
+    }
+}
+
+fn min_ts(a: Option<Ts>, b: Option<Ts>) -> Option<Ts> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// A request of a threshold rule: what the finding lists, the key it is counted under, and the
+/// value it adds to a distinct count.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ThHit {
+    ev: Ev,
+    by: Box<[Box<str>]>,
+    distinct: Option<Box<str>>,
+}
+
+/// A request of a sequence rule (a first step, or a later one), with its join values.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SeqHit {
+    ev: Ev,
+    join: Box<[Box<str>]>,
+}
+
+/// One identity of a baseline rule: its values, until it has more than [`BASELINE_VALUES`].
+#[derive(Debug, Clone, Default)]
+pub struct Ident {
+    vals: FxHashMap<String, Acc>,
+    /// It used too many values to be judged.
+    over: bool,
+    /// Its requests.
+    requests: u64,
+}
+
+impl Ident {
+    fn merge(&mut self, o: Ident) {
+        self.requests += o.requests;
+        if self.over || o.over {
+            self.vals = FxHashMap::default();
+            self.over = true;
+            return;
+        }
+        for (v, acc) in o.vals {
+            match self.vals.get_mut(&v) {
+                Some(a) => a.merge(acc),
+                None => {
+                    self.vals.insert(v, acc);
+                }
+            }
+        }
+        if self.vals.len() > BASELINE_VALUES {
+            self.vals = FxHashMap::default();
+            self.over = true;
+        }
+    }
+}
+
+/// A baseline rule's identities: at most `cap` (the first by name; the identity is the key, so
+/// which are kept does not depend on the order requests come in), and how many requests the
+/// others made.
+#[derive(Debug, Clone)]
+pub struct Idents {
+    map: FxHashMap<String, Ident>,
+    cap: usize,
+    /// The largest identity kept once `cap` are: one at or above it is left out.
+    bar: Option<String>,
+    /// Requests of the identities left out.
+    left: u64,
+}
+
+impl Idents {
+    fn new(cap: usize, bar: Option<String>) -> Idents {
+        Idents {
+            map: FxHashMap::default(),
+            cap,
+            bar,
+            left: 0,
+        }
+    }
+
+    /// The identity `who` to count one more request of, or `None` when it is left out (the
+    /// request is counted as such).
+    fn get(&mut self, who: &str) -> Option<&mut Ident> {
+        if !self.map.contains_key(who) {
+            // above the bar, not at it: a part's bar is the sink's, whose identity it may meet
+            if self.cap == 0 || self.bar.as_deref().is_some_and(|b| who > b) {
+                self.left += 1;
+                return None;
+            }
+            self.map.insert(who.to_string(), Ident::default());
+            if self.map.len() > self.cap + self.cap / 2 {
+                self.trim();
+            }
+        }
+        let id = self.map.get_mut(who);
+        if id.is_none() {
+            self.left += 1;
+        }
+        id
+    }
+
+    /// Keep the first `cap` identities by name.
+    fn trim(&mut self) {
+        if self.map.len() <= self.cap {
+            return;
+        }
+        if self.cap == 0 {
+            self.left += self.map.drain().map(|(_, id)| id.requests).sum::<u64>();
+            return;
+        }
+        let mut keys: Vec<&String> = self.map.keys().collect();
+        keys.select_nth_unstable(self.cap - 1);
+        let bar = keys[self.cap - 1].clone();
+        let out: Vec<String> = keys[self.cap..].iter().map(|k| (*k).clone()).collect();
+        for k in out {
+            if let Some(id) = self.map.remove(&k) {
+                self.left += id.requests;
+            }
+        }
+        self.bar = Some(bar);
+    }
+
+    fn merge(&mut self, o: Idents) {
+        self.left += o.left;
+        for (who, id) in o.map {
+            if self.bar.as_deref().is_some_and(|b| who.as_str() > b) {
+                self.left += id.requests;
+                continue;
+            }
+            match self.map.get_mut(&who) {
+                Some(x) => x.merge(id),
+                None => {
+                    self.map.insert(who, id);
+                }
+            }
+        }
+        if self.map.len() > self.cap + self.cap / 2 {
+            self.trim();
+        }
+    }
+}
+
+/// One rule's state.
+#[derive(Debug, Clone)]
+pub enum Keep {
+    /// Findings by `group_by` key.
+    Groups(FxHashMap<Vec<String>, Acc>),
+    /// A threshold rule's requests.
+    Hits(Kept<ThHit>),
+    /// A sequence rule's first steps and later steps; once finished, the later steps by join
+    /// value (indices into `thens`, in order) and whether one may have several join values.
+    Steps {
+        firsts: Kept<SeqHit>,
+        thens: Kept<SeqHit>,
+        index: FxHashMap<Box<str>, Vec<u32>>,
+        multi: bool,
+    },
+    /// A baseline rule's identities.
+    Idents(Idents),
+}
+
+impl Keep {
+    fn new(i: usize, rule: &Rule, limits: Limits, seeds: &Seeds) -> Keep {
+        fn bar<T: Clone>(v: &[Option<T>], i: usize) -> Option<T> {
+            v.get(i).cloned().flatten()
+        }
+        if rule.threshold.is_some() {
+            Keep::Hits(Kept::below(limits.rule_hits, bar(&seeds.hits, i)))
+        } else if rule.sequence.is_some() {
+            Keep::Steps {
+                firsts: Kept::below(limits.rule_hits, bar(&seeds.firsts, i)),
+                thens: Kept::below(limits.rule_hits, bar(&seeds.thens, i)),
+                index: FxHashMap::default(),
+                multi: false,
+            }
+        } else if rule.baseline.is_some() {
+            Keep::Idents(Idents::new(limits.rule_hits, bar(&seeds.idents_bar, i)))
+        } else {
+            Keep::Groups(FxHashMap::default())
+        }
+    }
+
+    fn merge(&mut self, o: Keep) {
+        match (self, o) {
+            (Keep::Groups(a), Keep::Groups(b)) => {
+                for (k, acc) in b {
+                    match a.get_mut(&k) {
+                        Some(x) => x.merge(acc),
+                        None => {
+                            a.insert(k, acc);
+                        }
+                    }
+                }
+            }
+            (Keep::Hits(a), Keep::Hits(b)) => a.merge(b),
+            (
+                Keep::Steps { firsts, thens, .. },
+                Keep::Steps {
+                    firsts: f,
+                    thens: t,
+                    ..
+                },
+            ) => {
+                firsts.merge(f);
+                thens.merge(t);
+            }
+            (Keep::Idents(a), Keep::Idents(b)) => a.merge(b),
+            _ => unreachable!("parts of one run have the same rules"),
+        }
+    }
+
+    fn finish(&mut self) {
+        match self {
+            Keep::Groups(m) => m.values_mut().for_each(|a| a.ev.finish()),
+            Keep::Hits(k) => k.finish(),
+            Keep::Steps {
+                firsts,
+                thens,
+                index,
+                multi,
+            } => {
+                firsts.finish();
+                thens.finish();
+                for (i, h) in thens.items().iter().enumerate() {
+                    let mut vals: Vec<&str> = h.join.iter().map(|v| &**v).collect();
+                    vals.sort_unstable();
+                    vals.dedup();
+                    *multi |= vals.len() > 1;
+                    for v in vals {
+                        match index.get_mut(v) {
+                            Some(l) => l.push(i as u32),
+                            None => {
+                                index.insert(v.into(), vec![i as u32]);
+                            }
+                        }
+                    }
+                }
+            }
+            Keep::Idents(m) => {
+                m.trim();
+                m.map
+                    .values_mut()
+                    .flat_map(|i| i.vals.values_mut())
+                    .for_each(|a| a.ev.finish())
+            }
+        }
+    }
+}
+
+/// The bars of the sink's lists that are full, handed to the parts made after: a part then
+/// does not build the evidence of requests that cannot be among those listed (without it,
+/// each chunk's part rebuilt up to `evidence` requests for every busy identity of a baseline
+/// rule, about a fifth more CPU for detect). Any older copy is still right: bars only fall,
+/// and what sorts at or above an older bar sorts above the newer one too.
+#[derive(Debug, Default)]
+pub struct Seeds {
+    hits: Vec<Option<ThHit>>,
+    firsts: Vec<Option<SeqHit>>,
+    thens: Vec<Option<SeqHit>>,
+    /// Per baseline rule: identity -> value -> bar.
+    idents: Vec<IdentBars>,
+    /// Per baseline rule: the largest identity kept.
+    idents_bar: Vec<Option<String>>,
+}
+
+/// What a run's rules kept: one per worker part, merged into the sink's.
+#[derive(Debug, Clone)]
+pub struct State {
+    pub limits: Limits,
+    per: Vec<Keep>,
+    /// Per rule: requests it could not check for want of a body.
+    pub unchecked: Vec<u64>,
+    /// Requests tested.
+    pub requests: u64,
+    seeds: std::sync::Arc<Seeds>,
+}
+
+impl State {
+    pub fn new(rules: &Rules, limits: Limits) -> State {
+        State::seeded(rules, limits, std::sync::Arc::default())
+    }
+
+    fn seeded(rules: &Rules, limits: Limits, seeds: std::sync::Arc<Seeds>) -> State {
+        State {
+            limits,
+            per: rules
+                .rules
+                .iter()
+                .enumerate()
+                .map(|(i, r)| Keep::new(i, r, limits, &seeds))
+                .collect(),
+            unchecked: vec![0; rules.rules.len()],
+            requests: 0,
+            seeds,
+        }
+    }
+
+    /// An empty state for a worker's part, with this one's last [`State::reseed`].
+    pub fn part(&self, rules: &Rules) -> State {
+        State::seeded(rules, self.limits, self.seeds.clone())
+    }
+
+    /// Take a copy of the bars of the lists that are full, for the parts made after.
+    pub fn reseed(&mut self) {
+        let mut s = Seeds::default();
+        for keep in &self.per {
+            let (mut h, mut f, mut t, mut ids) = (None, None, None, FxHashMap::default());
+            let mut ib = None;
+            match keep {
+                Keep::Hits(k) => h = k.bar.clone(),
+                Keep::Steps { firsts, thens, .. } => {
+                    f = firsts.bar.clone();
+                    t = thens.bar.clone();
+                }
+                Keep::Idents(m) => {
+                    ib = m.bar.clone();
+                    for (who, id) in &m.map {
+                        let bars: FxHashMap<String, Ev> = id
+                            .vals
+                            .iter()
+                            .filter_map(|(v, a)| Some((v.clone(), a.ev.bar.clone()?)))
+                            .collect();
+                        if !bars.is_empty() {
+                            ids.insert(who.clone(), bars);
+                        }
+                    }
+                }
+                Keep::Groups(_) => {}
+            }
+            s.hits.push(h);
+            s.firsts.push(f);
+            s.thens.push(t);
+            s.idents.push(ids);
+            s.idents_bar.push(ib);
+        }
+        self.seeds = std::sync::Arc::new(s);
+    }
+
+    pub fn merge(&mut self, o: State) {
+        for (a, b) in self.unchecked.iter_mut().zip(o.unchecked) {
+            *a += b;
+        }
+        self.requests += o.requests;
+        for (a, b) in self.per.iter_mut().zip(o.per) {
+            a.merge(b);
+        }
+    }
+
+    /// A request rule `i` matched (its first step, for a sequence).
+    pub(super) fn first(&mut self, i: usize, rule: &Rule, r: &Request<'_>, b: &Bodies) {
+        let cap = self.limits.evidence;
+        match &mut self.per[i] {
+            Keep::Groups(m) => {
+                let key: Vec<String> = rule.group_by.iter().map(|f| f.key(r, b)).collect();
+                m.entry(key)
+                    .or_insert_with(|| Acc::new(cap))
+                    .add(r, || Ev::new(r, &hit_target(r, b)));
+            }
+            Keep::Hits(k) => {
+                let Some(t) = &rule.threshold else { return };
+                let time = r.time();
+                k.offer(
+                    |bar| (time, &*r.audit_id) <= bar.ev.key(),
+                    || threshold_hit(t, r, b),
+                );
+            }
+            Keep::Steps { firsts, .. } => {
+                let Some(s) = &rule.sequence else { return };
+                let time = r.time();
+                firsts.offer(
+                    |bar| (time, &*r.audit_id) <= bar.ev.key(),
+                    || SeqHit {
+                        ev: Ev::new(r, &hit_target(r, b)),
+                        join: joined(&s.join_first, r, b),
+                    },
+                );
+            }
+            Keep::Idents(m) => {
+                if let Some(bl) = &rule.baseline {
+                    see(bl, r, b, m, cap, self.seeds.idents.get(i));
+                }
+            }
+        }
+    }
+
+    /// A request matched the later step of sequence rule `i`.
+    pub(super) fn then(&mut self, i: usize, s: &Sequence, r: &Request<'_>, b: &Bodies) {
+        if let Keep::Steps { thens, .. } = &mut self.per[i] {
+            let time = r.time();
+            thens.offer(
+                |bar| (time, &*r.audit_id) <= bar.ev.key(),
+                || SeqHit {
+                    ev: Ev::new(r, &hit_target(r, b)),
+                    join: joined(&s.join_then, r, b),
+                },
+            );
+        }
+    }
+
+    /// Sort what was kept: before [`findings`] and [`State::notes`].
+    pub fn finish(&mut self) {
+        self.per.iter_mut().for_each(Keep::finish);
+    }
+
+    /// What the bounds left out that no finding says: matching requests a threshold or
+    /// sequence rule did not window or join, identities a baseline did not judge.
+    pub fn notes(&self, rules: &Rules) -> Vec<String> {
+        let mut out = Vec::new();
+        for (rule, keep) in rules.rules.iter().zip(&self.per) {
+            // requests kept and seen, and the bound that would keep them all
+            let (kept, seen, all) = match keep {
+                Keep::Hits(k) => (k.items().len() as u64, k.seen(), k.seen()),
+                Keep::Steps { firsts, thens, .. } => (
+                    (firsts.items().len() + thens.items().len()) as u64,
+                    firsts.seen() + thens.seen(),
+                    firsts.seen().max(thens.seen()),
+                ),
+                Keep::Idents(m) => {
+                    if m.left > 0 {
+                        out.push(format!(
+                            "{}: followed the first {} identities (by name) and left out the {} requests of the others, which may hold more findings (a larger --max-rule-hits follows more)",
+                            rule.id,
+                            crate::render::thousands(m.cap as u64),
+                            crate::render::thousands(m.left),
+                        ));
+                    }
+                    let over = m.map.values().filter(|i| i.over).count();
+                    if over > 0 {
+                        out.push(format!(
+                            "{}: {} identit{} used more than {BASELINE_VALUES} distinct values of {} and {} not judged (a value that changes that often is not a baseline)",
+                            rule.id,
+                            crate::render::thousands(over as u64),
+                            if over == 1 { "y" } else { "ies" },
+                            super::field_name(&rule.baseline.as_ref().map_or(Field::Actor, |b| b.field.clone())),
+                            if over == 1 { "was" } else { "were" },
+                        ));
+                    }
+                    continue;
+                }
+                Keep::Groups(_) => continue,
+            };
+            if kept < seen {
+                out.push(format!(
+                    "{}: {} its first {} matching requests (by time) and left out the other {}, which may hold more findings (--max-rule-hits {} keeps them all)",
+                    rule.id,
+                    if rule.threshold.is_some() {
+                        "windowed"
+                    } else {
+                        "joined"
+                    },
+                    crate::render::thousands(kept),
+                    crate::render::thousands(seen - kept),
+                    all,
+                ));
+            }
+        }
+        out
+    }
+}
+
+fn threshold_hit(t: &Threshold, r: &Request<'_>, b: &Bodies) -> ThHit {
+    ThHit {
+        ev: Ev::new(r, &hit_target(r, b)),
+        by: t.by.iter().map(|f| f.key(r, b).into_boxed_str()).collect(),
+        distinct: t.distinct.as_ref().map(|f| f.key(r, b).into_boxed_str()),
+    }
+}
+
+fn joined(f: &Field, r: &Request<'_>, b: &Bodies) -> Box<[Box<str>]> {
+    f.values(r, b)
+        .iter()
+        .map(|v| v.text().into_boxed_str())
+        .collect()
+}
+
+/// Count one request of a baseline rule: the common case (one identity field, a value seen
+/// before) allocates nothing but what the evidence keeps.
+/// Bars of a baseline rule's full lists, by identity and value (see [`Seeds`]).
+type IdentBars = FxHashMap<String, FxHashMap<String, Ev>>;
+
+fn see(
+    bl: &Baseline,
+    r: &Request<'_>,
+    b: &Bodies,
+    per: &mut Idents,
+    cap: usize,
+    seeds: Option<&IdentBars>,
+) {
+    match &bl.by[..] {
+        [one] => one.with(r, b, |v| {
+            let who = v
+                .first()
+                .and_then(Val::str)
+                .unwrap_or(std::borrow::Cow::Borrowed(""));
+            record(bl, r, b, per, &who, cap, seeds);
+        }),
+        many => {
+            let keys: Vec<String> = many.iter().map(|f| f.key(r, b)).collect();
+            record(bl, r, b, per, &keys.join("\u{1f}"), cap, seeds);
+        }
+    }
+}
+
+fn record(
+    bl: &Baseline,
+    r: &Request<'_>,
+    b: &Bodies,
+    per: &mut Idents,
+    who: &str,
+    cap: usize,
+    seeds: Option<&IdentBars>,
+) {
+    let Some(id) = per.get(who) else { return };
+    id.requests += 1;
+    if id.over {
+        return;
+    }
+    let mut target_of: Option<String> = None;
+    bl.field.with(r, b, |vs| {
+        for v in vs {
+            let text = v.str().unwrap_or(std::borrow::Cow::Borrowed("{…}"));
+            let acc = match id.vals.get_mut(&*text) {
+                Some(s) => s,
+                None => {
+                    if id.vals.len() >= BASELINE_VALUES {
+                        id.vals = FxHashMap::default();
+                        id.over = true;
+                        return;
+                    }
+                    let bar = seeds
+                        .and_then(|m| m.get(who))
+                        .and_then(|m| m.get(&*text))
+                        .cloned();
+                    id.vals
+                        .entry(text.into_owned())
+                        .or_insert_with(|| Acc::below(cap, bar))
+                }
+            };
+            acc.add(r, || {
+                let t = target_of.get_or_insert_with(|| target(r));
+                Ev::new(r, t)
+            });
+        }
+    });
+}
+
+// ---------------------------------------------------------------- findings
+
+/// What a rule found: identical hits collapsed, with their evidence.
+#[derive(Debug, Clone)]
+pub struct Finding<'s> {
+    pub rule: usize,
+    /// Requests (for a sequence: later requests).
+    pub count: u64,
+    pub first: Option<Ts>,
+    pub last: Option<Ts>,
+    /// For a sequence: the request that began it (its auditID is listed first); for a
+    /// baseline: the new value and what is usual.
+    pub detail: Option<String>,
+    evidence: Evidence<'s>,
+}
+
+#[derive(Debug, Clone)]
+enum Evidence<'s> {
+    /// The listed requests, in order; `who`: a baseline's identity, its one actor.
+    Listed {
+        ev: Vec<&'s Ev>,
+        who: Option<String>,
+    },
+    /// A sequence's first request, and its later ones: the ranges of `thens` (indices, in
+    /// order) that follow it within the time and share a join value. `multi`: a later request
+    /// may sit in several ranges (its join field has several values).
+    Joined {
+        first: &'s SeqHit,
+        thens: &'s [SeqHit],
+        ranges: Vec<&'s [u32]>,
+        multi: bool,
+    },
+}
+
+/// What a finding shows: its listed requests, and the lists made of them (each sorted, once
+/// each, built when asked: a table needs fewer than JSON).
+#[derive(Debug, Clone, Default)]
+pub struct Shown<'f> {
+    /// A sequence's first request, listed before the others.
+    head: Option<&'f str>,
+    /// The listed requests, in order.
+    ev: Vec<&'f Ev>,
+    /// A baseline's identity: the one actor.
+    who: Option<&'f str>,
+    /// Requests counted and not listed.
+    pub left_out: u64,
+}
+
+/// Sorted, once each.
+fn distinct<'f>(it: impl Iterator<Item = &'f str>) -> Vec<&'f str> {
+    let mut v: Vec<&str> = Vec::new();
+    for s in it {
+        // requests in time order often repeat the last value: no need to sort those
+        if v.last() != Some(&s) {
+            v.push(s);
+        }
+    }
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+impl<'f> Shown<'f> {
+    /// The auditIDs listed (for a sequence, the first request's, then the later ones').
+    pub fn audit_ids(&self) -> Vec<&'f str> {
+        self.head
+            .into_iter()
+            .chain(self.ev.iter().map(|e| e.audit_id()))
+            .collect()
+    }
+    /// The first auditID listed, and how many requests there are besides (listed or not).
+    pub fn first_id(&self) -> (Option<&'f str>, u64) {
+        let first = self.head.or_else(|| self.ev.first().map(|e| e.audit_id()));
+        let all = self.head.map_or(0, |_| 1) + self.ev.len() as u64 + self.left_out;
+        (first, all.saturating_sub(1))
+    }
+    pub fn actors(&self) -> Vec<&'f str> {
+        match self.who {
+            Some(w) => vec![w],
+            None => distinct(self.ev.iter().map(|e| e.actor()).filter(|a| !a.is_empty())),
+        }
+    }
+    /// The authenticated users that impersonated them, if any.
+    pub fn via(&self) -> Vec<&'f str> {
+        match self.who {
+            Some(_) => Vec::new(),
+            None => distinct(self.ev.iter().map(|e| e.via()).filter(|a| !a.is_empty())),
+        }
+    }
+    pub fn source_ips(&self) -> Vec<&'f str> {
+        distinct(self.ev.iter().flat_map(|e| e.ips()))
+    }
+    /// Source addresses of listed requests not kept (past [`REQUEST_IPS`] in one request).
+    pub fn ips_left_out(&self) -> u64 {
+        self.ev.iter().map(|e| u64::from(e.ips_cut)).sum()
+    }
+    pub fn targets(&self) -> Vec<&'f str> {
+        distinct(self.ev.iter().map(|e| e.target()).filter(|t| !t.is_empty()))
+    }
+}
+
+impl<'s> Finding<'s> {
+    /// The listed requests (for a sequence, read from its ranges now: at most `evidence`
+    /// later requests).
+    pub fn shown(&self, evidence: usize) -> Shown<'_> {
+        match &self.evidence {
+            Evidence::Listed { ev, who } => Shown {
+                head: None,
+                ev: ev.clone(),
+                who: who.as_deref(),
+                left_out: self.count - ev.len() as u64,
+            },
+            Evidence::Joined {
+                first,
+                thens,
+                ranges,
+                multi,
+            } => {
+                let ev: Vec<&Ev> = later(first, thens, ranges, *multi)
+                    .take(evidence)
+                    .map(|i| &thens[i as usize].ev)
+                    .collect();
+                Shown {
+                    head: Some(first.ev.audit_id()),
+                    left_out: self.count - ev.len() as u64,
+                    ev,
+                    who: None,
+                }
+            }
+        }
+    }
+}
+
+/// The later requests of a sequence finding, in order, once each: a merge of its ranges,
+/// without the first request itself.
+fn later<'a>(
+    first: &'a SeqHit,
+    thens: &'a [SeqHit],
+    ranges: &'a [&'a [u32]],
+    multi: bool,
+) -> impl Iterator<Item = u32> + 'a {
+    let mut at = vec![0usize; ranges.len()];
+    let mut last: Option<u32> = None;
+    let own = first.ev.audit_id();
+    std::iter::from_fn(move || {
+        loop {
+            let (k, &i) = ranges
+                .iter()
+                .enumerate()
+                .filter_map(|(k, r)| r.get(at[k]).map(|i| (k, i)))
+                .min_by_key(|(_, i)| **i)?;
+            at[k] += 1;
+            if (multi && last == Some(i)) || thens[i as usize].ev.audit_id() == own {
+                continue;
+            }
+            last = Some(i);
+            return Some(i);
+        }
+    })
+}
+
+/// The findings of a run's state ([`State::finish`]ed): collapsed, windowed, joined; sorted by
+/// severity (highest first), then time, then rule.
+/// `show_secrets`: body values in findings as logged, not redacted ([`crate::redact`]).
+pub fn findings<'s>(rules: &Rules, st: &'s State, show_secrets: bool) -> Vec<Finding<'s>> {
+    let mut out = Vec::new();
+    for (i, (rule, keep)) in rules.rules.iter().zip(&st.per).enumerate() {
+        match keep {
+            Keep::Groups(m) => {
+                let mut groups: Vec<(&Vec<String>, &Acc)> = m.iter().collect();
+                groups.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                for (_, acc) in groups {
+                    out.push(Finding {
+                        rule: i,
+                        count: acc.count(),
+                        first: acc.first,
+                        last: acc.last,
+                        detail: None,
+                        evidence: Evidence::Listed {
+                            ev: acc.ev.items().iter().collect(),
+                            who: None,
+                        },
+                    });
+                }
+            }
+            Keep::Hits(k) => {
+                if let Some(t) = &rule.threshold {
+                    bursts(i, t, k.items(), st.limits.evidence, &mut out);
+                }
+            }
+            Keep::Steps {
+                firsts,
+                thens,
+                index,
+                multi,
+            } => {
+                if let Some(s) = &rule.sequence {
+                    let steps = Steps {
+                        firsts: firsts.items(),
+                        thens: thens.items(),
+                        index,
+                        multi: *multi,
+                    };
+                    sequences(i, s, &steps, &mut out);
+                }
+            }
+            Keep::Idents(m) => {
+                if let Some(bl) = &rule.baseline {
+                    novelties(i, bl, m, show_secrets, &mut out);
+                }
+            }
+        }
+    }
+    // stable: within one rule, the order above (by key, then time) is kept
+    out.sort_by(|a, b| {
+        let (ra, rb) = (&rules.rules[a.rule], &rules.rules[b.rule]);
+        rb.severity
+            .cmp(&ra.severity)
+            .then(a.first.cmp(&b.first))
+            .then(ra.id.cmp(&rb.id))
+    });
+    out
+}
+
+/// Runs of hits, per `by` key, where some window holds `count` hits (or distinct values).
+/// `hits` are in order (time first).
+fn bursts<'s>(
+    rule: usize,
+    t: &Threshold,
+    hits: &'s [ThHit],
+    evidence: usize,
+    out: &mut Vec<Finding<'s>>,
+) {
+    let mut per: BTreeMap<&[Box<str>], Vec<&ThHit>> = BTreeMap::new();
+    // hits without a time cannot be windowed
+    for h in hits.iter().filter(|h| h.ev.time.is_some()) {
+        per.entry(&h.by).or_default().push(h);
+    }
+    let time = |h: &ThHit| h.ev.time.map_or(0, |t| t.0);
+    for (_, hs) in per {
+        let mut in_burst = vec![false; hs.len()];
+        let mut start = 0;
+        let mut distinct: FxHashMap<&str, usize> = FxHashMap::default();
+        for end in 0..hs.len() {
+            if let Some(d) = &hs[end].distinct {
+                *distinct.entry(d).or_default() += 1;
+            }
+            while time(hs[end]) - time(hs[start]) > t.window {
+                if let Some(d) = &hs[start].distinct
+                    && let Some(c) = distinct.get_mut(&**d)
+                {
+                    *c -= 1;
+                    if *c == 0 {
+                        distinct.remove(&**d);
+                    }
+                }
+                start += 1;
+            }
+            let n = if t.distinct.is_some() {
+                distinct.len()
+            } else {
+                end + 1 - start
+            };
+            if n >= t.count {
+                // marked from the end back: each hit is marked once per burst start
+                for b in in_burst[start..=end].iter_mut().rev() {
+                    if *b {
+                        break;
+                    }
+                    *b = true;
+                }
+            }
+        }
+        let mut cur: Option<Finding<'s>> = None;
+        let mut last_t = i64::MIN;
+        for (h, b) in hs.iter().zip(&in_burst) {
+            if !*b {
+                continue;
+            }
+            // a gap longer than the window ends a burst
+            if cur.is_some() && time(h) - last_t > t.window {
+                out.extend(cur.take());
+            }
+            let f = cur.get_or_insert_with(|| Finding {
+                rule,
+                count: 0,
+                first: h.ev.time,
+                last: h.ev.time,
+                detail: None,
+                evidence: Evidence::Listed {
+                    ev: Vec::new(),
+                    who: None,
+                },
+            });
+            f.count += 1;
+            f.last = h.ev.time;
+            if let Evidence::Listed { ev, .. } = &mut f.evidence
+                && ev.len() < evidence
+            {
+                ev.push(&h.ev);
+            }
+            last_t = time(h);
+        }
+        out.extend(cur);
+    }
+}
+
+/// First-step requests followed, within the time, by a later-step request that shares a join
+/// value. One finding per first request (collapsed by nothing: each grant is its own story).
+/// The later requests are indexed once by join value; a finding is the ranges of that index it
+/// covers, found by binary search, and counted without being read.
+/// A sequence rule's state, finished.
+struct Steps<'s> {
+    firsts: &'s [SeqHit],
+    thens: &'s [SeqHit],
+    index: &'s FxHashMap<Box<str>, Vec<u32>>,
+    multi: bool,
+}
+
+fn sequences<'s>(rule: usize, s: &Sequence, st: &Steps<'s>, out: &mut Vec<Finding<'s>>) {
+    let (firsts, thens, multi) = (st.firsts, st.thens, st.multi);
+    // the later requests that share an auditID with some first request: it never counts as
+    // its own follower
+    let own: rustc_hash::FxHashSet<&str> = firsts.iter().map(|f| f.ev.audit_id()).collect();
+    let mut same_id: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
+    for (i, h) in thens.iter().enumerate() {
+        if own.contains(h.ev.audit_id()) {
+            same_id.entry(h.ev.audit_id()).or_default().push(i as u32);
+        }
+    }
+    let time = |i: u32| thens[i as usize].ev.time;
+    for f in firsts {
+        let Some(t0) = f.ev.time else { continue };
+        let end = Some(Ts(t0.0.saturating_add(s.within)));
+        let mut vals: Vec<&str> = f.join.iter().map(|v| &**v).collect();
+        vals.sort_unstable();
+        vals.dedup();
+        let mut ranges: Vec<&'s [u32]> = Vec::new();
+        for v in vals {
+            let Some(list) = st.index.get(v) else {
+                continue;
+            };
+            let lo = list.partition_point(|&i| time(i) < Some(t0));
+            let hi = list.partition_point(|&i| time(i) <= end);
+            if lo < hi {
+                ranges.push(&list[lo..hi]);
+            }
+        }
+        let (count, last) = if multi {
+            // a later request may be in several ranges: count it once
+            let mut n = 0u64;
+            let mut last = None;
+            for i in later(f, thens, &ranges, true) {
+                n += 1;
+                last = time(i);
+            }
+            (n, last)
+        } else {
+            let all: u64 = ranges.iter().map(|r| r.len() as u64).sum();
+            let selves = same_id.get(f.ev.audit_id()).map_or(0, |ids| {
+                ids.iter()
+                    .filter(|&&i| ranges.iter().any(|r| r.binary_search(&i).is_ok()))
+                    .count() as u64
+            });
+            let last = ranges
+                .iter()
+                .filter_map(|r| {
+                    // the last of the range that is not the first request itself
+                    r.iter()
+                        .rev()
+                        .find(|&&i| thens[i as usize].ev.audit_id() != f.ev.audit_id())
+                        .map(|&i| time(i))
+                })
+                .max()
+                .flatten();
+            (all - selves, last)
+        };
+        if count == 0 {
+            continue;
+        }
+        out.push(Finding {
+            rule,
+            count,
+            first: f.ev.time,
+            last,
+            detail: Some(format!(
+                "{} by {} at {}",
+                f.ev.target(),
+                f.ev.actor(),
+                t0.rfc3339()
+            )),
+            evidence: Evidence::Joined {
+                first: f,
+                thens,
+                ranges,
+                multi,
+            },
+        });
+    }
+}
+
+/// A value of `field` as a finding shows it: a body value through [`crate::redact::field_value`]
+/// unless `--show-secrets`.
+fn shown<'v>(field: &Field, v: &'v str, show_secrets: bool) -> std::borrow::Cow<'v, str> {
+    match field {
+        Field::Body(_, path) if !show_secrets => {
+            let keys: Vec<&str> = path
+                .iter()
+                .filter_map(|s| match s {
+                    Seg::Key(k) => Some(k.as_str()),
+                    _ => None,
+                })
+                .collect();
+            crate::redact::field_value(&keys, v)
+        }
+        _ => std::borrow::Cow::Borrowed(v),
+    }
+}
+
+/// The values each identity started using `after` its first request.
+fn novelties<'s>(
+    rule: usize,
+    bl: &Baseline,
+    per: &'s Idents,
+    show_secrets: bool,
+    out: &mut Vec<Finding<'s>>,
+) {
+    // a value read from a body is printed redacted (a rule can learn any body path)
+    let value = |v: &str| shown(&bl.field, v, show_secrets).into_owned();
+    let mut per: Vec<(&String, &Ident)> = per.map.iter().filter(|(_, i)| !i.over).collect();
+    per.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    for (who, id) in per {
+        let vals = &id.vals;
+        let total: u64 = vals.values().map(Acc::count).sum();
+        let Some(start) = vals.values().filter_map(|s| s.first).min() else {
+            continue;
+        };
+        if total < bl.min_requests {
+            continue;
+        }
+        let mut new: Vec<(&String, &Acc)> = vals
+            .iter()
+            .filter(|(_, s)| s.first.is_some_and(|f| f.0 - start.0 >= bl.after))
+            .collect();
+        if new.is_empty() || new.len() > bl.max_new {
+            continue;
+        }
+        new.sort_unstable_by(|a, b| (a.1.first, a.0).cmp(&(b.1.first, b.0)));
+        let mut usual: Vec<(&String, u64)> = vals
+            .iter()
+            .filter(|(_, s)| s.first.is_some_and(|f| f.0 - start.0 < bl.after))
+            .map(|(v, s)| (v, s.count()))
+            .collect();
+        usual.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let usual: Vec<String> = usual
+            .iter()
+            .take(3)
+            .map(|(v, n)| format!("{} ({n})", value(v)))
+            .collect();
+        let actor = match &bl.by[..] {
+            [one] => shown(one, who, show_secrets).replace('\u{1f}', " "),
+            many => who
+                .split('\u{1f}')
+                .zip(many)
+                .map(|(w, f)| shown(f, w, show_secrets).into_owned())
+                .collect::<Vec<_>>()
+                .join(" "),
+        };
+        for (v, s) in new {
+            let v = value(v);
+            out.push(Finding {
+                rule,
+                count: s.count(),
+                first: s.first,
+                last: s.last,
+                detail: Some(format!(
+                    "new {} {v}, first seen {} after this identity's first request (of {total}); usual: {}",
+                    super::field_name(&bl.field),
+                    super::duration_text(
+                        s.first.map_or(0, |t| t.0 - start.0) / 60_000_000 * 60_000_000
+                    ),
+                    usual.join(", ")
+                )),
+                evidence: Evidence::Listed {
+                    ev: s.ev.items().iter().collect(),
+                    who: Some(actor.clone()),
+                },
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow;
+
+    fn rules(y: &str) -> Rules {
+        let mut r = Rules::load(false, &[]).unwrap();
+        r.rules = super::super::parse_rules(y, "test").unwrap();
+        r.select(&[], &[]).unwrap();
+        r
+    }
+
+    fn req(id: &str, t: i64, user: &str, verb: &str, name: &str) -> Request<'static> {
+        Request {
+            audit_id: Cow::Owned(id.to_string()),
+            user: Cow::Owned(user.to_string()),
+            verb: Cow::Owned(verb.to_string()),
+            resource: Cow::Borrowed("rolebindings"),
+            name: Cow::Owned(name.to_string()),
+            received: Some(Ts(t)),
+            ..Default::default()
+        }
+    }
+
+    /// A deterministic shuffle (xorshift), so the test needs no dependency.
+    fn shuffled(n: u64, seed: u64) -> Vec<u64> {
+        let mut v: Vec<u64> = (0..n).collect();
+        let mut x = seed | 1;
+        for i in (1..v.len()).rev() {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            v.swap(i, (x % (i as u64 + 1)) as usize);
+        }
+        v
+    }
+
+    /// The smallest `cap` items, whatever the order they come in and however they are split
+    /// into parts and merged: what makes the state the same for any thread count and chunk size.
+    #[test]
+    fn kept_is_the_smallest_n_whatever_the_order_and_the_parts() {
+        let want: Vec<u64> = (0..100).collect();
+        for (seed, parts) in [(1, 1), (7, 3), (99, 17), (12345, 250)] {
+            let items = shuffled(5000, seed);
+            let mut ks: Vec<Kept<u64>> = (0..parts).map(|_| Kept::new(100)).collect();
+            for (i, x) in items.iter().enumerate() {
+                ks[i % parts].offer(|bar| x <= bar, || *x);
+            }
+            // merge in a scrambled order
+            let mut all = Kept::new(100);
+            for p in shuffled(parts as u64, seed) {
+                all.merge(std::mem::replace(&mut ks[p as usize], Kept::new(100)));
+            }
+            all.finish();
+            assert_eq!(all.items(), &want[..], "seed {seed}, {parts} parts");
+            assert_eq!(all.seen(), 5000);
+        }
+        let mut none = Kept::<u64>::new(0);
+        none.offer(|_| true, || 1);
+        none.finish();
+        assert!(none.items().is_empty());
+        assert_eq!(none.seen(), 1);
+    }
+
+    /// A request's addresses read back as written; past REQUEST_IPS, the first ones are cut
+    /// and counted. Any text is safe in a field (lengths, not separators).
+    #[test]
+    fn evidence_reads_back_its_fields() {
+        let mut r = req("a:1", 5, "ops", "get", "x");
+        r.impersonated_user = Cow::Borrowed("eve");
+        r.source_ips = vec![
+            Cow::Borrowed("10:0:0:1"),
+            Cow::Borrowed(""),
+            Cow::Borrowed("3:abc"),
+        ]
+        .into();
+        let e = Ev::new(&r, "rolebindings x");
+        assert_eq!(
+            (e.audit_id(), e.actor(), e.via(), e.target()),
+            ("a:1", "eve", "ops", "rolebindings x")
+        );
+        assert_eq!(e.ips().collect::<Vec<_>>(), ["10:0:0:1", "", "3:abc"]);
+        assert_eq!(e.ips_cut, 0);
+        let mut r = req("b", 5, "ops", "get", "x");
+        r.source_ips = (0..REQUEST_IPS + 4)
+            .map(|i| Cow::Owned(format!("10.0.0.{i}")))
+            .collect::<Vec<_>>()
+            .into();
+        let e = Ev::new(&r, "t");
+        assert_eq!(e.ips().count(), REQUEST_IPS);
+        assert_eq!(e.ips().next(), Some("10.0.0.4"));
+        assert_eq!(e.ips_cut, 4);
+    }
+
+    const SEQ: &str = "rules:\n- id: S1\n  name: a rule\n  severity: low\n  description: d\n  false_positives: f\n  match: {verb: create}\n  sequence: {then: {verb: get}, within: 10m, join: {first: name, then: actor}}\n";
+
+    /// N grants to eve, each followed by all of eve's N reads that come within ten minutes: N
+    /// findings, each counting every read after it, listing at most `evidence` of them and
+    /// saying how many it left out; the state holds N grants and N reads (not N x N), and the
+    /// findings share them.
+    #[test]
+    fn sequence_findings_count_every_follower_and_list_a_bounded_few() {
+        let rules = rules(SEQ);
+        let limits = Limits {
+            evidence: 10,
+            rule_hits: 1_000_000,
+        };
+        let n = 3000i64;
+        let mut st = State::new(&rules, limits);
+        for i in 0..n {
+            let t = i * 1_000_000; // one second apart: 600 reads within ten minutes
+            rules.see(&req(&format!("g{i}"), t, "admin", "create", "eve"), &mut st);
+            rules.see(&req(&format!("r{i}"), t + 1, "eve", "get", "s"), &mut st);
+        }
+        st.finish();
+        let Keep::Steps { firsts, thens, .. } = &st.per[0] else {
+            panic!("a sequence rule keeps steps")
+        };
+        assert_eq!((firsts.items().len(), thens.items().len()), (3000, 3000));
+        let found = findings(&rules, &st, false);
+        assert_eq!(found.len(), 3000);
+        for (i, f) in found.iter().enumerate() {
+            // reads i .. i+599 (the read at exactly +10m is within too: i+600 is at t+600s+1µs)
+            let want = (n - i as i64).min(600) as u64;
+            assert_eq!(f.count, want, "finding {i}");
+            let s = f.shown(limits.evidence);
+            let ids = s.audit_ids();
+            assert_eq!(ids[0], format!("g{i}"));
+            let listed = ids.len() as u64 - 1;
+            assert_eq!(listed, want.min(10));
+            assert_eq!(s.left_out, want - listed);
+            assert_eq!(ids[1], format!("r{i}"));
+            assert_eq!(s.first_id(), (Some(&*format!("g{i}")), want));
+        }
+    }
+
+    /// A request that is both a first step and a later one never follows itself.
+    #[test]
+    fn a_sequence_request_does_not_follow_itself() {
+        let y = "rules:\n- id: S2\n  name: a rule\n  severity: low\n  description: d\n  false_positives: f\n  match: {verb: create}\n  sequence: {then: {verb: [create, get]}, within: 10m, join: {first: actor, then: actor}}\n";
+        let rules = rules(y);
+        let mut st = State::new(&rules, Limits::default());
+        rules.see(&req("a", 0, "eve", "create", "x"), &mut st);
+        rules.see(&req("b", 5, "eve", "get", "x"), &mut st);
+        st.finish();
+        let found = findings(&rules, &st, false);
+        // a (followed by a itself: no, and by b: yes), b is not a first step
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].count, 1);
+        assert_eq!(found[0].shown(10).audit_ids(), ["a", "b"]);
+    }
+
+    /// A threshold rule windows at most `rule_hits` requests (the earliest) and says how many
+    /// it left out; a plain rule's finding counts all and lists `evidence`.
+    #[test]
+    fn thresholds_and_plain_rules_are_bounded_and_say_so() {
+        let y = "rules:\n- id: T1\n  name: a rule\n  severity: low\n  description: d\n  false_positives: f\n  match: {verb: get}\n  threshold: {count: 5, window: 1m}\n- id: P1\n  name: a rule\n  severity: low\n  description: d\n  false_positives: f\n  match: {verb: get}\n  group_by: [actor]\n";
+        let rules = rules(y);
+        let limits = Limits {
+            evidence: 7,
+            rule_hits: 100,
+        };
+        let mut parts: Vec<State> = (0..3).map(|_| State::new(&rules, limits)).collect();
+        for i in shuffled(250, 3) {
+            let r = req(&format!("id{i:03}"), i as i64 * 1000, "eve", "get", "x");
+            rules.see(&r, &mut parts[i as usize % 3]);
+        }
+        let mut st = parts.pop().unwrap();
+        for p in parts {
+            st.merge(p);
+        }
+        st.finish();
+        let notes = st.notes(&rules);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].starts_with(
+                "T1: windowed its first 100 matching requests (by time) and left out the other 150"
+            ),
+            "{notes:?}"
+        );
+        let found = findings(&rules, &st, false);
+        let t1: Vec<&Finding> = found.iter().filter(|f| f.rule == 0).collect();
+        assert_eq!((t1.len(), t1[0].count), (1, 100));
+        let p1 = found.iter().find(|f| f.rule == 1).unwrap();
+        let s = p1.shown(limits.evidence);
+        assert_eq!(p1.count, 250);
+        assert_eq!(
+            s.audit_ids(),
+            [
+                "id000", "id001", "id002", "id003", "id004", "id005", "id006"
+            ]
+        );
+        assert_eq!(s.left_out, 243);
+    }
+
+    /// An identity that used more than BASELINE_VALUES values is not judged, and a note says so;
+    /// one value late among a stable identity's is reported with its evidence.
+    #[test]
+    fn baselines_follow_a_bounded_number_of_values_per_identity() {
+        let y = "rules:\n- id: B1\n  name: a rule\n  severity: low\n  description: d\n  false_positives: f\n  match: {verb: get}\n  baseline: {by: [user], field: user_agent, after: 30m, min_requests: 50, max_new: 3}\n";
+        let rules = rules(y);
+        let mut st = State::new(&rules, Limits::default());
+        let min = 60_000_000;
+        for i in 0..300 {
+            let mut r = req(&format!("s{i}"), i * min / 5, "stable", "get", "x");
+            r.user_agent = Cow::Borrowed(if i == 299 { "curl" } else { "controller" });
+            rules.see(&r, &mut st);
+            let mut r = req(&format!("w{i}"), i * min / 10, "wild", "get", "x");
+            r.user_agent = Cow::Owned(format!("agent-{i}"));
+            rules.see(&r, &mut st);
+        }
+        st.finish();
+        let notes = st.notes(&rules);
+        assert_eq!(
+            notes,
+            [
+                "B1: 1 identity used more than 100 distinct values of user_agent and was not judged (a value that changes that often is not a baseline)"
+            ]
+        );
+        let found = findings(&rules, &st, false);
+        assert_eq!(found.len(), 1);
+        let s = found[0].shown(1000);
+        assert_eq!((s.audit_ids(), found[0].count), (vec!["s299"], 1));
+        assert_eq!(s.actors(), ["stable"]);
+        assert!(
+            found[0]
+                .detail
+                .as_deref()
+                .unwrap()
+                .starts_with("new user_agent curl")
+        );
+    }
+
+    /// Parts made after a reseed skip requests the sink already has enough of: the findings
+    /// are those of one state fed everything, whatever the parts and the reseeds.
+    #[test]
+    fn seeded_parts_find_what_one_state_finds() {
+        let y = format!(
+            "{SEQ}- id: T2\n  name: a rule\n  severity: low\n  description: d\n  false_positives: f\n  match: {{verb: get}}\n  threshold: {{count: 3, window: 1m}}\n- id: B2\n  name: a rule\n  severity: low\n  description: d\n  false_positives: f\n  match: {{verb: get}}\n  baseline: {{by: [user], field: user_agent, after: 30m, min_requests: 50, max_new: 3}}\n"
+        );
+        let rules = rules(&y);
+        let limits = Limits {
+            evidence: 4,
+            rule_hits: 50,
+        };
+        let reqs: Vec<Request<'static>> = (0..400i64)
+            .map(|i| {
+                let t = i * 20_000_000;
+                let mut r = if i % 10 == 0 {
+                    req(&format!("g{i:03}"), t, "admin", "create", "eve")
+                } else {
+                    req(&format!("r{i:03}"), t, "eve", "get", "s")
+                };
+                r.user_agent = Cow::Borrowed(if i > 300 && i % 7 == 0 {
+                    "curl"
+                } else {
+                    "kubectl"
+                });
+                r
+            })
+            .collect();
+        let text = |st: &State| -> Vec<String> {
+            findings(&rules, st, false)
+                .iter()
+                .map(|f| {
+                    let s = f.shown(limits.evidence);
+                    format!(
+                        "{} {} {:?} {:?} {}",
+                        f.rule,
+                        f.count,
+                        s.audit_ids(),
+                        s.targets(),
+                        s.left_out
+                    )
+                })
+                .collect()
+        };
+        let mut one = State::new(&rules, limits);
+        reqs.iter().for_each(|r| rules.see(r, &mut one));
+        one.finish();
+        let want = text(&one);
+        assert!(want.len() > 5, "{want:?}");
+        for chunk in [1, 7, 33] {
+            let mut sink = State::new(&rules, limits);
+            for c in reqs.chunks(chunk) {
+                let mut part = sink.part(&rules);
+                c.iter().for_each(|r| rules.see(r, &mut part));
+                sink.merge(part);
+                sink.reseed();
+            }
+            sink.finish();
+            assert_eq!(text(&sink), want, "chunks of {chunk}");
+            assert_eq!(sink.notes(&rules), one.notes(&rules));
+        }
+    }
+
+    /// A baseline rule follows at most `rule_hits` identities, the first by name whatever the
+    /// order, and counts the requests of the others.
+    #[test]
+    fn baselines_follow_a_bounded_number_of_identities() {
+        let y = "rules:\n- id: B3\n  name: a rule\n  severity: low\n  description: d\n  false_positives: f\n  match: {verb: get}\n  baseline: {by: [user], field: user_agent, after: 30m, min_requests: 5, max_new: 3}\n";
+        let rules = rules(y);
+        let limits = Limits {
+            evidence: 10,
+            rule_hits: 20,
+        };
+        let min = 60_000_000;
+        // 100 identities of 10 requests each, the last of each from a new client
+        let mut reqs = Vec::new();
+        for u in 0..100 {
+            for i in 0..10 {
+                let mut r = req(
+                    &format!("u{u:03}-{i}"),
+                    i * 5 * min,
+                    &format!("u{u:03}"),
+                    "get",
+                    "x",
+                );
+                r.user_agent = Cow::Borrowed(if i == 9 { "curl" } else { "kubectl" });
+                reqs.push(r);
+            }
+        }
+        let mut want: Option<(Vec<String>, Vec<String>)> = None;
+        for (seed, parts) in [(1, 1), (5, 3), (9, 40)] {
+            let mut sink = State::new(&rules, limits);
+            let order = shuffled(reqs.len() as u64, seed);
+            for c in order.chunks(order.len().div_ceil(parts)) {
+                let mut part = sink.part(&rules);
+                c.iter()
+                    .for_each(|&i| rules.see(&reqs[i as usize], &mut part));
+                sink.merge(part);
+                sink.reseed();
+            }
+            sink.finish();
+            let who: Vec<String> = findings(&rules, &sink, false)
+                .iter()
+                .map(|f| f.shown(10).actors()[0].to_string())
+                .collect();
+            let got = (who, sink.notes(&rules));
+            assert_eq!(got.0.len(), 20);
+            assert_eq!(got.0[0], "u000");
+            assert_eq!(
+                got.1,
+                [
+                    "B3: followed the first 20 identities (by name) and left out the 800 requests of the others, which may hold more findings (a larger --max-rule-hits follows more)"
+                ]
+            );
+            match &want {
+                None => want = Some(got),
+                Some(w) => assert_eq!(&got, w, "seed {seed}, {parts} parts"),
+            }
+        }
+    }
+}
