@@ -51,6 +51,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s j -l threads -
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
@@ -155,6 +156,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s j -l threads -d
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
@@ -263,6 +265,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s j -l threads 
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
@@ -371,6 +374,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s j -l threads -d 'W
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
@@ -480,6 +484,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s j -l threads -d '
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
@@ -590,6 +595,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s j -l threads -d 
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
@@ -701,6 +707,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s j -l threads -d 'W
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
@@ -820,6 +827,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s j -l threads -d '
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
@@ -925,6 +933,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s j -l threads -
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
@@ -1029,6 +1038,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s j -l threads -
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
@@ -1134,6 +1144,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -s j -l threads -d
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
@@ -1263,6 +1274,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_su
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format' -r -f -a "text\t'Problems, one per line, most serious first'
 json\t'One JSON document: {valid, errors, warnings, lints, logs}'"
@@ -1286,6 +1298,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_su
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r

@@ -715,6 +715,10 @@ pub struct InputArgs {
     /// Target chunk size in bytes for the parallel scan (for testing).
     #[arg(long, hide = true, value_name = "BYTES")]
     pub chunk_size: Option<usize>,
+    /// Lines longer than this that hold a JSON value have their records cut as they are read
+    /// (default 32 MiB; for testing).
+    #[arg(long, hide = true, value_name = "BYTES")]
+    pub long_line: Option<usize>,
     /// Parse every line, even those that cannot match the filter (for testing the prefilter).
     #[arg(long, hide = true)]
     pub no_prefilter: bool,

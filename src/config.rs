@@ -19,6 +19,8 @@ pub struct Config {
     pub max_gzip_ratio: u64,
     /// Bytes for requests still open, 0 for no bound (see `correlate::Merger::evict`).
     pub max_open_memory: usize,
+    /// Lines longer than this holding a JSON value are cut into records as they are read.
+    pub long_line: usize,
     pub strict: bool,
     pub progress: bool,
     pub color: bool,
@@ -140,15 +142,19 @@ impl Config {
             },
             filter,
             threads,
+            // no longer than a long line: a line longer than that then always ends its chunk,
+            // so it is found whatever the chunks (`scan::long_line`)
             chunk_size: input
                 .chunk_size
                 .unwrap_or(crate::chunk::DEFAULT_CHUNK)
+                .min(input.long_line.unwrap_or(crate::scan::LONG_LINE))
                 .max(1),
             mmap: !input.no_mmap,
             input_format: input.input_format,
             max_gzip_ratio: input
                 .max_gzip_ratio
                 .unwrap_or(crate::input::gzip::DEFAULT_MAX_RATIO),
+            long_line: input.long_line.unwrap_or(crate::scan::LONG_LINE).max(1),
             max_open_memory: input
                 .max_open_memory
                 .unwrap_or(crate::correlate::DEFAULT_OPEN_MEMORY),

@@ -2,19 +2,13 @@
 //! array (`gcloud logging read --format=json`, `aws logs filter-log-events`, `jq .` output), or
 //! several such documents one after the other.
 //!
-//! [`is_document`] decides from the first bytes of an input; [`items`] cuts a document into the
-//! records it holds (the elements of an array, the `items`/`records`/`events` of a batch, or the
-//! value itself), each with the line it starts on, so workers can read them in parallel like
-//! lines. A value that does not parse is reported once, at its line; the whole values that open
-//! in column 1 inside it are still read, and reading resumes at the next line that starts a
-//! value in column 1 past the point where it failed (so no byte is parsed more than a few
-//! times, whatever the input). Records are read by `format.rs`; this module only finds them.
+//! [`is_document`] decides from the first bytes of an input. A document is cut into the records
+//! it holds (the elements of an array, the `items`/`records`/`events`/`logEvents` of a batch,
+//! or the value itself), each with the line it starts on, by [`super::split`] as it is read, so
+//! workers read them in parallel like lines and a document of any size is held a batch at a
+//! time; [`items`] is that cut for a whole buffer. Records are read by `format.rs`.
 
-use serde::Deserialize;
-use serde_json::error::Category;
-use serde_json::value::RawValue;
-
-use super::native::{Skip, json_error};
+use super::native::Skip;
 
 /// The UTF-8 byte-order mark, which some editors and Windows tools write before the first line.
 /// It is not part of any record: the scan skips it where it starts a line or a document.
@@ -78,202 +72,32 @@ impl Problem {
     }
 }
 
-/// The lists that make a top-level object a batch.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Batch<'a> {
-    #[serde(default, borrow)]
-    items: Option<Vec<&'a RawValue>>,
-    #[serde(default, borrow)]
-    records: Option<Vec<&'a RawValue>>,
-    #[serde(default, borrow)]
-    events: Option<Vec<&'a RawValue>>,
-    #[serde(default, borrow)]
-    log_events: Option<Vec<&'a RawValue>>,
-}
-
-/// Counts lines up to increasing offsets.
-struct LineCounter<'a> {
-    buf: &'a [u8],
-    at: usize,
-    line: u64,
-}
-
-impl LineCounter<'_> {
-    fn line_of(&mut self, offset: usize) -> u64 {
-        if offset > self.at {
-            self.line += memchr::memchr_iter(b'\n', &self.buf[self.at..offset]).count() as u64;
-            self.at = offset;
-        }
-        self.line
-    }
-}
-
-/// The records of `buf`, in order, and the values that could not be read. `lines` is the
-/// number of lines in `buf` (a last line without `\n` counts).
+/// The records of `buf` (a whole document), in order, and the values that could not be read.
+/// `lines` is the number of lines in `buf` (a last line without `\n` counts). The scan reads
+/// documents as they come, with the same splitter ([`super::split`]): this is its whole-input
+/// form, for tests and the fuzz checks.
 pub fn items(buf: &[u8]) -> (Vec<Item>, Vec<Problem>, u64) {
+    use super::split::{Cut, Mode, Splitter};
+    let mut sp = Splitter::new(Mode::Document, 0, 1);
+    let mut cuts = Vec::new();
+    sp.feed(buf, &mut cuts);
+    sp.finish(&mut cuts);
+    crate::work::add(buf.len());
     let mut items = Vec::new();
     let mut problems = Vec::new();
-    let mut lc = LineCounter {
-        buf,
-        at: 0,
-        line: 1,
-    };
-    let base = buf.as_ptr() as usize;
-    let offset = |v: &RawValue| v.get().as_ptr() as usize - base;
-    let mut pos = 0;
-    while pos < buf.len() {
-        let mut stream = serde_json::Deserializer::from_slice(&buf[pos..]).into_iter::<&RawValue>();
-        let mut failed = None;
-        for v in stream.by_ref() {
-            match v {
-                Ok(v) => {
-                    let start = offset(v);
-                    let end = start + v.get().len();
-                    split(v, start, end, &mut lc, &mut items);
-                }
-                Err(e) => {
-                    failed = Some(e);
-                    break;
-                }
-            }
-        }
-        let done = pos + stream.byte_offset();
-        let Some(e) = failed else {
-            crate::work::add(done - pos);
-            break;
-        };
-        // the value that failed starts after the whitespace that follows the last good one
-        let bad = done
-            + buf[done..]
-                .iter()
-                .position(|b| !b.is_ascii_whitespace())
-                .unwrap_or(0);
-        let line = lc.line_of(bad);
-        // Where the parser stopped: `buf[bad..stop]` is well-formed as far as it goes. Values
-        // that open in column 1 in there and close before `stop` are whole records (a writer
-        // that restarted, an array cut short): read them. Those that do not close would stop at
-        // the same place; they are not parsed again (that made `[\n[\n[\n...` quadratic).
-        let stop = if e.classify() == Category::Eof {
-            buf.len()
-        } else {
-            (pos + error_offset(&buf[pos..], &e)).clamp(bad + 1, buf.len())
-        };
-        for (s, end) in closed_values(buf, bad, stop) {
-            crate::work::add(end - s);
-            if let Ok(v) = serde_json::from_slice::<&RawValue>(&buf[s..end]) {
-                split(v, s, end, &mut lc, &mut items);
-            }
-        }
-        // resume at the next line that opens a value in column 1
-        let next = (stop..buf.len())
-            .find(|&i| buf[i - 1] == b'\n' && matches!(buf[i], b'{' | b'['))
-            .unwrap_or(buf.len());
-        // parsed up to where it stopped; scanned for closed values, then for the next value
-        crate::work::add((stop - pos) + (stop - bad) + (next - stop));
-        if e.classify() == Category::Eof && next == buf.len() {
-            problems.push(Problem::Unfinished { line });
-        } else {
-            problems.push(Problem::Malformed {
+    for c in cuts {
+        match c {
+            Cut::Record { start, end, line } => items.push(Item {
+                start: start as usize,
+                end: end as usize,
                 line,
-                reason: json_error(&buf[bad..next], &e),
-            });
+            }),
+            Cut::Malformed { line, reason } => problems.push(Problem::Malformed { line, reason }),
+            Cut::Unfinished { line } => problems.push(Problem::Unfinished { line }),
         }
-        pos = next;
     }
-    let lines = lc.line_of(buf.len()) - u64::from(buf.last().is_none_or(|&b| b == b'\n'));
+    let lines = sp.line() - 1 + u64::from(buf.last().is_some_and(|&b| b != b'\n'));
     (items, problems, lines)
-}
-
-/// The offset in `buf` of the byte a parse of `buf` failed at (serde reports line and column).
-fn error_offset(buf: &[u8], e: &serde_json::Error) -> usize {
-    let line_start = if e.line() <= 1 {
-        0
-    } else {
-        memchr::memchr_iter(b'\n', buf)
-            .nth(e.line() - 2)
-            .map_or(buf.len(), |i| i + 1)
-    };
-    line_start + e.column().saturating_sub(1)
-}
-
-/// The values that open in column 1 after `from` and close before `to`, outermost ones only, in
-/// order. `buf[from..to]` is JSON that a parser read without error, so brackets in it pair up
-/// and no string spans a line.
-fn closed_values(buf: &[u8], from: usize, to: usize) -> Vec<(usize, usize)> {
-    let mut out: Vec<(usize, usize)> = Vec::new();
-    // values opened in column 1 and not closed yet: (start, depth around them)
-    let mut open: Vec<(usize, usize)> = Vec::new();
-    let (mut depth, mut in_str, mut escaped) = (0usize, false, false);
-    for i in from..to {
-        let b = buf[i];
-        if in_str {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_str = false;
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_str = true,
-            b'{' | b'[' => {
-                if i > from && buf[i - 1] == b'\n' {
-                    open.push((i, depth));
-                }
-                depth += 1;
-            }
-            b'}' | b']' => {
-                depth = depth.saturating_sub(1);
-                if let Some(&(start, d)) = open.last()
-                    && d == depth
-                {
-                    open.pop();
-                    // it holds the ones found since it opened
-                    while out.last().is_some_and(|&(s, _)| s > start) {
-                        out.pop();
-                    }
-                    out.push((start, i + 1));
-                }
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
-/// The records of one top-level value.
-fn split(v: &RawValue, start: usize, end: usize, lc: &mut LineCounter, out: &mut Vec<Item>) {
-    let base = v.get().as_ptr() as usize - start;
-    let mut push = |r: &RawValue| {
-        let s = r.get().as_ptr() as usize - base;
-        out.push(Item {
-            start: s,
-            end: s + r.get().len(),
-            line: lc.line_of(s),
-        });
-    };
-    let text = v.get();
-    crate::work::add(text.len());
-    let list = if text.starts_with('[') {
-        serde_json::from_str::<Vec<&RawValue>>(text).ok()
-    } else if text.starts_with('{') {
-        serde_json::from_str::<Batch>(text)
-            .ok()
-            .and_then(|b| b.items.or(b.records).or(b.events).or(b.log_events))
-            .filter(|l| !l.is_empty())
-    } else {
-        None
-    };
-    match list {
-        Some(l) if !l.is_empty() => l.iter().for_each(|r| push(r)),
-        _ => {
-            let line = lc.line_of(start);
-            out.push(Item { start, end, line });
-        }
-    }
 }
 
 /// A JSON value on one line: whitespace outside strings removed, everything else byte for
@@ -357,15 +181,26 @@ mod tests {
 
     #[test]
     fn reports_bad_values_and_resumes() {
+        // a value whose brackets and strings close is a record: the reader reports it if it
+        // does not parse (`oops`)
         let doc = "{\n \"a\": 1\n}\n{\n \"b\": oops\n}\n{\n \"c\": 3\n}\n";
         let (got, problems, _) = texts(doc);
-        assert_eq!(got, [(1, "{\"a\":1}".into()), (7, "{\"c\":3}".into())]);
-        assert_eq!(problems.len(), 1);
-        assert_eq!(problems[0].line(), 4);
-        assert!(
-            problems[0].reason().starts_with("invalid JSON"),
-            "{problems:?}"
+        assert_eq!(
+            got,
+            [
+                (1, "{\"a\":1}".into()),
+                (4, "{\"b\":oops}".into()),
+                (7, "{\"c\":3}".into())
+            ]
         );
+        assert!(problems.is_empty());
+        // text that is no value is reported at its line; reading resumes at the next line
+        // that opens a value in column 1
+        let (got, problems, _) = texts("{\"a\": 1}\noops {\n \"x\": 1\n}\n{\"c\": 3}\n");
+        assert_eq!(got, [(1, "{\"a\":1}".into()), (5, "{\"c\":3}".into())]);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].line(), 2);
+        assert_eq!(problems[0].reason(), "not a JSON object or array");
         // cut at the end: a write in progress
         let (got, problems, _) = texts("{\n \"a\": 1\n}\n{\n \"b\": ");
         assert_eq!(got.len(), 1);
@@ -373,16 +208,15 @@ mod tests {
     }
 
     #[test]
-    fn whole_values_inside_a_failed_one_are_read_once() {
-        // an array cut short, its records in column 1
+    fn a_batch_cut_short_keeps_its_whole_records() {
+        // an array cut short: its whole elements are records, the one cut is unfinished
         let (got, problems, _) = texts("[\n{\"a\": 1},\n{\"b\": 2},\n{\"c\": ");
         assert_eq!(got, [(2, "{\"a\":1}".into()), (3, "{\"b\":2}".into())]);
-        assert_eq!(problems, [Problem::Unfinished { line: 1 }]);
-        // a writer that restarted inside a value; garbage; a value after it
+        assert_eq!(problems, [Problem::Unfinished { line: 4 }]);
+        // a value that is no batch, cut short: one unfinished record
         let (got, problems, _) = texts("{\n \"a\": [\n{\"k\": [1]}\n x\n{\"b\": 2}\n");
-        assert_eq!(got, [(3, "{\"k\":[1]}".into()), (5, "{\"b\":2}".into())]);
-        assert_eq!(problems.len(), 1, "{problems:?}");
-        assert_eq!(problems[0].line(), 1);
+        assert!(got.is_empty());
+        assert_eq!(problems, [Problem::Unfinished { line: 1 }]);
     }
 
     /// Fuzz regression (scripts/fuzz/seeds/document/regress-unclosed-lines.json): every line
@@ -398,9 +232,9 @@ mod tests {
             // (the quadratic reading passed over 800 million bytes)
             assert!(work <= 4 * doc.len() as u64, "{work} bytes parsed");
             assert!(got.is_empty());
-            // one value that fails, not one per line
+            // one value that fails (the array's first element), not one per line
             assert_eq!(problems.len(), 1, "{:?}", &problems[..2]);
-            assert_eq!(problems[0].line(), 1);
+            assert_eq!(problems[0].line(), 2);
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod gke;
 pub mod gzip;
 pub mod map;
 pub mod native;
+pub mod split;
 
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek};

@@ -331,11 +331,23 @@ pub fn document(buf: &[u8]) -> Result<(), String> {
         }
         let bytes = &buf[it.start..it.end];
         fast_event(bytes).map_err(|e| format!("item on line {line}: {e}"))?;
+        // the splitter cuts by structure (brackets and strings): an item that a parser does not
+        // take as one JSON value must be reported by the reader, never read as events
         if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
-            return Err(format!(
-                "item on line {line} is not one JSON value ({e}): {}",
-                excerpt(bytes)
-            ));
+            let r = Reader {
+                format: Format::Auto,
+                keep_raw: false,
+                fields: kaudit::event::Fields::ALL,
+            };
+            let mut out = Vec::new();
+            r.item(bytes, &mut out);
+            if !matches!(&out[..], [Rec::Malformed(_)]) {
+                return Err(format!(
+                    "item on line {line} is not one JSON value ({e}) and reads as {} record(s), not one malformed: {}",
+                    out.len(),
+                    excerpt(bytes)
+                ));
+            }
         }
         for format in [Format::Auto, Format::Json] {
             let r = Reader {

@@ -23,12 +23,15 @@ use crate::correlate::{ChunkCorrelator, Item, Mark, Merger, Request};
 use crate::event::Ts;
 use crate::event::{Fields, Stage};
 use crate::filter::Verdict;
-use crate::input::document::{self, Item as DocItem, Problem as DocProblem};
+use crate::input::document::{self, Item as DocItem};
 use crate::input::format::{Format, Reader, Rec};
 use crate::input::map::{Mapped, Shrunk};
 use crate::input::native::Skip;
+use crate::input::split::Mode;
 use crate::input::{self, InputFile, Source};
 use crate::term::Diag;
+
+mod split;
 
 /// Whether the scan should go on after a request was handed over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -374,7 +377,8 @@ pub fn run<S: Sink>(
         s.sink.absorb(part);
     }
     if !s.stats.stopped {
-        for r in s.merger.drain() {
+        for left in s.merger.drain() {
+            let r = s.merger.unpack(left);
             s.stats.requests += 1;
             s.stats.incomplete += 1;
             if s.deliver(r)? == Flow::Stop {
@@ -469,7 +473,13 @@ impl<S: Sink> Scanner<'_, '_, S> {
             Source::Mapped(m) => {
                 let head = &m.bytes()[..m.bytes().len().min(document::HEAD)];
                 if self.is_document(head) {
-                    self.mapped_document(&m, idx, &mut fs)
+                    let feed = split::Feed::Map {
+                        map: &m,
+                        at: 0,
+                        end: m.len(),
+                    };
+                    self.split(Mode::Document, feed, Vec::new(), idx, &mut fs, true)
+                        .map(|s| s.flow)
                 } else {
                     self.buffer(m.bytes(), Some(&m), idx, &mut fs, true)
                 }
@@ -544,14 +554,17 @@ impl<S: Sink> Scanner<'_, '_, S> {
             }
         };
         if self.is_document(&head) {
-            let mut all = head;
-            if let Err(e) = r.read_to_end(&mut all) {
-                let msg = format!("{}: read failed: {e}", fs.name);
-                self.file_error(idx, &msg);
-                return Ok(Flow::More);
-            }
-            fs.bytes += if count_bytes { all.len() as u64 } else { 0 };
-            return self.document(&all, idx, fs, false);
+            // records cut as the document is read: held a batch at a time, whatever its size
+            let s = self.split(
+                Mode::Document,
+                split::Feed::Read(&mut *r),
+                head,
+                idx,
+                fs,
+                false,
+            )?;
+            fs.bytes += if count_bytes { s.read } else { 0 };
+            return Ok(s.flow);
         }
         let mut r: Box<dyn Read + Send> = Box::new(io::Cursor::new(head).chain(r));
         const BLOCK: usize = 1 << 20;
@@ -586,16 +599,19 @@ impl<S: Sink> Scanner<'_, '_, S> {
         let mut searched = 0;
         let mut eof = false;
         let mut total: u64 = 0;
-        while !eof {
-            // Wait for one block, then take whatever else is already there.
+        loop {
+            // Wait for one block, then take whatever else is already there; at the end, what
+            // is left (the lines after a long line read with the end of the input)
             let mut read_error = None;
-            match rx.recv() {
-                Ok(Ok(b)) => {
-                    total += b.len() as u64;
-                    pending.extend_from_slice(&b);
+            if !eof {
+                match rx.recv() {
+                    Ok(Ok(b)) => {
+                        total += b.len() as u64;
+                        pending.extend_from_slice(&b);
+                    }
+                    Ok(Err(e)) => read_error = Some(e),
+                    Err(_) => eof = true,
                 }
-                Ok(Err(e)) => read_error = Some(e),
-                Err(_) => eof = true,
             }
             while !eof && read_error.is_none() && pending.len() < BATCH {
                 match rx.try_recv() {
@@ -644,6 +660,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 && plain.as_ref().is_some_and(|(file, was)| {
                     total < *was && file.metadata().is_ok_and(|m| m.len() < *was)
                 });
+            let mut long = false;
             let cut = if eof && cut_short {
                 memchr::memrchr(b'\n', &pending).map_or(0, |i| i + 1)
             } else if eof {
@@ -653,7 +670,9 @@ impl<S: Sink> Scanner<'_, '_, S> {
                     Some(i) => searched + i + 1,
                     None => {
                         searched = pending.len();
-                        if pending.len() > MAX_STREAM_LINE {
+                        if pending.len() > self.cfg.long_line && opens_json(&pending) {
+                            long = true;
+                        } else if pending.len() > MAX_STREAM_LINE {
                             // one line, one record, malformed: the counts add up
                             let line = fs.lines + 1;
                             fs.lines += 1;
@@ -671,6 +690,46 @@ impl<S: Sink> Scanner<'_, '_, S> {
                     }
                 }
             };
+            // a line too long to hold whole among those read: the lines before it are read as
+            // lines, its records are cut as they come (wherever the reads split it)
+            if cut > 0
+                && let Some(at) = first_long_line(&pending[..cut], self.cfg.long_line)
+            {
+                if at > 0 {
+                    let flow = self.buffer(&pending[..at], None, idx, fs, false)?;
+                    pending.drain(..at);
+                    if flow == Flow::Stop {
+                        return Ok(Flow::Stop);
+                    }
+                }
+                long = true;
+            }
+            if long {
+                // one JSON value on a line too long to hold: its records cut as it comes
+                let held = pending.len() as u64;
+                let s = self.split(
+                    Mode::Line,
+                    split::Feed::Chan(&rx),
+                    std::mem::take(&mut pending),
+                    idx,
+                    fs,
+                    false,
+                )?;
+                total += s.read - held;
+                if count_bytes {
+                    fs.bytes = total;
+                }
+                if s.flow == Flow::Stop {
+                    return Ok(Flow::Stop);
+                }
+                if s.failed {
+                    return Ok(Flow::More);
+                }
+                pending = s.rest;
+                searched = 0;
+                self.sink.flush()?;
+                continue;
+            }
             if cut > 0 {
                 let flow = self.buffer(&pending[..cut], None, idx, fs, false)?;
                 pending.drain(..cut);
@@ -683,6 +742,11 @@ impl<S: Sink> Scanner<'_, '_, S> {
             // after a long line, give its memory back
             if pending.capacity() > 2 * BATCH && pending.len() < BATCH {
                 pending.shrink_to(BATCH);
+            }
+            // the end was read with everything before it (what is left, a file cut short
+            // mid-line, goes unread)
+            if eof {
+                break;
             }
         }
         if let Some((file, was)) = plain
@@ -732,6 +796,8 @@ impl<S: Sink> Scanner<'_, '_, S> {
             // chunk it would have sized is never cut (see `Mapped::next_end`).
             group.clear();
             let mut cut_short = false;
+            // a line too long to read whole, after the group
+            let mut long = None;
             while group.len() < batch && pos < buf.len() {
                 let end = match map {
                     Some(m) => match m.next_end(pos, self.cfg.chunk_size) {
@@ -743,6 +809,18 @@ impl<S: Sink> Scanner<'_, '_, S> {
                     },
                     None => chunk::next_end(buf, pos, self.cfg.chunk_size),
                 };
+                if let Some(m) = map
+                    && end - pos > self.cfg.long_line
+                    && let Some(start) =
+                        long_line(m, pos, self.cfg.chunk_size, end, self.cfg.long_line)
+                {
+                    if start > pos {
+                        group.push(pos..start);
+                    }
+                    long = Some(start..end);
+                    pos = end;
+                    break;
+                }
                 group.push(pos..end);
                 pos = end;
             }
@@ -799,6 +877,17 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 self.shrank(idx, fs, s);
                 break;
             }
+            if !failed && let (Some(m), Some(r)) = (map, long.take()) {
+                flow = self.long_line(m, r, idx, fs, count_progress)?;
+                if flow == Flow::Stop {
+                    break;
+                }
+                if m.shrunk().is_some() || self.stats.files[idx as usize].error.is_some() {
+                    // cut short or unreadable while the line was read: reported there
+                    break;
+                }
+                continue;
+            }
             if failed {
                 let msg = format!(
                     "{}: read failed at byte {failed_at} (of {}); lines after {} not read",
@@ -829,84 +918,6 @@ impl<S: Sink> Scanner<'_, '_, S> {
         }
     }
 
-    /// A mapped file that holds JSON documents: records cross lines, so it is read into memory
-    /// whole (no chunk can be cut on its own) and scanned from the copy, which a truncation
-    /// underneath cannot change.
-    fn mapped_document(&mut self, m: &Mapped, idx: u32, fs: &mut FileStats) -> Result<Flow> {
-        let mut all = Vec::new();
-        m.copy_into(0..m.len(), &mut all);
-        let shrunk = m.shrunk();
-        if let Some(s) = shrunk {
-            all.truncate(s.valid);
-        }
-        let flow = self.document(&all, idx, fs, true)?;
-        if let Some(s) = shrunk {
-            self.shrank(idx, fs, s);
-        }
-        Ok(flow)
-    }
-
-    /// Scan a buffer of JSON documents: their records, in groups of about a chunk's size.
-    fn document(
-        &mut self,
-        buf: &[u8],
-        idx: u32,
-        fs: &mut FileStats,
-        count_progress: bool,
-    ) -> Result<Flow> {
-        let buf = match buf.strip_prefix(document::BOM) {
-            Some(rest) => {
-                self.stats.byte_order_marks += 1;
-                rest
-            }
-            None => buf,
-        };
-        let (items, problems, lines) = document::items(buf);
-        fs.lines += lines;
-        self.stats.lines += lines;
-        for p in problems {
-            fs.records += 1;
-            self.stats.records += 1;
-            match &p {
-                DocProblem::Unfinished { line } => self.unterminated(&fs.name, *line),
-                DocProblem::Malformed { line, reason } => {
-                    self.stats.malformed += 1;
-                    self.show_malformed(&fs.name.clone(), *line, reason.clone());
-                }
-            }
-        }
-        let mut units = Vec::new();
-        let mut from = 0;
-        let mut size = 0;
-        for (i, it) in items.iter().enumerate() {
-            size += it.end - it.start;
-            if size >= self.cfg.chunk_size || i + 1 == items.len() {
-                units.push(Units::Items(buf, &items[from..=i]));
-                from = i + 1;
-                size = 0;
-            }
-        }
-        let batch = (self.cfg.threads * 4).max(1);
-        let filter = &self.cfg.filter;
-        let reader = self.reader();
-        for group in units.chunks(batch) {
-            let slabs = self.slabs(group.len());
-            let outs: Vec<ChunkOut> = self.pool.install(|| {
-                group
-                    .par_iter()
-                    .zip(slabs)
-                    // documents are never prefiltered: their records are pretty-printed
-                    .map(|(u, slab)| work::<S>(u, slab, idx, reader, filter, None))
-                    .collect()
-            });
-            let lens = group.iter().map(Units::len);
-            if self.merge_batch(outs, fs, lens, count_progress)? == Flow::Stop {
-                return Ok(Flow::Stop);
-            }
-        }
-        Ok(Flow::More)
-    }
-
     fn unterminated(&mut self, file: &str, line: u64) {
         self.stats.skipped_unterminated += 1;
         let p = Problem {
@@ -917,6 +928,46 @@ impl<S: Sink> Scanner<'_, '_, S> {
         self.diag
             .note(&format!("{}:{}: skipped {}", p.file, p.line, p.reason));
         self.stats.unterminated.push(p);
+    }
+
+    /// A long line of a mapped file (see [`long_line`]): its records cut as it is read, or,
+    /// when it holds no JSON value and is longer than a record may be, one malformed line.
+    fn long_line(
+        &mut self,
+        m: &Mapped,
+        r: Range<usize>,
+        idx: u32,
+        fs: &mut FileStats,
+        count_progress: bool,
+    ) -> Result<Flow> {
+        let mut first = Vec::new();
+        let json =
+            m.read_into(r.start..(r.start + 4096).min(r.end), &mut first) && opens_json(&first);
+        if json {
+            let feed = split::Feed::Map {
+                map: m,
+                at: r.start,
+                end: r.end,
+            };
+            return Ok(self
+                .split(Mode::Line, feed, Vec::new(), idx, fs, count_progress)?
+                .flow);
+        }
+        let line = fs.lines + 1;
+        fs.lines += 1;
+        fs.records += 1;
+        self.stats.lines += 1;
+        self.stats.records += 1;
+        self.stats.malformed += 1;
+        let reason = format!(
+            "line longer than {} MiB",
+            crate::input::split::MAX_RECORD >> 20
+        );
+        self.show_malformed(&fs.name.clone(), line, reason);
+        if count_progress && let Some(p) = &self.progress {
+            p.inc(r.len() as u64);
+        }
+        Ok(Flow::More)
     }
 
     /// Empty slabs for the chunks of a batch.
@@ -1526,6 +1577,57 @@ fn take_event<'a>(
         raw: keep_raw.then(|| own.unwrap_or(Cow::Borrowed(raw))),
     };
     c.push_done(ev, stage, mark, whole)
+}
+
+/// Lines longer than this are not read whole when they hold a JSON value (a webhook batch of
+/// many events on one line): their records are cut as they are read (`scan::split`).
+pub const LONG_LINE: usize = 32 << 20;
+
+/// In a mapped file, the chunk from `pos` to `end` may hold a long line: the one that holds
+/// byte `pos + target - 1` and ends at `end`. Its start, if it is longer than `long` and must
+/// not be read whole: it holds a JSON value (read as it comes), or it is longer than a record
+/// may be.
+fn long_line(m: &Mapped, pos: usize, target: usize, end: usize, long: usize) -> Option<usize> {
+    let mut head = Vec::new();
+    let upto = (pos + target.max(1)).min(end);
+    if !m.read_into(pos..upto, &mut head) {
+        return None;
+    }
+    let start =
+        pos + memchr::memrchr(b'\n', &head[..head.len().saturating_sub(1)]).map_or(0, |i| i + 1);
+    if end - start <= long {
+        return None;
+    }
+    let mut first = Vec::new();
+    if !m.read_into(start..(start + 4096).min(end), &mut first) {
+        return None;
+    }
+    let json = opens_json(&first);
+    (json || (end - start) as u64 > crate::input::split::MAX_RECORD).then_some(start)
+}
+
+/// The start of the first line of `lines` that is longer than `long` and opens a JSON value.
+fn first_long_line(lines: &[u8], long: usize) -> Option<usize> {
+    if lines.len() <= long {
+        return None;
+    }
+    let mut start = 0;
+    for nl in memchr::memchr_iter(b'\n', lines).chain(std::iter::once(lines.len())) {
+        if nl - start > long && opens_json(&lines[start..nl]) {
+            return Some(start);
+        }
+        start = nl + 1;
+    }
+    None
+}
+
+/// Does this line (its start) open a JSON object or array (after a byte-order mark and blanks)?
+fn opens_json(line: &[u8]) -> bool {
+    line.strip_prefix(document::BOM)
+        .unwrap_or(line)
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| matches!(b, b'{' | b'['))
 }
 
 /// May the prefilter skip this line? Only a native event framed as one JSON object: its
