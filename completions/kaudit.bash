@@ -165,7 +165,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__detect)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --list --check-rules --rules-file --no-builtin --rules --skip --threshold --min-severity --fail-on --show-secrets --max-evidence --max-rule-hits --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --list --check-rules --rules-file --no-builtin --rules --skip --threshold --min-severity --fail-on --show-secrets --max-evidence --max-rule-hits --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -196,6 +196,10 @@ _kaudit() {
                     return 0
                     ;;
                 --long-line)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --checkpoint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -347,7 +351,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__events)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --sort --stages --show-secrets --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --sort --stages --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -378,6 +382,10 @@ _kaudit() {
                     return 0
                     ;;
                 --long-line)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --checkpoint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -749,7 +757,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__history)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --show-secrets --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -780,6 +788,10 @@ _kaudit() {
                     return 0
                     ;;
                 --long-line)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --checkpoint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -895,7 +907,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__latency)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -926,6 +938,10 @@ _kaudit() {
                     return 0
                     ;;
                 --long-line)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --checkpoint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1069,7 +1085,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__policy__subcmd__check)
-            opts="-j -o -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --no-prefilter --now --output --fail-on-lint --server-version --logs --help --version"
+            opts="-j -o -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --output --fail-on-lint --server-version --logs --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1100,6 +1116,10 @@ _kaudit() {
                     return 0
                     ;;
                 --long-line)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --checkpoint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1187,7 +1207,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__policy__subcmd__simulate)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --server-version --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --server-version --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1218,6 +1238,10 @@ _kaudit() {
                     return 0
                     ;;
                 --long-line)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --checkpoint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1337,7 +1361,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__summary)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1368,6 +1392,10 @@ _kaudit() {
                     return 0
                     ;;
                 --long-line)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --checkpoint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1483,7 +1511,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__timeline)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --context --collapse --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --context --collapse --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1514,6 +1542,10 @@ _kaudit() {
                     return 0
                     ;;
                 --long-line)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --checkpoint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1637,7 +1669,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__top)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --by --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --by --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1668,6 +1700,10 @@ _kaudit() {
                     return 0
                     ;;
                 --long-line)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --checkpoint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1787,7 +1823,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__what)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --by-object --sort --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --by-object --sort --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1818,6 +1854,10 @@ _kaudit() {
                     return 0
                     ;;
                 --long-line)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --checkpoint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1937,7 +1977,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__when)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --bucket --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --bucket --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1968,6 +2008,10 @@ _kaudit() {
                     return 0
                     ;;
                 --long-line)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --checkpoint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2087,7 +2131,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__where)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --by --sort --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --by --sort --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2118,6 +2162,10 @@ _kaudit() {
                     return 0
                     ;;
                 --long-line)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --checkpoint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2241,7 +2289,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__who)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --sort --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --output --limit --no-headers --color --utc --local --sort --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2272,6 +2320,10 @@ _kaudit() {
                     return 0
                     ;;
                 --long-line)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --checkpoint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -52,6 +52,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l max-gzip-ratio
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l checkpoint -d 'Bytes between checkpoints, where open requests past --max-open-memory are ended (default 32 MiB; for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
@@ -157,6 +158,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l max-gzip-ratio 
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l checkpoint -d 'Bytes between checkpoints, where open requests past --max-open-memory are ended (default 32 MiB; for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
@@ -266,6 +268,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l max-gzip-rati
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l checkpoint -d 'Bytes between checkpoints, where open requests past --max-open-memory are ended (default 32 MiB; for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
@@ -375,6 +378,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l max-gzip-ratio -d 
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l checkpoint -d 'Bytes between checkpoints, where open requests past --max-open-memory are ended (default 32 MiB; for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
@@ -485,6 +489,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l max-gzip-ratio -d
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l checkpoint -d 'Bytes between checkpoints, where open requests past --max-open-memory are ended (default 32 MiB; for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
@@ -596,6 +601,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l max-gzip-ratio -
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l checkpoint -d 'Bytes between checkpoints, where open requests past --max-open-memory are ended (default 32 MiB; for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
@@ -708,6 +714,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l max-gzip-ratio -d 
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l checkpoint -d 'Bytes between checkpoints, where open requests past --max-open-memory are ended (default 32 MiB; for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
@@ -828,6 +835,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l max-gzip-ratio -d
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l checkpoint -d 'Bytes between checkpoints, where open requests past --max-open-memory are ended (default 32 MiB; for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
@@ -934,6 +942,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l max-gzip-ratio
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l checkpoint -d 'Bytes between checkpoints, where open requests past --max-open-memory are ended (default 32 MiB; for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
@@ -1039,6 +1048,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l max-gzip-ratio
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l checkpoint -d 'Bytes between checkpoints, where open requests past --max-open-memory are ended (default 32 MiB; for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
@@ -1145,6 +1155,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l max-gzip-ratio 
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l checkpoint -d 'Bytes between checkpoints, where open requests past --max-open-memory are ended (default 32 MiB; for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
@@ -1275,6 +1286,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_su
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l checkpoint -d 'Bytes between checkpoints, where open requests past --max-open-memory are ended (default 32 MiB; for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format' -r -f -a "text\t'Problems, one per line, most serious first'
 json\t'One JSON document: {valid, errors, warnings, lints, logs}'"
@@ -1299,6 +1311,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_su
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l checkpoint -d 'Bytes between checkpoints, where open requests past --max-open-memory are ended (default 32 MiB; for testing)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r

@@ -719,6 +719,10 @@ pub struct InputArgs {
     /// (default 32 MiB; for testing).
     #[arg(long, hide = true, value_name = "BYTES")]
     pub long_line: Option<usize>,
+    /// Bytes between checkpoints, where open requests past --max-open-memory are ended
+    /// (default 32 MiB; for testing).
+    #[arg(long, hide = true, value_name = "BYTES")]
+    pub checkpoint: Option<u64>,
     /// Parse every line, even those that cannot match the filter (for testing the prefilter).
     #[arg(long, hide = true)]
     pub no_prefilter: bool,

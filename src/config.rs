@@ -21,6 +21,8 @@ pub struct Config {
     pub max_open_memory: usize,
     /// Lines longer than this holding a JSON value are cut into records as they are read.
     pub long_line: usize,
+    /// Bytes between checkpoints (see `scan::CHECKPOINT`).
+    pub checkpoint: u64,
     pub strict: bool,
     pub progress: bool,
     pub color: bool,
@@ -155,6 +157,7 @@ impl Config {
                 .max_gzip_ratio
                 .unwrap_or(crate::input::gzip::DEFAULT_MAX_RATIO),
             long_line: input.long_line.unwrap_or(crate::scan::LONG_LINE).max(1),
+            checkpoint: input.checkpoint.unwrap_or(crate::scan::CHECKPOINT).max(1),
             max_open_memory: input
                 .max_open_memory
                 .unwrap_or(crate::correlate::DEFAULT_OPEN_MEMORY),

@@ -268,7 +268,8 @@ fn line_key_text<'l>(line: &'l [u8], id: Option<&'l [u8]>) -> Option<LineKey<'l>
     let len = memchr::memchr(b'"', &line[at..])?;
     let v = &line[at..at + len];
     // a line whose key is not UTF-8 is parsed, and reported as malformed
-    if v.contains(&b'\\') || id.is_empty() {
+    // (no received time: no key; such a line's stages join by what they say, so it is parsed)
+    if v.contains(&b'\\') || id.is_empty() || v.is_empty() {
         return None;
     }
     let (audit_id, received) = (std::str::from_utf8(id).ok()?, std::str::from_utf8(v).ok()?);

@@ -1290,8 +1290,10 @@ fn a_reused_audit_id_without_received_time_is_two_requests_for_every_filter() {
 }
 
 /// Requests that never end take bounded memory: past `--max-open-memory` the oldest are
-/// reported incomplete at that point, and a stage of one read later is late, with a note. The
-/// counts still add up, and they do not depend on how the input was read.
+/// reported incomplete at a checkpoint, and a stage of one read later is late, with a note. The
+/// counts still add up, and they do not depend on how the input was read: which requests are
+/// ended is decided at checkpoints (fixed points of the input), not at chunk ends (issue 16
+/// review: the evicted set varied with stdin's reads).
 #[test]
 fn requests_that_never_end_take_bounded_memory() {
     let dir = tmp();
@@ -1305,7 +1307,16 @@ fn requests_that_never_end_take_bounded_memory() {
         input.push_str(&stages_of(i)[1]);
         input.push('\n');
     }
-    let args = ["summary", "-o", "json", "--max-open-memory", "1M"];
+    // (checkpoints, where requests are ended for want of memory, every 100 KB here)
+    let args = [
+        "summary",
+        "-o",
+        "json",
+        "--max-open-memory",
+        "1M",
+        "--checkpoint",
+        "100000",
+    ];
     for r in every_path(dir.path(), "open.log", input.as_bytes(), &args) {
         let r = r.expect_code(0);
         let d = doc(&r);

@@ -420,6 +420,9 @@ pub enum Item<'a> {
 pub struct ChunkCorrelator<'a> {
     /// Open requests: key → slot in `slab`.
     open: FxHashMap<(Cow<'a, str>, Cow<'a, str>), u32>,
+    /// Open requests without a received time, by auditID: their slots, oldest first (see
+    /// [`ChunkCorrelator::push_unkeyed`]).
+    unkeyed: FxHashMap<Cow<'a, str>, Vec<u32>>,
     /// Every request of the chunk (a fragment handed on as an item leaves an empty one).
     pub slab: Vec<Request<'a>>,
     pub items: Vec<Item<'a>>,
@@ -441,6 +444,7 @@ impl<'a> ChunkCorrelator<'a> {
     pub fn with_slab(slab: Vec<Request<'a>>) -> Self {
         ChunkCorrelator {
             open: FxHashMap::default(),
+            unkeyed: FxHashMap::default(),
             slab,
             items: Vec::new(),
             closed: FxHashSet::with_capacity_and_hasher(1024, Default::default()),
@@ -457,6 +461,18 @@ pub struct Finished<'a> {
     pub slab: Vec<Request<'a>>,
     /// Stage events left out (see [`ChunkCorrelator`]).
     pub late: u64,
+}
+
+/// Does this event agree with an open request of its auditID (without a received time): the
+/// same verb, user and request URI, where both have one?
+fn agrees(r: &Request<'_>, ev: &Event<'_>) -> bool {
+    let same = |a: &str, b: &str| a.is_empty() || b.is_empty() || a == b;
+    same(&r.verb, ev.verb.as_str())
+        && same(&r.request_uri, ev.request_uri.as_str())
+        && same(
+            &r.user,
+            ev.user.as_ref().map_or("", |u| u.username.as_str()),
+        )
 }
 
 /// Is this key a request's identity? One auditID with one received time is one request, so a
@@ -503,6 +519,9 @@ impl<'a> ChunkCorrelator<'a> {
             ev.response_status.as_ref().and_then(|s| s.code),
             ev.user.as_ref(),
         );
+        if !keyed(ev.request_received_timestamp.as_str()) {
+            return self.push_unkeyed(ev, stage, mark, ends);
+        }
         let key = (
             ev.audit_id.0.clone(),
             ev.request_received_timestamp.0.clone(),
@@ -541,6 +560,61 @@ impl<'a> ChunkCorrelator<'a> {
                 self.ended(slot)
             }
         }
+    }
+
+    /// An event without a received time: its auditID alone cannot tell a repeat from a reused
+    /// auditID (a client's own `Audit-ID`), so nothing is a repeat, and requests of one
+    /// auditID may be open at once. A RequestReceived starts a request; a later stage joins
+    /// the oldest open one that lacks it and agrees with it (verb, user, URI where both have
+    /// one), else starts one (which may join one begun in an earlier chunk): stages join in
+    /// the order they come, never across requests that say they differ.
+    fn push_unkeyed(
+        &mut self,
+        ev: &mut Event<'a>,
+        stage: Stage,
+        mark: Mark<'a>,
+        ends: bool,
+    ) -> Option<usize> {
+        let list = self.unkeyed.entry(ev.audit_id.0.clone()).or_default();
+        let pick = if stage == Stage::RequestReceived {
+            None
+        } else {
+            list.iter().position(|s| {
+                let r = &self.slab[*s as usize];
+                !r.stages.contains(stage) && agrees(r, ev)
+            })
+        };
+        let slot = match pick {
+            Some(i) => {
+                let slot = list[i] as usize;
+                self.slab[slot].absorb(ev, stage, mark);
+                if !ends {
+                    return None;
+                }
+                list.remove(i);
+                slot
+            }
+            None => {
+                let slot = self.slab.len();
+                let h = key_hash(ev.audit_id.as_str(), "");
+                self.slab
+                    .push(Request::from_keyed_event(ev, stage, mark, h));
+                if !ends {
+                    list.push(u32::try_from(slot).expect("fewer than 2^32 requests a chunk"));
+                    return None;
+                }
+                slot
+            }
+        };
+        if list.is_empty() {
+            self.unkeyed.remove(self.slab[slot].audit_id.as_ref());
+        }
+        self.ended(slot)
+    }
+
+    /// Did a request of this key end earlier in this chunk?
+    pub fn has_ended(&self, key: u64) -> bool {
+        self.closed.contains(&key)
     }
 
     /// Take a request out of its slot (an empty one stays).
@@ -587,7 +661,12 @@ impl<'a> ChunkCorrelator<'a> {
 
     /// The items, the slab, and the stage events left out.
     pub fn finish(mut self) -> Finished<'a> {
-        let open: Vec<usize> = self.open.into_values().map(|s| s as usize).collect();
+        let open: Vec<usize> = self
+            .open
+            .into_values()
+            .chain(self.unkeyed.into_values().flatten())
+            .map(|s| s as usize)
+            .collect();
         let mut rest: Vec<Request<'a>> =
             open.into_iter().map(|s| take(&mut self.slab[s])).collect();
         // unstable (no scratch buffer of Requests per chunk), and ties (the events of one
@@ -618,13 +697,8 @@ pub struct Merger {
     /// The memory they take, about ([`Open::cost`]).
     open_bytes: usize,
     /// The most memory open requests may take ([`DEFAULT_OPEN_MEMORY`]): past it, the oldest
-    /// are ended as incomplete ([`Merger::evict`]).
+    /// are ended as incomplete ([`Merger::checkpoint`]).
     open_budget: usize,
-    /// The order requests were kept open in (hash, `Open::seq`), oldest first. An entry whose
-    /// request has since left `open` is skipped when met, and the queue is rebuilt when such
-    /// entries outnumber the live ones.
-    order: std::collections::VecDeque<(u64, u64)>,
-    seq: u64,
     /// Requests ended as incomplete because the memory for open requests ran out, and their
     /// keys: a later stage of one is late, and counted here too.
     pub evicted: u64,
@@ -780,15 +854,27 @@ impl Recent<()> {
     }
 }
 
+/// What a request a chunk read whole is, in the merger's eyes ([`Merger::end`]).
+pub enum End {
+    /// The first of its key.
+    First,
+    /// A repeat of a request that ended before.
+    Repeat,
+    /// Its earlier stages, open since earlier chunks, in the order they were kept.
+    Joins(Vec<Request<'static>>),
+}
+
 /// One open request in [`Merger::open`].
 #[derive(Debug)]
 struct Open {
-    /// When it was kept open: the merger's count of requests kept so far.
-    seq: u64,
+    /// Where its first event was read: the oldest are ended first for want of memory.
+    first: (u32, u64),
     /// Its stage events, counted as late if it turns out to repeat a request.
     marks: u32,
     /// Where its last event was read ([`Request::location`]): the order of the incomplete.
     loc: (u32, u64),
+    /// Its stages ([`StageSet`]).
+    stages: u8,
     packed: Packed,
 }
 
@@ -807,8 +893,7 @@ impl Open {
 
 /// See [`Open::cost`]: what an open request takes besides its packed bytes, as measured (1 M
 /// open requests of 365-byte lines, packed in about 160 bytes each, took 490 bytes each more
-/// than none: its map slot at the table's load, its `Open`, its place in the order queue, and
-/// the allocator's rounding).
+/// than none: its map slot at the table's load, its `Open`, and the allocator's rounding).
 const OPEN_OVERHEAD: usize = 320;
 
 /// Memory for requests still open, by default (`--max-open-memory`): at about 500 bytes
@@ -833,8 +918,6 @@ impl Merger {
             } else {
                 open_budget
             },
-            order: Default::default(),
-            seq: 0,
             evicted: 0,
             evicted_late: 0,
             evicted_keys: None,
@@ -846,35 +929,45 @@ impl Merger {
     }
 
     /// Keep a request open.
-    fn keep_open(&mut self, r: &Request<'_>) {
+    fn keep_open(&mut self, r: &Request<'_>, at: Option<usize>) {
         let o = Open {
-            seq: self.seq,
+            first: r.marks.first().map_or((0, 0), |m| (m.file, m.line)),
             marks: u32::try_from(r.marks.len()).unwrap_or(u32::MAX),
             loc: r.location(),
+            stages: r.stages.0,
             packed: Packed::pack(r),
         };
-        self.order.push_back((r.key, self.seq));
-        self.seq += 1;
         self.open_bytes += o.cost();
         self.open_len += 1;
-        self.open
+        let v = self
+            .open
             .entry(r.key)
-            .or_insert_with(|| Vec::with_capacity(1))
-            .push(o);
+            .or_insert_with(|| Vec::with_capacity(1));
+        // in its place among those of its key (the order they began in)
+        let at = at.unwrap_or(v.len()).min(v.len());
+        v.insert(at, o);
     }
 
     /// Take the open request of this key out, if there is one.
-    fn take_open(&mut self, h: u64, audit_id: &str, received: &str) -> Option<Request<'static>> {
-        let v = self.open.get_mut(&h)?;
-        let i = v
-            .iter()
-            .position(|o| o.packed.key() == (audit_id, received))?;
-        let o = v.swap_remove(i);
+    /// With a received time the key is the request's; without one (see
+    /// `ChunkCorrelator::push_unkeyed`) the fragment joins the oldest open request of its
+    /// auditID that has none of its stages and agrees with it (verb, user, URI where both have
+    /// one). Its place among those open is handed back too, to keep it there if it stays open.
+    fn take_open(&mut self, frag: &Request<'_>) -> Option<(Request<'static>, usize)> {
+        let v = self.open.get_mut(&frag.key)?;
+        let same = |o: &Open| o.packed.key() == (&*frag.audit_id, &*frag.received_key);
+        let i = if keyed(&frag.received_key) {
+            v.iter().position(same)?
+        } else {
+            v.iter()
+                .position(|o| same(o) && o.stages & frag.stages.0 == 0 && o.packed.agrees(frag))?
+        };
+        let o = v.remove(i);
         if v.is_empty() {
-            self.open.remove(&h);
+            self.open.remove(&frag.key);
         }
         self.left_open(&o);
-        Some(o.packed.unpack())
+        Some((o.packed.unpack(), i))
     }
 
     /// Take every open request of this hash out; their stage events.
@@ -895,23 +988,52 @@ impl Merger {
         self.open_bytes -= o.cost();
     }
 
-    /// End the oldest open requests as incomplete while they take more memory than allowed
-    /// (`--max-open-memory`), and hand them back to be counted and shown. A later stage of one
-    /// is late (`evicted_late`). Called after each chunk, so the bound can be passed by what
-    /// one chunk leaves open.
-    pub fn evict(&mut self) -> Vec<Request<'static>> {
+    /// A checkpoint of the input (`scan::CHECKPOINT`): what the merger holds here is the same
+    /// however the input was cut into chunks, so what it decides here is too. While the open
+    /// requests take more memory than allowed (`--max-open-memory`), the oldest (by where
+    /// their first event was read) end here as incomplete, handed back to be counted and
+    /// shown, and their keys are remembered, so a later stage of one is late
+    /// (`evicted_late`). The keys of ended requests start a new generation here when the
+    /// current one is full.
+    pub fn checkpoint(&mut self) -> Vec<Request<'static>> {
+        self.ended.rotate();
         let mut out = Vec::new();
-        while self.open_bytes > self.open_budget {
-            let Some((h, seq)) = self.order.pop_front() else {
+        if self.open_bytes <= self.open_budget {
+            return out;
+        }
+        let mut all: Vec<((u32, u64), u64, &str, &str)> = self
+            .open
+            .iter()
+            .flat_map(|(h, v)| {
+                v.iter().map(move |o| {
+                    let (id, rts) = o.packed.key();
+                    (o.first, *h, id, rts)
+                })
+            })
+            .collect();
+        all.sort_unstable();
+        let mut free = self.open_bytes - self.open_budget;
+        let mut gone: Vec<(u64, String, String)> = Vec::new();
+        for (_, h, id, rts) in all {
+            if free == 0 {
                 break;
-            };
+            }
+            gone.push((h, id.to_string(), rts.to_string()));
+            // what it frees (found again below)
+            let cost = self.open[&h]
+                .iter()
+                .find(|o| o.packed.key() == (id, rts))
+                .map_or(0, Open::cost);
+            free = free.saturating_sub(cost);
+        }
+        for (h, id, rts) in gone {
             let Some(v) = self.open.get_mut(&h) else {
                 continue;
             };
-            let Some(i) = v.iter().position(|o| o.seq == seq) else {
+            let Some(i) = v.iter().position(|o| o.packed.key() == (&*id, &*rts)) else {
                 continue;
             };
-            let o = v.swap_remove(i);
+            let o = v.remove(i);
             if v.is_empty() {
                 self.open.remove(&h);
             }
@@ -927,15 +1049,8 @@ impl Merger {
             self.evicted += 1;
             out.push(r);
         }
-        // entries of requests that have left: rebuilt once they outnumber the live ones
-        if self.order.len() > 2 * self.open_len + 4096 {
-            let mut live: Vec<(u64, u64)> = self
-                .open
-                .iter()
-                .flat_map(|(h, v)| v.iter().map(move |o| (o.seq, *h)))
-                .collect();
-            live.sort_unstable();
-            self.order = live.into_iter().map(|(seq, h)| (h, seq)).collect();
+        if let Some(e) = &mut self.evicted_keys {
+            e.rotate();
         }
         out
     }
@@ -973,14 +1088,15 @@ impl Ended {
 
     /// Insert `key`; false if it was there already (in either generation).
     fn first(&mut self, key: u64) -> bool {
-        if self.old.contains(&key) {
-            return false;
-        }
+        !self.old.contains(&key) && self.now.insert(key)
+    }
+
+    /// At a checkpoint: a full generation becomes the old one, and the one before is forgotten
+    /// (only here, so which keys are known is the same however the input was read).
+    fn rotate(&mut self) {
         if self.now.len() >= self.limit {
             self.old = take(&mut self.now);
-            self.now.reserve(self.limit);
         }
-        self.now.insert(key)
     }
 
     fn contains(&self, key: u64) -> bool {
@@ -1036,24 +1152,34 @@ impl Merger {
         }
     }
 
-    /// A request a chunk read whole (with a received time, see [`keyed`]) ended: false if one
-    /// of its key ended before (it repeats that one: a line delivered twice, far apart).
-    /// Otherwise its key is remembered, and what is still open under it is an earlier copy of
-    /// one of its stages (its RequestReceived delivered twice, once before the chunk): left
-    /// out, as late.
-    pub fn end(&mut self, key: u64) -> bool {
+    /// A request a chunk read whole (with a received time, see [`keyed`]) ended: a repeat if
+    /// one of its key ended before (a line delivered twice, far apart). Otherwise its key is
+    /// remembered, and what is still open under it (stages of it read in earlier chunks: its
+    /// RequestReceived and ResponseStarted, then the whole request again in a retried batch)
+    /// is handed back to be joined with it.
+    pub fn end(&mut self, key: u64) -> End {
         if !self.ended.first(key) {
-            return false;
+            return End::Repeat;
         }
-        if !self.open.is_empty() {
-            self.late_events += self.drop_open(key);
+        if self.open.is_empty() {
+            return End::First;
         }
-        true
+        match self.open.remove(&key) {
+            None => End::First,
+            Some(v) => {
+                for o in &v {
+                    self.left_open(o);
+                }
+                End::Joins(v.into_iter().map(|o| o.packed.unpack()).collect())
+            }
+        }
     }
 
     /// Remember ResponseStarted lines the prefilter skipped, by key, with their time: the most
     /// recent [`SKIPPED_REMEMBERED`].
-    pub fn started_skipped(&mut self, started: Vec<(u64, Ts)>) {
+    pub fn started_skipped(&mut self, mut started: Vec<(u64, Ts)>) {
+        // one read after its request ended (in an earlier chunk) is late, not given back
+        started.retain(|(k, _)| !self.ended.contains(*k));
         self.started_skipped.extend(started);
     }
 
@@ -1073,10 +1199,11 @@ impl Merger {
         let earlier = if self.open.is_empty() {
             None
         } else {
-            self.take_open(h, &frag.audit_id, &frag.received_key)
+            self.take_open(&frag)
         };
+        let at = earlier.as_ref().map(|(_, at)| *at);
         let mut req = match earlier {
-            Some(mut earlier) => {
+            Some((mut earlier, _)) => {
                 self.late_events += earlier.merge(frag.into_owned());
                 earlier
             }
@@ -1100,7 +1227,7 @@ impl Merger {
             }
             Some(req)
         } else {
-            self.keep_open(&req);
+            self.keep_open(&req, at);
             None
         }
     }
@@ -1115,7 +1242,6 @@ impl Merger {
     pub fn drain(&mut self) -> Vec<Left> {
         self.open_len = 0;
         self.open_bytes = 0;
-        self.order.clear();
         let mut v: Vec<Left> = self.open.drain().flat_map(|(_, v)| v).map(Left).collect();
         // the order of their last event; the events of one batch line share a location, so
         // their keys decide (the order is the same however they were read)
@@ -1406,8 +1532,8 @@ mod tests {
         // across chunks: the whole request again is a repeat, a lone end again is late
         let mut m = Merger::default();
         let key = key_hash("a", "2026-01-01T00:00:00.000000Z");
-        assert!(m.end(key), "first time");
-        assert!(!m.end(key), "a repeat");
+        assert!(matches!(m.end(key), End::First), "first time");
+        assert!(matches!(m.end(key), End::Repeat), "a repeat");
         let mut c = ChunkCorrelator::default();
         let (e, s) = ev(RC);
         c.push(e, s, mark(s, 1), false);
@@ -1417,7 +1543,7 @@ mod tests {
         }
         assert_eq!(m.late_events, 1);
         // a RequestReceived left open by an earlier chunk, then the whole request again in a
-        // later one: the open copy is late, not an incomplete request
+        // later one: the open part is handed back to be joined, not left an incomplete request
         let mut m = Merger::default();
         let mut c = ChunkCorrelator::default();
         let (e, s) = ev(RR);
@@ -1427,8 +1553,12 @@ mod tests {
             assert!(m.frag(f).is_none());
         }
         assert_eq!(m.open_count(), 1);
-        assert!(m.end(key));
-        assert_eq!((m.open_count(), m.late_events), (0, 1));
+        let End::Joins(earlier) = m.end(key) else {
+            panic!("joins")
+        };
+        assert_eq!(earlier.len(), 1);
+        assert_eq!(earlier[0].stages.joined(), "RequestReceived");
+        assert_eq!((m.open_count(), m.late_events), (0, 0));
         // without a received time, a key says nothing: the stages join in order
         let no_rts = |l: &str| {
             l.replace(
@@ -1453,6 +1583,10 @@ mod tests {
         let mut e = Ended::new(100);
         for k in 0..250 {
             e.insert(k);
+            // checkpoints every 10 keys
+            if k % 10 == 9 {
+                e.rotate();
+            }
         }
         assert!((200..250).all(|k| e.contains(k)), "the current generation");
         assert!((100..200).all(|k| e.contains(k)), "the one before");

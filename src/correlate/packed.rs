@@ -258,6 +258,24 @@ impl Packed {
         (r.str(), r.str())
     }
 
+    /// Does this fragment agree with the packed request (without a received time, see
+    /// `correlate::agrees`): the same verb, user and request URI, where both have one?
+    pub fn agrees(&self, frag: &Request<'_>) -> bool {
+        let mut r = Reader { b: &self.0, at: 0 };
+        r.str();
+        r.str();
+        r.at += 8;
+        let verb = r.str();
+        let user = r.str();
+        for _ in 0..8 {
+            // impersonated user .. name
+            r.str();
+        }
+        let uri = r.str();
+        let same = |a: &str, b: &str| a.is_empty() || b.is_empty() || a == b;
+        same(verb, &frag.verb) && same(user, &frag.user) && same(uri, &frag.request_uri)
+    }
+
     /// Bytes held (its allocation).
     pub fn size(&self) -> usize {
         self.0.len()

@@ -19,7 +19,7 @@ use rayon::prelude::*;
 
 use crate::chunk::{self, Line, Lines};
 use crate::config::Config;
-use crate::correlate::{ChunkCorrelator, Item, Mark, Merger, Request};
+use crate::correlate::{ChunkCorrelator, End, Item, Mark, Merger, Request};
 use crate::event::Ts;
 use crate::event::{Fields, Stage};
 use crate::filter::Verdict;
@@ -242,6 +242,8 @@ struct ChunkOut<'a> {
     /// The chunk could not be read whole (the file was cut short, or a read error): nothing
     /// in it is used.
     short: bool,
+    /// It ends at a checkpoint (see [`CHECKPOINT`]).
+    checkpoint: bool,
 }
 
 impl ChunkOut<'_> {
@@ -276,6 +278,7 @@ impl ChunkOut<'_> {
             bad_time: None,
             untimed: 0,
             short,
+            checkpoint: false,
         }
     }
 }
@@ -286,8 +289,10 @@ struct Ended {
     key: u64,
     /// Its stage events, counted as late if it is a repeat.
     events: u32,
-    /// Its place in [`ChunkOut::done`], or [`NOT_DONE`].
-    slot: u32,
+    /// Its slot in [`ChunkOut::slab`].
+    slab: u32,
+    /// Its place in [`ChunkOut::done`], or [`NOT_DONE`] (it did not match).
+    done: u32,
 }
 
 const NOT_DONE: u32 = u32::MAX;
@@ -394,9 +399,9 @@ pub fn run<S: Sink>(
     s.stats.evicted = s.merger.evicted;
     if s.merger.evicted > 0 {
         diag.note(&format!(
-            "{} request(s) were still open when the memory for open requests (--max-open-memory, {} MiB) ran out: the oldest were reported incomplete at that point, and {} later stage event(s) of them counted as late",
+            "{} request(s) were still open when the memory for open requests (--max-open-memory {}) ran out: the oldest were reported incomplete at that point, and {} later stage event(s) of them counted as late",
             s.merger.evicted,
-            cfg.max_open_memory >> 20,
+            size_text(cfg.max_open_memory),
             s.merger.evicted_late
         ));
     }
@@ -481,7 +486,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
                     self.split(Mode::Document, feed, Vec::new(), idx, &mut fs, true)
                         .map(|s| s.flow)
                 } else {
-                    self.buffer(m.bytes(), Some(&m), idx, &mut fs, true)
+                    self.buffer(m.bytes(), 0, Some(&m), idx, &mut fs, true)
                 }
             }
             Source::File(f, len) => {
@@ -493,10 +498,14 @@ impl<S: Sink> Scanner<'_, '_, S> {
         // keep an error reported while reading (`file_error` writes it to the stored stats)
         let error = self.stats.files[idx as usize].error.take();
         self.stats.files[idx as usize] = FileStats { error, ..fs };
-        let flow = flow?;
+        let mut flow = flow?;
         if let Some(p) = &self.progress {
             // streams are not counted per block; settle the bar at the end of each file
             p.set_position(self.stats.files.iter().map(|f| f.bytes).sum());
+        }
+        // an input's end is a checkpoint
+        if flow == Flow::More {
+            flow = self.checkpoint()?;
         }
         Ok(flow)
     }
@@ -630,7 +639,14 @@ impl<S: Sink> Scanner<'_, '_, S> {
             if let Some(e) = read_error {
                 // Use the whole lines read so far, then report the input as unreadable.
                 if let Some(i) = memchr::memrchr(b'\n', &pending)
-                    && self.buffer(&pending[..=i], None, idx, fs, false)? == Flow::Stop
+                    && self.buffer(
+                        &pending[..=i],
+                        total - pending.len() as u64,
+                        None,
+                        idx,
+                        fs,
+                        false,
+                    )? == Flow::Stop
                 {
                     return Ok(Flow::Stop);
                 }
@@ -696,7 +712,8 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 && let Some(at) = first_long_line(&pending[..cut], self.cfg.long_line)
             {
                 if at > 0 {
-                    let flow = self.buffer(&pending[..at], None, idx, fs, false)?;
+                    let base = total - pending.len() as u64;
+                    let flow = self.buffer(&pending[..at], base, None, idx, fs, false)?;
                     pending.drain(..at);
                     if flow == Flow::Stop {
                         return Ok(Flow::Stop);
@@ -707,6 +724,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
             if long {
                 // one JSON value on a line too long to hold: its records cut as it comes
                 let held = pending.len() as u64;
+                let line_at = total - held;
                 let s = self.split(
                     Mode::Line,
                     split::Feed::Chan(&rx),
@@ -727,11 +745,19 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 }
                 pending = s.rest;
                 searched = 0;
+                // a long line that crosses a checkpoint ends at one
+                if line_at / self.cfg.checkpoint
+                    != (total - pending.len() as u64) / self.cfg.checkpoint
+                    && self.checkpoint()? == Flow::Stop
+                {
+                    return Ok(Flow::Stop);
+                }
                 self.sink.flush()?;
                 continue;
             }
             if cut > 0 {
-                let flow = self.buffer(&pending[..cut], None, idx, fs, false)?;
+                let base = total - pending.len() as u64;
+                let flow = self.buffer(&pending[..cut], base, None, idx, fs, false)?;
                 pending.drain(..cut);
                 searched = 0;
                 if flow == Flow::Stop {
@@ -771,6 +797,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
     fn buffer(
         &mut self,
         buf: &[u8],
+        base: u64,
         map: Option<&Mapped>,
         idx: u32,
         fs: &mut FileStats,
@@ -785,6 +812,8 @@ impl<S: Sink> Scanner<'_, '_, S> {
         };
         let reader = self.reader();
         let mut group: Vec<Range<usize>> = Vec::with_capacity(batch);
+        // whether each chunk of the group ends at a checkpoint (see `CHECKPOINT`)
+        let mut checkpoints: Vec<bool> = Vec::with_capacity(batch);
         // a mapped file's chunks are read into these (one per chunk of a batch, reused): what
         // a worker parsed from its copy stays borrowed until its batch is merged and folded
         let mut copies = std::mem::take(&mut self.copies);
@@ -795,33 +824,40 @@ impl<S: Sink> Scanner<'_, '_, S> {
             // that ends before its map (cut short, or a read error) ends the cutting: the
             // chunk it would have sized is never cut (see `Mapped::next_end`).
             group.clear();
+            checkpoints.clear();
             let mut cut_short = false;
             // a line too long to read whole, after the group
             let mut long = None;
             while group.len() < batch && pos < buf.len() {
+                // a chunk ends at the first line end past a checkpoint it would cross
+                let at = base + pos as u64;
+                let cp = self.cfg.checkpoint;
+                let next_cp = (at / cp + 1) * cp;
+                let target = self.cfg.chunk_size.min((next_cp - at) as usize);
                 let end = match map {
-                    Some(m) => match m.next_end(pos, self.cfg.chunk_size) {
+                    Some(m) => match m.next_end(pos, target) {
                         Some(end) => end,
                         None => {
                             cut_short = true;
                             break;
                         }
                     },
-                    None => chunk::next_end(buf, pos, self.cfg.chunk_size),
+                    None => chunk::next_end(buf, pos, target),
                 };
                 if let Some(m) = map
                     && end - pos > self.cfg.long_line
-                    && let Some(start) =
-                        long_line(m, pos, self.cfg.chunk_size, end, self.cfg.long_line)
+                    && let Some(start) = long_line(m, pos, target, end, self.cfg.long_line)
                 {
                     if start > pos {
                         group.push(pos..start);
+                        checkpoints.push(false);
                     }
                     long = Some(start..end);
                     pos = end;
                     break;
                 }
                 group.push(pos..end);
+                checkpoints.push(base + end as u64 >= next_cp);
                 pos = end;
             }
             if copies.len() < group.len() {
@@ -869,6 +905,9 @@ impl<S: Sink> Scanner<'_, '_, S> {
             let lens: Vec<usize> = group.iter().map(|r| r.len()).collect();
             let mut outs = outs;
             outs.truncate(keep);
+            for (o, cp) in outs.iter_mut().zip(&checkpoints) {
+                o.checkpoint = *cp;
+            }
             flow = self.merge_batch(outs, fs, lens.into_iter(), count_progress)?;
             if flow == Flow::Stop {
                 break;
@@ -878,7 +917,12 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 break;
             }
             if !failed && let (Some(m), Some(r)) = (map, long.take()) {
+                let crossed = (base + r.start as u64) / self.cfg.checkpoint
+                    != (base + r.end as u64) / self.cfg.checkpoint;
                 flow = self.long_line(m, r, idx, fs, count_progress)?;
+                if flow == Flow::More && crossed {
+                    flow = self.checkpoint()?;
+                }
                 if flow == Flow::Stop {
                     break;
                 }
@@ -1028,32 +1072,58 @@ impl<S: Sink> Scanner<'_, '_, S> {
         if let Some(line) = out.unterminated {
             self.unterminated(&fs.name.clone(), base + line);
         }
-        // whole requests that repeat one that ended in an earlier chunk (a line delivered twice
-        // far apart) are taken out before they are folded or counted
-        for e in std::mem::take(&mut out.ended) {
-            if !self.merger.end(e.key) {
-                self.merger.late_events += u64::from(e.events);
-                self.stats.requests -= 1;
-                if let Some(slot) = out.done.get_mut(e.slot as usize) {
-                    *slot = NOT_DONE;
-                }
-            }
+        // the whole requests of the chunk (their lines made absolute)
+        for r in &mut out.slab {
+            rebase(r, base);
         }
-        for &slot in &out.done {
-            if let Some(r) = out.slab.get_mut(slot as usize) {
-                rebase(r, base);
+        // a whole request that repeats one that ended in an earlier chunk (a line delivered
+        // twice, far apart) is taken out before it is folded or counted; one with stages open
+        // from earlier chunks (its RequestReceived delivered again, a webhook batch retried)
+        // takes them in
+        for e in std::mem::take(&mut out.ended) {
+            match self.merger.end(e.key) {
+                End::First => {}
+                End::Repeat => {
+                    self.merger.late_events += u64::from(e.events);
+                    self.stats.requests -= 1;
+                    if let Some(slot) = out.done.get_mut(e.done as usize) {
+                        *slot = NOT_DONE;
+                    }
+                }
+                End::Joins(earlier) => {
+                    let slot = e.slab as usize;
+                    let r = self.join(earlier, std::mem::take(&mut out.slab[slot]));
+                    let matches = !S::FILTERED || self.cfg.filter.matches(&r);
+                    out.slab[slot] = r;
+                    // the request it now is may match where its part did not, or not
+                    match out.done.get_mut(e.done as usize) {
+                        Some(d) if !matches => *d = NOT_DONE,
+                        None if matches => out.done.push(e.slab),
+                        _ => {}
+                    }
+                }
             }
         }
         for item in std::mem::take(&mut out.items) {
             let flow = match item {
                 Item::Done(mut r) => {
-                    if !r.received_key.is_empty() && !self.merger.end(r.key) {
-                        self.merger.late_events += r.marks.len() as u64;
-                        self.stats.requests -= 1;
-                        continue;
-                    }
                     rebase(&mut r, base);
-                    self.deliver_checked(r)?
+                    if r.received_key.is_empty() {
+                        self.deliver_checked(r)?
+                    } else {
+                        match self.merger.end(r.key) {
+                            End::First => self.deliver_checked(r)?,
+                            End::Repeat => {
+                                self.merger.late_events += r.marks.len() as u64;
+                                self.stats.requests -= 1;
+                                continue;
+                            }
+                            End::Joins(earlier) => {
+                                let r = self.join(earlier, r);
+                                self.deliver(r)?
+                            }
+                        }
+                    }
                 }
                 Item::Frag(mut r) => {
                     rebase(&mut r, base);
@@ -1070,8 +1140,13 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 return Ok(Flow::Stop);
             }
         }
-        // past the memory for open requests, the oldest end here as incomplete
-        for r in self.merger.evict() {
+        Ok(Flow::More)
+    }
+
+    /// At a checkpoint (see [`CHECKPOINT`]): past the memory for open requests, the oldest end
+    /// here as incomplete.
+    fn checkpoint(&mut self) -> Result<Flow> {
+        for r in self.merger.checkpoint() {
             self.stats.requests += 1;
             self.stats.incomplete += 1;
             if self.deliver(r)? == Flow::Stop {
@@ -1093,6 +1168,9 @@ impl<S: Sink> Scanner<'_, '_, S> {
     ) -> Result<Flow> {
         for (out, len) in outs.iter_mut().zip(lens) {
             if self.merge(out, fs)? == Flow::Stop {
+                return Ok(Flow::Stop);
+            }
+            if out.checkpoint && self.checkpoint()? == Flow::Stop {
                 return Ok(Flow::Stop);
             }
             if count_progress && let Some(p) = &self.progress {
@@ -1132,6 +1210,23 @@ impl<S: Sink> Scanner<'_, '_, S> {
             }
         }
         Ok(Flow::More)
+    }
+
+    /// A whole request of a chunk that began in earlier chunks (`End::Joins`): the earlier
+    /// stages with it; a stage of it they already had is left out, as late.
+    fn join<'a>(&mut self, earlier: Vec<Request<'static>>, later: Request<'a>) -> Request<'a> {
+        let mut it = earlier.into_iter();
+        let Some(mut r) = it.next() else {
+            return later;
+        };
+        let mut r: Request<'a> = {
+            for more in it {
+                self.merger.late_events += r.merge(more);
+            }
+            r
+        };
+        self.merger.late_events += r.merge(later);
+        r
     }
 
     /// Show the first few malformed lines in full (counting is the caller's).
@@ -1259,7 +1354,12 @@ impl Skips {
                     self.finals.push(k.hash);
                 }
             }
-            Verdict::SkipStarted(key, t) => self.started.push((key, t)),
+            // a ResponseStarted read after its request ended here is late, not given back
+            Verdict::SkipStarted(key, t) => {
+                if !c.has_ended(key) {
+                    self.started.push((key, t));
+                }
+            }
         }
         self.count += 1;
         false
@@ -1458,7 +1558,8 @@ fn settle<'a, S: Sink>(
             out.ended.push(Ended {
                 key: r.key,
                 events,
-                slot: at,
+                slab: u32::try_from(slot).unwrap_or(NOT_DONE),
+                done: at,
             });
         }
         return None;
@@ -1579,6 +1680,14 @@ fn take_event<'a>(
     c.push_done(ev, stage, mark, whole)
 }
 
+/// The points where the merger may end open requests for want of memory and forget the oldest
+/// ended keys: the first line start at or after each multiple of this many bytes of an input
+/// (chunks are cut there), and each input's end. What is open there, and so what is ended, is
+/// the same however the input is read (mapped or streamed, any thread count or chunk size):
+/// the requests that began before the point and had not ended. Between two points the open
+/// requests may pass the bound by what 32 MiB of log leaves open.
+pub const CHECKPOINT: u64 = 32 << 20;
+
 /// Lines longer than this are not read whole when they hold a JSON value (a webhook batch of
 /// many events on one line): their records are cut as they are read (`scan::split`).
 pub const LONG_LINE: usize = 32 << 20;
@@ -1619,6 +1728,16 @@ fn first_long_line(lines: &[u8], long: usize) -> Option<usize> {
         start = nl + 1;
     }
     None
+}
+
+/// A size as `--max-open-memory` takes it: `256M`, `100K`, `1536K`, `12345` (bytes).
+fn size_text(n: usize) -> String {
+    for (shift, unit) in [(30, "G"), (20, "M"), (10, "K")] {
+        if n >= 1 << shift && n.is_multiple_of(1 << shift) {
+            return format!("{}{unit}", n >> shift);
+        }
+    }
+    n.to_string()
 }
 
 /// Does this line (its start) open a JSON object or array (after a byte-order mark and blanks)?
