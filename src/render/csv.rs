@@ -47,12 +47,15 @@ where
 /// - characters a terminal obeys or hides (`term::unsafe_char`: controls, DEL, C1, bidi
 ///   overrides, zero-width characters, U+2028/9) are shown as visible escapes, as in tables:
 ///   `\e`, `\x07`, `\t`, `\n`, `\x9b`, `\u{202e}`;
-/// - a field that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading
-///   `'`, so a spreadsheet shows it as text instead of running it as a formula (OWASP's advice
-///   for CSV injection), unless the whole field is a decimal number (`-12`, `-0.250`): a
-///   spreadsheet reads that as a number, it cannot run anything, and kaudit's own numbers (a
-///   negative latency from skewed clocks, an old value in `history`) stay numbers. A lone `-`
-///   (kaudit's mark for an absent user or name) has nothing to compute and stays too.
+/// - a field whose first non-blank character is `=`, `+`, `-` or `@` (` =1+1`: spreadsheets
+///   skip leading spaces, and no-break and other Unicode spaces, before they look for a
+///   formula) gets a leading `'`, so a spreadsheet shows it as text instead of running it
+///   (OWASP's advice for CSV injection), unless the rest of the field is a decimal number
+///   (`-12`, ` -0.250`): a spreadsheet reads that as a number, it cannot run anything, and
+///   kaudit's own numbers (a negative latency from skewed clocks, an old value in `history`)
+///   stay numbers. A lone `-` (kaudit's mark for an absent user or name) has nothing to
+///   compute and stays too. A tab or carriage return, which OWASP lists too, is already shown
+///   as `\t` or `\r` (above), and a cell that starts with a backslash runs nothing.
 ///
 /// Bytes that are not UTF-8 are shown as U+FFFD.
 pub fn cell(field: &[u8]) -> Cow<'_, [u8]> {
@@ -74,9 +77,11 @@ pub fn cell(field: &[u8]) -> Cow<'_, [u8]> {
     }
 }
 
-/// Would a spreadsheet take this field for a formula?
+/// Would a spreadsheet take this field for a formula? Blanks before its first character do
+/// not stop one (` =1+1`, `\u{a0}@SUM(1)`).
 fn formula(s: &str) -> bool {
-    s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s != "-" && !number(s)
+    let first = s.trim_start_matches(char::is_whitespace);
+    first.starts_with(['=', '+', '-', '@', '\t', '\r']) && first != "-" && !number(first)
 }
 
 /// `-?DIGITS(.DIGITS)?`: how kaudit writes numbers, and what every spreadsheet reads as one.
@@ -138,6 +143,24 @@ mod tests {
         // tab and CR are shown as escapes first, which no spreadsheet runs
         assert_eq!(c("\t=1+1"), "\\t=1+1");
         assert_eq!(c("\r=1+1"), "\\r=1+1");
+        assert_eq!(c(" \t=1+1"), " \\t=1+1");
+    }
+
+    /// Regression (issue 16, point 14): blanks before a formula do not stop a spreadsheet from
+    /// running it, so they did not stop the quote either.
+    #[test]
+    fn a_formula_after_leading_blanks_gets_a_quote() {
+        assert_eq!(c(" =1+1"), "' =1+1");
+        assert_eq!(c("   +cmd|' /C calc'!A0"), "'   +cmd|' /C calc'!A0");
+        assert_eq!(c("\u{a0}@SUM(1+1)"), "'\u{a0}@SUM(1+1)");
+        assert_eq!(c("\u{3000}=1"), "'\u{3000}=1");
+        assert_eq!(c(" -2+3"), "' -2+3");
+        // numbers and a lone `-` stay as they are, blanks or not; blanks alone too
+        assert_eq!(c(" -12"), " -12");
+        assert_eq!(c("  -0.250"), "  -0.250");
+        assert_eq!(c(" -"), " -");
+        assert_eq!(c("   "), "   ");
+        assert_eq!(c(" a=b"), " a=b");
     }
 
     #[test]
