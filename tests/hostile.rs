@@ -1289,6 +1289,156 @@ fn a_reused_audit_id_without_received_time_is_two_requests_for_every_filter() {
     assert_eq!((n(&d, "requests"), n(&d, "lateEvents")), (2, 0), "{d}");
 }
 
+/// A watch's RequestReceived delivered again (a shipper's retry) far from its first copy, in
+/// another chunk, then the watch's ResponseComplete: the later chunk sees a whole request, but
+/// the earlier chunk left that request open. One key is one request: the repeat is a late
+/// stage, the watch keeps its ResponseStarted, and nothing is counted twice, whatever the chunk
+/// layout (issue 16 review: the open fragment and the later whole request were two requests).
+#[test]
+fn stages_of_one_request_in_two_chunks_join_even_with_a_repeat_between() {
+    let dir = tmp();
+    let watch = 900_000;
+    let stage = |name: &str, sec: u64| {
+        event_with(watch, |v| {
+            v["verb"] = json!("watch");
+            v["stage"] = json!(name);
+            v["stageTimestamp"] = json!(format!("2026-11-21T16:00:{sec:02}.000000Z"));
+            if name == "RequestReceived" {
+                v.as_object_mut().unwrap().remove("responseStatus");
+            }
+        })
+    };
+    let mut input = format!(
+        "{}
+{}
+",
+        stage("RequestReceived", 0),
+        stage("ResponseStarted", 1)
+    );
+    for i in 0..400 {
+        let [rr, rc] = stages_of(i);
+        input.push_str(&format!("{rr}\n{rc}\n"));
+    }
+    input.push_str(&format!(
+        "{}\n{}\n",
+        stage("RequestReceived", 0),
+        stage("ResponseComplete", 40)
+    ));
+    for r in every_path(
+        dir.path(),
+        "watch.log",
+        input.as_bytes(),
+        &["summary", "-o", "json"],
+    ) {
+        let d = doc(&r.expect_code(0));
+        adds_up(&d);
+        assert_eq!(n(&d, "requests"), 401, "{d}");
+        assert_eq!(n(&d, "incomplete"), 0, "{d}");
+        assert_eq!(n(&d, "lateEvents"), 1, "{d}");
+        assert_eq!(d["stages"]["ResponseStarted"], json!(1), "{d}");
+    }
+    let r = go(&[
+        "events",
+        "-o",
+        "ndjson",
+        "--verb",
+        "watch",
+        "--chunk-size=2048",
+        &dir.path().join("watch.log").to_string_lossy(),
+    ])
+    .expect_code(0);
+    let rows: Vec<Value> = r
+        .stdout_str()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 1, "{}", r.stdout_str());
+    assert_eq!(rows[0]["code"], json!(200), "{}", r.stdout_str());
+}
+
+/// Without requestReceivedTimestamp, one client-chosen auditID used by two overlapping requests
+/// (mallory's delete, alice's get), their stages interleaved and far apart: each stage joins the
+/// open request that agrees with it on verb, user and URI, never the other one, for every chunk
+/// layout, input path and filter (issue 16 review: stages joined in arrival order, so alice's
+/// get ended with mallory's 200 and mallory's delete with alice's 403).
+#[test]
+fn stages_without_received_time_join_the_request_they_agree_with() {
+    let dir = tmp();
+    let stage = |user: &str, name: &str, sec: u64| {
+        event_with(800_000, |v| {
+            let o = v.as_object_mut().unwrap();
+            o.remove("requestReceivedTimestamp");
+            o["auditID"] = json!("A1");
+            o["stage"] = json!(name);
+            o["stageTimestamp"] = json!(format!("2026-11-21T16:00:{sec:02}.000000Z"));
+            o["user"] = json!({"username": user});
+            if user == "mallory" {
+                o["verb"] = json!("delete");
+                o["requestURI"] = json!("/api/v1/namespaces/build/secrets/db");
+                o["objectRef"] = json!({"resource": "secrets", "namespace": "build", "name": "db", "apiVersion": "v1"});
+            }
+            match name {
+                "RequestReceived" => {
+                    o.remove("responseStatus");
+                }
+                _ => o["responseStatus"] = json!({"code": if user == "alice" { 403 } else { 200 }}),
+            }
+        })
+    };
+    let mut input = format!("{}\n", stage("mallory", "RequestReceived", 0));
+    for i in 0..400 {
+        let [rr, rc] = stages_of(i);
+        input.push_str(&format!("{rr}\n{rc}\n"));
+    }
+    for (user, name, sec) in [
+        ("alice", "RequestReceived", 1),
+        ("mallory", "ResponseComplete", 2),
+        ("alice", "ResponseComplete", 3),
+    ] {
+        input.push_str(&format!("{}\n", stage(user, name, sec)));
+    }
+    let a1 = |r: Run| -> Vec<String> {
+        r.expect_code(0)
+            .stdout_str()
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .filter(|v| v["auditID"] == json!("A1"))
+            .map(|v| {
+                format!(
+                    "{} {} {} {}",
+                    v["user"], v["verb"], v["resource"], v["code"]
+                )
+            })
+            .collect()
+    };
+    let both = vec![
+        r#""mallory" "delete" "secrets" 200"#.to_owned(),
+        r#""alice" "get" "configmaps" 403"#.to_owned(),
+    ];
+    for r in every_path(
+        dir.path(),
+        "a1.log",
+        input.as_bytes(),
+        &["events", "-o", "ndjson"],
+    ) {
+        assert_eq!(a1(r), both);
+    }
+    for (user, want) in [
+        ("mallory", &both[..1]),
+        ("mall*", &both[..1]),
+        ("alice", &both[1..]),
+    ] {
+        for r in every_path(
+            dir.path(),
+            "a1.log",
+            input.as_bytes(),
+            &["events", "-o", "ndjson", "-u", user],
+        ) {
+            assert_eq!(a1(r), want, "-u {user}");
+        }
+    }
+}
+
 /// Requests that never end take bounded memory: past `--max-open-memory` the oldest are
 /// reported incomplete at a checkpoint, and a stage of one read later is late, with a note. The
 /// counts still add up, and they do not depend on how the input was read: which requests are
