@@ -893,8 +893,9 @@ impl Open {
 
 /// See [`Open::cost`]: what an open request takes besides its packed bytes, as measured (1 M
 /// open requests of 365-byte lines, packed in about 160 bytes each, took 490 bytes each more
-/// than none: its map slot at the table's load, its `Open`, and the allocator's rounding).
-const OPEN_OVERHEAD: usize = 320;
+/// than none: its map slot at the table's load, its `Open`, and the allocator's rounding), so
+/// `--max-open-memory` bounds what they really take.
+const OPEN_OVERHEAD: usize = 490;
 
 /// Memory for requests still open, by default (`--max-open-memory`): at about 500 bytes
 /// each, half a million open at once; an API server holds some thousands of watches.
@@ -993,53 +994,50 @@ impl Merger {
     /// requests take more memory than allowed (`--max-open-memory`), the oldest (by where
     /// their first event was read) end here as incomplete, handed back to be counted and
     /// shown, and their keys are remembered, so a later stage of one is late
-    /// (`evicted_late`). The keys of ended requests start a new generation here when the
-    /// current one is full.
-    pub fn checkpoint(&mut self) -> Vec<Request<'static>> {
+    /// (`evicted_late`). They are handed back packed, in that order, to be unpacked one at a
+    /// time ([`Merger::unpack`]): a checkpoint may end tens of thousands. The keys of ended
+    /// requests start a new generation here when the current one is full.
+    pub fn checkpoint(&mut self) -> Vec<Left> {
         self.ended.rotate();
-        let mut out = Vec::new();
         if self.open_bytes <= self.open_budget {
-            return out;
+            return Vec::new();
         }
-        let mut all: Vec<((u32, u64), u64, &str, &str)> = self
+        // the open requests by where their first event was read (ties, the events of one batch
+        // line, by key), as (first, hash, index in its slot): no copy of their keys
+        let mut all: Vec<((u32, u64), u64, u32)> = self
             .open
             .iter()
-            .flat_map(|(h, v)| {
-                v.iter().map(move |o| {
-                    let (id, rts) = o.packed.key();
-                    (o.first, *h, id, rts)
-                })
-            })
+            .flat_map(|(h, v)| (0..v.len()).map(move |i| (v[i].first, *h, i as u32)))
             .collect();
-        all.sort_unstable();
+        let open = &self.open;
+        let key = |h: u64, i: u32| open[&h][i as usize].packed.key();
+        all.sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| key(a.1, a.2).cmp(&key(b.1, b.2)))
+        });
         let mut free = self.open_bytes - self.open_budget;
-        let mut gone: Vec<(u64, String, String)> = Vec::new();
-        for (_, h, id, rts) in all {
+        let mut gone: Vec<(u64, u32, usize)> = Vec::new();
+        for (pos, &(_, h, i)) in all.iter().enumerate() {
             if free == 0 {
                 break;
             }
-            gone.push((h, id.to_string(), rts.to_string()));
-            // what it frees (found again below)
-            let cost = self.open[&h]
-                .iter()
-                .find(|o| o.packed.key() == (id, rts))
-                .map_or(0, Open::cost);
-            free = free.saturating_sub(cost);
+            free = free.saturating_sub(open[&h][i as usize].cost());
+            gone.push((h, i, pos));
         }
-        for (h, id, rts) in gone {
+        drop(all);
+        // taken out of their slots from the last index down, then put back in eviction order
+        gone.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let mut out: Vec<(usize, Left)> = Vec::with_capacity(gone.len());
+        for (h, i, pos) in gone {
             let Some(v) = self.open.get_mut(&h) else {
                 continue;
             };
-            let Some(i) = v.iter().position(|o| o.packed.key() == (&*id, &*rts)) else {
-                continue;
-            };
-            let o = v.remove(i);
+            let o = v.remove(i as usize);
             if v.is_empty() {
                 self.open.remove(&h);
             }
             self.left_open(&o);
-            let r = o.packed.unpack();
-            if keyed(&r.received_key) {
+            if keyed(o.packed.key().1) {
                 self.ended.insert(h);
                 // (only to count their late stages in the note: fewer are remembered)
                 self.evicted_keys
@@ -1047,12 +1045,13 @@ impl Merger {
                     .insert(h);
             }
             self.evicted += 1;
-            out.push(r);
+            out.push((pos, Left(o)));
         }
         if let Some(e) = &mut self.evicted_keys {
             e.rotate();
         }
-        out
+        out.sort_unstable_by_key(|(pos, _)| *pos);
+        out.into_iter().map(|(_, l)| l).collect()
     }
 }
 

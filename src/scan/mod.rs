@@ -1146,7 +1146,8 @@ impl<S: Sink> Scanner<'_, '_, S> {
     /// At a checkpoint (see [`CHECKPOINT`]): past the memory for open requests, the oldest end
     /// here as incomplete.
     fn checkpoint(&mut self) -> Result<Flow> {
-        for r in self.merger.checkpoint() {
+        for left in self.merger.checkpoint() {
+            let r = self.merger.unpack(left);
             self.stats.requests += 1;
             self.stats.incomplete += 1;
             if self.deliver(r)? == Flow::Stop {
