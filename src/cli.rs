@@ -294,9 +294,11 @@ pub struct EventsArgs {
     #[arg(long, help_heading = "Output")]
     pub stages: bool,
     /// -o raw: print the bodies' secrets as logged. By default each secret value in a raw line
-    /// (Secret data, tokens, values under keys named like token/password/secret/key/cert/
+    /// (Secret data, tokens, values under keys named like password/pass/secret/token/key/
     /// credential, credential-shaped text such as `password=...`, `Bearer ...`, URL passwords,
-    /// private keys) becomes `"<redacted N bytes>"`; every other byte stays as read.
+    /// `curl -u user:...`, `mysql -p...`, connection strings, API keys, private keys; not
+    /// certificates, which are public) becomes `"<redacted N bytes>"`; every other byte stays as
+    /// read. The README's "Secrets and credentials" lists what is redacted.
     #[arg(long, help_heading = "Output")]
     pub show_secrets: bool,
 }
@@ -636,7 +638,7 @@ pub struct HistoryArgs {
     pub filter: FilterArgs,
     #[command(flatten)]
     pub output: OutputArgs,
-    /// Show secrets as logged: Secret data, tokens, values under keys named like token/password/secret/key/cert/credential, and credential-shaped text (`password=...`, `Bearer ...`, URL passwords, private keys) in bodies (default: `<redacted N bytes>`).
+    /// Show secrets as logged: Secret data, tokens, values under keys named like password/pass/secret/token/key/credential, and credential-shaped text (`password=...`, `Bearer ...`, URL passwords, `curl -u user:...`, `mysql -p...`, connection strings, API keys, private keys; not certificates, which are public) in bodies (default: `<redacted N bytes>`).
     #[arg(long, help_heading = "Output")]
     pub show_secrets: bool,
 }

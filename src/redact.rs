@@ -8,14 +8,22 @@
 //!   `last-applied-configuration` annotation or any string that is JSON text), whatever their
 //!   type; values under keys named like a credential ([`credential_name`]: a TokenRequest's or
 //!   TokenReview's `token`, `apiToken`, `tls.key`, `password`); every value of a list element
-//!   named like one (an `env` entry `DB_PASSWORD`), and the argument after a flag named like one
-//!   (`["--token", "abc"]`); JSON patch values by the path they write to.
+//!   named like one (an `env` entry `DB_PASSWORD`), and in a command line as a list the
+//!   argument after a flag named like one (`["--token", "abc"]`) or a tool's password flag
+//!   ([`credential_arg`], [`TOOLS`]: `["mysql", "-pabc"]`); JSON patch values by the path they
+//!   write to.
 //! - **credential-shaped text** ([`text`]) inside any other string: the value of an assignment
-//!   to a credential-named key (`password=…`, `token: …`, `"api_key": "…"`, `--token=…`,
-//!   `--password …`, a YAML block after `token: |`), `Bearer`/`Basic` credentials, the password
-//!   of a URL (`postgres://u:…@h`), PEM private keys, JWTs, AWS access key ids and a few
-//!   well-known token formats (GitHub, GitLab, Slack, Stripe, Google API keys). Only the value
-//!   goes: `db.password=<redacted 12 bytes>`, so the output still says what was there.
+//!   to a credential-named key (`password=…`, `pass: …`, `token: …`, `"api_key": "…"`,
+//!   `--token=…`, `--password …`, `AccountKey=…`, a SAS's `sig=…`, a YAML block after
+//!   `token: |`), XML elements and .NET settings named like one, `Bearer`/`Basic` credentials,
+//!   the password of a URL (`postgres://u:…@h`), a Sentry DSN's key, a Slack or Discord
+//!   webhook's token, a tool's password flag after the tool (`curl -u alice:…`, `mysql -p…`,
+//!   `sshpass -p …`: [`TOOLS`]), `.netrc` passwords and `.pgpass` lines, PEM private keys (and
+//!   base64 of one), JWTs, AWS access key ids and well-known token formats (GitHub, GitLab,
+//!   Slack, Stripe, Google, OpenAI, Anthropic, npm, PyPI, Hugging Face, DigitalOcean,
+//!   SendGrid). Only the value goes: `db.password=<redacted 12 bytes>`, `curl -u
+//!   alice:<redacted 7 bytes>`, so the output still says what was there. The README's
+//!   "Secrets and credentials" table lists the same classes: change both together.
 //!
 //! It fails closed: a value of unexpected type in a Secret's data is hidden whole; an embedded
 //! JSON text (a last-applied annotation, a body that is a string) that cannot be parsed is
@@ -27,8 +35,9 @@
 //! `secretName`, `secretKeyRef`, a volume item's `key`, `token_ttl_seconds`, `bearerTokenFile`),
 //! booleans, null and empty strings, numbers below a credential-named object that are not
 //! themselves named like one (`expirationSeconds`), structural fields below one (`path`,
-//! `audience`), label values and CRD schemas, certificates (public) and CSRs, and the request URI
-//! and other fields outside the bodies (they identify the request).
+//! `audience`), label values and CRD schemas, certificates (public, PEM or base64) and CSRs,
+//! user names beside a password, ports (`-p 8080` of a program not in [`TOOLS`]), and the
+//! request URI and other fields outside the bodies (they identify the request).
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -116,14 +125,23 @@ pub fn element(key: Option<&'static str>, i: usize, a: Option<&Value>, b: Option
     }
 }
 
-/// Is element `i` of `list` the argument of a flag named like a credential (`["--token",
-/// "abc"]`: `abc`)?
-pub fn after_flag(list: &[Value], i: usize) -> bool {
-    i > 0
-        && list
-            .get(i - 1)
-            .and_then(Value::as_str)
-            .is_some_and(credential_flag)
+/// Is element `i` of `list` (a command line as a list: container `args`, `command`) a
+/// credential: the argument of a flag named like one (`["--token", "abc"]`: `abc`), or of a
+/// tool's credential flag after that tool in the list (`["mysql", "-p", "abc"]`,
+/// `["curl", "-u", "alice:abc"]`: hidden whole), or such a flag with its value attached
+/// (`["mysql", "-pabc"]`)? See [`TOOLS`].
+pub fn credential_arg(list: &[Value], i: usize) -> bool {
+    let word = |j: usize| list.get(j).and_then(Value::as_str).unwrap_or("");
+    if i > 0 && credential_flag(word(i - 1)) {
+        return true;
+    }
+    // only a flag, or what follows one, can be a tool's credential: other lists are not read
+    if !(word(i).starts_with('-') || (i > 0 && word(i - 1).starts_with('-'))) {
+        return false;
+    }
+    let from = i.saturating_sub(TOOL_REACH);
+    let words: Vec<&str> = (from..=i).map(word).collect();
+    tool_args(&words).iter().any(|&(n, ..)| from + n == i)
 }
 
 /// `--token`, `-password`: a flag without `=` that takes a credential as its next argument.
@@ -168,7 +186,9 @@ fn normalized(key: &str) -> String {
 /// `auth`)? Not when it names or describes one ([`pointer_key`]).
 fn credential_name(key: &str, text: bool) -> bool {
     // most keys have none of these: no allocation for them
-    const HINTS: [&str; 7] = ["pass", "pwd", "secret", "token", "cred", "key", "auth"];
+    const HINTS: [&str; 8] = [
+        "pass", "pwd", "secret", "token", "cred", "key", "auth", "sig",
+    ];
     if !HINTS.iter().any(|h| contains_ci(key, h)) {
         return false;
     }
@@ -189,13 +209,39 @@ fn credential_name(key: &str, text: bool) -> bool {
         "sshkey",
         "keydata",
     ];
+    let lower = key.to_ascii_lowercase();
     let named = WORDS.iter().any(|w| k.contains(w))
-        || (k.ends_with("key") && k != "key" && !k.ends_with("publickey"))
+        // `pass`, `db_pass`, `SMTP-PASS`, `keytool -storepass` (not `bypass`, `compass`)
+        || k == "pass"
+        || [".pass", "_pass", "-pass"].iter().any(|p| lower.ends_with(p))
+        || k.ends_with("storepass")
+        || k.ends_with("keypass")
+        || k.ends_with("passcode")
+        || k.ends_with("pgpass")
+        || (k.ends_with("key") && k != "key" && !NOT_KEYS.iter().any(|n| k.ends_with(n)))
         || (k.contains("pwd") && k != "pwd" && k != "oldpwd")
         || k.ends_with("authorization")
-        || (text && k.ends_with("auth"));
+        || (text && k.ends_with("auth"))
+        // a signed URL's signature (Azure SAS `sig=`, `X-Amz-Signature=`, `X-Goog-Signature=`)
+        || (text && (k == "sig" || k.ends_with("amzsignature") || k.ends_with("googsignature")));
     named && !pointer_key(key)
 }
+
+/// Names ending in `key` that are no credential: a public key, and the keys of lists, maps,
+/// indexes and topologies (`topologyKey: kubernetes.io/hostname`, a CRD's `patchMergeKey`).
+const NOT_KEYS: [&str; 11] = [
+    "publickey",
+    "topologykey",
+    "mergekey",
+    "mapkey",
+    "sortkey",
+    "partitionkey",
+    "routingkey",
+    "primarykey",
+    "foreignkey",
+    "idempotencykey",
+    "cachekey",
+];
 
 /// A key that names or describes a credential rather than holding it: `secretName`,
 /// `secretKeyRef`, `imagePullSecrets` entries' `name`, a volume item's or a toleration's `key`,
@@ -466,7 +512,7 @@ impl Redactor {
                 for (i, x) in a.iter().enumerate() {
                     let named = x.get("name").and_then(Value::as_str).map(|_| "name");
                     let mut seg = element(named, i, None, Some(x));
-                    if after_flag(a, i) {
+                    if credential_arg(a, i) {
                         seg = seg.credential();
                     }
                     path.push(seg);
@@ -653,7 +699,7 @@ fn resolve(doc: Option<&Value>, pointer: &str, value: Option<&Value>) -> Vec<Seg
                 let unknown = elem.is_none() && !named;
                 let cred = credential_element(elem)
                     || credential_element(given)
-                    || after_flag(a, i)
+                    || credential_arg(a, i)
                     || (scope && unknown);
                 segs.push(Seg::Index(i, cred));
                 cur = elem;
@@ -741,16 +787,21 @@ fn remove(doc: &mut Value, path: &str) -> Option<Value> {
 /// without any of them (nor an escape that could spell one) has no credential-named key either.
 static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)pass|pwd|secret|token|key|cert|cred|auth|bearer|basic|://|-----BEGIN|eyJ|AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|sk_live_|AIza",
+        concat!(
+            r"(?i)pass|pwd|secret|token|key|cert|cred|auth|sig|bearer|basic|://|-----BEGIN|eyJ|AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|[sr]k_live_|[sr]k_test_|sk-|AIza",
+            r"|LS0tLS1CRUdJTi|npm_|hf_|pypi-|dop_v1_|SG\.|ya29\.|curl|mysql|mariadb|mongo|sshpass|redis-cli|ldap|smbclient",
+            r"|(?m:^[^:\s]+:(?:[0-9]+|\*):[^:\s]+:[^:\s]+:)",
+        ),
     )
     .unwrap()
 });
 
-/// A key named like a credential followed by `=` or `:` (a closing quote between them for
-/// JSON text): the value is found by [`value_span`].
+/// A key that may be named like a credential followed by `=` or `:` (a closing quote between
+/// them for JSON text): [`credential_name_text`] decides, as [`credential_name`] does for JSON
+/// keys; the value is found by [`value_span`].
 static ASSIGN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?i)([a-z0-9_.\-]*(?:passw|pwd|passphrase|secret|token|api[-_.]?key|access[-_.]?key|private[-_.]?key|client[-_.]?key|signing[-_.]?key|encryption[-_.]?key|key[-_.]?data|credential|auth)[a-z0-9_.\-]*)(["']?)[ \t]*([:=])[ \t]*"#,
+        r#"(?i)([a-z0-9_.\-]*(?:pass|pwd|secret|token|key|credential|auth|sig)[a-z0-9_.\-]*)(["']?)[ \t]*([:=])[ \t]*"#,
     )
     .unwrap()
 });
@@ -771,21 +822,292 @@ static URL: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Tokens recognisable by their form alone: JWTs, AWS access key ids, GitHub, GitLab, Slack,
-/// Stripe and Google API keys.
+/// Stripe, Google (API keys, OAuth access tokens), npm, PyPI, Hugging Face, DigitalOcean and
+/// SendGrid tokens; OpenAI and Anthropic keys are [`SK`].
 static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"\beyJ[A-Za-z0-9_\-]{2,}\.eyJ[A-Za-z0-9_\-]{2,}\.[A-Za-z0-9_\-]*",
         r"|\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b",
         r"|\bgh[pousr]_[A-Za-z0-9]{36,}\b|\bgithub_pat_[A-Za-z0-9_]{22,}",
         r"|\bglpat-[A-Za-z0-9_\-]{20,}|\bxox[abposr]-[A-Za-z0-9\-]{10,}",
-        r"|\bsk_live_[A-Za-z0-9]{20,}|\bAIza[0-9A-Za-z_\-]{35}",
+        r"|\b[sr]k_(?:live|test)_[A-Za-z0-9]{20,}|\bAIza[0-9A-Za-z_\-]{35}",
+        r"|\bya29\.[0-9A-Za-z_\-]{20,}|\bnpm_[A-Za-z0-9]{36}\b|\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{50,}",
+        r"|\bhf_[A-Za-z0-9]{34,}\b|\bdop_v1_[a-f0-9]{64}\b|\bSG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}\b",
     ))
     .unwrap()
+});
+
+/// OpenAI (`sk-proj-…`, `sk-svcacct-…`, `sk-admin-…`, the older `sk-…T3BlbkFJ…`) and
+/// Anthropic (`sk-ant-…`) keys; one counts only with an upper-case letter in it, which no
+/// Kubernetes name has (`sk-proj-frontend-deployment-1` is a name).
+static SK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\bsk-(?:(?:proj|svcacct|admin|ant)-)?[A-Za-z0-9_\-]{32,}").unwrap()
 });
 
 /// The armour of a PEM private key (RSA, EC, PKCS#8, encrypted, OpenSSH, PGP).
 static PEM: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----").unwrap());
+
+/// Base64 of a PEM block (`LS0tLS1CRUdJTi` is `-----BEGIN`): a private key's is hidden whole
+/// ([`b64_private_key`]), a certificate's stays.
+static B64_PEM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"LS0tLS1CRUdJTi[A-Za-z0-9+/]{16,}={0,2}").unwrap());
+
+/// Is `s`, base64 of a PEM block, a private key's (`-----BEGIN ... PRIVATE KEY-----`)?
+fn b64_private_key(s: &str) -> bool {
+    let mut out = Vec::with_capacity(48);
+    let (mut acc, mut bits) = (0u32, 0);
+    for c in s.bytes().take(64) {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => break,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    PEM.is_match(&String::from_utf8_lossy(&out))
+}
+
+/// How much of a tool's credential flag's value is the credential.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Part {
+    /// All of it: `mysql -pSECRET`.
+    Whole,
+    /// After the first `:` (`curl -u alice:SECRET`): the user name stays.
+    AfterColon,
+    /// After the first `%` (`smbclient -U alice%SECRET`).
+    AfterPercent,
+}
+
+/// Command-line tools that take a password in a flag whose name says nothing (`-p`, `-u`):
+/// the tools (by the name they are run as), their flags, and which part of the value is the
+/// credential. A flag means this only after its tool on the same command line, so `-p 8080`
+/// of any other program (`kubectl port-forward`, `docker run`, `ssh`) stays. `mysql -p NAME`
+/// names a database (mysql then asks for the password), but is hidden too: it is written by
+/// people who mean the password.
+const TOOLS: [(&[&str], &[&str], Part); 5] = [
+    (
+        &["curl"],
+        &["-u", "--user", "-U", "--proxy-user"],
+        Part::AfterColon,
+    ),
+    (
+        &[
+            "mysql",
+            "mysqldump",
+            "mysqladmin",
+            "mysqlimport",
+            "mysqlcheck",
+            "mysqlshow",
+            "mysqlslap",
+            "mysqlpump",
+            "mariadb",
+            "mariadb-dump",
+            "mariadb-admin",
+            "mongo",
+            "mongosh",
+            "mongodump",
+            "mongorestore",
+            "mongoexport",
+            "mongoimport",
+            "sshpass",
+        ],
+        &["-p"],
+        Part::Whole,
+    ),
+    (&["redis-cli"], &["-a"], Part::Whole),
+    (
+        &[
+            "ldapsearch",
+            "ldapmodify",
+            "ldapadd",
+            "ldapdelete",
+            "ldapwhoami",
+            "ldappasswd",
+            "ldapcompare",
+            "ldapmodrdn",
+        ],
+        &["-w"],
+        Part::Whole,
+    ),
+    (&["smbclient"], &["-U", "--user"], Part::AfterPercent),
+];
+
+/// How far back a list element looks for its tool ([`credential_arg`]).
+const TOOL_REACH: usize = 64;
+
+/// A command word's tool in [`TOOLS`]: `mysql`, `/usr/bin/mysql`.
+fn tool(word: &str) -> Option<usize> {
+    let base = word.rsplit('/').next().unwrap_or(word);
+    TOOLS.iter().position(|(names, ..)| names.contains(&base))
+}
+
+/// The credentials among the words of a command line (`["sshpass", "-p", "pw", "ssh", "-p",
+/// "22", "h"]`), as (word, start, end) within that word: the values of [`TOOLS`]' flags after
+/// their tool (`-p pw`, `-ppw`, `--user=alice:pw`). A word ending a command (`;`, `|`, `&&`)
+/// ends the tool's flags; so does `sshpass`'s first operand (the command it runs).
+fn tool_args(words: &[&str]) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    // the tool, and whether it is `sshpass` (which runs a command of its own)
+    let mut current: Option<(usize, bool)> = None;
+    let mut pending: Option<Part> = None;
+    for (n, w) in words.iter().enumerate() {
+        let ends = matches!(*w, ";" | "|" | "||" | "&&" | "&") || w.ends_with(';');
+        // `mysql -pX;`: the `;` is no part of the value
+        let w = w.trim_end_matches(';');
+        if let Some(part) = pending.take()
+            && !w.starts_with('-')
+        {
+            if let Some((a, b)) = part_span(w, 0, part) {
+                out.push((n, a, b));
+            }
+            if ends {
+                current = None;
+            }
+            continue;
+        }
+        if let Some(t) = tool(w) {
+            current = Some((t, w.ends_with("sshpass")));
+        } else if let Some((t, wrapper)) = current {
+            let (_, flags, part) = TOOLS[t];
+            for f in flags {
+                if w == *f {
+                    pending = Some(part);
+                } else if let Some(v) = w.strip_prefix(f)
+                    && !v.is_empty()
+                {
+                    // `-pSECRET`, `--user=alice:pw` (not `--username`, nor `-p=`)
+                    let at = if f.starts_with("--") {
+                        if !v.starts_with('=') {
+                            continue;
+                        }
+                        f.len() + 1
+                    } else {
+                        f.len()
+                    };
+                    if let Some((a, b)) = part_span(w, at, part) {
+                        out.push((n, a, b));
+                    }
+                }
+            }
+            if wrapper && !w.starts_with('-') && pending.is_none() {
+                current = None;
+            }
+        }
+        if ends {
+            current = None;
+            pending = None;
+        }
+    }
+    out
+}
+
+/// The credential part of `w[at..]`.
+fn part_span(w: &str, at: usize, part: Part) -> Option<(usize, usize)> {
+    let start = match part {
+        Part::Whole => at,
+        Part::AfterColon => at + w[at..].find(':')? + 1,
+        Part::AfterPercent => at + w[at..].find('%')? + 1,
+    };
+    (start < w.len() && !w[start..].starts_with("<redacted")).then_some((start, w.len()))
+}
+
+/// [`tool_args`] in text: each line (a `\` at its end continues it) read as words, a word's
+/// quotes and brackets around it not counted (`sh -c 'mysql -pX'`).
+fn command_spans(s: &str, spans: &mut Vec<(usize, usize)>) {
+    if !TOOL_WORD.is_match(s) {
+        return;
+    }
+    let b = s.as_bytes();
+    let mut words: Vec<(usize, &str)> = Vec::new();
+    let mut i = 0;
+    let flush = |words: &mut Vec<(usize, &str)>, spans: &mut Vec<(usize, usize)>| {
+        let ws: Vec<&str> = words.iter().map(|w| w.1).collect();
+        for (n, a, z) in tool_args(&ws) {
+            spans.push((words[n].0 + a, words[n].0 + z));
+        }
+        words.clear();
+    };
+    while i < b.len() {
+        if b[i] == b'\n' {
+            if words.last().is_some_and(|w| w.1 == "\\") {
+                words.pop();
+            } else {
+                flush(&mut words, spans);
+            }
+            i += 1;
+            continue;
+        }
+        if b[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && !b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let raw = &s[start..i];
+        let lead = raw.len()
+            - raw
+                .trim_start_matches(['"', '\'', '`', '(', '[', '{'])
+                .len();
+        let word = raw[lead..].trim_end_matches(['"', '\'', '`', ')', ']', '}', ',']);
+        if !word.is_empty() {
+            words.push((start + lead, word));
+        }
+    }
+    flush(&mut words, spans);
+}
+
+/// A tool of [`TOOLS`] as a word: text without one has no tool's credentials.
+static TOOL_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:curl|mysql\w*|mariadb\S*|mongo\w*|sshpass|redis-cli|ldap\w+|smbclient)\b")
+        .unwrap()
+});
+
+/// A `.netrc` entry's password: `machine HOST login USER password SECRET` (over lines too).
+static NETRC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:machine\s+\S+|default)(?:\s+(?:login|account|port)\s+\S+)*\s+password\s+(\S+)",
+    )
+    .unwrap()
+});
+
+/// A `.pgpass` line, `host:port:database:user:SECRET` (the port a number or `*`).
+static PGPASS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^[A-Za-z0-9_.\-*\[\]]+:(?:[0-9]+|\*):[^:\s]+:[^:\s]+:((?:[^:\s\\]|\\.)+)\r?$")
+        .unwrap()
+});
+
+/// An XML element or a .NET setting holding a credential: `<password>SECRET</password>`,
+/// `<add key="DbPassword" value="SECRET"/>` (the name checked by [`credential_name_text`]).
+static XML: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r#"<(?:[A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)(?:\s[^<>]*)?>([^<]+)</(?:[A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)\s*>"#,
+        r#"|\bkey\s*=\s*"([^"]*)"\s+value\s*=\s*"([^"]*)""#,
+    ))
+    .unwrap()
+});
+
+/// Secrets inside URLs, recognisable by their place: a Sentry DSN's key
+/// (`https://KEY@o1.ingest.sentry.io/1`: 32 hex digits as the user), a Slack or Discord
+/// webhook's token (the last part of its path). The host and ids stay.
+static URL_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)\bhttps?://([0-9a-f]{32})(?::[0-9a-f]{32})?@",
+        r"|\bhooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9]+/[A-Za-z0-9]+/(?:[0-9]+/)?([A-Za-z0-9]{16,})",
+        r"|\bdiscord(?:app)?\.com/api/webhooks/[0-9]+/([A-Za-z0-9_\-]{20,})",
+    ))
+    .unwrap()
+});
 
 /// Where the value of an assignment starting at `at` in `s` lies (`sep`: `:` or `=`;
 /// `quoted_key`: the key was in quotes, JSON text): a quoted value without its quotes; a YAML
@@ -914,6 +1236,45 @@ pub fn text(s: &str) -> Cow<'_, str> {
     for m in TOKEN.find_iter(s) {
         spans.push((m.start(), m.end()));
     }
+    for m in B64_PEM.find_iter(s) {
+        if b64_private_key(m.as_str()) {
+            spans.push((m.start(), m.end()));
+        }
+    }
+    for m in SK.find_iter(s) {
+        if m.as_str().bytes().any(|b| b.is_ascii_uppercase()) {
+            spans.push((m.start(), m.end()));
+        }
+    }
+    for c in URL_TOKEN.captures_iter(s) {
+        if let Some(t) = c.iter().skip(1).flatten().next() {
+            spans.push((t.start(), t.end()));
+        }
+    }
+    for c in NETRC.captures_iter(s) {
+        let p = c.get(1).unwrap();
+        if !p.as_str().starts_with("<redacted") {
+            spans.push((p.start(), p.end()));
+        }
+    }
+    for c in PGPASS.captures_iter(s) {
+        let p = c.get(1).unwrap();
+        spans.push((p.start(), p.end()));
+    }
+    for c in XML.captures_iter(s) {
+        let (name, value) = match (c.get(1), c.get(3), c.get(4)) {
+            (Some(open), Some(close), _) if open.as_str() == close.as_str() => (open, c.get(2)),
+            (_, _, Some(key)) => (key, c.get(5)),
+            _ => continue,
+        };
+        if let Some(v) =
+            value.filter(|v| !v.as_str().trim().is_empty() && !v.as_str().starts_with("<redacted"))
+            && credential_name_text(name.as_str())
+        {
+            spans.push((v.start(), v.end()));
+        }
+    }
+    command_spans(s, &mut spans);
     for c in ASSIGN.captures_iter(s) {
         let key = c.get(1).unwrap();
         if !credential_name_text(key.as_str()) {
@@ -1419,6 +1780,241 @@ mod tests {
         ] {
             assert_eq!(t(same), same);
         }
+    }
+
+    /// Issue 16 point 12, the review's findings: each class of credential redacted, the rest of
+    /// the text (user names, hosts, ids, flags) kept.
+    #[test]
+    fn review_credential_classes_are_redacted_in_text() {
+        let cases = [
+            // Azure storage and Service Bus connection strings, SAS tokens
+            (
+                "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=QUJDRA+/ab==;EndpointSuffix=core.windows.net",
+                "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=<redacted 12 bytes>;EndpointSuffix=core.windows.net",
+            ),
+            (
+                "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey=c2VjcmV0a2V5",
+                "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey=<redacted 12 bytes>",
+            ),
+            (
+                "BlobEndpoint=https://a.blob.core.windows.net/;SharedAccessSignature=sv=2022-11-02&ss=b&sp=rl&se=2026-12-31&sig=AbC%2Bd3F%3D",
+                "BlobEndpoint=https://a.blob.core.windows.net/;SharedAccessSignature=sv=2022-11-02&ss=b&sp=rl&se=2026-12-31&sig=<redacted 12 bytes>",
+            ),
+            (
+                "https://a.blob.core.windows.net/c/b.tgz?sv=2022-11-02&sig=AbCd3F&se=2026",
+                "https://a.blob.core.windows.net/c/b.tgz?sv=2022-11-02&sig=<redacted 6 bytes>&se=2026",
+            ),
+            (
+                "https://b.s3.amazonaws.com/k?X-Amz-Credential=AKIA&X-Amz-Signature=f00dfeed",
+                "https://b.s3.amazonaws.com/k?X-Amz-Credential=<redacted 4 bytes>&X-Amz-Signature=<redacted 8 bytes>",
+            ),
+            // any key ending in `key`, as in JSON bodies (not `patchMergeKey`: below)
+            (
+                "storage_key: hunter2\n",
+                "storage_key: <redacted 7 bytes>\n",
+            ),
+            ("MASTER_KEY=hunter2", "MASTER_KEY=<redacted 7 bytes>"),
+            // the `pass` family
+            ("pass=hunter2", "pass=<redacted 7 bytes>"),
+            (
+                "smtp:\n  pass: hunter2\n",
+                "smtp:\n  pass: <redacted 7 bytes>\n",
+            ),
+            ("opts passwd=hunter2 x", "opts passwd=<redacted 7 bytes> x"),
+            ("passphrase: open sesame", "passphrase: <redacted 11 bytes>"),
+            ("db_pass=hunter2", "db_pass=<redacted 7 bytes>"),
+            ("SMTP-PASS: hunter2", "SMTP-PASS: <redacted 7 bytes>"),
+            ("PGPASSWORD=hunter2", "PGPASSWORD=<redacted 7 bytes>"),
+            (
+                "env MYSQL_PWD=hunter2 mysql",
+                "env MYSQL_PWD=<redacted 7 bytes> mysql",
+            ),
+            (
+                "keytool -importkeystore -storepass hunter2 -v",
+                "keytool -importkeystore -storepass <redacted 7 bytes> -v",
+            ),
+            (
+                "<db><user>app</user><password>hunter2</password></db>",
+                "<db><user>app</user><password><redacted 7 bytes></password></db>",
+            ),
+            (
+                "<ns:Password type=\"x\">hunter2</ns:Password>",
+                "<ns:Password type=\"x\"><redacted 7 bytes></ns:Password>",
+            ),
+            (
+                r#"<add key="DbPassword" value="hunter2" />"#,
+                r#"<add key="DbPassword" value="<redacted 7 bytes>" />"#,
+            ),
+            // command lines: the tool's flag and the user stay
+            (
+                "curl -u alice:hunter2 https://api",
+                "curl -u alice:<redacted 7 bytes> https://api",
+            ),
+            (
+                "curl -s --user alice:hunter2 https://api",
+                "curl -s --user alice:<redacted 7 bytes> https://api",
+            ),
+            (
+                "/usr/bin/curl --user=alice:hunter2 -ualice:pw2 x",
+                "/usr/bin/curl --user=alice:<redacted 7 bytes> -ualice:<redacted 3 bytes> x",
+            ),
+            (
+                "sh -c 'mysql -h db -uroot -phunter2 app'",
+                "sh -c 'mysql -h db -uroot -p<redacted 7 bytes> app'",
+            ),
+            (
+                "mysqldump -p hunter2 app",
+                "mysqldump -p <redacted 7 bytes> app",
+            ),
+            (
+                "sshpass -p hunter2 ssh -p 2222 ops@host",
+                "sshpass -p <redacted 7 bytes> ssh -p 2222 ops@host",
+            ),
+            (
+                "redis-cli -h r -a hunter2 ping",
+                "redis-cli -h r -a <redacted 7 bytes> ping",
+            ),
+            (
+                "ldapsearch -D cn=admin -w hunter2 -b dc=x",
+                "ldapsearch -D cn=admin -w <redacted 7 bytes> -b dc=x",
+            ),
+            (
+                "smbclient -U alice%hunter2 //h/s",
+                "smbclient -U alice%<redacted 7 bytes> //h/s",
+            ),
+            (
+                "wget --password=hunter2 x",
+                "wget --password=<redacted 7 bytes> x",
+            ),
+            (
+                "wget --password hunter2 x",
+                "wget --password <redacted 7 bytes> x",
+            ),
+            (
+                "machine db.example.com login alice password hunter2\nmachine h2 login bob password pw2\n",
+                "machine db.example.com login alice password <redacted 7 bytes>\nmachine h2 login bob password <redacted 3 bytes>\n",
+            ),
+            (
+                "db.example.com:5432:app:alice:hunter2\n*:*:*:bob:pw\\:2\n",
+                "db.example.com:5432:app:alice:<redacted 7 bytes>\n*:*:*:bob:<redacted 5 bytes>\n",
+            ),
+            // token shapes
+            (
+                "dsn: https://0123456789abcdef0123456789abcdef@o123.ingest.sentry.io/1",
+                "dsn: https://<redacted 32 bytes>@o123.ingest.sentry.io/1",
+            ),
+            (
+                "hook https://hooks.slack.com/services/T0ABC123/B0DEF456/AbCdEfGhIjKlMnOpQrStUvWx end",
+                "hook https://hooks.slack.com/services/T0ABC123/B0DEF456/<redacted 24 bytes> end",
+            ),
+            (
+                "https://discord.com/api/webhooks/123456/AbCdEfGhIjKlMnOpQrStUvWxYz_-09",
+                "https://discord.com/api/webhooks/123456/<redacted 30 bytes>",
+            ),
+            (
+                "OPENAI sk-proj-Ab3dEf6hIj9lMn2pQr5tUv8xYz1aBc4eFg7iJk0mNo end",
+                "OPENAI <redacted 50 bytes> end",
+            ),
+            (
+                "k sk-ant-api03-Ab3dEf6hIj9lMn2pQr5tUv8xYz1aBc4eFg7iJk0mNo",
+                "k <redacted 55 bytes>",
+            ),
+            (
+                "t ya29.a0AfH6SMBx3Ab3dEf6hIj9lMn2pQr5 npm_Ab3dEf6hIj9lMn2pQr5tUv8xYz1aBc4eFg7i",
+                "t <redacted 35 bytes> <redacted 40 bytes>",
+            ),
+            (
+                "stripe sk_test_Ab3dEf6hIj9lMn2pQr5tUv8x",
+                "stripe <redacted 32 bytes>",
+            ),
+            // private keys: PEM armoured (the armour stays) or base64 of PEM (hidden whole)
+            (
+                "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbg==\n-----END OPENSSH PRIVATE KEY-----",
+                "-----BEGIN OPENSSH PRIVATE KEY-----<redacted 10 bytes>-----END OPENSSH PRIVATE KEY-----",
+            ),
+            (
+                "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIB\n-----END ENCRYPTED PRIVATE KEY-----",
+                "-----BEGIN ENCRYPTED PRIVATE KEY-----<redacted 6 bytes>-----END ENCRYPTED PRIVATE KEY-----",
+            ),
+            (
+                "tls_b64: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpNSUlCT2dJQkFBSkJBS2ozNEdreEZoRDkwdmNOTFlMSW5GRVg2UHB5MXRQZjlDbnpqNHA0V0dlS0xzMVB0OFF1Ci0tLS0tRU5EIFJTQSBQUklWQVRFIEtFWS0tLS0tCg==",
+                "tls_b64: <redacted 172 bytes>",
+            ),
+        ];
+        for (i, want) in cases {
+            assert_eq!(t(i), want, "{i:?}");
+            assert_eq!(t(want), want, "{want:?}");
+        }
+        // what stays: ports, other tools' -p/-u, names, usernames alone, public certificates
+        for same in [
+            "kubectl port-forward -p 8080 svc/web",
+            "docker run -p 8080:80 -u 1000:1000 nginx",
+            "ssh -p 2222 ops@host",
+            "psql -h db -p 5432 -U app",
+            "mysql -P 3306 -h db app",
+            "curl -u alice https://api",
+            "sshpass -e ssh -p 2222 ops@host",
+            "mysql -h db; ssh -p 2222 host",
+            "bypass: true",
+            "compass=north",
+            "sk-proj-frontend-deployment-with-a-long-name-1",
+            "https://alice@git.example.com/repo.git",
+            "https://hooks.slack.com/services/",
+            "the machine is up, password rotation is on",
+            "root:x:0:0:root:/root:/bin/bash",
+            "12:30:45",
+            "<passwordPolicy>strict</passwordPolicy>",
+            "design=flat;signal=3",
+            "// +patchMergeKey=type // +listMapKey=type",
+            "<topologyKey>kubernetes.io/hostname</topologyKey>",
+            // certificates are public: shown, armoured or base64
+            "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
+            "ca: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJPZ0lCQUFKQkFLajM0R2t4RmhEOTB2Y05MWUxJbkZFWDZQcHkxdFBmOUNuemo0cDRXR2VLTHMxUHQ4UXUKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo=",
+            "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
+        ] {
+            assert_eq!(t(same), same);
+        }
+    }
+
+    /// A tool's credential flag in a list (container `command`/`args`) hides its value whole;
+    /// the same flag of any other program, or before its tool, does not.
+    #[test]
+    fn tool_credentials_in_argument_lists() {
+        let r = Redactor::new(false, false);
+        let pod = json!({"containers": [
+            {"name": "a", "command": ["mysql", "-uroot", "-phunter2", "-p", "hunter3", "app"]},
+            {"name": "b", "command": ["curl", "-u", "alice:hunter2", "https://x"]},
+            {"name": "c", "command": ["sshpass", "-p", "hunter2", "ssh", "-p", "2222", "h"]},
+            {"name": "d", "args": ["-p", "8080", "-u", "1000:1000"]},
+            {"name": "e", "command": ["/bin/sh", "-c", "mysql -phunter2 app"]},
+        ]});
+        let got = r.redact(&pod, &mut Vec::new()).value;
+        let mut want = pod.clone();
+        want["containers"][0]["command"][2] = json!("<redacted 9 bytes>");
+        want["containers"][0]["command"][4] = json!("<redacted 7 bytes>");
+        want["containers"][1]["command"][2] = json!("<redacted 13 bytes>");
+        want["containers"][2]["command"][2] = json!("<redacted 7 bytes>");
+        want["containers"][4]["command"][2] = json!("mysql -p<redacted 7 bytes> app");
+        assert_eq!(got, want);
+        assert_eq!(
+            Redactor::new(false, true)
+                .redact(&pod, &mut Vec::new())
+                .value,
+            pod
+        );
+        // the credential-named keys of the review: in bodies, by their name
+        let cm = json!({"data": {"pass": "a", "db_pass": "b", "MYSQL_PWD": "c", "AccountKey": "d", "bypass": "e",
+            "topologyKey": "kubernetes.io/hostname"},
+            "env": [{"name": "PGPASSWORD", "value": "f"}, {"name": "SMTP_PASS", "value": "g"},
+                    {"name": "PGPASS", "value": "h"}]});
+        let got = r.redact(&cm, &mut Vec::new()).value;
+        assert_eq!(
+            got,
+            json!({"data": {"pass": "<redacted 1 bytes>", "db_pass": "<redacted 1 bytes>", "MYSQL_PWD": "<redacted 1 bytes>", "AccountKey": "<redacted 1 bytes>", "bypass": "e",
+                "topologyKey": "kubernetes.io/hostname"},
+                "env": [{"name": "PGPASSWORD", "value": "<redacted 1 bytes>"}, {"name": "SMTP_PASS", "value": "<redacted 1 bytes>"},
+                    {"name": "PGPASS", "value": "<redacted 1 bytes>"}]})
+        );
     }
 
     fn secret_text(v: &str) -> String {

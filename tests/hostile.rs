@@ -2018,7 +2018,10 @@ fn leak(n: u32) -> String {
 }
 
 /// How many markers [`secrets_log`] holds.
-const LEAKS: u32 = 31;
+const LEAKS: u32 = 47;
+
+/// A Sentry DSN's key (32 hex digits, so no marker fits in it): a leak as the markers are.
+const SENTRY_KEY: &str = "0123456789abcdef0123456789abcdef";
 
 /// One RequestResponse ResponseComplete event (second `n` of 15:00) of `verb` on
 /// `resource` `build/name` (no namespace for cluster-scoped `tokenreviews`).
@@ -2050,7 +2053,8 @@ fn secret(name: &str, data: Value) -> Value {
            "data": data, "type": "Opaque"})
 }
 
-/// A log with a secret in each place one can be (see the comments), 31 markers in all.
+/// A log with a secret in each place one can be (see the comments), 47 markers in all, and
+/// [`SENTRY_KEY`].
 fn secrets_log() -> String {
     let l = leak;
     let mut lines = vec![
@@ -2166,6 +2170,39 @@ fn secrets_log() -> String {
                 "metadata": {"name": "w1"},
                 "spec": {"apiToken": l(29), "credentials": {"username": "ci", "password": l(30)}}});
         }),
+        // 32-44: the review of issue 16 point 12: Azure connection strings and SAS tokens, the
+        // `pass` family, XML, command lines, .netrc, .pgpass, webhook and API key shapes
+        carrier(19, "create", "configmaps", "cm3", |v| {
+            let cm = json!({"kind": "ConfigMap", "apiVersion": "v1",
+            "metadata": {"name": "cm3", "namespace": "build"},
+            "data": {
+                "azure": format!("DefaultEndpointsProtocol=https;AccountName=acct;AccountKey={};EndpointSuffix=core.windows.net", l(32)),
+                "sas": format!("https://acct.blob.core.windows.net/c/b.tgz?sv=2022-11-02&sp=r&sig={}", l(33)),
+                "app.properties": format!("smtp.user=ci\npass={}\ndb_pass={}\n", l(34), l(35)),
+                "env.sh": format!("export PGPASSWORD={}\nMYSQL_PWD={}\n", l(36), l(37)),
+                "settings.xml": format!("<server><username>ci</username><password>{}</password></server>", l(38)),
+                "backup.sh": format!("curl -u alice:{} https://x\nmysql -uroot -p{} app\nsshpass -p {} ssh -p 2222 ops@h\n", l(39), l(40), l(41)),
+                "netrc": format!("machine h login alice password {}\n", l(42)),
+                "pgpass.txt": format!("db:5432:app:alice:{}\n", l(43)),
+                "sentry": format!("https://{SENTRY_KEY}@o1.ingest.sentry.io/1"),
+                "slack": format!("https://hooks.slack.com/services/T0ABC/B0DEF/{}AbCdEfGh", l(44)),
+                "openai": format!("sk-proj-{}AbCdEfGhIjKlMnOpQrStUvWxYz", l(45)),
+            }});
+            v["requestObject"] = cm.clone();
+            v["responseObject"] = cm;
+        }),
+        // 46-47: a tool's credential flag in a container's command list (`-p 8080` of another
+        // program stays)
+        carrier(20, "create", "deployments", "tools", |v| {
+            let d = json!({"kind": "Deployment", "apiVersion": "apps/v1",
+                "metadata": {"name": "tools", "namespace": "build"},
+                "spec": {"template": {"spec": {"containers": [
+                    {"name": "db", "image": "mysql", "command": ["mysql", "-uroot", format!("-p{}", l(46)), "app"]},
+                    {"name": "get", "image": "curl", "command": ["curl", "-u", format!("alice:{}", l(47)), "https://x"]},
+                    {"name": "web", "image": "web", "args": ["-p", "8080", "-u", "1000:1000"]}]}}}});
+            v["requestObject"] = d.clone();
+            v["responseObject"] = d;
+        }),
     ];
     // 25: a body key written with an escape (the same key to a JSON reader)
     lines.push(
@@ -2211,7 +2248,9 @@ fn every_output(f: &str) -> Vec<Vec<String>> {
             "secret/s5",
             "cm/cm1",
             "cm/cm2",
+            "cm/cm3",
             "deploy/web",
+            "deploy/tools",
             "serviceaccounts/ci",
             "events/web.1",
             "widgets.example.com/w1",
@@ -2240,7 +2279,8 @@ fn every_output(f: &str) -> Vec<Vec<String>> {
 fn secrets_and_credentials_reach_no_output() {
     let dir = tmp();
     let f = put(dir.path(), "secrets.log", secrets_log());
-    let markers: Vec<String> = (1..=LEAKS).map(leak).collect();
+    let mut markers: Vec<String> = (1..=LEAKS).map(leak).collect();
+    markers.push(SENTRY_KEY.to_string());
     for args in every_output(&f) {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let r = go(&args);
@@ -2280,7 +2320,9 @@ fn secrets_and_credentials_reach_no_output() {
         "secret/s2",
         "cm/cm1",
         "cm/cm2",
+        "cm/cm3",
         "deploy/web",
+        "deploy/tools",
         "events/web.1",
         "widgets.example.com/w1",
     ] {
@@ -2302,9 +2344,11 @@ fn secrets_and_credentials_reach_no_output() {
     assert_eq!(
         printed,
         [
-            1, 2, 6, 7, 8, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 27, 29, 30, 31
+            1, 2, 6, 7, 8, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 27, 29, 30, 31, 32,
+            33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47
         ]
     );
+    assert!(history.contains(SENTRY_KEY));
     // what stays: the keys and the story around each value
     let text = raw.stdout_str();
     for kept in [
@@ -2317,6 +2361,19 @@ fn secrets_and_credentials_reach_no_output() {
         "-----BEGIN EC PRIVATE KEY-----<redacted 10 bytes>-----END EC PRIVATE KEY-----",
         "\"requestObject\":\"<redacted 623 bytes>\"",
         "login failed with password=<redacted 8 bytes>",
+        // the review's classes: only the credential goes
+        "AccountName=acct;AccountKey=<redacted 8 bytes>;EndpointSuffix=core.windows.net",
+        "?sv=2022-11-02&sp=r&sig=<redacted 8 bytes>",
+        "smtp.user=ci\\npass=<redacted 8 bytes>\\ndb_pass=<redacted 8 bytes>",
+        "<username>ci</username><password><redacted 8 bytes></password>",
+        "curl -u alice:<redacted 8 bytes> https://x\\nmysql -uroot -p<redacted 8 bytes> app",
+        "sshpass -p <redacted 8 bytes> ssh -p 2222 ops@h",
+        "machine h login alice password <redacted 8 bytes>",
+        "db:5432:app:alice:<redacted 8 bytes>",
+        "https://<redacted 32 bytes>@o1.ingest.sentry.io/1",
+        "https://hooks.slack.com/services/T0ABC/B0DEF/<redacted 16 bytes>",
+        "\"command\":[\"mysql\",\"-uroot\",\"<redacted 10 bytes>\",\"app\"]",
+        "\"args\":[\"-p\",\"8080\",\"-u\",\"1000:1000\"]",
     ] {
         assert!(text.contains(kept), "{kept} in\n{text}");
     }

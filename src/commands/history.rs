@@ -32,7 +32,7 @@ use crate::correlate::Request;
 use crate::event::Ts;
 use crate::filter::{Filter, FilterSpec, ResourceSel, parse_resource};
 use crate::input;
-use crate::redact::{Redactor, Seg, Shown, after_flag, element, op_paths, well_formed};
+use crate::redact::{Redactor, Seg, Shown, credential_arg, element, op_paths, well_formed};
 use crate::render::csv::write_record;
 use crate::render::json::JsonRows;
 use crate::render::table::{elide_middle, width, write_rows};
@@ -791,10 +791,11 @@ fn list_key(a: &[Value], b: &[Value]) -> Option<&'static str> {
 }
 
 /// Element `i` of the lists `a` (before) and `b` (after) as a path step: a credential when it
-/// is named like one, or follows a flag named like one (`args: [--token, VALUE]`).
+/// is named like one, or follows a flag named like one (`args: [--token, VALUE]`, `[mysql, -p,
+/// VALUE]`: [`credential_arg`]).
 fn list_element(key: Option<&'static str>, i: usize, a: &[Value], b: &[Value]) -> Seg {
     let seg = element(key, i, a.get(i), b.get(i));
-    if after_flag(a, i) || after_flag(b, i) {
+    if credential_arg(a, i) || credential_arg(b, i) {
         seg.credential()
     } else {
         seg
