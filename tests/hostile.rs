@@ -1559,6 +1559,110 @@ fn unreadable_times_are_counted_and_the_window_says_what_it_left_out() {
     assert!(!r.stderr.contains("no time to compare"), "{}", r.stderr);
 }
 
+/// Issue 16: timeline collapsed requests with no readable time into the timed ones that said the
+/// same thing (`(no time in the log)` then `x4 until 10:00:01.000 eve read secret p/s`: two
+/// requests given a time they do not have), and `--context` took every untimed request as
+/// "near" an untimed match. Like `events`, timeline lists them first, under their own heading,
+/// on lines of their own, never as context, and a note counts them.
+#[test]
+fn timeline_lists_untimed_requests_apart_from_timed_ones() {
+    let ev = |i: u64, ts: &str, user: &str| {
+        event_with(i, |v| {
+            v["requestReceivedTimestamp"] = json!(ts);
+            v["stageTimestamp"] = json!(ts);
+            v["user"]["username"] = json!(user);
+        }) + "\n"
+    };
+    let log = [
+        ev(1, "garbage", "eve"),
+        ev(2, "2026-02-30T10:00:00.000000Z", "eve"),
+        ev(3, "2026-11-21T10:00:00.000000Z", "eve"),
+        ev(4, "2026-11-21T10:00:01.000000Z", "eve"),
+        ev(5, "2026-11-21T10:00:01.100000Z", "bob"),
+        ev(6, "nonsense", "carol"),
+    ]
+    .concat();
+    let dir = tmp();
+    let f = put(dir.path(), "untimed.log", &log);
+    let r = go(&["timeline", "-o", "json", &f]).expect_code(0);
+    let lines: Vec<Value> = serde_json::from_slice(&r.stdout).unwrap();
+    let said: Vec<(Value, Value, u64, Vec<&str>)> = lines
+        .iter()
+        .map(|l| {
+            let ids = l["auditIDs"].as_array().unwrap();
+            (
+                l["time"].clone(),
+                l["last"].clone(),
+                l["count"].as_u64().unwrap(),
+                ids.iter().map(|i| &i.as_str().unwrap()[32..]).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        said,
+        [
+            (Value::Null, Value::Null, 2, vec!["0001", "0002"]),
+            (Value::Null, Value::Null, 1, vec!["0006"]),
+            (
+                json!("2026-11-21T10:00:00.000000Z"),
+                json!("2026-11-21T10:00:01.000000Z"),
+                2,
+                vec!["0003", "0004"]
+            ),
+            (
+                json!("2026-11-21T10:00:01.100000Z"),
+                json!("2026-11-21T10:00:01.100000Z"),
+                1,
+                vec!["0005"]
+            ),
+        ],
+        "{}",
+        r.stdout_str()
+    );
+    assert!(
+        r.stderr.contains(
+            "3 request(s) have no readable time: listed first, under \"(no time in the log)\""
+        ),
+        "{}",
+        r.stderr
+    );
+    let r = go(&["timeline", &f]).expect_code(0);
+    let text = r.stdout_str();
+    let no_time = text
+        .find("(no time in the log)")
+        .expect("a heading for untimed requests");
+    let dated = text.find("2026-11-21 (UTC)").expect("a date line");
+    assert!(no_time < dated, "{text}");
+    assert!(text[no_time..dated].contains("x2"), "{text}");
+    assert!(
+        !text.contains("x3") && !text.contains("x4"),
+        "untimed merged into timed: {text}"
+    );
+    // an untimed match is shown; nothing is its context, and it is context to nothing
+    let r = go(&[
+        "timeline",
+        "--context",
+        "1s",
+        "-u",
+        "carol",
+        "-o",
+        "json",
+        &f,
+    ])
+    .expect_code(0);
+    let lines: Vec<Value> = serde_json::from_slice(&r.stdout).unwrap();
+    assert_eq!(lines.len(), 1, "{}", r.stdout_str());
+    assert_eq!(lines[0]["context"], json!(false));
+    let r = go(&["timeline", "--context", "1s", "-u", "bob", "-o", "json", &f]).expect_code(0);
+    let lines: Vec<Value> = serde_json::from_slice(&r.stdout).unwrap();
+    assert_eq!(lines.len(), 2, "{}", r.stdout_str());
+    assert!(
+        lines.iter().all(|l| l["time"] != Value::Null),
+        "{}",
+        r.stdout_str()
+    );
+}
+
 /// A line longer than the stream cap (256 MiB) on stdin is one record, malformed, and the
 /// counts add up (issue 16: `records 2 = 2 events + 0 skipped + 1 malformed (in 3 lines)`).
 #[test]
@@ -2839,6 +2943,97 @@ fn grants_then_reads(grants: u64, reads: u64, interleaved: bool) -> String {
         (0..reads).for_each(|i| log += &read(i, (grants + i) * 100_000));
     }
     log
+}
+
+/// Issue 16: a plain rule's findings were kept without bound (2 M users each reading a secret:
+/// 2 M KA031 findings, 10.6 GB). Now a plain rule keeps its first findings by key within
+/// `--max-rule-hits` (each finding counts as 50 requests more than it lists), counts the
+/// matching requests of the others, and says so in the table, the JSON `leftOut` and notes;
+/// which findings are kept does not depend on the thread count, chunk size or input path.
+#[test]
+fn findings_of_a_plain_rule_are_bounded_and_what_is_left_out_is_counted() {
+    // 400 users each read 2 secrets, in a scrambled user order (KA031 groups by actor)
+    let mut log = String::new();
+    for i in 0..800u64 {
+        let u = (i * 37) % 400;
+        log += &(request_lines(
+            &format!("a{i:04}"),
+            i * 1000,
+            &format!("user{u:03}"),
+            "kubectl/v1.30.0",
+            "get",
+            "secrets",
+            &format!("s{i}"),
+            None,
+        )
+        .1 + "\n");
+    }
+    let dir = tmp();
+    let f = put(dir.path(), "readers.log", &log);
+    let args = |extra: &[&str]| -> Vec<String> {
+        let mut a = vec!["detect", "--rules", "KA031", "--max-rule-hits", "1040"];
+        a.extend(extra);
+        a.push(&f);
+        a.into_iter().map(String::from).collect()
+    };
+    let run = |extra: &[&str]| {
+        let a = args(extra);
+        let a: Vec<&str> = a.iter().map(|s| &**s).collect();
+        go(&a).expect_code(0)
+    };
+    let json = run(&["-o", "json", "-j", "1"]);
+    let d: Value = serde_json::from_slice(&json.stdout).unwrap();
+    let found = findings_of(&d, "KA031");
+    // 52 + 52 per finding of 2 requests: 20 findings fit in 1,040
+    assert_eq!(found.len(), 20, "{}", json.stderr);
+    let actors: Vec<&str> = found
+        .iter()
+        .map(|x| x["actors"][0].as_str().unwrap())
+        .collect();
+    let want: Vec<String> = (0..20).map(|u| format!("user{u:03}")).collect();
+    let mut sorted = actors.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, want);
+    assert!(
+        found
+            .iter()
+            .all(|x| x["count"] == 2 && x["auditIDsLeftOut"] == 0)
+    );
+    assert_eq!(d["leftOut"], json!([{"rule": "KA031", "requests": 760}]));
+    assert!(
+        d["notes"][0].as_str().unwrap().starts_with(
+            "KA031: kept its first 20 finding(s) by actor (listing 40 request(s); each finding counts as 50 requests more than it lists, against --max-rule-hits 1,040) and left out the other 760 matching request(s)"
+        ),
+        "{}",
+        d["notes"]
+    );
+    assert!(
+        json.stderr.contains("KA031: kept its first 20 finding(s)"),
+        "{}",
+        json.stderr
+    );
+    let table = run(&[]);
+    assert!(
+        table.stdout_str().contains(
+            "Matching requests left out past --max-rule-hits 1,040 (see the notes; they may hold more findings): KA031 760."
+        ),
+        "{}",
+        table.stdout_str()
+    );
+    // the same findings, bytes for bytes, whatever the threads and chunks
+    for extra in [
+        &["-o", "json", "-j", "7"][..],
+        &["-o", "json", "--chunk-size", "2000", "-j", "3"][..],
+        &["-o", "json", "--chunk-size", "7000", "-j", "2"][..],
+        &["-o", "json", "--no-mmap"][..],
+    ] {
+        let out = run(extra);
+        assert!(
+            out.stdout == json.stdout,
+            "{extra:?}:\n{}",
+            first_difference(&json.stdout, &out.stdout)
+        );
+    }
 }
 
 fn findings_of<'a>(d: &'a Value, rule: &str) -> Vec<&'a Value> {

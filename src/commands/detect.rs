@@ -139,6 +139,15 @@ pub fn run(args: &DetectArgs, cfg: Option<&Config>, diag: &Diag, out: &mut Out) 
         st
     }));
     let found = crate::detect::findings(&rules, st, args.show_secrets);
+    // matching requests each rule left out past --max-rule-hits: JSON's leftOut, the table's
+    // last line
+    let left: Vec<(&str, u64)> = rules
+        .rules
+        .iter()
+        .zip(st.left_out())
+        .filter(|(_, n)| *n > 0)
+        .map(|(r, n)| (r.id.as_str(), n))
+        .collect();
     let mut notes = body_notes(&rules, &st.unchecked);
     notes.extend(st.notes(&rules));
     for n in &notes {
@@ -156,7 +165,16 @@ pub fn run(args: &DetectArgs, cfg: Option<&Config>, diag: &Diag, out: &mut Out) 
             .iter()
             .any(|f| rules.rules[f.rule].severity >= level.get())
     });
-    let written = write(&rules, &shown, args, cfg, st.requests, &notes, &errors, out);
+    let written = write(
+        &rules,
+        &shown,
+        args,
+        cfg,
+        st.requests,
+        (&notes, &left),
+        &errors,
+        out,
+    );
     // a finding at or above --fail-on exits 3 whatever else went wrong (README, "Exit codes")
     crate::commands::with_alert(alert, base, written, diag)
 }
@@ -214,6 +232,9 @@ struct Doc<'a> {
     rules: Vec<&'a str>,
     findings: Each<'a>,
     notes: &'a [String],
+    /// Per rule that left some out: the matching requests it did not keep (--max-rule-hits).
+    #[serde(rename = "leftOut")]
+    left_out: Vec<Value>,
     errors: &'a [String],
 }
 
@@ -240,7 +261,7 @@ fn write(
     args: &DetectArgs,
     cfg: &Config,
     requests: u64,
-    notes: &[String],
+    (notes, left): (&[String], &[(&str, u64)]),
     errors: &[String],
     out: &mut Out,
 ) -> Result<()> {
@@ -257,6 +278,10 @@ fn write(
                     evidence,
                 },
                 notes,
+                left_out: left
+                    .iter()
+                    .map(|(id, n)| json!({"rule": id, "requests": n}))
+                    .collect(),
                 errors,
             };
             crate::render::json::to_writer_pretty(&mut *out, &doc)?;
@@ -296,7 +321,21 @@ fn write(
             }
         }
         Format::Raw => crate::commands::reject_format(Format::Raw, "detect")?,
-        Format::Table | Format::Wide => table(rules, found, args, cfg, requests, out)?,
+        Format::Table | Format::Wide => {
+            table(rules, found, args, cfg, requests, out)?;
+            if !left.is_empty() {
+                let each: Vec<String> = left
+                    .iter()
+                    .map(|(id, n)| format!("{id} {}", thousands(*n)))
+                    .collect();
+                writeln!(
+                    out,
+                    "Matching requests left out past --max-rule-hits {} (see the notes; they may hold more findings): {}.",
+                    thousands(args.max_rule_hits as u64),
+                    each.join(", ")
+                )?;
+            }
+        }
     }
     out.flush()?;
     Ok(())

@@ -297,6 +297,9 @@ impl Entry {
             && self.detail == o.detail
             && self.marks == o.marks
             && self.flags & (INCOMPLETE | CONTEXT) == o.flags & (INCOMPLETE | CONTEXT)
+            // requests with no time (listed first, under their own heading) never share a line
+            // with timed ones: "x4 until 10:00:01" would give them a time they do not have
+            && (self.time == i64::MIN) == (o.time == i64::MIN)
             // an unauthenticated client is named by its address
             && (self.user != 0 || self.ip == o.ip)
     }
@@ -413,17 +416,21 @@ fn collect<const CTX: bool>(
 }
 
 /// Keep the matching entries, and the others received within `window` µs of one of them
-/// (marked as context). `entries` is in time order.
+/// (marked as context). `entries` is in time order. A request with no time is near nothing:
+/// kept if it matches, never context, and never a reason to keep one.
 fn with_context(entries: &mut Vec<Entry>, window: i64) {
     let hits: Vec<i64> = entries
         .iter()
-        .filter(|e| e.matched())
+        .filter(|e| e.matched() && e.time != i64::MIN)
         .map(|e| e.time)
         .collect();
     let mut j = 0;
     entries.retain_mut(|e| {
         if e.matched() {
             return true;
+        }
+        if e.time == i64::MIN {
+            return false;
         }
         let from = e.time.saturating_sub(window);
         while j < hits.len() && hits[j] < from {
@@ -1048,6 +1055,14 @@ pub fn run(args: &TimelineArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Res
     };
     if let Some(w) = window {
         with_context(&mut story.entries, w);
+    }
+    // sorted first: the requests with no readable time, on lines of their own
+    let untimed = story.entries.partition_point(|e| e.time == i64::MIN);
+    if untimed > 0 {
+        diag.note(&format!(
+            "{} request(s) have no readable time: listed first, under \"(no time in the log)\", never on a line with timed requests and never as --context",
+            render::thousands(untimed as u64)
+        ));
     }
     let mut ranges = lines(&story.entries, args.collapse);
     if let Some(k) = args.output.limit {

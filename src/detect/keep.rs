@@ -8,7 +8,9 @@
 //!   users, source addresses and targets are those of the listed requests, and a request keeps its
 //!   last [`REQUEST_IPS`] source addresses (the others are counted: `sourceIPsLeftOut`);
 //! - a plain rule keeps one [`Acc`] per finding (its `group_by` key): a count, first and last
-//!   times, and the listed requests;
+//!   times, and the listed requests; and at most [`Limits::rule_hits`] requests' worth of
+//!   findings ([`Groups`]: the first by key, each counting [`FINDING_WEIGHT`] requests more than
+//!   it lists); the requests of the others are counted, and a note says so;
 //! - a threshold or sequence rule keeps at most [`Limits::rule_hits`] matching requests to window
 //!   or join (`--max-rule-hits`, default 500,000: the earliest), and a note says how many it left
 //!   out;
@@ -57,6 +59,10 @@ pub const RULE_HITS: usize = 500_000;
 /// field and is not judged (with the default `max_new` of 3 it could not be reported anyway
 /// unless nearly all of them came in its first half hour).
 pub const BASELINE_VALUES: usize = 100;
+/// What a plain rule's finding counts for against [`Limits::rule_hits`], besides the requests
+/// it lists: a finding is printed, and costs some 50 times a listed request (its row, its
+/// lists); with the defaults, a plain rule keeps at most 10,000 findings of one request.
+pub const FINDING_WEIGHT: u64 = 50;
 /// Source addresses kept per request: the last ones (the API server appends the address that
 /// connected last, after those of `X-Forwarded-For`, which the client writes).
 pub const REQUEST_IPS: usize = 16;
@@ -443,11 +449,133 @@ impl Idents {
     }
 }
 
+/// A plain rule's findings, by `group_by` key: at most `cap` requests listed across them (each
+/// finding counted as [`FINDING_WEIGHT`] requests more than it lists), the first findings by key (the key
+/// does not change with the order requests come in, so which findings are kept does not
+/// either), and how many requests the findings left out made.
+#[derive(Debug, Clone)]
+pub struct Groups {
+    map: FxHashMap<Vec<String>, Acc>,
+    cap: usize,
+    /// Requests a finding lists ([`Limits::evidence`]).
+    each: u64,
+    /// The sum of what each finding counts for ([`Groups::weight`]).
+    held: u64,
+    /// The smallest key left out: one at or above it is left out too.
+    bar: Option<Vec<String>>,
+    /// Requests of the findings left out.
+    left: u64,
+}
+
+impl Groups {
+    fn new(cap: usize, evidence: usize, bar: Option<Vec<String>>) -> Groups {
+        Groups {
+            map: FxHashMap::default(),
+            cap,
+            each: evidence as u64,
+            held: 0,
+            bar,
+            left: 0,
+        }
+    }
+
+    /// What a finding counts for: [`FINDING_WEIGHT`] and the requests it lists. It only grows
+    /// as requests come, so a finding left out of a part is left out of the whole.
+    fn weight(&self, a: &Acc) -> u64 {
+        FINDING_WEIGHT + a.count().min(self.each)
+    }
+
+    fn out(&self, key: &[String]) -> bool {
+        self.bar.as_deref().is_some_and(|b| key >= b)
+    }
+
+    fn add(&mut self, key: Vec<String>, cap: usize, r: &Request<'_>, ev: impl FnOnce() -> Ev) {
+        if self.out(&key) {
+            self.left += 1;
+            return;
+        }
+        let each = self.each;
+        let acc = self.map.entry(key).or_insert_with(|| Acc::new(cap));
+        let before = acc.count();
+        acc.add(r, ev);
+        // a new finding weighs FINDING_WEIGHT, and each request it lists one more
+        self.held += u64::from(before == 0) * FINDING_WEIGHT + u64::from(before < each);
+        if self.held > (self.cap + self.cap / 2) as u64 {
+            self.trim();
+        }
+    }
+
+    /// Keep the first findings by key whose weights add up to at most `cap`.
+    fn trim(&mut self) {
+        if self.held <= self.cap as u64 {
+            return;
+        }
+        let mut keys: Vec<&Vec<String>> = self.map.keys().collect();
+        keys.sort_unstable();
+        let mut sum = 0u64;
+        let mut cut = keys.len();
+        for (i, k) in keys.iter().enumerate() {
+            sum += self.weight(&self.map[*k]);
+            if sum > self.cap as u64 {
+                cut = i;
+                break;
+            }
+        }
+        let gone: Vec<Vec<String>> = keys[cut..].iter().map(|k| (*k).clone()).collect();
+        if let Some(first) = gone.first() {
+            self.bar = Some(first.clone());
+        }
+        for k in gone {
+            if let Some(a) = self.map.remove(&k) {
+                self.held -= self.weight(&a);
+                self.left += a.count();
+            }
+        }
+    }
+
+    fn merge(&mut self, o: Groups) {
+        self.left += o.left;
+        // what the part left out is out of the whole: its bar is this one's too
+        if let Some(b) = o.bar
+            && !self.out(&b)
+        {
+            self.bar = Some(b);
+            let gone: Vec<Vec<String>> = self.map.keys().filter(|k| self.out(k)).cloned().collect();
+            for k in gone {
+                if let Some(a) = self.map.remove(&k) {
+                    self.held -= self.weight(&a);
+                    self.left += a.count();
+                }
+            }
+        }
+        for (k, acc) in o.map {
+            if self.out(&k) {
+                self.left += acc.count();
+                continue;
+            }
+            match self.map.get_mut(&k) {
+                Some(x) => {
+                    let w = FINDING_WEIGHT + x.count().min(self.each);
+                    x.merge(acc);
+                    self.held = self.held - w + FINDING_WEIGHT + x.count().min(self.each);
+                }
+                None => {
+                    self.held += self.weight(&acc);
+                    self.map.insert(k, acc);
+                }
+            }
+        }
+        if self.held > (self.cap + self.cap / 2) as u64 {
+            self.trim();
+        }
+    }
+}
+
 /// One rule's state.
 #[derive(Debug, Clone)]
 pub enum Keep {
     /// Findings by `group_by` key.
-    Groups(FxHashMap<Vec<String>, Acc>),
+    Groups(Groups),
     /// A threshold rule's requests.
     Hits(Kept<ThHit>),
     /// A sequence rule's first steps and later steps; once finished, the later steps by join
@@ -479,22 +607,17 @@ impl Keep {
         } else if rule.baseline.is_some() {
             Keep::Idents(Idents::new(limits.rule_hits, bar(&seeds.idents_bar, i)))
         } else {
-            Keep::Groups(FxHashMap::default())
+            Keep::Groups(Groups::new(
+                limits.rule_hits,
+                limits.evidence,
+                bar(&seeds.groups, i),
+            ))
         }
     }
 
     fn merge(&mut self, o: Keep) {
         match (self, o) {
-            (Keep::Groups(a), Keep::Groups(b)) => {
-                for (k, acc) in b {
-                    match a.get_mut(&k) {
-                        Some(x) => x.merge(acc),
-                        None => {
-                            a.insert(k, acc);
-                        }
-                    }
-                }
-            }
+            (Keep::Groups(a), Keep::Groups(b)) => a.merge(b),
             (Keep::Hits(a), Keep::Hits(b)) => a.merge(b),
             (
                 Keep::Steps { firsts, thens, .. },
@@ -514,7 +637,10 @@ impl Keep {
 
     fn finish(&mut self) {
         match self {
-            Keep::Groups(m) => m.values_mut().for_each(|a| a.ev.finish()),
+            Keep::Groups(g) => {
+                g.trim();
+                g.map.values_mut().for_each(|a| a.ev.finish())
+            }
             Keep::Hits(k) => k.finish(),
             Keep::Steps {
                 firsts,
@@ -564,6 +690,8 @@ pub struct Seeds {
     idents: Vec<IdentBars>,
     /// Per baseline rule: the largest identity kept.
     idents_bar: Vec<Option<String>>,
+    /// Per plain rule: the smallest finding's key left out.
+    groups: Vec<Option<Vec<String>>>,
 }
 
 /// What a run's rules kept: one per worker part, merged into the sink's.
@@ -609,6 +737,7 @@ impl State {
         for keep in &self.per {
             let (mut h, mut f, mut t, mut ids) = (None, None, None, FxHashMap::default());
             let mut ib = None;
+            let mut gb = None;
             match keep {
                 Keep::Hits(k) => h = k.bar.clone(),
                 Keep::Steps { firsts, thens, .. } => {
@@ -628,8 +757,9 @@ impl State {
                         }
                     }
                 }
-                Keep::Groups(_) => {}
+                Keep::Groups(g) => gb = g.bar.clone(),
             }
+            s.groups.push(gb);
             s.hits.push(h);
             s.firsts.push(f);
             s.thens.push(t);
@@ -653,11 +783,9 @@ impl State {
     pub(super) fn first(&mut self, i: usize, rule: &Rule, r: &Request<'_>, b: &Bodies) {
         let cap = self.limits.evidence;
         match &mut self.per[i] {
-            Keep::Groups(m) => {
+            Keep::Groups(g) => {
                 let key: Vec<String> = rule.group_by.iter().map(|f| f.key(r, b)).collect();
-                m.entry(key)
-                    .or_insert_with(|| Acc::new(cap))
-                    .add(r, || Ev::new(r, &hit_target(r, b)));
+                g.add(key, cap, r, || Ev::new(r, &hit_target(r, b)));
             }
             Keep::Hits(k) => {
                 let Some(t) = &rule.threshold else { return };
@@ -705,6 +833,31 @@ impl State {
         self.per.iter_mut().for_each(Keep::finish);
     }
 
+    /// Per rule (in the run's order), the matching requests it left out past
+    /// [`Limits::rule_hits`]: not windowed or joined (threshold, sequence), of findings not kept
+    /// (plain rules), of identities not followed or not judged (baseline). JSON's `leftOut`.
+    pub fn left_out(&self) -> Vec<u64> {
+        self.per
+            .iter()
+            .map(|keep| match keep {
+                Keep::Hits(k) => k.seen() - k.items().len() as u64,
+                Keep::Steps { firsts, thens, .. } => {
+                    firsts.seen() + thens.seen()
+                        - (firsts.items().len() + thens.items().len()) as u64
+                }
+                Keep::Groups(g) => g.left,
+                Keep::Idents(m) => {
+                    m.left
+                        + m.map
+                            .values()
+                            .filter(|i| i.over)
+                            .map(|i| i.requests)
+                            .sum::<u64>()
+                }
+            })
+            .collect()
+    }
+
     /// What the bounds left out that no finding says: matching requests a threshold or
     /// sequence rule did not window or join, identities a baseline did not judge.
     pub fn notes(&self, rules: &Rules) -> Vec<String> {
@@ -740,7 +893,20 @@ impl State {
                     }
                     continue;
                 }
-                Keep::Groups(_) => continue,
+                Keep::Groups(g) => {
+                    if g.left > 0 {
+                        out.push(format!(
+                            "{}: kept its first {} finding(s) by {} (listing {} request(s); each finding counts as {FINDING_WEIGHT} requests more than it lists, against --max-rule-hits {}) and left out the other {} matching request(s), which may hold more findings (a larger --max-rule-hits keeps more)",
+                            rule.id,
+                            crate::render::thousands(g.map.len() as u64),
+                            rule.group_by.iter().map(super::field_name).collect::<Vec<_>>().join(", "),
+                            crate::render::thousands(g.held - g.map.len() as u64 * FINDING_WEIGHT),
+                            crate::render::thousands(g.cap as u64),
+                            crate::render::thousands(g.left),
+                        ));
+                    }
+                    continue;
+                }
             };
             if kept < seen {
                 out.push(format!(
@@ -1015,8 +1181,8 @@ pub fn findings<'s>(rules: &Rules, st: &'s State, show_secrets: bool) -> Vec<Fin
     let mut out = Vec::new();
     for (i, (rule, keep)) in rules.rules.iter().zip(&st.per).enumerate() {
         match keep {
-            Keep::Groups(m) => {
-                let mut groups: Vec<(&Vec<String>, &Acc)> = m.iter().collect();
+            Keep::Groups(g) => {
+                let mut groups: Vec<(&Vec<String>, &Acc)> = g.map.iter().collect();
                 groups.sort_unstable_by(|a, b| a.0.cmp(b.0));
                 for (_, acc) in groups {
                     out.push(Finding {
@@ -1632,6 +1798,76 @@ mod tests {
             sink.finish();
             assert_eq!(text(&sink), want, "chunks of {chunk}");
             assert_eq!(sink.notes(&rules), one.notes(&rules));
+        }
+    }
+
+    /// A plain rule keeps its first findings by key while their weights fit in `rule_hits`
+    /// (FINDING_WEIGHT each, and the requests they list), whatever the order, the parts and the
+    /// reseeds; each kept finding counts all its requests, and the others' are counted as left
+    /// out (so kept and left out add up to every match).
+    #[test]
+    fn plain_rules_keep_a_bounded_number_of_findings_and_count_the_rest() {
+        let y = "rules:\n- id: P3\n  name: a rule\n  severity: low\n  description: d\n  false_positives: f\n  match: {verb: get}\n  group_by: [user]\n";
+        let rules = rules(y);
+        let limits = Limits {
+            evidence: 4,
+            rule_hits: 300,
+        };
+        // 60 users of 10 requests each: a finding weighs 54, 5 fit in 300
+        let reqs: Vec<Request<'static>> = (0..600i64)
+            .map(|i| {
+                req(
+                    &format!("id{i:04}"),
+                    i * 1000,
+                    &format!("u{:02}", i % 60),
+                    "get",
+                    "x",
+                )
+            })
+            .collect();
+        let text = |st: &State| -> Vec<String> {
+            findings(&rules, st, false)
+                .iter()
+                .map(|f| {
+                    let s = f.shown(limits.evidence);
+                    format!(
+                        "{} {:?} {:?} {}",
+                        f.count,
+                        s.actors(),
+                        s.audit_ids(),
+                        s.left_out
+                    )
+                })
+                .collect()
+        };
+        let mut one = State::new(&rules, limits);
+        reqs.iter().for_each(|r| rules.see(r, &mut one));
+        one.finish();
+        let want = text(&one);
+        assert_eq!(want.len(), 5, "{want:?}");
+        assert!(
+            want[0].starts_with("10 [\"u00\"] [\"id0000\", \"id0060\", \"id0120\", \"id0180\"] 6")
+        );
+        assert_eq!(one.left_out(), [550]);
+        assert_eq!(
+            one.notes(&rules),
+            [
+                "P3: kept its first 5 finding(s) by user (listing 20 request(s); each finding counts as 50 requests more than it lists, against --max-rule-hits 300) and left out the other 550 matching request(s), which may hold more findings (a larger --max-rule-hits keeps more)"
+            ]
+        );
+        for (seed, parts) in [(3, 2), (11, 9), (17, 100)] {
+            let order = shuffled(reqs.len() as u64, seed);
+            let mut sink = State::new(&rules, limits);
+            for c in order.chunks(order.len().div_ceil(parts)) {
+                let mut part = sink.part(&rules);
+                c.iter()
+                    .for_each(|&i| rules.see(&reqs[i as usize], &mut part));
+                sink.merge(part);
+                sink.reseed();
+            }
+            sink.finish();
+            assert_eq!(text(&sink), want, "seed {seed}, {parts} parts");
+            assert_eq!(sink.left_out(), [550]);
         }
     }
 
