@@ -2994,3 +2994,122 @@ fn a_batch_on_one_long_line_or_a_document_is_read_record_by_record() {
         );
     }
 }
+
+// ---------------------------------------------------------------- a set that changes while read
+
+/// A rename rotation while kaudit reads an earlier file of the set: the API server renames
+/// audit.log to a timestamped backup and writes a new audit.log. What is read is the set as
+/// listed when kaudit started: the live file's requests from its handle (the file it was, now
+/// under its new name), not the new one-line file. Where a file could not be held open (the
+/// open-file limit: `ulimit -n 32` here), it is opened at its turn and, being another file
+/// now, reported by name (exit 2) instead of read silently. Regression (review of issue 16):
+/// the new audit.log was read as `audit.log`, the live file's requests were gone, exit 0.
+///
+/// The rotation happens at a set point of the read, not after a sleep: the first input is a
+/// FIFO that kaudit opens at its turn, after listing the folder, and reads until the test
+/// closes it, after rotating.
+#[cfg(unix)]
+#[test]
+fn a_rename_rotation_during_the_scan_reads_the_set_as_listed() {
+    let dir = tmp();
+    let gate = dir.path().join("gate.log");
+    let c = std::ffi::CString::new(gate.to_str().unwrap()).unwrap();
+    // SAFETY: a valid C string.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let aud = dir.path().join("aud");
+    let live_user = |i: u64| {
+        event_with(i, |v| {
+            v["user"]["username"] = json!("LIVE");
+            v["verb"] = json!("delete");
+        })
+    };
+    let live: String = (100..200).map(|i| live_user(i) + "\n").collect();
+    let new_user = event_with(500, |v| v["user"]["username"] = json!("NEW")) + "\n";
+    for held in [true, false] {
+        let _ = fs::remove_dir_all(&aud);
+        fs::create_dir(&aud).unwrap();
+        put(&aud, "audit-2026-11-21T10-00-00.000.log", events(0..50));
+        put(&aud, "audit.log", &live);
+        let args = [
+            "summary",
+            "-o",
+            "json",
+            "-j",
+            "1",
+            gate.to_str().unwrap(),
+            aud.to_str().unwrap(),
+        ];
+        let child = if held {
+            kaudit_std(&args).spawn().unwrap()
+        } else {
+            // no descriptor to spare for holding files: each is opened at its turn
+            let mut cmd = std::process::Command::new("/bin/sh");
+            cmd.env_clear()
+                .current_dir(crate::util::root())
+                .arg("-c")
+                .arg("ulimit -n 32 && exec \"$0\" \"$@\"")
+                .arg(env!("CARGO_BIN_EXE_kaudit"))
+                .args(args)
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped());
+            cmd.spawn().unwrap()
+        };
+        // kaudit has listed the folder and opened the gate: rotate, then let it go on
+        let mut w = fifo_writer(&gate);
+        fs::rename(
+            aud.join("audit.log"),
+            aud.join("audit-2026-11-21T11-00-00.000.log"),
+        )
+        .unwrap();
+        put(&aud, "audit.log", &new_user);
+        w.write_all(events(1000..1001).as_bytes()).unwrap();
+        drop(w);
+        let r = wait_output(child, HANG);
+        let d = doc(&r);
+        adds_up(&d);
+        let users: Vec<(String, u64)> = d["topUsers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| (u["name"].as_str().unwrap().to_owned(), n(u, "count")))
+            .collect();
+        assert!(
+            !users.iter().any(|(u, _)| u == "NEW"),
+            "a file written after the listing was read: {users:?}\n{}",
+            r.stderr
+        );
+        let live_file = &d["files"][2];
+        assert!(
+            live_file["name"]
+                .as_str()
+                .unwrap()
+                .ends_with("aud/audit.log"),
+            "{live_file}"
+        );
+        if held {
+            let r = r.expect_code(0);
+            assert_eq!(r.stderr, "");
+            assert!(users.contains(&("LIVE".to_owned(), 100)), "{users:?}");
+            assert_eq!(n(live_file, "lines"), 100, "{live_file}");
+            assert_eq!(n(live_file, "bytes"), live.len() as u64, "{live_file}");
+        } else {
+            let r = r.expect_code(2);
+            let name = aud.join("audit.log");
+            let want = format!(
+                "kaudit: error: {}: not the file listed when kaudit started (replaced since: renamed by a log rotation?); not read\n",
+                name.display()
+            );
+            assert_eq!(r.stderr, want);
+            assert!(
+                live_file["error"]
+                    .as_str()
+                    .unwrap()
+                    .contains("not the file listed")
+            );
+            assert_eq!(n(live_file, "lines"), 0, "{live_file}");
+            // the files before it were read
+            assert_eq!(n(&d, "events"), 51, "{d}");
+        }
+    }
+}

@@ -466,7 +466,11 @@ impl<S: Sink> Scanner<'_, '_, S> {
             max_gzip_ratio: self.cfg.max_gzip_ratio,
         };
         let source = match input::open(inp, &opts) {
-            Ok(s) => s,
+            Ok((s, size)) => {
+                // the file opened (when listed), whatever is at its path now
+                fs.bytes = size;
+                s
+            }
             Err(e) => {
                 self.file_error(idx, &format!("{e:#}"));
                 return Ok(Flow::More);
