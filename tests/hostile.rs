@@ -3417,3 +3417,256 @@ fn a_batch_on_one_long_line_or_a_document_is_read_record_by_record() {
         );
     }
 }
+
+// ---------------------------------------------------------------- a set that changes while read
+
+/// A rename rotation while kaudit reads an earlier file of the set: the API server renames
+/// audit.log to a timestamped backup and writes a new audit.log. What is read is the set as
+/// listed when kaudit started: the live file's requests from its handle (the file it was, now
+/// under its new name), not the new one-line file. Where a file could not be held open (the
+/// open-file limit: `ulimit -n 32` here), it is opened at its turn and, being another file
+/// now, reported by name (exit 2) instead of read silently. Regression (review of issue 16):
+/// the new audit.log was read as `audit.log`, the live file's requests were gone, exit 0.
+///
+/// The rotation happens at a set point of the read, not after a sleep: the first input is a
+/// FIFO that kaudit opens at its turn, after listing the folder, and reads until the test
+/// closes it, after rotating.
+#[cfg(unix)]
+#[test]
+fn a_rename_rotation_during_the_scan_reads_the_set_as_listed() {
+    let dir = tmp();
+    let gate = dir.path().join("gate.log");
+    let c = std::ffi::CString::new(gate.to_str().unwrap()).unwrap();
+    // SAFETY: a valid C string.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let aud = dir.path().join("aud");
+    let live_user = |i: u64| {
+        event_with(i, |v| {
+            v["user"]["username"] = json!("LIVE");
+            v["verb"] = json!("delete");
+        })
+    };
+    let live: String = (100..200).map(|i| live_user(i) + "\n").collect();
+    let new_user = event_with(500, |v| v["user"]["username"] = json!("NEW")) + "\n";
+    for held in [true, false] {
+        let _ = fs::remove_dir_all(&aud);
+        fs::create_dir(&aud).unwrap();
+        put(&aud, "audit-2026-11-21T10-00-00.000.log", events(0..50));
+        put(&aud, "audit.log", &live);
+        let args = [
+            "summary",
+            "-o",
+            "json",
+            "-j",
+            "1",
+            gate.to_str().unwrap(),
+            aud.to_str().unwrap(),
+        ];
+        let child = if held {
+            kaudit_std(&args).spawn().unwrap()
+        } else {
+            // no descriptor to spare for holding files: each is opened at its turn
+            let mut cmd = std::process::Command::new("/bin/sh");
+            cmd.env_clear()
+                .current_dir(crate::util::root())
+                .arg("-c")
+                .arg("ulimit -n 32 && exec \"$0\" \"$@\"")
+                .arg(env!("CARGO_BIN_EXE_kaudit"))
+                .args(args)
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped());
+            cmd.spawn().unwrap()
+        };
+        // kaudit has listed the folder and opened the gate: rotate, then let it go on
+        let mut w = fifo_writer(&gate);
+        fs::rename(
+            aud.join("audit.log"),
+            aud.join("audit-2026-11-21T11-00-00.000.log"),
+        )
+        .unwrap();
+        put(&aud, "audit.log", &new_user);
+        w.write_all(events(1000..1001).as_bytes()).unwrap();
+        drop(w);
+        let r = wait_output(child, HANG);
+        let d = doc(&r);
+        adds_up(&d);
+        let users: Vec<(String, u64)> = d["topUsers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| (u["name"].as_str().unwrap().to_owned(), n(u, "count")))
+            .collect();
+        assert!(
+            !users.iter().any(|(u, _)| u == "NEW"),
+            "a file written after the listing was read: {users:?}\n{}",
+            r.stderr
+        );
+        let live_file = &d["files"][2];
+        assert!(
+            live_file["name"]
+                .as_str()
+                .unwrap()
+                .ends_with("aud/audit.log"),
+            "{live_file}"
+        );
+        if held {
+            let r = r.expect_code(0);
+            assert_eq!(r.stderr, "");
+            assert!(users.contains(&("LIVE".to_owned(), 100)), "{users:?}");
+            assert_eq!(n(live_file, "lines"), 100, "{live_file}");
+            assert_eq!(n(live_file, "bytes"), live.len() as u64, "{live_file}");
+        } else {
+            let r = r.expect_code(2);
+            let name = aud.join("audit.log");
+            let want = format!(
+                "kaudit: error: {}: not the file listed when kaudit started (replaced since: renamed by a log rotation?); not read\n",
+                name.display()
+            );
+            assert_eq!(r.stderr, want);
+            assert!(
+                live_file["error"]
+                    .as_str()
+                    .unwrap()
+                    .contains("not the file listed")
+            );
+            assert_eq!(n(live_file, "lines"), 0, "{live_file}");
+            // the files before it were read
+            assert_eq!(n(&d, "events"), 51, "{d}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------- documents cut short
+
+/// A JSON document cut short (a webhook dump or `jq .` output still being written, a copy cut
+/// off) is read up to its last whole record, and the cut is said: a record cut in the middle
+/// is one unfinished record, and a batch left open after a whole record (the cut fell between
+/// records, or before the closing `]`/`}`) is noted. The same on every input path: mapped,
+/// read, gzip, stdin, any thread count or chunk size. Regression (review of issue 16): a
+/// document cut between its records was read as if whole, with no word.
+#[test]
+fn a_document_cut_short_is_read_to_its_last_whole_record_and_says_so() {
+    let dir = tmp();
+    let items: Vec<String> = (0..40).map(event).collect();
+    let array = format!("[\n{}\n]\n", items.join(",\n"));
+    let list = format!(
+        "{{\"kind\":\"EventList\",\"apiVersion\":\"audit.k8s.io/v1\",\"items\":[\n{}\n]}}\n",
+        items.join(",\n")
+    );
+    // (the document, cut where, whole records before the cut, a record cut in the middle)
+    let at_item = |d: &str, k: usize| d.find(&items[k]).unwrap();
+    let cases = [
+        (&array, at_item(&array, 30), 30, false),
+        (&array, array.rfind(']').unwrap(), 40, false),
+        (&array, at_item(&array, 30) + 100, 30, true),
+        (&list, at_item(&list, 12) - 2, 12, false),
+        (&list, list.rfind('}').unwrap(), 40, false),
+        (&list, at_item(&list, 12) + 100, 12, true),
+    ];
+    for (i, &(d, cut, whole, partial)) in cases.iter().enumerate() {
+        let name = format!("cut{i}.json");
+        let runs = every_path(
+            dir.path(),
+            &name,
+            &d.as_bytes()[..cut],
+            &["summary", "-o", "json"],
+        );
+        let first = doc(&runs[0]);
+        for r in &runs {
+            let r = r.clone().expect_code(0);
+            let got = doc(&r);
+            adds_up(&got);
+            assert_eq!(n(&got, "events"), whole, "case {i}: {}", r.stderr);
+            assert_eq!(
+                n(&got, "skippedUnterminated"),
+                u64::from(partial),
+                "case {i}"
+            );
+            assert_eq!(got["topUsers"], first["topUsers"], "case {i}");
+            let said = if partial {
+                ": skipped unfinished last line (file still being written)\n"
+            } else {
+                ":1: JSON batch not closed: the input ends after its last whole record (cut short, or still being written)\n"
+            };
+            assert!(
+                r.stderr.starts_with("kaudit: note: ") && r.stderr.ends_with(said),
+                "case {i}: {}",
+                r.stderr
+            );
+            assert_eq!(r.stderr.lines().count(), 1, "case {i}: {}", r.stderr);
+        }
+    }
+}
+
+/// A document truncated while kaudit reads it (copytruncate), mapped or read with --no-mmap,
+/// is reported as a file cut short (exit 2, the records read before the cut named), and its
+/// last bytes read are not taken for a record still being written. The cut lands at a point of
+/// kaudit's reading (its read count, kaudit stopped while the file is cut), not after a time.
+/// Regression (review of issue 16): read with --no-mmap, the cut was an "unfinished last line"
+/// and exit 0; mapped, the error said "lines after 0".
+#[cfg(target_os = "linux")]
+#[test]
+fn a_document_truncated_while_read_is_reported_on_every_read_path() {
+    let dir = tmp();
+    let (data, total) = &big_log();
+    let mut d = b"[\n".to_vec();
+    for (k, line) in data
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .enumerate()
+    {
+        if k > 0 {
+            d.extend_from_slice(b",\n");
+        }
+        d.extend_from_slice(line);
+    }
+    d.extend_from_slice(b"\n]\n");
+    let f = dir.path().join("dump.json");
+    let path = f.to_str().unwrap();
+    let mut cut_seen = [0, 0];
+    for (round, no_mmap) in [(0, false), (1, true), (2, false), (3, true)] {
+        fs::write(&f, &d).unwrap();
+        let mut args = vec!["summary", "-o", "json", "--chunk-size", "100000", path];
+        if no_mmap {
+            args.push("--no-mmap");
+        }
+        let child = kaudit_std(&args).spawn().unwrap();
+        let want = d.len() as u64 * (10 + 20 * round) / 100;
+        let give_up = Instant::now() + HANG;
+        while bytes_read(child.id()).is_some_and(|n| n < want) && Instant::now() < give_up {
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        signal(&child, libc::SIGSTOP);
+        OpenOptions::new()
+            .write(true)
+            .open(&f)
+            .unwrap()
+            .set_len(0)
+            .unwrap();
+        signal(&child, libc::SIGCONT);
+        let r = wait_output(child, HANG);
+        let got = doc(&r);
+        adds_up(&got);
+        match r.code {
+            0 | 1 => assert!(!r.stderr.contains("error"), "{}", r.stderr),
+            2 => {
+                cut_seen[usize::from(no_mmap)] += 1;
+                let want = format!(
+                    "kaudit: error: {path}: shrank from {} to 0 bytes while being read (copytruncate rotation?); records after {} not read\n",
+                    d.len(),
+                    n(&got, "records")
+                );
+                assert_eq!(r.stderr, want, "--no-mmap {no_mmap}");
+                // whole records only: nothing taken for a record still being written
+                assert_eq!(n(&got, "records"), n(&got, "events"), "{got}");
+                assert!(n(&got, "events") < *total);
+            }
+            c => panic!("exit {c}: {}", r.stderr),
+        }
+    }
+    assert!(
+        cut_seen[0] > 0 && cut_seen[1] > 0,
+        "no cut during the read (mapped, read): {cut_seen:?}"
+    );
+}

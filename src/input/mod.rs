@@ -6,6 +6,13 @@
 //! backups (`audit-2025-02-21T11-23-14.940.log[.gz]`) and logrotate's (`audit.log.1[.gz]`),
 //! oldest first with the live file last. Format adapters (`format.rs` and one file per format)
 //! turn a record into an [`Event`](crate::event::Event); this module does not parse JSON itself.
+//!
+//! What is read is the set as it was listed: [`expand`] opens every regular file when it lists
+//! it and keeps the handle, so a file renamed by a log rotation while an earlier one is read is
+//! still read whole (from its handle: the inode it was), and a new file written under its old
+//! name is not. Past [`MAX_HELD`] files (or the open-file limit), the rest are opened when their
+//! turn comes and must still be the file listed (device and inode), else they are reported.
+//! FIFOs and devices are opened at their turn, once (opening a FIFO waits for its writer).
 
 pub mod aks;
 pub mod document;
@@ -21,6 +28,7 @@ pub mod split;
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result, bail};
 
@@ -31,20 +39,73 @@ pub struct InputFile {
     pub path: Option<PathBuf>,
     /// What reports call it: the path as given (joined with the folder), or `<stdin>`.
     pub name: String,
+    /// The file's identity when it was listed, if it could be looked at.
+    id: Option<FileId>,
+    /// It was a regular file when listed (else it is opened at its turn: a FIFO, a device).
+    regular: bool,
+    /// The file as opened when listed, until [`open`] takes it.
+    held: Arc<Mutex<Held>>,
 }
+
+/// A file's identity: (device, inode).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileId(u64, u64);
+
+impl FileId {
+    #[cfg(unix)]
+    fn of(m: &std::fs::Metadata) -> Option<FileId> {
+        use std::os::unix::fs::MetadataExt;
+        Some(FileId(m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    fn of(_: &std::fs::Metadata) -> Option<FileId> {
+        None
+    }
+}
+
+/// What [`expand`] did with a file when it listed it.
+#[derive(Debug, Default)]
+enum Held {
+    /// Not opened (stdin, a FIFO or device, past the open-file budget, or already taken).
+    #[default]
+    No,
+    File(File),
+    /// Opening it failed: the error is what is reported at its turn.
+    Failed(io::Error),
+}
+
+/// Most files held open from the listing on; past it (or past what the open-file limit allows)
+/// files are opened at their turn and checked against their listed identity.
+pub const MAX_HELD: usize = 8192;
+
+/// Descriptors left for everything else (the standard streams, a map's, a reader thread's).
+const FD_RESERVE: u64 = 64;
 
 impl InputFile {
     pub fn stdin() -> Self {
         InputFile {
             path: None,
             name: "<stdin>".into(),
+            id: None,
+            regular: false,
+            held: Arc::default(),
         }
     }
     fn file(p: PathBuf) -> Self {
+        let meta = std::fs::metadata(&p).ok();
         InputFile {
             name: p.display().to_string(),
+            id: meta.as_ref().and_then(FileId::of),
+            // a path that cannot be looked at is opened now too, so its error is the listing's
+            regular: meta.as_ref().is_none_or(std::fs::Metadata::is_file),
             path: Some(p),
+            held: Arc::default(),
         }
+    }
+
+    /// The handle opened when listed, if any (taken: it is read once).
+    fn take_held(&self) -> Held {
+        std::mem::take(&mut *self.held.lock().unwrap_or_else(|e| e.into_inner()))
     }
 }
 
@@ -53,7 +114,8 @@ impl InputFile {
 ///
 /// Files named one by one are read as a set too: consecutive file arguments are put oldest
 /// first (a shell glob such as `audit.log*` lists the live file first). A file given twice,
-/// directly or through a folder, is read once; `notes` says so.
+/// directly or through a folder, is read once; `notes` says so. Regular files are opened here
+/// (see the module docs), so the set read is the set as listed.
 pub fn expand(paths: &[PathBuf], notes: &mut Vec<String>) -> Result<Vec<InputFile>> {
     if paths.is_empty() {
         return Ok(vec![InputFile::stdin()]);
@@ -93,7 +155,71 @@ pub fn expand(paths: &[PathBuf], notes: &mut Vec<String>) -> Result<Vec<InputFil
         }
     }
     c.add_run(&mut run);
-    Ok(c.out)
+    let mut out = c.out;
+    hold(&mut out);
+    Ok(out)
+}
+
+/// Open the regular files of `inputs` now, up to [`MAX_HELD`] and what the open-file limit
+/// allows (its soft limit raised towards the hard one if need be), and keep the handles.
+fn hold(inputs: &mut [InputFile]) {
+    let regular = inputs.iter().filter(|i| i.regular).count();
+    let budget = fd_budget(regular).min(MAX_HELD);
+    for inp in inputs.iter().filter(|i| i.regular).take(budget) {
+        let Some(path) = &inp.path else { continue };
+        let held = match File::open(path) {
+            Ok(f) => Held::File(f),
+            // out of descriptors after all: the rest are opened at their turn
+            Err(e) if out_of_descriptors(&e) => break,
+            Err(e) => Held::Failed(e),
+        };
+        *inp.held.lock().unwrap_or_else(|e| e.into_inner()) = held;
+    }
+}
+
+#[cfg(unix)]
+fn out_of_descriptors(e: &io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE))
+}
+
+#[cfg(not(unix))]
+fn out_of_descriptors(_: &io::Error) -> bool {
+    false
+}
+
+/// How many files may be held open, to hold `want`: the soft limit on open files is raised
+/// (up to the hard limit) when it is lower than `want` and the reserve.
+#[cfg(unix)]
+#[allow(clippy::unnecessary_cast)] // rlim_t is not u64 on every target
+fn fd_budget(want: usize) -> usize {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes the struct it is given.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0 {
+        return 0;
+    }
+    // RLIM_INFINITY is the largest value, so comparisons and `min` treat it as no limit
+    let need = (want as u64).saturating_add(FD_RESERVE);
+    let mut cur = lim.rlim_cur as u64;
+    if cur < need {
+        let to = (lim.rlim_max as u64).min(need);
+        let raised = libc::rlimit {
+            rlim_cur: to as libc::rlim_t,
+            rlim_max: lim.rlim_max,
+        };
+        // SAFETY: setrlimit reads the struct it is given; the soft limit stays within the hard.
+        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
+            cur = to;
+        }
+    }
+    usize::try_from(cur.saturating_sub(FD_RESERVE)).unwrap_or(usize::MAX)
+}
+
+#[cfg(not(unix))]
+fn fd_budget(want: usize) -> usize {
+    want
 }
 
 /// Inputs in order, each file once.
@@ -237,26 +363,43 @@ pub struct Options {
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
 /// Open one input, once (a FIFO cannot be opened twice). Gzip is recognised by its magic
-/// bytes, whatever the file is called.
-pub fn open(input: &InputFile, opts: &Options) -> Result<Source> {
+/// bytes, whatever the file is called. A regular file is the one [`expand`] opened when it
+/// listed it; one it could not hold is opened now and must be the file listed (a file renamed
+/// away and replaced since, by a log rotation, is an error naming it). Also the size of the
+/// file opened (0 for stdin, FIFOs and devices).
+pub fn open(input: &InputFile, opts: &Options) -> Result<(Source, u64)> {
     let Some(path) = &input.path else {
-        return maybe_gunzip(Box::new(io::stdin()), &input.name, opts);
+        return Ok((maybe_gunzip(Box::new(io::stdin()), &input.name, opts)?, 0));
     };
-    let mut file = File::open(path).with_context(|| input.name.clone())?;
+    let mut file = match input.take_held() {
+        Held::File(f) => f,
+        Held::Failed(e) => return Err(e).with_context(|| input.name.clone()),
+        Held::No => {
+            let f = File::open(path).with_context(|| input.name.clone())?;
+            let now = f.metadata().ok().as_ref().and_then(FileId::of);
+            if let (Some(was), Some(now)) = (input.id, now)
+                && was != now
+            {
+                bail!(
+                    "{}: not the file listed when kaudit started (replaced since: renamed by a log rotation?); not read",
+                    input.name
+                );
+            }
+            f
+        }
+    };
     let meta = file.metadata().with_context(|| input.name.clone())?;
     // Only regular, non-empty files are mapped or read by size: a FIFO or device has no size,
     // and a /proc file says 0 but has content. An empty map is an error on some platforms.
     if !meta.is_file() || meta.len() == 0 {
-        return maybe_gunzip(Box::new(file), &input.name, opts);
+        return Ok((maybe_gunzip(Box::new(file), &input.name, opts)?, meta.len()));
     }
     let mut magic = [0u8; 2];
     let is_gz = file.read_exact(&mut magic).is_ok() && magic == GZIP_MAGIC;
     file.rewind().with_context(|| input.name.clone())?;
     if is_gz {
-        return Ok(Source::Stream(Box::new(gzip::decoder(
-            BufReader::with_capacity(1 << 20, file),
-            opts.max_gzip_ratio,
-        ))));
+        let gz = gzip::decoder(BufReader::with_capacity(1 << 20, file), opts.max_gzip_ratio);
+        return Ok((Source::Stream(Box::new(gz)), meta.len()));
     }
     // if mapping fails, the file is read instead
     if opts.mmap
@@ -264,9 +407,9 @@ pub fn open(input: &InputFile, opts: &Options) -> Result<Source> {
             .try_clone()
             .and_then(|f| map::Mapped::new(f, meta.len()))
     {
-        return Ok(Source::Mapped(m));
+        return Ok((Source::Mapped(m), meta.len()));
     }
-    Ok(Source::File(file, meta.len()))
+    Ok((Source::File(file, meta.len()), meta.len()))
 }
 
 /// A stream, decompressed if it starts with the gzip magic. The first two bytes are read as

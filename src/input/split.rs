@@ -34,6 +34,9 @@ pub enum Cut {
     Malformed { line: u64, reason: String },
     /// The input ended inside a record (a file still being written, or cut short).
     Unfinished { line: u64 },
+    /// The input ended between the records of a batch opened on `line`, before the batch closed:
+    /// every record was whole, but the input was cut short (or is still being written).
+    Unclosed { line: u64 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -242,13 +245,19 @@ impl Splitter {
         self.check_long(out);
     }
 
-    /// The input ended: what was cut short is reported.
+    /// The input ended: what was cut short is reported (a record cut in the middle, or else a
+    /// batch left open after its last whole record).
     pub fn finish(&mut self, out: &mut Vec<Cut>) {
         if !matches!(self.top, Top::Array | Top::Object) {
             return;
         }
+        let unclosed = Cut::Unclosed {
+            line: self.top_line,
+        };
         if let Some((start, line)) = self.elem {
             if self.elem_long {
+                // reported as too long already
+                out.push(unclosed);
             } else if self.list == Some(self.depth) && !self.in_str {
                 // the element is whole (a list not closed: the input was cut after it)
                 out.push(Cut::Record {
@@ -256,6 +265,7 @@ impl Splitter {
                     end: self.elem_end,
                     line,
                 });
+                out.push(unclosed);
             } else {
                 out.push(Cut::Unfinished { line });
             }
@@ -263,6 +273,8 @@ impl Splitter {
             out.push(Cut::Unfinished {
                 line: self.top_line,
             });
+        } else {
+            out.push(unclosed);
         }
         self.top = Top::Between;
     }
@@ -494,6 +506,7 @@ mod tests {
                 ),
                 Cut::Malformed { line, reason } => (line, format!("malformed: {reason}")),
                 Cut::Unfinished { line } => (line, "unfinished".into()),
+                Cut::Unclosed { line } => (line, "unclosed".into()),
             })
             .collect()
     }
@@ -582,10 +595,14 @@ mod tests {
             all_steps(Mode::Document, "{\n \"kind\": \"Event\",\n"),
             [r(1, "unfinished")]
         );
-        // an array that is not closed loses nothing
+        // an array that is not closed loses nothing, and says it was not closed
         assert_eq!(
             all_steps(Mode::Document, "[{\"a\":1},{\"b\":2}"),
-            [r(1, "{\"a\":1}"), r(1, "{\"b\":2}")]
+            [r(1, "{\"a\":1}"), r(1, "{\"b\":2}"), r(1, "unclosed")]
+        );
+        assert_eq!(
+            all_steps(Mode::Document, "{\"items\":[{\"a\":1},\n"),
+            [r(1, "{\"a\":1}"), r(1, "unclosed")]
         );
     }
 

@@ -466,7 +466,11 @@ impl<S: Sink> Scanner<'_, '_, S> {
             max_gzip_ratio: self.cfg.max_gzip_ratio,
         };
         let source = match input::open(inp, &opts) {
-            Ok(s) => s,
+            Ok((s, size)) => {
+                // the file opened (when listed), whatever is at its path now
+                fs.bytes = size;
+                s
+            }
             Err(e) => {
                 self.file_error(idx, &format!("{e:#}"));
                 return Ok(Flow::More);
@@ -527,16 +531,18 @@ impl<S: Sink> Scanner<'_, '_, S> {
 
     /// The file was cut short while being read (copytruncate rotation truncates the live file
     /// after copying it): what was read before the cut counts, the rest is not read, exit 2.
-    fn shrank(&mut self, idx: u32, fs: &FileStats, s: Shrunk) {
+    /// `after` is what was read: `lines after N`, or for records cut from JSON text (a
+    /// document, a long line) `records after N`.
+    fn shrank(&mut self, idx: u32, fs: &FileStats, s: Shrunk, after: &str) {
         let msg = if s.now < s.was {
             format!(
-                "{}: shrank from {} to {} bytes while being read (copytruncate rotation?); lines after {} not read",
-                fs.name, s.was, s.now, fs.lines
+                "{}: shrank from {} to {} bytes while being read (copytruncate rotation?); {after} not read",
+                fs.name, s.was, s.now
             )
         } else {
             format!(
-                "{}: was truncated while being read (copytruncate rotation?) and has grown to {} bytes since; lines after {} not read",
-                fs.name, s.now, fs.lines
+                "{}: was truncated while being read (copytruncate rotation?) and has grown to {} bytes since; {after} not read",
+                fs.name, s.now
             )
         };
         self.file_error(idx, &msg);
@@ -564,14 +570,11 @@ impl<S: Sink> Scanner<'_, '_, S> {
         };
         if self.is_document(&head) {
             // records cut as the document is read: held a batch at a time, whatever its size
-            let s = self.split(
-                Mode::Document,
-                split::Feed::Read(&mut *r),
-                head,
-                idx,
-                fs,
-                false,
-            )?;
+            let feed = split::Feed::Read {
+                r: &mut *r,
+                plain: plain.as_ref(),
+            };
+            let s = self.split(Mode::Document, feed, head, idx, fs, false)?;
             fs.bytes += if count_bytes { s.read } else { 0 };
             return Ok(s.flow);
         }
@@ -785,7 +788,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 now,
                 valid: usize::try_from(total).unwrap_or(usize::MAX),
             };
-            self.shrank(idx, fs, s);
+            self.shrank(idx, fs, s, &format!("lines after {}", fs.lines));
         }
         Ok(Flow::More)
     }
@@ -913,7 +916,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 break;
             }
             if let Some(s) = shrunk {
-                self.shrank(idx, fs, s);
+                self.shrank(idx, fs, s, &format!("lines after {}", fs.lines));
                 break;
             }
             if !failed && let (Some(m), Some(r)) = (map, long.take()) {

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use super::{ChunkOut, Flow, Scanner, Sink, Units, work};
 use crate::input::document::{BOM, Item as DocItem};
-use crate::input::map::Mapped;
+use crate::input::map::{Mapped, Shrunk};
 use crate::input::split::{Cut, Mode, Splitter};
 
 /// Bytes read at a time from a map or a reader.
@@ -32,8 +32,31 @@ pub(super) enum Feed<'f> {
     },
     /// A stream's blocks, as its reader thread sends them.
     Chan(&'f mpsc::Receiver<io::Result<Vec<u8>>>),
-    /// A reader, read here.
-    Read(&'f mut dyn Read),
+    /// A reader, read here; `plain`: a regular file read (not mapped) and its size when opened,
+    /// to tell its end from a cut made underneath it (copytruncate).
+    Read {
+        r: &'f mut dyn Read,
+        plain: Option<&'f (std::fs::File, u64)>,
+    },
+}
+
+impl Feed<'_> {
+    /// At the end of the feed, after `read` bytes: was the file cut short underneath?
+    fn cut_short(&self, read: u64) -> Option<Shrunk> {
+        let Feed::Read {
+            plain: Some((file, was)),
+            ..
+        } = self
+        else {
+            return None;
+        };
+        let now = file.metadata().ok()?.len();
+        (read < *was && now < *was).then(|| Shrunk {
+            was: *was,
+            now,
+            valid: usize::try_from(read).unwrap_or(usize::MAX),
+        })
+    }
 }
 
 /// How a split scan ended.
@@ -64,8 +87,9 @@ impl<S: Sink> Scanner<'_, '_, S> {
         let first_line = fs.lines + 1;
         // a byte-order mark before a document or a line is no part of it
         let mut base: u64 = 0;
+        let mut shrunk = None;
         if pending.len() < BOM.len() && matches!(feed, Feed::Map { .. }) {
-            self.fill(&mut feed, &mut pending, idx, fs)?;
+            self.fill(&mut feed, &mut pending, idx, fs, &mut shrunk)?;
         }
         if pending.starts_with(BOM) {
             self.stats.byte_order_marks += 1;
@@ -109,6 +133,12 @@ impl<S: Sink> Scanner<'_, '_, S> {
                         self.stats.records += 1;
                         self.unterminated(&fs.name.clone(), line);
                     }
+                    Cut::Unclosed { line } => {
+                        self.diag.note(&format!(
+                            "{}:{line}: JSON batch not closed: the input ends after its last whole record (cut short, or still being written)",
+                            fs.name
+                        ));
+                    }
                 }
             }
             // a batch of records, or the last ones
@@ -136,8 +166,12 @@ impl<S: Sink> Scanner<'_, '_, S> {
                     base += keep as u64;
                 }
             }
-            match self.fill(&mut feed, &mut pending, idx, fs)? {
-                Some(0) => eof = true,
+            match self.fill(&mut feed, &mut pending, idx, fs, &mut shrunk)? {
+                Some(0) => {
+                    eof = true;
+                    shrunk = feed.cut_short(read);
+                    failed = shrunk.is_some();
+                }
                 None => {
                     eof = true;
                     failed = true;
@@ -156,6 +190,10 @@ impl<S: Sink> Scanner<'_, '_, S> {
         };
         fs.lines += lines;
         self.stats.lines += lines;
+        // reported once the records read before the cut are counted
+        if let Some(s) = shrunk {
+            self.shrank(idx, fs, s, &format!("records after {}", fs.records));
+        }
         let rest = match mode {
             Mode::Line if sp.ended() => {
                 pending.split_off(((sp.pos() - base) as usize).min(pending.len()))
@@ -171,13 +209,15 @@ impl<S: Sink> Scanner<'_, '_, S> {
     }
 
     /// Read more from the feed onto `pending`; the bytes read (0: the end), or `None` when the
-    /// input could not be read further (an error reported, or a file cut short).
+    /// input could not be read further (an error reported, or a file cut short: `shrunk`, for
+    /// the caller to report once it has counted the records before the cut).
     fn fill(
         &mut self,
         feed: &mut Feed<'_>,
         pending: &mut Vec<u8>,
         idx: u32,
         fs: &mut crate::scan::FileStats,
+        shrunk: &mut Option<Shrunk>,
     ) -> Result<Option<usize>> {
         match feed {
             Feed::Map { map, at, end } => {
@@ -188,7 +228,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 let mut buf = Vec::new();
                 if !map.read_into(*at..to, &mut buf) {
                     match map.shrunk() {
-                        Some(s) => self.shrank(idx, fs, s),
+                        Some(s) => *shrunk = Some(s),
                         None => {
                             let msg = format!("{}: read failed at byte {at}", fs.name);
                             self.file_error(idx, &msg);
@@ -217,7 +257,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 }
                 Err(_) => Ok(Some(0)),
             },
-            Feed::Read(r) => {
+            Feed::Read { r, .. } => {
                 let at = pending.len();
                 pending.resize(at + WINDOW, 0);
                 loop {
