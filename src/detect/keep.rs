@@ -12,7 +12,7 @@
 //!   findings ([`Groups`]: the first by key, each counting [`FINDING_WEIGHT`] requests more than
 //!   it lists); the requests of the others are counted, and a note says so;
 //! - a threshold or sequence rule keeps at most [`Limits::rule_hits`] matching requests to window
-//!   or join (`--max-rule-hits`, default 500,000: the earliest), and a note says how many it left
+//!   or join (`--max-rule-hits`, default 200,000: the earliest), and a note says how many it left
 //!   out;
 //! - a baseline rule follows at most [`Limits::rule_hits`] identities (the first by name; the
 //!   requests of the others are counted, and a note says so) and, per identity, at most
@@ -53,8 +53,9 @@ pub struct Limits {
 
 /// Default of [`Limits::evidence`]: more than any finding of the real logs in testdata/ has.
 pub const EVIDENCE: usize = 1000;
-/// Default of [`Limits::rule_hits`]: about 100 MB per rule at most.
-pub const RULE_HITS: usize = 500_000;
+/// Default of [`Limits::rule_hits`]: some 60 MB per rule at most, so that the few threshold and
+/// sequence rules one request can match stay well within 512 MB together.
+pub const RULE_HITS: usize = 200_000;
 /// Values a baseline rule follows per identity: an identity with more is not stable in that
 /// field and is not judged (with the default `max_new` of 3 it could not be reported anyway
 /// unless nearly all of them came in its first half hour).
