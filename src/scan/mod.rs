@@ -31,6 +31,7 @@ use crate::input::split::Mode;
 use crate::input::{self, InputFile, Source};
 use crate::term::Diag;
 
+mod pending;
 mod split;
 
 /// Whether the scan should go on after a request was handed over.

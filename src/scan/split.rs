@@ -14,6 +14,7 @@ use std::sync::mpsc;
 use anyhow::Result;
 use rayon::prelude::*;
 
+use super::pending::Pending;
 use super::{ChunkOut, Flow, Scanner, Sink, Units, work};
 use crate::input::document::{BOM, Item as DocItem};
 use crate::input::map::{Mapped, Shrunk};
@@ -79,11 +80,12 @@ impl<S: Sink> Scanner<'_, '_, S> {
         &mut self,
         mode: Mode,
         mut feed: Feed<'_>,
-        mut pending: Vec<u8>,
+        pending: Vec<u8>,
         idx: u32,
         fs: &mut crate::scan::FileStats,
         count_progress: bool,
     ) -> Result<Split> {
+        let mut pending = Pending::from(pending);
         let first_line = fs.lines + 1;
         // a byte-order mark before a document or a line is no part of it
         let mut base: u64 = 0;
@@ -93,7 +95,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
         }
         if pending.starts_with(BOM) {
             self.stats.byte_order_marks += 1;
-            pending.drain(..BOM.len());
+            pending.drain_front(BOM.len());
             base = BOM.len() as u64;
         }
         let mut sp = Splitter::new(mode, base, first_line);
@@ -162,7 +164,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
             if items.is_empty() {
                 let keep = (sp.keep_from() - base) as usize;
                 if keep > 0 {
-                    pending.drain(..keep);
+                    pending.drain_front(keep);
                     base += keep as u64;
                 }
             }
@@ -214,7 +216,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
     fn fill(
         &mut self,
         feed: &mut Feed<'_>,
-        pending: &mut Vec<u8>,
+        pending: &mut Pending,
         idx: u32,
         fs: &mut crate::scan::FileStats,
         shrunk: &mut Option<Shrunk>,
@@ -236,14 +238,14 @@ impl<S: Sink> Scanner<'_, '_, S> {
                     }
                     return Ok(None);
                 }
-                pending.extend_from_slice(&buf);
+                pending.extend_from_slice(&buf)?;
                 let n = to - *at;
                 *at = to;
                 Ok(Some(n))
             }
             Feed::Chan(rx) => match rx.recv() {
                 Ok(Ok(b)) => {
-                    pending.extend_from_slice(&b);
+                    pending.extend_from_slice(&b)?;
                     Ok(Some(b.len()))
                 }
                 Ok(Err(e)) => {
@@ -257,32 +259,21 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 }
                 Err(_) => Ok(Some(0)),
             },
-            Feed::Read { r, .. } => {
-                let at = pending.len();
-                pending.resize(at + WINDOW, 0);
-                loop {
-                    match r.read(&mut pending[at..]) {
-                        Ok(n) => {
-                            pending.truncate(at + n);
-                            return Ok(Some(n));
-                        }
-                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                        Err(e) => {
-                            pending.truncate(at);
-                            let msg = if crate::input::gzip::is_bomb(&e) {
-                                format!(
-                                    "{}: {e}; records after line {} not read",
-                                    fs.name, fs.lines
-                                )
-                            } else {
-                                format!("{}: read failed after line {}: {e}", fs.name, fs.lines)
-                            };
-                            self.file_error(idx, &msg);
-                            return Ok(None);
-                        }
+            Feed::Read { r, .. } => loop {
+                match pending.read_from(*r, WINDOW) {
+                    Ok(n) => return Ok(Some(n)),
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        let msg = if crate::input::gzip::is_bomb(&e) {
+                            format!("{}: {e}; records after line {} not read", fs.name, fs.lines)
+                        } else {
+                            format!("{}: read failed after line {}: {e}", fs.name, fs.lines)
+                        };
+                        self.file_error(idx, &msg);
+                        return Ok(None);
                     }
                 }
-            }
+            },
         }
     }
 
