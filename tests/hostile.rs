@@ -1504,6 +1504,48 @@ fn requests_that_never_end_take_bounded_memory() {
 
 /// A UTF-8 byte-order mark before the first line (or a document) is skipped, counted and
 /// noted: the line is read, not reported malformed.
+/// A log saved as UTF-16 or UTF-32 (PowerShell's `>`, a Windows export), with or without its
+/// byte-order mark, is reported as that encoding and not read, on every input path: before,
+/// each of its lines was a malformed line ("invalid UTF-8"), and nothing said why.
+#[test]
+fn a_utf16_or_utf32_log_is_reported_as_such() {
+    let dir = tmp();
+    let text = events(0..3);
+    let utf16 = |be: bool, bom: bool| -> Vec<u8> {
+        let mut out = Vec::new();
+        for u in (if bom { "\u{feff}" } else { "" })
+            .encode_utf16()
+            .chain(text.encode_utf16())
+        {
+            out.extend_from_slice(&if be { u.to_be_bytes() } else { u.to_le_bytes() });
+        }
+        out
+    };
+    let utf32le: Vec<u8> = "\u{feff}"
+        .chars()
+        .chain(text.chars())
+        .flat_map(|c| (c as u32).to_le_bytes())
+        .collect();
+    for (input, enc) in [
+        (utf16(false, true), "UTF-16LE"),
+        (utf16(true, true), "UTF-16BE"),
+        (utf16(false, false), "UTF-16LE"),
+        (utf32le, "UTF-32LE"),
+    ] {
+        for r in every_path(dir.path(), "wide.log", &input, &["summary", "-o", "json"]) {
+            let r = r.expect_code(2);
+            let d = doc(&r);
+            assert_eq!((n(&d, "records"), n(&d, "malformed")), (0, 0), "{d}");
+            assert!(
+                r.stderr
+                    .contains(&format!("{enc} text, and kaudit reads UTF-8; not read")),
+                "{enc}: {}",
+                r.stderr
+            );
+        }
+    }
+}
+
 #[test]
 fn a_byte_order_mark_is_skipped_and_noted() {
     let r = go(&["summary", "-o", "json", "testdata/hostile/bom.log"]).expect_code(0);

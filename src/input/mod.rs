@@ -362,6 +362,25 @@ pub struct Options {
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
+/// Text in UTF-16 or UTF-32 (a Windows tool's export, PowerShell's `>`): named by its first
+/// bytes (a byte-order mark, or a JSON value's first character followed or preceded by NUL),
+/// so the input can be reported as the encoding it is, not as one malformed line per line.
+/// kaudit reads UTF-8.
+pub fn wide_encoding(head: &[u8]) -> Option<&'static str> {
+    let opens = |b: u8| matches!(b, b'{' | b'[' | b' ' | b'\n' | b'\r' | b'\t');
+    match head {
+        [0xff, 0xfe, 0, 0, ..] => Some("UTF-32LE"),
+        [0, 0, 0xfe, 0xff, ..] => Some("UTF-32BE"),
+        [0xff, 0xfe, ..] => Some("UTF-16LE"),
+        [0xfe, 0xff, ..] => Some("UTF-16BE"),
+        [a, 0, 0, 0, ..] if opens(*a) => Some("UTF-32LE"),
+        [0, 0, 0, a, ..] if opens(*a) => Some("UTF-32BE"),
+        [a, 0, ..] if opens(*a) => Some("UTF-16LE"),
+        [0, a, ..] if opens(*a) => Some("UTF-16BE"),
+        _ => None,
+    }
+}
+
 /// Open one input, once (a FIFO cannot be opened twice). Gzip is recognised by its magic
 /// bytes, whatever the file is called. A regular file is the one [`expand`] opened when it
 /// listed it; one it could not hold is opened now and must be the file listed (a file renamed
@@ -437,6 +456,27 @@ fn maybe_gunzip(mut r: Box<dyn Read + Send>, name: &str, opts: &Options) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wide_text_is_named_by_its_first_bytes() {
+        assert_eq!(wide_encoding(b"\xff\xfe{\0"), Some("UTF-16LE"));
+        assert_eq!(wide_encoding(b"\xfe\xff\0{"), Some("UTF-16BE"));
+        assert_eq!(wide_encoding(b"\xff\xfe\0\0{\0\0\0"), Some("UTF-32LE"));
+        assert_eq!(wide_encoding(b"\0\0\xfe\xff"), Some("UTF-32BE"));
+        assert_eq!(wide_encoding(b"{\0\"\0"), Some("UTF-16LE"));
+        assert_eq!(wide_encoding(b"\0[\0{"), Some("UTF-16BE"));
+        // UTF-8, with or without its mark, gzip, NUL garbage and empty input are not
+        for head in [
+            &b"{\"kind\""[..],
+            b"\xef\xbb\xbf{",
+            b"\x1f\x8b",
+            b"\0\0\0\0",
+            b"",
+            b"{",
+        ] {
+            assert_eq!(wide_encoding(head), None, "{head:?}");
+        }
+    }
 
     #[test]
     fn ranks_rotated_names() {

@@ -482,7 +482,9 @@ impl<S: Sink> Scanner<'_, '_, S> {
         let flow = match source {
             Source::Mapped(m) => {
                 let head = &m.bytes()[..m.bytes().len().min(document::HEAD)];
-                if self.is_document(head) {
+                if self.wide(idx, &fs, head) {
+                    Ok(Flow::More)
+                } else if self.is_document(head) {
                     let feed = split::Feed::Map {
                         map: &m,
                         at: 0,
@@ -513,6 +515,20 @@ impl<S: Sink> Scanner<'_, '_, S> {
             flow = self.checkpoint()?;
         }
         Ok(flow)
+    }
+
+    /// Is this input UTF-16 or UTF-32 text (`input::wide_encoding`)? Then it is reported as such
+    /// and not read: each of its lines would be malformed.
+    fn wide(&mut self, idx: u32, fs: &FileStats, head: &[u8]) -> bool {
+        let Some(enc) = input::wide_encoding(head) else {
+            return false;
+        };
+        let msg = format!(
+            "{}: {enc} text, and kaudit reads UTF-8; not read (convert it first, e.g. iconv -f {enc} -t UTF-8)",
+            fs.name
+        );
+        self.file_error(idx, &msg);
+        true
     }
 
     /// Is this input (whose first bytes are `head`) read as JSON documents?
@@ -569,6 +585,9 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 return Ok(Flow::More);
             }
         };
+        if self.wide(idx, fs, &head) {
+            return Ok(Flow::More);
+        }
         if self.is_document(&head) {
             // records cut as the document is read: held a batch at a time, whatever its size
             let feed = split::Feed::Read {
