@@ -807,12 +807,14 @@ pub fn emit(
     style: &Style,
     cols: &[Col],
     csv_header: &[&str],
-    rows: Vec<Row>,
+    rows: impl IntoIterator<Item = Row>,
     note: Option<String>,
 ) -> Result<()> {
+    let rows = rows.into_iter();
     match format {
         Format::Json => {
-            let all: Vec<Value> = rows.into_iter().map(|r| r.json).collect();
+            // written as the rows are made: one row is held at a time, not all of them
+            let all = Lazy(std::cell::RefCell::new(Some(rows.map(|r| r.json))));
             crate::render::json::to_writer_pretty(&mut *out, &all)?;
             out.write_all(b"\n")?;
         }
@@ -846,6 +848,15 @@ pub fn emit(
     }
     out.flush()?;
     Ok(())
+}
+
+/// A JSON array of the values an iterator makes, serialized as they are made (once).
+struct Lazy<I>(std::cell::RefCell<Option<I>>);
+
+impl<I: Iterator<Item = Value>> serde::Serialize for Lazy<I> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.borrow_mut().take().into_iter().flatten())
+    }
 }
 
 /// Times for JSON/CSV.

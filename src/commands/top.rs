@@ -78,65 +78,63 @@ pub fn run(args: &TopArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
         }
     };
     let ms = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v:.3}"));
-    let out_rows: Vec<Row> = rows
-        .into_iter()
-        .map(|(k, mut a)| {
-            let p = a.percentiles(&[50.0, 90.0, 99.0, 100.0]);
-            let share = pct(a.requests, requests);
-            let err = pct(a.failed, a.requests);
-            let mut cells: Vec<Cell> = k.iter().map(|v| Cell::new(v.clone())).collect();
-            cells.extend([
-                Cell::num(thousands(a.requests)),
-                Cell::num(format!("{share:.1}%")),
-                Cell::num(format!("{err:.1}%")).tone(if a.failed > 0 {
-                    Tone::Warn
-                } else {
-                    Tone::Plain
-                }),
-                Cell::num(latency_cell(p[0])),
-                Cell::num(latency_cell(p[1])),
-                Cell::num(latency_cell(p[2])),
-                Cell::num(latency_cell(p[3])),
-            ]);
-            let mut csv: Vec<String> = k.clone();
-            csv.extend([
-                a.requests.to_string(),
-                format!("{:.4}", share / 100.0),
-                a.failed.to_string(),
-                format!("{:.4}", err / 100.0),
-                ms(p[0]),
-                ms(p[1]),
-                ms(p[2]),
-                ms(p[3]),
-            ]);
-            let mut obj = Map::new();
-            for (f, v) in key.iter().zip(&k) {
-                obj.insert(f.name().to_string(), json!(v));
-            }
-            let round =
-                |v: Option<f64>| v.map_or(Value::Null, |v| json!((v * 1000.0).round() / 1000.0));
-            obj.insert("requests".into(), json!(a.requests));
-            obj.insert(
-                "share".into(),
-                json!((share / 100.0 * 10_000.0).round() / 10_000.0),
-            );
-            obj.insert("errors".into(), json!(a.failed));
-            obj.insert(
-                "errorRate".into(),
-                json!((err / 100.0 * 10_000.0).round() / 10_000.0),
-            );
-            obj.insert("p50Ms".into(), round(p[0]));
-            obj.insert("p90Ms".into(), round(p[1]));
-            obj.insert("p99Ms".into(), round(p[2]));
-            obj.insert("maxMs".into(), round(p[3]));
-            Row {
-                cells,
-                csv,
-                json: Value::Object(obj),
-            }
-        })
-        .collect();
-    let shown = out_rows.len();
+    let shown = rows.len();
+    // made as they are written: one row at a time for CSV and JSON
+    let out_rows = rows.into_iter().map(|(k, mut a)| {
+        let p = a.percentiles(&[50.0, 90.0, 99.0, 100.0]);
+        let share = pct(a.requests, requests);
+        let err = pct(a.failed, a.requests);
+        let mut cells: Vec<Cell> = k.iter().map(|v| Cell::new(v.clone())).collect();
+        cells.extend([
+            Cell::num(thousands(a.requests)),
+            Cell::num(format!("{share:.1}%")),
+            Cell::num(format!("{err:.1}%")).tone(if a.failed > 0 {
+                Tone::Warn
+            } else {
+                Tone::Plain
+            }),
+            Cell::num(latency_cell(p[0])),
+            Cell::num(latency_cell(p[1])),
+            Cell::num(latency_cell(p[2])),
+            Cell::num(latency_cell(p[3])),
+        ]);
+        let mut csv: Vec<String> = k.clone();
+        csv.extend([
+            a.requests.to_string(),
+            format!("{:.4}", share / 100.0),
+            a.failed.to_string(),
+            format!("{:.4}", err / 100.0),
+            ms(p[0]),
+            ms(p[1]),
+            ms(p[2]),
+            ms(p[3]),
+        ]);
+        let mut obj = Map::new();
+        for (f, v) in key.iter().zip(&k) {
+            obj.insert(f.name().to_string(), json!(v));
+        }
+        let round =
+            |v: Option<f64>| v.map_or(Value::Null, |v| json!((v * 1000.0).round() / 1000.0));
+        obj.insert("requests".into(), json!(a.requests));
+        obj.insert(
+            "share".into(),
+            json!((share / 100.0 * 10_000.0).round() / 10_000.0),
+        );
+        obj.insert("errors".into(), json!(a.failed));
+        obj.insert(
+            "errorRate".into(),
+            json!((err / 100.0 * 10_000.0).round() / 10_000.0),
+        );
+        obj.insert("p50Ms".into(), round(p[0]));
+        obj.insert("p90Ms".into(), round(p[1]));
+        obj.insert("p99Ms".into(), round(p[2]));
+        obj.insert("maxMs".into(), round(p[3]));
+        Row {
+            cells,
+            csv,
+            json: Value::Object(obj),
+        }
+    });
     let note = (shown < total).then(|| format!("({shown} of {total} rows; --limit N, 0 for all)"));
     emit(
         out,

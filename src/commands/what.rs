@@ -72,66 +72,64 @@ pub fn run(args: &WhatArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<
             s.to_string()
         }
     };
-    let out_rows: Vec<Row> = rows
-        .into_iter()
-        .map(|(k, a)| {
-            let (verb, res, sub) = (&k[0], &k[1], &k[2]);
-            let resource = if sub == "-" {
-                res.clone()
-            } else {
-                format!("{res}/{sub}")
-            };
-            let (ns, name) = if args.by_object {
-                (dash(&k[3]), dash(&k[4]))
-            } else {
-                (String::new(), String::new())
-            };
-            let mut cells = vec![Cell::new(verb.clone()), Cell::new(resource)];
-            if args.by_object {
-                cells.push(Cell::new(match (ns.is_empty(), name.is_empty()) {
-                    (false, false) => format!("{ns}/{name}"),
-                    (false, true) => format!("{ns}/*"),
-                    (true, false) => name.clone(),
-                    (true, true) => "*".into(),
-                }));
-            }
-            cells.extend([
-                Cell::num(thousands(a.requests)),
-                Cell::new(format!("{} ({})", top_list(&a.users, 3), a.users.len())),
-                Cell::new(codes_cell(&a.codes)),
-                Cell::new(times.cell(a.first)),
-                Cell::new(times.cell(a.last)),
-            ]);
-            Row {
-                csv: vec![
-                    verb.clone(),
-                    res.clone(),
-                    dash(sub),
-                    ns.clone(),
-                    name.clone(),
-                    a.requests.to_string(),
-                    counts_csv(&a.users),
-                    codes_cell(&a.codes).replace(' ', ";"),
-                    ts_csv(a.first),
-                    ts_csv(a.last),
-                ],
-                json: json!({
-                    "verb": verb,
-                    "resource": res,
-                    "subresource": if sub == "-" { None } else { Some(sub) },
-                    "namespace": if args.by_object && !ns.is_empty() { Some(&ns) } else { None },
-                    "name": if args.by_object && !name.is_empty() { Some(&name) } else { None },
-                    "requests": a.requests,
-                    "users": counts_json(&a.users),
-                    "codes": codes_json(&a.codes),
-                    "first": ts_json(a.first),
-                    "last": ts_json(a.last),
-                }),
-                cells,
-            }
-        })
-        .collect();
-    let shown = out_rows.len();
+    let shown = rows.len();
+    // made as they are written: one row at a time for CSV and JSON
+    let out_rows = rows.into_iter().map(|(k, a)| {
+        let (verb, res, sub) = (&k[0], &k[1], &k[2]);
+        let resource = if sub == "-" {
+            res.clone()
+        } else {
+            format!("{res}/{sub}")
+        };
+        let (ns, name) = if args.by_object {
+            (dash(&k[3]), dash(&k[4]))
+        } else {
+            (String::new(), String::new())
+        };
+        let mut cells = vec![Cell::new(verb.clone()), Cell::new(resource)];
+        if args.by_object {
+            cells.push(Cell::new(match (ns.is_empty(), name.is_empty()) {
+                (false, false) => format!("{ns}/{name}"),
+                (false, true) => format!("{ns}/*"),
+                (true, false) => name.clone(),
+                (true, true) => "*".into(),
+            }));
+        }
+        cells.extend([
+            Cell::num(thousands(a.requests)),
+            Cell::new(format!("{} ({})", top_list(&a.users, 3), a.users.len())),
+            Cell::new(codes_cell(&a.codes)),
+            Cell::new(times.cell(a.first)),
+            Cell::new(times.cell(a.last)),
+        ]);
+        Row {
+            csv: vec![
+                verb.clone(),
+                res.clone(),
+                dash(sub),
+                ns.clone(),
+                name.clone(),
+                a.requests.to_string(),
+                counts_csv(&a.users),
+                codes_cell(&a.codes).replace(' ', ";"),
+                ts_csv(a.first),
+                ts_csv(a.last),
+            ],
+            json: json!({
+                "verb": verb,
+                "resource": res,
+                "subresource": if sub == "-" { None } else { Some(sub) },
+                "namespace": if args.by_object && !ns.is_empty() { Some(&ns) } else { None },
+                "name": if args.by_object && !name.is_empty() { Some(&name) } else { None },
+                "requests": a.requests,
+                "users": counts_json(&a.users),
+                "codes": codes_json(&a.codes),
+                "first": ts_json(a.first),
+                "last": ts_json(a.last),
+            }),
+            cells,
+        }
+    });
     let mut note = times.caption();
     if shown < total {
         note.push_str(&format!(" ({shown} of {total} rows; --limit)"));

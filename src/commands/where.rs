@@ -83,58 +83,56 @@ pub fn run(args: &WhereArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result
         Col::fixed("FIRST"),
         Col::fixed("LAST"),
     ];
-    let out_rows: Vec<Row> = rows
-        .into_iter()
-        .map(|(k, a)| {
-            let other = if by_agent { &a.ips } else { &a.agents };
-            Row {
-                cells: vec![
-                    Cell::new(k[0].clone()),
-                    Cell::num(thousands(a.requests)),
-                    Cell::num(thousands(a.denied)).tone(if a.denied > 0 {
-                        Tone::Warn
-                    } else {
-                        Tone::Plain
-                    }),
-                    Cell::num(thousands(a.failed)).tone(if a.failed > 0 {
-                        Tone::Warn
-                    } else {
-                        Tone::Plain
-                    }),
-                    Cell::new(format!("{} ({})", top_list(&a.users, 3), a.users.len())),
-                    Cell::new(top_list(other, 3)),
-                    Cell::new(times.cell(a.first)),
-                    Cell::new(times.cell(a.last)),
-                ],
-                csv: vec![
-                    k[0].clone(),
-                    a.requests.to_string(),
-                    a.denied.to_string(),
-                    a.failed.to_string(),
-                    counts_csv(&a.users),
-                    counts_csv(other),
-                    ts_csv(a.first),
-                    ts_csv(a.last),
-                ],
-                json: if by_agent {
-                    json!({
-                        "userAgent": k[0], "requests": a.requests, "denied": a.denied,
-                        "failed": a.failed, "users": counts_json(&a.users),
-                        "sourceIPs": counts_json(other), "first": ts_json(a.first),
-                        "last": ts_json(a.last),
-                    })
+    let shown = rows.len();
+    // made as they are written: one row at a time for CSV and JSON
+    let out_rows = rows.into_iter().map(|(k, a)| {
+        let other = if by_agent { &a.ips } else { &a.agents };
+        Row {
+            cells: vec![
+                Cell::new(k[0].clone()),
+                Cell::num(thousands(a.requests)),
+                Cell::num(thousands(a.denied)).tone(if a.denied > 0 {
+                    Tone::Warn
                 } else {
-                    json!({
-                        "ip": k[0], "requests": a.requests, "denied": a.denied,
-                        "failed": a.failed, "users": counts_json(&a.users),
-                        "userAgents": counts_json(other), "first": ts_json(a.first),
-                        "last": ts_json(a.last),
-                    })
-                },
-            }
-        })
-        .collect();
-    let shown = out_rows.len();
+                    Tone::Plain
+                }),
+                Cell::num(thousands(a.failed)).tone(if a.failed > 0 {
+                    Tone::Warn
+                } else {
+                    Tone::Plain
+                }),
+                Cell::new(format!("{} ({})", top_list(&a.users, 3), a.users.len())),
+                Cell::new(top_list(other, 3)),
+                Cell::new(times.cell(a.first)),
+                Cell::new(times.cell(a.last)),
+            ],
+            csv: vec![
+                k[0].clone(),
+                a.requests.to_string(),
+                a.denied.to_string(),
+                a.failed.to_string(),
+                counts_csv(&a.users),
+                counts_csv(other),
+                ts_csv(a.first),
+                ts_csv(a.last),
+            ],
+            json: if by_agent {
+                json!({
+                    "userAgent": k[0], "requests": a.requests, "denied": a.denied,
+                    "failed": a.failed, "users": counts_json(&a.users),
+                    "sourceIPs": counts_json(other), "first": ts_json(a.first),
+                    "last": ts_json(a.last),
+                })
+            } else {
+                json!({
+                    "ip": k[0], "requests": a.requests, "denied": a.denied,
+                    "failed": a.failed, "users": counts_json(&a.users),
+                    "userAgents": counts_json(other), "first": ts_json(a.first),
+                    "last": ts_json(a.last),
+                })
+            },
+        }
+    });
     let mut note = times.caption();
     if shown < total {
         note.push_str(&format!(" ({shown} of {total} rows; --limit)"));

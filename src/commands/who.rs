@@ -77,69 +77,67 @@ pub fn run(args: &WhoArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
         Col::fixed("FIRST"),
         Col::fixed("LAST"),
     ]);
-    let out_rows: Vec<Row> = rows
-        .into_iter()
-        .map(|(key, a)| {
-            let user = &key[0];
-            let v = via(user, &a);
-            let mut cells = vec![Cell::new(user.clone())];
-            if any_via {
-                cells.push(Cell::new(top_counts(&v, 2)));
-            }
-            cells.extend([
-                Cell::num(thousands(a.requests)),
-                Cell::num(thousands(a.denied)).tone(if a.denied > 0 {
-                    Tone::Warn
-                } else {
-                    Tone::Plain
-                }),
-                Cell::num(thousands(a.failed)).tone(if a.failed > 0 {
-                    Tone::Warn
-                } else {
-                    Tone::Plain
-                }),
-                Cell::new(top_list(&a.verbs, 4)),
-                Cell::new(format!(
-                    "{} ({})",
-                    top_list(&a.resources, 3),
-                    a.resources.len()
-                )),
-                Cell::new(top_list(&a.ips, 2)),
-                Cell::new(times.cell(a.first)),
-                Cell::new(times.cell(a.last)),
-            ]);
-            Row {
-                csv: vec![
-                    user.clone(),
-                    counts_csv(&v),
-                    a.requests.to_string(),
-                    a.denied.to_string(),
-                    a.failed.to_string(),
-                    a.incomplete.to_string(),
-                    counts_csv(&a.verbs),
-                    counts_csv(&a.resources),
-                    counts_csv(&a.ips),
-                    ts_csv(a.first),
-                    ts_csv(a.last),
-                ],
-                json: json!({
-                    "user": user,
-                    "authenticatedAs": counts_json(&v),
-                    "requests": a.requests,
-                    "denied": a.denied,
-                    "failed": a.failed,
-                    "incomplete": a.incomplete,
-                    "verbs": counts_json(&a.verbs),
-                    "resources": counts_json(&a.resources),
-                    "sourceIPs": counts_json(&a.ips),
-                    "first": ts_json(a.first),
-                    "last": ts_json(a.last),
-                }),
-                cells,
-            }
-        })
-        .collect();
-    let shown = out_rows.len();
+    let shown = rows.len();
+    // made as they are written: one row at a time for CSV and JSON
+    let out_rows = rows.into_iter().map(|(key, a)| {
+        let user = &key[0];
+        let v = via(user, &a);
+        let mut cells = vec![Cell::new(user.clone())];
+        if any_via {
+            cells.push(Cell::new(top_counts(&v, 2)));
+        }
+        cells.extend([
+            Cell::num(thousands(a.requests)),
+            Cell::num(thousands(a.denied)).tone(if a.denied > 0 {
+                Tone::Warn
+            } else {
+                Tone::Plain
+            }),
+            Cell::num(thousands(a.failed)).tone(if a.failed > 0 {
+                Tone::Warn
+            } else {
+                Tone::Plain
+            }),
+            Cell::new(top_list(&a.verbs, 4)),
+            Cell::new(format!(
+                "{} ({})",
+                top_list(&a.resources, 3),
+                a.resources.len()
+            )),
+            Cell::new(top_list(&a.ips, 2)),
+            Cell::new(times.cell(a.first)),
+            Cell::new(times.cell(a.last)),
+        ]);
+        Row {
+            csv: vec![
+                user.clone(),
+                counts_csv(&v),
+                a.requests.to_string(),
+                a.denied.to_string(),
+                a.failed.to_string(),
+                a.incomplete.to_string(),
+                counts_csv(&a.verbs),
+                counts_csv(&a.resources),
+                counts_csv(&a.ips),
+                ts_csv(a.first),
+                ts_csv(a.last),
+            ],
+            json: json!({
+                "user": user,
+                "authenticatedAs": counts_json(&v),
+                "requests": a.requests,
+                "denied": a.denied,
+                "failed": a.failed,
+                "incomplete": a.incomplete,
+                "verbs": counts_json(&a.verbs),
+                "resources": counts_json(&a.resources),
+                "sourceIPs": counts_json(&a.ips),
+                "first": ts_json(a.first),
+                "last": ts_json(a.last),
+            }),
+            cells,
+        }
+    });
     let mut note = times.caption();
     if shown < total {
         note.push_str(&format!(" ({shown} of {total} users; --limit)"));
