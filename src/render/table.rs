@@ -288,7 +288,11 @@ fn lay_out(
             })
             .collect()
     });
-    let mut rows: Vec<Vec<Cell>> = rows.iter().map(|r| r.iter().map(clean).collect()).collect();
+    // each row cleaned as the one before is let go of (not a second copy of the whole table)
+    let mut rows: Vec<Vec<Cell>> = rows
+        .into_iter()
+        .map(|r| r.iter().map(clean).collect())
+        .collect();
     let flex_at = |i: usize| {
         let r = right.get(i).copied().unwrap_or(false);
         flex.get(i).copied().unwrap_or(!r)
@@ -314,6 +318,9 @@ fn lay_out(
                 }
             }
         }
+    }
+    if rows.len() > MAX_BUFFERED {
+        return lay_out_plain(out, rows, headers, style, right, n);
     }
     let mut t = new_table(style);
     if let Some(h) = headers {
@@ -342,6 +349,57 @@ fn lay_out(
     }
     for line in t.lines() {
         writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+/// [`lay_out`] for a table of more than [`MAX_BUFFERED`] rows: the same columns (left or right
+/// aligned, two spaces apart, no trailing blanks) written a row at a time, where comfy-table
+/// would hold each cell three times more (its cells, its lines, its output). `rows` are
+/// sanitized and fitted already.
+fn lay_out_plain(
+    out: &mut Out,
+    rows: Vec<Vec<Cell>>,
+    headers: Option<Vec<Cell>>,
+    style: &Style,
+    right: &[bool],
+    n: usize,
+) -> Result<()> {
+    let mut widths = vec![0; n];
+    for row in headers.iter().chain(&rows) {
+        for (i, c) in row.iter().enumerate() {
+            widths[i] = widths[i].max(width(&c.text));
+        }
+    }
+    let mut line = String::new();
+    let mut write = |out: &mut Out, cells: &[Cell], header: bool| -> Result<()> {
+        line.clear();
+        for (i, c) in cells.iter().enumerate() {
+            let pad = widths[i].saturating_sub(width(&c.text));
+            let r = right.get(i).copied().unwrap_or(false);
+            if r {
+                line.extend(std::iter::repeat_n(' ', pad));
+            }
+            let code = if header { Some("1") } else { ansi(c.tone) }.filter(|_| style.color);
+            match code {
+                Some(code) => line.push_str(&format!("\x1b[{code}m{}\x1b[0m", c.text)),
+                None => line.push_str(&c.text),
+            }
+            if i + 1 < cells.len() {
+                if !r {
+                    line.extend(std::iter::repeat_n(' ', pad));
+                }
+                line.push_str("  ");
+            }
+        }
+        writeln!(out, "{}", line.trim_end())?;
+        Ok(())
+    };
+    if let Some(h) = &headers {
+        write(out, h, true)?;
+    }
+    for row in rows {
+        write(out, &row, false)?;
     }
     Ok(())
 }
@@ -465,6 +523,68 @@ impl Rows for RowTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Past [`MAX_BUFFERED`] rows a table is written a row at a time, without comfy-table: the
+    /// lines are those comfy-table writes for the same columns (a row repeated at the end
+    /// changes no width), headers, right-aligned numbers, wide characters and fitting included.
+    #[test]
+    fn a_long_table_is_laid_out_as_comfy_table_lays_out_a_short_one() {
+        use std::cell::RefCell;
+        use std::rc::Rc;
+        struct Shared(Rc<RefCell<Vec<u8>>>);
+        impl std::io::Write for Shared {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                self.0.borrow_mut().extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let row = |i: usize| {
+            vec![
+                Cell::new(format!("user-{}{}", i % 7, "x".repeat(i % 13))),
+                Cell::num(format!("{}", i * 37 % 1001)),
+                Cell::new(if i % 5 == 0 { "名前" } else { "-" }.to_string()),
+            ]
+        };
+        for width in [None, Some(24)] {
+            let style = Style {
+                color: false,
+                tty: false,
+                width,
+                local: false,
+                headers: true,
+                fit: width.is_some(),
+            };
+            let render = |rows: Vec<Vec<Cell>>| -> String {
+                let buf = Rc::new(RefCell::new(Vec::new()));
+                let mut out: Out = Box::new(Shared(buf.clone()));
+                let headers = ["USER", "N", "NAME"].map(Cell::new).to_vec();
+                write_rows(
+                    &mut out,
+                    rows,
+                    Some(headers),
+                    &style,
+                    &[false, true, false],
+                    &[true, false, true],
+                )
+                .unwrap();
+                drop(out);
+                String::from_utf8(buf.take()).unwrap()
+            };
+            let short: Vec<Vec<Cell>> = (0..MAX_BUFFERED).map(row).collect();
+            let mut long = short.clone();
+            long.push(row(0));
+            let (a, b) = (render(short), render(long));
+            assert_eq!(b.lines().count(), MAX_BUFFERED + 2);
+            assert_eq!(
+                b.lines().take(MAX_BUFFERED + 1).collect::<Vec<_>>(),
+                a.lines().collect::<Vec<_>>(),
+                "width {width:?}"
+            );
+        }
+    }
 
     #[test]
     fn elides_in_the_middle() {
