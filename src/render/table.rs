@@ -545,7 +545,7 @@ mod tests {
             vec![
                 Cell::new(format!("user-{}{}", i % 7, "x".repeat(i % 13))),
                 Cell::num(format!("{}", i * 37 % 1001)),
-                Cell::new(if i % 5 == 0 { "名前" } else { "-" }.to_string()),
+                Cell::new(if i.is_multiple_of(5) { "名前" } else { "-" }.to_string()),
             ]
         };
         for width in [None, Some(24)] {
