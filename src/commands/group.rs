@@ -19,7 +19,7 @@ use crate::cli::Format;
 use crate::correlate::Request;
 use crate::event::{Fields, Ts};
 use crate::render::table::write_rows_dropping;
-use crate::render::{Cell, Style, csv::write_record, human_time, machine_time};
+use crate::render::{Cell, Style, Tone, csv::write_record, human_time, machine_time, thousands};
 use crate::scan::{Flow, Sink};
 use crate::term::Out;
 
@@ -857,6 +857,11 @@ impl<I: Iterator<Item = Value>> serde::Serialize for Lazy<I> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.0.borrow_mut().take().into_iter().flatten())
     }
+}
+
+/// A count cell, marked as a warning when it is not zero (403s, failures).
+pub fn warn_count(n: u64) -> Cell {
+    Cell::num(thousands(n)).tone(if n > 0 { Tone::Warn } else { Tone::Plain })
 }
 
 /// Times for JSON/CSV.

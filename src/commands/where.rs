@@ -8,10 +8,11 @@ use serde_json::json;
 use crate::cli::{WhereArgs, WhereBy};
 use crate::commands::group::{
     Col, Field, Row, Spec, Times, Want, counts_csv, counts_json, emit, top_list, ts_csv, ts_json,
+    warn_count,
 };
 use crate::commands::{Outcome, outcome};
 use crate::config::Config;
-use crate::render::{Cell, Style, Tone, thousands};
+use crate::render::{Cell, Style, thousands};
 use crate::term::{Diag, Out};
 
 static CSV_IP: &[&str] = &[
@@ -91,16 +92,8 @@ pub fn run(args: &WhereArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result
             cells: vec![
                 Cell::new(k[0].clone()),
                 Cell::num(thousands(a.requests)),
-                Cell::num(thousands(a.denied)).tone(if a.denied > 0 {
-                    Tone::Warn
-                } else {
-                    Tone::Plain
-                }),
-                Cell::num(thousands(a.failed)).tone(if a.failed > 0 {
-                    Tone::Warn
-                } else {
-                    Tone::Plain
-                }),
+                warn_count(a.denied),
+                warn_count(a.failed),
                 Cell::new(format!("{} ({})", top_list(&a.users, 3), a.users.len())),
                 Cell::new(top_list(other, 3)),
                 Cell::new(times.cell(a.first)),

@@ -8,11 +8,11 @@ use serde_json::json;
 use crate::cli::WhoArgs;
 use crate::commands::group::{
     Col, Field, Row, Spec, Times, Want, counts_csv, counts_json, emit, top_counts, top_list,
-    ts_csv, ts_json,
+    ts_csv, ts_json, warn_count,
 };
 use crate::commands::{Outcome, outcome};
 use crate::config::Config;
-use crate::render::{Cell, Style, Tone, thousands};
+use crate::render::{Cell, Style, thousands};
 use crate::term::{Diag, Out};
 
 pub static CSV: &[&str] = &[
@@ -88,16 +88,8 @@ pub fn run(args: &WhoArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
         }
         cells.extend([
             Cell::num(thousands(a.requests)),
-            Cell::num(thousands(a.denied)).tone(if a.denied > 0 {
-                Tone::Warn
-            } else {
-                Tone::Plain
-            }),
-            Cell::num(thousands(a.failed)).tone(if a.failed > 0 {
-                Tone::Warn
-            } else {
-                Tone::Plain
-            }),
+            warn_count(a.denied),
+            warn_count(a.failed),
             Cell::new(top_list(&a.verbs, 4)),
             Cell::new(format!(
                 "{} ({})",
