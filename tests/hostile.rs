@@ -3712,3 +3712,73 @@ fn a_document_truncated_while_read_is_reported_on_every_read_path() {
         "no cut during the read (mapped, read): {cut_seen:?}"
     );
 }
+
+/// Group keys hold any value whole: a user name or user agent with the control character
+/// kaudit once joined key fields with (U+001F), or with a length-like prefix, is one value of
+/// one field, in every grouping command and format, and two values that only differ there
+/// stay two groups.
+#[test]
+fn a_value_with_separator_characters_is_one_group_key_value() {
+    let d = tmp();
+    let odd = ["a\u{1f}b", "a", "b", "\u{1f}", "\u{4}\u{0}\u{0}\u{0}abcd"];
+    let log: String = (0..10u64)
+        .map(|i| {
+            let u = odd[i as usize % odd.len()];
+            event_with(i, |v| {
+                v["user"]["username"] = json!(u);
+                v["userAgent"] = json!(u);
+            }) + "\n"
+        })
+        .collect();
+    let f = put(d.path(), "odd.log", log);
+    let mut want: Vec<(String, u64)> = odd.iter().map(|u| (u.to_string(), 2)).collect();
+    want.sort();
+    for (cmd, field) in [
+        (vec!["top", "--by", "user", "--limit", "0"], "user"),
+        (
+            vec!["top", "--by", "user-agent,verb", "--limit", "0"],
+            "userAgent",
+        ),
+        (vec!["who"], "user"),
+        (vec!["where", "--by", "user-agent"], "userAgent"),
+    ] {
+        let mut args = cmd.clone();
+        args.extend(["-o", "json", f.as_str()]);
+        let r = go(&args);
+        assert_eq!(r.code, 0, "{cmd:?}: {}", r.stderr);
+        let rows: Value = serde_json::from_slice(&r.stdout).unwrap();
+        let mut got: Vec<(String, u64)> = rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| {
+                (
+                    row[field].as_str().unwrap().to_string(),
+                    row["requests"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        got.sort();
+        assert_eq!(got, want, "{cmd:?}");
+        if cmd[0] == "top" && cmd[2].contains(',') {
+            assert!(rows.as_array().unwrap().iter().all(|r| r["verb"] == "get"));
+        }
+    }
+    // a table has as many cells per row as columns: the key is not split into two cells
+    let r = go(&["top", "--by", "user", "--limit", "0", "-o", "csv", &f]);
+    let lines: Vec<&str> = r.stdout_str().lines().collect();
+    assert_eq!(lines.len(), 1 + odd.len());
+    let fields = |l: &str| {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(l.as_bytes())
+            .records()
+            .next()
+            .unwrap()
+            .unwrap()
+            .len()
+    };
+    for l in &lines {
+        assert_eq!(fields(l), fields(lines[0]), "{l:?}");
+    }
+}

@@ -470,7 +470,16 @@ fn table(
                 }
             })
             .collect();
-        emit(out, Format::Table, &style, &cols, CSV, rows, None)?;
+        emit(
+            out,
+            Format::Table,
+            &style,
+            &cols,
+            CSV,
+            rows.len(),
+            |i| rows[i].clone(),
+            None,
+        )?;
         writeln!(out)?;
     }
     let listed = if cut.0 == 0 {

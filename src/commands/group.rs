@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use crate::cli::Format;
 use crate::correlate::Request;
 use crate::event::{Fields, Ts};
-use crate::render::table::write_rows_dropping;
+use crate::render::table::{MAX_BUFFERED, write_rows_dropping, write_rows_streamed};
 use crate::render::{Cell, Style, Tone, csv::write_record, human_time, machine_time, thousands};
 use crate::scan::{Flow, Sink};
 use crate::term::Out;
@@ -224,7 +224,147 @@ pub fn normalize_uri(uri: &str) -> String {
     }
 }
 
-pub type Counts = FxHashMap<String, u64>;
+/// The distinct values of one field in a group, each with its number of requests. Values are
+/// named by their number in the groups' [`Names`] (or, for codes, their [`Codes`]): a group
+/// with one value holds it inline, with no allocation, which is what most groups of a log with
+/// a million users have.
+#[derive(Debug, Clone, Default)]
+pub enum Counts {
+    #[default]
+    Empty,
+    One(u32, u64),
+    Many(Box<FxHashMap<u32, u64>>),
+}
+
+impl Counts {
+    fn bump(&mut self, id: u32, n: u64) {
+        match self {
+            Counts::Empty => *self = Counts::One(id, n),
+            Counts::One(i, c) if *i == id => *c += n,
+            Counts::One(i, c) => {
+                let mut m = FxHashMap::default();
+                m.insert(*i, *c);
+                m.insert(id, n);
+                *self = Counts::Many(Box::new(m));
+            }
+            Counts::Many(m) => *m.entry(id).or_default() += n,
+        }
+    }
+
+    /// How many distinct values.
+    pub fn len(&self) -> usize {
+        match self {
+            Counts::Empty => 0,
+            Counts::One(..) => 1,
+            Counts::Many(m) => m.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn iter(&self) -> Box<dyn Iterator<Item = (u32, u64)> + '_> {
+        match self {
+            Counts::Empty => Box::new(std::iter::empty()),
+            Counts::One(i, c) => Box::new(std::iter::once((*i, *c))),
+            Counts::Many(m) => Box::new(m.iter().map(|(i, c)| (*i, *c))),
+        }
+    }
+
+    /// Add `other`, whose values are named by `rename(id)` here.
+    fn merge(&mut self, other: Counts, mut rename: impl FnMut(u32) -> u32) {
+        match other {
+            Counts::Empty => {}
+            Counts::One(i, c) => self.bump(rename(i), c),
+            Counts::Many(m) => {
+                for (i, c) in *m {
+                    self.bump(rename(i), c);
+                }
+            }
+        }
+    }
+}
+
+/// Strings kept once each and named by their number: the keys of the groups, and the values
+/// counted in them. All the text is in one buffer (no allocation per string), found again by a
+/// table of numbers hashed by the text they name.
+#[derive(Default)]
+pub struct Names {
+    text: Vec<u8>,
+    /// Where each string ends in `text`.
+    ends: Vec<usize>,
+    index: hashbrown::HashTable<u32>,
+}
+
+fn hash_bytes(b: &[u8]) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(b)
+}
+
+impl Names {
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn get(&self, id: u32) -> &[u8] {
+        let i = id as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+
+    /// The number of `b`, and whether it is new. Numbers are given in order, from 0.
+    pub fn intern(&mut self, b: &[u8]) -> (u32, bool) {
+        let hash = hash_bytes(b);
+        let Names { text, ends, index } = self;
+        let at = |i: u32| {
+            let i = i as usize;
+            &text[if i == 0 { 0 } else { ends[i - 1] }..ends[i]]
+        };
+        if let Some(&id) = index.find(hash, |&id| at(id) == b) {
+            return (id, false);
+        }
+        // four thousand million strings would take more memory than any machine kaudit runs on
+        // has before this could fail
+        let id = u32::try_from(ends.len()).expect("fewer than 2^32 distinct values");
+        text.extend_from_slice(b);
+        ends.push(text.len());
+        let (text, ends) = (&self.text, &self.ends);
+        self.index.insert_unique(hash, id, |&i| {
+            let i = i as usize;
+            hash_bytes(&text[if i == 0 { 0 } else { ends[i - 1] }..ends[i]])
+        });
+        (id, true)
+    }
+
+    /// A value as text (values are interned from `&str`, so always UTF-8).
+    pub fn str(&self, id: u32) -> &str {
+        std::str::from_utf8(self.get(id)).unwrap_or("")
+    }
+}
+
+/// Status codes named by number, for [`Counts`] of codes (a code is any integer a log holds).
+#[derive(Default)]
+pub struct Codes {
+    codes: Vec<Option<i64>>,
+    index: FxHashMap<Option<i64>, u32>,
+}
+
+impl Codes {
+    fn intern(&mut self, c: Option<i64>) -> u32 {
+        if let Some(&id) = self.index.get(&c) {
+            return id;
+        }
+        let id = u32::try_from(self.codes.len()).expect("fewer than 2^32 distinct codes");
+        self.codes.push(c);
+        self.index.insert(c, id);
+        id
+    }
+}
 
 /// Which distinct values a command wants kept per group.
 #[derive(Debug, Clone, Copy, Default)]
@@ -260,28 +400,14 @@ pub struct Agg {
     pub resources: Counts,
     pub ips: Counts,
     pub agents: Counts,
-    pub codes: FxHashMap<Option<i64>, u64>,
-    /// Latencies (ms) of complete requests that are not long-running.
+    pub codes: Counts,
+    /// Latencies (ms) of complete requests that are not long-running; sorted once grouping is
+    /// done ([`collect`]).
     pub latencies: Vec<f32>,
 }
 
-fn bump(m: &mut Counts, k: &str, n: u64) {
-    match m.get_mut(k) {
-        Some(c) => *c += n,
-        None => {
-            m.insert(k.to_string(), n);
-        }
-    }
-}
-
-fn merge_counts(into: &mut Counts, from: Counts) {
-    for (k, n) in from {
-        *into.entry(k).or_default() += n;
-    }
-}
-
 impl Agg {
-    fn add(&mut self, r: &Request, want: &Want) {
+    fn add(&mut self, r: &Request, want: &Want, names: &mut Names, codes: &mut Codes) {
         self.requests += 1;
         match r.code {
             Some(403) => {
@@ -300,43 +426,38 @@ impl Agg {
         let t = r.time();
         self.first = min_ts(self.first, t);
         self.last = self.last.max(t);
-        if want.auth_users && !r.impersonated_user.is_empty() {
-            bump(
-                &mut self.auth_users,
-                if r.user.is_empty() { "-" } else { &r.user },
+        let mut count = |c: &mut Counts, v: &str| {
+            c.bump(
+                names
+                    .intern(if v.is_empty() { b"-" } else { v.as_bytes() })
+                    .0,
                 1,
-            );
+            )
+        };
+        if want.auth_users && !r.impersonated_user.is_empty() {
+            count(&mut self.auth_users, &r.user);
         }
         if want.users {
-            let u = r.effective_user();
-            bump(&mut self.users, if u.is_empty() { "-" } else { u }, 1);
+            count(&mut self.users, r.effective_user());
         }
         if want.verbs {
-            bump(&mut self.verbs, &r.verb, 1);
+            count(&mut self.verbs, &r.verb);
         }
         if want.resources
             && let Some(v) = Field::Resource.one(r)
         {
-            bump(&mut self.resources, &v, 1);
+            count(&mut self.resources, &v);
         }
         if want.ips
             && let Some(v) = Field::Ip.one(r)
         {
-            bump(&mut self.ips, &v, 1);
+            count(&mut self.ips, &v);
         }
         if want.agents {
-            bump(
-                &mut self.agents,
-                if r.user_agent.is_empty() {
-                    "-"
-                } else {
-                    &r.user_agent
-                },
-                1,
-            );
+            count(&mut self.agents, &r.user_agent);
         }
         if want.codes {
-            *self.codes.entry(r.code).or_default() += 1;
+            self.codes.bump(codes.intern(r.code), 1);
         }
         if want.latency
             && !r.long_running()
@@ -346,7 +467,13 @@ impl Agg {
         }
     }
 
-    fn merge(&mut self, o: Agg) {
+    /// Add `o`, whose values are named by `name(id)` and codes by `code(id)` here.
+    fn merge(
+        &mut self,
+        o: Agg,
+        mut name: impl FnMut(u32) -> u32,
+        mut code: impl FnMut(u32) -> u32,
+    ) {
         self.requests += o.requests;
         self.denied += o.denied;
         self.failed += o.failed;
@@ -354,21 +481,18 @@ impl Agg {
         self.long_running += o.long_running;
         self.first = min_ts(self.first, o.first);
         self.last = self.last.max(o.last);
-        merge_counts(&mut self.auth_users, o.auth_users);
-        merge_counts(&mut self.users, o.users);
-        merge_counts(&mut self.verbs, o.verbs);
-        merge_counts(&mut self.resources, o.resources);
-        merge_counts(&mut self.ips, o.ips);
-        merge_counts(&mut self.agents, o.agents);
-        for (k, n) in o.codes {
-            *self.codes.entry(k).or_default() += n;
-        }
+        self.auth_users.merge(o.auth_users, &mut name);
+        self.users.merge(o.users, &mut name);
+        self.verbs.merge(o.verbs, &mut name);
+        self.resources.merge(o.resources, &mut name);
+        self.ips.merge(o.ips, &mut name);
+        self.agents.merge(o.agents, &mut name);
+        self.codes.merge(o.codes, &mut code);
         self.latencies.extend(o.latencies);
     }
 
-    /// Nearest-rank percentiles of the latencies, after sorting them.
-    pub fn percentiles(&mut self, ps: &[f64]) -> Vec<Option<f64>> {
-        self.latencies.sort_unstable_by(f32::total_cmp);
+    /// Nearest-rank percentiles of the latencies, which are sorted.
+    pub fn percentiles(&self, ps: &[f64]) -> Vec<Option<f64>> {
         let n = self.latencies.len();
         ps.iter()
             .map(|p| {
@@ -408,60 +532,138 @@ fn local_hour(r: &Request) -> Cow<'static, str> {
     }
 }
 
+/// Groups kept in blocks of this many: a million groups never ask for one block of memory
+/// twice the size of the last one, nor copy it.
+const BLOCK: usize = 4096;
+
 /// The groups of the matching requests; also each worker's per-chunk part.
 pub struct Groups {
     pub spec: Arc<Spec>,
-    /// Key (field values joined by U+001F) → figures.
-    pub map: FxHashMap<String, Agg>,
+    /// Each group's key: its field values, each as a 4-byte length and the bytes. The number
+    /// of a key is the index of its figures in `aggs`.
+    keys: Names,
+    aggs: Vec<Vec<Agg>>,
+    /// The values counted in the groups ([`Counts`]).
+    values: Names,
+    codes: Codes,
     /// Matching requests (a request in several groups, with `--by group`, counts once here).
     pub total: u64,
     /// The key being built (see `add`).
-    scratch: String,
+    scratch: Vec<u8>,
 }
 
-const SEP: char = '\u{1f}';
+/// Append one field value to a key.
+fn push_part(key: &mut Vec<u8>, v: &str) {
+    // a value is part of one request, which is far below 4 GiB (the longest line read whole)
+    key.extend_from_slice(&u32::try_from(v.len()).unwrap_or(u32::MAX).to_le_bytes());
+    key.extend_from_slice(v.as_bytes());
+}
+
+/// The field values of a key.
+pub fn key_parts(mut key: &[u8]) -> Vec<&str> {
+    let mut parts = Vec::new();
+    while key.len() >= 4 {
+        let n = u32::from_le_bytes([key[0], key[1], key[2], key[3]]) as usize;
+        let end = (4 + n).min(key.len());
+        parts.push(std::str::from_utf8(&key[4..end]).unwrap_or(""));
+        key = &key[end..];
+    }
+    parts
+}
+
+/// Keys in the order of their field values (field by field).
+fn cmp_keys(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    key_parts(a).cmp(&key_parts(b))
+}
 
 impl Groups {
     pub fn new(spec: Spec) -> Groups {
+        Groups::with(Arc::new(spec))
+    }
+
+    fn with(spec: Arc<Spec>) -> Groups {
         Groups {
-            spec: Arc::new(spec),
-            map: FxHashMap::default(),
+            spec,
+            keys: Names::default(),
+            aggs: Vec::new(),
+            values: Names::default(),
+            codes: Codes::default(),
             total: 0,
-            scratch: String::new(),
+            scratch: Vec::new(),
         }
+    }
+
+    /// How many groups.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn agg(&self, id: u32) -> &Agg {
+        &self.aggs[id as usize / BLOCK][id as usize % BLOCK]
+    }
+
+    fn agg_mut(&mut self, id: u32) -> &mut Agg {
+        &mut self.aggs[id as usize / BLOCK][id as usize % BLOCK]
+    }
+
+    /// The figures of the group with key `key`, made empty if it is new.
+    fn group(&mut self, key: &[u8]) -> u32 {
+        let (id, new) = self.keys.intern(key);
+        if new {
+            if self.aggs.last().is_none_or(|b| b.len() == BLOCK) {
+                self.aggs.push(Vec::with_capacity(BLOCK));
+            }
+            if let Some(b) = self.aggs.last_mut() {
+                b.push(Agg::default());
+            }
+        }
+        id
+    }
+
+    /// The field values of a group's key.
+    pub fn key(&self, id: u32) -> Vec<&str> {
+        key_parts(self.keys.get(id))
+    }
+
+    /// Values and their counts, most frequent first (ties by value).
+    pub fn values(&self, c: &Counts) -> Vec<(&str, u64)> {
+        let mut v: Vec<(&str, u64)> = c.iter().map(|(i, n)| (self.values.str(i), n)).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        v
+    }
+
+    /// Codes and their counts, in no order.
+    pub fn codes(&self, c: &Counts) -> Vec<(Option<i64>, u64)> {
+        c.iter()
+            .map(|(i, n)| (self.codes.codes[i as usize], n))
+            .collect()
     }
 
     fn add(&mut self, r: &Request) {
         self.total += 1;
         let want = self.spec.want;
-        // One value per field (the usual case): the key is built in a reused buffer and a
-        // string is allocated only for a new group.
+        // One value per field (the usual case): the key is built in a reused buffer, and kept
+        // only for a new group.
         if !self.spec.key.contains(&Field::Group) {
             let mut key = std::mem::take(&mut self.scratch);
             key.clear();
-            for (i, f) in self.spec.key.iter().enumerate() {
-                if i > 0 {
-                    key.push(SEP);
-                }
+            for f in self.spec.key.iter() {
                 if *f == Field::Hour && self.spec.local {
-                    key.push_str(&local_hour(r));
-                } else if let Some(v) = f.one(r) {
-                    key.push_str(&v);
+                    push_part(&mut key, &local_hour(r));
+                } else {
+                    push_part(&mut key, &f.one(r).unwrap_or_default());
                 }
             }
-            match self.map.get_mut(key.as_str()) {
-                Some(a) => a.add(r, &want),
-                None => {
-                    let mut a = Agg::default();
-                    a.add(r, &want);
-                    self.map.insert(key.clone(), a);
-                }
-            }
+            self.fold_into(&key, r, &want);
             self.scratch = key;
             return;
         }
-        let mut keys: Vec<String> = vec![String::new()];
-        for (i, f) in self.spec.key.iter().enumerate() {
+        let mut keys: Vec<Vec<u8>> = vec![Vec::new()];
+        for f in self.spec.key.iter() {
             let vals = if *f == Field::Hour && self.spec.local {
                 vec![local_hour(r)]
             } else {
@@ -471,33 +673,59 @@ impl Groups {
             for k in &keys {
                 for v in &vals {
                     let mut k = k.clone();
-                    if i > 0 {
-                        k.push(SEP);
-                    }
-                    k.push_str(v);
+                    push_part(&mut k, v);
                     next.push(k);
                 }
             }
             keys = next;
         }
         for k in keys {
-            match self.map.get_mut(&k) {
-                Some(a) => a.add(r, &want),
-                None => {
-                    let mut a = Agg::default();
-                    a.add(r, &want);
-                    self.map.insert(k, a);
-                }
-            }
+            self.fold_into(&k, r, &want);
         }
     }
 
-    /// The groups as (key values, figures).
-    pub fn into_rows(self) -> Vec<(Vec<String>, Agg)> {
-        self.map
-            .into_iter()
-            .map(|(k, a)| (k.split(SEP).map(str::to_string).collect(), a))
-            .collect()
+    fn fold_into(&mut self, key: &[u8], r: &Request, want: &Want) {
+        let id = self.group(key);
+        let Groups {
+            aggs,
+            values,
+            codes,
+            ..
+        } = self;
+        aggs[id as usize / BLOCK][id as usize % BLOCK].add(r, want, values, codes);
+    }
+
+    /// The groups in the order `by` gives, ties broken by key.
+    pub fn order(&self, by: GroupSort) -> Vec<u32> {
+        let n = u32::try_from(self.len()).unwrap_or(u32::MAX);
+        let mut ids: Vec<u32> = (0..n).collect();
+        let key = |i: &u32| self.keys.get(*i);
+        let a = |i: &u32| self.agg(*i);
+        match by {
+            GroupSort::Requests => ids.sort_by(|x, y| {
+                a(y).requests
+                    .cmp(&a(x).requests)
+                    .then_with(|| cmp_keys(key(x), key(y)))
+            }),
+            GroupSort::First => ids.sort_by(|x, y| {
+                a(x).first
+                    .cmp(&a(y).first)
+                    .then_with(|| cmp_keys(key(x), key(y)))
+            }),
+            GroupSort::Last => ids.sort_by(|x, y| {
+                a(y).last
+                    .cmp(&a(x).last)
+                    .then_with(|| cmp_keys(key(x), key(y)))
+            }),
+            GroupSort::Denied => ids.sort_by(|x, y| {
+                a(y).denied
+                    .cmp(&a(x).denied)
+                    .then(a(y).requests.cmp(&a(x).requests))
+                    .then_with(|| cmp_keys(key(x), key(y)))
+            }),
+            GroupSort::Name => ids.sort_by(|x, y| cmp_keys(key(x), key(y))),
+        }
+        ids
     }
 }
 
@@ -524,12 +752,7 @@ impl Sink for Groups {
     // counts, first and last times, and latencies that are sorted before use
     const COMMUTATIVE: bool = true;
     fn part(&self) -> Groups {
-        Groups {
-            spec: Arc::clone(&self.spec),
-            map: FxHashMap::default(),
-            total: 0,
-            scratch: String::new(),
-        }
+        Groups::with(Arc::clone(&self.spec))
     }
     const FOLDS: bool = true;
     fn fold(part: &mut Groups, r: &Request<'_>) -> bool {
@@ -538,13 +761,39 @@ impl Sink for Groups {
     }
     fn absorb(&mut self, part: Groups) {
         self.total += part.total;
-        for (k, a) in part.map {
-            match self.map.get_mut(&k) {
-                Some(mine) => mine.merge(a),
-                None => {
-                    self.map.insert(k, a);
+        // the part's values and codes by their numbers here, found once each
+        let mut names: Vec<u32> = vec![u32::MAX; part.values.len()];
+        let mut codes: Vec<u32> = vec![u32::MAX; part.codes.codes.len()];
+        let Groups {
+            keys,
+            aggs,
+            values,
+            codes: part_codes,
+            ..
+        } = part;
+        for (i, agg) in aggs.into_iter().flatten().enumerate() {
+            let id = self.group(keys.get(i as u32));
+            let Groups {
+                aggs: mine,
+                values: my_values,
+                codes: my_codes,
+                ..
+            } = self;
+            let name = |v: u32| {
+                let slot = &mut names[v as usize];
+                if *slot == u32::MAX {
+                    *slot = my_values.intern(values.get(v)).0;
                 }
-            }
+                *slot
+            };
+            let code = |c: u32| {
+                let slot = &mut codes[c as usize];
+                if *slot == u32::MAX {
+                    *slot = my_codes.intern(part_codes.codes[c as usize]);
+                }
+                *slot
+            };
+            mine[id as usize / BLOCK][id as usize % BLOCK].merge(agg, name, code);
         }
     }
     fn request(&mut self, r: Request<'_>) -> Result<Flow> {
@@ -556,11 +805,38 @@ impl Sink for Groups {
 /// Groups after a scan, ordered, at most `limit` of them.
 pub struct Grouped {
     pub stats: crate::scan::ScanStats,
-    pub rows: Vec<(Vec<String>, Agg)>,
+    pub groups: Groups,
+    /// The groups shown, in order.
+    pub order: Vec<u32>,
     /// Groups before `limit`.
     pub total: usize,
     /// Matching requests.
     pub requests: u64,
+}
+
+impl Grouped {
+    /// Rows shown.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// Row `i`: its key values and figures.
+    pub fn row(&self, i: usize) -> (Vec<&str>, &Agg) {
+        let id = self.order[i];
+        (self.groups.key(id), self.groups.agg(id))
+    }
+
+    /// The first and last times of the rows shown.
+    pub fn times(&self) -> impl Iterator<Item = &Option<Ts>> {
+        self.order.iter().flat_map(|&id| {
+            let a = self.groups.agg(id);
+            [&a.first, &a.last]
+        })
+    }
 }
 
 /// Scan `paths`, group the matching requests by `spec`, sort, and keep `limit` rows (all when
@@ -577,15 +853,23 @@ pub fn collect(
     let mut groups = Groups::new(spec);
     let stats = crate::scan::run(&inputs, cfg, false, diag, &mut groups)?;
     let requests = groups.total;
-    let mut rows = groups.into_rows();
-    sort_rows(&mut rows, sort);
-    let total = rows.len();
+    let mut order = groups.order(sort);
+    let total = order.len();
     if let Some(l) = limit {
-        rows.truncate(l);
+        order.truncate(l);
+    }
+    if groups.spec.want.latency {
+        for &id in &order {
+            groups
+                .agg_mut(id)
+                .latencies
+                .sort_unstable_by(f32::total_cmp);
+        }
     }
     Ok(Grouped {
         stats,
-        rows,
+        groups,
+        order,
         total,
         requests,
     })
@@ -606,78 +890,56 @@ pub enum GroupSort {
     Name,
 }
 
-/// Sort rows; ties are broken by key so output is stable.
-pub fn sort_rows(rows: &mut [(Vec<String>, Agg)], by: GroupSort) {
-    match by {
-        GroupSort::Requests => {
-            rows.sort_by(|a, b| b.1.requests.cmp(&a.1.requests).then(a.0.cmp(&b.0)))
-        }
-        GroupSort::First => rows.sort_by(|a, b| a.1.first.cmp(&b.1.first).then(a.0.cmp(&b.0))),
-        GroupSort::Last => rows.sort_by(|a, b| b.1.last.cmp(&a.1.last).then(a.0.cmp(&b.0))),
-        GroupSort::Denied => rows.sort_by(|a, b| {
-            b.1.denied
-                .cmp(&a.1.denied)
-                .then(b.1.requests.cmp(&a.1.requests))
-                .then(a.0.cmp(&b.0))
-        }),
-        GroupSort::Name => rows.sort_by(|a, b| a.0.cmp(&b.0)),
-    }
-}
-
-/// The `n` most frequent values, most frequent first (ties by name).
-pub fn top_values(m: &Counts, n: usize) -> Vec<(&str, u64)> {
-    let mut v: Vec<(&str, u64)> = m.iter().map(|(k, c)| (k.as_str(), *c)).collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    v.truncate(n);
-    v
-}
-
-/// `alice, bob, carol +4`: the top `n` values and how many more there are.
-pub fn top_list(m: &Counts, n: usize) -> String {
-    let top = top_values(m, n);
-    let mut s = top.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ");
-    if m.len() > n {
-        s.push_str(&format!(" +{}", m.len() - n));
+/// `alice, bob, carol +4`: the first `n` values (of a list by count, see [`Groups::values`])
+/// and how many more there are.
+pub fn top_list(v: &[(&str, u64)], n: usize) -> String {
+    let mut s = v
+        .iter()
+        .take(n)
+        .map(|(k, _)| *k)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if v.len() > n {
+        s.push_str(&format!(" +{}", v.len() - n));
     }
     s
 }
 
-/// `ops-admin (1), bob (3)`: the top `n` values with their counts, and how many more.
-pub fn top_counts(m: &Counts, n: usize) -> String {
-    let mut s = top_values(m, n)
+/// `ops-admin (1), bob (3)`: the first `n` values with their counts, and how many more.
+pub fn top_counts(v: &[(&str, u64)], n: usize) -> String {
+    let mut s = v
         .iter()
+        .take(n)
         .map(|(k, c)| format!("{k} ({c})"))
         .collect::<Vec<_>>()
         .join(", ");
-    if m.len() > n {
-        s.push_str(&format!(" +{}", m.len() - n));
+    if v.len() > n {
+        s.push_str(&format!(" +{}", v.len() - n));
     }
     s
 }
 
-/// Values by count, most frequent first, for JSON: `[{"name": ..., "count": ...}]`.
-pub fn counts_json(m: &Counts) -> Value {
+/// Values by count for JSON: `[{"name": ..., "count": ...}]`.
+pub fn counts_json(v: &[(&str, u64)]) -> Value {
     Value::Array(
-        top_values(m, usize::MAX)
-            .into_iter()
+        v.iter()
             .map(|(k, c)| json!({"name": k, "count": c}))
             .collect(),
     )
 }
 
 /// Values by count for CSV: `alice=3;bob=1`.
-pub fn counts_csv(m: &Counts) -> String {
-    top_values(m, usize::MAX)
-        .into_iter()
+pub fn counts_csv(v: &[(&str, u64)]) -> String {
+    v.iter()
         .map(|(k, c)| format!("{k}={c}"))
         .collect::<Vec<_>>()
         .join(";")
 }
 
 /// Codes as `200×5 403×2`, most frequent first.
-pub fn codes_cell(m: &FxHashMap<Option<i64>, u64>) -> String {
-    let mut v: Vec<(Option<i64>, u64)> = m.iter().map(|(k, n)| (*k, *n)).collect();
-    v.sort_by_key(|(k, n)| (Reverse(*n), k.unwrap_or(i64::MAX)));
+pub fn codes_cell(v: &[(Option<i64>, u64)]) -> String {
+    let mut v = v.to_vec();
+    v.sort_by_key(|(k, n)| (Reverse(*n), k.is_none(), *k));
     v.iter()
         .map(|(k, n)| format!("{}×{n}", k.map_or("-".to_string(), |c| c.to_string())))
         .collect::<Vec<_>>()
@@ -685,9 +947,9 @@ pub fn codes_cell(m: &FxHashMap<Option<i64>, u64>) -> String {
 }
 
 /// Codes for JSON: `{"200": 5, "403": 2, "none": 1}`.
-pub fn codes_json(m: &FxHashMap<Option<i64>, u64>) -> Value {
-    let mut v: Vec<(Option<i64>, u64)> = m.iter().map(|(k, n)| (*k, *n)).collect();
-    v.sort_by_key(|(k, _)| k.unwrap_or(i64::MAX));
+pub fn codes_json(v: &[(Option<i64>, u64)]) -> Value {
+    let mut v = v.to_vec();
+    v.sort_by_key(|(k, _)| (k.is_none(), *k));
     Value::Object(
         v.into_iter()
             .map(|(k, n)| (k.map_or("none".to_string(), |c| c.to_string()), json!(n)))
@@ -792,14 +1054,17 @@ impl Col {
 }
 
 /// One result row in every form.
+#[derive(Clone)]
 pub struct Row {
     pub cells: Vec<Cell>,
     pub csv: Vec<String>,
     pub json: Value,
 }
 
-/// Write group rows in the chosen format. `note` (table only) follows the table, e.g. how many
-/// rows `--limit` left out.
+/// Write group rows in the chosen format: `n` rows, row `i` made by `row(i)` when it is written
+/// (a table of many rows makes each more than once, to measure its columns first), so that one
+/// row is held at a time. `note` (table only) follows the table, e.g. how many rows `--limit`
+/// left out.
 #[allow(clippy::too_many_arguments)]
 pub fn emit(
     out: &mut Out,
@@ -807,20 +1072,19 @@ pub fn emit(
     style: &Style,
     cols: &[Col],
     csv_header: &[&str],
-    rows: impl IntoIterator<Item = Row>,
+    n: usize,
+    row: impl Fn(usize) -> Row,
     note: Option<String>,
 ) -> Result<()> {
-    let rows = rows.into_iter();
     match format {
         Format::Json => {
-            // written as the rows are made: one row is held at a time, not all of them
-            let all = Lazy(std::cell::RefCell::new(Some(rows.map(|r| r.json))));
+            let all = Lazy(std::cell::RefCell::new(Some((0..n).map(|i| row(i).json))));
             crate::render::json::to_writer_pretty(&mut *out, &all)?;
             out.write_all(b"\n")?;
         }
         Format::Ndjson => {
-            for r in rows {
-                crate::render::json::to_writer(&mut *out, &r.json)?;
+            for i in 0..n {
+                crate::render::json::to_writer(&mut *out, &row(i).json)?;
                 out.write_all(b"\n")?;
             }
         }
@@ -828,8 +1092,8 @@ pub fn emit(
             if style.headers {
                 write_record(out, csv_header)?;
             }
-            for r in rows {
-                write_record(out, &r.csv)?;
+            for i in 0..n {
+                write_record(out, &row(i).csv)?;
             }
         }
         Format::Table | Format::Wide | Format::Raw => {
@@ -839,8 +1103,13 @@ pub fn emit(
             let right: Vec<bool> = cols.iter().map(|c| c.right).collect();
             let flex: Vec<bool> = cols.iter().map(|c| c.flex).collect();
             let drop: Vec<u8> = cols.iter().map(|c| c.drop).collect();
-            let cells: Vec<Vec<Cell>> = rows.into_iter().map(|r| r.cells).collect();
-            write_rows_dropping(out, cells, headers, style, &right, &flex, &drop)?;
+            if n > MAX_BUFFERED {
+                let cells = |i: usize| row(i).cells;
+                write_rows_streamed(out, n, cells, headers, style, &right, &flex, &drop)?;
+            } else {
+                let cells: Vec<Vec<Cell>> = (0..n).map(|i| row(i).cells).collect();
+                write_rows_dropping(out, cells, headers, style, &right, &flex, &drop)?;
+            }
             if let Some(n) = note {
                 writeln!(out, "{n}")?;
             }
@@ -897,7 +1166,7 @@ mod tests {
 
     #[test]
     fn percentiles_nearest_rank() {
-        let mut a = Agg {
+        let a = Agg {
             latencies: (1..=100).map(|x| x as f32).collect(),
             ..Default::default()
         };
@@ -905,7 +1174,7 @@ mod tests {
             a.percentiles(&[50.0, 90.0, 99.0, 100.0]),
             vec![Some(50.0), Some(90.0), Some(99.0), Some(100.0)]
         );
-        let mut one = Agg {
+        let one = Agg {
             latencies: vec![7.0],
             ..Default::default()
         };
@@ -927,8 +1196,11 @@ mod tests {
             local: false,
         });
         g.add(&r);
-        let mut keys: Vec<Vec<String>> = g.into_rows().into_iter().map(|(k, _)| k).collect();
-        keys.sort();
+        let keys: Vec<Vec<&str>> = g
+            .order(GroupSort::Name)
+            .into_iter()
+            .map(|id| g.key(id))
+            .collect();
         assert_eq!(keys, vec![vec!["a", "get"], vec!["b", "get"]]);
     }
 }

@@ -37,7 +37,7 @@ pub fn run(args: &TopArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
         crate::commands::group::GroupSort::Requests,
         (limit > 0).then_some(limit),
     )?;
-    let (stats, rows, total, requests) = (g.stats, g.rows, g.total, g.requests);
+    let (total, requests) = (g.total, g.requests);
     let matched = requests > 0;
     let style = Style::new(cfg, &args.output);
     let mut cols: Vec<Col> = key
@@ -78,13 +78,14 @@ pub fn run(args: &TopArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
         }
     };
     let ms = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v:.3}"));
-    let shown = rows.len();
+    let shown = g.len();
     // made as they are written: one row at a time for CSV and JSON
-    let out_rows = rows.into_iter().map(|(k, mut a)| {
+    let row = |i: usize| {
+        let (k, a) = g.row(i);
         let p = a.percentiles(&[50.0, 90.0, 99.0, 100.0]);
         let share = pct(a.requests, requests);
         let err = pct(a.failed, a.requests);
-        let mut cells: Vec<Cell> = k.iter().map(|v| Cell::new(v.clone())).collect();
+        let mut cells: Vec<Cell> = k.iter().map(|v| Cell::new(*v)).collect();
         cells.extend([
             Cell::num(thousands(a.requests)),
             Cell::num(format!("{share:.1}%")),
@@ -98,7 +99,7 @@ pub fn run(args: &TopArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
             Cell::num(latency_cell(p[2])),
             Cell::num(latency_cell(p[3])),
         ]);
-        let mut csv: Vec<String> = k.clone();
+        let mut csv: Vec<String> = k.iter().map(|v| v.to_string()).collect();
         csv.extend([
             a.requests.to_string(),
             format!("{:.4}", share / 100.0),
@@ -134,7 +135,7 @@ pub fn run(args: &TopArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
             csv,
             json: Value::Object(obj),
         }
-    });
+    };
     let note = (shown < total).then(|| format!("({shown} of {total} rows; --limit N, 0 for all)"));
     emit(
         out,
@@ -142,8 +143,9 @@ pub fn run(args: &TopArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
         &style,
         &cols,
         &csv_header,
-        out_rows,
+        shown,
+        row,
         note,
     )?;
-    Ok(outcome(&stats, cfg, diag, matched))
+    Ok(outcome(&g.stats, cfg, diag, matched))
 }

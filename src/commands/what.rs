@@ -48,12 +48,9 @@ pub fn run(args: &WhatArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<
         args.sort,
         args.output.limit,
     )?;
-    let (stats, rows, total, matched) = (g.stats, g.rows, g.total, g.requests > 0);
+    let (total, matched) = (g.total, g.requests > 0);
     let style = Style::new(cfg, &args.output);
-    let times = Times::new(
-        rows.iter().flat_map(|(_, a)| [&a.first, &a.last]),
-        cfg.local,
-    );
+    let times = Times::new(g.times(), cfg.local);
     let mut cols = vec![Col::fixed("VERB"), Col::text("RESOURCE")];
     if args.by_object {
         cols.push(Col::text("OBJECT"));
@@ -72,21 +69,23 @@ pub fn run(args: &WhatArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<
             s.to_string()
         }
     };
-    let shown = rows.len();
+    let shown = g.len();
     // made as they are written: one row at a time for CSV and JSON
-    let out_rows = rows.into_iter().map(|(k, a)| {
-        let (verb, res, sub) = (&k[0], &k[1], &k[2]);
+    let row = |i: usize| {
+        let (k, a) = g.row(i);
+        let (verb, res, sub) = (k[0], k[1], k[2]);
+        let (users, codes) = (g.groups.values(&a.users), g.groups.codes(&a.codes));
         let resource = if sub == "-" {
-            res.clone()
+            res.to_string()
         } else {
             format!("{res}/{sub}")
         };
         let (ns, name) = if args.by_object {
-            (dash(&k[3]), dash(&k[4]))
+            (dash(k[3]), dash(k[4]))
         } else {
             (String::new(), String::new())
         };
-        let mut cells = vec![Cell::new(verb.clone()), Cell::new(resource)];
+        let mut cells = vec![Cell::new(verb), Cell::new(resource)];
         if args.by_object {
             cells.push(Cell::new(match (ns.is_empty(), name.is_empty()) {
                 (false, false) => format!("{ns}/{name}"),
@@ -97,21 +96,21 @@ pub fn run(args: &WhatArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<
         }
         cells.extend([
             Cell::num(thousands(a.requests)),
-            Cell::new(format!("{} ({})", top_list(&a.users, 3), a.users.len())),
-            Cell::new(codes_cell(&a.codes)),
+            Cell::new(format!("{} ({})", top_list(&users, 3), users.len())),
+            Cell::new(codes_cell(&codes)),
             Cell::new(times.cell(a.first)),
             Cell::new(times.cell(a.last)),
         ]);
         Row {
             csv: vec![
-                verb.clone(),
-                res.clone(),
+                verb.to_string(),
+                res.to_string(),
                 dash(sub),
                 ns.clone(),
                 name.clone(),
                 a.requests.to_string(),
-                counts_csv(&a.users),
-                codes_cell(&a.codes).replace(' ', ";"),
+                counts_csv(&users),
+                codes_cell(&codes).replace(' ', ";"),
                 ts_csv(a.first),
                 ts_csv(a.last),
             ],
@@ -122,19 +121,28 @@ pub fn run(args: &WhatArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<
                 "namespace": if args.by_object && !ns.is_empty() { Some(&ns) } else { None },
                 "name": if args.by_object && !name.is_empty() { Some(&name) } else { None },
                 "requests": a.requests,
-                "users": counts_json(&a.users),
-                "codes": codes_json(&a.codes),
+                "users": counts_json(&users),
+                "codes": codes_json(&codes),
                 "first": ts_json(a.first),
                 "last": ts_json(a.last),
             }),
             cells,
         }
-    });
+    };
     let mut note = times.caption();
     if shown < total {
         note.push_str(&format!(" ({shown} of {total} rows; --limit)"));
     }
     let note = Some(note);
-    emit(out, args.output.output, &style, &cols, CSV, out_rows, note)?;
-    Ok(outcome(&stats, cfg, diag, matched))
+    emit(
+        out,
+        args.output.output,
+        &style,
+        &cols,
+        CSV,
+        shown,
+        row,
+        note,
+    )?;
+    Ok(outcome(&g.stats, cfg, diag, matched))
 }

@@ -59,12 +59,9 @@ pub fn run(args: &WhereArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result
         args.sort,
         args.output.limit,
     )?;
-    let (stats, rows, total, matched) = (g.stats, g.rows, g.total, g.requests > 0);
+    let (total, matched) = (g.total, g.requests > 0);
     let style = Style::new(cfg, &args.output);
-    let times = Times::new(
-        rows.iter().flat_map(|(_, a)| [&a.first, &a.last]),
-        cfg.local,
-    );
+    let times = Times::new(g.times(), cfg.local);
     let cols = vec![
         if by_agent {
             Col::text("USER AGENT")
@@ -84,27 +81,30 @@ pub fn run(args: &WhereArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result
         Col::fixed("FIRST"),
         Col::fixed("LAST"),
     ];
-    let shown = rows.len();
+    let shown = g.len();
     // made as they are written: one row at a time for CSV and JSON
-    let out_rows = rows.into_iter().map(|(k, a)| {
-        let other = if by_agent { &a.ips } else { &a.agents };
+    let row = |i: usize| {
+        let (k, a) = g.row(i);
+        let users = g.groups.values(&a.users);
+        let other = g.groups.values(if by_agent { &a.ips } else { &a.agents });
+        let other = &other;
         Row {
             cells: vec![
-                Cell::new(k[0].clone()),
+                Cell::new(k[0]),
                 Cell::num(thousands(a.requests)),
                 warn_count(a.denied),
                 warn_count(a.failed),
-                Cell::new(format!("{} ({})", top_list(&a.users, 3), a.users.len())),
+                Cell::new(format!("{} ({})", top_list(&users, 3), users.len())),
                 Cell::new(top_list(other, 3)),
                 Cell::new(times.cell(a.first)),
                 Cell::new(times.cell(a.last)),
             ],
             csv: vec![
-                k[0].clone(),
+                k[0].to_string(),
                 a.requests.to_string(),
                 a.denied.to_string(),
                 a.failed.to_string(),
-                counts_csv(&a.users),
+                counts_csv(&users),
                 counts_csv(other),
                 ts_csv(a.first),
                 ts_csv(a.last),
@@ -112,26 +112,35 @@ pub fn run(args: &WhereArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result
             json: if by_agent {
                 json!({
                     "userAgent": k[0], "requests": a.requests, "denied": a.denied,
-                    "failed": a.failed, "users": counts_json(&a.users),
+                    "failed": a.failed, "users": counts_json(&users),
                     "sourceIPs": counts_json(other), "first": ts_json(a.first),
                     "last": ts_json(a.last),
                 })
             } else {
                 json!({
                     "ip": k[0], "requests": a.requests, "denied": a.denied,
-                    "failed": a.failed, "users": counts_json(&a.users),
+                    "failed": a.failed, "users": counts_json(&users),
                     "userAgents": counts_json(other), "first": ts_json(a.first),
                     "last": ts_json(a.last),
                 })
             },
         }
-    });
+    };
     let mut note = times.caption();
     if shown < total {
         note.push_str(&format!(" ({shown} of {total} rows; --limit)"));
     }
     let note = Some(note);
     let csv = if by_agent { CSV_AGENT } else { CSV_IP };
-    emit(out, args.output.output, &style, &cols, csv, out_rows, note)?;
-    Ok(outcome(&stats, cfg, diag, matched))
+    emit(
+        out,
+        args.output.output,
+        &style,
+        &cols,
+        csv,
+        shown,
+        row,
+        note,
+    )?;
+    Ok(outcome(&g.stats, cfg, diag, matched))
 }

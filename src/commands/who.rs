@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::cli::WhoArgs;
 use crate::commands::group::{
-    Col, Field, Row, Spec, Times, Want, counts_csv, counts_json, emit, top_counts, top_list,
+    Agg, Col, Field, Row, Spec, Times, Want, counts_csv, counts_json, emit, top_counts, top_list,
     ts_csv, ts_json, warn_count,
 };
 use crate::commands::{Outcome, outcome};
@@ -48,21 +48,19 @@ pub fn run(args: &WhoArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
         args.sort,
         args.output.limit,
     )?;
-    let (stats, rows, total, matched) = (g.stats, g.rows, g.total, g.requests > 0);
+    let (total, matched) = (g.total, g.requests > 0);
     let style = Style::new(cfg, &args.output);
-    let times = Times::new(
-        rows.iter().flat_map(|(_, a)| [&a.first, &a.last]),
-        cfg.local,
-    );
+    let times = Times::new(g.times(), cfg.local);
     // The authenticating users, where they differ from the actor (impersonation).
-    let via = |user: &str, a: &crate::commands::group::Agg| -> crate::commands::group::Counts {
-        a.auth_users
-            .iter()
-            .filter(|(k, _)| k.as_str() != user)
-            .map(|(k, v)| (k.clone(), *v))
-            .collect()
+    let via = |user: &str, a: &Agg| -> Vec<(&str, u64)> {
+        let mut v = g.groups.values(&a.auth_users);
+        v.retain(|(k, _)| *k != user);
+        v
     };
-    let any_via = rows.iter().any(|(k, a)| !via(&k[0], a).is_empty());
+    let any_via = (0..g.len()).any(|i| {
+        let (k, a) = g.row(i);
+        !via(k[0], a).is_empty()
+    });
     let mut cols = vec![Col::text("USER")];
     if any_via {
         cols.push(Col::text("VIA").optional(3));
@@ -77,12 +75,17 @@ pub fn run(args: &WhoArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
         Col::fixed("FIRST"),
         Col::fixed("LAST"),
     ]);
-    let shown = rows.len();
-    // made as they are written: one row at a time for CSV and JSON
-    let out_rows = rows.into_iter().map(|(key, a)| {
-        let user = &key[0];
-        let v = via(user, &a);
-        let mut cells = vec![Cell::new(user.clone())];
+    let shown = g.len();
+    let row = |i: usize| {
+        let (key, a) = g.row(i);
+        let user = key[0];
+        let v = via(user, a);
+        let (verbs, resources, ips) = (
+            g.groups.values(&a.verbs),
+            g.groups.values(&a.resources),
+            g.groups.values(&a.ips),
+        );
+        let mut cells = vec![Cell::new(user)];
         if any_via {
             cells.push(Cell::new(top_counts(&v, 2)));
         }
@@ -90,27 +93,23 @@ pub fn run(args: &WhoArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
             Cell::num(thousands(a.requests)),
             warn_count(a.denied),
             warn_count(a.failed),
-            Cell::new(top_list(&a.verbs, 4)),
-            Cell::new(format!(
-                "{} ({})",
-                top_list(&a.resources, 3),
-                a.resources.len()
-            )),
-            Cell::new(top_list(&a.ips, 2)),
+            Cell::new(top_list(&verbs, 4)),
+            Cell::new(format!("{} ({})", top_list(&resources, 3), resources.len())),
+            Cell::new(top_list(&ips, 2)),
             Cell::new(times.cell(a.first)),
             Cell::new(times.cell(a.last)),
         ]);
         Row {
             csv: vec![
-                user.clone(),
+                user.to_string(),
                 counts_csv(&v),
                 a.requests.to_string(),
                 a.denied.to_string(),
                 a.failed.to_string(),
                 a.incomplete.to_string(),
-                counts_csv(&a.verbs),
-                counts_csv(&a.resources),
-                counts_csv(&a.ips),
+                counts_csv(&verbs),
+                counts_csv(&resources),
+                counts_csv(&ips),
                 ts_csv(a.first),
                 ts_csv(a.last),
             ],
@@ -121,20 +120,29 @@ pub fn run(args: &WhoArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
                 "denied": a.denied,
                 "failed": a.failed,
                 "incomplete": a.incomplete,
-                "verbs": counts_json(&a.verbs),
-                "resources": counts_json(&a.resources),
-                "sourceIPs": counts_json(&a.ips),
+                "verbs": counts_json(&verbs),
+                "resources": counts_json(&resources),
+                "sourceIPs": counts_json(&ips),
                 "first": ts_json(a.first),
                 "last": ts_json(a.last),
             }),
             cells,
         }
-    });
+    };
     let mut note = times.caption();
     if shown < total {
         note.push_str(&format!(" ({shown} of {total} users; --limit)"));
     }
     let note = Some(note);
-    emit(out, args.output.output, &style, &cols, CSV, out_rows, note)?;
-    Ok(outcome(&stats, cfg, diag, matched))
+    emit(
+        out,
+        args.output.output,
+        &style,
+        &cols,
+        CSV,
+        shown,
+        row,
+        note,
+    )?;
+    Ok(outcome(&g.stats, cfg, diag, matched))
 }

@@ -14,7 +14,7 @@ use super::{Cell, Column, Record, Rows, Style, Tone};
 use crate::term::{Out, sanitize};
 
 /// Rows held for one comfy-table before switching to streaming layout.
-const MAX_BUFFERED: usize = 10_000;
+pub const MAX_BUFFERED: usize = 10_000;
 
 fn ansi(t: Tone) -> Option<&'static str> {
     match t {
@@ -372,34 +372,223 @@ fn lay_out_plain(
         }
     }
     let mut line = String::new();
-    let mut write = |out: &mut Out, cells: &[Cell], header: bool| -> Result<()> {
-        line.clear();
-        for (i, c) in cells.iter().enumerate() {
-            let pad = widths[i].saturating_sub(width(&c.text));
-            let r = right.get(i).copied().unwrap_or(false);
-            if r {
-                line.extend(std::iter::repeat_n(' ', pad));
-            }
-            let code = if header { Some("1") } else { ansi(c.tone) }.filter(|_| style.color);
-            match code {
-                Some(code) => line.push_str(&format!("\x1b[{code}m{}\x1b[0m", c.text)),
-                None => line.push_str(&c.text),
-            }
-            if i + 1 < cells.len() {
-                if !r {
-                    line.extend(std::iter::repeat_n(' ', pad));
-                }
-                line.push_str("  ");
-            }
-        }
-        writeln!(out, "{}", line.trim_end())?;
-        Ok(())
-    };
     if let Some(h) = &headers {
-        write(out, h, true)?;
+        plain_line(out, &mut line, h, true, &widths, right, style)?;
     }
     for row in rows {
-        write(out, &row, false)?;
+        plain_line(out, &mut line, &row, false, &widths, right, style)?;
+    }
+    Ok(())
+}
+
+/// One line of a plain table: cells padded to `widths`, two spaces apart, trailing blanks cut.
+fn plain_line(
+    out: &mut Out,
+    line: &mut String,
+    cells: &[Cell],
+    header: bool,
+    widths: &[usize],
+    right: &[bool],
+    style: &Style,
+) -> Result<()> {
+    line.clear();
+    for (i, c) in cells.iter().enumerate() {
+        let pad = widths[i].saturating_sub(width(&c.text));
+        let r = right.get(i).copied().unwrap_or(false);
+        if r {
+            line.extend(std::iter::repeat_n(' ', pad));
+        }
+        let code = if header { Some("1") } else { ansi(c.tone) }.filter(|_| style.color);
+        match code {
+            Some(code) => line.push_str(&format!("\x1b[{code}m{}\x1b[0m", c.text)),
+            None => line.push_str(&c.text),
+        }
+        if i + 1 < cells.len() {
+            if !r {
+                line.extend(std::iter::repeat_n(' ', pad));
+            }
+            line.push_str("  ");
+        }
+    }
+    writeln!(out, "{}", line.trim_end())?;
+    Ok(())
+}
+
+/// [`write_rows_dropping`] for `n` rows made on demand by `row(i)` (the same row for the same
+/// `i`), when there are too many to hold: the same lines, from two passes over the rows (three
+/// when a column had to be narrowed to fit the terminal), holding one row at a time. The first
+/// pass measures the columns as `write_rows_dropping` and [`lay_out`] do, the last writes.
+#[allow(clippy::too_many_arguments)]
+pub fn write_rows_streamed(
+    out: &mut Out,
+    n: usize,
+    row: impl Fn(usize) -> Vec<Cell>,
+    headers: Option<Vec<Cell>>,
+    style: &Style,
+    right: &[bool],
+    flex: &[bool],
+    drop: &[u8],
+) -> Result<()> {
+    if n == 0 && headers.is_none() {
+        return Ok(());
+    }
+    let term = if style.fit { style.width } else { None }.map(usize::from);
+    // pass 1: per column, the widest sanitized value (which columns to drop), and the widest
+    // once cut to the terminal's width (the natural width of the layout)
+    let mut raw: Vec<usize> = Vec::new();
+    let mut cut: Vec<usize> = Vec::new();
+    let mut longest = headers.as_ref().map_or(0, Vec::len);
+    for i in 0..n {
+        let cells = row(i);
+        longest = longest.max(cells.len());
+        if raw.len() < cells.len() {
+            raw.resize(cells.len(), 0);
+            cut.resize(cells.len(), 0);
+        }
+        for (j, c) in cells.iter().enumerate() {
+            let s = sanitize(&c.text);
+            let w = width(&s);
+            raw[j] = raw[j].max(w);
+            let w = match term {
+                Some(t) if w > t => width(&elide_middle(&s, t)),
+                _ => w,
+            };
+            cut[j] = cut[j].max(w);
+        }
+    }
+    raw.resize(longest, 0);
+    cut.resize(longest, 0);
+    for (j, h) in headers.iter().flatten().enumerate() {
+        raw[j] = raw[j].max(width(&sanitize(&h.text)));
+    }
+    let is_flex = |i: usize| {
+        flex.get(i)
+            .copied()
+            .unwrap_or(!right.get(i).copied().unwrap_or(false))
+    };
+    // the columns kept, as write_rows_dropping chooses them
+    let mut keep: Vec<usize> = (0..longest).collect();
+    let mut dropped: Vec<String> = Vec::new();
+    if let Some(total) = term {
+        loop {
+            let need: usize = keep
+                .iter()
+                .map(|&i| {
+                    if is_flex(i) {
+                        raw[i].min(COMFORT)
+                    } else {
+                        raw[i]
+                    }
+                })
+                .sum::<usize>()
+                + 2 * keep.len().saturating_sub(1);
+            if need <= total {
+                break;
+            }
+            let victim = keep
+                .iter()
+                .copied()
+                .filter(|&i| drop.get(i).copied().unwrap_or(0) > 0)
+                .max_by_key(|&i| (drop[i], i));
+            let Some(v) = victim else { break };
+            if let Some(h) = headers.as_ref().and_then(|h| h.get(v)) {
+                dropped.push(h.text.clone());
+            }
+            keep.retain(|&i| i != v);
+        }
+    }
+    let pick = |cells: Vec<Cell>| -> Vec<Cell> {
+        if dropped.is_empty() {
+            return cells;
+        }
+        let mut cells: Vec<Option<Cell>> = cells.into_iter().map(Some).collect();
+        keep.iter()
+            .filter_map(|&i| cells.get_mut(i).and_then(Option::take))
+            .collect()
+    };
+    let headers: Option<Vec<Cell>> = headers.map(|h| {
+        pick(h)
+            .into_iter()
+            .map(|c| Cell {
+                text: header_label(&c.text, style),
+                ..c
+            })
+            .collect()
+    });
+    let right: Vec<bool> = keep
+        .iter()
+        .map(|&i| right.get(i).copied().unwrap_or(false))
+        .collect();
+    // the layout of lay_out on the kept columns
+    let m = keep.len();
+    let mut widths: Vec<usize> = keep.iter().map(|&i| cut[i]).collect();
+    let mut narrowed = false;
+    if let Some(total) = term {
+        let mut natural = widths.clone();
+        let mut mins = vec![8; m];
+        for (i, h) in headers.iter().flatten().enumerate() {
+            natural[i] = natural[i].max(width(&h.text));
+            mins[i] = mins[i].max(width(&h.text));
+        }
+        let flexes: Vec<bool> = keep.iter().map(|&i| is_flex(i)).collect();
+        let fit = fit_widths(&natural, &mins, &flexes, total);
+        narrowed = fit.iter().zip(&widths).any(|(f, w)| f < w);
+        widths = fit;
+    }
+    let finish = |cells: Vec<Cell>| -> Vec<Cell> {
+        pick(cells)
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let mut text = sanitize(&c.text).into_owned();
+                if let Some(t) = term {
+                    text = elide_middle(&text, t);
+                    if width(&text) > widths[i] {
+                        text = elide_middle(&text, widths[i]);
+                    }
+                }
+                Cell { text, ..c }
+            })
+            .collect()
+    };
+    // the widths lay_out_plain measures: of the cells as written, and of the headers
+    let mut plain = vec![0; m];
+    if narrowed {
+        for i in 0..n {
+            for (j, c) in finish(row(i)).iter().enumerate() {
+                plain[j] = plain[j].max(width(&c.text));
+            }
+        }
+    } else {
+        for (j, &i) in keep.iter().enumerate() {
+            plain[j] = cut[i];
+        }
+    }
+    for (j, h) in headers.iter().flatten().enumerate() {
+        plain[j] = plain[j].max(width(&h.text));
+    }
+    let mut line = String::new();
+    if let Some(h) = &headers {
+        plain_line(out, &mut line, h, true, &plain, &right, style)?;
+    }
+    for i in 0..n {
+        plain_line(
+            out,
+            &mut line,
+            &finish(row(i)),
+            false,
+            &plain,
+            &right,
+            style,
+        )?;
+    }
+    if !dropped.is_empty() {
+        dropped.reverse();
+        writeln!(
+            out,
+            "(left out to fit the terminal: {}; -o wide shows every column)",
+            dropped.join(", ")
+        )?;
     }
     Ok(())
 }
@@ -583,6 +772,82 @@ mod tests {
                 a.lines().collect::<Vec<_>>(),
                 "width {width:?}"
             );
+        }
+    }
+
+    /// A table made a row at a time from a function is the table `write_rows_dropping` makes
+    /// of the same rows held in memory: columns dropped to fit, narrowed, elided (wide
+    /// characters too), colored, on terminals of several widths and none.
+    #[test]
+    fn a_streamed_table_is_the_table_of_the_same_rows_held() {
+        use std::cell::RefCell;
+        use std::rc::Rc;
+        struct Shared(Rc<RefCell<Vec<u8>>>);
+        impl std::io::Write for Shared {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                self.0.borrow_mut().extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let row = |i: usize| {
+            vec![
+                Cell::new(format!("user-{}{}", i % 7, "x".repeat(i % 41))),
+                Cell::num(format!("{}", i * 37 % 1001)).tone(if i.is_multiple_of(3) {
+                    Tone::Warn
+                } else {
+                    Tone::Plain
+                }),
+                Cell::new(if i.is_multiple_of(5) {
+                    "名前名前名前名前名前名前名前\x1b[31m".to_string()
+                } else {
+                    "-".to_string()
+                }),
+                Cell::new(format!("agent/{}", "y".repeat(i % 29))),
+            ]
+        };
+        let n = MAX_BUFFERED + 3;
+        for (width, color) in [
+            (None, false),
+            (Some(24), false),
+            (Some(40), true),
+            (Some(70), false),
+            (Some(200), false),
+        ] {
+            let style = Style {
+                color,
+                tty: width.is_some(),
+                width,
+                local: false,
+                headers: true,
+                fit: width.is_some(),
+            };
+            let right = [false, true, false, false];
+            let flex = [true, false, true, true];
+            let drops = [0, 0, 1, 2];
+            let headers = || Some(["USER (UTC)", "N", "NAME", "AGENT"].map(Cell::new).to_vec());
+            let capture = |f: &dyn Fn(&mut Out)| -> String {
+                let buf = Rc::new(RefCell::new(Vec::new()));
+                let mut out: Out = Box::new(Shared(buf.clone()));
+                f(&mut out);
+                drop(out);
+                String::from_utf8(buf.take()).unwrap()
+            };
+            let held = capture(&|out| {
+                let rows: Vec<Vec<Cell>> = (0..n).map(row).collect();
+                write_rows_dropping(out, rows, headers(), &style, &right, &flex, &drops).unwrap()
+            });
+            let streamed = capture(&|out| {
+                write_rows_streamed(out, n, row, headers(), &style, &right, &flex, &drops).unwrap()
+            });
+            assert_eq!(
+                held.lines().count(),
+                streamed.lines().count(),
+                "width {width:?}"
+            );
+            assert!(held == streamed, "width {width:?}");
         }
     }
 
