@@ -180,6 +180,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Also show the other requests (any actor, not matching the filters) received within DURATION before or after a matching one, marked `·` (500ms, 30s, 2m, 1h30m)')
             [CompletionResult]::new('--collapse', '--collapse', [CompletionResultType]::ParameterName, 'Which neighbouring requests become one line with a count')
+            [CompletionResult]::new('--sort-memory', '--sort-memory', [CompletionResultType]::ParameterName, 'Memory for the requests held to be put in time order, e.g. 64M, 1G; past it they are sorted in runs written to temporary files (in $TMPDIR) and merged at the end, so any number of requests fits (default: 32M)')
             [CompletionResult]::new('--no-mmap', '--no-mmap', [CompletionResultType]::ParameterName, 'Read files instead of memory-mapping them')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Exit 2 if any line is malformed')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never show a progress bar')

@@ -357,6 +357,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l context -d 'A
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l collapse -d 'Which neighbouring requests become one line with a count' -r -f -a "object\t'Identical requests: same actor, verb, resource, object, code and markers'
 kind\t'The same, whatever the namespace and name (a sweep over many objects is one line)'
 none\t'One line per request'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l sort-memory -d 'Memory for the requests held to be put in time order, e.g. 64M, 1G; past it they are sorted in runs written to temporary files (in $TMPDIR) and merged at the end, so any number of requests fits (default: 32M)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l no-progress -d 'Never show a progress bar'

@@ -658,6 +658,11 @@ pub struct TimelineArgs {
     /// Which neighbouring requests become one line with a count.
     #[arg(long, value_enum, default_value_t = Collapse::Object, value_name = "HOW", help_heading = "Output")]
     pub collapse: Collapse,
+    /// Memory for the requests held to be put in time order, e.g. 64M, 1G; past it they are
+    /// sorted in runs written to temporary files (in $TMPDIR) and merged at the end, so any
+    /// number of requests fits (default: 32M).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, help_heading = "Input")]
+    pub sort_memory: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -3782,3 +3782,93 @@ fn a_value_with_separator_characters_is_one_group_key_value() {
         assert_eq!(fields(l), fields(lines[0]), "{l:?}");
     }
 }
+
+/// `timeline` holds its requests to put them in time order; past `--sort-memory` it sorts them
+/// in runs on temporary files and merges them (issue 16: memory bounded whatever the number of
+/// requests). The answer is the one sorted in memory, in every format and mode, on the real
+/// logs and on requests that share a microsecond (their order is by content), for budgets that
+/// make one run per request (runs merged level by level) and a few runs.
+#[test]
+fn timeline_sorted_in_runs_on_disk_is_the_timeline_sorted_in_memory() {
+    let dir = tmp();
+    // stages shuffled across the file, many requests per microsecond, some without a time
+    let mut log = shuffled_stages_log();
+    for i in 0..300u64 {
+        log.push_str(&event_with(i / 7, |v| {
+            v["auditID"] = json!(format!("same-us-{:03}", 299 - i));
+            v["objectRef"]["name"] = json!(format!("obj{}", i % 11));
+            if i % 50 == 0 {
+                v["requestReceivedTimestamp"] = json!("not a time");
+                v["stageTimestamp"] = json!("not a time");
+            }
+        }));
+        log.push('\n');
+    }
+    let f = put(dir.path(), "many.log", &log);
+    let real = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata");
+    for input in [f.as_str(), real] {
+        for cmd in [
+            &["timeline"][..],
+            &["timeline", "-o", "json"][..],
+            &["timeline", "-o", "ndjson", "--collapse", "kind"][..],
+            &["timeline", "-o", "csv", "--collapse", "none"][..],
+            &["timeline", "-o", "wide", "--context", "1s", "-v", "delete"][..],
+            &[
+                "timeline",
+                "-o",
+                "json",
+                "--context",
+                "200ms",
+                "-u",
+                "alice",
+            ][..],
+            &["timeline", "--limit", "7"][..],
+        ] {
+            let run = |extra: &[&str]| -> Run {
+                let mut args: Vec<&str> = cmd.to_vec();
+                args.extend(extra);
+                args.push(input);
+                go(&args)
+            };
+            let held = run(&[]);
+            assert!(held.code <= 1, "{cmd:?}: {}", held.stderr);
+            for budget in ["1", "20K"] {
+                let spilled = run(&["--sort-memory", budget]);
+                assert_eq!(
+                    spilled.code, held.code,
+                    "{cmd:?} {budget}: {}",
+                    spilled.stderr
+                );
+                assert_eq!(spilled.stderr, held.stderr, "{cmd:?} {budget}");
+                assert!(
+                    spilled.stdout == held.stdout,
+                    "{cmd:?} --sort-memory {budget} on {input}: {} bytes, in memory {}",
+                    spilled.stdout.len(),
+                    held.stdout.len()
+                );
+            }
+        }
+    }
+}
+
+/// A temporary folder that cannot be written is an error that says where and what to do,
+/// never a partial timeline.
+#[test]
+fn timeline_that_cannot_sort_on_disk_says_so() {
+    let dir = tmp();
+    let f = put(dir.path(), "a.log", events(0..200));
+    let r = finish(
+        kaudit()
+            .args(["timeline", "--sort-memory", "1", &f])
+            .env("TMPDIR", dir.path().join("no such folder"))
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("temporary file") && r.stderr.contains("TMPDIR"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty());
+}

@@ -8,8 +8,12 @@
 //! Time order means holding requests until the input ends, so each is kept as a small [`Entry`]:
 //! numbers and ids of interned strings (about 80 bytes), built in the scan's workers and merged
 //! in chunk order. Without `--context` only the matching requests are kept; with it, every
-//! request is (the filter is applied here, not by the scan). Nothing is printed before the input
-//! ends: this command does not stream.
+//! request is (the filter is applied here, not by the scan). Past `--sort-memory` the entries
+//! held are sorted and written to a temporary file as a run, and the runs are merged when the
+//! input ends ([`Runs`]): memory stays bounded for any number of requests. Lines are made from
+//! the sorted entries one at a time ([`Line`]), so a line of a million alike requests holds
+//! only its first and last. Nothing is printed before the input ends: this command does not
+//! stream.
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -112,6 +116,8 @@ fn marker_names(m: u8) -> impl Iterator<Item = &'static str> {
 struct Strings {
     ids: FxHashMap<Box<str>, u32>,
     list: Vec<Box<str>>,
+    /// About the memory they take (each is kept twice, with a map entry and a list entry).
+    bytes: usize,
 }
 
 impl Default for Strings {
@@ -119,6 +125,7 @@ impl Default for Strings {
         Strings {
             ids: FxHashMap::default(),
             list: vec!["".into()],
+            bytes: 0,
         }
     }
 }
@@ -132,6 +139,7 @@ impl Strings {
             return i;
         }
         let i = self.list.len() as u32;
+        self.bytes += 2 * s.len() + 64;
         self.list.push(s.into());
         self.ids.insert(s.into(), i);
         i
@@ -145,6 +153,7 @@ impl Strings {
             return i;
         }
         let i = self.list.len() as u32;
+        self.bytes += 2 * s.len() + 64;
         self.list.push(s.clone());
         self.ids.insert(s, i);
         i
@@ -270,6 +279,24 @@ impl Entry {
             .then_with(|| (self.code, self.marks, self.flags).cmp(&(o.code, o.marks, o.flags)))
     }
 
+    /// The string fields in the order [`Entry::order`] compares them.
+    fn texts(&self) -> impl Iterator<Item = u32> {
+        [
+            self.user,
+            self.imp,
+            self.verb,
+            self.resource,
+            self.sub,
+            self.ns,
+            self.name,
+            self.path,
+            self.detail,
+            self.agent,
+            self.ip,
+        ]
+        .into_iter()
+    }
+
     fn matched(&self) -> bool {
         self.flags & MATCHED != 0
     }
@@ -320,14 +347,66 @@ impl Batch {
     }
 }
 
+/// Memory for the requests held to be put in time order (`--sort-memory`), past which they are
+/// sorted in runs written to temporary files and merged when the input ends.
+pub const SORT_MEMORY: usize = 32 << 20;
+
 /// The sink: entries in the order requests were handed over. `CONTEXT`: every request is kept
-/// (and the filter applied here).
+/// (and the filter applied here). Past `budget` bytes the entries are sorted and written out as
+/// a run ([`Runs`]), and the sink starts again empty.
 struct Keep<'f, const CONTEXT: bool> {
     filter: &'f Filter,
     strings: Strings,
     ids: String,
     entries: Vec<Entry>,
     matched: u64,
+    /// Matching requests with no readable time.
+    untimed: u64,
+    /// With `CONTEXT`: the times of the matching requests that have one.
+    hits: Vec<i64>,
+    budget: usize,
+    runs: Runs,
+    /// A run could not be written: the first error, reported when the scan ends.
+    error: Option<anyhow::Error>,
+}
+
+impl<const CTX: bool> Keep<'_, CTX> {
+    fn held(&self) -> usize {
+        self.entries.capacity() * std::mem::size_of::<Entry>()
+            + self.ids.capacity()
+            + self.strings.bytes
+    }
+
+    fn counted(&mut self, e: &Entry) {
+        if e.matched() {
+            self.matched += 1;
+            if e.time == i64::MIN {
+                self.untimed += 1;
+            } else if CTX {
+                self.hits.push(e.time);
+            }
+        }
+    }
+
+    /// Sort what is held and write it out as a run, when it is over the budget (or `all`).
+    fn spill(&mut self, all: bool) {
+        if self.error.is_some() {
+            // the answer is lost already: hold nothing more
+            self.entries.clear();
+            return;
+        }
+        if self.entries.is_empty() || (!all && self.held() <= self.budget) {
+            return;
+        }
+        let (strings, ids) = (&self.strings, &self.ids);
+        self.entries.sort_by(|a, b| a.order(b, strings, ids));
+        if let Err(e) = self.runs.write(&self.entries, strings, ids) {
+            self.error = Some(e);
+        }
+        self.entries = Vec::new();
+        self.strings = Strings::default();
+        self.ids = String::new();
+    }
 }
 
 impl<const CTX: bool> Sink for Keep<'_, CTX> {
@@ -366,32 +445,40 @@ impl<const CTX: bool> Sink for Keep<'_, CTX> {
         for mut e in part.entries {
             e.remap(&map);
             e.id_at += base;
-            self.matched += u64::from(e.matched());
+            self.counted(&e);
             self.entries.push(e);
         }
+        self.spill(false);
     }
 
     fn request(&mut self, r: Request<'_>) -> Result<Flow> {
         let matched = !CTX || self.filter.matches(&r);
         let e = Entry::new(&r, &mut self.strings, &mut self.ids, matched);
-        self.matched += u64::from(matched);
+        self.counted(&e);
         self.entries.push(e);
+        self.spill(false);
         Ok(Flow::More)
     }
 }
 
-/// What the scan left: entries in received-time order, and their strings.
+/// What the scan left: the entries in received-time order, held or in runs to merge.
 struct Story {
     strings: Strings,
     ids: String,
+    /// Sorted; empty when `runs` has them.
     entries: Vec<Entry>,
+    runs: Runs,
     matched: u64,
+    untimed: u64,
+    /// Sorted times of the matching requests (with `--context`).
+    hits: Vec<i64>,
 }
 
 fn collect<const CTX: bool>(
     inputs: &[input::InputFile],
     cfg: &Config,
     diag: &Diag,
+    budget: usize,
 ) -> Result<(scan::ScanStats, Story)> {
     let mut keep = Keep::<CTX> {
         filter: &cfg.filter,
@@ -399,20 +486,269 @@ fn collect<const CTX: bool>(
         ids: String::new(),
         entries: Vec::new(),
         matched: 0,
+        untimed: 0,
+        hits: Vec::new(),
+        budget,
+        runs: Runs::default(),
+        error: None,
     };
     let stats = scan::run(inputs, cfg, false, diag, &mut keep)?;
-    let mut entries = keep.entries;
+    if !keep.runs.is_empty() {
+        keep.spill(true);
+    }
+    if let Some(e) = keep.error.take() {
+        return Err(e);
+    }
+    let mut entries = std::mem::take(&mut keep.entries);
     let (strings, ids) = (&keep.strings, &keep.ids);
     entries.sort_by(|a, b| a.order(b, strings, ids));
+    keep.hits.sort_unstable();
     Ok((
         stats,
         Story {
             strings: keep.strings,
             ids: keep.ids,
             entries,
+            runs: keep.runs,
             matched: keep.matched,
+            untimed: keep.untimed,
+            hits: keep.hits,
         },
     ))
+}
+
+// ---------------------------------------------------------------- runs on disk
+
+/// Sorted runs of entries in temporary files (`$TMPDIR`), each entry with its strings written
+/// out, merged back in order when the input ends.
+#[derive(Default)]
+struct Runs {
+    /// Each run's file, entries, and level (how many merges made it).
+    files: Vec<(std::fs::File, u64, u32)>,
+}
+
+/// Strings of a written entry: the auditID, then the fields [`Entry::order`] compares.
+const REC_STRINGS: usize = 12;
+
+/// Runs of one level merged into one of the next (each holds a file open while merging).
+const FAN_IN: usize = 128;
+
+impl Runs {
+    fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    fn write(&mut self, entries: &[Entry], s: &Strings, ids: &str) -> Result<()> {
+        use std::io::{Seek, SeekFrom};
+        let dir = std::env::temp_dir();
+        let fail = |e: std::io::Error| {
+            anyhow!(
+                "timeline: cannot write requests to sort to a temporary file in {} ({e}); set TMPDIR to a folder with room, or give --sort-memory more",
+                dir.display()
+            )
+        };
+        let file = tempfile::tempfile_in(&dir).map_err(fail)?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+        for e in entries {
+            let id = ids
+                .get(e.id_at as usize..e.id_at as usize + e.id_len as usize)
+                .unwrap_or("");
+            w.write_all(&e.time.to_le_bytes()).map_err(fail)?;
+            w.write_all(&e.code.to_le_bytes()).map_err(fail)?;
+            w.write_all(&[e.marks, e.flags]).map_err(fail)?;
+            for t in std::iter::once(id).chain(e.texts().map(|i| &*s.list[i as usize])) {
+                w.write_all(&(t.len() as u32).to_le_bytes()).map_err(fail)?;
+                w.write_all(t.as_bytes()).map_err(fail)?;
+            }
+        }
+        let mut file = w.into_inner().map_err(|e| fail(e.into_error()))?;
+        file.seek(SeekFrom::Start(0)).map_err(fail)?;
+        self.files.push((file, entries.len() as u64, 0));
+        // FAN_IN runs of one level are merged into one of the next: each entry is written again
+        // a few times at most, and few files are open at once
+        while let Some(&(_, _, level)) = self.files.last() {
+            let n = self.files.len();
+            if n < FAN_IN || self.files[n - FAN_IN..].iter().any(|f| f.2 != level) {
+                break;
+            }
+            let runs: Vec<_> = self.files.drain(n - FAN_IN..).collect();
+            let file = tempfile::tempfile_in(&dir).map_err(fail)?;
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+            let mut merge = Runs { files: runs }.merge();
+            let (mut count, mut done) = (0u64, None);
+            while let Some((rec, run)) = merge.next(done.take()) {
+                rec.write(&mut w).map_err(fail)?;
+                count += 1;
+                done = Some((rec, run));
+            }
+            if let Some(e) = merge.error {
+                return Err(fail(e));
+            }
+            let mut file = w.into_inner().map_err(|e| fail(e.into_error()))?;
+            file.seek(SeekFrom::Start(0)).map_err(fail)?;
+            self.files.push((file, count, level + 1));
+        }
+        Ok(())
+    }
+
+    /// The entries of every run, in order.
+    fn merge(self) -> Merge {
+        let mut m = Merge {
+            runs: Vec::new(),
+            heap: std::collections::BinaryHeap::new(),
+            error: None,
+        };
+        for (f, n, _) in self.files {
+            m.runs
+                .push((std::io::BufReader::with_capacity(1 << 16, f), n));
+            let i = m.runs.len() - 1;
+            m.refill(i, Rec::default());
+        }
+        m
+    }
+}
+
+/// An entry read back from a run: its numbers, and its strings in one buffer.
+#[derive(Default)]
+struct Rec {
+    time: i64,
+    code: i32,
+    marks: u8,
+    flags: u8,
+    text: Vec<u8>,
+    ends: [usize; REC_STRINGS],
+}
+
+impl Rec {
+    fn s(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        std::str::from_utf8(&self.text[start..self.ends[i]]).unwrap_or("")
+    }
+
+    /// Read the next entry into `self` (its buffer reused).
+    fn read(&mut self, r: &mut impl std::io::Read) -> std::io::Result<()> {
+        let mut head = [0u8; 14];
+        r.read_exact(&mut head)?;
+        self.time = i64::from_le_bytes(head[..8].try_into().unwrap_or_default());
+        self.code = i32::from_le_bytes(head[8..12].try_into().unwrap_or_default());
+        (self.marks, self.flags) = (head[12], head[13]);
+        self.text.clear();
+        for i in 0..REC_STRINGS {
+            let mut n = [0u8; 4];
+            r.read_exact(&mut n)?;
+            let n = u32::from_le_bytes(n) as usize;
+            let at = self.text.len();
+            self.text.resize(at + n, 0);
+            r.read_exact(&mut self.text[at..])?;
+            self.ends[i] = self.text.len();
+        }
+        Ok(())
+    }
+
+    /// Write the entry as [`Runs::write`] does.
+    fn write(&self, w: &mut impl Write) -> std::io::Result<()> {
+        w.write_all(&self.time.to_le_bytes())?;
+        w.write_all(&self.code.to_le_bytes())?;
+        w.write_all(&[self.marks, self.flags])?;
+        for i in 0..REC_STRINGS {
+            let t = self.s(i);
+            w.write_all(&(t.len() as u32).to_le_bytes())?;
+            w.write_all(t.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// [`Entry::order`] on written entries.
+    fn order(&self, o: &Rec) -> std::cmp::Ordering {
+        fn text(r: &Rec) -> [&str; REC_STRINGS - 1] {
+            std::array::from_fn(|i| r.s(i + 1))
+        }
+        self.time
+            .cmp(&o.time)
+            .then_with(|| self.s(0).cmp(o.s(0)))
+            .then_with(|| text(self).cmp(&text(o)))
+            .then_with(|| (self.code, self.marks, self.flags).cmp(&(o.code, o.marks, o.flags)))
+    }
+
+    /// The entry, its strings interned in `s` and its auditID (when `with_id`) put in `ids`.
+    fn entry(&self, s: &mut Strings, ids: &mut String, with_id: bool) -> Entry {
+        let id = if with_id { self.s(0) } else { "" };
+        let id_at = ids.len() as u64;
+        ids.push_str(id);
+        let t: [u32; REC_STRINGS - 1] = std::array::from_fn(|i| s.id(self.s(i + 1)));
+        Entry {
+            time: self.time,
+            id_at,
+            id_len: id.len() as u32,
+            user: t[0],
+            imp: t[1],
+            verb: t[2],
+            resource: t[3],
+            sub: t[4],
+            ns: t[5],
+            name: t[6],
+            path: t[7],
+            detail: t[8],
+            agent: t[9],
+            ip: t[10],
+            code: self.code,
+            marks: self.marks,
+            flags: self.flags,
+        }
+    }
+}
+
+/// The head entry of one run, first in the heap when it comes first in order.
+struct Head(Rec, usize);
+
+impl PartialEq for Head {
+    fn eq(&self, o: &Head) -> bool {
+        self.cmp(o) == std::cmp::Ordering::Equal
+    }
+}
+impl Eq for Head {}
+impl PartialOrd for Head {
+    fn partial_cmp(&self, o: &Head) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Head {
+    fn cmp(&self, o: &Head) -> std::cmp::Ordering {
+        // reversed: BinaryHeap pops the greatest
+        o.0.order(&self.0).then_with(|| o.1.cmp(&self.1))
+    }
+}
+
+/// Runs merged: entries in time order, one held per run.
+struct Merge {
+    runs: Vec<(std::io::BufReader<std::fs::File>, u64)>,
+    heap: std::collections::BinaryHeap<Head>,
+    error: Option<std::io::Error>,
+}
+
+impl Merge {
+    /// Read run `i`'s next entry into `rec` and put it in the heap.
+    fn refill(&mut self, i: usize, mut rec: Rec) {
+        let (r, left) = &mut self.runs[i];
+        if *left == 0 {
+            return;
+        }
+        *left -= 1;
+        match rec.read(r) {
+            Ok(()) => self.heap.push(Head(rec, i)),
+            Err(e) => {
+                self.error.get_or_insert(e);
+            }
+        }
+    }
+
+    /// The next entry in order; the one before is handed back (`done`) for its buffer.
+    fn next(&mut self, done: Option<(Rec, usize)>) -> Option<(Rec, usize)> {
+        if let Some((rec, i)) = done {
+            self.refill(i, rec);
+        }
+        self.heap.pop().map(|Head(rec, i)| (rec, i))
+    }
 }
 
 /// Keep the matching entries, and the others received within `window` µs of one of them
@@ -445,6 +781,7 @@ fn with_context(entries: &mut Vec<Entry>, window: i64) {
 }
 
 /// Consecutive entries that make one line: `[start, end)` ranges.
+#[cfg(test)]
 fn lines(entries: &[Entry], mode: Collapse) -> Vec<(usize, usize)> {
     let mut out: Vec<(usize, usize)> = Vec::new();
     for (i, e) in entries.iter().enumerate() {
@@ -838,12 +1175,12 @@ impl View<'_> {
         }
     }
 
-    /// The sentence for one line: `group` are its entries (identical but for the time, or for
+    /// The sentence for one line, whose requests are identical but for the time (or for
     /// namespace and name with `--collapse kind`).
-    fn sentence(&self, w: &mut Words, group: &[Entry]) {
-        let e = &group[0];
+    fn sentence(&self, w: &mut Words, line: &Line) {
+        let e = &line.first;
         let f = forms(self.s(e.verb), self.s(e.sub), e.resource != 0);
-        let spread = spread(group);
+        let spread = line.spread();
         let object = |w: &mut Words| match &spread {
             Some(s) => self.objects(w, e, s),
             None => self.object(w, e),
@@ -901,42 +1238,129 @@ impl View<'_> {
     }
 }
 
-/// For a line whose requests differ in namespace or name: what they cover.
-fn spread(group: &[Entry]) -> Option<Spread> {
-    let e = &group[0];
-    if group
-        .iter()
-        .all(|g| g.ns == e.ns && g.name == e.name && g.path == e.path)
-    {
-        return None;
-    }
-    if e.resource == 0 {
-        let paths: FxHashSet<u32> = group.iter().map(|g| g.path).collect();
-        return Some(Spread {
-            objects: paths.len(),
+const F_IMP: u8 = 1;
+const F_RESOURCE: u8 = 2;
+const F_SUB: u8 = 4;
+const F_NS: u8 = 8;
+const F_NAME: u8 = 16;
+const F_PATH: u8 = 32;
+
+/// One line of the timeline, made from its requests as they come (there may be millions, all
+/// alike): the first and last, how many, the first auditIDs, which fields differ among them,
+/// and for a line over several objects (`--collapse kind`) what it covers.
+struct Line {
+    first: Entry,
+    last: Entry,
+    count: usize,
+    /// The first [`MAX_IDS`] requests (for their auditIDs).
+    listed: Vec<Entry>,
+    /// `F_*` bits of the fields whose value is not the first request's somewhere in the line.
+    differs: u8,
+    /// Distinct paths (non-resource requests), once the line covers several objects.
+    paths: FxHashSet<u32>,
+    /// Distinct named objects, once the line covers several.
+    objects: FxHashSet<(u32, u32)>,
+    /// Distinct namespaces in the order they came, once the line covers several objects.
+    namespaces: Vec<u32>,
+    seen: FxHashSet<u32>,
+    /// Some request was on a namespaced kind without a namespace (all namespaces).
+    all: bool,
+}
+
+impl Line {
+    fn new(e: Entry) -> Line {
+        Line {
+            first: e,
+            last: e,
+            count: 1,
+            listed: vec![e],
+            differs: 0,
+            paths: FxHashSet::default(),
+            objects: FxHashSet::default(),
             namespaces: Vec::new(),
+            seen: FxHashSet::default(),
             all: false,
-        });
+        }
     }
-    let mut objects: FxHashSet<(u32, u32)> = FxHashSet::default();
-    let mut namespaces: Vec<u32> = Vec::new();
-    let mut seen: FxHashSet<u32> = FxHashSet::default();
-    let mut all = false;
-    for g in group {
+
+    /// The line of `group` (not empty), as [`Line::add`] makes it.
+    #[cfg(test)]
+    fn of(group: &[Entry]) -> Line {
+        let mut l = Line::new(group[0]);
+        for e in &group[1..] {
+            l.add(*e);
+        }
+        l
+    }
+
+    fn add(&mut self, e: Entry) {
+        self.count += 1;
+        self.last = e;
+        if self.listed.len() < MAX_IDS {
+            self.listed.push(e);
+        }
+        let f = &self.first;
+        let mut d = 0;
+        for (bit, a, b) in [
+            (F_IMP, f.imp, e.imp),
+            (F_RESOURCE, f.resource, e.resource),
+            (F_SUB, f.sub, e.sub),
+            (F_NS, f.ns, e.ns),
+            (F_NAME, f.name, e.name),
+            (F_PATH, f.path, e.path),
+        ] {
+            if a != b {
+                d |= bit;
+            }
+        }
+        let object = F_NS | F_NAME | F_PATH;
+        if self.differs & object == 0 && d & object != 0 {
+            // the first request of another object: until now, every one was on the first's
+            let first = self.first;
+            self.cover(&first);
+        }
+        self.differs |= d;
+        if self.differs & object != 0 {
+            self.cover(&e);
+        }
+    }
+
+    fn cover(&mut self, g: &Entry) {
+        self.paths.insert(g.path);
         if g.name != 0 {
-            objects.insert((g.ns, g.name));
+            self.objects.insert((g.ns, g.name));
         }
         if g.ns == 0 {
-            all = true;
-        } else if seen.insert(g.ns) {
-            namespaces.push(g.ns);
+            self.all = true;
+        } else if self.seen.insert(g.ns) {
+            self.namespaces.push(g.ns);
         }
     }
-    Some(Spread {
-        objects: objects.len(),
-        namespaces,
-        all,
-    })
+
+    /// For a line whose requests differ in namespace, name or path: what they cover.
+    fn spread(&self) -> Option<Spread> {
+        if self.differs & (F_NS | F_NAME | F_PATH) == 0 {
+            return None;
+        }
+        if self.first.resource == 0 {
+            return Some(Spread {
+                objects: self.paths.len(),
+                namespaces: Vec::new(),
+                all: false,
+            });
+        }
+        Some(Spread {
+            objects: self.objects.len(),
+            namespaces: self.namespaces.clone(),
+            all: self.all,
+        })
+    }
+
+    /// The id of a string field shared by every request of the line; `None` when empty or
+    /// when the requests differ (`--collapse kind`).
+    fn common(&self, bit: u8, id: u32) -> Option<u32> {
+        (id != 0 && self.differs & bit == 0).then_some(id)
+    }
 }
 
 // ---------------------------------------------------------------- time
@@ -1049,107 +1473,245 @@ pub fn run(args: &TimelineArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Res
     for n in &notes {
         diag.note(n);
     }
+    let budget = args.sort_memory.unwrap_or(SORT_MEMORY);
     let (stats, mut story) = match window {
-        None => collect::<false>(&inputs, cfg, diag)?,
-        Some(_) => collect::<true>(&inputs, cfg, diag)?,
+        None => collect::<false>(&inputs, cfg, diag, budget)?,
+        Some(_) => collect::<true>(&inputs, cfg, diag, budget)?,
     };
-    if let Some(w) = window {
-        with_context(&mut story.entries, w);
-    }
-    // sorted first: the requests with no readable time, on lines of their own
-    let untimed = story.entries.partition_point(|e| e.time == i64::MIN);
-    if untimed > 0 {
+    if story.untimed > 0 {
         diag.note(&format!(
             "{} request(s) have no readable time: listed first, under \"(no time in the log)\", never on a line with timed requests and never as --context",
-            render::thousands(untimed as u64)
+            render::thousands(story.untimed)
         ));
-    }
-    let mut ranges = lines(&story.entries, args.collapse);
-    if let Some(k) = args.output.limit {
-        ranges.truncate(k);
     }
     let style = Style::new(cfg, &args.output);
     let clock = Clock {
         tz: cfg.local.then(jiff::tz::TimeZone::system),
     };
-    match format {
-        Format::Table | Format::Wide => {
-            let view = View {
-                text: story.strings.list.iter().map(|s| sanitize(s)).collect(),
-                ids: &story.ids,
-            };
-            let n = Narrative {
-                view: &view,
-                clock: &clock,
-                style: &style,
-                wide: format == Format::Wide,
-                context: window.is_some(),
-            };
-            n.write(out, &story.entries, &ranges)?;
-        }
-        _ => {
-            let view = View {
-                text: story
-                    .strings
-                    .list
-                    .iter()
-                    .map(|s| Cow::Borrowed(&**s))
-                    .collect(),
-                ids: &story.ids,
-            };
-            let mut rows = (format == Format::Csv)
-                .then(|| render::writer(format, &[], &[], CSV, style, false));
-            let array = format == Format::Json;
-            let mut words = Words::default();
-            // lines are serialized into one buffer: many small writes through `Out` cost more
-            let mut buf: Vec<u8> = Vec::with_capacity(1 << 16);
-            let mut stamps = Stamps::default();
-            for (i, &(a, b)) in ranges.iter().enumerate() {
-                let group = &story.entries[a..b];
-                words.clear();
-                view.sentence(&mut words, group);
-                let rec = LineRecord {
-                    view: &view,
-                    group,
-                    sentence: &words.buf,
-                };
-                if let Some(rows) = &mut rows {
-                    rows.row(out, &rec)?;
-                    continue;
-                }
-                // serialized straight from a struct: a Value per line costs more than the scan
-                if array {
-                    buf.extend_from_slice(if i == 0 { b"[\n" } else { b",\n" });
-                }
-                crate::render::json::to_writer(&mut buf, &rec.fields_json(&mut stamps))?;
-                if !array {
-                    buf.push(b'\n');
-                }
-                if buf.len() >= 1 << 16 {
-                    out.write_all(&buf)?;
-                    buf.clear();
-                }
-            }
-            out.write_all(&buf)?;
-            if let Some(rows) = &mut rows {
-                rows.finish(out)?;
-            } else if array {
-                out.write_all(if ranges.is_empty() { b"[]\n" } else { b"\n]\n" })?;
-            }
+    let mut p = Printer {
+        narrative: matches!(format, Format::Table | Format::Wide).then(|| Narrative {
+            clock: &clock,
+            style: &style,
+            wide: format == Format::Wide,
+            context: window.is_some(),
+            day: None,
+            words: Words::default(),
+            buf: String::new(),
+        }),
+        rows: (format == Format::Csv).then(|| render::writer(format, &[], &[], CSV, style, false)),
+        array: format == Format::Json,
+        buf: Vec::with_capacity(1 << 16),
+        stamps: Stamps::default(),
+        words: Words::default(),
+        written: 0,
+        limit: args.output.limit,
+    };
+    let sanitized = p.narrative.is_some();
+    fn view_of<'s>(strings: &'s Strings, ids: &'s str, sanitized: bool) -> View<'s> {
+        View {
+            text: strings
+                .list
+                .iter()
+                .map(|s| {
+                    if sanitized {
+                        sanitize(s)
+                    } else {
+                        Cow::Borrowed(&**s)
+                    }
+                })
+                .collect(),
+            ids,
         }
     }
+    let mode = args.collapse;
+    let joins = |line: &Line, e: &Entry| mode != Collapse::None && line.first.same(e, mode);
+    if story.runs.is_empty() {
+        if let Some(w) = window {
+            with_context(&mut story.entries, w);
+        }
+        let view = view_of(&story.strings, &story.ids, sanitized);
+        let mut line: Option<Line> = None;
+        for e in &story.entries {
+            match &mut line {
+                Some(l) if joins(l, e) => l.add(*e),
+                _ => {
+                    if let Some(l) = line.take()
+                        && !p.line(out, &view, &l)?
+                    {
+                        break;
+                    }
+                    line = Some(Line::new(*e));
+                }
+            }
+        }
+        if let Some(l) = line {
+            p.line(out, &view, &l)?;
+        }
+    } else {
+        // merged from the runs: each line's strings in a table of their own, let go of once
+        // the line is written
+        let mut merge = std::mem::take(&mut story.runs).merge();
+        let mut near = Near::new(&story.hits, window);
+        let (mut strings, mut ids) = (Strings::default(), String::new());
+        let mut line: Option<Line> = None;
+        let mut done = None;
+        while let Some((mut rec, run)) = merge.next(done.take()) {
+            if !near.keep(&mut rec) {
+                done = Some((rec, run));
+                continue;
+            }
+            let with_id = line.as_ref().is_none_or(|l| l.listed.len() < MAX_IDS);
+            let e = rec.entry(&mut strings, &mut ids, with_id);
+            match &mut line {
+                Some(l) if joins(l, &e) => l.add(e),
+                _ => {
+                    if let Some(l) = line.take() {
+                        let view = view_of(&strings, &ids, sanitized);
+                        if !p.line(out, &view, &l)? {
+                            break;
+                        }
+                        (strings, ids) = (Strings::default(), String::new());
+                        let e = rec.entry(&mut strings, &mut ids, true);
+                        line = Some(Line::new(e));
+                    } else {
+                        line = Some(Line::new(e));
+                    }
+                }
+            }
+            done = Some((rec, run));
+        }
+        if let Some(l) = line.filter(|_| p.more()) {
+            p.line(out, &view_of(&strings, &ids, sanitized), &l)?;
+        }
+        if let Some(e) = merge.error {
+            return Err(anyhow!(
+                "timeline: cannot read back the requests sorted in a temporary file: {e}"
+            ));
+        }
+    }
+    p.finish(out)?;
     out.flush()?;
     Ok(outcome(&stats, cfg, diag, story.matched > 0))
 }
 
+/// [`with_context`] for entries that come one at a time, in order.
+struct Near<'h> {
+    hits: &'h [i64],
+    window: Option<i64>,
+    j: usize,
+}
+
+impl<'h> Near<'h> {
+    fn new(hits: &'h [i64], window: Option<i64>) -> Near<'h> {
+        Near { hits, window, j: 0 }
+    }
+
+    /// Is this entry shown (marked as context when it is only near a match)?
+    fn keep(&mut self, r: &mut Rec) -> bool {
+        let Some(window) = self.window else {
+            return true;
+        };
+        if r.flags & MATCHED != 0 {
+            return true;
+        }
+        if r.time == i64::MIN {
+            return false;
+        }
+        let from = r.time.saturating_sub(window);
+        while self.j < self.hits.len() && self.hits[self.j] < from {
+            self.j += 1;
+        }
+        let near = self.j < self.hits.len() && self.hits[self.j] <= r.time.saturating_add(window);
+        if near {
+            r.flags |= CONTEXT;
+        }
+        near
+    }
+}
+
+/// Lines written in the chosen format, as they are made.
+struct Printer<'a> {
+    /// Table and wide: the narrative.
+    narrative: Option<Narrative<'a>>,
+    /// CSV.
+    rows: Option<Box<dyn render::Rows>>,
+    /// JSON (an array), else NDJSON.
+    array: bool,
+    /// Lines are serialized into one buffer: many small writes through `Out` cost more.
+    buf: Vec<u8>,
+    stamps: Stamps,
+    words: Words,
+    written: usize,
+    /// `--limit`: lines written at most.
+    limit: Option<usize>,
+}
+
+impl Printer<'_> {
+    /// Are more lines wanted?
+    fn more(&self) -> bool {
+        self.limit.is_none_or(|k| self.written < k)
+    }
+
+    /// Write one line; false once no more are wanted.
+    fn line(&mut self, out: &mut Out, view: &View, l: &Line) -> Result<bool> {
+        if !self.more() {
+            return Ok(false);
+        }
+        self.written += 1;
+        if let Some(n) = &mut self.narrative {
+            n.write(out, view, l)?;
+            return Ok(self.more());
+        }
+        self.words.clear();
+        view.sentence(&mut self.words, l);
+        let rec = LineRecord {
+            view,
+            line: l,
+            sentence: &self.words.buf,
+        };
+        if let Some(rows) = &mut self.rows {
+            rows.row(out, &rec)?;
+            return Ok(self.more());
+        }
+        // serialized straight from a struct: a Value per line costs more than the scan
+        if self.array {
+            self.buf
+                .extend_from_slice(if self.written == 1 { b"[\n" } else { b",\n" });
+        }
+        crate::render::json::to_writer(&mut self.buf, &rec.fields_json(&mut self.stamps))?;
+        if !self.array {
+            self.buf.push(b'\n');
+        }
+        if self.buf.len() >= 1 << 16 {
+            out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(self.more())
+    }
+
+    fn finish(&mut self, out: &mut Out) -> Result<()> {
+        out.write_all(&self.buf)?;
+        self.buf.clear();
+        if let Some(rows) = &mut self.rows {
+            rows.finish(out)?;
+        } else if self.array {
+            out.write_all(if self.written == 0 { b"[]\n" } else { b"\n]\n" })?;
+        }
+        Ok(())
+    }
+}
+
 /// The default output: dated, header-less lines of text.
 struct Narrative<'a> {
-    view: &'a View<'a>,
     clock: &'a Clock,
     style: &'a Style,
     wide: bool,
     /// `--context` was given: lines start with `·` (context) or a space (a match).
     context: bool,
+    /// The day (and offset) of the last date line.
+    day: Option<(i64, Option<i32>)>,
+    words: Words,
+    buf: String,
 }
 
 fn paint(line: &mut String, code: &str, text: &str) {
@@ -1172,50 +1734,41 @@ fn tone_code(t: Tone) -> Option<&'static str> {
 }
 
 impl Narrative<'_> {
-    fn write(&self, out: &mut Out, entries: &[Entry], ranges: &[(usize, usize)]) -> Result<()> {
+    /// Write one line (after its date line when the day changes).
+    fn write(&mut self, out: &mut Out, view: &View, l: &Line) -> Result<()> {
         let dated = self.style.headers;
-        let mut day = None;
-        let mut line = String::new();
-        let mut words = Words::default();
-        for &(a, b) in ranges {
-            let group = &entries[a..b];
-            let (first, last) = (&group[0], &group[group.len() - 1]);
-            if dated {
-                let key = self.clock.key(first.time);
-                if day != Some(key) {
-                    if day.is_some() {
-                        out.write_all(b"\n")?;
-                    }
-                    day = Some(key);
-                    let d = self.clock.date_line(first.time);
-                    if self.style.color {
-                        line.clear();
-                        paint(&mut line, "1", &d);
-                        writeln!(out, "{line}")?;
-                    } else {
-                        writeln!(out, "{d}")?;
-                    }
+        let first = &l.first;
+        if dated {
+            let key = self.clock.key(first.time);
+            if self.day != Some(key) {
+                if self.day.is_some() {
+                    out.write_all(b"\n")?;
+                }
+                self.day = Some(key);
+                let d = self.clock.date_line(first.time);
+                if self.style.color {
+                    let mut line = String::new();
+                    paint(&mut line, "1", &d);
+                    writeln!(out, "{line}")?;
+                } else {
+                    writeln!(out, "{d}")?;
                 }
             }
-            words.clear();
-            self.view.sentence(&mut words, group);
-            line.clear();
-            self.line(&mut line, group, first, last, &words, !dated);
-            line.push('\n');
-            out.write_all(line.as_bytes())?;
         }
+        let mut words = std::mem::take(&mut self.words);
+        let mut line = std::mem::take(&mut self.buf);
+        words.clear();
+        view.sentence(&mut words, l);
+        line.clear();
+        self.line(&mut line, view, l, &words, !dated);
+        line.push('\n');
+        out.write_all(line.as_bytes())?;
+        (self.words, self.buf) = (words, line);
         Ok(())
     }
 
-    fn line(
-        &self,
-        line: &mut String,
-        group: &[Entry],
-        first: &Entry,
-        last: &Entry,
-        words: &Words,
-        full: bool,
-    ) {
+    fn line(&self, line: &mut String, v: &View, l: &Line, words: &Words, full: bool) {
+        let (first, last) = (&l.first, &l.last);
         let color = self.style.color && !first.context();
         let dim_all = self.style.color && first.context();
         if dim_all {
@@ -1231,8 +1784,8 @@ impl Narrative<'_> {
         self.clock.write(line, first.time, full);
         used += line.len() - at + 2;
         line.push_str("  ");
-        if group.len() > 1 {
-            let mut span = format!("x{} until ", group.len());
+        if l.count > 1 {
+            let mut span = format!("x{} until ", l.count);
             let same_day = self.clock.key(first.time) == self.clock.key(last.time);
             self.clock.write(&mut span, last.time, full || !same_day);
             used += span.len() + 2;
@@ -1279,11 +1832,10 @@ impl Narrative<'_> {
             }
         }
         if self.wide {
-            let v = self.view;
             line.push_str("  auditID=");
             line.push_str(&sanitize(v.audit_id(first)));
-            if group.len() > 1 {
-                line.push_str(&format!(" (+{})", group.len() - 1));
+            if l.count > 1 {
+                line.push_str(&format!(" (+{})", l.count - 1));
             }
             line.push_str("  ip=");
             line.push_str(v.s(first.ip));
@@ -1300,52 +1852,48 @@ impl Narrative<'_> {
 /// One line for the machine formats.
 struct LineRecord<'a> {
     view: &'a View<'a>,
-    group: &'a [Entry],
+    line: &'a Line,
     sentence: &'a str,
 }
 
 impl LineRecord<'_> {
     /// The value of a string field shared by every request of the line; `None` when absent or
     /// when the requests differ (`--collapse kind`).
-    fn common(&self, f: impl Fn(&Entry) -> u32) -> Option<&str> {
-        let id = f(&self.group[0]);
-        if id == 0 || self.group.iter().any(|e| f(e) != id) {
-            None
-        } else {
-            Some(self.view.s(id))
-        }
+    fn common(&self, bit: u8, f: impl Fn(&Entry) -> u32) -> Option<&str> {
+        self.line
+            .common(bit, f(&self.line.first))
+            .map(|id| self.view.s(id))
     }
 
     fn actor(&self) -> &str {
-        let e = &self.group[0];
+        let e = &self.line.first;
         self.view.s(if e.imp != 0 { e.imp } else { e.user })
     }
 
     fn ids(&self) -> Vec<&str> {
-        self.group
+        self.line
+            .listed
             .iter()
-            .take(MAX_IDS)
             .map(|e| self.view.audit_id(e))
             .collect()
     }
 
     /// The JSON form (the README documents these fields, in this order).
     fn fields_json(&self, stamps: &mut Stamps) -> JsonLine<'_> {
-        let e = &self.group[0];
-        let last = &self.group[self.group.len() - 1];
+        let (e, last) = (&self.line.first, &self.line.last);
         JsonLine {
             time: stamps.get(e.time),
             last: stamps.get(last.time),
-            count: self.group.len(),
+            count: self.line.count,
             actor: self.actor(),
             user: self.view.s(e.user),
-            impersonated_user: self.common(|e| e.imp),
+            impersonated_user: self.common(F_IMP, |e| e.imp),
             verb: self.view.s(e.verb),
-            resource: self.common(|e| e.resource),
-            subresource: self.common(|e| e.sub),
-            namespace: self.common(|e| e.ns),
-            name: self.common(|e| e.name),
-            path: self.common(|e| e.path),
+            resource: self.common(F_RESOURCE, |e| e.resource),
+            subresource: self.common(F_SUB, |e| e.sub),
+            namespace: self.common(F_NS, |e| e.ns),
+            name: self.common(F_NAME, |e| e.name),
+            path: self.common(F_PATH, |e| e.path),
             code: (e.code >= 0).then_some(e.code),
             incomplete: e.incomplete(),
             markers: marker_names(e.marks).collect(),
@@ -1447,22 +1995,21 @@ impl Record for LineRecord<'_> {
                 .get(t)
                 .map_or_else(String::new, |s| s.as_str().into())
         };
-        let e = &self.group[0];
-        let last = &self.group[self.group.len() - 1];
+        let (e, last) = (&self.line.first, &self.line.last);
         let s = |o: Option<&str>| o.unwrap_or("").to_string();
         vec![
             time(e.time),
             time(last.time),
-            self.group.len().to_string(),
+            self.line.count.to_string(),
             self.actor().to_string(),
             self.view.s(e.user).to_string(),
             self.view.s(e.imp).to_string(),
             self.view.s(e.verb).to_string(),
-            s(self.common(|e| e.resource)),
-            s(self.common(|e| e.sub)),
-            s(self.common(|e| e.ns)),
-            s(self.common(|e| e.name)),
-            s(self.common(|e| e.path)),
+            s(self.common(F_RESOURCE, |e| e.resource)),
+            s(self.common(F_SUB, |e| e.sub)),
+            s(self.common(F_NS, |e| e.ns)),
+            s(self.common(F_NAME, |e| e.name)),
+            s(self.common(F_PATH, |e| e.path)),
             if e.code < 0 {
                 String::new()
             } else {
@@ -1518,7 +2065,7 @@ mod tests {
             .into_iter()
             .map(|(a, z)| {
                 let mut w = Words::default();
-                view.sentence(&mut w, &b.entries[a..z]);
+                view.sentence(&mut w, &Line::of(&b.entries[a..z]));
                 let marks: Vec<&str> = marker_names(b.entries[a].marks).collect();
                 let n = z - a;
                 let count = if n > 1 {
