@@ -352,18 +352,6 @@ fn ip_cell(r: &Request) -> String {
         .map_or_else(String::new, |s| s.to_string())
 }
 
-fn opt(s: &str) -> Value {
-    if s.is_empty() {
-        Value::Null
-    } else {
-        Value::String(s.to_string())
-    }
-}
-
-fn list(v: &[std::borrow::Cow<str>]) -> Value {
-    Value::Array(v.iter().map(|s| Value::String(s.to_string())).collect())
-}
-
 fn joined(v: &[std::borrow::Cow<str>]) -> String {
     v.join(";")
 }
@@ -373,40 +361,94 @@ fn latency_value(r: &Request) -> Value {
         .map_or(Value::Null, |ms| json!((ms * 1000.0).round() / 1000.0))
 }
 
-/// The JSON form of a request (the README documents these fields).
+/// The JSON form of a request (the README documents these fields), borrowing the request's
+/// text: written as it is serialized, a long field is not copied on its way out.
+#[derive(serde::Serialize)]
+struct RequestJson<'a> {
+    #[serde(rename = "auditID")]
+    audit_id: &'a str,
+    received: Value,
+    started: Value,
+    completed: Value,
+    #[serde(rename = "latencyMs")]
+    latency_ms: Value,
+    user: &'a str,
+    groups: Vec<&'a str>,
+    #[serde(rename = "impersonatedUser")]
+    impersonated_user: Option<&'a str>,
+    #[serde(rename = "impersonatedGroups")]
+    impersonated_groups: Vec<&'a str>,
+    #[serde(rename = "sourceIPs")]
+    source_ips: Vec<&'a str>,
+    #[serde(rename = "userAgent")]
+    user_agent: Option<&'a str>,
+    verb: &'a str,
+    #[serde(rename = "apiGroup")]
+    api_group: Option<&'a str>,
+    #[serde(rename = "apiVersion")]
+    api_version: Option<&'a str>,
+    resource: Option<&'a str>,
+    subresource: Option<&'a str>,
+    namespace: Option<&'a str>,
+    name: Option<&'a str>,
+    #[serde(rename = "requestURI")]
+    request_uri: &'a str,
+    level: Option<&'a str>,
+    code: Option<i64>,
+    #[serde(rename = "statusReason")]
+    status_reason: Option<&'a str>,
+    #[serde(rename = "statusMessage")]
+    status_message: Option<&'a str>,
+    decision: Option<&'a str>,
+    reason: Option<&'a str>,
+    stages: Vec<&'static str>,
+    incomplete: bool,
+    file: &'a str,
+    line: u64,
+}
+
+impl<'a> RequestJson<'a> {
+    fn new(r: &'a Request, file: &'a str) -> RequestJson<'a> {
+        let (_, line) = r.location();
+        let opt = |s: &'a str| (!s.is_empty()).then_some(s);
+        let list = |v: &'a [std::borrow::Cow<str>]| v.iter().map(|s| &**s).collect::<Vec<_>>();
+        RequestJson {
+            audit_id: &r.audit_id,
+            received: machine_time(r.time()),
+            started: machine_time(r.started),
+            completed: machine_time(r.completed),
+            latency_ms: latency_value(r),
+            user: &r.user,
+            groups: list(&r.groups),
+            impersonated_user: opt(&r.impersonated_user),
+            impersonated_groups: list(&r.impersonated_groups),
+            source_ips: list(&r.source_ips),
+            user_agent: opt(&r.user_agent),
+            verb: &r.verb,
+            api_group: opt(&r.api_group),
+            api_version: opt(&r.api_version),
+            resource: opt(&r.resource),
+            subresource: opt(&r.subresource),
+            namespace: opt(&r.namespace),
+            name: opt(&r.name),
+            request_uri: &r.request_uri,
+            level: opt(&r.level),
+            code: r.code,
+            status_reason: opt(&r.status_reason),
+            status_message: opt(&r.status_message),
+            decision: opt(&r.decision),
+            reason: opt(&r.authz_reason),
+            stages: r.stages.iter().map(|s| s.name()).collect(),
+            incomplete: r.incomplete(),
+            file,
+            line,
+        }
+    }
+}
+
+/// [`RequestJson`] as a value (to add fields to).
 pub fn request_json(r: &Request, file: &str) -> Value {
-    let (_, line) = r.location();
-    json!({
-        "auditID": r.audit_id,
-        "received": machine_time(r.time()),
-        "started": machine_time(r.started),
-        "completed": machine_time(r.completed),
-        "latencyMs": latency_value(r),
-        "user": r.user,
-        "groups": list(&r.groups),
-        "impersonatedUser": opt(&r.impersonated_user),
-        "impersonatedGroups": list(&r.impersonated_groups),
-        "sourceIPs": list(&r.source_ips),
-        "userAgent": opt(&r.user_agent),
-        "verb": r.verb,
-        "apiGroup": opt(&r.api_group),
-        "apiVersion": opt(&r.api_version),
-        "resource": opt(&r.resource),
-        "subresource": opt(&r.subresource),
-        "namespace": opt(&r.namespace),
-        "name": opt(&r.name),
-        "requestURI": r.request_uri,
-        "level": opt(&r.level),
-        "code": r.code,
-        "statusReason": opt(&r.status_reason),
-        "statusMessage": opt(&r.status_message),
-        "decision": opt(&r.decision),
-        "reason": opt(&r.authz_reason),
-        "stages": r.stages.iter().map(|s| s.name()).collect::<Vec<_>>(),
-        "incomplete": r.incomplete(),
-        "file": file,
-        "line": line,
-    })
+    serde_json::to_value(RequestJson::new(r, file)).unwrap_or(Value::Null)
 }
 
 fn request_fields(r: &Request, file: &str, line: u64) -> Vec<String> {
@@ -484,6 +526,10 @@ impl Record for RequestRow<'_, '_> {
     }
     fn json(&self) -> Value {
         request_json(self.r, &self.file)
+    }
+    fn write_json(&self, out: &mut dyn std::io::Write) -> Result<()> {
+        crate::render::json::to_writer(out, &RequestJson::new(self.r, &self.file))?;
+        Ok(())
     }
 }
 

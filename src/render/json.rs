@@ -149,7 +149,7 @@ impl Rows for JsonRows {
         if self.array {
             out.write_all(if self.count == 0 { b"[\n" } else { b",\n" })?;
         }
-        to_writer(&mut *out, &rec.json())?;
+        rec.write_json(&mut *out)?;
         if !self.array {
             out.write_all(b"\n")?;
         }

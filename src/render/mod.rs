@@ -107,6 +107,12 @@ pub trait Record {
     fn fields(&self) -> Vec<String>;
     /// The JSON form.
     fn json(&self) -> serde_json::Value;
+    /// The JSON form written to `out` (compact, escaped as `json::to_writer` does); a record
+    /// that can serialize without building a value says so here.
+    fn write_json(&self, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
+        json::to_writer(out, &self.json())?;
+        Ok(())
+    }
 }
 
 /// A writer for a stream of records.
