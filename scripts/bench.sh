@@ -699,7 +699,10 @@ print(" ".join("%.3f" % max(0.05, r.uniform(0.1, 0.95) * t) for _ in range(int(s
         i=$((i + 1))
         log "[hostile] copytruncate round $i/$rounds: truncating after $d s"
         cp -- "$f" "$victim"
-        (sleep "$d" && truncate -c -s 0 -- "$victim") &
+        # the delay runs from kaudit's start (its pid written), not from when it was asked for:
+        # on a busy machine a start can lag, and a file cut before it is opened is only empty
+        rm -f -- "$h_pid"
+        (until [[ -s $h_pid ]]; do sleep 0.01; done; sleep "$d" && truncate -c -s 0 -- "$victim") &
         q=$!
         hrun save "$k" summary -o json "$victim"
         wait "$q" || true

@@ -530,6 +530,9 @@ struct Runs {
 /// Strings of a written entry: the auditID, then the fields [`Entry::order`] compares.
 const REC_STRINGS: usize = 12;
 
+/// Bytes of strings held for the lines made from runs before their table starts again.
+const LINE_STRINGS: usize = 16 << 20;
+
 /// Runs of one level merged into one of the next (each holds a file open while merging).
 const FAN_IN: usize = 128;
 
@@ -1041,7 +1044,7 @@ struct Spread {
 
 /// Strings resolved for one output: sanitized for tables, exact for machines.
 struct View<'s> {
-    text: Vec<Cow<'s, str>>,
+    text: &'s [Cow<'s, str>],
     ids: &'s str,
 }
 
@@ -1507,29 +1510,36 @@ pub fn run(args: &TimelineArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Res
         limit: args.output.limit,
     };
     let sanitized = p.narrative.is_some();
-    fn view_of<'s>(strings: &'s Strings, ids: &'s str, sanitized: bool) -> View<'s> {
-        View {
-            text: strings
-                .list
-                .iter()
-                .map(|s| {
-                    if sanitized {
-                        sanitize(s)
-                    } else {
-                        Cow::Borrowed(&**s)
-                    }
-                })
-                .collect(),
-            ids,
+    // the strings as shown: sanitized for people, exact for machines
+    let shown = |s: &str| -> Cow<'static, str> {
+        if sanitized {
+            Cow::Owned(sanitize(s).into_owned())
+        } else {
+            Cow::Owned(s.to_string())
         }
-    }
+    };
     let mode = args.collapse;
     let joins = |line: &Line, e: &Entry| mode != Collapse::None && line.first.same(e, mode);
     if story.runs.is_empty() {
         if let Some(w) = window {
             with_context(&mut story.entries, w);
         }
-        let view = view_of(&story.strings, &story.ids, sanitized);
+        let text: Vec<Cow<str>> = story
+            .strings
+            .list
+            .iter()
+            .map(|s| {
+                if sanitized {
+                    sanitize(s)
+                } else {
+                    Cow::Borrowed(&**s)
+                }
+            })
+            .collect();
+        let view = View {
+            text: &text,
+            ids: &story.ids,
+        };
         let mut line: Option<Line> = None;
         for e in &story.entries {
             match &mut line {
@@ -1548,11 +1558,12 @@ pub fn run(args: &TimelineArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Res
             p.line(out, &view, &l)?;
         }
     } else {
-        // merged from the runs: each line's strings in a table of their own, let go of once
-        // the line is written
+        // merged from the runs: the strings of the lines in a table of their own (and as
+        // shown), let go of at a line's end once it holds LINE_STRINGS bytes
         let mut merge = std::mem::take(&mut story.runs).merge();
         let mut near = Near::new(&story.hits, window);
         let (mut strings, mut ids) = (Strings::default(), String::new());
+        let mut text: Vec<Cow<'static, str>> = Vec::new();
         let mut line: Option<Line> = None;
         let mut done = None;
         while let Some((mut rec, run)) = merge.next(done.take()) {
@@ -1566,13 +1577,21 @@ pub fn run(args: &TimelineArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Res
                 Some(l) if joins(l, &e) => l.add(e),
                 _ => {
                     if let Some(l) = line.take() {
-                        let view = view_of(&strings, &ids, sanitized);
+                        text.extend(strings.list[text.len()..].iter().map(|s| shown(s)));
+                        let view = View {
+                            text: &text,
+                            ids: &ids,
+                        };
                         if !p.line(out, &view, &l)? {
                             break;
                         }
-                        (strings, ids) = (Strings::default(), String::new());
-                        let e = rec.entry(&mut strings, &mut ids, true);
-                        line = Some(Line::new(e));
+                        ids.clear();
+                        if strings.bytes > LINE_STRINGS {
+                            strings = Strings::default();
+                            text.clear();
+                        }
+                        // its auditID was in the line's arena
+                        line = Some(Line::new(rec.entry(&mut strings, &mut ids, true)));
                     } else {
                         line = Some(Line::new(e));
                     }
@@ -1581,7 +1600,12 @@ pub fn run(args: &TimelineArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Res
             done = Some((rec, run));
         }
         if let Some(l) = line.filter(|_| p.more()) {
-            p.line(out, &view_of(&strings, &ids, sanitized), &l)?;
+            text.extend(strings.list[text.len()..].iter().map(|s| shown(s)));
+            let view = View {
+                text: &text,
+                ids: &ids,
+            };
+            p.line(out, &view, &l)?;
         }
         if let Some(e) = merge.error {
             return Err(anyhow!(
@@ -2057,8 +2081,9 @@ mod tests {
         for r in rs {
             b.push(r, true);
         }
+        let text: Vec<Cow<str>> = b.strings.list.iter().map(|s| Cow::Borrowed(&**s)).collect();
         let view = View {
-            text: b.strings.list.iter().map(|s| Cow::Borrowed(&**s)).collect(),
+            text: &text,
             ids: &b.ids,
         };
         lines(&b.entries, mode)
