@@ -118,6 +118,7 @@ nodes/proxy\t''
 serviceaccounts/token\t''"
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s n -l namespace -d 'Namespaces' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l name -d 'Object name (glob)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l audit-id -d 'Requests with this auditID (a list, exact): the evidence a finding or another tool names (example: --audit-id 2d6a0ac4-...,7f1e...)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l code -d 'Response codes or classes: 403, 4xx, 5xx' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l decision -d 'Authorization decision: allow or forbid' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r
@@ -224,6 +225,7 @@ nodes/proxy\t''
 serviceaccounts/token\t''"
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s n -l namespace -d 'Namespaces' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l name -d 'Object name (glob)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l audit-id -d 'Requests with this auditID (a list, exact): the evidence a finding or another tool names (example: --audit-id 2d6a0ac4-...,7f1e...)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l code -d 'Response codes or classes: 403, 4xx, 5xx' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l decision -d 'Authorization decision: allow or forbid' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r
@@ -334,6 +336,7 @@ nodes/proxy\t''
 serviceaccounts/token\t''"
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s n -l namespace -d 'Namespaces' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l name -d 'Object name (glob)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l audit-id -d 'Requests with this auditID (a list, exact): the evidence a finding or another tool names (example: --audit-id 2d6a0ac4-...,7f1e...)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l code -d 'Response codes or classes: 403, 4xx, 5xx' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l decision -d 'Authorization decision: allow or forbid' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r
@@ -445,6 +448,7 @@ nodes/proxy\t''
 serviceaccounts/token\t''"
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s n -l namespace -d 'Namespaces' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l name -d 'Object name (glob)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l audit-id -d 'Requests with this auditID (a list, exact): the evidence a finding or another tool names (example: --audit-id 2d6a0ac4-...,7f1e...)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l code -d 'Response codes or classes: 403, 4xx, 5xx' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l decision -d 'Authorization decision: allow or forbid' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r
@@ -556,6 +560,7 @@ nodes/proxy\t''
 serviceaccounts/token\t''"
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s n -l namespace -d 'Namespaces' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l name -d 'Object name (glob)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l audit-id -d 'Requests with this auditID (a list, exact): the evidence a finding or another tool names (example: --audit-id 2d6a0ac4-...,7f1e...)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l code -d 'Response codes or classes: 403, 4xx, 5xx' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l decision -d 'Authorization decision: allow or forbid' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r
@@ -668,6 +673,7 @@ nodes/proxy\t''
 serviceaccounts/token\t''"
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s n -l namespace -d 'Namespaces' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l name -d 'Object name (glob)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l audit-id -d 'Requests with this auditID (a list, exact): the evidence a finding or another tool names (example: --audit-id 2d6a0ac4-...,7f1e...)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l code -d 'Response codes or classes: 403, 4xx, 5xx' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l decision -d 'Authorization decision: allow or forbid' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r
@@ -781,6 +787,7 @@ nodes/proxy\t''
 serviceaccounts/token\t''"
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s n -l namespace -d 'Namespaces' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l name -d 'Object name (glob)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l audit-id -d 'Requests with this auditID (a list, exact): the evidence a finding or another tool names (example: --audit-id 2d6a0ac4-...,7f1e...)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l code -d 'Response codes or classes: 403, 4xx, 5xx' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l decision -d 'Authorization decision: allow or forbid' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r
@@ -902,6 +909,7 @@ nodes/proxy\t''
 serviceaccounts/token\t''"
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s n -l namespace -d 'Namespaces' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l name -d 'Object name (glob)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l audit-id -d 'Requests with this auditID (a list, exact): the evidence a finding or another tool names (example: --audit-id 2d6a0ac4-...,7f1e...)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l code -d 'Response codes or classes: 403, 4xx, 5xx' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l decision -d 'Authorization decision: allow or forbid' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r
@@ -1009,6 +1017,7 @@ nodes/proxy\t''
 serviceaccounts/token\t''"
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s n -l namespace -d 'Namespaces' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l name -d 'Object name (glob)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l audit-id -d 'Requests with this auditID (a list, exact): the evidence a finding or another tool names (example: --audit-id 2d6a0ac4-...,7f1e...)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l code -d 'Response codes or classes: 403, 4xx, 5xx' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l decision -d 'Authorization decision: allow or forbid' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r
@@ -1115,6 +1124,7 @@ nodes/proxy\t''
 serviceaccounts/token\t''"
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s n -l namespace -d 'Namespaces' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l name -d 'Object name (glob)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l audit-id -d 'Requests with this auditID (a list, exact): the evidence a finding or another tool names (example: --audit-id 2d6a0ac4-...,7f1e...)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l code -d 'Response codes or classes: 403, 4xx, 5xx' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l decision -d 'Authorization decision: allow or forbid' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r
@@ -1222,6 +1232,7 @@ nodes/proxy\t''
 serviceaccounts/token\t''"
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -s n -l namespace -d 'Namespaces' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l name -d 'Object name (glob)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l audit-id -d 'Requests with this auditID (a list, exact): the evidence a finding or another tool names (example: --audit-id 2d6a0ac4-...,7f1e...)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l code -d 'Response codes or classes: 403, 4xx, 5xx' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l decision -d 'Authorization decision: allow or forbid' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r
@@ -1378,6 +1389,7 @@ nodes/proxy\t''
 serviceaccounts/token\t''"
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s n -l namespace -d 'Namespaces' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l name -d 'Object name (glob)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l audit-id -d 'Requests with this auditID (a list, exact): the evidence a finding or another tool names (example: --audit-id 2d6a0ac4-...,7f1e...)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l code -d 'Response codes or classes: 403, 4xx, 5xx' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l decision -d 'Authorization decision: allow or forbid' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r

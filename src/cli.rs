@@ -782,6 +782,10 @@ pub struct FilterArgs {
     /// Object name (glob).
     #[arg(long, value_name = "GLOB", help_heading = "Filters")]
     pub name: Vec<String>,
+    /// Requests with this auditID (a list, exact): the evidence a finding or another tool
+    /// names (example: --audit-id 2d6a0ac4-...,7f1e...).
+    #[arg(long, value_name = "LIST", help_heading = "Filters")]
+    pub audit_id: Vec<String>,
     /// Response codes or classes: 403, 4xx, 5xx.
     #[arg(long, value_name = "LIST", help_heading = "Filters")]
     pub code: Vec<String>,

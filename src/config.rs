@@ -123,6 +123,7 @@ impl Config {
             resource: filter.resource.clone(),
             namespace: filter.namespace.clone(),
             name: filter.name.clone(),
+            audit_id: filter.audit_id.clone(),
             code: filter.code.clone(),
             decision: filter.decision.clone(),
             ip: filter.ip.clone(),

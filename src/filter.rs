@@ -22,6 +22,7 @@ pub struct FilterSpec {
     pub resource: Vec<String>,
     pub namespace: Vec<String>,
     pub name: Vec<String>,
+    pub audit_id: Vec<String>,
     pub code: Vec<String>,
     pub decision: Vec<String>,
     pub ip: Vec<String>,
@@ -492,6 +493,7 @@ pub struct Filter {
     resource: Vec<ResourceSel>,
     namespace: Vec<String>,
     name: Vec<Glob>,
+    audit_id: Vec<String>,
     code: Vec<CodeSel>,
     decision: Vec<String>,
     ip: Vec<Cidr>,
@@ -538,6 +540,7 @@ impl Filter {
             group: spec.group.iter().map(|g| Glob::new(g)).collect(),
             name: spec.name.iter().map(|n| Glob::new(n)).collect(),
             namespace: split_list(&spec.namespace).map(String::from).collect(),
+            audit_id: split_list(&spec.audit_id).map(String::from).collect(),
             incomplete: spec.incomplete,
             ..Default::default()
         };
@@ -664,6 +667,7 @@ impl Filter {
                         .any(|x| g.is_match(x))
                 }))
             && (self.name.is_empty() || self.name.iter().any(|g| g.is_match(&r.name)))
+            && (self.audit_id.is_empty() || self.audit_id.iter().any(|a| *a == *r.audit_id))
             && (self.code.is_empty()
                 || r.code
                     .is_some_and(|c| self.code.iter().any(|s| s.matches(c))))
@@ -730,6 +734,7 @@ impl Filter {
             && self.resource.is_empty()
             && self.namespace.is_empty()
             && self.name.is_empty()
+            && self.audit_id.is_empty()
             && self.code.is_empty()
             && self.decision.is_empty()
             && self.ip.is_empty()

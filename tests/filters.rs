@@ -616,3 +616,39 @@ fn resource_globs_and_absurd_thread_counts_are_refused() {
         assert!(r.stderr.starts_with("kaudit: error: --"), "{}", r.stderr);
     }
 }
+
+/// `--audit-id` (issue 17, point 12): the requests whose auditID is in the list, exactly; the
+/// IDs are read from the log file itself (the first, a middle and the last distinct auditID of
+/// W), in a list, repeated, and with one that no line holds.
+#[test]
+fn audit_id_selects_exactly_those_requests() {
+    let log = read_log(W);
+    let mut ids: Vec<String> = Vec::new();
+    for line in log.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+        let v: Value = serde_json::from_slice(line).unwrap();
+        let id = v["auditID"].as_str().unwrap().to_string();
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    let pick = [&ids[0], &ids[ids.len() / 2], &ids[ids.len() - 1]];
+    let list = format!("{},{}", pick[0], pick[1]);
+    check(
+        &[
+            (&["--audit-id", pick[2]], 1),
+            (&["--audit-id", &list], 2),
+            (&["--audit-id", &list, "--audit-id", pick[2]], 3),
+            (&["--audit-id", "not-in-the-log"], 0),
+        ],
+        W,
+    );
+    let got: Vec<String> = events(&["--audit-id", &list, "--audit-id", pick[2], W])
+        .iter()
+        .map(|r| r["auditID"].as_str().unwrap().to_string())
+        .collect();
+    let mut want: Vec<String> = pick.iter().map(|s| s.to_string()).collect();
+    let mut got_sorted = got.clone();
+    want.sort();
+    got_sorted.sort();
+    assert_eq!(got_sorted, want);
+}
