@@ -364,28 +364,23 @@ fn latency_value(r: &Request) -> Value {
 /// The JSON form of a request (the README documents these fields), borrowing the request's
 /// text: written as it is serialized, a long field is not copied on its way out.
 #[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 struct RequestJson<'a> {
     #[serde(rename = "auditID")]
     audit_id: &'a str,
     received: Value,
     started: Value,
     completed: Value,
-    #[serde(rename = "latencyMs")]
     latency_ms: Value,
     user: &'a str,
     groups: Vec<&'a str>,
-    #[serde(rename = "impersonatedUser")]
     impersonated_user: Option<&'a str>,
-    #[serde(rename = "impersonatedGroups")]
     impersonated_groups: Vec<&'a str>,
     #[serde(rename = "sourceIPs")]
     source_ips: Vec<&'a str>,
-    #[serde(rename = "userAgent")]
     user_agent: Option<&'a str>,
     verb: &'a str,
-    #[serde(rename = "apiGroup")]
     api_group: Option<&'a str>,
-    #[serde(rename = "apiVersion")]
     api_version: Option<&'a str>,
     resource: Option<&'a str>,
     subresource: Option<&'a str>,
@@ -395,9 +390,7 @@ struct RequestJson<'a> {
     request_uri: &'a str,
     level: Option<&'a str>,
     code: Option<i64>,
-    #[serde(rename = "statusReason")]
     status_reason: Option<&'a str>,
-    #[serde(rename = "statusMessage")]
     status_message: Option<&'a str>,
     decision: Option<&'a str>,
     reason: Option<&'a str>,

@@ -713,11 +713,8 @@ impl Rows for RowTable {
 mod tests {
     use super::*;
 
-    /// Past [`MAX_BUFFERED`] rows a table is written a row at a time, without comfy-table: the
-    /// lines are those comfy-table writes for the same columns (a row repeated at the end
-    /// changes no width), headers, right-aligned numbers, wide characters and fitting included.
-    #[test]
-    fn a_long_table_is_laid_out_as_comfy_table_lays_out_a_short_one() {
+    /// What `f` writes to an [`Out`], as text.
+    fn captured(f: impl FnOnce(&mut Out)) -> String {
         use std::cell::RefCell;
         use std::rc::Rc;
         struct Shared(Rc<RefCell<Vec<u8>>>);
@@ -730,6 +727,18 @@ mod tests {
                 Ok(())
             }
         }
+        let buf = Rc::new(RefCell::new(Vec::new()));
+        let mut out: Out = Box::new(Shared(buf.clone()));
+        f(&mut out);
+        drop(out);
+        String::from_utf8(buf.take()).unwrap()
+    }
+
+    /// Past [`MAX_BUFFERED`] rows a table is written a row at a time, without comfy-table: the
+    /// lines are those comfy-table writes for the same columns (a row repeated at the end
+    /// changes no width), headers, right-aligned numbers, wide characters and fitting included.
+    #[test]
+    fn a_long_table_is_laid_out_as_comfy_table_lays_out_a_short_one() {
         let row = |i: usize| {
             vec![
                 Cell::new(format!("user-{}{}", i % 7, "x".repeat(i % 13))),
@@ -747,20 +756,18 @@ mod tests {
                 fit: width.is_some(),
             };
             let render = |rows: Vec<Vec<Cell>>| -> String {
-                let buf = Rc::new(RefCell::new(Vec::new()));
-                let mut out: Out = Box::new(Shared(buf.clone()));
-                let headers = ["USER", "N", "NAME"].map(Cell::new).to_vec();
-                write_rows(
-                    &mut out,
-                    rows,
-                    Some(headers),
-                    &style,
-                    &[false, true, false],
-                    &[true, false, true],
-                )
-                .unwrap();
-                drop(out);
-                String::from_utf8(buf.take()).unwrap()
+                captured(|out| {
+                    let headers = ["USER", "N", "NAME"].map(Cell::new).to_vec();
+                    write_rows(
+                        out,
+                        rows,
+                        Some(headers),
+                        &style,
+                        &[false, true, false],
+                        &[true, false, true],
+                    )
+                    .unwrap()
+                })
             };
             let short: Vec<Vec<Cell>> = (0..MAX_BUFFERED).map(row).collect();
             let mut long = short.clone();
@@ -780,18 +787,6 @@ mod tests {
     /// characters too), colored, on terminals of several widths and none.
     #[test]
     fn a_streamed_table_is_the_table_of_the_same_rows_held() {
-        use std::cell::RefCell;
-        use std::rc::Rc;
-        struct Shared(Rc<RefCell<Vec<u8>>>);
-        impl std::io::Write for Shared {
-            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-                self.0.borrow_mut().extend_from_slice(b);
-                Ok(b.len())
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
-        }
         let row = |i: usize| {
             vec![
                 Cell::new(format!("user-{}{}", i % 7, "x".repeat(i % 41))),
@@ -828,18 +823,11 @@ mod tests {
             let flex = [true, false, true, true];
             let drops = [0, 0, 1, 2];
             let headers = || Some(["USER (UTC)", "N", "NAME", "AGENT"].map(Cell::new).to_vec());
-            let capture = |f: &dyn Fn(&mut Out)| -> String {
-                let buf = Rc::new(RefCell::new(Vec::new()));
-                let mut out: Out = Box::new(Shared(buf.clone()));
-                f(&mut out);
-                drop(out);
-                String::from_utf8(buf.take()).unwrap()
-            };
-            let held = capture(&|out| {
+            let held = captured(|out| {
                 let rows: Vec<Vec<Cell>> = (0..n).map(row).collect();
                 write_rows_dropping(out, rows, headers(), &style, &right, &flex, &drops).unwrap()
             });
-            let streamed = capture(&|out| {
+            let streamed = captured(|out| {
                 write_rows_streamed(out, n, row, headers(), &style, &right, &flex, &drops).unwrap()
             });
             assert_eq!(
