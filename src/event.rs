@@ -68,6 +68,255 @@ pub struct UserInfo<'a> {
     pub username: Str<'a>,
     #[serde(default, borrow, deserialize_with = "str_list")]
     pub groups: Vec<Str<'a>>,
+    /// `extra` (`map[string][]string`: since 1.30 `authentication.kubernetes.io/credential-id`
+    /// on nearly every request), in the order written; a value that is not a list keeps an
+    /// empty list, an item that is not a string is left out. Read only with [`Fields::EXTRA`].
+    #[serde(default, borrow, deserialize_with = "extra_map")]
+    pub extra: Vec<(Str<'a>, Vec<Str<'a>>)>,
+}
+
+/// A JSON value read as a string when it is one; any other value is read and dropped (`None`).
+struct AnyStr<'a>(Option<Str<'a>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for AnyStr<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = AnyStr<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any value")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(AnyStr(Some(Str(Cow::Borrowed(v)))))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(AnyStr(Some(Str(Cow::Owned(v.to_owned())))))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(AnyStr(Some(Str(Cow::Owned(v)))))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(AnyStr(None))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(AnyStr(None))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(AnyStr(None))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(AnyStr(None))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(AnyStr(None))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(AnyStr(None))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                while a.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(AnyStr(None))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                while a
+                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(AnyStr(None))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A JSON value read as a list of strings when it is an array (its items that are not strings
+/// left out); any other value is read and dropped (`None`).
+struct AnyStrList<'a>(Option<Vec<Str<'a>>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for AnyStrList<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = AnyStrList<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any value")
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                let mut v = Vec::new();
+                while let Some(AnyStr(s)) = a.next_element::<AnyStr<'de>>()? {
+                    v.extend(s);
+                }
+                Ok(AnyStrList(Some(v)))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                while a
+                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(AnyStrList(None))
+            }
+            fn visit_borrowed_str<E: de::Error>(self, _: &'de str) -> Result<Self::Value, E> {
+                Ok(AnyStrList(None))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(AnyStrList(None))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(AnyStrList(None))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(AnyStrList(None))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(AnyStrList(None))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(AnyStrList(None))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(AnyStrList(None))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(AnyStrList(None))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `user.extra`: an object of lists of strings (see [`UserInfo::extra`]); anything else, or
+/// `null`, is no extra.
+fn extra_map<'de: 'a, 'a, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Vec<(Str<'a>, Vec<Str<'a>>)>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Vec<(Str<'de>, Vec<Str<'de>>)>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+            let mut v = Vec::new();
+            while let Some((k, AnyStrList(l))) = a.next_entry::<Str<'de>, AnyStrList<'de>>()? {
+                v.push((k, l.unwrap_or_default()));
+            }
+            Ok(v)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+    }
+    d.deserialize_any(V)
+}
+
+/// [`dry_run_probe`] of a request body given as JSON text (`None` when it is not JSON).
+pub fn body_dry_run(text: &str) -> Option<bool> {
+    let mut d = serde_json::Deserializer::from_str(text);
+    dry_run_probe(&mut d).ok().flatten()
+}
+
+/// `requestObject`, read only for a `dryRun` member: `Some(true)` when it is an object whose
+/// `dryRun` is a non-empty array (a DeleteOptions of `kubectl delete --dry-run=server`),
+/// `Some(false)` for any other value, `None` for `null`. Nothing else of it is built.
+fn dry_run_probe<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    struct Flag(bool);
+    impl<'de> Deserialize<'de> for Flag {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Flag;
+                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    f.write_str("any value")
+                }
+                fn visit_seq<A: de::SeqAccess<'de>>(
+                    self,
+                    mut a: A,
+                ) -> Result<Self::Value, A::Error> {
+                    let mut n = 0;
+                    while a.next_element::<de::IgnoredAny>()?.is_some() {
+                        n += 1;
+                    }
+                    Ok(Flag(n > 0))
+                }
+                fn visit_map<A: de::MapAccess<'de>>(
+                    self,
+                    mut a: A,
+                ) -> Result<Self::Value, A::Error> {
+                    while a
+                        .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                        .is_some()
+                    {}
+                    Ok(Flag(false))
+                }
+                fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+                    Ok(Flag(false))
+                }
+                fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                    Ok(Flag(false))
+                }
+                fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                    Ok(Flag(false))
+                }
+                fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                    Ok(Flag(false))
+                }
+                fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                    Ok(Flag(false))
+                }
+                fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                    Ok(Flag(false))
+                }
+            }
+            d.deserialize_any(V)
+        }
+    }
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Option<bool>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("any value")
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+            let mut dry = false;
+            while let Some(k) = a.next_key::<Cow<'de, str>>()? {
+                if k == "dryRun" {
+                    dry |= a.next_value::<Flag>()?.0;
+                } else {
+                    a.next_value::<de::IgnoredAny>()?;
+                }
+            }
+            Ok(Some(dry))
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+            while a.next_element::<de::IgnoredAny>()?.is_some() {}
+            Ok(Some(false))
+        }
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(Some(false))
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(Some(false))
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(Some(false))
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(Some(false))
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(Some(false))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+    }
+    d.deserialize_any(V)
 }
 
 #[derive(Debug, Default, PartialEq, Deserialize)]
@@ -115,7 +364,11 @@ impl Fields {
     pub const STATUS_TEXT: Fields = Fields(8);
     /// The annotation `authorization.k8s.io/reason`.
     pub const AUTHZ_REASON: Fields = Fields(16);
-    pub const ALL: Fields = Fields(31);
+    /// Every annotation besides the three always read ([`Annotations::others`]).
+    pub const ANNOTATIONS: Fields = Fields(32);
+    /// `user.extra` and `impersonatedUser.extra`.
+    pub const EXTRA: Fields = Fields(64);
+    pub const ALL: Fields = Fields(127);
 
     pub fn has(self, f: Fields) -> bool {
         self.0 & f.0 == f.0
@@ -126,7 +379,7 @@ impl Fields {
     /// For tests: none of the optional fields, each alone, all but each, and all (each is read
     /// or checked on its own, whatever the others).
     pub fn samples() -> impl Iterator<Item = Fields> {
-        let each = (0..5).map(|i| Fields(1 << i));
+        let each = (0..7).map(|i| Fields(1 << i));
         [Fields::NONE, Fields::ALL]
             .into_iter()
             .chain(each.clone())
@@ -144,6 +397,9 @@ impl Event<'_> {
             if !fields.has(Fields::GROUPS) {
                 u.groups = Vec::new();
             }
+            if !fields.has(Fields::EXTRA) {
+                u.extra = Vec::new();
+            }
         }
         if !fields.has(Fields::SOURCE_IPS) {
             self.source_ips = Vec::new();
@@ -157,10 +413,13 @@ impl Event<'_> {
             s.reason = Str::default();
             s.message = Str::default();
         }
-        if !fields.has(Fields::AUTHZ_REASON)
-            && let Some(a) = self.annotations.as_mut()
-        {
-            a.reason = Str::default();
+        if let Some(a) = self.annotations.as_mut() {
+            if !fields.has(Fields::AUTHZ_REASON) {
+                a.reason = Str::default();
+            }
+            if !fields.has(Fields::ANNOTATIONS) {
+                a.others = Vec::new();
+            }
         }
     }
 }
@@ -172,15 +431,62 @@ impl std::ops::BitOr for Fields {
     }
 }
 
-/// The annotations kaudit reads; every other key is skipped.
-#[derive(Debug, Default, PartialEq, Deserialize)]
+/// An event's annotations: the three kaudit reads itself, and the others in the order written
+/// (Pod Security, ValidatingAdmissionPolicy, credential ids, phase latencies, ...). An
+/// annotation whose value is not a string (the API says they all are) is read and dropped.
+#[derive(Debug, Default, PartialEq)]
 pub struct Annotations<'a> {
-    #[serde(rename = "authorization.k8s.io/decision", default, borrow)]
     pub decision: Str<'a>,
-    #[serde(rename = "authorization.k8s.io/reason", default, borrow)]
     pub reason: Str<'a>,
-    #[serde(rename = "audit.k8s.io/truncated", default, borrow)]
     pub truncated: Str<'a>,
+    /// Read only with [`Fields::ANNOTATIONS`].
+    pub others: Vec<(Str<'a>, Str<'a>)>,
+}
+
+/// The keys of [`Annotations`]'s own fields.
+pub const DECISION: &str = "authorization.k8s.io/decision";
+pub const REASON: &str = "authorization.k8s.io/reason";
+pub const TRUNCATED: &str = "audit.k8s.io/truncated";
+
+impl<'de: 'a, 'a> Deserialize<'de> for Annotations<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Annotations<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("struct Annotations")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                let mut out = Annotations::default();
+                let mut seen = [false; 3];
+                while let Some(k) = a.next_key::<Str<'de>>()? {
+                    let slot = match k.as_str() {
+                        DECISION => Some((0, &mut out.decision)),
+                        REASON => Some((1, &mut out.reason)),
+                        TRUNCATED => Some((2, &mut out.truncated)),
+                        _ => None,
+                    };
+                    match slot {
+                        Some((i, field)) => {
+                            if std::mem::replace(&mut seen[i], true) {
+                                return Err(de::Error::duplicate_field(
+                                    [DECISION, REASON, TRUNCATED][i],
+                                ));
+                            }
+                            *field = a.next_value()?;
+                        }
+                        None => {
+                            if let AnyStr(Some(v)) = a.next_value()? {
+                                out.others.push((k, v));
+                            }
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 /// One audit event as written on one line. Only the fields kaudit uses are decoded.
@@ -222,6 +528,10 @@ pub struct Event<'a> {
     pub timestamp: Str<'a>,
     #[serde(default, borrow)]
     pub annotations: Option<Annotations<'a>>,
+    /// `requestObject`, read only for its `dryRun` (see [`dry_run_probe`]): `None` when absent
+    /// or `null`.
+    #[serde(rename = "requestObject", default, deserialize_with = "dry_run_probe")]
+    pub body_dry_run: Option<bool>,
     /// The fast parser read the line and it has no member besides those above, so no
     /// `requestObject` or `responseObject` however its key is written. Never set by serde
     /// (false: the line may hold bodies).
@@ -240,6 +550,11 @@ impl UserInfo<'_> {
         UserInfo {
             username: self.username.into_owned(),
             groups: self.groups.into_iter().map(Str::into_owned).collect(),
+            extra: self
+                .extra
+                .into_iter()
+                .map(|(k, v)| (k.into_owned(), v.into_iter().map(Str::into_owned).collect()))
+                .collect(),
         }
     }
 }
@@ -279,7 +594,13 @@ impl Event<'_> {
                 decision: a.decision.into_owned(),
                 reason: a.reason.into_owned(),
                 truncated: a.truncated.into_owned(),
+                others: a
+                    .others
+                    .into_iter()
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect(),
             }),
+            body_dry_run: self.body_dry_run,
             no_bodies: self.no_bodies,
         }
     }

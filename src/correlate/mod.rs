@@ -14,6 +14,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::event::{Event, Stage, StageSet, Str, Ts, UserInfo};
 
+pub mod meaning;
 mod packed;
 use packed::Packed;
 
@@ -67,6 +68,13 @@ pub struct Request<'a> {
     pub is_final: bool,
     /// The event carried `audit.k8s.io/truncated: "true"`.
     pub truncated: bool,
+    /// Every other annotation, as the latest stage that has any wrote them (the final
+    /// stage's are a superset of the earlier ones'); read with `Fields::ANNOTATIONS`.
+    pub annotations: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    /// `user.extra` (credential ids); read with `Fields::EXTRA`.
+    pub extra: Vec<(Cow<'a, str>, Vec<Cow<'a, str>>)>,
+    /// What a stage's `requestObject` said of `dryRun` (see `Event::body_dry_run`).
+    pub body_dry_run: Option<bool>,
     pub marks: Vec<Mark<'a>>,
 }
 
@@ -199,6 +207,12 @@ impl<'a> Request<'a> {
         if let Some(u) = ev.user.as_mut() {
             fill(&mut self.user, take(&mut u.username.0));
             fill_vec(&mut self.groups, &mut u.groups);
+            if self.extra.is_empty() && !u.extra.is_empty() {
+                self.extra = take(&mut u.extra)
+                    .into_iter()
+                    .map(|(k, v)| (k.0, v.into_iter().map(|s| s.0).collect()))
+                    .collect();
+            }
         }
         if let Some(u) = ev.impersonated_user.as_mut() {
             fill(&mut self.impersonated_user, take(&mut u.username.0));
@@ -224,6 +238,11 @@ impl<'a> Request<'a> {
             }
         }
         fill(&mut self.request_uri, take(&mut ev.request_uri.0));
+        if self.name.is_empty()
+            && let Some(n) = self.name_from_uri()
+        {
+            self.name = Cow::Owned(n);
+        }
         fill(&mut self.level, take(&mut ev.level.0));
         if let Some(s) = ev.response_status.take()
             && s.code.is_some()
@@ -240,7 +259,11 @@ impl<'a> Request<'a> {
             if a.truncated.as_str() == "true" {
                 self.truncated = true;
             }
+            if !a.others.is_empty() && (ends || self.annotations.is_empty()) {
+                self.annotations = a.others.into_iter().map(|(k, v)| (k.0, v.0)).collect();
+            }
         }
+        self.body_dry_run = self.body_dry_run.or(ev.body_dry_run.take());
         if self.received.is_none() {
             self.received = Ts::parse(ev.request_received_timestamp.as_str());
         }
@@ -299,6 +322,11 @@ impl<'a> Request<'a> {
             self.completed = later.completed;
         }
         self.truncated |= later.truncated;
+        if !later.annotations.is_empty() && (later.is_final || self.annotations.is_empty()) {
+            self.annotations = later.annotations;
+        }
+        join_vec(&mut self.extra, later.extra);
+        self.body_dry_run = self.body_dry_run.or(later.body_dry_run);
         self.stages = self.stages.union(later.stages);
         self.marks.extend(later.marks);
         repeated
@@ -336,6 +364,17 @@ impl<'a> Request<'a> {
             stages: self.stages,
             is_final: self.is_final,
             truncated: self.truncated,
+            annotations: self
+                .annotations
+                .into_iter()
+                .map(|(k, v)| (own(k), own(v)))
+                .collect(),
+            extra: self
+                .extra
+                .into_iter()
+                .map(|(k, v)| (own(k), own_vec(v)))
+                .collect(),
+            body_dry_run: self.body_dry_run,
             marks: self
                 .marks
                 .into_iter()

@@ -162,7 +162,22 @@ impl Packed {
         w.ts(r.started);
         w.ts(r.completed);
         w.0.push(r.stages.0);
-        w.0.push(u8::from(r.is_final) | (u8::from(r.truncated) << 1));
+        let dry = match r.body_dry_run {
+            None => 0,
+            Some(false) => 1,
+            Some(true) => 2,
+        };
+        w.0.push(u8::from(r.is_final) | (u8::from(r.truncated) << 1) | (dry << 2));
+        w.uint(r.annotations.len() as u64);
+        for (k, v) in &r.annotations {
+            w.str(k);
+            w.str(v);
+        }
+        w.uint(r.extra.len() as u64);
+        for (k, v) in &r.extra {
+            w.str(k);
+            w.strs(v);
+        }
         w.uint(r.marks.len() as u64);
         for m in &r.marks {
             w.0.push(m.stage as u8);
@@ -221,6 +236,15 @@ impl Packed {
         let flags = r.byte();
         req.is_final = flags & 1 != 0;
         req.truncated = flags & 2 != 0;
+        req.body_dry_run = match flags >> 2 & 3 {
+            0 => None,
+            1 => Some(false),
+            _ => Some(true),
+        };
+        let n = r.uint() as usize;
+        req.annotations = (0..n).map(|_| (r.owned(), r.owned())).collect();
+        let n = r.uint() as usize;
+        req.extra = (0..n).map(|_| (r.owned(), r.strs())).collect();
         let n = r.uint() as usize;
         req.marks = (0..n)
             .map(|_| {
@@ -318,6 +342,12 @@ mod tests {
             stages: StageSet(0b1011),
             is_final: true,
             truncated: true,
+            annotations: vec![(s("k8s.io/deprecated"), s("true")), (s("a"), s(""))],
+            extra: vec![
+                (s("authentication.kubernetes.io/credential-id"), vec![s("JTI=1")]),
+                (s("b"), vec![]),
+            ],
+            body_dry_run: Some(true),
             marks: vec![
                 Mark {
                     stage: Stage::RequestReceived,
@@ -350,7 +380,9 @@ mod tests {
     /// Every field comes back as it went in, an empty request too.
     #[test]
     fn packs_and_unpacks_every_field() {
-        for r in [full(), Request::default()] {
+        let mut not_dry = full();
+        not_dry.body_dry_run = Some(false);
+        for r in [full(), not_dry, Request::default()] {
             let p = Packed::pack(&r);
             assert_eq!(p.key(), (&*r.audit_id, &*r.received_key));
             assert_eq!(format!("{:?}", p.unpack()), format!("{r:?}"));
@@ -368,6 +400,8 @@ mod tests {
         r.user_agent = Cow::Borrowed("kubectl/v1.30.0 (linux/amd64) kubernetes/abcdef0");
         r.marks.truncate(1);
         r.marks[0].raw = None;
+        r.annotations.clear();
+        r.extra.clear();
         let strings: usize = [&r.audit_id, &r.received_key, &r.user_agent, &r.request_uri]
             .iter()
             .map(|s| s.len())

@@ -786,6 +786,10 @@ impl<'a> Cursor<'a> {
                         p.str_list_unread()?;
                     }
                 }
+                b"extra" => {
+                    once!(seen, 2);
+                    p.extra(&mut u.extra)?;
+                }
                 _ => p.skip()?,
             }
             Some(())
@@ -864,10 +868,99 @@ impl<'a> Cursor<'a> {
                     once!(seen, 2);
                     a.truncated = p.str()?;
                 }
-                _ => p.skip()?,
+                _ => {
+                    if p.peek()? == b'"' {
+                        if p.fields.has(Fields::ANNOTATIONS) {
+                            let k = std::str::from_utf8(key).ok()?;
+                            let v = p.str()?;
+                            a.others.push((Str(Cow::Borrowed(k)), v));
+                        } else {
+                            p.str_unread()?;
+                        }
+                    } else {
+                        p.skip_any_but_number()?
+                    }
+                }
             }
             Some(())
         })
+    }
+
+    /// `user.extra`: an object of lists of strings as [`crate::event::UserInfo::extra`] reads
+    /// it (a value that is not a list kept as an empty list, an item that is not a string
+    /// left out), or `null`. Checked alike when not asked for.
+    fn extra(&mut self, out: &mut Vec<(Str<'a>, Vec<Str<'a>>)>) -> Option<()> {
+        let keep = self.fields.has(Fields::EXTRA);
+        match self.peek()? {
+            b'n' => return self.lit(b"null"),
+            b'{' => {}
+            _ => return None,
+        }
+        self.object(|p, key| {
+            let mut items = Vec::new();
+            if p.peek()? == b'[' {
+                p.array(|p| {
+                    if p.peek()? == b'"' {
+                        if keep {
+                            items.push(p.str()?);
+                        } else {
+                            p.str_unread()?;
+                        }
+                    } else {
+                        p.skip_any_but_number()?;
+                    }
+                    Some(())
+                })?;
+            } else {
+                p.skip_any_but_number()?;
+            }
+            if keep {
+                out.push((Str(Cow::Borrowed(std::str::from_utf8(key).ok()?)), items));
+            }
+            Some(())
+        })
+    }
+
+    /// A value that serde reads with `deserialize_any` (so decodes a string, and computes a
+    /// number, which can fail where skipping does not): a string is checked as decoded, a
+    /// number is left to serde, anything else is skipped.
+    fn skip_any_but_number(&mut self) -> Option<()> {
+        match self.peek()? {
+            b'"' => self.str_unread(),
+            b'-' | b'0'..=b'9' => None,
+            _ => self.skip(),
+        }
+    }
+
+    /// `requestObject`, read for its `dryRun` only (see `event::dry_run_probe`).
+    fn dry_run_probe(&mut self) -> Option<Option<bool>> {
+        match self.peek()? {
+            b'n' => {
+                self.lit(b"null")?;
+                Some(None)
+            }
+            b'{' => {
+                let mut dry = false;
+                self.object(|p, key| {
+                    if key != b"dryRun" {
+                        return p.skip();
+                    }
+                    if p.peek()? == b'[' {
+                        let at = p.i;
+                        p.i += 1;
+                        p.ws();
+                        dry |= p.peek()? != b']';
+                        p.i = at;
+                    }
+                    p.skip_any_but_number()
+                })?;
+                Some(Some(dry))
+            }
+            _ => {
+                self.skip_any_but_number()?;
+                Some(Some(false))
+            }
+        }
     }
 
     fn event(&mut self, e: &mut Event<'a>) -> Option<()> {
@@ -947,6 +1040,11 @@ impl<'a> Cursor<'a> {
                     once!(seen, 16);
                     p.opt(&mut e.annotations, Self::annotations)?;
                 }
+                b"requestObject" => {
+                    once!(seen, 17);
+                    others = true;
+                    e.body_dry_run = p.dry_run_probe()?;
+                }
                 _ => {
                     // requestObject, responseObject, or a key written with escapes
                     others = true;
@@ -962,6 +1060,64 @@ impl<'a> Cursor<'a> {
 
 #[cfg(test)]
 mod tests {
+    use crate::event::Str;
+
+    /// Every annotation, `user.extra` and a request body's `dryRun`, read alike by both
+    /// parsers whatever their values' types (a number is left to serde, which computes it).
+    #[test]
+    fn annotations_extra_and_dry_run() {
+        let ev = fast(
+            r#"{"user":{"username":"u","extra":{"authentication.kubernetes.io/credential-id":["JTI=1"],"b":null,"c":[true,"x",null,{}],"d":{"e":1}}},"annotations":{"pod-security.kubernetes.io/enforce-policy":"restricted:latest","n":null,"o":{"p":[1]},"authorization.k8s.io/decision":"allow"},"requestObject":{"kind":"DeleteOptions","dryRun":["All"]}}"#,
+        );
+        let u = ev.user.as_ref().unwrap();
+        let extra: Vec<(&str, Vec<&str>)> = u
+            .extra
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.iter().map(Str::as_str).collect()))
+            .collect();
+        assert_eq!(
+            extra,
+            [
+                ("authentication.kubernetes.io/credential-id", vec!["JTI=1"]),
+                ("b", vec![]),
+                ("c", vec!["x"]),
+                ("d", vec![])
+            ]
+        );
+        let a = ev.annotations.as_ref().unwrap();
+        assert_eq!(a.decision.as_str(), "allow");
+        assert_eq!(a.others.len(), 1);
+        assert_eq!(a.others[0].1.as_str(), "restricted:latest");
+        assert_eq!(ev.body_dry_run, Some(true));
+        for (body, want) in [
+            (r#"{"dryRun":[]}"#, Some(false)),
+            (r#"{"dryRun":"All"}"#, Some(false)),
+            (r#"{"a":{"dryRun":["All"]}}"#, Some(false)),
+            (r#"{"dryRun":["All"],"dryRun":[]}"#, Some(true)),
+            (r#"[1]"#, Some(false)),
+            (r#""s""#, Some(false)),
+            ("null", None),
+        ] {
+            let line = format!(r#"{{"verb":"delete","requestObject":{body}}}"#);
+            assert_eq!(fast(&line).body_dry_run, want, "{body}");
+        }
+        for odd in [
+            r#"{"annotations":{"a":1}}"#,
+            r#"{"user":{"extra":{"a":[1]}}}"#,
+            r#"{"requestObject":{"dryRun":2}}"#,
+            r#"{"requestObject":7}"#,
+        ] {
+            left_to_serde(odd);
+        }
+        for bad in [
+            r#"{"annotations":{"a":"\ud800"}}"#,
+            r#"{"user":{"extra":{"a":["\ud800"]}}}"#,
+            r#"{"requestObject":{"dryRun":"\ud800"}}"#,
+            r#"{"requestObject":1,"requestObject":2}"#,
+        ] {
+            invalid(bad);
+        }
+    }
 
     #[test]
     fn members_are_the_top_level_keys_and_their_byte_ranges() {
@@ -1082,7 +1238,13 @@ mod tests {
             .replace('}', " } ")
             .replace('[', " [ ")
             .replace(']', " ] ");
-        assert_eq!(fast(&spaced), ev);
+        // (the spaces also land inside the string of the annotation "other")
+        let mut got = fast(&spaced);
+        let mut want = ev;
+        for e in [&mut got, &mut want] {
+            e.annotations.as_mut().unwrap().others.clear();
+        }
+        assert_eq!(got, want);
         fast(
             r#"{"stage":"Panic","kind":"Event","user":{"groups":[],"username":"a"},"auditID":"x"}"#,
         );

@@ -220,6 +220,7 @@ pub fn read(text: &str, keep_raw: bool) -> Rec<'_> {
         user: user.map(|u| UserInfo {
             username: u,
             groups: Vec::new(),
+            extra: Vec::new(),
         }),
         impersonated_user: None,
         source_ips: if ip.is_empty() { Vec::new() } else { vec![ip] },
@@ -234,6 +235,7 @@ pub fn read(text: &str, keep_raw: bool) -> Rec<'_> {
         stage_timestamp: e.timestamp,
         timestamp: Str::default(),
         annotations: e.labels,
+        body_dry_run: p.request.and_then(|r| crate::event::body_dry_run(r.get())),
         // its raw line is made with the bodies (native_json)
         no_bodies: false,
     };

@@ -218,6 +218,28 @@ fn list_name(query: &str) -> Option<String> {
     valid.then(|| name.to_string())
 }
 
+/// The first value of query parameter `key` in a request URI, as the API server reads it
+/// (Go's `url.ParseQuery`, see [`parse_query`]); `None` when the URI has no such parameter.
+pub fn query_param<'u>(uri: &'u str, key: &str) -> Option<Cow<'u, str>> {
+    let (_, q) = uri.split_once('?')?;
+    // the usual case, a plain key and value, borrowed
+    for pair in q.split('&') {
+        if pair.is_empty() || pair.contains(';') {
+            continue;
+        }
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let Some(k) = percent_decode(k, true) else {
+            continue;
+        };
+        if k == key
+            && let Some(v) = percent_decode(v, true)
+        {
+            return Some(v);
+        }
+    }
+    None
+}
+
 /// Go's `url.ParseQuery` (Go 1.17+): pairs split on `&`; a pair holding `;` is an error and
 /// skipped; key and value unescaped (`+` is a space); a pair that fails to unescape is skipped.
 /// Only the first value of a key is used by the conversions that read these.

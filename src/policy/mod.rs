@@ -14,7 +14,7 @@
 //! opinions, built on this model; everything else here only models what the API server does.
 //! Not here: the commands.
 
-mod attrs;
+pub mod attrs;
 pub mod lint;
 mod parse;
 pub mod simulate;
