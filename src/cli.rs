@@ -816,6 +816,28 @@ pub struct FilterArgs {
     /// Only requests that never completed (no ResponseComplete or Panic in the logs).
     #[arg(long, help_heading = "Filters")]
     pub incomplete: bool,
+    /// Dry runs: only (known dry runs), exclude (leave them out), unknown (deletes logged
+    /// without their body, where the log cannot tell).
+    #[arg(long, value_name = "only|exclude|unknown", help_heading = "Filters")]
+    pub dry_run: Option<DryRunSel>,
+    /// An annotation: KEY (present) or KEY=VALUE, each a glob
+    /// (example: --annotation 'pod-security.kubernetes.io/*').
+    #[arg(long, value_name = "KEY[=VALUE]", help_heading = "Filters")]
+    pub annotation: Vec<String>,
+    /// The fieldManager of a write (glob; example: --field-manager 'kubectl-*').
+    #[arg(long, value_name = "GLOB", help_heading = "Filters")]
+    pub field_manager: Vec<String>,
+}
+
+/// `--dry-run`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DryRunSel {
+    /// Only known dry runs.
+    Only,
+    /// Leave known dry runs out (deletes the log cannot tell about stay).
+    Exclude,
+    /// Only deletes logged without their body: dry run or not, the log cannot tell.
+    Unknown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -134,6 +134,9 @@ impl Config {
             level: filter.level.clone(),
             stage: filter.stage.clone(),
             incomplete: filter.incomplete,
+            dry_run: filter.dry_run,
+            annotation: filter.annotation.clone(),
+            field_manager: filter.field_manager.clone(),
         };
         let filter = Filter::compile(&spec, now, output.local)?;
         Ok(Config {

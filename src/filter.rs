@@ -33,6 +33,9 @@ pub struct FilterSpec {
     pub level: Vec<String>,
     pub stage: Vec<String>,
     pub incomplete: bool,
+    pub dry_run: Option<crate::cli::DryRunSel>,
+    pub annotation: Vec<String>,
+    pub field_manager: Vec<String>,
 }
 
 /// A glob over a whole string: `*` any run, `?` one character.
@@ -74,15 +77,37 @@ impl Glob {
     }
 }
 
-/// One `--resource` entry.
-#[derive(Debug, Clone, PartialEq)]
+/// One `--resource` entry: `NAME[.GROUP][/SUBRESOURCE]`, each part a glob (a name without one
+/// is read as kubectl reads it: `cm`, `deploy`), `!` in front to leave the matches out.
+#[derive(Debug, Clone)]
 pub struct ResourceSel {
-    /// Plural resource name, `*` for any.
+    /// Plural resource name (or its glob), `*` for any.
     pub resource: String,
     /// API group; `None` for any.
     pub group: Option<String>,
-    /// `None`: any (with or without a subresource).
+    /// `None`: any (with or without a subresource); `*`: any subresource, not none.
     pub subresource: Option<String>,
+    /// `!NAME`: a request that matches is left out.
+    pub negate: bool,
+    globs: [Option<Glob>; 3],
+}
+
+/// `--resource` entries: a request passes when it matches one entry that is not negated (or
+/// there is none) and no negated one.
+fn resources_match(sels: &[ResourceSel], r: &Request) -> bool {
+    let mut any_positive = false;
+    let mut hit = false;
+    for s in sels {
+        if s.negate {
+            if s.matches(r) {
+                return false;
+            }
+        } else {
+            any_positive = true;
+            hit = hit || s.matches(r);
+        }
+    }
+    hit || !any_positive
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -504,6 +529,10 @@ pub struct Filter {
     level: Vec<String>,
     stage: Vec<Stage>,
     incomplete: bool,
+    dry_run: Option<crate::cli::DryRunSel>,
+    /// `--annotation`: a key glob and, for KEY=VALUE, a value glob.
+    annotation: Vec<(Glob, Option<Glob>)>,
+    field_manager: Vec<Glob>,
 }
 
 const VERBS: &[&str] = &[
@@ -542,8 +571,22 @@ impl Filter {
             namespace: split_list(&spec.namespace).map(String::from).collect(),
             audit_id: split_list(&spec.audit_id).map(String::from).collect(),
             incomplete: spec.incomplete,
+            dry_run: spec.dry_run,
+            field_manager: spec.field_manager.iter().map(|m| Glob::new(m)).collect(),
             ..Default::default()
         };
+        for a in &spec.annotation {
+            let (k, v) = match a.split_once('=') {
+                Some((k, v)) => (k, Some(Glob::new(v))),
+                None => (a.as_str(), None),
+            };
+            if k.is_empty() {
+                bail!(
+                    "--annotation: {a:?} has no key; write KEY or KEY=VALUE (example: --annotation pod-security.kubernetes.io/enforce-policy=restricted:latest)"
+                );
+            }
+            f.annotation.push((Glob::new(k), v));
+        }
         for v in split_list(&spec.verb) {
             let v = v.to_ascii_lowercase();
             match v.as_str() {
@@ -622,11 +665,13 @@ impl Filter {
 
     /// The literals every line of a matching request contains, when the flags give any.
     pub fn prefilter(&self) -> Option<Prefilter> {
-        let resources = if self.resource.iter().any(|r| r.resource == "*") {
-            Vec::new()
-        } else {
-            self.resource.iter().map(|r| r.resource.clone()).collect()
-        };
+        // every entry must give a literal, or a line of some match may hold none of them
+        let resources = self
+            .resource
+            .iter()
+            .map(|r| r.literal().map(String::from))
+            .collect::<Option<Vec<_>>>()
+            .unwrap_or_default();
         // The user is written `"NAME"`; a user glob gives no literal. A code is read from the
         // completing line's status.
         let users: Vec<String> = self
@@ -653,7 +698,7 @@ impl Filter {
     fn matches_but_time(&self, r: &Request) -> bool {
         (self.verb.is_empty() || self.verb.iter().any(|v| v == &r.verb))
             && (self.namespace.is_empty() || self.namespace.iter().any(|n| n == &r.namespace))
-            && (self.resource.is_empty() || self.resource.iter().any(|s| s.matches(r)))
+            && resources_match(&self.resource, r)
             && (self.user.is_empty()
                 || self.user.iter().any(|g| {
                     g.is_match(&r.user)
@@ -683,6 +728,25 @@ impl Filter {
             && (self.level.is_empty() || self.level.iter().any(|l| l == &r.level))
             && (self.stage.is_empty() || self.stage.iter().any(|s| r.stages.contains(*s)))
             && (!self.incomplete || r.incomplete())
+            && self.dry_run.is_none_or(|d| {
+                use crate::cli::DryRunSel;
+                use crate::correlate::meaning::DryRun;
+                match d {
+                    DryRunSel::Only => r.dry_run().is_dry(),
+                    DryRunSel::Exclude => !r.dry_run().is_dry(),
+                    DryRunSel::Unknown => r.dry_run() == DryRun::Unknown,
+                }
+            })
+            && (self.annotation.is_empty()
+                || r.all_annotations().iter().any(|(k, v)| {
+                    self.annotation
+                        .iter()
+                        .any(|(kg, vg)| kg.is_match(k) && vg.as_ref().is_none_or(|g| g.is_match(v)))
+                }))
+            && (self.field_manager.is_empty() || {
+                let m = r.field_manager();
+                self.field_manager.iter().any(|g| g.is_match(&m))
+            })
     }
 
     /// Left out only by --since/--until, for want of a time that parses.
@@ -723,6 +787,9 @@ impl Filter {
         if !self.user_agent.is_empty() {
             f = f | Fields::USER_AGENT;
         }
+        if !self.annotation.is_empty() {
+            f = f | Fields::ANNOTATIONS | Fields::AUTHZ_REASON;
+        }
         f
     }
 
@@ -745,17 +812,29 @@ impl Filter {
             && self.level.is_empty()
             && self.stage.is_empty()
             && !self.incomplete
+            && self.dry_run.is_none()
+            && self.annotation.is_empty()
+            && self.field_manager.is_empty()
     }
 }
 
 impl ResourceSel {
+    /// Does the request's resource match (`negate` aside)?
     fn matches(&self, r: &Request) -> bool {
-        (self.resource == "*" || self.resource == r.resource)
-            && self.group.as_deref().is_none_or(|g| g == r.api_group)
-            && self
-                .subresource
-                .as_deref()
-                .is_none_or(|s| s == "*" || s == r.subresource)
+        let [res, group, sub] = &self.globs;
+        res.as_ref().is_none_or(|g| g.is_match(&r.resource))
+            && group.as_ref().is_none_or(|g| g.is_match(&r.api_group))
+            && match (&self.subresource, sub) {
+                (None, _) => true,
+                (Some(s), _) if s == "*" => !r.subresource.is_empty(),
+                (Some(_), Some(g)) => g.is_match(&r.subresource),
+                (Some(_), None) => true,
+            }
+    }
+
+    /// An exact resource name (no glob, not negated): a literal every line of a match holds.
+    fn literal(&self) -> Option<&str> {
+        (!self.negate && !self.resource.contains(['*', '?'])).then_some(self.resource.as_str())
     }
 }
 
@@ -902,6 +981,10 @@ pub fn canonical_resource(name: &str) -> &str {
 
 /// `cm`, `deployments.apps`, `pods/exec`, `*/exec`, `widgets.example.com/status`.
 pub fn parse_resource(s: &str) -> Result<ResourceSel> {
+    let (negate, s) = match s.strip_prefix('!') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
     let lower = s.to_ascii_lowercase();
     let (res, sub) = match lower.split_once('/') {
         Some((r, sub)) if !sub.is_empty() && !sub.contains('/') => (r, Some(sub.to_string())),
@@ -910,14 +993,10 @@ pub fn parse_resource(s: &str) -> Result<ResourceSel> {
             "--resource: {s:?} is not a resource; write NAME, NAME.GROUP or NAME/SUBRESOURCE (example: --resource cm,deployments.apps,pods/exec)"
         ),
     };
-    if res.contains('*') && res != "*" {
-        bail!(
-            "--resource: {s:?}: globs are not supported; give a resource name, or * alone for any resource (example: --resource '*/exec')"
-        );
-    }
-    if res.is_empty()
-        || res.contains(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '*'))
-    {
+    let part_ok = |p: &str| {
+        !p.contains(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '*' | '?')))
+    };
+    if res.is_empty() || !part_ok(res) || sub.as_deref().is_some_and(|s| !part_ok(s)) {
         bail!(
             "--resource: {s:?} is not a resource; write NAME, NAME.GROUP or NAME/SUBRESOURCE (example: --resource cm,deployments.apps,pods/exec)"
         );
@@ -926,11 +1005,24 @@ pub fn parse_resource(s: &str) -> Result<ResourceSel> {
         Some((n, g)) => (n, Some(g.to_string())),
         None => (res, None),
     };
+    let resource = if name.contains(['*', '?']) {
+        name.to_string()
+    } else {
+        canonical_resource(name).to_string()
+    };
+    // core group spelled `pods.core` or `pods.`
+    let group = group.map(|g| if g == "core" { String::new() } else { g });
+    let globs = [
+        (resource != "*").then(|| Glob::new(&resource)),
+        group.as_deref().map(Glob::new),
+        sub.as_deref().filter(|s| *s != "*").map(Glob::new),
+    ];
     Ok(ResourceSel {
-        resource: canonical_resource(name).to_string(),
-        // core group spelled `pods.core` or `pods.`
-        group: group.map(|g| if g == "core" { String::new() } else { g }),
+        resource,
+        group,
         subresource: sub,
+        negate,
+        globs,
     })
 }
 
@@ -1157,7 +1249,7 @@ mod tests {
         assert!(err(|s| s.decision = vec!["maybe".into()]).starts_with("--decision:"));
         assert!(err(|s| s.level = vec!["Everything".into()]).starts_with("--level:"));
         assert!(err(|s| s.resource = vec!["pods/exec/x".into()]).starts_with("--resource:"));
-        assert!(err(|s| s.resource = vec!["po*".into()]).starts_with("--resource:"));
+        assert!(err(|s| s.resource = vec!["po$".into()]).starts_with("--resource:"));
     }
 
     #[test]
@@ -1450,7 +1542,7 @@ mod tests {
                 };
                 let invariant = (f.verb.is_empty() || f.verb.iter().any(|v| *v == r.verb))
                     && (f.namespace.is_empty() || f.namespace.iter().any(|n| *n == r.namespace))
-                    && (f.resource.is_empty() || f.resource.iter().any(|s| s.matches(&r)));
+                    && resources_match(&f.resource, &r);
                 if invariant {
                     checked += 1;
                     assert!(

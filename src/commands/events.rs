@@ -110,6 +110,10 @@ pub static CSV: &[&str] = &[
     "statusMessage",
     "decision",
     "reason",
+    "dryRun",
+    "fieldManager",
+    "annotations",
+    "userExtra",
     "stages",
     "incomplete",
     "file",
@@ -143,6 +147,10 @@ static STAGE_CSV: &[&str] = &[
     "statusMessage",
     "decision",
     "reason",
+    "dryRun",
+    "fieldManager",
+    "annotations",
+    "userExtra",
     "stages",
     "incomplete",
     "file",
@@ -308,6 +316,20 @@ pub fn user_cell(r: &Request) -> String {
     }
 }
 
+/// The verb, marked when the request was a dry run (`delete [dry run]`) or may have been
+/// one (`delete [dry run?]`: a delete logged without its body), and when it was a
+/// server-side apply (`patch [apply]`).
+pub fn verb_cell(r: &Request) -> String {
+    let dry = r.dry_run().marker();
+    let apply = if r.is_apply() { "apply" } else { "" };
+    match (dry.is_empty(), apply.is_empty()) {
+        (true, true) => r.verb.to_string(),
+        (false, true) => format!("{} [{dry}]", r.verb),
+        (true, false) => format!("{} [{apply}]", r.verb),
+        (false, false) => format!("{} [{apply}, {dry}]", r.verb),
+    }
+}
+
 /// `configmaps`, `pods/exec`, or the path of a non-resource URL (`/healthz`).
 pub fn resource_cell(r: &Request) -> String {
     if r.resource.is_empty() {
@@ -394,6 +416,11 @@ struct RequestJson<'a> {
     status_message: Option<&'a str>,
     decision: Option<&'a str>,
     reason: Option<&'a str>,
+    /// `null`: a delete logged without its body, which the log cannot tell.
+    dry_run: Option<bool>,
+    field_manager: Option<std::borrow::Cow<'a, str>>,
+    annotations: Pairs<'a>,
+    user_extra: Pairs<'a, Vec<&'a str>>,
     stages: Vec<&'static str>,
     incomplete: bool,
     file: &'a str,
@@ -430,7 +457,17 @@ impl<'a> RequestJson<'a> {
             status_reason: opt(&r.status_reason),
             status_message: opt(&r.status_message),
             decision: opt(&r.decision),
-            reason: opt(&r.authz_reason),
+            // an empty reason with a decision is "" (the server wrote it so), not absent
+            reason: (!r.decision.is_empty()).then_some(&*r.authz_reason),
+            dry_run: r.dry_run().json(),
+            field_manager: Some(r.field_manager()).filter(|m| !m.is_empty()),
+            annotations: Pairs(r.all_annotations()),
+            user_extra: Pairs(
+                r.extra
+                    .iter()
+                    .map(|(k, v)| (&**k, v.iter().map(|s| &**s).collect()))
+                    .collect(),
+            ),
             stages: r.stages.iter().map(|s| s.name()).collect(),
             incomplete: r.incomplete(),
             file,
@@ -439,9 +476,33 @@ impl<'a> RequestJson<'a> {
     }
 }
 
+/// Key-value pairs written as a JSON object, in their order.
+struct Pairs<'a, V = &'a str>(Vec<(&'a str, V)>);
+
+impl<V: serde::Serialize> serde::Serialize for Pairs<'_, V> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
 /// [`RequestJson`] as a value (to add fields to).
 pub fn request_json(r: &Request, file: &str) -> Value {
     serde_json::to_value(RequestJson::new(r, file)).unwrap_or(Value::Null)
+}
+
+/// A JSON object as one CSV cell ("" when empty).
+fn object_text<V: serde::Serialize>(p: &Pairs<'_, V>) -> String {
+    if p.0.is_empty() {
+        return String::new();
+    }
+    let mut b = Vec::new();
+    crate::render::json::to_writer(&mut b, p).ok();
+    String::from_utf8(b).unwrap_or_default()
 }
 
 fn request_fields(r: &Request, file: &str, line: u64) -> Vec<String> {
@@ -474,6 +535,17 @@ fn request_fields(r: &Request, file: &str, line: u64) -> Vec<String> {
         r.status_message.to_string(),
         r.decision.to_string(),
         r.authz_reason.to_string(),
+        r.dry_run()
+            .json()
+            .map_or(String::new(), |d| d.to_string()),
+        r.field_manager().into_owned(),
+        object_text(&Pairs(r.all_annotations())),
+        object_text(&Pairs(
+            r.extra
+                .iter()
+                .map(|(k, v)| (&**k, v.iter().map(|s| &**s).collect::<Vec<_>>()))
+                .collect(),
+        )),
         r.stages.joined(),
         r.incomplete().to_string(),
         file.to_string(),
@@ -497,7 +569,7 @@ impl Record for RequestRow<'_, '_> {
         vec![
             Cell::new(human_time(r.time(), style.local)),
             Cell::new(user_cell(r)),
-            Cell::new(r.verb.to_string()),
+            Cell::new(verb_cell(r)),
             Cell::new(resource_cell(r)),
             Cell::new(object_cell(r)),
             code_cell(r),
@@ -539,7 +611,7 @@ impl Record for StageRow<'_, '_> {
             Cell::new(human_time(m.time, style.local)),
             Cell::new(m.stage.name()),
             Cell::new(user_cell(r)),
-            Cell::new(r.verb.to_string()),
+            Cell::new(verb_cell(r)),
             Cell::new(resource_cell(r)),
             Cell::new(object_cell(r)),
             match m.code {
