@@ -128,6 +128,11 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l since -d 'Rece
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l dry-run -d 'Dry runs: only (known dry runs), exclude (leave them out), unknown (deletes logged without their body, where the log cannot tell)' -r -f -a "only\t'Only known dry runs'
+exclude\t'Leave known dry runs out (deletes the log cannot tell about stay)'
+unknown\t'Only deletes logged without their body: dry run or not, the log cannot tell'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l annotation -d 'An annotation: KEY (present) or KEY=VALUE, each a glob (example: --annotation \'pod-security.kubernetes.io/*\')' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l field-manager -d 'The fieldManager of a write (glob; example: --field-manager \'kubectl-*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
@@ -235,6 +240,11 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l since -d 'Recei
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l dry-run -d 'Dry runs: only (known dry runs), exclude (leave them out), unknown (deletes logged without their body, where the log cannot tell)' -r -f -a "only\t'Only known dry runs'
+exclude\t'Leave known dry runs out (deletes the log cannot tell about stay)'
+unknown\t'Only deletes logged without their body: dry run or not, the log cannot tell'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l annotation -d 'An annotation: KEY (present) or KEY=VALUE, each a glob (example: --annotation \'pod-security.kubernetes.io/*\')' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l field-manager -d 'The fieldManager of a write (glob; example: --field-manager \'kubectl-*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
@@ -346,6 +356,11 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l since -d 'Rec
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l dry-run -d 'Dry runs: only (known dry runs), exclude (leave them out), unknown (deletes logged without their body, where the log cannot tell)' -r -f -a "only\t'Only known dry runs'
+exclude\t'Leave known dry runs out (deletes the log cannot tell about stay)'
+unknown\t'Only deletes logged without their body: dry run or not, the log cannot tell'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l annotation -d 'An annotation: KEY (present) or KEY=VALUE, each a glob (example: --annotation \'pod-security.kubernetes.io/*\')' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l field-manager -d 'The fieldManager of a write (glob; example: --field-manager \'kubectl-*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
@@ -458,6 +473,11 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l since -d 'Received
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l dry-run -d 'Dry runs: only (known dry runs), exclude (leave them out), unknown (deletes logged without their body, where the log cannot tell)' -r -f -a "only\t'Only known dry runs'
+exclude\t'Leave known dry runs out (deletes the log cannot tell about stay)'
+unknown\t'Only deletes logged without their body: dry run or not, the log cannot tell'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l annotation -d 'An annotation: KEY (present) or KEY=VALUE, each a glob (example: --annotation \'pod-security.kubernetes.io/*\')' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l field-manager -d 'The fieldManager of a write (glob; example: --field-manager \'kubectl-*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
@@ -570,6 +590,11 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l since -d 'Receive
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l dry-run -d 'Dry runs: only (known dry runs), exclude (leave them out), unknown (deletes logged without their body, where the log cannot tell)' -r -f -a "only\t'Only known dry runs'
+exclude\t'Leave known dry runs out (deletes the log cannot tell about stay)'
+unknown\t'Only deletes logged without their body: dry run or not, the log cannot tell'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l annotation -d 'An annotation: KEY (present) or KEY=VALUE, each a glob (example: --annotation \'pod-security.kubernetes.io/*\')' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l field-manager -d 'The fieldManager of a write (glob; example: --field-manager \'kubectl-*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
@@ -683,6 +708,11 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l since -d 'Receiv
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l dry-run -d 'Dry runs: only (known dry runs), exclude (leave them out), unknown (deletes logged without their body, where the log cannot tell)' -r -f -a "only\t'Only known dry runs'
+exclude\t'Leave known dry runs out (deletes the log cannot tell about stay)'
+unknown\t'Only deletes logged without their body: dry run or not, the log cannot tell'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l annotation -d 'An annotation: KEY (present) or KEY=VALUE, each a glob (example: --annotation \'pod-security.kubernetes.io/*\')' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l field-manager -d 'The fieldManager of a write (glob; example: --field-manager \'kubectl-*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
@@ -797,6 +827,11 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l since -d 'Received
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l dry-run -d 'Dry runs: only (known dry runs), exclude (leave them out), unknown (deletes logged without their body, where the log cannot tell)' -r -f -a "only\t'Only known dry runs'
+exclude\t'Leave known dry runs out (deletes the log cannot tell about stay)'
+unknown\t'Only deletes logged without their body: dry run or not, the log cannot tell'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l annotation -d 'An annotation: KEY (present) or KEY=VALUE, each a glob (example: --annotation \'pod-security.kubernetes.io/*\')' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l field-manager -d 'The fieldManager of a write (glob; example: --field-manager \'kubectl-*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
@@ -919,6 +954,11 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l since -d 'Receive
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l dry-run -d 'Dry runs: only (known dry runs), exclude (leave them out), unknown (deletes logged without their body, where the log cannot tell)' -r -f -a "only\t'Only known dry runs'
+exclude\t'Leave known dry runs out (deletes the log cannot tell about stay)'
+unknown\t'Only deletes logged without their body: dry run or not, the log cannot tell'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l annotation -d 'An annotation: KEY (present) or KEY=VALUE, each a glob (example: --annotation \'pod-security.kubernetes.io/*\')' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l field-manager -d 'The fieldManager of a write (glob; example: --field-manager \'kubectl-*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
@@ -1027,6 +1067,11 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l since -d 'Rece
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l dry-run -d 'Dry runs: only (known dry runs), exclude (leave them out), unknown (deletes logged without their body, where the log cannot tell)' -r -f -a "only\t'Only known dry runs'
+exclude\t'Leave known dry runs out (deletes the log cannot tell about stay)'
+unknown\t'Only deletes logged without their body: dry run or not, the log cannot tell'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l annotation -d 'An annotation: KEY (present) or KEY=VALUE, each a glob (example: --annotation \'pod-security.kubernetes.io/*\')' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l field-manager -d 'The fieldManager of a write (glob; example: --field-manager \'kubectl-*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
@@ -1134,6 +1179,11 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l since -d 'Rece
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l dry-run -d 'Dry runs: only (known dry runs), exclude (leave them out), unknown (deletes logged without their body, where the log cannot tell)' -r -f -a "only\t'Only known dry runs'
+exclude\t'Leave known dry runs out (deletes the log cannot tell about stay)'
+unknown\t'Only deletes logged without their body: dry run or not, the log cannot tell'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l annotation -d 'An annotation: KEY (present) or KEY=VALUE, each a glob (example: --annotation \'pod-security.kubernetes.io/*\')' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l field-manager -d 'The fieldManager of a write (glob; example: --field-manager \'kubectl-*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
@@ -1242,6 +1292,11 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l since -d 'Recei
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l dry-run -d 'Dry runs: only (known dry runs), exclude (leave them out), unknown (deletes logged without their body, where the log cannot tell)' -r -f -a "only\t'Only known dry runs'
+exclude\t'Leave known dry runs out (deletes the log cannot tell about stay)'
+unknown\t'Only deletes logged without their body: dry run or not, the log cannot tell'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l annotation -d 'An annotation: KEY (present) or KEY=VALUE, each a glob (example: --annotation \'pod-security.kubernetes.io/*\')' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l field-manager -d 'The fieldManager of a write (glob; example: --field-manager \'kubectl-*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
@@ -1399,6 +1454,11 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_su
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l dry-run -d 'Dry runs: only (known dry runs), exclude (leave them out), unknown (deletes logged without their body, where the log cannot tell)' -r -f -a "only\t'Only known dry runs'
+exclude\t'Leave known dry runs out (deletes the log cannot tell about stay)'
+unknown\t'Only deletes logged without their body: dry run or not, the log cannot tell'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l annotation -d 'An annotation: KEY (present) or KEY=VALUE, each a glob (example: --annotation \'pod-security.kubernetes.io/*\')' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l field-manager -d 'The fieldManager of a write (glob; example: --field-manager \'kubectl-*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'

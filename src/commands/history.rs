@@ -504,7 +504,27 @@ impl HistorySink<'_> {
                 .push("bodies cut by the API server (audit.k8s.io/truncated)".into());
         }
         s.notes.append(&mut b.unreadable);
-        if write && !ok {
+        let dry = if write {
+            r.dry_run()
+        } else {
+            crate::correlate::meaning::DryRun::No
+        };
+        if dry.is_dry() {
+            // the server ran it through admission and validation, and stored nothing
+            s.applied = Some(false);
+            s.refused = Some(match r.code {
+                Some(c) if !ok => format!("not applied: dry run, and refused: {c} {}", r.status_reason)
+                    .trim_end()
+                    .to_string(),
+                _ => "not applied: dry run (what it would have done is shown)".to_string(),
+            });
+        } else if dry == crate::correlate::meaning::DryRun::Unknown {
+            s.notes.push(
+                "dry run or not: this delete is logged without its body (Metadata level), where kubectl --dry-run=server puts it"
+                    .into(),
+            );
+        }
+        if write && !ok && !dry.is_dry() {
             s.refused = Some(match (r.code, r.status_reason.is_empty()) {
                 (Some(c), false) => format!("not applied: {c} {}", r.status_reason),
                 (Some(c), true) => format!("not applied: {c}"),
@@ -532,6 +552,28 @@ impl HistorySink<'_> {
                     s.notes.push(n);
                 }
                 Next::Keep
+            }
+            ("patch" | "update", "") if r.created() => {
+                // a server-side apply or a PUT that created the object (201)
+                s.notes.push(format!("created by this {verb} (201)"));
+                if verb == "patch"
+                    && let Some(p) = b.request.take()
+                {
+                    s.patch = Some(red.patch(&p, None));
+                }
+                let req = if verb == "update" {
+                    take_object(&mut b.request)
+                } else {
+                    None
+                };
+                let resp = take_object(&mut b.response);
+                if let Some(o) = resp.as_ref().or(req.as_ref()) {
+                    red.diff(None, Some(o), &mut Vec::new(), Mode::Create, &mut s.changes);
+                }
+                match resp.or(req) {
+                    Some(o) => Next::Set(o),
+                    None => Next::Clear,
+                }
             }
             ("create", _) => {
                 let req = take_object(&mut b.request);
@@ -615,7 +657,7 @@ impl HistorySink<'_> {
                 }
             }
             ("delete", _) => {
-                if ok {
+                if ok && !dry.is_dry() {
                     match take_object(&mut b.response) {
                         // graceful deletion: the object stays until its finalizers or grace end
                         Some(o) if o.pointer("/metadata/deletionTimestamp").is_some() => {
@@ -635,7 +677,7 @@ impl HistorySink<'_> {
                 }
             }
             ("deletecollection", _) => {
-                if ok {
+                if ok && !dry.is_dry() {
                     s.notes.push("deleted with its collection".into());
                     Next::Clear
                 } else {
@@ -676,6 +718,8 @@ impl HistorySink<'_> {
                 }
             }
         };
+        // a dry run leaves the object as it was
+        let next = if dry.is_dry() { Next::Keep } else { next };
         match next {
             Next::Keep => {
                 if let Some(p) = prev {
@@ -1087,6 +1131,11 @@ struct Entry {
     user_agent: String,
     level: String,
     request_uri: String,
+    /// `null` in JSON: a delete logged without its body.
+    dry_run: Option<bool>,
+    field_manager: String,
+    /// `[apply]`, `[dry run]`: what the verb column adds.
+    marks: String,
     step: Step,
     has_bodies: bool,
 }
@@ -1114,17 +1163,30 @@ impl Entry {
             user_agent: r.user_agent.to_string(),
             level: r.level.to_string(),
             request_uri: r.request_uri.to_string(),
+            dry_run: r.dry_run().json(),
+            field_manager: r.field_manager().into_owned(),
+            marks: {
+                // the verb's marks, the apply's field manager named
+                let m = crate::commands::events::verb_cell(r);
+                let m = m.strip_prefix(&*r.verb).unwrap_or("");
+                let manager = r.field_manager();
+                if r.is_apply() && !manager.is_empty() {
+                    m.replacen("apply", &format!("apply by {manager}"), 1)
+                } else {
+                    m.to_string()
+                }
+            },
             has_bodies: step.has_bodies,
             step,
         }
     }
 
-    /// `update`, `update (status)`, `create (exec)`.
+    /// `update`, `update (status)`, `create (exec)`, `patch [apply]`, `delete [dry run]`.
     fn verb_cell(&self) -> String {
         if self.subresource.is_empty() {
-            self.verb.clone()
+            format!("{}{}", self.verb, self.marks)
         } else {
-            format!("{} ({})", self.verb, self.subresource)
+            format!("{} ({}){}", self.verb, self.subresource, self.marks)
         }
     }
 
@@ -1180,6 +1242,8 @@ impl Record for Entry {
             "userAgent": opt(&self.user_agent),
             "level": opt(&self.level),
             "requestURI": self.request_uri,
+            "dryRun": self.dry_run,
+            "fieldManager": opt(&self.field_manager),
             "applied": self.step.applied,
             "changes": self.changes_json(),
             "patch": self.step.patch.clone().unwrap_or(Value::Null),
@@ -1204,6 +1268,8 @@ pub static CSV: &[&str] = &[
     "userAgent",
     "level",
     "requestURI",
+    "dryRun",
+    "fieldManager",
     "applied",
     "path",
     "old",
@@ -1237,6 +1303,8 @@ fn write_csv(out: &mut Out, entries: &[Entry], headers: bool) -> Result<()> {
             e.user_agent.clone(),
             e.level.clone(),
             e.request_uri.clone(),
+            e.dry_run.map(|a| a.to_string()).unwrap_or_default(),
+            e.field_manager.clone(),
             e.step.applied.map(|a| a.to_string()).unwrap_or_default(),
         ];
         let patch = e

@@ -343,6 +343,9 @@ fn native_json(ev: &Event, request: Option<&RawValue>, response: Option<&RawValu
                 r.insert(k.into(), s(v));
             }
         }
+        for (k, v) in &a.others {
+            r.insert(k.as_str().into(), s(v));
+        }
         m.insert("annotations".into(), Value::Object(r));
     }
     serde_json::to_vec(&Value::Object(m)).unwrap_or_default()
