@@ -762,8 +762,9 @@ fn csv_has_one_row_per_change() {
         .iter()
         .find(|r| r[2] == "ops-admin" && r[4] == "patch")
         .unwrap();
-    assert_eq!(label[15..18], ["metadata.labels.reviewed", "", "\"yes\""]);
-    assert_eq!(label[18], r#"{"metadata":{"labels":{"reviewed":"yes"}}}"#);
+    assert_eq!(label[15], "kubectl-label");
+    assert_eq!(label[17..20], ["metadata.labels.reviewed", "", "\"yes\""]);
+    assert_eq!(label[20], r#"{"metadata":{"labels":{"reviewed":"yes"}}}"#);
 }
 
 /// Skipping lines that cannot be about the object changes nothing.
