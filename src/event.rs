@@ -118,10 +118,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for AnyStr<'a> {
                 Ok(AnyStr(None))
             }
             fn visit_map<A: de::MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
-                while a
-                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
-                    .is_some()
-                {}
+                while a.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
                 Ok(AnyStr(None))
             }
         }
@@ -149,10 +146,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for AnyStrList<'a> {
                 Ok(AnyStrList(Some(v)))
             }
             fn visit_map<A: de::MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
-                while a
-                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
-                    .is_some()
-                {}
+                while a.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
                 Ok(AnyStrList(None))
             }
             fn visit_borrowed_str<E: de::Error>(self, _: &'de str) -> Result<Self::Value, E> {
@@ -245,10 +239,7 @@ fn dry_run_probe<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Err
                     self,
                     mut a: A,
                 ) -> Result<Self::Value, A::Error> {
-                    while a
-                        .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
-                        .is_some()
-                    {}
+                    while a.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
                     Ok(Flag(false))
                 }
                 fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {

@@ -440,11 +440,68 @@ fn exec_is_marked() {
     let l = &lines[0];
     assert_eq!(
         s(l, "sentence"),
-        "carol failed to exec into pod staging/debug-box: BadRequest (400)"
+        "carol failed to open an exec stream into pod staging/debug-box: BadRequest (400)"
     );
     assert_eq!(strings(&l["markers"]), ["exec"]);
     assert_eq!(l["subresource"], "exec");
     assert_eq!(l["time"], "2026-11-21T14:59:03.949487Z");
+}
+
+/// Kubernetes 1.36 (testdata/modern/d1, answer key "exec_like_by_subresource_verb_code"): exec
+/// and attach over WebSocket are `get` with 101, which says a stream was opened, not that a
+/// command ran; port-forward is tried as `get` then `create`, both 500 here.
+#[test]
+fn websocket_exec_is_a_stream_opened() {
+    let lines = timeline(&[
+        "-r",
+        "pods/exec,pods/attach,pods/portforward",
+        "--collapse",
+        "none",
+        "testdata/modern/d1",
+    ]);
+    assert_eq!(
+        sentences(&lines),
+        [
+            "oscar opened an exec stream into pod billing/cashier-0 (101)",
+            "oscar opened an exec stream into pod billing/cashier-0 (101)",
+            "oscar opened an attach stream to pod billing/cashier-0 (101)",
+            "oscar failed to open a port-forward to pod billing/cashier-0: error dialing backend: dial tcp 127.0.0.1:10250: connect: connection refused (500)",
+            "oscar failed to open a port-forward to pod billing/cashier-0: error dialing backend: dial tcp 127.0.0.1:10250: connect: connection refused (500)",
+            "oscar opened an exec stream into pod billing/cashier-0 (101)",
+        ]
+    );
+    for l in &lines {
+        assert_eq!(strings(&l["markers"]), ["exec"]);
+    }
+}
+
+/// Dry runs (answer key "Dry-run requests"): marked, and said as what would have happened.
+#[test]
+fn dry_runs_are_marked_and_said_as_not_stored() {
+    let lines = timeline(&["--dry-run", "only", "testdata/modern/d1"]);
+    assert_eq!(
+        sentences(&lines),
+        [
+            "dana would have created configmap shop/dry-cm (dry run: nothing stored) (201)",
+            "dana would have patched configmap shop/dev-settings (dry run: nothing stored) (200)",
+            "dana would have deleted configmap shop/cart-settings (dry run: nothing stored) (200)",
+        ]
+    );
+    for l in &lines {
+        assert_eq!(strings(&l["markers"]), ["dry-run"]);
+    }
+    // d2 logs deletes at Metadata: the body that would tell is not there
+    let lines = timeline(&["--dry-run", "unknown", "-u", "dana", "testdata/modern/d2"]);
+    assert_eq!(
+        sentences(&lines),
+        [
+            "dana deleted configmap shop/cart-settings (200)",
+            "dana deleted configmap shop/dev-settings (200)",
+        ]
+    );
+    for l in &lines {
+        assert_eq!(strings(&l["markers"]), ["dry-run?"]);
+    }
 }
 
 /// Answer key "Anonymous" (outside the burst): GET /api 403, /healthz 200, list payments

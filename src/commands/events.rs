@@ -535,9 +535,7 @@ fn request_fields(r: &Request, file: &str, line: u64) -> Vec<String> {
         r.status_message.to_string(),
         r.decision.to_string(),
         r.authz_reason.to_string(),
-        r.dry_run()
-            .json()
-            .map_or(String::new(), |d| d.to_string()),
+        r.dry_run().json().map_or(String::new(), |d| d.to_string()),
         r.field_manager().into_owned(),
         object_text(&Pairs(r.all_annotations())),
         object_text(&Pairs(

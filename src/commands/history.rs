@@ -513,9 +513,11 @@ impl HistorySink<'_> {
             // the server ran it through admission and validation, and stored nothing
             s.applied = Some(false);
             s.refused = Some(match r.code {
-                Some(c) if !ok => format!("not applied: dry run, and refused: {c} {}", r.status_reason)
-                    .trim_end()
-                    .to_string(),
+                Some(c) if !ok => {
+                    format!("not applied: dry run, and refused: {c} {}", r.status_reason)
+                        .trim_end()
+                        .to_string()
+                }
                 _ => "not applied: dry run (what it would have done is shown)".to_string(),
             });
         } else if dry == crate::correlate::meaning::DryRun::Unknown {

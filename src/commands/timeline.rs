@@ -15,6 +15,7 @@
 //! only its first and last. Nothing is printed before the input ends: this command does not
 //! stream.
 
+use crate::correlate::meaning::DryRun;
 use std::borrow::Cow;
 use std::io::Write;
 
@@ -66,9 +67,15 @@ const EXEC: u8 = 2;
 const ANONYMOUS: u8 = 4;
 const RBAC: u8 = 8;
 const SECRET: u8 = 16;
+/// A dry run: run through admission, nothing stored.
+const DRY_RUN: u8 = 32;
+/// A delete logged without its body: dry run or not, the log cannot tell.
+const DRY_RUN_MAYBE: u8 = 64;
 
 /// (bit, name, ANSI color) in the order they are printed.
-const MARKERS: [(u8, &str, &str); 5] = [
+const MARKERS: [(u8, &str, &str); 7] = [
+    (DRY_RUN, "dry-run", "36"),
+    (DRY_RUN_MAYBE, "dry-run?", "36"),
     (IMPERSONATION, "impersonation", "35"),
     (EXEC, "exec", "31"),
     (ANONYMOUS, "anonymous", "33"),
@@ -99,6 +106,11 @@ fn markers(r: &Request<'_>) -> u8 {
     }
     if r.resource == "secrets" {
         m |= SECRET;
+    }
+    match r.dry_run() {
+        DryRun::Query | DryRun::Body => m |= DRY_RUN,
+        DryRun::Unknown => m |= DRY_RUN_MAYBE,
+        DryRun::No => {}
     }
     m
 }
@@ -920,9 +932,28 @@ fn forms(verb: &str, sub: &str, resource_request: bool) -> Forms {
         return f("requested", "requesting", "request");
     }
     match sub {
-        "exec" => return f("exec'd into", "exec'ing into", "exec into"),
-        "attach" => return f("attached to", "attaching to", "attach to"),
-        "portforward" => return f("port-forwarded to", "port-forwarding to", "port-forward to"),
+        // a 101 (or 200) says the stream was opened, not that a command ran in it
+        "exec" => {
+            return f(
+                "opened an exec stream into",
+                "opening an exec stream into",
+                "open an exec stream into",
+            );
+        }
+        "attach" => {
+            return f(
+                "opened an attach stream to",
+                "opening an attach stream to",
+                "open an attach stream to",
+            );
+        }
+        "portforward" => {
+            return f(
+                "opened a port-forward to",
+                "opening a port-forward to",
+                "open a port-forward to",
+            );
+        }
         "log" => return f("read logs of", "reading logs of", "read logs of"),
         "proxy" => return f("proxied to", "proxying to", "proxy to"),
         // a TokenRequest (serviceaccounts/token) mints a credential; it creates no account
@@ -1182,7 +1213,12 @@ impl View<'_> {
     /// namespace and name with `--collapse kind`).
     fn sentence(&self, w: &mut Words, line: &Line) {
         let e = &line.first;
-        let f = forms(self.s(e.verb), self.s(e.sub), e.resource != 0);
+        // an apply or PUT answered 201 created its object
+        let verb = match self.s(e.verb) {
+            "patch" | "update" if e.code == 201 => "create",
+            v => v,
+        };
+        let f = forms(verb, self.s(e.sub), e.resource != 0);
         let spread = line.spread();
         let object = |w: &mut Words| match &spread {
             Some(s) => self.objects(w, e, s),
@@ -1221,6 +1257,13 @@ impl View<'_> {
                     w.lit(": ");
                     w.val(self.s(e.detail));
                 }
+            }
+            _ if e.marks & DRY_RUN != 0 => {
+                w.lit(" would have ");
+                w.lit(&f.past);
+                w.lit(" ");
+                object(w);
+                w.lit(" (dry run: nothing stored)");
             }
             _ => {
                 w.lit(" ");
@@ -2069,6 +2112,7 @@ mod tests {
             code: Some(200),
             received: Ts::parse("2026-11-21T14:58:42.273325Z"),
             is_final: true,
+            level: "Request".into(),
             ..Default::default()
         };
         f(&mut r);
@@ -2158,7 +2202,7 @@ mod tests {
                 r.code = Some(400);
                 r.status_reason = "BadRequest".into();
             })),
-            "carol failed to exec into pod staging/debug-box: BadRequest (400) [\"exec\"]"
+            "carol failed to open an exec stream into pod staging/debug-box: BadRequest (400) [\"exec\"]"
         );
         assert_eq!(
             one(req(|r| {

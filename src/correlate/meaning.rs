@@ -70,7 +70,10 @@ pub fn is_stream_subresource(sub: &str) -> bool {
 /// Security, ValidatingAdmissionPolicy, legacy and issued credentials, deprecation.
 pub const NOTABLE: &[(&str, &str)] = &[
     ("pod-security.kubernetes.io/enforce-policy", "psa"),
-    ("pod-security.kubernetes.io/audit-violations", "psa-violations"),
+    (
+        "pod-security.kubernetes.io/audit-violations",
+        "psa-violations",
+    ),
     (
         "validation.policy.admission.k8s.io/validation_failure",
         "vap-failure",
@@ -163,11 +166,7 @@ impl Request<'_> {
 
     /// Every annotation, sorted by key: the decision, reason and truncation mark among them.
     pub fn all_annotations(&self) -> Vec<(&str, &str)> {
-        let mut v: Vec<(&str, &str)> = self
-            .annotations
-            .iter()
-            .map(|(k, v)| (&**k, &**v))
-            .collect();
+        let mut v: Vec<(&str, &str)> = self.annotations.iter().map(|(k, v)| (&**k, &**v)).collect();
         if !self.decision.is_empty() {
             v.push((crate::event::DECISION, &self.decision));
             v.push((crate::event::REASON, &self.authz_reason));
@@ -194,15 +193,14 @@ impl Request<'_> {
     pub(super) fn name_from_uri(&self) -> Option<String> {
         if !self.name.is_empty()
             || self.request_uri.is_empty()
-            || !matches!(
-                &*self.verb,
-                "get" | "update" | "patch" | "delete"
-            )
+            || !matches!(&*self.verb, "get" | "update" | "patch" | "delete")
         {
             return None;
         }
         let a = Attrs::from_uri(&self.request_uri, &self.verb);
-        (a.is_resource && !a.name.is_empty() && (self.resource.is_empty() || a.resource == *self.resource))
+        (a.is_resource
+            && !a.name.is_empty()
+            && (self.resource.is_empty() || a.resource == *self.resource))
             .then(|| a.name.into_owned())
     }
 }

@@ -344,7 +344,10 @@ mod tests {
             truncated: true,
             annotations: vec![(s("k8s.io/deprecated"), s("true")), (s("a"), s(""))],
             extra: vec![
-                (s("authentication.kubernetes.io/credential-id"), vec![s("JTI=1")]),
+                (
+                    s("authentication.kubernetes.io/credential-id"),
+                    vec![s("JTI=1")],
+                ),
                 (s("b"), vec![]),
             ],
             body_dry_run: Some(true),

@@ -84,6 +84,8 @@ pub enum Field {
     AuthzReason,
     Level,
     Target,
+    /// `true`, `false`, or `unknown` (a delete logged without its body).
+    DryRun,
     Body(Side, Vec<Seg>),
 }
 
@@ -129,6 +131,7 @@ pub const FIELDS: &[&str] = &[
     "authz_reason",
     "level",
     "target",
+    "dry_run",
     "request.PATH",
     "response.PATH",
 ];
@@ -156,6 +159,7 @@ impl Field {
             "authz_reason" => Field::AuthzReason,
             "level" => Field::Level,
             "target" => Field::Target,
+            "dry_run" => Field::DryRun,
             _ => {
                 let (side, path) = if let Some(p) = s.strip_prefix("request.") {
                     (Side::Request, p)
@@ -246,6 +250,7 @@ impl Field {
             Field::AuthzReason => one(&r.authz_reason),
             Field::Level => one(&r.level),
             Field::Target => vec![Val::Str(Cow::Owned(target(r)))],
+            Field::DryRun => vec![Val::Str(Cow::Borrowed(dry_run_text(r)))],
             Field::Body(side, path) => match b.get(r, *side) {
                 Some(v) => {
                     let mut out = Vec::new();
@@ -695,10 +700,14 @@ impl Expr {
     }
 
     fn reads_body(&self) -> bool {
+        self.any_field(&Field::is_body)
+    }
+
+    fn any_field(&self, f: &impl Fn(&Field) -> bool) -> bool {
         match self {
-            Expr::All(v) | Expr::Any(v) => v.iter().any(Expr::reads_body),
-            Expr::Not(e) => e.reads_body(),
-            Expr::Test(f, _) => f.is_body(),
+            Expr::All(v) | Expr::Any(v) => v.iter().any(|e| e.any_field(f)),
+            Expr::Not(e) => e.any_field(f),
+            Expr::Test(x, _) => f(x),
         }
     }
 
@@ -811,6 +820,17 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// Does the rule test `dry_run`? Only such a rule sees a dry run: for every other one a
+    /// request that stored nothing is no change, no attempt to hide, no evidence of access.
+    fn about_dry_runs(&self) -> bool {
+        let is = |f: &Field| *f == Field::DryRun;
+        self.matcher.any_field(&is)
+            || self
+                .sequence
+                .as_ref()
+                .is_some_and(|s| s.then.any_field(&is))
+    }
+
     pub fn reads_body(&self) -> bool {
         self.matcher.reads_body()
             || self.sequence.as_ref().is_some_and(|s| s.then.reads_body())
@@ -1225,6 +1245,7 @@ impl Rules {
     /// Test one request against every rule, and keep what the matching ones need in `st`.
     pub fn see(&self, r: &Request<'_>, st: &mut State) {
         st.requests += 1;
+        let dry = r.dry_run().is_dry();
         let b = Bodies::new();
         let ix = self.index.get_or_init(|| Index::new(&self.rules));
         let some = ix
@@ -1233,6 +1254,9 @@ impl Rules {
             .map_or(&[][..], Vec::as_slice);
         for &i in ix.always.iter().chain(some) {
             let rule = &self.rules[i];
+            if dry && !rule.about_dry_runs() {
+                continue;
+            }
             b.missing.set(false);
             if rule.matcher.eval(r, &b) {
                 st.first(i, rule, r, &b);
@@ -1248,6 +1272,15 @@ impl Rules {
                 st.then(i, s, r, &b);
             }
         }
+    }
+}
+
+/// The value of field `dry_run`.
+fn dry_run_text(r: &Request<'_>) -> &'static str {
+    match r.dry_run().json() {
+        Some(true) => "true",
+        Some(false) => "false",
+        None => "unknown",
     }
 }
 
@@ -1274,6 +1307,7 @@ fn field_name(f: &Field) -> String {
         (Field::AuthzReason, "authz_reason"),
         (Field::Level, "level"),
         (Field::Target, "target"),
+        (Field::DryRun, "dry_run"),
     ];
     names
         .iter()
