@@ -745,7 +745,7 @@ impl Filter {
                 }))
             && (self.field_manager.is_empty() || {
                 let m = r.field_manager();
-                self.field_manager.iter().any(|g| g.is_match(&m))
+                !m.is_empty() && self.field_manager.iter().any(|g| g.is_match(&m))
             })
     }
 

@@ -4,6 +4,7 @@
 //! readers (fuzz.rs, which calls the library directly); the tests of the command line itself
 //! (exit codes, completions) are here.
 
+mod answer_modern;
 mod answer_s6;
 mod detect;
 mod events;
