@@ -390,3 +390,30 @@ fn deletes_rbac_writes_and_secret_reads() {
         assert_eq!(reads, ids(&k["secret_reads_by_non_system_users"]), "{set}");
     }
 }
+
+/// "Impersonation refused" found by detect (KA048) and marked by timeline at every level: d2
+/// logs secrets at Metadata, with no body, and 1.36 leaves out the decision annotation; the
+/// status message is what says so.
+#[test]
+fn refused_impersonation_is_found_without_bodies() {
+    for set in SETS {
+        let k = key(set);
+        let r = run(&["detect", "--rules", "KA048", "-o", "json", set]);
+        let d: Value = serde_json::from_slice(&r.stdout).unwrap();
+        let mut got = BTreeSet::new();
+        for f in d["findings"].as_array().unwrap() {
+            for id in f["auditIDs"].as_array().unwrap() {
+                got.insert(id.as_str().unwrap().to_string());
+            }
+        }
+        assert_eq!(got, ids(&k["impersonation_attempts_denied"]), "{set}");
+        let t = run(&["timeline", "--code", "403", "-u", "eve", "-r", "nodes", set]);
+        assert!(
+            t.stdout_str()
+                .contains("cannot impersonate-on:user-info:list resource \"nodes\"")
+                && t.stdout_str().contains("[impersonation]"),
+            "{}",
+            t.stdout_str()
+        );
+    }
+}

@@ -86,6 +86,9 @@ pub enum Field {
     Target,
     /// `true`, `false`, or `unknown` (a delete logged without its body).
     DryRun,
+    /// `responseStatus.message` and `.reason`: logged at every level, Metadata included.
+    StatusMessage,
+    StatusReason,
     Body(Side, Vec<Seg>),
 }
 
@@ -132,6 +135,8 @@ pub const FIELDS: &[&str] = &[
     "level",
     "target",
     "dry_run",
+    "status_message",
+    "status_reason",
     "request.PATH",
     "response.PATH",
 ];
@@ -160,6 +165,8 @@ impl Field {
             "level" => Field::Level,
             "target" => Field::Target,
             "dry_run" => Field::DryRun,
+            "status_message" => Field::StatusMessage,
+            "status_reason" => Field::StatusReason,
             _ => {
                 let (side, path) = if let Some(p) = s.strip_prefix("request.") {
                     (Side::Request, p)
@@ -199,6 +206,8 @@ impl Field {
             Field::Decision => &r.decision,
             Field::AuthzReason => &r.authz_reason,
             Field::Level => &r.level,
+            Field::StatusMessage => &r.status_message,
+            Field::StatusReason => &r.status_reason,
             Field::Code => {
                 return match r.code {
                     Some(c) => f(&[Val::Num(c as f64)]),
@@ -251,6 +260,8 @@ impl Field {
             Field::Level => one(&r.level),
             Field::Target => vec![Val::Str(Cow::Owned(target(r)))],
             Field::DryRun => vec![Val::Str(Cow::Borrowed(dry_run_text(r)))],
+            Field::StatusMessage => one(&r.status_message),
+            Field::StatusReason => one(&r.status_reason),
             Field::Body(side, path) => match b.get(r, *side) {
                 Some(v) => {
                     let mut out = Vec::new();
@@ -1308,6 +1319,8 @@ fn field_name(f: &Field) -> String {
         (Field::Level, "level"),
         (Field::Target, "target"),
         (Field::DryRun, "dry_run"),
+        (Field::StatusMessage, "status_message"),
+        (Field::StatusReason, "status_reason"),
     ];
     names
         .iter()
