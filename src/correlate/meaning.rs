@@ -204,3 +204,94 @@ impl Request<'_> {
             .then(|| a.name.into_owned())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::Event;
+
+    fn request(line: &str) -> Request<'_> {
+        let mut ev: Event = serde_json::from_str(line).unwrap();
+        let stage = crate::event::Stage::ResponseComplete;
+        let mark = super::super::Mark {
+            stage,
+            time: None,
+            code: None,
+            file: 0,
+            line: 1,
+            raw: None,
+        };
+        Request::from_event(&mut ev, stage, mark)
+    }
+
+    /// `kubectl scale` as some exports log it: `objectRef` without the name; the URI has it,
+    /// as the API server's request info reads it. Never a name for a create or a list.
+    #[test]
+    fn the_name_from_the_uri_when_object_ref_has_none() {
+        let r = request(
+            r#"{"verb":"patch","requestURI":"/apis/apps/v1/namespaces/test/deployments/web/scale","objectRef":{"resource":"deployments","namespace":"test","apiGroup":"apps","subresource":"scale"}}"#,
+        );
+        assert_eq!(r.name, "web");
+        for (verb, uri) in [
+            ("create", "/api/v1/namespaces/test/configmaps"),
+            (
+                "list",
+                "/api/v1/namespaces/test/configmaps?fieldSelector=metadata.name%3Dx",
+            ),
+            // the URI names another resource than objectRef: left alone
+            ("get", "/api/v1/namespaces/test/secrets/s"),
+        ] {
+            let line = format!(
+                r#"{{"verb":"{verb}","requestURI":"{uri}","objectRef":{{"resource":"configmaps","namespace":"test"}}}}"#
+            );
+            assert_eq!(request(&line).name, "", "{verb} {uri}");
+        }
+    }
+
+    /// A dry run from the query (any write verb), from a delete's body, and unknown for a
+    /// delete logged without its body.
+    #[test]
+    fn dry_runs_by_query_body_and_level() {
+        let r = |line: &str| request(line).dry_run();
+        assert_eq!(
+            r(
+                r#"{"verb":"create","level":"Metadata","requestURI":"/api/v1/namespaces/a/configmaps?dryRun=All&fieldManager=kubectl-create"}"#
+            ),
+            DryRun::Query
+        );
+        assert_eq!(
+            r(
+                r#"{"verb":"delete","level":"Request","requestURI":"/api/v1/namespaces/a/configmaps/x","requestObject":{"kind":"DeleteOptions","dryRun":["All"]}}"#
+            ),
+            DryRun::Body
+        );
+        assert_eq!(
+            r(
+                r#"{"verb":"delete","level":"Request","requestURI":"/api/v1/namespaces/a/configmaps/x"}"#
+            ),
+            DryRun::No
+        );
+        assert_eq!(
+            r(
+                r#"{"verb":"delete","level":"Metadata","requestURI":"/api/v1/namespaces/a/configmaps/x"}"#
+            ),
+            DryRun::Unknown
+        );
+        // a read is never a dry run, whatever its query; `dryRun=` empty is none
+        assert_eq!(
+            r(r#"{"verb":"get","requestURI":"/api/v1/x?dryRun=All"}"#),
+            DryRun::No
+        );
+        assert_eq!(
+            r(
+                r#"{"verb":"patch","level":"Request","requestURI":"/api/v1/namespaces/a/configmaps/x?dryRun="}"#
+            ),
+            DryRun::No
+        );
+        let apply = request(
+            r#"{"verb":"patch","requestURI":"/api/v1/namespaces/a/configmaps/x?fieldManager=dana%2Dssa&force=false","responseStatus":{"code":201}}"#,
+        );
+        assert!(apply.is_apply() && apply.created());
+        assert_eq!(apply.field_manager(), "dana-ssa");
+    }
+}
