@@ -462,12 +462,7 @@ impl<'a> RequestJson<'a> {
             dry_run: r.dry_run().json(),
             field_manager: Some(r.field_manager()).filter(|m| !m.is_empty()),
             annotations: Pairs(r.all_annotations()),
-            user_extra: Pairs(
-                r.extra
-                    .iter()
-                    .map(|(k, v)| (&**k, v.iter().map(|s| &**s).collect()))
-                    .collect(),
-            ),
+            user_extra: extra_pairs(r),
             stages: r.stages.iter().map(|s| s.name()).collect(),
             incomplete: r.incomplete(),
             file,
@@ -493,6 +488,16 @@ impl<V: serde::Serialize> serde::Serialize for Pairs<'_, V> {
 /// [`RequestJson`] as a value (to add fields to).
 pub fn request_json(r: &Request, file: &str) -> Value {
     serde_json::to_value(RequestJson::new(r, file)).unwrap_or(Value::Null)
+}
+
+/// `user.extra` as JSON writes it: each key and its list of values.
+fn extra_pairs<'a>(r: &'a Request) -> Pairs<'a, Vec<&'a str>> {
+    Pairs(
+        r.extra
+            .iter()
+            .map(|(k, v)| (&**k, v.iter().map(|s| &**s).collect()))
+            .collect(),
+    )
 }
 
 /// A JSON object as one CSV cell ("" when empty).
@@ -538,12 +543,7 @@ fn request_fields(r: &Request, file: &str, line: u64) -> Vec<String> {
         r.dry_run().json().map_or(String::new(), |d| d.to_string()),
         r.field_manager().into_owned(),
         object_text(&Pairs(r.all_annotations())),
-        object_text(&Pairs(
-            r.extra
-                .iter()
-                .map(|(k, v)| (&**k, v.iter().map(|s| &**s).collect::<Vec<_>>()))
-                .collect(),
-        )),
+        object_text(&extra_pairs(r)),
         r.stages.joined(),
         r.incomplete().to_string(),
         file.to_string(),

@@ -191,7 +191,9 @@ impl Request<'_> {
     /// The name `objectRef` left out, read from the URI as the API server's request info does
     /// (a `patch deployments/scale` may log no name); only for verbs that name an object.
     pub(super) fn name_from_uri(&self) -> Option<String> {
+        // no objectRef (a non-resource GET of /healthz): nothing to name, and no URI parsed
         if !self.name.is_empty()
+            || self.resource.is_empty()
             || self.request_uri.is_empty()
             || !matches!(&*self.verb, "get" | "update" | "patch" | "delete")
         {
