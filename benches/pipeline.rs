@@ -2,7 +2,7 @@
 //! parser, the `Reader`, envelopes), timestamps, the prefilter and per-chunk correlation, each
 //! over real data with its throughput in bytes, for profiling work.
 //!
-//! Data, read once at start: the s5 rotated set in `testdata/` (27 gzip backups in name order,
+//! Data, read once at start: the s5 rotated set in `testdata/s5/` (27 gzip backups in name order,
 //! then `audit.log`: 8,585 lines, 27.6 MB), or the first `KAUDIT_BENCH_MB` MB (default 32) of
 //! the log `KAUDIT_BENCH_LOG` names, cut after its last whole line. Run with
 //! `cargo bench --bench pipeline [-- FILTER]`; see benches/README.md. This does not measure
@@ -37,7 +37,7 @@ fn main() {
 
 static SOURCE: LazyLock<String> = LazyLock::new(|| match std::env::var_os("KAUDIT_BENCH_LOG") {
     Some(p) => format!("first {} MB of {}", mb(), p.to_string_lossy()),
-    None => "testdata/ s5 rotated set".into(),
+    None => "testdata/s5/ s5 rotated set".into(),
 });
 
 fn mb() -> usize {
@@ -57,10 +57,10 @@ static DATA: LazyLock<Vec<u8>> = LazyLock::new(|| {
         let end = memchr::memrchr(b'\n', &buf).map_or(0, |i| i + 1);
         buf.truncate(end);
     } else {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata");
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/s5");
         let mut backups: Vec<_> = std::fs::read_dir(dir)
-            .expect("testdata/")
-            .map(|e| e.expect("testdata/ entry").path())
+            .expect("testdata/s5/")
+            .map(|e| e.expect("testdata/s5/ entry").path())
             .filter(|p| p.to_string_lossy().ends_with(".log.gz"))
             .collect();
         backups.sort();
@@ -70,7 +70,7 @@ static DATA: LazyLock<Vec<u8>> = LazyLock::new(|| {
                 .read_to_end(&mut buf)
                 .expect("a gzip backup");
         }
-        buf.extend(std::fs::read(format!("{dir}/audit.log")).expect("testdata/audit.log"));
+        buf.extend(std::fs::read(format!("{dir}/audit.log")).expect("testdata/s5/audit.log"));
     }
     assert!(!buf.is_empty(), "no benchmark data");
     buf

@@ -1357,7 +1357,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_su
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format' -r -f -a "text\t'Problems, one per line, most serious first'
 json\t'One JSON document: {valid, errors, warnings, lints, logs}'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l server-version -d 'Follow this API server version\'s policy rules where versions differ (1.35 accepts group "*")' -r -f -a "1.20\t'kube-apiserver v1.20 (the version of the real logs in testdata/)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l server-version -d 'Follow this API server version\'s policy rules where versions differ (1.35 accepts group "*")' -r -f -a "1.20\t'kube-apiserver v1.20 (the version of the real logs in testdata/s5/)'
 1.35\t'kube-apiserver v1.35: group "*" matches every API group'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l logs -d 'Audit logs to try the policy on (files, folders, `-`): rules that match none of their requests are reported' -r -F
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l no-mmap -d 'Read files instead of memory-mapping them'
@@ -1469,7 +1469,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_su
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l server-version -d 'Follow this API server version\'s policy rules where versions differ (1.35 accepts group "*")' -r -f -a "1.20\t'kube-apiserver v1.20 (the version of the real logs in testdata/)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l server-version -d 'Follow this API server version\'s policy rules where versions differ (1.35 accepts group "*")' -r -f -a "1.20\t'kube-apiserver v1.20 (the version of the real logs in testdata/s5/)'
 1.35\t'kube-apiserver v1.35: group "*" matches every API group'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l strict -d 'Exit 2 if any line is malformed'

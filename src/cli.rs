@@ -121,11 +121,11 @@ pub const EXIT_CODES: &str = exit_codes!();
 pub const TIMELINE_HELP: &str = concat!(
     "\
 Examples:
-  kaudit timeline -u eve testdata/
+  kaudit timeline -u eve testdata/s5/
       everything eve did (and what was done as eve), repeats collapsed
-  kaudit timeline -r rolebindings,clusterrolebindings -v write --since '2026-11-21 14:58:30' testdata/
+  kaudit timeline -r rolebindings,clusterrolebindings -v write --since '2026-11-21 14:58:30' testdata/s5/
       every RBAC binding change after start-up, who made it and whether it worked
-  kaudit timeline --code 401 --context 1s testdata/
+  kaudit timeline --code 401 --context 1s testdata/s5/
       the failed authentication, with every other request in the second around it
 
 ",
@@ -171,33 +171,33 @@ pub enum Command {
     Timeline(TimelineArgs),
     /// Who: one row per actor (effective user) with requests, denials, verbs, resources, IPs.
     #[command(after_help = concat!("Examples:
-  kaudit who -v delete -r cm -n payments testdata/ who deleted configmaps in payments?
-  kaudit who --code 403 --sort denied testdata/    who is being refused the most?
-  kaudit who -r secrets -v get,list testdata/      who reads secrets?
+  kaudit who -v delete -r cm -n payments testdata/s5/ who deleted configmaps in payments?
+  kaudit who --code 403 --sort denied testdata/s5/    who is being refused the most?
+  kaudit who -r secrets -v get,list testdata/s5/      who reads secrets?
 
 ", exit_codes!()))]
     Who(WhoArgs),
     /// What: one row per verb and resource (or object) with requests, users, codes.
     #[command(after_help = concat!("Examples:
-  kaudit what -u eve testdata/                     what did eve do?
-  kaudit what --by-object -v delete testdata/      which objects were deleted?
-  kaudit what --code 5xx testdata/                 what failed on the server side?
+  kaudit what -u eve testdata/s5/                     what did eve do?
+  kaudit what --by-object -v delete testdata/s5/      which objects were deleted?
+  kaudit what --code 5xx testdata/s5/                 what failed on the server side?
 
 ", exit_codes!()))]
     What(WhatArgs),
     /// Where: one row per source IP (or user agent) with requests, users, denials.
     #[command(after_help = concat!("Examples:
-  kaudit where -u system:anonymous testdata/       where do anonymous requests come from?
-  kaudit where --by user-agent -r secrets testdata/
-  kaudit where --ip 127.0.0.0/8 --sort last testdata/
+  kaudit where -u system:anonymous testdata/s5/       where do anonymous requests come from?
+  kaudit where --by user-agent -r secrets testdata/s5/
+  kaudit where --ip 127.0.0.0/8 --sort last testdata/s5/
 
 ", exit_codes!()))]
     Where(WhereArgs),
     /// Top: group requests by any fields, with share, error rate and latency percentiles.
     #[command(after_help = concat!("Examples:
-  kaudit top --by user testdata/                   the busiest users
-  kaudit top --by user,verb,resource -k 30 testdata/
-  kaudit top --by uri --code 4xx testdata/         URIs that clients get wrong
+  kaudit top --by user testdata/s5/                   the busiest users
+  kaudit top --by user,verb,resource -k 30 testdata/s5/
+  kaudit top --by uri --code 4xx testdata/s5/         URIs that clients get wrong
 
 Fields: user, group, verb, resource, subresource, namespace, name, code, decision, ip,
 user-agent, api-group, level, hour, uri (without resourceVersion, timeout, timeoutSeconds,
@@ -208,9 +208,9 @@ logs, proxy) and incomplete ones.
     Top(TopArgs),
     /// When: a time histogram of the matching requests, with peak, first/last and log gaps.
     #[command(after_help = concat!("Examples:
-  kaudit when -u eve testdata/                     when was eve active?
-  kaudit when --code 403 --bucket 1m testdata/     denials per minute
-  kaudit when -v delete -o csv testdata/           the buckets, for a spreadsheet
+  kaudit when -u eve testdata/s5/                     when was eve active?
+  kaudit when --code 403 --bucket 1m testdata/s5/     denials per minute
+  kaudit when -v delete -o csv testdata/s5/           the buckets, for a spreadsheet
 
 A bucket where the log itself has no requests at all is marked as a gap: quiet and missing
 data look different.
@@ -219,9 +219,9 @@ data look different.
     When(WhenArgs),
     /// Latency: the slowest requests, percentiles per verb and resource, long-running and incomplete requests.
     #[command(after_help = concat!("Examples:
-  kaudit latency testdata/                         where does the API server spend time?
-  kaudit latency -r pods -n payments -k 20 testdata/   the slowest pod requests in payments
-  kaudit latency -o csv testdata/                  percentiles per verb and resource
+  kaudit latency testdata/s5/                         where does the API server spend time?
+  kaudit latency -r pods -n payments -k 20 testdata/s5/   the slowest pod requests in payments
+  kaudit latency -o csv testdata/s5/                  percentiles per verb and resource
 
 Long-running requests (watch, exec, attach, logs, proxy) are held open by the client, so they
 are reported apart; incomplete requests have no latency and are listed.
@@ -233,7 +233,7 @@ are reported apart; incomplete requests have no latency and are listed.
     History(HistoryArgs),
     /// Security detections over the matching requests: built-in rules and your own, findings by severity.
     #[command(after_help = "Examples:
-  kaudit detect testdata/                          findings, most severe first
+  kaudit detect testdata/s5/                          findings, most severe first
   kaudit detect --min-severity high -o json /var/log/kubernetes/audit/
   kaudit detect --fail-on high --since 1h /var/log/kubernetes/audit/   (cron: exit 3 on findings)
   kaudit detect --list                             the catalogue: ids, severities, false positives
@@ -379,7 +379,7 @@ pub enum PolicyCommand {
 
 /// `kaudit policy simulate --help`.
 pub const POLICY_SIMULATE_HELP: &str = "Examples:
-  kaudit policy simulate testdata/logrotate/s6-policy.yaml testdata/
+  kaudit policy simulate testdata/logrotate/s6-policy.yaml testdata/s5/
       s6's nine-rule policy on the s5 logs (written at RequestResponse): what it would keep
   kaudit policy simulate new-policy.yaml --namespace payments /var/log/kubernetes/audit/
   kaudit policy simulate -o json new-policy.yaml audit.log | jq '.simulated.bytes'
@@ -431,7 +431,7 @@ pub struct PolicySimulateArgs {
 /// `--server-version`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ServerVersionArg {
-    /// kube-apiserver v1.20 (the version of the real logs in testdata/).
+    /// kube-apiserver v1.20 (the version of the real logs in testdata/s5/).
     #[value(name = "1.20")]
     V1_20,
     /// kube-apiserver v1.35: group "*" matches every API group.
@@ -451,7 +451,7 @@ impl ServerVersionArg {
 /// `kaudit policy check --help`.
 pub const POLICY_CHECK_HELP: &str = "Examples:
   kaudit policy check /etc/kubernetes/audit-policy.yaml
-  kaudit policy check testdata/logrotate/s6-policy.yaml --logs testdata/
+  kaudit policy check testdata/logrotate/s6-policy.yaml --logs testdata/s5/
       which of the policy's rules match none of the requests in the logs
   kaudit policy check -o json policy.yaml | jq .valid
 
@@ -619,9 +619,9 @@ pub struct LatencyArgs {
 fn history_help() -> String {
     format!(
         "Examples:
-  kaudit history cm/feature-toggles -n staging testdata/               # who changed it, and how
-  kaudit history deploy/checkout-ui -n staging -v write testdata/      # writes only; diffs still exact
-  kaudit history secret/ledger-db-creds -n payments -o json testdata/  # values stay redacted
+  kaudit history cm/feature-toggles -n staging testdata/s5/               # who changed it, and how
+  kaudit history deploy/checkout-ui -n staging -v write testdata/s5/      # writes only; diffs still exact
+  kaudit history secret/ledger-db-creds -n payments -o json testdata/s5/  # values stay redacted
 
 {EXIT_CODES}"
     )

@@ -1451,7 +1451,7 @@ mod tests {
         let root = env!("CARGO_MANIFEST_DIR");
         let mut lines: Vec<Vec<u8>> = Vec::new();
         for f in [
-            "testdata/audit.log",
+            "testdata/s5/audit.log",
             "testdata/logrotate/audit.log",
             "testdata/public/openshift-clo/audit_in.log",
             "testdata/public/audit2rbac/demo-2017-v1beta1.log",

@@ -1,5 +1,5 @@
 //! The end-to-end test binary: runs the built `kaudit` with a cleared environment from the
-//! repository root (see util.rs) and checks its answers on testdata/ against the answer keys.
+//! repository root (see util.rs) and checks its answers on testdata/s5/ against the answer keys.
 //! One module per subcommand plus input handling and filters, and the bounded fuzz test of the
 //! readers (fuzz.rs, which calls the library directly); the tests of the command line itself
 //! (exit codes, completions) are here.
@@ -75,7 +75,7 @@ fn usage_errors_exit_2() {
             "policy",
             "simulate",
             "testdata/no-such-policy.yaml",
-            "testdata/",
+            "testdata/s5/",
         ][..],
     ] {
         let r = run(args).expect_code(2);
@@ -206,7 +206,7 @@ fn completions_into_a_closed_pipe_are_quiet() {
     assert!(!err.contains("panicked"), "{err}");
 }
 
-/// The examples in every `--help` that read testdata/ run and find something (exit 0), so
+/// The examples in every `--help` that read testdata/s5/ run and find something (exit 0), so
 /// the help never shows an example that does not work (review finding S1).
 #[test]
 fn help_examples_on_testdata_work() {
@@ -220,10 +220,10 @@ fn help_examples_on_testdata_work() {
             .map(str::trim)
             .filter(|l| l.starts_with("kaudit "))
         {
-            let Some(end) = line.rfind("testdata/") else {
+            let Some(end) = line.rfind("testdata/s5/") else {
                 continue;
             };
-            let cmd = &line[..end + "testdata/".len()];
+            let cmd = &line[..end + "testdata/s5/".len()];
             if cmd.contains(['|', '\'', '"', '>']) {
                 continue; // pipes and quoting are for a shell
             }

@@ -51,7 +51,7 @@ const FIELDS: [&str; 33] = [
     "line",
 ];
 
-const BACKUP_14_59: &str = "testdata/audit-2026-11-21T14-59-15.012.log.gz";
+const BACKUP_14_59: &str = "testdata/s5/audit-2026-11-21T14-59-15.012.log.gz";
 
 const DELETE_CM_PAYMENTS: [&str; 7] = ["-v", "delete", "-r", "cm", "-n", "payments", S5];
 
@@ -372,11 +372,11 @@ fn impersonation_fields_and_user_filter() {
 /// previous backup (python: line 180 of audit-2026-11-21T15-00-54.455.log).
 #[test]
 fn stages_are_joined_across_rotated_files() {
-    let last_backup = "testdata/audit-2026-11-21T15-00-54.455.log.gz";
-    let all = events(&["-v", "list", last_backup, "testdata/audit.log"]);
+    let last_backup = "testdata/s5/audit-2026-11-21T15-00-54.455.log.gz";
+    let all = events(&["-v", "list", last_backup, "testdata/s5/audit.log"]);
     let r = by_id(&all, "1b57b1c7-8322-42b8-a042-824283aa13ee");
     assert_eq!(r["stages"], json!(["RequestReceived", "ResponseComplete"]));
-    assert_eq!(r["file"], "testdata/audit.log");
+    assert_eq!(r["file"], "testdata/s5/audit.log");
     assert_eq!(r["line"], 1);
     assert_eq!(
         r["requestURI"],
@@ -384,7 +384,7 @@ fn stages_are_joined_across_rotated_files() {
     );
 
     // Without the backup, only the ResponseComplete is seen.
-    let alone = events(&["testdata/audit.log"]);
+    let alone = events(&["testdata/s5/audit.log"]);
     let r = by_id(&alone, "1b57b1c7");
     assert_eq!(r["stages"], json!(["ResponseComplete"]));
     assert_eq!(r["incomplete"], false);
@@ -1101,7 +1101,7 @@ fn live_stdin_streams_table_and_raw_rows() {
     assert_eq!(got[1].as_bytes(), &lines[1][..]);
 }
 
-/// `kaudit events testdata/ | head -1`: exit 0, nothing on stderr.
+/// `kaudit events testdata/s5/ | head -1`: exit 0, nothing on stderr.
 #[test]
 fn closed_stdout_pipe_is_a_quiet_success() {
     let mut child = kaudit_std(&["events", S5]).spawn().unwrap();

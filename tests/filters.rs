@@ -22,7 +22,7 @@ use serde_json::Value;
 use crate::util::{S5, count, events, read_log, run, run_stdin};
 
 /// One workload backup (see the module comment).
-const W: &str = "testdata/audit-2026-11-21T14-59-15.012.log.gz";
+const W: &str = "testdata/s5/audit-2026-11-21T14-59-15.012.log.gz";
 
 #[track_caller]
 fn check(cases: &[(&[&str], u64)], path: &str) {
@@ -415,15 +415,15 @@ fn prefilter_never_changes_the_answer() {
         (&["-u", "eve"], W),
         (&["-u", "eve", "--stage", "RequestReceived"], W),
         (&["-u", "system:serviceaccount:build:ci-bot"], W),
-        (&["-u", "carol"], "testdata/"),
+        (&["-u", "carol"], "testdata/s5/"),
         (&["--code", "403"], W),
-        (&["--code", "4xx"], "testdata/"),
-        (&["--code", "201", "-u", "carol"], "testdata/"),
-        (&["--code", "409"], "testdata/"),
-        (&["--code", "401"], "testdata/"),
+        (&["--code", "4xx"], "testdata/s5/"),
+        (&["--code", "201", "-u", "carol"], "testdata/s5/"),
+        (&["--code", "409"], "testdata/s5/"),
+        (&["--code", "401"], "testdata/s5/"),
         (
             &["-u", "system:serviceaccount:*", "--code", "403"],
-            "testdata/",
+            "testdata/s5/",
         ),
         (
             &["--code", "200"],
@@ -466,7 +466,7 @@ fn prefilter_never_changes_the_answer() {
 }
 
 /// The same property on generated filters: every user of the real logs with and without a
-/// status code or class, each over the whole of testdata/ in 2 KiB chunks (requests then span
+/// status code or class, each over the whole of testdata/s5/ in 2 KiB chunks (requests then span
 /// chunks and files, and skipped stages are joined by the merger).
 #[test]
 fn prefilter_never_changes_the_answer_on_generated_filters() {
@@ -499,7 +499,7 @@ fn prefilter_never_changes_the_answer_on_generated_filters() {
         for f in filters {
             let mut a = vec!["--chunk-size=2048"];
             a.extend(&f);
-            a.push("testdata/");
+            a.push("testdata/s5/");
             let with = events(&a);
             a.insert(0, "--no-prefilter");
             let without = events(&a);

@@ -79,7 +79,7 @@ fn gke_entries_map_to_requests() {
 #[test]
 fn envelopes_unwrap_to_the_same_requests_as_the_native_log() {
     // The s5 events in CloudWatch, S3-export, Event Hub and EventList clothing give the same
-    // requests as the same events read natively (first events of testdata/audit.log).
+    // requests as the same events read natively (first events of testdata/s5/audit.log).
     let native: Vec<(String, Value, Value)> = events(&["testdata/formats/eks-s3-export.log.gz"])
         .iter()
         .map(|r| (s(r, "auditID"), r["code"].clone(), r["stages"].clone()))

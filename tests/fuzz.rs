@@ -1,5 +1,5 @@
 //! The bounded fuzz test of the input readers (the line reader and every format adapter, the
-//! document splitter, timestamps), run by `cargo test`: seeds from testdata/ and
+//! document splitter, timestamps), run by `cargo test`: seeds from testdata/s5/ and
 //! scripts/fuzz/seeds/, mutated by `fuzz/mutate.rs`, each input checked against the properties in
 //! `fuzz/check.rs` and its work counted (`kaudit::work`: bytes handed to the parsers, against a
 //! bound linear in the input's size; never its time, which depends on the machine). A failing
@@ -54,13 +54,13 @@ fn base_seed() -> u64 {
         .unwrap_or(0x6b61_7564_6974)
 }
 
-/// Seed records: lines of the real logs in testdata/ (a sample of each file), whole small files
+/// Seed records: lines of the real logs in testdata/s5/ (a sample of each file), whole small files
 /// of testdata/public/, and the hand-written seeds of scripts/fuzz/seeds/ (one per format and
 /// shape, and the inputs of fixed bugs).
 fn seeds() -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     let mut files: Vec<PathBuf> = vec![
-        repo_path("testdata/audit.log"),
+        repo_path("testdata/s5/audit.log"),
         repo_path("testdata/public/audit2rbac/demo-2017-v1beta1.log"),
         repo_path("testdata/public/audit2rbac/demo-2022-relabelled-v1.log"),
         repo_path("testdata/public/openshift-clo/audit_in.log"),

@@ -804,7 +804,7 @@ fn help_examples_run() {
 // format.
 
 /// One complete request (a single ResponseComplete line) on `prod/NAME`, made from a real event:
-/// the controller manager's lease update in testdata/audit.log (level RequestResponse), given
+/// the controller manager's lease update in testdata/s5/audit.log (level RequestResponse), given
 /// another verb, object, code, time (second `n` of 15:10) and bodies.
 fn line(
     n: u32,
@@ -815,7 +815,7 @@ fn line(
     request: Option<Value>,
     response: Option<Value>,
 ) -> String {
-    let template = log_lines("testdata/audit.log")
+    let template = log_lines("testdata/s5/audit.log")
         .into_iter()
         .map(|l| serde_json::from_slice::<Value>(&l).expect("audit.log is JSON"))
         .find(|e| {
@@ -823,7 +823,7 @@ fn line(
                 && e["stage"] == "ResponseComplete"
                 && e["objectRef"]["resource"] == "leases"
         })
-        .expect("a lease update in testdata/audit.log");
+        .expect("a lease update in testdata/s5/audit.log");
     let mut e = template;
     let (group, prefix) = match resource {
         "deployments" => (Some("apps"), "/apis/apps/v1"),

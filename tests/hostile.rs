@@ -2778,7 +2778,7 @@ fn go_bad_stdout(args: &[&str], how: BadStdout) -> Run {
 #[cfg(target_os = "linux")]
 #[test]
 fn output_that_cannot_be_written_exits_2_with_a_message() {
-    let small = "testdata/audit.log";
+    let small = "testdata/s5/audit.log";
     let commands: &[&[&str]] = &[
         &["--help"],
         &["--version"],
@@ -2789,7 +2789,7 @@ fn output_that_cannot_be_written_exits_2_with_a_message() {
         &["summary", small],
         &["summary", "-o", "json", small],
         &["events", small],
-        &["events", "-o", "ndjson", "testdata/"],
+        &["events", "-o", "ndjson", "testdata/s5/"],
         &["events", "-o", "csv", "--sort", "received", small],
         &["who", small],
         &["what", "-o", "csv", small],
@@ -2802,7 +2802,7 @@ fn output_that_cannot_be_written_exits_2_with_a_message() {
             "cm/feature-toggles",
             "-n",
             "staging",
-            "testdata/",
+            "testdata/s5/",
         ],
         &["timeline", "-u", "eve", small],
         &["detect", small],

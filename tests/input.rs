@@ -112,7 +112,7 @@ fn a_folder_is_its_rotated_set_and_files_can_be_listed() {
 
 #[test]
 fn gzip_on_stdin_is_detected() {
-    let gz = std::fs::read(repo_path("testdata/audit-2026-11-21T14-59-15.012.log.gz")).unwrap();
+    let gz = std::fs::read(repo_path("testdata/s5/audit-2026-11-21T14-59-15.012.log.gz")).unwrap();
     let r = run_stdin(&["summary", "-o", "json"], gz.clone()).expect_code(0);
     let d: Value = serde_json::from_slice(&r.stdout).unwrap();
     // Answer key Files table: 819 events (RR 407, RS 5, RC 407).
@@ -132,7 +132,7 @@ fn gzip_on_stdin_is_detected() {
 
 #[test]
 fn plain_stdin_without_a_path() {
-    let data = std::fs::read(repo_path("testdata/audit.log")).unwrap();
+    let data = std::fs::read(repo_path("testdata/s5/audit.log")).unwrap();
     let r = run_stdin(&["summary", "-o", "json"], data).expect_code(0);
     let d: Value = serde_json::from_slice(&r.stdout).unwrap();
     // Answer key: audit.log has 267 events (RR 59, RS 74, RC 134).
@@ -751,8 +751,8 @@ fn files_named_newest_first_are_read_oldest_first() {
 /// note, and opens no incomplete request.
 #[test]
 fn late_request_received_is_not_a_phantom_request() {
-    let mut input = read_log("testdata/audit.log");
-    input.extend(read_log("testdata/audit-2026-11-21T15-00-54.455.log.gz"));
+    let mut input = read_log("testdata/s5/audit.log");
+    input.extend(read_log("testdata/s5/audit-2026-11-21T15-00-54.455.log.gz"));
     let r = run_stdin(&["summary", "-o", "json", "-"], input);
     let d: Value = serde_json::from_slice(&r.stdout).unwrap();
     assert_eq!(d["incomplete"], 0, "{}", r.stderr);
@@ -763,11 +763,11 @@ fn late_request_received_is_not_a_phantom_request() {
 /// The same file given twice (directly, or through its folder) is read once.
 #[test]
 fn a_file_given_twice_is_read_once() {
-    let once = summary(&["testdata/"]);
-    let twice = summary(&["testdata/", "testdata/audit.log", "testdata/"]);
+    let once = summary(&["testdata/s5/"]);
+    let twice = summary(&["testdata/s5/", "testdata/s5/audit.log", "testdata/s5/"]);
     assert_eq!(twice["requests"], once["requests"]);
     assert_eq!(twice["files"].as_array().unwrap().len(), 28);
-    let r = run(&["summary", "testdata/", "testdata/audit.log"]);
+    let r = run(&["summary", "testdata/s5/", "testdata/s5/audit.log"]);
     assert!(
         r.stderr.contains("given more than once; read once"),
         "{}",

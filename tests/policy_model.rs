@@ -3,7 +3,7 @@
 //! scanned with kaudit's own scanner, and the level the model predicts from the request's
 //! attributes is compared with the level the server wrote, the stages it predicts with the
 //! stages in the log, and its rule per request and events per rule with the answer key
-//! (testdata/logrotate/s6-answer-key.json, `policy`). The s5 set (testdata/, one
+//! (testdata/logrotate/s6-answer-key.json, `policy`). The s5 set (testdata/s5/, one
 //! RequestResponse rule, every stage kept) checks the stages once more. No binary is run: this
 //! calls the library.
 
@@ -74,7 +74,7 @@ impl Sink for Check {
     }
 }
 
-/// Scan a rotated set (a folder of testdata/) through the model of a policy file.
+/// Scan a rotated set (a folder of testdata/s5/) through the model of a policy file.
 fn scan_set(folder: &str, policy_file: &str) -> Vec<Row> {
     let text = std::fs::read_to_string(repo_path(policy_file)).unwrap();
     let policy = Policy::parse(&text).unwrap();
@@ -218,12 +218,12 @@ fn s6_rules_agree_with_the_answer_key() {
     assert!(differ.is_empty(), "{} differ: {:?}", differ.len(), differ);
 }
 
-/// s5 (testdata/, the same workload under one rule, RequestResponse with every stage): the
+/// s5 (testdata/s5/, the same workload under one rule, RequestResponse with every stage): the
 /// stages with RequestReceived kept, ResponseStarted for every long-running request, and the
 /// 401's lone ResponseStarted. 4,254 requests, 8,585 events (s5-ANSWER-KEY.md).
 #[test]
 fn s5_levels_and_stages_agree_with_the_server() {
-    let rows = scan_set("testdata/", "testdata/s5-policy.yaml");
+    let rows = scan_set("testdata/s5/", "testdata/s5-policy.yaml");
     assert_eq!(rows.len(), 4254);
     assert_eq!(rows.iter().map(|r| r.events).sum::<usize>(), 8585);
     let (bad_level, bad_stages) = disagreements(&rows);

@@ -1,5 +1,5 @@
 //! `kaudit policy simulate` on the real logs: s6 (testdata/logrotate/, written by kube-apiserver
-//! v1.20.2 under testdata/logrotate/s6-policy.yaml) and s5 (testdata/, the same workload at
+//! v1.20.2 under testdata/logrotate/s6-policy.yaml) and s5 (testdata/s5/, the same workload at
 //! RequestResponse with every stage, under testdata/s5-policy.yaml).
 //!
 //! - A log's own policy reproduces it exactly: every request's level and stages, every event,

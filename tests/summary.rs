@@ -246,7 +246,7 @@ fn filtered_summary_counts_only_matching_requests() {
 
 #[test]
 fn a_filter_that_matches_nothing_exits_1() {
-    let w = "testdata/audit-2026-11-21T14-59-15.012.log.gz";
+    let w = "testdata/s5/audit-2026-11-21T14-59-15.012.log.gz";
     let r = run(&["summary", "-o", "json", "-u", "mallory", w]).expect_code(1);
     assert_eq!(r.stderr, "");
     let d: Value = serde_json::from_slice(&r.stdout).unwrap();
@@ -319,8 +319,8 @@ fn table_snapshot_s5() {
 /// events and requests scanned are those of every line (the prefilter is for `events`).
 #[test]
 fn filtered_summary_reports_the_whole_input() {
-    let all = summary(&["testdata/"]);
-    let f = summary(&["-n", "payments", "testdata/"]);
+    let all = summary(&["testdata/s5/"]);
+    let f = summary(&["-n", "payments", "testdata/s5/"]);
     assert_eq!(f["requestsScanned"], 4254);
     assert_eq!(f["events"], all["events"]);
     assert_eq!(f["files"], all["files"]);

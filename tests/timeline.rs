@@ -735,10 +735,10 @@ fn help_shows_examples() {
     let r = run(&["timeline", "--help"]).expect_code(0);
     let out = r.stdout_str();
     assert!(
-        out.contains("Examples:\n  kaudit timeline -u eve testdata/"),
+        out.contains("Examples:\n  kaudit timeline -u eve testdata/s5/"),
         "{out}"
     );
-    assert!(out.contains("--context 1s testdata/"));
+    assert!(out.contains("--context 1s testdata/s5/"));
     assert!(out.contains("Exit codes:"));
 }
 
@@ -775,7 +775,7 @@ fn token_request_sentence() {
         "serviceaccounts",
         "-v",
         "create",
-        "testdata/",
+        "testdata/s5/",
     ]);
     let text = String::from_utf8(r.stdout).unwrap();
     assert!(

@@ -51,7 +51,7 @@ pub struct Limits {
     pub rule_hits: usize,
 }
 
-/// Default of [`Limits::evidence`]: more than any finding of the real logs in testdata/ has.
+/// Default of [`Limits::evidence`]: more than any finding of the real logs in testdata/s5/ has.
 pub const EVIDENCE: usize = 1000;
 /// Default of [`Limits::rule_hits`]: some 60 MB per rule at most, so that the few threshold and
 /// sequence rules one request can match stay well within 512 MB together.

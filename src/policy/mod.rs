@@ -65,7 +65,7 @@ impl std::fmt::Display for Level {
 /// Which API server's rules to follow where versions differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub enum ServerVersion {
-    /// kube-apiserver v1.20 (the default: the version of the real logs in testdata/).
+    /// kube-apiserver v1.20 (the default: the version of the real logs in testdata/s5/).
     /// `group: "*"` is not a DNS subdomain, so validation rejects it; `omitManagedFields` is
     /// an unknown key (ignored).
     #[default]
@@ -349,7 +349,7 @@ fn rule_matches_resource(r: &Rule, a: &Attrs<'_>, v: ServerVersion) -> bool {
 /// longrunning.go` `BasicLongRunningRequestCheck` with verbs watch and proxy and subresources
 /// attach, exec, proxy, log and portforward. The current source also counts non-resource
 /// `/debug/pprof/` paths (the profiler); that clause is kept here although it is not verified
-/// for v1.20 (no such request is in testdata/).
+/// for v1.20 (no such request is in testdata/s5/).
 pub fn long_running(a: &Attrs<'_>) -> bool {
     matches!(&*a.verb, "watch" | "proxy")
         || (a.is_resource
