@@ -198,10 +198,12 @@ pub enum Command {
   kaudit top --by user testdata/s5/                   the busiest users
   kaudit top --by user,verb,resource -k 30 testdata/s5/
   kaudit top --by uri --code 4xx testdata/s5/         URIs that clients get wrong
+  kaudit top --by annotation:pod-security.kubernetes.io/enforce-policy testdata/modern/d1/audit.log
 
 Fields: user, group, verb, resource, subresource, namespace, name, code, decision, ip,
 user-agent, api-group, level, hour, uri (without resourceVersion, timeout, timeoutSeconds,
-watch, allowWatchBookmarks). Latency percentiles leave out long-running requests (watch, exec,
+watch, allowWatchBookmarks), annotation:KEY (the value of annotation KEY, `-` when a request
+has none). Latency percentiles leave out long-running requests (watch, exec,
 logs, proxy) and incomplete ones.
 
 ", exit_codes!()))]
@@ -583,7 +585,7 @@ pub struct TopArgs {
     /// Fields to group by, comma-separated (see below).
     #[arg(
         long,
-        value_enum,
+        value_parser = crate::commands::group::FieldParser,
         value_delimiter = ',',
         required = true,
         value_name = "FIELD,...",

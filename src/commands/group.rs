@@ -23,8 +23,8 @@ use crate::render::{Cell, Style, Tone, csv::write_record, human_time, machine_ti
 use crate::scan::{Flow, Sink};
 use crate::term::Out;
 
-/// A request field rows can be grouped by (`top --by`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+/// A request field rows can be grouped by (`top --by`; parsed by [`FieldParser`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Field {
     /// The effective user (impersonated user when there is one).
     User,
@@ -40,15 +40,15 @@ pub enum Field {
     /// The address that connected to the API server: the last of sourceIPs (the ones before
     /// it come from X-Forwarded-For / X-Real-Ip headers, which a client can set).
     Ip,
-    #[value(alias = "userAgent")]
     UserAgent,
-    #[value(alias = "apiGroup")]
     ApiGroup,
     Level,
     /// The hour the request was received (UTC).
     Hour,
     /// requestURI without resourceVersion, timeout, timeoutSeconds, watch, allowWatchBookmarks.
     Uri,
+    /// The value of one annotation (`annotation:KEY`; every annotation, the decision too).
+    Annotation(&'static str),
 }
 
 impl Field {
@@ -69,6 +69,7 @@ impl Field {
             Field::Level => "LEVEL",
             Field::Hour => "HOUR (UTC)",
             Field::Uri => "URI",
+            Field::Annotation(k) => k,
         }
     }
 
@@ -90,6 +91,7 @@ impl Field {
             Field::Level => "level",
             Field::Hour => "hour",
             Field::Uri => "uri",
+            Field::Annotation(k) => k,
         }
     }
 
@@ -143,54 +145,114 @@ impl Field {
                 Cow::Owned(format!("{} {}:00", &s[..10], &s[11..13]))
             }),
             Field::Uri => Cow::Owned(normalize_uri(&r.request_uri)),
+            Field::Annotation(k) => dash(r.annotation(k).unwrap_or("")),
         })
     }
 
     /// The values of a field with several per request (`group`).
     fn many<'r>(self, r: &'r Request) -> Vec<Cow<'r, str>> {
-        let dash = |s: &'r str| Cow::Borrowed(if s.is_empty() { "-" } else { s });
-        match self {
-            Field::User => vec![dash(r.effective_user())],
-            Field::Group => {
-                let g = if r.impersonated_user.is_empty() {
-                    &r.groups
-                } else {
-                    &r.impersonated_groups
-                };
-                if g.is_empty() {
-                    vec![Cow::Borrowed("-")]
-                } else {
-                    g.iter().map(|g| Cow::Borrowed(&**g)).collect()
-                }
-            }
-            Field::Verb => vec![dash(&r.verb)],
-            Field::Resource => vec![if r.resource.is_empty() {
-                dash(r.request_uri.split('?').next().unwrap_or(""))
-            } else {
-                Cow::Borrowed(&*r.resource)
-            }],
-            Field::Subresource => vec![dash(&r.subresource)],
-            Field::Namespace => vec![dash(&r.namespace)],
-            Field::Name => vec![dash(&r.name)],
-            Field::Code => vec![
-                r.code
-                    .map_or(Cow::Borrowed("-"), |c| Cow::Owned(c.to_string())),
-            ],
-            Field::Decision => vec![dash(&r.decision)],
-            Field::Ip => vec![dash(r.source_ips.last().map_or("", |s| &**s))],
-            Field::UserAgent => vec![dash(&r.user_agent)],
-            Field::ApiGroup => vec![Cow::Borrowed(if r.api_group.is_empty() {
-                if r.resource.is_empty() { "-" } else { "core" }
-            } else {
-                &r.api_group
-            })],
-            Field::Level => vec![dash(&r.level)],
-            Field::Hour => vec![r.time().map_or(Cow::Borrowed("-"), |t| {
-                let s = t.rfc3339();
-                Cow::Owned(format!("{} {}:00", &s[..10], &s[11..13]))
-            })],
-            Field::Uri => vec![Cow::Owned(normalize_uri(&r.request_uri))],
+        let g = if r.impersonated_user.is_empty() {
+            &r.groups
+        } else {
+            &r.impersonated_groups
+        };
+        match self.one(r) {
+            Some(v) => vec![v],
+            None if g.is_empty() => vec![Cow::Borrowed("-")],
+            None => g.iter().map(|g| Cow::Borrowed(&**g)).collect(),
         }
+    }
+}
+
+/// Parses `top --by`'s fields: the named ones, and `annotation:KEY` (the key leaked: a handful
+/// of strings per process, so that [`Field`] stays `Copy`).
+#[derive(Clone)]
+pub struct FieldParser;
+
+impl clap::builder::TypedValueParser for FieldParser {
+    type Value = Field;
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Field, clap::Error> {
+        if let Some(key) = value.to_str().and_then(|v| v.strip_prefix("annotation:")) {
+            if key.is_empty() {
+                let mut e = clap::Error::new(clap::error::ErrorKind::InvalidValue).with_cmd(cmd);
+                e.insert(
+                    clap::error::ContextKind::InvalidArg,
+                    clap::error::ContextValue::String(
+                        arg.map_or_else(|| "--by".into(), ToString::to_string),
+                    ),
+                );
+                e.insert(
+                    clap::error::ContextKind::InvalidValue,
+                    clap::error::ContextValue::String("annotation:".into()),
+                );
+                return Err(e);
+            }
+            return Ok(Field::Annotation(Box::leak(key.to_owned().into_boxed_str())));
+        }
+        clap::builder::EnumValueParser::<Field>::new().parse_ref(cmd, arg, value)
+    }
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            <Field as clap::ValueEnum>::value_variants()
+                .iter()
+                .filter_map(clap::ValueEnum::to_possible_value)
+                .chain(std::iter::once(
+                    clap::builder::PossibleValue::new("annotation:KEY")
+                        .help("The value of the annotation KEY (`-` when a request has none)"),
+                )),
+        ))
+    }
+}
+
+impl clap::ValueEnum for Field {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[
+            Field::User,
+            Field::Group,
+            Field::Verb,
+            Field::Resource,
+            Field::Subresource,
+            Field::Namespace,
+            Field::Name,
+            Field::Code,
+            Field::Decision,
+            Field::Ip,
+            Field::UserAgent,
+            Field::ApiGroup,
+            Field::Level,
+            Field::Hour,
+            Field::Uri,
+        ]
+    }
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        use clap::builder::PossibleValue as P;
+        Some(match self {
+            Field::User => {
+                P::new("user").help("The effective user (impersonated user when there is one)")
+            }
+            Field::Group => P::new("group")
+                .help("Each group of the effective user (a request counts once per group)"),
+            Field::Ip => P::new("ip").help(
+                "The address that connected to the API server: the last of sourceIPs (the ones \
+                 before it come from X-Forwarded-For / X-Real-Ip headers, which a client can set)",
+            ),
+            Field::UserAgent => P::new("user-agent").alias("userAgent"),
+            Field::ApiGroup => P::new("api-group").alias("apiGroup"),
+            Field::Hour => P::new("hour").help("The hour the request was received (UTC)"),
+            Field::Uri => P::new("uri").help(
+                "requestURI without resourceVersion, timeout, timeoutSeconds, watch, \
+                 allowWatchBookmarks",
+            ),
+            Field::Annotation(_) => return None,
+            f => P::new(f.name()),
+        })
     }
 }
 
@@ -738,6 +800,9 @@ impl Sink for Groups {
                 Field::Group => Fields::GROUPS,
                 Field::Ip => Fields::SOURCE_IPS,
                 Field::UserAgent => Fields::USER_AGENT,
+                // the decision and its reason are read always; the others only when asked
+                Field::Annotation(k) if *k == crate::event::REASON => Fields::AUTHZ_REASON,
+                Field::Annotation(k) if *k != crate::event::DECISION => Fields::ANNOTATIONS,
                 _ => Fields::NONE,
             };
         }

@@ -14,7 +14,7 @@
 //! written as an array, a `code` that is not a plain non-negative integer of up to 18 digits,
 //! nesting deeper than [`MAX_DEPTH`]. It never returns `Some` where serde_json would give an
 //! error or another Event: `fast::tests`, the fuzz test (`tests/fuzz/check.rs`, `fast_event`)
-//! and every line of testdata/s5/ check that. It does not read envelopes or decide what a line is
+//! and every line under testdata/ check that. It does not read envelopes or decide what a line is
 //! (see `format.rs`).
 
 use std::borrow::Cow;
@@ -1618,7 +1618,7 @@ mod tests {
         invalid(&mixed.replacen("1}]", "1]}", 1));
     }
 
-    /// Agreement with serde on every line of every file in testdata/s5/ (gzip backups
+    /// Agreement with serde on every line of every file under testdata/ (gzip backups
     /// decompressed), every item of those read as documents, and every string inside them that
     /// holds an object (CloudWatch messages, AKS logs); and the share of native lines (objects
     /// serde reads as an Event with a kind or an auditID) the fast path takes.
