@@ -278,15 +278,29 @@ fn annotations_psa_and_vap() {
         // the same values grouped by `top --by annotation:KEY` (requests without it read `-`)
         let key_name = "pod-security.kubernetes.io/enforce-policy";
         let top: Vec<Value> = serde_json::from_slice(
-            &run(&["top", "--by", &format!("annotation:{key_name}"), "-k", "0", "-o", "json", set])
-                .expect_code(0)
-                .stdout,
+            &run(&[
+                "top",
+                "--by",
+                &format!("annotation:{key_name}"),
+                "-k",
+                "0",
+                "-o",
+                "json",
+                set,
+            ])
+            .expect_code(0)
+            .stdout,
         )
         .unwrap();
         let grouped: BTreeMap<String, u64> = top
             .iter()
             .filter(|g| g[key_name] != "-")
-            .map(|g| (format!("{key_name}={}", s(g, key_name)), g["requests"].as_u64().unwrap()))
+            .map(|g| {
+                (
+                    format!("{key_name}={}", s(g, key_name)),
+                    g["requests"].as_u64().unwrap(),
+                )
+            })
             .collect();
         let want: BTreeMap<String, u64> = map(&k["psa_annotation_values"])
             .into_iter()

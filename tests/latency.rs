@@ -91,3 +91,38 @@ fn watches_without_response_started_are_long_running() {
             .all(|p| p["verb"] != "watch")
     );
 }
+
+/// The API server's own breakdown (crowdsec-hub's real exec event: `apiserver.latency.k8s.io/etcd`
+/// 561.927µs, `/total` 7.85594907s): listed by phase though the exec is long-running, and in
+/// the table as a column.
+#[test]
+fn phases_from_the_api_servers_annotations() {
+    let log = "testdata/public/crowdsec-hub/k8s-audit-pod-exec-file.log";
+    let d = latency(&[log]);
+    assert_eq!(
+        d["slowest"],
+        serde_json::json!([]),
+        "an exec is long-running"
+    );
+    let phased = d["byPhase"].as_array().unwrap();
+    assert_eq!(phased.len(), 1);
+    assert_eq!(phased[0]["auditID"], "57a794de-44d3-40ee-a0ad-c0eb096eef6c");
+    assert_eq!(
+        phased[0]["phases"],
+        serde_json::json!({"etcd": 0.562, "total": 7855.949})
+    );
+    let table = run(&["latency", log])
+        .expect_code(0)
+        .stdout_str()
+        .to_string();
+    assert!(table.contains("etcd 0.56ms, total 7.86s"), "{table}");
+    // logs without them say so
+    let s5 = run(&["latency", S5])
+        .expect_code(0)
+        .stdout_str()
+        .to_string();
+    assert!(
+        s5.contains("none: no request carries these annotations"),
+        "{s5}"
+    );
+}

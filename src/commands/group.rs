@@ -192,7 +192,9 @@ impl clap::builder::TypedValueParser for FieldParser {
                 );
                 return Err(e);
             }
-            return Ok(Field::Annotation(Box::leak(key.to_owned().into_boxed_str())));
+            return Ok(Field::Annotation(Box::leak(
+                key.to_owned().into_boxed_str(),
+            )));
         }
         clap::builder::EnumValueParser::<Field>::new().parse_ref(cmd, arg, value)
     }

@@ -2,8 +2,14 @@
 //! resource, long-running requests (watch, exec, attach, logs, proxy: their "latency" is how
 //! long the client held them open) kept apart from the rest, and the incomplete requests.
 //!
-//! Table output shows the four sections; JSON has them as `slowest`, `byVerbResource`,
-//! `longRunning` and `incomplete`; CSV and NDJSON carry the per-verb/resource rows (with a
+//! A slow request is broken down by phase where the API server did so itself
+//! (`apiserver.latency.k8s.io/*` annotations: etcd, webhooks, APF queue wait, serialization,
+//! total), as a column of the slowest list and `phases` in its JSON, and in a section of its
+//! own that lists the slowest of the requests so timed (long-running ones included: the
+//! annotations are the only account of where an exec's seconds went).
+//!
+//! Table output shows the five sections; JSON has them as `slowest`, `byVerbResource`,
+//! `longRunning`, `byPhase` and `incomplete`; CSV and NDJSON carry the per-verb/resource rows (with a
 //! `kind` column: `request` or `long-running`).
 
 use std::io::Write;
@@ -18,6 +24,7 @@ use crate::commands::group::{Times, latency_cell};
 use crate::commands::{Outcome, outcome};
 use crate::config::Config;
 use crate::correlate::Request;
+use crate::correlate::meaning::LATENCY_PREFIX;
 use crate::event::Ts;
 use crate::render::heading;
 use crate::render::table::write_rows;
@@ -37,6 +44,8 @@ struct Item {
     code: Option<i64>,
     audit_id: String,
     stages: String,
+    /// The API server's own breakdown (`apiserver.latency.k8s.io/*`), phase and ms.
+    phases: Vec<(String, f64)>,
 }
 
 impl Item {
@@ -51,6 +60,11 @@ impl Item {
             code: r.code,
             audit_id: r.audit_id.to_string(),
             stages: r.stages.joined(),
+            phases: r
+                .phases()
+                .into_iter()
+                .map(|(p, ms)| (p.to_string(), ms))
+                .collect(),
         }
     }
     /// Slowest first; ties by time, auditID, then every other field: a total order, so the
@@ -84,6 +98,9 @@ impl Item {
             "resource": self.resource, "object": self.object, "code": self.code,
             "latencyMs": (self.latency * 1000.0).round() / 1000.0, "auditID": self.audit_id,
             "stages": self.stages,
+            "phases": self.phases.iter()
+                .map(|(p, ms)| (p.clone(), round(*ms)))
+                .collect::<serde_json::Map<String, Value>>(),
         })
     }
 }
@@ -95,6 +112,8 @@ pub struct Lat {
     short: FxHashMap<(String, String), Vec<f32>>,
     long: FxHashMap<(String, String), Vec<f32>>,
     slowest: Vec<Item>,
+    /// Requests the API server broke down by phase (long-running ones too), slowest first.
+    phased: Vec<Item>,
     incomplete: Vec<Item>,
     matched: u64,
 }
@@ -106,6 +125,7 @@ impl Lat {
             short: FxHashMap::default(),
             long: FxHashMap::default(),
             slowest: Vec::new(),
+            phased: Vec::new(),
             incomplete: Vec::new(),
             matched: 0,
         }
@@ -118,6 +138,16 @@ impl Lat {
             return;
         }
         let Some(ms) = r.latency_ms() else { return };
+        if r.annotations
+            .iter()
+            .any(|(k, _)| k.starts_with(LATENCY_PREFIX))
+        {
+            self.phased.push(Item::of(r, ms));
+            if self.phased.len() > self.keep * 4 {
+                self.phased.sort_by(Item::order);
+                self.phased.truncate(self.keep);
+            }
+        }
         let key = (r.verb.to_string(), resource_cell(r));
         let map = if r.long_running() {
             &mut self.long
@@ -136,6 +166,8 @@ impl Lat {
     fn trim(&mut self) {
         self.slowest.sort_by(Item::order);
         self.slowest.truncate(self.keep);
+        self.phased.sort_by(Item::order);
+        self.phased.truncate(self.keep);
     }
 }
 
@@ -157,6 +189,7 @@ impl Sink for Lat {
             self.long.entry(k).or_default().extend(v);
         }
         self.slowest.extend(p.slowest);
+        self.phased.extend(p.phased);
         self.trim();
         self.incomplete.extend(p.incomplete);
         self.matched += p.matched;
@@ -228,6 +261,7 @@ pub fn run(args: &LatencyArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resu
                 "slowest": lat.slowest.iter().map(Item::json).collect::<Vec<_>>(),
                 "byVerbResource": short.iter().map(prow).collect::<Vec<_>>(),
                 "longRunning": long.iter().map(prow).collect::<Vec<_>>(),
+                "byPhase": lat.phased.iter().map(Item::json).collect::<Vec<_>>(),
                 "incomplete": lat.incomplete.iter().map(Item::json).collect::<Vec<_>>(),
             });
             crate::render::json::to_writer_pretty(&mut *out, &doc)?;
@@ -277,6 +311,15 @@ pub fn run(args: &LatencyArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resu
     Ok(outcome(&stats, cfg, diag, matched))
 }
 
+/// `etcd 0.56ms, total 7.9s`: each phase the API server timed, as latencies are shown.
+fn phases_cell(phases: &[(String, f64)]) -> String {
+    phases
+        .iter()
+        .map(|(p, ms)| format!("{p} {}", latency_cell(Some(*ms))))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn round(v: f64) -> Value {
     json!((v * 1000.0).round() / 1000.0)
 }
@@ -299,6 +342,11 @@ fn tables(
         if !latency {
             h.push(Cell::new("STAGES"));
         }
+        // the API server's breakdown, where it wrote one (slow requests)
+        let phases = latency && items.iter().any(|i| !i.phases.is_empty());
+        if phases {
+            h.push(Cell::new("PHASES (API SERVER)"));
+        }
         let rows = items
             .iter()
             .map(|i| {
@@ -316,6 +364,9 @@ fn tables(
                 ]);
                 if !latency {
                     r.push(Cell::new(i.stages.clone()));
+                }
+                if phases {
+                    r.push(Cell::new(phases_cell(&i.phases)));
                 }
                 r
             })
@@ -366,7 +417,7 @@ fn tables(
         rows,
         style.headers.then_some(h),
         style,
-        &[false, true, false, false, false, false, true],
+        &[false, true, false, false, false, false, true, false],
         &[],
     )?;
     writeln!(out)?;
@@ -398,6 +449,28 @@ fn tables(
             &[false, true],
         )?;
         more(out, long)?;
+    }
+    writeln!(out)?;
+    heading(
+        out,
+        style,
+        "Timed by the API server, phase by phase (apiserver.latency.k8s.io/*, long-running too)",
+    )?;
+    if lat.phased.is_empty() {
+        writeln!(
+            out,
+            "none: no request carries these annotations (the API server writes them for slow requests)"
+        )?;
+    } else {
+        let (rows, h) = list(&lat.phased, true);
+        write_rows(
+            out,
+            rows,
+            style.headers.then_some(h),
+            style,
+            &[false, true, false, false, false, false, true, false],
+            &[],
+        )?;
     }
     writeln!(out)?;
     heading(

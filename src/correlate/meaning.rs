@@ -101,6 +101,40 @@ pub const ISSUED_CREDENTIAL_ID: &str = "authentication.kubernetes.io/issued-cred
 /// The prefix of the API server's per-phase latency annotations.
 pub const LATENCY_PREFIX: &str = "apiserver.latency.k8s.io/";
 
+/// A Go `time.Duration` as the API server prints it (`561.927µs`, `7.85594907s`, `1m2.5s`,
+/// `0s`), in milliseconds; `None` for anything else.
+pub fn go_duration_ms(text: &str) -> Option<f64> {
+    let mut rest = text.strip_prefix('-').unwrap_or(text);
+    if rest.is_empty() {
+        return None;
+    }
+    let mut ms = 0.0;
+    while !rest.is_empty() {
+        let n = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let value: f64 = rest[..n].parse().ok()?;
+        rest = &rest[n..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let scale = match &rest[..unit_len] {
+            "ns" => 1e-6,
+            "us" | "µs" | "μs" => 1e-3,
+            "ms" => 1.0,
+            "s" => 1e3,
+            "m" => 60e3,
+            "h" => 3600e3,
+            // a bare 0 is Go's zero duration
+            "" if value == 0.0 && n == text.len() => 0.0,
+            _ => return None,
+        };
+        ms += value * scale;
+        rest = &rest[unit_len..];
+    }
+    Some(if text.starts_with('-') { -ms } else { ms })
+}
+
 impl Request<'_> {
     /// See [`DryRun`].
     pub fn dry_run(&self) -> DryRun {
@@ -188,6 +222,16 @@ impl Request<'_> {
             .map_or("", |v| &**v)
     }
 
+    /// The API server's per-phase latencies (`apiserver.latency.k8s.io/etcd`, `.../total`,
+    /// webhooks, APF queue wait, serialization: written for slow requests), as (phase, ms) in
+    /// the order of the annotations; a value that is not a Go duration is left out.
+    pub fn phases(&self) -> Vec<(&str, f64)> {
+        self.annotations
+            .iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix(LATENCY_PREFIX)?, go_duration_ms(v)?)))
+            .collect()
+    }
+
     /// The name `objectRef` left out, read from the URI as the API server's request info does
     /// (a `patch deployments/scale` may log no name); only for verbs that name an object.
     pub(super) fn name_from_uri(&self) -> Option<String> {
@@ -209,6 +253,23 @@ impl Request<'_> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn go_durations() {
+        let close = |a: Option<f64>, b: f64| assert!((a.unwrap() - b).abs() < 1e-9, "{a:?} {b}");
+        close(go_duration_ms("561.927µs"), 0.561_927);
+        close(go_duration_ms("561.927us"), 0.561_927);
+        close(go_duration_ms("7.85594907s"), 7_855.949_07);
+        close(go_duration_ms("1m2.5s"), 62_500.0);
+        close(go_duration_ms("1h0m0.001s"), 3_600_001.0);
+        close(go_duration_ms("250ns"), 0.000_25);
+        close(go_duration_ms("0s"), 0.0);
+        close(go_duration_ms("0"), 0.0);
+        close(go_duration_ms("-3ms"), -3.0);
+        for bad in ["", "-", "5", "s", "3 ms", "1.2.3s", "3x", "ms3", "10"] {
+            assert_eq!(go_duration_ms(bad), None, "{bad}");
+        }
+    }
+
     use super::*;
     use crate::event::Event;
 
