@@ -451,3 +451,55 @@ fn refused_impersonation_is_found_without_bodies() {
         );
     }
 }
+
+/// The annotations that matter are shown: `timeline` marks the PSA/VAP denials (`psa`,
+/// `policy`), the tokens issued (`token-issued`) and the legacy-token uses (`legacy-token`), and
+/// `events -o wide` names them in NOTES.
+#[test]
+fn notable_annotations_in_timeline_and_tables() {
+    for set in SETS {
+        let k = key(set);
+        let out = run(&["timeline", "-o", "ndjson", "--collapse", "none", set]).expect_code(0);
+        let lines: Vec<Value> = out
+            .stdout_str()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let marked = |marker: &str| -> BTreeSet<String> {
+            lines
+                .iter()
+                .filter(|l| l["markers"].as_array().unwrap().iter().any(|m| m == marker))
+                .flat_map(|l| l["auditIDs"].as_array().unwrap().clone())
+                .map(|v| v.as_str().unwrap().to_string())
+                .collect()
+        };
+        let denied = ids(&k["psa_vap_denied_requests"]);
+        let psa_or_policy: BTreeSet<String> =
+            marked("psa").union(&marked("policy")).cloned().collect();
+        assert!(denied.is_subset(&psa_or_policy), "{set}");
+        let issued: BTreeSet<String> = k["token_requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|w| {
+                w["annotations"]["authentication.kubernetes.io/issued-credential-id"].is_string()
+            })
+            .map(|w| s(w, "auditID"))
+            .collect();
+        assert!(!issued.is_empty(), "{set}");
+        assert_eq!(marked("token-issued"), issued, "{set}");
+        assert_eq!(
+            marked("legacy-token"),
+            ids(&k["legacy_token_requests"]),
+            "{set}"
+        );
+        let wide = run(&[
+            "events", "-o", "wide", "--code", "403", "-u", "dana", "-r", "pods", set,
+        ])
+        .expect_code(0)
+        .stdout_str()
+        .to_string();
+        assert!(wide.contains("NOTES"), "{wide}");
+        assert!(wide.contains("psa-denied"), "{set}: {wide}");
+    }
+}

@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use crate::cli::{EventsArgs, Format, SortOrder};
 use crate::commands::{Outcome, outcome};
 use crate::config::Config;
+use crate::correlate::meaning::PSA_ENFORCE;
 use crate::correlate::{Mark, Request};
 use crate::render::{
     self, Cell, Column, Record, Rows, Style, Tone, human_latency, human_time, machine_time,
@@ -53,6 +54,7 @@ static WIDE: &[Column] = &[
     col("SOURCE IP", 15, false),
     col("DECISION", 8, false),
     col("STAGES", 11, false),
+    col("NOTES", 24, false),
     col("AUDIT ID", 36, false),
     col("USER AGENT", 40, false),
     col("URI", 60, false),
@@ -330,6 +332,19 @@ pub fn verb_cell(r: &Request) -> String {
     }
 }
 
+/// The annotations worth a look, as short labels (`correlate/meaning.rs`'s `NOTABLE`):
+/// `psa=restricted:latest, psa-violations, legacy-token`; Pod Security's level with its value.
+pub fn notes_cell(r: &Request) -> String {
+    r.notable()
+        .into_iter()
+        .map(|label| match (label, r.annotation(PSA_ENFORCE)) {
+            ("psa", Some(v)) => format!("psa={v}"),
+            _ => label.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// `configmaps`, `pods/exec`, or the path of a non-resource URL (`/healthz`).
 pub fn resource_cell(r: &Request) -> String {
     if r.resource.is_empty() {
@@ -579,6 +594,7 @@ impl Record for RequestRow<'_, '_> {
             Cell::new(ip_cell(r)),
             Cell::new(r.decision.to_string()),
             Cell::new(r.stages.short()),
+            Cell::new(notes_cell(r)),
             Cell::new(r.audit_id.to_string()),
             Cell::new(r.user_agent.to_string()),
             Cell::new(r.request_uri.to_string()),

@@ -62,18 +62,28 @@ const MAX_IDS: usize = 10;
 
 // ---------------------------------------------------------------- markers
 
-const IMPERSONATION: u8 = 1;
-const EXEC: u8 = 2;
-const ANONYMOUS: u8 = 4;
-const RBAC: u8 = 8;
-const SECRET: u8 = 16;
+const IMPERSONATION: u16 = 1;
+const EXEC: u16 = 2;
+const ANONYMOUS: u16 = 4;
+const RBAC: u16 = 8;
+const SECRET: u16 = 16;
 /// A dry run: run through admission, nothing stored.
-const DRY_RUN: u8 = 32;
+const DRY_RUN: u16 = 32;
 /// A delete logged without its body: dry run or not, the log cannot tell.
-const DRY_RUN_MAYBE: u8 = 64;
+const DRY_RUN_MAYBE: u16 = 64;
+/// Pod Security refused the pod, or would have at its audit level (`audit-violations`).
+const PSA: u16 = 128;
+/// A ValidatingAdmissionPolicy failed (`validation_failure`).
+const VAP: u16 = 256;
+/// Authenticated with a legacy (Secret-based) service-account token.
+const LEGACY_TOKEN: u16 = 512;
+/// A TokenRequest that issued a token (`issued-credential-id`).
+const TOKEN_ISSUED: u16 = 1024;
+/// A deprecated API version was used (`k8s.io/deprecated`).
+const DEPRECATED: u16 = 2048;
 
 /// (bit, name, ANSI color) in the order they are printed.
-const MARKERS: [(u8, &str, &str); 7] = [
+const MARKERS: [(u16, &str, &str); 12] = [
     (DRY_RUN, "dry-run", "36"),
     (DRY_RUN_MAYBE, "dry-run?", "36"),
     (IMPERSONATION, "impersonation", "35"),
@@ -81,13 +91,18 @@ const MARKERS: [(u8, &str, &str); 7] = [
     (ANONYMOUS, "anonymous", "33"),
     (RBAC, "rbac", "34"),
     (SECRET, "secret", "33"),
+    (PSA, "psa", "31"),
+    (VAP, "policy", "31"),
+    (LEGACY_TOKEN, "legacy-token", "33"),
+    (TOKEN_ISSUED, "token-issued", "33"),
+    (DEPRECATED, "deprecated", "2"),
 ];
 
 const WRITE_VERBS: [&str; 5] = ["create", "update", "patch", "delete", "deletecollection"];
 
 /// The markers a request earns: impersonation, exec/attach/port-forward, anonymous (or no user
 /// at all), a write to an RBAC object, any access to secrets.
-fn markers(r: &Request<'_>) -> u8 {
+fn markers(r: &Request<'_>) -> u16 {
     let mut m = 0;
     if !r.impersonated_user.is_empty() || refused_impersonation(r) {
         m |= IMPERSONATION;
@@ -112,6 +127,16 @@ fn markers(r: &Request<'_>) -> u8 {
         DryRun::Unknown => m |= DRY_RUN_MAYBE,
         DryRun::No => {}
     }
+    for label in r.notable() {
+        m |= match label {
+            "psa-violations" | "psa-denied" => PSA,
+            "vap-failure" => VAP,
+            "legacy-token" | "legacy-token-secret" => LEGACY_TOKEN,
+            "issued-credential" => TOKEN_ISSUED,
+            "deprecated" => DEPRECATED,
+            _ => 0,
+        };
+    }
     m
 }
 
@@ -121,7 +146,7 @@ fn refused_impersonation(r: &Request<'_>) -> bool {
     r.code == Some(403) && r.status_message.contains("cannot impersonate")
 }
 
-fn marker_names(m: u8) -> impl Iterator<Item = &'static str> {
+fn marker_names(m: u16) -> impl Iterator<Item = &'static str> {
     MARKERS
         .iter()
         .filter(move |(bit, _, _)| m & bit != 0)
@@ -205,7 +230,7 @@ struct Entry {
     ip: u32,
     /// HTTP code, -1 when none.
     code: i32,
-    marks: u8,
+    marks: u16,
     flags: u8,
 }
 
@@ -578,7 +603,8 @@ impl Runs {
                 .unwrap_or("");
             w.write_all(&e.time.to_le_bytes()).map_err(fail)?;
             w.write_all(&e.code.to_le_bytes()).map_err(fail)?;
-            w.write_all(&[e.marks, e.flags]).map_err(fail)?;
+            w.write_all(&e.marks.to_le_bytes()).map_err(fail)?;
+            w.write_all(&[e.flags]).map_err(fail)?;
             for t in std::iter::once(id).chain(e.texts().map(|i| &*s.list[i as usize])) {
                 w.write_all(&(t.len() as u32).to_le_bytes()).map_err(fail)?;
                 w.write_all(t.as_bytes()).map_err(fail)?;
@@ -636,7 +662,7 @@ impl Runs {
 struct Rec {
     time: i64,
     code: i32,
-    marks: u8,
+    marks: u16,
     flags: u8,
     text: Vec<u8>,
     ends: [usize; REC_STRINGS],
@@ -650,11 +676,12 @@ impl Rec {
 
     /// Read the next entry into `self` (its buffer reused).
     fn read(&mut self, r: &mut impl std::io::Read) -> std::io::Result<()> {
-        let mut head = [0u8; 14];
+        let mut head = [0u8; 15];
         r.read_exact(&mut head)?;
         self.time = i64::from_le_bytes(head[..8].try_into().unwrap_or_default());
         self.code = i32::from_le_bytes(head[8..12].try_into().unwrap_or_default());
-        (self.marks, self.flags) = (head[12], head[13]);
+        self.marks = u16::from_le_bytes([head[12], head[13]]);
+        self.flags = head[14];
         self.text.clear();
         for i in 0..REC_STRINGS {
             let mut n = [0u8; 4];
@@ -672,7 +699,8 @@ impl Rec {
     fn write(&self, w: &mut impl Write) -> std::io::Result<()> {
         w.write_all(&self.time.to_le_bytes())?;
         w.write_all(&self.code.to_le_bytes())?;
-        w.write_all(&[self.marks, self.flags])?;
+        w.write_all(&self.marks.to_le_bytes())?;
+        w.write_all(&[self.flags])?;
         for i in 0..REC_STRINGS {
             let t = self.s(i);
             w.write_all(&(t.len() as u32).to_le_bytes())?;

@@ -69,7 +69,7 @@ pub fn is_stream_subresource(sub: &str) -> bool {
 /// The annotations kaudit shows in tables and timelines, with a short label each: Pod
 /// Security, ValidatingAdmissionPolicy, legacy and issued credentials, deprecation.
 pub const NOTABLE: &[(&str, &str)] = &[
-    ("pod-security.kubernetes.io/enforce-policy", "psa"),
+    (PSA_ENFORCE, "psa"),
     (
         "pod-security.kubernetes.io/audit-violations",
         "psa-violations",
@@ -93,6 +93,9 @@ pub const NOTABLE: &[(&str, &str)] = &[
     ),
     ("k8s.io/deprecated", "deprecated"),
 ];
+
+/// Pod Security's annotation: the level and version enforced on a pod (`restricted:latest`).
+pub const PSA_ENFORCE: &str = "pod-security.kubernetes.io/enforce-policy";
 
 /// The `user.extra` key of the credential a request was authenticated with.
 pub const CREDENTIAL_ID: &str = "authentication.kubernetes.io/credential-id";
@@ -220,6 +223,23 @@ impl Request<'_> {
             .find(|(k, _)| k == CREDENTIAL_ID)
             .and_then(|(_, v)| v.first())
             .map_or("", |v| &**v)
+    }
+
+    /// The short labels of the [`NOTABLE`] annotations this request carries, in that list's
+    /// order (each once), and `psa-denied` for a pod refused by Pod Security's enforce mode
+    /// (a 403 whose message says "violates PodSecurity": the violations are in the message,
+    /// not in `audit-violations`).
+    pub fn notable(&self) -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = Vec::new();
+        for (key, label) in NOTABLE {
+            if !out.contains(label) && self.annotations.iter().any(|(k, _)| k == key) {
+                out.push(label);
+            }
+        }
+        if self.code == Some(403) && self.status_message.contains("violates PodSecurity") {
+            out.push("psa-denied");
+        }
+        out
     }
 
     /// The API server's per-phase latencies (`apiserver.latency.k8s.io/etcd`, `.../total`,
