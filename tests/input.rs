@@ -112,7 +112,10 @@ fn a_folder_is_its_rotated_set_and_files_can_be_listed() {
 
 #[test]
 fn gzip_on_stdin_is_detected() {
-    let gz = std::fs::read(repo_path("testdata/s5/audit-2026-11-21T14-59-15.012.log.gz")).unwrap();
+    let gz = std::fs::read(repo_path(
+        "testdata/s5/audit-2026-11-21T14-59-15.012.log.gz",
+    ))
+    .unwrap();
     let r = run_stdin(&["summary", "-o", "json"], gz.clone()).expect_code(0);
     let d: Value = serde_json::from_slice(&r.stdout).unwrap();
     // Answer key Files table: 819 events (RR 407, RS 5, RC 407).
