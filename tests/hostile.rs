@@ -3805,7 +3805,7 @@ fn timeline_sorted_in_runs_on_disk_is_the_timeline_sorted_in_memory() {
         log.push('\n');
     }
     let f = put(dir.path(), "many.log", &log);
-    let real = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata");
+    let real = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/s5");
     for input in [f.as_str(), real] {
         for cmd in [
             &["timeline"][..],
