@@ -14,12 +14,13 @@
 //!   ResponseComplete, so the request's latency is last − first. An entry with no id at all is a
 //!   whole request.
 //! - verb: the last part of `methodName` (`io.k8s.core.v1.pods.exec.create` → `create`).
-//! - Resource or not: a resource request's `methodName` is `io.k8s.GROUP.VERSION.RESOURCE[.SUB].VERB`
-//!   and its `resourceName` a path without the leading slash: `GROUP/VERSION/[namespaces/NS/]
-//!   RESOURCE[/NAME[/SUB]]` (`core` is the core group). A non-resource request's `methodName` is
-//!   `io.k8s.VERB` (`io.k8s.get`, `io.k8s.post`) and its `resourceName` the URL path, also without
-//!   its leading slash (`readyz`, `version`, `api/v1`, `HNAP1`; the root `/` is the empty string,
-//!   which protobuf JSON leaves out). A `resourceName` that does start with `/` is a path too.
+//! - Resource or not: a resource request's `methodName` is
+//!   `io.k8s.GROUP.VERSION.RESOURCE[.SUB].VERB` and its `resourceName` a path without the leading
+//!   slash: `GROUP/VERSION/[namespaces/NS/]RESOURCE[/NAME[/SUB]]` (`core` is the core group).
+//!   A non-resource request's `methodName` is `io.k8s.VERB` (`io.k8s.get`, `io.k8s.post`) and
+//!   its `resourceName` the URL path, also without its leading slash (`readyz`, `version`,
+//!   `api/v1`, `HNAP1`; the root `/` is the empty string, which protobuf JSON leaves out). A
+//!   `resourceName` that does start with `/` is a path too.
 //! - objectRef (group, version, namespace, resource, name, subresource): from a resource
 //!   `resourceName`, split the way the API server splits a request path; none for a non-resource
 //!   request.
@@ -51,9 +52,9 @@
 //! - status: a `google.rpc.Status` in `protoPayload.status`. protobuf JSON leaves out a field
 //!   at its default value, so `status: {}` (and `{"message": "OK"}`) is code 0, OK, 200. A
 //!   missing (or null) `status` says nothing of the outcome (some exports drop the field): the
-//!   code is unknown, not 200. When the response is a
-//!   Kubernetes `Status` with a code, that exact code is used for a failed request (or one with
-//!   no `status`); otherwise [`http_code`] maps the rpc code.
+//!   code is unknown, not 200. When the response is a Kubernetes `Status` with a code, that
+//!   exact code is used for a failed request (or one with no `status`); otherwise
+//!   [`http_code`] maps the rpc code.
 //!
 //! Entries of other services (`serviceName` other than `k8s.io`) are skipped with a reason.
 
