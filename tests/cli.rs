@@ -11,6 +11,7 @@ mod events;
 mod filters;
 mod formats;
 mod fuzz;
+mod gke;
 mod history;
 mod hostile;
 mod input;

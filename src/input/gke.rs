@@ -1,23 +1,60 @@
 //! GKE: Kubernetes audit entries from Cloud Logging (`LogEntry` with a `protoPayload` of type
 //! `AuditLog` and `serviceName: k8s.io`), one per line or as the JSON array that `gcloud logging
-//! read --format=json` prints (unwrapped by `format.rs`).
+//! read --format=json` prints (unwrapped by `format.rs`). It reads one entry at a time and keeps
+//! no state between entries: what one entry does not say (the other entry of a long request, the
+//! query string of the request) is left unknown, never guessed.
 //!
 //! The mapping to an audit Event:
-//! - auditID: `operation.id`, else `insertId`; one entry is one whole request, except long
-//!   requests, which GKE logs twice (`operation.first`, then `operation.last`): those are read
-//!   as ResponseStarted and ResponseComplete of one request (an entry with no id at all is a
-//!   whole request);
-//! - verb: the last part of `methodName` (`io.k8s.core.v1.pods.exec.create` → `create`);
-//! - group, version, namespace, resource, name and subresource: from `resourceName`
-//!   (`core/v1/namespaces/default/pods/web/exec`; `core` is the core group), split the way the
-//!   API server splits a request path; a `resourceName` that starts with `/` is a non-resource
-//!   URL;
-//! - user: `authenticationInfo.principalEmail` (GKE logs no groups); source IP and user agent:
-//!   `requestMetadata.callerIp` and `callerSuppliedUserAgent`;
-//! - annotations (decision, reason): the entry's `labels`; time: `timestamp`;
-//! - level: `RequestResponse` with a `response`, `Request` with a `request`, else `Metadata`;
-//! - status: a `google.rpc` code in `status.code` (absent = 0). When the response is a
-//!   Kubernetes `Status` with a code, that code is used; otherwise [`http_code`] maps it.
+//! - auditID: `operation.id`, else `insertId`. One entry is one whole request (`operation.first`
+//!   and `.last` both true: what GKE writes for Kubernetes requests, which are not long-running
+//!   operations in Cloud Logging's sense), except a request logged twice, `first` alone then
+//!   `last` alone: the first is read as the request's RequestReceived (its time is the start of
+//!   the request, as far as GKE tells; GKE's policy, like GCE's, omits the RequestReceived stage,
+//!   so that entry is likely written when the response starts) and the last as its
+//!   ResponseComplete, so the request's latency is last − first. An entry with no id at all is a
+//!   whole request.
+//! - verb: the last part of `methodName` (`io.k8s.core.v1.pods.exec.create` → `create`).
+//! - Resource or not: a resource request's `methodName` is
+//!   `io.k8s.GROUP.VERSION.RESOURCE[.SUB].VERB` and its `resourceName` a path without the leading
+//!   slash: `GROUP/VERSION/[namespaces/NS/]RESOURCE[/NAME[/SUB]]` (`core` is the core group).
+//!   A non-resource request's `methodName` is `io.k8s.VERB` (`io.k8s.get`, `io.k8s.post`) and
+//!   its `resourceName` the URL path, also without its leading slash (`readyz`, `version`,
+//!   `api/v1`, `HNAP1`; the root `/` is the empty string, which protobuf JSON leaves out). A
+//!   `resourceName` that does start with `/` is a path too.
+//! - objectRef (group, version, namespace, resource, name, subresource): from a resource
+//!   `resourceName`, split the way the API server splits a request path; none for a non-resource
+//!   request.
+//! - requestURI: a non-resource request's path, `/` + `resourceName` (`/readyz`), as the API
+//!   server writes it for the same request. A resource request's path is rebuilt from its parts
+//!   (`/api/v1/namespaces/NS/pods/NAME`, `/apis/GROUP/VERSION/...`; a create without a
+//!   subresource names the collection, `/api/v1/namespaces/NS/pods`, as the client's URL did,
+//!   though GKE's `resourceName` names the object created). GKE does not log the query string,
+//!   so a rebuilt URI has none (no `?dryRun=All`, `?fieldManager=`, `?watch=true`).
+//! - user: `authenticationInfo.principalEmail`, else `principalSubject` (GKE logs no groups);
+//!   source IP and user agent: `requestMetadata.callerIp` and `callerSuppliedUserAgent`.
+//! - annotations: the entry's `labels` (GKE writes the decision and reason there, and the other
+//!   annotations). When the labels carry no `authorization.k8s.io/decision`, it comes from
+//!   `protoPayload.authorizationInfo[].granted`: `allow` when every item says `granted: true`,
+//!   `forbid` when an item says `granted: false`; otherwise none. protobuf JSON leaves a false
+//!   `granted` out, so an item without it was not granted, but not granted is not forbid: GKE
+//!   writes such items for requests its authorizer allowed and admission then refused (labels
+//!   `decision: allow`, a 403 from Pod Security or an image policy webhook), so an item without
+//!   `granted` gives no decision.
+//! - times: GKE writes one time per entry, `timestamp` (`receiveTimestamp` is when Cloud Logging
+//!   received the entry, not a time of the request, and is not read); it is the event's
+//!   `stageTimestamp`. A whole request's entry gives no second time, so its latency is unknown,
+//!   and its `requestReceivedTimestamp` too (the same time written twice would say the request
+//!   took no time at all). `requestMetadata.requestAttributes.time`, when an entry has it (the
+//!   `AuditLog` field for when the service received the request; the GKE Kubernetes entries seen
+//!   so far do not write it), is the `requestReceivedTimestamp`: the correlation key and the
+//!   start of the latency.
+//! - level: `RequestResponse` with a `response`, `Request` with a `request`, else `Metadata`.
+//! - status: a `google.rpc.Status` in `protoPayload.status`. protobuf JSON leaves out a field
+//!   at its default value, so `status: {}` (and `{"message": "OK"}`) is code 0, OK, 200. A
+//!   missing (or null) `status` says nothing of the outcome (some exports drop the field): the
+//!   code is unknown, not 200. When the response is a Kubernetes `Status` with a code, that
+//!   exact code is used for a failed request (or one with no `status`); otherwise
+//!   [`http_code`] maps the rpc code.
 //!
 //! Entries of other services (`serviceName` other than `k8s.io`) are skipped with a reason.
 
@@ -66,6 +103,9 @@ struct Payload<'a> {
     resource_name: Str<'a>,
     #[serde(default, borrow)]
     authentication_info: Option<AuthN<'a>>,
+    /// Read leniently by [`decision`]: a list in another shape gives no decision.
+    #[serde(default, borrow)]
+    authorization_info: Option<&'a RawValue>,
     #[serde(default, borrow)]
     request_metadata: Option<Meta<'a>>,
     #[serde(default, borrow)]
@@ -92,6 +132,22 @@ struct Meta<'a> {
     caller_ip: Str<'a>,
     #[serde(default, borrow)]
     caller_supplied_user_agent: Str<'a>,
+    #[serde(default, borrow)]
+    request_attributes: Option<RequestAttrs<'a>>,
+}
+
+/// `google.rpc.context.AttributeContext.Request`: only its `time`.
+#[derive(Deserialize)]
+struct RequestAttrs<'a> {
+    #[serde(default, borrow)]
+    time: Str<'a>,
+}
+
+/// One item of `authorizationInfo`: only whether it was granted (absent when false).
+#[derive(Deserialize)]
+struct AuthZ {
+    #[serde(default)]
+    granted: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -156,13 +212,14 @@ pub fn read(text: &str, keep_raw: bool) -> Rec<'_> {
         _ => (e.insert_id, true, true),
     };
     // An entry that is neither first nor last (or both), or that has no id to join on (some
-    // exports drop it), is the whole request.
+    // exports drop it), is the whole request. The first of two is the request's start.
     let (stage, whole) = match (first, last) {
         _ if id.is_empty() => (Stage::ResponseComplete, true),
-        (true, false) => (Stage::ResponseStarted, false),
+        (true, false) => (Stage::RequestReceived, false),
         (false, true) => (Stage::ResponseComplete, false),
         _ => (Stage::ResponseComplete, true),
     };
+    let non_resource = is_non_resource(p.method_name.as_str());
     let verb = match p.method_name.0 {
         Cow::Borrowed(m) => Cow::Borrowed(m.rsplit('.').next().unwrap_or(m)),
         Cow::Owned(m) => Cow::Owned(m.rsplit('.').next().unwrap_or(&m).to_string()),
@@ -170,8 +227,16 @@ pub fn read(text: &str, keep_raw: bool) -> Rec<'_> {
     let rn = p.resource_name.as_str();
     let (object_ref, uri) = if rn.starts_with('/') {
         (None, rn.to_string())
+    } else if non_resource {
+        (None, format!("/{rn}"))
     } else {
-        (object_ref(rn), String::new())
+        match object_ref(rn) {
+            Some(o) => {
+                let uri = resource_uri(rn, &o, &verb);
+                (Some(o), uri)
+            }
+            None => (None, String::new()),
+        }
     };
     let level = if p.response.is_some() {
         "RequestResponse"
@@ -181,19 +246,31 @@ pub fn read(text: &str, keep_raw: bool) -> Rec<'_> {
         "Metadata"
     };
     // A failed request's response is usually the Kubernetes Status: its code is exact.
-    let (rpc, message) = p
-        .status
-        .map_or((0, Str::default()), |s| (s.code.unwrap_or(0), s.message));
-    let k8s = (rpc != 0)
-        .then(|| {
-            p.response
-                .and_then(|r| serde_json::from_str::<K8sStatus>(r.get()).ok())
-        })
-        .flatten()
-        .filter(|s| s.kind.as_str() == "Status" && s.code.is_some());
-    let (code, reason) = match k8s {
-        Some(s) => (s.code, s.reason.into_owned()),
-        None => (Some(http_code(rpc, message.as_str())), Str::default()),
+    let k8s = || {
+        p.response
+            .and_then(|r| serde_json::from_str::<K8sStatus>(r.get()).ok())
+            .filter(|s| s.kind.as_str() == "Status" && s.code.is_some())
+    };
+    let response_status = match p.status {
+        // present: its code, left out when 0 (OK)
+        Some(st) => {
+            let rpc = st.code.unwrap_or(0);
+            let (code, reason) = match (rpc != 0).then(k8s).flatten() {
+                Some(s) => (s.code, s.reason.into_owned()),
+                None => (Some(http_code(rpc, st.message.as_str())), Str::default()),
+            };
+            Some(Status {
+                code,
+                reason,
+                message: st.message,
+            })
+        }
+        // absent: the outcome is unknown, unless the response is a Status that says it
+        None => k8s().map(|s| Status {
+            code: s.code,
+            reason: s.reason.into_owned(),
+            message: Str::default(),
+        }),
     };
     let user = if p
         .authentication_info
@@ -204,11 +281,20 @@ pub fn read(text: &str, keep_raw: bool) -> Rec<'_> {
     } else {
         p.authentication_info.map(|a| a.principal_subject)
     };
-    let (ip, agent) = p
-        .request_metadata
-        .map_or((Str::default(), Str::default()), |m| {
-            (m.caller_ip, m.caller_supplied_user_agent)
-        });
+    let (ip, agent, received) =
+        p.request_metadata
+            .map_or((Str::default(), Str::default(), Str::default()), |m| {
+                let time = m.request_attributes.map(|a| a.time).unwrap_or_default();
+                (m.caller_ip, m.caller_supplied_user_agent, time)
+            });
+    let mut annotations = e.labels;
+    if annotations.as_ref().is_none_or(|a| a.decision.is_empty())
+        && let Some(d) = p.authorization_info.and_then(decision)
+    {
+        annotations
+            .get_or_insert_with(Annotations::default)
+            .decision = Str(Cow::Borrowed(d));
+    }
     let ev = Event {
         kind: Str(Cow::Borrowed("Event")),
         api_version: Str(Cow::Borrowed("audit.k8s.io/v1")),
@@ -226,15 +312,11 @@ pub fn read(text: &str, keep_raw: bool) -> Rec<'_> {
         source_ips: if ip.is_empty() { Vec::new() } else { vec![ip] },
         user_agent: agent,
         object_ref,
-        response_status: Some(Status {
-            code,
-            reason,
-            message,
-        }),
-        request_received_timestamp: Str::default(),
+        response_status,
+        request_received_timestamp: received,
         stage_timestamp: e.timestamp,
         timestamp: Str::default(),
-        annotations: e.labels,
+        annotations,
         body_dry_run: p.request.and_then(|r| crate::event::body_dry_run(r.get())),
         // its raw line is made with the bodies (native_json)
         no_bodies: false,
@@ -246,6 +328,49 @@ pub fn read(text: &str, keep_raw: bool) -> Rec<'_> {
         whole,
         raw,
     })
+}
+
+/// A non-resource request's `methodName`: `io.k8s.` and the verb alone (`io.k8s.get`), where a
+/// resource request's names the group, version and resource before the verb.
+fn is_non_resource(method: &str) -> bool {
+    method
+        .strip_prefix("io.k8s.")
+        .is_some_and(|verb| !verb.is_empty() && !verb.contains('.'))
+}
+
+/// The authorization decision `authorizationInfo` gives: `allow` when every item was granted,
+/// `forbid` when one says `granted: false`, none otherwise (no items, an item without `granted`,
+/// a list in another shape). See the module doc for why a missing `granted` is not `forbid`.
+fn decision(info: &RawValue) -> Option<&'static str> {
+    let items: Vec<AuthZ> = serde_json::from_str(info.get()).ok()?;
+    if items.iter().any(|i| i.granted == Some(false)) {
+        Some("forbid")
+    } else if !items.is_empty() && items.iter().all(|i| i.granted == Some(true)) {
+        Some("allow")
+    } else {
+        None
+    }
+}
+
+/// The path of a resource request, rebuilt from its `resourceName` (already split into `o`):
+/// `/api/v1/...` for the core group, `/apis/GROUP/VERSION/...` for the others. A create
+/// without a subresource is sent to its collection: the name GKE appends is left out.
+fn resource_uri(rn: &str, o: &ObjectRef<'_>, verb: &str) -> String {
+    let parts: Vec<&str> = rn.split('/').filter(|p| !p.is_empty()).collect();
+    let mut rest = &parts[2..];
+    if verb == "create" && o.subresource.is_empty() && !o.name.is_empty() {
+        rest = &rest[..rest.len() - 1];
+    }
+    let mut uri = if parts[0] == "core" {
+        format!("/api/{}", parts[1])
+    } else {
+        format!("/apis/{}/{}", parts[0], parts[1])
+    };
+    for p in rest {
+        uri.push('/');
+        uri.push_str(p);
+    }
+    uri
 }
 
 /// Split a GKE `resourceName` the way the API server splits a request path.
@@ -331,7 +456,14 @@ fn native_json(ev: &Event, request: Option<&RawValue>, response: Option<&RawValu
             m.insert(k.into(), v);
         }
     }
-    m.insert("stageTimestamp".into(), s(&ev.stage_timestamp));
+    for (k, v) in [
+        ("requestReceivedTimestamp", &ev.request_received_timestamp),
+        ("stageTimestamp", &ev.stage_timestamp),
+    ] {
+        if !v.is_empty() {
+            m.insert(k.into(), s(v));
+        }
+    }
     if let Some(a) = &ev.annotations {
         let mut r = Map::new();
         for (k, v) in [
@@ -440,7 +572,14 @@ mod tests {
         let first = r#"{"operation":{"id":"w","first":true},"protoPayload":{"serviceName":"k8s.io","methodName":"io.k8s.core.v1.pods.watch","resourceName":"core/v1/pods"},"timestamp":"2024-02-08T04:37:28Z"}"#;
         let e = ev(first);
         assert!(!e.whole);
-        assert_eq!(e.stage, Stage::ResponseStarted);
+        // the first of two is the request's start, so its latency is last - first
+        assert_eq!(e.stage, Stage::RequestReceived);
+        assert_eq!(e.event.stage_timestamp.as_str(), "2024-02-08T04:37:28Z");
+        assert!(e.event.request_received_timestamp.is_empty());
+        let last = first.replace(r#""first":true"#, r#""last":true"#);
+        let e = ev(&last);
+        assert!(!e.whole);
+        assert_eq!(e.stage, Stage::ResponseComplete);
         let other = r#"{"insertId":"x","protoPayload":{"serviceName":"container.googleapis.com","methodName":"google.container.v1.ClusterManager.UpdateCluster"}}"#;
         assert!(matches!(read(other, false), Rec::Skipped(Skip::Foreign)));
         // a Kubernetes Status in the response gives the exact code
@@ -448,5 +587,222 @@ mod tests {
         let e = ev(conflict);
         assert_eq!(e.event.response_status.as_ref().unwrap().code, Some(409));
         assert_eq!(e.event.level.as_str(), "RequestResponse");
+    }
+
+    fn uri(line: &str) -> String {
+        ev(line).event.request_uri.as_str().to_string()
+    }
+
+    /// A GKE entry: `payload` is the inside of `protoPayload` after `serviceName`.
+    fn entry(payload: &str) -> String {
+        format!(
+            r#"{{"insertId":"i","timestamp":"2024-01-01T01:00:00.5Z","protoPayload":{{"serviceName":"k8s.io",{payload}}}}}"#
+        )
+    }
+
+    #[test]
+    fn non_resource_requests_keep_their_path() {
+        // methodName io.k8s.VERB, resourceName the path without its leading slash
+        for (rn, path) in [
+            ("readyz", "/readyz"),
+            ("HNAP1", "/HNAP1"),
+            ("api/v1", "/api/v1"),
+            ("version", "/version"),
+            ("apis/batch/v1/jobs", "/apis/batch/v1/jobs"),
+        ] {
+            let line = entry(&format!(
+                r#""methodName":"io.k8s.get","resourceName":"{rn}""#
+            ));
+            let e = ev(&line);
+            assert_eq!(e.event.request_uri.as_str(), path);
+            assert!(e.event.object_ref.is_none(), "{rn}");
+            assert_eq!(e.event.verb.as_str(), "get");
+        }
+        // the root path is the empty string, which protobuf JSON leaves out
+        assert_eq!(uri(&entry(r#""methodName":"io.k8s.get""#)), "/");
+        // a path written with its slash is taken as it is
+        assert_eq!(
+            uri(&entry(
+                r#""methodName":"io.k8s.get","resourceName":"/healthz""#
+            )),
+            "/healthz"
+        );
+        assert_eq!(
+            uri(&entry(
+                r#""methodName":"io.k8s.post","resourceName":"HNAP1""#
+            )),
+            "/HNAP1"
+        );
+        assert!(is_non_resource("io.k8s.get"));
+        assert!(!is_non_resource("io.k8s.core.v1.pods.get"));
+        assert!(!is_non_resource("io.k8s."));
+        assert!(!is_non_resource(
+            "com.coreos.database.etcd.v1beta2.etcdbackups.create"
+        ));
+    }
+
+    #[test]
+    fn resource_requests_get_the_path_the_client_sent() {
+        let u = |method: &str, rn: &str| {
+            uri(&entry(&format!(
+                r#""methodName":"{method}","resourceName":"{rn}""#
+            )))
+        };
+        assert_eq!(
+            u("io.k8s.core.v1.pods.get", "core/v1/namespaces/a/pods/p"),
+            "/api/v1/namespaces/a/pods/p"
+        );
+        // a create is sent to the collection, though resourceName names the object
+        assert_eq!(
+            u("io.k8s.core.v1.pods.create", "core/v1/namespaces/a/pods/p"),
+            "/api/v1/namespaces/a/pods"
+        );
+        assert_eq!(
+            u("io.k8s.core.v1.namespaces.create", "core/v1/namespaces/dev"),
+            "/api/v1/namespaces"
+        );
+        // but a subresource's create names its object
+        assert_eq!(
+            u(
+                "io.k8s.core.v1.pods.exec.create",
+                "core/v1/namespaces/a/pods/p/exec"
+            ),
+            "/api/v1/namespaces/a/pods/p/exec"
+        );
+        assert_eq!(
+            u(
+                "io.k8s.authorization.rbac.v1.clusterrolebindings.delete",
+                "rbac.authorization.k8s.io/v1/clusterrolebindings/admin"
+            ),
+            "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/admin"
+        );
+        assert_eq!(
+            u(
+                "io.k8s.core.v1.namespaces.finalize.update",
+                "core/v1/namespaces/dev/finalize"
+            ),
+            "/api/v1/namespaces/dev/finalize"
+        );
+        // too short to be a resource path: no objectRef, no URI made up
+        assert_eq!(u("io.k8s.core.v1.pods.list", "core/v1"), "");
+        assert_eq!(u("io.k8s.core.v1.componentstatuses.list", ""), "");
+    }
+
+    fn code(line: &str) -> Option<i64> {
+        ev(line).event.response_status.and_then(|s| s.code)
+    }
+
+    #[test]
+    fn a_missing_status_is_not_200() {
+        let m = r#""methodName":"io.k8s.core.v1.pods.get","resourceName":"core/v1/namespaces/a/pods/p""#;
+        // no status: the outcome is unknown
+        assert_eq!(code(&entry(m)), None);
+        assert!(ev(&entry(m)).event.response_status.is_none());
+        assert_eq!(code(&entry(&format!(r#"{m},"status":null"#))), None);
+        // status present, code left out (0, OK): 200
+        assert_eq!(code(&entry(&format!(r#"{m},"status":{{}}"#))), Some(200));
+        assert_eq!(
+            code(&entry(&format!(r#"{m},"status":{{"message":"OK"}}"#))),
+            Some(200)
+        );
+        assert_eq!(
+            code(&entry(&format!(r#"{m},"status":{{"code":0}}"#))),
+            Some(200)
+        );
+        assert_eq!(
+            code(&entry(&format!(r#"{m},"status":{{"code":5}}"#))),
+            Some(404)
+        );
+        // no status, but the response is a Kubernetes Status with its code
+        let gone = format!(r#"{m},"response":{{"kind":"Status","code":404,"reason":"NotFound"}}"#);
+        assert_eq!(code(&entry(&gone)), Some(404));
+        // and a Status without a code says nothing
+        let ok = format!(r#"{m},"response":{{"kind":"Status","status":"Success"}}"#);
+        assert_eq!(code(&entry(&ok)), None);
+    }
+
+    fn decision_of(line: &str) -> String {
+        ev(line)
+            .event
+            .annotations
+            .map(|a| a.decision.as_str().to_string())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn the_decision_comes_from_labels_else_from_authorization_info() {
+        let m = r#""methodName":"io.k8s.core.v1.pods.get","resourceName":"core/v1/namespaces/a/pods/p""#;
+        let with = |info: &str| entry(&format!(r#"{m},"authorizationInfo":{info}"#));
+        assert_eq!(
+            decision_of(&with(r#"[{"granted":true,"permission":"p"}]"#)),
+            "allow"
+        );
+        assert_eq!(
+            decision_of(&with(r#"[{"granted":true},{"granted":true}]"#)),
+            "allow"
+        );
+        assert_eq!(decision_of(&with(r#"[{"granted":false}]"#)), "forbid");
+        assert_eq!(
+            decision_of(&with(r#"[{"granted":true},{"granted":false}]"#)),
+            "forbid"
+        );
+        // granted left out (false in protobuf JSON) is also how GKE writes a request that
+        // authorization allowed and admission refused: no decision
+        assert_eq!(decision_of(&with(r#"[{"permission":"p"}]"#)), "");
+        assert_eq!(decision_of(&with("[]")), "");
+        assert_eq!(decision_of(&entry(m)), "");
+        // another shape gives no decision and is not an error
+        assert_eq!(decision_of(&with(r#"{"granted":true}"#)), "");
+        assert_eq!(decision_of(&with(r#"[{"granted":"yes"}]"#)), "");
+        // labels win, and keep their reason
+        let labelled = format!(
+            r#"{{"insertId":"i","labels":{{"authorization.k8s.io/decision":"allow","authorization.k8s.io/reason":"RBAC"}},"protoPayload":{{"serviceName":"k8s.io",{m},"authorizationInfo":[{{"permission":"p"}}]}}}}"#
+        );
+        let e = ev(&labelled);
+        let a = e.event.annotations.as_ref().unwrap();
+        assert_eq!((a.decision.as_str(), a.reason.as_str()), ("allow", "RBAC"));
+        // labels without a decision get one from authorizationInfo, and keep the others
+        let other = labelled.replace(
+            r#""authorization.k8s.io/decision":"allow","authorization.k8s.io/reason":"RBAC""#,
+            r#""k8s.io/deprecated":"true""#,
+        );
+        let other = other.replace(r#"{"permission":"p"}"#, r#"{"granted":true}"#);
+        let e = ev(&other);
+        let a = e.event.annotations.as_ref().unwrap();
+        assert_eq!(a.decision.as_str(), "allow");
+        let raw: serde_json::Value = serde_json::from_slice(&e.raw.unwrap()).unwrap();
+        assert_eq!(raw["annotations"]["authorization.k8s.io/decision"], "allow");
+    }
+
+    #[test]
+    fn times_come_from_the_entry_and_never_make_a_latency_up() {
+        let m = r#""methodName":"io.k8s.core.v1.pods.get","resourceName":"core/v1/namespaces/a/pods/p","status":{}"#;
+        // one time: the stage's; no received time, so no latency
+        let line = entry(m);
+        let e = ev(&line);
+        assert_eq!(e.event.stage_timestamp.as_str(), "2024-01-01T01:00:00.5Z");
+        assert!(e.event.request_received_timestamp.is_empty());
+        let raw: serde_json::Value = serde_json::from_slice(&e.raw.unwrap()).unwrap();
+        assert_eq!(raw["stageTimestamp"], "2024-01-01T01:00:00.5Z");
+        assert!(raw.get("requestReceivedTimestamp").is_none());
+        // receiveTimestamp is Cloud Logging's, not the request's
+        let late = entry(m).replace(
+            r#""timestamp""#,
+            r#""receiveTimestamp":"2024-01-01T01:00:09Z","timestamp""#,
+        );
+        assert!(ev(&late).event.request_received_timestamp.is_empty());
+        // requestAttributes.time is when the service received the request
+        let attrs = format!(
+            r#"{m},"requestMetadata":{{"callerIp":"10.0.0.1","requestAttributes":{{"time":"2024-01-01T01:00:00.25Z"}}}}"#
+        );
+        let line = entry(&attrs);
+        let e = ev(&line);
+        assert_eq!(
+            e.event.request_received_timestamp.as_str(),
+            "2024-01-01T01:00:00.25Z"
+        );
+        let raw: serde_json::Value = serde_json::from_slice(&e.raw.unwrap()).unwrap();
+        assert_eq!(raw["requestReceivedTimestamp"], "2024-01-01T01:00:00.25Z");
+        assert_eq!(raw["stageTimestamp"], "2024-01-01T01:00:00.5Z");
     }
 }
