@@ -77,7 +77,7 @@ pub fn walk(root: &Path, visited: &mut Visited) -> Result<Walked> {
     let meta = std::fs::metadata(root).with_context(|| format!("{}", root.display()))?;
     if let Some(first) = visited.0.get(&DirKey::of(root, &meta)) {
         w.notes.push(format!(
-            "{}: the same folder as {}; read once",
+            "{}: already walked (as {}); read once",
             root.display(),
             first.display()
         ));
