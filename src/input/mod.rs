@@ -2,10 +2,21 @@
 //! scan: a memory map for regular files (plain reads when mapping fails or is disabled), a
 //! streaming reader for gzip and stdin.
 //!
-//! A folder means its audit-log set, not a recursive walk: `*.log`, the API server's rotated
-//! backups (`audit-2025-02-21T11-23-14.940.log[.gz]`) and logrotate's (`audit.log.1[.gz]`),
-//! oldest first with the live file last. Format adapters (`format.rs` and one file per format)
-//! turn a record into an [`Event`](crate::event::Event); this module does not parse JSON itself.
+//! A folder is read whole, with its subfolders ([`walk`]): every file that holds audit data,
+//! decided by content, not by name ([`sniff`]: its first records, through gzip, read as the scan
+//! will read them), so `.json`, `.jsonl`, `.ndjson`, `.gz` exports and names without extension
+//! are read, and a README, a policy, an answer key or a binary is not. What is left out is said
+//! in a note, each file with why (up to [`MAX_SKIP_NOTES`], then a count), hidden entries in one
+//! note per folder named; a folder where nothing is audit data is an error naming what was looked
+//! at. The order is the same whatever the filesystem's: a folder's files, grouped by rotated set,
+//! then its subfolders in name order, depth first. A set is oldest first with the live file last:
+//! the API server's backups (`audit-2025-02-21T11-23-14.940.log[.gz]`) by timestamp, then
+//! logrotate's (`audit.log.1[.gz]`) by number, descending. Files named on the command line are
+//! read whatever they hold, ordered as sets too. An OpenShift must-gather
+//! (`audit_logs/<server>/<node>-audit….log.gz`) is a tree like any other: each (server, node) is
+//! one set, and [`InputFile::origin`] says which. Format adapters (`format.rs` and one file per
+//! format) turn a record into an [`Event`](crate::event::Event); this module does not parse
+//! JSON itself (the sniff asks `format.rs`).
 //!
 //! What is read is the set as it was listed: [`expand`] opens every regular file when it lists
 //! it and keeps the handle, so a file renamed by a log rotation while an earlier one is read is
