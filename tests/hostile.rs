@@ -992,7 +992,7 @@ fn symlink_loops_are_reported_not_followed_forever() {
     }
     assert!(
         r.stderr.contains(&format!(
-            "kaudit: note: {}: a link back to {} (a symlink?); read once\n",
+            "kaudit: note: {}: a link back to {} (a symlink loop); not walked again\n",
             sub.join("again.log").display(),
             sub.display()
         )),

@@ -234,6 +234,8 @@ pub fn expand(paths: &[PathBuf], notes: &mut Vec<String>) -> Result<Vec<InputFil
     let mut stdin_seen = false;
     let mut visited = walk::Visited::default();
     let mut skipped = Vec::new();
+    // said after the files skipped: hidden entries, folders met twice
+    let mut folder_notes = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" {
             if stdin_seen {
@@ -257,10 +259,10 @@ pub fn expand(paths: &[PathBuf], notes: &mut Vec<String>) -> Result<Vec<InputFil
                     walk::Found::Unlisted(dir, e) => c.out.push(InputFile::unlisted(dir, e)),
                 }
             }
-            c.notes.extend(w.notes);
             if !w.hidden.is_empty() {
-                c.notes.push(hidden_note(p, &w.hidden));
+                folder_notes.push(hidden_note(p, &w.hidden));
             }
+            folder_notes.extend(w.notes);
             skipped.extend(w.skipped);
         } else {
             run.push(p.clone());
@@ -268,6 +270,7 @@ pub fn expand(paths: &[PathBuf], notes: &mut Vec<String>) -> Result<Vec<InputFil
     }
     c.add_run(&mut run);
     skip_notes(&skipped, c.notes);
+    c.notes.append(&mut folder_notes);
     let mut out = c.out;
     hold(&mut out);
     Ok(out)

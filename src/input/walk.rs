@@ -90,16 +90,19 @@ pub fn walk(root: &Path, visited: &mut Visited) -> Result<Walked> {
     while let Some((dir, meta)) = stack.pop() {
         let key = DirKey::of(&dir, &meta);
         if let Some(first) = visited.0.get(&key) {
-            let how = if dir.starts_with(first) {
-                "a link back to"
+            w.notes.push(if dir.starts_with(first) {
+                format!(
+                    "{}: a link back to {} (a symlink loop); not walked again",
+                    dir.display(),
+                    first.display()
+                )
             } else {
-                "the same folder as"
-            };
-            w.notes.push(format!(
-                "{}: {how} {} (a symlink?); read once",
-                dir.display(),
-                first.display()
-            ));
+                format!(
+                    "{}: the same folder as {} (a symlink?); walked once",
+                    dir.display(),
+                    first.display()
+                )
+            });
             continue;
         }
         visited.0.insert(key, dir.clone());
@@ -286,12 +289,12 @@ mod tests {
         assert_eq!(names(&w, d), ["gone.log", "self", "a/b/audit.log"]);
         assert_eq!(w.notes.len(), 2, "{:?}", w.notes);
         let up = format!(
-            "{}: a link back to {} (a symlink?); read once",
+            "{}: a link back to {} (a symlink loop); not walked again",
             d.join("a/b/up").display(),
             d.join("a").display()
         );
         let same = format!(
-            "{}: the same folder as {} (a symlink?); read once",
+            "{}: the same folder as {} (a symlink?); walked once",
             d.join("same").display(),
             d.join("a/b").display()
         );
