@@ -33,7 +33,7 @@ pub const MAX_RECORDS: usize = 16;
 /// Bytes read (decompressed) before deciding on what has been read.
 pub const MAX_BYTES: usize = 16 << 20;
 /// First read; each next read doubles what is held, so the start is parsed a few times at most.
-const FIRST_READ: usize = 64 << 10;
+const FIRST_READ: usize = 16 << 10;
 
 /// What a file's start says.
 #[derive(Debug, Clone, PartialEq, Eq)]
