@@ -403,7 +403,7 @@ fn the_table_has_every_section() {
 #[test]
 fn readme_example_is_real_output() {
     let readme = std::fs::read_to_string(crate::util::repo_path("README.md")).unwrap();
-    let cmd = "$ kaudit policy simulate -k 5 testdata/gce-style-policy.yaml testdata/\n";
+    let cmd = "$ kaudit policy simulate -k 5 testdata/gce-style-policy.yaml testdata/s5/\n";
     let at = readme.find(cmd).expect("the example is in README.md") + cmd.len();
     let end = at + readme[at..].find("```").expect("the example's block ends");
     let r = run(&["policy", "simulate", "-k", "5", GCE_POLICY, S5]).expect_code(0);
