@@ -549,4 +549,25 @@ mod tests {
             Verdict::Not("JSON, but not audit events".into())
         );
     }
+
+    /// Every cut of a few shapes (a file still being written, a read cut anywhere) decides or
+    /// waits, and never panics.
+    #[test]
+    fn every_prefix_decides_or_waits() {
+        let pretty =
+            serde_json::to_string_pretty(&serde_json::from_str::<serde_json::Value>(EV).unwrap())
+                .unwrap();
+        for text in [
+            format!("{EV}\n{EV}\n"),
+            format!("[\n{pretty},\n{pretty}\n]\n"),
+            format!("\u{feff}{{\"kind\":\"EventList\",\n\"items\":[{EV}]}}\n"),
+            "# title\n\n{ not json }\n".to_string(),
+        ] {
+            let b = text.as_bytes();
+            for cut in 0..=b.len() {
+                let _ = decide(&b[..cut], false);
+                let _ = decide(&b[..cut], true);
+            }
+        }
+    }
 }
