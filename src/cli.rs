@@ -685,7 +685,7 @@ pub enum SortOrder {
 
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// Audit log files, folders (their rotated set, oldest first) or `-` for stdin. With no path, reads stdin.
+    /// Audit log files, folders (with their subfolders: every file that holds audit data, each rotated set oldest first) or `-` for stdin. With no path, reads stdin.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// What the inputs hold (default: recognised per file, line and document): native JSON

@@ -15,7 +15,15 @@ use crate::util::{
 #[test]
 fn logrotate_set_in_rotation_order() {
     let r = run(&["summary", "-o", "json", "testdata/logrotate/"]).expect_code(0);
-    assert_eq!(r.stderr, "");
+    // the folder's other files are read by content, and named
+    assert_eq!(
+        r.stderr,
+        "kaudit: note: testdata/logrotate/EXPECTED.md: skipped: not JSON\n\
+         kaudit: note: testdata/logrotate/expected.py: skipped: not JSON\n\
+         kaudit: note: testdata/logrotate/s6-ANSWER-KEY.md: skipped: not JSON\n\
+         kaudit: note: testdata/logrotate/s6-answer-key.json: skipped: JSON, but not audit events\n\
+         kaudit: note: testdata/logrotate/s6-policy.yaml: skipped: not JSON\n"
+    );
     let d: Value = serde_json::from_slice(&r.stdout).unwrap();
     let files = d["files"].as_array().unwrap();
     // name, bytes on disk, lines/events, first and last stageTimestamp ("Files" table).
@@ -106,6 +114,429 @@ fn a_folder_is_its_rotated_set_and_files_can_be_listed() {
     .expect_code(0);
     let by_folder = run(&["summary", "-o", "json", "testdata/logrotate/"]).expect_code(0);
     assert_eq!(by_files.stdout_str(), by_folder.stdout_str());
+}
+
+// ---------------------------------------------------------------- folders, walked
+
+/// The `: skipped: ` notes of a run, in order.
+fn skip_notes(stderr: &str) -> Vec<&str> {
+    stderr
+        .lines()
+        .filter(|l| l.contains(": skipped: "))
+        .collect()
+}
+
+/// The names of the files a `summary -o json` read, in order.
+fn file_names(d: &Value) -> Vec<String> {
+    d["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Issue 17, point 10: `kaudit summary testdata/formats/` read 3 of 16 files. Every export is
+/// now read, whatever its name, with the per-file counts of EXPECTED.json (computed without
+/// kaudit by make_formats.py), and the two files that are not audit data are named.
+#[test]
+fn a_folder_reads_every_export_by_content() {
+    let r = run(&["summary", "-o", "json", "testdata/formats/"]).expect_code(0);
+    let d: Value = serde_json::from_slice(&r.stdout).unwrap();
+    let text = std::fs::read_to_string(repo_path("testdata/formats/EXPECTED.json")).unwrap();
+    let exp: Value = serde_json::from_str(&text).unwrap();
+    let exp = exp.as_object().unwrap();
+    let mut names = file_names(&d);
+    assert_eq!(names.len(), 14, "{names:?}");
+    names.sort();
+    let want: Vec<String> = exp
+        .keys()
+        .map(|k| format!("testdata/formats/{k}"))
+        .collect();
+    assert_eq!(names, want);
+    let mut sums = [0u64; 4];
+    for f in d["files"].as_array().unwrap() {
+        let key = f["name"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("testdata/formats/");
+        assert_eq!(f["events"], exp[key]["events"], "{key}");
+        assert_eq!(f["records"], exp[key]["records"], "{key}");
+        assert!(f["error"].is_null(), "{key}");
+    }
+    for want in exp.values() {
+        for (i, k) in ["records", "events", "skipped", "malformed"]
+            .iter()
+            .enumerate()
+        {
+            sums[i] += want[k].as_u64().unwrap();
+        }
+    }
+    for (i, k) in ["records", "events", "skipped", "malformed"]
+        .iter()
+        .enumerate()
+    {
+        assert_eq!(d[k], sums[i], "{k}");
+    }
+    assert_eq!(
+        skip_notes(&r.stderr),
+        [
+            "kaudit: note: testdata/formats/EXPECTED.json: skipped: JSON, but not audit events",
+            "kaudit: note: testdata/formats/make_formats.py: skipped: not JSON",
+        ]
+    );
+    // the same, whatever the thread count
+    let one = run(&["summary", "-o", "json", "-j", "1", "testdata/formats/"]).expect_code(0);
+    assert_eq!(one.stdout_str(), r.stdout_str());
+    assert_eq!(one.stderr, r.stderr);
+}
+
+/// A v1.36 capture folder: its rotated set is read (oldest first), as when its logs are named,
+/// and the answer key, policy and steps beside it are named as skipped.
+#[test]
+fn a_capture_folder_reads_its_logs_and_names_the_rest() {
+    let r = run(&["summary", "-o", "json", "testdata/modern/d1/"]).expect_code(0);
+    assert_eq!(
+        skip_notes(&r.stderr),
+        [
+            "kaudit: note: testdata/modern/d1/ANSWER-KEY.md: skipped: not JSON",
+            "kaudit: note: testdata/modern/d1/answer-key.json.gz: skipped: JSON, but not audit events",
+            "kaudit: note: testdata/modern/d1/policy.yaml: skipped: not JSON",
+            "kaudit: note: testdata/modern/d1/steps.tsv: skipped: not JSON",
+        ]
+    );
+    assert_eq!(r.stderr.lines().count(), 4, "{}", r.stderr);
+    let d: Value = serde_json::from_slice(&r.stdout).unwrap();
+    let names = file_names(&d);
+    assert_eq!(names.len(), 9);
+    assert!(
+        names[..8].iter().all(|n| n.ends_with(".log.gz")),
+        "{names:?}"
+    );
+    assert_eq!(names[8], "testdata/modern/d1/audit.log");
+    // the logs named one by one, newest first as a shell might: the same answer
+    let mut args = vec!["summary", "-o", "json"];
+    args.extend(names.iter().rev().map(String::as_str));
+    let named = run(&args).expect_code(0);
+    assert_eq!(named.stdout_str(), r.stdout_str());
+    assert_eq!(named.stderr, "");
+    assert_eq!(d["requests"], 3159);
+}
+
+/// A tree of real logs and exports in subfolders, named as they come (no extension,
+/// `.ndjson`, a gzip JSON document), beside text that is not audit data: read whole, each
+/// folder's files first then its subfolders in name order, with the counts of the files read
+/// one by one; the same bytes with one thread and with the default.
+#[test]
+fn a_folder_is_walked_recursively() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let put = |rel: &str, bytes: &[u8]| {
+        let p = d.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    };
+    let copy = |from: &str, rel: &str| put(rel, &std::fs::read(repo_path(from)).unwrap());
+    copy("testdata/logrotate/audit.log.3.gz", "a/audit.log.3.gz");
+    copy("testdata/logrotate/audit.log.2.gz", "a/audit.log.2.gz");
+    copy("testdata/logrotate/audit.log.1", "a/audit.log.1");
+    copy("testdata/logrotate/audit.log", "a/audit.log");
+    copy("testdata/logrotate/s6-policy.yaml", "a/policy.yaml");
+    copy("testdata/formats/eventlist.json", "b/deeper/eventlist");
+    copy(
+        "testdata/formats/aks-eventhub.jsonl",
+        "b/deeper/records.ndjson",
+    );
+    let cloudwatch = std::fs::read(repo_path("testdata/formats/eks-cloudwatch.json")).unwrap();
+    put("b/export.json.gz", &gz(&cloudwatch));
+    copy("testdata/formats/gke-khi.json", "top-level.json");
+    put("b/deeper/notes.txt", b"kubectl get pods\n");
+    put(".git/HEAD", b"ref: refs/heads/main\n");
+    let root = d.to_str().unwrap();
+    let r = run(&["summary", "-o", "json", root]).expect_code(0);
+    let doc: Value = serde_json::from_slice(&r.stdout).unwrap();
+    let rel: Vec<String> = file_names(&doc)
+        .iter()
+        .map(|n| {
+            n.trim_start_matches(root)
+                .trim_start_matches('/')
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        rel,
+        [
+            "top-level.json",
+            "a/audit.log.3.gz",
+            "a/audit.log.2.gz",
+            "a/audit.log.1",
+            "a/audit.log",
+            "b/export.json.gz",
+            "b/deeper/eventlist",
+            "b/deeper/records.ndjson",
+        ]
+    );
+    let at = |rel: &str| d.join(rel).display().to_string();
+    assert_eq!(
+        skip_notes(&r.stderr),
+        [
+            format!("kaudit: note: {}: skipped: not JSON", at("a/policy.yaml")),
+            format!(
+                "kaudit: note: {}: skipped: not JSON",
+                at("b/deeper/notes.txt")
+            ),
+        ]
+    );
+    assert!(
+        r.stderr.contains(&format!(
+            "kaudit: note: {root}: skipped 1 hidden entry (name starting with '.'): .git/\n"
+        )),
+        "{}",
+        r.stderr
+    );
+    // each file read alone: the counts add up
+    let mut events = 0;
+    let mut records = 0;
+    for f in &rel {
+        let one = summary(&[&at(f)]);
+        events += one["events"].as_u64().unwrap();
+        records += one["records"].as_u64().unwrap();
+    }
+    assert_eq!(doc["events"], events);
+    assert_eq!(doc["records"], records);
+    let one = run(&["summary", "-o", "json", "-j", "1", root]).expect_code(0);
+    assert_eq!(one.stdout_str(), r.stdout_str());
+}
+
+/// A folder in which nothing is audit data is an error that names what was looked at.
+#[test]
+fn a_folder_of_no_audit_data_names_what_it_looked_at() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("sub/.git")).unwrap();
+    std::fs::copy(
+        repo_path("testdata/s5-answer-key.json"),
+        d.join("sub/answer-key.json"),
+    )
+    .unwrap();
+    std::fs::copy(repo_path("testdata/s5-policy.yaml"), d.join("policy.yaml")).unwrap();
+    let r = run(&["summary", d.to_str().unwrap()]).expect_code(2);
+    let p = d.display();
+    assert_eq!(
+        r.stderr,
+        format!(
+            "kaudit: error: {p}: no audit logs in this folder or its subfolders (2 files in 2 folders looked at, by content: none holds audit events; skipped 1 hidden entry: sub/.git/):\n  \
+             {p}/policy.yaml: not JSON\n  \
+             {p}/sub/answer-key.json: JSON, but not audit events\n"
+        )
+    );
+    assert!(r.stdout.is_empty());
+}
+
+/// gzip, for building inputs.
+fn gz(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+/// An OpenShift must-gather, laid out as `gather_audit_logs` writes it
+/// (openshift/must-gather `collection-scripts/gather_audit_logs`: each master's
+/// `/var/log/<server>/<file>` saved as `audit_logs/<server>/<node>-<file>.gz`, and a
+/// `<server>.audit_logs_listing` of what was listed), from real logs: the v1.36 sets of
+/// testdata/modern/ as two kube-apiserver nodes, and OpenShift's own kube-, openshift- and
+/// oauth-apiserver events (testdata/public/openshift-clo/raw_audit_*.json, one line each).
+/// Returns the temp dir and the must-gather's root.
+fn must_gather() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("must-gather.local.5187209841264358813");
+    let image = root.join(
+        "quay-io-openshift-release-dev-ocp-v4-0-art-dev-sha256-0c2d8a3e5e0a5d1e9a0c6c7f0b3a5f4c",
+    );
+    let logs = image.join("audit_logs");
+    let put = |p: std::path::PathBuf, bytes: &[u8]| {
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    };
+    put(
+        root.join("timestamp"),
+        b"2026-12-06 12:00:00.000000000 +0000 UTC m=+0.01\n",
+    );
+    put(image.join("version"), b"openshift/must-gather\n4.21.0\n");
+    let kas = logs.join("kube-apiserver");
+    let mut listing = String::new();
+    for (node, set) in [
+        ("ip-10-0-1-2.ec2.internal", "testdata/modern/d1"),
+        ("ip-10-0-3-4.ec2.internal", "testdata/modern/d2"),
+    ] {
+        for e in std::fs::read_dir(repo_path(set)).unwrap() {
+            let name = e.unwrap().file_name().into_string().unwrap();
+            if let Some(log) = name.strip_suffix(".gz")
+                && name.starts_with("audit-")
+            {
+                put(
+                    kas.join(format!("{node}-{name}")),
+                    &std::fs::read(repo_path(&format!("{set}/{name}"))).unwrap(),
+                );
+                listing.push_str(&format!("{node} {log}\n"));
+            }
+        }
+        put(
+            kas.join(format!("{node}-audit.log.gz")),
+            &gz(&std::fs::read(repo_path(&format!("{set}/audit.log"))).unwrap()),
+        );
+        listing.push_str(&format!("{node} audit.log\n{node} termination.log\n"));
+        put(
+            kas.join(format!("{node}-termination.log.gz")),
+            &gz(b"I1205 23:19:35.000000       1 main.go:200] received signal to terminate\n"),
+        );
+    }
+    put(
+        logs.join("kube-apiserver.audit_logs_listing"),
+        listing.as_bytes(),
+    );
+    for (server, sample) in [
+        ("kube-apiserver", "raw_audit_kubernetes.json"),
+        ("openshift-apiserver", "raw_audit_openshift.json"),
+        ("oauth-apiserver", "raw_audit_oauth-apiserver.json"),
+    ] {
+        let pretty = std::fs::read(repo_path(&format!(
+            "testdata/public/openshift-clo/{sample}"
+        )))
+        .unwrap();
+        let mut line = kaudit::input::document::minify(&pretty);
+        line.push(b'\n');
+        let node = if server == "kube-apiserver" {
+            "ip-10-0-5-6.ec2.internal"
+        } else {
+            "ip-10-0-1-2.ec2.internal"
+        };
+        put(
+            logs.join(server).join(format!("{node}-audit.log.gz")),
+            &gz(&line),
+        );
+        if server != "kube-apiserver" {
+            put(
+                logs.join(format!("{server}.audit_logs_listing")),
+                format!("{node} audit.log\n").as_bytes(),
+            );
+        }
+    }
+    (dir, root)
+}
+
+/// A must-gather is read whole: every API server's and node's set, each oldest first, as the
+/// same files named one by one (every request counted, in the same order), and what is not
+/// audit data (listings, termination logs, version, timestamp) is named.
+#[test]
+fn a_must_gather_is_read_whole() {
+    let (_dir, root) = must_gather();
+    let r = run(&["summary", "-o", "json", root.to_str().unwrap()]).expect_code(0);
+    let d: Value = serde_json::from_slice(&r.stdout).unwrap();
+    let names = file_names(&d);
+    // 9 + 4 from testdata/modern, and the 3 OpenShift samples
+    assert_eq!(names.len(), 16, "{names:?}");
+    let short: Vec<String> = names
+        .iter()
+        .map(|n| {
+            let (dir, file) = n.rsplit_once('/').unwrap();
+            format!("{}/{file}", dir.rsplit_once('/').unwrap().1)
+        })
+        .collect();
+    assert_eq!(
+        short[..10],
+        [
+            "kube-apiserver/ip-10-0-1-2.ec2.internal-audit-2026-12-05T23-19-37.033.log.gz",
+            "kube-apiserver/ip-10-0-1-2.ec2.internal-audit-2026-12-05T23-19-42.081.log.gz",
+            "kube-apiserver/ip-10-0-1-2.ec2.internal-audit-2026-12-05T23-20-05.601.log.gz",
+            "kube-apiserver/ip-10-0-1-2.ec2.internal-audit-2026-12-05T23-20-50.781.log.gz",
+            "kube-apiserver/ip-10-0-1-2.ec2.internal-audit-2026-12-05T23-20-51.219.log.gz",
+            "kube-apiserver/ip-10-0-1-2.ec2.internal-audit-2026-12-05T23-20-51.657.log.gz",
+            "kube-apiserver/ip-10-0-1-2.ec2.internal-audit-2026-12-05T23-20-52.151.log.gz",
+            "kube-apiserver/ip-10-0-1-2.ec2.internal-audit-2026-12-05T23-20-52.868.log.gz",
+            "kube-apiserver/ip-10-0-1-2.ec2.internal-audit.log.gz",
+            "kube-apiserver/ip-10-0-3-4.ec2.internal-audit-2026-12-05T23-25-54.998.log.gz",
+        ]
+    );
+    assert_eq!(
+        short[12..],
+        [
+            "kube-apiserver/ip-10-0-3-4.ec2.internal-audit.log.gz",
+            "kube-apiserver/ip-10-0-5-6.ec2.internal-audit.log.gz",
+            "oauth-apiserver/ip-10-0-1-2.ec2.internal-audit.log.gz",
+            "openshift-apiserver/ip-10-0-1-2.ec2.internal-audit.log.gz",
+        ]
+    );
+    // the files named one by one (as `find -name '*audit*.log.gz'` might list them)
+    let mut shuffled = names.clone();
+    shuffled.sort_by(|a, b| b.cmp(a));
+    let mut args = vec!["summary", "-o", "json"];
+    args.extend(shuffled.iter().map(String::as_str));
+    let named = run(&args).expect_code(0);
+    assert_eq!(named.stdout_str(), r.stdout_str());
+    // every request of each set, and one per sample
+    let d1 = summary(&["testdata/modern/d1/"])["requests"]
+        .as_u64()
+        .unwrap();
+    let d2 = summary(&["testdata/modern/d2/"])["requests"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(d["requests"], d1 + d2 + 3);
+    let skipped: Vec<String> = skip_notes(&r.stderr)
+        .iter()
+        .map(|l| {
+            let l = l.trim_start_matches("kaudit: note: ");
+            let l = l.strip_prefix(root.to_str().unwrap()).unwrap();
+            l.rsplit_once('/').unwrap().1.to_string()
+        })
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            "timestamp: skipped: not JSON",
+            "version: skipped: not JSON",
+            "kube-apiserver.audit_logs_listing: skipped: not JSON",
+            "oauth-apiserver.audit_logs_listing: skipped: not JSON",
+            "openshift-apiserver.audit_logs_listing: skipped: not JSON",
+            "ip-10-0-1-2.ec2.internal-termination.log.gz: skipped: not JSON",
+            "ip-10-0-3-4.ec2.internal-termination.log.gz: skipped: not JSON",
+        ]
+    );
+    let one = run(&["summary", "-o", "json", "-j", "1", root.to_str().unwrap()]).expect_code(0);
+    assert_eq!(one.stdout_str(), r.stdout_str());
+}
+
+/// Each input of a must-gather knows its API server and node (`InputFile::origin`), from its
+/// path; files elsewhere have none.
+#[test]
+fn a_must_gather_records_each_files_server_and_node() {
+    let (_dir, root) = must_gather();
+    let mut notes = Vec::new();
+    let inputs = kaudit::input::expand(&[root], &mut notes).unwrap();
+    let got: Vec<(String, String)> = inputs
+        .iter()
+        .map(|i| {
+            (
+                i.origin.apiserver.clone().unwrap(),
+                i.origin.node.clone().unwrap(),
+            )
+        })
+        .collect();
+    let at = |s: &str, n: &str| (s.to_string(), n.to_string());
+    let mut want = vec![at("kube-apiserver", "ip-10-0-1-2.ec2.internal"); 9];
+    want.extend(vec![at("kube-apiserver", "ip-10-0-3-4.ec2.internal"); 4]);
+    want.push(at("kube-apiserver", "ip-10-0-5-6.ec2.internal"));
+    want.push(at("oauth-apiserver", "ip-10-0-1-2.ec2.internal"));
+    want.push(at("openshift-apiserver", "ip-10-0-1-2.ec2.internal"));
+    assert_eq!(got, want);
+    assert_eq!(notes.len(), 7, "{notes:?}");
+    let plain = kaudit::input::expand(&[repo_path("testdata/s5/")], &mut notes).unwrap();
+    assert!(
+        plain
+            .iter()
+            .all(|i| i.origin == kaudit::input::Origin::default())
+    );
 }
 
 // ---------------------------------------------------------------- stdin

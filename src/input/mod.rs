@@ -2,10 +2,21 @@
 //! scan: a memory map for regular files (plain reads when mapping fails or is disabled), a
 //! streaming reader for gzip and stdin.
 //!
-//! A folder means its audit-log set, not a recursive walk: `*.log`, the API server's rotated
-//! backups (`audit-2025-02-21T11-23-14.940.log[.gz]`) and logrotate's (`audit.log.1[.gz]`),
-//! oldest first with the live file last. Format adapters (`format.rs` and one file per format)
-//! turn a record into an [`Event`](crate::event::Event); this module does not parse JSON itself.
+//! A folder is read whole, with its subfolders ([`walk`]): every file that holds audit data,
+//! decided by content, not by name ([`sniff`]: its first records, through gzip, read as the scan
+//! will read them), so `.json`, `.jsonl`, `.ndjson`, `.gz` exports and names without extension
+//! are read, and a README, a policy, an answer key or a binary is not. What is left out is said
+//! in a note, each file with why (up to [`MAX_SKIP_NOTES`], then a count), hidden entries in one
+//! note per folder named; a folder where nothing is audit data is an error naming what was looked
+//! at. The order is the same whatever the filesystem's: a folder's files, grouped by rotated set,
+//! then its subfolders in name order, depth first. A set is oldest first with the live file last:
+//! the API server's backups (`audit-2025-02-21T11-23-14.940.log[.gz]`) by timestamp, then
+//! logrotate's (`audit.log.1[.gz]`) by number, descending. Files named on the command line are
+//! read whatever they hold, ordered as sets too. An OpenShift must-gather
+//! (`audit_logs/<server>/<node>-audit….log.gz`) is a tree like any other: each (server, node) is
+//! one set, and [`InputFile::origin`] says which. Format adapters (`format.rs` and one file per
+//! format) turn a record into an [`Event`](crate::event::Event); this module does not parse
+//! JSON itself (the sniff asks `format.rs`).
 //!
 //! What is read is the set as it was listed: [`expand`] opens every regular file when it lists
 //! it and keeps the handle, so a file renamed by a log rotation while an earlier one is read is
@@ -23,7 +34,9 @@ pub mod gke;
 pub mod gzip;
 pub mod map;
 pub mod native;
+pub mod sniff;
 pub mod split;
+pub mod walk;
 
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek};
@@ -35,16 +48,86 @@ use anyhow::{Context, Result, bail};
 /// One input in scan order.
 #[derive(Debug, Clone)]
 pub struct InputFile {
-    /// `None` for stdin.
+    /// `None` for stdin (and for a subfolder that could not be listed: its error is reported
+    /// at its turn).
     pub path: Option<PathBuf>,
     /// What reports call it: the path as given (joined with the folder), or `<stdin>`.
     pub name: String,
+    /// Which API server and node wrote it, when its path says so (an OpenShift must-gather).
+    pub origin: Origin,
     /// The file's identity when it was listed, if it could be looked at.
     id: Option<FileId>,
     /// It was a regular file when listed (else it is opened at its turn: a FIFO, a device).
     regular: bool,
     /// The file as opened when listed, until [`open`] takes it.
     held: Arc<Mutex<Held>>,
+}
+
+/// Which API server and node wrote a file, when its path says so: the shape of an OpenShift
+/// must-gather's audit logs, `…/audit_logs/<server>/<node>-audit….log.gz` (`oc adm must-gather`
+/// runs `gather_audit_logs`, which saves each master's `/var/log/<server>/<file>` as
+/// `audit_logs/<server>/<node>-<file>.gz`; `<server>` is `kube-apiserver`,
+/// `openshift-apiserver`, `oauth-apiserver` or `oauth-server`). Both are `None` for any other
+/// path. Read from the path as given, made absolute (`.` and `..` resolved as written, symlinks
+/// not followed), so `kaudit summary .` inside `audit_logs/kube-apiserver/` says so too.
+///
+/// The stages of one request are written by one API server: a folder walk keeps the files of
+/// one (server, node) contiguous, oldest first, so they are read as one rotated set.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// The API server, from the folder under `audit_logs/` (`kube-apiserver`).
+    pub apiserver: Option<String>,
+    /// The node, from the file name before `-audit` (`ip-10-0-1-2.ec2.internal`).
+    pub node: Option<String>,
+}
+
+impl Origin {
+    /// The origin a path shows (see [`Origin`]).
+    pub fn of(path: &Path) -> Origin {
+        Self::must_gather(&lexical_absolute(path)).unwrap_or_default()
+    }
+
+    fn must_gather(path: &Path) -> Option<Origin> {
+        use std::path::Component::Normal;
+        let mut parts = path.components().rev();
+        let (Some(Normal(file)), Some(Normal(server)), Some(Normal(logs))) =
+            (parts.next(), parts.next(), parts.next())
+        else {
+            return None;
+        };
+        if logs != "audit_logs" {
+            return None;
+        }
+        let (file, server) = (file.to_str()?, server.to_str()?);
+        // `<node>-audit.log.gz`, `<node>-audit-2024-01-01T00-00-00.000.log.gz`: the last
+        // `-audit` (a node's name may hold one; a backup's timestamp does not)
+        let at = file.rfind("-audit")?;
+        let log = &file[at + 1..];
+        if at == 0 || rank(log).is_none() || set_base(log, &rank(log)?) != "audit" {
+            return None;
+        }
+        Some(Origin {
+            apiserver: Some(server.to_string()),
+            node: Some(file[..at].to_string()),
+        })
+    }
+}
+
+/// `path` made absolute, `.` and `..` taken as written (symlinks are not resolved).
+fn lexical_absolute(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A file's identity: (device, inode).
@@ -86,6 +169,7 @@ impl InputFile {
         InputFile {
             path: None,
             name: "<stdin>".into(),
+            origin: Origin::default(),
             id: None,
             regular: false,
             held: Arc::default(),
@@ -95,11 +179,28 @@ impl InputFile {
         let meta = std::fs::metadata(&p).ok();
         InputFile {
             name: p.display().to_string(),
+            origin: Origin::of(&p),
             id: meta.as_ref().and_then(FileId::of),
             // a path that cannot be looked at is opened now too, so its error is the listing's
             regular: meta.as_ref().is_none_or(std::fs::Metadata::is_file),
             path: Some(p),
             held: Arc::default(),
+        }
+    }
+    /// A subfolder met in a walk that could not be listed: reading it fails with `e`, so the
+    /// scan reports it in its place (its files may be audit logs).
+    fn unlisted(dir: PathBuf, e: io::Error) -> Self {
+        let e = io::Error::new(
+            e.kind(),
+            format!("folder cannot be listed, so its files are not read: {e}"),
+        );
+        InputFile {
+            name: dir.display().to_string(),
+            origin: Origin::default(),
+            path: None,
+            id: None,
+            regular: false,
+            held: Arc::new(Mutex::new(Held::Failed(e))),
         }
     }
 
@@ -112,10 +213,14 @@ impl InputFile {
 /// Expand paths (files, folders, `-`) into inputs in processing order. An empty list means stdin
 /// (the caller has already refused a terminal).
 ///
-/// Files named one by one are read as a set too: consecutive file arguments are put oldest
-/// first (a shell glob such as `audit.log*` lists the live file first). A file given twice,
-/// directly or through a folder, is read once; `notes` says so. Regular files are opened here
-/// (see the module docs), so the set read is the set as listed.
+/// A folder is walked with its subfolders ([`walk`]): every file that holds audit data, whatever
+/// its name, in sets, oldest first; what is left out is said in `notes` (each file with why, up
+/// to [`MAX_SKIP_NOTES`], then a count). A folder in which nothing holds audit data is an error
+/// that names what was looked at. Files named one by one are read whatever they hold, as a set
+/// too: consecutive file arguments are put oldest first (a shell glob such as `audit.log*` lists
+/// the live file first). A file given twice, directly or through a folder, is read once; `notes`
+/// says so. Regular files are opened here (see the module docs), so the set read is the set as
+/// listed.
 pub fn expand(paths: &[PathBuf], notes: &mut Vec<String>) -> Result<Vec<InputFile>> {
     if paths.is_empty() {
         return Ok(vec![InputFile::stdin()]);
@@ -127,6 +232,10 @@ pub fn expand(paths: &[PathBuf], notes: &mut Vec<String>) -> Result<Vec<InputFil
     };
     let mut run: Vec<PathBuf> = Vec::new();
     let mut stdin_seen = false;
+    let mut visited = walk::Visited::default();
+    let mut skipped = Vec::new();
+    // said after the files skipped: hidden entries, folders met twice
+    let mut folder_notes = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" {
             if stdin_seen {
@@ -140,24 +249,134 @@ pub fn expand(paths: &[PathBuf], notes: &mut Vec<String>) -> Result<Vec<InputFil
         let meta = std::fs::metadata(p).with_context(|| format!("{}", p.display()))?;
         if meta.is_dir() {
             c.add_run(&mut run);
-            let set = log_set(p)?;
-            if set.is_empty() {
-                bail!(
-                    "{}: folder has no audit logs (looked for *.log, *.log.gz, *.log.N, *.log.N.gz)",
-                    p.display()
-                );
+            let w = walk::walk(p, &mut visited)?;
+            if w.found.is_empty() && !w.repeat {
+                bail!("{}", nothing_found(p, &w));
             }
-            for f in set {
-                c.add(f);
+            for f in w.found {
+                match f {
+                    walk::Found::File(f) => c.add(f),
+                    walk::Found::Unlisted(dir, e) => c.out.push(InputFile::unlisted(dir, e)),
+                }
             }
+            if !w.hidden.is_empty() {
+                folder_notes.push(hidden_note(p, &w.hidden));
+            }
+            folder_notes.extend(w.notes);
+            skipped.extend(w.skipped);
         } else {
             run.push(p.clone());
         }
     }
     c.add_run(&mut run);
+    skip_notes(&skipped, c.notes);
+    c.notes.append(&mut folder_notes);
     let mut out = c.out;
     hold(&mut out);
     Ok(out)
+}
+
+/// Files left out of a folder are named one per note up to here; past it, counted.
+pub const MAX_SKIP_NOTES: usize = 20;
+
+/// A note per file left out of a folder, `PATH: skipped: WHY`; past [`MAX_SKIP_NOTES`], one note
+/// that counts the rest by reason.
+fn skip_notes(skipped: &[(PathBuf, String)], notes: &mut Vec<String>) {
+    let shown = if skipped.len() > MAX_SKIP_NOTES {
+        MAX_SKIP_NOTES - 1
+    } else {
+        skipped.len()
+    };
+    for (p, why) in &skipped[..shown] {
+        notes.push(format!("{}: skipped: {why}", p.display()));
+    }
+    let rest = &skipped[shown..];
+    if rest.is_empty() {
+        return;
+    }
+    let mut by_why: Vec<(&str, usize)> = Vec::new();
+    for (_, why) in rest {
+        match by_why.iter_mut().find(|(w, _)| *w == why.as_str()) {
+            Some((_, n)) => *n += 1,
+            None => by_why.push((why, 1)),
+        }
+    }
+    by_why.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let counts: Vec<String> = by_why.iter().map(|(w, n)| format!("{n} {w}")).collect();
+    notes.push(format!(
+        "{} more files skipped ({}); a file named on the command line is read whatever it holds",
+        rest.len(),
+        counts.join("; ")
+    ));
+}
+
+/// One note for the hidden entries of a folder walked.
+fn hidden_note(dir: &Path, hidden: &[String]) -> String {
+    format!(
+        "{}: skipped {} hidden {} (name starting with '.'): {}",
+        dir.display(),
+        hidden.len(),
+        if hidden.len() == 1 {
+            "entry"
+        } else {
+            "entries"
+        },
+        some_names(hidden)
+    )
+}
+
+/// The first few names of a list, and how many more.
+fn some_names(names: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut s = names[..names.len().min(SHOWN)].join(", ");
+    if names.len() > SHOWN {
+        s.push_str(&format!(" and {} more", names.len() - SHOWN));
+    }
+    s
+}
+
+/// The error for a folder in which nothing holds audit data: what was looked at, and why each
+/// file is not audit data (up to [`MAX_SKIP_NOTES`] of them).
+fn nothing_found(dir: &Path, w: &walk::Walked) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut msg = format!(
+        "{}: no audit logs in this folder or its subfolders (",
+        dir.display()
+    );
+    msg.push_str(&match (w.files, w.folders) {
+        (0, 1) => "it holds no files".to_string(),
+        (0, n) => format!(
+            "no files in it or its {}",
+            plural(n - 1, "subfolder", "subfolders")
+        ),
+        (f, n) => format!(
+            "{} in {} looked at, by content: none holds audit events",
+            plural(f, "file", "files"),
+            plural(n, "folder", "folders")
+        ),
+    });
+    if !w.hidden.is_empty() {
+        msg.push_str(&format!(
+            "; skipped {}: {}",
+            plural(w.hidden.len(), "hidden entry", "hidden entries"),
+            some_names(&w.hidden)
+        ));
+    }
+    msg.push(')');
+    if !w.skipped.is_empty() {
+        msg.push(':');
+    }
+    for (p, why) in w.skipped.iter().take(MAX_SKIP_NOTES) {
+        msg.push_str(&format!("\n  {}: {why}", p.display()));
+    }
+    if w.skipped.len() > MAX_SKIP_NOTES {
+        msg.push_str(&format!(
+            "\n  ... and {} more",
+            w.skipped.len() - MAX_SKIP_NOTES
+        ));
+    }
+    msg
 }
 
 /// Open the regular files of `inputs` now, up to [`MAX_HELD`] and what the open-file limit
@@ -317,27 +536,6 @@ fn rank(name: &str) -> Option<SetRank> {
     None
 }
 
-/// The audit-log files of one folder, oldest first.
-fn log_set(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).with_context(|| format!("{}", dir.display()))? {
-        let entry = entry.with_context(|| format!("{}", dir.display()))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(r) = rank(&name) else { continue };
-        match std::fs::metadata(entry.path()) {
-            Ok(m) if m.is_file() => {}
-            // subfolders, FIFOs, sockets, devices named like logs: not part of the set
-            Ok(_) => continue,
-            // a dangling or looping symlink, a file that cannot be looked at: kept, so the
-            // scan reports why it cannot be read instead of leaving it out silently
-            Err(_) => {}
-        }
-        files.push((r, name, entry.path()));
-    }
-    files.sort();
-    Ok(files.into_iter().map(|(_, _, p)| p).collect())
-}
-
 /// The bytes of one input.
 pub enum Source {
     /// A whole regular file, mapped.
@@ -387,13 +585,12 @@ pub fn wide_encoding(head: &[u8]) -> Option<&'static str> {
 /// away and replaced since, by a log rotation, is an error naming it). Also the size of the
 /// file opened (0 for stdin, FIFOs and devices).
 pub fn open(input: &InputFile, opts: &Options) -> Result<(Source, u64)> {
-    let Some(path) = &input.path else {
-        return Ok((maybe_gunzip(Box::new(io::stdin()), &input.name, opts)?, 0));
-    };
-    let mut file = match input.take_held() {
-        Held::File(f) => f,
-        Held::Failed(e) => return Err(e).with_context(|| input.name.clone()),
-        Held::No => {
+    let mut file = match (input.take_held(), &input.path) {
+        // (a subfolder that could not be listed has no path, but its error)
+        (Held::Failed(e), _) => return Err(e).with_context(|| input.name.clone()),
+        (_, None) => return Ok((maybe_gunzip(Box::new(io::stdin()), &input.name, opts)?, 0)),
+        (Held::File(f), Some(_)) => f,
+        (Held::No, Some(path)) => {
             let f = File::open(path).with_context(|| input.name.clone())?;
             let now = f.metadata().ok().as_ref().and_then(FileId::of);
             if let (Some(was), Some(now)) = (input.id, now)
@@ -577,11 +774,28 @@ mod tests {
             std::fs::write(dir.path().join(n), b"").unwrap();
         }
         std::fs::create_dir(dir.path().join("sub.log")).unwrap();
-        let names: Vec<String> = log_set(dir.path())
+        let mut notes = Vec::new();
+        let names: Vec<String> = expand(&[dir.path().to_path_buf()], &mut notes)
             .unwrap()
             .iter()
-            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .map(|i| {
+                i.path
+                    .as_ref()
+                    .unwrap()
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
             .collect();
+        // empty files: kept when named as logs (nothing else to go by), else said
+        assert_eq!(
+            notes,
+            [format!(
+                "{}: skipped: empty",
+                dir.path().join("README.md").display()
+            )]
+        );
         assert_eq!(
             names,
             [
@@ -593,5 +807,76 @@ mod tests {
                 "audit.log"
             ]
         );
+    }
+
+    #[test]
+    fn origin_of_must_gather_paths() {
+        let mg = "must-gather.local.5/quay-io-openshift-must-gather-sha256-abc/audit_logs";
+        let o = |p: &str| {
+            let o = Origin::of(Path::new(p));
+            (o.apiserver, o.node)
+        };
+        let some = |s: &str, n: &str| (Some(s.to_string()), Some(n.to_string()));
+        assert_eq!(
+            o(&format!(
+                "{mg}/kube-apiserver/ip-10-0-1-2.ec2.internal-audit.log.gz"
+            )),
+            some("kube-apiserver", "ip-10-0-1-2.ec2.internal")
+        );
+        assert_eq!(
+            o(&format!(
+                "/tmp/{mg}/openshift-apiserver/master-0-audit-2024-01-01T00-00-00.000.log.gz"
+            )),
+            some("openshift-apiserver", "master-0")
+        );
+        assert_eq!(
+            o(&format!("{mg}/oauth-apiserver/x-audit-0-audit.log")),
+            some("oauth-apiserver", "x-audit-0")
+        );
+        assert_eq!(
+            o(&format!(
+                "{mg}/kube-apiserver/./../kube-apiserver/n1-audit.log.1.gz"
+            )),
+            some("kube-apiserver", "n1")
+        );
+        for not in [
+            format!("{mg}/kube-apiserver/n1-termination.log.gz"),
+            format!("{mg}/kube-apiserver/audit.log.gz"),
+            format!("{mg}/kube-apiserver/n1-audit-policy.yaml"),
+            format!("{mg}/kube-apiserver.audit_logs_listing"),
+            format!("{mg}/monitoring/metrics-server-0/audit.log"),
+            "/var/log/kube-apiserver/audit.log".to_string(),
+            "testdata/s5/audit.log".to_string(),
+        ] {
+            assert_eq!(o(&not), (None, None), "{not}");
+        }
+        // a relative path inside the folder: made absolute first
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("audit_logs/kube-apiserver");
+        std::fs::create_dir_all(&sub).unwrap();
+        let rel = Path::new("x/..").join(sub.strip_prefix("/").unwrap());
+        let from_root = Path::new("/").join(rel).join("n2-audit.log.gz");
+        assert_eq!(
+            Origin::of(&from_root),
+            Origin {
+                apiserver: Some("kube-apiserver".into()),
+                node: Some("n2".into())
+            }
+        );
+        // and it is on every input of a walk
+        std::fs::write(
+            sub.join("n2-audit.log.gz"),
+            format!(
+                "{}\n",
+                r#"{"kind":"Event","auditID":"a","stage":"ResponseComplete","verb":"get"}"#
+            ),
+        )
+        .unwrap();
+        let mut notes = Vec::new();
+        let got = expand(&[dir.path().to_path_buf()], &mut notes).unwrap();
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].origin.node.as_deref(), Some("n2"));
+        assert_eq!(got[0].origin.apiserver.as_deref(), Some("kube-apiserver"));
+        assert!(notes.is_empty(), "{notes:?}");
     }
 }
