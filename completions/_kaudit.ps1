@@ -34,6 +34,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
             [CompletionResult]::new('top', 'top', [CompletionResultType]::ParameterValue, 'Top: group requests by any fields, with share, error rate and latency percentiles')
             [CompletionResult]::new('when', 'when', [CompletionResultType]::ParameterValue, 'When: a time histogram of the matching requests, with peak, first/last and log gaps')
             [CompletionResult]::new('latency', 'latency', [CompletionResultType]::ParameterValue, 'Latency: the slowest requests, percentiles per verb and resource, long-running and incomplete requests')
+            [CompletionResult]::new('tokens', 'tokens', [CompletionResultType]::ParameterValue, 'Tokens: each credential used, who issued it (TokenRequest), and who used it, from where')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Every request that touched one object, in order, and what each write changed')
             [CompletionResult]::new('detect', 'detect', [CompletionResultType]::ParameterValue, 'Security detections over the matching requests: built-in rules and your own, findings by severity')
             [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Audit policies (audit.k8s.io Policy): check one as the API server would load it and lint it, or simulate it on the logs')
@@ -532,6 +533,59 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'kaudit;tokens' {
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'What the inputs hold (default: recognised per file, line and document): native JSON lines, JSON documents (EventList, arrays), EKS CloudWatch/S3, GKE Cloud Logging, AKS diagnostic records')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
+            [CompletionResult]::new('--max-gzip-ratio', '--max-gzip-ratio', [CompletionResultType]::ParameterName, 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)')
+            [CompletionResult]::new('--max-open-memory', '--max-open-memory', [CompletionResultType]::ParameterName, 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)')
+            [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Target chunk size in bytes for the parallel scan (for testing)')
+            [CompletionResult]::new('--long-line', '--long-line', [CompletionResultType]::ParameterName, 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)')
+            [CompletionResult]::new('--checkpoint', '--checkpoint', [CompletionResultType]::ParameterName, 'Bytes between checkpoints, where open requests past --max-open-memory are ended (default 32 MiB; for testing)')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)')
+            [CompletionResult]::new('-g', '-g', [CompletionResultType]::ParameterName, 'A group of the user or of the impersonated user (glob)')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'A group of the user or of the impersonated user (glob)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Verbs: get,list,watch,create,update,patch,delete,deletecollection; classes read, write')
+            [CompletionResult]::new('--verb', '--verb', [CompletionResultType]::ParameterName, 'Verbs: get,list,watch,create,update,patch,delete,deletecollection; classes read, write')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Resources: plural, singular or short name (cm, deploy, crb), NAME.GROUP, NAME/SUBRESOURCE')
+            [CompletionResult]::new('--resource', '--resource', [CompletionResultType]::ParameterName, 'Resources: plural, singular or short name (cm, deploy, crb), NAME.GROUP, NAME/SUBRESOURCE')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespaces')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespaces')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Object name (glob)')
+            [CompletionResult]::new('--audit-id', '--audit-id', [CompletionResultType]::ParameterName, 'Requests with this auditID (a list, exact): the evidence a finding or another tool names (example: --audit-id 2d6a0ac4-...,7f1e...)')
+            [CompletionResult]::new('--code', '--code', [CompletionResultType]::ParameterName, 'Response codes or classes: 403, 4xx, 5xx')
+            [CompletionResult]::new('--decision', '--decision', [CompletionResultType]::ParameterName, 'Authorization decision: allow or forbid')
+            [CompletionResult]::new('--ip', '--ip', [CompletionResultType]::ParameterName, 'Source IP or CIDR (any of the request''s sourceIPs)')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'User agent (regex)')
+            [CompletionResult]::new('--uri', '--uri', [CompletionResultType]::ParameterName, 'Request URI (regex)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Received before: RFC 3339, a date, or a duration before now')
+            [CompletionResult]::new('--level', '--level', [CompletionResultType]::ParameterName, 'Audit level: Metadata, Request, RequestResponse')
+            [CompletionResult]::new('--stage', '--stage', [CompletionResultType]::ParameterName, 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Dry runs: only (known dry runs), exclude (leave them out), unknown (deletes logged without their body, where the log cannot tell)')
+            [CompletionResult]::new('--annotation', '--annotation', [CompletionResultType]::ParameterName, 'An annotation: KEY (present) or KEY=VALUE, each a glob (example: --annotation ''pod-security.kubernetes.io/*'')')
+            [CompletionResult]::new('--field-manager', '--field-manager', [CompletionResultType]::ParameterName, 'The fieldManager of a write (glob; example: --field-manager ''kubectl-*'')')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('--no-mmap', '--no-mmap', [CompletionResultType]::ParameterName, 'Read files instead of memory-mapping them')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Exit 2 if any line is malformed')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never show a progress bar')
+            [CompletionResult]::new('--no-prefilter', '--no-prefilter', [CompletionResultType]::ParameterName, 'Parse every line, even those that cannot match the filter (for testing the prefilter)')
+            [CompletionResult]::new('--incomplete', '--incomplete', [CompletionResultType]::ParameterName, 'Only requests that never completed (no ResponseComplete or Panic in the logs)')
+            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)')
+            [CompletionResult]::new('--utc', '--utc', [CompletionResultType]::ParameterName, 'Show times in UTC (the default)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Show times in the local time zone; dates in --since/--until are read as local too')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'kaudit;history' {
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'What the inputs hold (default: recognised per file, line and document): native JSON lines, JSON documents (EventList, arrays), EKS CloudWatch/S3, GKE Cloud Logging, AKS diagnostic records')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores)')
@@ -779,6 +833,7 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
             [CompletionResult]::new('top', 'top', [CompletionResultType]::ParameterValue, 'Top: group requests by any fields, with share, error rate and latency percentiles')
             [CompletionResult]::new('when', 'when', [CompletionResultType]::ParameterValue, 'When: a time histogram of the matching requests, with peak, first/last and log gaps')
             [CompletionResult]::new('latency', 'latency', [CompletionResultType]::ParameterValue, 'Latency: the slowest requests, percentiles per verb and resource, long-running and incomplete requests')
+            [CompletionResult]::new('tokens', 'tokens', [CompletionResultType]::ParameterValue, 'Tokens: each credential used, who issued it (TokenRequest), and who used it, from where')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Every request that touched one object, in order, and what each write changed')
             [CompletionResult]::new('detect', 'detect', [CompletionResultType]::ParameterValue, 'Security detections over the matching requests: built-in rules and your own, findings by severity')
             [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Audit policies (audit.k8s.io Policy): check one as the API server would load it and lint it, or simulate it on the logs')
@@ -812,6 +867,9 @@ Register-ArgumentCompleter -Native -CommandName 'kaudit' -ScriptBlock {
             break
         }
         'kaudit;help;latency' {
+            break
+        }
+        'kaudit;help;tokens' {
             break
         }
         'kaudit;help;history' {

@@ -35,6 +35,7 @@ complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "where" -d 'Where: one
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "top" -d 'Top: group requests by any fields, with share, error rate and latency percentiles'
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "when" -d 'When: a time histogram of the matching requests, with peak, first/last and log gaps'
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "latency" -d 'Latency: the slowest requests, percentiles per verb and resource, long-running and incomplete requests'
+complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "tokens" -d 'Tokens: each credential used, who issued it (TokenRequest), and who used it, from where'
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "history" -d 'Every request that touched one object, in order, and what each write changed'
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "detect" -d 'Security detections over the matching requests: built-in rules and your own, findings by severity'
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "policy" -d 'Audit policies (audit.k8s.io Policy): check one as the API server would load it and lint it, or simulate it on the logs'
@@ -856,7 +857,8 @@ user-agent\t''
 api-group\t''
 level\t''
 hour\t'The hour the request was received (UTC)'
-uri\t'requestURI without resourceVersion, timeout, timeoutSeconds, watch, allowWatchBookmarks'"
+uri\t'requestURI without resourceVersion, timeout, timeoutSeconds, watch, allowWatchBookmarks'
+annotation:KEY\t'The value of the annotation KEY (`-` when a request has none)'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l no-progress -d 'Never show a progress bar'
@@ -1092,6 +1094,118 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l utc -d 'Show t
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l local -d 'Show times in the local time zone; dates in --since/--until are read as local too'
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s V -l version -d 'Print version'
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l input-format -d 'What the inputs hold (default: recognised per file, line and document): native JSON lines, JSON documents (EventList, arrays), EKS CloudWatch/S3, GKE Cloud Logging, AKS diagnostic records' -r -f -a "auto\t'Recognise each file, line and document by itself'
+native\t'JSON lines of audit Events, as the API server\'s log backend writes them'
+json\t'JSON documents: an Event, an EventList (the webhook\'s batch) or an array of Events, pretty-printed or not'
+eks\t'EKS: CloudWatch Logs JSON (`aws logs filter-log-events`/`get-log-events`), or the S3 export\'s `TIMESTAMP {event}` lines'
+gke\t'GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging read --format=json` prints them'
+aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or `{"records":[...]}` batches'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -s j -l threads -d 'Worker threads (default: all cores)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l checkpoint -d 'Bytes between checkpoints, where open requests past --max-open-memory are ended (default 32 MiB; for testing)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -s v -l verb -d 'Verbs: get,list,watch,create,update,patch,delete,deletecollection; classes read, write' -r -f -a "get\t''
+list\t''
+watch\t''
+create\t''
+update\t''
+patch\t''
+delete\t''
+deletecollection\t''
+read\t''
+write\t''"
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -s r -l resource -d 'Resources: plural, singular or short name (cm, deploy, crb), NAME.GROUP, NAME/SUBRESOURCE' -r -f -a "pods\t''
+po\t''
+services\t''
+svc\t''
+configmaps\t''
+cm\t''
+secrets\t''
+serviceaccounts\t''
+sa\t''
+namespaces\t''
+ns\t''
+nodes\t''
+events\t''
+endpoints\t''
+persistentvolumes\t''
+pv\t''
+persistentvolumeclaims\t''
+pvc\t''
+deployments\t''
+deploy\t''
+replicasets\t''
+rs\t''
+statefulsets\t''
+sts\t''
+daemonsets\t''
+ds\t''
+jobs\t''
+cronjobs\t''
+cj\t''
+ingresses\t''
+ing\t''
+networkpolicies\t''
+roles\t''
+rolebindings\t''
+clusterroles\t''
+clusterrolebindings\t''
+crb\t''
+customresourcedefinitions\t''
+crd\t''
+leases\t''
+certificatesigningrequests\t''
+csr\t''
+mutatingwebhookconfigurations\t''
+validatingwebhookconfigurations\t''
+pods/exec\t''
+pods/attach\t''
+pods/portforward\t''
+pods/log\t''
+nodes/proxy\t''
+serviceaccounts/token\t''"
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -s n -l namespace -d 'Namespaces' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l name -d 'Object name (glob)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l audit-id -d 'Requests with this auditID (a list, exact): the evidence a finding or another tool names (example: --audit-id 2d6a0ac4-...,7f1e...)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l code -d 'Response codes or classes: 403, 4xx, 5xx' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l decision -d 'Authorization decision: allow or forbid' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l user-agent -d 'User agent (regex)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l uri -d 'Request URI (regex)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l since -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l dry-run -d 'Dry runs: only (known dry runs), exclude (leave them out), unknown (deletes logged without their body, where the log cannot tell)' -r -f -a "only\t'Only known dry runs'
+exclude\t'Leave known dry runs out (deletes the log cannot tell about stay)'
+unknown\t'Only deletes logged without their body: dry run or not, the log cannot tell'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l annotation -d 'An annotation: KEY (present) or KEY=VALUE, each a glob (example: --annotation \'pod-security.kubernetes.io/*\')' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l field-manager -d 'The fieldManager of a write (glob; example: --field-manager \'kubectl-*\')' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
+wide\t'Table with every column'
+json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
+ndjson\t'One JSON object per line (escaped as json)'
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
+raw\t'The original log lines (events only): byte-exact but for secret values in bodies, redacted unless --show-secrets; to a terminal, control, bidi and invisible characters as JSON escapes'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l no-mmap -d 'Read files instead of memory-mapping them'
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l strict -d 'Exit 2 if any line is malformed'
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l no-progress -d 'Never show a progress bar'
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l utc -d 'Show times in UTC (the default)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l local -d 'Show times in the local time zone; dates in --since/--until are read as local too'
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -s V -l version -d 'Print version'
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l input-format -d 'What the inputs hold (default: recognised per file, line and document): native JSON lines, JSON documents (EventList, arrays), EKS CloudWatch/S3, GKE Cloud Logging, AKS diagnostic records' -r -f -a "auto\t'Recognise each file, line and document by itself'
 native\t'JSON lines of audit Events, as the API server\'s log backend writes them'
 json\t'JSON documents: an Event, an EventList (the webhook\'s batch) or an array of Events, pretty-printed or not'
@@ -1488,20 +1602,21 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand completions" -s h -l help 
 complete -c kaudit -n "__fish_kaudit_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c kaudit -n "__fish_kaudit_using_subcommand man" -s h -l help -d 'Print help'
 complete -c kaudit -n "__fish_kaudit_using_subcommand man" -s V -l version -d 'Print version'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history detect policy completions man help" -f -a "summary" -d 'Overview of the logs: files, events, requests, codes, time span, top users/verbs/resources'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history detect policy completions man help" -f -a "events" -d 'One row per matching request, in the order requests completed'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history detect policy completions man help" -f -a "timeline" -d 'The story in time order: one readable line per request, repeats collapsed'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history detect policy completions man help" -f -a "who" -d 'Who: one row per actor (effective user) with requests, denials, verbs, resources, IPs'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history detect policy completions man help" -f -a "what" -d 'What: one row per verb and resource (or object) with requests, users, codes'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history detect policy completions man help" -f -a "where" -d 'Where: one row per source IP (or user agent) with requests, users, denials'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history detect policy completions man help" -f -a "top" -d 'Top: group requests by any fields, with share, error rate and latency percentiles'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history detect policy completions man help" -f -a "when" -d 'When: a time histogram of the matching requests, with peak, first/last and log gaps'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history detect policy completions man help" -f -a "latency" -d 'Latency: the slowest requests, percentiles per verb and resource, long-running and incomplete requests'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history detect policy completions man help" -f -a "history" -d 'Every request that touched one object, in order, and what each write changed'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history detect policy completions man help" -f -a "detect" -d 'Security detections over the matching requests: built-in rules and your own, findings by severity'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history detect policy completions man help" -f -a "policy" -d 'Audit policies (audit.k8s.io Policy): check one as the API server would load it and lint it, or simulate it on the logs'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history detect policy completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history detect policy completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency history detect policy completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency tokens history detect policy completions man help" -f -a "summary" -d 'Overview of the logs: files, events, requests, codes, time span, top users/verbs/resources'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency tokens history detect policy completions man help" -f -a "events" -d 'One row per matching request, in the order requests completed'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency tokens history detect policy completions man help" -f -a "timeline" -d 'The story in time order: one readable line per request, repeats collapsed'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency tokens history detect policy completions man help" -f -a "who" -d 'Who: one row per actor (effective user) with requests, denials, verbs, resources, IPs'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency tokens history detect policy completions man help" -f -a "what" -d 'What: one row per verb and resource (or object) with requests, users, codes'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency tokens history detect policy completions man help" -f -a "where" -d 'Where: one row per source IP (or user agent) with requests, users, denials'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency tokens history detect policy completions man help" -f -a "top" -d 'Top: group requests by any fields, with share, error rate and latency percentiles'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency tokens history detect policy completions man help" -f -a "when" -d 'When: a time histogram of the matching requests, with peak, first/last and log gaps'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency tokens history detect policy completions man help" -f -a "latency" -d 'Latency: the slowest requests, percentiles per verb and resource, long-running and incomplete requests'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency tokens history detect policy completions man help" -f -a "tokens" -d 'Tokens: each credential used, who issued it (TokenRequest), and who used it, from where'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency tokens history detect policy completions man help" -f -a "history" -d 'Every request that touched one object, in order, and what each write changed'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency tokens history detect policy completions man help" -f -a "detect" -d 'Security detections over the matching requests: built-in rules and your own, findings by severity'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency tokens history detect policy completions man help" -f -a "policy" -d 'Audit policies (audit.k8s.io Policy): check one as the API server would load it and lint it, or simulate it on the logs'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency tokens history detect policy completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency tokens history detect policy completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency tokens history detect policy completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "check" -d 'Validate an audit policy as kube-apiserver v1.20 loads it, then lint it (and, with --logs, try it on logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "simulate" -d 'Simulate an audit policy on the requests in the logs: the rule each would match, the events and bytes it would write against what the logs hold, and the evidence it would no longer record'

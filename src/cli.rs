@@ -230,6 +230,21 @@ are reported apart; incomplete requests have no latency and are listed.
 
 ", exit_codes!()))]
     Latency(LatencyArgs),
+    /// Tokens: each credential used, who issued it (TokenRequest), and who used it, from where.
+    #[command(after_help = concat!("Examples:
+  kaudit tokens testdata/modern/d1/                   every credential, its issue and its uses
+  kaudit tokens -u 'system:serviceaccount:shop:*' testdata/modern/d1/   the tokens shop used
+  kaudit tokens -o wide --code 403 testdata/modern/d1/  credentials refused: pods, agents, evidence
+
+Since Kubernetes 1.30 each request names its credential (user.extra
+authentication.kubernetes.io/credential-id: JTI=... for a service-account token, X509SHA256=...
+for a client certificate) and a TokenRequest names the token it issued
+(authentication.kubernetes.io/issued-credential-id). kaudit joins them: the filters select the
+uses; the TokenRequest that issued a token is found whatever they say. A token a matching
+TokenRequest issued and nobody used is listed too.
+
+", exit_codes!()))]
+    Tokens(TokensArgs),
     /// Every request that touched one object, in order, and what each write changed.
     #[command(after_help = history_help())]
     History(HistoryArgs),
@@ -609,6 +624,16 @@ pub struct WhenArgs {
 
 #[derive(Debug, Args)]
 pub struct LatencyArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TokensArgs {
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]

@@ -503,3 +503,61 @@ fn notable_annotations_in_timeline_and_tables() {
         assert!(wide.contains("psa-denied"), "{set}: {wide}");
     }
 }
+
+/// `kaudit tokens` joins each TokenRequest's issued-credential-id (the key's "token_requests")
+/// to the requests authenticated with that credential (their userExtra credential-id), on any
+/// thread count; filters select the uses, and the issue is found whatever they say.
+#[test]
+fn tokens_join_issue_to_uses() {
+    const CRED: &str = "authentication.kubernetes.io/credential-id";
+    for set in SETS {
+        let k = key(set);
+        let rows = all(set);
+        let mut uses: BTreeMap<String, u64> = BTreeMap::new();
+        for r in &rows {
+            if let Some(id) = r["userExtra"][CRED][0].as_str() {
+                *uses.entry(id.to_string()).or_default() += 1;
+            }
+        }
+        let out = run(&["tokens", "-o", "json", set]).expect_code(0);
+        let tokens: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+        let one = run(&["tokens", "-o", "json", "-j1", set]).expect_code(0);
+        assert_eq!(out.stdout, one.stdout, "{set}: -j1");
+        let got: BTreeMap<String, u64> = tokens
+            .iter()
+            .filter(|t| t["requests"].as_u64().unwrap() > 0)
+            .map(|t| (s(t, "credentialId"), t["requests"].as_u64().unwrap()))
+            .collect();
+        assert_eq!(got, uses, "{set}");
+        let mut issued = 0;
+        for w in k["token_requests"].as_array().unwrap() {
+            let Some(id) =
+                w["annotations"]["authentication.kubernetes.io/issued-credential-id"].as_str()
+            else {
+                continue;
+            };
+            issued += 1;
+            let t = tokens.iter().find(|t| t["credentialId"] == id).unwrap();
+            assert_eq!(t["issued"]["auditID"], w["auditID"], "{set} {id}");
+            assert_eq!(t["issued"]["by"], w["user"], "{set} {id}");
+            assert_eq!(
+                s(&t["issued"], "serviceAccount"),
+                format!("{}/{}", s(w, "namespace"), s(w, "name")),
+                "{set} {id}"
+            );
+            assert_eq!(t["kind"], "token");
+        }
+        assert!(issued >= 10, "{set}: {issued}");
+        // the uses of the pipeline's token alone: its issue is still found
+        let sa = "system:serviceaccount:infra:pipeline";
+        let piped: Vec<Value> = serde_json::from_slice(
+            &run(&["tokens", "-o", "json", "-u", sa, set])
+                .expect_code(0)
+                .stdout,
+        )
+        .unwrap();
+        let token = piped.iter().find(|t| t["kind"] == "token").unwrap();
+        assert_eq!(token["issued"]["by"], "cluster-root", "{set}");
+        assert_eq!(token["users"], serde_json::json!([sa]), "{set}");
+    }
+}

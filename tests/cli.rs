@@ -146,7 +146,7 @@ fn completions_offer_verbs_resources_and_formats() {
 }
 
 /// The commands that read logs (or policies), as typed after `kaudit`.
-const QUERIES: [&str; 13] = [
+const QUERIES: [&str; 14] = [
     "summary",
     "events",
     "who",
@@ -155,6 +155,7 @@ const QUERIES: [&str; 13] = [
     "when",
     "top",
     "latency",
+    "tokens",
     "history",
     "timeline",
     "detect",

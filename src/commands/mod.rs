@@ -10,6 +10,7 @@ pub mod latency;
 pub mod policy;
 pub mod summary;
 pub mod timeline;
+pub mod tokens;
 pub mod top;
 pub mod what;
 pub mod when;
@@ -109,6 +110,12 @@ fn dispatch(cli: Cli, env: &Env, diag: &Diag, slot: &mut Option<Out>) -> Result<
             let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
             reject_raw(a.output.output, "latency")?;
             latency::run(&a, &cfg, diag, out)
+        }
+        Command::Tokens(a) => {
+            let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
+            let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
+            reject_raw(a.output.output, "tokens")?;
+            tokens::run(&a, &cfg, diag, out)
         }
         Command::Man => {
             let out = slot.insert(crate::term::stdout(false));
