@@ -411,15 +411,19 @@ fn tables(
             thousands(lat.matched)
         ),
     )?;
-    let (rows, h) = list(&lat.slowest, true);
-    write_rows(
-        out,
-        rows,
-        style.headers.then_some(h),
-        style,
-        &[false, true, false, false, false, false, true, false],
-        &[],
-    )?;
+    // a list of requests with their latency (and phases, where the API server timed them)
+    let timed = |out: &mut Out, items: &[Item]| -> Result<()> {
+        let (rows, h) = list(items, true);
+        write_rows(
+            out,
+            rows,
+            style.headers.then_some(h),
+            style,
+            &[false, true, false, false, false, false, true, false],
+            &[],
+        )
+    };
+    timed(out, &lat.slowest)?;
     writeln!(out)?;
     heading(out, style, "By verb and resource (slowest p99 first)")?;
     write_rows(
@@ -462,15 +466,7 @@ fn tables(
             "none: no request carries these annotations (the API server writes them for slow requests)"
         )?;
     } else {
-        let (rows, h) = list(&lat.phased, true);
-        write_rows(
-            out,
-            rows,
-            style.headers.then_some(h),
-            style,
-            &[false, true, false, false, false, false, true, false],
-            &[],
-        )?;
+        timed(out, &lat.phased)?;
     }
     writeln!(out)?;
     heading(
