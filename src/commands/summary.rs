@@ -524,7 +524,10 @@ fn write_tables(
             )
         });
         for (k, v) in codes {
-            let label = k.map_or_else(|| "none (incomplete)".to_string(), |c| c.to_string());
+            let label = k.map_or_else(
+                || "none (incomplete, or not logged)".to_string(),
+                |c| c.to_string(),
+            );
             tb.push(vec![
                 Cell::new(label).tone(Tone::of_code(k)),
                 Cell::num(thousands(v)),
