@@ -655,3 +655,52 @@ fn secret_bodies_and_levels() {
     }
     assert_eq!(levels.len(), 3, "{levels:?}");
 }
+
+/// "Impersonation refused" in `who`: 1.36 logs the refusal under the sender's own name, and
+/// `who` counts it on the sender's row (`impersonationRefused`, VIA), as many as the key has
+/// for each user; 1.36's message does not name whom they asked for.
+#[test]
+fn who_shows_refused_impersonation() {
+    for set in SETS {
+        let k = key(set);
+        let want = count_by(
+            k["impersonation_attempts_denied"].as_array().unwrap(),
+            |r| s(r, "user"),
+        );
+        assert!(!want.is_empty(), "{set}");
+        let r = run(&["who", "-o", "json", set]).expect_code(0);
+        let rows: Vec<Value> = serde_json::from_slice(&r.stdout).unwrap();
+        let mut got = BTreeMap::new();
+        for row in &rows {
+            for t in row["impersonationRefused"].as_array().unwrap() {
+                assert!(t["target"].is_null(), "{set}: {t}");
+                *got.entry(s(row, "user")).or_insert(0) += t["count"].as_u64().unwrap();
+            }
+        }
+        assert_eq!(got, want, "{set}");
+        let wide = run(&["who", "-o", "wide", set]).expect_code(0);
+        let line = |user: &str| {
+            wide.stdout_str()
+                .lines()
+                .find(|l| l.starts_with(&format!("{user} ")))
+                .unwrap()
+                .to_string()
+        };
+        // dana: cluster-root acted as her once (D06), and her own --as was refused once (B27)
+        assert!(
+            line("dana").contains("cluster-root (1); impersonation refused (1)"),
+            "{}",
+            wide.stdout_str()
+        );
+        assert!(line("eve").contains("impersonation refused (2)"));
+        assert!(!line("oscar").contains("impersonation"));
+        let csv = run(&["who", "-o", "csv", "-u", "eve", set]).expect_code(0);
+        assert!(
+            csv.stdout_str()
+                .starts_with("user,authenticatedAs,impersonationRefused,requests,")
+                && csv.stdout_str().contains("\neve,,(unnamed)=2,"),
+            "{}",
+            csv.stdout_str()
+        );
+    }
+}
