@@ -373,7 +373,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__events)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --output --limit --no-headers --color --utc --local --sort --stages --show-secrets --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --output --limit --no-headers --color --utc --local --sort --stages --bodies --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --quiet
-k=target/debug/kaudit
+k="${CARGO_TARGET_DIR:-target}/debug/kaudit"
 "$k" completions bash >completions/kaudit.bash
 "$k" completions zsh >completions/_kaudit
 "$k" completions fish >completions/kaudit.fish

@@ -310,8 +310,14 @@ pub struct EventsArgs {
     /// One row per stage event (RequestReceived, ResponseStarted, ...) of the matching requests.
     #[arg(long, help_heading = "Output")]
     pub stages: bool,
-    /// -o raw: print the bodies' secrets as logged. By default each secret value in a raw line
-    /// (Secret data, tokens, values under keys named like password/pass/secret/token/key/
+    /// -o json|ndjson|csv: add each request's requestObject and responseObject (the last stage's
+    /// that has each; null when not logged) and `bodies`, why one is null (level, truncated,
+    /// incomplete, unreadable, none). Redacted as -o raw redacts, unless --show-secrets. With
+    /// --stages, each stage event's own. Not for tables (an error); -o raw lines have their bodies.
+    #[arg(long, help_heading = "Output")]
+    pub bodies: bool,
+    /// -o raw, --bodies: print the bodies' secrets as logged. By default each secret value in a
+    /// body (Secret data, tokens, values under keys named like password/pass/secret/token/key/
     /// credential, credential-shaped text such as `password=...`, `Bearer ...`, URL passwords,
     /// `curl -u user:...`, `mysql -p...`, connection strings, API keys, private keys; not
     /// certificates, which are public) becomes `"<redacted N bytes>"`; every other byte stays as

@@ -3,8 +3,10 @@
 //!
 //! Fields borrow from the input (`Cow<'a, str>` so JSON escapes such as `\u0026` still work) and
 //! only what a request record needs is decoded: `requestObject`/`responseObject` and any unknown
-//! field are skipped by serde without being built. This module does not correlate stages or
-//! decide what a line is; see `input` (line classification) and `correlate` (stages → requests).
+//! field are skipped by serde without being built; [`LineBodies`] reads the two bodies of a raw
+//! line for the commands that ask for them (`detect`'s body rules, `events --bodies`). This
+//! module does not correlate stages or decide what a line is; see `input` (line
+//! classification) and `correlate` (stages → requests).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -204,6 +206,50 @@ fn extra_map<'de: 'a, 'a, D: Deserializer<'de>>(
         }
     }
     d.deserialize_any(V)
+}
+
+/// The bodies of one event, read from its raw line (a request's `Mark::raw`): `requestObject`
+/// and `responseObject` however their keys are written (`"request\u004fbject"` too), `None`
+/// when absent or `null`, an error when the line has one that serde_json cannot read (nested
+/// past 128 levels, a key twice). Everything else of the line is skipped unbuilt, and when one
+/// body cannot be read the other still can (serde skips a value without a depth limit). The
+/// one reader of bodies as values: `history`, `detect` and `events --bodies` use it.
+#[derive(Debug)]
+pub struct LineBodies {
+    pub request: serde_json::Result<Option<serde_json::Value>>,
+    pub response: serde_json::Result<Option<serde_json::Value>>,
+}
+
+impl LineBodies {
+    pub fn read(line: &[u8]) -> LineBodies {
+        #[derive(Deserialize)]
+        struct Both {
+            #[serde(rename = "requestObject")]
+            request: Option<serde_json::Value>,
+            #[serde(rename = "responseObject")]
+            response: Option<serde_json::Value>,
+        }
+        #[derive(Deserialize)]
+        struct Request {
+            #[serde(rename = "requestObject")]
+            body: Option<serde_json::Value>,
+        }
+        #[derive(Deserialize)]
+        struct Response {
+            #[serde(rename = "responseObject")]
+            body: Option<serde_json::Value>,
+        }
+        match serde_json::from_slice::<Both>(line) {
+            Ok(b) => LineBodies {
+                request: Ok(b.request),
+                response: Ok(b.response),
+            },
+            Err(_) => LineBodies {
+                request: serde_json::from_slice::<Request>(line).map(|b| b.body),
+                response: serde_json::from_slice::<Response>(line).map(|b| b.body),
+            },
+        }
+    }
 }
 
 /// [`dry_run_probe`] of a request body given as JSON text (`None` when it is not JSON).

@@ -561,3 +561,204 @@ fn tokens_join_issue_to_uses() {
         assert_eq!(token["users"], serde_json::json!([sa]), "{set}");
     }
 }
+
+/// The lines `events -o raw --show-secrets ARGS SET` prints (as logged), by auditID and stage.
+fn raw_lines(set: &str, args: &[&str]) -> BTreeMap<(String, String), Value> {
+    let mut a = vec!["events", "-o", "raw", "--show-secrets"];
+    a.extend_from_slice(args);
+    a.push(set);
+    let r = run(&a).expect_code(0);
+    r.stdout_str()
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            ((s(&v, "auditID"), s(&v, "stage")), v)
+        })
+        .collect()
+}
+
+/// `<redacted N bytes>`, N the length of what it hides.
+fn redacted(v: &Value, of: &str) -> bool {
+    v.as_str() == Some(&format!("<redacted {} bytes>", of.len()))
+}
+
+/// "Token requests" read from the bodies (`events --bodies`, issue 17 point 7): each
+/// TokenRequest's audiences and lifetime as the key has them, the token it issued
+/// (`status.token`) redacted as `-o raw` redacts it unless `--show-secrets`; d2 logs
+/// TokenRequests at Metadata: no bodies, and `bodies` says it is the level.
+#[test]
+fn token_request_bodies() {
+    for set in SETS {
+        let k = key(set);
+        let args = ["--bodies", "-r", "serviceaccounts/token", set];
+        let rows = events(&args);
+        let shown = events(&["--show-secrets", args[0], args[1], args[2], args[3]]);
+        let logged = raw_lines(set, &["-r", "serviceaccounts/token"]);
+        assert_eq!(ids_of(&rows), ids(&k["token_requests"]), "{set}");
+        let mut with_audience = 0;
+        for w in k["token_requests"].as_array().unwrap() {
+            let id = s(w, "auditID");
+            let find = |rows: &[Value]| rows.iter().find(|r| s(r, "auditID") == id).cloned();
+            let (r, x) = (find(&rows).unwrap(), find(&shown).unwrap());
+            if w["level"] == "Metadata" {
+                for r in [&r, &x] {
+                    assert!(r["requestObject"].is_null() && r["responseObject"].is_null());
+                    assert_eq!(
+                        r["bodies"],
+                        serde_json::json!({"request": "level", "response": "level"})
+                    );
+                }
+                continue;
+            }
+            assert_eq!(w["level"], "RequestResponse");
+            assert_eq!(
+                r["bodies"],
+                serde_json::json!({"request": "logged", "response": "logged"})
+            );
+            // the key's audiences are the request's spec.audiences (null when it asked for the
+            // API server's own)
+            let spec = &r["requestObject"]["spec"];
+            assert_eq!(spec["audiences"], w["audiences"], "{set} {id}");
+            assert_eq!(
+                spec["expirationSeconds"], w["expirationSeconds"],
+                "{set} {id}"
+            );
+            with_audience += usize::from(w["audiences"].is_array());
+            // the token issued: hidden, but for its length; as logged with --show-secrets
+            let token = logged[&(id.clone(), "ResponseComplete".into())]["responseObject"]
+                ["status"]["token"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            assert!(token.starts_with("eyJ") && token.matches('.').count() == 2);
+            let hidden = &r["responseObject"]["status"]["token"];
+            assert!(redacted(hidden, &token), "{set} {id}: {hidden}");
+            assert_eq!(x["responseObject"]["status"]["token"], token.as_str());
+            // the rest of the response as logged
+            let mut a = r["responseObject"].clone();
+            a["status"]["token"] = Value::Null;
+            let mut b = x["responseObject"].clone();
+            b["status"]["token"] = Value::Null;
+            assert_eq!(a, b);
+        }
+        // E04: `kubectl create token pipeline --audience=https://vault.example.internal`
+        assert_eq!(with_audience, usize::from(set.ends_with("d1")), "{set}");
+    }
+}
+
+/// `events --bodies` on secret reads: d1 logs them at RequestResponse, and every value of a
+/// Secret's data in a response is hidden (shown as logged with `--show-secrets`); d2 at
+/// Metadata, with no bodies; every request d2 logs at Metadata has none, and at Request level
+/// no response.
+#[test]
+fn secret_bodies_and_levels() {
+    for set in SETS {
+        let args = ["--bodies", "-r", "secrets", "-v", "get", set];
+        let rows = events(&args);
+        let mut shown_args = vec!["--show-secrets"];
+        shown_args.extend_from_slice(&args);
+        let shown = events(&shown_args);
+        assert_eq!(ids_of(&rows), ids_of(&shown));
+        let logged = raw_lines(set, &["-r", "secrets", "-v", "get"]);
+        let mut values = 0;
+        for (r, x) in rows.iter().zip(&shown) {
+            assert_eq!(r["auditID"], x["auditID"]);
+            if r["level"] == "Metadata" {
+                assert!(r["responseObject"].is_null() && r["requestObject"].is_null());
+                assert_eq!(r["bodies"]["response"], "level");
+                continue;
+            }
+            let id = s(r, "auditID");
+            let raw = &logged[&(id.clone(), "ResponseComplete".into())]["responseObject"];
+            assert_eq!(&x["responseObject"], raw, "{id}");
+            if raw["kind"] != "Secret" {
+                continue;
+            }
+            for (key, v) in raw["data"].as_object().into_iter().flatten() {
+                let hidden = &r["responseObject"]["data"][key];
+                let bytes = v.as_str().unwrap();
+                // a Secret's data is base64: its length is the decoded length
+                let n = bytes.len() / 4 * 3 - bytes.matches('=').count();
+                assert_eq!(hidden, &format!("<redacted {n} bytes>"), "{id} {key}");
+                values += 1;
+            }
+        }
+        assert_eq!(values > 0, set.ends_with("d1"), "{set}");
+    }
+    // d2: the level decides, for every request
+    let rows = events(&["--bodies", "testdata/modern/d2"]);
+    let mut levels = BTreeSet::new();
+    for r in &rows {
+        let level = s(r, "level");
+        let b = &r["bodies"];
+        match level.as_str() {
+            "Metadata" => {
+                assert!(r["requestObject"].is_null() && r["responseObject"].is_null());
+                assert_eq!(
+                    b,
+                    &serde_json::json!({"request": "level", "response": "level"})
+                );
+            }
+            "Request" => {
+                assert!(r["responseObject"].is_null());
+                assert_eq!(b["response"], "level");
+                assert_eq!(b["request"] == "logged", r["requestObject"].is_object());
+            }
+            _ => {
+                assert_eq!(level, "RequestResponse");
+                assert_eq!(b["response"] == "logged", !r["responseObject"].is_null());
+            }
+        }
+        levels.insert(level);
+    }
+    assert_eq!(levels.len(), 3, "{levels:?}");
+}
+
+/// "Impersonation refused" in `who`: 1.36 logs the refusal under the sender's own name, and
+/// `who` counts it on the sender's row (`impersonationRefused`, VIA), as many as the key has
+/// for each user; 1.36's message does not name whom they asked for.
+#[test]
+fn who_shows_refused_impersonation() {
+    for set in SETS {
+        let k = key(set);
+        let want = count_by(
+            k["impersonation_attempts_denied"].as_array().unwrap(),
+            |r| s(r, "user"),
+        );
+        assert!(!want.is_empty(), "{set}");
+        let r = run(&["who", "-o", "json", set]).expect_code(0);
+        let rows: Vec<Value> = serde_json::from_slice(&r.stdout).unwrap();
+        let mut got = BTreeMap::new();
+        for row in &rows {
+            for t in row["impersonationRefused"].as_array().unwrap() {
+                assert!(t["target"].is_null(), "{set}: {t}");
+                *got.entry(s(row, "user")).or_insert(0) += t["count"].as_u64().unwrap();
+            }
+        }
+        assert_eq!(got, want, "{set}");
+        let wide = run(&["who", "-o", "wide", set]).expect_code(0);
+        let line = |user: &str| {
+            wide.stdout_str()
+                .lines()
+                .find(|l| l.starts_with(&format!("{user} ")))
+                .unwrap()
+                .to_string()
+        };
+        // dana: cluster-root acted as her once (D06), and her own --as was refused once (B27)
+        assert!(
+            line("dana").contains("cluster-root (1); impersonation refused (1)"),
+            "{}",
+            wide.stdout_str()
+        );
+        assert!(line("eve").contains("impersonation refused (2)"));
+        assert!(!line("oscar").contains("impersonation"));
+        let csv = run(&["who", "-o", "csv", "-u", "eve", set]).expect_code(0);
+        assert!(
+            csv.stdout_str()
+                .starts_with("user,authenticatedAs,impersonationRefused,requests,")
+                && csv.stdout_str().contains("\neve,,(unnamed)=2,"),
+            "{}",
+            csv.stdout_str()
+        );
+    }
+}

@@ -1199,3 +1199,240 @@ fn stages_csv_keeps_the_request_columns_and_adds_the_stage_ones() {
     assert_eq!(header, want);
     assert_eq!(rows.len(), 6, "one row per stage event");
 }
+
+// ---------------------------------------------------------------- --bodies
+
+const D1: &str = "testdata/modern/d1";
+
+/// The files of d1 in the order kaudit reads the folder (rotated backups, oldest first, then
+/// audit.log), decompressed and concatenated: what `cat` of the set would pipe.
+fn d1_concatenated() -> Vec<u8> {
+    let mut names: Vec<String> = std::fs::read_dir(crate::util::repo_path(D1))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with("audit-") || n == "audit.log")
+        .collect();
+    names.sort();
+    names
+        .iter()
+        .flat_map(|n| crate::util::read_log(&format!("{D1}/{n}")))
+        .collect()
+}
+
+/// `--bodies` gives the same records with one thread or two, in chunks of any size, from the
+/// folder or from stdin (but for `file` and `line`, which name where a record was read).
+#[test]
+fn bodies_are_the_same_for_any_threads_chunks_and_input_path() {
+    let args = [
+        "events",
+        "-o",
+        "ndjson",
+        "--bodies",
+        "-r",
+        "serviceaccounts/token,secrets",
+    ];
+    let with = |extra: &[&str]| {
+        let mut a = args.to_vec();
+        a.extend_from_slice(extra);
+        let r = run(&a).expect_code(0);
+        ndjson(&r.stdout)
+    };
+    let base = with(&[D1]);
+    assert!(base.len() > 100, "{}", base.len());
+    assert!(base.iter().any(|r| r["bodies"]["response"] == "logged"));
+    for extra in [
+        &["-j", "1", D1][..],
+        &["--chunk-size=4096", "-j", "2", D1],
+        &["--chunk-size=4096", "-j", "1", "--no-mmap", D1],
+    ] {
+        assert!(with(extra) == base, "{extra:?}");
+    }
+    let mut piped = ndjson(&run_stdin(&args, d1_concatenated()).expect_code(0).stdout);
+    let strip = |rows: &mut Vec<Value>| {
+        for r in rows.iter_mut() {
+            let o = r.as_object_mut().unwrap();
+            o.remove("file");
+            o.remove("line");
+        }
+    };
+    let mut base = base;
+    strip(&mut base);
+    strip(&mut piped);
+    assert!(piped == base, "stdin");
+}
+
+/// `--bodies` is refused for tables, which have no room for bodies; `-o raw` lines have their
+/// bodies already; CSV gets three more columns of JSON text; without `--bodies` nothing changes.
+#[test]
+fn bodies_in_csv_refused_for_tables_and_a_no_op_for_raw() {
+    for format in ["table", "wide"] {
+        let r = run(&["events", "-o", format, "--bodies", D1]).expect_code(2);
+        assert!(
+            r.stderr.contains(
+                "--bodies adds requestObject and responseObject to -o json, ndjson and csv"
+            ),
+            "{}",
+            r.stderr
+        );
+        assert!(r.stdout.is_empty());
+    }
+    let args = ["events", "-r", "serviceaccounts/token", D1];
+    let raw = run(&["events", "-o", "raw", "-r", "serviceaccounts/token", D1]).expect_code(0);
+    let raw_bodies = run(&[
+        "events",
+        "-o",
+        "raw",
+        "--bodies",
+        "-r",
+        "serviceaccounts/token",
+        D1,
+    ])
+    .expect_code(0);
+    assert_eq!(raw.stdout, raw_bodies.stdout);
+    let r = run(&[args[0], "-o", "csv", "--bodies", args[1], args[2], args[3]]).expect_code(0);
+    let (header, rows) = csv(&r.stdout);
+    let mut want: Vec<&str> = FIELDS.to_vec();
+    want.extend(["requestObject", "responseObject", "bodies"]);
+    assert_eq!(header, want);
+    let json = events(&["--bodies", args[1], args[2], args[3]]);
+    assert_eq!(rows.len(), json.len());
+    for (row, rec) in rows.iter().zip(&json) {
+        let n = FIELDS.len();
+        let cell = |i: usize| -> Value { serde_json::from_str(&row[n + i]).unwrap() };
+        assert_eq!(cell(0), rec["requestObject"]);
+        assert_eq!(cell(1), rec["responseObject"]);
+        assert_eq!(cell(2), rec["bodies"]);
+    }
+    // --stages: each stage event's own bodies, after the stage columns
+    let st = events(&["--stages", "--bodies", args[1], args[2], args[3]]);
+    let keys: Vec<&str> = st[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|k| k.as_str())
+        .collect();
+    assert_eq!(
+        keys[FIELDS.len()..],
+        [
+            "stage",
+            "stageTimestamp",
+            "stageCode",
+            "requestObject",
+            "responseObject",
+            "bodies"
+        ]
+    );
+    for r in &st {
+        // 1.36 logs no body with RequestReceived
+        if r["stage"] == "RequestReceived" {
+            assert_eq!(r["bodies"], json!({"request": "none", "response": "none"}));
+        } else {
+            assert_eq!(
+                r["bodies"],
+                json!({"request": "logged", "response": "logged"})
+            );
+        }
+    }
+}
+
+/// The stages of d1's TokenRequest for another audience (E04), as logged: RequestReceived and
+/// ResponseComplete.
+fn token_request_lines() -> (Value, Value) {
+    let r = run(&[
+        "events",
+        "-o",
+        "raw",
+        "--show-secrets",
+        "-r",
+        "serviceaccounts/token",
+        D1,
+    ])
+    .expect_code(0);
+    let lines: Vec<Value> = r
+        .stdout_str()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|v: &Value| s(v, "auditID").starts_with("aadb5f24"))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    (lines[0].clone(), lines[1].clone())
+}
+
+/// Why a body is null is said: an event the API server truncated (it drops the bodies and says
+/// `audit.k8s.io/truncated`), a request whose final stage is missing, a body nested too deep to
+/// read (never a crash); a body key spelt with an escape is a body too, and redacted.
+#[test]
+fn bodies_say_why_they_are_missing() {
+    let (received, complete) = token_request_lines();
+    let with_id = |v: &Value, id: &str| {
+        let mut v = v.clone();
+        v["auditID"] = json!(id);
+        v
+    };
+    // the API server's truncation: the bodies go, the annotation says so
+    let mut truncated = with_id(&complete, "00000000-0000-4000-8000-000000000001");
+    let o = truncated.as_object_mut().unwrap();
+    o.remove("requestObject");
+    o.remove("responseObject");
+    truncated["annotations"]["audit.k8s.io/truncated"] = json!("true");
+    // only the RequestReceived of a request: its bodies would have come with the end
+    let open = with_id(&received, "00000000-0000-4000-8000-000000000002");
+    // a request body nested 300 deep
+    let mut deep = with_id(&complete, "00000000-0000-4000-8000-000000000003");
+    let nested = (0..300).fold(json!(1), |v, _| json!([v]));
+    deep["requestObject"] = nested;
+    // the response under an escaped key
+    let escaped = with_id(&complete, "00000000-0000-4000-8000-000000000004")
+        .to_string()
+        .replace("\"responseObject\"", "\"response\\u004fbject\"");
+    let token = complete["responseObject"]["status"]["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let log = format!(
+        "{}\n{}\n{}\n{}\n",
+        truncated,
+        open,
+        serde_json::to_string(&deep).unwrap(),
+        escaped
+    );
+    for show in [false, true] {
+        let mut args = vec!["events", "-o", "ndjson", "--bodies"];
+        if show {
+            args.push("--show-secrets");
+        }
+        let r = run_stdin(&args, log.clone()).expect_code(0);
+        let rows = ndjson(&r.stdout);
+        let of = |n: char| {
+            rows.iter()
+                .find(|r| s(r, "auditID").ends_with(n))
+                .unwrap()
+                .clone()
+        };
+        let t = of('1');
+        assert!(t["requestObject"].is_null() && t["responseObject"].is_null());
+        assert_eq!(
+            t["bodies"],
+            json!({"request": "truncated", "response": "truncated"})
+        );
+        let o = of('2');
+        assert!(o["requestObject"].is_null() && o["incomplete"] == true);
+        assert_eq!(
+            o["bodies"],
+            json!({"request": "incomplete", "response": "incomplete"})
+        );
+        // too deep for serde_json: null and said, and the response is still read
+        let d = of('3');
+        assert!(d["requestObject"].is_null(), "{}", d["requestObject"]);
+        assert_eq!(
+            d["bodies"],
+            json!({"request": "unreadable", "response": "logged"})
+        );
+        let hidden = format!("<redacted {} bytes>", token.len());
+        let want = if show { token.as_str() } else { &hidden };
+        for n in ['3', '4'] {
+            assert_eq!(of(n)["responseObject"]["status"]["token"], want, "{n}");
+        }
+        assert_eq!(of('4')["requestObject"], complete["requestObject"]);
+    }
+}

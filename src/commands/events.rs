@@ -3,12 +3,19 @@
 //! original lines with `-o raw` (their bodies' secrets redacted unless `--show-secrets`; to a
 //! terminal, what a terminal would obey written as JSON escapes: `term::raw_for_terminal`).
 //!
+//! With `--bodies`, each JSON object (and CSV row) also has the request's `requestObject` and
+//! `responseObject`, read from the raw lines of its stages (`event::LineBodies`) after each line
+//! is redacted as `-o raw` prints it (`redact::raw_line`): the same secrets hidden, one
+//! redactor. The scan then keeps raw lines, but only those with a body
+//! (`Sink::RAW_FOR_BODIES`); without `--bodies` nothing of a body is read or kept.
+//!
 //! Rows are handed to the writer as soon as each request completes, so streamed input shows
 //! results live; only `--sort received` holds rows until the end.
 
 use std::io::Write;
+use std::sync::LazyLock;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use serde_json::{Value, json};
 
 use crate::cli::{EventsArgs, Format, SortOrder};
@@ -16,6 +23,7 @@ use crate::commands::{Outcome, outcome};
 use crate::config::Config;
 use crate::correlate::meaning::PSA_ENFORCE;
 use crate::correlate::{Mark, Request};
+use crate::event::LineBodies;
 use crate::render::{
     self, Cell, Column, Record, Rows, Style, Tone, human_latency, human_time, machine_time,
 };
@@ -162,22 +170,51 @@ static STAGE_CSV: &[&str] = &[
     "stageCode",
 ];
 
+/// The columns `--bodies` adds, last (and the JSON members, in this order).
+const BODY_CSV: [&str; 3] = ["requestObject", "responseObject", "bodies"];
+static CSV_BODIES: LazyLock<Vec<&str>> =
+    LazyLock::new(|| CSV.iter().chain(&BODY_CSV).copied().collect());
+static STAGE_CSV_BODIES: LazyLock<Vec<&str>> =
+    LazyLock::new(|| STAGE_CSV.iter().chain(&BODY_CSV).copied().collect());
+
 pub fn run(args: &EventsArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<Outcome> {
+    if args.bodies && matches!(args.output.output, Format::Table | Format::Wide) {
+        bail!(
+            "--bodies adds requestObject and responseObject to -o json, ndjson and csv; a table has no room for them (use -o json, or -o raw for the lines as logged)"
+        );
+    }
     let inputs = crate::commands::inputs(&args.input.paths, diag)?;
     let live = inputs.iter().any(|i| i.path.is_none()) && args.sort == SortOrder::Completed;
     let style = Style::new(cfg, &args.output);
     let raw = args.output.output == Format::Raw;
-    let rows = if args.stages {
-        render::writer(
+    // raw lines carry their bodies already
+    let bodies = args.bodies && !raw;
+    let rows = match (args.stages, bodies) {
+        (true, false) => render::writer(
             args.output.output,
             STAGE_COLUMNS,
             STAGE_WIDE,
             STAGE_CSV,
             style,
             live,
-        )
-    } else {
-        render::writer(args.output.output, COLUMNS, WIDE, CSV, style, live)
+        ),
+        (true, true) => render::writer(
+            args.output.output,
+            STAGE_COLUMNS,
+            STAGE_WIDE,
+            STAGE_CSV_BODIES.as_slice(),
+            style,
+            live,
+        ),
+        (false, false) => render::writer(args.output.output, COLUMNS, WIDE, CSV, style, live),
+        (false, true) => render::writer(
+            args.output.output,
+            COLUMNS,
+            WIDE,
+            CSV_BODIES.as_slice(),
+            style,
+            live,
+        ),
     };
     let mut sink = EventsSink {
         out,
@@ -185,6 +222,7 @@ pub fn run(args: &EventsArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resul
         raw,
         tty: cfg.stdout_tty,
         show_secrets: args.show_secrets,
+        bodies,
         stages: args.stages,
         limit: args.output.limit,
         emitted: 0,
@@ -192,7 +230,11 @@ pub fn run(args: &EventsArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resul
         held: Vec::new(),
         files: inputs.iter().map(|i| i.name.clone()).collect(),
     };
-    let stats = scan::run(&inputs, cfg, raw, diag, &mut sink)?;
+    let stats = if bodies {
+        scan::run(&inputs, cfg, true, diag, &mut ForBodies(&mut sink))?
+    } else {
+        scan::run(&inputs, cfg, raw, diag, &mut sink)?
+    };
     if sink.hold {
         let mut held = std::mem::take(&mut sink.held);
         held.sort_by_key(|r| r.time());
@@ -215,8 +257,10 @@ struct EventsSink<'o> {
     raw: bool,
     /// stdout is a terminal: raw lines go through `term::raw_for_terminal`.
     tty: bool,
-    /// `--show-secrets`: raw lines as read.
+    /// `--show-secrets`: raw lines and bodies as read.
     show_secrets: bool,
+    /// `--bodies` (not `-o raw`): each row has its bodies.
+    bodies: bool,
     stages: bool,
     limit: Option<usize>,
     emitted: usize,
@@ -259,6 +303,9 @@ impl EventsSink<'_> {
                     r,
                     m,
                     file: file(m),
+                    bodies: self
+                        .bodies
+                        .then(|| Shown::read(r, std::slice::from_ref(m), false, self.show_secrets)),
                 };
                 self.rows.row(self.out, &rec)?;
                 self.emitted += 1;
@@ -273,6 +320,9 @@ impl EventsSink<'_> {
             let rec = RequestRow {
                 r,
                 file: last.map(file).unwrap_or_default(),
+                bodies: self
+                    .bodies
+                    .then(|| Shown::read(r, &r.marks, true, self.show_secrets)),
             };
             self.rows.row(self.out, &rec)?;
         }
@@ -305,6 +355,150 @@ impl Sink for EventsSink<'_> {
     }
     fn flush(&mut self) -> Result<()> {
         self.rows.flush(self.out)
+    }
+}
+
+/// The sink with `--bodies`: raw lines are kept only to read bodies, so a line the parser saw
+/// had none is not kept (an ordered sink: its requests come through `request`).
+struct ForBodies<'s, 'o>(&'s mut EventsSink<'o>);
+
+impl Sink for ForBodies<'_, '_> {
+    type Part = scan::NoPart;
+    fn part(&self) -> scan::NoPart {
+        scan::NoPart
+    }
+    const FOLDS: bool = false;
+    const RAW_FOR_BODIES: bool = true;
+    fn fold(_: &mut scan::NoPart, _: &Request<'_>) -> bool {
+        false
+    }
+    fn absorb(&mut self, _: scan::NoPart) {}
+    fn request(&mut self, r: Request<'_>) -> Result<Flow> {
+        self.0.request(r)
+    }
+    fn flush(&mut self) -> Result<()> {
+        self.0.flush()
+    }
+}
+
+/// Why a body is `null`, or that it is there: the `bodies` member with `--bodies`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+enum Why {
+    /// Given.
+    Logged,
+    /// The audit level does not log it (`Metadata`: neither body; `Request`: the response).
+    Level,
+    /// A line that has it could not be read (nested past serde_json's 128 levels, its key
+    /// given twice).
+    Unreadable,
+    /// The API server left the bodies out of an event too large (`audit.k8s.io/truncated`).
+    Truncated,
+    /// The request's final stage is not in the log (the bodies come with it).
+    Incomplete,
+    /// The log has none where the level would show one: the request sent none (get, list,
+    /// watch, delete without options) or the API server logs no response (long-running
+    /// requests); with `--stages`, this stage event carries none.
+    None,
+}
+
+/// `{"request": WHY, "response": WHY}`.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+struct Whys {
+    request: Why,
+    response: Why,
+}
+
+/// A request's bodies (or one stage event's) as `--bodies` shows them.
+struct Shown {
+    request: Option<Value>,
+    response: Option<Value>,
+    why: Whys,
+}
+
+impl Shown {
+    /// The bodies in the raw lines of `marks`, each the last one that has it (the completing
+    /// stage's, usually), read from the line as `-o raw` prints it: its secrets redacted by
+    /// `redact::raw_line` unless `show`. `whole`: the marks are all of `r`'s (not one stage
+    /// event's).
+    fn read(r: &Request<'_>, marks: &[Mark<'_>], whole: bool, show: bool) -> Shown {
+        let (mut request, mut response) = (None, None);
+        let mut unreadable = [false; 2];
+        for m in marks.iter().rev() {
+            if request.is_some() && response.is_some() {
+                break;
+            }
+            let Some(raw) = &m.raw else { continue };
+            let b = LineBodies::read(&crate::redact::raw_line(raw, show));
+            // an error: nested too deep, or not one JSON object (raw_line then prints a
+            // placeholder in its place)
+            for (i, (have, read)) in [(&mut request, b.request), (&mut response, b.response)]
+                .into_iter()
+                .enumerate()
+            {
+                match read {
+                    Ok(v) if have.is_none() => *have = v,
+                    Ok(_) => {}
+                    Err(_) => unreadable[i] = true,
+                }
+            }
+        }
+        // the bodies come with a request's last stage: without it, none is expected (one stage
+        // event's row is about that event alone)
+        let incomplete = whole && r.incomplete();
+        let why = |v: &Option<Value>, response: bool| {
+            let unreadable = unreadable[usize::from(response)];
+            let level = match &*r.level {
+                "None" | "Metadata" => false,
+                "Request" => !response,
+                // RequestResponse, or a log that does not say
+                _ => true,
+            };
+            if v.is_some() {
+                Why::Logged
+            } else if !level {
+                Why::Level
+            } else if unreadable {
+                Why::Unreadable
+            } else if r.truncated {
+                Why::Truncated
+            } else if incomplete {
+                Why::Incomplete
+            } else {
+                Why::None
+            }
+        };
+        let why = Whys {
+            request: why(&request, false),
+            response: why(&response, true),
+        };
+        Shown {
+            request,
+            response,
+            why,
+        }
+    }
+
+    /// The CSV cells: each body as JSON text ("" when null), and `bodies` as JSON text.
+    fn cells(&self) -> [String; 3] {
+        [
+            self.request.as_ref().map_or_else(String::new, json_text),
+            self.response.as_ref().map_or_else(String::new, json_text),
+            json_text(&self.why),
+        ]
+    }
+
+    /// The JSON members, as `RequestJson` writes them.
+    fn insert(&self, o: &mut serde_json::Map<String, Value>) {
+        o.insert(
+            "requestObject".into(),
+            self.request.clone().unwrap_or(Value::Null),
+        );
+        o.insert(
+            "responseObject".into(),
+            self.response.clone().unwrap_or(Value::Null),
+        );
+        o.insert("bodies".into(), json!(self.why));
     }
 }
 
@@ -440,6 +634,13 @@ struct RequestJson<'a> {
     incomplete: bool,
     file: &'a str,
     line: u64,
+    /// `--bodies`: `Some(None)` is written `null`; without it, not written.
+    #[serde(rename = "requestObject", skip_serializing_if = "Option::is_none")]
+    request_object: Option<Option<&'a Value>>,
+    #[serde(rename = "responseObject", skip_serializing_if = "Option::is_none")]
+    response_object: Option<Option<&'a Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bodies: Option<Whys>,
 }
 
 impl<'a> RequestJson<'a> {
@@ -482,7 +683,20 @@ impl<'a> RequestJson<'a> {
             incomplete: r.incomplete(),
             file,
             line,
+            request_object: None,
+            response_object: None,
+            bodies: None,
         }
+    }
+
+    /// With the bodies `--bodies` read.
+    fn with(mut self, b: Option<&'a Shown>) -> RequestJson<'a> {
+        if let Some(b) = b {
+            self.request_object = Some(b.request.as_ref());
+            self.response_object = Some(b.response.as_ref());
+            self.bodies = Some(b.why);
+        }
+        self
     }
 }
 
@@ -520,8 +734,13 @@ fn object_text<V: serde::Serialize>(p: &Pairs<'_, V>) -> String {
     if p.0.is_empty() {
         return String::new();
     }
+    json_text(p)
+}
+
+/// A value as one CSV cell: its JSON text.
+fn json_text(v: &impl serde::Serialize) -> String {
     let mut b = Vec::new();
-    crate::render::json::to_writer(&mut b, p).ok();
+    crate::render::json::to_writer(&mut b, v).ok();
     String::from_utf8(b).unwrap_or_default()
 }
 
@@ -569,6 +788,7 @@ fn request_fields(r: &Request, file: &str, line: u64) -> Vec<String> {
 struct RequestRow<'r, 'a> {
     r: &'r Request<'a>,
     file: String,
+    bodies: Option<Shown>,
 }
 
 impl Record for RequestRow<'_, '_> {
@@ -601,13 +821,21 @@ impl Record for RequestRow<'_, '_> {
         ]
     }
     fn fields(&self) -> Vec<String> {
-        request_fields(self.r, &self.file, self.r.location().1)
+        let mut v = request_fields(self.r, &self.file, self.r.location().1);
+        if let Some(b) = &self.bodies {
+            v.extend(b.cells());
+        }
+        v
     }
     fn json(&self) -> Value {
-        request_json(self.r, &self.file)
+        serde_json::to_value(RequestJson::new(self.r, &self.file).with(self.bodies.as_ref()))
+            .unwrap_or(Value::Null)
     }
     fn write_json(&self, out: &mut dyn std::io::Write) -> Result<()> {
-        crate::render::json::to_writer(out, &RequestJson::new(self.r, &self.file))?;
+        crate::render::json::to_writer(
+            out,
+            &RequestJson::new(self.r, &self.file).with(self.bodies.as_ref()),
+        )?;
         Ok(())
     }
 }
@@ -616,6 +844,7 @@ struct StageRow<'r, 'a> {
     r: &'r Request<'a>,
     m: &'r Mark<'a>,
     file: String,
+    bodies: Option<Shown>,
 }
 
 impl Record for StageRow<'_, '_> {
@@ -646,6 +875,9 @@ impl Record for StageRow<'_, '_> {
             m.time.map(|t| t.rfc3339()).unwrap_or_default(),
             m.code.map(|c| c.to_string()).unwrap_or_default(),
         ]);
+        if let Some(b) = &self.bodies {
+            v.extend(b.cells());
+        }
         v
     }
     fn json(&self) -> Value {
@@ -656,6 +888,9 @@ impl Record for StageRow<'_, '_> {
             o.insert("stageTimestamp".into(), machine_time(m.time));
             o.insert("stageCode".into(), json!(m.code));
             o.insert("line".into(), json!(m.line));
+            if let Some(b) = &self.bodies {
+                b.insert(o);
+            }
         }
         v
     }

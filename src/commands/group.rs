@@ -459,6 +459,9 @@ pub struct Agg {
     /// Without impersonation the two are the same user, not counted here (`who` left them out
     /// anyway, and the count cost a hash lookup per request).
     pub auth_users: Counts,
+    /// With `auth_users`: this group's refused impersonations, by whom they asked for (`""` when
+    /// the message does not say; `Request::refused_impersonation`).
+    pub refused: Counts,
     pub users: Counts,
     pub verbs: Counts,
     pub resources: Counts,
@@ -490,6 +493,12 @@ impl Agg {
         let t = r.time();
         self.first = min_ts(self.first, t);
         self.last = self.last.max(t);
+        if want.auth_users
+            && let Some(refused) = r.refused_impersonation()
+        {
+            let target = refused.target.unwrap_or_default();
+            self.refused.bump(names.intern(target.as_bytes()).0, 1);
+        }
         let mut count = |c: &mut Counts, v: &str| {
             c.bump(
                 names
@@ -546,6 +555,7 @@ impl Agg {
         self.first = min_ts(self.first, o.first);
         self.last = self.last.max(o.last);
         self.auth_users.merge(o.auth_users, &mut name);
+        self.refused.merge(o.refused, &mut name);
         self.users.merge(o.users, &mut name);
         self.verbs.merge(o.verbs, &mut name);
         self.resources.merge(o.resources, &mut name);
@@ -813,6 +823,10 @@ impl Sink for Groups {
         }
         if self.spec.want.agents {
             f = f | Fields::USER_AGENT;
+        }
+        // a refused impersonation is known by its status message alone
+        if self.spec.want.auth_users {
+            f = f | Fields::STATUS_TEXT;
         }
         f
     }

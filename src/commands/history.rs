@@ -21,7 +21,6 @@ use std::io::Write;
 use std::rc::Rc;
 
 use anyhow::{Result, anyhow};
-use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::cli::{Format, HistoryArgs};
@@ -281,29 +280,6 @@ struct Bodies {
     unreadable: Vec<String>,
 }
 
-/// The only fields of a stage line read here; serde skips the rest without building it.
-#[derive(Deserialize)]
-struct BodyLine {
-    #[serde(rename = "requestObject")]
-    request: Option<Value>,
-    #[serde(rename = "responseObject")]
-    response: Option<Value>,
-}
-
-/// One body of a stage line, the other skipped (serde skips without a depth limit): when one body
-/// cannot be read, the other still can.
-#[derive(Deserialize)]
-struct RequestBody {
-    #[serde(rename = "requestObject")]
-    body: Option<Value>,
-}
-
-#[derive(Deserialize)]
-struct ResponseBody {
-    #[serde(rename = "responseObject")]
-    body: Option<Value>,
-}
-
 /// Why a body could not be read: serde_json stops at 128 levels of nesting.
 fn unreadable(which: &str, e: &serde_json::Error) -> String {
     let why = if e.to_string().contains("recursion limit") {
@@ -322,26 +298,15 @@ impl Bodies {
             if memchr::memmem::find(raw, b"Object\"").is_none() {
                 continue;
             }
-            let (request, response) = match serde_json::from_slice::<BodyLine>(raw) {
-                Ok(l) => (l.request, l.response),
-                Err(_) => {
-                    let request = match serde_json::from_slice::<RequestBody>(raw) {
-                        Ok(x) => x.body,
-                        Err(e) => {
-                            b.unreadable.push(unreadable("request", &e));
-                            None
-                        }
-                    };
-                    let response = match serde_json::from_slice::<ResponseBody>(raw) {
-                        Ok(x) => x.body,
-                        Err(e) => {
-                            b.unreadable.push(unreadable("response", &e));
-                            None
-                        }
-                    };
-                    (request, response)
-                }
+            let line = crate::event::LineBodies::read(raw);
+            let mut readable = |which: &str, body: serde_json::Result<Option<Value>>| {
+                body.unwrap_or_else(|e| {
+                    b.unreadable.push(unreadable(which, &e));
+                    None
+                })
             };
+            let request = readable("request", line.request);
+            let response = readable("response", line.response);
             if request.is_some() {
                 b.request = request;
             }

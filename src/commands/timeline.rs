@@ -104,7 +104,7 @@ const WRITE_VERBS: [&str; 5] = ["create", "update", "patch", "delete", "deleteco
 /// at all), a write to an RBAC object, any access to secrets.
 fn markers(r: &Request<'_>) -> u16 {
     let mut m = 0;
-    if !r.impersonated_user.is_empty() || refused_impersonation(r) {
+    if !r.impersonated_user.is_empty() || r.refused_impersonation().is_some() {
         m |= IMPERSONATION;
     }
     if !r.resource.is_empty() && matches!(&*r.subresource, "exec" | "attach" | "portforward") {
@@ -138,12 +138,6 @@ fn markers(r: &Request<'_>) -> u16 {
         };
     }
     m
-}
-
-/// A 403 for want of the right to impersonate: logged under the sender's name and original verb,
-/// without `impersonatedUser` (1.36: and without a decision annotation).
-fn refused_impersonation(r: &Request<'_>) -> bool {
-    r.code == Some(403) && r.status_message.contains("cannot impersonate")
 }
 
 fn marker_names(m: u16) -> impl Iterator<Item = &'static str> {
@@ -238,7 +232,7 @@ impl Entry {
     fn new(r: &Request<'_>, s: &mut Strings, ids: &mut String, matched: bool) -> Entry {
         let detail: &str = match r.code {
             // a refused impersonation is logged as the sender's own request: the message says so
-            Some(403) if refused_impersonation(r) => &r.status_message,
+            Some(403) if r.refused_impersonation().is_some() => &r.status_message,
             Some(c) if c >= 400 && c != 401 && c != 403 => {
                 if r.status_reason.is_empty() {
                     &r.status_message

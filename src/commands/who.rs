@@ -1,6 +1,8 @@
 //! `kaudit who`: the actors behind the matching requests, one row per effective user (the
 //! impersonated user when there is one, with the authenticating users shown): requests, 403s,
-//! failures, verbs, resources, source IPs, first and last seen.
+//! failures, verbs, resources, source IPs, first and last seen. VIA also says when a user was
+//! refused the impersonation it asked for (`impersonation refused: admin (1)`), which the log
+//! writes under the sender's own name (`Request::refused_impersonation`).
 
 use anyhow::Result;
 use serde_json::json;
@@ -18,6 +20,7 @@ use crate::term::{Diag, Out};
 pub static CSV: &[&str] = &[
     "user",
     "authenticatedAs",
+    "impersonationRefused",
     "requests",
     "denied",
     "failed",
@@ -59,7 +62,7 @@ pub fn run(args: &WhoArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
     };
     let any_via = (0..g.len()).any(|i| {
         let (k, a) = g.row(i);
-        !via(k[0], a).is_empty()
+        !via(k[0], a).is_empty() || !a.refused.is_empty()
     });
     let mut cols = vec![Col::text("USER")];
     if any_via {
@@ -80,6 +83,7 @@ pub fn run(args: &WhoArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
         let (key, a) = g.row(i);
         let user = key[0];
         let v = via(user, a);
+        let refused = g.groups.values(&a.refused);
         let (verbs, resources, ips) = (
             g.groups.values(&a.verbs),
             g.groups.values(&a.resources),
@@ -87,7 +91,7 @@ pub fn run(args: &WhoArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
         );
         let mut cells = vec![Cell::new(user)];
         if any_via {
-            cells.push(Cell::new(top_counts(&v, 2)));
+            cells.push(Cell::new(via_cell(&v, &refused)));
         }
         cells.extend([
             Cell::num(thousands(a.requests)),
@@ -103,6 +107,7 @@ pub fn run(args: &WhoArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
             csv: vec![
                 user.to_string(),
                 counts_csv(&v),
+                counts_csv(&named(&refused, "(unnamed)")),
                 a.requests.to_string(),
                 a.denied.to_string(),
                 a.failed.to_string(),
@@ -116,6 +121,7 @@ pub fn run(args: &WhoArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
             json: json!({
                 "user": user,
                 "authenticatedAs": counts_json(&v),
+                "impersonationRefused": refused_json(&refused),
                 "requests": a.requests,
                 "denied": a.denied,
                 "failed": a.failed,
@@ -145,4 +151,50 @@ pub fn run(args: &WhoArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
         note,
     )?;
     Ok(outcome(&g.stats, cfg, diag, matched))
+}
+
+/// The refused impersonations with `unknown` for a target the message did not name.
+fn named<'a>(refused: &[(&'a str, u64)], unknown: &'a str) -> Vec<(&'a str, u64)> {
+    refused
+        .iter()
+        .map(|&(t, n)| (if t.is_empty() { unknown } else { t }, n))
+        .collect()
+}
+
+/// VIA: the users who acted as this one (`cluster-root (1)`), then (after `; `) the
+/// impersonations this user asked for and was refused: `impersonation refused: admin (1)` when each is named,
+/// `impersonation refused (3)` when none is, `impersonation refused (3): admin (1)` when some are.
+fn via_cell(via: &[(&str, u64)], refused: &[(&str, u64)]) -> String {
+    let mut parts = Vec::new();
+    if !via.is_empty() {
+        parts.push(top_counts(via, 2));
+    }
+    if !refused.is_empty() {
+        let total: u64 = refused.iter().map(|(_, n)| n).sum();
+        let known: Vec<(&str, u64)> = refused
+            .iter()
+            .filter(|(t, _)| !t.is_empty())
+            .copied()
+            .collect();
+        parts.push(if known.is_empty() {
+            format!("impersonation refused ({total})")
+        } else if known.len() == refused.len() {
+            format!("impersonation refused: {}", top_counts(&known, 2))
+        } else {
+            format!("impersonation refused ({total}): {}", top_counts(&known, 2))
+        });
+    }
+    // `;` between them: the users before it acted as this one, this one asked after it
+    parts.join("; ")
+}
+
+/// `[{"target": "admin", "count": 1}, {"target": null, "count": 2}]`: `null` where the message
+/// did not name whom the user asked for.
+fn refused_json(refused: &[(&str, u64)]) -> serde_json::Value {
+    serde_json::Value::Array(
+        refused
+            .iter()
+            .map(|&(t, n)| json!({"target": (!t.is_empty()).then_some(t), "count": n}))
+            .collect(),
+    )
 }

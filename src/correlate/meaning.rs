@@ -3,8 +3,10 @@
 //! DeleteOptions body, which a Metadata-level event does not show), the field manager and
 //! server-side apply of a write, a PATCH that created its object (201), an exec or attach
 //! whose stream was upgraded (101: the stream opened, not proof a command ran), the name a
-//! request's URI gives when `objectRef` has none, and the annotations that name Pod Security,
-//! ValidatingAdmissionPolicy and credential facts.
+//! request's URI gives when `objectRef` has none, the annotations that name Pod Security,
+//! ValidatingAdmissionPolicy and credential facts, and a refused impersonation (logged under the
+//! sender's own name: only the status message says so) with whom it asked for when the message
+//! names it.
 //!
 //! It reads a [`Request`]; it does not parse events or decide what is printed.
 
@@ -138,7 +140,70 @@ pub fn go_duration_ms(text: &str) -> Option<f64> {
     Some(if text.starts_with('-') { -ms } else { ms })
 }
 
+/// A request refused because its sender may not impersonate whom it asked for: see
+/// [`Request::refused_impersonation`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusedImpersonation {
+    /// Whom the sender asked to act as, when the message names it (the impersonation check's own
+    /// refusal: `users "admin" is forbidden: User "dana" cannot impersonate resource "users"
+    /// ...`): a user's name, `group NAME`, a service account's user name
+    /// (`system:serviceaccount:NS:NAME`) or a node's (`system:node:NAME`). `None` when it does
+    /// not: 1.36's constrained impersonation refuses with the request's own resource
+    /// (`secrets is forbidden: User "dana" cannot impersonate-on:user-info:list resource
+    /// "secrets" ...`), and a uid or an extra value is not an identity to show.
+    pub target: Option<String>,
+}
+
+/// The identity an impersonation check's 403 names, from the API server's Forbidden message:
+/// `RESOURCE "NAME" is forbidden: User "SENDER" cannot impersonate[:MODE] resource "RESOURCE"
+/// in API group "" (at the cluster scope | in the namespace "NS")`. `None` for any other shape,
+/// a name with an escape (Go quotes it: not read back here), or `impersonate-on:...` (whose
+/// resource is the request's, not an identity).
+fn impersonation_target(message: &str) -> Option<String> {
+    let (head, rest) = message.split_once(" is forbidden: User \"")?;
+    let (resource, name) = head.split_once(' ')?;
+    let name = name.strip_prefix('"')?.strip_suffix('"')?;
+    if name.is_empty() || name.contains(['"', '\\']) {
+        return None;
+    }
+    // past the sender's quoted name: one with an escape could hold a message of its own
+    let (sender, rest) = rest.split_once("\" cannot impersonate")?;
+    if sender.contains('\\') {
+        return None;
+    }
+    let (verb_mode, rest) = rest.split_once(' ')?;
+    if !(verb_mode.is_empty() || verb_mode.starts_with(':')) {
+        return None;
+    }
+    let rest = rest.strip_prefix(&format!("resource \"{resource}\" in API group \"\" "))?;
+    let namespace = rest
+        .strip_prefix("in the namespace \"")
+        .and_then(|ns| ns.split('"').next())
+        .filter(|ns| !ns.is_empty() && !ns.contains('\\'));
+    match resource {
+        "users" => Some(name.to_string()),
+        "groups" => Some(format!("group {name}")),
+        "serviceaccounts" => Some(format!("system:serviceaccount:{}:{name}", namespace?)),
+        "nodes" => Some(format!("system:node:{name}")),
+        _ => None,
+    }
+}
+
 impl Request<'_> {
+    /// A 403 for want of the right to impersonate (`kubectl --as` without it): logged under the
+    /// sender's own name and original verb, without `impersonatedUser` (and, since 1.36,
+    /// without a decision annotation); only the status message says so, "cannot impersonate"
+    /// (`cannot impersonate-on:user-info:list ...` with 1.36's constrained impersonation). The
+    /// target when the message names it. v1.20 leaves that message empty (its response body
+    /// says it): not seen here, where no body is read.
+    pub fn refused_impersonation(&self) -> Option<RefusedImpersonation> {
+        (self.code == Some(403) && self.status_message.contains("cannot impersonate")).then(|| {
+            RefusedImpersonation {
+                target: impersonation_target(&self.status_message),
+            }
+        })
+    }
+
     /// See [`DryRun`].
     pub fn dry_run(&self) -> DryRun {
         if !is_write_verb(&self.verb) {
@@ -328,6 +393,91 @@ mod tests {
                 r#"{{"verb":"{verb}","requestURI":"{uri}","objectRef":{{"resource":"configmaps","namespace":"test"}}}}"#
             );
             assert_eq!(request(&line).name, "", "{verb} {uri}");
+        }
+    }
+
+    /// A refused impersonation as 1.36 logs it (d1's B27: dana's `--as cluster-root`, the
+    /// message copied from testdata/modern/d1), and as the impersonation check words its own
+    /// refusal (users, groups, service accounts, nodes), its target read only from that shape.
+    #[test]
+    fn refused_impersonation_and_its_target() {
+        let r = |code: i64, msg: &str| {
+            let line = serde_json::json!({
+                "verb": "list",
+                "user": {"username": "dana"},
+                "responseStatus": {"code": code, "message": msg},
+            })
+            .to_string();
+            let mut ev: Event = serde_json::from_str(&line).unwrap();
+            let stage = crate::event::Stage::ResponseComplete;
+            let mark = super::super::Mark {
+                stage,
+                time: None,
+                code: Some(code),
+                file: 0,
+                line: 1,
+                raw: None,
+            };
+            Request::from_event(&mut ev, stage, mark)
+                .refused_impersonation()
+                .map(|x| x.target)
+        };
+        let d1 = r#"secrets is forbidden: User "dana" cannot impersonate-on:user-info:list resource "secrets" in API group "" in the namespace "billing""#;
+        assert_eq!(r(403, d1), Some(None));
+        assert_eq!(r(200, d1), None);
+        assert_eq!(
+            r(
+                403,
+                r#"secrets is forbidden: User "dana" cannot list resource "secrets" in API group "" in the namespace "billing""#
+            ),
+            None
+        );
+        for (msg, want) in [
+            (
+                r#"users "admin" is forbidden: User "dana" cannot impersonate resource "users" in API group "" at the cluster scope"#,
+                Some("admin"),
+            ),
+            (
+                r#"groups "system:masters" is forbidden: User "eve" cannot impersonate resource "groups" in API group "" at the cluster scope"#,
+                Some("group system:masters"),
+            ),
+            (
+                r#"serviceaccounts "pipeline" is forbidden: User "eve" cannot impersonate resource "serviceaccounts" in API group "" in the namespace "infra""#,
+                Some("system:serviceaccount:infra:pipeline"),
+            ),
+            (
+                r#"users "cluster-root" is forbidden: User "eve" cannot impersonate:user-info resource "users" in API group "" at the cluster scope"#,
+                Some("cluster-root"),
+            ),
+            (
+                r#"nodes "node-1" is forbidden: User "eve" cannot impersonate:arbitrary-node resource "nodes" in API group "" at the cluster scope"#,
+                Some("system:node:node-1"),
+            ),
+            // a reason after the message is no part of the target
+            (
+                r#"users "admin" is forbidden: User "dana" cannot impersonate resource "users" in API group "" at the cluster scope: no RBAC policy matched"#,
+                Some("admin"),
+            ),
+            // a name Go quoted with escapes (the target's or the sender's), a resource that
+            // disagrees, a uid: no target
+            (
+                r#"users "admin" is forbidden: User "x\" cannot impersonate resource \"users\"" cannot impersonate resource "users" in API group "" at the cluster scope"#,
+                None,
+            ),
+            (
+                r#"users "a"b" is forbidden: User "dana" cannot impersonate resource "users" in API group "" at the cluster scope"#,
+                None,
+            ),
+            (
+                r#"users "admin" is forbidden: User "dana" cannot impersonate resource "groups" in API group "" at the cluster scope"#,
+                None,
+            ),
+            (
+                r#"uids.authentication.k8s.io "1234" is forbidden: User "dana" cannot impersonate resource "uids" in API group "authentication.k8s.io" at the cluster scope"#,
+                None,
+            ),
+        ] {
+            assert_eq!(r(403, msg), Some(want.map(str::to_string)), "{msg}");
         }
     }
 

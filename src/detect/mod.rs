@@ -740,14 +740,6 @@ pub struct Bodies {
     missing: std::cell::Cell<bool>,
 }
 
-#[derive(serde::Deserialize)]
-struct BodiesOf {
-    #[serde(rename = "requestObject", default)]
-    request: Option<Value>,
-    #[serde(rename = "responseObject", default)]
-    response: Option<Value>,
-}
-
 impl Bodies {
     pub fn new() -> Bodies {
         Bodies {
@@ -766,11 +758,13 @@ impl Bodies {
             // the last stage that has it (the completing one, usually)
             r.marks.iter().rev().find_map(|m| {
                 let raw = m.raw.as_ref()?;
-                let b: BodiesOf = serde_json::from_slice(raw).ok()?;
+                let b = crate::event::LineBodies::read(raw);
                 match side {
                     Side::Request => b.request,
                     Side::Response => b.response,
                 }
+                .ok()
+                .flatten()
                 .filter(|v| !v.is_null())
             })
         })
