@@ -762,3 +762,28 @@ fn who_shows_refused_impersonation() {
         );
     }
 }
+
+/// Incomplete requests reach `tokens` at the end of the input, one by one: their evidence is
+/// still the first 10 uses, in time order.
+#[test]
+fn tokens_evidence_of_incomplete_uses_is_bounded() {
+    let log = std::fs::read_to_string(repo_path("testdata/modern/d1/audit.log")).unwrap();
+    let received: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("\"stage\":\"RequestReceived\"") && l.contains("credential-id"))
+        .collect();
+    assert!(received.len() > 20, "{}", received.len());
+    let input = received.join("\n") + "\n";
+    let out = crate::util::run_stdin(&["tokens", "-o", "json"], input.into_bytes()).expect_code(0);
+    let tokens: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let busiest = tokens
+        .iter()
+        .max_by_key(|t| t["requests"].as_u64().unwrap())
+        .unwrap();
+    assert!(busiest["requests"].as_u64().unwrap() > 10, "{busiest}");
+    assert_eq!(
+        busiest["auditIDs"].as_array().unwrap().len(),
+        10,
+        "{busiest}"
+    );
+}

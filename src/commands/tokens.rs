@@ -325,7 +325,11 @@ fn stamp(t: Option<Ts>) -> Option<String> {
 }
 
 /// Rows in time order: first use (or issue, for an unused token), then credential id.
-fn rows(t: Tokens) -> Vec<(Option<Ts>, Row)> {
+fn rows(mut t: Tokens) -> Vec<(Option<Ts>, Row)> {
+    // uses that came through `request` (incomplete ones, at the end) are not trimmed yet
+    for u in t.uses.values_mut() {
+        u.trim();
+    }
     let mut ids: BTreeSet<&String> = t.uses.keys().collect();
     ids.extend(t.issued.iter().filter(|(_, i)| i.matched).map(|(k, _)| k));
     let mut out: Vec<(Option<Ts>, Row)> = ids
@@ -334,8 +338,6 @@ fn rows(t: Tokens) -> Vec<(Option<Ts>, Row)> {
             let issue = t.issued.get(id);
             let empty = Uses::default();
             let u = t.uses.get(id).unwrap_or(&empty);
-            let mut audit_ids: Vec<&(Option<Ts>, String)> = u.ids.iter().collect();
-            audit_ids.sort();
             let when = u.first.or(issue.and_then(|i| i.time));
             let row = Row {
                 credential_id: id.clone(),
@@ -361,7 +363,7 @@ fn rows(t: Tokens) -> Vec<(Option<Ts>, Row)> {
                     || u.ips.more
                     || u.agents.more
                     || u.pods.more,
-                audit_ids: audit_ids.into_iter().map(|(_, a)| a.clone()).collect(),
+                audit_ids: u.ids.iter().map(|(_, a)| a.clone()).collect(),
             };
             (when, row)
         })
