@@ -131,14 +131,7 @@ fn raw_output_of_an_envelope_is_the_native_event() {
         // the same requests; incomplete ones come in the order of their last line, which
         // differs between the envelope and its unwrapped lines
         let strip = |rows: Vec<Value>| -> Vec<Value> {
-            let mut v: Vec<Value> = rows
-                .into_iter()
-                .map(|mut r| {
-                    r.as_object_mut().unwrap().remove("file");
-                    r.as_object_mut().unwrap().remove("line");
-                    r
-                })
-                .collect();
+            let mut v = crate::util::without_location(rows);
             v.sort_by_key(|r| (r["auditID"].to_string(), r["received"].to_string()));
             v
         };

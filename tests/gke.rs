@@ -167,14 +167,7 @@ fn raw_output_keeps_the_times_the_entry_gives() {
     )
     .expect_code(0);
     let strip = |rows: Vec<Value>| -> Vec<Value> {
-        let mut v: Vec<Value> = rows
-            .into_iter()
-            .map(|mut r| {
-                r.as_object_mut().unwrap().remove("file");
-                r.as_object_mut().unwrap().remove("line");
-                r
-            })
-            .collect();
+        let mut v = crate::util::without_location(rows);
         v.sort_by_key(|r| s(r, "auditID"));
         v
     };

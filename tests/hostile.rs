@@ -3397,17 +3397,13 @@ fn a_batch_on_one_long_line_or_a_document_is_read_record_by_record() {
     let pretty = format!("{}\n", serde_json::to_string_pretty(&list).unwrap());
     // the rows, without where they were read
     let rows = |r: Run| -> Vec<Value> {
-        r.expect_code(0)
-            .stdout_str()
-            .lines()
-            .map(|l| {
-                let mut v: Value = serde_json::from_str(l).unwrap();
-                let o = v.as_object_mut().unwrap();
-                o.remove("file");
-                o.remove("line");
-                v
-            })
-            .collect()
+        crate::util::without_location(
+            r.expect_code(0)
+                .stdout_str()
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect(),
+        )
     };
     let want = rows(go(&[
         "events",

@@ -456,3 +456,17 @@ pub fn query(cmd: &str, args: &[&str]) -> Value {
     );
     serde_json::from_slice(&r.stdout).expect("-o json prints one JSON document")
 }
+
+/// Rows of `events` without where they were read (`file`, `line`): what stays the same
+/// whatever the input path.
+pub fn without_location(rows: Vec<Value>) -> Vec<Value> {
+    rows.into_iter()
+        .map(|mut r| {
+            if let Some(o) = r.as_object_mut() {
+                o.remove("file");
+                o.remove("line");
+            }
+            r
+        })
+        .collect()
+}

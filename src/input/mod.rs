@@ -717,19 +717,7 @@ mod tests {
         let mut given: Vec<PathBuf> = names.iter().map(|n| dir.path().join(n)).collect();
         given.push(dir.path().join("audit.log"));
         let mut notes = Vec::new();
-        let got: Vec<String> = expand(&given, &mut notes)
-            .unwrap()
-            .iter()
-            .map(|i| {
-                i.path
-                    .as_ref()
-                    .unwrap()
-                    .file_name()
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned()
-            })
-            .collect();
+        let got = file_names(&expand(&given, &mut notes).unwrap());
         assert_eq!(
             got,
             [
@@ -745,6 +733,20 @@ mod tests {
         let both = [dir.path().to_path_buf(), dir.path().join("audit.log")];
         assert_eq!(expand(&both, &mut notes).unwrap().len(), 4);
         assert_eq!(notes.len(), 1);
+    }
+
+    /// The file names of the inputs, in scan order.
+    fn file_names(inputs: &[InputFile]) -> Vec<String> {
+        inputs
+            .iter()
+            .map(|i| {
+                let p = i.path.as_ref().expect("a file");
+                p.file_name()
+                    .expect("a name")
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect()
     }
 
     #[test]
@@ -775,19 +777,7 @@ mod tests {
         }
         std::fs::create_dir(dir.path().join("sub.log")).unwrap();
         let mut notes = Vec::new();
-        let names: Vec<String> = expand(&[dir.path().to_path_buf()], &mut notes)
-            .unwrap()
-            .iter()
-            .map(|i| {
-                i.path
-                    .as_ref()
-                    .unwrap()
-                    .file_name()
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned()
-            })
-            .collect();
+        let names = file_names(&expand(&[dir.path().to_path_buf()], &mut notes).unwrap());
         // empty files: kept when named as logs (nothing else to go by), else said
         assert_eq!(
             notes,
