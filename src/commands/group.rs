@@ -23,12 +23,11 @@ use crate::render::{Cell, Style, Tone, csv::write_record, human_time, machine_ti
 use crate::scan::{Flow, Sink};
 use crate::term::Out;
 
-/// A request field rows can be grouped by (`top --by`; parsed by [`FieldParser`]).
+/// A request field rows can be grouped by (`top --by`; parsed by [`FieldParser`]). What each
+/// means is said once, in its `--by` help (`to_possible_value`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Field {
-    /// The effective user (impersonated user when there is one).
     User,
-    /// Each group of the effective user (a request counts once per group).
     Group,
     Verb,
     Resource,
@@ -37,15 +36,11 @@ pub enum Field {
     Name,
     Code,
     Decision,
-    /// The address that connected to the API server: the last of sourceIPs (the ones before
-    /// it come from X-Forwarded-For / X-Real-Ip headers, which a client can set).
     Ip,
     UserAgent,
     ApiGroup,
     Level,
-    /// The hour the request was received (UTC).
     Hour,
-    /// requestURI without resourceVersion, timeout, timeoutSeconds, watch, allowWatchBookmarks.
     Uri,
     /// The value of one annotation (`annotation:KEY`; every annotation, the decision too).
     Annotation(&'static str),
