@@ -860,6 +860,13 @@ pub struct FilterArgs {
     /// The fieldManager of a write (glob; example: --field-manager 'kubectl-*').
     #[arg(long, value_name = "GLOB", help_heading = "Filters")]
     pub field_manager: Vec<String>,
+    /// Requests of these clusters (a list of globs, any case; `!GLOB` leaves one out). A
+    /// cluster's name comes from the log's wrapper (AKS resourceId, GKE cluster_name, EKS log
+    /// group) or from NAME=PATH, which names the cluster of the inputs at PATH (a file, a
+    /// folder, or - for stdin) instead of filtering
+    /// (example: --cluster prod=logs/prod/ --cluster staging=logs/staging/ --cluster 'prod*').
+    #[arg(long, value_name = "GLOB|NAME=PATH", help_heading = "Filters")]
+    pub cluster: Vec<String>,
 }
 
 /// `--dry-run`.

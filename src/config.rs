@@ -37,6 +37,8 @@ pub struct Config {
     pub prefilter: Option<crate::filter::Prefilter>,
     /// `--input-format`.
     pub input_format: crate::input::format::Format,
+    /// `--cluster NAME=PATH`: the cluster of the inputs at each path (`input::scopes`).
+    pub clusters: Vec<(String, std::path::PathBuf)>,
 }
 
 /// More worker threads than this only costs memory and start-up time.
@@ -137,7 +139,23 @@ impl Config {
             dry_run: filter.dry_run,
             annotation: filter.annotation.clone(),
             field_manager: filter.field_manager.clone(),
+            cluster: filter
+                .cluster
+                .iter()
+                .filter(|c| !c.contains('='))
+                .cloned()
+                .collect(),
         };
+        let mut clusters = Vec::new();
+        for c in filter.cluster.iter().filter(|c| c.contains('=')) {
+            let (name, path) = c.split_once('=').unwrap_or_default();
+            if name.trim().is_empty() || path.is_empty() || name.contains(['*', '?', '!', ',']) {
+                bail!(
+                    "--cluster: {c:?}: write NAME=PATH to name the cluster of the inputs at PATH (example: --cluster prod=logs/prod/)"
+                );
+            }
+            clusters.push((name.trim().to_string(), std::path::PathBuf::from(path)));
+        }
         let filter = Filter::compile(&spec, now, output.local)?;
         Ok(Config {
             // --strict promises every line was checked: parse them all
@@ -172,6 +190,7 @@ impl Config {
             width: env.columns,
             local: output.local,
             now,
+            clusters,
         })
     }
 }

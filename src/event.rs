@@ -574,6 +574,15 @@ pub struct Event<'a> {
     /// (false: the line may hold bodies).
     #[serde(skip)]
     pub no_bodies: bool,
+    /// The cluster that wrote it, when a wrapper names it (an AKS `resourceId`, a GKE
+    /// `resource.labels.cluster_name`, an EKS log group) or the command line does (`--cluster
+    /// NAME=PATH`). Never in the Event itself.
+    #[serde(skip)]
+    pub cluster: Str<'a>,
+    /// The API server that wrote it, when a wrapper or the file's path names it (an AKS `pod`,
+    /// an EKS log stream, a must-gather's `<server>/<node>`).
+    #[serde(skip)]
+    pub apiserver: Str<'a>,
 }
 
 impl Str<'_> {
@@ -639,6 +648,8 @@ impl Event<'_> {
             }),
             body_dry_run: self.body_dry_run,
             no_bodies: self.no_bodies,
+            cluster: self.cluster.into_owned(),
+            apiserver: self.apiserver.into_owned(),
         }
     }
 

@@ -36,6 +36,8 @@ pub struct FilterSpec {
     pub dry_run: Option<crate::cli::DryRunSel>,
     pub annotation: Vec<String>,
     pub field_manager: Vec<String>,
+    /// `--cluster` globs (the `NAME=PATH` values name inputs: `Config::clusters`).
+    pub cluster: Vec<String>,
 }
 
 /// A glob over a whole string: `*` any run, `?` one character.
@@ -277,12 +279,12 @@ fn head(line: &[u8]) -> (Option<&[u8]>, Option<&[u8]>) {
 
 /// The key (`correlate::key_hash`) of a native line: its auditID (from [`head`]) and
 /// requestReceivedTimestamp, when both are written without escapes.
-fn line_key(line: &[u8], id: Option<&[u8]>) -> Option<u64> {
-    line_key_text(line, id).map(|k| k.hash)
+fn line_key(line: &[u8], id: Option<&[u8]>, scope: u64) -> Option<u64> {
+    line_key_text(line, id, scope).map(|k| k.hash)
 }
 
 /// [`line_key`], with the two strings.
-fn line_key_text<'l>(line: &'l [u8], id: Option<&'l [u8]>) -> Option<LineKey<'l>> {
+fn line_key_text<'l>(line: &'l [u8], id: Option<&'l [u8]>, scope: u64) -> Option<LineKey<'l>> {
     let id = id?;
     // requestReceivedTimestamp is written near the end: the last one in the line's tail (the
     // forward search is the fast one), else in the whole line
@@ -300,7 +302,7 @@ fn line_key_text<'l>(line: &'l [u8], id: Option<&'l [u8]>) -> Option<LineKey<'l>
     }
     let (audit_id, received) = (std::str::from_utf8(id).ok()?, std::str::from_utf8(v).ok()?);
     Some(LineKey {
-        hash: crate::correlate::key_hash_bytes(id, v),
+        hash: crate::correlate::scoped_key_hash_bytes(scope, id, v),
         audit_id,
         received,
     })
@@ -409,8 +411,9 @@ impl Prefilter {
 
     /// What to do with a native audit line. With `staged` false (a caller that needs every
     /// line of a matching request as written, e.g. `-o raw`), only the literals that every stage
-    /// carries are used.
-    pub fn verdict<'l>(&self, line: &'l [u8], staged: bool) -> Verdict<'l> {
+    /// carries are used. `scope` is the line's (`correlate::scope_hash`: its file's), for the
+    /// keys handed back.
+    pub fn verdict<'l>(&self, line: &'l [u8], staged: bool, scope: u64) -> Verdict<'l> {
         let has = |groups: &[Vec<memchr::memmem::Finder<'static>>]| {
             groups
                 .iter()
@@ -440,7 +443,7 @@ impl Prefilter {
                 if self.codes.is_empty() && user() {
                     return Verdict::Parse;
                 }
-                line_key(line, id).map_or(Verdict::Parse, Verdict::SkipReceived)
+                line_key(line, id, scope).map_or(Verdict::Parse, Verdict::SkipReceived)
             }
             Some(b"ResponseStarted") => {
                 if !user() {
@@ -450,7 +453,7 @@ impl Prefilter {
                     Some(c)
                         if !self.codes.is_empty() && !self.codes.iter().any(|s| s.matches(c)) =>
                     {
-                        match (line_key(line, id), stage_time(line)) {
+                        match (line_key(line, id, scope), stage_time(line)) {
                             (Some(k), Some(t)) => Verdict::SkipStarted(k, t),
                             _ => Verdict::Parse,
                         }
@@ -464,7 +467,8 @@ impl Prefilter {
                 // request would take in the next one to reuse the key (an auditID reused in a
                 // log without requestReceivedTimestamp) and hide it. No key, no skip.
                 if !user() {
-                    return line_key_text(line, id).map_or(Verdict::Parse, Verdict::SkipFinal);
+                    return line_key_text(line, id, scope)
+                        .map_or(Verdict::Parse, Verdict::SkipFinal);
                 }
                 // the code is read where the API server writes it, unescaped: a line written
                 // any other way is parsed
@@ -472,7 +476,7 @@ impl Prefilter {
                     Some(c)
                         if !self.codes.is_empty() && !self.codes.iter().any(|s| s.matches(c)) =>
                     {
-                        line_key_text(line, id).map_or(Verdict::Parse, Verdict::SkipFinal)
+                        line_key_text(line, id, scope).map_or(Verdict::Parse, Verdict::SkipFinal)
                     }
                     _ => Verdict::Parse,
                 }
@@ -533,6 +537,8 @@ pub struct Filter {
     /// `--annotation`: a key glob and, for KEY=VALUE, a value glob.
     annotation: Vec<(Glob, Option<Glob>)>,
     field_manager: Vec<Glob>,
+    /// `--cluster`: globs over the lower-cased cluster name, and whether each is negated.
+    cluster: Vec<(bool, Glob)>,
 }
 
 const VERBS: &[&str] = &[
@@ -575,6 +581,16 @@ impl Filter {
             field_manager: spec.field_manager.iter().map(|m| Glob::new(m)).collect(),
             ..Default::default()
         };
+        for c in split_list(&spec.cluster) {
+            let (negate, c) = match c.strip_prefix('!') {
+                Some(rest) => (true, rest),
+                None => (false, c),
+            };
+            if c.is_empty() {
+                bail!("--cluster: {c:?} names no cluster (example: --cluster 'prod-*')");
+            }
+            f.cluster.push((negate, Glob::new(&c.to_ascii_lowercase())));
+        }
         for a in &spec.annotation {
             let (k, v) = match a.split_once('=') {
                 Some((k, v)) => (k, Some(Glob::new(v))),
@@ -747,6 +763,18 @@ impl Filter {
                 let m = r.field_manager();
                 !m.is_empty() && self.field_manager.iter().any(|g| g.is_match(&m))
             })
+            && (self.cluster.is_empty() || {
+                // cloud names are case-insensitive (Azure upper-cases them in its exports)
+                let c = r.cluster.to_ascii_lowercase();
+                let hit = |neg: bool| {
+                    self.cluster
+                        .iter()
+                        .filter(|(n, _)| *n == neg)
+                        .any(|(_, g)| g.is_match(&c))
+                };
+                let wanted = self.cluster.iter().all(|(n, _)| *n) || hit(false);
+                wanted && !hit(true)
+            })
     }
 
     /// Left out only by --since/--until, for want of a time that parses.
@@ -815,6 +843,7 @@ impl Filter {
             && self.dry_run.is_none()
             && self.annotation.is_empty()
             && self.field_manager.is_empty()
+            && self.cluster.is_empty()
     }
 }
 
@@ -1382,54 +1411,54 @@ mod tests {
         assert!(p.is_staged());
         let rr = br#"{"kind":"Event","auditID":"a","stage":"RequestReceived","user":{"username":"admin"},"requestReceivedTimestamp":"t"}"#;
         assert_eq!(
-            p.verdict(rr, true),
+            p.verdict(rr, true, 0),
             Verdict::SkipReceived(crate::correlate::key_hash("a", "t"))
         );
-        assert_eq!(p.verdict(rr, false), Verdict::Parse);
+        assert_eq!(p.verdict(rr, false, 0), Verdict::Parse);
         let rc = br#"{"auditID":"a","stage":"ResponseComplete","user":{"username":"admin"}}"#;
         // no key (no requestReceivedTimestamp): parsed, so it closes its request
-        assert_eq!(p.verdict(rc, true), Verdict::Parse);
+        assert_eq!(p.verdict(rc, true, 0), Verdict::Parse);
         let rc = br#"{"auditID":"a","stage":"ResponseComplete","user":{"username":"admin"},"requestReceivedTimestamp":"t"}"#;
-        assert_eq!(p.verdict(rc, true), Verdict::SkipFinal(lk("a", "t")));
+        assert_eq!(p.verdict(rc, true, 0), Verdict::SkipFinal(lk("a", "t")));
         let rs = br#"{"auditID":"a","stage":"ResponseStarted","user":{"username":"admin"}}"#;
-        assert_eq!(p.verdict(rs, true), Verdict::Skip);
+        assert_eq!(p.verdict(rs, true, 0), Verdict::Skip);
         let hit =
             br#"{"auditID":"a","stage":"ResponseComplete","impersonatedUser":{"username":"eve"}}"#;
-        assert_eq!(p.verdict(hit, true), Verdict::Parse);
+        assert_eq!(p.verdict(hit, true, 0), Verdict::Parse);
         // no requestReceivedTimestamp (v1beta1): the line's own time is the arrival, parse it
         let old = br#"{"auditID":"a","stage":"RequestReceived","timestamp":"t"}"#;
-        assert_eq!(p.verdict(old, true), Verdict::Parse);
+        assert_eq!(p.verdict(old, true, 0), Verdict::Parse);
         // an escaped auditID cannot be keyed from the raw line: parsed
         let esc = br#"{"auditID":"a\"b","stage":"RequestReceived","requestReceivedTimestamp":"t"}"#;
-        assert_eq!(p.verdict(esc, true), Verdict::Parse);
+        assert_eq!(p.verdict(esc, true, 0), Verdict::Parse);
         // a code: decided by the completing stage
         let p = spec(|s| s.code = vec!["403".into()]).prefilter().unwrap();
         let key = crate::correlate::key_hash("a", "t");
         let rr = br#"{"auditID":"a","stage":"RequestReceived","requestReceivedTimestamp":"t"}"#;
-        assert_eq!(p.verdict(rr, true), Verdict::SkipReceived(key));
+        assert_eq!(p.verdict(rr, true, 0), Verdict::SkipReceived(key));
         let rs = br#"{"auditID":"a","stage":"ResponseStarted","responseStatus":{"code":200},"requestReceivedTimestamp":"t"}"#;
         // no stageTimestamp: the start time would be lost, parsed
-        assert_eq!(p.verdict(rs, true), Verdict::Parse);
+        assert_eq!(p.verdict(rs, true, 0), Verdict::Parse);
         let rs = br#"{"auditID":"a","stage":"ResponseStarted","responseStatus":{"metadata":{},"code":200},"requestReceivedTimestamp":"t","stageTimestamp":"2026-01-01T00:00:01.5Z"}"#;
         let t = Ts::parse("2026-01-01T00:00:01.5Z").unwrap();
-        assert_eq!(p.verdict(rs, true), Verdict::SkipStarted(key, t));
+        assert_eq!(p.verdict(rs, true, 0), Verdict::SkipStarted(key, t));
         let rs403 = br#"{"auditID":"a","stage":"ResponseStarted","responseStatus":{"metadata":{},"code":403},"requestReceivedTimestamp":"t","stageTimestamp":"2026-01-01T00:00:01.5Z"}"#;
-        assert_eq!(p.verdict(rs403, true), Verdict::Parse);
+        assert_eq!(p.verdict(rs403, true, 0), Verdict::Parse);
         let rc = br#"{"auditID":"a","stage":"ResponseComplete","responseStatus":{"metadata":{},"code":200},"requestReceivedTimestamp":"t"}"#;
-        assert_eq!(p.verdict(rc, true), Verdict::SkipFinal(lk("a", "t")));
+        assert_eq!(p.verdict(rc, true, 0), Verdict::SkipFinal(lk("a", "t")));
         let hit = br#"{"auditID":"a","stage":"ResponseComplete","responseStatus":{"metadata":{},"code":403},"requestReceivedTimestamp":"t"}"#;
-        assert_eq!(p.verdict(hit, true), Verdict::Parse);
+        assert_eq!(p.verdict(hit, true, 0), Verdict::Parse);
         // a completing line without a code leaves the request's code to an earlier stage
         let bare = br#"{"auditID":"a","stage":"ResponseComplete","requestReceivedTimestamp":"t"}"#;
-        assert_eq!(p.verdict(bare, true), Verdict::Parse);
+        assert_eq!(p.verdict(bare, true, 0), Verdict::Parse);
         // `"code": 200`, spaced: not the API server's writing, parsed
         let spaced = br#"{"auditID":"a","stage":"ResponseComplete","responseStatus":{"code": 200},"requestReceivedTimestamp":"t"}"#;
-        assert_eq!(p.verdict(spaced, true), Verdict::Parse);
+        assert_eq!(p.verdict(spaced, true, 0), Verdict::Parse);
         // raw output: every line of a matching request
-        assert_eq!(p.verdict(rc, false), Verdict::Parse);
+        assert_eq!(p.verdict(rc, false, 0), Verdict::Parse);
         let class = spec(|s| s.code = vec!["4xx".into()]).prefilter().unwrap();
-        assert_eq!(class.verdict(hit, true), Verdict::Parse);
-        assert_eq!(class.verdict(rc, true), Verdict::SkipFinal(lk("a", "t")));
+        assert_eq!(class.verdict(hit, true, 0), Verdict::Parse);
+        assert_eq!(class.verdict(rc, true, 0), Verdict::SkipFinal(lk("a", "t")));
         // a user glob that starts with a wildcard gives no literal
         assert!(
             spec(|s| s.user = vec!["*admin".into()])

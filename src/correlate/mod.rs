@@ -37,8 +37,14 @@ pub struct Request<'a> {
     pub audit_id: Cow<'a, str>,
     /// `requestReceivedTimestamp` as written: half of the correlation key.
     pub received_key: Cow<'a, str>,
-    /// [`key_hash`] of `audit_id` and `received_key`.
+    /// [`scoped_key_hash`] of `scope`, `audit_id` and `received_key`.
     pub key: u64,
+    /// The cluster that wrote it, when a wrapper or `--cluster NAME=PATH` names it (else empty).
+    pub cluster: Cow<'a, str>,
+    /// The API server that wrote it, when a wrapper or its file's path names it (else empty).
+    pub apiserver: Cow<'a, str>,
+    /// [`scope_hash`] of `cluster` and `apiserver`: requests of two scopes never join.
+    pub scope: u64,
     pub verb: Cow<'a, str>,
     pub user: Cow<'a, str>,
     pub groups: Vec<Cow<'a, str>>,
@@ -176,16 +182,30 @@ fn ends_request(stage: Stage, code: Option<i64>, user: Option<&UserInfo>) -> boo
 impl<'a> Request<'a> {
     /// Start a request from its first event seen.
     pub fn from_event(ev: &mut Event<'a>, stage: Stage, mark: Mark<'a>) -> Self {
-        let key = key_hash(ev.audit_id.as_str(), ev.request_received_timestamp.as_str());
-        Self::from_keyed_event(ev, stage, mark, key)
+        let scope = scope_hash(ev.cluster.as_str(), ev.apiserver.as_str());
+        let key = scoped_key_hash(
+            scope,
+            ev.audit_id.as_str(),
+            ev.request_received_timestamp.as_str(),
+        );
+        Self::from_keyed_event(ev, stage, mark, scope, key)
     }
 
-    /// [`from_event`](Self::from_event), its key already hashed.
-    fn from_keyed_event(ev: &mut Event<'a>, stage: Stage, mark: Mark<'a>, key: u64) -> Self {
+    /// [`from_event`](Self::from_event), its scope and key already hashed.
+    fn from_keyed_event(
+        ev: &mut Event<'a>,
+        stage: Stage,
+        mark: Mark<'a>,
+        scope: u64,
+        key: u64,
+    ) -> Self {
         let mut r = Request {
             key,
+            scope,
             audit_id: ev.audit_id.0.clone(),
             received_key: ev.request_received_timestamp.0.clone(),
+            cluster: take(&mut ev.cluster.0),
+            apiserver: take(&mut ev.apiserver.0),
             ..Default::default()
         };
         r.absorb(ev, stage, mark);
@@ -338,6 +358,9 @@ impl<'a> Request<'a> {
             audit_id: own(self.audit_id),
             received_key: own(self.received_key),
             key: self.key,
+            cluster: own(self.cluster),
+            apiserver: own(self.apiserver),
+            scope: self.scope,
             verb: own(self.verb),
             user: own(self.user),
             groups: own_vec(self.groups),
@@ -437,6 +460,16 @@ impl<'a> Request<'a> {
                 || self.stages.contains(Stage::Panic))
     }
 
+    /// What makes it one request: its auditID, received time, cluster and API server.
+    pub fn identity(&self) -> (&str, &str, &str, &str) {
+        (
+            &self.audit_id,
+            &self.received_key,
+            &self.cluster,
+            &self.apiserver,
+        )
+    }
+
     /// File index and line of the last event read.
     pub fn location(&self) -> (u32, u64) {
         self.marks.last().map_or((0, 0), |m| (m.file, m.line))
@@ -457,11 +490,11 @@ pub enum Item<'a> {
 /// its slot ([`ChunkCorrelator::push_done`]), so a request (several hundred bytes) is not moved
 /// in and out of a hash map, nor into a queue, on its way to being folded.
 pub struct ChunkCorrelator<'a> {
-    /// Open requests: key → slot in `slab`.
-    open: FxHashMap<(Cow<'a, str>, Cow<'a, str>), u32>,
-    /// Open requests without a received time, by auditID: their slots, oldest first (see
-    /// [`ChunkCorrelator::push_unkeyed`]).
-    unkeyed: FxHashMap<Cow<'a, str>, Vec<u32>>,
+    /// Open requests: (scope, auditID, received time) → slot in `slab`.
+    open: FxHashMap<(u64, Cow<'a, str>, Cow<'a, str>), u32>,
+    /// Open requests without a received time, by scope and auditID: their slots, oldest first
+    /// (see [`ChunkCorrelator::push_unkeyed`]).
+    unkeyed: FxHashMap<(u64, Cow<'a, str>), Vec<u32>>,
     /// Every request of the chunk (a fragment handed on as an item leaves an empty one).
     pub slab: Vec<Request<'a>>,
     pub items: Vec<Item<'a>>,
@@ -558,10 +591,12 @@ impl<'a> ChunkCorrelator<'a> {
             ev.response_status.as_ref().and_then(|s| s.code),
             ev.user.as_ref(),
         );
+        let scope = scope_hash(ev.cluster.as_str(), ev.apiserver.as_str());
         if !keyed(ev.request_received_timestamp.as_str()) {
-            return self.push_unkeyed(ev, stage, mark, ends);
+            return self.push_unkeyed(ev, stage, mark, ends, scope);
         }
         let key = (
+            scope,
             ev.audit_id.0.clone(),
             ev.request_received_timestamp.0.clone(),
         );
@@ -582,8 +617,8 @@ impl<'a> ChunkCorrelator<'a> {
                 self.ended(slot)
             }
             std::collections::hash_map::Entry::Vacant(v) => {
-                let keyed = keyed(&v.key().1);
-                let h = key_hash(&v.key().0, &v.key().1);
+                let keyed = keyed(&v.key().2);
+                let h = scoped_key_hash(scope, &v.key().1, &v.key().2);
                 if keyed && self.closed.contains(&h) {
                     // its request ended earlier in this chunk
                     self.late += 1;
@@ -591,7 +626,7 @@ impl<'a> ChunkCorrelator<'a> {
                 }
                 let slot = self.slab.len();
                 self.slab
-                    .push(Request::from_keyed_event(ev, stage, mark, h));
+                    .push(Request::from_keyed_event(ev, stage, mark, scope, h));
                 if !ends {
                     v.insert(u32::try_from(slot).expect("fewer than 2^32 requests a chunk"));
                     return None;
@@ -613,8 +648,12 @@ impl<'a> ChunkCorrelator<'a> {
         stage: Stage,
         mark: Mark<'a>,
         ends: bool,
+        scope: u64,
     ) -> Option<usize> {
-        let list = self.unkeyed.entry(ev.audit_id.0.clone()).or_default();
+        let list = self
+            .unkeyed
+            .entry((scope, ev.audit_id.0.clone()))
+            .or_default();
         let pick = if stage == Stage::RequestReceived {
             None
         } else {
@@ -635,9 +674,9 @@ impl<'a> ChunkCorrelator<'a> {
             }
             None => {
                 let slot = self.slab.len();
-                let h = key_hash(ev.audit_id.as_str(), "");
+                let h = scoped_key_hash(scope, ev.audit_id.as_str(), "");
                 self.slab
-                    .push(Request::from_keyed_event(ev, stage, mark, h));
+                    .push(Request::from_keyed_event(ev, stage, mark, scope, h));
                 if !ends {
                     list.push(u32::try_from(slot).expect("fewer than 2^32 requests a chunk"));
                     return None;
@@ -646,7 +685,7 @@ impl<'a> ChunkCorrelator<'a> {
             }
         };
         if list.is_empty() {
-            self.unkeyed.remove(self.slab[slot].audit_id.as_ref());
+            self.unkeyed.remove(&(scope, ev.audit_id.0.clone()));
         }
         self.ended(slot)
     }
@@ -667,13 +706,19 @@ impl<'a> ChunkCorrelator<'a> {
     /// late, as the full parse would have it. True when the request may have begun before this
     /// chunk (its RequestReceived is not here), so the merger must drop what it holds of it;
     /// false for a repeat of an end this chunk already read.
-    pub fn skip_final(&mut self, key: u64, audit_id: &'a str, received: &'a str) -> bool {
+    pub fn skip_final(
+        &mut self,
+        key: u64,
+        scope: u64,
+        audit_id: &'a str,
+        received: &'a str,
+    ) -> bool {
         if keyed(received) && !self.closed.insert(key) {
             return false;
         }
         match self
             .open
-            .remove(&(Cow::Borrowed(audit_id), Cow::Borrowed(received)))
+            .remove(&(scope, Cow::Borrowed(audit_id), Cow::Borrowed(received)))
         {
             Some(slot) => {
                 let r = self.take(slot as usize);
@@ -711,11 +756,7 @@ impl<'a> ChunkCorrelator<'a> {
         // unstable (no scratch buffer of Requests per chunk), and ties (the events of one
         // batch line) broken by key, so the order is the same for any thread count
         rest.sort_unstable_by(|a, b| {
-            (a.location(), &a.audit_id, &a.received_key).cmp(&(
-                b.location(),
-                &b.audit_id,
-                &b.received_key,
-            ))
+            (a.location(), a.identity()).cmp(&(b.location(), b.identity()))
         });
         self.items.extend(rest.into_iter().map(Item::Frag));
         Finished {
@@ -995,7 +1036,7 @@ impl Merger {
     /// one). Its place among those open is handed back too, to keep it there if it stays open.
     fn take_open(&mut self, frag: &Request<'_>) -> Option<(Request<'static>, usize)> {
         let v = self.open.get_mut(&frag.key)?;
-        let same = |o: &Open| o.packed.key() == (&*frag.audit_id, &*frag.received_key);
+        let same = |o: &Open| o.packed.key() == frag.identity();
         let i = if keyed(&frag.received_key) {
             v.iter().position(same)?
         } else {
@@ -1146,6 +1187,22 @@ pub fn key_hash(audit_id: &str, received: &str) -> u64 {
     key_hash_bytes(audit_id.as_bytes(), received.as_bytes())
 }
 
+/// [`key_hash`] of a request of this scope ([`scope_hash`]; 0: none).
+pub fn scoped_key_hash(scope: u64, audit_id: &str, received: &str) -> u64 {
+    scoped_key_hash_bytes(scope, audit_id.as_bytes(), received.as_bytes())
+}
+
+/// Which cluster and API server a request comes from, as one number: 0 when neither is known,
+/// else a hash keyed as [`key_hash_bytes`]'s is (names come from the logs, so nobody can make
+/// two scopes collide). Requests of two scopes never join, even with one auditID and received
+/// time: the stages of one request are written by one API server.
+pub fn scope_hash(cluster: &str, apiserver: &str) -> u64 {
+    if cluster.is_empty() && apiserver.is_empty() {
+        return 0;
+    }
+    key_hash_bytes(cluster.as_bytes(), apiserver.as_bytes()).max(1)
+}
+
 /// [`key_hash`] of the bytes of an auditID and requestReceivedTimestamp, as a line holds them
 /// (the prefilter reads them in place, without checking their UTF-8: a line that is not UTF-8
 /// is never parsed, so its key is never asked for).
@@ -1156,11 +1213,19 @@ pub fn key_hash(audit_id: &str, received: &str) -> u64 {
 /// `HashMap` is against collision attacks): nobody can write two keys that collide, and
 /// honest keys collide with a chance of about n²/2⁶⁵.
 pub fn key_hash_bytes(audit_id: &[u8], received: &[u8]) -> u64 {
+    scoped_key_hash_bytes(0, audit_id, received)
+}
+
+/// [`key_hash_bytes`] of a request of this scope ([`scope_hash`]; 0: none).
+pub fn scoped_key_hash_bytes(scope: u64, audit_id: &[u8], received: &[u8]) -> u64 {
     use std::hash::{BuildHasher, Hasher};
     static KEY: std::sync::LazyLock<std::hash::RandomState> =
         std::sync::LazyLock::new(std::hash::RandomState::new);
     let mut h = KEY.build_hasher();
     // the length first: the two halves cannot run into each other
+    if scope != 0 {
+        h.write_u64(scope);
+    }
     h.write_usize(audit_id.len());
     h.write(audit_id);
     h.write(received);

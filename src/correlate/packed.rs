@@ -124,16 +124,27 @@ impl<'p> Reader<'p> {
     fn ts(&mut self) -> Option<Ts> {
         self.int().map(Ts)
     }
+    /// Past the key ([`Packed::key`], the key's hash and the scope).
+    fn key(&mut self) {
+        for _ in 0..4 {
+            self.str();
+        }
+        self.at += 16;
+    }
 }
 
 impl Packed {
     /// Pack a request (its raw lines too, when it kept them).
     pub fn pack(r: &Request<'_>) -> Packed {
         let mut w = Writer(Vec::with_capacity(256));
-        // the key first: `audit_id` and `received_key` are read without unpacking the rest
+        // the key first: `audit_id`, `received_key`, `cluster` and `apiserver` are read without
+        // unpacking the rest
         w.str(&r.audit_id);
         w.str(&r.received_key);
+        w.str(&r.cluster);
+        w.str(&r.apiserver);
         w.0.extend_from_slice(&r.key.to_le_bytes());
+        w.0.extend_from_slice(&r.scope.to_le_bytes());
         for s in [
             &r.verb,
             &r.user,
@@ -201,12 +212,18 @@ impl Packed {
         let mut r = Reader { b: &self.0, at: 0 };
         let audit_id = r.owned();
         let received_key = r.owned();
+        let cluster = r.owned();
+        let apiserver = r.owned();
         let key = u64::from_le_bytes(r.b[r.at..r.at + 8].try_into().expect("8"));
-        r.at += 8;
+        let scope = u64::from_le_bytes(r.b[r.at + 8..r.at + 16].try_into().expect("8"));
+        r.at += 16;
         let mut req = Request {
             audit_id,
             received_key,
+            cluster,
+            apiserver,
             key,
+            scope,
             verb: r.owned(),
             user: r.owned(),
             impersonated_user: r.owned(),
@@ -276,19 +293,18 @@ impl Packed {
         req
     }
 
-    /// The request's auditID and received time, read in place.
-    pub fn key(&self) -> (&str, &str) {
+    /// The request's identity, read in place: its auditID, received time, cluster and API
+    /// server ([`Request::identity`]).
+    pub fn key(&self) -> (&str, &str, &str, &str) {
         let mut r = Reader { b: &self.0, at: 0 };
-        (r.str(), r.str())
+        (r.str(), r.str(), r.str(), r.str())
     }
 
     /// Does this fragment agree with the packed request (without a received time, see
     /// `correlate::agrees`): the same verb, user and request URI, where both have one?
     pub fn agrees(&self, frag: &Request<'_>) -> bool {
         let mut r = Reader { b: &self.0, at: 0 };
-        r.str();
-        r.str();
-        r.at += 8;
+        r.key();
         let verb = r.str();
         let user = r.str();
         for _ in 0..8 {
@@ -315,7 +331,10 @@ mod tests {
         Request {
             audit_id: s("a-1"),
             received_key: s("2026-01-01T00:00:00.000000Z"),
+            cluster: s("prod-eu"),
+            apiserver: s("kube-apiserver/master-0"),
             key: 0x0123_4567_89ab_cdef,
+            scope: 0xfedc_ba98_7654_3210,
             verb: s("create"),
             user: s("ops"),
             groups: vec![s("system:authenticated"), s("é ☃")],
@@ -387,7 +406,7 @@ mod tests {
         not_dry.body_dry_run = Some(false);
         for r in [full(), not_dry, Request::default()] {
             let p = Packed::pack(&r);
-            assert_eq!(p.key(), (&*r.audit_id, &*r.received_key));
+            assert_eq!(p.key(), r.identity());
             assert_eq!(format!("{:?}", p.unpack()), format!("{r:?}"));
         }
         // one source IP stays inline

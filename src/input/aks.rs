@@ -5,6 +5,11 @@
 //! `properties.log`, as a JSON string (the usual form) or an object. Records of other categories
 //! (`kube-apiserver`, `guard`, ...) are well-formed but not audit events: the caller skips them
 //! with a reason. This module only unwraps; the Event is read like any other.
+//!
+//! Which cluster and API server wrote it: the record's `resourceId`
+//! (`/SUBSCRIPTIONS/…/PROVIDERS/MICROSOFT.CONTAINERSERVICE/MANAGEDCLUSTERS/<name>`, upper-cased
+//! by Azure Monitor in most exports: kept as written) and `properties.pod`, the API server's pod
+//! (`kube-apiserver-6d9f8c7b5-x2x9q`).
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -24,14 +29,30 @@ pub enum Log<'a> {
 struct Props<'a> {
     #[serde(default, borrow)]
     log: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    pod: Str<'a>,
+}
+
+/// The cluster's name in a `resourceId`: the segment after `managedClusters/` (any case).
+pub fn cluster(resource_id: &str) -> Option<&str> {
+    const KEY: &str = "/managedclusters/";
+    let at = resource_id
+        .as_bytes()
+        .windows(KEY.len())
+        .rposition(|w| w.eq_ignore_ascii_case(KEY.as_bytes()))?;
+    let rest = &resource_id[at + KEY.len()..];
+    let name = rest.split('/').next().unwrap_or(rest);
+    (!name.is_empty()).then_some(name)
 }
 
 /// The Event of an AKS record, from its `category` and `properties` (as the envelope probe found
-/// them); `None` for a record of another category.
+/// them), and the API server's pod when the record names it; `None` for a record of another
+/// category.
+#[allow(clippy::type_complexity)]
 pub fn log<'a>(
     category: Option<&RawValue>,
     properties: Option<&'a RawValue>,
-) -> Result<Option<Log<'a>>, String> {
+) -> Result<Option<(Log<'a>, Str<'a>)>, String> {
     if let Some(c) = category {
         let cat: Str = serde_json::from_str(c.get())
             .map_err(|e| format!("AKS record: category: {}", strip_position(&e)))?;
@@ -48,17 +69,33 @@ pub fn log<'a>(
             .map_err(|e| format!("AKS record: properties: {}", strip_position(&e)))?,
         None => None,
     };
-    let Some(log) = props.and_then(|p| p.log) else {
+    let Some((log, pod)) = props.and_then(|p| Some((p.log?, p.pod))) else {
         return Err("AKS record without properties.log".into());
     };
     let raw = log.get();
     if raw.starts_with('"') {
         let s: String = serde_json::from_str(raw)
             .map_err(|e| format!("AKS properties.log: {}", strip_position(&e)))?;
-        Ok(Some(Log::Text(s)))
+        Ok(Some((Log::Text(s), pod)))
     } else if raw.starts_with('{') {
-        Ok(Some(Log::Object(raw.as_bytes())))
+        Ok(Some((Log::Object(raw.as_bytes()), pod)))
     } else {
         Err("AKS properties.log is neither a JSON string nor an object".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cluster_from_resource_id() {
+        let id = "/SUBSCRIPTIONS/0/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.CONTAINERSERVICE/MANAGEDCLUSTERS/AKS1";
+        assert_eq!(cluster(id), Some("AKS1"));
+        let id = "/subscriptions/x/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/prod-eu/extra";
+        assert_eq!(cluster(id), Some("prod-eu"));
+        assert_eq!(cluster("/subscriptions/x/resourceGroups/rg"), None);
+        assert_eq!(cluster(".../managedClusters/"), None);
+        assert_eq!(cluster(""), None);
     }
 }

@@ -18,7 +18,7 @@ use serde_json::value::RawValue;
 
 use super::native::{self, Skip};
 use super::{aks, eks, fast, gke};
-use crate::event::{Event, Fields, Stage};
+use crate::event::{Event, Fields, Stage, Str};
 
 /// What the inputs hold. `auto` recognises each line or document by itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -154,6 +154,48 @@ struct Envelope<'a> {
     category: Option<&'a RawValue>,
     #[serde(default, borrow)]
     properties: Option<&'a RawValue>,
+    // who wrote it: AKS `resourceId`; EKS `logStreamName` (filter-log-events), `logGroup` and
+    // `logStream` (a subscription filter's delivery)
+    #[serde(default, borrow)]
+    resource_id: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    log_stream_name: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    log_group: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    log_stream: Option<&'a RawValue>,
+}
+
+/// A wrapper's string member, decoded (empty when absent or not a string).
+fn member<'a>(v: Option<&'a RawValue>) -> Str<'a> {
+    v.and_then(|v| serde_json::from_str::<Str<'a>>(v.get()).ok())
+        .unwrap_or_default()
+}
+
+/// The part of `s` that `f` finds (empty when none).
+fn part<'a>(s: Str<'a>, f: impl Fn(&str) -> Option<&str>) -> Str<'a> {
+    Str(match s.0 {
+        Cow::Borrowed(b) => Cow::Borrowed(f(b).unwrap_or_default()),
+        Cow::Owned(o) => Cow::Owned(f(&o).unwrap_or_default().to_string()),
+    })
+}
+
+/// The events in `out` (from index `from` on) were wrapped in a record that names their cluster
+/// or API server: each gets the names it does not have from a wrapper nearer to it.
+fn stamp<'a>(out: &mut [Rec<'a>], from: usize, cluster: &Str<'a>, apiserver: &Str<'a>) {
+    if cluster.is_empty() && apiserver.is_empty() {
+        return;
+    }
+    for r in out.iter_mut().skip(from) {
+        if let Rec::Event(ev) = r {
+            if ev.event.cluster.is_empty() {
+                ev.event.cluster = cluster.clone();
+            }
+            if ev.event.apiserver.is_empty() {
+                ev.event.apiserver = apiserver.clone();
+            }
+        }
+    }
 }
 
 impl Reader {
@@ -363,9 +405,16 @@ impl Reader {
                 out.push(self.refused(Shape::Aks));
                 return;
             }
+            let from = out.len();
             match aks::log(env.category, env.properties) {
-                Ok(Some(aks::Log::Object(inner))) => self.inner().json(inner, true, depth + 1, out),
-                Ok(Some(aks::Log::Text(s))) => self.inner().owned(s, depth + 1, out),
+                Ok(Some((log, pod))) => {
+                    match log {
+                        aks::Log::Object(inner) => self.inner().json(inner, true, depth + 1, out),
+                        aks::Log::Text(s) => self.inner().owned(s, depth + 1, out),
+                    }
+                    let cluster = part(member(env.resource_id), aks::cluster);
+                    stamp(out, from, &cluster, &pod);
+                }
                 Ok(None) => out.push(Rec::Skipped(Skip::Foreign)),
                 Err(r) => out.push(Rec::Malformed(r)),
             }
@@ -385,11 +434,15 @@ impl Reader {
                 out.push(self.refused(Shape::CloudWatch));
                 return;
             }
+            let from = out.len();
             match eks::message(m) {
                 Ok(Some(s)) => self.inner().owned(s, depth + 1, out),
                 Ok(None) => out.push(Rec::Skipped(Skip::Truncated)),
                 Err(r) => out.push(Rec::Malformed(r)),
             }
+            let stream = member(env.log_stream_name.or(env.log_stream));
+            let cluster = part(member(env.log_group), eks::cluster);
+            stamp(out, from, &cluster, &stream);
             return;
         } else {
             out.push(Rec::Malformed(reason));
@@ -399,8 +452,15 @@ impl Reader {
             out.push(self.refused(shape));
             return;
         }
+        let from = out.len();
         match serde_json::from_str::<Option<Vec<&RawValue>>>(list.get()) {
-            Ok(items) => self.batch(shape, items.unwrap_or_default(), depth, out),
+            Ok(items) => {
+                self.batch(shape, items.unwrap_or_default(), depth, out);
+                if shape == Shape::CloudWatch {
+                    let cluster = part(member(env.log_group), eks::cluster);
+                    stamp(out, from, &cluster, &member(env.log_stream));
+                }
+            }
             Err(e) => out.push(Rec::Malformed(format!(
                 "{}: items are not a list: {}",
                 shape.describe(),

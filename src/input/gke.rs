@@ -55,6 +55,8 @@
 //!   code is unknown, not 200. When the response is a Kubernetes `Status` with a code, that
 //!   exact code is used for a failed request (or one with no `status`); otherwise
 //!   [`http_code`] maps the rpc code.
+//! - cluster: `resource.labels.cluster_name` (the monitored resource `k8s_cluster`). GKE does
+//!   not say which replica of the control plane answered: no API server.
 //!
 //! Entries of other services (`serviceName` other than `k8s.io`) are skipped with a reason.
 
@@ -80,6 +82,22 @@ struct LogEntry<'a> {
     operation: Option<Operation<'a>>,
     #[serde(borrow)]
     proto_payload: Payload<'a>,
+    #[serde(default, borrow)]
+    resource: Option<Resource<'a>>,
+}
+
+/// The monitored resource: a `k8s_cluster` names its cluster in `labels.cluster_name` (with
+/// `project_id` and `location`).
+#[derive(Deserialize)]
+struct Resource<'a> {
+    #[serde(default, borrow)]
+    labels: Option<ResourceLabels<'a>>,
+}
+
+#[derive(Deserialize)]
+struct ResourceLabels<'a> {
+    #[serde(default, borrow)]
+    cluster_name: Str<'a>,
 }
 
 #[derive(Deserialize)]
@@ -320,6 +338,13 @@ pub fn read(text: &str, keep_raw: bool) -> Rec<'_> {
         body_dry_run: p.request.and_then(|r| crate::event::body_dry_run(r.get())),
         // its raw line is made with the bodies (native_json)
         no_bodies: false,
+        cluster: e
+            .resource
+            .and_then(|r| r.labels)
+            .map(|l| l.cluster_name)
+            .unwrap_or_default(),
+        // GKE does not say which replica of the control plane answered
+        apiserver: Str::default(),
     };
     let raw = keep_raw.then(|| Cow::Owned(native_json(&ev, p.request, p.response)));
     Rec::Event(Ev {

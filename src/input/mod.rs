@@ -113,6 +113,76 @@ impl Origin {
     }
 }
 
+/// Which cluster and API server an input's requests come from, as far as the command line and
+/// the file's path say. A record's wrapper may say more (`format.rs`): its API server wins over
+/// the path's, and `--cluster NAME=PATH` wins over its cluster (the user's name for it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope {
+    /// `--cluster NAME=PATH`, the most specific PATH that holds the input.
+    pub cluster: String,
+    /// A must-gather's `<server>/<node>` (`kube-apiserver/master-0`).
+    pub apiserver: String,
+}
+
+impl Scope {
+    /// `correlate::scope_hash` of a line that no wrapper names: the prefilter's keys.
+    pub fn hash(&self) -> u64 {
+        crate::correlate::scope_hash(&self.cluster, &self.apiserver)
+    }
+}
+
+/// The scope of each input, in order: `--cluster NAME=PATH` (`clusters`) and each file's
+/// [`Origin`]. A PATH that holds no input is an error (a typo would otherwise leave requests
+/// unnamed without a word).
+pub fn scopes(inputs: &[InputFile], clusters: &[(String, PathBuf)]) -> Result<Vec<Scope>> {
+    let roots: Vec<(Option<PathBuf>, &str)> = clusters
+        .iter()
+        .map(|(name, p)| {
+            (
+                (p.as_os_str() != "-").then(|| lexical_absolute(p)),
+                name.as_str(),
+            )
+        })
+        .collect();
+    let mut used = vec![false; roots.len()];
+    let out = inputs
+        .iter()
+        .map(|inp| {
+            let at = inp.path.as_deref().map(lexical_absolute);
+            // the longest PATH that holds the input (stdin: `-`)
+            let pick = roots
+                .iter()
+                .enumerate()
+                .filter(|(_, (root, _))| match (root, &at) {
+                    (Some(r), Some(a)) => a.starts_with(r),
+                    (None, None) => true,
+                    _ => false,
+                })
+                .max_by_key(|(i, (root, _))| {
+                    (root.as_ref().map_or(0, |r| r.components().count()), *i)
+                });
+            let cluster = pick.map_or_else(String::new, |(i, (_, name))| {
+                used[i] = true;
+                (*name).to_string()
+            });
+            let apiserver = match (&inp.origin.apiserver, &inp.origin.node) {
+                (Some(s), Some(n)) => format!("{s}/{n}"),
+                (Some(s), None) => s.clone(),
+                _ => String::new(),
+            };
+            Scope { cluster, apiserver }
+        })
+        .collect();
+    if let Some(i) = used.iter().position(|u| !u) {
+        let (name, p) = &clusters[i];
+        bail!(
+            "--cluster {name}={}: no input is at that path (give the file or folder as it is named on the command line, or - for stdin)",
+            p.display()
+        );
+    }
+    Ok(out)
+}
+
 /// `path` made absolute, `.` and `..` taken as written (symlinks are not resolved).
 fn lexical_absolute(path: &Path) -> PathBuf {
     use std::path::Component;

@@ -317,6 +317,8 @@ struct Scanner<'c, 's, S: Sink> {
     copies: Vec<Vec<u8>>,
     /// Empty slabs of merged chunks, for the requests of the next ones (see [`Slab`]).
     spare_slabs: Vec<Slab>,
+    /// Each input's cluster and API server (`input::scopes`), by index.
+    scopes: std::sync::Arc<[input::Scope]>,
 }
 
 /// The storage of a chunk's requests (`ChunkCorrelator::slab`), empty, kept from one chunk to
@@ -360,6 +362,7 @@ pub fn run<S: Sink>(
         .map(|m| m.len())
         .sum();
     let progress = crate::term::progress_bar(cfg, total);
+    let scopes = input::scopes(inputs, &cfg.clusters)?.into();
     let mut s = Scanner {
         cfg,
         keep_raw,
@@ -372,6 +375,7 @@ pub fn run<S: Sink>(
         spare: Vec::new(),
         copies: Vec::new(),
         spare_slabs: Vec::new(),
+        scopes,
     };
     for (idx, inp) in inputs.iter().enumerate() {
         if s.scan_input(idx as u32, inp)? == Flow::Stop {
@@ -834,6 +838,8 @@ impl<S: Sink> Scanner<'_, '_, S> {
             None
         };
         let reader = self.reader();
+        let scopes = std::sync::Arc::clone(&self.scopes);
+        let scope = &scopes[idx as usize];
         let mut group: Vec<Range<usize>> = Vec::with_capacity(batch);
         // whether each chunk of the group ends at a checkpoint (see `CHECKPOINT`)
         let mut checkpoints: Vec<bool> = Vec::with_capacity(batch);
@@ -898,7 +904,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
                             r.clone(),
                             copy,
                             slab,
-                            idx,
+                            (idx, scope),
                             reader,
                             filter,
                             prefilter,
@@ -906,7 +912,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
                         None => work::<S>(
                             &Units::Lines(&buf[r.clone()]),
                             slab,
-                            idx,
+                            (idx, scope),
                             reader,
                             filter,
                             prefilter,
@@ -1299,7 +1305,7 @@ fn work_copied<'a, S: Sink>(
     r: Range<usize>,
     copy: &'a mut Vec<u8>,
     slab: Slab,
-    file: u32,
+    file: (u32, &'a input::Scope),
     reader: Reader,
     filter: &crate::filter::Filter,
     prefilter: Option<&crate::filter::Prefilter>,
@@ -1364,17 +1370,18 @@ impl Skips {
         p: &crate::filter::Prefilter,
         line: &Line<'a>,
         staged: bool,
+        scope: u64,
         c: &mut ChunkCorrelator<'a>,
     ) -> bool {
         if !line.terminated || !skippable(line.bytes) {
             return true;
         }
-        match p.verdict(line.bytes, staged) {
+        match p.verdict(line.bytes, staged, scope) {
             Verdict::Parse => return true,
             Verdict::Skip => {}
             Verdict::SkipReceived(key) => self.received.push(key),
             Verdict::SkipFinal(k) => {
-                if c.skip_final(k.hash, k.audit_id, k.received) {
+                if c.skip_final(k.hash, scope, k.audit_id, k.received) {
                     self.finals.push(k.hash);
                 }
             }
@@ -1404,14 +1411,17 @@ impl Units<'_> {
 }
 
 /// The worker: parse, correlate within the chunk, and filter the requests that are whole here.
+/// `file` is the input's index and its cluster and API server.
 fn work<'a, S: Sink>(
     units: &Units<'a>,
     slab: Slab,
-    file: u32,
+    file: (u32, &'a input::Scope),
     reader: Reader,
     filter: &crate::filter::Filter,
     prefilter: Option<&crate::filter::Prefilter>,
 ) -> ChunkOut<'a> {
+    let (file, scope) = file;
+    let scope_hash = scope.hash();
     let mut c = ChunkCorrelator::with_slab(reuse(slab));
     let mut out = ChunkOut::new(false);
     // whole requests, queued to be folded: about one per 2 KB of log (two stages of 1 KB)
@@ -1434,7 +1444,7 @@ fn work<'a, S: Sink>(
                 }
                 // raw output needs every line of a matching request as written
                 if let Some(p) = prefilter
-                    && !skips.admit(p, &line, !reader.keep_raw, &mut c)
+                    && !skips.admit(p, &line, !reader.keep_raw, scope_hash, &mut c)
                 {
                     continue;
                 }
@@ -1443,7 +1453,15 @@ fn work<'a, S: Sink>(
                     out.records += 1;
                     let keep_raw = reader.keep_raw && !(S::RAW_FOR_BODIES && slot.no_bodies);
                     if let Some(done) = take_event(
-                        &mut out, &mut c, &mut slot, stage, whole, None, file, n, line.raw,
+                        &mut out,
+                        &mut c,
+                        &mut slot,
+                        stage,
+                        whole,
+                        None,
+                        (file, scope),
+                        n,
+                        line.raw,
                         keep_raw,
                     ) && let Some(keep) = settle::<S>(&mut out, &mut c.slab, done, filter)
                     {
@@ -1453,9 +1471,15 @@ fn work<'a, S: Sink>(
                 }
                 reader.line(line.bytes, line.terminated, &mut recs);
                 for r in recs.iter_mut() {
-                    if let Some(done) =
-                        take(&mut out, &mut c, r, file, n, line.raw, reader.keep_raw)
-                        && let Some(keep) = settle::<S>(&mut out, &mut c.slab, done, filter)
+                    if let Some(done) = take(
+                        &mut out,
+                        &mut c,
+                        r,
+                        (file, scope),
+                        n,
+                        line.raw,
+                        reader.keep_raw,
+                    ) && let Some(keep) = settle::<S>(&mut out, &mut c.slab, done, filter)
                     {
                         c.items.push(Item::Done(keep));
                     }
@@ -1476,9 +1500,15 @@ fn work<'a, S: Sink>(
                     {
                         ev.raw = Some(Cow::Owned(document::minify(bytes)));
                     }
-                    if let Some(done) =
-                        take(&mut out, &mut c, r, file, it.line, bytes, reader.keep_raw)
-                        && let Some(keep) = settle::<S>(&mut out, &mut c.slab, done, filter)
+                    if let Some(done) = take(
+                        &mut out,
+                        &mut c,
+                        r,
+                        (file, scope),
+                        it.line,
+                        bytes,
+                        reader.keep_raw,
+                    ) && let Some(keep) = settle::<S>(&mut out, &mut c.slab, done, filter)
                     {
                         c.items.push(Item::Done(keep));
                     }
@@ -1618,7 +1648,7 @@ fn take<'a>(
     out: &mut ChunkOut<'a>,
     c: &mut ChunkCorrelator<'a>,
     rec: &mut Rec<'a>,
-    file: u32,
+    file: (u32, &'a input::Scope),
     line: u64,
     raw: &'a [u8],
     keep_raw: bool,
@@ -1666,12 +1696,21 @@ fn take_event<'a>(
     stage: Stage,
     whole: bool,
     own: Option<Cow<'a, [u8]>>,
-    file: u32,
+    file: (u32, &'a input::Scope),
     line: u64,
     raw: &'a [u8],
     keep_raw: bool,
 ) -> Option<usize> {
+    let (file, scope) = file;
     out.events += 1;
+    // `--cluster NAME=PATH` names the cluster whatever a wrapper says; a wrapper's API server
+    // is nearer to the event than the file's path
+    if !scope.cluster.is_empty() {
+        ev.cluster = crate::event::Str(Cow::Borrowed(&scope.cluster));
+    }
+    if ev.apiserver.is_empty() && !scope.apiserver.is_empty() {
+        ev.apiserver = crate::event::Str(Cow::Borrowed(&scope.apiserver));
+    }
     let text = ev.time();
     let time = Ts::parse(text);
     // a time written but not readable (`2026-02-30T...`, `garbage`): the request may be left

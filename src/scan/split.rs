@@ -301,6 +301,8 @@ impl<S: Sink> Scanner<'_, '_, S> {
         let batch = (self.cfg.threads * 4).max(1);
         let filter = &self.cfg.filter;
         let reader = self.reader();
+        let scopes = std::sync::Arc::clone(&self.scopes);
+        let scope = &scopes[idx as usize];
         for group in units.chunks(batch) {
             let slabs = self.slabs(group.len());
             let outs: Vec<ChunkOut> = self.pool.install(|| {
@@ -308,7 +310,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
                     .par_iter()
                     .zip(slabs)
                     // records of JSON text are never prefiltered: they may be pretty-printed
-                    .map(|(u, slab)| work::<S>(u, slab, idx, reader, filter, None))
+                    .map(|(u, slab)| work::<S>(u, slab, (idx, scope), reader, filter, None))
                     .collect()
             });
             let lens = group.iter().map(Units::len);
