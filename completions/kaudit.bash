@@ -171,7 +171,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__detect)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --output --limit --no-headers --color --utc --local --list --check-rules --rules-file --no-builtin --rules --skip --threshold --min-severity --fail-on --show-secrets --max-evidence --max-rule-hits --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --list --check-rules --rules-file --no-builtin --rules --skip --threshold --min-severity --fail-on --show-secrets --max-evidence --max-rule-hits --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -306,6 +306,10 @@ _kaudit() {
                     return 0
                     ;;
                 --field-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -373,7 +377,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__events)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --output --limit --no-headers --color --utc --local --sort --stages --bodies --show-secrets --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --sort --stages --bodies --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -508,6 +512,10 @@ _kaudit() {
                     return 0
                     ;;
                 --field-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -809,7 +817,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__history)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --output --limit --no-headers --color --utc --local --show-secrets --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -944,6 +952,10 @@ _kaudit() {
                     return 0
                     ;;
                 --field-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -975,7 +987,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__latency)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --output --limit --no-headers --color --utc --local --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1110,6 +1122,10 @@ _kaudit() {
                     return 0
                     ;;
                 --field-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1291,7 +1307,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__policy__subcmd__simulate)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --output --limit --no-headers --color --utc --local --server-version --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --server-version --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1429,6 +1445,10 @@ _kaudit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
                     return 0
@@ -1461,7 +1481,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__summary)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --output --limit --no-headers --color --utc --local --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1596,6 +1616,10 @@ _kaudit() {
                     return 0
                     ;;
                 --field-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1627,7 +1651,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__timeline)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --output --limit --no-headers --color --utc --local --context --collapse --sort-memory --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --context --collapse --sort-memory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1762,6 +1786,10 @@ _kaudit() {
                     return 0
                     ;;
                 --field-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1805,7 +1833,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__tokens)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --output --limit --no-headers --color --utc --local --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1940,6 +1968,10 @@ _kaudit() {
                     return 0
                     ;;
                 --field-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1971,7 +2003,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__top)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --output --limit --no-headers --color --utc --local --by --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --by --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2106,6 +2138,10 @@ _kaudit() {
                     return 0
                     ;;
                 --field-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2130,7 +2166,7 @@ _kaudit() {
                     return 0
                     ;;
                 --by)
-                    COMPREPLY=($(compgen -W "user group verb resource subresource namespace name code decision ip user-agent api-group level hour uri annotation:KEY" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "user group verb resource subresource namespace name code decision ip user-agent api-group level hour uri cluster apiserver annotation:KEY" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2141,7 +2177,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__what)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --output --limit --no-headers --color --utc --local --by-object --sort --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --by-object --sort --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2276,6 +2312,10 @@ _kaudit() {
                     return 0
                     ;;
                 --field-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2311,7 +2351,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__when)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --output --limit --no-headers --color --utc --local --bucket --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --bucket --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2446,6 +2486,10 @@ _kaudit() {
                     return 0
                     ;;
                 --field-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2481,7 +2525,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__where)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --output --limit --no-headers --color --utc --local --by --sort --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --by --sort --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2616,6 +2660,10 @@ _kaudit() {
                     return 0
                     ;;
                 --field-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2655,7 +2703,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__who)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --output --limit --no-headers --color --utc --local --sort --help --version"
+            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --sort --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2790,6 +2838,10 @@ _kaudit() {
                     return 0
                     ;;
                 --field-manager)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -134,6 +134,7 @@ exclude\t'Leave known dry runs out (deletes the log cannot tell about stay)'
 unknown\t'Only deletes logged without their body: dry run or not, the log cannot tell'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l annotation -d 'An annotation: KEY (present) or KEY=VALUE, each a glob (example: --annotation \'pod-security.kubernetes.io/*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l field-manager -d 'The fieldManager of a write (glob; example: --field-manager \'kubectl-*\')' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l cluster -d 'Requests of these clusters (a list of globs, any case; `!GLOB` leaves one out). A cluster\'s name comes from the log\'s wrapper (AKS resourceId, GKE cluster_name, EKS log group) or from NAME=PATH, which names the cluster of the inputs at PATH (a file, a folder, or - for stdin) instead of filtering (example: --cluster prod=logs/prod/ --cluster staging=logs/staging/ --cluster \'prod*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
@@ -246,6 +247,7 @@ exclude\t'Leave known dry runs out (deletes the log cannot tell about stay)'
 unknown\t'Only deletes logged without their body: dry run or not, the log cannot tell'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l annotation -d 'An annotation: KEY (present) or KEY=VALUE, each a glob (example: --annotation \'pod-security.kubernetes.io/*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l field-manager -d 'The fieldManager of a write (glob; example: --field-manager \'kubectl-*\')' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l cluster -d 'Requests of these clusters (a list of globs, any case; `!GLOB` leaves one out). A cluster\'s name comes from the log\'s wrapper (AKS resourceId, GKE cluster_name, EKS log group) or from NAME=PATH, which names the cluster of the inputs at PATH (a file, a folder, or - for stdin) instead of filtering (example: --cluster prod=logs/prod/ --cluster staging=logs/staging/ --cluster \'prod*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
@@ -363,6 +365,7 @@ exclude\t'Leave known dry runs out (deletes the log cannot tell about stay)'
 unknown\t'Only deletes logged without their body: dry run or not, the log cannot tell'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l annotation -d 'An annotation: KEY (present) or KEY=VALUE, each a glob (example: --annotation \'pod-security.kubernetes.io/*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l field-manager -d 'The fieldManager of a write (glob; example: --field-manager \'kubectl-*\')' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l cluster -d 'Requests of these clusters (a list of globs, any case; `!GLOB` leaves one out). A cluster\'s name comes from the log\'s wrapper (AKS resourceId, GKE cluster_name, EKS log group) or from NAME=PATH, which names the cluster of the inputs at PATH (a file, a folder, or - for stdin) instead of filtering (example: --cluster prod=logs/prod/ --cluster staging=logs/staging/ --cluster \'prod*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
@@ -480,6 +483,7 @@ exclude\t'Leave known dry runs out (deletes the log cannot tell about stay)'
 unknown\t'Only deletes logged without their body: dry run or not, the log cannot tell'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l annotation -d 'An annotation: KEY (present) or KEY=VALUE, each a glob (example: --annotation \'pod-security.kubernetes.io/*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l field-manager -d 'The fieldManager of a write (glob; example: --field-manager \'kubectl-*\')' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l cluster -d 'Requests of these clusters (a list of globs, any case; `!GLOB` leaves one out). A cluster\'s name comes from the log\'s wrapper (AKS resourceId, GKE cluster_name, EKS log group) or from NAME=PATH, which names the cluster of the inputs at PATH (a file, a folder, or - for stdin) instead of filtering (example: --cluster prod=logs/prod/ --cluster staging=logs/staging/ --cluster \'prod*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
@@ -597,6 +601,7 @@ exclude\t'Leave known dry runs out (deletes the log cannot tell about stay)'
 unknown\t'Only deletes logged without their body: dry run or not, the log cannot tell'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l annotation -d 'An annotation: KEY (present) or KEY=VALUE, each a glob (example: --annotation \'pod-security.kubernetes.io/*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l field-manager -d 'The fieldManager of a write (glob; example: --field-manager \'kubectl-*\')' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l cluster -d 'Requests of these clusters (a list of globs, any case; `!GLOB` leaves one out). A cluster\'s name comes from the log\'s wrapper (AKS resourceId, GKE cluster_name, EKS log group) or from NAME=PATH, which names the cluster of the inputs at PATH (a file, a folder, or - for stdin) instead of filtering (example: --cluster prod=logs/prod/ --cluster staging=logs/staging/ --cluster \'prod*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
@@ -715,6 +720,7 @@ exclude\t'Leave known dry runs out (deletes the log cannot tell about stay)'
 unknown\t'Only deletes logged without their body: dry run or not, the log cannot tell'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l annotation -d 'An annotation: KEY (present) or KEY=VALUE, each a glob (example: --annotation \'pod-security.kubernetes.io/*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l field-manager -d 'The fieldManager of a write (glob; example: --field-manager \'kubectl-*\')' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l cluster -d 'Requests of these clusters (a list of globs, any case; `!GLOB` leaves one out). A cluster\'s name comes from the log\'s wrapper (AKS resourceId, GKE cluster_name, EKS log group) or from NAME=PATH, which names the cluster of the inputs at PATH (a file, a folder, or - for stdin) instead of filtering (example: --cluster prod=logs/prod/ --cluster staging=logs/staging/ --cluster \'prod*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
@@ -834,6 +840,7 @@ exclude\t'Leave known dry runs out (deletes the log cannot tell about stay)'
 unknown\t'Only deletes logged without their body: dry run or not, the log cannot tell'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l annotation -d 'An annotation: KEY (present) or KEY=VALUE, each a glob (example: --annotation \'pod-security.kubernetes.io/*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l field-manager -d 'The fieldManager of a write (glob; example: --field-manager \'kubectl-*\')' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l cluster -d 'Requests of these clusters (a list of globs, any case; `!GLOB` leaves one out). A cluster\'s name comes from the log\'s wrapper (AKS resourceId, GKE cluster_name, EKS log group) or from NAME=PATH, which names the cluster of the inputs at PATH (a file, a folder, or - for stdin) instead of filtering (example: --cluster prod=logs/prod/ --cluster staging=logs/staging/ --cluster \'prod*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
@@ -859,6 +866,8 @@ api-group\t''
 level\t''
 hour\t'The hour the request was received (UTC)'
 uri\t'requestURI without resourceVersion, timeout, timeoutSeconds, watch, allowWatchBookmarks'
+cluster\t'The cluster: from the log\'s wrapper (AKS resourceId, GKE cluster_name, EKS log group) or --cluster NAME=PATH'
+apiserver\t'The API server: AKS\'s pod, EKS\'s log stream, a must-gather\'s SERVER/NODE'
 annotation:KEY\t'The value of the annotation KEY (`-` when a request has none)'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l strict -d 'Exit 2 if any line is malformed'
@@ -962,6 +971,7 @@ exclude\t'Leave known dry runs out (deletes the log cannot tell about stay)'
 unknown\t'Only deletes logged without their body: dry run or not, the log cannot tell'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l annotation -d 'An annotation: KEY (present) or KEY=VALUE, each a glob (example: --annotation \'pod-security.kubernetes.io/*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l field-manager -d 'The fieldManager of a write (glob; example: --field-manager \'kubectl-*\')' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l cluster -d 'Requests of these clusters (a list of globs, any case; `!GLOB` leaves one out). A cluster\'s name comes from the log\'s wrapper (AKS resourceId, GKE cluster_name, EKS log group) or from NAME=PATH, which names the cluster of the inputs at PATH (a file, a folder, or - for stdin) instead of filtering (example: --cluster prod=logs/prod/ --cluster staging=logs/staging/ --cluster \'prod*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
@@ -1075,6 +1085,7 @@ exclude\t'Leave known dry runs out (deletes the log cannot tell about stay)'
 unknown\t'Only deletes logged without their body: dry run or not, the log cannot tell'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l annotation -d 'An annotation: KEY (present) or KEY=VALUE, each a glob (example: --annotation \'pod-security.kubernetes.io/*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l field-manager -d 'The fieldManager of a write (glob; example: --field-manager \'kubectl-*\')' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l cluster -d 'Requests of these clusters (a list of globs, any case; `!GLOB` leaves one out). A cluster\'s name comes from the log\'s wrapper (AKS resourceId, GKE cluster_name, EKS log group) or from NAME=PATH, which names the cluster of the inputs at PATH (a file, a folder, or - for stdin) instead of filtering (example: --cluster prod=logs/prod/ --cluster staging=logs/staging/ --cluster \'prod*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
@@ -1187,6 +1198,7 @@ exclude\t'Leave known dry runs out (deletes the log cannot tell about stay)'
 unknown\t'Only deletes logged without their body: dry run or not, the log cannot tell'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l annotation -d 'An annotation: KEY (present) or KEY=VALUE, each a glob (example: --annotation \'pod-security.kubernetes.io/*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l field-manager -d 'The fieldManager of a write (glob; example: --field-manager \'kubectl-*\')' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l cluster -d 'Requests of these clusters (a list of globs, any case; `!GLOB` leaves one out). A cluster\'s name comes from the log\'s wrapper (AKS resourceId, GKE cluster_name, EKS log group) or from NAME=PATH, which names the cluster of the inputs at PATH (a file, a folder, or - for stdin) instead of filtering (example: --cluster prod=logs/prod/ --cluster staging=logs/staging/ --cluster \'prod*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
@@ -1299,6 +1311,7 @@ exclude\t'Leave known dry runs out (deletes the log cannot tell about stay)'
 unknown\t'Only deletes logged without their body: dry run or not, the log cannot tell'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l annotation -d 'An annotation: KEY (present) or KEY=VALUE, each a glob (example: --annotation \'pod-security.kubernetes.io/*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l field-manager -d 'The fieldManager of a write (glob; example: --field-manager \'kubectl-*\')' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l cluster -d 'Requests of these clusters (a list of globs, any case; `!GLOB` leaves one out). A cluster\'s name comes from the log\'s wrapper (AKS resourceId, GKE cluster_name, EKS log group) or from NAME=PATH, which names the cluster of the inputs at PATH (a file, a folder, or - for stdin) instead of filtering (example: --cluster prod=logs/prod/ --cluster staging=logs/staging/ --cluster \'prod*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
@@ -1412,6 +1425,7 @@ exclude\t'Leave known dry runs out (deletes the log cannot tell about stay)'
 unknown\t'Only deletes logged without their body: dry run or not, the log cannot tell'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l annotation -d 'An annotation: KEY (present) or KEY=VALUE, each a glob (example: --annotation \'pod-security.kubernetes.io/*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l field-manager -d 'The fieldManager of a write (glob; example: --field-manager \'kubectl-*\')' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l cluster -d 'Requests of these clusters (a list of globs, any case; `!GLOB` leaves one out). A cluster\'s name comes from the log\'s wrapper (AKS resourceId, GKE cluster_name, EKS log group) or from NAME=PATH, which names the cluster of the inputs at PATH (a file, a folder, or - for stdin) instead of filtering (example: --cluster prod=logs/prod/ --cluster staging=logs/staging/ --cluster \'prod*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
@@ -1574,6 +1588,7 @@ exclude\t'Leave known dry runs out (deletes the log cannot tell about stay)'
 unknown\t'Only deletes logged without their body: dry run or not, the log cannot tell'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l annotation -d 'An annotation: KEY (present) or KEY=VALUE, each a glob (example: --annotation \'pod-security.kubernetes.io/*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l field-manager -d 'The fieldManager of a write (glob; example: --field-manager \'kubectl-*\')' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l cluster -d 'Requests of these clusters (a list of globs, any case; `!GLOB` leaves one out). A cluster\'s name comes from the log\'s wrapper (AKS resourceId, GKE cluster_name, EKS log group) or from NAME=PATH, which names the cluster of the inputs at PATH (a file, a folder, or - for stdin) instead of filtering (example: --cluster prod=logs/prod/ --cluster staging=logs/staging/ --cluster \'prod*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'

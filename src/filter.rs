@@ -1363,7 +1363,7 @@ mod tests {
         };
         let ok = line(b"abcd");
         assert_eq!(
-            line_key(&ok, head(&ok).0),
+            line_key(&ok, head(&ok).0, 0),
             Some(crate::correlate::key_hash(
                 "abcd",
                 "2026-01-01T00:00:00.000000Z"
@@ -1371,10 +1371,10 @@ mod tests {
         );
         // parsed instead, and reported as malformed
         let bad = line(b"ab\xffcd");
-        assert_eq!(line_key(&bad, head(&bad).0), None);
+        assert_eq!(line_key(&bad, head(&bad).0, 0), None);
         let utf8 = line("é".as_bytes());
         assert_eq!(
-            line_key(&utf8, head(&utf8).0),
+            line_key(&utf8, head(&utf8).0, 0),
             Some(crate::correlate::key_hash(
                 "é",
                 "2026-01-01T00:00:00.000000Z"

@@ -15,7 +15,7 @@ use crate::util::{
 };
 
 /// The record fields, in the documented order.
-const FIELDS: [&str; 33] = [
+const FIELDS: [&str; 35] = [
     "auditID",
     "received",
     "started",
@@ -47,6 +47,8 @@ const FIELDS: [&str; 33] = [
     "userExtra",
     "stages",
     "incomplete",
+    "cluster",
+    "apiserver",
     "file",
     "line",
 ];

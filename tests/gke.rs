@@ -167,7 +167,7 @@ fn raw_output_keeps_the_times_the_entry_gives() {
     )
     .expect_code(0);
     let strip = |rows: Vec<Value>| -> Vec<Value> {
-        let mut v = crate::util::without_location(rows);
+        let mut v = crate::util::without_wrapper(rows);
         v.sort_by_key(|r| s(r, "auditID"));
         v
     };

@@ -459,6 +459,21 @@ pub fn query(cmd: &str, args: &[&str]) -> Value {
 
 /// Rows of `events` without where they were read (`file`, `line`): what stays the same
 /// whatever the input path.
+/// [`without_location`], and without the cluster and API server a wrapper named: `-o raw`
+/// writes the Event alone, so a request read back from it has neither.
+pub fn without_wrapper(rows: Vec<Value>) -> Vec<Value> {
+    without_location(rows)
+        .into_iter()
+        .map(|mut r| {
+            if let Some(o) = r.as_object_mut() {
+                o.remove("cluster");
+                o.remove("apiserver");
+            }
+            r
+        })
+        .collect()
+}
+
 pub fn without_location(rows: Vec<Value>) -> Vec<Value> {
     rows.into_iter()
         .map(|mut r| {

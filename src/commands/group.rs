@@ -42,6 +42,8 @@ pub enum Field {
     Level,
     Hour,
     Uri,
+    Cluster,
+    Apiserver,
     /// The value of one annotation (`annotation:KEY`; every annotation, the decision too).
     Annotation(&'static str),
 }
@@ -64,6 +66,8 @@ impl Field {
             Field::Level => "LEVEL",
             Field::Hour => "HOUR (UTC)",
             Field::Uri => "URI",
+            Field::Cluster => "CLUSTER",
+            Field::Apiserver => "APISERVER",
             Field::Annotation(k) => k,
         }
     }
@@ -86,6 +90,8 @@ impl Field {
             Field::Level => "level",
             Field::Hour => "hour",
             Field::Uri => "uri",
+            Field::Cluster => "cluster",
+            Field::Apiserver => "apiserver",
             Field::Annotation(k) => k,
         }
     }
@@ -140,6 +146,8 @@ impl Field {
                 Cow::Owned(format!("{} {}:00", &s[..10], &s[11..13]))
             }),
             Field::Uri => Cow::Owned(normalize_uri(&r.request_uri)),
+            Field::Cluster => dash(&r.cluster),
+            Field::Apiserver => dash(&r.apiserver),
             Field::Annotation(k) => dash(r.annotation(k).unwrap_or("")),
         })
     }
@@ -226,6 +234,8 @@ impl clap::ValueEnum for Field {
             Field::Level,
             Field::Hour,
             Field::Uri,
+            Field::Cluster,
+            Field::Apiserver,
         ]
     }
     fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
@@ -246,6 +256,13 @@ impl clap::ValueEnum for Field {
             Field::Uri => P::new("uri").help(
                 "requestURI without resourceVersion, timeout, timeoutSeconds, watch, \
                  allowWatchBookmarks",
+            ),
+            Field::Cluster => P::new("cluster").help(
+                "The cluster: from the log's wrapper (AKS resourceId, GKE cluster_name, EKS log \
+                 group) or --cluster NAME=PATH",
+            ),
+            Field::Apiserver => P::new("apiserver").help(
+                "The API server: AKS's pod, EKS's log stream, a must-gather's SERVER/NODE",
             ),
             Field::Annotation(_) => return None,
             f => P::new(f.name()),

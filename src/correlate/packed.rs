@@ -424,15 +424,22 @@ mod tests {
         r.marks[0].raw = None;
         r.annotations.clear();
         r.extra.clear();
-        let strings: usize = [&r.audit_id, &r.received_key, &r.user_agent, &r.request_uri]
-            .iter()
+        let strings: usize = [
+            &r.audit_id,
+            &r.received_key,
+            &r.user_agent,
+            &r.request_uri,
+            &r.cluster,
+            &r.apiserver,
+        ]
+        .iter()
             .map(|s| s.len())
             .sum();
         let size = Packed::pack(&r).size();
         assert!(
-            size < strings + 200,
+            size < strings + 210,
             "{size} bytes for {strings} bytes of the longest strings"
         );
-        assert!(size < 450, "{size}");
+        assert!(size < 490, "{size}");
     }
 }
