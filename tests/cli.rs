@@ -6,6 +6,7 @@
 
 mod answer_modern;
 mod answer_s6;
+mod clusters;
 mod detect;
 mod events;
 mod filters;

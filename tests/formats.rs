@@ -179,11 +179,17 @@ fn mixed_lines_are_each_recognised() {
     let pair = |c: &str, a: &str| (c.to_string(), a.to_string());
     assert_eq!(
         scope("5cc374d8-1d7e-4d47-99bf-06b7eb0c329f"),
-        [pair("-", "-"), pair("AKS1", "kube-apiserver-6d9f8c7b5-x2x9q")]
+        [
+            pair("-", "-"),
+            pair("AKS1", "kube-apiserver-6d9f8c7b5-x2x9q")
+        ]
     );
     assert_eq!(
         scope("43ecd503-e155-4705-ad62-741ca5ab5009"),
-        [pair("-", "-"), pair("-", "kube-apiserver-audit-4f1c0b8e2a7d9c36")]
+        [
+            pair("-", "-"),
+            pair("-", "kube-apiserver-audit-4f1c0b8e2a7d9c36")
+        ]
     );
     assert_eq!(
         scope("85371f7c-2383-4041-96e8-dad63d2d1990"),

@@ -507,6 +507,44 @@ fn a_must_gather_is_read_whole() {
     assert_eq!(one.stdout_str(), r.stdout_str());
 }
 
+/// Every request of a must-gather says which API server and node wrote it (`SERVER/NODE`, from
+/// its file's path): `top --by apiserver`, and the `apiserver` field of `events`.
+#[test]
+fn a_must_gather_names_each_requests_api_server() {
+    let (_dir, root) = must_gather();
+    let root = root.to_str().unwrap();
+    let r = run(&["top", "--by", "apiserver", "-o", "csv", root]).expect_code(0);
+    let (_, rows) = crate::util::csv(&r.stdout);
+    let got: Vec<(&str, &str)> = rows.iter().map(|r| (&*r[0], &*r[1])).collect();
+    let d1 = summary(&["testdata/modern/d1/"])["requests"].to_string();
+    let d2 = summary(&["testdata/modern/d2/"])["requests"].to_string();
+    assert_eq!(
+        got,
+        [
+            ("kube-apiserver/ip-10-0-1-2.ec2.internal", &*d1),
+            ("kube-apiserver/ip-10-0-3-4.ec2.internal", &*d2),
+            ("kube-apiserver/ip-10-0-5-6.ec2.internal", "1"),
+            ("oauth-apiserver/ip-10-0-1-2.ec2.internal", "1"),
+            ("openshift-apiserver/ip-10-0-1-2.ec2.internal", "1"),
+        ]
+    );
+    let rows = events(&["-u", "system:aggregator", root]);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        rows[0]["apiserver"],
+        "openshift-apiserver/ip-10-0-1-2.ec2.internal"
+    );
+    assert_eq!(rows[0]["cluster"], Value::Null);
+    // named as one cluster, the API servers stay
+    let named = format!("ocp-prod={root}");
+    let rows = events(&["-u", "system:aggregator", "--cluster", &named, root]);
+    assert_eq!(rows[0]["cluster"], "ocp-prod");
+    assert_eq!(
+        rows[0]["apiserver"],
+        "openshift-apiserver/ip-10-0-1-2.ec2.internal"
+    );
+}
+
 /// Each input of a must-gather knows its API server and node (`InputFile::origin`), from its
 /// path; files elsewhere have none.
 #[test]

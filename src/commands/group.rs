@@ -261,9 +261,8 @@ impl clap::ValueEnum for Field {
                 "The cluster: from the log's wrapper (AKS resourceId, GKE cluster_name, EKS log \
                  group) or --cluster NAME=PATH",
             ),
-            Field::Apiserver => P::new("apiserver").help(
-                "The API server: AKS's pod, EKS's log stream, a must-gather's SERVER/NODE",
-            ),
+            Field::Apiserver => P::new("apiserver")
+                .help("The API server: AKS's pod, EKS's log stream, a must-gather's SERVER/NODE"),
             Field::Annotation(_) => return None,
             f => P::new(f.name()),
         })

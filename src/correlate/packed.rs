@@ -433,8 +433,8 @@ mod tests {
             &r.apiserver,
         ]
         .iter()
-            .map(|s| s.len())
-            .sum();
+        .map(|s| s.len())
+        .sum();
         let size = Packed::pack(&r).size();
         assert!(
             size < strings + 210,

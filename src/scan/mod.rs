@@ -1816,10 +1816,16 @@ fn opens_json(line: &[u8]) -> bool {
 /// `"auditID":"` is written without escapes, so a line without it is something else (an
 /// envelope whose event is an escaped string, a GKE entry), and must be parsed.
 fn skippable(b: &[u8]) -> bool {
-    // the API server writes `kind` first: most lines are decided by their first 16 bytes
+    // the API server writes `kind` first: most lines are decided by their first 16 bytes. An
+    // AKS record whose `properties.log` is an object holds an Event's members unescaped, but
+    // its requests are in the record's scope (its cluster), not the file's: it is parsed.
     framed(b)
-        && (b.starts_with(b"{\"kind\":\"Event\",") || crate::filter::AUDIT_ID.find(b).is_some())
+        && (b.starts_with(b"{\"kind\":\"Event\",")
+            || (crate::filter::AUDIT_ID.find(b).is_some() && WRAPPED.find(b).is_none()))
 }
+
+static WRAPPED: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"properties\":"));
 
 /// The start of a stream, up to the end of its first non-blank line (at most
 /// [`document::HEAD`] bytes), and the stream after it.

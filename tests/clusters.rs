@@ -1,0 +1,311 @@
+//! Many clusters at once: each request's cluster and API server (from the wrappers that name
+//! them, a must-gather's paths, or `--cluster NAME=PATH`), `--cluster GLOB`, `top --by
+//! cluster|apiserver`, and requests of two clusters never joined (issue 17, point 11).
+
+use serde_json::{Value, json};
+
+use crate::util::*;
+
+const D1: &str = "testdata/modern/d1/";
+
+/// The answer key's request count of d1 (`distinct_auditIDs`).
+fn d1_requests() -> u64 {
+    let key = read_log("testdata/modern/d1/answer-key.json.gz");
+    let key: Value = serde_json::from_slice(&key).unwrap();
+    key["distinct_auditIDs"].as_u64().unwrap()
+}
+
+/// Two copies of the real v1.36 log d1, as the logs of two clusters (`east/`, `west/`).
+fn two_clusters() -> (tempfile::TempDir, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    for side in ["east", "west"] {
+        let to = dir.path().join(side);
+        std::fs::create_dir_all(&to).unwrap();
+        for e in std::fs::read_dir(repo_path(D1)).unwrap() {
+            let e = e.unwrap();
+            let name = e.file_name().into_string().unwrap();
+            if name.starts_with("audit") {
+                std::fs::copy(e.path(), to.join(&name)).unwrap();
+            }
+        }
+    }
+    let p = |s: &str| dir.path().join(s).to_str().unwrap().to_string();
+    let (east, west) = (p("east"), p("west"));
+    (dir, east, west)
+}
+
+/// Two copies of one log named as two clusters: every request counted twice, none joined
+/// with its twin (the same auditIDs and times), each cluster's count the answer key's.
+#[test]
+fn two_clusters_with_equal_audit_ids_never_join() {
+    let (dir, east, west) = two_clusters();
+    let all = dir.path().to_str().unwrap();
+    let n = d1_requests();
+    assert_eq!(summary(&[D1])["requests"], n);
+    // unnamed, the second copy repeats the first: its stages are left out as repeats
+    let same = run(&["summary", "-o", "json", all]).expect_code(0);
+    let d: Value = serde_json::from_slice(&same.stdout).unwrap();
+    assert_eq!(d["requests"], n);
+    assert!(same.stderr.contains("repeated a stage"), "{}", same.stderr);
+    // named, two clusters: twice the requests, nothing repeated or late
+    let east_is = format!("east={east}");
+    let west_is = format!("west={west}");
+    let named = ["--cluster", &east_is, "--cluster", &west_is];
+    let mut args = vec!["summary", "-o", "json"];
+    args.extend(named);
+    args.push(all);
+    let r = run(&args).expect_code(0);
+    let d: Value = serde_json::from_slice(&r.stdout).unwrap();
+    assert_eq!(d["requests"], 2 * n);
+    assert_eq!(d["lateEvents"], 0);
+    assert_eq!(
+        d["incomplete"],
+        2 * summary(&[D1])["incomplete"].as_u64().unwrap()
+    );
+    assert!(!r.stderr.contains("repeated"), "{}", r.stderr);
+    // per cluster
+    let mut args = vec!["top", "--by", "cluster", "-o", "json"];
+    args.extend(named);
+    args.push(all);
+    let top: Value = serde_json::from_slice(&run(&args).expect_code(0).stdout).unwrap();
+    let got: Vec<(String, u64)> = top
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (s(r, "cluster"), r["requests"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(got, [("east".to_string(), n), ("west".to_string(), n)]);
+    // the filter: a glob, any case, `!` to leave one out
+    for (sel, want) in [
+        ("east", n),
+        ("EAST", n),
+        ("*st", 2 * n),
+        ("!west", n),
+        ("east,west", 2 * n),
+        ("north", 0),
+    ] {
+        let mut args = vec!["summary", "-o", "json", "--cluster", sel];
+        args.extend(named);
+        args.push(all);
+        let code = if want == 0 { 1 } else { 0 };
+        let d: Value = serde_json::from_slice(&run(&args).expect_code(code).stdout).unwrap();
+        assert_eq!(d["requests"], want, "--cluster {sel}");
+    }
+    // every row says its cluster; the same request in both, one each
+    let mut args = vec!["events", "-o", "ndjson", "--audit-id"];
+    let rows = events(&[D1]);
+    let id = s(&rows[0], "auditID");
+    args.push(&id);
+    args.extend(named);
+    args.push(all);
+    let rows = ndjson(&run(&args).expect_code(0).stdout);
+    let clusters: Vec<String> = rows.iter().map(|r| s(r, "cluster")).collect();
+    assert_eq!(clusters, ["east", "west"]);
+    assert!(rows.iter().all(|r| r["apiserver"] == Value::Null));
+    // the same, whatever the thread count and chunk size
+    let mut args = vec!["top", "--by", "cluster", "-o", "json", "-j", "1"];
+    args.extend(["--chunk-size", "4096"]);
+    args.extend(named);
+    args.push(all);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&run(&args).expect_code(0).stdout).unwrap(),
+        top
+    );
+}
+
+/// NAME=PATH names the inputs under PATH, the most specific PATH winning; `-` is stdin; a
+/// PATH that holds no input is an error, and so is a NAME=PATH without a name.
+#[test]
+fn cluster_names_are_given_per_path() {
+    let (dir, east, _west) = two_clusters();
+    let all = dir.path().to_str().unwrap();
+    let both = format!("fleet={all}");
+    let inner = format!("east={east}");
+    let r = run(&[
+        "top",
+        "--by",
+        "cluster",
+        "-o",
+        "csv",
+        "--cluster",
+        &both,
+        "--cluster",
+        &inner,
+        all,
+    ])
+    .expect_code(0);
+    let n = d1_requests();
+    assert_eq!(
+        r.stdout_str(),
+        format!(
+            "cluster,requests,share,errors,errorRate,p50Ms,p90Ms,p99Ms,maxMs\n\
+             east,{n},0.5000,862,0.2729,1.211,5.940,33.874,256.037\n\
+             fleet,{n},0.5000,862,0.2729,1.211,5.940,33.874,256.037\n"
+        )
+    );
+    // stdin
+    let log = read_log("testdata/modern/d1/audit.log");
+    let r = run_stdin(
+        &[
+            "top",
+            "--by",
+            "cluster",
+            "-o",
+            "csv",
+            "--cluster",
+            "piped=-",
+        ],
+        log,
+    )
+    .expect_code(0);
+    assert!(
+        r.stdout_str().lines().nth(1).unwrap().starts_with("piped,"),
+        "{}",
+        r.stdout_str()
+    );
+    // a typo in PATH
+    let r = run(&["summary", "--cluster", "east=/no/such/dir", all]).expect_code(2);
+    assert!(
+        r.stderr
+            .contains("--cluster east=/no/such/dir: no input is at that path"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["summary", "--cluster", "=x", all]).expect_code(2);
+    assert!(r.stderr.contains("write NAME=PATH"), "{}", r.stderr);
+}
+
+/// The wrappers that name a cluster or an API server: AKS (`resourceId`, `properties.pod`), GKE
+/// (`resource.labels.cluster_name`), EKS (`logStreamName` from filter-log-events; `logGroup`
+/// and `logStream` from a subscription filter's delivery). Every request of a file gets them.
+#[test]
+fn wrappers_name_the_cluster_and_api_server() {
+    let scopes = |path: &str| -> Vec<(Value, Value)> {
+        let mut v: Vec<(Value, Value)> = events(&[path])
+            .iter()
+            .map(|r| (r["cluster"].clone(), r["apiserver"].clone()))
+            .collect();
+        v.dedup();
+        v
+    };
+    assert_eq!(
+        scopes("testdata/formats/aks-eventhub.jsonl"),
+        [(json!("AKS1"), json!("kube-apiserver-6d9f8c7b5-x2x9q"))]
+    );
+    assert_eq!(
+        scopes("testdata/formats/gke-khi.json"),
+        [(json!("sample-cluster"), Value::Null)]
+    );
+    assert_eq!(
+        scopes("testdata/formats/eks-cloudwatch.json"),
+        [(Value::Null, json!("kube-apiserver-audit-4f1c0b8e2a7d9c36"))]
+    );
+    // the same events as a subscription filter delivers them (CloudWatch Logs' documented
+    // shape: `logGroup`, `logStream`, `logEvents[{id, timestamp, message}]`), built from the
+    // filter-log-events response above
+    let cw: Value =
+        serde_json::from_slice(&read_log("testdata/formats/eks-cloudwatch.json")).unwrap();
+    let events_in: Vec<Value> = cw["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| json!({"id": e["eventId"], "timestamp": e["timestamp"], "message": e["message"]}))
+        .collect();
+    let delivery = json!({
+        "messageType": "DATA_MESSAGE",
+        "owner": "123456789012",
+        "logGroup": "/aws/eks/prod-eu-1/cluster",
+        "logStream": "kube-apiserver-audit-4f1c0b8e2a7d9c36",
+        "subscriptionFilters": ["kaudit"],
+        "logEvents": events_in,
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("delivery.json");
+    std::fs::write(&p, serde_json::to_vec(&delivery).unwrap()).unwrap();
+    let p = p.to_str().unwrap();
+    assert_eq!(
+        scopes(p),
+        [(
+            json!("prod-eu-1"),
+            json!("kube-apiserver-audit-4f1c0b8e2a7d9c36")
+        )]
+    );
+    // the same requests as filter-log-events gives
+    assert_eq!(
+        summary(&[p])["requests"],
+        summary(&["testdata/formats/eks-cloudwatch.json"])["requests"]
+    );
+    // --cluster NAME=PATH renames what a wrapper says; the API server stays
+    let renamed = format!("prod={p}");
+    let rows = events(&["--cluster", &renamed, p]);
+    assert!(rows.iter().all(
+        |r| r["cluster"] == "prod" && r["apiserver"] == "kube-apiserver-audit-4f1c0b8e2a7d9c36"
+    ));
+    // top --by apiserver over the formats folder: every scope its own group
+    let r = run(&[
+        "top",
+        "--by",
+        "cluster,apiserver",
+        "-o",
+        "csv",
+        "testdata/formats/",
+    ])
+    .expect_code(0);
+    let (header, rows) = csv(&r.stdout);
+    assert_eq!(header[..3], ["cluster", "apiserver", "requests"]);
+    let groups: Vec<(String, String)> = rows.iter().map(|r| (r[0].clone(), r[1].clone())).collect();
+    for want in [
+        ("AKS1", "kube-apiserver-6d9f8c7b5-x2x9q"),
+        ("-", "kube-apiserver-audit-4f1c0b8e2a7d9c36"),
+        ("sample-cluster", "-"),
+        ("gke-cluster", "-"),
+    ] {
+        assert!(
+            groups.contains(&(want.0.to_string(), want.1.to_string())),
+            "{want:?} in {groups:?}"
+        );
+    }
+}
+
+/// Real AKS exports (Sysdig's samples of Event Hubs messages, testdata/public): the cluster is
+/// the last segment of `resourceId`, as Azure wrote it, and the API server its pod.
+#[test]
+fn a_real_aks_export_names_its_cluster() {
+    let r = run(&[
+        "top",
+        "--by",
+        "cluster,apiserver",
+        "-o",
+        "csv",
+        "testdata/public/sysdig-aks-audit-log/",
+    ])
+    .expect_code(0);
+    let (_, rows) = csv(&r.stdout);
+    let got: Vec<&[String]> = rows.iter().map(|r| &r[..3]).collect();
+    assert_eq!(
+        got,
+        [
+            ["KUBETEST", "kube-apiserver-79599f95c7-qn557", "22"],
+            [
+                "KUBEAUDITLOGTESTCLUSTER",
+                "kube-apiserver-6df5497d6d-g2vd7",
+                "1"
+            ]
+        ]
+    );
+    let rows = events(&["testdata/public/sysdig-aks-audit-log/sample_EventHubs_event.json"]);
+    assert!(!rows.is_empty());
+    for r in &rows {
+        assert_eq!(r["cluster"], "KUBEAUDITLOGTESTCLUSTER");
+        assert_eq!(r["apiserver"], "kube-apiserver-6df5497d6d-g2vd7");
+    }
+    // the filter ignores case: Azure upper-cases resource ids in its exports
+    assert_eq!(
+        count(&[
+            "--cluster",
+            "kubeauditlogtestcluster",
+            "testdata/public/sysdig-aks-audit-log/sample_EventHubs_event.json"
+        ]),
+        rows.len() as u64
+    );
+}
