@@ -309,3 +309,67 @@ fn a_real_aks_export_names_its_cluster() {
         rows.len() as u64
     );
 }
+
+/// The timeline of two clusters: each line is one cluster's (the same request in both is two
+/// lines, never collapsed into one), says so, and the same spilled to disk.
+#[test]
+fn a_timeline_never_mixes_two_clusters() {
+    let (dir, east, west) = two_clusters();
+    let all = dir.path().to_str().unwrap();
+    let east_is = format!("east={east}");
+    let west_is = format!("west={west}");
+    let args = |extra: &[&'static str]| -> Vec<String> {
+        let mut v: Vec<String> = ["timeline", "-u", "cluster-root", "--cluster"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        v.extend([east_is.clone(), "--cluster".into(), west_is.clone()]);
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v.push(all.to_string());
+        v
+    };
+    let run_with = |extra: &[&'static str]| {
+        let a = args(extra);
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        run(&a).expect_code(0)
+    };
+    let json = run_with(&["-o", "ndjson"]);
+    let lines = ndjson(&json.stdout);
+    // every request of d1 once per cluster, each line one cluster's (interleaved, the two
+    // clusters' lines collapse less: a run of equal requests is cut by the other cluster's)
+    let single = requests_on_lines(&ndjson(
+        &run(&["timeline", "-o", "ndjson", "-u", "cluster-root", D1])
+            .expect_code(0)
+            .stdout,
+    ));
+    for side in ["east", "west"] {
+        let mine: Vec<Value> = lines
+            .iter()
+            .filter(|l| l["cluster"] == side)
+            .cloned()
+            .collect();
+        assert_eq!(requests_on_lines(&mine), single, "{side}");
+    }
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["cluster"] == "east" || l["cluster"] == "west")
+    );
+    assert_eq!(lines[0]["cluster"], "east");
+    assert_eq!(lines[1]["cluster"], "west");
+    assert_eq!(lines[0]["auditIDs"], lines[1]["auditIDs"]);
+    let text = run_with(&[]).stdout_str().to_string();
+    assert!(
+        text.lines()
+            .nth(1)
+            .unwrap()
+            .ends_with("cluster-root failed to request GET /readyz (500)  cluster=east"),
+        "{text}"
+    );
+    // sorted on disk, the same
+    assert_eq!(run_with(&["--sort-memory", "1"]).stdout_str(), text);
+}
+
+fn requests_on_lines(lines: &[Value]) -> u64 {
+    lines.iter().map(|l| l["count"].as_u64().unwrap()).sum()
+}

@@ -29,7 +29,7 @@ fn count(l: &Value) -> u64 {
 }
 
 /// The JSON fields, in the documented order.
-const FIELDS: [&str; 18] = [
+const FIELDS: [&str; 20] = [
     "time",
     "last",
     "count",
@@ -47,6 +47,8 @@ const FIELDS: [&str; 18] = [
     "markers",
     "sentence",
     "context",
+    "cluster",
+    "apiserver",
     "auditIDs",
 ];
 
@@ -612,7 +614,7 @@ fn json_and_csv_fields() {
     assert_eq!(triple[9], "kube-public");
     assert_eq!(triple[10], "prod-kubeconfig");
     assert_eq!(triple[14], "secret");
-    assert_eq!(triple[17].split(';').count(), 3);
+    assert_eq!(triple[19].split(';').count(), 3);
     let imp = rows
         .iter()
         .find(|r| r[5] == "eve")

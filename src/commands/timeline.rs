@@ -54,6 +54,8 @@ pub static CSV: &[&str] = &[
     "markers",
     "sentence",
     "context",
+    "cluster",
+    "apiserver",
     "auditIDs",
 ];
 
@@ -222,6 +224,8 @@ struct Entry {
     detail: u32,
     agent: u32,
     ip: u32,
+    cluster: u32,
+    apiserver: u32,
     /// HTTP code, -1 when none.
     code: i32,
     marks: u16,
@@ -271,6 +275,8 @@ impl Entry {
             detail: s.id(detail),
             agent: s.id(&r.user_agent),
             ip: s.id(r.source_ips.first().map_or("", |ip| ip)),
+            cluster: s.id(&r.cluster),
+            apiserver: s.id(&r.apiserver),
             code: r
                 .code
                 .map_or(-1, |c| c.clamp(0, i64::from(i32::MAX)) as i32),
@@ -292,6 +298,8 @@ impl Entry {
             &mut self.detail,
             &mut self.agent,
             &mut self.ip,
+            &mut self.cluster,
+            &mut self.apiserver,
         ] {
             *f = map[*f as usize];
         }
@@ -306,8 +314,19 @@ impl Entry {
         let id = |e: &Entry| &ids[e.id_at as usize..e.id_at as usize + e.id_len as usize];
         let text = |e: &Entry| {
             [
-                e.user, e.imp, e.verb, e.resource, e.sub, e.ns, e.name, e.path, e.detail, e.agent,
+                e.user,
+                e.imp,
+                e.verb,
+                e.resource,
+                e.sub,
+                e.ns,
+                e.name,
+                e.path,
+                e.detail,
+                e.agent,
                 e.ip,
+                e.cluster,
+                e.apiserver,
             ]
             .map(|i| &*s.list[i as usize])
         };
@@ -332,6 +351,8 @@ impl Entry {
             self.detail,
             self.agent,
             self.ip,
+            self.cluster,
+            self.apiserver,
         ]
         .into_iter()
     }
@@ -362,6 +383,9 @@ impl Entry {
             && self.code == o.code
             && self.detail == o.detail
             && self.marks == o.marks
+            // one line is one cluster's and API server's
+            && self.cluster == o.cluster
+            && self.apiserver == o.apiserver
             && self.flags & (INCOMPLETE | CONTEXT) == o.flags & (INCOMPLETE | CONTEXT)
             // requests with no time (listed first, under their own heading) never share a line
             // with timed ones: "x4 until 10:00:01" would give them a time they do not have
@@ -567,7 +591,7 @@ struct Runs {
 }
 
 /// Strings of a written entry: the auditID, then the fields [`Entry::order`] compares.
-const REC_STRINGS: usize = 12;
+const REC_STRINGS: usize = 14;
 
 /// Bytes of strings held for the lines made from runs before their table starts again.
 const LINE_STRINGS: usize = 16 << 20;
@@ -736,6 +760,8 @@ impl Rec {
             detail: t[8],
             agent: t[9],
             ip: t[10],
+            cluster: t[11],
+            apiserver: t[12],
             code: self.code,
             marks: self.marks,
             flags: self.flags,
@@ -1932,7 +1958,15 @@ impl Narrative<'_> {
                 line.push(']');
             }
         }
+        if first.cluster != 0 {
+            line.push_str("  cluster=");
+            line.push_str(&sanitize(v.s(first.cluster)));
+        }
         if self.wide {
+            if first.apiserver != 0 {
+                line.push_str("  apiserver=");
+                line.push_str(&sanitize(v.s(first.apiserver)));
+            }
             line.push_str("  auditID=");
             line.push_str(&sanitize(v.audit_id(first)));
             if l.count > 1 {
@@ -2000,6 +2034,9 @@ impl LineRecord<'_> {
             markers: marker_names(e.marks).collect(),
             sentence: self.sentence,
             context: e.context(),
+            // (a line never spans two clusters or API servers: `Entry::same`)
+            cluster: Some(self.view.s(e.cluster)).filter(|c| !c.is_empty()),
+            apiserver: Some(self.view.s(e.apiserver)).filter(|a| !a.is_empty()),
             audit_ids: self.ids(),
         }
     }
@@ -2080,6 +2117,8 @@ struct JsonLine<'a> {
     markers: Vec<&'static str>,
     sentence: &'a str,
     context: bool,
+    cluster: Option<&'a str>,
+    apiserver: Option<&'a str>,
     #[serde(rename = "auditIDs")]
     audit_ids: Vec<&'a str>,
 }
@@ -2120,6 +2159,8 @@ impl Record for LineRecord<'_> {
             marker_names(e.marks).collect::<Vec<_>>().join(";"),
             self.sentence.to_string(),
             e.context().to_string(),
+            self.view.s(e.cluster).to_string(),
+            self.view.s(e.apiserver).to_string(),
             self.ids().join(";"),
         ]
     }
