@@ -63,6 +63,23 @@ fn two_clusters_with_equal_audit_ids_never_join() {
         2 * summary(&[D1])["incomplete"].as_u64().unwrap()
     );
     assert!(!r.stderr.contains("repeated"), "{}", r.stderr);
+    assert_eq!(
+        d["topClusters"],
+        json!([{"name": "east", "count": n}, {"name": "west", "count": n}])
+    );
+    // the table's section, only when a request names a cluster
+    let mut args = vec!["summary"];
+    args.extend(named);
+    args.push(all);
+    let text = run(&args).expect_code(0).stdout_str().to_string();
+    assert!(text.contains("Top clusters (of 2)"), "{text}");
+    assert!(
+        !run(&["summary", D1])
+            .expect_code(0)
+            .stdout_str()
+            .contains("Top clusters")
+    );
+    assert_eq!(summary(&[D1])["topClusters"], json!([]));
     // per cluster
     let mut args = vec!["top", "--by", "cluster", "-o", "json"];
     args.extend(named);

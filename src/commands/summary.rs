@@ -40,6 +40,8 @@ pub struct Tally {
     verbs: Counts,
     resources: Counts,
     namespaces: Counts,
+    /// Requests by cluster, those that name one (see README, "Many clusters").
+    clusters: Counts,
     first: Option<Ts>,
     last: Option<Ts>,
 }
@@ -98,6 +100,9 @@ impl Tally {
         if !r.namespace.is_empty() {
             bump(&mut self.namespaces, &r.namespace, 1);
         }
+        if !r.cluster.is_empty() {
+            bump(&mut self.clusters, &r.cluster, 1);
+        }
         let t0 = r.time();
         let t1 = r.marks.iter().filter_map(|m| m.time).max().or(t0);
         self.span(t0, t1);
@@ -146,6 +151,7 @@ impl Sink for Tally {
         add_all(&mut self.verbs, p.verbs);
         add_all(&mut self.resources, p.resources);
         add_all(&mut self.namespaces, p.namespaces);
+        add_all(&mut self.clusters, p.clusters);
         self.span(p.first, p.last);
     }
     fn request(&mut self, r: Request<'_>) -> Result<Flow> {
@@ -272,6 +278,7 @@ fn document(stats: &ScanStats, t: &Tally, n: usize, filtered: bool) -> Value {
         "topVerbs": counts(top(&t.verbs, n)),
         "topResources": counts(top(&t.resources, n)),
         "topNamespaces": counts(top(&t.namespaces, n)),
+        "topClusters": counts(top(&t.clusters, n)),
         "truncatedScan": stats.stopped,
     })
 }
@@ -317,7 +324,13 @@ fn write_csv(out: &mut Out, doc: &Value, headers: bool) -> Result<()> {
             write_record(out, [section.to_string(), k.clone(), v.to_string()])?;
         }
     }
-    for section in ["topUsers", "topVerbs", "topResources", "topNamespaces"] {
+    for section in [
+        "topUsers",
+        "topVerbs",
+        "topResources",
+        "topNamespaces",
+        "topClusters",
+    ] {
         for e in doc[section].as_array().into_iter().flatten() {
             write_record(
                 out,
@@ -546,7 +559,12 @@ fn write_tables(
             ("Top verbs", "VERB", &t.verbs),
             ("Top resources", "RESOURCE", &t.resources),
             ("Top namespaces", "NAMESPACE", &t.namespaces),
+            ("Top clusters", "CLUSTER", &t.clusters),
         ] {
+            // logs that name no cluster have no such section
+            if col == "CLUSTER" && m.is_empty() {
+                continue;
+            }
             heading(out, style, &format!("{title} (of {})", m.len()))?;
             let mut tb: Vec<Vec<Cell>> = Vec::new();
             for (k, v) in top(m, n) {

@@ -37,14 +37,13 @@ pub struct Request<'a> {
     pub audit_id: Cow<'a, str>,
     /// `requestReceivedTimestamp` as written: half of the correlation key.
     pub received_key: Cow<'a, str>,
-    /// [`scoped_key_hash`] of `scope`, `audit_id` and `received_key`.
+    /// [`scoped_key_hash`] of its scope ([`scope_hash`] of `cluster` and `apiserver`: requests
+    /// of two scopes never join), `audit_id` and `received_key`.
     pub key: u64,
     /// The cluster that wrote it, when a wrapper or `--cluster NAME=PATH` names it (else empty).
     pub cluster: Cow<'a, str>,
     /// The API server that wrote it, when a wrapper or its file's path names it (else empty).
     pub apiserver: Cow<'a, str>,
-    /// [`scope_hash`] of `cluster` and `apiserver`: requests of two scopes never join.
-    pub scope: u64,
     pub verb: Cow<'a, str>,
     pub user: Cow<'a, str>,
     pub groups: Vec<Cow<'a, str>>,
@@ -188,20 +187,13 @@ impl<'a> Request<'a> {
             ev.audit_id.as_str(),
             ev.request_received_timestamp.as_str(),
         );
-        Self::from_keyed_event(ev, stage, mark, scope, key)
+        Self::from_keyed_event(ev, stage, mark, key)
     }
 
     /// [`from_event`](Self::from_event), its scope and key already hashed.
-    fn from_keyed_event(
-        ev: &mut Event<'a>,
-        stage: Stage,
-        mark: Mark<'a>,
-        scope: u64,
-        key: u64,
-    ) -> Self {
+    fn from_keyed_event(ev: &mut Event<'a>, stage: Stage, mark: Mark<'a>, key: u64) -> Self {
         let mut r = Request {
             key,
-            scope,
             audit_id: ev.audit_id.0.clone(),
             received_key: ev.request_received_timestamp.0.clone(),
             cluster: take(&mut ev.cluster.0),
@@ -360,7 +352,6 @@ impl<'a> Request<'a> {
             key: self.key,
             cluster: own(self.cluster),
             apiserver: own(self.apiserver),
-            scope: self.scope,
             verb: own(self.verb),
             user: own(self.user),
             groups: own_vec(self.groups),
@@ -626,7 +617,7 @@ impl<'a> ChunkCorrelator<'a> {
                 }
                 let slot = self.slab.len();
                 self.slab
-                    .push(Request::from_keyed_event(ev, stage, mark, scope, h));
+                    .push(Request::from_keyed_event(ev, stage, mark, h));
                 if !ends {
                     v.insert(u32::try_from(slot).expect("fewer than 2^32 requests a chunk"));
                     return None;
@@ -676,7 +667,7 @@ impl<'a> ChunkCorrelator<'a> {
                 let slot = self.slab.len();
                 let h = scoped_key_hash(scope, ev.audit_id.as_str(), "");
                 self.slab
-                    .push(Request::from_keyed_event(ev, stage, mark, scope, h));
+                    .push(Request::from_keyed_event(ev, stage, mark, h));
                 if !ends {
                     list.push(u32::try_from(slot).expect("fewer than 2^32 requests a chunk"));
                     return None;

@@ -124,12 +124,12 @@ impl<'p> Reader<'p> {
     fn ts(&mut self) -> Option<Ts> {
         self.int().map(Ts)
     }
-    /// Past the key ([`Packed::key`], the key's hash and the scope).
+    /// Past the key ([`Packed::key`] and the key's hash).
     fn key(&mut self) {
         for _ in 0..4 {
             self.str();
         }
-        self.at += 16;
+        self.at += 8;
     }
 }
 
@@ -144,7 +144,6 @@ impl Packed {
         w.str(&r.cluster);
         w.str(&r.apiserver);
         w.0.extend_from_slice(&r.key.to_le_bytes());
-        w.0.extend_from_slice(&r.scope.to_le_bytes());
         for s in [
             &r.verb,
             &r.user,
@@ -215,15 +214,13 @@ impl Packed {
         let cluster = r.owned();
         let apiserver = r.owned();
         let key = u64::from_le_bytes(r.b[r.at..r.at + 8].try_into().expect("8"));
-        let scope = u64::from_le_bytes(r.b[r.at + 8..r.at + 16].try_into().expect("8"));
-        r.at += 16;
+        r.at += 8;
         let mut req = Request {
             audit_id,
             received_key,
             cluster,
             apiserver,
             key,
-            scope,
             verb: r.owned(),
             user: r.owned(),
             impersonated_user: r.owned(),
@@ -334,7 +331,6 @@ mod tests {
             cluster: s("prod-eu"),
             apiserver: s("kube-apiserver/master-0"),
             key: 0x0123_4567_89ab_cdef,
-            scope: 0xfedc_ba98_7654_3210,
             verb: s("create"),
             user: s("ops"),
             groups: vec![s("system:authenticated"), s("é ☃")],
