@@ -390,3 +390,44 @@ fn a_timeline_never_mixes_two_clusters() {
 fn requests_on_lines(lines: &[Value]) -> u64 {
     lines.iter().map(|l| l["count"].as_u64().unwrap()).sum()
 }
+
+/// One object name in two clusters is two objects: each cluster's history is the single log's,
+/// each write diffed against that cluster's own earlier state.
+#[test]
+fn history_follows_each_clusters_object_apart() {
+    let (dir, east, west) = two_clusters();
+    let all = dir.path().to_str().unwrap();
+    let east_is = format!("east={east}");
+    let west_is = format!("west={west}");
+    let single = run(&["history", "clusterroles/edit", "-o", "json", D1]).expect_code(0);
+    let single: Vec<Value> = serde_json::from_slice(&single.stdout).unwrap();
+    assert!(single.len() > 3, "d1 creates and patches clusterrole edit");
+    let r = run(&[
+        "history",
+        "clusterroles/edit",
+        "-o",
+        "json",
+        "--cluster",
+        &east_is,
+        "--cluster",
+        &west_is,
+        all,
+    ])
+    .expect_code(0);
+    let both: Vec<Value> = serde_json::from_slice(&r.stdout).unwrap();
+    assert_eq!(both.len(), 2 * single.len());
+    for side in ["east", "west"] {
+        let mine: Vec<Value> = both
+            .iter()
+            .filter(|e| e["cluster"] == side)
+            .map(|e| {
+                let mut e = e.clone();
+                e.as_object_mut()
+                    .unwrap()
+                    .insert("cluster".into(), Value::Null);
+                e
+            })
+            .collect();
+        assert_eq!(mine, single, "{side}");
+    }
+}

@@ -698,6 +698,7 @@ fn json_and_ndjson_agree_and_keep_the_documented_fields() {
             "subresource",
             "namespace",
             "name",
+            "cluster",
             "code",
             "statusReason",
             "sourceIP",
@@ -740,6 +741,7 @@ fn csv_has_one_row_per_change() {
             "subresource",
             "namespace",
             "name",
+            "cluster",
             "code",
             "statusReason",
             "sourceIP",
@@ -762,9 +764,9 @@ fn csv_has_one_row_per_change() {
         .iter()
         .find(|r| r[2] == "ops-admin" && r[4] == "patch")
         .unwrap();
-    assert_eq!(label[15], "kubectl-label");
-    assert_eq!(label[17..20], ["metadata.labels.reviewed", "", "\"yes\""]);
-    assert_eq!(label[20], r#"{"metadata":{"labels":{"reviewed":"yes"}}}"#);
+    assert_eq!(label[16], "kubectl-label");
+    assert_eq!(label[18..21], ["metadata.labels.reviewed", "", "\"yes\""]);
+    assert_eq!(label[21], r#"{"metadata":{"labels":{"reviewed":"yes"}}}"#);
 }
 
 /// Skipping lines that cannot be about the object changes nothing.

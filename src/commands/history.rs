@@ -170,8 +170,10 @@ pub fn run(
     let style = Style::new(&cfg, &args.output);
     match format {
         Format::Table | Format::Wide => {
-            // the object column, unless -n named one namespace or the object is cluster-scoped
-            let object = namespaces.len() != 1 && entries.iter().any(|e| !e.namespace.is_empty());
+            // the object column, unless -n named one namespace or the object is cluster-scoped,
+            // and one cluster's
+            let object = (namespaces.len() != 1 && entries.iter().any(|e| !e.namespace.is_empty()))
+                || entries.iter().any(|e| e.cluster != entries[0].cluster);
             write_table(
                 out,
                 &entries,
@@ -217,7 +219,7 @@ struct HistorySink<'t> {
     /// The user's filters: which requests are shown.
     shown: Filter,
     red: Redactor,
-    /// The last known state of the object, per namespace.
+    /// The last known state of the object, per cluster and namespace.
     states: HashMap<String, Value>,
     entries: Vec<Entry>,
     /// Completion order, to keep requests received in the same microsecond in log order.
@@ -449,7 +451,8 @@ enum Next {
 impl HistorySink<'_> {
     /// Follow the object's state through one request (in completion order) and say what it did.
     fn step(&mut self, r: &Request<'_>, b: &mut Bodies) -> Step {
-        let ns = r.namespace.to_string();
+        // one object per cluster and namespace: two clusters' objects of one name are two
+        let ns = format!("{}\0{}", r.cluster, r.namespace);
         let verb = &*r.verb;
         let sub = &*r.subresource;
         let ok = r.code.is_some_and(|c| (200..300).contains(&c));
@@ -1092,6 +1095,8 @@ struct Entry {
     subresource: String,
     namespace: String,
     name: String,
+    /// The request's cluster (README, "Many clusters"), empty when nothing names it.
+    cluster: String,
     code: Option<i64>,
     status_reason: String,
     source_ip: String,
@@ -1120,6 +1125,7 @@ impl Entry {
             subresource: r.subresource.to_string(),
             namespace: r.namespace.to_string(),
             name: name.to_string(),
+            cluster: r.cluster.to_string(),
             code: r.code,
             status_reason: r.status_reason.to_string(),
             // the address that connected; earlier entries come from client-set headers
@@ -1158,10 +1164,15 @@ impl Entry {
     }
 
     fn object_cell(&self) -> String {
-        if self.namespace.is_empty() {
+        let object = if self.namespace.is_empty() {
             self.name.clone()
         } else {
             format!("{}/{}", self.namespace, self.name)
+        };
+        if self.cluster.is_empty() {
+            object
+        } else {
+            format!("[{}] {object}", self.cluster)
         }
     }
 
@@ -1203,6 +1214,7 @@ impl Record for Entry {
             "subresource": opt(&self.subresource),
             "namespace": opt(&self.namespace),
             "name": self.name,
+            "cluster": opt(&self.cluster),
             "code": self.code,
             "statusReason": opt(&self.status_reason),
             "sourceIP": opt(&self.source_ip),
@@ -1229,6 +1241,7 @@ pub static CSV: &[&str] = &[
     "subresource",
     "namespace",
     "name",
+    "cluster",
     "code",
     "statusReason",
     "sourceIP",
@@ -1264,6 +1277,7 @@ fn write_csv(out: &mut Out, entries: &[Entry], headers: bool) -> Result<()> {
             e.subresource.clone(),
             e.namespace.clone(),
             e.name.clone(),
+            e.cluster.clone(),
             e.code.map(|c| c.to_string()).unwrap_or_default(),
             e.status_reason.clone(),
             e.source_ip.clone(),
