@@ -188,6 +188,15 @@ fn cluster_names_are_given_per_path() {
         "{}",
         r.stderr
     );
+    // the same name twice is one; two names for one path are an error
+    run(&["summary", "--cluster", &inner, "--cluster", &inner, all]).expect_code(0);
+    let other = format!("west={east}");
+    let r = run(&["summary", "--cluster", &inner, "--cluster", &other, all]).expect_code(2);
+    assert!(
+        r.stderr.contains("is named both \"east\" and \"west\""),
+        "{}",
+        r.stderr
+    );
     let r = run(&["summary", "--cluster", "=x", all]).expect_code(2);
     assert!(r.stderr.contains("write NAME=PATH"), "{}", r.stderr);
 }

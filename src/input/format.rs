@@ -164,6 +164,10 @@ struct Envelope<'a> {
     log_group: Option<&'a RawValue>,
     #[serde(default, borrow)]
     log_stream: Option<&'a RawValue>,
+    /// A subscription delivery's `DATA_MESSAGE`, or the `CONTROL_MESSAGE` CloudWatch Logs
+    /// sends to check the destination (its one log event is no audit event).
+    #[serde(default, borrow)]
+    message_type: Option<&'a RawValue>,
 }
 
 /// A wrapper's string member, decoded (empty when absent or not a string).
@@ -428,6 +432,13 @@ impl Reader {
         } else if let Some(r) = env.records {
             (Shape::Records, r)
         } else if let Some(ev) = env.events.or(env.log_events) {
+            if env
+                .message_type
+                .is_some_and(|t| t.get() == "\"CONTROL_MESSAGE\"")
+            {
+                out.push(Rec::Skipped(Skip::Foreign));
+                return;
+            }
             (Shape::CloudWatch, ev)
         } else if let Some(m) = env.message {
             if !self.format.allows(Shape::CloudWatch) {
@@ -659,6 +670,14 @@ mod tests {
             read(
                 Format::Auto,
                 r#"{"category":"kube-apiserver","properties":{"log":"I0101 started"}}"#
+            ),
+            ["skipped: not an audit record (another service or log category)"]
+        );
+        // CloudWatch Logs checks a subscription's destination with a control message
+        assert_eq!(
+            read(
+                Format::Auto,
+                r#"{"messageType":"CONTROL_MESSAGE","owner":"CloudwatchLogs","logGroup":"","logStream":"","subscriptionFilters":[],"logEvents":[{"id":"","timestamp":1432826855000,"message":"CWL CONTROL MESSAGE: Checking health of destination Kinesis stream."}]}"#
             ),
             ["skipped: not an audit record (another service or log category)"]
         );

@@ -145,34 +145,43 @@ pub fn scopes(inputs: &[InputFile], clusters: &[(String, PathBuf)]) -> Result<Ve
         })
         .collect();
     let mut used = vec![false; roots.len()];
-    let out = inputs
-        .iter()
-        .map(|inp| {
-            let at = inp.path.as_deref().map(lexical_absolute);
-            // the longest PATH that holds the input (stdin: `-`)
-            let pick = roots
-                .iter()
-                .enumerate()
-                .filter(|(_, (root, _))| match (root, &at) {
-                    (Some(r), Some(a)) => a.starts_with(r),
-                    (None, None) => true,
-                    _ => false,
-                })
-                .max_by_key(|(i, (root, _))| {
-                    (root.as_ref().map_or(0, |r| r.components().count()), *i)
-                });
-            let cluster = pick.map_or_else(String::new, |(i, (_, name))| {
-                used[i] = true;
-                (*name).to_string()
-            });
-            let apiserver = match (&inp.origin.apiserver, &inp.origin.node) {
-                (Some(s), Some(n)) => format!("{s}/{n}"),
-                (Some(s), None) => s.clone(),
-                _ => String::new(),
-            };
-            Scope { cluster, apiserver }
-        })
-        .collect();
+    let mut out = Vec::with_capacity(inputs.len());
+    for inp in inputs {
+        let at = inp.path.as_deref().map(lexical_absolute);
+        // the most specific PATH that holds the input (stdin: `-`)
+        let holds: Vec<(usize, usize)> = roots
+            .iter()
+            .enumerate()
+            .filter(|(_, (root, _))| match (root, &at) {
+                (Some(r), Some(a)) => a.starts_with(r),
+                (None, None) => true,
+                _ => false,
+            })
+            .map(|(i, (root, _))| (i, root.as_ref().map_or(0, |r| r.components().count())))
+            .collect();
+        let depth = holds.iter().map(|h| h.1).max();
+        let mut cluster = String::new();
+        for &(i, d) in &holds {
+            if Some(d) != depth {
+                continue;
+            }
+            used[i] = true;
+            let name = roots[i].1;
+            if !cluster.is_empty() && cluster != name {
+                bail!(
+                    "--cluster: {} is named both {cluster:?} and {name:?}",
+                    clusters[i].1.display()
+                );
+            }
+            cluster = name.to_string();
+        }
+        let apiserver = match (&inp.origin.apiserver, &inp.origin.node) {
+            (Some(s), Some(n)) => format!("{s}/{n}"),
+            (Some(s), None) => s.clone(),
+            _ => String::new(),
+        };
+        out.push(Scope { cluster, apiserver });
+    }
     if let Some(i) = used.iter().position(|u| !u) {
         let (name, p) = &clusters[i];
         bail!(

@@ -1825,7 +1825,7 @@ fn skippable(b: &[u8]) -> bool {
 }
 
 static WRAPPED: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"properties\":"));
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"properties\""));
 
 /// The start of a stream, up to the end of its first non-blank line (at most
 /// [`document::HEAD`] bytes), and the stream after it.
