@@ -8,6 +8,15 @@ use crate::util::*;
 
 const D1: &str = "testdata/modern/d1/";
 
+/// `top --by cluster,apiserver -o csv PATH`: its header and rows.
+fn scopes_csv(path: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let r = run(&["top", "--by", "cluster,apiserver", "-o", "csv", path]).expect_code(0);
+    csv(&r.stdout)
+}
+
+/// `top --by cluster -o csv`.
+const TOP_CSV: [&str; 5] = ["top", "--by", "cluster", "-o", "csv"];
+
 /// The answer key's request count of d1 (`distinct_auditIDs`).
 fn d1_requests() -> u64 {
     let key = read_log("testdata/modern/d1/answer-key.json.gz");
@@ -34,27 +43,53 @@ fn two_clusters() -> (tempfile::TempDir, String, String) {
     (dir, east, west)
 }
 
+/// [`two_clusters`], with each copy named as its cluster: runs a command over both.
+struct Named {
+    dir: tempfile::TempDir,
+    east: String,
+    west: String,
+}
+
+impl Named {
+    fn new() -> Named {
+        let (dir, east, west) = two_clusters();
+        Named {
+            dir,
+            east: format!("east={east}"),
+            west: format!("west={west}"),
+        }
+    }
+
+    fn all(&self) -> &str {
+        self.dir.path().to_str().unwrap()
+    }
+
+    /// `kaudit ARGS --cluster east=… --cluster west=… DIR`.
+    fn run(&self, args: &[&str]) -> Run {
+        let mut a = args.to_vec();
+        a.extend(["--cluster", &self.east, "--cluster", &self.west, self.all()]);
+        run(&a)
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        serde_json::from_slice(&self.run(args).expect_code(0).stdout).unwrap()
+    }
+}
+
 /// Two copies of one log named as two clusters: every request counted twice, none joined
 /// with its twin (the same auditIDs and times), each cluster's count the answer key's.
 #[test]
 fn two_clusters_with_equal_audit_ids_never_join() {
-    let (dir, east, west) = two_clusters();
-    let all = dir.path().to_str().unwrap();
+    let two = Named::new();
     let n = d1_requests();
     assert_eq!(summary(&[D1])["requests"], n);
     // unnamed, the second copy repeats the first: its stages are left out as repeats
-    let same = run(&["summary", "-o", "json", all]).expect_code(0);
+    let same = run(&["summary", "-o", "json", two.all()]).expect_code(0);
     let d: Value = serde_json::from_slice(&same.stdout).unwrap();
     assert_eq!(d["requests"], n);
     assert!(same.stderr.contains("repeated a stage"), "{}", same.stderr);
     // named, two clusters: twice the requests, nothing repeated or late
-    let east_is = format!("east={east}");
-    let west_is = format!("west={west}");
-    let named = ["--cluster", &east_is, "--cluster", &west_is];
-    let mut args = vec!["summary", "-o", "json"];
-    args.extend(named);
-    args.push(all);
-    let r = run(&args).expect_code(0);
+    let r = two.run(&["summary", "-o", "json"]).expect_code(0);
     let d: Value = serde_json::from_slice(&r.stdout).unwrap();
     assert_eq!(d["requests"], 2 * n);
     assert_eq!(d["lateEvents"], 0);
@@ -68,10 +103,11 @@ fn two_clusters_with_equal_audit_ids_never_join() {
         json!([{"name": "east", "count": n}, {"name": "west", "count": n}])
     );
     // the table's section, only when a request names a cluster
-    let mut args = vec!["summary"];
-    args.extend(named);
-    args.push(all);
-    let text = run(&args).expect_code(0).stdout_str().to_string();
+    let text = two
+        .run(&["summary"])
+        .expect_code(0)
+        .stdout_str()
+        .to_string();
     assert!(text.contains("Top clusters (of 2)"), "{text}");
     assert!(
         !run(&["summary", D1])
@@ -81,10 +117,7 @@ fn two_clusters_with_equal_audit_ids_never_join() {
     );
     assert_eq!(summary(&[D1])["topClusters"], json!([]));
     // per cluster
-    let mut args = vec!["top", "--by", "cluster", "-o", "json"];
-    args.extend(named);
-    args.push(all);
-    let top: Value = serde_json::from_slice(&run(&args).expect_code(0).stdout).unwrap();
+    let top = two.json(&["top", "--by", "cluster", "-o", "json"]);
     let got: Vec<(String, u64)> = top
         .as_array()
         .unwrap()
@@ -101,33 +134,23 @@ fn two_clusters_with_equal_audit_ids_never_join() {
         ("east,west", 2 * n),
         ("north", 0),
     ] {
-        let mut args = vec!["summary", "-o", "json", "--cluster", sel];
-        args.extend(named);
-        args.push(all);
         let code = if want == 0 { 1 } else { 0 };
-        let d: Value = serde_json::from_slice(&run(&args).expect_code(code).stdout).unwrap();
+        let r = two.run(&["summary", "-o", "json", "--cluster", sel]);
+        let d: Value = serde_json::from_slice(&r.expect_code(code).stdout).unwrap();
         assert_eq!(d["requests"], want, "--cluster {sel}");
     }
     // every row says its cluster; the same request in both, one each
-    let mut args = vec!["events", "-o", "ndjson", "--audit-id"];
-    let rows = events(&[D1]);
-    let id = s(&rows[0], "auditID");
-    args.push(&id);
-    args.extend(named);
-    args.push(all);
-    let rows = ndjson(&run(&args).expect_code(0).stdout);
+    let id = s(&events(&[D1])[0], "auditID");
+    let r = two.run(&["events", "-o", "ndjson", "--audit-id", &id]);
+    let rows = ndjson(&r.expect_code(0).stdout);
     let clusters: Vec<String> = rows.iter().map(|r| s(r, "cluster")).collect();
     assert_eq!(clusters, ["east", "west"]);
     assert!(rows.iter().all(|r| r["apiserver"] == Value::Null));
     // the same, whatever the thread count and chunk size
-    let mut args = vec!["top", "--by", "cluster", "-o", "json", "-j", "1"];
-    args.extend(["--chunk-size", "4096"]);
-    args.extend(named);
-    args.push(all);
-    assert_eq!(
-        serde_json::from_slice::<Value>(&run(&args).expect_code(0).stdout).unwrap(),
-        top
-    );
+    let one = ["top", "--by", "cluster", "-o", "json", "-j", "1"];
+    let mut small = one.to_vec();
+    small.extend(["--chunk-size", "4096"]);
+    assert_eq!(two.json(&small), top);
 }
 
 /// NAME=PATH names the inputs under PATH, the most specific PATH winning; `-` is stdin; a
@@ -138,19 +161,9 @@ fn cluster_names_are_given_per_path() {
     let all = dir.path().to_str().unwrap();
     let both = format!("fleet={all}");
     let inner = format!("east={east}");
-    let r = run(&[
-        "top",
-        "--by",
-        "cluster",
-        "-o",
-        "csv",
-        "--cluster",
-        &both,
-        "--cluster",
-        &inner,
-        all,
-    ])
-    .expect_code(0);
+    let mut args = TOP_CSV.to_vec();
+    args.extend(["--cluster", &both, "--cluster", &inner, all]);
+    let r = run(&args).expect_code(0);
     let n = d1_requests();
     assert_eq!(
         r.stdout_str(),
@@ -162,19 +175,9 @@ fn cluster_names_are_given_per_path() {
     );
     // stdin
     let log = read_log("testdata/modern/d1/audit.log");
-    let r = run_stdin(
-        &[
-            "top",
-            "--by",
-            "cluster",
-            "-o",
-            "csv",
-            "--cluster",
-            "piped=-",
-        ],
-        log,
-    )
-    .expect_code(0);
+    let mut args = TOP_CSV.to_vec();
+    args.extend(["--cluster", "piped=-"]);
+    let r = run_stdin(&args, log).expect_code(0);
     assert!(
         r.stdout_str().lines().nth(1).unwrap().starts_with("piped,"),
         "{}",
@@ -268,16 +271,7 @@ fn wrappers_name_the_cluster_and_api_server() {
         |r| r["cluster"] == "prod" && r["apiserver"] == "kube-apiserver-audit-4f1c0b8e2a7d9c36"
     ));
     // top --by apiserver over the formats folder: every scope its own group
-    let r = run(&[
-        "top",
-        "--by",
-        "cluster,apiserver",
-        "-o",
-        "csv",
-        "testdata/formats/",
-    ])
-    .expect_code(0);
-    let (header, rows) = csv(&r.stdout);
+    let (header, rows) = scopes_csv("testdata/formats/");
     assert_eq!(header[..3], ["cluster", "apiserver", "requests"]);
     let groups: Vec<(String, String)> = rows.iter().map(|r| (r[0].clone(), r[1].clone())).collect();
     for want in [
@@ -297,16 +291,7 @@ fn wrappers_name_the_cluster_and_api_server() {
 /// the last segment of `resourceId`, as Azure wrote it, and the API server its pod.
 #[test]
 fn a_real_aks_export_names_its_cluster() {
-    let r = run(&[
-        "top",
-        "--by",
-        "cluster,apiserver",
-        "-o",
-        "csv",
-        "testdata/public/sysdig-aks-audit-log/",
-    ])
-    .expect_code(0);
-    let (_, rows) = csv(&r.stdout);
+    let (_, rows) = scopes_csv("testdata/public/sysdig-aks-audit-log/");
     let got: Vec<&[String]> = rows.iter().map(|r| &r[..3]).collect();
     assert_eq!(
         got,
@@ -340,24 +325,11 @@ fn a_real_aks_export_names_its_cluster() {
 /// lines, never collapsed into one), says so, and the same spilled to disk.
 #[test]
 fn a_timeline_never_mixes_two_clusters() {
-    let (dir, east, west) = two_clusters();
-    let all = dir.path().to_str().unwrap();
-    let east_is = format!("east={east}");
-    let west_is = format!("west={west}");
-    let args = |extra: &[&'static str]| -> Vec<String> {
-        let mut v: Vec<String> = ["timeline", "-u", "cluster-root", "--cluster"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        v.extend([east_is.clone(), "--cluster".into(), west_is.clone()]);
-        v.extend(extra.iter().map(|s| s.to_string()));
-        v.push(all.to_string());
-        v
-    };
-    let run_with = |extra: &[&'static str]| {
-        let a = args(extra);
-        let a: Vec<&str> = a.iter().map(String::as_str).collect();
-        run(&a).expect_code(0)
+    let two = Named::new();
+    let run_with = |extra: &[&str]| {
+        let mut a = vec!["timeline", "-u", "cluster-root"];
+        a.extend(extra);
+        two.run(&a).expect_code(0)
     };
     let json = run_with(&["-o", "ndjson"]);
     let lines = ndjson(&json.stdout);
@@ -404,25 +376,13 @@ fn requests_on_lines(lines: &[Value]) -> u64 {
 /// each write diffed against that cluster's own earlier state.
 #[test]
 fn history_follows_each_clusters_object_apart() {
-    let (dir, east, west) = two_clusters();
-    let all = dir.path().to_str().unwrap();
-    let east_is = format!("east={east}");
-    let west_is = format!("west={west}");
+    let two = Named::new();
     let single = run(&["history", "clusterroles/edit", "-o", "json", D1]).expect_code(0);
     let single: Vec<Value> = serde_json::from_slice(&single.stdout).unwrap();
     assert!(single.len() > 3, "d1 creates and patches clusterrole edit");
-    let r = run(&[
-        "history",
-        "clusterroles/edit",
-        "-o",
-        "json",
-        "--cluster",
-        &east_is,
-        "--cluster",
-        &west_is,
-        all,
-    ])
-    .expect_code(0);
+    let r = two
+        .run(&["history", "clusterroles/edit", "-o", "json"])
+        .expect_code(0);
     let both: Vec<Value> = serde_json::from_slice(&r.stdout).unwrap();
     assert_eq!(both.len(), 2 * single.len());
     for side in ["east", "west"] {
