@@ -169,8 +169,8 @@ fn cluster_names_are_given_per_path() {
         r.stdout_str(),
         format!(
             "cluster,requests,share,errors,errorRate,p50Ms,p90Ms,p99Ms,maxMs\n\
-             east,{n},0.5000,862,0.2729,1.211,5.940,33.874,256.037\n\
-             fleet,{n},0.5000,862,0.2729,1.211,5.940,33.874,256.037\n"
+             east,{n},0.5,862,0.2729,1.211,5.94,33.874,256.037\n\
+             fleet,{n},0.5,862,0.2729,1.211,5.94,33.874,256.037\n"
         )
     );
     // stdin

@@ -4,6 +4,8 @@
 //! move changes nothing it did not mean to. A change that means to alter output reviews the new
 //! snapshots (`cargo insta review`) and commits them.
 
+use serde_json::Value;
+
 use crate::util::*;
 
 /// One backup of the v1.20 s5 set (14:58:41..14:59:15, 409 requests): the payments configmap
@@ -86,4 +88,87 @@ fn every_command_in_every_format() {
     }
     // every command has its table and its JSON at least
     assert!(pinned >= COMMANDS.len() * 3, "{pinned}");
+}
+
+/// The commands whose machine formats come from one typed row (`render::emit`).
+const ONE_ROW_MODEL: &[&str] = &["who", "what", "where", "top"];
+
+/// The machine formats agree field for field: NDJSON's records are JSON's, and CSV has one
+/// column per JSON field, named alike and in the same order, each cell the field's value as
+/// `render/flat.rs` flattens it (said again here, independently).
+#[test]
+fn machine_formats_agree_field_for_field() {
+    for (name, args) in COMMANDS.iter().filter(|(n, _)| ONE_ROW_MODEL.contains(n)) {
+        let json: Vec<Value> = serde_json::from_str(&output(args, "json", "80").unwrap()).unwrap();
+        let ndjson: Vec<Value> = output(args, "ndjson", "80")
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(json, ndjson, "{name}: JSON and NDJSON");
+        assert!(!json.is_empty(), "{name}: no rows to compare");
+        let csv = output(args, "csv", "80").unwrap();
+        let mut rows = csv::Reader::from_reader(csv.as_bytes());
+        let header: Vec<String> = rows.headers().unwrap().iter().map(String::from).collect();
+        let cells: Vec<Vec<String>> = rows
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect();
+        assert_eq!(cells.len(), json.len(), "{name}: CSV rows");
+        for (record, row) in json.iter().zip(&cells) {
+            let fields = record.as_object().unwrap();
+            let keys: Vec<&String> = fields.keys().collect();
+            assert_eq!(
+                keys,
+                header.iter().collect::<Vec<_>>(),
+                "{name}: CSV header"
+            );
+            for ((key, value), cell) in fields.iter().zip(row) {
+                let want = flat(value);
+                let safe =
+                    String::from_utf8(kaudit::render::csv::cell(want.as_bytes()).into_owned())
+                        .unwrap();
+                let pairs = value.as_object().map(|o| {
+                    o.iter()
+                        .map(|(k, v)| format!("{k}={}", flat(v)))
+                        .collect::<Vec<_>>()
+                        .join(";")
+                });
+                assert!(
+                    *cell == safe || pairs.as_ref() == Some(cell),
+                    "{name}: {key}: CSV {cell:?}, JSON {value}"
+                );
+            }
+        }
+    }
+}
+
+/// A JSON value as one CSV cell: scalars as text, `null` empty, a list's items joined by `;`
+/// (an object item's values joined by `=`), an object or anything deeper as JSON text.
+fn flat(v: &Value) -> String {
+    let scalar = |v: &Value| match v {
+        Value::Null => Some(String::new()),
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(_) | Value::Number(_) => Some(v.to_string()),
+        _ => None,
+    };
+    let item = |v: &Value| match v {
+        Value::Object(o) => o
+            .values()
+            .map(scalar)
+            .collect::<Option<Vec<_>>>()
+            .map(|v| v.join("=")),
+        v => scalar(v),
+    };
+    let text = || kaudit::render::json::to_string(v);
+    match v {
+        Value::Array(a) => a
+            .iter()
+            .map(item)
+            .collect::<Option<Vec<_>>>()
+            .map_or_else(text, |v| v.join(";")),
+        Value::Object(o) if o.is_empty() => String::new(),
+        Value::Object(_) => text(),
+        v => scalar(v).unwrap_or_default(),
+    }
 }

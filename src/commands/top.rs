@@ -6,17 +6,43 @@
 //! selects them).
 
 use anyhow::Result;
-use serde_json::{Map, Value, json};
+use serde::Serialize;
 
 use crate::cli::TopArgs;
-use crate::commands::group::{Col, Row, Spec, Want, emit, latency_cell};
+use crate::commands::group::{Spec, Want, latency_cell};
 use crate::commands::{Outcome, outcome};
 use crate::config::Config;
-use crate::render::{Cell, Style, Tone, thousands};
+use crate::render::{Cell, Col, Rounded, Style, Table, Tone, thousands};
 use crate::term::{Diag, Out};
 
-/// Rows shown when `--limit` is not given.
 const DEFAULT_ROWS: usize = 20;
+
+/// One group: every field of `top -o json/ndjson/csv`, the `--by` fields first (named as
+/// `--by` names them).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TopRow<'a> {
+    #[serde(flatten)]
+    key: Key<'a>,
+    requests: u64,
+    /// Of the matching requests, 0 to 1.
+    share: Rounded<4>,
+    errors: u64,
+    error_rate: Rounded<4>,
+    p50_ms: Rounded<3>,
+    p90_ms: Rounded<3>,
+    p99_ms: Rounded<3>,
+    max_ms: Rounded<3>,
+}
+
+/// The `--by` fields and their values, as an object's first members.
+struct Key<'a>(Vec<(&'static str, &'a str)>);
+
+impl Serialize for Key<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().copied())
+    }
+}
 
 pub fn run(args: &TopArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<Outcome> {
     let mut key = args.by.clone();
@@ -39,113 +65,71 @@ pub fn run(args: &TopArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
     )?;
     let (total, requests) = (g.total, g.requests);
     let matched = requests > 0;
-    let style = Style::new(cfg, &args.output);
-    let mut cols: Vec<Col> = key
-        .iter()
-        .map(|f| {
-            if f.flexible() {
-                Col::text(f.header())
-            } else {
-                Col::fixed(f.header())
-            }
-        })
-        .collect();
-    cols.extend([
-        Col::num("REQUESTS"),
-        Col::num("SHARE"),
-        Col::num("ERRORS"),
-        Col::num("P50"),
-        Col::num("P90"),
-        Col::num("P99"),
-        Col::num("MAX"),
-    ]);
-    let mut csv_header: Vec<&str> = key.iter().map(|f| f.name()).collect();
-    csv_header.extend([
-        "requests",
-        "share",
-        "errors",
-        "errorRate",
-        "p50Ms",
-        "p90Ms",
-        "p99Ms",
-        "maxMs",
-    ]);
-    let pct = |n: u64, d: u64| {
-        if d == 0 {
-            0.0
-        } else {
-            n as f64 * 100.0 / d as f64
-        }
-    };
-    let ms = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v:.3}"));
-    let shown = g.len();
-    // made as they are written: one row at a time for CSV and JSON
+    // a share of `d`, 0 to 1
+    let share = |n: u64, d: u64| if d == 0 { 0.0 } else { n as f64 / d as f64 };
     let row = |i: usize| {
         let (k, a) = g.row(i);
         let p = a.percentiles(&[50.0, 90.0, 99.0, 100.0]);
-        let share = pct(a.requests, requests);
-        let err = pct(a.failed, a.requests);
-        let mut cells: Vec<Cell> = k.iter().map(|v| Cell::new(*v)).collect();
-        cells.extend([
-            Cell::num(thousands(a.requests)),
-            Cell::num(format!("{share:.1}%")),
-            Cell::num(format!("{err:.1}%")).tone(if a.failed > 0 {
+        TopRow {
+            key: Key(key.iter().map(|f| f.name()).zip(k).collect()),
+            requests: a.requests,
+            share: Rounded(Some(share(a.requests, requests))),
+            errors: a.failed,
+            error_rate: Rounded(Some(share(a.failed, a.requests))),
+            p50_ms: Rounded(p[0]),
+            p90_ms: Rounded(p[1]),
+            p99_ms: Rounded(p[2]),
+            max_ms: Rounded(p[3]),
+        }
+    };
+    let percent = |v: Rounded<4>| format!("{:.1}%", v.0.unwrap_or(0.0) * 100.0);
+    let mut columns: Vec<_> = key
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let col = if f.flexible() {
+                Col::text(f.header())
+            } else {
+                Col::fixed(f.header())
+            };
+            col.cell(move |r: &TopRow| Cell::new(r.key.0[i].1))
+        })
+        .collect();
+    columns.extend([
+        Col::num("REQUESTS").cell(|r: &TopRow| Cell::num(thousands(r.requests))),
+        Col::num("SHARE").cell(move |r: &TopRow| Cell::num(percent(r.share))),
+        Col::num("ERRORS").cell(move |r: &TopRow| {
+            let tone = if r.errors > 0 {
                 Tone::Warn
             } else {
                 Tone::Plain
-            }),
-            Cell::num(latency_cell(p[0])),
-            Cell::num(latency_cell(p[1])),
-            Cell::num(latency_cell(p[2])),
-            Cell::num(latency_cell(p[3])),
-        ]);
-        let mut csv: Vec<String> = k.iter().map(|v| v.to_string()).collect();
-        csv.extend([
-            a.requests.to_string(),
-            format!("{:.4}", share / 100.0),
-            a.failed.to_string(),
-            format!("{:.4}", err / 100.0),
-            ms(p[0]),
-            ms(p[1]),
-            ms(p[2]),
-            ms(p[3]),
-        ]);
-        let mut obj = Map::new();
-        for (f, v) in key.iter().zip(&k) {
-            obj.insert(f.name().to_string(), json!(v));
-        }
-        let round =
-            |v: Option<f64>| v.map_or(Value::Null, |v| json!((v * 1000.0).round() / 1000.0));
-        obj.insert("requests".into(), json!(a.requests));
-        obj.insert(
-            "share".into(),
-            json!((share / 100.0 * 10_000.0).round() / 10_000.0),
-        );
-        obj.insert("errors".into(), json!(a.failed));
-        obj.insert(
-            "errorRate".into(),
-            json!((err / 100.0 * 10_000.0).round() / 10_000.0),
-        );
-        obj.insert("p50Ms".into(), round(p[0]));
-        obj.insert("p90Ms".into(), round(p[1]));
-        obj.insert("p99Ms".into(), round(p[2]));
-        obj.insert("maxMs".into(), round(p[3]));
-        Row {
-            cells,
-            csv,
-            json: Value::Object(obj),
-        }
-    };
+            };
+            Cell::num(percent(r.error_rate)).tone(tone)
+        }),
+        Col::num("P50").cell(|r: &TopRow| Cell::num(latency_cell(r.p50_ms.0))),
+        Col::num("P90").cell(|r: &TopRow| Cell::num(latency_cell(r.p90_ms.0))),
+        Col::num("P99").cell(|r: &TopRow| Cell::num(latency_cell(r.p99_ms.0))),
+        Col::num("MAX").cell(|r: &TopRow| Cell::num(latency_cell(r.max_ms.0))),
+    ]);
+    let shown = g.len();
     let note = (shown < total).then(|| format!("({shown} of {total} rows; --limit N, 0 for all)"));
-    emit(
-        out,
-        args.output.output,
-        &style,
-        &cols,
-        &csv_header,
-        shown,
-        row,
+    Table {
+        format: args.output.output,
+        style: Style::new(cfg, &args.output),
+        columns,
+        template: TopRow {
+            key: Key(key.iter().map(|f| (f.name(), "")).collect()),
+            requests: 0,
+            share: Rounded(None),
+            errors: 0,
+            error_rate: Rounded(None),
+            p50_ms: Rounded(None),
+            p90_ms: Rounded(None),
+            p99_ms: Rounded(None),
+            max_ms: Rounded(None),
+        },
         note,
-    )?;
+    }
+    .emit(out, shown, row)?;
     Ok(outcome(&g.stats, cfg, diag, matched))
 }

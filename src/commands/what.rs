@@ -2,30 +2,49 @@
 //! too): requests, the users (top 3 and how many), codes, first and last time.
 
 use anyhow::Result;
-use serde_json::json;
+use serde::Serialize;
 
 use crate::cli::WhatArgs;
-use crate::commands::group::{
-    Col, Field, Row, Spec, Times, Want, codes_cell, codes_json, counts_csv, counts_json, emit,
-    top_list, ts_csv, ts_json,
-};
+use crate::commands::group::{Field, Spec, Times, Want, codes_cell, top_list};
 use crate::commands::{Outcome, outcome};
 use crate::config::Config;
-use crate::render::{Cell, Style, thousands};
+use crate::render::{Cell, Codes, Col, Counts, Style, Table, Time, thousands};
 use crate::term::{Diag, Out};
 
-pub static CSV: &[&str] = &[
-    "verb",
-    "resource",
-    "subresource",
-    "namespace",
-    "name",
-    "requests",
-    "users",
-    "codes",
-    "first",
-    "last",
-];
+/// One verb and resource (and object, `--by-object`): every field of `what -o json/ndjson/csv`.
+#[derive(Serialize, Default)]
+struct WhatRow<'a> {
+    verb: &'a str,
+    resource: &'a str,
+    subresource: Option<&'a str>,
+    /// With `--by-object`; `null` without it.
+    namespace: Option<&'a str>,
+    name: Option<&'a str>,
+    requests: u64,
+    users: Counts<'a>,
+    codes: Codes,
+    first: Time,
+    last: Time,
+}
+
+impl WhatRow<'_> {
+    /// `configmaps` or `pods/exec`.
+    fn resource_cell(&self) -> String {
+        match self.subresource {
+            Some(sub) => format!("{}/{sub}", self.resource),
+            None => self.resource.to_string(),
+        }
+    }
+    /// `ns/name`, `ns/*` (no name), `name` (cluster-scoped) or `*`.
+    fn object_cell(&self) -> String {
+        match (self.namespace, self.name) {
+            (Some(ns), Some(name)) => format!("{ns}/{name}"),
+            (Some(ns), None) => format!("{ns}/*"),
+            (None, Some(name)) => name.to_string(),
+            (None, None) => "*".into(),
+        }
+    }
+}
 
 pub fn run(args: &WhatArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<Outcome> {
     let mut key = vec![Field::Verb, Field::Resource, Field::Subresource];
@@ -49,100 +68,62 @@ pub fn run(args: &WhatArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<
         args.output.limit,
     )?;
     let (total, matched) = (g.total, g.requests > 0);
-    let style = Style::new(cfg, &args.output);
     let times = Times::new(g.times(), cfg.local);
-    let mut cols = vec![Col::fixed("VERB"), Col::text("RESOURCE")];
-    if args.by_object {
-        cols.push(Col::text("OBJECT"));
-    }
-    cols.extend([
-        Col::num("REQUESTS"),
-        Col::text("USERS").optional(2),
-        Col::text("CODES"),
-        Col::fixed("FIRST"),
-        Col::fixed("LAST"),
-    ]);
-    let dash = |s: &str| {
-        if s == "-" {
-            String::new()
-        } else {
-            s.to_string()
-        }
-    };
-    let shown = g.len();
     // made as they are written: one row at a time for CSV and JSON
     let row = |i: usize| {
         let (k, a) = g.row(i);
-        let (verb, res, sub) = (k[0], k[1], k[2]);
-        let (users, codes) = (g.groups.values(&a.users), g.groups.codes(&a.codes));
-        let resource = if sub == "-" {
-            res.to_string()
-        } else {
-            format!("{res}/{sub}")
-        };
         let (ns, name) = if args.by_object {
-            (dash(k[3]), dash(k[4]))
+            (given(k[3]), given(k[4]))
         } else {
-            (String::new(), String::new())
+            (None, None)
         };
-        let mut cells = vec![Cell::new(verb), Cell::new(resource)];
-        if args.by_object {
-            cells.push(Cell::new(match (ns.is_empty(), name.is_empty()) {
-                (false, false) => format!("{ns}/{name}"),
-                (false, true) => format!("{ns}/*"),
-                (true, false) => name.clone(),
-                (true, true) => "*".into(),
-            }));
-        }
-        cells.extend([
-            Cell::num(thousands(a.requests)),
-            Cell::new(format!("{} ({})", top_list(&users, 3), users.len())),
-            Cell::new(codes_cell(&codes)),
-            Cell::new(times.cell(a.first)),
-            Cell::new(times.cell(a.last)),
-        ]);
-        Row {
-            csv: vec![
-                verb.to_string(),
-                res.to_string(),
-                dash(sub),
-                ns.clone(),
-                name.clone(),
-                a.requests.to_string(),
-                counts_csv(&users),
-                codes_cell(&codes).replace(' ', ";"),
-                ts_csv(a.first),
-                ts_csv(a.last),
-            ],
-            json: json!({
-                "verb": verb,
-                "resource": res,
-                "subresource": if sub == "-" { None } else { Some(sub) },
-                "namespace": if args.by_object && !ns.is_empty() { Some(&ns) } else { None },
-                "name": if args.by_object && !name.is_empty() { Some(&name) } else { None },
-                "requests": a.requests,
-                "users": counts_json(&users),
-                "codes": codes_json(&codes),
-                "first": ts_json(a.first),
-                "last": ts_json(a.last),
-            }),
-            cells,
+        WhatRow {
+            verb: k[0],
+            resource: k[1],
+            subresource: given(k[2]),
+            namespace: ns,
+            name,
+            requests: a.requests,
+            users: Counts(g.groups.values(&a.users)),
+            codes: Codes(g.groups.codes(&a.codes)),
+            first: Time(a.first),
+            last: Time(a.last),
         }
     };
+    let mut columns = vec![
+        Col::fixed("VERB").cell(|r: &WhatRow| Cell::new(r.verb)),
+        Col::text("RESOURCE").cell(|r: &WhatRow| Cell::new(r.resource_cell())),
+    ];
+    if args.by_object {
+        columns.push(Col::text("OBJECT").cell(|r: &WhatRow| Cell::new(r.object_cell())));
+    }
+    columns.extend([
+        Col::num("REQUESTS").cell(|r: &WhatRow| Cell::num(thousands(r.requests))),
+        Col::text("USERS").optional(2).cell(|r: &WhatRow| {
+            let u = &r.users.0;
+            Cell::new(format!("{} ({})", top_list(u, 3), u.len()))
+        }),
+        Col::text("CODES").cell(|r: &WhatRow| Cell::new(codes_cell(&r.codes.0))),
+        Col::fixed("FIRST").cell(|r: &WhatRow| Cell::new(times.cell(r.first.0))),
+        Col::fixed("LAST").cell(|r: &WhatRow| Cell::new(times.cell(r.last.0))),
+    ]);
+    let shown = g.len();
     let mut note = times.caption();
     if shown < total {
         note.push_str(&format!(" ({shown} of {total} rows; --limit)"));
     }
-    let note = Some(note);
-    emit(
-        out,
-        args.output.output,
-        &style,
-        &cols,
-        CSV,
-        shown,
-        row,
-        note,
-    )?;
+    Table {
+        format: args.output.output,
+        style: Style::new(cfg, &args.output),
+        columns,
+        template: WhatRow::default(),
+        note: Some(note),
+    }
+    .emit(out, shown, row)?;
     Ok(outcome(&g.stats, cfg, diag, matched))
+}
+
+/// A key part, `None` for `-` (a field the request did not have).
+fn given(s: &str) -> Option<&str> {
+    (s != "-").then_some(s)
 }

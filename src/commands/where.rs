@@ -3,38 +3,64 @@
 //! users, user agents (or IPs), first and last time.
 
 use anyhow::Result;
-use serde_json::json;
+use serde::Serialize;
 
 use crate::cli::{WhereArgs, WhereBy};
-use crate::commands::group::{
-    Col, Field, Row, Spec, Times, Want, counts_csv, counts_json, emit, top_list, ts_csv, ts_json,
-    warn_count,
-};
+use crate::commands::group::{Field, Spec, Times, Want, top_list, warn_count};
 use crate::commands::{Outcome, outcome};
 use crate::config::Config;
-use crate::render::{Cell, Style, thousands};
+use crate::render::{Cell, Col, Counts, Style, Table, Time, thousands};
 use crate::term::{Diag, Out};
 
-static CSV_IP: &[&str] = &[
-    "ip",
-    "requests",
-    "denied",
-    "failed",
-    "users",
-    "userAgents",
-    "first",
-    "last",
-];
-static CSV_AGENT: &[&str] = &[
-    "userAgent",
-    "requests",
-    "denied",
-    "failed",
-    "users",
-    "sourceIPs",
-    "first",
-    "last",
-];
+/// One source address (or user agent, `--by user-agent`): every field of `where -o
+/// json/ndjson/csv`. Of each pair of options, the one of the grouping is there.
+#[derive(Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct WhereRow<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ip: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_agent: Option<&'a str>,
+    requests: u64,
+    denied: u64,
+    failed: u64,
+    users: Counts<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_agents: Option<Counts<'a>>,
+    #[serde(rename = "sourceIPs", skip_serializing_if = "Option::is_none")]
+    source_ips: Option<Counts<'a>>,
+    first: Time,
+    last: Time,
+}
+
+impl<'a> WhereRow<'a> {
+    /// A row of the grouping's shape (by address or by agent) with its key and other list.
+    fn keyed(by_agent: bool, key: &'a str, other: Counts<'a>) -> WhereRow<'a> {
+        if by_agent {
+            WhereRow {
+                user_agent: Some(key),
+                source_ips: Some(other),
+                ..WhereRow::default()
+            }
+        } else {
+            WhereRow {
+                ip: Some(key),
+                user_agents: Some(other),
+                ..WhereRow::default()
+            }
+        }
+    }
+    /// The row's key (an address or an agent) and its other list (agents or addresses).
+    fn key(&self) -> &'a str {
+        self.ip.or(self.user_agent).unwrap_or_default()
+    }
+    fn other(&self) -> &[(&'a str, u64)] {
+        self.user_agents
+            .as_ref()
+            .or(self.source_ips.as_ref())
+            .map_or(&[], |c| &c.0)
+    }
+}
 
 pub fn run(args: &WhereArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<Outcome> {
     let by_agent = args.by == WhereBy::UserAgent;
@@ -60,87 +86,53 @@ pub fn run(args: &WhereArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result
         args.output.limit,
     )?;
     let (total, matched) = (g.total, g.requests > 0);
-    let style = Style::new(cfg, &args.output);
     let times = Times::new(g.times(), cfg.local);
-    let cols = vec![
-        if by_agent {
-            Col::text("USER AGENT")
-        } else {
-            Col::text("SOURCE IP")
-        },
-        Col::num("REQUESTS"),
-        Col::num("DENIED"),
-        Col::num("FAILED"),
-        Col::text("USERS").optional(3),
-        if by_agent {
-            Col::text("SOURCE IPS")
-        } else {
-            Col::text("USER AGENTS")
-        }
-        .optional(4),
-        Col::fixed("FIRST"),
-        Col::fixed("LAST"),
-    ];
-    let shown = g.len();
     // made as they are written: one row at a time for CSV and JSON
     let row = |i: usize| {
         let (k, a) = g.row(i);
-        let users = g.groups.values(&a.users);
-        let other = g.groups.values(if by_agent { &a.ips } else { &a.agents });
-        let other = &other;
-        Row {
-            cells: vec![
-                Cell::new(k[0]),
-                Cell::num(thousands(a.requests)),
-                warn_count(a.denied),
-                warn_count(a.failed),
-                Cell::new(format!("{} ({})", top_list(&users, 3), users.len())),
-                Cell::new(top_list(other, 3)),
-                Cell::new(times.cell(a.first)),
-                Cell::new(times.cell(a.last)),
-            ],
-            csv: vec![
-                k[0].to_string(),
-                a.requests.to_string(),
-                a.denied.to_string(),
-                a.failed.to_string(),
-                counts_csv(&users),
-                counts_csv(other),
-                ts_csv(a.first),
-                ts_csv(a.last),
-            ],
-            json: if by_agent {
-                json!({
-                    "userAgent": k[0], "requests": a.requests, "denied": a.denied,
-                    "failed": a.failed, "users": counts_json(&users),
-                    "sourceIPs": counts_json(other), "first": ts_json(a.first),
-                    "last": ts_json(a.last),
-                })
-            } else {
-                json!({
-                    "ip": k[0], "requests": a.requests, "denied": a.denied,
-                    "failed": a.failed, "users": counts_json(&users),
-                    "userAgents": counts_json(other), "first": ts_json(a.first),
-                    "last": ts_json(a.last),
-                })
-            },
+        let other = Counts(g.groups.values(if by_agent { &a.ips } else { &a.agents }));
+        WhereRow {
+            requests: a.requests,
+            denied: a.denied,
+            failed: a.failed,
+            users: Counts(g.groups.values(&a.users)),
+            first: Time(a.first),
+            last: Time(a.last),
+            ..WhereRow::keyed(by_agent, k[0], other)
         }
     };
+    let columns = vec![
+        Col::text(if by_agent { "USER AGENT" } else { "SOURCE IP" })
+            .cell(|r: &WhereRow| Cell::new(r.key())),
+        Col::num("REQUESTS").cell(|r: &WhereRow| Cell::num(thousands(r.requests))),
+        Col::num("DENIED").cell(|r: &WhereRow| warn_count(r.denied)),
+        Col::num("FAILED").cell(|r: &WhereRow| warn_count(r.failed)),
+        Col::text("USERS").optional(3).cell(|r: &WhereRow| {
+            let u = &r.users.0;
+            Cell::new(format!("{} ({})", top_list(u, 3), u.len()))
+        }),
+        Col::text(if by_agent {
+            "SOURCE IPS"
+        } else {
+            "USER AGENTS"
+        })
+        .optional(4)
+        .cell(|r: &WhereRow| Cell::new(top_list(r.other(), 3))),
+        Col::fixed("FIRST").cell(|r: &WhereRow| Cell::new(times.cell(r.first.0))),
+        Col::fixed("LAST").cell(|r: &WhereRow| Cell::new(times.cell(r.last.0))),
+    ];
+    let shown = g.len();
     let mut note = times.caption();
     if shown < total {
         note.push_str(&format!(" ({shown} of {total} rows; --limit)"));
     }
-    let note = Some(note);
-    let csv = if by_agent { CSV_AGENT } else { CSV_IP };
-    emit(
-        out,
-        args.output.output,
-        &style,
-        &cols,
-        csv,
-        shown,
-        row,
-        note,
-    )?;
+    Table {
+        format: args.output.output,
+        style: Style::new(cfg, &args.output),
+        columns,
+        template: WhereRow::keyed(by_agent, "", Counts::default()),
+        note: Some(note),
+    }
+    .emit(out, shown, row)?;
     Ok(outcome(&g.stats, cfg, diag, matched))
 }

@@ -5,32 +5,46 @@
 //! writes under the sender's own name (`Request::refused_impersonation`).
 
 use anyhow::Result;
-use serde_json::json;
+use serde::Serialize;
 
 use crate::cli::WhoArgs;
-use crate::commands::group::{
-    Agg, Col, Field, Row, Spec, Times, Want, counts_csv, counts_json, emit, top_counts, top_list,
-    ts_csv, ts_json, warn_count,
-};
+use crate::commands::group::{Agg, Field, Spec, Times, Want, top_counts, top_list, warn_count};
 use crate::commands::{Outcome, outcome};
 use crate::config::Config;
-use crate::render::{Cell, Style, thousands};
+use crate::render::{Cell, Col, Counts, Style, Table, Time, thousands};
 use crate::term::{Diag, Out};
 
-pub static CSV: &[&str] = &[
-    "user",
-    "authenticatedAs",
-    "impersonationRefused",
-    "requests",
-    "denied",
-    "failed",
-    "incomplete",
-    "verbs",
-    "resources",
-    "sourceIPs",
-    "first",
-    "last",
-];
+/// One actor: every field of `who -o json/ndjson/csv`.
+#[derive(Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct WhoRow<'a> {
+    user: &'a str,
+    /// The users who acted as this one (impersonation).
+    authenticated_as: Counts<'a>,
+    impersonation_refused: Vec<Refused<'a>>,
+    requests: u64,
+    denied: u64,
+    failed: u64,
+    incomplete: u64,
+    verbs: Counts<'a>,
+    resources: Counts<'a>,
+    #[serde(rename = "sourceIPs")]
+    source_ips: Counts<'a>,
+    first: Time,
+    last: Time,
+}
+
+/// An impersonation the user asked for and was refused: `{"target": "admin", "count": 1}`,
+/// `null` where the message did not name whom (CSV `(unnamed)=2`).
+#[derive(Serialize)]
+struct Refused<'a> {
+    target: Unnamed<'a>,
+    count: u64,
+}
+
+#[derive(Serialize)]
+#[serde(rename = "kaudit::null=(unnamed)")]
+struct Unnamed<'a>(Option<&'a str>);
 
 pub fn run(args: &WhoArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<Outcome> {
     let g = crate::commands::group::collect(
@@ -52,7 +66,6 @@ pub fn run(args: &WhoArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
         args.output.limit,
     )?;
     let (total, matched) = (g.total, g.requests > 0);
-    let style = Style::new(cfg, &args.output);
     let times = Times::new(g.times(), cfg.local);
     // The authenticating users, where they differ from the actor (impersonation).
     let via = |user: &str, a: &Agg| -> Vec<(&str, u64)> {
@@ -60,105 +73,78 @@ pub fn run(args: &WhoArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
         v.retain(|(k, _)| *k != user);
         v
     };
+    let row = |i: usize| {
+        let (key, a) = g.row(i);
+        let user = key[0];
+        WhoRow {
+            user,
+            authenticated_as: Counts(via(user, a)),
+            impersonation_refused: g
+                .groups
+                .values(&a.refused)
+                .into_iter()
+                .map(|(t, count)| Refused {
+                    target: Unnamed((!t.is_empty()).then_some(t)),
+                    count,
+                })
+                .collect(),
+            requests: a.requests,
+            denied: a.denied,
+            failed: a.failed,
+            incomplete: a.incomplete,
+            verbs: Counts(g.groups.values(&a.verbs)),
+            resources: Counts(g.groups.values(&a.resources)),
+            source_ips: Counts(g.groups.values(&a.ips)),
+            first: Time(a.first),
+            last: Time(a.last),
+        }
+    };
     let any_via = (0..g.len()).any(|i| {
         let (k, a) = g.row(i);
         !via(k[0], a).is_empty() || !a.refused.is_empty()
     });
-    let mut cols = vec![Col::text("USER")];
+    let mut columns = vec![Col::text("USER").cell(|r: &WhoRow| Cell::new(r.user))];
     if any_via {
-        cols.push(Col::text("VIA").optional(3));
+        columns.push(Col::text("VIA").optional(3).cell(|r: &WhoRow| {
+            let refused: Vec<(&str, u64)> = r
+                .impersonation_refused
+                .iter()
+                .map(|x| (x.target.0.unwrap_or(""), x.count))
+                .collect();
+            Cell::new(via_cell(&r.authenticated_as.0, &refused))
+        }));
     }
-    cols.extend([
-        Col::num("REQUESTS"),
-        Col::num("DENIED"),
-        Col::num("FAILED"),
-        Col::text("VERBS").optional(4),
-        Col::text("RESOURCES").optional(5),
-        Col::text("SOURCE IPS").optional(2),
-        Col::fixed("FIRST"),
-        Col::fixed("LAST"),
+    columns.extend([
+        Col::num("REQUESTS").cell(|r: &WhoRow| Cell::num(thousands(r.requests))),
+        Col::num("DENIED").cell(|r: &WhoRow| warn_count(r.denied)),
+        Col::num("FAILED").cell(|r: &WhoRow| warn_count(r.failed)),
+        Col::text("VERBS")
+            .optional(4)
+            .cell(|r: &WhoRow| Cell::new(top_list(&r.verbs.0, 4))),
+        Col::text("RESOURCES").optional(5).cell(|r: &WhoRow| {
+            let v = &r.resources.0;
+            Cell::new(format!("{} ({})", top_list(v, 3), v.len()))
+        }),
+        Col::text("SOURCE IPS")
+            .optional(2)
+            .cell(|r: &WhoRow| Cell::new(top_list(&r.source_ips.0, 2))),
+        Col::fixed("FIRST").cell(|r: &WhoRow| Cell::new(times.cell(r.first.0))),
+        Col::fixed("LAST").cell(|r: &WhoRow| Cell::new(times.cell(r.last.0))),
     ]);
     let shown = g.len();
-    let row = |i: usize| {
-        let (key, a) = g.row(i);
-        let user = key[0];
-        let v = via(user, a);
-        let refused = g.groups.values(&a.refused);
-        let (verbs, resources, ips) = (
-            g.groups.values(&a.verbs),
-            g.groups.values(&a.resources),
-            g.groups.values(&a.ips),
-        );
-        let mut cells = vec![Cell::new(user)];
-        if any_via {
-            cells.push(Cell::new(via_cell(&v, &refused)));
-        }
-        cells.extend([
-            Cell::num(thousands(a.requests)),
-            warn_count(a.denied),
-            warn_count(a.failed),
-            Cell::new(top_list(&verbs, 4)),
-            Cell::new(format!("{} ({})", top_list(&resources, 3), resources.len())),
-            Cell::new(top_list(&ips, 2)),
-            Cell::new(times.cell(a.first)),
-            Cell::new(times.cell(a.last)),
-        ]);
-        Row {
-            csv: vec![
-                user.to_string(),
-                counts_csv(&v),
-                counts_csv(&named(&refused, "(unnamed)")),
-                a.requests.to_string(),
-                a.denied.to_string(),
-                a.failed.to_string(),
-                a.incomplete.to_string(),
-                counts_csv(&verbs),
-                counts_csv(&resources),
-                counts_csv(&ips),
-                ts_csv(a.first),
-                ts_csv(a.last),
-            ],
-            json: json!({
-                "user": user,
-                "authenticatedAs": counts_json(&v),
-                "impersonationRefused": refused_json(&refused),
-                "requests": a.requests,
-                "denied": a.denied,
-                "failed": a.failed,
-                "incomplete": a.incomplete,
-                "verbs": counts_json(&verbs),
-                "resources": counts_json(&resources),
-                "sourceIPs": counts_json(&ips),
-                "first": ts_json(a.first),
-                "last": ts_json(a.last),
-            }),
-            cells,
-        }
-    };
     let mut note = times.caption();
     if shown < total {
         note.push_str(&format!(" ({shown} of {total} users; --limit)"));
     }
-    let note = Some(note);
-    emit(
-        out,
-        args.output.output,
-        &style,
-        &cols,
-        CSV,
-        shown,
-        row,
-        note,
-    )?;
+    Table {
+        format: args.output.output,
+        style: Style::new(cfg, &args.output),
+        columns,
+        template: WhoRow::default(),
+        note: Some(note),
+    }
+    .emit(out, shown, row)?;
     Ok(outcome(&g.stats, cfg, diag, matched))
-}
-
-/// The refused impersonations with `unknown` for a target the message did not name.
-fn named<'a>(refused: &[(&'a str, u64)], unknown: &'a str) -> Vec<(&'a str, u64)> {
-    refused
-        .iter()
-        .map(|&(t, n)| (if t.is_empty() { unknown } else { t }, n))
-        .collect()
 }
 
 /// VIA: the users who acted as this one (`cluster-root (1)`), then (after `; `) the
@@ -186,15 +172,4 @@ fn via_cell(via: &[(&str, u64)], refused: &[(&str, u64)]) -> String {
     }
     // `;` between them: the users before it acted as this one, this one asked after it
     parts.join("; ")
-}
-
-/// `[{"target": "admin", "count": 1}, {"target": null, "count": 2}]`: `null` where the message
-/// did not name whom the user asked for.
-fn refused_json(refused: &[(&str, u64)]) -> serde_json::Value {
-    serde_json::Value::Array(
-        refused
-            .iter()
-            .map(|&(t, n)| json!({"target": (!t.is_empty()).then_some(t), "count": n}))
-            .collect(),
-    )
 }

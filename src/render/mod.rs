@@ -8,8 +8,12 @@
 //! Nothing here decides *what* to print; commands do.
 
 pub mod csv;
+pub mod emit;
+pub mod flat;
 pub mod json;
 pub mod table;
+
+pub use emit::{Col, ColCell, Table};
 
 use anyhow::Result;
 
@@ -191,6 +195,72 @@ pub fn thousands(n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+/// A time in a typed row: RFC 3339 UTC with microseconds, or `null`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Time(pub Option<Ts>);
+
+impl serde::Serialize for Time {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Some(t) => s.serialize_str(&t.rfc3339()),
+            None => s.serialize_none(),
+        }
+    }
+}
+
+/// Values with their counts, most frequent first: JSON `[{"name": "alice", "count": 3}]`,
+/// CSV `alice=3;bob=1`.
+#[derive(Debug, Clone, Default)]
+pub struct Counts<'a>(pub Vec<(&'a str, u64)>);
+
+impl serde::Serialize for Counts<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct Entry<'a> {
+            name: &'a str,
+            count: u64,
+        }
+        s.collect_seq(self.0.iter().map(|&(name, count)| Entry { name, count }))
+    }
+}
+
+/// HTTP status codes with their counts: JSON `{"200": 5, "403": 2, "none": 1}` (by code, no
+/// code last), CSV `200=5;403=2;none=1`.
+#[derive(Debug, Clone, Default)]
+pub struct Codes(pub Vec<(Option<i64>, u64)>);
+
+impl serde::Serialize for Codes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct Map<'a>(&'a [(Option<i64>, u64)]);
+        impl serde::Serialize for Map<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut v = self.0.to_vec();
+                v.sort_by_key(|(k, _)| (k.is_none(), *k));
+                s.collect_map(
+                    v.into_iter()
+                        .map(|(k, n)| (k.map_or("none".to_string(), |c| c.to_string()), n)),
+                )
+            }
+        }
+        s.serialize_newtype_struct(flat::PAIRS, &Map(&self.0))
+    }
+}
+
+/// A number of milliseconds (or a share) rounded to `10^-D` for machine formats, `null` when
+/// there is none.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Rounded<const D: i32>(pub Option<f64>);
+
+impl<const D: i32> serde::Serialize for Rounded<D> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let scale = 10f64.powi(D);
+        match self.0 {
+            Some(v) => s.serialize_f64((v * scale).round() / scale),
+            None => s.serialize_none(),
+        }
+    }
 }
 
 /// Pick the writer for a format. `live`: the input is a stream, rows must appear as they come.
