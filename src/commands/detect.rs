@@ -9,11 +9,10 @@ use serde_json::{Value, json};
 
 use crate::cli::{DetectArgs, Format};
 use crate::commands::Outcome;
-use crate::commands::group::{Col, Row, emit};
 use crate::config::Config;
 use crate::correlate::Request;
 use crate::detect::{Finding, Limits, Rules, Severity, State};
-use crate::render::{Cell, Style, Tone, machine_time, thousands};
+use crate::render::{Cell, Col, Style, Table, Time, Tone, thousands};
 use crate::scan::{self, Flow, Sink};
 use crate::term::{Diag, Out};
 
@@ -201,26 +200,55 @@ fn body_notes(rules: &Rules, unchecked: &[u64]) -> Vec<String> {
     )]
 }
 
-fn finding_json(rules: &Rules, f: &Finding, evidence: usize) -> Value {
-    let r = &rules.rules[f.rule];
-    let s = f.shown(evidence);
-    json!({
-        "rule": r.id,
-        "name": r.name,
-        "severity": r.severity.name(),
-        "mitre": r.mitre,
-        "count": f.count,
-        "first": machine_time(f.first),
-        "last": machine_time(f.last),
-        "actors": s.actors(),
-        "via": s.via(),
-        "sourceIPs": s.source_ips(),
-        "sourceIPsLeftOut": s.ips_left_out(),
-        "targets": s.targets(),
-        "detail": f.detail,
-        "auditIDs": s.audit_ids(),
-        "auditIDsLeftOut": s.left_out,
-    })
+/// One finding: every field of `detect -o ndjson/csv` and of each of `-o json`'s findings.
+#[derive(serde::Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct FindingRow<'a> {
+    rule: &'a str,
+    name: &'a str,
+    severity: &'static str,
+    mitre: Option<&'a str>,
+    count: u64,
+    first: Time,
+    last: Time,
+    actors: Vec<&'a str>,
+    via: Vec<&'a str>,
+    #[serde(rename = "sourceIPs")]
+    source_ips: Vec<&'a str>,
+    /// Source addresses of listed requests that were not kept.
+    #[serde(rename = "sourceIPsLeftOut")]
+    source_ips_left_out: u64,
+    targets: Vec<&'a str>,
+    detail: Option<&'a str>,
+    /// The first `--max-evidence` requests.
+    #[serde(rename = "auditIDs")]
+    audit_ids: Vec<&'a str>,
+    #[serde(rename = "auditIDsLeftOut")]
+    audit_ids_left_out: u64,
+}
+
+impl<'a> FindingRow<'a> {
+    fn new(rules: &'a Rules, f: &'a Finding, evidence: usize) -> FindingRow<'a> {
+        let r = &rules.rules[f.rule];
+        let s = f.shown(evidence);
+        FindingRow {
+            rule: &r.id,
+            name: &r.name,
+            severity: r.severity.name(),
+            mitre: r.mitre.as_deref(),
+            count: f.count,
+            first: Time(f.first),
+            last: Time(f.last),
+            actors: s.actors(),
+            via: s.via(),
+            source_ips: s.source_ips(),
+            source_ips_left_out: s.ips_left_out(),
+            targets: s.targets(),
+            detail: f.detail.as_deref(),
+            audit_ids: s.audit_ids(),
+            audit_ids_left_out: s.left_out,
+        }
+    }
 }
 
 /// The `-o json` document, written one finding at a time (a finding's JSON is built, written
@@ -249,7 +277,7 @@ impl serde::Serialize for Each<'_> {
         s.collect_seq(
             self.found
                 .iter()
-                .map(|f| finding_json(self.rules, f, self.evidence)),
+                .map(|f| FindingRow::new(self.rules, f, self.evidence)),
         )
     }
 }
@@ -287,38 +315,18 @@ fn write(
             crate::render::json::to_writer_pretty(&mut *out, &doc)?;
             out.write_all(b"\n")?;
         }
-        Format::Ndjson => {
-            for f in found {
-                crate::render::json::to_writer(&mut *out, &finding_json(rules, f, evidence))?;
-                out.write_all(b"\n")?;
+        Format::Ndjson | Format::Csv => {
+            let style = Style::new(cfg, &args.output);
+            Table {
+                format: args.output.output,
+                style,
+                columns: Vec::new(),
+                template: FindingRow::default(),
+                note: None,
             }
-        }
-        Format::Csv => {
-            if !args.output.no_headers {
-                crate::render::csv::write_record(out, CSV)?;
-            }
-            for f in found {
-                let r = &rules.rules[f.rule];
-                let s = f.shown(evidence);
-                crate::render::csv::write_record(
-                    out,
-                    [
-                        r.id.clone(),
-                        r.severity.name().to_string(),
-                        r.name.clone(),
-                        f.count.to_string(),
-                        crate::commands::group::ts_csv(f.first),
-                        crate::commands::group::ts_csv(f.last),
-                        join(&s.actors(), usize::MAX),
-                        join(&s.via(), usize::MAX),
-                        join(&s.source_ips(), usize::MAX),
-                        join(&s.targets(), usize::MAX),
-                        s.audit_ids().join(" "),
-                        s.left_out.to_string(),
-                        s.ips_left_out().to_string(),
-                    ],
-                )?;
-            }
+            .emit(out, found.len(), |i| {
+                FindingRow::new(rules, found[i], evidence)
+            })?;
         }
         Format::Raw => crate::commands::reject_format(Format::Raw, "detect")?,
         Format::Table | Format::Wide => {
@@ -340,22 +348,6 @@ fn write(
     out.flush()?;
     Ok(())
 }
-
-pub static CSV: &[&str] = &[
-    "rule",
-    "severity",
-    "name",
-    "count",
-    "first",
-    "last",
-    "actors",
-    "via",
-    "sourceIPs",
-    "targets",
-    "auditIDs",
-    "auditIDsLeftOut",
-    "sourceIPsLeftOut",
-];
 
 /// The first `n` values, and how many more there are: `alice, bob +3`.
 fn join(s: &[&str], n: usize) -> String {
@@ -412,74 +404,67 @@ fn table(
         );
         let title = crate::render::table::header_label(&title, &style);
         writeln!(out, "{title}")?;
-        let cols = [
-            Col::fixed("RULE"),
-            Col::text("NAME"),
-            Col::num("COUNT"),
-            Col::fixed(times.header("FIRST")),
-            Col::fixed(times.header("LAST")),
-            Col::text("ACTOR"),
-            Col::text("SOURCE IPS").optional(2),
-            Col::text("TARGET"),
-            Col::fixed("EVIDENCE").optional(1),
-        ];
         let many = if wide { usize::MAX } else { 2 };
-        let rows: Vec<Row> = mine
-            .iter()
-            .map(|f| {
-                let r = &rules.rules[f.rule];
-                let s = f.shown(args.max_evidence);
-                if s.left_out > 0 {
-                    cut.0 += 1;
-                    cut.1 += s.left_out;
-                }
-                let target = match &f.detail {
-                    Some(d) => d.clone(),
-                    None => join(&s.targets(), many),
-                };
-                // every other request, listed or not
-                let evidence = match s.first_id() {
+        for f in &mine {
+            let left_out = f.shown(args.max_evidence).left_out;
+            if left_out > 0 {
+                cut.0 += 1;
+                cut.1 += left_out;
+            }
+        }
+        let columns = vec![
+            Col::fixed("RULE").cell(move |r: &FindingRow| Cell::new(r.rule).tone(tone)),
+            Col::text("NAME").cell(|r: &FindingRow| Cell::new(r.name)),
+            Col::num("COUNT").cell(|r: &FindingRow| Cell::num(thousands(r.count))),
+            Col::fixed(times.header("FIRST"))
+                .cell(|r: &FindingRow| Cell::new(times.cell(r.first.0))),
+            Col::fixed(times.header("LAST")).cell(|r: &FindingRow| Cell::new(times.cell(r.last.0))),
+            Col::text("ACTOR").cell(move |r: &FindingRow| {
+                Cell::new(if r.via.is_empty() {
+                    join(&r.actors, many)
+                } else {
+                    format!("{} (via {})", join(&r.actors, many), join(&r.via, many))
+                })
+            }),
+            Col::text("SOURCE IPS")
+                .optional(2)
+                .cell(move |r: &FindingRow| {
+                    let mut ips = join(&r.source_ips, many);
+                    if r.source_ips_left_out > 0 {
+                        ips.push_str(&format!(
+                            " (+{} not kept)",
+                            thousands(r.source_ips_left_out)
+                        ));
+                    }
+                    Cell::new(ips)
+                }),
+            Col::text("TARGET").cell(move |r: &FindingRow| {
+                Cell::new(match r.detail {
+                    Some(d) => d.to_string(),
+                    None => join(&r.targets, many),
+                })
+            }),
+            // every other request, listed or not
+            Col::fixed("EVIDENCE").optional(1).cell(|r: &FindingRow| {
+                let others = (r.audit_ids.len() as u64 + r.audit_ids_left_out).saturating_sub(1);
+                Cell::new(match (r.audit_ids.first(), others) {
                     (None, 0) => String::new(),
                     (None, n) => format!("({} not listed)", thousands(n)),
                     (Some(id), 0) => id.to_string(),
                     (Some(id), n) => format!("{id} (+{})", thousands(n)),
-                };
-                let mut ips = join(&s.source_ips(), many);
-                if s.ips_left_out() > 0 {
-                    ips.push_str(&format!(" (+{} not kept)", thousands(s.ips_left_out())));
-                }
-                let (actors, via) = (s.actors(), s.via());
-                Row {
-                    cells: vec![
-                        Cell::new(r.id.clone()).tone(tone),
-                        Cell::new(r.name.clone()),
-                        Cell::num(thousands(f.count)),
-                        Cell::new(times.cell(f.first)),
-                        Cell::new(times.cell(f.last)),
-                        Cell::new(if via.is_empty() {
-                            join(&actors, many)
-                        } else {
-                            format!("{} (via {})", join(&actors, many), join(&via, many))
-                        }),
-                        Cell::new(ips),
-                        Cell::new(target),
-                        Cell::new(evidence),
-                    ],
-                    csv: Vec::new(),
-                    json: Value::Null,
-                }
-            })
-            .collect();
-        emit(
-            out,
-            Format::Table,
-            &style,
-            &cols,
-            CSV,
-            rows.len(),
-            |i| rows[i].clone(),
-            None,
-        )?;
+                })
+            }),
+        ];
+        Table {
+            format: Format::Table,
+            style,
+            columns,
+            template: FindingRow::default(),
+            note: None,
+        }
+        .emit(out, mine.len(), |i| {
+            FindingRow::new(rules, mine[i], args.max_evidence)
+        })?;
         writeln!(out)?;
     }
     let listed = if cut.0 == 0 {
