@@ -65,14 +65,26 @@ fn incomplete_requests_are_listed() {
 }
 
 #[test]
-fn csv_rows_are_percentiles() {
+fn csv_rows_are_every_list() {
     let r = run(&["latency", "-o", "csv", "-r", "leases", S5]);
     let text = String::from_utf8(r.stdout).unwrap();
     assert!(
-        text.starts_with("kind,verb,resource,requests,p50Ms,p90Ms,p99Ms,maxMs\n"),
+        text.starts_with(
+            "kind,time,user,verb,resource,object,code,latencyMs,auditID,stages,phases,requests,p50Ms,p90Ms,p99Ms,maxMs\n"
+        ),
         "{text}"
     );
-    assert!(text.contains("request,update,leases,84,"), "{text}");
+    assert!(
+        text.contains("\nrequest,,,update,leases,,,,,,,84,"),
+        "{text}"
+    );
+    // the slowest requests too (review: CSV and NDJSON had left them out)
+    let slowest = text.lines().filter(|l| l.starts_with("slowest,")).count();
+    assert_eq!(slowest, 10, "{text}");
+    assert!(
+        text.contains(",RequestReceived;ResponseComplete,"),
+        "{text}"
+    );
 }
 
 /// s6's policy omits ResponseStarted for some watches: they are still long-running (the API

@@ -9,14 +9,14 @@
 //! annotations are the only account of where an exec's seconds went).
 //!
 //! Table output shows the five sections; JSON has them as `slowest`, `byVerbResource`,
-//! `longRunning`, `byPhase` and `incomplete`; CSV and NDJSON carry the per-verb/resource rows (with a
-//! `kind` column: `request` or `long-running`).
+//! `longRunning`, `byPhase` and `incomplete`; NDJSON and CSV write every record of them, each
+//! with its `kind` (one typed record, [`LatencyRow`], for all three).
 
 use std::io::Write;
 
 use anyhow::Result;
 use rustc_hash::FxHashMap;
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::cli::{Format, LatencyArgs};
 use crate::commands::events::{object_cell, resource_cell, user_cell};
@@ -28,7 +28,7 @@ use crate::correlate::meaning::LATENCY_PREFIX;
 use crate::event::Ts;
 use crate::render::heading;
 use crate::render::table::write_rows;
-use crate::render::{Cell, Style, Tone, csv::write_record, machine_time, thousands};
+use crate::render::{Cell, Rounded, Style, Table, Time, Tone, thousands};
 use crate::scan::{self, Flow, Sink};
 use crate::term::{Diag, Out};
 
@@ -92,16 +92,77 @@ impl Item {
             &self.stages,
         )
     }
-    fn json(&self) -> Value {
-        json!({
-            "time": machine_time(self.time), "user": self.user, "verb": self.verb,
-            "resource": self.resource, "object": self.object, "code": self.code,
-            "latencyMs": (self.latency * 1000.0).round() / 1000.0, "auditID": self.audit_id,
-            "stages": self.stages,
-            "phases": self.phases.iter()
-                .map(|(p, ms)| (p.clone(), round(*ms)))
-                .collect::<serde_json::Map<String, Value>>(),
-        })
+    /// Its record in the machine formats, in the list `kind`.
+    fn row(&self, kind: &'static str) -> LatencyRow<'_> {
+        LatencyRow {
+            kind,
+            time: Some(Time(self.time)),
+            user: Some(&self.user),
+            verb: &self.verb,
+            resource: &self.resource,
+            object: Some(&self.object),
+            code: Some(self.code),
+            latency_ms: Some(Rounded(Some(self.latency))),
+            audit_id: Some(&self.audit_id),
+            stages: Some(self.stages.split('+').filter(|s| !s.is_empty()).collect()),
+            phases: Some(Phases(&self.phases)),
+            ..LatencyRow::default()
+        }
+    }
+}
+
+/// One record of `latency`'s machine formats: a request of one of the lists (`kind`:
+/// `slowest`, `byPhase`, `incomplete`) or the percentiles of a verb and resource (`request`,
+/// `long-running`). `-o json` puts each list under its name; NDJSON and CSV write them all, in
+/// that order, one per line (CSV: every column, empty where the kind has no such field).
+#[derive(Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct LatencyRow<'a> {
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    time: Option<Time>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user: Option<&'a str>,
+    verb: &'a str,
+    resource: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    object: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<Option<i64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    latency_ms: Option<Rounded<3>>,
+    #[serde(rename = "auditID", skip_serializing_if = "Option::is_none")]
+    audit_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stages: Option<Vec<&'a str>>,
+    /// The API server's own breakdown: phase and milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    phases: Option<Phases<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    requests: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    p50_ms: Option<Rounded<3>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    p90_ms: Option<Rounded<3>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    p99_ms: Option<Rounded<3>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_ms: Option<Rounded<3>>,
+}
+
+/// Phases as an object, `{"etcd": 0.56, "total": 7912.0}` (CSV `etcd=0.56;total=7912.0`).
+#[derive(Default)]
+struct Phases<'a>(&'a [(String, f64)]);
+
+impl Serialize for Phases<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct Map<'a>(&'a [(String, f64)]);
+        impl Serialize for Map<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_map(self.0.iter().map(|(p, ms)| (p, Rounded::<3>(Some(*ms)))))
+            }
+        }
+        s.serialize_newtype_struct(crate::render::flat::PAIRS, &Map(self.0))
     }
 }
 
@@ -209,6 +270,23 @@ struct Pcts {
     p: [f64; 4],
 }
 
+impl Pcts {
+    fn row(&self) -> LatencyRow<'_> {
+        let ms = |v: f64| Some(Rounded(Some(v)));
+        LatencyRow {
+            kind: if self.long { "long-running" } else { "request" },
+            verb: &self.verb,
+            resource: &self.resource,
+            requests: Some(self.count),
+            p50_ms: ms(self.p[0]),
+            p90_ms: ms(self.p[1]),
+            p99_ms: ms(self.p[2]),
+            max_ms: ms(self.p[3]),
+            ..LatencyRow::default()
+        }
+    }
+}
+
 fn percentiles(map: FxHashMap<(String, String), Vec<f32>>, long: bool) -> Vec<Pcts> {
     let mut rows: Vec<Pcts> = map
         .into_iter()
@@ -247,61 +325,64 @@ pub fn run(args: &LatencyArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resu
     let short = percentiles(std::mem::take(&mut lat.short), false);
     let long = percentiles(std::mem::take(&mut lat.long), true);
     let style = Style::new(cfg, &args.output);
-    let prow = |p: &Pcts| {
-        json!({
-            "kind": if p.long { "long-running" } else { "request" },
-            "verb": p.verb, "resource": p.resource, "requests": p.count,
-            "p50Ms": round(p.p[0]), "p90Ms": round(p.p[1]), "p99Ms": round(p.p[2]), "maxMs": round(p.p[3]),
-        })
-    };
+    // every record, in the order of the lists
+    let rows: Vec<LatencyRow> = (lat.slowest.iter().map(|i| i.row("slowest")))
+        .chain(short.iter().chain(&long).map(Pcts::row))
+        .chain(lat.phased.iter().map(|i| i.row("byPhase")))
+        .chain(lat.incomplete.iter().map(|i| i.row("incomplete")))
+        .collect();
     match args.output.output {
         Format::Json => {
-            let doc = json!({
-                "requests": lat.matched,
-                "slowest": lat.slowest.iter().map(Item::json).collect::<Vec<_>>(),
-                "byVerbResource": short.iter().map(prow).collect::<Vec<_>>(),
-                "longRunning": long.iter().map(prow).collect::<Vec<_>>(),
-                "byPhase": lat.phased.iter().map(Item::json).collect::<Vec<_>>(),
-                "incomplete": lat.incomplete.iter().map(Item::json).collect::<Vec<_>>(),
-            });
+            let list = |kind: &[&str]| -> Vec<&LatencyRow> {
+                rows.iter().filter(|r| kind.contains(&r.kind)).collect()
+            };
+            #[derive(Serialize)]
+            #[serde(rename_all = "camelCase")]
+            struct Doc<'a> {
+                requests: u64,
+                slowest: Vec<&'a LatencyRow<'a>>,
+                by_verb_resource: Vec<&'a LatencyRow<'a>>,
+                long_running: Vec<&'a LatencyRow<'a>>,
+                by_phase: Vec<&'a LatencyRow<'a>>,
+                incomplete: Vec<&'a LatencyRow<'a>>,
+            }
+            let doc = Doc {
+                requests: lat.matched,
+                slowest: list(&["slowest"]),
+                by_verb_resource: list(&["request"]),
+                long_running: list(&["long-running"]),
+                by_phase: list(&["byPhase"]),
+                incomplete: list(&["incomplete"]),
+            };
             crate::render::json::to_writer_pretty(&mut *out, &doc)?;
             out.write_all(b"\n")?;
         }
-        Format::Ndjson => {
-            for p in short.iter().chain(&long) {
-                crate::render::json::to_writer(&mut *out, &prow(p))?;
-                out.write_all(b"\n")?;
+        Format::Ndjson | Format::Csv => {
+            let all = |v: f64| Some(Rounded(Some(v)));
+            let template = LatencyRow {
+                time: Some(Time(None)),
+                user: Some(""),
+                object: Some(""),
+                code: Some(None),
+                latency_ms: all(0.0),
+                audit_id: Some(""),
+                stages: Some(Vec::new()),
+                phases: Some(Phases(&[])),
+                requests: Some(0),
+                p50_ms: all(0.0),
+                p90_ms: all(0.0),
+                p99_ms: all(0.0),
+                max_ms: all(0.0),
+                ..LatencyRow::default()
+            };
+            Table {
+                format: args.output.output,
+                style,
+                columns: Vec::new(),
+                template: &template,
+                note: None,
             }
-        }
-        Format::Csv => {
-            if style.headers {
-                write_record(
-                    out,
-                    [
-                        "kind", "verb", "resource", "requests", "p50Ms", "p90Ms", "p99Ms", "maxMs",
-                    ],
-                )?;
-            }
-            for p in short.iter().chain(&long) {
-                let f = |v: f64| format!("{v:.3}");
-                write_record(
-                    out,
-                    [
-                        if p.long {
-                            "long-running".to_string()
-                        } else {
-                            "request".to_string()
-                        },
-                        p.verb.clone(),
-                        p.resource.clone(),
-                        p.count.to_string(),
-                        f(p.p[0]),
-                        f(p.p[1]),
-                        f(p.p[2]),
-                        f(p.p[3]),
-                    ],
-                )?;
-            }
+            .emit(out, rows.len(), |i| &rows[i])?;
         }
         Format::Table | Format::Wide | Format::Raw => {
             tables(out, &style, &lat, &short, &long, n)?;
@@ -318,10 +399,6 @@ fn phases_cell(phases: &[(String, f64)]) -> String {
         .map(|(p, ms)| format!("{p} {}", latency_cell(Some(*ms))))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-fn round(v: f64) -> Value {
-    json!((v * 1000.0).round() / 1000.0)
 }
 
 fn tables(

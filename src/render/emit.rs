@@ -13,8 +13,9 @@ use std::io::Write as _;
 use anyhow::Result;
 use serde::Serialize;
 
+use super::flat::{Flat, flatten};
 use super::table::{MAX_BUFFERED, write_rows_dropping, write_rows_streamed};
-use super::{Cell, Style, csv::write_record, flat::flatten};
+use super::{Cell, Style, csv::write_record};
 use crate::cli::Format;
 use crate::term::Out;
 
@@ -101,11 +102,12 @@ impl<R: Serialize> Table<'_, R> {
                 }
             }
             Format::Csv => {
+                let header = flatten(&self.template)?.keys;
                 if self.style.headers {
-                    write_record(out, flatten(&self.template)?.keys)?;
+                    write_record(out, &header)?;
                 }
                 for i in 0..n {
-                    write_record(out, flatten(&row(i))?.cells)?;
+                    write_record(out, by_header(flatten(&row(i))?, &header)?)?;
                 }
             }
             Format::Table | Format::Wide | Format::Raw => self.table(out, n, row)?,
@@ -140,6 +142,26 @@ impl<R: Serialize> Table<'_, R> {
         }
         Ok(())
     }
+}
+
+/// A row's cells in the header's columns: as they are when the row has every field, else each
+/// by its name, empty where the row has none (a record kind without that field).
+fn by_header(row: Flat, header: &[String]) -> Result<Vec<String>> {
+    if row.keys == header {
+        return Ok(row.cells);
+    }
+    if let Some(k) = row.keys.iter().find(|k| !header.contains(k)) {
+        anyhow::bail!("internal error: CSV field {k:?} is not in the header");
+    }
+    Ok(header
+        .iter()
+        .map(|h| {
+            row.keys
+                .iter()
+                .position(|k| k == h)
+                .map_or_else(String::new, |i| row.cells[i].clone())
+        })
+        .collect())
 }
 
 /// A JSON array of the rows an iterator makes, serialized as they are made (once).
