@@ -91,7 +91,9 @@ fn every_command_in_every_format() {
 }
 
 /// The commands whose machine formats come from one typed row (`render::emit`).
-const ONE_ROW_MODEL: &[&str] = &["who", "what", "where", "top", "detect", "latency"];
+const ONE_ROW_MODEL: &[&str] = &[
+    "events", "timeline", "who", "what", "where", "top", "detect", "latency", "history",
+];
 
 /// The machine formats agree field for field: NDJSON's records are JSON's, and CSV has one
 /// column per JSON field, named alike and in the same order, each cell the field's value as
@@ -122,6 +124,12 @@ fn machine_formats_agree_field_for_field() {
             .collect();
         assert_eq!(json, ndjson, "{name}: JSON and NDJSON");
         assert!(!json.is_empty(), "{name}: no rows to compare");
+        // history: a CSV row per change, `changes` as `path`, `old`, `new`
+        let json: Vec<Value> = if *name == "history" {
+            json.iter().flat_map(per_change).collect()
+        } else {
+            json
+        };
         let csv = output(args, "csv", "80").unwrap();
         let mut rows = csv::Reader::from_reader(csv.as_bytes());
         let header: Vec<String> = rows.headers().unwrap().iter().map(String::from).collect();
@@ -168,6 +176,40 @@ fn machine_formats_agree_field_for_field() {
             }
         }
     }
+}
+
+/// A history entry as its CSV rows: one per change (one with no change when it has none), the
+/// change's `path`, `old` and `new` where the entry has `changes`; old and new values as JSON
+/// text (a string keeps its quotes).
+fn per_change(entry: &Value) -> Vec<Value> {
+    let changes = entry["changes"].as_array().unwrap();
+    let none = [Value::Null];
+    let changes: &[Value] = if changes.is_empty() { &none } else { changes };
+    changes
+        .iter()
+        .map(|c| {
+            let mut row = serde_json::Map::new();
+            for (k, v) in entry.as_object().unwrap() {
+                if k != "changes" {
+                    row.insert(k.clone(), v.clone());
+                    continue;
+                }
+                let text = |v: &Value| match v {
+                    Value::Null => Value::Null,
+                    v => Value::String(kaudit::render::json::to_string(v)),
+                };
+                row.insert("path".into(), c["path"].clone());
+                row.insert("old".into(), text(&c["old"]));
+                row.insert("new".into(), text(&c["new"]));
+            }
+            // the patch as JSON text too
+            row["patch"] = match &row["patch"] {
+                Value::Null => Value::Null,
+                p => Value::String(kaudit::render::json::to_string(p)),
+            };
+            Value::Object(row)
+        })
+        .collect()
 }
 
 /// A JSON value as one CSV cell: scalars as text, `null` empty, a list's items joined by `;`

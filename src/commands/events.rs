@@ -13,7 +13,6 @@
 //! results live; only `--sort received` holds rows until the end.
 
 use std::io::Write;
-use std::sync::LazyLock;
 
 use anyhow::{Result, bail};
 use serde_json::{Value, json};
@@ -25,7 +24,8 @@ use crate::correlate::meaning::PSA_ENFORCE;
 use crate::correlate::{Mark, Request};
 use crate::event::LineBodies;
 use crate::render::{
-    self, Cell, Column, Record, Rows, Style, Tone, human_latency, human_time, machine_time,
+    Cell, Column, Record, Style, Time, Tone, Writer, flat::flatten, human_latency, human_time,
+    machine_time,
 };
 use crate::scan::{self, Flow, Sink};
 use crate::term::{Diag, Out};
@@ -95,94 +95,6 @@ static STAGE_WIDE: &[Column] = &[
     col("URI", 60, false),
 ];
 
-/// CSV columns, and the JSON field names (camelCase, documented in the README).
-pub static CSV: &[&str] = &[
-    "auditID",
-    "received",
-    "started",
-    "completed",
-    "latencyMs",
-    "user",
-    "groups",
-    "impersonatedUser",
-    "impersonatedGroups",
-    "sourceIPs",
-    "userAgent",
-    "verb",
-    "apiGroup",
-    "apiVersion",
-    "resource",
-    "subresource",
-    "namespace",
-    "name",
-    "requestURI",
-    "level",
-    "code",
-    "statusReason",
-    "statusMessage",
-    "decision",
-    "reason",
-    "dryRun",
-    "fieldManager",
-    "annotations",
-    "userExtra",
-    "stages",
-    "incomplete",
-    "cluster",
-    "apiserver",
-    "file",
-    "line",
-];
-
-/// `--stages -o csv`: the request columns, then the stage event's own (as in JSON).
-static STAGE_CSV: &[&str] = &[
-    "auditID",
-    "received",
-    "started",
-    "completed",
-    "latencyMs",
-    "user",
-    "groups",
-    "impersonatedUser",
-    "impersonatedGroups",
-    "sourceIPs",
-    "userAgent",
-    "verb",
-    "apiGroup",
-    "apiVersion",
-    "resource",
-    "subresource",
-    "namespace",
-    "name",
-    "requestURI",
-    "level",
-    "code",
-    "statusReason",
-    "statusMessage",
-    "decision",
-    "reason",
-    "dryRun",
-    "fieldManager",
-    "annotations",
-    "userExtra",
-    "stages",
-    "incomplete",
-    "cluster",
-    "apiserver",
-    "file",
-    "line",
-    "stage",
-    "stageTimestamp",
-    "stageCode",
-];
-
-/// The columns `--bodies` adds, last (and the JSON members, in this order).
-const BODY_CSV: [&str; 3] = ["requestObject", "responseObject", "bodies"];
-static CSV_BODIES: LazyLock<Vec<&str>> =
-    LazyLock::new(|| CSV.iter().chain(&BODY_CSV).copied().collect());
-static STAGE_CSV_BODIES: LazyLock<Vec<&str>> =
-    LazyLock::new(|| STAGE_CSV.iter().chain(&BODY_CSV).copied().collect());
-
 pub fn run(args: &EventsArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<Outcome> {
     if args.bodies && matches!(args.output.output, Format::Table | Format::Wide) {
         bail!(
@@ -195,33 +107,19 @@ pub fn run(args: &EventsArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resul
     let raw = args.output.output == Format::Raw;
     // raw lines carry their bodies already
     let bodies = args.bodies && !raw;
-    let rows = match (args.stages, bodies) {
-        (true, false) => render::writer(
-            args.output.output,
-            STAGE_COLUMNS,
-            STAGE_WIDE,
-            STAGE_CSV,
-            style,
-            live,
-        ),
-        (true, true) => render::writer(
-            args.output.output,
-            STAGE_COLUMNS,
-            STAGE_WIDE,
-            STAGE_CSV_BODIES.as_slice(),
-            style,
-            live,
-        ),
-        (false, false) => render::writer(args.output.output, COLUMNS, WIDE, CSV, style, live),
-        (false, true) => render::writer(
-            args.output.output,
-            COLUMNS,
-            WIDE,
-            CSV_BODIES.as_slice(),
-            style,
-            live,
-        ),
+    // every field of a row, in order: the CSV header
+    let template = RequestJson::template(bodies);
+    let header = if args.stages {
+        flatten(&StageJson::of(template))?.keys
+    } else {
+        flatten(&template)?.keys
     };
+    let (columns, wide) = if args.stages {
+        (STAGE_COLUMNS, STAGE_WIDE)
+    } else {
+        (COLUMNS, WIDE)
+    };
+    let rows = Writer::new(args.output.output, columns, wide, header, style, live);
     let mut sink = EventsSink {
         out,
         rows,
@@ -259,7 +157,7 @@ pub fn run(args: &EventsArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resul
 
 struct EventsSink<'o> {
     out: &'o mut Out,
-    rows: Box<dyn Rows>,
+    rows: Writer,
     raw: bool,
     /// stdout is a terminal: raw lines go through `term::raw_for_terminal`.
     tty: bool,
@@ -484,28 +382,6 @@ impl Shown {
             why,
         }
     }
-
-    /// The CSV cells: each body as JSON text ("" when null), and `bodies` as JSON text.
-    fn cells(&self) -> [String; 3] {
-        [
-            self.request.as_ref().map_or_else(String::new, json_text),
-            self.response.as_ref().map_or_else(String::new, json_text),
-            json_text(&self.why),
-        ]
-    }
-
-    /// The JSON members, as `RequestJson` writes them.
-    fn insert(&self, o: &mut serde_json::Map<String, Value>) {
-        o.insert(
-            "requestObject".into(),
-            self.request.clone().unwrap_or(Value::Null),
-        );
-        o.insert(
-            "responseObject".into(),
-            self.response.clone().unwrap_or(Value::Null),
-        );
-        o.insert("bodies".into(), json!(self.why));
-    }
 }
 
 /// `ops-admin as eve`, or `-` for a request with no user (failed authentication).
@@ -589,10 +465,6 @@ fn ip_cell(r: &Request) -> String {
         .map_or_else(String::new, |s| s.to_string())
 }
 
-fn joined(v: &[std::borrow::Cow<str>]) -> String {
-    v.join(";")
-}
-
 fn latency_value(r: &Request) -> Value {
     r.latency_ms()
         .map_or(Value::Null, |ms| json!((ms * 1000.0).round() / 1000.0))
@@ -600,7 +472,7 @@ fn latency_value(r: &Request) -> Value {
 
 /// The JSON form of a request (the README documents these fields), borrowing the request's
 /// text: written as it is serialized, a long field is not copied on its way out.
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct RequestJson<'a> {
     #[serde(rename = "auditID")]
@@ -652,8 +524,7 @@ struct RequestJson<'a> {
 }
 
 impl<'a> RequestJson<'a> {
-    fn new(r: &'a Request, file: &'a str) -> RequestJson<'a> {
-        let (_, line) = r.location();
+    fn new(r: &'a Request, file: &'a str, line: u64) -> RequestJson<'a> {
         let opt = |s: &'a str| (!s.is_empty()).then_some(s);
         let list = |v: &'a [std::borrow::Cow<str>]| v.iter().map(|s| &**s).collect::<Vec<_>>();
         RequestJson {
@@ -699,6 +570,20 @@ impl<'a> RequestJson<'a> {
         }
     }
 
+    /// A row with every field (its keys are the CSV header): `bodies`, with `--bodies`'.
+    fn template(bodies: bool) -> RequestJson<'static> {
+        let why = Whys {
+            request: Why::None,
+            response: Why::None,
+        };
+        RequestJson {
+            request_object: bodies.then_some(None),
+            response_object: bodies.then_some(None),
+            bodies: bodies.then_some(why),
+            ..RequestJson::default()
+        }
+    }
+
     /// With the bodies `--bodies` read.
     fn with(mut self, b: Option<&'a Shown>) -> RequestJson<'a> {
         if let Some(b) = b {
@@ -710,7 +595,52 @@ impl<'a> RequestJson<'a> {
     }
 }
 
+/// A stage event's row (`--stages`): its request's, then the stage's own fields, then its
+/// bodies (`--bodies`).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StageJson<'a> {
+    #[serde(flatten)]
+    request: RequestJson<'a>,
+    stage: &'static str,
+    stage_timestamp: Time,
+    stage_code: Option<i64>,
+    #[serde(flatten)]
+    bodies: BodiesJson<'a>,
+}
+
+/// `--bodies`' fields, last: not written without it.
+#[derive(serde::Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct BodiesJson<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_object: Option<Option<&'a Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    response_object: Option<Option<&'a Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bodies: Option<Whys>,
+}
+
+impl<'a> StageJson<'a> {
+    /// The stage fields of an empty row, the bodies moved from `r` (for the CSV header).
+    fn of(mut r: RequestJson<'a>) -> StageJson<'a> {
+        let bodies = BodiesJson {
+            request_object: r.request_object.take(),
+            response_object: r.response_object.take(),
+            bodies: r.bodies.take(),
+        };
+        StageJson {
+            request: r,
+            stage: "",
+            stage_timestamp: Time(None),
+            stage_code: None,
+            bodies,
+        }
+    }
+}
+
 /// Key-value pairs written as a JSON object, in their order.
+#[derive(Default)]
 struct Pairs<'a, V = &'a str>(Vec<(&'a str, V)>);
 
 impl<V: serde::Serialize> serde::Serialize for Pairs<'_, V> {
@@ -724,11 +654,6 @@ impl<V: serde::Serialize> serde::Serialize for Pairs<'_, V> {
     }
 }
 
-/// [`RequestJson`] as a value (to add fields to).
-pub fn request_json(r: &Request, file: &str) -> Value {
-    serde_json::to_value(RequestJson::new(r, file)).unwrap_or(Value::Null)
-}
-
 /// `user.extra` as JSON writes it: each key and its list of values.
 fn extra_pairs<'a>(r: &'a Request) -> Pairs<'a, Vec<&'a str>> {
     Pairs(
@@ -739,64 +664,6 @@ fn extra_pairs<'a>(r: &'a Request) -> Pairs<'a, Vec<&'a str>> {
     )
 }
 
-/// A JSON object as one CSV cell ("" when empty).
-fn object_text<V: serde::Serialize>(p: &Pairs<'_, V>) -> String {
-    if p.0.is_empty() {
-        return String::new();
-    }
-    json_text(p)
-}
-
-/// A value as one CSV cell: its JSON text.
-fn json_text(v: &impl serde::Serialize) -> String {
-    let mut b = Vec::new();
-    crate::render::json::to_writer(&mut b, v).ok();
-    String::from_utf8(b).unwrap_or_default()
-}
-
-fn request_fields(r: &Request, file: &str, line: u64) -> Vec<String> {
-    let t = |t: Option<crate::event::Ts>| t.map(|t| t.rfc3339()).unwrap_or_default();
-    vec![
-        r.audit_id.to_string(),
-        t(r.time()),
-        t(r.started),
-        t(r.completed),
-        r.latency_ms()
-            .map(|ms| format!("{:.3}", ms))
-            .unwrap_or_default(),
-        r.user.to_string(),
-        joined(&r.groups),
-        r.impersonated_user.to_string(),
-        joined(&r.impersonated_groups),
-        joined(&r.source_ips),
-        r.user_agent.to_string(),
-        r.verb.to_string(),
-        r.api_group.to_string(),
-        r.api_version.to_string(),
-        r.resource.to_string(),
-        r.subresource.to_string(),
-        r.namespace.to_string(),
-        r.name.to_string(),
-        r.request_uri.to_string(),
-        r.level.to_string(),
-        r.code.map(|c| c.to_string()).unwrap_or_default(),
-        r.status_reason.to_string(),
-        r.status_message.to_string(),
-        r.decision.to_string(),
-        r.authz_reason.to_string(),
-        r.dry_run().json().map_or(String::new(), |d| d.to_string()),
-        r.field_manager().into_owned(),
-        object_text(&Pairs(r.all_annotations())),
-        object_text(&extra_pairs(r)),
-        r.stages.joined(),
-        r.incomplete().to_string(),
-        r.cluster.to_string(),
-        r.apiserver.to_string(),
-        file.to_string(),
-        line.to_string(),
-    ]
-}
-
 struct RequestRow<'r, 'a> {
     r: &'r Request<'a>,
     file: String,
@@ -804,6 +671,13 @@ struct RequestRow<'r, 'a> {
 }
 
 impl Record for RequestRow<'_, '_> {
+    type Row<'x>
+        = RequestJson<'x>
+    where
+        Self: 'x;
+    fn row(&self) -> RequestJson<'_> {
+        RequestJson::new(self.r, &self.file, self.r.location().1).with(self.bodies.as_ref())
+    }
     fn cells(&self, style: &Style) -> Vec<Cell> {
         let r = self.r;
         let latency = if r.incomplete() {
@@ -834,24 +708,6 @@ impl Record for RequestRow<'_, '_> {
             Cell::new(r.request_uri.to_string()),
         ]
     }
-    fn fields(&self) -> Vec<String> {
-        let mut v = request_fields(self.r, &self.file, self.r.location().1);
-        if let Some(b) = &self.bodies {
-            v.extend(b.cells());
-        }
-        v
-    }
-    fn json(&self) -> Value {
-        serde_json::to_value(RequestJson::new(self.r, &self.file).with(self.bodies.as_ref()))
-            .unwrap_or(Value::Null)
-    }
-    fn write_json(&self, out: &mut dyn std::io::Write) -> Result<()> {
-        crate::render::json::to_writer(
-            out,
-            &RequestJson::new(self.r, &self.file).with(self.bodies.as_ref()),
-        )?;
-        Ok(())
-    }
 }
 
 struct StageRow<'r, 'a> {
@@ -862,6 +718,19 @@ struct StageRow<'r, 'a> {
 }
 
 impl Record for StageRow<'_, '_> {
+    type Row<'x>
+        = StageJson<'x>
+    where
+        Self: 'x;
+    fn row(&self) -> StageJson<'_> {
+        let m = self.m;
+        let mut row =
+            StageJson::of(RequestJson::new(self.r, &self.file, m.line).with(self.bodies.as_ref()));
+        row.stage = m.stage.name();
+        row.stage_timestamp = Time(m.time);
+        row.stage_code = m.code;
+        row
+    }
     fn cells(&self, style: &Style) -> Vec<Cell> {
         let (r, m) = (self.r, self.m);
         vec![
@@ -880,32 +749,5 @@ impl Record for StageRow<'_, '_> {
             Cell::new(format!("{}:{}", self.file, m.line)),
             Cell::new(r.request_uri.to_string()),
         ]
-    }
-    fn fields(&self) -> Vec<String> {
-        let m = self.m;
-        let mut v = request_fields(self.r, &self.file, m.line);
-        v.extend([
-            m.stage.name().to_string(),
-            m.time.map(|t| t.rfc3339()).unwrap_or_default(),
-            m.code.map(|c| c.to_string()).unwrap_or_default(),
-        ]);
-        if let Some(b) = &self.bodies {
-            v.extend(b.cells());
-        }
-        v
-    }
-    fn json(&self) -> Value {
-        let m = self.m;
-        let mut v = request_json(self.r, &self.file);
-        if let Value::Object(o) = &mut v {
-            o.insert("stage".into(), json!(m.stage.name()));
-            o.insert("stageTimestamp".into(), machine_time(m.time));
-            o.insert("stageCode".into(), json!(m.code));
-            o.insert("line".into(), json!(m.line));
-            if let Some(b) = &self.bodies {
-                b.insert(o);
-            }
-        }
-        v
     }
 }

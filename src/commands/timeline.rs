@@ -22,7 +22,6 @@ use std::io::Write;
 use anyhow::{Result, anyhow};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::cli::{Collapse, Format, TimelineArgs};
 use crate::commands::{Outcome, outcome, reject_format};
@@ -1604,7 +1603,13 @@ pub fn run(args: &TimelineArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Res
             words: Words::default(),
             buf: String::new(),
         }),
-        rows: (format == Format::Csv).then(|| render::writer(format, &[], &[], CSV, style, false)),
+        rows: match format {
+            Format::Csv => {
+                let header = render::flat::flatten(&JsonLine::default())?.keys;
+                Some(render::Writer::new(format, &[], &[], header, style, false))
+            }
+            _ => None,
+        },
         array: format == Format::Json,
         buf: Vec::with_capacity(1 << 16),
         stamps: Stamps::default(),
@@ -1761,7 +1766,7 @@ struct Printer<'a> {
     /// Table and wide: the narrative.
     narrative: Option<Narrative<'a>>,
     /// CSV.
-    rows: Option<Box<dyn render::Rows>>,
+    rows: Option<render::Writer>,
     /// JSON (an array), else NDJSON.
     array: bool,
     /// Lines are serialized into one buffer: many small writes through `Out` cost more.
@@ -2097,7 +2102,7 @@ impl Stamps {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct JsonLine<'a> {
     time: Option<Stamp>,
@@ -2124,49 +2129,15 @@ struct JsonLine<'a> {
 }
 
 impl Record for LineRecord<'_> {
+    type Row<'x>
+        = JsonLine<'x>
+    where
+        Self: 'x;
+    fn row(&self) -> JsonLine<'_> {
+        self.fields_json(&mut Stamps::default())
+    }
     fn cells(&self, _: &Style) -> Vec<Cell> {
         Vec::new()
-    }
-
-    fn fields(&self) -> Vec<String> {
-        let mut stamps = Stamps::default();
-        let mut time = |t: i64| {
-            stamps
-                .get(t)
-                .map_or_else(String::new, |s| s.as_str().into())
-        };
-        let (e, last) = (&self.line.first, &self.line.last);
-        let s = |o: Option<&str>| o.unwrap_or("").to_string();
-        vec![
-            time(e.time),
-            time(last.time),
-            self.line.count.to_string(),
-            self.actor().to_string(),
-            self.view.s(e.user).to_string(),
-            self.view.s(e.imp).to_string(),
-            self.view.s(e.verb).to_string(),
-            s(self.common(F_RESOURCE, |e| e.resource)),
-            s(self.common(F_SUB, |e| e.sub)),
-            s(self.common(F_NS, |e| e.ns)),
-            s(self.common(F_NAME, |e| e.name)),
-            s(self.common(F_PATH, |e| e.path)),
-            if e.code < 0 {
-                String::new()
-            } else {
-                e.code.to_string()
-            },
-            e.incomplete().to_string(),
-            marker_names(e.marks).collect::<Vec<_>>().join(";"),
-            self.sentence.to_string(),
-            e.context().to_string(),
-            self.view.s(e.cluster).to_string(),
-            self.view.s(e.apiserver).to_string(),
-            self.ids().join(";"),
-        ]
-    }
-
-    fn json(&self) -> Value {
-        serde_json::to_value(self.fields_json(&mut Stamps::default())).unwrap_or(Value::Null)
     }
 }
 

@@ -8,22 +8,45 @@ use std::borrow::Cow;
 
 use anyhow::Result;
 
-use super::{Record, Rows};
 use crate::term::{Out, sanitize};
 
+/// CSV rows of typed records: each flattened (`flat.rs`), its cells placed by name under
+/// `header`.
 pub struct CsvRows {
-    columns: &'static [&'static str],
+    header: Vec<Cow<'static, str>>,
     headers: bool,
     started: bool,
 }
 
 impl CsvRows {
-    pub fn new(columns: &'static [&'static str], headers: bool) -> Self {
+    pub fn new(header: Vec<Cow<'static, str>>, headers: bool) -> Self {
         CsvRows {
-            columns,
+            header,
             headers,
             started: false,
         }
+    }
+
+    pub fn row<T: serde::Serialize + ?Sized>(&mut self, out: &mut Out, rec: &T) -> Result<()> {
+        self.start(out)?;
+        let cells = super::emit::by_header(super::flat::flatten(rec)?, &self.header)?;
+        write_record(out, cells)
+    }
+
+    fn start(&mut self, out: &mut Out) -> Result<()> {
+        if !self.started {
+            self.started = true;
+            if self.headers {
+                write_record(out, self.header.iter().map(|k| k.as_bytes()))?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn finish(&mut self, out: &mut Out) -> Result<()> {
+        self.start(out)?;
+        out.flush()?;
+        Ok(())
     }
 }
 
@@ -90,25 +113,6 @@ fn number(s: &str) -> bool {
     let (int, frac) = s.split_once('.').unwrap_or((s, "0"));
     let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
     digits(int) && digits(frac)
-}
-
-impl Rows for CsvRows {
-    fn row(&mut self, out: &mut Out, rec: &dyn Record) -> Result<()> {
-        if !self.started {
-            self.started = true;
-            if self.headers {
-                write_record(out, self.columns.iter())?;
-            }
-        }
-        write_record(out, rec.fields())
-    }
-    fn finish(&mut self, out: &mut Out) -> Result<()> {
-        if !self.started && self.headers {
-            write_record(out, self.columns.iter())?;
-        }
-        out.flush()?;
-        Ok(())
-    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! Rows are made by index when written (a table of many rows makes each twice: once to
 //! measure its columns), so that one row is held at a time for the machine formats.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::io::Write as _;
 
@@ -104,7 +105,7 @@ impl<R: Serialize> Table<'_, R> {
             Format::Csv => {
                 let header = flatten(&self.template)?.keys;
                 if self.style.headers {
-                    write_record(out, &header)?;
+                    write_record(out, header.iter().map(|k| k.as_bytes()))?;
                 }
                 for i in 0..n {
                     write_record(out, by_header(flatten(&row(i))?, &header)?)?;
@@ -146,7 +147,7 @@ impl<R: Serialize> Table<'_, R> {
 
 /// A row's cells in the header's columns: as they are when the row has every field, else each
 /// by its name, empty where the row has none (a record kind without that field).
-fn by_header(row: Flat, header: &[String]) -> Result<Vec<String>> {
+pub fn by_header(row: Flat, header: &[Cow<'static, str>]) -> Result<Vec<String>> {
     if row.keys == header {
         return Ok(row.cells);
     }

@@ -17,11 +17,14 @@
 //!
 //! Cells are made safe by `csv::write_record`, not here. Nothing here writes; it only flattens.
 
+use std::borrow::Cow;
 use std::fmt::Display;
 
 use serde::Serialize;
 use serde::ser::{self, Impossible};
 
+/// The newtype-struct name that asks for a value's JSON text as its cell.
+pub const JSON_TEXT: &str = "kaudit::json";
 /// The newtype-struct name that asks for a map to be written `key=value;...`.
 pub const PAIRS: &str = "kaudit::pairs";
 /// The prefix of a newtype-struct name whose rest is the text of a `null` inside a list item.
@@ -30,7 +33,8 @@ pub const NULL_AS: &str = "kaudit::null=";
 /// A row flattened: its keys (the CSV header) and its cells.
 #[derive(Debug, Default, PartialEq)]
 pub struct Flat {
-    pub keys: Vec<String>,
+    /// A struct's field names as they are (no copy); a map's keys copied.
+    pub keys: Vec<Cow<'static, str>>,
     pub cells: Vec<String>,
 }
 
@@ -209,7 +213,7 @@ impl ser::SerializeStruct for RowMap<'_> {
         key: &'static str,
         v: &T,
     ) -> Result<(), Error> {
-        self.0.keys.push(key.to_string());
+        self.0.keys.push(Cow::Borrowed(key));
         self.0.cells.push(cell(v)?);
         Ok(())
     }
@@ -224,7 +228,7 @@ impl ser::SerializeMap for RowMap<'_> {
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
         match key.serialize(Cell) {
             Ok(k) => {
-                self.0.keys.push(k);
+                self.0.keys.push(Cow::Owned(k));
                 Ok(())
             }
             Err(_) => Err(Error("a CSV column name must be text".into())),
@@ -329,6 +333,9 @@ impl ser::Serializer for Cell {
         name: &'static str,
         v: &T,
     ) -> Result<String, Error> {
+        if name == JSON_TEXT {
+            return Ok(super::json::to_string(v));
+        }
         if name == PAIRS {
             let mut p = Pairs {
                 keyed: true,

@@ -17,7 +17,6 @@ use anyhow::Result;
 use serde::Serialize;
 use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
 
-use super::{Record, Rows};
 use crate::term::{Out, json_escape, unsafe_char};
 
 /// Write `value` as compact JSON, escaping what a terminal would obey (see the module doc).
@@ -144,19 +143,19 @@ impl JsonRows {
     }
 }
 
-impl Rows for JsonRows {
-    fn row(&mut self, out: &mut Out, rec: &dyn Record) -> Result<()> {
+impl JsonRows {
+    pub fn row<T: Serialize + ?Sized>(&mut self, out: &mut Out, rec: &T) -> Result<()> {
         if self.array {
             out.write_all(if self.count == 0 { b"[\n" } else { b",\n" })?;
         }
-        rec.write_json(&mut *out)?;
+        to_writer(&mut *out, rec)?;
         if !self.array {
             out.write_all(b"\n")?;
         }
         self.count += 1;
         Ok(())
     }
-    fn finish(&mut self, out: &mut Out) -> Result<()> {
+    pub fn finish(&mut self, out: &mut Out) -> Result<()> {
         if self.array {
             out.write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?;
         }

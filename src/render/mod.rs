@@ -103,31 +103,68 @@ impl Cell {
     }
 }
 
-/// A record that can be written in every format.
+/// A record of a row command (`events`, `history`), written in every format from one typed
+/// row: JSON and NDJSON serialize [`Record::row`], CSV flattens it (`flat.rs`), a table shows
+/// [`Record::cells`].
 pub trait Record {
+    type Row<'a>: serde::Serialize
+    where
+        Self: 'a;
+    /// The machine form.
+    fn row(&self) -> Self::Row<'_>;
     /// Table cells, in the order of the writer's columns.
     fn cells(&self, style: &Style) -> Vec<Cell>;
-    /// CSV fields, in the order of the CSV header (made safe by `csv::write_record`).
-    fn fields(&self) -> Vec<String>;
-    /// The JSON form.
-    fn json(&self) -> serde_json::Value;
-    /// The JSON form written to `out` (compact, escaped as `json::to_writer` does); a record
-    /// that can serialize without building a value says so here.
-    fn write_json(&self, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
-        json::to_writer(out, &self.json())?;
-        Ok(())
-    }
 }
 
-/// A writer for a stream of records.
-pub trait Rows {
-    fn row(&mut self, out: &mut Out, rec: &dyn Record) -> Result<()>;
+/// The writer of a stream of records in the chosen format.
+pub enum Writer {
+    Table(table::RowTable),
+    Csv(csv::CsvRows),
+    Json(json::JsonRows),
+}
+
+impl Writer {
+    /// The writer for a format. `header`: the CSV header (the keys of a record's row, all of
+    /// them); `live`: the input is a stream, rows must appear as they come.
+    pub fn new(
+        format: crate::cli::Format,
+        columns: &'static [Column],
+        wide_columns: &'static [Column],
+        header: Vec<std::borrow::Cow<'static, str>>,
+        style: Style,
+        live: bool,
+    ) -> Writer {
+        use crate::cli::Format;
+        match format {
+            Format::Table => Writer::Table(table::RowTable::new(columns, style, live)),
+            Format::Wide => Writer::Table(table::RowTable::new(wide_columns, style, live)),
+            Format::Csv => Writer::Csv(csv::CsvRows::new(header, style.headers)),
+            Format::Json => Writer::Json(json::JsonRows::array()),
+            Format::Ndjson | Format::Raw => Writer::Json(json::JsonRows::lines()),
+        }
+    }
+
+    pub fn row<R: Record>(&mut self, out: &mut Out, rec: &R) -> Result<()> {
+        match self {
+            Writer::Table(t) => t.row(out, rec),
+            Writer::Csv(c) => c.row(out, &rec.row()),
+            Writer::Json(j) => j.row(out, &rec.row()),
+        }
+    }
+
     /// A pause in the input: show what has been buffered so far if that matters.
-    fn flush(&mut self, out: &mut Out) -> Result<()> {
+    pub fn flush(&mut self, out: &mut Out) -> Result<()> {
         out.flush()?;
         Ok(())
     }
-    fn finish(&mut self, out: &mut Out) -> Result<()>;
+
+    pub fn finish(&mut self, out: &mut Out) -> Result<()> {
+        match self {
+            Writer::Table(t) => t.finish(out),
+            Writer::Csv(c) => c.finish(out),
+            Writer::Json(j) => j.finish(out),
+        }
+    }
 }
 
 /// A table column: header, and the cap on its width when streaming.
@@ -197,6 +234,11 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// A text field for a typed row: `None` (JSON `null`) when empty.
+pub fn present(s: &str) -> Option<&str> {
+    (!s.is_empty()).then_some(s)
+}
+
 /// A time in a typed row: RFC 3339 UTC with microseconds, or `null`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Time(pub Option<Ts>);
@@ -248,6 +290,16 @@ impl serde::Serialize for Codes {
     }
 }
 
+/// A value whose CSV cell is its JSON text (JSON writes it as it is).
+#[derive(Debug, Clone, Copy)]
+pub struct JsonText<T>(pub T);
+
+impl<T: serde::Serialize> serde::Serialize for JsonText<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_newtype_struct(flat::JSON_TEXT, &self.0)
+    }
+}
+
 /// A number of milliseconds (or a share) rounded to `10^-D` for machine formats, `null` when
 /// there is none.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -260,25 +312,6 @@ impl<const D: i32> serde::Serialize for Rounded<D> {
             Some(v) => s.serialize_f64((v * scale).round() / scale),
             None => s.serialize_none(),
         }
-    }
-}
-
-/// Pick the writer for a format. `live`: the input is a stream, rows must appear as they come.
-pub fn writer(
-    format: crate::cli::Format,
-    columns: &'static [Column],
-    wide_columns: &'static [Column],
-    csv_header: &'static [&'static str],
-    style: Style,
-    live: bool,
-) -> Box<dyn Rows> {
-    use crate::cli::Format;
-    match format {
-        Format::Table => Box::new(table::RowTable::new(columns, style, live)),
-        Format::Wide => Box::new(table::RowTable::new(wide_columns, style, live)),
-        Format::Csv => Box::new(csv::CsvRows::new(csv_header, style.headers)),
-        Format::Json => Box::new(json::JsonRows::array()),
-        Format::Ndjson | Format::Raw => Box::new(json::JsonRows::lines()),
     }
 }
 

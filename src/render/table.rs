@@ -10,7 +10,7 @@ use std::io::Write;
 use anyhow::Result;
 use comfy_table::{CellAlignment, ContentArrangement, Table};
 
-use super::{Cell, Column, Record, Rows, Style, Tone};
+use super::{Cell, Column, Record, Style, Tone};
 use crate::term::{Out, sanitize};
 
 /// Rows held for one comfy-table before switching to streaming layout.
@@ -672,8 +672,8 @@ impl RowTable {
     }
 }
 
-impl Rows for RowTable {
-    fn row(&mut self, out: &mut Out, rec: &dyn Record) -> Result<()> {
+impl RowTable {
+    pub fn row<R: Record>(&mut self, out: &mut Out, rec: &R) -> Result<()> {
         let mut cells = rec.cells(&self.style);
         cells.truncate(self.columns.len());
         if self.streaming {
@@ -686,12 +686,7 @@ impl Rows for RowTable {
         Ok(())
     }
 
-    fn flush(&mut self, out: &mut Out) -> Result<()> {
-        out.flush()?;
-        Ok(())
-    }
-
-    fn finish(&mut self, out: &mut Out) -> Result<()> {
+    pub fn finish(&mut self, out: &mut Out) -> Result<()> {
         if self.streaming {
             out.flush()?;
             return Ok(());

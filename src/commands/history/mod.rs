@@ -42,7 +42,7 @@ use crate::filter::{Filter, FilterSpec};
 use crate::input;
 use crate::redact::Redactor;
 use crate::render::json::JsonRows;
-use crate::render::{Rows, Style};
+use crate::render::{Record, Style};
 use crate::scan;
 use crate::term::{Diag, Out};
 
@@ -142,7 +142,7 @@ pub fn run(
                 JsonRows::lines()
             };
             for e in &entries {
-                rows.row(out, e)?;
+                rows.row(out, &e.row())?;
             }
             rows.finish(out)?;
         }

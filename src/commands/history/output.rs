@@ -7,7 +7,8 @@ use std::io::Write;
 use std::rc::Rc;
 
 use anyhow::Result;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::diff::Change;
 use super::patch::PatchLine;
@@ -15,10 +16,10 @@ use super::state::Step;
 use crate::commands::events::user_cell;
 use crate::correlate::Request;
 use crate::event::Ts;
-use crate::redact::Shown;
-use crate::render::csv::write_record;
+use crate::render::csv::CsvRows;
+use crate::render::flat::flatten;
 use crate::render::table::{elide_middle, width, write_rows};
-use crate::render::{Cell, Record, Style, Tone, human_time, machine_time};
+use crate::render::{Cell, JsonText, Record, Style, Time, Tone, human_time, present};
 use crate::term::{Out, sanitize};
 
 /// One request on the object, as shown.
@@ -114,148 +115,141 @@ impl Entry {
         }
     }
 
-    fn changes_json(&self) -> Value {
-        let v = |s: &Option<Shown>| s.as_ref().map_or(Value::Null, |s| s.value.clone());
-        Value::Array(
-            self.step
-                .changes
-                .iter()
-                .map(|c| json!({"path": c.path, "old": v(&c.old), "new": v(&c.new)}))
-                .collect(),
-        )
+    /// The request's fields, first in JSON and CSV.
+    fn head(&self) -> EntryHead<'_> {
+        let opt = present;
+        EntryHead {
+            time: Time(self.time),
+            audit_id: &self.audit_id,
+            user: &self.user,
+            impersonated_user: opt(&self.impersonated_user),
+            verb: &self.verb,
+            subresource: opt(&self.subresource),
+            namespace: opt(&self.namespace),
+            name: &self.name,
+            cluster: opt(&self.cluster),
+            code: self.code,
+            status_reason: opt(&self.status_reason),
+            source_ip: opt(&self.source_ip),
+            user_agent: opt(&self.user_agent),
+            level: opt(&self.level),
+            request_uri: &self.request_uri,
+            dry_run: self.dry_run,
+            field_manager: opt(&self.field_manager),
+            applied: self.step.applied,
+        }
+    }
+
+    fn changes(&self) -> impl Iterator<Item = ChangeRow<'_>> {
+        self.step.changes.iter().map(|c| ChangeRow {
+            path: Some(&c.path),
+            old: c.old.as_ref().map(|s| JsonText(&s.value)),
+            new: c.new.as_ref().map(|s| JsonText(&s.value)),
+        })
+    }
+
+    fn notes(&self) -> Vec<&str> {
+        let step = &self.step;
+        step.refused
+            .iter()
+            .chain(&step.notes)
+            .map(String::as_str)
+            .collect()
     }
 }
 
-fn opt(s: &str) -> Value {
-    if s.is_empty() {
-        Value::Null
-    } else {
-        Value::String(s.to_string())
-    }
+/// A request's own fields in `history -o json/ndjson/csv` (the README documents them).
+#[derive(Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct EntryHead<'a> {
+    time: Time,
+    #[serde(rename = "auditID")]
+    audit_id: &'a str,
+    user: &'a str,
+    impersonated_user: Option<&'a str>,
+    verb: &'a str,
+    subresource: Option<&'a str>,
+    namespace: Option<&'a str>,
+    name: &'a str,
+    cluster: Option<&'a str>,
+    code: Option<i64>,
+    status_reason: Option<&'a str>,
+    #[serde(rename = "sourceIP")]
+    source_ip: Option<&'a str>,
+    user_agent: Option<&'a str>,
+    level: Option<&'a str>,
+    #[serde(rename = "requestURI")]
+    request_uri: &'a str,
+    /// `null`: a delete logged without its body.
+    dry_run: Option<bool>,
+    field_manager: Option<&'a str>,
+    applied: Option<bool>,
+}
+
+/// One change: its path, and the old and new values (redacted; absent where the field was
+/// not there).
+#[derive(Serialize, Default)]
+struct ChangeRow<'a> {
+    path: Option<&'a str>,
+    old: Option<JsonText<&'a Value>>,
+    new: Option<JsonText<&'a Value>>,
+}
+
+/// One entry in JSON and NDJSON: the request, its changes, its patch and notes.
+#[derive(Serialize)]
+pub(super) struct EntryJson<'a> {
+    #[serde(flatten)]
+    head: EntryHead<'a>,
+    changes: Vec<ChangeRow<'a>>,
+    patch: Option<&'a Value>,
+    notes: Vec<&'a str>,
+}
+
+/// One row of `-o csv`: the request and one of its changes (all empty when it has none).
+#[derive(Serialize, Default)]
+struct EntryCsv<'a> {
+    #[serde(flatten)]
+    head: EntryHead<'a>,
+    #[serde(flatten)]
+    change: ChangeRow<'a>,
+    patch: Option<JsonText<&'a Value>>,
+    notes: Vec<&'a str>,
 }
 
 impl Record for Entry {
+    type Row<'a> = EntryJson<'a>;
+    fn row(&self) -> EntryJson<'_> {
+        EntryJson {
+            head: self.head(),
+            changes: self.changes().collect(),
+            patch: self.step.patch.as_ref(),
+            notes: self.notes(),
+        }
+    }
     fn cells(&self, _: &Style) -> Vec<Cell> {
         Vec::new()
     }
-    fn fields(&self) -> Vec<String> {
-        Vec::new()
-    }
-    /// The JSON form (the README documents these fields).
-    fn json(&self) -> Value {
-        json!({
-            "time": machine_time(self.time),
-            "auditID": self.audit_id,
-            "user": self.user,
-            "impersonatedUser": opt(&self.impersonated_user),
-            "verb": self.verb,
-            "subresource": opt(&self.subresource),
-            "namespace": opt(&self.namespace),
-            "name": self.name,
-            "cluster": opt(&self.cluster),
-            "code": self.code,
-            "statusReason": opt(&self.status_reason),
-            "sourceIP": opt(&self.source_ip),
-            "userAgent": opt(&self.user_agent),
-            "level": opt(&self.level),
-            "requestURI": self.request_uri,
-            "dryRun": self.dry_run,
-            "fieldManager": opt(&self.field_manager),
-            "applied": self.step.applied,
-            "changes": self.changes_json(),
-            "patch": self.step.patch.clone().unwrap_or(Value::Null),
-            "notes": self.step.refused.iter().chain(&self.step.notes).collect::<Vec<_>>(),
-        })
-    }
 }
-
-/// CSV columns: the request's, then one change per row (`path`, `old`, `new` as JSON text).
-pub(super) static CSV: &[&str] = &[
-    "time",
-    "auditID",
-    "user",
-    "impersonatedUser",
-    "verb",
-    "subresource",
-    "namespace",
-    "name",
-    "cluster",
-    "code",
-    "statusReason",
-    "sourceIP",
-    "userAgent",
-    "level",
-    "requestURI",
-    "dryRun",
-    "fieldManager",
-    "applied",
-    "path",
-    "old",
-    "new",
-    "patch",
-    "notes",
-];
 
 /// One row per change; a request without changes has one row with `path`, `old`, `new` empty.
 pub(super) fn write_csv(out: &mut Out, entries: &[Entry], headers: bool) -> Result<()> {
-    if headers {
-        write_record(out, CSV)?;
-    }
-    let text = |s: &Option<Shown>| {
-        s.as_ref()
-            .map_or_else(String::new, |s| crate::render::json::to_string(&s.value))
-    };
+    let mut csv = CsvRows::new(flatten(&EntryCsv::default())?.keys, headers);
     for e in entries {
-        let head = [
-            e.time.map(|t| t.rfc3339()).unwrap_or_default(),
-            e.audit_id.clone(),
-            e.user.clone(),
-            e.impersonated_user.clone(),
-            e.verb.clone(),
-            e.subresource.clone(),
-            e.namespace.clone(),
-            e.name.clone(),
-            e.cluster.clone(),
-            e.code.map(|c| c.to_string()).unwrap_or_default(),
-            e.status_reason.clone(),
-            e.source_ip.clone(),
-            e.user_agent.clone(),
-            e.level.clone(),
-            e.request_uri.clone(),
-            e.dry_run.map(|a| a.to_string()).unwrap_or_default(),
-            e.field_manager.clone(),
-            e.step.applied.map(|a| a.to_string()).unwrap_or_default(),
-        ];
-        let patch = e
-            .step
-            .patch
-            .as_ref()
-            .map(crate::render::json::to_string)
-            .unwrap_or_default();
-        let notes = e
-            .step
-            .refused
-            .iter()
-            .chain(&e.step.notes)
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .join("; ");
-        let rows: Vec<[String; 3]> = if e.step.changes.is_empty() {
-            vec![Default::default()]
-        } else {
-            e.step
-                .changes
-                .iter()
-                .map(|c| [c.path.clone(), text(&c.old), text(&c.new)])
-                .collect()
-        };
-        for [path, old, new] in rows {
-            let mut rec: Vec<String> = head.to_vec();
-            rec.extend([path, old, new, patch.clone(), notes.clone()]);
-            write_record(out, rec)?;
+        let mut changes: Vec<ChangeRow> = e.changes().collect();
+        if changes.is_empty() {
+            changes.push(ChangeRow::default());
+        }
+        for change in changes {
+            let row = EntryCsv {
+                head: e.head(),
+                change,
+                patch: e.step.patch.as_ref().map(JsonText),
+                notes: e.notes(),
+            };
+            csv.row(out, &row)?;
         }
     }
-    Ok(())
+    csv.finish(out)
 }
 
 /// A writer that hands its bytes back: `write_rows` lays out the request rows, and the detail
