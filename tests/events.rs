@@ -512,7 +512,7 @@ fn csv_has_the_documented_header_and_the_ndjson_values() {
         ci[8],
         "system:serviceaccounts;system:serviceaccounts:build;system:authenticated"
     );
-    assert_eq!(ci[29], "RequestReceived+ResponseComplete");
+    assert_eq!(ci[29], "RequestReceived;ResponseComplete");
 }
 
 #[test]
@@ -1283,7 +1283,12 @@ fn bodies_in_csv_refused_for_tables_and_a_no_op_for_raw() {
     let r = run(&[args[0], "-o", "csv", "--bodies", args[1], args[2], args[3]]).expect_code(0);
     let (header, rows) = csv(&r.stdout);
     let mut want: Vec<&str> = FIELDS.to_vec();
-    want.extend(["requestObject", "responseObject", "bodies"]);
+    want.extend([
+        "requestObject",
+        "responseObject",
+        "bodies.request",
+        "bodies.response",
+    ]);
     assert_eq!(header, want);
     let json = events(&["--bodies", args[1], args[2], args[3]]);
     assert_eq!(rows.len(), json.len());
@@ -1292,7 +1297,9 @@ fn bodies_in_csv_refused_for_tables_and_a_no_op_for_raw() {
         let cell = |i: usize| -> Value { serde_json::from_str(&row[n + i]).unwrap() };
         assert_eq!(cell(0), rec["requestObject"]);
         assert_eq!(cell(1), rec["responseObject"]);
-        assert_eq!(cell(2), rec["bodies"]);
+        // bodies: a column per field
+        assert_eq!(row[n + 2], rec["bodies"]["request"].as_str().unwrap());
+        assert_eq!(row[n + 3], rec["bodies"]["response"].as_str().unwrap());
     }
     // --stages: each stage event's own bodies, after the stage columns
     let st = events(&["--stages", "--bodies", args[1], args[2], args[3]]);

@@ -92,7 +92,8 @@ fn every_command_in_every_format() {
 
 /// The commands whose machine formats come from one typed row (`render::emit`).
 const ONE_ROW_MODEL: &[&str] = &[
-    "events", "timeline", "who", "what", "where", "top", "detect", "latency", "history",
+    "events", "timeline", "who", "what", "where", "top", "when", "detect", "latency", "history",
+    "tokens",
 ];
 
 /// The machine formats agree field for field: NDJSON's records are JSON's, and CSV has one
@@ -100,7 +101,27 @@ const ONE_ROW_MODEL: &[&str] = &[
 /// `render/flat.rs` flattens it (said again here, independently).
 #[test]
 fn machine_formats_agree_field_for_field() {
-    for (name, args) in COMMANDS.iter().filter(|(n, _)| ONE_ROW_MODEL.contains(n)) {
+    // other shapes of the same commands: flags that add or change fields
+    let more: &[(&str, &[&str])] = &[
+        ("events", &["events", "--bodies", "-v", "create", D1]),
+        (
+            "events",
+            &["events", "--stages", "--bodies", "-r", "secrets", W],
+        ),
+        ("where", &["where", "--by", "user-agent", W]),
+        ("what", &["what", "--by-object", "-k", "5", W]),
+        (
+            "top",
+            &[
+                "top",
+                "--by",
+                "verb,annotation:authorization.k8s.io/decision",
+                D1,
+            ],
+        ),
+    ];
+    let all = COMMANDS.iter().filter(|(n, _)| ONE_ROW_MODEL.contains(n));
+    for (name, args) in all.chain(more) {
         let json: Value = serde_json::from_str(&output(args, "json", "80").unwrap()).unwrap();
         // a document's records: detect's findings, latency's lists
         let json: Vec<Value> = match json {
@@ -115,6 +136,7 @@ fn machine_formats_agree_field_for_field() {
             .iter()
             .flat_map(|l| doc[l].as_array().unwrap().clone())
             .collect(),
+            doc if *name == "when" => doc["buckets"].as_array().unwrap().clone(),
             doc => doc["findings"].as_array().expect("records").clone(),
         };
         let ndjson: Vec<Value> = output(args, "ndjson", "80")
@@ -141,7 +163,7 @@ fn machine_formats_agree_field_for_field() {
         for (record, row) in json.iter().zip(&cells) {
             // every field in its column, in the header's order; the header's other columns
             // (fields a record of another kind has) empty
-            let fields = record.as_object().unwrap();
+            let fields = &expand(record, &header);
             let at: Vec<usize> = fields
                 .keys()
                 .map(|k| {
@@ -176,6 +198,24 @@ fn machine_formats_agree_field_for_field() {
             }
         }
     }
+}
+
+/// A record's fields as CSV has them: an object whose fields have columns of their own
+/// (`issued.time`) spread over them (a `null` one too).
+fn expand(record: &Value, header: &[String]) -> serde_json::Map<String, Value> {
+    let mut out = serde_json::Map::new();
+    for (k, v) in record.as_object().unwrap() {
+        let prefix = format!("{k}.");
+        let subs: Vec<&String> = header.iter().filter(|h| h.starts_with(&prefix)).collect();
+        if subs.is_empty() {
+            out.insert(k.clone(), v.clone());
+            continue;
+        }
+        for h in subs {
+            out.insert(h.clone(), v[&h[prefix.len()..]].clone());
+        }
+    }
+    out
 }
 
 /// A history entry as its CSV rows: one per change (one with no change when it has none), the

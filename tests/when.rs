@@ -73,7 +73,7 @@ fn formats_and_errors() {
     ]);
     let text = String::from_utf8(r.stdout).unwrap();
     assert!(
-        text.starts_with("start,end,requests,logRequests,gap,peak,buckets\n"),
+        text.starts_with("start,end,requests,logRequests,buckets,gap,peak\n"),
         "{text}"
     );
     let r = run(&["when", "--bucket", "5 minutes", S5]);

@@ -31,7 +31,7 @@ use crate::correlate::meaning::ISSUED_CREDENTIAL_ID;
 use crate::event::Ts;
 use crate::filter::Filter;
 use crate::render::table::write_rows;
-use crate::render::{Cell, Style, Tone, csv::write_record, human_time, thousands};
+use crate::render::{Cell, Style, Table, Tone, human_time, thousands};
 use crate::scan::{self, Flow, Sink};
 use crate::term::{Diag, Out};
 
@@ -252,7 +252,7 @@ impl Sink for Tokens<'_> {
 }
 
 /// What issued a credential, as written out.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct Issued {
     time: Option<String>,
@@ -264,7 +264,7 @@ pub struct Issued {
 }
 
 /// One credential: the model of every output format.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct Row {
     credential_id: String,
@@ -289,27 +289,6 @@ pub struct Row {
     #[serde(rename = "auditIDs")]
     audit_ids: Vec<String>,
 }
-
-/// Columns of CSV (the JSON names; lists joined with `;`).
-const CSV: &[&str] = &[
-    "credentialId",
-    "kind",
-    "issuedTime",
-    "issuedBy",
-    "serviceAccount",
-    "issuedAuditID",
-    "requests",
-    "denied",
-    "firstUse",
-    "lastUse",
-    "users",
-    "impersonatedUsers",
-    "sourceIPs",
-    "userAgents",
-    "pods",
-    "truncated",
-    "auditIDs",
-];
 
 fn kind(id: &str) -> String {
     match id.split_once('=').map_or("", |(k, _)| k) {
@@ -397,48 +376,18 @@ pub fn run(args: &TokensArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resul
     };
     let style = Style::new(cfg, &args.output);
     match args.output.output {
-        Format::Json => {
-            let list: Vec<&Row> = shown.iter().map(|(_, r)| r).collect();
-            crate::render::json::to_writer_pretty(&mut *out, &list)?;
-            out.write_all(b"\n")?;
+        Format::Json | Format::Ndjson | Format::Csv => Table {
+            format: args.output.output,
+            style,
+            columns: Vec::new(),
+            // every field, `issued` too: the CSV header (`issued.time`, ...)
+            template: &Row {
+                issued: Some(Issued::default()),
+                ..Row::default()
+            },
+            note: None,
         }
-        Format::Ndjson => {
-            for (_, r) in &shown {
-                crate::render::json::to_writer(&mut *out, r)?;
-                out.write_all(b"\n")?;
-            }
-        }
-        Format::Csv => {
-            if style.headers {
-                write_record(out, CSV.iter().map(|s| s.to_string()))?;
-            }
-            for (_, r) in &shown {
-                let i = r.issued.as_ref();
-                let s = |v: Option<&String>| v.cloned().unwrap_or_default();
-                write_record(
-                    out,
-                    [
-                        r.credential_id.clone(),
-                        r.kind.clone(),
-                        s(i.and_then(|i| i.time.as_ref())),
-                        s(i.map(|i| &i.by)),
-                        s(i.map(|i| &i.service_account)),
-                        s(i.map(|i| &i.audit_id)),
-                        r.requests.to_string(),
-                        r.denied.to_string(),
-                        s(r.first_use.as_ref()),
-                        s(r.last_use.as_ref()),
-                        r.users.join(";"),
-                        r.impersonated_users.join(";"),
-                        r.source_ips.join(";"),
-                        r.user_agents.join(";"),
-                        r.pods.join(";"),
-                        r.truncated.to_string(),
-                        r.audit_ids.join(";"),
-                    ],
-                )?;
-            }
-        }
+        .emit(out, shown.len(), |i| &shown[i].1)?,
         Format::Table | Format::Wide | Format::Raw => {
             let wide = args.output.output == Format::Wide;
             table(out, &style, &all, &shown, wide, matched, with_id)?;

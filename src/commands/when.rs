@@ -10,7 +10,7 @@ use std::io::Write;
 
 use anyhow::{Result, bail};
 use rustc_hash::FxHashMap;
-use serde_json::json;
+use serde::Serialize;
 
 use crate::cli::{Format, WhenArgs};
 use crate::commands::group::Times;
@@ -19,7 +19,7 @@ use crate::config::Config;
 use crate::correlate::Request;
 use crate::event::Ts;
 use crate::filter::Filter;
-use crate::render::{Style, csv::write_record, machine_time, thousands};
+use crate::render::{Style, Table, Time, thousands};
 use crate::scan::{self, Flow, Sink};
 use crate::term::Out;
 
@@ -320,76 +320,73 @@ pub fn run(
     let peak = bs.iter().map(|b| b.requests).max().unwrap_or(0);
     let style = Style::new(cfg, &args.output);
     match args.output.output {
-        Format::Json | Format::Ndjson => {
-            let rows: Vec<serde_json::Value> = bs
-                .iter()
-                .map(|b| {
-                    json!({
-                        "start": machine_time(Some(b.start)),
-                        "end": machine_time(Some(b.end)),
-                        "requests": b.requests,
-                        "logRequests": b.log_requests,
-                        "buckets": b.span,
-                        "gap": b.log_requests == 0,
-                        "peak": peak > 0 && b.requests == peak,
-                    })
-                })
-                .collect();
-            if args.output.output == Format::Json {
-                let doc = json!({
-                    "bucketSeconds": secs,
-                    "untimed": slots.untimed,
-                    "requests": slots.matched,
-                    "first": machine_time(slots.first),
-                    "last": machine_time(slots.last),
-                    "peak": peak,
-                    "buckets": rows,
-                });
-                crate::render::json::to_writer_pretty(&mut *out, &doc)?;
-                out.write_all(b"\n")?;
-            } else {
-                for r in rows {
-                    crate::render::json::to_writer(&mut *out, &r)?;
-                    out.write_all(b"\n")?;
-                }
+        Format::Json => {
+            #[derive(Serialize)]
+            #[serde(rename_all = "camelCase")]
+            struct Doc {
+                bucket_seconds: i64,
+                untimed: u64,
+                requests: u64,
+                first: Time,
+                last: Time,
+                peak: u64,
+                buckets: Vec<BucketRow>,
             }
+            let doc = Doc {
+                bucket_seconds: secs,
+                untimed: slots.untimed,
+                requests: slots.matched,
+                first: Time(slots.first),
+                last: Time(slots.last),
+                peak,
+                buckets: bs.iter().map(|b| b.row(peak)).collect(),
+            };
+            crate::render::json::to_writer_pretty(&mut *out, &doc)?;
+            out.write_all(b"\n")?;
         }
-        Format::Csv => {
-            if style.headers {
-                write_record(
-                    out,
-                    [
-                        "start",
-                        "end",
-                        "requests",
-                        "logRequests",
-                        "gap",
-                        "peak",
-                        "buckets",
-                    ],
-                )?;
-            }
-            for b in &bs {
-                write_record(
-                    out,
-                    [
-                        b.start.rfc3339(),
-                        b.end.rfc3339(),
-                        b.requests.to_string(),
-                        b.log_requests.to_string(),
-                        (b.log_requests == 0).to_string(),
-                        (peak > 0 && b.requests == peak).to_string(),
-                        b.span.to_string(),
-                    ],
-                )?;
-            }
+        Format::Ndjson | Format::Csv => Table {
+            format: args.output.output,
+            style,
+            columns: Vec::new(),
+            template: BucketRow::default(),
+            note: None,
         }
+        .emit(out, bs.len(), |i| bs[i].row(peak))?,
         Format::Table | Format::Wide | Format::Raw => {
             draw(out, &style, &slots, &bs, secs, peak)?;
         }
     }
     out.flush()?;
     Ok(outcome(&stats, cfg, diag, matched))
+}
+
+/// One bucket in `-o json` (`buckets`), NDJSON and CSV.
+#[derive(Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct BucketRow {
+    start: Time,
+    end: Time,
+    requests: u64,
+    /// Requests the logs hold in it, matching or not: 0 is a gap in the logs.
+    log_requests: u64,
+    /// Buckets it stands for (more than 1: a run of empty ones collapsed).
+    buckets: i64,
+    gap: bool,
+    peak: bool,
+}
+
+impl Bucket {
+    fn row(&self, peak: u64) -> BucketRow {
+        BucketRow {
+            start: Time(Some(self.start)),
+            end: Time(Some(self.end)),
+            requests: self.requests,
+            log_requests: self.log_requests,
+            buckets: self.span,
+            gap: self.log_requests == 0,
+            peak: peak > 0 && self.requests == peak,
+        }
+    }
 }
 
 /// The histogram for people: one line per bucket, a bar, the count, and marks.

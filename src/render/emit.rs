@@ -145,24 +145,32 @@ impl<R: Serialize> Table<'_, R> {
     }
 }
 
-/// A row's cells in the header's columns: as they are when the row has every field, else each
-/// by its name, empty where the row has none (a record kind without that field).
+/// A row's cells in the header's columns: each by its name, empty where the row has none (a
+/// record kind without that field), and a `null` struct's one empty cell spread over its
+/// `field.sub` columns. The row's keys come in the header's order, so one pass places them.
 pub fn by_header(row: Flat, header: &[Cow<'static, str>]) -> Result<Vec<String>> {
     if row.keys == header {
         return Ok(row.cells);
     }
-    if let Some(k) = row.keys.iter().find(|k| !header.contains(k)) {
-        anyhow::bail!("internal error: CSV field {k:?} is not in the header");
+    let mut fields = row.keys.into_iter().zip(row.cells).peekable();
+    let mut placed = Vec::with_capacity(header.len());
+    for h in header {
+        // a null struct: its key, with an empty cell, where the header has its fields
+        let under =
+            |k: &str| h.len() > k.len() && h.starts_with(k) && h.as_bytes()[k.len()] == b'.';
+        if fields.next_if(|(k, c)| c.is_empty() && under(k)).is_some() {
+            placed.push(String::new());
+            continue;
+        }
+        placed.push(match fields.next_if(|(k, _)| k == h) {
+            Some((_, c)) => c,
+            None => String::new(),
+        });
     }
-    Ok(header
-        .iter()
-        .map(|h| {
-            row.keys
-                .iter()
-                .position(|k| k == h)
-                .map_or_else(String::new, |i| row.cells[i].clone())
-        })
-        .collect())
+    if let Some((k, _)) = fields.next() {
+        anyhow::bail!("internal error: CSV field {k:?} is not in the header, or out of its order");
+    }
+    Ok(placed)
 }
 
 /// A JSON array of the rows an iterator makes, serialized as they are made (once).

@@ -111,10 +111,10 @@ impl<'f> ser::Serializer for Row<'f> {
     type SerializeStructVariant = Impossible<(), Error>;
 
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<RowMap<'f>, Error> {
-        Ok(RowMap(self.0))
+        Ok(RowMap(self.0, None))
     }
     fn serialize_map(self, _: Option<usize>) -> Result<RowMap<'f>, Error> {
-        Ok(RowMap(self.0))
+        Ok(RowMap(self.0, None))
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
@@ -203,7 +203,22 @@ fn not_row() -> Error {
     Error("a CSV row must be a struct or a map".into())
 }
 
-struct RowMap<'f>(&'f mut Flat);
+struct RowMap<'f>(&'f mut Flat, Option<String>);
+
+impl RowMap<'_> {
+    /// A field: a struct's fields each in a column of its own (`issued.time`), anything else
+    /// one cell.
+    fn field<T: Serialize + ?Sized>(&mut self, key: Cow<'static, str>, v: &T) -> Result<(), Error> {
+        match v.serialize(Nested(&mut *self.0, key.clone())) {
+            Err(e) if is_compound(&e) => {
+                self.0.keys.push(key);
+                self.0.cells.push(cell(v)?);
+                Ok(())
+            }
+            r => r,
+        }
+    }
+}
 
 impl ser::SerializeStruct for RowMap<'_> {
     type Ok = ();
@@ -213,9 +228,7 @@ impl ser::SerializeStruct for RowMap<'_> {
         key: &'static str,
         v: &T,
     ) -> Result<(), Error> {
-        self.0.keys.push(Cow::Borrowed(key));
-        self.0.cells.push(cell(v)?);
-        Ok(())
+        self.field(Cow::Borrowed(key), v)
     }
     fn end(self) -> Result<(), Error> {
         Ok(())
@@ -228,15 +241,143 @@ impl ser::SerializeMap for RowMap<'_> {
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
         match key.serialize(Cell) {
             Ok(k) => {
-                self.0.keys.push(Cow::Owned(k));
+                self.1 = Some(k);
                 Ok(())
             }
             Err(_) => Err(Error("a CSV column name must be text".into())),
         }
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-        self.0.cells.push(cell(v)?);
+        let key = self.1.take().unwrap_or_default();
+        self.field(Cow::Owned(key), v)
+    }
+    fn end(self) -> Result<(), Error> {
         Ok(())
+    }
+}
+
+/// A field's value if it is a struct (its fields become `key.field` columns); [`COMPOUND`] for
+/// anything else, which is then one cell (a null struct too: `emit::by_header` spreads its
+/// empty cell over the struct's columns).
+struct Nested<'f>(&'f mut Flat, Cow<'static, str>);
+
+impl<'f> ser::Serializer for Nested<'f> {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = Impossible<(), Error>;
+    type SerializeTuple = Impossible<(), Error>;
+    type SerializeTupleStruct = Impossible<(), Error>;
+    type SerializeTupleVariant = Impossible<(), Error>;
+    type SerializeMap = Impossible<(), Error>;
+    type SerializeStruct = Prefixed<'f>;
+    type SerializeStructVariant = Impossible<(), Error>;
+
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Prefixed<'f>, Error> {
+        Ok(Prefixed(RowMap(self.0, None), self.1))
+    }
+    fn serialize_none(self) -> Result<(), Error> {
+        Err(compound())
+    }
+    fn serialize_unit(self) -> Result<(), Error> {
+        Err(compound())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<(), Error> {
+        v.serialize(self)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        name: &'static str,
+        v: &T,
+    ) -> Result<(), Error> {
+        // a named form is one cell; a plain newtype is what it wraps
+        if name.starts_with("kaudit::") {
+            return Err(compound());
+        }
+        v.serialize(self)
+    }
+    fn serialize_bool(self, _: bool) -> Result<(), Error> {
+        Err(compound())
+    }
+    fn serialize_i64(self, _: i64) -> Result<(), Error> {
+        Err(compound())
+    }
+    fn serialize_u64(self, _: u64) -> Result<(), Error> {
+        Err(compound())
+    }
+    fn serialize_f64(self, _: f64) -> Result<(), Error> {
+        Err(compound())
+    }
+    fn serialize_str(self, _: &str) -> Result<(), Error> {
+        Err(compound())
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<(), Error> {
+        Err(compound())
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Error> {
+        Err(compound())
+    }
+    fn serialize_unit_variant(self, _: &'static str, _: u32, _: &'static str) -> Result<(), Error> {
+        Err(compound())
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<(), Error> {
+        Err(compound())
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Error> {
+        Err(compound())
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Error> {
+        Err(compound())
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, Error> {
+        Err(compound())
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, Error> {
+        Err(compound())
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Error> {
+        Err(compound())
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, Error> {
+        Err(compound())
+    }
+    scalars_via_i64_u64_f64!();
+}
+
+/// A nested struct's fields, each named `prefix.field`.
+struct Prefixed<'f>(RowMap<'f>, Cow<'static, str>);
+
+impl ser::SerializeStruct for Prefixed<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        v: &T,
+    ) -> Result<(), Error> {
+        let key = Cow::Owned(format!("{}.{key}", self.1));
+        self.0.field(key, v)
     }
     fn end(self) -> Result<(), Error> {
         Ok(())

@@ -591,7 +591,11 @@ fn secret_patches_are_redacted_in_body_and_lines() {
         patch_line(&e.step.patch_lines[0], None),
         "add /data/token: <redacted 6 bytes>"
     );
-    assert!(!serde_json::to_string(&e.row()).unwrap().contains("c2VjcmV0"));
+    assert!(
+        !serde_json::to_string(&e.row())
+            .unwrap()
+            .contains("c2VjcmV0")
+    );
 }
 
 #[test]
