@@ -283,64 +283,50 @@ fn document(stats: &ScanStats, t: &Tally, n: usize, filtered: bool) -> Value {
     })
 }
 
-/// CSV: one row per figure, `section,name,value`.
+/// CSV: the JSON document, one row per figure, `section,name,value`, in the document's order
+/// (so a field added to it is in the CSV too): a number or text at the top is `total,KEY,VALUE`;
+/// an object's members are `KEY,MEMBER,VALUE` (`codes,403,29`); a list of counts is
+/// `KEY,NAME,COUNT` (`topUsers,eve,74`); in another list, each item's fields are
+/// `KEY.FIELD,ITEM,VALUE`, the item named by its `name` or else by its place (`files.bytes,
+/// audit.log,1234`, `malformedSamples.reason,0,...`). Values are cells as in every CSV.
 fn write_csv(out: &mut Out, doc: &Value, headers: bool) -> Result<()> {
+    let mut rows: Vec<[String; 3]> = Vec::new();
+    let cell = |v: &Value| match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        v => crate::render::json::to_string(v),
+    };
+    for (key, v) in doc.as_object().into_iter().flatten() {
+        match v {
+            Value::Object(m) => {
+                for (k, v) in m {
+                    rows.push([key.clone(), k.clone(), cell(v)]);
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let Some(fields) = item.as_object() else {
+                        rows.push([key.clone(), i.to_string(), cell(item)]);
+                        continue;
+                    };
+                    let name = fields.get("name").map_or_else(|| i.to_string(), cell);
+                    if fields.len() == 2 && fields.contains_key("count") {
+                        rows.push([key.clone(), name, cell(&fields["count"])]);
+                        continue;
+                    }
+                    for (k, v) in fields.iter().filter(|(k, _)| *k != "name") {
+                        rows.push([format!("{key}.{k}"), name.clone(), cell(v)]);
+                    }
+                }
+            }
+            v => rows.push(["total".to_string(), key.clone(), cell(v)]),
+        }
+    }
     if headers {
         write_record(out, ["section", "name", "value"])?;
     }
-    for f in doc["files"].as_array().into_iter().flatten() {
-        let name = f["name"].as_str().unwrap_or("");
-        for k in ["bytes", "lines", "records", "events", "first", "last"] {
-            let v = match &f[k] {
-                Value::String(s) => s.clone(),
-                Value::Null => String::new(),
-                v => v.to_string(),
-            };
-            write_record(out, [format!("file.{k}"), name.to_string(), v])?;
-        }
-    }
-    for k in [
-        "lines",
-        "records",
-        "events",
-        "skipped",
-        "malformed",
-        "requestsScanned",
-        "requests",
-        "incomplete",
-        "longRunning",
-        "first",
-        "last",
-    ] {
-        let v = match &doc[k] {
-            Value::String(s) => s.clone(),
-            Value::Null => String::new(),
-            v => v.to_string(),
-        };
-        write_record(out, ["total".to_string(), k.to_string(), v])?;
-    }
-    for section in ["stages", "levels", "codes", "decisions"] {
-        for (k, v) in doc[section].as_object().into_iter().flatten() {
-            write_record(out, [section.to_string(), k.clone(), v.to_string()])?;
-        }
-    }
-    for section in [
-        "topUsers",
-        "topVerbs",
-        "topResources",
-        "topNamespaces",
-        "topClusters",
-    ] {
-        for e in doc[section].as_array().into_iter().flatten() {
-            write_record(
-                out,
-                [
-                    section.to_string(),
-                    e["name"].as_str().unwrap_or("").to_string(),
-                    e["count"].to_string(),
-                ],
-            )?;
-        }
+    for r in rows {
+        write_record(out, r)?;
     }
     Ok(())
 }
