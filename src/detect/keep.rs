@@ -35,9 +35,9 @@ use std::fmt::Write as _;
 
 use rustc_hash::FxHashMap;
 
-use super::{
-    Baseline, Bodies, Field, Rule, Rules, Seg, Sequence, Threshold, Val, hit_target, target,
-};
+use super::Rules;
+use super::field::{Bodies, Field, Seg, Val, hit_target, target};
+use super::rule::{Baseline, Rule, Sequence, Threshold};
 use crate::correlate::Request;
 use crate::event::Ts;
 
@@ -888,7 +888,7 @@ impl State {
                             rule.id,
                             crate::render::thousands(over as u64),
                             if over == 1 { "y" } else { "ies" },
-                            super::field_name(&rule.baseline.as_ref().map_or(Field::Actor, |b| b.field.clone())),
+                            super::field::field_name(&rule.baseline.as_ref().map_or(Field::Actor, |b| b.field.clone())),
                             if over == 1 { "was" } else { "were" },
                         ));
                     }
@@ -900,7 +900,7 @@ impl State {
                             "{}: kept its first {} finding(s) by {} (listing {} request(s); each finding counts as {FINDING_WEIGHT} requests more than it lists, against --max-rule-hits {}) and left out the other {} matching request(s), which may hold more findings (a larger --max-rule-hits keeps more)",
                             rule.id,
                             crate::render::thousands(g.map.len() as u64),
-                            rule.group_by.iter().map(super::field_name).collect::<Vec<_>>().join(", "),
+                            rule.group_by.iter().map(super::field::field_name).collect::<Vec<_>>().join(", "),
                             crate::render::thousands(g.held - g.map.len() as u64 * FINDING_WEIGHT),
                             crate::render::thousands(g.cap as u64),
                             crate::render::thousands(g.left),
@@ -1491,8 +1491,8 @@ fn novelties<'s>(
                 last: s.last,
                 detail: Some(format!(
                     "new {} {v}, first seen {} after this identity's first request (of {total}); usual: {}",
-                    super::field_name(&bl.field),
-                    super::duration_text(
+                    super::field::field_name(&bl.field),
+                    super::rule::duration_text(
                         s.first.map_or(0, |t| t.0 - start.0) / 60_000_000 * 60_000_000
                     ),
                     usual.join(", ")
@@ -1513,7 +1513,7 @@ mod tests {
 
     fn rules(y: &str) -> Rules {
         let mut r = Rules::load(false, &[]).unwrap();
-        r.rules = super::super::parse_rules(y, "test").unwrap();
+        r.rules = super::super::rule::parse_rules(y, "test").unwrap();
         r.select(&[], &[]).unwrap();
         r
     }

@@ -1,0 +1,223 @@
+//! `kaudit timeline`: the story of an incident in time order, one readable sentence per request
+//! (`14:58:42.273  eve was denied deleting configmap payments/gateway-settings (403)`), with the
+//! date on its own line when it changes, consecutive identical requests collapsed into one line
+//! with a count and a time range, and the requests worth a second look marked (`[impersonation]
+//! [exec] [anonymous] [rbac] [secret]`). `--context` adds the other requests (any actor) received
+//! around each matching one.
+//!
+//! Time order means holding requests until the input ends, so each is kept as a small [`Entry`]:
+//! numbers and ids of interned strings (about 80 bytes), built in the scan's workers and merged
+//! in chunk order. Without `--context` only the matching requests are kept; with it, every
+//! request is (the filter is applied here, not by the scan). Past `--sort-memory` the entries
+//! held are sorted and written to a temporary file as a run, and the runs are merged when the
+//! input ends ([`Runs`]): memory stays bounded for any number of requests. Lines are made from
+//! the sorted entries one at a time ([`Line`]), so a line of a million alike requests holds
+//! only its first and last. Nothing is printed before the input ends: this command does not
+//! stream.
+//!
+//! The command's flow is here (`run`: the scan, then lines made and printed one at a time);
+//! the parts are one file each: `markers.rs` (the requests worth a second look), `entry.rs`
+//! (a request as the timeline keeps it, with its interned strings), `keep.rs` (the scan's
+//! sink, and `--context`), `runs.rs` (sorted runs on disk, merged), `line.rs` (alike requests
+//! collapsed into one line), `sentence.rs` (the English sentence of a line), `clock.rs`
+//! (times and dates for people) and `output.rs` (the narrative, CSV and JSON).
+
+mod clock;
+mod entry;
+mod keep;
+mod line;
+mod markers;
+mod output;
+mod runs;
+mod sentence;
+#[cfg(test)]
+mod tests;
+
+use std::borrow::Cow;
+
+use anyhow::{Result, anyhow};
+
+use crate::cli::{Collapse, Format, TimelineArgs};
+use crate::commands::{Outcome, outcome, reject_format};
+use crate::config::Config;
+use crate::input;
+use crate::render::{self, Style};
+use crate::term::{Diag, Out, sanitize};
+
+use clock::Clock;
+use entry::{Entry, Strings};
+use keep::{Near, SORT_MEMORY, collect, with_context};
+use line::Line;
+use output::{Narrative, Printer, Stamps};
+use runs::LINE_STRINGS;
+use sentence::{View, Words};
+
+
+/// auditIDs listed per collapsed line in JSON and CSV.
+const MAX_IDS: usize = 10;
+
+pub fn run(args: &TimelineArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<Outcome> {
+    let format = args.output.output;
+    if format == Format::Raw {
+        reject_format(format, "timeline")?;
+    }
+    let window = match &args.context {
+        None => None,
+        Some(s) => Some(crate::filter::parse_duration(s.trim()).ok_or_else(|| {
+            anyhow!(
+                "--context: cannot read {s:?} as a duration; use a number and a unit ms, s, m, h, d (example: --context 30s or --context 500ms)"
+            )
+        })?),
+    };
+    let mut notes = Vec::new();
+    let inputs = input::expand(&args.input.paths, &mut notes)?;
+    for n in &notes {
+        diag.note(n);
+    }
+    let budget = args.sort_memory.unwrap_or(SORT_MEMORY);
+    let (stats, mut story) = match window {
+        None => collect::<false>(&inputs, cfg, diag, budget)?,
+        Some(_) => collect::<true>(&inputs, cfg, diag, budget)?,
+    };
+    if story.untimed > 0 {
+        diag.note(&format!(
+            "{} request(s) have no readable time: listed first, under \"(no time in the log)\", never on a line with timed requests and never as --context",
+            render::thousands(story.untimed)
+        ));
+    }
+    let style = Style::new(cfg, &args.output);
+    let clock = Clock {
+        tz: cfg.local.then(jiff::tz::TimeZone::system),
+    };
+    let mut p = Printer {
+        narrative: matches!(format, Format::Table | Format::Wide).then(|| Narrative {
+            clock: &clock,
+            style: &style,
+            wide: format == Format::Wide,
+            context: window.is_some(),
+            day: None,
+            words: Words::default(),
+            buf: String::new(),
+        }),
+        rows: match format {
+            Format::Csv => {
+                let header = render::flat::flatten(&output::JsonLine::default())?.keys;
+                Some(render::Writer::new(format, &[], &[], header, style, false))
+            }
+            _ => None,
+        },
+        array: format == Format::Json,
+        buf: Vec::with_capacity(1 << 16),
+        stamps: Stamps::default(),
+        words: Words::default(),
+        written: 0,
+        limit: args.output.limit,
+    };
+    let sanitized = p.narrative.is_some();
+    // the strings as shown: sanitized for people, exact for machines
+    let shown = |s: &str| -> Cow<'static, str> {
+        if sanitized {
+            Cow::Owned(sanitize(s).into_owned())
+        } else {
+            Cow::Owned(s.to_string())
+        }
+    };
+    let mode = args.collapse;
+    let joins = |line: &Line, e: &Entry| mode != Collapse::None && line.first.same(e, mode);
+    if story.runs.is_empty() {
+        if let Some(w) = window {
+            with_context(&mut story.entries, w);
+        }
+        let text: Vec<Cow<str>> = story
+            .strings
+            .list
+            .iter()
+            .map(|s| {
+                if sanitized {
+                    sanitize(s)
+                } else {
+                    Cow::Borrowed(&**s)
+                }
+            })
+            .collect();
+        let view = View {
+            text: &text,
+            ids: &story.ids,
+        };
+        let mut line: Option<Line> = None;
+        for e in &story.entries {
+            match &mut line {
+                Some(l) if joins(l, e) => l.add(*e),
+                _ => {
+                    if let Some(l) = line.take()
+                        && !p.line(out, &view, &l)?
+                    {
+                        break;
+                    }
+                    line = Some(Line::new(*e));
+                }
+            }
+        }
+        if let Some(l) = line {
+            p.line(out, &view, &l)?;
+        }
+    } else {
+        // merged from the runs: the strings of the lines in a table of their own (and as
+        // shown), let go of at a line's end once it holds LINE_STRINGS bytes
+        let mut merge = std::mem::take(&mut story.runs).merge();
+        let mut near = Near::new(&story.hits, window);
+        let (mut strings, mut ids) = (Strings::default(), String::new());
+        let mut text: Vec<Cow<'static, str>> = Vec::new();
+        let mut line: Option<Line> = None;
+        let mut done = None;
+        while let Some((mut rec, run)) = merge.next(done.take()) {
+            if !near.keep(&mut rec) {
+                done = Some((rec, run));
+                continue;
+            }
+            let with_id = line.as_ref().is_none_or(|l| l.listed.len() < MAX_IDS);
+            let e = rec.entry(&mut strings, &mut ids, with_id);
+            match &mut line {
+                Some(l) if joins(l, &e) => l.add(e),
+                _ => {
+                    if let Some(l) = line.take() {
+                        text.extend(strings.list[text.len()..].iter().map(|s| shown(s)));
+                        let view = View {
+                            text: &text,
+                            ids: &ids,
+                        };
+                        if !p.line(out, &view, &l)? {
+                            break;
+                        }
+                        ids.clear();
+                        if strings.bytes > LINE_STRINGS {
+                            strings = Strings::default();
+                            text.clear();
+                        }
+                        // its auditID was in the line's arena
+                        line = Some(Line::new(rec.entry(&mut strings, &mut ids, true)));
+                    } else {
+                        line = Some(Line::new(e));
+                    }
+                }
+            }
+            done = Some((rec, run));
+        }
+        if let Some(l) = line.filter(|_| p.more()) {
+            text.extend(strings.list[text.len()..].iter().map(|s| shown(s)));
+            let view = View {
+                text: &text,
+                ids: &ids,
+            };
+            p.line(out, &view, &l)?;
+        }
+        if let Some(e) = merge.error {
+            return Err(anyhow!(
+                "timeline: cannot read back the requests sorted in a temporary file: {e}"
+            ));
+        }
+    }
+    p.finish(out)?;
+    out.flush()?;
+    Ok(outcome(&stats, cfg, diag, story.matched > 0))
+}

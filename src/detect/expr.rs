@@ -1,0 +1,285 @@
+//! The conditions of the detection rule language: constants, the operators on one value (`eq`,
+//! `in`, `glob`, `regex`, `prefix`, `cidr`, `gt`, ..., `exists`, `not`), and the expressions
+//! that combine tests of fields (`all`, `any`, `not`), parsed from a rule's `match` with
+//! messages that say where, and evaluated on a request (body tests last). It does not compile
+//! a whole rule (`rule.rs`).
+
+use std::net::IpAddr;
+
+use anyhow::{Context, Result, anyhow, bail};
+use regex::Regex;
+use serde_json::Value;
+
+use super::field::{Bodies, Field, Val};
+use crate::correlate::Request;
+use crate::filter::{Cidr, Glob};
+
+/// A constant in a rule.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Scalar {
+    Str(String),
+    Num(f64),
+    Bool(bool),
+}
+
+impl Scalar {
+    fn from(v: &Value) -> Result<Scalar> {
+        Ok(match v {
+            Value::String(s) => Scalar::Str(s.clone()),
+            Value::Number(n) => Scalar::Num(n.as_f64().unwrap_or(f64::NAN)),
+            Value::Bool(b) => Scalar::Bool(*b),
+            other => bail!(
+                "expected a string, number or boolean, found {}",
+                kind(other)
+            ),
+        })
+    }
+    fn eq(&self, v: &Val) -> bool {
+        match (self, v) {
+            (Scalar::Str(s), Val::Str(x)) => s == x,
+            (Scalar::Num(n), v) => v.num() == Some(*n),
+            (Scalar::Str(s), Val::Num(x)) => s.parse::<f64>().ok() == Some(*x),
+            (Scalar::Bool(b), Val::Bool(x)) => b == x,
+            (Scalar::Str(s), Val::Bool(x)) => s == if *x { "true" } else { "false" },
+            _ => false,
+        }
+    }
+}
+
+pub(super) fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a map",
+    }
+}
+
+/// A test of one value.
+#[derive(Debug, Clone)]
+pub(super) enum Op {
+    In(Vec<Scalar>),
+    Glob(Vec<Glob>),
+    Regex(Regex),
+    Prefix(String),
+    Suffix(String),
+    Contains(String),
+    Cidr(Vec<Cidr>),
+    Gt(f64),
+    Ge(f64),
+    Lt(f64),
+    Le(f64),
+}
+
+impl Op {
+    fn test(&self, v: &Val) -> bool {
+        let s = || v.str();
+        match self {
+            Op::In(xs) => xs.iter().any(|x| x.eq(v)),
+            Op::Glob(gs) => s().is_some_and(|s| gs.iter().any(|g| g.is_match(&s))),
+            Op::Regex(r) => s().is_some_and(|s| r.is_match(&s)),
+            Op::Prefix(p) => s().is_some_and(|s| s.starts_with(p.as_str())),
+            Op::Suffix(p) => s().is_some_and(|s| s.ends_with(p.as_str())),
+            Op::Contains(p) => s().is_some_and(|s| s.contains(p.as_str())),
+            Op::Cidr(cs) => s()
+                .and_then(|s| s.parse::<IpAddr>().ok())
+                .is_some_and(|ip| cs.iter().any(|c| c.contains(ip))),
+            Op::Gt(n) => v.num().is_some_and(|x| x > *n),
+            Op::Ge(n) => v.num().is_some_and(|x| x >= *n),
+            Op::Lt(n) => v.num().is_some_and(|x| x < *n),
+            Op::Le(n) => v.num().is_some_and(|x| x <= *n),
+        }
+    }
+}
+
+/// What a rule says of one field: some value passes every op, and the set tests hold.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Cond {
+    pub(super) ops: Vec<Op>,
+    pub(super) exists: Option<bool>,
+    pub(super) not: Option<Box<Cond>>,
+}
+
+impl Cond {
+    pub(super) fn parse(v: &Value) -> Result<Cond> {
+        let mut c = Cond::default();
+        match v {
+            Value::Array(xs) => {
+                if xs.is_empty() {
+                    bail!("an empty list matches nothing");
+                }
+                c.ops
+                    .push(Op::In(xs.iter().map(Scalar::from).collect::<Result<_>>()?));
+            }
+            Value::Object(m) => {
+                if m.is_empty() {
+                    bail!("an empty condition");
+                }
+                for (op, arg) in m {
+                    let list = |arg: &Value| -> Result<Vec<String>> {
+                        match arg {
+                            Value::String(s) => Ok(vec![s.clone()]),
+                            Value::Array(xs) if !xs.is_empty() => xs
+                                .iter()
+                                .map(|x| {
+                                    x.as_str().map(str::to_string).ok_or_else(|| {
+                                        anyhow!("{op}: expected strings, found {}", kind(x))
+                                    })
+                                })
+                                .collect(),
+                            other => bail!(
+                                "{op}: expected a string or a list of strings, found {}",
+                                kind(other)
+                            ),
+                        }
+                    };
+                    let text = |arg: &Value| -> Result<String> {
+                        arg.as_str()
+                            .map(str::to_string)
+                            .ok_or_else(|| anyhow!("{op}: expected a string, found {}", kind(arg)))
+                    };
+                    let num = |arg: &Value| -> Result<f64> {
+                        arg.as_f64()
+                            .ok_or_else(|| anyhow!("{op}: expected a number, found {}", kind(arg)))
+                    };
+                    match op.as_str() {
+                        "eq" => c.ops.push(Op::In(vec![Scalar::from(arg).context("eq")?])),
+                        "in" => match arg {
+                            Value::Array(xs) if !xs.is_empty() => c.ops.push(Op::In(
+                                xs.iter()
+                                    .map(Scalar::from)
+                                    .collect::<Result<_>>()
+                                    .context("in")?,
+                            )),
+                            other => bail!("in: expected a non-empty list, found {}", kind(other)),
+                        },
+                        "glob" => c
+                            .ops
+                            .push(Op::Glob(list(arg)?.iter().map(|g| Glob::new(g)).collect())),
+                        "regex" => {
+                            let r = text(arg)?;
+                            c.ops.push(Op::Regex(
+                                Regex::new(&r).map_err(|e| anyhow!("regex {r:?}: {e}"))?,
+                            ));
+                        }
+                        "prefix" => c.ops.push(Op::Prefix(text(arg)?)),
+                        "suffix" => c.ops.push(Op::Suffix(text(arg)?)),
+                        "contains" => c.ops.push(Op::Contains(text(arg)?)),
+                        "cidr" => c.ops.push(Op::Cidr(
+                            list(arg)?
+                                .iter()
+                                .map(|s| Cidr::parse(s).map_err(|e| anyhow!("cidr: {e}")))
+                                .collect::<Result<_>>()?,
+                        )),
+                        "gt" => c.ops.push(Op::Gt(num(arg)?)),
+                        "ge" => c.ops.push(Op::Ge(num(arg)?)),
+                        "lt" => c.ops.push(Op::Lt(num(arg)?)),
+                        "le" => c.ops.push(Op::Le(num(arg)?)),
+                        "exists" => {
+                            c.exists = Some(arg.as_bool().ok_or_else(|| {
+                                anyhow!("exists: expected true or false, found {}", kind(arg))
+                            })?)
+                        }
+                        "not" => c.not = Some(Box::new(Cond::parse(arg).context("not")?)),
+                        other => bail!(
+                            "unknown operator {other:?} (operators: eq, in, glob, regex, prefix, suffix, contains, cidr, gt, ge, lt, le, exists, not)"
+                        ),
+                    }
+                }
+            }
+            Value::Null => bail!("no condition (null): write exists: false for an absent field"),
+            scalar => c.ops.push(Op::In(vec![Scalar::from(scalar)?])),
+        }
+        Ok(c)
+    }
+
+    pub(super) fn holds(&self, vals: &[Val]) -> bool {
+        if let Some(e) = self.exists
+            && e == vals.is_empty()
+        {
+            return false;
+        }
+        if let Some(n) = &self.not
+            && n.holds(vals)
+        {
+            return false;
+        }
+        self.ops.is_empty() || vals.iter().any(|v| self.ops.iter().all(|op| op.test(v)))
+    }
+}
+
+/// A rule's condition.
+#[derive(Debug, Clone)]
+pub(super) enum Expr {
+    All(Vec<Expr>),
+    Any(Vec<Expr>),
+    Not(Box<Expr>),
+    Test(Field, Cond),
+}
+
+impl Expr {
+    pub(super) fn parse(v: &Value) -> Result<Expr> {
+        let Value::Object(m) = v else {
+            bail!("expected a map of conditions, found {}", kind(v));
+        };
+        if m.is_empty() {
+            bail!("an empty map of conditions");
+        }
+        let mut all = Vec::new();
+        for (k, v) in m {
+            let list = |v: &Value| -> Result<Vec<Expr>> {
+                match v {
+                    Value::Array(xs) if !xs.is_empty() => xs
+                        .iter()
+                        .enumerate()
+                        .map(|(i, x)| Expr::parse(x).with_context(|| format!("{k}[{i}]")))
+                        .collect(),
+                    other => bail!(
+                        "{k}: expected a non-empty list of condition maps, found {}",
+                        kind(other)
+                    ),
+                }
+            };
+            all.push(match k.as_str() {
+                "any" => Expr::Any(list(v)?),
+                "all" => Expr::All(list(v)?),
+                "not" => Expr::Not(Box::new(Expr::parse(v).context("not")?)),
+                field => {
+                    let f = Field::parse(field)?;
+                    let c = Cond::parse(v).with_context(|| field.to_string())?;
+                    Expr::Test(f, c)
+                }
+            });
+        }
+        // bodies are read only when the rest already holds
+        all.sort_by_key(|e| e.reads_body());
+        Ok(if all.len() == 1 {
+            all.pop().unwrap_or(Expr::All(vec![]))
+        } else {
+            Expr::All(all)
+        })
+    }
+
+    pub(super) fn reads_body(&self) -> bool {
+        self.any_field(&Field::is_body)
+    }
+
+    pub(super) fn any_field(&self, f: &impl Fn(&Field) -> bool) -> bool {
+        match self {
+            Expr::All(v) | Expr::Any(v) => v.iter().any(|e| e.any_field(f)),
+            Expr::Not(e) => e.any_field(f),
+            Expr::Test(x, _) => f(x),
+        }
+    }
+
+    pub(super) fn eval(&self, r: &Request<'_>, b: &Bodies) -> bool {
+        match self {
+            Expr::All(v) => v.iter().all(|e| e.eval(r, b)),
+            Expr::Any(v) => v.iter().any(|e| e.eval(r, b)),
+            Expr::Not(e) => !e.eval(r, b),
+            Expr::Test(f, c) => f.with(r, b, |v| c.holds(v)),
+        }
+    }
+}
