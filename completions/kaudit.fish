@@ -982,7 +982,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s k -l limit -d 'At
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l bucket -d 'Bucket size: 1m, 5m, 1h, 1d, 30s... (default: chosen to keep about 40 rows or fewer)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l bucket -d 'Bucket size: a duration of whole seconds (30s, 5m, 1h30m, 1d; default: chosen to keep about 40 rows or fewer)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l no-progress -d 'Never show a progress bar'
@@ -1440,7 +1440,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l check-rules -d 
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l rules-file -d 'Add the rules of a YAML file (repeatable); same format as the built-in catalogue' -r -F
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l rules -d 'Run only these rules (ids, comma-separated or repeated)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l skip -d 'Leave out these rules (ids, comma-separated or repeated)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l threshold -d 'Change a threshold rule: ID=COUNT or ID=COUNT/WINDOW (e.g. KA026=50/2m); repeatable' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l threshold -d 'Change a threshold rule: ID=COUNT or ID=COUNT/WINDOW (e.g. KA026=50/2m; WINDOW is a duration: 90s, 1h30m, 2d); repeatable' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l min-severity -d 'Print only findings of this severity or higher' -r -f -a "info\t''
 low\t''
 medium\t''

@@ -352,7 +352,7 @@ pub struct DetectArgs {
     /// Leave out these rules (ids, comma-separated or repeated).
     #[arg(long, value_name = "ID,...", help_heading = "Rules")]
     pub skip: Vec<String>,
-    /// Change a threshold rule: ID=COUNT or ID=COUNT/WINDOW (e.g. KA026=50/2m); repeatable.
+    /// Change a threshold rule: ID=COUNT or ID=COUNT/WINDOW (e.g. KA026=50/2m; WINDOW is a duration: 90s, 1h30m, 2d); repeatable.
     #[arg(long, value_name = "ID=N[/WINDOW]", help_heading = "Rules")]
     pub threshold: Vec<String>,
     /// Print only findings of this severity or higher.
@@ -623,7 +623,7 @@ pub struct WhenArgs {
     pub filter: FilterArgs,
     #[command(flatten)]
     pub output: OutputArgs,
-    /// Bucket size: 1m, 5m, 1h, 1d, 30s... (default: chosen to keep about 40 rows or fewer).
+    /// Bucket size: a duration of whole seconds (30s, 5m, 1h30m, 1d; default: chosen to keep about 40 rows or fewer).
     #[arg(long, value_name = "DURATION", help_heading = "Output")]
     pub bucket: Option<String>,
 }

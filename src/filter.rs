@@ -1096,7 +1096,7 @@ pub fn parse_time(flag: &str, s: &str, now: Ts, local: bool) -> Result<Ts> {
     if let Some(ts) = Ts::parse(t) {
         return Ok(ts);
     }
-    if let Some(d) = parse_duration(t) {
+    if let Ok(d) = crate::vocab::duration::parse(t) {
         return Ok(Ts(now.0 - d));
     }
     let tz = if local {
@@ -1113,41 +1113,6 @@ pub fn parse_time(flag: &str, s: &str, now: Ts, local: bool) -> Result<Ts> {
         return Ok(Ts(z.timestamp().as_microsecond()));
     }
     Err(bad())
-}
-
-/// `90s`, `30m`, `2h`, `7d`, `1w`, `500ms`, or combinations like `1h30m`: microseconds.
-pub fn parse_duration(s: &str) -> Option<i64> {
-    if s.is_empty() {
-        return None;
-    }
-    let mut total: i64 = 0;
-    let mut num = String::new();
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c.is_ascii_digit() {
-            num.push(c);
-            continue;
-        }
-        let n: i64 = num.parse().ok()?;
-        num.clear();
-        let unit: i64 = match c {
-            'm' if chars.peek() == Some(&'s') => {
-                chars.next();
-                1_000
-            }
-            's' => 1_000_000,
-            'm' => 60_000_000,
-            'h' => 3_600_000_000,
-            'd' => 86_400_000_000,
-            'w' => 7 * 86_400_000_000,
-            _ => return None,
-        };
-        total = total.checked_add(n.checked_mul(unit)?)?;
-    }
-    if !num.is_empty() {
-        return None;
-    }
-    Some(total)
 }
 
 #[cfg(test)]
@@ -1279,18 +1244,6 @@ mod tests {
         assert!(err(|s| s.level = vec!["Everything".into()]).starts_with("--level:"));
         assert!(err(|s| s.resource = vec!["pods/exec/x".into()]).starts_with("--resource:"));
         assert!(err(|s| s.resource = vec!["po$".into()]).starts_with("--resource:"));
-    }
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("90s"), Some(90_000_000));
-        assert_eq!(parse_duration("1h30m"), Some(5_400_000_000));
-        assert_eq!(parse_duration("500ms"), Some(500_000));
-        assert_eq!(parse_duration("1m30s250ms"), Some(90_250_000));
-        assert_eq!(parse_duration("0s"), Some(0));
-        for bad in ["", "5", "ms", "5x", "1.5s", "-3s"] {
-            assert_eq!(parse_duration(bad), None, "{bad:?}");
-        }
     }
 
     #[test]

@@ -15,4 +15,5 @@ pub mod redact;
 pub mod render;
 pub mod scan;
 pub mod term;
+pub mod vocab;
 pub mod work;

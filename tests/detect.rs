@@ -267,6 +267,15 @@ fn forbidden_bursts_by_actor() {
             ("system:anonymous".to_string(), 100)
         ]
     );
+    // a window in any duration kaudit reads elsewhere (issue 18: `1m0s` and `60000ms` were
+    // refused here though --since took them)
+    for window in ["1m0s", "60000ms", "60s"] {
+        let t = format!("B403=100/{window}");
+        assert_eq!(
+            burst(&["--threshold", &t]),
+            burst(&["--threshold", "B403=100/1m"])
+        );
+    }
 }
 
 #[test]

@@ -66,6 +66,19 @@ fn gaps_in_the_log_are_marked() {
     assert!(text.contains("6 buckets with no log data"), "{text}");
 }
 
+/// `--bucket` reads durations as `--since` does (issue 18: `1h30m` was refused): buckets of 90
+/// minutes, the same as `90m`; a bucket under a second, or not whole seconds, is an error.
+#[test]
+fn buckets_take_any_duration_of_whole_seconds() {
+    let a = when(&["--bucket", "1h30m", S5]);
+    assert_eq!(a["bucketSeconds"], 5400);
+    assert_eq!(a, when(&["--bucket", "90m", S5]));
+    for bad in ["500ms", "1s500ms", "0s", "5x"] {
+        let r = run(&["when", "--bucket", bad, S5]);
+        assert_eq!(r.code, 2, "{bad}");
+    }
+}
+
 #[test]
 fn formats_and_errors() {
     let r = run(&[

@@ -259,33 +259,20 @@ pub fn buckets(s: &Slots, secs: i64, offset: i64) -> Vec<Bucket> {
     out
 }
 
-/// `1m`, `5m`, `1h`, `1d`, `90s`: seconds.
+/// `--bucket`: a duration of whole seconds, 1s or more (`5m`, `1h30m`, `1d`): seconds.
 pub fn parse_bucket(s: &str) -> Result<i64> {
-    let bad =
-        || anyhow::anyhow!("--bucket: cannot read {s:?}; use a duration like 1m, 5m, 1h or 1d");
-    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?);
-    let n: i64 = num.parse().map_err(|_| bad())?;
-    let unit = match unit {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        "w" => 7 * 86_400,
-        _ => return Err(bad()),
-    };
-    if n <= 0 {
-        bail!("--bucket: must be longer than zero (example: --bucket 5m)");
+    use crate::vocab::duration::{SECOND, parse};
+    let d = parse(s).map_err(|e| anyhow::anyhow!("--bucket: {e}"))?;
+    if d < SECOND || d % SECOND != 0 {
+        bail!(
+            "--bucket: {s:?} is not a whole number of seconds, 1s or more (example: --bucket 5m)"
+        );
     }
-    n.checked_mul(unit).ok_or_else(bad)
+    Ok(d / SECOND)
 }
 
 fn human_bucket(secs: i64) -> String {
-    match secs {
-        s if s % 86_400 == 0 => format!("{}d", s / 86_400),
-        s if s % 3600 == 0 => format!("{}h", s / 3600),
-        s if s % 60 == 0 => format!("{}m", s / 60),
-        s => format!("{s}s"),
-    }
+    crate::vocab::duration::text(secs * crate::vocab::duration::SECOND)
 }
 
 pub fn run(

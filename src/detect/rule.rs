@@ -140,33 +140,18 @@ impl Rule {
 }
 
 pub(super) fn duration_text(micros: i64) -> String {
-    let s = micros / 1_000_000;
-    if s % 3600 == 0 {
-        format!("{}h", s / 3600)
-    } else if s % 60 == 0 {
-        format!("{}m", s / 60)
-    } else {
-        format!("{s}s")
-    }
+    crate::vocab::duration::text(micros)
 }
 
-/// `90s`, `10m`, `2h`, `1d`: in microseconds.
+/// A rule's window (`threshold.window`, `sequence.within`, `baseline.after`, `--threshold
+/// ID=N/WINDOW`): a duration longer than zero, a year at most.
 pub fn parse_duration(s: &str) -> Result<i64> {
-    let bad = || anyhow!("{s:?} is not a duration (examples: 90s, 10m, 2h)");
-    let s = s.trim();
-    let split = s.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
-    let n: i64 = s[..split].parse().map_err(|_| bad())?;
-    let unit = match &s[split..] {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        _ => return Err(bad()),
-    };
-    if n <= 0 || n > 366 * 86_400 {
-        return Err(bad());
+    use crate::vocab::duration::{DAY, parse};
+    let d = parse(s)?;
+    if d <= 0 || d > 366 * DAY {
+        bail!("{s:?}: a window must be longer than zero and a year at most");
     }
-    Ok(n * unit * 1_000_000)
+    Ok(d)
 }
 
 const RULE_KEYS: &[&str] = &[

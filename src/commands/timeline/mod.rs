@@ -52,7 +52,6 @@ use output::{Narrative, Printer, Stamps};
 use runs::LINE_STRINGS;
 use sentence::{View, Words};
 
-
 /// auditIDs listed per collapsed line in JSON and CSV.
 const MAX_IDS: usize = 10;
 
@@ -61,14 +60,13 @@ pub fn run(args: &TimelineArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Res
     if format == Format::Raw {
         reject_format(format, "timeline")?;
     }
-    let window = match &args.context {
-        None => None,
-        Some(s) => Some(crate::filter::parse_duration(s.trim()).ok_or_else(|| {
-            anyhow!(
-                "--context: cannot read {s:?} as a duration; use a number and a unit ms, s, m, h, d (example: --context 30s or --context 500ms)"
-            )
-        })?),
-    };
+    let window =
+        match &args.context {
+            None => None,
+            Some(s) => Some(crate::vocab::duration::parse(s).map_err(|e| {
+                anyhow!("--context: {e} (example: --context 30s or --context 500ms)")
+            })?),
+        };
     let mut notes = Vec::new();
     let inputs = input::expand(&args.input.paths, &mut notes)?;
     for n in &notes {
