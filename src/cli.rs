@@ -36,18 +36,7 @@ impl clap::builder::TypedValueParser for Suggest {
 }
 
 /// Verbs offered by completion.
-pub const VERB_VALUES: &[&str] = &[
-    "get",
-    "list",
-    "watch",
-    "create",
-    "update",
-    "patch",
-    "delete",
-    "deletecollection",
-    "read",
-    "write",
-];
+pub const VERB_VALUES: &[&str] = &crate::vocab::verbs::COMPLETION;
 
 /// Resources offered by completion: plural names and kubectl short names.
 pub const RESOURCE_VALUES: &[&str] = &[

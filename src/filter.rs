@@ -12,6 +12,7 @@ use regex::Regex;
 
 use crate::correlate::Request;
 use crate::event::{Stage, Ts};
+use crate::vocab::verbs;
 
 /// The raw filter values from the command line (see `cli::FilterArgs`).
 #[derive(Debug, Default, Clone)]
@@ -541,24 +542,6 @@ pub struct Filter {
     cluster: Vec<(bool, Glob)>,
 }
 
-const VERBS: &[&str] = &[
-    "get",
-    "list",
-    "watch",
-    "create",
-    "update",
-    "patch",
-    "delete",
-    "deletecollection",
-    // non-resource requests carry the lower-cased HTTP method
-    "post",
-    "put",
-    "head",
-    "options",
-    "connect",
-    "proxy",
-];
-
 fn split_list(values: &[String]) -> impl Iterator<Item = &str> {
     values
         .iter()
@@ -605,15 +588,12 @@ impl Filter {
         }
         for v in split_list(&spec.verb) {
             let v = v.to_ascii_lowercase();
-            match v.as_str() {
-                "read" => f.verb.extend(["get", "list", "watch"].map(String::from)),
-                "write" => f.verb.extend(
-                    ["create", "update", "patch", "delete", "deletecollection"].map(String::from),
-                ),
-                _ if VERBS.contains(&v.as_str()) => f.verb.push(v),
-                _ => bail!(
-                    "--verb: unknown verb {v:?}; use one of {}, or the classes read, write (example: --verb delete,deletecollection)",
-                    VERBS.join(", ")
+            match verbs::expand(&v) {
+                Some(all) => f.verb.extend(all.into_iter().map(String::from)),
+                None => bail!(
+                    "--verb: unknown verb {v:?}; use one of {}, or the classes {} (example: --verb delete,deletecollection)",
+                    verbs::all().collect::<Vec<_>>().join(", "),
+                    verbs::CLASSES.join(", ")
                 ),
             }
         }

@@ -437,7 +437,7 @@ pub fn resource_cell(r: &Request) -> String {
 /// for a request without a name (a create whose name is only in the body); empty for
 /// non-resource URLs.
 pub fn object_cell(r: &Request) -> String {
-    let all = if matches!(&*r.verb, "list" | "watch" | "deletecollection") {
+    let all = if crate::vocab::verbs::is_collection(&r.verb) {
         "*"
     } else {
         "-"
@@ -460,9 +460,7 @@ fn code_cell(r: &Request) -> Cell {
 
 /// The address that connected (the last of sourceIPs; the others are client-set headers).
 fn ip_cell(r: &Request) -> String {
-    r.source_ips
-        .last()
-        .map_or_else(String::new, |s| s.to_string())
+    r.source_ip().to_string()
 }
 
 fn latency_value(r: &Request) -> Value {

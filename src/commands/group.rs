@@ -133,7 +133,7 @@ impl Field {
                 .code
                 .map_or(Cow::Borrowed("-"), |c| Cow::Owned(c.to_string())),
             Field::Decision => dash(&r.decision),
-            Field::Ip => dash(r.source_ips.last().map_or("", |s| &**s)),
+            Field::Ip => dash(r.source_ip()),
             Field::UserAgent => dash(&r.user_agent),
             Field::ApiGroup => Cow::Borrowed(if r.api_group.is_empty() {
                 if r.resource.is_empty() { "-" } else { "core" }

@@ -105,7 +105,7 @@ impl Uses {
         }
         self.users.add(&r.user);
         self.impersonated.add(&r.impersonated_user);
-        self.ips.add(r.source_ips.last().map_or("", |s| &**s));
+        self.ips.add(r.source_ip());
         self.agents.add(&r.user_agent);
         for (k, v) in &r.extra {
             if k == POD_NAME {

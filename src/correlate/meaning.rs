@@ -54,14 +54,6 @@ impl DryRun {
     }
 }
 
-/// Verbs that change what the API server stores.
-pub fn is_write_verb(verb: &str) -> bool {
-    matches!(
-        verb,
-        "create" | "update" | "patch" | "delete" | "deletecollection"
-    )
-}
-
 /// Subresources whose `get` over a WebSocket (kubectl 1.30+) or `create` over SPDY opens a
 /// stream into a container: the same act either way.
 pub fn is_stream_subresource(sub: &str) -> bool {
@@ -204,9 +196,21 @@ impl Request<'_> {
         })
     }
 
+    /// Does the request's verb change what the API server stores (create, update, patch,
+    /// delete, deletecollection)? Whether it did: [`Request::dry_run`] and the code.
+    pub fn is_write(&self) -> bool {
+        crate::vocab::verbs::is_write(&self.verb)
+    }
+
+    /// The address that connected to the API server: the last of `sourceIPs` (those before it
+    /// come from headers a client sets, `X-Forwarded-For` and `X-Real-Ip`); empty when none.
+    pub fn source_ip(&self) -> &str {
+        self.source_ips.last().map_or("", |s| s)
+    }
+
     /// See [`DryRun`].
     pub fn dry_run(&self) -> DryRun {
-        if !is_write_verb(&self.verb) {
+        if !self.is_write() {
             return DryRun::No;
         }
         if query_param(&self.request_uri, "dryRun").is_some_and(|v| !v.is_empty()) {

@@ -264,10 +264,7 @@ pub fn simulate(policy: &Policy, r: &Request<'_>) -> Simulated {
     // a body the logs lack and the new level would record: a request body for the verbs that
     // send one, a response body for all but watches (whose events are never logged)
     let body_unknown = level_now.is_some_and(|now| {
-        let writes = matches!(
-            &*r.verb,
-            "create" | "update" | "patch" | "delete" | "deletecollection"
-        );
+        let writes = r.is_write();
         (level >= Level::Request && now < Level::Request && writes)
             || (level == Level::RequestResponse
                 && now < Level::RequestResponse

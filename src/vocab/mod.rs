@@ -3,3 +3,4 @@
 //! this module; none keeps a copy.
 
 pub mod duration;
+pub mod verbs;

@@ -67,11 +67,7 @@ impl Entry {
             cluster: r.cluster.to_string(),
             code: r.code,
             status_reason: r.status_reason.to_string(),
-            // the address that connected; earlier entries come from client-set headers
-            source_ip: r
-                .source_ips
-                .last()
-                .map_or_else(String::new, |s| s.to_string()),
+            source_ip: r.source_ip().to_string(),
             user_agent: r.user_agent.to_string(),
             level: r.level.to_string(),
             request_uri: r.request_uri.to_string(),

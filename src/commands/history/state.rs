@@ -43,7 +43,7 @@ impl Sink for HistorySink<'_> {
     }
     fn absorb(&mut self, _: scan::NoPart) {}
     fn request(&mut self, r: Request<'_>) -> Result<Flow> {
-        let collection = matches!(&*r.verb, "list" | "watch" | "deletecollection");
+        let collection = crate::vocab::verbs::is_collection(&r.verb);
         // (the API server fills objectRef.name from a name field selector, or leaves it empty)
         let touch = if collection
             && (r.name.is_empty() || r.name == self.name)
@@ -110,10 +110,8 @@ impl HistorySink<'_> {
         let sub = &*r.subresource;
         let ok = r.code.is_some_and(|c| (200..300).contains(&c));
         // exec, attach, port-forward, proxy and logs are connections, not writes to the object
-        let write = matches!(
-            verb,
-            "create" | "update" | "patch" | "delete" | "deletecollection"
-        ) && !matches!(sub, "exec" | "attach" | "portforward" | "proxy" | "log");
+        let write = crate::vocab::verbs::is_write(verb)
+            && !matches!(sub, "exec" | "attach" | "portforward" | "proxy" | "log");
         let mut s = Step {
             has_bodies: b.any(),
             write,

@@ -79,10 +79,7 @@ pub(super) const KINDS: [&str; 5] = ["write", "secrets", "denied", "exec", "impe
 /// Which of [`KINDS`] a request is (bit i for `KINDS[i]`).
 fn kinds_of(r: &Request<'_>) -> u8 {
     let mut k = 0;
-    if matches!(
-        &*r.verb,
-        "create" | "update" | "patch" | "delete" | "deletecollection"
-    ) {
+    if r.is_write() {
         k |= 1;
     }
     if r.resource == "secrets" && r.api_group.is_empty() {

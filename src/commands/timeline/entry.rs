@@ -132,7 +132,7 @@ impl Entry {
             path: s.id(path),
             detail: s.id(detail),
             agent: s.id(&r.user_agent),
-            ip: s.id(r.source_ips.first().map_or("", |ip| ip)),
+            ip: s.id(r.source_ip()),
             cluster: s.id(&r.cluster),
             apiserver: s.id(&r.apiserver),
             code: r

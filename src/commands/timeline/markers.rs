@@ -42,8 +42,6 @@ pub(super) const MARKERS: [(u16, &str, &str); 12] = [
     (DEPRECATED, "deprecated", "2"),
 ];
 
-const WRITE_VERBS: [&str; 5] = ["create", "update", "patch", "delete", "deletecollection"];
-
 /// The markers a request earns: impersonation, exec/attach/port-forward, anonymous (or no user
 /// at all), a write to an RBAC object, any access to secrets.
 pub(super) fn markers(r: &Request<'_>) -> u16 {
@@ -60,7 +58,7 @@ pub(super) fn markers(r: &Request<'_>) -> u16 {
     {
         m |= ANONYMOUS;
     }
-    if r.api_group == "rbac.authorization.k8s.io" && WRITE_VERBS.contains(&&*r.verb) {
+    if r.api_group == "rbac.authorization.k8s.io" && r.is_write() {
         m |= RBAC;
     }
     if r.resource == "secrets" {
