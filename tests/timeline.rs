@@ -9,7 +9,7 @@
 
 use serde_json::Value;
 
-use crate::util::{S5, csv, kaudit, ndjson, run, s, strings};
+use crate::util::{S5, csv, kaudit, ndjson, run, run_stdin, s, strings};
 
 /// `kaudit timeline -o ndjson ARGS`, exit 0, one record per line.
 #[track_caller]
@@ -788,4 +788,23 @@ fn token_request_sentence() {
         text.contains("ops-admin requested a token for serviceaccount build/ci-bot (201)"),
         "{text}"
     );
+}
+
+/// Regression (issue 18): the timeline named the first of `sourceIPs`, which a client sets
+/// (`X-Forwarded-For`), where every other command names the last, the address that connected.
+#[test]
+fn the_address_is_the_one_that_connected() {
+    let line = |stage: &str| {
+        format!(
+            r#"{{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"a1","stage":"{stage}","requestURI":"/api/v1/secrets","verb":"list","user":{{}},"sourceIPs":["6.6.6.6","10.0.0.7"],"objectRef":{{"resource":"secrets","apiVersion":"v1"}},"responseStatus":{{"code":401}},"requestReceivedTimestamp":"2026-11-21T14:59:05.660759Z","stageTimestamp":"2026-11-21T14:59:05.661759Z"}}"#
+        )
+    };
+    let log = format!("{}\n", line("ResponseStarted"));
+    let r = run_stdin(&["timeline", "-o", "wide", "-"], log.clone()).expect_code(0);
+    let text = r.stdout_str();
+    assert!(text.contains("unauthenticated client 10.0.0.7"), "{text}");
+    assert!(text.contains("ip=10.0.0.7"), "{text}");
+    assert!(!text.contains("6.6.6.6"), "{text}");
+    let w = run_stdin(&["where", "-o", "csv", "-"], log).expect_code(0);
+    assert!(w.stdout_str().contains("\n10.0.0.7,"), "{}", w.stdout_str());
 }
