@@ -421,36 +421,6 @@ pub fn notes_cell(r: &Request) -> String {
         .join(", ")
 }
 
-/// `configmaps`, `pods/exec`, or the path of a non-resource URL (`/healthz`).
-pub fn resource_cell(r: &Request) -> String {
-    if r.resource.is_empty() {
-        return r.request_uri.split('?').next().unwrap_or("").to_string();
-    }
-    if r.subresource.is_empty() {
-        r.resource.to_string()
-    } else {
-        format!("{}/{}", r.resource, r.subresource)
-    }
-}
-
-/// `ns/name`; `ns/*` or `*` for a collection (list, watch, deletecollection); `ns/-` or `-`
-/// for a request without a name (a create whose name is only in the body); empty for
-/// non-resource URLs.
-pub fn object_cell(r: &Request) -> String {
-    let all = if crate::vocab::verbs::is_collection(&r.verb) {
-        "*"
-    } else {
-        "-"
-    };
-    match (r.namespace.is_empty(), r.name.is_empty()) {
-        (false, false) => format!("{}/{}", r.namespace, r.name),
-        (false, true) => format!("{}/{all}", r.namespace),
-        (true, false) => r.name.to_string(),
-        (true, true) if !r.resource.is_empty() => all.into(),
-        _ => String::new(),
-    }
-}
-
 fn code_cell(r: &Request) -> Cell {
     match r.code {
         Some(c) => Cell::num(c.to_string()).tone(Tone::of_code(Some(c))),
@@ -687,8 +657,8 @@ impl Record for RequestRow<'_, '_> {
             Cell::new(human_time(r.time(), style.local)),
             Cell::new(user_cell(r)),
             Cell::new(verb_cell(r)),
-            Cell::new(resource_cell(r)),
-            Cell::new(object_cell(r)),
+            Cell::new(r.resource_path()),
+            Cell::new(r.object_path()),
             code_cell(r),
             Cell::num(latency).tone(if r.incomplete() {
                 Tone::Dim
@@ -736,8 +706,8 @@ impl Record for StageRow<'_, '_> {
             Cell::new(m.stage.name()),
             Cell::new(user_cell(r)),
             Cell::new(verb_cell(r)),
-            Cell::new(resource_cell(r)),
-            Cell::new(object_cell(r)),
+            Cell::new(r.resource_path()),
+            Cell::new(r.object_path()),
             match m.code {
                 Some(c) => Cell::num(c.to_string()).tone(Tone::of_code(Some(c))),
                 None => Cell::num("-").tone(Tone::Dim),

@@ -19,7 +19,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::cli::{Format, LatencyArgs};
-use crate::commands::events::{object_cell, resource_cell, user_cell};
+use crate::commands::events::user_cell;
 use crate::commands::group::{Times, latency_cell};
 use crate::commands::{Outcome, outcome};
 use crate::config::Config;
@@ -55,8 +55,8 @@ impl Item {
             time: r.time(),
             user: user_cell(r),
             verb: r.verb.to_string(),
-            resource: resource_cell(r),
-            object: object_cell(r),
+            resource: r.resource_path(),
+            object: r.object_path(),
             code: r.code,
             audit_id: r.audit_id.to_string(),
             stages: r.stages.joined(),
@@ -209,7 +209,7 @@ impl Lat {
                 self.phased.truncate(self.keep);
             }
         }
-        let key = (r.verb.to_string(), resource_cell(r));
+        let key = (r.verb.to_string(), r.resource_path());
         let map = if r.long_running() {
             &mut self.long
         } else {

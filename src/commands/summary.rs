@@ -89,11 +89,7 @@ impl Tally {
         bump(&mut self.users, r.effective_user(), 1);
         bump(&mut self.verbs, &r.verb, 1);
         if r.resource.is_empty() || !r.subresource.is_empty() {
-            bump(
-                &mut self.resources,
-                &crate::commands::events::resource_cell(r),
-                1,
-            );
+            bump(&mut self.resources, &r.resource_path(), 1);
         } else {
             bump(&mut self.resources, &r.resource, 1);
         }

@@ -208,6 +208,37 @@ impl Request<'_> {
         self.source_ips.last().map_or("", |s| s)
     }
 
+    /// What the request was on, as tables show it: `pods/exec`, `configmaps`, or a
+    /// non-resource URL's path (`/healthz`).
+    pub fn resource_path(&self) -> String {
+        if self.resource.is_empty() {
+            return self.request_uri.split('?').next().unwrap_or("").to_string();
+        }
+        if self.subresource.is_empty() {
+            self.resource.to_string()
+        } else {
+            format!("{}/{}", self.resource, self.subresource)
+        }
+    }
+
+    /// Which object: `ns/name`; `ns/*` or `*` for a collection (list, watch,
+    /// deletecollection); `ns/-` or `-` for a request without a name (a create whose name is
+    /// only in the body); empty for non-resource URLs.
+    pub fn object_path(&self) -> String {
+        let all = if crate::vocab::verbs::is_collection(&self.verb) {
+            "*"
+        } else {
+            "-"
+        };
+        match (self.namespace.is_empty(), self.name.is_empty()) {
+            (false, false) => format!("{}/{}", self.namespace, self.name),
+            (false, true) => format!("{}/{all}", self.namespace),
+            (true, false) => self.name.to_string(),
+            (true, true) if !self.resource.is_empty() => all.into(),
+            _ => String::new(),
+        }
+    }
+
     /// See [`DryRun`].
     pub fn dry_run(&self) -> DryRun {
         if !self.is_write() {

@@ -236,8 +236,8 @@ impl Field {
 
 /// `resource/subresource namespace/name`, or the URI's path for non-resource requests.
 pub(super) fn target(r: &Request<'_>) -> String {
-    let res = crate::commands::events::resource_cell(r);
-    let obj = crate::commands::events::object_cell(r);
+    let res = r.resource_path();
+    let obj = r.object_path();
     if obj.is_empty() {
         res
     } else {
@@ -261,7 +261,7 @@ pub(super) fn hit_target(r: &Request<'_>, b: &Bodies) -> String {
         } else {
             format!("{}/", r.namespace)
         };
-        return format!("{} {ns}{name}", crate::commands::events::resource_cell(r));
+        return format!("{} {ns}{name}", r.resource_path());
     }
     t
 }

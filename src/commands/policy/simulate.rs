@@ -280,7 +280,7 @@ impl Sim {
                 impersonated: r.impersonated_user.to_string(),
                 verb: r.verb.to_string(),
                 resource: self.key.clone(),
-                object: crate::commands::events::object_cell(r),
+                object: r.object_path(),
                 code: r.code,
                 kinds,
                 rule: s.rule,
