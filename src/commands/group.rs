@@ -3,25 +3,20 @@
 //! values of other fields a command asks for, and latencies for percentiles.
 //!
 //! Workers fill one [`Groups`] per chunk (the scan's per-chunk part); parts are merged in chunk
-//! order. Output is one table/JSON/CSV writer for all of these commands ([`emit`]). This module
-//! does not decide what a command shows; each command builds its rows from the groups.
+//! order. This module does not decide what a command shows: each command makes its typed rows
+//! from the groups and writes them with `render::Table`.
 
 use std::borrow::Cow;
 use std::cmp::Reverse;
-use std::io::Write;
 use std::sync::Arc;
 
 use anyhow::Result;
 use rustc_hash::FxHashMap;
-use serde_json::{Value, json};
 
-use crate::cli::Format;
 use crate::correlate::Request;
 use crate::event::{Fields, Ts};
-use crate::render::table::{MAX_BUFFERED, write_rows_dropping, write_rows_streamed};
-use crate::render::{Cell, Style, Tone, csv::write_record, human_time, machine_time, thousands};
+use crate::render::{Cell, Tone, human_time, thousands};
 use crate::scan::{Flow, Sink};
-use crate::term::Out;
 
 /// A request field rows can be grouped by (`top --by`; parsed by [`FieldParser`]). What each
 /// means is said once, in its `--by` help (`to_possible_value`).
@@ -1011,23 +1006,6 @@ pub fn top_counts(v: &[(&str, u64)], n: usize) -> String {
     s
 }
 
-/// Values by count for JSON: `[{"name": ..., "count": ...}]`.
-pub fn counts_json(v: &[(&str, u64)]) -> Value {
-    Value::Array(
-        v.iter()
-            .map(|(k, c)| json!({"name": k, "count": c}))
-            .collect(),
-    )
-}
-
-/// Values by count for CSV: `alice=3;bob=1`.
-pub fn counts_csv(v: &[(&str, u64)]) -> String {
-    v.iter()
-        .map(|(k, c)| format!("{k}={c}"))
-        .collect::<Vec<_>>()
-        .join(";")
-}
-
 /// Codes as `200×5 403×2`, most frequent first.
 pub fn codes_cell(v: &[(Option<i64>, u64)]) -> String {
     let mut v = v.to_vec();
@@ -1036,17 +1014,6 @@ pub fn codes_cell(v: &[(Option<i64>, u64)]) -> String {
         .map(|(k, n)| format!("{}×{n}", k.map_or("-".to_string(), |c| c.to_string())))
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// Codes for JSON: `{"200": 5, "403": 2, "none": 1}`.
-pub fn codes_json(v: &[(Option<i64>, u64)]) -> Value {
-    let mut v = v.to_vec();
-    v.sort_by_key(|(k, _)| (k.is_none(), *k));
-    Value::Object(
-        v.into_iter()
-            .map(|(k, n)| (k.map_or("none".to_string(), |c| c.to_string()), json!(n)))
-            .collect(),
-    )
 }
 
 /// A latency for tables: `12ms`, `1.53s`; `-` when there is none.
@@ -1104,134 +1071,9 @@ impl Times {
     }
 }
 
-/// A column of a group table.
-pub struct Col {
-    pub header: String,
-    pub right: bool,
-    pub flex: bool,
-    /// May be left out on a narrow terminal; higher goes first (0: always shown).
-    pub drop: u8,
-}
-
-impl Col {
-    pub fn text(h: impl Into<String>) -> Col {
-        Col {
-            header: h.into(),
-            right: false,
-            flex: true,
-            drop: 0,
-        }
-    }
-    pub fn fixed(h: impl Into<String>) -> Col {
-        Col {
-            header: h.into(),
-            right: false,
-            flex: false,
-            drop: 0,
-        }
-    }
-    pub fn num(h: impl Into<String>) -> Col {
-        Col {
-            header: h.into(),
-            right: true,
-            flex: false,
-            drop: 0,
-        }
-    }
-    /// This column may be left out on a narrow terminal (higher `priority` goes first).
-    pub fn optional(mut self, priority: u8) -> Col {
-        self.drop = priority;
-        self
-    }
-}
-
-/// One result row in every form.
-#[derive(Clone)]
-pub struct Row {
-    pub cells: Vec<Cell>,
-    pub csv: Vec<String>,
-    pub json: Value,
-}
-
-/// Write group rows in the chosen format: `n` rows, row `i` made by `row(i)` when it is written
-/// (a table of many rows makes each more than once, to measure its columns first), so that one
-/// row is held at a time. `note` (table only) follows the table, e.g. how many rows `--limit`
-/// left out.
-#[allow(clippy::too_many_arguments)]
-pub fn emit(
-    out: &mut Out,
-    format: Format,
-    style: &Style,
-    cols: &[Col],
-    csv_header: &[&str],
-    n: usize,
-    row: impl Fn(usize) -> Row,
-    note: Option<String>,
-) -> Result<()> {
-    match format {
-        Format::Json => {
-            let all = Lazy(std::cell::RefCell::new(Some((0..n).map(|i| row(i).json))));
-            crate::render::json::to_writer_pretty(&mut *out, &all)?;
-            out.write_all(b"\n")?;
-        }
-        Format::Ndjson => {
-            for i in 0..n {
-                crate::render::json::to_writer(&mut *out, &row(i).json)?;
-                out.write_all(b"\n")?;
-            }
-        }
-        Format::Csv => {
-            if style.headers {
-                write_record(out, csv_header)?;
-            }
-            for i in 0..n {
-                write_record(out, &row(i).csv)?;
-            }
-        }
-        Format::Table | Format::Wide | Format::Raw => {
-            let headers = style
-                .headers
-                .then(|| cols.iter().map(|c| Cell::new(c.header.clone())).collect());
-            let right: Vec<bool> = cols.iter().map(|c| c.right).collect();
-            let flex: Vec<bool> = cols.iter().map(|c| c.flex).collect();
-            let drop: Vec<u8> = cols.iter().map(|c| c.drop).collect();
-            if n > MAX_BUFFERED {
-                let cells = |i: usize| row(i).cells;
-                write_rows_streamed(out, n, cells, headers, style, &right, &flex, &drop)?;
-            } else {
-                let cells: Vec<Vec<Cell>> = (0..n).map(|i| row(i).cells).collect();
-                write_rows_dropping(out, cells, headers, style, &right, &flex, &drop)?;
-            }
-            if let Some(n) = note {
-                writeln!(out, "{n}")?;
-            }
-        }
-    }
-    out.flush()?;
-    Ok(())
-}
-
-/// A JSON array of the values an iterator makes, serialized as they are made (once).
-struct Lazy<I>(std::cell::RefCell<Option<I>>);
-
-impl<I: Iterator<Item = Value>> serde::Serialize for Lazy<I> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.borrow_mut().take().into_iter().flatten())
-    }
-}
-
 /// A count cell, marked as a warning when it is not zero (403s, failures).
 pub fn warn_count(n: u64) -> Cell {
     Cell::num(thousands(n)).tone(if n > 0 { Tone::Warn } else { Tone::Plain })
-}
-
-/// Times for JSON/CSV.
-pub fn ts_json(t: Option<Ts>) -> Value {
-    machine_time(t)
-}
-
-pub fn ts_csv(t: Option<Ts>) -> String {
-    t.map(|t| t.rfc3339()).unwrap_or_default()
 }
 
 #[cfg(test)]
