@@ -314,11 +314,11 @@ _kaudit() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
                 --limit)
@@ -960,11 +960,11 @@ _kaudit() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
                 --limit)
@@ -1130,11 +1130,11 @@ _kaudit() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
                 --limit)
@@ -1450,11 +1450,11 @@ _kaudit() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json" -- "${cur}"))
                     return 0
                     ;;
                 --limit)
@@ -1624,11 +1624,11 @@ _kaudit() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
                 --limit)
@@ -1794,11 +1794,11 @@ _kaudit() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
                 --limit)
@@ -1976,11 +1976,11 @@ _kaudit() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
                 --limit)
@@ -2146,11 +2146,11 @@ _kaudit() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
                 --limit)
@@ -2320,11 +2320,11 @@ _kaudit() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
                 --limit)
@@ -2494,11 +2494,11 @@ _kaudit() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
                 --limit)
@@ -2668,11 +2668,11 @@ _kaudit() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
                 --limit)
@@ -2846,11 +2846,11 @@ _kaudit() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json ndjson csv raw" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
                 --limit)

@@ -139,8 +139,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s o -l output -d
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
-csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
-raw\t'The original log lines (events only): byte-exact but for secret values in bodies, redacted unless --show-secrets; to a terminal, control, bidi and invisible characters as JSON escapes'"
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -253,7 +252,7 @@ wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
 csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
-raw\t'The original log lines (events only): byte-exact but for secret values in bodies, redacted unless --show-secrets; to a terminal, control, bidi and invisible characters as JSON escapes'"
+raw\t'The original log lines: byte-exact but for secret values in bodies, redacted unless --show-secrets; to a terminal, control, bidi and invisible characters as JSON escapes'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -370,8 +369,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s o -l output -
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
-csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
-raw\t'The original log lines (events only): byte-exact but for secret values in bodies, redacted unless --show-secrets; to a terminal, control, bidi and invisible characters as JSON escapes'"
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -488,8 +486,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s o -l output -d 'Ou
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
-csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
-raw\t'The original log lines (events only): byte-exact but for secret values in bodies, redacted unless --show-secrets; to a terminal, control, bidi and invisible characters as JSON escapes'"
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -606,8 +603,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s o -l output -d 'O
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
-csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
-raw\t'The original log lines (events only): byte-exact but for secret values in bodies, redacted unless --show-secrets; to a terminal, control, bidi and invisible characters as JSON escapes'"
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -725,8 +721,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s o -l output -d '
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
-csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
-raw\t'The original log lines (events only): byte-exact but for secret values in bodies, redacted unless --show-secrets; to a terminal, control, bidi and invisible characters as JSON escapes'"
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -845,8 +840,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s o -l output -d 'Ou
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
-csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
-raw\t'The original log lines (events only): byte-exact but for secret values in bodies, redacted unless --show-secrets; to a terminal, control, bidi and invisible characters as JSON escapes'"
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -976,8 +970,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s o -l output -d 'O
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
-csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
-raw\t'The original log lines (events only): byte-exact but for secret values in bodies, redacted unless --show-secrets; to a terminal, control, bidi and invisible characters as JSON escapes'"
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -1090,8 +1083,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s o -l output -d
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
-csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
-raw\t'The original log lines (events only): byte-exact but for secret values in bodies, redacted unless --show-secrets; to a terminal, control, bidi and invisible characters as JSON escapes'"
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -1203,8 +1195,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -s o -l output -d 
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
-csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
-raw\t'The original log lines (events only): byte-exact but for secret values in bodies, redacted unless --show-secrets; to a terminal, control, bidi and invisible characters as JSON escapes'"
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -1316,8 +1307,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s o -l output -d
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
-csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
-raw\t'The original log lines (events only): byte-exact but for secret values in bodies, redacted unless --show-secrets; to a terminal, control, bidi and invisible characters as JSON escapes'"
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -1430,8 +1420,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -s o -l output -d 
 wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
-csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
-raw\t'The original log lines (events only): byte-exact but for secret values in bodies, redacted unless --show-secrets; to a terminal, control, bidi and invisible characters as JSON escapes'"
+csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -1589,12 +1578,9 @@ unknown\t'Only deletes logged without their body: dry run or not, the log cannot
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l annotation -d 'An annotation: KEY (present) or KEY=VALUE, each a glob (example: --annotation \'pod-security.kubernetes.io/*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l field-manager -d 'The fieldManager of a write (glob; example: --field-manager \'kubectl-*\')' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l cluster -d 'Requests of these clusters (a list of globs, any case; `!GLOB` leaves one out). A cluster\'s name comes from the log\'s wrapper (AKS resourceId, GKE cluster_name, EKS log group) or from NAME=PATH, which names the cluster of the inputs at PATH (a file, a folder, or - for stdin) instead of filtering (example: --cluster prod=logs/prod/ --cluster staging=logs/staging/ --cluster \'prod*\')' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned table for people (plain text when stdout is not a terminal)'
-wide\t'Table with every column'
-json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
-ndjson\t'One JSON object per line (escaped as json)'
-csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
-raw\t'The original log lines (events only): byte-exact but for secret values in bodies, redacted unless --show-secrets; to a terminal, control, bidi and invisible characters as JSON escapes'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s o -l output -d 'Output format' -r -f -a "table\t'The report for people'
+wide\t'The report with every column'
+json\t'One JSON document'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''

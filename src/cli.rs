@@ -292,7 +292,7 @@ pub struct EventsArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub output: OutputArgs<EventsFormat>,
     /// Order of rows: when requests completed (log order, streams live) or when they were received.
     #[arg(long, value_enum, default_value_t = SortOrder::Completed, help_heading = "Output")]
     pub sort: SortOrder,
@@ -434,7 +434,7 @@ pub struct PolicySimulateArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub output: OutputArgs<ReportFormat>,
     /// Follow this API server version's policy rules where versions differ (1.35 accepts group "*").
     #[arg(long, value_enum, default_value_t = ServerVersionArg::V1_20, value_name = "VERSION", help_heading = "Policy")]
     pub server_version: ServerVersionArg,
@@ -869,6 +869,7 @@ pub enum DryRunSel {
     Unknown,
 }
 
+/// The output formats of a command that prints rows or a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// Aligned table for people (plain text when stdout is not a terminal).
@@ -881,8 +882,81 @@ pub enum Format {
     Ndjson,
     /// CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\e, \u{202e}); a cell starting with = + - @ tab or CR gets a leading ' (numbers such as -12 stay numbers).
     Csv,
-    /// The original log lines (events only): byte-exact but for secret values in bodies, redacted unless --show-secrets; to a terminal, control, bidi and invisible characters as JSON escapes.
+}
+
+/// `events`' output formats: every format, and the log lines themselves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EventsFormat {
+    /// Aligned table for people (plain text when stdout is not a terminal).
+    Table,
+    /// Table with every column.
+    Wide,
+    /// One JSON document: exact values, with control, bidi and invisible characters as \uXXXX escapes.
+    Json,
+    /// One JSON object per line (escaped as json).
+    Ndjson,
+    /// CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\e, \u{202e}); a cell starting with = + - @ tab or CR gets a leading ' (numbers such as -12 stay numbers).
+    Csv,
+    /// The original log lines: byte-exact but for secret values in bodies, redacted unless --show-secrets; to a terminal, control, bidi and invisible characters as JSON escapes.
     Raw,
+}
+
+/// The output formats of a report that has no rows to stream (`policy simulate`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// The report for people.
+    Table,
+    /// The report with every column.
+    Wide,
+    /// One JSON document.
+    Json,
+}
+
+/// What every command's format says about its layout: `-o wide` shows values whole.
+pub trait OutputFormat: ValueEnum + Clone + Copy + Send + Sync + 'static {
+    fn is_wide(self) -> bool;
+}
+
+impl OutputFormat for Format {
+    fn is_wide(self) -> bool {
+        self == Format::Wide
+    }
+}
+
+impl OutputFormat for EventsFormat {
+    fn is_wide(self) -> bool {
+        self == EventsFormat::Wide
+    }
+}
+
+impl OutputFormat for ReportFormat {
+    fn is_wide(self) -> bool {
+        self == ReportFormat::Wide
+    }
+}
+
+impl EventsFormat {
+    /// The row format; `None` for `raw`, which is not rows.
+    pub fn rows(self) -> Option<Format> {
+        Some(match self {
+            EventsFormat::Table => Format::Table,
+            EventsFormat::Wide => Format::Wide,
+            EventsFormat::Json => Format::Json,
+            EventsFormat::Ndjson => Format::Ndjson,
+            EventsFormat::Csv => Format::Csv,
+            EventsFormat::Raw => return None,
+        })
+    }
+}
+
+impl From<ReportFormat> for Format {
+    fn from(f: ReportFormat) -> Format {
+        match f {
+            ReportFormat::Table => Format::Table,
+            ReportFormat::Wide => Format::Wide,
+            ReportFormat::Json => Format::Json,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -893,10 +967,16 @@ pub enum ColorChoice {
 }
 
 #[derive(Debug, Args)]
-pub struct OutputArgs {
+pub struct OutputArgs<F: OutputFormat = Format> {
     /// Output format.
-    #[arg(short, long, value_enum, default_value_t = Format::Table, help_heading = "Output")]
-    pub output: Format,
+    #[arg(
+        short,
+        long,
+        value_enum,
+        default_value = "table",
+        help_heading = "Output"
+    )]
+    pub output: F,
     /// At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10).
     #[arg(long, short = 'k', value_name = "N", help_heading = "Output")]
     pub limit: Option<usize>,

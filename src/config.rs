@@ -84,10 +84,10 @@ impl Env {
 }
 
 impl Config {
-    pub fn new(
+    pub fn new<F: crate::cli::OutputFormat>(
         input: &InputArgs,
         filter: &FilterArgs,
-        output: &OutputArgs,
+        output: &OutputArgs<F>,
         env: &Env,
     ) -> Result<Config> {
         if input.paths.is_empty() && env.stdin_tty {

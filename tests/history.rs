@@ -583,9 +583,16 @@ fn bad_kind_name_exits_2_naming_the_argument() {
     }
     run(&["history"]).expect_code(2); // no KIND/NAME at all: a usage error
     let r = run(&["history", "-o", "raw", "cm/feature-toggles", S5]).expect_code(2);
+    // each command offers only its formats (issue 18): clap refuses the others, listing them
     assert!(
         r.stderr
-            .contains("-o raw: not available for `kaudit history`")
+            .contains("invalid value 'raw' for '--output <OUTPUT>'"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("[possible values: table, wide, json, ndjson, csv]")
     );
 }
 

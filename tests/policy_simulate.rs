@@ -325,8 +325,11 @@ fn filters_and_exit_codes() {
         let r = run(&["policy", "simulate", "-o", f, S6_POLICY, S5]).expect_code(2);
         assert!(
             r.stderr
-                .contains("not available for `kaudit policy simulate`")
+                .contains(&format!("invalid value '{f}' for '--output <OUTPUT>'")),
+            "{}",
+            r.stderr
         );
+        assert!(r.stderr.contains("[possible values: table, wide, json]"));
     }
     run(&[
         "policy",

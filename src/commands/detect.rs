@@ -12,7 +12,7 @@ use crate::commands::Outcome;
 use crate::config::Config;
 use crate::correlate::Request;
 use crate::detect::{Finding, Limits, Rules, Severity, State};
-use crate::render::{Cell, Col, Style, Table, Time, Tone, thousands};
+use crate::render::{Cell, Col, Table, Time, Tone, thousands};
 use crate::scan::{self, Flow, Sink};
 use crate::term::{Diag, Out};
 
@@ -316,9 +316,9 @@ fn write(
             out.write_all(b"\n")?;
         }
         Format::Ndjson | Format::Csv => {
-            let style = Style::new(cfg, &args.output);
+            let style = crate::commands::style(cfg, &args.output);
             Table {
-                format: args.output.output,
+                format: args.output.output.into(),
                 style,
                 columns: Vec::new(),
                 template: FindingRow::default(),
@@ -328,7 +328,6 @@ fn write(
                 FindingRow::new(rules, found[i], evidence)
             })?;
         }
-        Format::Raw => crate::commands::reject_format(Format::Raw, "detect")?,
         Format::Table | Format::Wide => {
             table(rules, found, args, cfg, requests, out)?;
             if !left.is_empty() {
@@ -366,7 +365,7 @@ fn table(
     requests: u64,
     out: &mut Out,
 ) -> Result<()> {
-    let style = Style::new(cfg, &args.output);
+    let style = crate::commands::style(cfg, &args.output);
     let wide = args.output.output == Format::Wide;
     if found.is_empty() {
         writeln!(
@@ -456,7 +455,7 @@ fn table(
             }),
         ];
         Table {
-            format: Format::Table,
+            format: crate::render::Format::Table,
             style,
             columns,
             template: FindingRow::default(),

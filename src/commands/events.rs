@@ -17,7 +17,7 @@ use std::io::Write;
 use anyhow::{Result, bail};
 use serde_json::{Value, json};
 
-use crate::cli::{EventsArgs, Format, SortOrder};
+use crate::cli::{EventsArgs, EventsFormat, SortOrder};
 use crate::commands::{Outcome, outcome};
 use crate::config::Config;
 use crate::correlate::meaning::PSA_ENFORCE;
@@ -96,15 +96,17 @@ static STAGE_WIDE: &[Column] = &[
 ];
 
 pub fn run(args: &EventsArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<Outcome> {
-    if args.bodies && matches!(args.output.output, Format::Table | Format::Wide) {
+    if args.bodies && matches!(args.output.output, EventsFormat::Table | EventsFormat::Wide) {
         bail!(
             "--bodies adds requestObject and responseObject to -o json, ndjson and csv; a table has no room for them (use -o json, or -o raw for the lines as logged)"
         );
     }
     let inputs = crate::commands::inputs(&args.input.paths, diag)?;
     let live = inputs.iter().any(|i| i.path.is_none()) && args.sort == SortOrder::Completed;
-    let style = Style::new(cfg, &args.output);
-    let raw = args.output.output == Format::Raw;
+    let style = crate::commands::style(cfg, &args.output);
+    // -o raw writes lines, not rows (it has no row format)
+    let format = args.output.output.rows();
+    let raw = format.is_none();
     // raw lines carry their bodies already
     let bodies = args.bodies && !raw;
     // every field of a row, in order: the CSV header
@@ -119,7 +121,14 @@ pub fn run(args: &EventsArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resul
     } else {
         (COLUMNS, WIDE)
     };
-    let rows = Writer::new(args.output.output, columns, wide, header, style, live);
+    let rows = Writer::new(
+        format.map_or(crate::render::Format::Ndjson, Into::into),
+        columns,
+        wide,
+        header,
+        style,
+        live,
+    );
     let mut sink = EventsSink {
         out,
         rows,

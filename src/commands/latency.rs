@@ -324,7 +324,7 @@ pub fn run(args: &LatencyArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resu
     lat.incomplete.sort_by(Item::received);
     let short = percentiles(std::mem::take(&mut lat.short), false);
     let long = percentiles(std::mem::take(&mut lat.long), true);
-    let style = Style::new(cfg, &args.output);
+    let style = crate::commands::style(cfg, &args.output);
     // every record, in the order of the lists
     let rows: Vec<LatencyRow> = (lat.slowest.iter().map(|i| i.row("slowest")))
         .chain(short.iter().chain(&long).map(Pcts::row))
@@ -376,7 +376,7 @@ pub fn run(args: &LatencyArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resu
                 ..LatencyRow::default()
             };
             Table {
-                format: args.output.output,
+                format: args.output.output.into(),
                 style,
                 columns: Vec::new(),
                 template: &template,
@@ -384,7 +384,7 @@ pub fn run(args: &LatencyArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resu
             }
             .emit(out, rows.len(), |i| &rows[i])?;
         }
-        Format::Table | Format::Wide | Format::Raw => {
+        Format::Table | Format::Wide => {
             tables(out, &style, &lat, &short, &long, n)?;
         }
     }

@@ -19,7 +19,7 @@ pub mod who;
 
 use std::io::Write as _;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 
 use crate::cli::{Cli, Command, PolicyCommand};
 use crate::config::{Config, Env};
@@ -78,43 +78,36 @@ fn dispatch(cli: Cli, env: &Env, diag: &Diag, slot: &mut Option<Out>) -> Result<
         Command::Who(a) => {
             let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
             let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
-            reject_raw(a.output.output, "who")?;
             who::run(&a, &cfg, diag, out)
         }
         Command::What(a) => {
             let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
             let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
-            reject_raw(a.output.output, "what")?;
             what::run(&a, &cfg, diag, out)
         }
         Command::Where(a) => {
             let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
             let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
-            reject_raw(a.output.output, "where")?;
             r#where::run(&a, &cfg, diag, out)
         }
         Command::Top(a) => {
             let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
             let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
-            reject_raw(a.output.output, "top")?;
             top::run(&a, &cfg, diag, out)
         }
         Command::When(a) => {
             let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
             let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
-            reject_raw(a.output.output, "when")?;
             when::run(&a, &cfg, diag, out)
         }
         Command::Latency(a) => {
             let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
             let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
-            reject_raw(a.output.output, "latency")?;
             latency::run(&a, &cfg, diag, out)
         }
         Command::Tokens(a) => {
             let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
             let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
-            reject_raw(a.output.output, "tokens")?;
             tokens::run(&a, &cfg, diag, out)
         }
         Command::Man => {
@@ -279,19 +272,23 @@ pub fn inputs(paths: &[std::path::PathBuf], diag: &Diag) -> Result<Vec<crate::in
     Ok(inputs)
 }
 
-/// `-o raw` is only for `events`: the other commands print aggregates, not lines.
-pub fn reject_raw(f: crate::cli::Format, cmd: &str) -> Result<()> {
-    if f == crate::cli::Format::Raw {
-        reject_format(f, cmd)?;
+impl From<crate::cli::Format> for crate::render::Format {
+    fn from(f: crate::cli::Format) -> Self {
+        use crate::cli::Format as F;
+        match f {
+            F::Table => Self::Table,
+            F::Wide => Self::Wide,
+            F::Json => Self::Json,
+            F::Ndjson => Self::Ndjson,
+            F::Csv => Self::Csv,
+        }
     }
-    Ok(())
 }
 
-/// Refuse output formats a command does not have.
-pub fn reject_format(f: crate::cli::Format, cmd: &str) -> Result<()> {
-    bail!(
-        "-o {}: not available for `kaudit {cmd}`",
-        clap::ValueEnum::to_possible_value(&f)
-            .map_or_else(String::new, |v| v.get_name().to_string())
-    )
+/// The display style of a command's output flags.
+pub fn style<F: crate::cli::OutputFormat>(
+    cfg: &Config,
+    output: &crate::cli::OutputArgs<F>,
+) -> crate::render::Style {
+    crate::render::Style::new(cfg, output.output.is_wide(), !output.no_headers)
 }

@@ -184,15 +184,12 @@ fn top(m: &Counts, n: usize) -> Vec<(&str, u64)> {
 }
 
 pub fn run(args: &SummaryArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<Outcome> {
-    if args.output.output == Format::Raw {
-        crate::commands::reject_format(Format::Raw, "summary")?;
-    }
     let inputs = crate::commands::inputs(&args.input.paths, diag)?;
     let mut tally = Tally::default();
     let stats = scan::run(&inputs, cfg, false, diag, &mut tally)?;
     let n = args.output.limit.unwrap_or(10);
     let doc = document(&stats, &tally, n, !cfg.filter.is_empty());
-    let style = Style::new(cfg, &args.output);
+    let style = crate::commands::style(cfg, &args.output);
     match args.output.output {
         Format::Json => {
             crate::render::json::to_writer_pretty(&mut *out, &doc)?;
@@ -203,7 +200,7 @@ pub fn run(args: &SummaryArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resu
             out.write_all(b"\n")?;
         }
         Format::Csv => write_csv(out, &doc, style.headers)?,
-        Format::Table | Format::Wide | Format::Raw => write_tables(
+        Format::Table | Format::Wide => write_tables(
             out,
             &stats,
             &tally,

@@ -374,10 +374,10 @@ pub fn run(args: &TokensArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resul
     } else {
         all.iter().take(limit).collect()
     };
-    let style = Style::new(cfg, &args.output);
+    let style = crate::commands::style(cfg, &args.output);
     match args.output.output {
         Format::Json | Format::Ndjson | Format::Csv => Table {
-            format: args.output.output,
+            format: args.output.output.into(),
             style,
             columns: Vec::new(),
             // every field, `issued` too: the CSV header (`issued.time`, ...)
@@ -388,7 +388,7 @@ pub fn run(args: &TokensArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resul
             note: None,
         }
         .emit(out, shown.len(), |i| &shown[i].1)?,
-        Format::Table | Format::Wide | Format::Raw => {
+        Format::Table | Format::Wide => {
             let wide = args.output.output == Format::Wide;
             table(out, &style, &all, &shown, wide, matched, with_id)?;
         }

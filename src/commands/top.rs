@@ -12,7 +12,7 @@ use crate::cli::TopArgs;
 use crate::commands::group::{Spec, Want, latency_cell};
 use crate::commands::{Outcome, outcome};
 use crate::config::Config;
-use crate::render::{Cell, Col, Rounded, Style, Table, Tone, thousands};
+use crate::render::{Cell, Col, Rounded, Table, Tone, thousands};
 use crate::term::{Diag, Out};
 
 const DEFAULT_ROWS: usize = 20;
@@ -114,8 +114,8 @@ pub fn run(args: &TopArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
     let shown = g.len();
     let note = (shown < total).then(|| format!("({shown} of {total} rows; --limit N, 0 for all)"));
     Table {
-        format: args.output.output,
-        style: Style::new(cfg, &args.output),
+        format: args.output.output.into(),
+        style: crate::commands::style(cfg, &args.output),
         columns,
         template: TopRow {
             key: Key(key.iter().map(|f| (f.name(), "")).collect()),

@@ -8,7 +8,7 @@ use crate::cli::WhatArgs;
 use crate::commands::group::{Field, Spec, Times, Want, codes_cell, top_list};
 use crate::commands::{Outcome, outcome};
 use crate::config::Config;
-use crate::render::{Cell, Codes, Col, Counts, Style, Table, Time, thousands};
+use crate::render::{Cell, Codes, Col, Counts, Table, Time, thousands};
 use crate::term::{Diag, Out};
 
 /// One verb and resource (and object, `--by-object`): every field of `what -o json/ndjson/csv`.
@@ -113,8 +113,8 @@ pub fn run(args: &WhatArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<
         note.push_str(&format!(" ({shown} of {total} rows; --limit)"));
     }
     Table {
-        format: args.output.output,
-        style: Style::new(cfg, &args.output),
+        format: args.output.output.into(),
+        style: crate::commands::style(cfg, &args.output),
         columns,
         template: WhatRow::default(),
         note: Some(note),

@@ -305,7 +305,7 @@ pub fn run(
     };
     let bs = buckets(&slots, secs, offset);
     let peak = bs.iter().map(|b| b.requests).max().unwrap_or(0);
-    let style = Style::new(cfg, &args.output);
+    let style = crate::commands::style(cfg, &args.output);
     match args.output.output {
         Format::Json => {
             #[derive(Serialize)]
@@ -332,14 +332,14 @@ pub fn run(
             out.write_all(b"\n")?;
         }
         Format::Ndjson | Format::Csv => Table {
-            format: args.output.output,
+            format: args.output.output.into(),
             style,
             columns: Vec::new(),
             template: BucketRow::default(),
             note: None,
         }
         .emit(out, bs.len(), |i| bs[i].row(peak))?,
-        Format::Table | Format::Wide | Format::Raw => {
+        Format::Table | Format::Wide => {
             draw(out, &style, &slots, &bs, secs, peak)?;
         }
     }

@@ -9,7 +9,7 @@ use crate::cli::{WhereArgs, WhereBy};
 use crate::commands::group::{Field, Spec, Times, Want, top_list, warn_count};
 use crate::commands::{Outcome, outcome};
 use crate::config::Config;
-use crate::render::{Cell, Col, Counts, Style, Table, Time, thousands};
+use crate::render::{Cell, Col, Counts, Table, Time, thousands};
 use crate::term::{Diag, Out};
 
 /// One source address (or user agent, `--by user-agent`): every field of `where -o
@@ -127,8 +127,8 @@ pub fn run(args: &WhereArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result
         note.push_str(&format!(" ({shown} of {total} rows; --limit)"));
     }
     Table {
-        format: args.output.output,
-        style: Style::new(cfg, &args.output),
+        format: args.output.output.into(),
+        style: crate::commands::style(cfg, &args.output),
         columns,
         template: WhereRow::keyed(by_agent, "", Counts::default()),
         note: Some(note),

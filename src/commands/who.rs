@@ -11,7 +11,7 @@ use crate::cli::WhoArgs;
 use crate::commands::group::{Agg, Field, Spec, Times, Want, top_counts, top_list, warn_count};
 use crate::commands::{Outcome, outcome};
 use crate::config::Config;
-use crate::render::{Cell, Col, Counts, Style, Table, Time, thousands};
+use crate::render::{Cell, Col, Counts, Table, Time, thousands};
 use crate::term::{Diag, Out};
 
 /// One actor: every field of `who -o json/ndjson/csv`.
@@ -137,8 +137,8 @@ pub fn run(args: &WhoArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
         note.push_str(&format!(" ({shown} of {total} users; --limit)"));
     }
     Table {
-        format: args.output.output,
-        style: Style::new(cfg, &args.output),
+        format: args.output.output.into(),
+        style: crate::commands::style(cfg, &args.output),
         columns,
         template: WhoRow::default(),
         note: Some(note),

@@ -16,8 +16,7 @@ use serde::Serialize;
 
 use super::flat::{Flat, flatten};
 use super::table::{MAX_BUFFERED, write_rows_dropping, write_rows_streamed};
-use super::{Cell, Style, csv::write_record};
-use crate::cli::Format;
+use super::{Cell, Format, Style, csv::write_record};
 use crate::term::Out;
 
 /// A table column: its header and how it is laid out.
@@ -111,7 +110,7 @@ impl<R: Serialize> Table<'_, R> {
                     write_record(out, by_header(flatten(&row(i))?, &header)?)?;
                 }
             }
-            Format::Table | Format::Wide | Format::Raw => self.table(out, n, row)?,
+            Format::Table | Format::Wide => self.table(out, n, row)?,
         }
         out.flush()?;
         Ok(())

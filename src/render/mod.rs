@@ -21,6 +21,17 @@ use crate::config::Config;
 use crate::event::Ts;
 use crate::term::Out;
 
+/// The formats a writer lays records out in (commands map their `-o` choices to these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    /// A table with every column, values whole.
+    Wide,
+    Json,
+    Ndjson,
+    Csv,
+}
+
 /// Display settings a writer needs.
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
@@ -35,17 +46,16 @@ pub struct Style {
 }
 
 impl Style {
-    /// The style for an output format (`-o wide` never cuts values).
-    pub fn new(cfg: &Config, output: &crate::cli::OutputArgs) -> Style {
+    /// The style for an output format (`wide`: values shown whole, never cut) and whether
+    /// tables have their header row.
+    pub fn new(cfg: &Config, wide: bool, headers: bool) -> Style {
         Style {
             color: cfg.color,
             tty: cfg.stdout_tty,
             width: cfg.width,
             local: cfg.local,
-            headers: !output.no_headers,
-            fit: cfg.stdout_tty
-                && cfg.width.is_some_and(|w| w > 0)
-                && output.output != crate::cli::Format::Wide,
+            headers,
+            fit: cfg.stdout_tty && cfg.width.is_some_and(|w| w > 0) && !wide,
         }
     }
 }
@@ -127,20 +137,19 @@ impl Writer {
     /// The writer for a format. `header`: the CSV header (the keys of a record's row, all of
     /// them); `live`: the input is a stream, rows must appear as they come.
     pub fn new(
-        format: crate::cli::Format,
+        format: Format,
         columns: &'static [Column],
         wide_columns: &'static [Column],
         header: Vec<std::borrow::Cow<'static, str>>,
         style: Style,
         live: bool,
     ) -> Writer {
-        use crate::cli::Format;
         match format {
             Format::Table => Writer::Table(table::RowTable::new(columns, style, live)),
             Format::Wide => Writer::Table(table::RowTable::new(wide_columns, style, live)),
             Format::Csv => Writer::Csv(csv::CsvRows::new(header, style.headers)),
             Format::Json => Writer::Json(json::JsonRows::array()),
-            Format::Ndjson | Format::Raw => Writer::Json(json::JsonRows::lines()),
+            Format::Ndjson => Writer::Json(json::JsonRows::lines()),
         }
     }
 

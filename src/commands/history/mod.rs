@@ -36,13 +36,13 @@ use std::collections::HashMap;
 use anyhow::Result;
 
 use crate::cli::{Format, HistoryArgs};
-use crate::commands::{Outcome, outcome, reject_format};
+use crate::commands::{Outcome, outcome};
 use crate::config::Config;
 use crate::filter::{Filter, FilterSpec};
 use crate::input;
 use crate::redact::Redactor;
+use crate::render::Record;
 use crate::render::json::JsonRows;
-use crate::render::{Record, Style};
 use crate::scan;
 use crate::term::{Diag, Out};
 
@@ -63,9 +63,6 @@ pub fn run(
     out: &mut Out,
 ) -> Result<Outcome> {
     let format = args.output.output;
-    if format == Format::Raw {
-        reject_format(format, "history")?;
-    }
     let mut notes = Vec::new();
     let inputs = input::expand(&args.input.paths, &mut notes)?;
     for n in &notes {
@@ -119,7 +116,7 @@ pub fn run(
     } else if !any_bodies {
         diag.note(NO_BODIES);
     }
-    let style = Style::new(&cfg, &args.output);
+    let style = crate::commands::style(&cfg, &args.output);
     match format {
         Format::Table | Format::Wide => {
             // the object column, unless -n named one namespace or the object is cluster-scoped,
@@ -147,7 +144,6 @@ pub fn run(
             rows.finish(out)?;
         }
         Format::Csv => write_csv(out, &entries, style.headers)?,
-        Format::Raw => unreachable!("rejected above"),
     }
     out.flush()?;
     Ok(outcome(&stats, &cfg, diag, !entries.is_empty()))

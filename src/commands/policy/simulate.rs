@@ -12,14 +12,13 @@ use anyhow::{Context as _, Result};
 use rustc_hash::FxHashMap;
 
 use super::report::{simulate_document, simulate_tables};
-use crate::cli::{Format, PolicySimulateArgs};
+use crate::cli::{PolicySimulateArgs, ReportFormat};
 use crate::commands::Outcome;
 use crate::config::Config;
 use crate::correlate::Request;
 use crate::event::Ts;
 use crate::policy::simulate::{self, Simulated};
 use crate::policy::{Policy, Severity};
-use crate::render::Style;
 use crate::scan::{self, Flow, Sink};
 use crate::term::{Diag, Out};
 
@@ -391,12 +390,6 @@ pub fn simulate(
     diag: &Diag,
     out: &mut Out,
 ) -> Result<Outcome> {
-    if matches!(
-        args.output.output,
-        Format::Raw | Format::Csv | Format::Ndjson
-    ) {
-        crate::commands::reject_format(args.output.output, "policy simulate")?;
-    }
     let file = &args.policy;
     let text = std::fs::read_to_string(file)
         .with_context(|| format!("cannot read policy file {}", file.display()))?;
@@ -427,13 +420,13 @@ pub fn simulate(
     let mut sim = Sim::new(Arc::new(policy.clone()));
     let stats = scan::run(&inputs, cfg, true, diag, &mut sim)?;
     let doc = simulate_document(file, &policy, &sim, n, lost_n, !cfg.filter.is_empty());
-    let style = Style::new(cfg, &args.output);
+    let style = crate::commands::style(cfg, &args.output);
     match args.output.output {
-        Format::Json => {
+        ReportFormat::Json => {
             crate::render::json::to_writer_pretty(&mut *out, &doc)?;
             out.write_all(b"\n")?;
         }
-        f => simulate_tables(out, &doc, &sim, lost_n, &style, f == Format::Wide)?,
+        f => simulate_tables(out, &doc, &sim, lost_n, &style, f == ReportFormat::Wide)?,
     }
     out.flush()?;
     Ok(crate::commands::outcome(

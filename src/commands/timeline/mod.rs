@@ -38,10 +38,10 @@ use std::borrow::Cow;
 use anyhow::{Result, anyhow};
 
 use crate::cli::{Collapse, Format, TimelineArgs};
-use crate::commands::{Outcome, outcome, reject_format};
+use crate::commands::{Outcome, outcome};
 use crate::config::Config;
 use crate::input;
-use crate::render::{self, Style};
+use crate::render::{self};
 use crate::term::{Diag, Out, sanitize};
 
 use clock::Clock;
@@ -57,9 +57,6 @@ const MAX_IDS: usize = 10;
 
 pub fn run(args: &TimelineArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<Outcome> {
     let format = args.output.output;
-    if format == Format::Raw {
-        reject_format(format, "timeline")?;
-    }
     let window =
         match &args.context {
             None => None,
@@ -83,7 +80,7 @@ pub fn run(args: &TimelineArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Res
             render::thousands(story.untimed)
         ));
     }
-    let style = Style::new(cfg, &args.output);
+    let style = crate::commands::style(cfg, &args.output);
     let clock = Clock {
         tz: cfg.local.then(jiff::tz::TimeZone::system),
     };
@@ -100,7 +97,14 @@ pub fn run(args: &TimelineArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Res
         rows: match format {
             Format::Csv => {
                 let header = render::flat::flatten(&output::JsonLine::default())?.keys;
-                Some(render::Writer::new(format, &[], &[], header, style, false))
+                Some(render::Writer::new(
+                    format.into(),
+                    &[],
+                    &[],
+                    header,
+                    style,
+                    false,
+                ))
             }
             _ => None,
         },
