@@ -4,6 +4,7 @@
 
 use serde_json::json;
 
+use super::names::base64_len;
 use super::*;
 
 fn t(s: &str) -> String {
