@@ -2,7 +2,9 @@
 //! whatever the order and the parts, evidence, sequences, thresholds, baselines and plain rules
 //! bounded and saying so, seeded parts finding what one state finds.
 
+use super::super::findings::{Finding, findings};
 use super::*;
+use crate::event::Ts;
 use std::borrow::Cow;
 
 fn rules(y: &str) -> Rules {
