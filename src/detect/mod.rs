@@ -15,7 +15,8 @@
 //! The parts: `field.rs` (the fields and body paths a rule tests, and a request's values of
 //! them), `expr.rs` (the conditions and expressions over them), `rule.rs` (a rule compiled from
 //! its YAML: its form, threshold, sequence or baseline), `keep.rs` (what matching requests leave,
-//! and the findings made of it); the rules a run uses and the test of each request are here.
+//! bounded), `evidence.rs` (the bounded lists it is made of), `findings.rs` (the findings made
+//! of it); the rules a run uses and the test of each request are here.
 
 use std::sync::OnceLock;
 
@@ -24,8 +25,10 @@ use rustc_hash::FxHashMap;
 
 use crate::correlate::Request;
 
+mod evidence;
 mod expr;
 mod field;
+mod findings;
 mod keep;
 mod rule;
 #[cfg(test)]
@@ -34,7 +37,8 @@ mod tests;
 use expr::{Expr, Op, Scalar};
 pub use field::Bodies;
 use field::Field;
-pub use keep::{EVIDENCE, Finding, Limits, RULE_HITS, Shown, State, findings};
+pub use findings::{Finding, Shown, findings};
+pub use keep::{EVIDENCE, Limits, RULE_HITS, State};
 pub use rule::{Rule, Severity, parse_duration, parse_rules};
 
 /// The built-in catalogue.
