@@ -17,6 +17,7 @@ mod history;
 mod hostile;
 mod input;
 mod latency;
+mod layers;
 mod outputs;
 mod policy;
 mod policy_model;

@@ -154,7 +154,7 @@ pub fn run(args: &DetectArgs, cfg: Option<&Config>, diag: &Diag, out: &mut Out) 
     }
     let shown: Vec<&Finding> = found
         .iter()
-        .filter(|f| rules.rules[f.rule].severity >= args.min_severity.get())
+        .filter(|f| rules.rules[f.rule].severity >= args.min_severity.into())
         .collect();
     // unreadable inputs and (with --strict) malformed lines: on stderr, and in the JSON
     let base = crate::commands::outcome(&stats, cfg, diag, true);
@@ -162,7 +162,7 @@ pub fn run(args: &DetectArgs, cfg: Option<&Config>, diag: &Diag, out: &mut Out) 
     let alert = args.fail_on.is_some_and(|level| {
         found
             .iter()
-            .any(|f| rules.rules[f.rule].severity >= level.get())
+            .any(|f| rules.rules[f.rule].severity >= Severity::from(level))
     });
     let written = write(
         &rules,

@@ -46,11 +46,8 @@ pub struct Limits {
     pub rule_hits: usize,
 }
 
-/// Default of [`Limits::evidence`]: more than any finding of the real logs in testdata/s5/ has.
-pub const EVIDENCE: usize = 1000;
-/// Default of [`Limits::rule_hits`]: some 60 MB per rule at most, so that the few threshold and
-/// sequence rules one request can match stay well within 512 MB together.
-pub const RULE_HITS: usize = 200_000;
+/// Defaults of [`Limits::evidence`] and [`Limits::rule_hits`] (said where the flags are).
+pub use crate::cli::{EVIDENCE, RULE_HITS};
 /// Values a baseline rule follows per identity: an identity with more is not stable in that
 /// field and is not judged (with the default `max_new` of 3 it could not be reported anyway
 /// unless nearly all of them came in its first half hour).

@@ -19,6 +19,19 @@ pub enum Severity {
     Critical,
 }
 
+impl From<crate::cli::SeverityArg> for Severity {
+    fn from(s: crate::cli::SeverityArg) -> Self {
+        use crate::cli::SeverityArg as A;
+        match s {
+            A::Info => Severity::Info,
+            A::Low => Severity::Low,
+            A::Medium => Severity::Medium,
+            A::High => Severity::High,
+            A::Critical => Severity::Critical,
+        }
+    }
+}
+
 impl Severity {
     pub const ALL: [Severity; 5] = [
         Severity::Info,

@@ -20,27 +20,8 @@ use super::native::{self, Skip};
 use super::{aks, eks, fast, gke};
 use crate::event::{Event, Fields, Stage, Str};
 
-/// What the inputs hold. `auto` recognises each line or document by itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Format {
-    /// Recognise each file, line and document by itself
-    #[default]
-    Auto,
-    /// JSON lines of audit Events, as the API server's log backend writes them
-    Native,
-    /// JSON documents: an Event, an EventList (the webhook's batch) or an array of Events,
-    /// pretty-printed or not
-    Json,
-    /// EKS: CloudWatch Logs JSON (`aws logs filter-log-events`/`get-log-events`), or the S3
-    /// export's `TIMESTAMP {event}` lines
-    Eks,
-    /// GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging read
-    /// --format=json` prints them
-    Gke,
-    /// AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or
-    /// `{"records":[...]}` batches
-    Aks,
-}
+/// What the inputs hold (`--input-format`; its values are said in `cli`).
+pub use crate::cli::InputFormat as Format;
 
 impl Format {
     pub fn name(self) -> &'static str {

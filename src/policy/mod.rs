@@ -75,6 +75,15 @@ pub enum ServerVersion {
     V1_35,
 }
 
+impl From<crate::cli::ServerVersionArg> for ServerVersion {
+    fn from(v: crate::cli::ServerVersionArg) -> Self {
+        match v {
+            crate::cli::ServerVersionArg::V1_20 => ServerVersion::V1_20,
+            crate::cli::ServerVersionArg::V1_35 => ServerVersion::V1_35,
+        }
+    }
+}
+
 impl ServerVersion {
     /// `kube-apiserver v1.20`: how reports name the server whose rules they follow.
     pub fn server(self) -> &'static str {

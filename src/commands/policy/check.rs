@@ -86,7 +86,7 @@ pub fn check(
     let file = &args.policy;
     let text = std::fs::read_to_string(file)
         .with_context(|| format!("cannot read policy file {}", file.display()))?;
-    let version = args.server_version.get();
+    let version = crate::policy::ServerVersion::from(args.server_version);
     let server = version.server();
     let (policy, problems) = match Policy::parse_for(&text, version) {
         Ok(p) => {

@@ -8,7 +8,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-pub use crate::commands::group::{Field, GroupSort};
+mod by;
+
+pub use by::{Field, FieldParser, GroupSort};
 
 /// A string argument whose usual values are offered by shell completion, while any value is
 /// accepted (a CRD's resource name, a verb list): kaudit validates them itself, with messages
@@ -33,6 +35,35 @@ impl clap::builder::TypedValueParser for Suggest {
             self.0.iter().map(|v| clap::builder::PossibleValue::new(*v)),
         ))
     }
+}
+
+/// `detect --max-evidence`'s default: more than any finding of the real logs in testdata/s5/
+/// has.
+pub const EVIDENCE: usize = 1000;
+/// `detect --max-rule-hits`'s default: some 60 MB per rule at most, so that the few threshold
+/// and sequence rules one request can match stay well within 512 MB together.
+pub const RULE_HITS: usize = 200_000;
+
+/// What the inputs hold (`--input-format`). `auto` recognises each line or document by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum InputFormat {
+    /// Recognise each file, line and document by itself
+    #[default]
+    Auto,
+    /// JSON lines of audit Events, as the API server's log backend writes them
+    Native,
+    /// JSON documents: an Event, an EventList (the webhook's batch) or an array of Events,
+    /// pretty-printed or not
+    Json,
+    /// EKS: CloudWatch Logs JSON (`aws logs filter-log-events`/`get-log-events`), or the S3
+    /// export's `TIMESTAMP {event}` lines
+    Eks,
+    /// GKE: Cloud Logging LogEntry objects, one per line or as `gcloud logging read
+    /// --format=json` prints them
+    Gke,
+    /// AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), one per line or
+    /// `{"records":[...]}` batches
+    Aks,
 }
 
 /// Verbs offered by completion.
@@ -356,11 +387,11 @@ pub struct DetectArgs {
     #[arg(long, help_heading = "Output")]
     pub show_secrets: bool,
     /// Requests a finding lists (the earliest); the others are counted (auditIDsLeftOut).
-    #[arg(long, value_name = "N", default_value_t = crate::detect::EVIDENCE, help_heading = "Rules")]
+    #[arg(long, value_name = "N", default_value_t = EVIDENCE, help_heading = "Rules")]
     pub max_evidence: usize,
     /// Matching requests a threshold or sequence rule keeps to window or join (the earliest),
     /// and identities a baseline rule follows (the first by name); a note says what was left out.
-    #[arg(long, value_name = "N", default_value_t = crate::detect::RULE_HITS, help_heading = "Rules")]
+    #[arg(long, value_name = "N", default_value_t = RULE_HITS, help_heading = "Rules")]
     pub max_rule_hits: usize,
 }
 
@@ -451,15 +482,6 @@ pub enum ServerVersionArg {
     V1_35,
 }
 
-impl ServerVersionArg {
-    pub fn get(self) -> crate::policy::ServerVersion {
-        match self {
-            ServerVersionArg::V1_20 => crate::policy::ServerVersion::V1_20,
-            ServerVersionArg::V1_35 => crate::policy::ServerVersion::V1_35,
-        }
-    }
-}
-
 /// `kaudit policy check --help`.
 pub const POLICY_CHECK_HELP: &str = "Examples:
   kaudit policy check /etc/kubernetes/audit-policy.yaml
@@ -517,19 +539,6 @@ pub enum SeverityArg {
     Medium,
     High,
     Critical,
-}
-
-impl SeverityArg {
-    pub fn get(self) -> crate::detect::Severity {
-        use crate::detect::Severity;
-        match self {
-            SeverityArg::Info => Severity::Info,
-            SeverityArg::Low => Severity::Low,
-            SeverityArg::Medium => Severity::Medium,
-            SeverityArg::High => Severity::High,
-            SeverityArg::Critical => Severity::Critical,
-        }
-    }
 }
 
 #[derive(Debug, Args)]
@@ -595,7 +604,7 @@ pub struct TopArgs {
     /// Fields to group by, comma-separated (see below).
     #[arg(
         long,
-        value_parser = crate::commands::group::FieldParser,
+        value_parser = FieldParser,
         value_delimiter = ',',
         required = true,
         value_name = "FIELD,...",
@@ -719,7 +728,7 @@ pub struct InputArgs {
         hide_default_value = true,
         help_heading = "Input"
     )]
-    pub input_format: crate::input::format::Format,
+    pub input_format: InputFormat,
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j', value_name = "N", help_heading = "Input")]
     pub threads: Option<usize>,
