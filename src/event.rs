@@ -26,9 +26,6 @@ impl<'a> Str<'a> {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
-    pub fn into_cow(self) -> Cow<'a, str> {
-        self.0
-    }
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {

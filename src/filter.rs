@@ -405,11 +405,6 @@ impl Prefilter {
         })
     }
 
-    /// Does the prefilter use stage-dependent literals (user, code)?
-    pub fn is_staged(&self) -> bool {
-        !self.staged.is_empty() || !self.codes.is_empty()
-    }
-
     /// What to do with a native audit line. With `staged` false (a caller that needs every
     /// line of a matching request as written, e.g. `-o raw`), only the literals that every stage
     /// carries are used. `scope` is the line's (`correlate::scope_hash`: its file's), for the
@@ -484,15 +479,6 @@ impl Prefilter {
             }
             _ => Verdict::Parse,
         }
-    }
-
-    /// False only when no line holding this text can belong to a matching request.
-    pub fn may_match(&self, line: &[u8]) -> bool {
-        let all = self
-            .groups
-            .iter()
-            .all(|g| g.iter().any(|f| f.find(line).is_some()));
-        all || self.escape_could_hide(line)
     }
 
     fn escape_could_hide(&self, line: &[u8]) -> bool {

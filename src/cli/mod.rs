@@ -402,7 +402,7 @@ pub struct PolicyArgs {
 }
 
 // parsed once per run: boxing the arguments would buy nothing
-#[allow(clippy::large_enum_variant)]
+#[expect(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum PolicyCommand {
     /// Validate an audit policy as kube-apiserver v1.20 loads it, then lint it (and, with --logs, try it on logs).

@@ -282,7 +282,7 @@ impl serde::Serialize for Each<'_> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+#[expect(clippy::too_many_arguments)]
 fn write(
     rules: &Rules,
     found: &[&Finding],

@@ -79,7 +79,6 @@ impl Item {
     fn received(a: &Item, b: &Item) -> std::cmp::Ordering {
         a.rest().cmp(&b.rest())
     }
-    #[allow(clippy::type_complexity)]
     fn rest(&self) -> (Option<Ts>, &str, &str, &str, &str, &str, Option<i64>, &str) {
         (
             self.time,

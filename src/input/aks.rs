@@ -48,7 +48,6 @@ pub fn cluster(resource_id: &str) -> Option<&str> {
 /// The Event of an AKS record, from its `category` and `properties` (as the envelope probe found
 /// them), and the API server's pod when the record names it; `None` for a record of another
 /// category.
-#[allow(clippy::type_complexity)]
 pub fn log<'a>(
     category: Option<&RawValue>,
     properties: Option<&'a RawValue>,

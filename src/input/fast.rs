@@ -157,7 +157,7 @@ fn specials(block: &[u8; 64]) -> u64 {
     // SAFETY: `specials_sse2` only needs SSE2, which the cfg says this target has (every x86_64
     // CPU does)
     return unsafe { simd::specials_sse2(block) };
-    #[allow(unreachable_code)]
+    #[expect(unreachable_code)]
     specials_swar(block)
 }
 

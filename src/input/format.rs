@@ -90,7 +90,7 @@ pub struct Ev<'a> {
 
 /// What one record turned out to be.
 #[derive(Debug)]
-#[allow(clippy::large_enum_variant)] // moved once per record; boxing would allocate per record
+#[expect(clippy::large_enum_variant)] // moved once per record; boxing would allocate per record
 pub enum Rec<'a> {
     Event(Ev<'a>),
     Skipped(Skip),

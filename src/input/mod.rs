@@ -488,7 +488,7 @@ fn out_of_descriptors(_: &io::Error) -> bool {
 /// How many files may be held open, to hold `want`: the soft limit on open files is raised
 /// (up to the hard limit) when it is lower than `want` and the reserve.
 #[cfg(unix)]
-#[allow(clippy::unnecessary_cast)] // rlim_t is not u64 on every target
+#[expect(clippy::unnecessary_cast)] // rlim_t is not u64 on every target
 fn fd_budget(want: usize) -> usize {
     let mut lim = libc::rlimit {
         rlim_cur: 0,

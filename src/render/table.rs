@@ -165,7 +165,6 @@ const COMFORT: usize = 20;
 /// [`write_rows`], where columns may be left out to fit the terminal: `drop[i] > 0` marks
 /// column i as optional, the highest number going first, whenever keeping it would squeeze a
 /// flexible column below a readable width. A note under the table names what was left out.
-#[allow(clippy::too_many_arguments)]
 pub fn write_rows_dropping(
     out: &mut Out,
     mut rows: Vec<Vec<Cell>>,
@@ -418,7 +417,7 @@ fn plain_line(
 /// `i`), when there are too many to hold: the same lines, from two passes over the rows (three
 /// when a column had to be narrowed to fit the terminal), holding one row at a time. The first
 /// pass measures the columns as `write_rows_dropping` and [`lay_out`] do, the last writes.
-#[allow(clippy::too_many_arguments)]
+#[expect(clippy::too_many_arguments)]
 pub fn write_rows_streamed(
     out: &mut Out,
     n: usize,

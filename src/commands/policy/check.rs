@@ -199,7 +199,7 @@ fn check_report(
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
+#[expect(clippy::too_many_arguments)]
 fn text_report(
     file: &Path,
     server: &str,

@@ -563,7 +563,7 @@ fn depth() {
 /// holds an object (CloudWatch messages, AKS logs); and the share of native lines (objects
 /// serde reads as an Event with a kind or an auditID) the fast path takes.
 #[test]
-#[allow(clippy::print_stderr)]
+#[expect(clippy::print_stderr)]
 fn agrees_with_serde_on_testdata() {
     use std::io::Read;
     use std::path::{Path, PathBuf};
