@@ -14,6 +14,8 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 
+use crate::vocab::duration::{self as duration, DAY, SECOND};
+
 /// A string field that borrows when it can, and accepts `null` (as empty) because some
 /// producers write `"userAgent": null` for absent values.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Hash)]
@@ -774,9 +776,9 @@ impl Ts {
 
     /// Days since the epoch, seconds of the day and microseconds of the second.
     fn split(self) -> (CivilDate, i64, i64) {
-        let days = self.0.div_euclid(86_400_000_000);
-        let rem = self.0.rem_euclid(86_400_000_000);
-        (civil_from_days(days), rem / 1_000_000, rem % 1_000_000)
+        let days = self.0.div_euclid(DAY);
+        let rem = self.0.rem_euclid(DAY);
+        (civil_from_days(days), rem / SECOND, rem % SECOND)
     }
 
     pub fn to_jiff(self) -> Option<jiff::Timestamp> {
@@ -889,7 +891,7 @@ fn fast_rfc3339(b: &[u8]) -> Option<Ts> {
     if &b[i..] != b"Z" && &b[i..] != b"z" {
         return None; // offsets and oddities go through jiff
     }
-    Some(Ts(hour + (mi * 60 + s) * 1_000_000 + micros))
+    Some(Ts(hour + (mi * 60 + s) * SECOND + micros))
 }
 
 thread_local! {
@@ -913,7 +915,7 @@ fn hour_start(b: &[u8; 13]) -> Option<i64> {
     if d > days_in_month(y, mo) {
         return None; // 2025-02-30 and friends
     }
-    let start = (days_from_civil(y, mo as u32, d as u32) * 86_400 + h * 3600) * 1_000_000;
+    let start = days_from_civil(y, mo as u32, d as u32) * DAY + h * duration::HOUR;
     HOUR.set((*b, start));
     Some(start)
 }

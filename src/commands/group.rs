@@ -24,7 +24,7 @@ impl Field {
     pub fn values<'r>(self, r: &'r Request) -> Vec<Cow<'r, str>> {
         match self.one(r) {
             Some(v) => vec![v],
-            None => self.many(r),
+            None => Field::groups(r),
         }
     }
 
@@ -68,18 +68,18 @@ impl Field {
         })
     }
 
-    /// The values of a field with several per request (`group`).
-    fn many<'r>(self, r: &'r Request) -> Vec<Cow<'r, str>> {
+    /// The effective user's groups (`group`, the one field with several values per request);
+    /// `-` when there are none.
+    fn groups<'r>(r: &'r Request) -> Vec<Cow<'r, str>> {
         let g = if r.impersonated_user.is_empty() {
             &r.groups
         } else {
             &r.impersonated_groups
         };
-        match self.one(r) {
-            Some(v) => vec![v],
-            None if g.is_empty() => vec![Cow::Borrowed("-")],
-            None => g.iter().map(|g| Cow::Borrowed(&**g)).collect(),
+        if g.is_empty() {
+            return vec![Cow::Borrowed("-")];
         }
+        g.iter().map(|g| Cow::Borrowed(&**g)).collect()
     }
 }
 

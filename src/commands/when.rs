@@ -23,7 +23,7 @@ use crate::render::{Style, Table, Time, thousands};
 use crate::scan::{self, Flow, Sink};
 use crate::term::Out;
 
-const SECOND: i64 = 1_000_000;
+use crate::vocab::duration::SECOND;
 /// Above this many distinct time slots, counts are kept at a coarser resolution.
 const MAX_SLOTS: usize = 1 << 20;
 /// Bucket sizes `when` chooses from, in seconds.

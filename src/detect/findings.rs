@@ -20,6 +20,7 @@ use super::field::{Field, Seg};
 use super::keep::{Ident, Idents, Keep, SeqHit, State, ThHit};
 use super::rule::{Baseline, Sequence, Threshold};
 use crate::event::Ts;
+use crate::vocab::duration::MINUTE;
 
 /// What a rule found: identical hits collapsed, with their evidence.
 #[derive(Debug, Clone)]
@@ -498,7 +499,7 @@ fn novelties<'s>(
                     "new {} {v}, first seen {} after this identity's first request (of {total}); usual: {}",
                     super::field::field_name(&bl.field),
                     super::rule::duration_text(
-                        s.first.map_or(0, |t| t.0 - start.0) / 60_000_000 * 60_000_000
+                        s.first.map_or(0, |t| t.0 - start.0) / MINUTE * MINUTE
                     ),
                     usual.join(", ")
                 )),

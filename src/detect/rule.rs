@@ -332,7 +332,7 @@ fn compile(v: &Value, origin: &str, n: usize) -> Result<Rule> {
                     },
                     field: one_field(b.get("field"), "baseline.field")?,
                     after: match b.get("after") {
-                        None => 30 * 60 * 1_000_000,
+                        None => 30 * crate::vocab::duration::MINUTE,
                         Some(Value::String(w)) => parse_duration(w).context("baseline.after")?,
                         Some(_) => bail!("baseline.after: expected a duration such as 30m"),
                     },

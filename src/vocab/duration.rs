@@ -6,13 +6,14 @@
 
 use std::fmt;
 
-/// Microseconds in each unit a duration may name.
-const MS: i64 = 1_000;
+/// Microseconds in each unit a duration may name (kaudit's times are microseconds since the
+/// Unix epoch: `event::Ts`).
+pub const MS: i64 = 1_000;
 pub const SECOND: i64 = 1_000_000;
-const MINUTE: i64 = 60 * SECOND;
-const HOUR: i64 = 60 * MINUTE;
+pub const MINUTE: i64 = 60 * SECOND;
+pub const HOUR: i64 = 60 * MINUTE;
 pub const DAY: i64 = 24 * HOUR;
-const WEEK: i64 = 7 * DAY;
+pub const WEEK: i64 = 7 * DAY;
 
 /// A duration that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]

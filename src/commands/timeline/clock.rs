@@ -3,6 +3,7 @@
 //! (`output.rs`), not this.
 
 use crate::event::Ts;
+use crate::vocab::duration::{DAY, SECOND};
 
 /// Day number and time of day for people, in UTC or the local zone.
 pub(super) struct Clock {
@@ -18,12 +19,8 @@ impl Clock {
                 .ok(),
             None => None,
         };
-        let shifted = t + i64::from(off.unwrap_or(0)) * 1_000_000;
-        (
-            shifted.div_euclid(86_400_000_000),
-            shifted.rem_euclid(86_400_000_000),
-            off,
-        )
+        let shifted = t + i64::from(off.unwrap_or(0)) * SECOND;
+        (shifted.div_euclid(DAY), shifted.rem_euclid(DAY), off)
     }
 
     fn time_of_day(buf: &mut String, us: i64) {
@@ -40,7 +37,7 @@ impl Clock {
     }
 
     fn date(day: i64) -> String {
-        Ts(day * 86_400_000_000).rfc3339()[..10].to_string()
+        Ts(day * DAY).rfc3339()[..10].to_string()
     }
 
     /// `2026-11-21 (UTC)`, `2026-11-21 (local, +01:00)`.

@@ -17,6 +17,7 @@ use super::sentence::{View, Words};
 use crate::event::Ts;
 use crate::render::{self, Cell, Record, Style, Tone};
 use crate::term::{Out, sanitize};
+use crate::vocab::duration::{DAY, HOUR, MINUTE, SECOND};
 
 /// Lines written in the chosen format, as they are made.
 pub(super) struct Printer<'a> {
@@ -328,7 +329,6 @@ impl Serialize for Stamp {
 
 impl Stamps {
     pub(super) fn get(&mut self, t: i64) -> Option<Stamp> {
-        const DAY: i64 = 86_400_000_000;
         if t == i64::MIN {
             return None;
         }
@@ -351,10 +351,10 @@ impl Stamps {
                 v /= 10;
             }
         };
-        put(&mut b, 11, 2, us / 3_600_000_000);
-        put(&mut b, 14, 2, us / 60_000_000 % 60);
-        put(&mut b, 17, 2, us / 1_000_000 % 60);
-        put(&mut b, 20, 6, us % 1_000_000);
+        put(&mut b, 11, 2, us / HOUR);
+        put(&mut b, 14, 2, us / MINUTE % 60);
+        put(&mut b, 17, 2, us / SECOND % 60);
+        put(&mut b, 20, 6, us % SECOND);
         Some(Stamp(b))
     }
 }
