@@ -6,8 +6,7 @@
 //! `render::json`), and raw lines bound for a terminal get the same JSON escapes
 //! ([`raw_for_terminal`]).
 //!
-//! Together with `main.rs`, the only module allowed to print.
-#![allow(clippy::print_stderr)]
+//! Together with `main.rs`, the only module that prints (through `Out` and `Diag`, not `eprintln!`).
 
 use std::borrow::Cow;
 use std::io::{self, BufWriter, LineWriter, Write};
