@@ -1,6 +1,5 @@
 //! The binary: parse arguments, run the command, map the outcome to an exit code. The only
 //! place that exits. A broken pipe (`kaudit ... | head`) is a quiet success.
-#![cfg_attr(not(test), expect(clippy::print_stderr))]
 
 use std::process::ExitCode;
 
