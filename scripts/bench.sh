@@ -8,6 +8,7 @@ usage() {
     cat <<'EOF'
 Usage: scripts/bench.sh [--quick] [--size4g] [--write] [--help]
        scripts/bench.sh --hostile [--quick] [--write]
+       scripts/bench.sh --compare OLD_KAUDIT [--quick]
 
 Benchmarks kaudit against jq 1.6, jaq 2 and `rg -c` (a raw-scan floor) with
 hyperfine on a synthetic audit log made by ../shared/tools/gen_audit.py
@@ -69,6 +70,12 @@ Options:
   --size4g   also benchmark a 4 GiB log (in addition to the 1 GiB one)
   --hostile  run the hostile group (peak memory on hostile inputs, issue 16)
              instead of the timing groups
+  --compare OLD_KAUDIT
+             A/B of two builds instead of the timing groups: every query
+             command (selective and full scans, each output format's heaviest
+             use) run by OLD_KAUDIT and by this build in the same interleaved
+             rounds, medians, the ratio new/old, and FAIL for a command more than
+             3% slower (a refactor must not cost speed: issue 18)
   --write    also write BENCHMARKS.md at the repo root (overwrites it, but
              keeps its hand-measured "## Memory" section and what follows, and
              the hostile section); with --hostile, write only the hostile
@@ -100,9 +107,14 @@ die() { echo "bench.sh: error: $*" >&2; exit 1; }
 log() { echo "bench.sh: $*" >&2; }
 
 # ---------------------------------------------------------------- arguments
-quick=0 size4g=0 write=0 hostile=0
+quick=0 size4g=0 write=0 hostile=0 compare=""
 while (($#)); do
     case "$1" in
+        --compare)
+            (($# > 1)) || die "--compare needs the old kaudit binary"
+            compare=$2
+            shift
+            ;;
         --quick) quick=1 ;;
         --size4g) size4g=1 ;;
         --hostile) hostile=1 ;;
@@ -113,6 +125,10 @@ while (($#)); do
     shift
 done
 if ((quick && size4g)); then die "--quick and --size4g don't go together"; fi
+if [[ -n $compare ]]; then
+    ((hostile || size4g || write)) && die "--compare goes with --quick only"
+    [[ -x $compare ]] || die "--compare: not an executable: $compare"
+fi
 if ((hostile && size4g)); then die "--hostile and --size4g don't go together"; fi
 
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -191,6 +207,8 @@ have_rg=0 have_jaq=0 have_script=0
 if ((hostile)); then
     [[ -x /usr/bin/time ]] || apt_install time || die "could not install time (needed for /usr/bin/time)"
     need_tool gzip gzip
+elif [[ -n $compare ]]; then
+    need_tool hyperfine hyperfine
 else
     need_tool hyperfine hyperfine
     need_tool jq jq
@@ -232,7 +250,7 @@ fi
 
 # the bare-parse ceiling (benches/ceiling.rs), built with the bench profile
 ceiling=""
-if ((!hostile)) && command -v cargo >/dev/null; then
+if ((!hostile)) && [[ -z $compare ]] && command -v cargo >/dev/null; then
     log "building the parse ceiling: cargo bench --bench ceiling --no-run"
     ceiling=$(cargo bench --bench ceiling --no-run --message-format=json 2>/dev/null |
         python3 -c 'import json,sys
@@ -1026,11 +1044,71 @@ with open(out, "w") as f:
 PY
 }
 
+# ---------------------------------------------------------------- --compare
+# compare_main: OLD and this build on every query command, interleaved; exits.
+compare_main() {
+    ensure_log "${sizes[0]}"
+    file=$log_file
+    local qf q_old i=0 args
+    qf=$(printf '%q' "$file")
+    q_old=$(printf '%q' "$compare")
+    local cmds=(
+        "events -v delete -r configmaps"
+        "events -u erin@example.com"
+        "events --code 403"
+        "events -o json"
+        "events -o csv"
+        "summary"
+        "top --by user"
+        "who"
+        "what"
+        "where"
+        "when"
+        "latency"
+        "tokens"
+        "timeline -u erin@example.com"
+        "timeline -o json"
+        "detect"
+    )
+    : >"$tmp/compare.list"
+    for args in "${cmds[@]}"; do
+        i=$((i + 1))
+        log "compare $i/${#cmds[@]}: $args"
+        measure "$tmp/compare.$i.json" \
+            -n "old $args" "$q_old $args $qf" \
+            -n "new $args" "$q_kaudit $args $qf"
+        printf '%s\t%s\n' "$args" "$tmp/compare.$i.json" >>"$tmp/compare.list"
+    done
+    echo "## A/B: $(basename -- "$compare") (old) against $commit (new)"
+    echo
+    echo "- Machine: $cpu_model, $ncpu cores, ${mem_gib} GiB; $kernel; date $run_date"
+    echo "- Log: $(basename -- "$file") ($(stat -L -c %s -- "$file") bytes); $method"
+    echo
+    python3 - "$tmp/compare.list" <<'PY'
+import json, sys
+print("| command | old (s) | new (s) | new/old | |")
+print("|---|---|---|---|---|")
+worst = 0.0
+for line in open(sys.argv[1]):
+    args, path = line.rstrip("\n").split("\t")
+    res = {r["command"].split(" ", 1)[0]: r["median"] for r in json.load(open(path))["results"]}
+    ratio = res["new"] / res["old"]
+    worst = max(worst, ratio)
+    print(f"| `{args}` | {res['old']:.3f} | {res['new']:.3f} | {ratio:.3f} | {'PASS' if ratio <= 1.03 else 'FAIL'} |")
+print()
+print(f"Slowest ratio: {worst:.3f} (target: no command more than 3% slower).")
+PY
+}
+
 # ---------------------------------------------------------------- benchmarks
 # hyperfine's own progress/summary goes to stderr; stdout carries only the report.
 manifest="$tmp/manifest.tsv"
 : >"$manifest"
 q_kaudit=$(printf '%q' "$kaudit")
+if [[ -n $compare ]]; then
+    compare_main
+    exit 0
+fi
 
 for size in "${sizes[@]}"; do
     ensure_log "$size"
