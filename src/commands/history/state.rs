@@ -13,7 +13,7 @@ use super::bodies::{Bodies, is_object, list_item, rv};
 use super::diff::{Change, Mode};
 use super::output::Entry;
 use super::patch::{PatchLine, malformed_ops};
-use super::target::{Touch, percent_decode, selector_names};
+use super::target::{Touch, selector_names};
 use crate::correlate::Request;
 use crate::filter::Filter;
 use crate::redact::{Redactor, Seg};
@@ -421,9 +421,8 @@ fn connect_note(sub: &str, uri: &str) -> Option<String> {
     let query = uri.split_once('?').map_or("", |(_, q)| q);
     let mut command = Vec::new();
     let mut rest = Vec::new();
-    for (k, v) in query.split('&').filter_map(|kv| kv.split_once('=')) {
-        let v = percent_decode(v);
-        match k {
+    for (k, v) in crate::vocab::uri::parse_query(query) {
+        match k.as_str() {
             "command" => command.push(v),
             "container" | "ports" => rest.push(format!("{k}={v}")),
             _ => {}

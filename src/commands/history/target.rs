@@ -77,48 +77,11 @@ pub(super) enum Touch {
     Collection,
 }
 
-/// The names a `fieldSelector=metadata.name=NAME` (or `==`, URL-encoded or not) selects.
+/// The name a list, watch or deletecollection selects with `fieldSelector=metadata.name=NAME`
+/// (or `==`, URL-encoded or not), as the API server reads it (`vocab::uri`).
 pub(super) fn selector_names(uri: &str) -> impl Iterator<Item = String> + '_ {
-    let query = uri.split_once('?').map_or("", |(_, q)| q);
-    query
-        .split('&')
-        .filter_map(|kv| kv.split_once('='))
-        .filter(|(k, _)| *k == "fieldSelector")
-        .flat_map(|(_, v)| {
-            percent_decode(v)
-                .split(',')
-                .filter_map(|term| {
-                    let (k, v) = term.split_once("==").or_else(|| term.split_once('='))?;
-                    (k.trim() == "metadata.name").then(|| v.trim().to_string())
-                })
-                .collect::<Vec<_>>()
-        })
-}
-
-/// Decode `%XX` escapes and `+` (a query string's space).
-pub(super) fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'%' if i + 2 < b.len() => {
-                match std::str::from_utf8(&b[i + 1..i + 3])
-                    .ok()
-                    .and_then(|h| u8::from_str_radix(h, 16).ok())
-                {
-                    Some(x) => {
-                        out.push(x);
-                        i += 3;
-                        continue;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            b'+' => out.push(b' '),
-            c => out.push(c),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    crate::vocab::uri::query_param(uri, "fieldSelector")
+        .and_then(|s| crate::vocab::uri::FieldSelector::parse(&s))
+        .and_then(|f| f.requires_exact_match("metadata.name").map(String::from))
+        .into_iter()
 }
