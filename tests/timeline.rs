@@ -808,3 +808,28 @@ fn the_address_is_the_one_that_connected() {
     let w = run_stdin(&["where", "-o", "csv", "-"], log).expect_code(0);
     assert!(w.stdout_str().contains("\n10.0.0.7,"), "{}", w.stdout_str());
 }
+
+/// Regression (issue 18): the timeline marked any resource named `secrets` (a custom resource
+/// of another group too) as a Secret, where `policy simulate` counted the core group's only;
+/// both now ask `Request::is_secret`.
+#[test]
+fn only_core_secrets_are_marked_secret() {
+    let line = |group: &str, id: &str| {
+        format!(
+            r#"{{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"{id}","stage":"ResponseComplete","requestURI":"/x","verb":"get","user":{{"username":"eve"}},"sourceIPs":["10.0.0.7"],"objectRef":{{"resource":"secrets","apiGroup":"{group}","namespace":"ns","name":"n","apiVersion":"v1"}},"responseStatus":{{"code":200}},"requestReceivedTimestamp":"2026-11-21T14:59:05.660759Z","stageTimestamp":"2026-11-21T14:59:05.661759Z"}}"#
+        )
+    };
+    let log = format!(
+        "{}\n{}\n",
+        line("", "core"),
+        line("vault.example.com", "crd")
+    );
+    let r = run_stdin(&["timeline", "-o", "ndjson", "-"], log).expect_code(0);
+    let lines = ndjson(r.stdout_str().as_bytes());
+    let marked = |id: &str| {
+        let l = lines.iter().find(|l| l["auditIDs"][0] == id).unwrap();
+        strings(&l["markers"]).contains(&"secret".to_string())
+    };
+    assert!(marked("core"));
+    assert!(!marked("crd"));
+}

@@ -208,6 +208,25 @@ impl Request<'_> {
         self.source_ips.last().map_or("", |s| s)
     }
 
+    /// Does it open a stream into a container (exec, attach, port-forward on a pod's
+    /// subresource), whatever its verb (`get` over WebSocket since kubectl 1.30, `create` over
+    /// SPDY before) and whether or not it was allowed?
+    pub fn is_stream(&self) -> bool {
+        !self.resource.is_empty() && is_stream_subresource(&self.subresource)
+    }
+
+    /// Is it about Secrets (the core group's; a custom resource of another group named
+    /// `secrets` is not)?
+    pub fn is_secret(&self) -> bool {
+        self.resource == "secrets" && self.api_group.is_empty()
+    }
+
+    /// Does it act as another identity, or ask to and get refused (1.36 logs a refused
+    /// impersonation under the sender's own name: [`Request::refused_impersonation`])?
+    pub fn impersonates(&self) -> bool {
+        !self.impersonated_user.is_empty() || self.refused_impersonation().is_some()
+    }
+
     /// What the request was on, as tables show it: `pods/exec`, `configmaps`, or a
     /// non-resource URL's path (`/healthz`).
     pub fn resource_path(&self) -> String {

@@ -415,7 +415,7 @@ impl HistorySink<'_> {
 
 /// `exec: command=env container=box` for exec, attach and port-forward requests.
 fn connect_note(sub: &str, uri: &str) -> Option<String> {
-    if !matches!(sub, "exec" | "attach" | "portforward") {
+    if !crate::correlate::meaning::is_stream_subresource(sub) {
         return None;
     }
     let query = uri.split_once('?').map_or("", |(_, q)| q);

@@ -81,16 +81,16 @@ fn kinds_of(r: &Request<'_>) -> u8 {
     if r.is_write() {
         k |= 1;
     }
-    if r.resource == "secrets" && r.api_group.is_empty() {
+    if r.is_secret() {
         k |= 2;
     }
     if matches!(r.code, Some(401 | 403)) {
         k |= 4;
     }
-    if matches!(&*r.subresource, "exec" | "attach" | "portforward") {
+    if r.is_stream() {
         k |= 8;
     }
-    if !r.impersonated_user.is_empty() {
+    if r.impersonates() {
         k |= 16;
     }
     k

@@ -46,10 +46,10 @@ pub(super) const MARKERS: [(u16, &str, &str); 12] = [
 /// at all), a write to an RBAC object, any access to secrets.
 pub(super) fn markers(r: &Request<'_>) -> u16 {
     let mut m = 0;
-    if !r.impersonated_user.is_empty() || r.refused_impersonation().is_some() {
+    if r.impersonates() {
         m |= IMPERSONATION;
     }
-    if !r.resource.is_empty() && matches!(&*r.subresource, "exec" | "attach" | "portforward") {
+    if r.is_stream() {
         m |= EXEC;
     }
     if r.user.is_empty()
@@ -61,7 +61,7 @@ pub(super) fn markers(r: &Request<'_>) -> u16 {
     if r.api_group == "rbac.authorization.k8s.io" && r.is_write() {
         m |= RBAC;
     }
-    if r.resource == "secrets" {
+    if r.is_secret() {
         m |= SECRET;
     }
     match r.dry_run() {
