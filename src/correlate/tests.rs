@@ -2,6 +2,7 @@
 //! fragments joined across chunks by the merger, ended keys and repeated stages, failed
 //! authentication, watches, requests that share an auditID.
 
+use super::merger::{Ended, Recent};
 use super::*;
 
 #[test]

@@ -1,6 +1,7 @@
 //! Unit tests of the filter: globs, each flag, durations, times, resources, CIDRs, and the
 //! prefilter (its literals and escapes, and that it never drops a line that can match).
 
+use super::prefilter::{head, line_key};
 use super::*;
 use crate::correlate::List;
 use std::borrow::Cow;

@@ -87,6 +87,11 @@ fn members_are_the_top_level_keys_and_their_byte_ranges() {
         assert!(super::members(bad.as_bytes()).is_none(), "{bad}");
     }
 }
+use std::borrow::Cow;
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+use super::specials::simd;
+use super::specials::{specials, specials_scalar, specials_swar};
 use super::*;
 
 /// The fast path's answer, checked against serde_json's: `Some` only where serde reads
