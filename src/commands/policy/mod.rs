@@ -13,7 +13,8 @@
 //! scan (0 requests simulated, 1 none), and 2 when the server would refuse the policy.
 //!
 //! One file per subcommand: `check.rs` and `simulate.rs` (the simulation's tallies, folded in
-//! the workers), with `report.rs` for what `simulate` prints (its JSON document and tables).
+//! the workers), with `report/` for what `simulate` prints (its JSON document, and its tables in
+//! `report/tables.rs`).
 
 mod check;
 mod report;

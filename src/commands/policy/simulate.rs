@@ -2,7 +2,7 @@
 //! policy ([`crate::policy::simulate`]), folded in the workers into per-rule, per-level,
 //! per-stage, per-user and per-resource volumes, and the groups of requests of interest
 //! (writes, secrets, denied, exec, impersonation) that the policy would no longer record. It
-//! does not print them (`report.rs`).
+//! does not print them (`report/`).
 
 use std::collections::BTreeMap;
 use std::io::Write as _;

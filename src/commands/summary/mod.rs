@@ -2,7 +2,10 @@
 //! by stage and level, requests (total, incomplete, long-running), codes, decisions, time span,
 //! top users/verbs/resources/namespaces, and the lines that were skipped or malformed.
 //!
-//! Requests are counted as they complete and dropped; nothing per-request is kept.
+//! Requests are counted as they complete and dropped; nothing per-request is kept. This file
+//! counts and writes the JSON and CSV forms; `tables.rs` draws the tables.
+
+mod tables;
 
 use std::collections::BTreeMap;
 
@@ -17,12 +20,9 @@ use crate::commands::{Outcome, outcome};
 use crate::config::Config;
 use crate::correlate::Request;
 use crate::event::{Fields, Stage, Ts};
-use crate::input::native::Skip;
-use crate::render::heading;
-use crate::render::table::write_rows;
-use crate::render::{Cell, Style, Tone, csv::write_record, human_time, machine_time, thousands};
+use crate::render::{csv::write_record, machine_time};
 use crate::scan::{self, Flow, ScanStats, Sink};
-use crate::term::{Diag, Out, sanitize};
+use crate::term::{Diag, Out};
 
 type Counts = FxHashMap<String, u64>;
 
@@ -200,7 +200,7 @@ pub fn run(args: &SummaryArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resu
             out.write_all(b"\n")?;
         }
         Format::Csv => write_csv(out, &doc, style.headers)?,
-        Format::Table | Format::Wide => write_tables(
+        Format::Table | Format::Wide => tables::write_tables(
             out,
             &stats,
             &tally,
@@ -320,297 +320,6 @@ fn write_csv(out: &mut Out, doc: &Value, headers: bool) -> Result<()> {
     }
     for r in rows {
         write_record(out, r)?;
-    }
-    Ok(())
-}
-
-fn pct(n: u64, total: u64) -> String {
-    if total == 0 {
-        "-".into()
-    } else {
-        format!("{:.1}%", n as f64 * 100.0 / total as f64)
-    }
-}
-
-fn write_tables(
-    out: &mut Out,
-    stats: &ScanStats,
-    t: &Tally,
-    n: usize,
-    style: &Style,
-    wide: bool,
-    filtered: bool,
-) -> Result<()> {
-    // Files
-    heading(out, style, &format!("Files ({})", stats.files.len()))?;
-    let mut tb: Vec<Vec<Cell>> = Vec::new();
-    let shown_files: Vec<_> = if wide || stats.files.len() <= 12 {
-        stats.files.iter().collect()
-    } else {
-        stats
-            .files
-            .iter()
-            .take(5)
-            .chain(stats.files.iter().skip(stats.files.len() - 5))
-            .collect()
-    };
-    for (i, f) in shown_files.iter().enumerate() {
-        if !wide && stats.files.len() > 12 && i == 5 {
-            tb.push(vec![Cell::new(format!(
-                "... {} more files (-o wide shows all)",
-                stats.files.len() - 10
-            ))]);
-        }
-        let err = f.error.as_deref().map(|e| format!("error: {e}"));
-        tb.push(vec![
-            Cell::new(f.name.clone()),
-            Cell::num(thousands(f.bytes)),
-            Cell::num(thousands(f.events)),
-            Cell::new(
-                err.clone()
-                    .unwrap_or_else(|| human_time(f.first, style.local)),
-            ),
-            Cell::new(if err.is_some() {
-                String::new()
-            } else {
-                human_time(f.last, style.local)
-            }),
-        ]);
-    }
-    let hdr = style.headers.then(|| {
-        ["FILE", "BYTES", "EVENTS", "FIRST (UTC)", "LAST (UTC)"]
-            .map(Cell::new)
-            .to_vec()
-    });
-    write_rows(
-        out,
-        tb,
-        hdr,
-        style,
-        &[false, true, true, false, false],
-        &[true, false, false, false, false],
-    )?;
-    writeln!(out)?;
-
-    // Totals
-    heading(out, style, "Totals")?;
-    let mut tb: Vec<Vec<Cell>> = Vec::new();
-    let mut kv = |k: &str, v: String| {
-        tb.push(vec![Cell::new(k), Cell::new(v)]);
-    };
-    let accounts = format!(
-        "= {} events + {} skipped + {} malformed",
-        thousands(stats.events),
-        thousands(stats.skipped()),
-        thousands(stats.malformed)
-    );
-    if stats.records == stats.lines {
-        kv("lines", format!("{}  {accounts}", thousands(stats.lines)));
-    } else {
-        // batches and documents: a line may hold many records, or a record many lines
-        kv(
-            "records",
-            format!(
-                "{}  {accounts}  (in {} lines)",
-                thousands(stats.records),
-                thousands(stats.lines)
-            ),
-        );
-    }
-    let stage_txt: Vec<String> = Stage::ALL
-        .iter()
-        .filter(|s| t.stages[**s as usize] > 0)
-        .map(|s| format!("{} {}", s.name(), thousands(t.stages[*s as usize])))
-        .collect();
-    kv(
-        if filtered {
-            "events (matching)"
-        } else {
-            "events by stage"
-        },
-        stage_txt.join(", "),
-    );
-    if let Some(p) = &stats.bad_time {
-        kv(
-            "unreadable times",
-            format!(
-                "{} event(s), first {}:{}: {}",
-                thousands(stats.bad_times),
-                p.file,
-                p.line,
-                p.reason
-            ),
-        );
-    }
-    if stats.late_events > 0 {
-        kv(
-            "events left out",
-            format!(
-                "{}  (a stage its request already had, or read after its request ended: a line delivered twice, inputs out of order)",
-                thousands(stats.late_events)
-            ),
-        );
-    }
-    let lv: Vec<String> = sorted(&t.levels)
-        .iter()
-        .map(|(k, v)| format!("{k} {}", thousands(*v)))
-        .collect();
-    kv("events by level", lv.join(", "));
-    kv(
-        if filtered {
-            "requests matching"
-        } else {
-            "requests"
-        },
-        if filtered {
-            format!(
-                "{} of {} ({} incomplete, {} long-running)",
-                thousands(t.requests),
-                thousands(stats.requests),
-                thousands(t.incomplete),
-                thousands(t.long_running)
-            )
-        } else {
-            format!(
-                "{} ({} incomplete, {} long-running)",
-                thousands(t.requests),
-                thousands(t.incomplete),
-                thousands(t.long_running)
-            )
-        },
-    );
-    let span = match (t.first, t.last) {
-        (Some(a), Some(b)) => format!(
-            "{} .. {}  ({})",
-            human_time(Some(a), style.local),
-            human_time(Some(b), style.local),
-            crate::render::human_latency(Some(a.millis_until(b)))
-        ),
-        _ => "-".into(),
-    };
-    kv("time span", span);
-    let dec: Vec<String> = sorted(&t.decisions)
-        .iter()
-        .map(|(k, v)| format!("{k} {}", thousands(*v)))
-        .collect();
-    kv("decisions", dec.join(", "));
-    write_rows(out, tb, None, style, &[], &[false, true])?;
-    writeln!(out)?;
-
-    if t.requests == 0 {
-        let what = if filtered {
-            "No request matched the filter."
-        } else {
-            "No requests in the input."
-        };
-        writeln!(out, "{what}")?;
-    } else {
-        // Codes
-        heading(out, style, "Requests by final code")?;
-        let mut tb: Vec<Vec<Cell>> = Vec::new();
-        let mut codes: Vec<(Option<i64>, u64)> = t.codes.iter().map(|(k, v)| (*k, *v)).collect();
-        codes.sort_by(|a, b| {
-            b.1.cmp(&a.1).then(
-                a.0.map_or(i64::MAX, |c| c)
-                    .cmp(&b.0.map_or(i64::MAX, |c| c)),
-            )
-        });
-        for (k, v) in codes {
-            let label = k.map_or_else(
-                || "none (incomplete, or not logged)".to_string(),
-                |c| c.to_string(),
-            );
-            tb.push(vec![
-                Cell::new(label).tone(Tone::of_code(k)),
-                Cell::num(thousands(v)),
-                Cell::num(pct(v, t.requests)),
-            ]);
-        }
-        let hdr = style
-            .headers
-            .then(|| ["CODE", "REQUESTS", "SHARE"].map(Cell::new).to_vec());
-        write_rows(out, tb, hdr, style, &[false, true, true], &[])?;
-        writeln!(out)?;
-
-        // Tops
-        for (title, col, m) in [
-            ("Top users", "USER", &t.users),
-            ("Top verbs", "VERB", &t.verbs),
-            ("Top resources", "RESOURCE", &t.resources),
-            ("Top namespaces", "NAMESPACE", &t.namespaces),
-            ("Top clusters", "CLUSTER", &t.clusters),
-        ] {
-            // logs that name no cluster have no such section
-            if col == "CLUSTER" && m.is_empty() {
-                continue;
-            }
-            heading(out, style, &format!("{title} (of {})", m.len()))?;
-            let mut tb: Vec<Vec<Cell>> = Vec::new();
-            for (k, v) in top(m, n) {
-                let k = if k.is_empty() { "-" } else { k };
-                tb.push(vec![
-                    Cell::new(k),
-                    Cell::num(thousands(v)),
-                    Cell::num(pct(v, t.requests)),
-                ]);
-            }
-            let hdr = style
-                .headers
-                .then(|| [col, "REQUESTS", "SHARE"].map(Cell::new).to_vec());
-            write_rows(out, tb, hdr, style, &[false, true, true], &[])?;
-            writeln!(out)?;
-        }
-    }
-    // Problems
-    if stats.malformed + stats.skipped() > 0 {
-        heading(out, style, "Skipped and malformed lines")?;
-        if stats.skipped_prefilter > 0 {
-            writeln!(
-                out,
-                "{} line(s) not parsed: they cannot match the filter",
-                thousands(stats.skipped_prefilter)
-            )?;
-        }
-        if stats.skipped_blank > 0 {
-            writeln!(
-                out,
-                "{} blank line(s) skipped",
-                thousands(stats.skipped_blank)
-            )?;
-        }
-        for (n, what) in [
-            (stats.skipped_truncated, Skip::Truncated),
-            (stats.skipped_foreign, Skip::Foreign),
-            (stats.skipped_empty, Skip::EmptyBatch),
-        ] {
-            if n > 0 {
-                writeln!(out, "{} record(s) skipped: {}", thousands(n), what.reason())?;
-            }
-        }
-        for p in &stats.unterminated {
-            writeln!(
-                out,
-                "{}:{}: skipped: {}",
-                sanitize(&p.file),
-                p.line,
-                p.reason
-            )?;
-        }
-        for p in &stats.malformed_samples {
-            writeln!(
-                out,
-                "{}:{}: malformed: {}",
-                sanitize(&p.file),
-                p.line,
-                sanitize(&p.reason)
-            )?;
-        }
-        let hidden = stats
-            .malformed
-            .saturating_sub(stats.malformed_samples.len() as u64);
-        if hidden > 0 {
-            writeln!(out, "... and {} more malformed line(s)", thousands(hidden))?;
-        }
     }
     Ok(())
 }
