@@ -22,7 +22,9 @@ fn sources(rel: &str) -> Vec<(PathBuf, String)> {
         }
     }
     let mut out = Vec::new();
-    walk(&repo_path(rel), &mut out);
+    let path = repo_path(rel);
+    assert!(path.exists(), "{rel}: no such file or folder (moved? update this list)");
+    walk(&path, &mut out);
     assert!(!out.is_empty(), "{rel}: no source");
     out
 }
@@ -65,10 +67,11 @@ fn arrows_point_one_way() {
         "src/policy",
         "src/correlate",
         "src/scan",
-        "src/filter.rs",
+        "src/filter",
         "src/event.rs",
         "src/redact",
         "src/config.rs",
+        "src/chunk.rs",
     ];
     for dir in pipeline {
         for (path, text) in sources(dir) {
