@@ -15,6 +15,7 @@ use super::output::Entry;
 use super::patch::{PatchLine, malformed_ops};
 use super::target::{Touch, selector_names};
 use crate::correlate::Request;
+use crate::correlate::meaning::DryRun;
 use crate::filter::Filter;
 use crate::redact::{Redactor, Seg};
 use crate::scan::{self, Flow, Sink};
@@ -109,64 +110,25 @@ impl HistorySink<'_> {
         let verb = &*r.verb;
         let sub = &*r.subresource;
         let ok = r.code.is_some_and(|c| (200..300).contains(&c));
-        // exec, attach, port-forward, proxy and logs are connections, not writes to the object
-        let write = crate::vocab::verbs::is_write(verb)
-            && !matches!(sub, "exec" | "attach" | "portforward" | "proxy" | "log");
-        let mut s = Step {
-            has_bodies: b.any(),
-            write,
-            applied: if write { r.code.map(|_| ok) } else { None },
-            ..Default::default()
-        };
-        if r.truncated {
-            s.notes
-                .push("bodies cut by the API server (audit.k8s.io/truncated)".into());
-        }
-        s.notes.append(&mut b.unreadable);
-        let dry = if write {
-            r.dry_run()
-        } else {
-            crate::correlate::meaning::DryRun::No
-        };
-        if dry.is_dry() {
-            // the server ran it through admission and validation, and stored nothing
-            s.applied = Some(false);
-            s.refused = Some(match r.code {
-                Some(c) if !ok => {
-                    format!("not applied: dry run, and refused: {c} {}", r.status_reason)
-                        .trim_end()
-                        .to_string()
-                }
-                _ => "not applied: dry run (what it would have done is shown)".to_string(),
-            });
-        } else if dry == crate::correlate::meaning::DryRun::Unknown {
-            s.notes.push(
-                "dry run or not: this delete is logged without its body (Metadata level), where kubectl --dry-run=server puts it"
-                    .into(),
-            );
-        }
-        if write && !ok && !dry.is_dry() {
-            s.refused = Some(match (r.code, r.status_reason.is_empty()) {
-                (Some(c), false) => format!("not applied: {c} {}", r.status_reason),
-                (Some(c), true) => format!("not applied: {c}"),
-                (None, _) => "no response logged: outcome unknown".to_string(),
-            });
-        }
+        let (mut s, dry) = outcome(r, b, ok);
         let prev = self.states.remove(&ns);
         let kind = prev
             .as_ref()
             .and_then(|p| p.get("kind"))
             .and_then(Value::as_str)
             .map(str::to_owned);
-        let name = self.name;
-        let take_object = |v: &mut Option<Value>| -> Option<Value> {
-            v.take().filter(|v| is_object(v, name, kind.as_deref()))
+        let c = Ctx {
+            r,
+            red: self
+                .red
+                .about([prev.as_ref(), b.request.as_ref(), b.response.as_ref()]),
+            ok,
+            name: self.name,
+            kind: kind.as_deref(),
+            prev: prev.as_ref(),
         };
-        let red = self
-            .red
-            .about([prev.as_ref(), b.request.as_ref(), b.response.as_ref()]);
         let next = match (verb, sub) {
-            (_, "scale") => Self::scale(red, r, b, prev.as_ref(), ok, &mut s),
+            (_, "scale") => Self::scale(c.red, r, b, c.prev, ok, &mut s),
             (_, other) if !matches!(other, "" | "status" | "ephemeralcontainers" | "resize") => {
                 // exec, attach, log, portforward, proxy, binding, eviction, token: no object body
                 if let Some(n) = connect_note(sub, &r.request_uri) {
@@ -174,125 +136,12 @@ impl HistorySink<'_> {
                 }
                 Next::Keep
             }
-            ("patch" | "update", "") if r.created() => {
-                // a server-side apply or a PUT that created the object (201)
-                s.notes.push(format!("created by this {verb} (201)"));
-                if verb == "patch"
-                    && let Some(p) = b.request.take()
-                {
-                    s.patch = Some(red.patch(&p, None));
-                }
-                let req = if verb == "update" {
-                    take_object(&mut b.request)
-                } else {
-                    None
-                };
-                let resp = take_object(&mut b.response);
-                if let Some(o) = resp.as_ref().or(req.as_ref()) {
-                    red.diff(None, Some(o), &mut Vec::new(), Mode::Create, &mut s.changes);
-                }
-                match resp.or(req) {
-                    Some(o) => Next::Set(o),
-                    None => Next::Clear,
-                }
-            }
-            ("create", _) => {
-                let req = take_object(&mut b.request);
-                let resp = take_object(&mut b.response);
-                // the fields the creator set; what the server stored when the request is not logged
-                if let Some(o) = req.as_ref().or(resp.as_ref()) {
-                    red.diff(None, Some(o), &mut Vec::new(), Mode::Create, &mut s.changes);
-                }
-                if ok {
-                    match resp.or(req) {
-                        Some(o) => Next::Set(o),
-                        None => Next::Clear,
-                    }
-                } else {
-                    Next::Keep
-                }
-            }
-            ("update" | "patch", _) => {
-                let mode = if sub == "status" {
-                    Mode::Status
-                } else {
-                    Mode::Update
-                };
-                let patch = if verb == "patch" {
-                    b.request.take()
-                } else {
-                    None
-                };
-                if let Some(p) = &patch {
-                    s.patch = Some(red.patch(p, prev.as_ref()));
-                    match malformed_ops(p) {
-                        0 => {}
-                        1 => s
-                            .notes
-                            .push("1 malformed JSON patch operation (no op or path)".into()),
-                        n => s.notes.push(format!(
-                            "{n} malformed JSON patch operations (no op or path)"
-                        )),
-                    }
-                }
-                let req = if verb == "update" {
-                    take_object(&mut b.request)
-                } else {
-                    None
-                };
-                if ok {
-                    let new = take_object(&mut b.response).or(req);
-                    match (&prev, new) {
-                        (Some(p), Some(n)) => {
-                            red.diff(Some(p), Some(&n), &mut Vec::new(), mode, &mut s.changes);
-                            if s.changes.is_empty() {
-                                s.notes.push("no change".into());
-                            }
-                            Next::Set(n)
-                        }
-                        (None, Some(n)) => {
-                            s.notes
-                                .push("no earlier state in the log to compare with".into());
-                            if let Some(p) = &patch {
-                                s.patch_lines = red.patch_lines(p, prev.as_ref());
-                            }
-                            Next::Set(n)
-                        }
-                        (_, None) => {
-                            if let Some(p) = &patch {
-                                s.notes.push("the log has no resulting object".into());
-                                s.patch_lines = red.patch_lines(p, prev.as_ref());
-                            }
-                            // the object changed in a way the log does not show: forget it
-                            Next::Clear
-                        }
-                    }
-                } else {
-                    if let (Some(p), Some(q)) = (&prev, &req) {
-                        red.diff(Some(p), Some(q), &mut Vec::new(), mode, &mut s.changes);
-                    }
-                    if let Some(p) = &patch {
-                        s.patch_lines = red.patch_lines(p, prev.as_ref());
-                    }
-                    Next::Keep
-                }
-            }
+            ("patch" | "update", "") if r.created() => c.created(b, &mut s),
+            ("create", _) => c.create(b, &mut s),
+            ("update" | "patch", _) => c.update(b, &mut s),
             ("delete", _) => {
                 if ok && !dry.is_dry() {
-                    match take_object(&mut b.response) {
-                        // graceful deletion: the object stays until its finalizers or grace end
-                        Some(o) if o.pointer("/metadata/deletionTimestamp").is_some() => {
-                            s.notes.push(
-                                "marked for deletion (deletionTimestamp set; finalizers or grace period pending)"
-                                    .into(),
-                            );
-                            Next::Set(o)
-                        }
-                        _ => {
-                            s.notes.push("deleted".into());
-                            Next::Clear
-                        }
-                    }
+                    c.deleted(b, &mut s)
                 } else {
                     Next::Keep
                 }
@@ -305,39 +154,7 @@ impl HistorySink<'_> {
                     Next::Keep
                 }
             }
-            _ => {
-                // reads: get, list and watch with a field selector
-                let seen = if !ok {
-                    None
-                } else if verb == "get" {
-                    take_object(&mut b.response)
-                } else {
-                    list_item(b.response.as_ref(), name, kind.as_deref()).cloned()
-                };
-                match (seen, &prev) {
-                    (Some(o), Some(p)) => match (rv(&o), rv(p)) {
-                        (Some(a), Some(z)) if a <= z => Next::Keep, // same or older: nothing new
-                        _ => {
-                            red.diff(
-                                Some(p),
-                                Some(&o),
-                                &mut Vec::new(),
-                                Mode::Update,
-                                &mut s.changes,
-                            );
-                            if !s.changes.is_empty() {
-                                s.notes.push(
-                                    "changed since the last state seen, by a request not in this log:"
-                                        .into(),
-                                );
-                            }
-                            Next::Set(o)
-                        }
-                    },
-                    (Some(o), None) => Next::Set(o),
-                    (None, _) => Next::Keep,
-                }
-            }
+            _ => c.read(b, &mut s),
         };
         // a dry run leaves the object as it was
         let next = if dry.is_dry() { Next::Keep } else { next };
@@ -409,6 +226,238 @@ impl HistorySink<'_> {
             }
             (true, Some(_), None) if s.write => Next::Clear,
             _ => Next::Keep,
+        }
+    }
+}
+
+/// The start of a step: is the request a write, was it applied (or refused, or a dry run), and
+/// the notes its bodies earn (cut by the API server, unreadable).
+fn outcome(r: &Request<'_>, b: &mut Bodies, ok: bool) -> (Step, DryRun) {
+    let sub = &*r.subresource;
+    // exec, attach, port-forward, proxy and logs are connections, not writes to the object
+    let write = r.is_write() && !matches!(sub, "exec" | "attach" | "portforward" | "proxy" | "log");
+    let mut s = Step {
+        has_bodies: b.any(),
+        write,
+        applied: if write { r.code.map(|_| ok) } else { None },
+        ..Default::default()
+    };
+    if r.truncated {
+        s.notes
+            .push("bodies cut by the API server (audit.k8s.io/truncated)".into());
+    }
+    s.notes.append(&mut b.unreadable);
+    let dry = if write {
+        r.dry_run()
+    } else {
+        crate::correlate::meaning::DryRun::No
+    };
+    if dry.is_dry() {
+        // the server ran it through admission and validation, and stored nothing
+        s.applied = Some(false);
+        s.refused = Some(match r.code {
+            Some(c) if !ok => format!("not applied: dry run, and refused: {c} {}", r.status_reason)
+                .trim_end()
+                .to_string(),
+            _ => "not applied: dry run (what it would have done is shown)".to_string(),
+        });
+    } else if dry == crate::correlate::meaning::DryRun::Unknown {
+        s.notes.push(
+            "dry run or not: this delete is logged without its body (Metadata level), where kubectl --dry-run=server puts it"
+                .into(),
+        );
+    }
+    if write && !ok && !dry.is_dry() {
+        s.refused = Some(match (r.code, r.status_reason.is_empty()) {
+            (Some(c), false) => format!("not applied: {c} {}", r.status_reason),
+            (Some(c), true) => format!("not applied: {c}"),
+            (None, _) => "no response logged: outcome unknown".to_string(),
+        });
+    }
+    (s, dry)
+}
+
+/// What each kind of request reads to say what it did: the request and whether it succeeded,
+/// the redactor for this object, the object's last known state, and how to tell the object
+/// among the bodies.
+struct Ctx<'c, 'r> {
+    r: &'c Request<'r>,
+    red: Redactor,
+    ok: bool,
+    name: &'c str,
+    /// The kind of the object, once a state of it is known.
+    kind: Option<&'c str>,
+    prev: Option<&'c Value>,
+}
+
+impl Ctx<'_, '_> {
+    /// The body in `v`, taken, when it is the object itself.
+    fn take_object(&self, v: &mut Option<Value>) -> Option<Value> {
+        v.take().filter(|v| is_object(v, self.name, self.kind))
+    }
+
+    /// A server-side apply or a PUT that created the object (201).
+    fn created(&self, b: &mut Bodies, s: &mut Step) -> Next {
+        let verb = &*self.r.verb;
+        s.notes.push(format!("created by this {verb} (201)"));
+        if verb == "patch"
+            && let Some(p) = b.request.take()
+        {
+            s.patch = Some(self.red.patch(&p, None));
+        }
+        let req = if verb == "update" {
+            self.take_object(&mut b.request)
+        } else {
+            None
+        };
+        let resp = self.take_object(&mut b.response);
+        if let Some(o) = resp.as_ref().or(req.as_ref()) {
+            self.red
+                .diff(None, Some(o), &mut Vec::new(), Mode::Create, &mut s.changes);
+        }
+        match resp.or(req) {
+            Some(o) => Next::Set(o),
+            None => Next::Clear,
+        }
+    }
+
+    fn create(&self, b: &mut Bodies, s: &mut Step) -> Next {
+        let req = self.take_object(&mut b.request);
+        let resp = self.take_object(&mut b.response);
+        // the fields the creator set; what the server stored when the request is not logged
+        if let Some(o) = req.as_ref().or(resp.as_ref()) {
+            self.red
+                .diff(None, Some(o), &mut Vec::new(), Mode::Create, &mut s.changes);
+        }
+        if self.ok {
+            match resp.or(req) {
+                Some(o) => Next::Set(o),
+                None => Next::Clear,
+            }
+        } else {
+            Next::Keep
+        }
+    }
+
+    /// An update or a patch (of the object or its status): the diff against the last known
+    /// state, else the patch body.
+    fn update(&self, b: &mut Bodies, s: &mut Step) -> Next {
+        let (verb, red, prev) = (&*self.r.verb, self.red, self.prev);
+        let mode = if self.r.subresource == "status" {
+            Mode::Status
+        } else {
+            Mode::Update
+        };
+        let patch = if verb == "patch" {
+            b.request.take()
+        } else {
+            None
+        };
+        if let Some(p) = &patch {
+            s.patch = Some(red.patch(p, prev));
+            match malformed_ops(p) {
+                0 => {}
+                1 => s
+                    .notes
+                    .push("1 malformed JSON patch operation (no op or path)".into()),
+                n => s.notes.push(format!(
+                    "{n} malformed JSON patch operations (no op or path)"
+                )),
+            }
+        }
+        let req = if verb == "update" {
+            self.take_object(&mut b.request)
+        } else {
+            None
+        };
+        if self.ok {
+            let new = self.take_object(&mut b.response).or(req);
+            match (prev, new) {
+                (Some(p), Some(n)) => {
+                    red.diff(Some(p), Some(&n), &mut Vec::new(), mode, &mut s.changes);
+                    if s.changes.is_empty() {
+                        s.notes.push("no change".into());
+                    }
+                    Next::Set(n)
+                }
+                (None, Some(n)) => {
+                    s.notes
+                        .push("no earlier state in the log to compare with".into());
+                    if let Some(p) = &patch {
+                        s.patch_lines = red.patch_lines(p, prev);
+                    }
+                    Next::Set(n)
+                }
+                (_, None) => {
+                    if let Some(p) = &patch {
+                        s.notes.push("the log has no resulting object".into());
+                        s.patch_lines = red.patch_lines(p, prev);
+                    }
+                    // the object changed in a way the log does not show: forget it
+                    Next::Clear
+                }
+            }
+        } else {
+            if let (Some(p), Some(q)) = (prev, &req) {
+                red.diff(Some(p), Some(q), &mut Vec::new(), mode, &mut s.changes);
+            }
+            if let Some(p) = &patch {
+                s.patch_lines = red.patch_lines(p, prev);
+            }
+            Next::Keep
+        }
+    }
+
+    /// A delete that was applied.
+    fn deleted(&self, b: &mut Bodies, s: &mut Step) -> Next {
+        match self.take_object(&mut b.response) {
+            // graceful deletion: the object stays until its finalizers or grace end
+            Some(o) if o.pointer("/metadata/deletionTimestamp").is_some() => {
+                s.notes.push(
+                    "marked for deletion (deletionTimestamp set; finalizers or grace period pending)"
+                        .into(),
+                );
+                Next::Set(o)
+            }
+            _ => {
+                s.notes.push("deleted".into());
+                Next::Clear
+            }
+        }
+    }
+
+    /// Reads: get, list and watch with a field selector. A newer object than the last known
+    /// state was changed by a request the log does not have.
+    fn read(&self, b: &mut Bodies, s: &mut Step) -> Next {
+        let seen = if !self.ok {
+            None
+        } else if self.r.verb == "get" {
+            self.take_object(&mut b.response)
+        } else {
+            list_item(b.response.as_ref(), self.name, self.kind).cloned()
+        };
+        match (seen, self.prev) {
+            (Some(o), Some(p)) => match (rv(&o), rv(p)) {
+                (Some(a), Some(z)) if a <= z => Next::Keep, // same or older: nothing new
+                _ => {
+                    self.red.diff(
+                        Some(p),
+                        Some(&o),
+                        &mut Vec::new(),
+                        Mode::Update,
+                        &mut s.changes,
+                    );
+                    if !s.changes.is_empty() {
+                        s.notes.push(
+                            "changed since the last state seen, by a request not in this log:"
+                                .into(),
+                        );
+                    }
+                    Next::Set(o)
+                }
+            },
+            (Some(o), None) => Next::Set(o),
+            (None, _) => Next::Keep,
         }
     }
 }
