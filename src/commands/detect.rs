@@ -9,10 +9,11 @@ use serde_json::{Value, json};
 
 use crate::cli::{DetectArgs, Format};
 use crate::commands::Outcome;
+use crate::commands::group::Times;
 use crate::config::Config;
 use crate::correlate::Request;
 use crate::detect::{Finding, Limits, Rules, Severity, State};
-use crate::render::{Cell, Col, Table, Time, Tone, thousands};
+use crate::render::{Cell, Col, ColCell, Style, Table, Time, Tone, thousands};
 use crate::scan::{self, Flow, Sink};
 use crate::term::{Diag, Out};
 
@@ -357,6 +358,7 @@ fn join(s: &[&str], n: usize) -> String {
     out
 }
 
+/// The findings for people: a table per severity, the gravest first, then a closing line.
 fn table(
     rules: &Rules,
     found: &[&Finding],
@@ -376,10 +378,13 @@ fn table(
         )?;
         return Ok(());
     }
-    let times = crate::commands::group::Times::new(
-        found.iter().flat_map(|f| [&f.first, &f.last]),
-        cfg.local,
-    );
+    let sections = Findings {
+        rules,
+        evidence: args.max_evidence,
+        style,
+        times: Times::new(found.iter().flat_map(|f| [&f.first, &f.last]), cfg.local),
+        many: if wide { usize::MAX } else { 2 },
+    };
     // findings whose evidence list was cut, and the requests it left out
     let mut cut = (0u64, 0u64);
     for sev in Severity::ALL.iter().rev() {
@@ -390,20 +395,6 @@ fn table(
         if mine.is_empty() {
             continue;
         }
-        let tone = match sev {
-            Severity::Critical | Severity::High => Tone::Bad,
-            Severity::Medium => Tone::Warn,
-            _ => Tone::Plain,
-        };
-        let title = format!(
-            "{} ({} finding{})",
-            sev.name().to_uppercase(),
-            mine.len(),
-            if mine.len() == 1 { "" } else { "s" }
-        );
-        let title = crate::render::table::header_label(&title, &style);
-        writeln!(out, "{title}")?;
-        let many = if wide { usize::MAX } else { 2 };
         for f in &mine {
             let left_out = f.shown(args.max_evidence).left_out;
             if left_out > 0 {
@@ -411,60 +402,7 @@ fn table(
                 cut.1 += left_out;
             }
         }
-        let columns = vec![
-            Col::fixed("RULE").cell(move |r: &FindingRow| Cell::new(r.rule).tone(tone)),
-            Col::text("NAME").cell(|r: &FindingRow| Cell::new(r.name)),
-            Col::num("COUNT").cell(|r: &FindingRow| Cell::num(thousands(r.count))),
-            Col::fixed(times.header("FIRST"))
-                .cell(|r: &FindingRow| Cell::new(times.cell(r.first.0))),
-            Col::fixed(times.header("LAST")).cell(|r: &FindingRow| Cell::new(times.cell(r.last.0))),
-            Col::text("ACTOR").cell(move |r: &FindingRow| {
-                Cell::new(if r.via.is_empty() {
-                    join(&r.actors, many)
-                } else {
-                    format!("{} (via {})", join(&r.actors, many), join(&r.via, many))
-                })
-            }),
-            Col::text("SOURCE IPS")
-                .optional(2)
-                .cell(move |r: &FindingRow| {
-                    let mut ips = join(&r.source_ips, many);
-                    if r.source_ips_left_out > 0 {
-                        ips.push_str(&format!(
-                            " (+{} not kept)",
-                            thousands(r.source_ips_left_out)
-                        ));
-                    }
-                    Cell::new(ips)
-                }),
-            Col::text("TARGET").cell(move |r: &FindingRow| {
-                Cell::new(match r.detail {
-                    Some(d) => d.to_string(),
-                    None => join(&r.targets, many),
-                })
-            }),
-            // every other request, listed or not
-            Col::fixed("EVIDENCE").optional(1).cell(|r: &FindingRow| {
-                let others = (r.audit_ids.len() as u64 + r.audit_ids_left_out).saturating_sub(1);
-                Cell::new(match (r.audit_ids.first(), others) {
-                    (None, 0) => String::new(),
-                    (None, n) => format!("({} not listed)", thousands(n)),
-                    (Some(id), 0) => id.to_string(),
-                    (Some(id), n) => format!("{id} (+{})", thousands(n)),
-                })
-            }),
-        ];
-        Table {
-            format: crate::render::Format::Table,
-            style,
-            columns,
-            template: FindingRow::default(),
-            note: None,
-        }
-        .emit(out, mine.len(), |i| {
-            FindingRow::new(rules, mine[i], args.max_evidence)
-        })?;
-        writeln!(out)?;
+        sections.severity_table(out, *sev, &mine)?;
     }
     let listed = if cut.0 == 0 {
         "-o json lists every auditID".to_string()
@@ -482,9 +420,102 @@ fn table(
         found.len(),
         rules.rules.len(),
         thousands(requests),
-        times.caption()
+        sections.times.caption()
     )?;
     Ok(())
+}
+
+/// What each severity's table reads: the rules, how many requests to list, how to draw.
+struct Findings<'a> {
+    rules: &'a Rules,
+    /// `--max-evidence`.
+    evidence: usize,
+    style: Style,
+    times: Times,
+    /// Values shown of each list (actors, addresses, targets) before `+N`.
+    many: usize,
+}
+
+impl Findings<'_> {
+    /// The findings of one severity: a title with their number, a row each, a blank line.
+    fn severity_table(&self, out: &mut Out, sev: Severity, mine: &[&&Finding]) -> Result<()> {
+        let tone = match sev {
+            Severity::Critical | Severity::High => Tone::Bad,
+            Severity::Medium => Tone::Warn,
+            _ => Tone::Plain,
+        };
+        let title = format!(
+            "{} ({} finding{})",
+            sev.name().to_uppercase(),
+            mine.len(),
+            if mine.len() == 1 { "" } else { "s" }
+        );
+        let title = crate::render::table::header_label(&title, &self.style);
+        writeln!(out, "{title}")?;
+        Table {
+            format: crate::render::Format::Table,
+            style: self.style,
+            columns: finding_columns(&self.times, tone, self.many),
+            template: FindingRow::default(),
+            note: None,
+        }
+        .emit(out, mine.len(), |i| {
+            FindingRow::new(self.rules, mine[i], self.evidence)
+        })?;
+        writeln!(out)?;
+        Ok(())
+    }
+}
+
+/// The columns of a findings table: rule (in its severity's `tone`), name, count, first and
+/// last, actors, source IPs, targets, evidence; lists cut after `many` values.
+fn finding_columns<'f, 'a: 'f>(
+    times: &'f Times,
+    tone: Tone,
+    many: usize,
+) -> Vec<ColCell<'f, FindingRow<'a>>> {
+    vec![
+        Col::fixed("RULE").cell(move |r: &FindingRow| Cell::new(r.rule).tone(tone)),
+        Col::text("NAME").cell(|r: &FindingRow| Cell::new(r.name)),
+        Col::num("COUNT").cell(|r: &FindingRow| Cell::num(thousands(r.count))),
+        Col::fixed(times.header("FIRST")).cell(|r: &FindingRow| Cell::new(times.cell(r.first.0))),
+        Col::fixed(times.header("LAST")).cell(|r: &FindingRow| Cell::new(times.cell(r.last.0))),
+        Col::text("ACTOR").cell(move |r: &FindingRow| {
+            Cell::new(if r.via.is_empty() {
+                join(&r.actors, many)
+            } else {
+                format!("{} (via {})", join(&r.actors, many), join(&r.via, many))
+            })
+        }),
+        Col::text("SOURCE IPS")
+            .optional(2)
+            .cell(move |r: &FindingRow| {
+                let mut ips = join(&r.source_ips, many);
+                if r.source_ips_left_out > 0 {
+                    ips.push_str(&format!(
+                        " (+{} not kept)",
+                        thousands(r.source_ips_left_out)
+                    ));
+                }
+                Cell::new(ips)
+            }),
+        Col::text("TARGET").cell(move |r: &FindingRow| {
+            Cell::new(match r.detail {
+                Some(d) => d.to_string(),
+                None => join(&r.targets, many),
+            })
+        }),
+        // every other request, listed or not
+        Col::fixed("EVIDENCE").optional(1).cell(|r: &FindingRow| {
+            let others = (r.audit_ids.len() as u64 + r.audit_ids_left_out).saturating_sub(1);
+            Cell::new(match (r.audit_ids.first(), others) {
+                (None, 0) => String::new(),
+                (None, n) => format!("({} not listed)", thousands(n)),
+                (Some(id), 0) => id.to_string(),
+                (Some(id), n) => format!("{id} (+{})", thousands(n)),
+            })
+        }),
+    ]
 }
 
 /// `--list`: the catalogue.

@@ -400,6 +400,8 @@ fn phases_cell(phases: &[(String, f64)]) -> String {
         .join(", ")
 }
 
+/// The five sections: the slowest requests, percentiles by verb and resource, long-running
+/// requests, requests the API server timed phase by phase, incomplete requests.
 fn tables(
     out: &mut Out,
     style: &Style,
@@ -408,77 +410,7 @@ fn tables(
     long: &[Pcts],
     n: usize,
 ) -> Result<()> {
-    let list = |items: &[Item], latency: bool| -> (Vec<Vec<Cell>>, Vec<Cell>) {
-        let times = Times::new(items.iter().map(|i| &i.time), style.local);
-        let mut h = vec![Cell::new(times.header("TIME"))];
-        if latency {
-            h.push(Cell::new("LATENCY"));
-        }
-        h.extend(["USER", "VERB", "RESOURCE", "OBJECT", "CODE"].map(Cell::new));
-        if !latency {
-            h.push(Cell::new("STAGES"));
-        }
-        // the API server's breakdown, where it wrote one (slow requests)
-        let phases = latency && items.iter().any(|i| !i.phases.is_empty());
-        if phases {
-            h.push(Cell::new("PHASES (API SERVER)"));
-        }
-        let rows = items
-            .iter()
-            .map(|i| {
-                let mut r = vec![Cell::new(times.cell(i.time))];
-                if latency {
-                    r.push(Cell::num(latency_cell(Some(i.latency))));
-                }
-                r.extend([
-                    Cell::new(i.user.clone()),
-                    Cell::new(i.verb.clone()),
-                    Cell::new(i.resource.clone()),
-                    Cell::new(i.object.clone()),
-                    Cell::num(i.code.map_or("-".into(), |c| c.to_string()))
-                        .tone(Tone::of_code(i.code)),
-                ]);
-                if !latency {
-                    r.push(Cell::new(i.stages.clone()));
-                }
-                if phases {
-                    r.push(Cell::new(phases_cell(&i.phases)));
-                }
-                r
-            })
-            .collect();
-        (rows, h)
-    };
     let shown_pcts = n.max(15);
-    let more = |out: &mut Out, ps: &[Pcts]| -> Result<()> {
-        if ps.len() > shown_pcts {
-            writeln!(out, "... {} more (-o csv lists all)", ps.len() - shown_pcts)?;
-        }
-        Ok(())
-    };
-    let pct_rows = |ps: &[Pcts]| -> Vec<Vec<Cell>> {
-        ps.iter()
-            .take(shown_pcts)
-            .map(|p| {
-                vec![
-                    Cell::new(p.verb.clone()),
-                    Cell::new(p.resource.clone()),
-                    Cell::num(thousands(p.count as u64)),
-                    Cell::num(latency_cell(Some(p.p[0]))),
-                    Cell::num(latency_cell(Some(p.p[1]))),
-                    Cell::num(latency_cell(Some(p.p[2]))),
-                    Cell::num(latency_cell(Some(p.p[3]))),
-                ]
-            })
-            .collect()
-    };
-    let pct_hdr = |h: &[&str]| {
-        style
-            .headers
-            .then(|| h.iter().map(|s| Cell::new(*s)).collect::<Vec<_>>())
-    };
-    let right_p = [false, false, true, true, true, true, true];
-
     heading(
         out,
         style,
@@ -487,30 +419,10 @@ fn tables(
             thousands(lat.matched)
         ),
     )?;
-    // a list of requests with their latency (and phases, where the API server timed them)
-    let timed = |out: &mut Out, items: &[Item]| -> Result<()> {
-        let (rows, h) = list(items, true);
-        write_rows(
-            out,
-            rows,
-            style.headers.then_some(h),
-            style,
-            &[false, true, false, false, false, false, true, false],
-            &[],
-        )
-    };
-    timed(out, &lat.slowest)?;
+    timed(out, style, &lat.slowest)?;
     writeln!(out)?;
     heading(out, style, "By verb and resource (slowest p99 first)")?;
-    write_rows(
-        out,
-        pct_rows(short),
-        pct_hdr(&["VERB", "RESOURCE", "REQUESTS", "P50", "P90", "P99", "MAX"]),
-        style,
-        &right_p,
-        &[false, true],
-    )?;
-    more(out, short)?;
+    percentile_table(out, style, short, shown_pcts)?;
     writeln!(out)?;
     heading(
         out,
@@ -520,15 +432,7 @@ fn tables(
     if long.is_empty() {
         writeln!(out, "none")?;
     } else {
-        write_rows(
-            out,
-            pct_rows(long),
-            pct_hdr(&["VERB", "RESOURCE", "REQUESTS", "P50", "P90", "P99", "MAX"]),
-            style,
-            &right_p,
-            &[false, true],
-        )?;
-        more(out, long)?;
+        percentile_table(out, style, long, shown_pcts)?;
     }
     writeln!(out)?;
     heading(
@@ -542,9 +446,109 @@ fn tables(
             "none: no request carries these annotations (the API server writes them for slow requests)"
         )?;
     } else {
-        timed(out, &lat.phased)?;
+        timed(out, style, &lat.phased)?;
     }
     writeln!(out)?;
+    incomplete_list(out, style, lat, n)
+}
+
+/// A list of requests as rows and headers: time, latency (when `latency`), user, verb,
+/// resource, object, code, then the stages seen (when not) and the API server's phases (when
+/// one of them has some).
+fn request_list(items: &[Item], latency: bool, local: bool) -> (Vec<Vec<Cell>>, Vec<Cell>) {
+    let times = Times::new(items.iter().map(|i| &i.time), local);
+    let mut h = vec![Cell::new(times.header("TIME"))];
+    if latency {
+        h.push(Cell::new("LATENCY"));
+    }
+    h.extend(["USER", "VERB", "RESOURCE", "OBJECT", "CODE"].map(Cell::new));
+    if !latency {
+        h.push(Cell::new("STAGES"));
+    }
+    // the API server's breakdown, where it wrote one (slow requests)
+    let phases = latency && items.iter().any(|i| !i.phases.is_empty());
+    if phases {
+        h.push(Cell::new("PHASES (API SERVER)"));
+    }
+    let rows = items
+        .iter()
+        .map(|i| {
+            let mut r = vec![Cell::new(times.cell(i.time))];
+            if latency {
+                r.push(Cell::num(latency_cell(Some(i.latency))));
+            }
+            r.extend([
+                Cell::new(i.user.clone()),
+                Cell::new(i.verb.clone()),
+                Cell::new(i.resource.clone()),
+                Cell::new(i.object.clone()),
+                Cell::num(i.code.map_or("-".into(), |c| c.to_string())).tone(Tone::of_code(i.code)),
+            ]);
+            if !latency {
+                r.push(Cell::new(i.stages.clone()));
+            }
+            if phases {
+                r.push(Cell::new(phases_cell(&i.phases)));
+            }
+            r
+        })
+        .collect();
+    (rows, h)
+}
+
+/// A list of requests with their latency (and phases, where the API server timed them).
+fn timed(out: &mut Out, style: &Style, items: &[Item]) -> Result<()> {
+    let (rows, h) = request_list(items, true, style.local);
+    write_rows(
+        out,
+        rows,
+        style.headers.then_some(h),
+        style,
+        &[false, true, false, false, false, false, true, false],
+        &[],
+    )
+}
+
+/// The first `shown` verb and resource pairs with their count and percentiles, and how many
+/// more there are.
+fn percentile_table(out: &mut Out, style: &Style, ps: &[Pcts], shown: usize) -> Result<()> {
+    let rows = ps
+        .iter()
+        .take(shown)
+        .map(|p| {
+            vec![
+                Cell::new(p.verb.clone()),
+                Cell::new(p.resource.clone()),
+                Cell::num(thousands(p.count as u64)),
+                Cell::num(latency_cell(Some(p.p[0]))),
+                Cell::num(latency_cell(Some(p.p[1]))),
+                Cell::num(latency_cell(Some(p.p[2]))),
+                Cell::num(latency_cell(Some(p.p[3]))),
+            ]
+        })
+        .collect();
+    let hdr = style.headers.then(|| {
+        ["VERB", "RESOURCE", "REQUESTS", "P50", "P90", "P99", "MAX"]
+            .iter()
+            .map(|s| Cell::new(*s))
+            .collect::<Vec<_>>()
+    });
+    write_rows(
+        out,
+        rows,
+        hdr,
+        style,
+        &[false, false, true, true, true, true, true],
+        &[false, true],
+    )?;
+    if ps.len() > shown {
+        writeln!(out, "... {} more (-o csv lists all)", ps.len() - shown)?;
+    }
+    Ok(())
+}
+
+/// The incomplete requests, oldest first: the first `n` (at least 20) with the stages seen.
+fn incomplete_list(out: &mut Out, style: &Style, lat: &Lat, n: usize) -> Result<()> {
     heading(
         out,
         style,
@@ -557,7 +561,7 @@ fn tables(
         writeln!(out, "none")?;
     } else {
         let shown = &lat.incomplete[..lat.incomplete.len().min(n.max(20))];
-        let (rows, h) = list(shown, false);
+        let (rows, h) = request_list(shown, false, style.local);
         write_rows(
             out,
             rows,

@@ -397,6 +397,7 @@ pub fn run(args: &TokensArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resul
     Ok(outcome(&stats, cfg, diag, any))
 }
 
+/// The credentials for people: a row each, then a closing line.
 fn table(
     out: &mut Out,
     style: &Style,
@@ -406,7 +407,6 @@ fn table(
     matched: u64,
     with_id: u64,
 ) -> Result<()> {
-    let time = |t: &Option<String>| human_time(t.as_deref().and_then(Ts::parse), style.local);
     let mut h = vec![
         "CREDENTIAL",
         "ISSUED",
@@ -424,41 +424,7 @@ fn table(
     }
     let cells: Vec<Vec<Cell>> = shown
         .iter()
-        .map(|(_, r)| {
-            let i = r.issued.as_ref();
-            let list = |v: &[String]| {
-                let mut s = v.join(", ");
-                if r.truncated && v.len() == MAX_VALUES {
-                    s.push_str(", ...");
-                }
-                if s.is_empty() { "-".into() } else { s }
-            };
-            let mut c = vec![
-                Cell::new(r.credential_id.clone()),
-                Cell::new(i.map_or_else(|| "-".into(), |i| time(&i.time))),
-                Cell::new(i.map_or("-", |i| i.by.as_str()).to_string()),
-                Cell::new(i.map_or("-", |i| i.service_account.as_str()).to_string()),
-                Cell::new(list(&r.users)),
-                Cell::num(thousands(r.requests)),
-                Cell::num(thousands(r.denied)).tone(if r.denied > 0 {
-                    Tone::Bad
-                } else {
-                    Tone::Plain
-                }),
-                Cell::new(list(&r.source_ips)),
-                Cell::new(time(&r.first_use)),
-                Cell::new(time(&r.last_use)),
-            ];
-            if wide {
-                c.extend([
-                    Cell::new(list(&r.impersonated_users)),
-                    Cell::new(list(&r.pods)),
-                    Cell::new(list(&r.user_agents)),
-                    Cell::new(r.audit_ids.first().cloned().unwrap_or_else(|| "-".into())),
-                ]);
-            }
-            c
-        })
+        .map(|(_, r)| credential_row(r, wide, style.local))
         .collect();
     let mut right = vec![
         false, false, false, false, false, true, true, false, false, false,
@@ -488,6 +454,54 @@ fn table(
         &right,
         &flex,
     )?;
+    closing_line(out, all, shown.len(), matched, with_id)
+}
+
+/// A credential's row: id, issue (time, by whom, for which service account), users, requests,
+/// denied, addresses, first and last use; with `wide`, impersonated users, pods, agents and
+/// its first auditID.
+fn credential_row(r: &Row, wide: bool, local: bool) -> Vec<Cell> {
+    let time = |t: &Option<String>| human_time(t.as_deref().and_then(Ts::parse), local);
+    let i = r.issued.as_ref();
+    let list = |v: &[String]| {
+        let mut s = v.join(", ");
+        if r.truncated && v.len() == MAX_VALUES {
+            s.push_str(", ...");
+        }
+        if s.is_empty() { "-".into() } else { s }
+    };
+    let mut c = vec![
+        Cell::new(r.credential_id.clone()),
+        Cell::new(i.map_or_else(|| "-".into(), |i| time(&i.time))),
+        Cell::new(i.map_or("-", |i| i.by.as_str()).to_string()),
+        Cell::new(i.map_or("-", |i| i.service_account.as_str()).to_string()),
+        Cell::new(list(&r.users)),
+        Cell::num(thousands(r.requests)),
+        Cell::num(thousands(r.denied)).tone(if r.denied > 0 { Tone::Bad } else { Tone::Plain }),
+        Cell::new(list(&r.source_ips)),
+        Cell::new(time(&r.first_use)),
+        Cell::new(time(&r.last_use)),
+    ];
+    if wide {
+        c.extend([
+            Cell::new(list(&r.impersonated_users)),
+            Cell::new(list(&r.pods)),
+            Cell::new(list(&r.user_agents)),
+            Cell::new(r.audit_ids.first().cloned().unwrap_or_else(|| "-".into())),
+        ]);
+    }
+    c
+}
+
+/// Below the table: credentials used, by how many of the matching requests, how many issued
+/// in these logs, and the rows `--limit` left out.
+fn closing_line(
+    out: &mut Out,
+    all: &[(Option<Ts>, Row)],
+    shown: usize,
+    matched: u64,
+    with_id: u64,
+) -> Result<()> {
     let issued_seen = all.iter().filter(|(_, r)| r.issued.is_some()).count();
     writeln!(
         out,
@@ -496,8 +510,8 @@ fn table(
         thousands(with_id),
         thousands(matched),
         thousands(issued_seen as u64),
-        if shown.len() < all.len() {
-            format!("; {} of {} rows shown (--limit)", shown.len(), all.len())
+        if shown < all.len() {
+            format!("; {} of {} rows shown (--limit)", shown, all.len())
         } else {
             String::new()
         }

@@ -390,24 +390,10 @@ fn draw(
     }
     let starts: Vec<Option<Ts>> = bs.iter().map(|b| Some(b.start)).collect();
     let times = Times::new(starts.iter(), style.local);
-    let label = |t: Ts| {
-        let c = times.cell(Some(t));
-        // local times end with their offset; the header already says they are local
-        let c = match c.rfind(['+', '-']) {
-            Some(i) if style.local && i >= 8 => c[..i].to_string(),
-            _ => c,
-        };
-        // a bucket of a minute or more does not need seconds and milliseconds
-        let c = c.strip_suffix(".000").unwrap_or(&c).to_string();
-        if secs % 60 == 0 {
-            c.strip_suffix(":00").unwrap_or(&c).to_string()
-        } else {
-            c
-        }
-    };
     let labels: Vec<String> = bs
         .iter()
         .map(|b| {
+            let label = |t| bucket_label(&times, t, style.local, secs);
             if b.span > 1 {
                 format!(
                     "{} .. {}",
@@ -422,28 +408,68 @@ fn draw(
     let label_w = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
     let count_w = thousands(peak).len().max(8);
     let width = style.width.map_or(100, |w| w as usize).clamp(40, 200);
-    let bar_w = width.saturating_sub(label_w + count_w + 4 + 14).max(10);
-    let header = times.header("BUCKET");
-    let bold = |s: &str| {
-        if style.color {
-            format!("\x1b[1m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
+    let h = Histogram {
+        style,
+        s,
+        peak,
+        label_w,
+        count_w,
+        bar_w: width.saturating_sub(label_w + count_w + 4 + 14).max(10),
+        times,
     };
     if style.headers {
-        writeln!(
-            out,
-            "{}",
-            bold(&format!("{header:<label_w$}  {:>count_w$}", "REQUESTS"))
-        )?;
+        let header = h.times.header("BUCKET");
+        let header = format!("{header:<label_w$}  {:>count_w$}", "REQUESTS");
+        if style.color {
+            writeln!(out, "\x1b[1m{header}\x1b[0m")?;
+        } else {
+            writeln!(out, "{header}")?;
+        }
     }
     let last_i = bs.len() - 1;
     for (i, (b, label)) in bs.iter().zip(&labels).enumerate() {
-        let eighths = if peak == 0 {
+        writeln!(out, "{}", h.line(b, label, i == 0, i == last_i).trim_end())?;
+    }
+    summary_line(out, style, s, bs, secs, peak)
+}
+
+/// A bucket's start as its row shows it: no offset (the header says local), no seconds for
+/// buckets of whole minutes.
+fn bucket_label(times: &Times, t: Ts, local: bool, secs: i64) -> String {
+    let c = times.cell(Some(t));
+    // local times end with their offset; the header already says they are local
+    let c = match c.rfind(['+', '-']) {
+        Some(i) if local && i >= 8 => c[..i].to_string(),
+        _ => c,
+    };
+    // a bucket of a minute or more does not need seconds and milliseconds
+    let c = c.strip_suffix(".000").unwrap_or(&c).to_string();
+    if secs % 60 == 0 {
+        c.strip_suffix(":00").unwrap_or(&c).to_string()
+    } else {
+        c
+    }
+}
+
+/// What every line of the histogram shares: the widths of its columns, the peak, the times.
+struct Histogram<'a> {
+    style: &'a Style,
+    s: &'a Slots<'a>,
+    peak: u64,
+    label_w: usize,
+    count_w: usize,
+    bar_w: usize,
+    times: Times,
+}
+
+impl Histogram<'_> {
+    /// A bucket's line: its label, its count, its bar, and its marks.
+    fn line(&self, b: &Bucket, label: &str, first: bool, last: bool) -> String {
+        let (label_w, count_w, bar_w) = (self.label_w, self.count_w, self.bar_w);
+        let eighths = if self.peak == 0 {
             0
         } else {
-            (b.requests as u128 * bar_w as u128 * 8 / peak as u128) as usize
+            (b.requests as u128 * bar_w as u128 * 8 / self.peak as u128) as usize
         };
         let mut bar = "█".repeat(eighths / 8);
         if eighths % 8 > 0 {
@@ -452,6 +478,23 @@ fn draw(
         if b.requests > 0 && bar.is_empty() {
             bar.push('▏');
         }
+        let mark = self.marks(b, first, last);
+        let bar = if self.style.color && !bar.is_empty() {
+            format!("\x1b[36m{bar}\x1b[0m")
+        } else {
+            bar
+        };
+        let pad = bar_w + 1 - (eighths.div_ceil(8)).max(usize::from(b.requests > 0));
+        format!(
+            "{label:<label_w$}  {:>count_w$}  {bar}{}{mark}",
+            thousands(b.requests),
+            " ".repeat(if mark.is_empty() { 0 } else { pad })
+        )
+    }
+
+    /// A bucket's marks (gap, run without a match, peak, first and last match), after two
+    /// spaces; empty without any.
+    fn marks(&self, b: &Bucket, first: bool, last: bool) -> String {
         let mut marks: Vec<String> = Vec::new();
         match (b.log_requests, b.span) {
             (0, 1) => marks.push("no log data (gap in the log)".into()),
@@ -459,33 +502,33 @@ fn draw(
             (_, n) if n > 1 => marks.push(format!("{n} buckets without a match")),
             _ => {}
         }
-        if peak > 0 && b.requests == peak {
+        if self.peak > 0 && b.requests == self.peak {
             marks.push("← peak".into());
         }
-        if i == 0 {
-            marks.push(format!("first {}", times.cell(s.first)));
+        if first {
+            marks.push(format!("first {}", self.times.cell(self.s.first)));
         }
-        if i == last_i {
-            marks.push(format!("last {}", times.cell(s.last)));
+        if last {
+            marks.push(format!("last {}", self.times.cell(self.s.last)));
         }
-        let mark = if marks.is_empty() {
+        if marks.is_empty() {
             String::new()
         } else {
             format!("  {}", marks.join(", "))
-        };
-        let bar = if style.color && !bar.is_empty() {
-            format!("\x1b[36m{bar}\x1b[0m")
-        } else {
-            bar
-        };
-        let pad = bar_w + 1 - (eighths.div_ceil(8)).max(usize::from(b.requests > 0));
-        let line = format!(
-            "{label:<label_w$}  {:>count_w$}  {bar}{}{mark}",
-            thousands(b.requests),
-            " ".repeat(if mark.is_empty() { 0 } else { pad })
-        );
-        writeln!(out, "{}", line.trim_end())?;
+        }
     }
+}
+
+/// Below the histogram: requests, first and last, peak, bucket, buckets with no log data, and
+/// the matching requests with no time.
+fn summary_line(
+    out: &mut Out,
+    style: &Style,
+    s: &Slots,
+    bs: &[Bucket],
+    secs: i64,
+    peak: u64,
+) -> Result<()> {
     let gaps: i64 = bs
         .iter()
         .filter(|b| b.log_requests == 0)

@@ -278,6 +278,29 @@ pub(super) fn write_table(
     if entries.is_empty() {
         return Ok(());
     }
+    let text = request_lines(entries, style, wide, object)?;
+    let mut lines = text.lines();
+    if style.headers
+        && let Some(h) = lines.next()
+    {
+        writeln!(out, "{h}")?;
+    }
+    let avail = style
+        .width
+        .filter(|_| style.fit)
+        .map(|w| (w as usize).saturating_sub(INDENT.len()).max(20));
+    for (e, line) in entries.iter().zip(lines) {
+        writeln!(out, "{line}")?;
+        for (tone, d) in details(e, any_bodies, avail) {
+            write_detail(out, tone, &d, avail, style.color)?;
+        }
+    }
+    Ok(())
+}
+
+/// The request rows laid out as a table (time, user, verb, code, source IP; the object when
+/// `object`; audit ID and user agent when `wide`), headers first: text to put details between.
+fn request_lines(entries: &[Entry], style: &Style, wide: bool, object: bool) -> Result<String> {
     let mut headers = vec![
         Cell::new("TIME (UTC)"),
         Cell::new("USER"),
@@ -333,60 +356,60 @@ pub(super) fn write_table(
         &flex,
     )?;
     drop(buf);
-    let text = String::from_utf8(cap.0.take())?;
-    let mut lines = text.lines();
-    if style.headers
-        && let Some(h) = lines.next()
-    {
-        writeln!(out, "{h}")?;
+    Ok(String::from_utf8(cap.0.take())?)
+}
+
+/// A request's details, each with its tone: no body logged, its notes, a refusal or the
+/// patch's heading, its changes, its patch lines (cut to fit `avail` columns).
+fn details(e: &Entry, any_bodies: bool, avail: Option<usize>) -> Vec<(Tone, String)> {
+    let mut details: Vec<(Tone, String)> = Vec::new();
+    if any_bodies && e.step.write && !e.has_bodies {
+        details.push((Tone::Dim, format!("no body logged (level {})", e.level)));
     }
-    let avail = style
-        .width
-        .filter(|_| style.fit)
-        .map(|w| (w as usize).saturating_sub(INDENT.len()).max(20));
-    for (e, line) in entries.iter().zip(lines) {
-        writeln!(out, "{line}")?;
-        let mut details: Vec<(Tone, String)> = Vec::new();
-        if any_bodies && e.step.write && !e.has_bodies {
-            details.push((Tone::Dim, format!("no body logged (level {})", e.level)));
-        }
-        for n in &e.step.notes {
-            details.push((Tone::Dim, n.clone()));
-        }
-        let asked = !e.step.changes.is_empty() || !e.step.patch_lines.is_empty();
-        match &e.step.refused {
-            Some(r) if asked => details.push((Tone::Dim, format!("{r}, it asked for:"))),
-            Some(r) => details.push((Tone::Dim, r.clone())),
-            None if !e.step.patch_lines.is_empty() => {
-                details.push((Tone::Dim, "the patch:".into()))
-            }
-            None => {}
-        }
-        for c in &e.step.changes {
-            details.push(change_line(c, avail));
-        }
-        for p in &e.step.patch_lines {
-            details.push((Tone::Plain, patch_line(p, avail)));
-        }
-        for (tone, d) in details {
-            let d = sanitize(&d).into_owned();
-            let d = match avail {
-                Some(w) if width(&d) > w => elide_middle(&d, w),
-                _ => d,
-            };
-            let code = match tone {
-                Tone::Ok => Some("32"),
-                Tone::Bad => Some("31"),
-                Tone::Warn => Some("33"),
-                Tone::Dim => Some("2"),
-                _ => None,
-            }
-            .filter(|_| style.color);
-            match code {
-                Some(c) => writeln!(out, "{INDENT}\x1b[{c}m{d}\x1b[0m")?,
-                None => writeln!(out, "{INDENT}{d}")?,
-            }
-        }
+    for n in &e.step.notes {
+        details.push((Tone::Dim, n.clone()));
+    }
+    let asked = !e.step.changes.is_empty() || !e.step.patch_lines.is_empty();
+    match &e.step.refused {
+        Some(r) if asked => details.push((Tone::Dim, format!("{r}, it asked for:"))),
+        Some(r) => details.push((Tone::Dim, r.clone())),
+        None if !e.step.patch_lines.is_empty() => details.push((Tone::Dim, "the patch:".into())),
+        None => {}
+    }
+    for c in &e.step.changes {
+        details.push(change_line(c, avail));
+    }
+    for p in &e.step.patch_lines {
+        details.push((Tone::Plain, patch_line(p, avail)));
+    }
+    details
+}
+
+/// A detail line, indented, sanitized, cut in its middle to `avail` columns, in its tone's
+/// color when `color`.
+fn write_detail(
+    out: &mut Out,
+    tone: Tone,
+    d: &str,
+    avail: Option<usize>,
+    color: bool,
+) -> Result<()> {
+    let d = sanitize(d).into_owned();
+    let d = match avail {
+        Some(w) if width(&d) > w => elide_middle(&d, w),
+        _ => d,
+    };
+    let code = match tone {
+        Tone::Ok => Some("32"),
+        Tone::Bad => Some("31"),
+        Tone::Warn => Some("33"),
+        Tone::Dim => Some("2"),
+        _ => None,
+    }
+    .filter(|_| color);
+    match code {
+        Some(c) => writeln!(out, "{INDENT}\x1b[{c}m{d}\x1b[0m")?,
+        None => writeln!(out, "{INDENT}{d}")?,
     }
     Ok(())
 }
