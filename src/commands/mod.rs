@@ -21,7 +21,7 @@ use std::io::Write as _;
 
 use anyhow::Result;
 
-use crate::cli::{Cli, Command, PolicyCommand};
+use crate::cli::{Cli, Command, FilterArgs, InputArgs, OutputArgs, OutputFormat, PolicyCommand};
 use crate::config::{Config, Env};
 use crate::scan::ScanStats;
 use crate::term::{Diag, Out};
@@ -65,51 +65,33 @@ fn finish(result: Result<Outcome>, out: Option<Out>) -> Result<Outcome> {
 /// Run the command; its stdout writer is put in `slot` (for [`finish`]).
 fn dispatch(cli: Cli, env: &Env, diag: &Diag, slot: &mut Option<Out>) -> Result<Outcome> {
     match cli.command {
-        Command::Summary(a) => {
-            let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
-            let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
+        Command::Summary(a) => scanning(&a.input, &a.filter, &a.output, env, slot, |cfg, out| {
             summary::run(&a, &cfg, diag, out)
-        }
-        Command::Events(a) => {
-            let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
-            let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
+        }),
+        Command::Events(a) => scanning(&a.input, &a.filter, &a.output, env, slot, |cfg, out| {
             events::run(&a, &cfg, diag, out)
-        }
-        Command::Who(a) => {
-            let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
-            let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
+        }),
+        Command::Who(a) => scanning(&a.input, &a.filter, &a.output, env, slot, |cfg, out| {
             who::run(&a, &cfg, diag, out)
-        }
-        Command::What(a) => {
-            let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
-            let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
+        }),
+        Command::What(a) => scanning(&a.input, &a.filter, &a.output, env, slot, |cfg, out| {
             what::run(&a, &cfg, diag, out)
-        }
-        Command::Where(a) => {
-            let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
-            let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
+        }),
+        Command::Where(a) => scanning(&a.input, &a.filter, &a.output, env, slot, |cfg, out| {
             r#where::run(&a, &cfg, diag, out)
-        }
-        Command::Top(a) => {
-            let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
-            let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
+        }),
+        Command::Top(a) => scanning(&a.input, &a.filter, &a.output, env, slot, |cfg, out| {
             top::run(&a, &cfg, diag, out)
-        }
-        Command::When(a) => {
-            let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
-            let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
+        }),
+        Command::When(a) => scanning(&a.input, &a.filter, &a.output, env, slot, |cfg, out| {
             when::run(&a, &cfg, diag, out)
-        }
-        Command::Latency(a) => {
-            let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
-            let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
+        }),
+        Command::Latency(a) => scanning(&a.input, &a.filter, &a.output, env, slot, |cfg, out| {
             latency::run(&a, &cfg, diag, out)
-        }
-        Command::Tokens(a) => {
-            let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
-            let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
+        }),
+        Command::Tokens(a) => scanning(&a.input, &a.filter, &a.output, env, slot, |cfg, out| {
             tokens::run(&a, &cfg, diag, out)
-        }
+        }),
         Command::Man => {
             let out = slot.insert(crate::term::stdout(false));
             write_man(out)?;
@@ -118,60 +100,77 @@ fn dispatch(cli: Cli, env: &Env, diag: &Diag, slot: &mut Option<Out>) -> Result<
         Command::History(a) => {
             // KIND/NAME first: a bad argument is reported before anything else is looked at
             let target = history::Target::parse(&a.object)?;
-            let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
-            let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
-            history::run(&a, &target, cfg, diag, out)
+            scanning(&a.input, &a.filter, &a.output, env, slot, |cfg, out| {
+                history::run(&a, &target, cfg, diag, out)
+            })
         }
         Command::Detect(a) => {
             if a.list || a.check_rules.is_some() {
                 let out = slot.insert(crate::term::stdout(false));
                 return detect::run(&a, None, diag, out);
             }
-            let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
-            let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
-            detect::run(&a, Some(&cfg), diag, out)
+            scanning(&a.input, &a.filter, &a.output, env, slot, |cfg, out| {
+                detect::run(&a, Some(&cfg), diag, out)
+            })
         }
         Command::Policy(a) => match a.command {
             PolicyCommand::Check(c) => {
-                // a scan only with --logs: without it, nothing is read from stdin
-                let cfg = if c.input.paths.is_empty() {
-                    None
-                } else {
-                    let output = crate::cli::OutputArgs {
-                        output: crate::cli::Format::Json,
-                        limit: None,
-                        no_headers: false,
-                        color: crate::cli::ColorChoice::Never,
-                        utc: true,
-                        local: false,
-                    };
-                    Some(Config::new(
-                        &c.input,
-                        &crate::cli::FilterArgs::default(),
-                        &output,
-                        env,
-                    )?)
-                };
+                let cfg = policy_check_config(&c, env)?;
                 let out = slot.insert(crate::term::stdout(false));
                 policy::check(&c, cfg.as_ref(), diag, out)
             }
             PolicyCommand::Simulate(c) => {
-                let cfg = Config::new(&c.input, &c.filter, &c.output, env)?;
-                let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
-                policy::simulate(&c, &cfg, diag, out)
+                scanning(&c.input, &c.filter, &c.output, env, slot, |cfg, out| {
+                    policy::simulate(&c, &cfg, diag, out)
+                })
             }
         },
-        Command::Timeline(a) => {
-            let cfg = Config::new(&a.input, &a.filter, &a.output, env)?;
-            let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
+        Command::Timeline(a) => scanning(&a.input, &a.filter, &a.output, env, slot, |cfg, out| {
             timeline::run(&a, &cfg, diag, out)
-        }
+        }),
         Command::Completions { shell } => {
             let out = slot.insert(crate::term::stdout(false));
             write_completions(shell, out)?;
             Ok(Outcome::Matched)
         }
     }
+}
+
+/// A command that scans: its settings from its flags, its stdout writer put in `slot` (a
+/// terminal's when stdout is one), then `run` with both.
+fn scanning<F: OutputFormat>(
+    input: &InputArgs,
+    filter: &FilterArgs,
+    output: &OutputArgs<F>,
+    env: &Env,
+    slot: &mut Option<Out>,
+    run: impl FnOnce(Config, &mut Out) -> Result<Outcome>,
+) -> Result<Outcome> {
+    let cfg = Config::new(input, filter, output, env)?;
+    let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
+    run(cfg, out)
+}
+
+/// `policy check`'s settings: a scan only with `--logs` (without it, nothing is read from
+/// stdin), unfiltered.
+fn policy_check_config(c: &crate::cli::PolicyCheckArgs, env: &Env) -> Result<Option<Config>> {
+    if c.input.paths.is_empty() {
+        return Ok(None);
+    }
+    let output = OutputArgs {
+        output: crate::cli::Format::Json,
+        limit: None,
+        no_headers: false,
+        color: crate::cli::ColorChoice::Never,
+        utc: true,
+        local: false,
+    };
+    Ok(Some(Config::new(
+        &c.input,
+        &FilterArgs::default(),
+        &output,
+        env,
+    )?))
 }
 
 /// The man page: kaudit(1) with every subcommand's options and examples.

@@ -41,12 +41,12 @@ use crate::cli::{Collapse, Format, TimelineArgs};
 use crate::commands::{Outcome, outcome};
 use crate::config::Config;
 use crate::input;
-use crate::render::{self};
+use crate::render::{self, Style};
 use crate::term::{Diag, Out, sanitize};
 
 use clock::Clock;
 use entry::{Entry, Strings};
-use keep::{Near, SORT_MEMORY, collect, with_context};
+use keep::{Near, SORT_MEMORY, Story, collect, with_context};
 use line::Line;
 use output::{Narrative, Printer, Stamps};
 use runs::LINE_STRINGS;
@@ -56,14 +56,7 @@ use sentence::{View, Words};
 const MAX_IDS: usize = 10;
 
 pub fn run(args: &TimelineArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<Outcome> {
-    let format = args.output.output;
-    let window =
-        match &args.context {
-            None => None,
-            Some(s) => Some(crate::vocab::duration::parse(s).map_err(|e| {
-                anyhow!("--context: {e} (example: --context 30s or --context 500ms)")
-            })?),
-        };
+    let window = context_window(args)?;
     let mut notes = Vec::new();
     let inputs = input::expand(&args.input.paths, &mut notes)?;
     for n in &notes {
@@ -84,12 +77,43 @@ pub fn run(args: &TimelineArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Res
     let clock = Clock {
         tz: cfg.local.then(jiff::tz::TimeZone::system),
     };
-    let mut p = Printer {
+    let mut p = printer(args, &clock, &style, window.is_some())?;
+    if story.runs.is_empty() {
+        print_held(out, &mut p, &mut story, window, args.collapse)?;
+    } else {
+        print_merged(out, &mut p, &mut story, window, args.collapse)?;
+    }
+    p.finish(out)?;
+    out.flush()?;
+    Ok(outcome(&stats, cfg, diag, story.matched > 0))
+}
+
+/// `--context`: the window around each matching request, when given.
+fn context_window(args: &TimelineArgs) -> Result<Option<i64>> {
+    Ok(match &args.context {
+        None => None,
+        Some(s) => {
+            Some(crate::vocab::duration::parse(s).map_err(|e| {
+                anyhow!("--context: {e} (example: --context 30s or --context 500ms)")
+            })?)
+        }
+    })
+}
+
+/// The printer of the output format: the narrative (table, wide), CSV rows, or JSON/NDJSON.
+fn printer<'a>(
+    args: &TimelineArgs,
+    clock: &'a Clock,
+    style: &'a Style,
+    context: bool,
+) -> Result<Printer<'a>> {
+    let format = args.output.output;
+    Ok(Printer {
         narrative: matches!(format, Format::Table | Format::Wide).then(|| Narrative {
-            clock: &clock,
-            style: &style,
+            clock,
+            style,
             wide: format == Format::Wide,
-            context: window.is_some(),
+            context,
             day: None,
             words: Words::default(),
             buf: String::new(),
@@ -102,7 +126,7 @@ pub fn run(args: &TimelineArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Res
                     &[],
                     &[],
                     header,
-                    style,
+                    *style,
                     false,
                 ))
             }
@@ -114,112 +138,142 @@ pub fn run(args: &TimelineArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Res
         words: Words::default(),
         written: 0,
         limit: args.output.limit,
-    };
-    let sanitized = p.narrative.is_some();
-    // the strings as shown: sanitized for people, exact for machines
-    let shown = |s: &str| -> Cow<'static, str> {
-        if sanitized {
-            Cow::Owned(sanitize(s).into_owned())
-        } else {
-            Cow::Owned(s.to_string())
-        }
-    };
-    let mode = args.collapse;
-    let joins = |line: &Line, e: &Entry| mode != Collapse::None && line.first.same(e, mode);
-    if story.runs.is_empty() {
-        if let Some(w) = window {
-            with_context(&mut story.entries, w);
-        }
-        let text: Vec<Cow<str>> = story
-            .strings
-            .list
-            .iter()
-            .map(|s| {
-                if sanitized {
-                    sanitize(s)
-                } else {
-                    Cow::Borrowed(&**s)
-                }
-            })
-            .collect();
-        let view = View {
-            text: &text,
-            ids: &story.ids,
-        };
-        let mut line: Option<Line> = None;
-        for e in &story.entries {
-            match &mut line {
-                Some(l) if joins(l, e) => l.add(*e),
-                _ => {
-                    if let Some(l) = line.take()
-                        && !p.line(out, &view, &l)?
-                    {
-                        break;
-                    }
-                    line = Some(Line::new(*e));
-                }
-            }
-        }
-        if let Some(l) = line {
-            p.line(out, &view, &l)?;
-        }
+    })
+}
+
+/// Does request `e` join `line` (alike under `mode`)?
+fn joins(line: &Line, e: &Entry, mode: Collapse) -> bool {
+    mode != Collapse::None && line.first.same(e, mode)
+}
+
+/// A string as shown: sanitized for people (the narrative), exact for machines.
+fn shown(s: &str, sanitized: bool) -> Cow<'static, str> {
+    if sanitized {
+        Cow::Owned(sanitize(s).into_owned())
     } else {
-        // merged from the runs: the strings of the lines in a table of their own (and as
-        // shown), let go of at a line's end once it holds LINE_STRINGS bytes
-        let mut merge = std::mem::take(&mut story.runs).merge();
-        let mut near = Near::new(&story.hits, window);
-        let (mut strings, mut ids) = (Strings::default(), String::new());
-        let mut text: Vec<Cow<'static, str>> = Vec::new();
-        let mut line: Option<Line> = None;
-        let mut done = None;
-        while let Some((mut rec, run)) = merge.next(done.take()) {
-            if !near.keep(&mut rec) {
-                done = Some((rec, run));
-                continue;
+        Cow::Owned(s.to_string())
+    }
+}
+
+/// The lines of the requests held in memory (sorted; with `--context`, the others near a
+/// match added), until the printer wants no more.
+fn print_held(
+    out: &mut Out,
+    p: &mut Printer,
+    story: &mut Story,
+    window: Option<i64>,
+    mode: Collapse,
+) -> Result<()> {
+    let sanitized = p.narrative.is_some();
+    if let Some(w) = window {
+        with_context(&mut story.entries, w);
+    }
+    let text: Vec<Cow<str>> = story
+        .strings
+        .list
+        .iter()
+        .map(|s| {
+            if sanitized {
+                sanitize(s)
+            } else {
+                Cow::Borrowed(&**s)
             }
-            let with_id = line.as_ref().is_none_or(|l| l.listed.len() < MAX_IDS);
-            let e = rec.entry(&mut strings, &mut ids, with_id);
-            match &mut line {
-                Some(l) if joins(l, &e) => l.add(e),
-                _ => {
-                    if let Some(l) = line.take() {
-                        text.extend(strings.list[text.len()..].iter().map(|s| shown(s)));
-                        let view = View {
-                            text: &text,
-                            ids: &ids,
-                        };
-                        if !p.line(out, &view, &l)? {
-                            break;
-                        }
-                        ids.clear();
-                        if strings.bytes > LINE_STRINGS {
-                            strings = Strings::default();
-                            text.clear();
-                        }
-                        // its auditID was in the line's arena
-                        line = Some(Line::new(rec.entry(&mut strings, &mut ids, true)));
-                    } else {
-                        line = Some(Line::new(e));
-                    }
+        })
+        .collect();
+    let view = View {
+        text: &text,
+        ids: &story.ids,
+    };
+    let mut line: Option<Line> = None;
+    for e in &story.entries {
+        match &mut line {
+            Some(l) if joins(l, e, mode) => l.add(*e),
+            _ => {
+                if let Some(l) = line.take()
+                    && !p.line(out, &view, &l)?
+                {
+                    break;
                 }
+                line = Some(Line::new(*e));
             }
-            done = Some((rec, run));
-        }
-        if let Some(l) = line.filter(|_| p.more()) {
-            text.extend(strings.list[text.len()..].iter().map(|s| shown(s)));
-            let view = View {
-                text: &text,
-                ids: &ids,
-            };
-            p.line(out, &view, &l)?;
-        }
-        if let Some(e) = merge.error {
-            return Err(anyhow!(
-                "timeline: cannot read back the requests sorted in a temporary file: {e}"
-            ));
         }
     }
-    p.finish(out)?;
-    out.flush()?;
-    Ok(outcome(&stats, cfg, diag, story.matched > 0))
+    if let Some(l) = line {
+        p.line(out, &view, &l)?;
+    }
+    Ok(())
+}
+
+/// The lines of the requests merged from the sorted runs on disk (with `--context`, those near
+/// a match kept), until the printer wants no more. The strings of the lines are in a table of
+/// their own (and as shown), let go of at a line's end once it holds LINE_STRINGS bytes.
+fn print_merged(
+    out: &mut Out,
+    p: &mut Printer,
+    story: &mut Story,
+    window: Option<i64>,
+    mode: Collapse,
+) -> Result<()> {
+    let sanitized = p.narrative.is_some();
+    let mut merge = std::mem::take(&mut story.runs).merge();
+    let mut near = Near::new(&story.hits, window);
+    let (mut strings, mut ids) = (Strings::default(), String::new());
+    let mut text: Vec<Cow<'static, str>> = Vec::new();
+    let mut line: Option<Line> = None;
+    let mut done = None;
+    while let Some((mut rec, run)) = merge.next(done.take()) {
+        if !near.keep(&mut rec) {
+            done = Some((rec, run));
+            continue;
+        }
+        let with_id = line.as_ref().is_none_or(|l| l.listed.len() < MAX_IDS);
+        let e = rec.entry(&mut strings, &mut ids, with_id);
+        match &mut line {
+            Some(l) if joins(l, &e, mode) => l.add(e),
+            _ => {
+                if let Some(l) = line.take() {
+                    text.extend(
+                        strings.list[text.len()..]
+                            .iter()
+                            .map(|s| shown(s, sanitized)),
+                    );
+                    let view = View {
+                        text: &text,
+                        ids: &ids,
+                    };
+                    if !p.line(out, &view, &l)? {
+                        break;
+                    }
+                    ids.clear();
+                    if strings.bytes > LINE_STRINGS {
+                        strings = Strings::default();
+                        text.clear();
+                    }
+                    // its auditID was in the line's arena
+                    line = Some(Line::new(rec.entry(&mut strings, &mut ids, true)));
+                } else {
+                    line = Some(Line::new(e));
+                }
+            }
+        }
+        done = Some((rec, run));
+    }
+    if let Some(l) = line.filter(|_| p.more()) {
+        text.extend(
+            strings.list[text.len()..]
+                .iter()
+                .map(|s| shown(s, sanitized)),
+        );
+        let view = View {
+            text: &text,
+            ids: &ids,
+        };
+        p.line(out, &view, &l)?;
+    }
+    if let Some(e) = merge.error {
+        return Err(anyhow!(
+            "timeline: cannot read back the requests sorted in a temporary file: {e}"
+        ));
+    }
+    Ok(())
 }
