@@ -356,47 +356,63 @@ pub(super) fn write_table(
         .map(|w| (w as usize).saturating_sub(INDENT.len()).max(20));
     for (e, line) in entries.iter().zip(lines) {
         writeln!(out, "{line}")?;
-        let mut details: Vec<(Tone, String)> = Vec::new();
-        if any_bodies && e.step.write && !e.has_bodies {
-            details.push((Tone::Dim, format!("no body logged (level {})", e.level)));
+        for (tone, d) in details(e, any_bodies, avail) {
+            write_detail(out, tone, &d, avail, style.color)?;
         }
-        for n in &e.step.notes {
-            details.push((Tone::Dim, n.clone()));
-        }
-        let asked = !e.step.changes.is_empty() || !e.step.patch_lines.is_empty();
-        match &e.step.refused {
-            Some(r) if asked => details.push((Tone::Dim, format!("{r}, it asked for:"))),
-            Some(r) => details.push((Tone::Dim, r.clone())),
-            None if !e.step.patch_lines.is_empty() => {
-                details.push((Tone::Dim, "the patch:".into()))
-            }
-            None => {}
-        }
-        for c in &e.step.changes {
-            details.push(change_line(c, avail));
-        }
-        for p in &e.step.patch_lines {
-            details.push((Tone::Plain, patch_line(p, avail)));
-        }
-        for (tone, d) in details {
-            let d = sanitize(&d).into_owned();
-            let d = match avail {
-                Some(w) if width(&d) > w => elide_middle(&d, w),
-                _ => d,
-            };
-            let code = match tone {
-                Tone::Ok => Some("32"),
-                Tone::Bad => Some("31"),
-                Tone::Warn => Some("33"),
-                Tone::Dim => Some("2"),
-                _ => None,
-            }
-            .filter(|_| style.color);
-            match code {
-                Some(c) => writeln!(out, "{INDENT}\x1b[{c}m{d}\x1b[0m")?,
-                None => writeln!(out, "{INDENT}{d}")?,
-            }
-        }
+    }
+    Ok(())
+}
+
+/// The indented lines under a request's row: why it has no body, its notes, whether it was
+/// refused, its changes and patch lines.
+fn details(e: &Entry, any_bodies: bool, avail: Option<usize>) -> Vec<(Tone, String)> {
+    let mut details: Vec<(Tone, String)> = Vec::new();
+    if any_bodies && e.step.write && !e.has_bodies {
+        details.push((Tone::Dim, format!("no body logged (level {})", e.level)));
+    }
+    for n in &e.step.notes {
+        details.push((Tone::Dim, n.clone()));
+    }
+    let asked = !e.step.changes.is_empty() || !e.step.patch_lines.is_empty();
+    match &e.step.refused {
+        Some(r) if asked => details.push((Tone::Dim, format!("{r}, it asked for:"))),
+        Some(r) => details.push((Tone::Dim, r.clone())),
+        None if !e.step.patch_lines.is_empty() => details.push((Tone::Dim, "the patch:".into())),
+        None => {}
+    }
+    for c in &e.step.changes {
+        details.push(change_line(c, avail));
+    }
+    for p in &e.step.patch_lines {
+        details.push((Tone::Plain, patch_line(p, avail)));
+    }
+    details
+}
+
+/// One detail line, indented, sanitized, cut to `avail` columns and coloured by its tone.
+fn write_detail(
+    out: &mut Out,
+    tone: Tone,
+    d: &str,
+    avail: Option<usize>,
+    color: bool,
+) -> Result<()> {
+    let d = sanitize(d).into_owned();
+    let d = match avail {
+        Some(w) if width(&d) > w => elide_middle(&d, w),
+        _ => d,
+    };
+    let code = match tone {
+        Tone::Ok => Some("32"),
+        Tone::Bad => Some("31"),
+        Tone::Warn => Some("33"),
+        Tone::Dim => Some("2"),
+        _ => None,
+    }
+    .filter(|_| color);
+    match code {
+        Some(c) => writeln!(out, "{INDENT}\x1b[{c}m{d}\x1b[0m")?,
+        None => writeln!(out, "{INDENT}{d}")?,
     }
     Ok(())
 }
