@@ -212,136 +212,15 @@ fn compile(v: &Value, origin: &str, n: usize) -> Result<Rule> {
         let severity = Severity::parse(&sev).ok_or_else(|| {
             anyhow!("severity {sev:?}: expected info, low, medium, high or critical")
         })?;
-        let fields = |v: &Value, what: &str| -> Result<Vec<Field>> {
-            let names: Vec<&str> = match v {
-                Value::String(s) => vec![s.as_str()],
-                Value::Array(xs) if !xs.is_empty() => xs
-                    .iter()
-                    .map(|x| {
-                        x.as_str()
-                            .ok_or_else(|| anyhow!("{what}: expected field names"))
-                    })
-                    .collect::<Result<_>>()?,
-                other => bail!(
-                    "{what}: expected a field name or a list of them, found {}",
-                    kind(other)
-                ),
-            };
-            names
-                .into_iter()
-                .map(|n| Field::parse(n).with_context(|| what.to_string()))
-                .collect()
-        };
-        let one_field = |v: Option<&Value>, what: &str| -> Result<Field> {
-            match v {
-                Some(Value::String(s)) => Field::parse(s).with_context(|| what.to_string()),
-                Some(other) => bail!("{what}: expected a field name, found {}", kind(other)),
-                None => bail!("{what} is required"),
-            }
-        };
         let matcher = Expr::parse(m.get("match").ok_or_else(|| anyhow!("match is required"))?)
             .context("match")?;
         let group_by = match m.get("group_by") {
             Some(v) => fields(v, "group_by")?,
             None => vec![Field::Actor, Field::Target],
         };
-        let threshold = match m.get("threshold") {
-            None => None,
-            Some(Value::Object(t)) => {
-                let bad = t
-                    .keys()
-                    .find(|k| !["count", "window", "by", "distinct"].contains(&k.as_str()));
-                if let Some(k) = bad {
-                    bail!("threshold: unknown key {k:?} (keys: count, window, by, distinct)");
-                }
-                let count = t
-                    .get("count")
-                    .and_then(Value::as_u64)
-                    .filter(|c| *c >= 1)
-                    .ok_or_else(|| {
-                        anyhow!("threshold.count: expected a whole number of at least 1")
-                    })?;
-                let window = match t.get("window") {
-                    Some(Value::String(s)) => parse_duration(s).context("threshold.window")?,
-                    _ => bail!("threshold.window: expected a duration such as 60s or 10m"),
-                };
-                Some(Threshold {
-                    count: count as usize,
-                    window,
-                    by: match t.get("by") {
-                        Some(v) => fields(v, "threshold.by")?,
-                        None => vec![Field::Actor],
-                    },
-                    distinct: match t.get("distinct") {
-                        Some(v) => Some(one_field(Some(v), "threshold.distinct")?),
-                        None => None,
-                    },
-                })
-            }
-            Some(other) => bail!("threshold: expected a map, found {}", kind(other)),
-        };
-        let sequence = match m.get("sequence") {
-            None => None,
-            Some(Value::Object(s)) => {
-                let bad = s
-                    .keys()
-                    .find(|k| !["then", "within", "join"].contains(&k.as_str()));
-                if let Some(k) = bad {
-                    bail!("sequence: unknown key {k:?} (keys: then, within, join)");
-                }
-                let then = Expr::parse(
-                    s.get("then")
-                        .ok_or_else(|| anyhow!("sequence.then is required"))?,
-                )
-                .context("sequence.then")?;
-                let within = match s.get("within") {
-                    Some(Value::String(w)) => parse_duration(w).context("sequence.within")?,
-                    _ => bail!("sequence.within: expected a duration such as 10m"),
-                };
-                let Some(Value::Object(j)) = s.get("join") else {
-                    bail!("sequence.join: expected {{first: FIELD, then: FIELD}}");
-                };
-                Some(Sequence {
-                    then,
-                    within,
-                    join_first: one_field(j.get("first"), "sequence.join.first")?,
-                    join_then: one_field(j.get("then"), "sequence.join.then")?,
-                })
-            }
-            Some(other) => bail!("sequence: expected a map, found {}", kind(other)),
-        };
-        let baseline = match m.get("baseline") {
-            None => None,
-            Some(Value::Object(b)) => {
-                let keys = ["by", "field", "after", "min_requests", "max_new"];
-                if let Some(k) = b.keys().find(|k| !keys.contains(&k.as_str())) {
-                    bail!("baseline: unknown key {k:?} (keys: {})", keys.join(", "));
-                }
-                let whole = |k: &str, default: u64| -> Result<u64> {
-                    match b.get(k) {
-                        None => Ok(default),
-                        Some(v) => v
-                            .as_u64()
-                            .ok_or_else(|| anyhow!("baseline.{k}: expected a whole number")),
-                    }
-                };
-                Some(Baseline {
-                    by: match b.get("by") {
-                        Some(v) => fields(v, "baseline.by")?,
-                        None => vec![Field::Actor],
-                    },
-                    field: one_field(b.get("field"), "baseline.field")?,
-                    after: match b.get("after") {
-                        None => 30 * crate::vocab::duration::MINUTE,
-                        Some(Value::String(w)) => parse_duration(w).context("baseline.after")?,
-                        Some(_) => bail!("baseline.after: expected a duration such as 30m"),
-                    },
-                    min_requests: whole("min_requests", 50)?,
-                    max_new: whole("max_new", 3)? as usize,
-                })
-            }
-            Some(other) => bail!("baseline: expected a map, found {}", kind(other)),
-        };
+        let threshold = parse_threshold(m.get("threshold"))?;
+        let sequence = parse_sequence(m.get("sequence"))?;
+        let baseline = parse_baseline(m.get("baseline"))?;
         if [threshold.is_some(), sequence.is_some(), baseline.is_some()]
             .iter()
             .filter(|x| **x)
@@ -371,6 +250,144 @@ fn compile(v: &Value, origin: &str, n: usize) -> Result<Rule> {
         } else {
             format!("rule {id}")
         }
+    })
+}
+
+/// A list of field names (or one), as `group_by` and `by` write them.
+fn fields(v: &Value, what: &str) -> Result<Vec<Field>> {
+    let names: Vec<&str> = match v {
+        Value::String(s) => vec![s.as_str()],
+        Value::Array(xs) if !xs.is_empty() => xs
+            .iter()
+            .map(|x| {
+                x.as_str()
+                    .ok_or_else(|| anyhow!("{what}: expected field names"))
+            })
+            .collect::<Result<_>>()?,
+        other => bail!(
+            "{what}: expected a field name or a list of them, found {}",
+            kind(other)
+        ),
+    };
+    names
+        .into_iter()
+        .map(|n| Field::parse(n).with_context(|| what.to_string()))
+        .collect()
+}
+
+/// One field name, as `distinct`, `field` and `join` write it.
+fn one_field(v: Option<&Value>, what: &str) -> Result<Field> {
+    match v {
+        Some(Value::String(s)) => Field::parse(s).with_context(|| what.to_string()),
+        Some(other) => bail!("{what}: expected a field name, found {}", kind(other)),
+        None => bail!("{what} is required"),
+    }
+}
+
+/// A rule's `threshold` (count, window, by, distinct), when it has one.
+fn parse_threshold(v: Option<&Value>) -> Result<Option<Threshold>> {
+    Ok(match v {
+        None => None,
+        Some(Value::Object(t)) => {
+            let bad = t
+                .keys()
+                .find(|k| !["count", "window", "by", "distinct"].contains(&k.as_str()));
+            if let Some(k) = bad {
+                bail!("threshold: unknown key {k:?} (keys: count, window, by, distinct)");
+            }
+            let count = t
+                .get("count")
+                .and_then(Value::as_u64)
+                .filter(|c| *c >= 1)
+                .ok_or_else(|| anyhow!("threshold.count: expected a whole number of at least 1"))?;
+            let window = match t.get("window") {
+                Some(Value::String(s)) => parse_duration(s).context("threshold.window")?,
+                _ => bail!("threshold.window: expected a duration such as 60s or 10m"),
+            };
+            Some(Threshold {
+                count: count as usize,
+                window,
+                by: match t.get("by") {
+                    Some(v) => fields(v, "threshold.by")?,
+                    None => vec![Field::Actor],
+                },
+                distinct: match t.get("distinct") {
+                    Some(v) => Some(one_field(Some(v), "threshold.distinct")?),
+                    None => None,
+                },
+            })
+        }
+        Some(other) => bail!("threshold: expected a map, found {}", kind(other)),
+    })
+}
+
+/// A rule's `sequence` (then, within, join), when it has one.
+fn parse_sequence(v: Option<&Value>) -> Result<Option<Sequence>> {
+    Ok(match v {
+        None => None,
+        Some(Value::Object(s)) => {
+            let bad = s
+                .keys()
+                .find(|k| !["then", "within", "join"].contains(&k.as_str()));
+            if let Some(k) = bad {
+                bail!("sequence: unknown key {k:?} (keys: then, within, join)");
+            }
+            let then = Expr::parse(
+                s.get("then")
+                    .ok_or_else(|| anyhow!("sequence.then is required"))?,
+            )
+            .context("sequence.then")?;
+            let within = match s.get("within") {
+                Some(Value::String(w)) => parse_duration(w).context("sequence.within")?,
+                _ => bail!("sequence.within: expected a duration such as 10m"),
+            };
+            let Some(Value::Object(j)) = s.get("join") else {
+                bail!("sequence.join: expected {{first: FIELD, then: FIELD}}");
+            };
+            Some(Sequence {
+                then,
+                within,
+                join_first: one_field(j.get("first"), "sequence.join.first")?,
+                join_then: one_field(j.get("then"), "sequence.join.then")?,
+            })
+        }
+        Some(other) => bail!("sequence: expected a map, found {}", kind(other)),
+    })
+}
+
+/// A rule's `baseline` (by, field, after, min_requests, max_new), when it has one.
+fn parse_baseline(v: Option<&Value>) -> Result<Option<Baseline>> {
+    Ok(match v {
+        None => None,
+        Some(Value::Object(b)) => {
+            let keys = ["by", "field", "after", "min_requests", "max_new"];
+            if let Some(k) = b.keys().find(|k| !keys.contains(&k.as_str())) {
+                bail!("baseline: unknown key {k:?} (keys: {})", keys.join(", "));
+            }
+            let whole = |k: &str, default: u64| -> Result<u64> {
+                match b.get(k) {
+                    None => Ok(default),
+                    Some(v) => v
+                        .as_u64()
+                        .ok_or_else(|| anyhow!("baseline.{k}: expected a whole number")),
+                }
+            };
+            Some(Baseline {
+                by: match b.get("by") {
+                    Some(v) => fields(v, "baseline.by")?,
+                    None => vec![Field::Actor],
+                },
+                field: one_field(b.get("field"), "baseline.field")?,
+                after: match b.get("after") {
+                    None => 30 * crate::vocab::duration::MINUTE,
+                    Some(Value::String(w)) => parse_duration(w).context("baseline.after")?,
+                    Some(_) => bail!("baseline.after: expected a duration such as 30m"),
+                },
+                min_requests: whole("min_requests", 50)?,
+                max_new: whole("max_new", 3)? as usize,
+            })
+        }
+        Some(other) => bail!("baseline: expected a map, found {}", kind(other)),
     })
 }
 
