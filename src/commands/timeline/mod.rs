@@ -46,10 +46,10 @@ use crate::term::{Diag, Out, sanitize};
 
 use clock::Clock;
 use entry::{Entry, Strings};
-use keep::{Near, SORT_MEMORY, collect, with_context};
+use keep::{Near, SORT_MEMORY, Story, collect, with_context};
 use line::Line;
 use output::{Narrative, Printer, Stamps};
-use runs::LINE_STRINGS;
+use runs::{LINE_STRINGS, Runs};
 use sentence::{View, Words};
 
 /// CSV columns, and the JSON field names (documented in the README).
@@ -131,6 +131,89 @@ pub fn run(args: &TimelineArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Res
         limit: args.output.limit,
     };
     let sanitized = p.narrative.is_some();
+    if story.runs.is_empty() {
+        if let Some(w) = window {
+            with_context(&mut story.entries, w);
+        }
+        print_held(&story, args.collapse, sanitized, &mut p, out)?;
+    } else {
+        let runs = std::mem::take(&mut story.runs);
+        print_merged(
+            runs,
+            &story.hits,
+            window,
+            args.collapse,
+            sanitized,
+            &mut p,
+            out,
+        )?;
+    }
+    p.finish(out)?;
+    out.flush()?;
+    Ok(outcome(&stats, cfg, diag, story.matched > 0))
+}
+
+/// Does `e` go on `line` (`--collapse`)?
+fn joins(mode: Collapse, line: &Line, e: &Entry) -> bool {
+    mode != Collapse::None && line.first.same(e, mode)
+}
+
+/// The lines of the entries held in memory (in time order), written as they are made.
+fn print_held(
+    story: &Story,
+    mode: Collapse,
+    sanitized: bool,
+    p: &mut Printer,
+    out: &mut Out,
+) -> Result<()> {
+    let text: Vec<Cow<str>> = story
+        .strings
+        .list
+        .iter()
+        .map(|s| {
+            if sanitized {
+                sanitize(s)
+            } else {
+                Cow::Borrowed(&**s)
+            }
+        })
+        .collect();
+    let view = View {
+        text: &text,
+        ids: &story.ids,
+    };
+    let mut line: Option<Line> = None;
+    for e in &story.entries {
+        match &mut line {
+            Some(l) if joins(mode, l, e) => l.add(*e),
+            _ => {
+                if let Some(l) = line.take()
+                    && !p.line(out, &view, &l)?
+                {
+                    break;
+                }
+                line = Some(Line::new(*e));
+            }
+        }
+    }
+    if let Some(l) = line {
+        p.line(out, &view, &l)?;
+    }
+    Ok(())
+}
+
+/// The lines of the entries merged from the runs on disk, written as they are made (those
+/// near a match of `hits` only, with `--context`): the strings of the lines in a table of their
+/// own (and as shown), let go of at a line's end once it holds [`LINE_STRINGS`] bytes.
+fn print_merged(
+    runs: Runs,
+    hits: &[i64],
+    window: Option<i64>,
+    mode: Collapse,
+    sanitized: bool,
+    p: &mut Printer,
+    out: &mut Out,
+) -> Result<()> {
     // the strings as shown: sanitized for people, exact for machines
     let shown = |s: &str| -> Cow<'static, str> {
         if sanitized {
@@ -139,102 +222,57 @@ pub fn run(args: &TimelineArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Res
             Cow::Owned(s.to_string())
         }
     };
-    let mode = args.collapse;
-    let joins = |line: &Line, e: &Entry| mode != Collapse::None && line.first.same(e, mode);
-    if story.runs.is_empty() {
-        if let Some(w) = window {
-            with_context(&mut story.entries, w);
+    let mut merge = runs.merge();
+    let mut near = Near::new(hits, window);
+    let (mut strings, mut ids) = (Strings::default(), String::new());
+    let mut text: Vec<Cow<'static, str>> = Vec::new();
+    let mut line: Option<Line> = None;
+    let mut done = None;
+    while let Some((mut rec, run)) = merge.next(done.take()) {
+        if !near.keep(&mut rec) {
+            done = Some((rec, run));
+            continue;
         }
-        let text: Vec<Cow<str>> = story
-            .strings
-            .list
-            .iter()
-            .map(|s| {
-                if sanitized {
-                    sanitize(s)
-                } else {
-                    Cow::Borrowed(&**s)
-                }
-            })
-            .collect();
-        let view = View {
-            text: &text,
-            ids: &story.ids,
-        };
-        let mut line: Option<Line> = None;
-        for e in &story.entries {
-            match &mut line {
-                Some(l) if joins(l, e) => l.add(*e),
-                _ => {
-                    if let Some(l) = line.take()
-                        && !p.line(out, &view, &l)?
-                    {
+        let with_id = line.as_ref().is_none_or(|l| l.listed.len() < MAX_IDS);
+        let e = rec.entry(&mut strings, &mut ids, with_id);
+        match &mut line {
+            Some(l) if joins(mode, l, &e) => l.add(e),
+            _ => {
+                if let Some(l) = line.take() {
+                    text.extend(strings.list[text.len()..].iter().map(|s| shown(s)));
+                    let view = View {
+                        text: &text,
+                        ids: &ids,
+                    };
+                    if !p.line(out, &view, &l)? {
                         break;
                     }
-                    line = Some(Line::new(*e));
-                }
-            }
-        }
-        if let Some(l) = line {
-            p.line(out, &view, &l)?;
-        }
-    } else {
-        // merged from the runs: the strings of the lines in a table of their own (and as
-        // shown), let go of at a line's end once it holds LINE_STRINGS bytes
-        let mut merge = std::mem::take(&mut story.runs).merge();
-        let mut near = Near::new(&story.hits, window);
-        let (mut strings, mut ids) = (Strings::default(), String::new());
-        let mut text: Vec<Cow<'static, str>> = Vec::new();
-        let mut line: Option<Line> = None;
-        let mut done = None;
-        while let Some((mut rec, run)) = merge.next(done.take()) {
-            if !near.keep(&mut rec) {
-                done = Some((rec, run));
-                continue;
-            }
-            let with_id = line.as_ref().is_none_or(|l| l.listed.len() < MAX_IDS);
-            let e = rec.entry(&mut strings, &mut ids, with_id);
-            match &mut line {
-                Some(l) if joins(l, &e) => l.add(e),
-                _ => {
-                    if let Some(l) = line.take() {
-                        text.extend(strings.list[text.len()..].iter().map(|s| shown(s)));
-                        let view = View {
-                            text: &text,
-                            ids: &ids,
-                        };
-                        if !p.line(out, &view, &l)? {
-                            break;
-                        }
-                        ids.clear();
-                        if strings.bytes > LINE_STRINGS {
-                            strings = Strings::default();
-                            text.clear();
-                        }
-                        // its auditID was in the line's arena
-                        line = Some(Line::new(rec.entry(&mut strings, &mut ids, true)));
-                    } else {
-                        line = Some(Line::new(e));
+                    ids.clear();
+                    if strings.bytes > LINE_STRINGS {
+                        strings = Strings::default();
+                        text.clear();
                     }
+                    // its auditID was in the line's arena
+                    line = Some(Line::new(rec.entry(&mut strings, &mut ids, true)));
+                } else {
+                    line = Some(Line::new(e));
                 }
             }
-            done = Some((rec, run));
         }
-        if let Some(l) = line.filter(|_| p.more()) {
-            text.extend(strings.list[text.len()..].iter().map(|s| shown(s)));
-            let view = View {
-                text: &text,
-                ids: &ids,
-            };
-            p.line(out, &view, &l)?;
-        }
-        if let Some(e) = merge.error {
-            return Err(anyhow!(
-                "timeline: cannot read back the requests sorted in a temporary file: {e}"
-            ));
-        }
+        done = Some((rec, run));
     }
-    p.finish(out)?;
-    out.flush()?;
-    Ok(outcome(&stats, cfg, diag, story.matched > 0))
+    if let Some(l) = line.filter(|_| p.more()) {
+        text.extend(strings.list[text.len()..].iter().map(|s| shown(s)));
+        let view = View {
+            text: &text,
+            ids: &ids,
+        };
+        p.line(out, &view, &l)?;
+    }
+    if let Some(e) = merge.error {
+        return Err(anyhow!(
+            "timeline: cannot read back the requests sorted in a temporary file: {e}"
+        ));
+    }
+    Ok(())
 }
