@@ -23,7 +23,10 @@ fn sources(rel: &str) -> Vec<(PathBuf, String)> {
     }
     let mut out = Vec::new();
     let path = repo_path(rel);
-    assert!(path.exists(), "{rel}: no such file or folder (moved? update this list)");
+    assert!(
+        path.exists(),
+        "{rel}: no such file or folder (moved? update this list)"
+    );
     walk(&path, &mut out);
     assert!(!out.is_empty(), "{rel}: no source");
     out

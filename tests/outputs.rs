@@ -41,6 +41,10 @@ const COMMANDS: &[(&str, &[&str])] = &[
         "policy_simulate",
         &["policy", "simulate", "testdata/s5-policy.yaml", W],
     ),
+    (
+        "policy_check",
+        &["policy", "check", "testdata/s5-policy.yaml", "--logs", W],
+    ),
 ];
 
 /// The formats, by a name for the snapshots: `-o` and `COLUMNS`.
@@ -51,6 +55,8 @@ const FORMATS: &[(&str, &str, &str)] = &[
     ("csv", "csv", "80"),
     ("json", "json", "80"),
     ("ndjson", "ndjson", "80"),
+    // policy check's report for people
+    ("text", "text", "80"),
 ];
 
 /// `kaudit ARGS -o FORMAT` with `COLUMNS` set; `None` when the command does not offer the format.

@@ -303,8 +303,10 @@ fn raw_output_is_refused_for_summary() {
     assert!(r.stdout.is_empty());
     // a usage error: clap names the formats summary has (issue 18: one format enum per command)
     assert!(
-        r.stderr.contains("invalid value 'raw' for '--output <OUTPUT>'")
-            && r.stderr.contains("[possible values: table, wide, json, ndjson, csv]"),
+        r.stderr
+            .contains("invalid value 'raw' for '--output <OUTPUT>'")
+            && r.stderr
+                .contains("[possible values: table, wide, json, ndjson, csv]"),
         "stderr: {}",
         r.stderr
     );

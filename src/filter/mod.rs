@@ -14,9 +14,9 @@ use std::net::IpAddr;
 use anyhow::{Result, anyhow, bail};
 use regex::Regex;
 
-use crate::vocab::verbs;
 use crate::correlate::Request;
 use crate::event::{Stage, Ts};
+use crate::vocab::verbs;
 mod prefilter;
 mod resource;
 #[cfg(test)]
@@ -222,37 +222,13 @@ impl Filter {
             ..Default::default()
         };
         for c in split_list(&spec.cluster) {
-            let (negate, c) = match c.strip_prefix('!') {
-                Some(rest) => (true, rest),
-                None => (false, c),
-            };
-            if c.is_empty() {
-                bail!("--cluster: {c:?} names no cluster (example: --cluster 'prod-*')");
-            }
-            f.cluster.push((negate, Glob::new(&c.to_ascii_lowercase())));
+            f.cluster.push(parse_cluster(c)?);
         }
         for a in &spec.annotation {
-            let (k, v) = match a.split_once('=') {
-                Some((k, v)) => (k, Some(Glob::new(v))),
-                None => (a.as_str(), None),
-            };
-            if k.is_empty() {
-                bail!(
-                    "--annotation: {a:?} has no key; write KEY or KEY=VALUE (example: --annotation pod-security.kubernetes.io/enforce-policy=restricted:latest)"
-                );
-            }
-            f.annotation.push((Glob::new(k), v));
+            f.annotation.push(parse_annotation(a)?);
         }
         for v in split_list(&spec.verb) {
-            let v = v.to_ascii_lowercase();
-            match verbs::expand(&v) {
-                Some(all) => f.verb.extend(all.into_iter().map(String::from)),
-                None => bail!(
-                    "--verb: unknown verb {v:?}; use one of {}, or the classes {} (example: --verb delete,deletecollection)",
-                    verbs::all().collect::<Vec<_>>().join(", "),
-                    verbs::CLASSES.join(", ")
-                ),
-            }
+            f.verb.extend(parse_verb(v)?);
         }
         for r in split_list(&spec.resource) {
             f.resource.push(parse_resource(r)?);
@@ -261,13 +237,7 @@ impl Filter {
             f.code.push(parse_code(c)?);
         }
         for d in split_list(&spec.decision) {
-            match d.to_ascii_lowercase().as_str() {
-                "allow" => f.decision.push("allow".into()),
-                "forbid" | "deny" => f.decision.push("forbid".into()),
-                _ => bail!(
-                    "--decision: {d:?} is not a decision; use allow or forbid (example: --decision forbid)"
-                ),
-            }
+            f.decision.push(parse_decision(d)?);
         }
         for ip in split_list(&spec.ip) {
             f.ip.push(parse_cidr(ip)?);
@@ -285,18 +255,10 @@ impl Filter {
             })?);
         }
         for l in split_list(&spec.level) {
-            let canon = ["None", "Metadata", "Request", "RequestResponse"]
-                .into_iter()
-                .find(|c| c.eq_ignore_ascii_case(l))
-                .ok_or_else(|| anyhow!("--level: unknown level {l:?}; use Metadata, Request, RequestResponse or None (example: --level RequestResponse)"))?;
-            f.level.push(canon.to_string());
+            f.level.push(parse_level(l)?);
         }
         for s in split_list(&spec.stage) {
-            let st = Stage::ALL
-                .into_iter()
-                .find(|st| st.name().eq_ignore_ascii_case(s))
-                .ok_or_else(|| anyhow!("--stage: unknown stage {s:?}; use RequestReceived, ResponseStarted, ResponseComplete or Panic (example: --stage ResponseStarted)"))?;
-            f.stage.push(st);
+            f.stage.push(parse_stage(s)?);
         }
         if let Some(s) = &spec.since {
             f.since = Some(parse_time("--since", s, now, local)?);
@@ -484,6 +446,73 @@ impl Filter {
     }
 }
 
+/// `--cluster` `NAME` or `!NAME` (a glob over the lower-cased name): (negated, glob).
+fn parse_cluster(c: &str) -> Result<(bool, Glob)> {
+    let (negate, c) = match c.strip_prefix('!') {
+        Some(rest) => (true, rest),
+        None => (false, c),
+    };
+    if c.is_empty() {
+        bail!("--cluster: {c:?} names no cluster (example: --cluster 'prod-*')");
+    }
+    Ok((negate, Glob::new(&c.to_ascii_lowercase())))
+}
+
+/// `--annotation` `KEY` or `KEY=VALUE`, each a glob.
+fn parse_annotation(a: &str) -> Result<(Glob, Option<Glob>)> {
+    let (k, v) = match a.split_once('=') {
+        Some((k, v)) => (k, Some(Glob::new(v))),
+        None => (a, None),
+    };
+    if k.is_empty() {
+        bail!(
+            "--annotation: {a:?} has no key; write KEY or KEY=VALUE (example: --annotation pod-security.kubernetes.io/enforce-policy=restricted:latest)"
+        );
+    }
+    Ok((Glob::new(k), v))
+}
+
+/// A `--verb` entry: a verb, or the class `read` or `write` (`vocab::verbs`).
+fn parse_verb(v: &str) -> Result<Vec<String>> {
+    let v = v.to_ascii_lowercase();
+    match verbs::expand(&v) {
+        Some(all) => Ok(all.into_iter().map(String::from).collect()),
+        None => bail!(
+            "--verb: unknown verb {v:?}; use one of {}, or the classes {} (example: --verb delete,deletecollection)",
+            verbs::all().collect::<Vec<_>>().join(", "),
+            verbs::CLASSES.join(", ")
+        ),
+    }
+}
+
+/// A `--decision` entry: `allow`, or `forbid` (`deny`).
+fn parse_decision(d: &str) -> Result<String> {
+    match d.to_ascii_lowercase().as_str() {
+        "allow" => Ok("allow".into()),
+        "forbid" | "deny" => Ok("forbid".into()),
+        _ => bail!(
+            "--decision: {d:?} is not a decision; use allow or forbid (example: --decision forbid)"
+        ),
+    }
+}
+
+/// A `--level` entry, in any case, as the API server writes it.
+fn parse_level(l: &str) -> Result<String> {
+    let canon = ["None", "Metadata", "Request", "RequestResponse"]
+        .into_iter()
+        .find(|c| c.eq_ignore_ascii_case(l))
+        .ok_or_else(|| anyhow!("--level: unknown level {l:?}; use Metadata, Request, RequestResponse or None (example: --level RequestResponse)"))?;
+    Ok(canon.to_string())
+}
+
+/// A `--stage` entry, in any case.
+fn parse_stage(s: &str) -> Result<Stage> {
+    Stage::ALL
+        .into_iter()
+        .find(|st| st.name().eq_ignore_ascii_case(s))
+        .ok_or_else(|| anyhow!("--stage: unknown stage {s:?}; use RequestReceived, ResponseStarted, ResponseComplete or Panic (example: --stage ResponseStarted)"))
+}
+
 fn parse_code(s: &str) -> Result<CodeSel> {
     let bad = || {
         anyhow!(
@@ -543,4 +572,3 @@ pub fn parse_time(flag: &str, s: &str, now: Ts, local: bool) -> Result<Ts> {
     }
     Err(bad())
 }
-

@@ -435,6 +435,16 @@ pub fn text(s: &str) -> Cow<'_, str> {
     if !TRIGGER.is_match(s) {
         return Cow::Borrowed(s);
     }
+    let mut spans = spans(s);
+    if spans.is_empty() {
+        return Cow::Borrowed(s);
+    }
+    spans.sort_unstable();
+    Cow::Owned(replaced(s, &spans))
+}
+
+/// The byte ranges of `s` that hold a credential, in no order; they may overlap.
+fn spans(s: &str) -> Vec<(usize, usize)> {
     let mut spans: Vec<(usize, usize)> = Vec::new();
     // PEM private keys: the armour stays, what it holds goes
     for m in PEM.find_iter(s) {
@@ -526,10 +536,12 @@ pub fn text(s: &str) -> Cow<'_, str> {
             spans.push((v.start(), v.end()));
         }
     }
-    if spans.is_empty() {
-        return Cow::Borrowed(s);
-    }
-    spans.sort_unstable();
+    spans
+}
+
+/// `s` with each of `spans` (sorted; overlapping ones merged) replaced by
+/// `<redacted N bytes>`.
+fn replaced(s: &str, spans: &[(usize, usize)]) -> String {
     let mut out = String::with_capacity(s.len());
     let mut at = 0;
     let mut i = 0;
@@ -549,5 +561,5 @@ pub fn text(s: &str) -> Cow<'_, str> {
         at = end;
     }
     out.push_str(&s[at..]);
-    Cow::Owned(out)
+    out
 }
