@@ -15,7 +15,8 @@ use anyhow::Result;
 use rayon::prelude::*;
 
 use super::pending::Pending;
-use super::{ChunkOut, Flow, Scanner, Sink, Units, work};
+use super::worker::{ChunkOut, Units, work};
+use super::{Flow, Scanner, Sink};
 use crate::input::document::{BOM, Item as DocItem};
 use crate::input::map::{Mapped, Shrunk};
 use crate::input::split::{Cut, Mode, Splitter};
