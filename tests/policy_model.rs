@@ -99,7 +99,9 @@ fn scan_set(folder: &str, policy_file: &str) -> Vec<Row> {
         policy,
         rows: Vec::new(),
     };
-    let stats = scan::run(&inputs, &cfg, false, &Diag { quiet: true }, &mut sink).unwrap();
+    let stats = scan::Scan::new(&cfg)
+        .run(&inputs, &Diag { quiet: true }, &mut sink)
+        .unwrap();
     assert_eq!(stats.malformed, 0);
     sink.rows
 }

@@ -129,7 +129,9 @@ pub fn run(args: &DetectArgs, cfg: Option<&Config>, diag: &Diag, out: &mut Out) 
         absorbed: 0,
     };
     // bodies are read from the raw lines, for the few requests a body rule looks at
-    let stats = scan::run(&inputs, cfg, true, diag, &mut d)?;
+    let stats = scan::Scan::new(cfg)
+        .keep_raw(true)
+        .run(&inputs, diag, &mut d)?;
     // What the rules kept (many small allocations) is left to the process's exit: freeing it
     // one string at a time was a serial tail of about 80 ms on the 1 GB bench log (8% of
     // detect's time), and the process ends after this command.

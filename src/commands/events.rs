@@ -144,9 +144,13 @@ pub fn run(args: &EventsArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resul
         files: inputs.iter().map(|i| i.name.clone()).collect(),
     };
     let stats = if bodies {
-        scan::run(&inputs, cfg, true, diag, &mut ForBodies(&mut sink))?
+        scan::Scan::new(cfg)
+            .keep_raw(true)
+            .run(&inputs, diag, &mut ForBodies(&mut sink))?
     } else {
-        scan::run(&inputs, cfg, raw, diag, &mut sink)?
+        scan::Scan::new(cfg)
+            .keep_raw(raw)
+            .run(&inputs, diag, &mut sink)?
     };
     if sink.hold {
         let mut held = std::mem::take(&mut sink.held);

@@ -757,7 +757,7 @@ pub fn collect(
 ) -> Result<Grouped> {
     let inputs = crate::commands::inputs(paths, diag)?;
     let mut groups = Groups::new(spec);
-    let stats = crate::scan::run(&inputs, cfg, false, diag, &mut groups)?;
+    let stats = crate::scan::Scan::new(cfg).run(&inputs, diag, &mut groups)?;
     let requests = groups.total;
     let mut order = groups.order(sort);
     let total = order.len();

@@ -317,7 +317,7 @@ pub fn run(args: &LatencyArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resu
     let inputs = crate::commands::inputs(&args.input.paths, diag)?;
     let n = args.output.limit.unwrap_or(10).max(1);
     let mut lat = Lat::new(n);
-    let stats = scan::run(&inputs, cfg, false, diag, &mut lat)?;
+    let stats = scan::Scan::new(cfg).run(&inputs, diag, &mut lat)?;
     lat.trim();
     let matched = lat.matched > 0;
     lat.incomplete.sort_by(Item::received);

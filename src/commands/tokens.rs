@@ -361,7 +361,7 @@ pub fn run(args: &TokensArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resul
         issued: FxHashMap::default(),
         matched: 0,
     };
-    let stats = scan::run(&inputs, cfg, false, diag, &mut sink)?;
+    let stats = scan::Scan::new(cfg).run(&inputs, diag, &mut sink)?;
     let (matched, with_id) = (
         sink.matched,
         sink.uses.values().map(|u| u.requests).sum::<u64>(),

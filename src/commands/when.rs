@@ -284,7 +284,7 @@ pub fn run(
     let given = args.bucket.as_deref().map(parse_bucket).transpose()?;
     let inputs = crate::commands::inputs(&args.input.paths, diag)?;
     let mut slots = Slots::new(&cfg.filter);
-    let stats = scan::run(&inputs, cfg, false, diag, &mut slots)?;
+    let stats = scan::Scan::new(cfg).run(&inputs, diag, &mut slots)?;
     let matched = slots.matched > 0;
     let span = match (slots.first, slots.last) {
         (Some(a), Some(b)) => (b.0 - a.0) / SECOND,

@@ -29,9 +29,9 @@ impl<S: Sink> Scanner<'_, '_, S> {
         count_progress: bool,
     ) -> Result<Flow> {
         let batch = (self.cfg.threads * 4).max(1);
-        let filter = &self.cfg.filter;
+        let filter = self.filter;
         let prefilter = if S::PREFILTER && S::FILTERED {
-            self.cfg.prefilter.as_ref()
+            self.prefilter
         } else {
             None
         };

@@ -76,7 +76,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 End::Joins(earlier) => {
                     let slot = e.slab as usize;
                     let r = self.join(earlier, std::mem::take(&mut out.slab[slot]));
-                    let matches = !S::FILTERED || self.cfg.filter.matches(&r);
+                    let matches = !S::FILTERED || self.filter.matches(&r);
                     out.slab[slot] = r;
                     // the request it now is may match where its part did not, or not
                     match out.done.get_mut(e.done as usize) {
@@ -174,7 +174,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
     pub(super) fn fold(&mut self, outs: &mut [ChunkOut<'_>]) -> Result<Flow> {
         if S::FOLDS && outs.iter().any(|o| !o.done.is_empty()) {
             let parts: Vec<S::Part> = outs.iter().map(|_| self.part()).collect();
-            let filter = &self.cfg.filter;
+            let filter = self.filter;
             let folded: Vec<(S::Part, u64)> = self.pool.install(|| {
                 outs.par_iter_mut()
                     .zip(parts)
@@ -224,10 +224,10 @@ impl<S: Sink> Scanner<'_, '_, S> {
     }
 
     pub(super) fn deliver(&mut self, r: Request<'_>) -> Result<Flow> {
-        if !S::FILTERED || self.cfg.filter.matches(&r) {
+        if !S::FILTERED || self.filter.matches(&r) {
             self.deliver_checked(r)
         } else {
-            if self.cfg.filter.left_out_untimed(&r) {
+            if self.filter.left_out_untimed(&r) {
                 self.stats.untimed += 1;
             }
             Ok(Flow::More)

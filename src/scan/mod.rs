@@ -15,6 +15,7 @@ use anyhow::{Context, Result};
 use crate::config::Config;
 use crate::correlate::{Merger, Request};
 use crate::event::Fields;
+use crate::filter::{Filter, Prefilter};
 use crate::input::document::{self};
 use crate::input::format::{Format, Reader};
 use crate::input::map::Shrunk;
@@ -111,6 +112,9 @@ pub struct NoPart;
 
 struct Scanner<'c, 's, S: Sink> {
     cfg: &'c Config,
+    /// The filter requests are handed over by ([`Scan::filter`]).
+    filter: &'c Filter,
+    prefilter: Option<&'c Prefilter>,
     keep_raw: bool,
     sink: &'s mut S,
     diag: &'c Diag,
@@ -149,116 +153,172 @@ pub(super) fn recycle(mut slab: Vec<Request<'_>>) -> Slab {
         .collect()
 }
 
-/// Scan `inputs` in order and feed matching requests to `sink`.
-pub fn run<S: Sink>(
-    inputs: &[InputFile],
-    cfg: &Config,
+/// One scan: the settings, the filter that chooses the requests handed to the sink (the
+/// user's, unless a command scans with its own, as `history` follows every request on its
+/// object), and whether raw lines are kept.
+#[derive(Clone, Copy)]
+pub struct Scan<'a> {
+    cfg: &'a Config,
+    filter: &'a Filter,
+    prefilter: Option<&'a Prefilter>,
     keep_raw: bool,
-    diag: &Diag,
-    sink: &mut S,
-) -> Result<ScanStats> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cfg.threads)
-        .thread_name(|i| format!("kaudit-scan-{i}"))
-        .build()
-        .context("cannot start worker threads")?;
-    let total: u64 = inputs
-        .iter()
-        .filter_map(|i| i.path.as_ref())
-        .filter_map(|p| std::fs::metadata(p).ok())
-        .map(|m| m.len())
-        .sum();
-    let progress = crate::term::progress_bar(cfg, total);
-    let scopes = input::scopes(inputs, &cfg.clusters)?.into();
-    let mut s = Scanner {
-        cfg,
-        keep_raw,
-        sink,
-        diag,
-        merger: Merger::new(cfg.max_open_memory),
-        stats: ScanStats::default(),
-        pool,
-        progress,
-        spare: Vec::new(),
-        copies: Vec::new(),
-        spare_slabs: Vec::new(),
-        scopes,
-    };
-    for (idx, inp) in inputs.iter().enumerate() {
-        if s.scan_input(idx as u32, inp)? == Flow::Stop {
-            s.stats.stopped = true;
-            break;
+}
+
+impl<'a> Scan<'a> {
+    /// A scan with the user's filter (`cfg.filter`, `cfg.prefilter`), without raw lines.
+    pub fn new(cfg: &'a Config) -> Self {
+        Scan {
+            cfg,
+            filter: &cfg.filter,
+            prefilter: cfg.prefilter.as_ref(),
+            keep_raw: false,
         }
     }
-    for part in std::mem::take(&mut s.spare) {
-        s.sink.absorb(part);
+
+    /// Keep each event's raw line (for `-o raw` and for reading bodies).
+    pub fn keep_raw(self, keep_raw: bool) -> Self {
+        Scan { keep_raw, ..self }
     }
-    if !s.stats.stopped {
-        for left in s.merger.drain() {
-            let r = s.merger.unpack(left);
-            s.stats.requests += 1;
-            s.stats.incomplete += 1;
-            if s.deliver(r)? == Flow::Stop {
+
+    /// Scan with this filter and prefilter instead of the user's.
+    pub fn filter(self, filter: &'a Filter, prefilter: Option<&'a Prefilter>) -> Self {
+        Scan {
+            filter,
+            prefilter,
+            ..self
+        }
+    }
+
+    /// Scan `inputs` in order and feed matching requests to `sink`.
+    pub fn run<S: Sink>(
+        &self,
+        inputs: &[InputFile],
+        diag: &Diag,
+        sink: &mut S,
+    ) -> Result<ScanStats> {
+        let mut s = Scanner::new(self, inputs, diag, sink)?;
+        for (idx, inp) in inputs.iter().enumerate() {
+            if s.scan_input(idx as u32, inp)? == Flow::Stop {
                 s.stats.stopped = true;
                 break;
             }
         }
+        s.finish()?;
+        s.report();
+        Ok(s.stats)
     }
-    if let Some(p) = &s.progress {
-        p.finish_and_clear();
+}
+
+impl<'c, 's, S: Sink> Scanner<'c, 's, S> {
+    fn new(scan: &Scan<'c>, inputs: &[InputFile], diag: &'c Diag, sink: &'s mut S) -> Result<Self> {
+        let cfg = scan.cfg;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(cfg.threads)
+            .thread_name(|i| format!("kaudit-scan-{i}"))
+            .build()
+            .context("cannot start worker threads")?;
+        let total: u64 = inputs
+            .iter()
+            .filter_map(|i| i.path.as_ref())
+            .filter_map(|p| std::fs::metadata(p).ok())
+            .map(|m| m.len())
+            .sum();
+        Ok(Scanner {
+            cfg,
+            filter: scan.filter,
+            prefilter: scan.prefilter,
+            keep_raw: scan.keep_raw,
+            sink,
+            diag,
+            merger: Merger::new(cfg.max_open_memory),
+            stats: ScanStats::default(),
+            pool,
+            progress: crate::term::progress_bar(cfg, total),
+            spare: Vec::new(),
+            copies: Vec::new(),
+            spare_slabs: Vec::new(),
+            scopes: input::scopes(inputs, &cfg.clusters)?.into(),
+        })
     }
-    s.stats.late_events = s.merger.late_events;
-    s.stats.evicted = s.merger.evicted;
-    if s.merger.evicted > 0 {
-        diag.note(&format!(
-            "{} request(s) were still open when the memory for open requests (--max-open-memory {}) ran out: the oldest were reported incomplete at that point, and {} later stage event(s) of them counted as late",
-            s.merger.evicted,
-            size_text(cfg.max_open_memory),
-            s.merger.evicted_late
-        ));
+
+    /// The end of the inputs: the parts still held merged, and the requests still open
+    /// delivered as incomplete (unless the sink stopped the scan).
+    fn finish(&mut self) -> Result<()> {
+        for part in std::mem::take(&mut self.spare) {
+            self.sink.absorb(part);
+        }
+        if !self.stats.stopped {
+            for left in self.merger.drain() {
+                let r = self.merger.unpack(left);
+                self.stats.requests += 1;
+                self.stats.incomplete += 1;
+                if self.deliver(r)? == Flow::Stop {
+                    self.stats.stopped = true;
+                    break;
+                }
+            }
+        }
+        if let Some(p) = &self.progress {
+            p.finish_and_clear();
+        }
+        self.stats.late_events = self.merger.late_events;
+        self.stats.evicted = self.merger.evicted;
+        Ok(())
     }
-    if s.stats.late_events > 0 {
-        diag.note(&format!(
-            "{} stage event(s) repeated a stage of their request or came after its end (a line delivered twice, inputs out of order?): left out, each request counted once",
-            s.stats.late_events
-        ));
-    }
-    if let Some(p) = &s.stats.bad_time {
-        diag.note(&format!(
-            "{} event(s) have a time that does not parse (first: {}:{}: {}); a request with no readable time has none",
-            s.stats.bad_times, p.file, p.line, p.reason
-        ));
-    }
-    if s.stats.untimed > 0 {
-        diag.note(&format!(
-            "{} request(s) matched the other filters but have no time to compare with {}: left out",
-            s.stats.untimed,
-            cfg.filter.window_flags()
-        ));
-    }
-    if s.stats.byte_order_marks > 0 {
-        diag.note(&format!(
-            "{} line(s) began with a UTF-8 byte-order mark: it was skipped, and the line read",
-            s.stats.byte_order_marks
-        ));
-    }
-    for (n, what) in [
-        (s.stats.skipped_truncated, Skip::Truncated),
-        (s.stats.skipped_foreign, Skip::Foreign),
-    ] {
-        if n > 0 {
-            diag.note(&format!("{n} record(s) skipped: {}", what.reason()));
+
+    /// The notes and warnings the whole scan earned, on stderr.
+    fn report(&self) {
+        let (stats, diag) = (&self.stats, self.diag);
+        if self.merger.evicted > 0 {
+            diag.note(&format!(
+                "{} request(s) were still open when the memory for open requests (--max-open-memory {}) ran out: the oldest were reported incomplete at that point, and {} later stage event(s) of them counted as late",
+                self.merger.evicted,
+                size_text(self.cfg.max_open_memory),
+                self.merger.evicted_late
+            ));
+        }
+        if stats.late_events > 0 {
+            diag.note(&format!(
+                "{} stage event(s) repeated a stage of their request or came after its end (a line delivered twice, inputs out of order?): left out, each request counted once",
+                stats.late_events
+            ));
+        }
+        if let Some(p) = &stats.bad_time {
+            diag.note(&format!(
+                "{} event(s) have a time that does not parse (first: {}:{}: {}); a request with no readable time has none",
+                stats.bad_times, p.file, p.line, p.reason
+            ));
+        }
+        if stats.untimed > 0 {
+            diag.note(&format!(
+                "{} request(s) matched the other filters but have no time to compare with {}: left out",
+                stats.untimed,
+                self.filter.window_flags()
+            ));
+        }
+        if stats.byte_order_marks > 0 {
+            diag.note(&format!(
+                "{} line(s) began with a UTF-8 byte-order mark: it was skipped, and the line read",
+                stats.byte_order_marks
+            ));
+        }
+        for (n, what) in [
+            (stats.skipped_truncated, Skip::Truncated),
+            (stats.skipped_foreign, Skip::Foreign),
+        ] {
+            if n > 0 {
+                diag.note(&format!("{n} record(s) skipped: {}", what.reason()));
+            }
+        }
+        let hidden = stats.malformed.saturating_sub(MALFORMED_SHOWN as u64);
+        if hidden > 0 {
+            diag.warn(&format!(
+                "{hidden} more malformed line{} not shown ({} malformed in all)",
+                if hidden == 1 { "" } else { "s" },
+                stats.malformed
+            ));
         }
     }
-    let hidden = s.stats.malformed.saturating_sub(MALFORMED_SHOWN as u64);
-    if hidden > 0 {
-        diag.warn(&format!(
-            "{hidden} more malformed line{} not shown ({} malformed in all)",
-            if hidden == 1 { "" } else { "s" },
-            s.stats.malformed
-        ));
-    }
-    Ok(s.stats)
 }
 
 impl<S: Sink> Scanner<'_, '_, S> {
@@ -381,7 +441,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
         Reader {
             format: self.cfg.input_format,
             keep_raw: self.keep_raw,
-            fields: self.sink.fields() | self.cfg.filter.fields(),
+            fields: self.sink.fields() | self.filter.fields(),
         }
     }
 

@@ -300,7 +300,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
             }
         }
         let batch = (self.cfg.threads * 4).max(1);
-        let filter = &self.cfg.filter;
+        let filter = self.filter;
         let reader = self.reader();
         let scopes = std::sync::Arc::clone(&self.scopes);
         let scope = &scopes[idx as usize];

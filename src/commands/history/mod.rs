@@ -58,7 +58,7 @@ level of Request or RequestResponse records the objects";
 pub fn run(
     args: &HistoryArgs,
     target: &Target,
-    mut cfg: Config,
+    cfg: Config,
     diag: &Diag,
     out: &mut Out,
 ) -> Result<Outcome> {
@@ -87,21 +87,23 @@ pub fn run(
         cfg.now,
         cfg.local,
     )?;
-    cfg.prefilter = if args.input.no_prefilter || args.input.strict {
+    let prefilter = if args.input.no_prefilter || args.input.strict {
         None
     } else {
         scope.prefilter()
     };
-    let shown = std::mem::replace(&mut cfg.filter, scope);
     let mut sink = HistorySink {
         name: &target.name,
-        shown,
+        shown: &cfg.filter,
         red: Redactor::new(target.sel.resource == "secrets", args.show_secrets),
         states: HashMap::new(),
         entries: Vec::new(),
         seq: 0,
     };
-    let stats = scan::run(&inputs, &cfg, true, diag, &mut sink)?;
+    let stats = scan::Scan::new(&cfg)
+        .filter(&scope, prefilter.as_ref())
+        .keep_raw(true)
+        .run(&inputs, diag, &mut sink)?;
     let mut entries = sink.entries;
     entries.sort_by_key(|e| (e.time.is_none(), e.time, e.seq));
     if let Some(l) = args.output.limit {

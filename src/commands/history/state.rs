@@ -23,7 +23,7 @@ use crate::scan::{self, Flow, Sink};
 pub(super) struct HistorySink<'t> {
     pub(super) name: &'t str,
     /// The user's filters: which requests are shown.
-    pub(super) shown: Filter,
+    pub(super) shown: &'t Filter,
     pub(super) red: Redactor,
     /// The last known state of the object, per cluster and namespace.
     pub(super) states: HashMap<String, Value>,

@@ -12,7 +12,6 @@ use super::patch::malformed_ops;
 use super::state::HistorySink;
 use super::target::{Target, selector_names};
 use crate::correlate::Request;
-use crate::filter::Filter;
 use crate::redact::{LAST_APPLIED, Redactor, Seg};
 use crate::render::Record;
 use crate::scan::{Flow, Sink};
@@ -286,7 +285,7 @@ fn create_listing_skips_server_fields_and_empty_values() {
 fn sink(name: &str, secret: bool) -> HistorySink<'_> {
     HistorySink {
         name,
-        shown: Filter::default(),
+        shown: Box::leak(Box::default()),
         red: red(secret),
         states: HashMap::new(),
         entries: Vec::new(),

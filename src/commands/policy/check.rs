@@ -116,7 +116,7 @@ pub fn check(
                 unmatched: 0,
                 requests: 0,
             };
-            let stats = scan::run(&inputs, cfg, false, diag, &mut usage)?;
+            let stats = scan::Scan::new(cfg).run(&inputs, diag, &mut usage)?;
             failed = crate::commands::outcome(&stats, cfg, diag, true) == Outcome::Failed;
             for (i, n) in usage.counts.iter().enumerate() {
                 if *n == 0 {

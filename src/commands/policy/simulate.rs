@@ -418,7 +418,9 @@ pub fn simulate(
     let n = args.output.limit.unwrap_or(10);
     let lost_n = args.output.limit.unwrap_or(20);
     let mut sim = Sim::new(Arc::new(policy.clone()));
-    let stats = scan::run(&inputs, cfg, true, diag, &mut sim)?;
+    let stats = scan::Scan::new(cfg)
+        .keep_raw(true)
+        .run(&inputs, diag, &mut sim)?;
     let doc = simulate_document(file, &policy, &sim, n, lost_n, !cfg.filter.is_empty());
     let style = crate::commands::style(cfg, &args.output);
     match args.output.output {

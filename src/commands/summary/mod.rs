@@ -186,7 +186,7 @@ fn top(m: &Counts, n: usize) -> Vec<(&str, u64)> {
 pub fn run(args: &SummaryArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<Outcome> {
     let inputs = crate::commands::inputs(&args.input.paths, diag)?;
     let mut tally = Tally::default();
-    let stats = scan::run(&inputs, cfg, false, diag, &mut tally)?;
+    let stats = scan::Scan::new(cfg).run(&inputs, diag, &mut tally)?;
     let n = args.output.limit.unwrap_or(10);
     let doc = document(&stats, &tally, n, !cfg.filter.is_empty());
     let style = crate::commands::style(cfg, &args.output);

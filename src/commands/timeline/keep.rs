@@ -160,7 +160,7 @@ pub(super) fn collect<const CTX: bool>(
         runs: Runs::default(),
         error: None,
     };
-    let stats = scan::run(inputs, cfg, false, diag, &mut keep)?;
+    let stats = scan::Scan::new(cfg).run(inputs, diag, &mut keep)?;
     if !keep.runs.is_empty() {
         keep.spill(true);
     }
