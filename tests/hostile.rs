@@ -1757,6 +1757,39 @@ fn a_line_over_the_stream_cap_is_one_malformed_record() {
     );
 }
 
+/// An over-long line that is not JSON and ends the stream without a newline is one malformed
+/// record, and the scan ends: it used to wait forever for the newline that would end the line.
+#[test]
+fn an_over_long_last_line_without_newline_ends_the_scan() {
+    use std::io::Write as _;
+    let mut child = kaudit_std(&["summary", "-o", "json"]).spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        stdin
+            .write_all(format!("{}\n", event(1)).as_bytes())
+            .unwrap();
+        let block = vec![b'x'; 1 << 20];
+        for _ in 0..300 {
+            stdin.write_all(&block).unwrap();
+        }
+    });
+    let r = wait_output(child, Duration::from_secs(600)).expect_code(0);
+    writer.join().unwrap();
+    let d = doc(&r);
+    adds_up(&d);
+    assert_eq!(
+        (
+            n(&d, "lines"),
+            n(&d, "records"),
+            n(&d, "events"),
+            n(&d, "malformed")
+        ),
+        (2, 2, 1, 1),
+        "{d}"
+    );
+    assert!(r.stderr.contains("line longer than 256 MiB"), "{}", r.stderr);
+}
+
 // ------------------------------------------- terminal escapes and formulas in every output format
 
 /// What a terminal obeys or hides: OSC (window title), BEL, CSI as ESC [ and as the C1 byte

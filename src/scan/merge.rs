@@ -15,6 +15,18 @@ impl<S: Sink> Scanner<'_, '_, S> {
     /// (a repeat is taken out of `out.done`). What it folds is folded after, by [`Self::fold`].
     pub(super) fn merge(&mut self, out: &mut ChunkOut<'_>, fs: &mut FileStats) -> Result<Flow> {
         let base = if out.absolute { 0 } else { fs.lines };
+        self.count(out, fs, base);
+        // the whole requests of the chunk (their lines made absolute)
+        for r in &mut out.slab {
+            rebase(r, base);
+        }
+        self.check_ended(out);
+        self.deliver_items(std::mem::take(&mut out.items), base)
+    }
+
+    /// A chunk's counts into the input's and the scan's, its skipped keys into the merger, and
+    /// its problems shown (`base`: the input's lines before the chunk).
+    fn count(&mut self, out: &mut ChunkOut<'_>, fs: &mut FileStats, base: u64) {
         fs.lines += out.lines;
         fs.records += out.records;
         fs.events += out.events;
@@ -55,10 +67,11 @@ impl<S: Sink> Scanner<'_, '_, S> {
         if let Some(line) = out.unterminated {
             self.unterminated(&fs.name.clone(), base + line);
         }
-        // the whole requests of the chunk (their lines made absolute)
-        for r in &mut out.slab {
-            rebase(r, base);
-        }
+    }
+
+    /// The check of a chunk's whole requests against those that ended before: a repeat is
+    /// taken out of `out.done`, a request with stages in earlier chunks joined with them.
+    fn check_ended(&mut self, out: &mut ChunkOut<'_>) {
         // a whole request that repeats one that ended in an earlier chunk (a line delivered
         // twice, far apart) is taken out before it is folded or counted; one with stages open
         // from earlier chunks (its RequestReceived delivered again, a webhook batch retried)
@@ -87,7 +100,13 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 }
             }
         }
-        for item in std::mem::take(&mut out.items) {
+    }
+
+    /// A chunk's items in order: its requests the worker matched (checked for repeats), and
+    /// its fragments, joined with those of earlier chunks; what is whole and matches goes to
+    /// the sink.
+    fn deliver_items(&mut self, items: Vec<Item<'_>>, base: u64) -> Result<Flow> {
+        for item in items {
             let flow = match item {
                 Item::Done(mut r) => {
                     rebase(&mut r, base);

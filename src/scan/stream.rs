@@ -15,6 +15,111 @@ use crate::input::document::{self};
 use crate::input::map::Shrunk;
 use crate::input::split::Mode;
 
+/// Bytes read from a stream per block.
+const BLOCK: usize = 1 << 20;
+/// Bytes of a stream processed at a time, at most (more when one line is longer).
+const BATCH: usize = 16 << 20;
+
+/// Blocks of a stream, read on their own thread.
+type Blocks = mpsc::Receiver<io::Result<Vec<u8>>>;
+
+/// The bytes of a stream that arrived and are not processed yet, and where reading stands.
+#[derive(Default)]
+struct Pending {
+    buf: Vec<u8>,
+    /// `buf[..searched]` is known to hold no newline: only what arrived since is searched.
+    searched: usize,
+    /// The rest of an over-long line is being dropped, up to its newline.
+    discarding: bool,
+    /// Everything was read.
+    eof: bool,
+    /// Bytes read so far.
+    total: u64,
+}
+
+impl Pending {
+    /// Where `buf` starts in the stream.
+    fn base(&self) -> u64 {
+        self.total - self.buf.len() as u64
+    }
+
+    /// Wait for one block, then take whatever else has arrived (up to [`BATCH`]); at the end,
+    /// nothing (what is left is processed). A read error, if one came.
+    fn receive(&mut self, rx: &Blocks) -> Option<io::Error> {
+        if !self.eof {
+            match rx.recv() {
+                Ok(Ok(b)) => self.take(&b),
+                Ok(Err(e)) => return Some(e),
+                Err(_) => self.eof = true,
+            }
+        }
+        while !self.eof && self.buf.len() < BATCH {
+            match rx.try_recv() {
+                Ok(Ok(b)) => self.take(&b),
+                Ok(Err(e)) => return Some(e),
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => self.eof = true,
+            }
+        }
+        None
+    }
+
+    fn take(&mut self, block: &[u8]) {
+        self.total += block.len() as u64;
+        self.buf.extend_from_slice(block);
+    }
+
+    /// Drop the rest of an over-long line up to its newline: false when it has not come yet
+    /// (then nothing is held).
+    fn skip_discarded(&mut self) -> bool {
+        match memchr::memchr(b'\n', &self.buf) {
+            Some(i) => {
+                self.buf.drain(..=i);
+                self.discarding = false;
+                true
+            }
+            None => {
+                self.buf.clear();
+                false
+            }
+        }
+    }
+
+    /// The first `n` bytes were processed.
+    fn consume(&mut self, n: usize) {
+        self.buf.drain(..n);
+        self.searched = 0;
+    }
+}
+
+/// Read `r` on a thread of its own, a block at a time.
+fn spawn_reader(mut r: Box<dyn Read + Send>) -> Result<Blocks> {
+    let (tx, rx) = mpsc::sync_channel::<io::Result<Vec<u8>>>(32);
+    std::thread::Builder::new()
+        .name("kaudit-read".into())
+        .spawn(move || {
+            loop {
+                let mut buf = vec![0u8; BLOCK];
+                match r.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        buf.truncate(n);
+                        if tx.send(Ok(buf)).is_err() {
+                            break;
+                        }
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        break;
+                    }
+                }
+            }
+        })
+        .context("cannot start the reader thread")?;
+    Ok(rx)
+}
+
 impl<S: Sink> Scanner<'_, '_, S> {
     /// Read a stream in blocks; process whatever complete lines have arrived. `plain` is a
     /// regular file being read and its size when opened: if it ends early and is now smaller,
@@ -49,146 +154,38 @@ impl<S: Sink> Scanner<'_, '_, S> {
             fs.bytes += if count_bytes { s.read } else { 0 };
             return Ok(s.flow);
         }
-        let mut r: Box<dyn Read + Send> = Box::new(io::Cursor::new(head).chain(r));
-        const BLOCK: usize = 1 << 20;
-        const BATCH: usize = 16 << 20;
-        let (tx, rx) = mpsc::sync_channel::<io::Result<Vec<u8>>>(32);
-        std::thread::Builder::new()
-            .name("kaudit-read".into())
-            .spawn(move || {
-                loop {
-                    let mut buf = vec![0u8; BLOCK];
-                    match r.read(&mut buf) {
-                        Ok(0) => break,
-                        Ok(n) => {
-                            buf.truncate(n);
-                            if tx.send(Ok(buf)).is_err() {
-                                break;
-                            }
-                        }
-                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                        Err(e) => {
-                            let _ = tx.send(Err(e));
-                            break;
-                        }
-                    }
-                }
-            })
-            .context("cannot start the reader thread")?;
-        let mut pending: Vec<u8> = Vec::new();
-        // Bytes of an over-long line being dropped up to its newline.
-        let mut discarding = false;
-        // `pending[..searched]` is known to hold no newline: search only what arrived since.
-        let mut searched = 0;
-        let mut eof = false;
-        let mut total: u64 = 0;
+        let rx = spawn_reader(Box::new(io::Cursor::new(head).chain(r)))?;
+        let mut p = Pending::default();
         loop {
-            // Wait for one block, then take whatever else is already there; at the end, what
-            // is left (the lines after a long line read with the end of the input)
-            let mut read_error = None;
-            if !eof {
-                match rx.recv() {
-                    Ok(Ok(b)) => {
-                        total += b.len() as u64;
-                        pending.extend_from_slice(&b);
-                    }
-                    Ok(Err(e)) => read_error = Some(e),
-                    Err(_) => eof = true,
-                }
-            }
-            while !eof && read_error.is_none() && pending.len() < BATCH {
-                match rx.try_recv() {
-                    Ok(Ok(b)) => {
-                        total += b.len() as u64;
-                        pending.extend_from_slice(&b);
-                    }
-                    Ok(Err(e)) => read_error = Some(e),
-                    Err(TryRecvError::Empty) => break,
-                    Err(TryRecvError::Disconnected) => eof = true,
-                }
-            }
+            let read_error = p.receive(&rx);
             if count_bytes {
-                fs.bytes = total;
+                fs.bytes = p.total;
             }
             if let Some(e) = read_error {
-                // Use the whole lines read so far, then report the input as unreadable.
-                if let Some(i) = memchr::memrchr(b'\n', &pending)
-                    && self.buffer(
-                        &pending[..=i],
-                        total - pending.len() as u64,
-                        None,
-                        idx,
-                        fs,
-                        false,
-                    )? == Flow::Stop
-                {
-                    return Ok(Flow::Stop);
-                }
-                let msg = if input::gzip::is_bomb(&e) {
-                    format!("{}: {e}; lines after {} not read", fs.name, fs.lines)
-                } else {
-                    format!("{}: read failed after line {}: {e}", fs.name, fs.lines)
-                };
-                self.file_error(idx, &msg);
-                return Ok(Flow::More);
+                return self.stream_failed(&p, e, idx, fs);
             }
-            if discarding {
-                match memchr::memchr(b'\n', &pending) {
-                    Some(i) => {
-                        pending.drain(..=i);
-                        discarding = false;
-                    }
-                    None => {
-                        pending.clear();
-                        continue;
-                    }
+            if p.discarding && !p.skip_discarded() {
+                if p.eof {
+                    // the over-long line ends the input (it was counted when found)
+                    break;
                 }
+                continue;
             }
             // a file cut short underneath (copytruncate) ends in the middle of a line: that is
             // not a last line still being written, and goes unread with the rest (see below)
-            let cut_short = eof
+            let cut_short = p.eof
                 && plain.as_ref().is_some_and(|(file, was)| {
-                    total < *was && file.metadata().is_ok_and(|m| m.len() < *was)
+                    p.total < *was && file.metadata().is_ok_and(|m| m.len() < *was)
                 });
-            let mut long = false;
-            let cut = if eof && cut_short {
-                memchr::memrchr(b'\n', &pending).map_or(0, |i| i + 1)
-            } else if eof {
-                pending.len()
-            } else {
-                match memchr::memrchr(b'\n', &pending[searched..]) {
-                    Some(i) => searched + i + 1,
-                    None => {
-                        searched = pending.len();
-                        if pending.len() > self.cfg.long_line && opens_json(&pending) {
-                            long = true;
-                        } else if pending.len() > MAX_STREAM_LINE {
-                            // one line, one record, malformed: the counts add up
-                            let line = fs.lines + 1;
-                            fs.lines += 1;
-                            fs.records += 1;
-                            self.stats.lines += 1;
-                            self.stats.records += 1;
-                            self.stats.malformed += 1;
-                            let reason = format!("line longer than {} MiB", MAX_STREAM_LINE >> 20);
-                            self.show_malformed(&fs.name.clone(), line, reason);
-                            pending.clear();
-                            searched = 0;
-                            discarding = true;
-                        }
-                        0
-                    }
-                }
-            };
+            let (cut, mut long) = self.whole_lines(&mut p, cut_short, fs);
             // a line too long to hold whole among those read: the lines before it are read as
             // lines, its records are cut as they come (wherever the reads split it)
             if cut > 0
-                && let Some(at) = first_long_line(&pending[..cut], self.cfg.long_line)
+                && let Some(at) = first_long_line(&p.buf[..cut], self.cfg.long_line)
             {
                 if at > 0 {
-                    let base = total - pending.len() as u64;
-                    let flow = self.buffer(&pending[..at], base, None, idx, fs, false)?;
-                    pending.drain(..at);
+                    let flow = self.buffer(&p.buf[..at], p.base(), None, idx, fs, false)?;
+                    p.buf.drain(..at);
                     if flow == Flow::Stop {
                         return Ok(Flow::Stop);
                     }
@@ -196,71 +193,154 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 long = true;
             }
             if long {
-                // one JSON value on a line too long to hold: its records cut as it comes
-                let held = pending.len() as u64;
-                let line_at = total - held;
-                let s = self.split(
-                    Mode::Line,
-                    split::Feed::Chan(&rx),
-                    std::mem::take(&mut pending),
-                    idx,
-                    fs,
-                    false,
-                )?;
-                total += s.read - held;
-                if count_bytes {
-                    fs.bytes = total;
+                match self.stream_long(&rx, &mut p, idx, fs, count_bytes)? {
+                    Some(flow) => return Ok(flow),
+                    None => continue,
                 }
-                if s.flow == Flow::Stop {
-                    return Ok(Flow::Stop);
-                }
-                if s.failed {
-                    return Ok(Flow::More);
-                }
-                pending = s.rest;
-                searched = 0;
-                // a long line that crosses a checkpoint ends at one
-                if line_at / self.cfg.checkpoint
-                    != (total - pending.len() as u64) / self.cfg.checkpoint
-                    && self.checkpoint()? == Flow::Stop
-                {
-                    return Ok(Flow::Stop);
-                }
-                self.sink.flush()?;
-                continue;
             }
             if cut > 0 {
-                let base = total - pending.len() as u64;
-                let flow = self.buffer(&pending[..cut], base, None, idx, fs, false)?;
-                pending.drain(..cut);
-                searched = 0;
+                let flow = self.buffer(&p.buf[..cut], p.base(), None, idx, fs, false)?;
+                p.consume(cut);
                 if flow == Flow::Stop {
                     return Ok(Flow::Stop);
                 }
                 self.sink.flush()?;
             }
             // after a long line, give its memory back
-            if pending.capacity() > 2 * BATCH && pending.len() < BATCH {
-                pending.shrink_to(BATCH);
+            if p.buf.capacity() > 2 * BATCH && p.buf.len() < BATCH {
+                p.buf.shrink_to(BATCH);
             }
             // the end was read with everything before it (what is left, a file cut short
             // mid-line, goes unread)
-            if eof {
+            if p.eof {
                 break;
             }
         }
+        self.cut_underneath(plain, p.total, idx, fs);
+        Ok(Flow::More)
+    }
+
+    /// A regular file that ended after `read` bytes, short of its size when opened, and is
+    /// smaller now: it was cut short underneath, and is reported so.
+    fn cut_underneath(&mut self, plain: Option<(File, u64)>, read: u64, idx: u32, fs: &FileStats) {
         if let Some((file, was)) = plain
-            && total < was
+            && read < was
             && let Ok(now) = file.metadata().map(|m| m.len())
             && now < was
         {
             let s = Shrunk {
                 was,
                 now,
-                valid: usize::try_from(total).unwrap_or(usize::MAX),
+                valid: usize::try_from(read).unwrap_or(usize::MAX),
             };
             self.shrank(idx, fs, s, &format!("lines after {}", fs.lines));
         }
+    }
+
+    /// How many bytes of what arrived are whole lines to process now (at the end, all of it,
+    /// or up to the last newline of a file cut short), and whether a line too long to hold
+    /// whole has begun (it opens a JSON value: its records are cut as they come). A line
+    /// longer than [`MAX_STREAM_LINE`] that does not is one malformed record, dropped as it
+    /// comes.
+    fn whole_lines(
+        &mut self,
+        p: &mut Pending,
+        cut_short: bool,
+        fs: &mut FileStats,
+    ) -> (usize, bool) {
+        if p.eof && cut_short {
+            return (memchr::memrchr(b'\n', &p.buf).map_or(0, |i| i + 1), false);
+        }
+        if p.eof {
+            return (p.buf.len(), false);
+        }
+        if let Some(i) = memchr::memrchr(b'\n', &p.buf[p.searched..]) {
+            return (p.searched + i + 1, false);
+        }
+        p.searched = p.buf.len();
+        if p.buf.len() > self.cfg.long_line && opens_json(&p.buf) {
+            return (0, true);
+        }
+        if p.buf.len() > MAX_STREAM_LINE {
+            // one line, one record, malformed: the counts add up
+            let line = fs.lines + 1;
+            fs.lines += 1;
+            fs.records += 1;
+            self.stats.lines += 1;
+            self.stats.records += 1;
+            self.stats.malformed += 1;
+            let reason = format!("line longer than {} MiB", MAX_STREAM_LINE >> 20);
+            self.show_malformed(&fs.name.clone(), line, reason);
+            p.buf.clear();
+            p.searched = 0;
+            p.discarding = true;
+        }
+        (0, false)
+    }
+
+    /// One JSON value on a line too long to hold, at the start of `p`: its records cut as it
+    /// comes. `Some` flow when the stream ends here (the sink stopped, or the input could not
+    /// be read on); `None` to go on with the lines after it.
+    fn stream_long(
+        &mut self,
+        rx: &Blocks,
+        p: &mut Pending,
+        idx: u32,
+        fs: &mut FileStats,
+        count_bytes: bool,
+    ) -> Result<Option<Flow>> {
+        let held = p.buf.len() as u64;
+        let line_at = p.base();
+        let s = self.split(
+            Mode::Line,
+            split::Feed::Chan(rx),
+            std::mem::take(&mut p.buf),
+            idx,
+            fs,
+            false,
+        )?;
+        p.total += s.read - held;
+        if count_bytes {
+            fs.bytes = p.total;
+        }
+        if s.flow == Flow::Stop {
+            return Ok(Some(Flow::Stop));
+        }
+        if s.failed {
+            return Ok(Some(Flow::More));
+        }
+        p.buf = s.rest;
+        p.searched = 0;
+        // a long line that crosses a checkpoint ends at one
+        if line_at / self.cfg.checkpoint != p.base() / self.cfg.checkpoint
+            && self.checkpoint()? == Flow::Stop
+        {
+            return Ok(Some(Flow::Stop));
+        }
+        self.sink.flush()?;
+        Ok(None)
+    }
+
+    /// A read error: the whole lines read so far are used, then the input is reported as
+    /// unreadable.
+    fn stream_failed(
+        &mut self,
+        p: &Pending,
+        e: io::Error,
+        idx: u32,
+        fs: &mut FileStats,
+    ) -> Result<Flow> {
+        if let Some(i) = memchr::memrchr(b'\n', &p.buf)
+            && self.buffer(&p.buf[..=i], p.base(), None, idx, fs, false)? == Flow::Stop
+        {
+            return Ok(Flow::Stop);
+        }
+        let msg = if input::gzip::is_bomb(&e) {
+            format!("{}: {e}; lines after {} not read", fs.name, fs.lines)
+        } else {
+            format!("{}: read failed after line {}: {e}", fs.name, fs.lines)
+        };
+        self.file_error(idx, &msg);
         Ok(Flow::More)
     }
 }
