@@ -1787,7 +1787,11 @@ fn an_over_long_last_line_without_newline_ends_the_scan() {
         (2, 2, 1, 1),
         "{d}"
     );
-    assert!(r.stderr.contains("line longer than 256 MiB"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("line longer than 256 MiB"),
+        "{}",
+        r.stderr
+    );
 }
 
 // ------------------------------------------- terminal escapes and formulas in every output format

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use super::pending::Pending;
 use super::worker::{ChunkOut, Units, work};
-use super::{Flow, Scanner, Sink};
+use super::{FileStats, Flow, Scanner, Sink};
 use crate::input::document::{BOM, Item as DocItem};
 use crate::input::map::{Mapped, Shrunk};
 use crate::input::split::{Cut, Mode, Splitter};
@@ -83,7 +83,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
         mut feed: Feed<'_>,
         pending: Vec<u8>,
         idx: u32,
-        fs: &mut crate::scan::FileStats,
+        fs: &mut FileStats,
         count_progress: bool,
     ) -> Result<Split> {
         let mut pending = Pending::from(pending);
@@ -118,32 +118,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 sp.finish(&mut cuts);
             }
             let done = eof || sp.ended();
-            for c in cuts.drain(..) {
-                match c {
-                    Cut::Record { start, end, line } => items.push(DocItem {
-                        start: (start - base) as usize,
-                        end: (end - base) as usize,
-                        line,
-                    }),
-                    Cut::Malformed { line, reason } => {
-                        fs.records += 1;
-                        self.stats.records += 1;
-                        self.stats.malformed += 1;
-                        self.show_malformed(&fs.name.clone(), line, reason);
-                    }
-                    Cut::Unfinished { line } => {
-                        fs.records += 1;
-                        self.stats.records += 1;
-                        self.unterminated(&fs.name.clone(), line);
-                    }
-                    Cut::Unclosed { line } => {
-                        self.diag.note(&format!(
-                            "{}:{line}: JSON batch not closed: the input ends after its last whole record (cut short, or still being written)",
-                            fs.name
-                        ));
-                    }
-                }
-            }
+            self.take_cuts(&mut cuts, &mut items, base, fs);
             // a batch of records, or the last ones
             let held: usize = items.iter().map(|i| i.end - i.start).sum();
             if !items.is_empty() && (done || held >= want) {
@@ -211,6 +186,43 @@ impl<S: Sink> Scanner<'_, '_, S> {
         })
     }
 
+    /// The cuts of the splitter: records become items (their offsets made relative to
+    /// `base`, the first byte held), the rest is counted and reported.
+    fn take_cuts(
+        &mut self,
+        cuts: &mut Vec<Cut>,
+        items: &mut Vec<DocItem>,
+        base: u64,
+        fs: &mut FileStats,
+    ) {
+        for c in cuts.drain(..) {
+            match c {
+                Cut::Record { start, end, line } => items.push(DocItem {
+                    start: (start - base) as usize,
+                    end: (end - base) as usize,
+                    line,
+                }),
+                Cut::Malformed { line, reason } => {
+                    fs.records += 1;
+                    self.stats.records += 1;
+                    self.stats.malformed += 1;
+                    self.show_malformed(&fs.name.clone(), line, reason);
+                }
+                Cut::Unfinished { line } => {
+                    fs.records += 1;
+                    self.stats.records += 1;
+                    self.unterminated(&fs.name.clone(), line);
+                }
+                Cut::Unclosed { line } => {
+                    self.diag.note(&format!(
+                        "{}:{line}: JSON batch not closed: the input ends after its last whole record (cut short, or still being written)",
+                        fs.name
+                    ));
+                }
+            }
+        }
+    }
+
     /// Read more from the feed onto `pending`; the bytes read (0: the end), or `None` when the
     /// input could not be read further (an error reported, or a file cut short: `shrunk`, for
     /// the caller to report once it has counted the records before the cut).
@@ -219,7 +231,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
         feed: &mut Feed<'_>,
         pending: &mut Pending,
         idx: u32,
-        fs: &mut crate::scan::FileStats,
+        fs: &mut FileStats,
         shrunk: &mut Option<Shrunk>,
     ) -> Result<Option<usize>> {
         match feed {
@@ -285,7 +297,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
         buf: &[u8],
         items: &[DocItem],
         idx: u32,
-        fs: &mut crate::scan::FileStats,
+        fs: &mut FileStats,
         count_progress: bool,
     ) -> Result<Flow> {
         let mut units = Vec::new();
