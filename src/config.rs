@@ -96,66 +96,15 @@ impl Config {
                  (example: kaudit summary /var/log/kubernetes/audit/  or  tail -F audit.log | kaudit events)"
             );
         }
-        let threads = match input.threads {
-            Some(0) => bail!("--threads: must be at least 1 (example: --threads 2)"),
-            Some(n) if n > MAX_THREADS => {
-                bail!(
-                    "--threads: {n} is more than {MAX_THREADS} (example: --threads {})",
-                    env.cores
-                )
-            }
-            Some(n) => n,
-            None => env.cores,
-        };
-        let now = match &input.now {
-            Some(s) => {
-                Ts::parse(s).ok_or_else(|| anyhow!("--now: {s:?} is not an RFC 3339 time"))?
-            }
-            None => Ts(jiff::Timestamp::now().as_microsecond()),
-        };
+        let threads = threads(input, env)?;
+        let now = now(input)?;
         let color = match output.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => env.stdout_tty && !env.no_color && !env.term_dumb,
         };
-        let spec = FilterSpec {
-            user: filter.user.clone(),
-            group: filter.group.clone(),
-            verb: filter.verb.clone(),
-            resource: filter.resource.clone(),
-            namespace: filter.namespace.clone(),
-            name: filter.name.clone(),
-            audit_id: filter.audit_id.clone(),
-            code: filter.code.clone(),
-            decision: filter.decision.clone(),
-            ip: filter.ip.clone(),
-            user_agent: filter.user_agent.clone(),
-            uri: filter.uri.clone(),
-            since: filter.since.clone(),
-            until: filter.until.clone(),
-            level: filter.level.clone(),
-            stage: filter.stage.clone(),
-            incomplete: filter.incomplete,
-            dry_run: filter.dry_run,
-            annotation: filter.annotation.clone(),
-            field_manager: filter.field_manager.clone(),
-            cluster: filter
-                .cluster
-                .iter()
-                .filter(|c| !c.contains('='))
-                .cloned()
-                .collect(),
-        };
-        let mut clusters = Vec::new();
-        for c in filter.cluster.iter().filter(|c| c.contains('=')) {
-            let (name, path) = c.split_once('=').unwrap_or_default();
-            if name.trim().is_empty() || path.is_empty() || name.contains(['*', '?', '!', ',']) {
-                bail!(
-                    "--cluster: {c:?}: write NAME=PATH to name the cluster of the inputs at PATH (example: --cluster prod=logs/prod/)"
-                );
-            }
-            clusters.push((name.trim().to_string(), std::path::PathBuf::from(path)));
-        }
+        let spec = filter_spec(filter);
+        let clusters = cluster_paths(filter)?;
         let filter = Filter::compile(&spec, now, output.local)?;
         Ok(Config {
             // --strict promises every line was checked: parse them all
@@ -193,4 +142,75 @@ impl Config {
             clusters,
         })
     }
+}
+
+/// `--threads`, checked (1 to [`MAX_THREADS`]); the machine's cores when not given.
+fn threads(input: &InputArgs, env: &Env) -> Result<usize> {
+    Ok(match input.threads {
+        Some(0) => bail!("--threads: must be at least 1 (example: --threads 2)"),
+        Some(n) if n > MAX_THREADS => {
+            bail!(
+                "--threads: {n} is more than {MAX_THREADS} (example: --threads {})",
+                env.cores
+            )
+        }
+        Some(n) => n,
+        None => env.cores,
+    })
+}
+
+/// `--now`, read as an RFC 3339 time; the clock's time when not given.
+fn now(input: &InputArgs) -> Result<Ts> {
+    Ok(match &input.now {
+        Some(s) => Ts::parse(s).ok_or_else(|| anyhow!("--now: {s:?} is not an RFC 3339 time"))?,
+        None => Ts(jiff::Timestamp::now().as_microsecond()),
+    })
+}
+
+/// The filter flags as a [`FilterSpec`]; a `--cluster` of the form NAME=PATH names inputs'
+/// cluster instead of filtering ([`cluster_paths`]), so it is left out.
+fn filter_spec(filter: &FilterArgs) -> FilterSpec {
+    FilterSpec {
+        user: filter.user.clone(),
+        group: filter.group.clone(),
+        verb: filter.verb.clone(),
+        resource: filter.resource.clone(),
+        namespace: filter.namespace.clone(),
+        name: filter.name.clone(),
+        audit_id: filter.audit_id.clone(),
+        code: filter.code.clone(),
+        decision: filter.decision.clone(),
+        ip: filter.ip.clone(),
+        user_agent: filter.user_agent.clone(),
+        uri: filter.uri.clone(),
+        since: filter.since.clone(),
+        until: filter.until.clone(),
+        level: filter.level.clone(),
+        stage: filter.stage.clone(),
+        incomplete: filter.incomplete,
+        dry_run: filter.dry_run,
+        annotation: filter.annotation.clone(),
+        field_manager: filter.field_manager.clone(),
+        cluster: filter
+            .cluster
+            .iter()
+            .filter(|c| !c.contains('='))
+            .cloned()
+            .collect(),
+    }
+}
+
+/// Each `--cluster NAME=PATH`: the cluster of the inputs at PATH, checked.
+fn cluster_paths(filter: &FilterArgs) -> Result<Vec<(String, std::path::PathBuf)>> {
+    let mut clusters = Vec::new();
+    for c in filter.cluster.iter().filter(|c| c.contains('=')) {
+        let (name, path) = c.split_once('=').unwrap_or_default();
+        if name.trim().is_empty() || path.is_empty() || name.contains(['*', '?', '!', ',']) {
+            bail!(
+                "--cluster: {c:?}: write NAME=PATH to name the cluster of the inputs at PATH (example: --cluster prod=logs/prod/)"
+            );
+        }
+        clusters.push((name.trim().to_string(), std::path::PathBuf::from(path)));
+    }
+    Ok(clusters)
 }

@@ -327,22 +327,66 @@ fn prefilter_literals_and_escapes() {
     );
 }
 
-/// Soundness of the prefilter on real lines: whenever an event's verb, resource and
-/// namespace satisfy the filter, the prefilter must let its line through. Filters are drawn
-/// from a fixed-seed generator over values seen in the logs (and some never seen).
-#[test]
-fn prefilter_never_drops_a_line_that_can_match() {
+/// The logs [`prefilter_never_drops_a_line_that_can_match`] reads.
+const PREFILTER_LOGS: [&str; 7] = [
+    "testdata/s5/audit.log",
+    "testdata/logrotate/audit.log",
+    "testdata/public/openshift-clo/audit_in.log",
+    "testdata/public/audit2rbac/demo-2017-v1beta1.log",
+    "testdata/edge/escapes.log",
+    "testdata/edge/v1alpha1.log",
+    "testdata/edge/control-chars.log",
+];
+
+/// Verbs the prefilter test's filters are drawn from (verb classes too).
+const PREFILTER_VERBS: [&str; 10] = [
+    "get",
+    "list",
+    "watch",
+    "create",
+    "update",
+    "patch",
+    "delete",
+    "deletecollection",
+    "read",
+    "write",
+];
+
+/// Resources the prefilter test's filters are drawn from (short names, groups, subresources,
+/// patterns, one never seen).
+const PREFILTER_RESOURCES: [&str; 12] = [
+    "cm",
+    "secrets",
+    "pods",
+    "pods/exec",
+    "deployments.apps",
+    "leases",
+    "nodes",
+    "crb",
+    "namespaces",
+    "widgets",
+    "*/status",
+    "serviceaccounts/token",
+];
+
+/// Namespaces the prefilter test's filters are drawn from (one never seen).
+const PREFILTER_NAMESPACES: [&str; 8] = [
+    "payments",
+    "staging",
+    "build",
+    "kube-system",
+    "default",
+    "tools",
+    "openshift-monitoring",
+    "nowhere",
+];
+
+/// The non-empty lines of [`PREFILTER_LOGS`], and one with its verb and resource spelled
+/// through escapes, as a hostile producer might write them.
+fn prefilter_lines() -> Vec<Vec<u8>> {
     let root = env!("CARGO_MANIFEST_DIR");
     let mut lines: Vec<Vec<u8>> = Vec::new();
-    for f in [
-        "testdata/s5/audit.log",
-        "testdata/logrotate/audit.log",
-        "testdata/public/openshift-clo/audit_in.log",
-        "testdata/public/audit2rbac/demo-2017-v1beta1.log",
-        "testdata/edge/escapes.log",
-        "testdata/edge/v1alpha1.log",
-        "testdata/edge/control-chars.log",
-    ] {
+    for f in PREFILTER_LOGS {
         let data = std::fs::read(format!("{root}/{f}")).unwrap();
         lines.extend(
             data.split(|b| *b == b'\n')
@@ -350,44 +394,16 @@ fn prefilter_never_drops_a_line_that_can_match() {
                 .map(<[u8]>::to_vec),
         );
     }
-    // A line with the verb spelled through escapes, as a hostile producer might write it.
     lines.push(br#"{"auditID":"x","stage":"ResponseComplete","verb":"\u0064elete","objectRef":{"resource":"config\u006daps","namespace":"payments"}}"#.to_vec());
-    let verbs = [
-        "get",
-        "list",
-        "watch",
-        "create",
-        "update",
-        "patch",
-        "delete",
-        "deletecollection",
-        "read",
-        "write",
-    ];
-    let resources = [
-        "cm",
-        "secrets",
-        "pods",
-        "pods/exec",
-        "deployments.apps",
-        "leases",
-        "nodes",
-        "crb",
-        "namespaces",
-        "widgets",
-        "*/status",
-        "serviceaccounts/token",
-    ];
-    let namespaces = [
-        "payments",
-        "staging",
-        "build",
-        "kube-system",
-        "default",
-        "tools",
-        "openshift-monitoring",
-        "nowhere",
-    ];
+    lines
+}
+
+/// Soundness of the prefilter on real lines: whenever an event's verb, resource and
+/// namespace satisfy the filter, the prefilter must let its line through. Filters are drawn
+/// from a fixed-seed generator over values seen in the logs (and some never seen).
+#[test]
+fn prefilter_never_drops_a_line_that_can_match() {
+    let lines = prefilter_lines();
     let mut seed: u64 = 0x9e3779b97f4a7c15;
     let mut next = |n: usize| {
         seed ^= seed << 13;
@@ -406,9 +422,9 @@ fn prefilter_never_drops_a_line_that_can_match() {
             (0..k).map(|_| pool[next(pool.len())].to_string()).collect()
         };
         let sp = FilterSpec {
-            verb: pick(&mut next, &verbs),
-            resource: pick(&mut next, &resources),
-            namespace: pick(&mut next, &namespaces),
+            verb: pick(&mut next, &PREFILTER_VERBS),
+            resource: pick(&mut next, &PREFILTER_RESOURCES),
+            namespace: pick(&mut next, &PREFILTER_NAMESPACES),
             ..Default::default()
         };
         let f = Filter::compile(&sp, now(), false).unwrap();

@@ -222,12 +222,66 @@ pub fn read(text: &str, keep_raw: bool) -> Rec<'_> {
     if p.service_name.as_str() != "k8s.io" {
         return Rec::Skipped(Skip::Foreign);
     }
-    let (id, first, last) = match e.operation {
+    let (id, stage, whole) = id_and_stage(e.operation, e.insert_id);
+    let non_resource = is_non_resource(p.method_name.as_str());
+    let verb = verb(p.method_name.0);
+    let (object_ref, uri) = object_and_uri(p.resource_name.as_str(), non_resource, &verb);
+    let (ip, agent, received) = caller(p.request_metadata);
+    let ev = Event {
+        kind: Str(Cow::Borrowed("Event")),
+        api_version: Str(Cow::Borrowed("audit.k8s.io/v1")),
+        level: Str(Cow::Borrowed(level(p.request, p.response))),
+        audit_id: id,
+        stage: Str(Cow::Borrowed(stage.name())),
+        request_uri: Str(Cow::Owned(uri)),
+        verb: Str(verb),
+        user: user(p.authentication_info).map(|u| UserInfo {
+            username: u,
+            groups: Vec::new(),
+            extra: Vec::new(),
+        }),
+        impersonated_user: None,
+        source_ips: if ip.is_empty() { Vec::new() } else { vec![ip] },
+        user_agent: agent,
+        object_ref,
+        response_status: response_status(p.status, p.response),
+        request_received_timestamp: received,
+        stage_timestamp: e.timestamp,
+        timestamp: Str::default(),
+        annotations: annotations(e.labels, p.authorization_info),
+        body_dry_run: p.request.and_then(|r| crate::event::body_dry_run(r.get())),
+        // its raw line is made with the bodies (native_json)
+        no_bodies: false,
+        cluster: e
+            .resource
+            .and_then(|r| r.labels)
+            .map(|l| l.cluster_name)
+            .unwrap_or_default(),
+        // GKE does not say which replica of the control plane answered
+        apiserver: Str::default(),
+    };
+    let raw = keep_raw.then(|| Cow::Owned(native_json(&ev, p.request, p.response)));
+    Rec::Event(Ev {
+        event: ev,
+        stage,
+        whole,
+        raw,
+    })
+}
+
+/// The entry's audit ID and stage, and whether it is a whole request: `operation.id` with its
+/// `first` and `last`, else `insertId` as a whole request.
+#[inline]
+fn id_and_stage<'a>(
+    operation: Option<Operation<'a>>,
+    insert_id: Str<'a>,
+) -> (Str<'a>, Stage, bool) {
+    let (id, first, last) = match operation {
         // protobuf JSON leaves out false booleans: `{"first": true}` alone opens a long request
         Some(op) if !op.id.is_empty() => {
             (op.id, op.first.unwrap_or(false), op.last.unwrap_or(false))
         }
-        _ => (e.insert_id, true, true),
+        _ => (insert_id, true, true),
     };
     // An entry that is neither first nor last (or both), or that has no id to join on (some
     // exports drop it), is the whole request. The first of two is the request's start.
@@ -237,39 +291,67 @@ pub fn read(text: &str, keep_raw: bool) -> Rec<'_> {
         (false, true) => (Stage::ResponseComplete, false),
         _ => (Stage::ResponseComplete, true),
     };
-    let non_resource = is_non_resource(p.method_name.as_str());
-    let verb = match p.method_name.0 {
+    (id, stage, whole)
+}
+
+/// The verb: the last part of `methodName` (`io.k8s.core.v1.pods.exec.create` → `create`).
+#[inline]
+fn verb(method: Cow<'_, str>) -> Cow<'_, str> {
+    match method {
         Cow::Borrowed(m) => Cow::Borrowed(m.rsplit('.').next().unwrap_or(m)),
         Cow::Owned(m) => Cow::Owned(m.rsplit('.').next().unwrap_or(&m).to_string()),
-    };
-    let rn = p.resource_name.as_str();
-    let (object_ref, uri) = if rn.starts_with('/') {
+    }
+}
+
+/// The objectRef and requestURI of `resourceName` `rn`: a path as it is when it starts with
+/// `/` or the request is a non-resource one, else split into its parts and the URI rebuilt.
+#[inline]
+fn object_and_uri(
+    rn: &str,
+    non_resource: bool,
+    verb: &str,
+) -> (Option<ObjectRef<'static>>, String) {
+    if rn.starts_with('/') {
         (None, rn.to_string())
     } else if non_resource {
         (None, format!("/{rn}"))
     } else {
         match object_ref(rn) {
             Some(o) => {
-                let uri = resource_uri(rn, &o, &verb);
+                let uri = resource_uri(rn, &o, verb);
                 (Some(o), uri)
             }
             None => (None, String::new()),
         }
-    };
-    let level = if p.response.is_some() {
+    }
+}
+
+/// The level the entry was logged at: by which of the request and response bodies it has.
+#[inline]
+fn level(request: Option<&RawValue>, response: Option<&RawValue>) -> &'static str {
+    if response.is_some() {
         "RequestResponse"
-    } else if p.request.is_some() {
+    } else if request.is_some() {
         "Request"
     } else {
         "Metadata"
-    };
+    }
+}
+
+/// The responseStatus: from the rpc `status` (the Kubernetes Status in `response` giving the
+/// exact code of a failed request), or from that Status alone when `status` is absent.
+#[inline]
+fn response_status<'a>(
+    status: Option<RpcStatus<'a>>,
+    response: Option<&'a RawValue>,
+) -> Option<Status<'a>> {
     // A failed request's response is usually the Kubernetes Status: its code is exact.
     let k8s = || {
-        p.response
+        response
             .and_then(|r| serde_json::from_str::<K8sStatus>(r.get()).ok())
             .filter(|s| s.kind.as_str() == "Status" && s.code.is_some())
     };
-    let response_status = match p.status {
+    match status {
         // present: its code, left out when 0 (OK)
         Some(st) => {
             let rpc = st.code.unwrap_or(0);
@@ -289,70 +371,48 @@ pub fn read(text: &str, keep_raw: bool) -> Rec<'_> {
             reason: s.reason.into_owned(),
             message: Str::default(),
         }),
-    };
-    let user = if p
-        .authentication_info
+    }
+}
+
+/// The user's name: `principalEmail`, else `principalSubject`.
+#[inline]
+fn user(authn: Option<AuthN<'_>>) -> Option<Str<'_>> {
+    if authn
         .as_ref()
         .is_some_and(|a| !a.principal_email.is_empty())
     {
-        p.authentication_info.map(|a| a.principal_email)
+        authn.map(|a| a.principal_email)
     } else {
-        p.authentication_info.map(|a| a.principal_subject)
-    };
-    let (ip, agent, received) =
-        p.request_metadata
-            .map_or((Str::default(), Str::default(), Str::default()), |m| {
-                let time = m.request_attributes.map(|a| a.time).unwrap_or_default();
-                (m.caller_ip, m.caller_supplied_user_agent, time)
-            });
-    let mut annotations = e.labels;
+        authn.map(|a| a.principal_subject)
+    }
+}
+
+/// From `requestMetadata`: the caller's IP, its user agent and the time the request was
+/// received (`requestAttributes.time`), each empty when not given.
+#[inline]
+fn caller(meta: Option<Meta<'_>>) -> (Str<'_>, Str<'_>, Str<'_>) {
+    meta.map_or((Str::default(), Str::default(), Str::default()), |m| {
+        let time = m.request_attributes.map(|a| a.time).unwrap_or_default();
+        (m.caller_ip, m.caller_supplied_user_agent, time)
+    })
+}
+
+/// The annotations: the entry's `labels`, with the decision `authorizationInfo` gives when the
+/// labels carry none.
+#[inline]
+fn annotations<'a>(
+    labels: Option<Annotations<'a>>,
+    authorization_info: Option<&RawValue>,
+) -> Option<Annotations<'a>> {
+    let mut annotations = labels;
     if annotations.as_ref().is_none_or(|a| a.decision.is_empty())
-        && let Some(d) = p.authorization_info.and_then(decision)
+        && let Some(d) = authorization_info.and_then(decision)
     {
         annotations
             .get_or_insert_with(Annotations::default)
             .decision = Str(Cow::Borrowed(d));
     }
-    let ev = Event {
-        kind: Str(Cow::Borrowed("Event")),
-        api_version: Str(Cow::Borrowed("audit.k8s.io/v1")),
-        level: Str(Cow::Borrowed(level)),
-        audit_id: id,
-        stage: Str(Cow::Borrowed(stage.name())),
-        request_uri: Str(Cow::Owned(uri)),
-        verb: Str(verb),
-        user: user.map(|u| UserInfo {
-            username: u,
-            groups: Vec::new(),
-            extra: Vec::new(),
-        }),
-        impersonated_user: None,
-        source_ips: if ip.is_empty() { Vec::new() } else { vec![ip] },
-        user_agent: agent,
-        object_ref,
-        response_status,
-        request_received_timestamp: received,
-        stage_timestamp: e.timestamp,
-        timestamp: Str::default(),
-        annotations,
-        body_dry_run: p.request.and_then(|r| crate::event::body_dry_run(r.get())),
-        // its raw line is made with the bodies (native_json)
-        no_bodies: false,
-        cluster: e
-            .resource
-            .and_then(|r| r.labels)
-            .map(|l| l.cluster_name)
-            .unwrap_or_default(),
-        // GKE does not say which replica of the control plane answered
-        apiserver: Str::default(),
-    };
-    let raw = keep_raw.then(|| Cow::Owned(native_json(&ev, p.request, p.response)));
-    Rec::Event(Ev {
-        event: ev,
-        stage,
-        whole,
-        raw,
-    })
+    annotations
 }
 
 /// A non-resource request's `methodName`: `io.k8s.` and the verb alone (`io.k8s.get`), where a

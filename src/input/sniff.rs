@@ -167,14 +167,7 @@ fn container(head: &[u8]) -> Option<&'static str> {
 /// more bytes are needed.
 pub fn decide(buf: &[u8], eof: bool) -> Option<Verdict> {
     if let Some(enc) = super::wide_encoding(buf) {
-        // the reading refuses it with an error naming the encoding: it is read if it would be
-        // audit data in UTF-8, so that error is seen
-        let text = widen(buf, enc);
-        return Some(match decide(text.as_bytes(), true) {
-            Some(Verdict::Not(why)) => Verdict::Not(format!("{enc} text, {why}")),
-            Some(Verdict::Empty) => Verdict::Not(format!("{enc} text, blank")),
-            _ => Verdict::Audit,
-        });
+        return Some(decide_wide(buf, enc));
     }
     if has_binary(&buf[..buf.len().min(8 << 10)]) {
         return Some(Verdict::Not(
@@ -197,40 +190,65 @@ pub fn decide(buf: &[u8], eof: bool) -> Option<Verdict> {
     if start.is_none() && eof {
         return Some(Verdict::Empty);
     }
-    let reader = Reader {
-        format: Format::Auto,
-        keep_raw: false,
-        fields: crate::event::Fields::NONE,
-    };
-    let mut t = Tally::default();
     if document::is_document(&buf[..buf.len().min(document::HEAD)]) {
-        t.json = true;
-        let mut sp = Splitter::new(Mode::Document, 0, 1);
-        let mut cuts = Vec::new();
-        sp.feed(buf, &mut cuts);
-        if eof {
-            sp.finish(&mut cuts);
-        }
-        let mut recs = Vec::new();
-        for c in cuts {
-            match c {
-                Cut::Record { start, end, .. } => {
-                    reader.item(&buf[start as usize..end as usize], &mut recs);
-                }
-                Cut::Malformed { reason, .. } => recs.push(Rec::Malformed(reason)),
-                // the input ends inside a record: judged by what it has
-                Cut::Unfinished { .. } => return Some(judge_start(buf)),
-                Cut::Unclosed { .. } => {}
-            }
-            if let Some(v) = t.add(recs.drain(..)) {
-                return Some(v);
-            }
-        }
-        if eof {
-            return Some(t.verdict(true));
-        }
-        return None;
+        decide_document(buf, eof)
+    } else {
+        decide_lines(buf, eof)
     }
+}
+
+/// How records are read to decide: as the scan reads them with `--input-format auto`, no raw
+/// lines, no optional fields.
+const READER: Reader = Reader {
+    format: Format::Auto,
+    keep_raw: false,
+    fields: crate::event::Fields::NONE,
+};
+
+/// [`decide`] on UTF-16/32 text, by its UTF-8 form: the reading refuses it with an error naming
+/// the encoding, so it is read (and that error seen) if it would be audit data in UTF-8.
+fn decide_wide(buf: &[u8], enc: &str) -> Verdict {
+    let text = widen(buf, enc);
+    match decide(text.as_bytes(), true) {
+        Some(Verdict::Not(why)) => Verdict::Not(format!("{enc} text, {why}")),
+        Some(Verdict::Empty) => Verdict::Not(format!("{enc} text, blank")),
+        _ => Verdict::Audit,
+    }
+}
+
+/// [`decide`] on the start of a JSON document: its records cut as the scan cuts a document.
+fn decide_document(buf: &[u8], eof: bool) -> Option<Verdict> {
+    let mut t = Tally {
+        json: true,
+        ..Tally::default()
+    };
+    let mut sp = Splitter::new(Mode::Document, 0, 1);
+    let mut cuts = Vec::new();
+    sp.feed(buf, &mut cuts);
+    if eof {
+        sp.finish(&mut cuts);
+    }
+    let mut recs = Vec::new();
+    for c in cuts {
+        match c {
+            Cut::Record { start, end, .. } => {
+                READER.item(&buf[start as usize..end as usize], &mut recs);
+            }
+            Cut::Malformed { reason, .. } => recs.push(Rec::Malformed(reason)),
+            // the input ends inside a record: judged by what it has
+            Cut::Unfinished { .. } => return Some(judge_start(buf)),
+            Cut::Unclosed { .. } => {}
+        }
+        if let Some(v) = t.add(recs.drain(..)) {
+            return Some(v);
+        }
+    }
+    eof.then(|| t.verdict(true))
+}
+
+/// [`decide`] on the start of a file of lines, a line at a time.
+fn decide_lines(buf: &[u8], eof: bool) -> Option<Verdict> {
+    let mut t = Tally::default();
     let mut pos = 0;
     let mut recs = Vec::new();
     while pos < buf.len() {
@@ -245,35 +263,14 @@ pub fn decide(buf: &[u8], eof: bool) -> Option<Verdict> {
                 pos = buf.len();
                 (l, false)
             }
-            None => {
-                if buf.len() < MAX_BYTES {
-                    return None;
-                }
-                // a first line longer than what is read: a batch on one line is cut into its
-                // records as the scan cuts a long line; anything else is judged by its start
-                let rest = &buf[pos..];
-                let mut sp = Splitter::new(Mode::Line, 0, 1);
-                let mut cuts = Vec::new();
-                sp.feed(rest, &mut cuts);
-                for c in cuts {
-                    if let Cut::Record { start, end, .. } = c {
-                        reader.item(&rest[start as usize..end as usize], &mut recs);
-                        if let Some(v) = t.add(recs.drain(..)) {
-                            return Some(v);
-                        }
-                    }
-                }
-                return Some(match judge_start(rest) {
-                    Verdict::Audit => Verdict::Audit,
-                    _ => t.verdict(false),
-                });
-            }
+            None if buf.len() < MAX_BYTES => return None,
+            None => return Some(decide_long_line(&buf[pos..], t, &mut recs)),
         };
         if line.iter().any(|b| !b.is_ascii_whitespace()) {
             let opens = line.trim_ascii_start().first();
             t.json |= matches!(opens, Some(b'{' | b'['));
         }
-        reader.line(line, terminated, &mut recs);
+        READER.line(line, terminated, &mut recs);
         if !terminated && matches!(recs.as_slice(), [Rec::Skipped(Skip::Unterminated)]) {
             // an unfinished last line: a file being written, judged by what it has
             return Some(match judge_start(line) {
@@ -285,10 +282,27 @@ pub fn decide(buf: &[u8], eof: bool) -> Option<Verdict> {
             return Some(v);
         }
     }
-    if eof {
-        return Some(t.verdict(true));
+    eof.then(|| t.verdict(true))
+}
+
+/// A first line longer than what is read (`rest`): a batch on one line is cut into its
+/// records as the scan cuts a long line; anything else is judged by its start.
+fn decide_long_line<'a>(rest: &'a [u8], mut t: Tally, recs: &mut Vec<Rec<'a>>) -> Verdict {
+    let mut sp = Splitter::new(Mode::Line, 0, 1);
+    let mut cuts = Vec::new();
+    sp.feed(rest, &mut cuts);
+    for c in cuts {
+        if let Cut::Record { start, end, .. } = c {
+            READER.item(&rest[start as usize..end as usize], recs);
+            if let Some(v) = t.add(recs.drain(..)) {
+                return v;
+            }
+        }
     }
-    None
+    match judge_start(rest) {
+        Verdict::Audit => Verdict::Audit,
+        _ => t.verdict(false),
+    }
 }
 
 /// A NUL byte: no text file (in UTF-8) holds one.

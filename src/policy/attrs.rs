@@ -251,139 +251,155 @@ mod tests {
         Default::default()
     }
 
-    /// requestURIs and verbs taken from the s6 log (testdata/logrotate/), with what the
-    /// API server's policy checker saw (s6-ANSWER-KEY.md, "Audit policy").
+    /// requestURIs and verbs of resource requests taken from the s6 log (testdata/logrotate/),
+    /// with the group, namespace, resource, subresource and name the API server's policy checker
+    /// saw (s6-ANSWER-KEY.md, "Audit policy").
+    const S6_RESOURCE_URIS: [(&str, &str, [&str; 5]); 20] = [
+        // V30's follow-up: kubectl list with an exact name selector -> rule [2]
+        (
+            "/api/v1/namespaces/payments/configmaps?fieldSelector=metadata.name%3Drate-limits",
+            "list",
+            ["", "payments", "configmaps", "", "rate-limits"],
+        ),
+        (
+            "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings?fieldSelector=metadata.name%3Dbreak-glass-eve",
+            "list",
+            [
+                "rbac.authorization.k8s.io",
+                "",
+                "clusterrolebindings",
+                "",
+                "break-glass-eve",
+            ],
+        ),
+        // a label selector names nothing
+        (
+            "/api/v1/namespaces/build/configmaps?labelSelector=artifact-cache%3Dtrue",
+            "list",
+            ["", "build", "configmaps", "", ""],
+        ),
+        // a create has no name in its URL (the event's objectRef.name comes from the body)
+        (
+            "/api/v1/namespaces/staging/configmaps?fieldManager=kubectl-create",
+            "create",
+            ["", "staging", "configmaps", "", ""],
+        ),
+        (
+            "/api/v1/namespaces/staging/configmaps/feature-toggles",
+            "get",
+            ["", "staging", "configmaps", "", "feature-toggles"],
+        ),
+        (
+            "/api/v1/namespaces/staging/pods/debug-box/exec?command=env&container=box&stderr=true&stdout=true",
+            "create",
+            ["", "staging", "pods", "exec", "debug-box"],
+        ),
+        (
+            "/api/v1/namespaces/payments/pods/ledger-worker-0/log",
+            "get",
+            ["", "payments", "pods", "log", "ledger-worker-0"],
+        ),
+        (
+            "/apis/apps/v1/namespaces/staging/deployments/checkout-ui/status",
+            "update",
+            ["apps", "staging", "deployments", "status", "checkout-ui"],
+        ),
+        (
+            "/api/v1/nodes/worker-7/status",
+            "update",
+            ["", "", "nodes", "status", "worker-7"],
+        ),
+        // namespaces: the namespace object is in its own namespace; status and finalize
+        // are its subresources
+        (
+            "/api/v1/namespaces/payments",
+            "get",
+            ["", "payments", "namespaces", "", "payments"],
+        ),
+        (
+            "/api/v1/namespaces/tools/finalize",
+            "update",
+            ["", "tools", "namespaces", "finalize", "tools"],
+        ),
+        (
+            "/api/v1/namespaces/tools/status",
+            "update",
+            ["", "tools", "namespaces", "status", "tools"],
+        ),
+        (
+            "/api/v1/namespaces",
+            "create",
+            ["", "", "namespaces", "", ""],
+        ),
+        (
+            "/apis/flowcontrol.apiserver.k8s.io/v1beta1/flowschemas/exempt/status?fieldManager=api-priority-and-fairness-config-consumer-v1",
+            "patch",
+            [
+                "flowcontrol.apiserver.k8s.io",
+                "",
+                "flowschemas",
+                "status",
+                "exempt",
+            ],
+        ),
+        (
+            "/apis/apps/v1/namespaces/staging/deployments?limit=500",
+            "list",
+            ["apps", "staging", "deployments", "", ""],
+        ),
+        (
+            "/api/v1/namespaces/build/pods?watch=1&timeoutSeconds=4",
+            "watch",
+            ["", "build", "pods", "", ""],
+        ),
+        (
+            "/api/v1/namespaces/build/serviceaccounts/ci-bot/token",
+            "create",
+            ["", "build", "serviceaccounts", "token", "ci-bot"],
+        ),
+        // the controller-manager's one lease create (falls through rule [0]'s get/update)
+        (
+            "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases?timeout=10s",
+            "create",
+            ["coordination.k8s.io", "kube-system", "leases", "", ""],
+        ),
+        (
+            "/api/v1/configmaps?allowWatchBookmarks=true&resourceVersion=36&timeout=9m40s&timeoutSeconds=580&watch=true",
+            "watch",
+            ["", "", "configmaps", "", ""],
+        ),
+        (
+            "/api/v1/namespaces/tools/pods",
+            "deletecollection",
+            ["", "tools", "pods", "", ""],
+        ),
+    ];
+
+    /// requestURIs (all with verb get) of non-resource requests from the s6 log: discovery and
+    /// probes.
+    const S6_NON_RESOURCE_URIS: [&str; 6] = [
+        "/api",
+        "/api/v1?timeout=32s",
+        "/apis?timeout=32s",
+        "/apis/apps/v1?timeout=32s",
+        "/readyz",
+        "/openapi/v2?timeout=32s",
+    ];
+
+    /// [`S6_RESOURCE_URIS`]: each URI read as the policy checker read it.
     #[test]
-    fn real_request_uris_from_s6() {
-        let cases = [
-            // V30's follow-up: kubectl list with an exact name selector -> rule [2]
-            (
-                "/api/v1/namespaces/payments/configmaps?fieldSelector=metadata.name%3Drate-limits",
-                "list",
-                t("", "payments", "configmaps", "", "rate-limits"),
-            ),
-            (
-                "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings?fieldSelector=metadata.name%3Dbreak-glass-eve",
-                "list",
-                t(
-                    "rbac.authorization.k8s.io",
-                    "",
-                    "clusterrolebindings",
-                    "",
-                    "break-glass-eve",
-                ),
-            ),
-            // a label selector names nothing
-            (
-                "/api/v1/namespaces/build/configmaps?labelSelector=artifact-cache%3Dtrue",
-                "list",
-                t("", "build", "configmaps", "", ""),
-            ),
-            // a create has no name in its URL (the event's objectRef.name comes from the body)
-            (
-                "/api/v1/namespaces/staging/configmaps?fieldManager=kubectl-create",
-                "create",
-                t("", "staging", "configmaps", "", ""),
-            ),
-            (
-                "/api/v1/namespaces/staging/configmaps/feature-toggles",
-                "get",
-                t("", "staging", "configmaps", "", "feature-toggles"),
-            ),
-            (
-                "/api/v1/namespaces/staging/pods/debug-box/exec?command=env&container=box&stderr=true&stdout=true",
-                "create",
-                t("", "staging", "pods", "exec", "debug-box"),
-            ),
-            (
-                "/api/v1/namespaces/payments/pods/ledger-worker-0/log",
-                "get",
-                t("", "payments", "pods", "log", "ledger-worker-0"),
-            ),
-            (
-                "/apis/apps/v1/namespaces/staging/deployments/checkout-ui/status",
-                "update",
-                t("apps", "staging", "deployments", "status", "checkout-ui"),
-            ),
-            (
-                "/api/v1/nodes/worker-7/status",
-                "update",
-                t("", "", "nodes", "status", "worker-7"),
-            ),
-            // namespaces: the namespace object is in its own namespace; status and finalize
-            // are its subresources
-            (
-                "/api/v1/namespaces/payments",
-                "get",
-                t("", "payments", "namespaces", "", "payments"),
-            ),
-            (
-                "/api/v1/namespaces/tools/finalize",
-                "update",
-                t("", "tools", "namespaces", "finalize", "tools"),
-            ),
-            (
-                "/api/v1/namespaces/tools/status",
-                "update",
-                t("", "tools", "namespaces", "status", "tools"),
-            ),
-            (
-                "/api/v1/namespaces",
-                "create",
-                t("", "", "namespaces", "", ""),
-            ),
-            (
-                "/apis/flowcontrol.apiserver.k8s.io/v1beta1/flowschemas/exempt/status?fieldManager=api-priority-and-fairness-config-consumer-v1",
-                "patch",
-                t(
-                    "flowcontrol.apiserver.k8s.io",
-                    "",
-                    "flowschemas",
-                    "status",
-                    "exempt",
-                ),
-            ),
-            (
-                "/apis/apps/v1/namespaces/staging/deployments?limit=500",
-                "list",
-                t("apps", "staging", "deployments", "", ""),
-            ),
-            (
-                "/api/v1/namespaces/build/pods?watch=1&timeoutSeconds=4",
-                "watch",
-                t("", "build", "pods", "", ""),
-            ),
-            (
-                "/api/v1/namespaces/build/serviceaccounts/ci-bot/token",
-                "create",
-                t("", "build", "serviceaccounts", "token", "ci-bot"),
-            ),
-            // the controller-manager's one lease create (falls through rule [0]'s get/update)
-            (
-                "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases?timeout=10s",
-                "create",
-                t("coordination.k8s.io", "kube-system", "leases", "", ""),
-            ),
-            (
-                "/api/v1/configmaps?allowWatchBookmarks=true&resourceVersion=36&timeout=9m40s&timeoutSeconds=580&watch=true",
-                "watch",
-                t("", "", "configmaps", "", ""),
-            ),
-            (
-                "/api/v1/namespaces/tools/pods",
-                "deletecollection",
-                t("", "tools", "pods", "", ""),
-            ),
-            // discovery and probes are non-resource requests
-            ("/api", "get", nonres()),
-            ("/api/v1?timeout=32s", "get", nonres()),
-            ("/apis?timeout=32s", "get", nonres()),
-            ("/apis/apps/v1?timeout=32s", "get", nonres()),
-            ("/readyz", "get", nonres()),
-            ("/openapi/v2?timeout=32s", "get", nonres()),
-        ];
-        for (uri, verb, want) in cases {
-            assert_eq!(parts(uri, verb), want, "{uri}");
+    fn real_resource_request_uris_from_s6() {
+        for (uri, verb, [g, ns, r, sub, name]) in S6_RESOURCE_URIS {
+            assert_eq!(parts(uri, verb), t(g, ns, r, sub, name), "{uri}");
+        }
+    }
+
+    /// [`S6_NON_RESOURCE_URIS`]: non-resource requests, whose path is the URI without its query;
+    /// and paths not in the log but in requestinfo.go's list of non-resource paths.
+    #[test]
+    fn real_non_resource_request_uris_from_s6() {
+        for uri in S6_NON_RESOURCE_URIS {
+            assert_eq!(parts(uri, "get"), nonres(), "{uri}");
         }
         assert_eq!(
             Attrs::from_uri("/openapi/v2?timeout=32s", "get").path,

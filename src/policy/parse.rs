@@ -577,27 +577,58 @@ pub(super) fn parse(text: &str, version: ServerVersion) -> Result<Policy, Vec<Pr
 
 fn decode(text: &str, out: &mut Out) -> Option<Policy> {
     let doc = read_yaml(text, out)?;
-    let m = match &doc {
-        Value::Object(m) => m,
+    let m = policy_map(&doc, out)?;
+    let mut known: Vec<&str> = POLICY_KEYS.to_vec();
+    if out.version >= ServerVersion::V1_35 {
+        known.push(MANAGED_FIELDS);
+    }
+    out.unknown_keys(m, &known, "", None);
+    let api_version = api_version(m, out);
+    check_kind(m, out);
+    check_metadata_and_omit_managed_fields(m, out);
+    // ValidatePolicy: the policy's omitStages (validated since the policy-wide field came in,
+    // kubernetes/kubernetes#54634, v1.9: validation_test.go's "invalid omitStages in policy"),
+    // then each rule
+    let omit = strings(m.get("omitStages"), "omitStages", None, out);
+    let items = maps(m.get("rules"), "rules", None, out);
+    let omit_stages = validate_omit_stages(&omit, "omitStages", None, out);
+    let rules: Vec<Rule> = items.iter().map(|(i, r)| rule(*i, r, out)).collect();
+    if rules.is_empty() && !out.problems.iter().any(|p| p.severity == Severity::Error) {
+        // reader.go, after validation
+        out.error("rules", None, "loaded illegal policy with 0 rules".into());
+    }
+    Some(Policy {
+        version: out.version,
+        api_version,
+        omit_stages,
+        rules,
+        warnings: Vec::new(),
+    })
+}
+
+/// The document as the map a Policy is; `None` (with the error) for an empty file or a
+/// document of another shape.
+fn policy_map<'v>(doc: &'v Value, out: &mut Out) -> Option<&'v Map<String, Value>> {
+    match doc {
+        Value::Object(m) => Some(m),
         Value::Null => {
             out.error(
                 "",
                 None,
                 "the file holds no policy (expected apiVersion: audit.k8s.io/v1, kind: Policy and rules)".into(),
             );
-            return None;
+            None
         }
         other => {
             out.decode("", None, "a map (a Policy)", other);
-            return None;
+            None
         }
-    };
-    let mut known: Vec<&str> = POLICY_KEYS.to_vec();
-    if out.version >= ServerVersion::V1_35 {
-        known.push(MANAGED_FIELDS);
     }
-    out.unknown_keys(m, &known, "", None);
-    // the object's type: reader.go accepts audit.k8s.io v1, v1beta1 and v1alpha1
+}
+
+/// The policy's `apiVersion` (empty when missing), checked: reader.go accepts audit.k8s.io v1,
+/// v1beta1 and v1alpha1, the last two with a deprecation warning.
+fn api_version(m: &Map<String, Value>, out: &mut Out) -> String {
     let api_version = string(m.get("apiVersion"), "apiVersion", None, out).unwrap_or_default();
     if api_version.is_empty() {
         out.error(
@@ -630,6 +661,12 @@ fn decode(text: &str, out: &mut Out) -> Option<Policy> {
             ),
         );
     }
+    api_version
+}
+
+/// The policy's `kind`: `Policy`, or missing (a warning: taken as a Policy); any other is an
+/// error.
+fn check_kind(m: &Map<String, Value>, out: &mut Out) {
     match string(m.get("kind"), "kind", None, out).as_deref() {
         Some("Policy") | None => {}
         Some("") => out.warn(
@@ -646,6 +683,11 @@ fn decode(text: &str, out: &mut Out) -> Option<Policy> {
             ),
         ),
     }
+}
+
+/// The types of the policy's `metadata` (a map) and, from 1.35, `omitManagedFields` (a
+/// boolean), when present.
+fn check_metadata_and_omit_managed_fields(m: &Map<String, Value>, out: &mut Out) {
     if let Some(v) = m.get("metadata")
         && !matches!(v, Value::Object(_) | Value::Null)
     {
@@ -657,24 +699,6 @@ fn decode(text: &str, out: &mut Out) -> Option<Policy> {
     {
         out.decode(MANAGED_FIELDS, None, "a boolean", v);
     }
-    // ValidatePolicy: the policy's omitStages (validated since the policy-wide field came in,
-    // kubernetes/kubernetes#54634, v1.9: validation_test.go's "invalid omitStages in policy"),
-    // then each rule
-    let omit = strings(m.get("omitStages"), "omitStages", None, out);
-    let items = maps(m.get("rules"), "rules", None, out);
-    let omit_stages = validate_omit_stages(&omit, "omitStages", None, out);
-    let rules: Vec<Rule> = items.iter().map(|(i, r)| rule(*i, r, out)).collect();
-    if rules.is_empty() && !out.problems.iter().any(|p| p.severity == Severity::Error) {
-        // reader.go, after validation
-        out.error("rules", None, "loaded illegal policy with 0 rules".into());
-    }
-    Some(Policy {
-        version: out.version,
-        api_version,
-        omit_stages,
-        rules,
-        warnings: Vec::new(),
-    })
 }
 
 #[cfg(test)]

@@ -108,12 +108,22 @@ fn credential_shaped_text_keeps_its_keys_and_loses_its_values() {
     }
 }
 
-/// Issue 16 point 12, the review's findings: each class of credential redacted, the rest of
-/// the text (user names, hosts, ids, flags) kept.
+/// Each `(text, redacted)`: `text` reads as `redacted`, which reads as itself.
+fn redacts(cases: &[(&str, &str)]) {
+    for &(i, want) in cases {
+        assert_eq!(t(i), want, "{i:?}");
+        assert_eq!(t(want), want, "{want:?}");
+    }
+}
+
+// Issue 16 point 12, the review's findings: each class of credential redacted (a test per
+// class), the rest of the text (user names, hosts, ids, flags) kept.
+
+/// Azure storage and Service Bus connection strings, SAS tokens, and the signature of a signed
+/// (SAS or S3 presigned) URL.
 #[test]
-fn review_credential_classes_are_redacted_in_text() {
-    let cases = [
-        // Azure storage and Service Bus connection strings, SAS tokens
+fn review_connection_strings_and_signed_urls_are_redacted() {
+    redacts(&[
         (
             "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=QUJDRA+/ab==;EndpointSuffix=core.windows.net",
             "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=<redacted 12 bytes>;EndpointSuffix=core.windows.net",
@@ -134,13 +144,26 @@ fn review_credential_classes_are_redacted_in_text() {
             "https://b.s3.amazonaws.com/k?X-Amz-Credential=AKIA&X-Amz-Signature=f00dfeed",
             "https://b.s3.amazonaws.com/k?X-Amz-Credential=<redacted 4 bytes>&X-Amz-Signature=<redacted 8 bytes>",
         ),
-        // any key ending in `key`, as in JSON bodies (not `patchMergeKey`: below)
+    ]);
+}
+
+/// Any key ending in `key`, as in JSON bodies (not `patchMergeKey`: kept, below).
+#[test]
+fn review_keys_named_key_are_redacted() {
+    redacts(&[
         (
             "storage_key: hunter2\n",
             "storage_key: <redacted 7 bytes>\n",
         ),
         ("MASTER_KEY=hunter2", "MASTER_KEY=<redacted 7 bytes>"),
-        // the `pass` family
+    ]);
+}
+
+/// The `pass` family: `pass`, `passwd`, `passphrase`, `*_pass`, `PGPASSWORD`, `MYSQL_PWD`,
+/// `-storepass`, and XML elements and attributes named for a password.
+#[test]
+fn review_the_pass_family_is_redacted() {
+    redacts(&[
         ("pass=hunter2", "pass=<redacted 7 bytes>"),
         (
             "smtp:\n  pass: hunter2\n",
@@ -171,7 +194,13 @@ fn review_credential_classes_are_redacted_in_text() {
             r#"<add key="DbPassword" value="hunter2" />"#,
             r#"<add key="DbPassword" value="<redacted 7 bytes>" />"#,
         ),
-        // command lines: the tool's flag and the user stay
+    ]);
+}
+
+/// Command lines, `.netrc` and `.pgpass`: the tool's flag and the user stay.
+#[test]
+fn review_credentials_on_command_lines_are_redacted() {
+    redacts(&[
         (
             "curl -u alice:hunter2 https://api",
             "curl -u alice:<redacted 7 bytes> https://api",
@@ -224,7 +253,14 @@ fn review_credential_classes_are_redacted_in_text() {
             "db.example.com:5432:app:alice:hunter2\n*:*:*:bob:pw\\:2\n",
             "db.example.com:5432:app:alice:<redacted 7 bytes>\n*:*:*:bob:<redacted 5 bytes>\n",
         ),
-        // token shapes
+    ]);
+}
+
+/// Token shapes: a Sentry DSN's key, Slack and Discord webhooks, OpenAI, Anthropic, Google, npm
+/// and Stripe keys.
+#[test]
+fn review_token_shapes_are_redacted() {
+    redacts(&[
         (
             "dsn: https://0123456789abcdef0123456789abcdef@o123.ingest.sentry.io/1",
             "dsn: https://<redacted 32 bytes>@o123.ingest.sentry.io/1",
@@ -253,7 +289,13 @@ fn review_credential_classes_are_redacted_in_text() {
             "stripe sk_test_Ab3dEf6hIj9lMn2pQr5tUv8x",
             "stripe <redacted 32 bytes>",
         ),
-        // private keys: PEM armoured (the armour stays) or base64 of PEM (hidden whole)
+    ]);
+}
+
+/// Private keys: PEM armoured (the armour stays) or base64 of PEM (hidden whole).
+#[test]
+fn review_private_keys_are_redacted() {
+    redacts(&[
         (
             "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbg==\n-----END OPENSSH PRIVATE KEY-----",
             "-----BEGIN OPENSSH PRIVATE KEY-----<redacted 10 bytes>-----END OPENSSH PRIVATE KEY-----",
@@ -266,12 +308,12 @@ fn review_credential_classes_are_redacted_in_text() {
             "tls_b64: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpNSUlCT2dJQkFBSkJBS2ozNEdreEZoRDkwdmNOTFlMSW5GRVg2UHB5MXRQZjlDbnpqNHA0V0dlS0xzMVB0OFF1Ci0tLS0tRU5EIFJTQSBQUklWQVRFIEtFWS0tLS0tCg==",
             "tls_b64: <redacted 172 bytes>",
         ),
-    ];
-    for (i, want) in cases {
-        assert_eq!(t(i), want, "{i:?}");
-        assert_eq!(t(want), want, "{want:?}");
-    }
-    // what stays: ports, other tools' -p/-u, names, usernames alone, public certificates
+    ]);
+}
+
+/// What stays: ports, other tools' -p/-u, names, usernames alone, public certificates.
+#[test]
+fn review_lookalikes_of_credentials_are_kept() {
     for same in [
         "kubectl port-forward -p 8080 svc/web",
         "docker run -p 8080:80 -u 1000:1000 nginx",

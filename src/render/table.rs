@@ -432,11 +432,70 @@ pub fn write_rows_streamed(
         return Ok(());
     }
     let term = if style.fit { style.width } else { None }.map(usize::from);
-    // pass 1: per column, the widest sanitized value (which columns to drop), and the widest
-    // once cut to the terminal's width (the natural width of the layout)
+    let (raw, cut) = measure_streamed(n, &row, headers.as_deref(), term);
+    let is_flex = |i: usize| is_flex_column(flex, right, i);
+    let kept = choose_kept(&raw, term, headers.as_deref(), is_flex, drop);
+    let headers: Option<Vec<Cell>> = headers.map(|h| {
+        kept.pick(h)
+            .into_iter()
+            .map(|c| Cell {
+                text: header_label(&c.text, style),
+                ..c
+            })
+            .collect()
+    });
+    let (widths, narrowed) = fit_kept(&cut, &kept.keep, headers.as_deref(), term, is_flex);
+    let finish = |cells: Vec<Cell>| finish_row(kept.pick(cells), term, &widths);
+    let mut plain = if narrowed {
+        measure_written(n, &row, finish, kept.keep.len())
+    } else {
+        kept.keep.iter().map(|&i| cut[i]).collect()
+    };
+    for (j, h) in headers.iter().flatten().enumerate() {
+        plain[j] = plain[j].max(width(&h.text));
+    }
+    let right: Vec<bool> = kept
+        .keep
+        .iter()
+        .map(|&i| right.get(i).copied().unwrap_or(false))
+        .collect();
+    let mut line = String::new();
+    if let Some(h) = &headers {
+        plain_line(out, &mut line, h, true, &plain, &right, style)?;
+    }
+    for i in 0..n {
+        plain_line(
+            out,
+            &mut line,
+            &finish(row(i)),
+            false,
+            &plain,
+            &right,
+            style,
+        )?;
+    }
+    write_left_out(out, kept.dropped)
+}
+
+/// Whether column `i` is flexible: `flex[i]`, by default when it is not right-aligned.
+fn is_flex_column(flex: &[bool], right: &[bool], i: usize) -> bool {
+    flex.get(i)
+        .copied()
+        .unwrap_or(!right.get(i).copied().unwrap_or(false))
+}
+
+/// Pass 1 of [`write_rows_streamed`]: per column, the widest sanitized value, headers included
+/// (`raw`: which columns to drop), and the widest once cut to the terminal's width (`cut`: the
+/// natural width of the layout), both as long as the longest row or the headers.
+fn measure_streamed(
+    n: usize,
+    row: &impl Fn(usize) -> Vec<Cell>,
+    headers: Option<&[Cell]>,
+    term: Option<usize>,
+) -> (Vec<usize>, Vec<usize>) {
     let mut raw: Vec<usize> = Vec::new();
     let mut cut: Vec<usize> = Vec::new();
-    let mut longest = headers.as_ref().map_or(0, Vec::len);
+    let mut longest = headers.map_or(0, <[Cell]>::len);
     for i in 0..n {
         let cells = row(i);
         longest = longest.max(cells.len());
@@ -457,16 +516,46 @@ pub fn write_rows_streamed(
     }
     raw.resize(longest, 0);
     cut.resize(longest, 0);
-    for (j, h) in headers.iter().flatten().enumerate() {
+    for (j, h) in headers.into_iter().flatten().enumerate() {
         raw[j] = raw[j].max(width(&sanitize(&h.text)));
     }
-    let is_flex = |i: usize| {
-        flex.get(i)
-            .copied()
-            .unwrap_or(!right.get(i).copied().unwrap_or(false))
-    };
-    // the columns kept, as write_rows_dropping chooses them
-    let mut keep: Vec<usize> = (0..longest).collect();
+    (raw, cut)
+}
+
+/// The columns a streamed table keeps, and the headers of those it leaves out.
+struct Kept {
+    /// Indices of the kept columns, in order.
+    keep: Vec<usize>,
+    /// Headers of the dropped columns, in the order they were dropped.
+    dropped: Vec<String>,
+}
+
+impl Kept {
+    /// A row's cells in the kept columns (the row itself when nothing was left out).
+    #[inline]
+    fn pick(&self, cells: Vec<Cell>) -> Vec<Cell> {
+        if self.dropped.is_empty() {
+            return cells;
+        }
+        let mut cells: Vec<Option<Cell>> = cells.into_iter().map(Some).collect();
+        self.keep
+            .iter()
+            .filter_map(|&i| cells.get_mut(i).and_then(Option::take))
+            .collect()
+    }
+}
+
+/// The columns kept, as [`write_rows_dropping`] chooses them from the widths `raw`: while they
+/// need more than the terminal's `term` columns (a flexible one counted at [`COMFORT`] at
+/// most), the optional column with the highest `drop` number (then the rightmost) goes.
+fn choose_kept(
+    raw: &[usize],
+    term: Option<usize>,
+    headers: Option<&[Cell]>,
+    is_flex: impl Fn(usize) -> bool,
+    drop: &[u8],
+) -> Kept {
+    let mut keep: Vec<usize> = (0..raw.len()).collect();
     let mut dropped: Vec<String> = Vec::new();
     if let Some(total) = term {
         loop {
@@ -490,97 +579,80 @@ pub fn write_rows_streamed(
                 .filter(|&i| drop.get(i).copied().unwrap_or(0) > 0)
                 .max_by_key(|&i| (drop[i], i));
             let Some(v) = victim else { break };
-            if let Some(h) = headers.as_ref().and_then(|h| h.get(v)) {
+            if let Some(h) = headers.and_then(|h| h.get(v)) {
                 dropped.push(h.text.clone());
             }
             keep.retain(|&i| i != v);
         }
     }
-    let pick = |cells: Vec<Cell>| -> Vec<Cell> {
-        if dropped.is_empty() {
-            return cells;
-        }
-        let mut cells: Vec<Option<Cell>> = cells.into_iter().map(Some).collect();
-        keep.iter()
-            .filter_map(|&i| cells.get_mut(i).and_then(Option::take))
-            .collect()
+    Kept { keep, dropped }
+}
+
+/// The widths [`lay_out`] gives the kept columns: their cut widths, fitted to the terminal
+/// (`term`) with the (labelled) headers' widths; and whether any column came out narrower than
+/// its cut width, so that cells will be elided further.
+fn fit_kept(
+    cut: &[usize],
+    keep: &[usize],
+    headers: Option<&[Cell]>,
+    term: Option<usize>,
+    is_flex: impl Fn(usize) -> bool,
+) -> (Vec<usize>, bool) {
+    let widths: Vec<usize> = keep.iter().map(|&i| cut[i]).collect();
+    let Some(total) = term else {
+        return (widths, false);
     };
-    let headers: Option<Vec<Cell>> = headers.map(|h| {
-        pick(h)
-            .into_iter()
-            .map(|c| Cell {
-                text: header_label(&c.text, style),
-                ..c
-            })
-            .collect()
-    });
-    let right: Vec<bool> = keep
-        .iter()
-        .map(|&i| right.get(i).copied().unwrap_or(false))
-        .collect();
-    // the layout of lay_out on the kept columns
-    let m = keep.len();
-    let mut widths: Vec<usize> = keep.iter().map(|&i| cut[i]).collect();
-    let mut narrowed = false;
-    if let Some(total) = term {
-        let mut natural = widths.clone();
-        let mut mins = vec![8; m];
-        for (i, h) in headers.iter().flatten().enumerate() {
-            natural[i] = natural[i].max(width(&h.text));
-            mins[i] = mins[i].max(width(&h.text));
-        }
-        let flexes: Vec<bool> = keep.iter().map(|&i| is_flex(i)).collect();
-        let fit = fit_widths(&natural, &mins, &flexes, total);
-        narrowed = fit.iter().zip(&widths).any(|(f, w)| f < w);
-        widths = fit;
+    let mut natural = widths.clone();
+    let mut mins = vec![8; keep.len()];
+    for (i, h) in headers.into_iter().flatten().enumerate() {
+        natural[i] = natural[i].max(width(&h.text));
+        mins[i] = mins[i].max(width(&h.text));
     }
-    let finish = |cells: Vec<Cell>| -> Vec<Cell> {
-        pick(cells)
-            .into_iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let mut text = sanitize(&c.text).into_owned();
-                if let Some(t) = term {
-                    text = elide_middle(&text, t);
-                    if width(&text) > widths[i] {
-                        text = elide_middle(&text, widths[i]);
-                    }
+    let flexes: Vec<bool> = keep.iter().map(|&i| is_flex(i)).collect();
+    let fit = fit_widths(&natural, &mins, &flexes, total);
+    let narrowed = fit.iter().zip(&widths).any(|(f, w)| f < w);
+    (fit, narrowed)
+}
+
+/// A row's kept cells as written: sanitized, and on a terminal cut to its width, then to the
+/// column's width.
+#[inline]
+fn finish_row(cells: Vec<Cell>, term: Option<usize>, widths: &[usize]) -> Vec<Cell> {
+    cells
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let mut text = sanitize(&c.text).into_owned();
+            if let Some(t) = term {
+                text = elide_middle(&text, t);
+                if width(&text) > widths[i] {
+                    text = elide_middle(&text, widths[i]);
                 }
-                Cell { text, ..c }
-            })
-            .collect()
-    };
-    // the widths lay_out_plain measures: of the cells as written, and of the headers
-    let mut plain = vec![0; m];
-    if narrowed {
-        for i in 0..n {
-            for (j, c) in finish(row(i)).iter().enumerate() {
-                plain[j] = plain[j].max(width(&c.text));
             }
-        }
-    } else {
-        for (j, &i) in keep.iter().enumerate() {
-            plain[j] = cut[i];
-        }
-    }
-    for (j, h) in headers.iter().flatten().enumerate() {
-        plain[j] = plain[j].max(width(&h.text));
-    }
-    let mut line = String::new();
-    if let Some(h) = &headers {
-        plain_line(out, &mut line, h, true, &plain, &right, style)?;
-    }
+            Cell { text, ..c }
+        })
+        .collect()
+}
+
+/// The middle pass of [`write_rows_streamed`], when a column was narrowed: the widths
+/// [`lay_out_plain`] measures on the `m` kept columns, of the cells as `finish` writes them.
+fn measure_written(
+    n: usize,
+    row: &impl Fn(usize) -> Vec<Cell>,
+    finish: impl Fn(Vec<Cell>) -> Vec<Cell>,
+    m: usize,
+) -> Vec<usize> {
+    let mut plain = vec![0; m];
     for i in 0..n {
-        plain_line(
-            out,
-            &mut line,
-            &finish(row(i)),
-            false,
-            &plain,
-            &right,
-            style,
-        )?;
+        for (j, c) in finish(row(i)).iter().enumerate() {
+            plain[j] = plain[j].max(width(&c.text));
+        }
     }
+    plain
+}
+
+/// The note under a table that left columns out, naming them left to right.
+fn write_left_out(out: &mut Out, mut dropped: Vec<String>) -> Result<()> {
     if !dropped.is_empty() {
         dropped.reverse();
         writeln!(

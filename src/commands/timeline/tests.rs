@@ -66,15 +66,13 @@ fn one(r: Request<'static>) -> String {
     say(&[r], Collapse::Object).remove(0)
 }
 
+/// A request done: who did what to which object (a get, a list across namespaces, creates of a
+/// named and an unnamed object, a deletecollection as another user, a non-resource GET).
 #[test]
-fn sentences() {
+fn sentences_of_done_requests() {
     assert_eq!(
         one(req(|_| {})),
         "eve read secret payments/stripe-api-key (200) [\"secret\"]"
-    );
-    assert_eq!(
-        one(req(|r| r.code = Some(403))),
-        "eve was denied getting secret payments/stripe-api-key (403) [\"secret\"]"
     );
     assert_eq!(
         one(req(|r| {
@@ -95,6 +93,43 @@ fn sentences() {
             r.code = Some(201);
         })),
         "admin created clusterrolebinding emergency-access (201) [\"rbac\"]"
+    );
+    assert_eq!(
+        one(req(|r| {
+            r.user = "system:anonymous".into();
+            r.resource = "".into();
+            r.namespace = "".into();
+            r.name = "".into();
+            r.request_uri = "/healthz?verbose".into();
+        })),
+        "system:anonymous requested GET /healthz (200) [\"anonymous\"]"
+    );
+    assert_eq!(
+        one(req(|r| {
+            r.user = "ops-admin".into();
+            r.impersonated_user = "eve".into();
+            r.verb = "deletecollection".into();
+            r.name = "".into();
+        })),
+        "ops-admin as eve deleted all secrets in namespace payments (200) [\"impersonation\", \"secret\"]"
+    );
+    assert_eq!(
+        one(req(|r| {
+            r.verb = "create".into();
+            r.resource = "widgetpolicies".into();
+            r.name = "".into();
+            r.code = Some(201);
+        })),
+        "eve created a widgetpolicy in namespace payments (201) []"
+    );
+}
+
+/// A request refused (401 rejected, 403 denied) or failed (other 4xx), with its reason.
+#[test]
+fn sentences_of_refused_and_failed_requests() {
+    assert_eq!(
+        one(req(|r| r.code = Some(403))),
+        "eve was denied getting secret payments/stripe-api-key (403) [\"secret\"]"
     );
     assert_eq!(
         one(req(|r| {
@@ -121,25 +156,6 @@ fn sentences() {
     );
     assert_eq!(
         one(req(|r| {
-            r.user = "system:anonymous".into();
-            r.resource = "".into();
-            r.namespace = "".into();
-            r.name = "".into();
-            r.request_uri = "/healthz?verbose".into();
-        })),
-        "system:anonymous requested GET /healthz (200) [\"anonymous\"]"
-    );
-    assert_eq!(
-        one(req(|r| {
-            r.user = "ops-admin".into();
-            r.impersonated_user = "eve".into();
-            r.verb = "deletecollection".into();
-            r.name = "".into();
-        })),
-        "ops-admin as eve deleted all secrets in namespace payments (200) [\"impersonation\", \"secret\"]"
-    );
-    assert_eq!(
-        one(req(|r| {
             r.user = "system:serviceaccount:kube-system:deployment-controller".into();
             r.verb = "update".into();
             r.resource = "deployments".into();
@@ -150,6 +166,11 @@ fn sentences() {
         })),
         "system:serviceaccount:kube-system:deployment-controller failed to update deployment payments/ledger (status): Conflict (409) []"
     );
+}
+
+/// A request with no final stage: started, incomplete.
+#[test]
+fn sentence_of_an_unfinished_request() {
     assert_eq!(
         one(req(|r| {
             r.verb = "watch".into();
@@ -158,15 +179,6 @@ fn sentences() {
             r.is_final = false;
         })),
         "eve started watching widgetpolicies in namespace payments (incomplete) []"
-    );
-    assert_eq!(
-        one(req(|r| {
-            r.verb = "create".into();
-            r.resource = "widgetpolicies".into();
-            r.name = "".into();
-            r.code = Some(201);
-        })),
-        "eve created a widgetpolicy in namespace payments (201) []"
     );
 }
 

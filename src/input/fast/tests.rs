@@ -563,6 +563,62 @@ fn depth() {
     invalid(&mixed.replacen("1}]", "1]}", 1));
 }
 
+/// Every file under `dir`, recursively, into `out`.
+fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            walk(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+/// Every file under testdata/, sorted.
+fn testdata_files() -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    walk(
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata")),
+        &mut files,
+    );
+    files.sort();
+    files
+}
+
+/// The bytes of file `f`, decompressed when it is a gzip backup (`.gz`).
+fn read_testdata(f: &std::path::Path) -> Vec<u8> {
+    use std::io::Read;
+    let data = std::fs::read(f).unwrap();
+    if f.extension().is_some_and(|x| x == "gz") {
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(&data[..])
+            .read_to_end(&mut out)
+            .unwrap();
+        return out;
+    }
+    data
+}
+
+/// Check `text` and every string in it that looks like a nested event.
+fn agree_with_nested(text: &str, nested: &mut usize) {
+    agree(text);
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
+        let mut todo = vec![v];
+        while let Some(v) = todo.pop() {
+            match v {
+                serde_json::Value::String(s) if s.trim_start().starts_with('{') => {
+                    *nested += 1;
+                    agree_with_nested(&s, nested);
+                }
+                serde_json::Value::Array(a) => todo.extend(a),
+                serde_json::Value::Object(o) => todo.extend(o.into_iter().map(|(_, v)| v)),
+                _ => {}
+            }
+        }
+    }
+}
+
 /// Agreement with serde on every line of every file under testdata/ (gzip backups
 /// decompressed), every item of those read as documents, and every string inside them that
 /// holds an object (CloudWatch messages, AKS logs); and the share of native lines (objects
@@ -570,55 +626,11 @@ fn depth() {
 #[test]
 #[expect(clippy::print_stderr)]
 fn agrees_with_serde_on_testdata() {
-    use std::io::Read;
-    use std::path::{Path, PathBuf};
-
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(&p, out);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    /// Check `text` and every string in it that looks like a nested event.
-    fn check(text: &str, nested: &mut usize) {
-        agree(text);
-        if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
-            let mut todo = vec![v];
-            while let Some(v) = todo.pop() {
-                match v {
-                    serde_json::Value::String(s) if s.trim_start().starts_with('{') => {
-                        *nested += 1;
-                        check(&s, nested);
-                    }
-                    serde_json::Value::Array(a) => todo.extend(a),
-                    serde_json::Value::Object(o) => todo.extend(o.into_iter().map(|(_, v)| v)),
-                    _ => {}
-                }
-            }
-        }
-    }
-
-    let mut files = Vec::new();
-    walk(
-        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata")),
-        &mut files,
-    );
-    files.sort();
+    let files = testdata_files();
     let (mut lines, mut native, mut on_fast, mut items, mut nested) = (0, 0, 0, 0, 0);
     let mut missed = Vec::new();
     for f in &files {
-        let mut data = std::fs::read(f).unwrap();
-        if f.extension().is_some_and(|x| x == "gz") {
-            let mut out = Vec::new();
-            flate2::read::GzDecoder::new(&data[..])
-                .read_to_end(&mut out)
-                .unwrap();
-            data = out;
-        }
+        let data = read_testdata(f);
         // one Event read into again and again, as a worker does, whose lists are sometimes
         // taken (by the request they start) and sometimes left (to be reused)
         let mut slot = Event::default();
@@ -627,7 +639,7 @@ fn agrees_with_serde_on_testdata() {
                 continue;
             };
             lines += 1;
-            check(text, &mut nested);
+            agree_with_nested(text, &mut nested);
             let reused = event_into(text, &mut slot).then_some(&slot);
             assert_eq!(reused, event(text).as_ref(), "{text}");
             if lines % 2 == 0 {
@@ -654,7 +666,7 @@ fn agrees_with_serde_on_testdata() {
         for it in found {
             if let Ok(text) = std::str::from_utf8(&data[it.start..it.end]) {
                 items += 1;
-                check(text, &mut nested);
+                agree_with_nested(text, &mut nested);
             }
         }
     }
