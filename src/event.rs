@@ -212,7 +212,8 @@ fn extra_map<'de: 'a, 'a, D: Deserializer<'de>>(
 /// when absent or `null`, an error when the line has one that serde_json cannot read (nested
 /// past 128 levels, a key twice). Everything else of the line is skipped unbuilt, and when one
 /// body cannot be read the other still can (serde skips a value without a depth limit). The
-/// one reader of bodies as values: `history`, `detect` and `events --bodies` use it.
+/// one reader of bodies as values: a request's are read with it by `correlate::BodyReader`
+/// (`history`, `detect`), a line's by `events --bodies`.
 #[derive(Debug)]
 pub struct LineBodies {
     pub request: serde_json::Result<Option<serde_json::Value>>,

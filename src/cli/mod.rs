@@ -69,60 +69,6 @@ pub enum InputFormat {
 /// Verbs offered by completion.
 pub const VERB_VALUES: &[&str] = &crate::vocab::verbs::COMPLETION;
 
-/// Resources offered by completion: plural names and kubectl short names.
-pub const RESOURCE_VALUES: &[&str] = &[
-    "pods",
-    "po",
-    "services",
-    "svc",
-    "configmaps",
-    "cm",
-    "secrets",
-    "serviceaccounts",
-    "sa",
-    "namespaces",
-    "ns",
-    "nodes",
-    "events",
-    "endpoints",
-    "persistentvolumes",
-    "pv",
-    "persistentvolumeclaims",
-    "pvc",
-    "deployments",
-    "deploy",
-    "replicasets",
-    "rs",
-    "statefulsets",
-    "sts",
-    "daemonsets",
-    "ds",
-    "jobs",
-    "cronjobs",
-    "cj",
-    "ingresses",
-    "ing",
-    "networkpolicies",
-    "roles",
-    "rolebindings",
-    "clusterroles",
-    "clusterrolebindings",
-    "crb",
-    "customresourcedefinitions",
-    "crd",
-    "leases",
-    "certificatesigningrequests",
-    "csr",
-    "mutatingwebhookconfigurations",
-    "validatingwebhookconfigurations",
-    "pods/exec",
-    "pods/attach",
-    "pods/portforward",
-    "pods/log",
-    "nodes/proxy",
-    "serviceaccounts/token",
-];
-
 /// The exit-code table, as a macro so it can be `concat!`ed into each command's help.
 macro_rules! exit_codes {
     () => {
@@ -805,7 +751,7 @@ pub struct FilterArgs {
     #[arg(short, long, value_name = "LIST", help_heading = "Filters", value_parser = Suggest(VERB_VALUES), hide_possible_values = true)]
     pub verb: Vec<String>,
     /// Resources: plural, singular or short name (cm, deploy, crb), NAME.GROUP, NAME/SUBRESOURCE.
-    #[arg(short, long, value_name = "LIST", help_heading = "Filters", value_parser = Suggest(RESOURCE_VALUES), hide_possible_values = true)]
+    #[arg(short, long, value_name = "LIST", help_heading = "Filters", value_parser = Suggest(crate::vocab::resources::completion()), hide_possible_values = true)]
     pub resource: Vec<String>,
     /// Namespaces.
     #[arg(short, long, value_name = "LIST", help_heading = "Filters")]

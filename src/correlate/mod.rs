@@ -9,18 +9,21 @@
 //!
 //! The parts: this file holds the [`Request`] (and how each event fills it) and the key
 //! hashes; `fold.rs` the [`ChunkCorrelator`], `merger.rs` the [`Merger`], `packed.rs` an open
-//! request packed, `meaning.rs` what a request means beyond its fields.
+//! request packed, `meaning.rs` what a request means beyond its fields, `bodies.rs` its bodies
+//! read from its raw lines.
 
 use std::borrow::Cow;
 use std::mem::take;
 
 use crate::event::{Event, Stage, StageSet, Str, Ts, UserInfo};
 
+mod bodies;
 mod fold;
 pub mod meaning;
 mod merger;
 mod packed;
 
+pub use bodies::{Bodies, BodyReader};
 pub use fold::{ChunkCorrelator, Finished, Item};
 pub use merger::{DEFAULT_OPEN_MEMORY, ENDED_REMEMBERED, End, Left, Merger, SKIPPED_REMEMBERED};
 

@@ -5,7 +5,6 @@
 //! be (`expr.rs`).
 
 use std::borrow::Cow;
-use std::sync::OnceLock;
 
 use anyhow::{Context, Result, anyhow, bail};
 use serde_json::Value;
@@ -213,7 +212,7 @@ impl Field {
             Field::DryRun => vec![Val::Str(Cow::Borrowed(dry_run_text(r)))],
             Field::StatusMessage => one(&r.status_message),
             Field::StatusReason => one(&r.status_reason),
-            Field::Body(side, path) => match b.get(r, *side) {
+            Field::Body(side, path) => match b.get(*side) {
                 Some(v) => {
                     let mut out = Vec::new();
                     walk(v, path, &mut out);
@@ -254,7 +253,7 @@ pub(super) fn hit_target(r: &Request<'_>, b: &Bodies) -> String {
         && r.verb == "create"
         && r.subresource.is_empty()
         && !r.resource.is_empty()
-        && let Some(name) = body_name(r, b)
+        && let Some(name) = body_name(b)
     {
         let ns = if r.namespace.is_empty() {
             String::new()
@@ -268,9 +267,9 @@ pub(super) fn hit_target(r: &Request<'_>, b: &Bodies) -> String {
 
 /// The created object's name: from the response (the server's answer names what it made, also
 /// for a `generateName`), else the request body, else the `generateName` prefix and `…`.
-fn body_name(r: &Request<'_>, b: &Bodies) -> Option<String> {
+fn body_name(b: &Bodies) -> Option<String> {
     let at = |side, ptr: &str| {
-        b.get(r, side)
+        b.get(side)
             .and_then(|v| v.pointer(ptr))
             .and_then(Value::as_str)
             .filter(|n| !n.is_empty())
@@ -413,49 +412,27 @@ impl Val<'_> {
     }
 }
 
-/// A request's bodies, read from its raw lines when a rule first asks.
-pub struct Bodies {
-    request: OnceLock<Option<Value>>,
-    response: OnceLock<Option<Value>>,
+/// A request's bodies, each read ([`Request::body_reader`]) when a rule first asks; one that
+/// could not be read is none, as one the request was logged without.
+pub struct Bodies<'r> {
+    read: crate::correlate::BodyReader<'r>,
     /// A rule asked for a body the request was logged without.
     pub(super) missing: std::cell::Cell<bool>,
 }
 
-impl Bodies {
-    pub fn new() -> Bodies {
+impl<'r> Bodies<'r> {
+    pub fn new(r: &'r Request<'_>) -> Bodies<'r> {
         Bodies {
-            request: OnceLock::new(),
-            response: OnceLock::new(),
+            read: r.body_reader(),
             missing: std::cell::Cell::new(false),
         }
     }
 
-    fn get(&self, r: &Request<'_>, side: Side) -> Option<&Value> {
-        let cell = match side {
-            Side::Request => &self.request,
-            Side::Response => &self.response,
-        };
-        cell.get_or_init(|| {
-            // the last stage that has it (the completing one, usually)
-            r.marks.iter().rev().find_map(|m| {
-                let raw = m.raw.as_ref()?;
-                let b = crate::event::LineBodies::read(raw);
-                match side {
-                    Side::Request => b.request,
-                    Side::Response => b.response,
-                }
-                .ok()
-                .flatten()
-                .filter(|v| !v.is_null())
-            })
-        })
-        .as_ref()
-    }
-}
-
-impl Default for Bodies {
-    fn default() -> Self {
-        Bodies::new()
+    fn get(&self, side: Side) -> Option<&Value> {
+        match side {
+            Side::Request => self.read.request(),
+            Side::Response => self.read.response(),
+        }
     }
 }
 

@@ -146,7 +146,7 @@ impl Rules {
     pub fn see(&self, r: &Request<'_>, st: &mut State) {
         st.requests += 1;
         let dry = r.dry_run().is_dry();
-        let b = Bodies::new();
+        let b = Bodies::new(r);
         let ix = self.index.get_or_init(|| Index::new(&self.rules));
         let some = ix
             .by_resource

@@ -23,7 +23,7 @@ mod resource;
 mod tests;
 
 pub use prefilter::{AUDIT_ID, LineKey, Prefilter, Verdict};
-pub use resource::{ResourceSel, canonical_resource, parse_resource};
+pub use resource::{ResourceSel, parse_resource};
 
 /// The raw filter values from the command line (see `cli::FilterArgs`).
 #[derive(Debug, Default, Clone)]

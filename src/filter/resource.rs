@@ -1,7 +1,6 @@
-//! Resources as kubectl names them (plurals, singulars and short names of the built-in
-//! resources, with their groups) and one `--resource` selector (`NAME[.GROUP][/SUBRESOURCE]`,
-//! globs, `!` to leave out) parsed and matched against a request. It does not hold the other
-//! flags ([`super::Filter`]).
+//! One `--resource` selector (`NAME[.GROUP][/SUBRESOURCE]`, globs, `!` to leave out) parsed and
+//! matched against a request. kubectl's names for resources (`cm`, `deploy`) are read by
+//! [`crate::vocab::resources`]; the other flags are [`super::Filter`]'s.
 
 use anyhow::{Result, bail};
 
@@ -43,147 +42,6 @@ impl ResourceSel {
     }
 }
 
-/// kubectl's short names and singulars for built-in resources: (plural, group, aliases).
-const RESOURCES: &[(&str, &str, &[&str])] = &[
-    ("pods", "", &["po", "pod"]),
-    ("services", "", &["svc", "service"]),
-    ("configmaps", "", &["cm", "configmap"]),
-    ("secrets", "", &["secret"]),
-    ("serviceaccounts", "", &["sa", "serviceaccount"]),
-    ("namespaces", "", &["ns", "namespace"]),
-    ("nodes", "", &["no", "node"]),
-    ("events", "", &["ev", "event"]),
-    ("endpoints", "", &["ep", "endpoint"]),
-    ("persistentvolumes", "", &["pv", "persistentvolume"]),
-    (
-        "persistentvolumeclaims",
-        "",
-        &["pvc", "persistentvolumeclaim"],
-    ),
-    (
-        "replicationcontrollers",
-        "",
-        &["rc", "replicationcontroller"],
-    ),
-    ("resourcequotas", "", &["quota", "resourcequota"]),
-    ("limitranges", "", &["limits", "limitrange"]),
-    ("podtemplates", "", &["podtemplate"]),
-    ("componentstatuses", "", &["cs", "componentstatus"]),
-    ("bindings", "", &["binding"]),
-    ("deployments", "apps", &["deploy", "deployment"]),
-    ("replicasets", "apps", &["rs", "replicaset"]),
-    ("statefulsets", "apps", &["sts", "statefulset"]),
-    ("daemonsets", "apps", &["ds", "daemonset"]),
-    ("controllerrevisions", "apps", &["controllerrevision"]),
-    ("jobs", "batch", &["job"]),
-    ("cronjobs", "batch", &["cj", "cronjob"]),
-    (
-        "horizontalpodautoscalers",
-        "autoscaling",
-        &["hpa", "horizontalpodautoscaler"],
-    ),
-    ("ingresses", "networking.k8s.io", &["ing", "ingress"]),
-    ("ingressclasses", "networking.k8s.io", &["ingressclass"]),
-    (
-        "networkpolicies",
-        "networking.k8s.io",
-        &["netpol", "networkpolicy"],
-    ),
-    (
-        "poddisruptionbudgets",
-        "policy",
-        &["pdb", "poddisruptionbudget"],
-    ),
-    (
-        "podsecuritypolicies",
-        "policy",
-        &["psp", "podsecuritypolicy"],
-    ),
-    ("roles", "rbac.authorization.k8s.io", &["role"]),
-    (
-        "rolebindings",
-        "rbac.authorization.k8s.io",
-        &["rolebinding"],
-    ),
-    (
-        "clusterroles",
-        "rbac.authorization.k8s.io",
-        &["clusterrole"],
-    ),
-    (
-        "clusterrolebindings",
-        "rbac.authorization.k8s.io",
-        &["crb", "clusterrolebinding"],
-    ),
-    (
-        "customresourcedefinitions",
-        "apiextensions.k8s.io",
-        &["crd", "crds", "customresourcedefinition"],
-    ),
-    ("storageclasses", "storage.k8s.io", &["sc", "storageclass"]),
-    ("volumeattachments", "storage.k8s.io", &["volumeattachment"]),
-    ("csidrivers", "storage.k8s.io", &["csidriver"]),
-    ("csinodes", "storage.k8s.io", &["csinode"]),
-    (
-        "certificatesigningrequests",
-        "certificates.k8s.io",
-        &["csr", "certificatesigningrequest"],
-    ),
-    (
-        "priorityclasses",
-        "scheduling.k8s.io",
-        &["pc", "priorityclass"],
-    ),
-    ("leases", "coordination.k8s.io", &["lease"]),
-    ("endpointslices", "discovery.k8s.io", &["endpointslice"]),
-    ("runtimeclasses", "node.k8s.io", &["runtimeclass"]),
-    (
-        "mutatingwebhookconfigurations",
-        "admissionregistration.k8s.io",
-        &["mutatingwebhookconfiguration"],
-    ),
-    (
-        "validatingwebhookconfigurations",
-        "admissionregistration.k8s.io",
-        &["validatingwebhookconfiguration"],
-    ),
-    ("apiservices", "apiregistration.k8s.io", &["apiservice"]),
-    (
-        "flowschemas",
-        "flowcontrol.apiserver.k8s.io",
-        &["flowschema"],
-    ),
-    (
-        "prioritylevelconfigurations",
-        "flowcontrol.apiserver.k8s.io",
-        &["prioritylevelconfiguration"],
-    ),
-    ("tokenreviews", "authentication.k8s.io", &["tokenreview"]),
-    (
-        "subjectaccessreviews",
-        "authorization.k8s.io",
-        &["subjectaccessreview"],
-    ),
-    (
-        "selfsubjectaccessreviews",
-        "authorization.k8s.io",
-        &["selfsubjectaccessreview"],
-    ),
-    (
-        "selfsubjectrulesreviews",
-        "authorization.k8s.io",
-        &["selfsubjectrulesreview"],
-    ),
-];
-
-/// Canonical plural for a kubectl name (`cm` → `configmaps`); unknown names (CRDs) pass through.
-pub fn canonical_resource(name: &str) -> &str {
-    RESOURCES
-        .iter()
-        .find(|(plural, _, aliases)| *plural == name || aliases.contains(&name))
-        .map_or(name, |(plural, _, _)| plural)
-}
-
 /// `cm`, `deployments.apps`, `pods/exec`, `*/exec`, `widgets.example.com/status`.
 pub fn parse_resource(s: &str) -> Result<ResourceSel> {
     let (negate, s) = match s.strip_prefix('!') {
@@ -206,17 +64,9 @@ pub fn parse_resource(s: &str) -> Result<ResourceSel> {
             "--resource: {s:?} is not a resource; write NAME, NAME.GROUP or NAME/SUBRESOURCE (example: --resource cm,deployments.apps,pods/exec)"
         );
     }
-    let (name, group) = match res.split_once('.') {
-        Some((n, g)) => (n, Some(g.to_string())),
-        None => (res, None),
-    };
-    let resource = if name.contains(['*', '?']) {
-        name.to_string()
-    } else {
-        canonical_resource(name).to_string()
-    };
-    // core group spelled `pods.core` or `pods.`
-    let group = group.map(|g| if g == "core" { String::new() } else { g });
+    // kubectl's names (`cm`, `deploy.apps`, `pods.core`); globs and custom resources unchanged
+    let (resource, group) = crate::vocab::resources::qualified(res);
+    let (resource, group) = (resource.to_string(), group.map(String::from));
     let globs = [
         (resource != "*").then(|| Glob::new(&resource)),
         group.as_deref().map(Glob::new),

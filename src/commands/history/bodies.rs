@@ -1,65 +1,21 @@
-//! A request's bodies for `history`: read from the raw lines of its stages (the last one that
-//! has each, `managedFields` dropped, unreadable ones said as notes), and which of them is the
+//! A request's bodies for `history`: as [`Request::bodies`] reads them (the last stage's of
+//! each, unreadable ones said as notes) with `managedFields` dropped, and which of them is the
 //! object itself (not a Status, Scale, Table, options or list) or holds it (a list's `items`).
 //! It does not redact (`diff.rs`, `patch.rs` and [`crate::redact`] do, where values are shown).
 
 use serde_json::Value;
 
+pub(super) use crate::correlate::Bodies;
 use crate::correlate::Request;
 
-#[derive(Default)]
-pub(super) struct Bodies {
-    pub(super) request: Option<Value>,
-    pub(super) response: Option<Value>,
-    /// Bodies the log has but that could not be read, said as notes (`the request body could
-    /// not be read (too deeply nested)`): the log is not without bodies.
-    pub(super) unreadable: Vec<String>,
-}
-
-/// Why a body could not be read: serde_json stops at 128 levels of nesting.
-fn unreadable(which: &str, e: &serde_json::Error) -> String {
-    let why = if e.to_string().contains("recursion limit") {
-        "too deeply nested".to_string()
-    } else {
-        e.to_string()
-    };
-    format!("the {which} body could not be read ({why})")
-}
-
-impl Bodies {
-    pub(super) fn of(r: &Request<'_>) -> Bodies {
-        let mut b = Bodies::default();
-        for m in &r.marks {
-            let Some(raw) = &m.raw else { continue };
-            if memchr::memmem::find(raw, b"Object\"").is_none() {
-                continue;
-            }
-            let line = crate::event::LineBodies::read(raw);
-            let mut readable = |which: &str, body: serde_json::Result<Option<Value>>| {
-                body.unwrap_or_else(|e| {
-                    b.unreadable.push(unreadable(which, &e));
-                    None
-                })
-            };
-            let request = readable("request", line.request);
-            let response = readable("response", line.response);
-            if request.is_some() {
-                b.request = request;
-            }
-            if response.is_some() {
-                b.response = response;
-            }
-        }
-        b.unreadable.dedup();
-        for v in [&mut b.request, &mut b.response].into_iter().flatten() {
-            strip_managed_fields(v);
-        }
-        b
+/// The request's bodies ([`Request::bodies`]: the last stage's of each that can be read, the
+/// others said as notes), `managedFields` dropped.
+pub(super) fn read(r: &Request<'_>) -> Bodies {
+    let mut b = r.bodies();
+    for v in [&mut b.request, &mut b.response].into_iter().flatten() {
+        strip_managed_fields(v);
     }
-    /// The log has bodies for this request (read or not).
-    pub(super) fn any(&self) -> bool {
-        self.request.is_some() || self.response.is_some() || !self.unreadable.is_empty()
-    }
+    b
 }
 
 /// `metadata.managedFields` is bookkeeping, often most of an object: drop it (and from list items).

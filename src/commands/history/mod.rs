@@ -7,8 +7,8 @@
 //! skips every other line. The object's state is followed through all of those requests in the
 //! order they completed (the order the API server applied them); the user's other filters only
 //! choose which requests are shown, so a diff never credits one request with another's change.
-//! Bodies are parsed here, with `serde_json::Value`, from the original lines of the requests on
-//! the object only (`event.rs` still skips them). Every value shown goes through
+//! Bodies are read as `serde_json::Value`s (`correlate::Request::bodies`), from the original
+//! lines of the requests on the object only (`event.rs` still skips them). Every value shown goes through
 //! [`crate::redact`] (Secret data, credential-named keys and list elements, found by name, by
 //! position or by a JSON patch index, credential-shaped text), in every format, patch bodies and
 //! the last-applied annotation included, unless `--show-secrets`; when it cannot tell, it

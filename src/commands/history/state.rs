@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use anyhow::Result;
 use serde_json::Value;
 
-use super::bodies::{Bodies, is_object, list_item, rv};
+use super::bodies::{self, Bodies, is_object, list_item, rv};
 use super::diff::{Change, Mode};
 use super::output::Entry;
 use super::patch::{PatchLine, malformed_ops};
@@ -58,7 +58,7 @@ impl Sink for HistorySink<'_> {
         } else {
             return Ok(Flow::More);
         };
-        let mut bodies = Bodies::of(&r);
+        let mut bodies = bodies::read(&r);
         if touch == Touch::Collection
             && list_item(bodies.response.as_ref(), self.name, None).is_none()
         {

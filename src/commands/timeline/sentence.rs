@@ -10,103 +10,7 @@ use super::entry::Entry;
 use super::line::{Line, Spread};
 use super::markers::DRY_RUN;
 use crate::render::table;
-
-/// Built-in kinds: (plural, singular, cluster-scoped).
-const KINDS: &[(&str, &str, bool)] = &[
-    ("pods", "pod", false),
-    ("services", "service", false),
-    ("configmaps", "configmap", false),
-    ("secrets", "secret", false),
-    ("serviceaccounts", "serviceaccount", false),
-    ("namespaces", "namespace", true),
-    ("nodes", "node", true),
-    ("events", "event", false),
-    ("endpoints", "endpoints", false),
-    ("persistentvolumes", "persistentvolume", true),
-    ("persistentvolumeclaims", "persistentvolumeclaim", false),
-    ("replicationcontrollers", "replicationcontroller", false),
-    ("resourcequotas", "resourcequota", false),
-    ("limitranges", "limitrange", false),
-    ("podtemplates", "podtemplate", false),
-    ("componentstatuses", "componentstatus", true),
-    ("bindings", "binding", false),
-    ("deployments", "deployment", false),
-    ("replicasets", "replicaset", false),
-    ("statefulsets", "statefulset", false),
-    ("daemonsets", "daemonset", false),
-    ("controllerrevisions", "controllerrevision", false),
-    ("jobs", "job", false),
-    ("cronjobs", "cronjob", false),
-    ("horizontalpodautoscalers", "horizontalpodautoscaler", false),
-    ("ingresses", "ingress", false),
-    ("ingressclasses", "ingressclass", true),
-    ("networkpolicies", "networkpolicy", false),
-    ("poddisruptionbudgets", "poddisruptionbudget", false),
-    ("podsecuritypolicies", "podsecuritypolicy", true),
-    ("roles", "role", false),
-    ("rolebindings", "rolebinding", false),
-    ("clusterroles", "clusterrole", true),
-    ("clusterrolebindings", "clusterrolebinding", true),
-    (
-        "customresourcedefinitions",
-        "customresourcedefinition",
-        true,
-    ),
-    ("storageclasses", "storageclass", true),
-    ("volumeattachments", "volumeattachment", true),
-    ("csidrivers", "csidriver", true),
-    ("csinodes", "csinode", true),
-    (
-        "certificatesigningrequests",
-        "certificatesigningrequest",
-        true,
-    ),
-    ("priorityclasses", "priorityclass", true),
-    ("leases", "lease", false),
-    ("endpointslices", "endpointslice", false),
-    ("runtimeclasses", "runtimeclass", true),
-    (
-        "mutatingwebhookconfigurations",
-        "mutatingwebhookconfiguration",
-        true,
-    ),
-    (
-        "validatingwebhookconfigurations",
-        "validatingwebhookconfiguration",
-        true,
-    ),
-    ("apiservices", "apiservice", true),
-    ("flowschemas", "flowschema", true),
-    (
-        "prioritylevelconfigurations",
-        "prioritylevelconfiguration",
-        true,
-    ),
-    ("tokenreviews", "tokenreview", true),
-    ("subjectaccessreviews", "subjectaccessreview", true),
-    ("selfsubjectaccessreviews", "selfsubjectaccessreview", true),
-    ("selfsubjectrulesreviews", "selfsubjectrulesreview", true),
-    (
-        "localsubjectaccessreviews",
-        "localsubjectaccessreview",
-        false,
-    ),
-];
-
-/// `secrets` → (`secret`, namespaced); unknown kinds lose a trailing `s` (`ies` → `y`).
-fn kind(plural: &str) -> (Cow<'_, str>, bool) {
-    if let Some((_, one, cluster)) = KINDS.iter().find(|(p, _, _)| *p == plural) {
-        return (Cow::Borrowed(one), *cluster);
-    }
-    let one = if let Some(stem) = plural.strip_suffix("ies") {
-        Cow::Owned(format!("{stem}y"))
-    } else if let Some(stem) = plural.strip_suffix('s') {
-        Cow::Borrowed(stem)
-    } else {
-        Cow::Borrowed(plural)
-    };
-    (one, false)
-}
+use crate::vocab::resources::{is_cluster_scoped, singular};
 
 fn article(word: &str) -> &'static str {
     if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
@@ -305,7 +209,7 @@ impl View<'_> {
             return;
         }
         let plural = self.s(e.resource);
-        let (one, cluster) = kind(plural);
+        let (one, cluster) = (singular(plural), is_cluster_scoped(plural));
         let (ns, name) = (self.s(e.ns), self.s(e.name));
         let verb = self.s(e.verb);
         let collection = matches!(verb, "list" | "watch" | "deletecollection");
@@ -355,7 +259,7 @@ impl View<'_> {
             return;
         }
         let plural = self.s(e.resource);
-        let (_, cluster) = kind(plural);
+        let cluster = is_cluster_scoped(plural);
         if s.objects > 1 {
             w.lit(&s.objects.to_string());
             w.lit(" ");
