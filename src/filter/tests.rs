@@ -338,19 +338,8 @@ const PREFILTER_LOGS: [&str; 7] = [
     "testdata/edge/control-chars.log",
 ];
 
-/// Verbs the prefilter test's filters are drawn from (verb classes too).
-const PREFILTER_VERBS: [&str; 10] = [
-    "get",
-    "list",
-    "watch",
-    "create",
-    "update",
-    "patch",
-    "delete",
-    "deletecollection",
-    "read",
-    "write",
-];
+/// Verbs the prefilter test's filters are drawn from: what `--verb` offers (verb classes too).
+const PREFILTER_VERBS: [&str; 10] = crate::vocab::verbs::COMPLETION;
 
 /// Resources the prefilter test's filters are drawn from (short names, groups, subresources,
 /// patterns, one never seen).
