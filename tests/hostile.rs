@@ -677,6 +677,15 @@ fn bytes_read(pid: u32) -> Option<u64> {
         .and_then(|n| n.trim().parse().ok())
 }
 
+/// Has this child exited (a zombie, not yet waited for), or is it gone?
+#[cfg(target_os = "linux")]
+fn exited(pid: u32) -> bool {
+    fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| Some(s.rsplit_once(") ")?.1.starts_with('Z')))
+        .unwrap_or(true)
+}
+
 /// Send `sig` to the child this test spawned (and has not reaped).
 #[cfg(unix)]
 fn signal(child: &Child, sig: libc::c_int) {
@@ -792,6 +801,140 @@ fn a_file_truncated_while_mapped_is_reported_not_a_sigbus() {
     assert!(
         cut_seen > 0,
         "no round truncated the file during the read (bytes read when stopped: {stopped_reading:?} of {})",
+        data.len()
+    );
+}
+
+/// A selective query reads a mapped file in place (the prefilter looks at the lines in the map,
+/// and only the lines it admits are copied to be parsed), so a cut reaches it through the map
+/// itself: the pages past the new end read as zeros (SIGBUS, caught), not as an error of a
+/// read. kaudit must report the cut as it does for a full scan (exit 2, the same message, never
+/// a signal), and print only what the lines before the cut give. The points are fractions of
+/// the bytes a whole run reads with `pread` (the chunks' ends: a chunk read in place is not
+/// read with it), measured first.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_truncated_while_a_selective_query_reads_it_in_place() {
+    let dir = tmp();
+    let total = 12_000;
+    let data: Vec<u8> = (0..total)
+        .flat_map(|i| {
+            let line = event_with(i, |v| {
+                if i % 10 == 0 {
+                    v["verb"] = json!("delete");
+                }
+            });
+            (line + "\n").into_bytes()
+        })
+        .collect();
+    let f = dir.path().join("audit.log");
+    let path = f.to_str().unwrap();
+    let args = [
+        "events",
+        "-v",
+        "delete",
+        "-o",
+        "ndjson",
+        "--chunk-size",
+        "100000",
+        path,
+    ];
+    // stdout to a file: a pipe that fills up would stop kaudit while it is watched
+    let out = dir.path().join("out.ndjson");
+    let spawn = || {
+        kaudit_std(&args)
+            .stdout(File::create(&out).unwrap())
+            .spawn()
+            .unwrap()
+    };
+    fs::write(&f, &data).unwrap();
+    // the bytes a whole run reads: far fewer than the file's (its chunks are read in place)
+    let child = spawn();
+    let give_up = Instant::now() + HANG;
+    while !exited(child.id()) && Instant::now() < give_up {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    // (an exited process not yet waited for still tells what it read)
+    let whole = bytes_read(child.id()).unwrap_or(0);
+    wait_output(child, HANG).expect_code(0);
+    let full = fs::read(&out).unwrap();
+    assert_eq!(full.split(|&b| b == b'\n').count() as u64, total / 10 + 1);
+    assert!(
+        whole > 0 && whole < data.len() as u64 / 4,
+        "{whole} bytes read of {}: not read in place",
+        data.len()
+    );
+
+    let mut cut_seen = 0;
+    // (fraction of a whole run's reads in %, size to cut to, append after the cut)
+    let rounds: &[(u64, u64, bool)] = &[
+        (20, 0, false),
+        (40, 0, true),
+        (60, data.len() as u64 / 2, false),
+        (80, 0, false),
+        (50, data.len() as u64 / 3, true),
+    ];
+    for &(pct, cut_to, append) in rounds {
+        fs::write(&f, &data).unwrap();
+        let child = spawn();
+        let want = whole * pct / 100;
+        let give_up = Instant::now() + HANG;
+        while bytes_read(child.id()).is_some_and(|n| n < want) && Instant::now() < give_up {
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        signal(&child, libc::SIGSTOP);
+        OpenOptions::new()
+            .write(true)
+            .open(&f)
+            .unwrap()
+            .set_len(cut_to)
+            .unwrap();
+        if append {
+            let mut a = OpenOptions::new().append(true).open(&f).unwrap();
+            a.write_all(events(1_000_000..1_000_010).as_bytes())
+                .unwrap();
+        }
+        signal(&child, libc::SIGCONT);
+        let r = wait_output(child, HANG);
+        let printed = fs::read(&out).unwrap();
+        match r.code {
+            // read whole before the cut
+            0 => assert_eq!(printed, full, "round {pct}%: {}", r.stderr),
+            2 => {
+                cut_seen += 1;
+                let want = format!("kaudit: error: {path}: shrank from {} to ", data.len());
+                assert!(r.stderr.starts_with(&want), "{}", r.stderr);
+                let lines: usize = r
+                    .stderr
+                    .strip_suffix(" not read\n")
+                    .and_then(|s| s.rsplit_once("; lines after "))
+                    .and_then(|(_, n)| n.parse().ok())
+                    .unwrap_or_else(|| panic!("no line count: {}", r.stderr));
+                assert!(r.stderr.ends_with(&format!(
+                    " bytes while being read (copytruncate rotation?); lines after {lines} not read\n"
+                )));
+                assert!(lines < total as usize, "{}", r.stderr);
+                // what it printed is what the lines before the cut give, read whole
+                let kept: Vec<u8> = data
+                    .split_inclusive(|&b| b == b'\n')
+                    .take(lines)
+                    .flatten()
+                    .copied()
+                    .collect();
+                fs::write(&f, kept).unwrap();
+                let clean = go(&args);
+                assert!(clean.code == 0 || clean.code == 1, "{}", clean.stderr);
+                assert_eq!(
+                    printed, clean.stdout,
+                    "round {pct}%: output after a cut at line {lines}"
+                );
+            }
+            c => panic!("exit {c}: {}", r.stderr),
+        }
+    }
+    assert!(
+        cut_seen > 0,
+        "no round truncated the file during the read (reads: {whole} of {})",
         data.len()
     );
 }
@@ -3346,9 +3489,6 @@ fn shuffled_stages_log() -> String {
 #[test]
 fn same_answer_for_any_thread_count_chunk_size_and_input_path() {
     let log = shuffled_stages_log();
-    let dir = tmp();
-    let f = put(dir.path(), "shuffled.log", &log);
-    let gzf = put(dir.path(), "shuffled.log.gz", gz(log.as_bytes()));
     for cmd in [
         &["detect", "-o", "json"][..],
         &["detect", "-o", "wide"][..],
@@ -3361,44 +3501,75 @@ fn same_answer_for_any_thread_count_chunk_size_and_input_path() {
         &["top", "--by", "verb", "-o", "json"][..],
         &["when", "-o", "json"][..],
     ] {
-        let run = |extra: &[&str], path: &str| -> Vec<u8> {
-            let mut args: Vec<&str> = cmd.to_vec();
-            args.extend(extra);
-            args.push(path);
-            let r = go(&args);
-            assert!(r.code == 0, "{args:?}: exit {}\n{}", r.code, r.stderr);
-            r.stdout
-        };
-        let want = run(&["-j", "1"], &f);
-        assert!(want.len() > 500, "{cmd:?} printed {} bytes", want.len());
-        let mut got = vec![
-            ("-j 7", run(&["-j", "7"], &f)),
-            ("--no-mmap", run(&["--no-mmap"], &f)),
-            ("gzip file", run(&[], &gzf)),
-        ];
-        for size in ["2000", "7000", "65536"] {
-            got.push((size, run(&["--chunk-size", size, "-j", "3"], &f)));
-        }
-        let stdin = |extra: &[&str], bytes: Vec<u8>| -> Vec<u8> {
-            let mut args: Vec<&str> = cmd.to_vec();
-            args.extend(extra);
-            args.push("-");
-            let r = run_stdin(&args, bytes);
-            assert!(r.code == 0, "{args:?}: exit {}\n{}", r.code, r.stderr);
-            r.stdout
-        };
-        got.push(("stdin", stdin(&[], log.clone().into_bytes())));
-        got.push((
-            "gzip stdin",
-            stdin(&["--chunk-size", "3000"], gz(log.as_bytes())),
-        ));
-        for (how, out) in got {
-            assert!(
-                out == want,
-                "{cmd:?} with {how} differs from -j 1:\n{}",
-                first_difference(&want, &out)
-            );
-        }
+        same_answer_every_way(cmd, &log);
+    }
+}
+
+/// Issue 18, point 5: a query the prefilter serves reads a mapped file's chunks in place while
+/// the prefilter skips most lines, and with `pread` once it does not (`scan::mapped`): the same
+/// bytes either way, and whatever the thread count, the chunk size and the input path. The
+/// log's first requests are gets of configmaps, then of secrets, then a mix of verbs: with small
+/// chunks, `-v delete,patch` is read in place at first, then with `pread`; `who -r secrets`
+/// in place, with `pread`, then in place again.
+#[test]
+fn same_answer_read_in_place_or_not() {
+    let log = shuffled_stages_log();
+    for cmd in [
+        &["who", "-v", "delete,patch", "-o", "json"][..],
+        &["events", "-v", "delete,patch", "-o", "raw"][..],
+        &["events", "-u", "carol", "-o", "raw"][..],
+        &["events", "--code", "201", "-o", "raw"][..],
+        &["who", "-r", "secrets", "-o", "json"][..],
+        &["top", "--by", "user", "-v", "delete", "-o", "json"][..],
+    ] {
+        same_answer_every_way(cmd, &log);
+    }
+}
+
+/// `cmd` on `log` prints the same bytes with -j 1 as with other thread counts and chunk sizes,
+/// --no-mmap, gzip, and on stdin.
+#[track_caller]
+fn same_answer_every_way(cmd: &[&str], log: &str) {
+    let dir = tmp();
+    let f = put(dir.path(), "shuffled.log", log);
+    let gzf = put(dir.path(), "shuffled.log.gz", gz(log.as_bytes()));
+    let run = |extra: &[&str], path: &str| -> Vec<u8> {
+        let mut args: Vec<&str> = cmd.to_vec();
+        args.extend(extra);
+        args.push(path);
+        let r = go(&args);
+        assert!(r.code == 0, "{args:?}: exit {}\n{}", r.code, r.stderr);
+        r.stdout
+    };
+    let want = run(&["-j", "1"], &f);
+    assert!(want.len() > 500, "{cmd:?} printed {} bytes", want.len());
+    let mut got = vec![
+        ("-j 7", run(&["-j", "7"], &f)),
+        ("--no-mmap", run(&["--no-mmap"], &f)),
+        ("gzip file", run(&[], &gzf)),
+    ];
+    for size in ["2000", "7000", "65536"] {
+        got.push((size, run(&["--chunk-size", size, "-j", "3"], &f)));
+    }
+    let stdin = |extra: &[&str], bytes: Vec<u8>| -> Vec<u8> {
+        let mut args: Vec<&str> = cmd.to_vec();
+        args.extend(extra);
+        args.push("-");
+        let r = run_stdin(&args, bytes);
+        assert!(r.code == 0, "{args:?}: exit {}\n{}", r.code, r.stderr);
+        r.stdout
+    };
+    got.push(("stdin", stdin(&[], log.as_bytes().to_vec())));
+    got.push((
+        "gzip stdin",
+        stdin(&["--chunk-size", "3000"], gz(log.as_bytes())),
+    ));
+    for (how, out) in got {
+        assert!(
+            out == want,
+            "{cmd:?} with {how} differs from -j 1:\n{}",
+            first_difference(&want, &out)
+        );
     }
 }
 

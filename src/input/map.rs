@@ -2,10 +2,13 @@
 //! survives the file being truncated underneath it (copytruncate rotation).
 //!
 //! Memory: a mapped page stays in the process (resident set) once read, so a scan of a 4 GB file
-//! would end with 4 GB resident. A log of lines is not read through the map at all: its chunks
-//! are cut ([`Mapped::next_end`]) and read ([`Mapped::read_into`]) with `pread`. What is read
-//! through it (a document, [`Mapped::copy_into`]) is given back a piece at a time
-//! ([`Mapped::release`], `MADV_DONTNEED`): the pages stay in the page cache for the next run.
+//! would end with 4 GB resident. What is read through the map is given back once read
+//! ([`Mapped::release`], `MADV_DONTNEED`; the pages stay in the page cache for the next run):
+//! the chunks that a selective scan of a log of lines reads in place (`scan::mapped`), and, where
+//! there is no `pread` (not Unix), everything ([`Mapped::copy_into`]). Everything else is read
+//! with `pread` ([`Mapped::read_into`]) and maps no page: chunk ends ([`Mapped::next_end`]), the
+//! chunks of a full scan, documents and long lines. The map itself is read at its head (the
+//! first 64 KiB, to tell a document from lines).
 //!
 //! Truncation: reading a page of a map past the end of its (now shorter) file raises SIGBUS,
 //! which kills the process. On Linux a SIGBUS handler, installed with the first map, looks the
@@ -56,6 +59,12 @@ impl Mapped {
         let _ = map.advise(memmap2::Advice::Sequential);
         let slot = guard::register(map.as_ptr() as usize, map.len());
         Ok(Mapped { map, file, slot })
+    }
+
+    /// Does a read of the map past a cut see zeros rather than die (see the module docs)? Only
+    /// then may a scan read it in place, beyond its head.
+    pub fn guarded(&self) -> bool {
+        self.slot.is_some()
     }
 
     pub fn bytes(&self) -> &[u8] {

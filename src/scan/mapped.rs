@@ -1,24 +1,136 @@
 //! Mapped files: cut into line-aligned chunks a batch at a time, each chunk read by a worker,
 //! and each batch checked for a file cut short underneath before it is merged.
+//!
+//! A worker reads its chunk one of two ways. With `pread`, into a buffer of its own, which it
+//! parses: when most lines are parsed (a full scan parses every one), one copy of the whole
+//! chunk costs less than mapping its pages and giving them back. In place, when the prefilter
+//! skips most lines unparsed: the worker walks the chunk's lines in the map, asks the prefilter
+//! about each, and copies only the lines it admits into an arena (`worker::work_in_place`), to
+//! parse them there; the bytes it skips are never copied. [`Reading`] chooses, batch by batch.
+//!
+//! Either way, what the chunk's requests borrow is a copy, made before the batch is checked for
+//! a cut ([`Mapped::shrunk`]): nothing reads the map after that check, so a file cut short
+//! underneath puts no zeros (nor bytes written after the cut) into a request, and a read of the
+//! cut pages sees zeros rather than dying (the SIGBUS guard, see `input::map`; where there is
+//! none, nothing is read in place). A chunk read in place gives its pages back once read
+//! ([`Mapped::release`]), so the resident set does not grow to the file's size.
 
 use std::ops::Range;
 
 use anyhow::Result;
 use rayon::prelude::*;
 
-use super::worker::{ChunkOut, Units, work};
+use super::worker::{ChunkOut, Units, work, work_in_place};
 use super::{FileStats, Flow, Scanner, Sink, Slab, opens_json, split};
 use crate::chunk::{self};
+use crate::filter::{Filter, Prefilter};
 use crate::input;
 use crate::input::format::Reader;
 use crate::input::map::Mapped;
 use crate::input::split::Mode;
 
-impl<S: Sink> Scanner<'_, '_, S> {
+/// What one worker of a batch reads a mapped chunk into, kept from one batch to the next.
+#[derive(Default)]
+pub(super) struct ChunkBuf {
+    /// The chunk, read with `pread`.
+    copy: Vec<u8>,
+    /// The lines of a chunk read in place that the prefilter admitted.
+    arena: bumpalo::Bump,
+}
+
+impl ChunkBuf {
+    /// Keep only the buffer a chunk read `how` needs.
+    fn keep(&mut self, how: Read) {
+        match how {
+            Read::Pread => self.arena = bumpalo::Bump::new(),
+            Read::InPlace => self.copy = Vec::new(),
+        }
+    }
+}
+
+/// How a batch of a mapped file's chunks is read (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Read {
+    Pread,
+    InPlace,
+}
+
+/// Chooses, batch by batch, how a mapped file's chunks are read: in place while the prefilter
+/// has left most lines unparsed so far, else with `pread` (the first batch is read in place).
+/// A batch's choice changes how its bytes are copied, never what is read from them: the output
+/// is the same either way.
+struct Reading {
+    /// The scan has a prefilter, and the file is mapped with the SIGBUS guard.
+    may: bool,
+    lines: u64,
+    parsed: u64,
+}
+
+impl Reading {
+    fn new(may: bool) -> Self {
+        Reading {
+            may,
+            lines: 0,
+            parsed: 0,
+        }
+    }
+
+    /// In place while at most a fifth of the lines read so far were parsed: past that, the
+    /// faults of mapping the pages and giving them back cost more than the copy they save
+    /// (BENCHMARKS.md, "Issue 18, point 5").
+    fn next(&self) -> Read {
+        if self.may && self.parsed * 5 <= self.lines {
+            Read::InPlace
+        } else {
+            Read::Pread
+        }
+    }
+
+    fn saw(&mut self, outs: &[ChunkOut<'_>]) {
+        for o in outs {
+            self.lines += o.lines;
+            self.parsed += o.lines.saturating_sub(o.prefiltered);
+        }
+    }
+}
+
+/// One batch of chunks, as cut.
+#[derive(Default)]
+struct Batch {
+    group: Vec<Range<usize>>,
+    /// Whether each chunk of the group ends at a checkpoint (see `CHECKPOINT`).
+    checkpoints: Vec<bool>,
+    /// The file ended before its map (cut short, or a read error) where the next chunk would
+    /// have been cut: it was not (see `Mapped::next_end`).
+    cut_short: bool,
+    /// A line too long to read whole, after the group (see [`long_line`]).
+    long: Option<Range<usize>>,
+    /// Where the next batch starts.
+    end: usize,
+    /// The offset of the buffer in its input.
+    base: u64,
+}
+
+/// What the workers of a batch read from: a buffer of lines, or a map.
+#[derive(Clone, Copy)]
+enum Src<'b> {
+    Buffer(&'b [u8]),
+    Map(&'b Mapped, Read),
+}
+
+/// What every worker of a batch reads with.
+struct Job<'b, 'f> {
+    file: (u32, &'b input::Scope),
+    reader: Reader,
+    filter: &'f Filter,
+    prefilter: Option<&'f Prefilter>,
+}
+
+impl<'c, S: Sink> Scanner<'c, '_, S> {
     /// Scan one buffer of whole lines (the last line may be unterminated), a batch of chunks at a
-    /// time. With `map` (the buffer is that map), chunks are cut and read with `pread`, not
-    /// through the map, and each batch is checked for a file cut short underneath before it is
-    /// merged.
+    /// time. With `map` (the buffer is that map), chunks are cut with `pread`, read as
+    /// [`Reading`] chooses, and each batch is checked for a file cut short underneath before it
+    /// is merged.
     pub(super) fn buffer(
         &mut self,
         buf: &[u8],
@@ -28,156 +140,217 @@ impl<S: Sink> Scanner<'_, '_, S> {
         fs: &mut FileStats,
         count_progress: bool,
     ) -> Result<Flow> {
-        let batch = (self.cfg.threads * 4).max(1);
-        let filter = self.filter;
-        let prefilter = if S::PREFILTER && S::FILTERED {
-            self.prefilter
-        } else {
-            None
-        };
-        let reader = self.reader();
         let scopes = std::sync::Arc::clone(&self.scopes);
-        let scope = &scopes[idx as usize];
-        let mut group: Vec<Range<usize>> = Vec::with_capacity(batch);
-        // whether each chunk of the group ends at a checkpoint (see `CHECKPOINT`)
-        let mut checkpoints: Vec<bool> = Vec::with_capacity(batch);
+        let file = (idx, &scopes[idx as usize]);
+        let mut reading =
+            Reading::new(map.is_some_and(Mapped::guarded) && self.sink_prefilter().is_some());
         // a mapped file's chunks are read into these (one per chunk of a batch, reused): what
-        // a worker parsed from its copy stays borrowed until its batch is merged and folded
+        // a worker parsed from them stays borrowed until its batch is merged and folded
         let mut copies = std::mem::take(&mut self.copies);
-        let mut pos = 0;
+        let mut batch = Batch::default();
+        // the start of the batch before: its pages and this one's are given back together
+        let mut before = 0;
+        let mut was = Read::Pread;
         let mut flow = Flow::More;
-        while pos < buf.len() {
-            // chunks are cut as they are needed: a map is only read a batch at a time. A file
-            // that ends before its map (cut short, or a read error) ends the cutting: the
-            // chunk it would have sized is never cut (see `Mapped::next_end`).
-            group.clear();
-            checkpoints.clear();
-            let mut cut_short = false;
-            // a line too long to read whole, after the group
-            let mut long = None;
-            while group.len() < batch && pos < buf.len() {
-                // a chunk ends at the first line end past a checkpoint it would cross
-                let at = base + pos as u64;
-                let cp = self.cfg.checkpoint;
-                let next_cp = (at / cp + 1) * cp;
-                let target = self.cfg.chunk_size.min((next_cp - at) as usize);
-                let end = match map {
-                    Some(m) => match m.next_end(pos, target) {
-                        Some(end) => end,
-                        None => {
-                            cut_short = true;
-                            break;
-                        }
-                    },
-                    None => chunk::next_end(buf, pos, target),
-                };
-                if let Some(m) = map
-                    && end - pos > self.cfg.long_line
-                    && let Some(start) = long_line(m, pos, target, end, self.cfg.long_line)
-                {
-                    if start > pos {
-                        group.push(pos..start);
-                        checkpoints.push(false);
-                    }
-                    long = Some(start..end);
-                    pos = end;
-                    break;
+        while batch.end < buf.len() {
+            let start = batch.end;
+            self.cut(&mut batch, buf, base, map);
+            if copies.len() < batch.group.len() {
+                copies.resize_with(batch.group.len(), ChunkBuf::default);
+            }
+            let how = reading.next();
+            if how != was {
+                // the buffers the other way reads into are not needed
+                for c in &mut copies {
+                    c.keep(how);
                 }
-                group.push(pos..end);
-                checkpoints.push(base + end as u64 >= next_cp);
-                pos = end;
+                was = how;
             }
-            if copies.len() < group.len() {
-                copies.resize_with(group.len(), Vec::new);
-            }
-            let slabs = self.slabs(group.len());
-            let outs: Vec<ChunkOut> = self.pool.install(|| {
-                group
-                    .par_iter()
-                    .zip(copies.par_iter_mut())
-                    .zip(slabs)
-                    .map(|((r, copy), slab)| match map {
-                        Some(m) => work_copied::<S>(
-                            m,
-                            r.clone(),
-                            copy,
-                            slab,
-                            (idx, scope),
-                            reader,
-                            filter,
-                            prefilter,
-                        ),
-                        None => work::<S>(
-                            &Units::Lines(&buf[r.clone()]),
-                            slab,
-                            (idx, scope),
-                            reader,
-                            filter,
-                            prefilter,
-                        ),
-                    })
-                    .collect()
-            });
-            // Truncation never changes the bytes before the new end: the chunks below the cut
-            // were read as written; the others may have read zeros or new data, and are dropped.
-            // Nothing after this check reads the map (see `work_copied`). A chunk read short
-            // without the file being shorter (an I/O error) ends the file with an error.
-            let shrunk = map.and_then(Mapped::shrunk);
-            let keep = match shrunk {
-                Some(s) => group.iter().take_while(|r| r.end <= s.valid).count(),
-                None => outs.iter().take_while(|o| !o.short).count(),
+            let from = match map {
+                Some(m) => Src::Map(m, how),
+                None => Src::Buffer(buf),
             };
-            let failed = shrunk.is_none() && (cut_short || keep < group.len());
-            let failed_at = group.get(keep).map_or(pos, |r| r.start);
-            let lens: Vec<usize> = group.iter().map(|r| r.len()).collect();
-            let mut outs = outs;
-            outs.truncate(keep);
-            for (o, cp) in outs.iter_mut().zip(&checkpoints) {
-                o.checkpoint = *cp;
+            let outs = self.read_batch(&batch.group, from, &mut copies, file);
+            reading.saw(&outs);
+            if let Some(m) = map
+                && how == Read::InPlace
+            {
+                // the pages its workers shared at the chunks' ends (theirs are given back)
+                m.release(before..batch.end);
             }
-            flow = self.merge_batch(outs, fs, lens.into_iter(), count_progress)?;
-            if flow == Flow::Stop {
-                break;
-            }
-            if let Some(s) = shrunk {
-                self.shrank(idx, fs, s, &format!("lines after {}", fs.lines));
-                break;
-            }
-            if !failed && let (Some(m), Some(r)) = (map, long.take()) {
-                let crossed = (base + r.start as u64) / self.cfg.checkpoint
-                    != (base + r.end as u64) / self.cfg.checkpoint;
-                flow = self.long_line(m, r, idx, fs, count_progress)?;
-                if flow == Flow::More && crossed {
-                    flow = self.checkpoint()?;
-                }
-                if flow == Flow::Stop {
-                    break;
-                }
-                if m.shrunk().is_some() || self.stats.files[idx as usize].error.is_some() {
-                    // cut short or unreadable while the line was read: reported there
-                    break;
-                }
-                continue;
-            }
-            if failed {
-                let msg = format!(
-                    "{}: read failed at byte {failed_at} (of {}); lines after {} not read",
-                    fs.name,
-                    buf.len(),
-                    fs.lines
-                );
-                self.file_error(idx, &msg);
+            before = start;
+            let go_on;
+            (flow, go_on) = self.end_batch(outs, &mut batch, map, idx, fs, count_progress)?;
+            if !go_on {
                 break;
             }
         }
         // after a long line, do not keep its size for every later chunk
         for c in &mut copies {
-            if c.capacity() > 4 * crate::chunk::DEFAULT_CHUNK {
-                *c = Vec::new();
+            if c.copy.capacity() > 4 * chunk::DEFAULT_CHUNK {
+                c.copy = Vec::new();
+            }
+            if c.arena.allocated_bytes() > 4 * chunk::DEFAULT_CHUNK {
+                c.arena = bumpalo::Bump::new();
             }
         }
         self.copies = copies;
         Ok(flow)
+    }
+
+    /// The prefilter, when the sink allows one.
+    fn sink_prefilter(&self) -> Option<&'c Prefilter> {
+        if S::PREFILTER && S::FILTERED {
+            self.prefilter
+        } else {
+            None
+        }
+    }
+
+    /// Cut the next batch of chunks, from `batch.end`. Chunks are cut as they are needed: a map
+    /// is only read a batch at a time. A file that ends before its map (cut short, or a read
+    /// error) ends the cutting: the chunk it would have sized is never cut.
+    fn cut(&self, batch: &mut Batch, buf: &[u8], base: u64, map: Option<&Mapped>) {
+        let n = (self.cfg.threads * 4).max(1);
+        let mut pos = batch.end;
+        batch.base = base;
+        batch.group.clear();
+        batch.checkpoints.clear();
+        batch.cut_short = false;
+        batch.long = None;
+        while batch.group.len() < n && pos < buf.len() {
+            // a chunk ends at the first line end past a checkpoint it would cross
+            let at = base + pos as u64;
+            let cp = self.cfg.checkpoint;
+            let next_cp = (at / cp + 1) * cp;
+            let target = self.cfg.chunk_size.min((next_cp - at) as usize);
+            let end = match map {
+                Some(m) => match m.next_end(pos, target) {
+                    Some(end) => end,
+                    None => {
+                        batch.cut_short = true;
+                        break;
+                    }
+                },
+                None => chunk::next_end(buf, pos, target),
+            };
+            if let Some(m) = map
+                && end - pos > self.cfg.long_line
+                && let Some(start) = long_line(m, pos, target, end, self.cfg.long_line)
+            {
+                if start > pos {
+                    batch.group.push(pos..start);
+                    batch.checkpoints.push(false);
+                }
+                batch.long = Some(start..end);
+                pos = end;
+                break;
+            }
+            batch.group.push(pos..end);
+            batch.checkpoints.push(base + end as u64 >= next_cp);
+            pos = end;
+        }
+        batch.end = pos;
+    }
+
+    /// The workers' results for a batch's chunks, in chunk order.
+    fn read_batch<'b>(
+        &mut self,
+        group: &[Range<usize>],
+        from: Src<'b>,
+        copies: &'b mut [ChunkBuf],
+        file: (u32, &'b input::Scope),
+    ) -> Vec<ChunkOut<'b>> {
+        let job = Job {
+            file,
+            reader: self.reader(),
+            filter: self.filter,
+            prefilter: self.sink_prefilter(),
+        };
+        let slabs = self.slabs(group.len());
+        self.pool.install(|| {
+            group
+                .par_iter()
+                .zip(copies.par_iter_mut())
+                .zip(slabs)
+                .map(|((r, copy), slab)| job.chunk::<S>(from, r.clone(), copy, slab))
+                .collect()
+        })
+    }
+
+    /// A batch read: checked for a cut, merged, and the long line after it read. False when
+    /// the buffer ends here (the sink stopped, the file was cut short or could not be read).
+    fn end_batch(
+        &mut self,
+        mut outs: Vec<ChunkOut<'_>>,
+        batch: &mut Batch,
+        map: Option<&Mapped>,
+        idx: u32,
+        fs: &mut FileStats,
+        count_progress: bool,
+    ) -> Result<(Flow, bool)> {
+        let group = &batch.group;
+        // Truncation never changes the bytes before the new end: the chunks below the cut
+        // were read as written; the others may have read zeros or new data, and are dropped.
+        // Nothing after this check reads the map (see the module docs). A chunk read short
+        // without the file being shorter (an I/O error) ends the file with an error.
+        let shrunk = map.and_then(Mapped::shrunk);
+        let keep = match shrunk {
+            Some(s) => group.iter().take_while(|r| r.end <= s.valid).count(),
+            None => outs.iter().take_while(|o| !o.short).count(),
+        };
+        let failed = shrunk.is_none() && (batch.cut_short || keep < group.len());
+        let failed_at = group.get(keep).map_or(batch.end, |r| r.start);
+        let lens: Vec<usize> = group.iter().map(|r| r.len()).collect();
+        outs.truncate(keep);
+        for (o, cp) in outs.iter_mut().zip(&batch.checkpoints) {
+            o.checkpoint = *cp;
+        }
+        let flow = self.merge_batch(outs, fs, lens.into_iter(), count_progress)?;
+        if flow == Flow::Stop {
+            return Ok((flow, false));
+        }
+        if let Some(s) = shrunk {
+            self.shrank(idx, fs, s, &format!("lines after {}", fs.lines));
+            return Ok((flow, false));
+        }
+        if failed {
+            let len = map.map_or(batch.end, Mapped::len);
+            let msg = format!(
+                "{}: read failed at byte {failed_at} (of {len}); lines after {} not read",
+                fs.name, fs.lines
+            );
+            self.file_error(idx, &msg);
+            return Ok((flow, false));
+        }
+        match (map, batch.long.take()) {
+            (Some(m), Some(r)) => {
+                self.after_batch_long_line(m, r, batch.base, idx, fs, count_progress)
+            }
+            _ => Ok((flow, true)),
+        }
+    }
+
+    /// The long line cut after a batch (see [`long_line`]), read; then a checkpoint if it
+    /// crossed one.
+    fn after_batch_long_line(
+        &mut self,
+        m: &Mapped,
+        r: Range<usize>,
+        base: u64,
+        idx: u32,
+        fs: &mut FileStats,
+        count_progress: bool,
+    ) -> Result<(Flow, bool)> {
+        let cp = self.cfg.checkpoint;
+        let crossed = (base + r.start as u64) / cp != (base + r.end as u64) / cp;
+        let mut flow = self.long_line(m, r, idx, fs, count_progress)?;
+        if flow == Flow::More && crossed {
+            flow = self.checkpoint()?;
+        }
+        // cut short or unreadable while the line was read: reported there
+        let ended = m.shrunk().is_some() || self.stats.files[idx as usize].error.is_some();
+        Ok((flow, flow == Flow::More && !ended))
     }
 
     /// A long line of a mapped file (see [`long_line`]): its records cut as it is read, or,
@@ -221,44 +394,58 @@ impl<S: Sink> Scanner<'_, '_, S> {
     }
 }
 
-/// The worker for a chunk of a mapped file: copy the chunk, give its pages back, and parse the
-/// copy; what it returns owns its strings.
-///
-/// A mapped file can be cut short at any moment (copytruncate): its pages past the new end then
-/// read as zeros (see `input::map`). Parsing the map in place would see bytes change under a
-/// parser that checked them a moment before, and a merge that reads the map after the batch was
-/// checked would put zeros into requests. A copy is read once, so the batch check afterwards
-/// covers everything. The copy is hot in the worker's cache when it is parsed: a full scan of
-/// 1 GB took the same time (BENCHMARKS.md, "Memory").
-#[allow(clippy::too_many_arguments)]
-fn work_copied<'a, S: Sink>(
-    map: &Mapped,
-    r: Range<usize>,
-    copy: &'a mut Vec<u8>,
-    slab: Slab,
-    file: (u32, &'a input::Scope),
-    reader: Reader,
-    filter: &crate::filter::Filter,
-    prefilter: Option<&crate::filter::Prefilter>,
-) -> ChunkOut<'a> {
-    // Read, not copied from the map: the same bytes from the page cache, without a page
-    // fault, page-table update and TLB flush per page (summary on 1 GB: 0.76 s -> 0.59 s).
-    // (nothing reads the chunk through the map, so there are no pages to give back: the
-    // chunk's end was found with pread too, see `Mapped::next_end`)
-    #[cfg(unix)]
-    let complete = map.read_into(r.clone(), copy);
-    #[cfg(not(unix))]
-    let complete = {
-        copy.clear();
-        map.copy_into(r.clone(), copy);
-        true
-    };
-    if !complete {
-        // cut short underneath, or a read error: the scanner drops this chunk and those after
-        return ChunkOut::new(true);
+impl<'b> Job<'b, '_> {
+    /// The worker for one chunk: read it as `from` says, and parse it; what it returns borrows
+    /// its buffer, never the map.
+    fn chunk<S: Sink>(
+        &self,
+        from: Src<'b>,
+        r: Range<usize>,
+        buf: &'b mut ChunkBuf,
+        slab: Slab,
+    ) -> ChunkOut<'b> {
+        let (file, reader, filter, prefilter) =
+            (self.file, self.reader, self.filter, self.prefilter);
+        let units = match from {
+            Src::Buffer(b) => Units::Lines(&b[r]),
+            Src::Map(m, Read::InPlace) if let Some(p) = prefilter => {
+                buf.arena.reset();
+                // one block that holds the whole chunk: never grown, kept from chunk to chunk
+                if buf.arena.chunk_capacity() < r.len() {
+                    buf.arena = bumpalo::Bump::with_capacity(r.len());
+                }
+                let arena = &buf.arena;
+                let out =
+                    work_in_place::<S>(&m.bytes()[r.clone()], arena, slab, file, reader, filter, p);
+                m.release(r);
+                return out;
+            }
+            Src::Map(m, _) => {
+                if !read(m, r, &mut buf.copy) {
+                    // cut short underneath, or a read error: the scanner drops this chunk and
+                    // those after it
+                    return ChunkOut::new(true);
+                }
+                Units::Lines(&buf.copy)
+            }
+        };
+        work::<S>(&units, slab, file, reader, filter, prefilter)
     }
-    let copy: &'a Vec<u8> = copy;
-    work::<S>(&Units::Lines(copy), slab, file, reader, filter, prefilter)
+}
+
+/// Make `copy` the bytes of `r` of a mapped file; false if it could not be read whole. Read with
+/// `pread`, not copied from the map: the same bytes from the page cache, without a page fault,
+/// page-table update and TLB flush per page (nothing reads the chunk through the map, so there
+/// are no pages to give back: its end was found with `pread` too, see `Mapped::next_end`).
+fn read(map: &Mapped, r: Range<usize>, copy: &mut Vec<u8>) -> bool {
+    #[cfg(unix)]
+    return map.read_into(r, copy);
+    #[cfg(not(unix))]
+    {
+        copy.clear();
+        map.copy_into(r, copy);
+        true
+    }
 }
 
 /// In a mapped file, the chunk from `pos` to `end` may hold a long line: the one that holds

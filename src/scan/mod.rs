@@ -125,7 +125,7 @@ struct Scanner<'c, 's, S: Sink> {
     /// With a [`Sink::COMMUTATIVE`] sink: parts handed back by merged chunks, for the next ones.
     spare: Vec<S::Part>,
     /// The buffers the chunks of a mapped file are read into, one per chunk of a batch.
-    copies: Vec<Vec<u8>>,
+    copies: Vec<mapped::ChunkBuf>,
     /// Empty slabs of merged chunks, for the requests of the next ones (see [`Slab`]).
     spare_slabs: Vec<Slab>,
     /// Each input's cluster and API server (`input::scopes`), by index.

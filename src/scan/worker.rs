@@ -164,6 +164,7 @@ impl Skips {
             Verdict::Parse => return true,
             Verdict::Skip => {}
             Verdict::SkipReceived(key) => self.received.push(key),
+            // (the key's text is only looked up, not kept)
             Verdict::SkipFinal(k) => {
                 if c.skip_final(k.hash, scope, k.audit_id, k.received) {
                     self.finals.push(k.hash);
@@ -178,6 +179,82 @@ impl Skips {
         }
         self.count += 1;
         false
+    }
+
+    /// A request whose completing line the prefilter skipped cannot match: the correlator
+    /// dropped what the chunk held of it (`ChunkCorrelator::skip_final`). When it began in this
+    /// chunk too (its RequestReceived skipped here), it is settled here; otherwise the merger
+    /// drops what earlier chunks held and counts its later events as late.
+    fn finals(&mut self, out: &mut ChunkOut<'_>) {
+        if self.finals.is_empty() {
+            return;
+        }
+        let mut finals: rustc_hash::FxHashSet<u64> = self.finals.drain(..).collect();
+        if !self.started.is_empty() {
+            self.started.retain(|(k, _)| !finals.contains(k));
+        }
+        if !self.received.is_empty() {
+            self.received.retain(|k| !finals.remove(k));
+        }
+        out.final_skipped = finals.drain().collect();
+    }
+
+    /// Requests completed here whose ResponseStarted the prefilter skipped get it back.
+    fn started(&mut self, items: &mut [Item<'_>], out: &mut ChunkOut<'_>) {
+        if self.started.is_empty() {
+            return;
+        }
+        let mut started: rustc_hash::FxHashMap<u64, Ts> = self.started.drain(..).collect();
+        for it in items {
+            if let Item::Frag(r) = it
+                && r.is_final
+                && !r.stages.contains(Stage::ResponseStarted)
+                && let Some(t) = started.remove(&r.key)
+            {
+                r.give_started(t);
+            }
+        }
+        out.started_skipped = started.into_iter().collect();
+    }
+
+    /// Requests whose RequestReceived the prefilter skipped in this chunk get it back, and are
+    /// settled (the keys are many, the requests asking few: sorted, not hashed).
+    fn received<'a, S: Sink>(
+        &mut self,
+        items: Vec<Item<'a>>,
+        slab: &mut Vec<Request<'a>>,
+        out: &mut ChunkOut<'a>,
+        filter: &crate::filter::Filter,
+    ) -> Vec<Item<'a>> {
+        if self.received.is_empty() {
+            return items;
+        }
+        let mut skipped = std::mem::take(&mut self.received);
+        skipped.sort_unstable();
+        let mut taken = rustc_hash::FxHashSet::default();
+        let items = items
+            .into_iter()
+            .filter_map(|it| match it {
+                Item::Frag(mut r)
+                    if r.is_final
+                        && !r.stages.contains(Stage::RequestReceived)
+                        && let k = r.key
+                        && skipped.binary_search(&k).is_ok()
+                        && taken.insert(k) =>
+                {
+                    r.stages.insert(Stage::RequestReceived);
+                    slab.push(r);
+                    let at = slab.len() - 1;
+                    settle::<S>(out, slab, at, filter).map(Item::Done)
+                }
+                other => Some(other),
+            })
+            .collect();
+        if !taken.is_empty() {
+            skipped.retain(|k| !taken.contains(k));
+        }
+        out.received_skipped = skipped;
+        items
     }
 }
 
@@ -204,169 +281,207 @@ pub(super) fn work<'a, S: Sink>(
     filter: &crate::filter::Filter,
     prefilter: Option<&crate::filter::Prefilter>,
 ) -> ChunkOut<'a> {
-    let (file, scope) = file;
-    let scope_hash = scope.hash();
-    let mut c = ChunkCorrelator::with_slab(reuse(slab));
-    let mut out = ChunkOut::new(false);
-    // whole requests, queued to be folded: about one per 2 KB of log (two stages of 1 KB)
-    if S::FOLDS {
-        out.done.reserve(units.len() / 2048 + 16);
-    }
-    let mut recs: Vec<Rec<'a>> = Vec::new();
-    let mut skips = Skips::default();
-    let mut slot = crate::event::Event::default();
+    let mut w = Worker::new::<S>(slab, file, reader, filter, prefilter, units.len());
     match *units {
-        Units::Lines(buf) => {
-            for mut line in Lines::new(buf) {
-                out.lines += 1;
-                // a byte-order mark (an editor's, or a file's start after `cat`) is no part of
-                // the record
-                if let Some(rest) = line.bytes.strip_prefix(document::BOM) {
-                    line.bytes = rest;
-                    line.raw = line.raw.strip_prefix(document::BOM).unwrap_or(rest);
-                    out.boms += 1;
-                }
-                // raw output needs every line of a matching request as written
-                if let Some(p) = prefilter
-                    && !skips.admit(p, &line, !reader.keep_raw, scope_hash, &mut c)
-                {
-                    continue;
-                }
-                let n = out.lines;
-                if let Some((stage, whole)) = reader.native_line(line.bytes, &mut slot) {
-                    out.records += 1;
-                    let keep_raw = reader.keep_raw && !(S::RAW_FOR_BODIES && slot.no_bodies);
-                    if let Some(done) = take_event(
-                        &mut out,
-                        &mut c,
-                        &mut slot,
-                        stage,
-                        whole,
-                        None,
-                        (file, scope),
-                        n,
-                        line.raw,
-                        keep_raw,
-                    ) && let Some(keep) = settle::<S>(&mut out, &mut c.slab, done, filter)
-                    {
-                        c.items.push(Item::Done(keep));
-                    }
-                    continue;
-                }
-                reader.line(line.bytes, line.terminated, &mut recs);
-                for r in recs.iter_mut() {
-                    if let Some(done) = take(
-                        &mut out,
-                        &mut c,
-                        r,
-                        (file, scope),
-                        n,
-                        line.raw,
-                        reader.keep_raw,
-                    ) && let Some(keep) = settle::<S>(&mut out, &mut c.slab, done, filter)
-                    {
-                        c.items.push(Item::Done(keep));
-                    }
-                }
-                recs.clear();
-            }
+        Units::Lines(buf) => w.lines::<S>(buf, None),
+        Units::Items(buf, items) => w.items::<S>(buf, items),
+    }
+    w.finish::<S>()
+}
+
+/// [`work`] on the lines of a chunk of a mapped file, read in place: the prefilter's verdict
+/// is taken on the mapped bytes, and only the lines it admits are copied into `arena`, to be
+/// parsed there. What the chunk's requests borrow is in the arena, never in the map (see
+/// `scan::mapped`).
+pub(super) fn work_in_place<'a, S: Sink>(
+    mapped: &'a [u8],
+    arena: &'a bumpalo::Bump,
+    slab: Slab,
+    file: (u32, &'a input::Scope),
+    reader: Reader,
+    filter: &crate::filter::Filter,
+    prefilter: &crate::filter::Prefilter,
+) -> ChunkOut<'a> {
+    let mut w = Worker::new::<S>(slab, file, reader, filter, Some(prefilter), mapped.len());
+    w.lines::<S>(mapped, Some(arena));
+    w.finish::<S>()
+}
+
+/// One chunk's worker: what it has found so far, and what it reads with.
+struct Worker<'a, 'f> {
+    out: ChunkOut<'a>,
+    c: ChunkCorrelator<'a>,
+    /// The records of one line or item, reused.
+    recs: Vec<Rec<'a>>,
+    skips: Skips,
+    /// The event the fast parser fills, reused.
+    slot: crate::event::Event<'a>,
+    file: (u32, &'a input::Scope),
+    scope_hash: u64,
+    reader: Reader,
+    filter: &'f crate::filter::Filter,
+    prefilter: Option<&'f crate::filter::Prefilter>,
+}
+
+impl<'a, 'f> Worker<'a, 'f> {
+    fn new<S: Sink>(
+        slab: Slab,
+        file: (u32, &'a input::Scope),
+        reader: Reader,
+        filter: &'f crate::filter::Filter,
+        prefilter: Option<&'f crate::filter::Prefilter>,
+        len: usize,
+    ) -> Self {
+        let mut out = ChunkOut::new(false);
+        // whole requests, queued to be folded: about one per 2 KB of log (two stages of 1 KB)
+        if S::FOLDS {
+            out.done.reserve(len / 2048 + 16);
         }
-        Units::Items(buf, items) => {
-            out.absolute = true;
-            for it in items {
-                let bytes = &buf[it.start..it.end];
-                reader.item(bytes, &mut recs);
-                for r in recs.iter_mut() {
-                    // a pretty-printed item: raw output is one event per line
-                    if let Rec::Event(ev) = r
-                        && reader.keep_raw
-                        && ev.raw.is_none()
-                    {
-                        ev.raw = Some(Cow::Owned(document::minify(bytes)));
-                    }
-                    if let Some(done) = take(
-                        &mut out,
-                        &mut c,
-                        r,
-                        (file, scope),
-                        it.line,
-                        bytes,
-                        reader.keep_raw,
-                    ) && let Some(keep) = settle::<S>(&mut out, &mut c.slab, done, filter)
-                    {
-                        c.items.push(Item::Done(keep));
-                    }
-                }
-                recs.clear();
-            }
+        Worker {
+            out,
+            c: ChunkCorrelator::with_slab(reuse(slab)),
+            recs: Vec::new(),
+            skips: Skips::default(),
+            slot: crate::event::Event::default(),
+            file,
+            scope_hash: file.1.hash(),
+            reader,
+            filter,
+            prefilter,
         }
     }
-    out.records += skips.count;
-    out.prefiltered += skips.count;
-    let fin = c.finish();
-    let mut items = fin.items;
-    let mut slab = fin.slab;
-    out.late = fin.late;
-    if !skips.finals.is_empty() {
-        // A request whose completing line the prefilter skipped cannot match: the correlator
-        // dropped what the chunk held of it (`ChunkCorrelator::skip_final`). When it began in
-        // this chunk too (its RequestReceived skipped here), it is settled here; otherwise the
-        // merger drops what earlier chunks held and counts its later events as late.
-        let mut finals: rustc_hash::FxHashSet<u64> = skips.finals.drain(..).collect();
-        if !skips.started.is_empty() {
-            skips.started.retain(|(k, _)| !finals.contains(k));
-        }
-        if !skips.received.is_empty() {
-            skips.received.retain(|k| !finals.remove(k));
-        }
-        out.final_skipped = finals.drain().collect();
-    }
-    if !skips.started.is_empty() {
-        // requests completed here whose ResponseStarted the prefilter skipped get it back
-        let mut started: rustc_hash::FxHashMap<u64, Ts> = skips.started.drain(..).collect();
-        for it in &mut items {
-            if let Item::Frag(r) = it
-                && r.is_final
-                && !r.stages.contains(Stage::ResponseStarted)
-                && let Some(t) = started.remove(&r.key)
+
+    /// The lines of a chunk, numbered from 1. With `arena`, `buf` is read in place and a line
+    /// the prefilter admits is copied into the arena and parsed there (see [`work_in_place`]).
+    fn lines<S: Sink>(&mut self, buf: &'a [u8], arena: Option<&'a bumpalo::Bump>) {
+        for mut line in Lines::new(buf) {
+            self.out.lines += 1;
+            // a byte-order mark (an editor's, or a file's start after `cat`) is no part of the
+            // record
+            if let Some(rest) = line.bytes.strip_prefix(document::BOM) {
+                line.bytes = rest;
+                line.raw = line.raw.strip_prefix(document::BOM).unwrap_or(rest);
+                self.out.boms += 1;
+            }
+            // raw output needs every line of a matching request as written
+            if let Some(p) = self.prefilter
+                && !self.skips.admit(
+                    p,
+                    &line,
+                    !self.reader.keep_raw,
+                    self.scope_hash,
+                    &mut self.c,
+                )
             {
-                r.give_started(t);
+                continue;
             }
+            if let Some(arena) = arena {
+                line = copied(arena, line);
+            }
+            self.line::<S>(line);
         }
-        out.started_skipped = started.into_iter().collect();
     }
-    if !skips.received.is_empty() {
-        // requests whose RequestReceived the prefilter skipped in this chunk get it back (the
-        // keys are many, the requests asking few: sorted, not hashed)
-        let mut skipped = std::mem::take(&mut skips.received);
-        skipped.sort_unstable();
-        let mut taken = rustc_hash::FxHashSet::default();
-        items = items
-            .into_iter()
-            .filter_map(|it| match it {
-                Item::Frag(mut r)
-                    if r.is_final
-                        && !r.stages.contains(Stage::RequestReceived)
-                        && let k = r.key
-                        && skipped.binary_search(&k).is_ok()
-                        && taken.insert(k) =>
+
+    /// Parse one line (the chunk's `out.lines`th) and correlate its records.
+    fn line<S: Sink>(&mut self, line: Line<'a>) {
+        let n = self.out.lines;
+        let (out, c, filter) = (&mut self.out, &mut self.c, self.filter);
+        if let Some((stage, whole)) = self.reader.native_line(line.bytes, &mut self.slot) {
+            out.records += 1;
+            let keep_raw = self.reader.keep_raw && !(S::RAW_FOR_BODIES && self.slot.no_bodies);
+            let done = take_event(
+                out,
+                c,
+                &mut self.slot,
+                stage,
+                whole,
+                None,
+                self.file,
+                n,
+                line.raw,
+                keep_raw,
+            );
+            settled::<S>(out, c, done, filter);
+            return;
+        }
+        self.reader
+            .line(line.bytes, line.terminated, &mut self.recs);
+        for r in self.recs.iter_mut() {
+            let done = take(out, c, r, self.file, n, line.raw, self.reader.keep_raw);
+            settled::<S>(out, c, done, filter);
+        }
+        self.recs.clear();
+    }
+
+    /// A group of a document's records; their line numbers are absolute.
+    fn items<S: Sink>(&mut self, buf: &'a [u8], items: &[DocItem]) {
+        let (out, c, filter) = (&mut self.out, &mut self.c, self.filter);
+        out.absolute = true;
+        for it in items {
+            let bytes = &buf[it.start..it.end];
+            self.reader.item(bytes, &mut self.recs);
+            for r in self.recs.iter_mut() {
+                // a pretty-printed item: raw output is one event per line
+                if let Rec::Event(ev) = r
+                    && self.reader.keep_raw
+                    && ev.raw.is_none()
                 {
-                    r.stages.insert(Stage::RequestReceived);
-                    slab.push(r);
-                    let at = slab.len() - 1;
-                    settle::<S>(&mut out, &mut slab, at, filter).map(Item::Done)
+                    ev.raw = Some(Cow::Owned(document::minify(bytes)));
                 }
-                other => Some(other),
-            })
-            .collect();
-        if !taken.is_empty() {
-            skipped.retain(|k| !taken.contains(k));
+                let done = take(out, c, r, self.file, it.line, bytes, self.reader.keep_raw);
+                settled::<S>(out, c, done, filter);
+            }
+            self.recs.clear();
         }
-        out.received_skipped = skipped;
     }
-    out.items = items;
-    out.slab = slab;
-    out
+
+    /// The chunk read: its correlator's requests, and the stages the prefilter skipped given
+    /// back to them.
+    fn finish<S: Sink>(self) -> ChunkOut<'a> {
+        let Worker {
+            mut out,
+            c,
+            mut skips,
+            filter,
+            ..
+        } = self;
+        out.records += skips.count;
+        out.prefiltered += skips.count;
+        let fin = c.finish();
+        let mut items = fin.items;
+        let mut slab = fin.slab;
+        out.late = fin.late;
+        skips.finals(&mut out);
+        skips.started(&mut items, &mut out);
+        out.items = skips.received::<S>(items, &mut slab, &mut out, filter);
+        out.slab = slab;
+        out
+    }
+}
+
+/// A line copied into `arena`: the same line, at an address of its own for as long as the
+/// arena is not reset.
+fn copied<'a>(arena: &'a bumpalo::Bump, line: Line<'_>) -> Line<'a> {
+    let raw: &'a [u8] = arena.alloc_slice_copy(line.raw);
+    Line {
+        bytes: &raw[..line.bytes.len()],
+        raw,
+        terminated: line.terminated,
+    }
+}
+
+/// The request a record made whole (its slot), settled: folded, or queued as an item.
+fn settled<'a, S: Sink>(
+    out: &mut ChunkOut<'a>,
+    c: &mut ChunkCorrelator<'a>,
+    done: Option<usize>,
+    filter: &crate::filter::Filter,
+) {
+    if let Some(done) = done
+        && let Some(keep) = settle::<S>(out, &mut c.slab, done, filter)
+    {
+        c.items.push(Item::Done(keep));
+    }
 }
 
 /// A request whole within the chunk, as soon as it is: filter it and fold it into the chunk's
