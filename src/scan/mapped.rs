@@ -376,17 +376,7 @@ impl<'c, S: Sink> Scanner<'c, '_, S> {
                 .split(Mode::Line, feed, Vec::new(), idx, fs, count_progress)?
                 .flow);
         }
-        let line = fs.lines + 1;
-        fs.lines += 1;
-        fs.records += 1;
-        self.stats.lines += 1;
-        self.stats.records += 1;
-        self.stats.malformed += 1;
-        let reason = format!(
-            "line longer than {} MiB",
-            crate::input::split::MAX_RECORD >> 20
-        );
-        self.show_malformed(&fs.name.clone(), line, reason);
+        self.over_long_line(fs, crate::input::split::MAX_RECORD);
         if count_progress && let Some(p) = &self.progress {
             p.inc(r.len() as u64);
         }

@@ -469,6 +469,19 @@ impl<S: Sink> Scanner<'_, '_, S> {
         self.spare.pop().unwrap_or_else(|| self.sink.part())
     }
 
+    /// A line longer than `limit` bytes, not read: one line, one record, malformed (the counts
+    /// add up).
+    fn over_long_line(&mut self, fs: &mut FileStats, limit: u64) {
+        let line = fs.lines + 1;
+        fs.lines += 1;
+        fs.records += 1;
+        self.stats.lines += 1;
+        self.stats.records += 1;
+        self.stats.malformed += 1;
+        let reason = format!("line longer than {} MiB", limit >> 20);
+        self.show_malformed(&fs.name.clone(), line, reason);
+    }
+
     /// Show the first few malformed lines in full (counting is the caller's).
     fn show_malformed(&mut self, file: &str, line: u64, reason: String) {
         if self.stats.malformed_samples.len() < MALFORMED_SHOWN {

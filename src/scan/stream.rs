@@ -262,15 +262,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
             return (0, true);
         }
         if p.buf.len() > MAX_STREAM_LINE {
-            // one line, one record, malformed: the counts add up
-            let line = fs.lines + 1;
-            fs.lines += 1;
-            fs.records += 1;
-            self.stats.lines += 1;
-            self.stats.records += 1;
-            self.stats.malformed += 1;
-            let reason = format!("line longer than {} MiB", MAX_STREAM_LINE >> 20);
-            self.show_malformed(&fs.name.clone(), line, reason);
+            self.over_long_line(fs, MAX_STREAM_LINE as u64);
             p.buf.clear();
             p.searched = 0;
             p.discarding = true;
