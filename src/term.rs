@@ -133,7 +133,9 @@ fn default_ignorable(c: char) -> bool {
 /// Make a string from a log safe for a terminal: unsafe characters become visible escapes
 /// (`\e`, `\t`, `\r`, `\n`, `\u{202e}`). Returns the input untouched when it is already safe.
 pub fn sanitize(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(unsafe_char) {
+    // printable ASCII (most of any log) has no unsafe character: every one is above U+007F
+    // or a control, and checking bytes is much cheaper than decoding chars
+    if s.bytes().all(|b| matches!(b, 0x20..=0x7e)) || !s.chars().any(unsafe_char) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);

@@ -5,17 +5,21 @@
 //! CSV is for spreadsheets and people; exact values are in `-o json`.
 
 use std::borrow::Cow;
+use std::io::Write as _;
 
 use anyhow::Result;
 
 use crate::term::{Out, sanitize};
 
 /// CSV rows of typed records: each flattened (`flat.rs`), its cells placed by name under
-/// `header`.
+/// `header`; one row's buffers are reused for the next.
 pub struct CsvRows {
     header: Vec<Cow<'static, str>>,
     headers: bool,
     started: bool,
+    records: Records,
+    /// The row being written, its strings kept for the next.
+    flat: super::flat::Flat,
 }
 
 impl CsvRows {
@@ -24,20 +28,24 @@ impl CsvRows {
             header,
             headers,
             started: false,
+            records: Records::default(),
+            flat: super::flat::Flat::default(),
         }
     }
 
     pub fn row<T: serde::Serialize + ?Sized>(&mut self, out: &mut Out, rec: &T) -> Result<()> {
         self.start(out)?;
-        let cells = super::emit::by_header(super::flat::flatten(rec)?, &self.header)?;
-        write_record(out, cells)
+        self.flat.set(rec)?;
+        let cells = super::emit::by_header(&self.flat, &self.header)?;
+        self.records.write(out, cells)
     }
 
     fn start(&mut self, out: &mut Out) -> Result<()> {
         if !self.started {
             self.started = true;
             if self.headers {
-                write_record(out, self.header.iter().map(|k| k.as_bytes()))?;
+                let header = self.header.iter().map(|k| k.as_bytes());
+                self.records.write(out, header)?;
             }
         }
         Ok(())
@@ -50,20 +58,71 @@ impl CsvRows {
     }
 }
 
-/// Write one CSV record to `out`, each field through [`cell`].
+/// Write one CSV record to `out`, each field through [`cell`], and flush it (a stream of
+/// records uses one [`Records`] and flushes at its end).
 pub fn write_record<I, S>(out: &mut Out, fields: I) -> Result<()>
 where
     I: IntoIterator<Item = S>,
     S: AsRef<[u8]>,
 {
-    let mut w = csv::WriterBuilder::new().from_writer(&mut *out);
-    for f in fields {
-        w.write_field(cell(f.as_ref()))?;
-    }
-    // the record's terminator (an empty field first if there was none, as write_record does)
-    w.write_record(std::iter::empty::<&[u8]>())?;
-    w.flush()?;
+    Records::default().write(out, fields)?;
+    out.flush()?;
     Ok(())
+}
+
+/// Writes CSV records (RFC 4180, as the csv crate writes them: csv_core underneath both), each
+/// field through [`cell`], each record made in a buffer kept from record to record and written
+/// to `out` at once.
+#[derive(Default)]
+pub struct Records {
+    core: csv_core::Writer,
+    /// The record so far is `buf[..len]`; the rest is room, zeroed once when it grew.
+    buf: Vec<u8>,
+    len: usize,
+}
+
+impl Records {
+    pub fn write<I, S>(&mut self, out: &mut Out, fields: I) -> Result<()>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<[u8]>,
+    {
+        self.len = 0;
+        for (i, f) in fields.into_iter().enumerate() {
+            if i > 0 {
+                self.put(|w, o| w.delimiter(o));
+            }
+            let mut input: &[u8] = &cell(f.as_ref());
+            self.put(|w, o| {
+                let (r, nin, nout) = w.field(input, o);
+                input = &input[nin..];
+                (r, nout)
+            });
+        }
+        // the terminator writes `""` first when the record has no bytes (no field, or one
+        // empty field), so that it is not an empty line
+        self.put(|w, o| w.terminator(o));
+        out.write_all(&self.buf[..self.len])?;
+        Ok(())
+    }
+
+    /// Run one csv_core step until it has taken all of its input, growing the room as it asks.
+    fn put(
+        &mut self,
+        mut step: impl FnMut(&mut csv_core::Writer, &mut [u8]) -> (csv_core::WriteResult, usize),
+    ) {
+        loop {
+            let (r, n) = step(&mut self.core, &mut self.buf[self.len..]);
+            self.len += n;
+            match r {
+                csv_core::WriteResult::InputEmpty => return,
+                csv_core::WriteResult::OutputFull => {
+                    let grown = (self.buf.len() * 2).max(256);
+                    self.buf.resize(grown, 0);
+                }
+            }
+        }
+    }
 }
 
 /// A CSV field as kaudit writes it:
@@ -82,7 +141,10 @@ where
 ///
 /// Bytes that are not UTF-8 are shown as U+FFFD.
 pub fn cell(field: &[u8]) -> Cow<'_, [u8]> {
-    let text = String::from_utf8_lossy(field);
+    let text = match std::str::from_utf8(field) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(field),
+    };
     let escaped = match sanitize(&text) {
         Cow::Owned(s) => Some(s),
         Cow::Borrowed(_) => None,
@@ -165,6 +227,51 @@ mod tests {
         assert_eq!(c(" -"), " -");
         assert_eq!(c("   "), "   ");
         assert_eq!(c(" a=b"), " a=b");
+    }
+
+    /// Records written by one `Records` are what the csv crate writes (RFC 4180 quoting, a
+    /// record with no bytes written `""`), whatever the length of the record before.
+    #[test]
+    fn records_are_written_as_the_csv_crate_writes_them() {
+        let records: &[&[&str]] = &[
+            &["a", "b,c", "say \"hi\"", "line\nbreak"],
+            &[""],
+            &[],
+            &["", ""],
+            &[&"x".repeat(5000), "y"],
+            &["z"],
+        ];
+        let buf = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        struct Shared(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+        impl std::io::Write for Shared {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                self.0.borrow_mut().extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut out: crate::term::Out = Box::new(Shared(buf.clone()));
+        let mut ours = super::Records::default();
+        let mut theirs = csv::WriterBuilder::new()
+            .flexible(true)
+            .from_writer(Vec::new());
+        for r in records {
+            ours.write(&mut out, r.iter()).unwrap();
+            theirs
+                .write_record(r.iter().map(|f| cell(f.as_bytes())))
+                .unwrap();
+        }
+        let theirs = theirs.into_inner().unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&buf.borrow()),
+            String::from_utf8_lossy(&theirs)
+        );
+        assert!(
+            String::from_utf8_lossy(&theirs)
+                .starts_with("a,\"b,c\",\"say \"\"hi\"\"\",line\\nbreak\n\"\"\n\"\"\n,\n")
+        );
     }
 
     #[test]

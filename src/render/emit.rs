@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use super::flat::{Flat, flatten};
 use super::table::{MAX_BUFFERED, write_rows_dropping, write_rows_streamed};
-use super::{Cell, Format, Style, csv::write_record};
+use super::{Cell, Format, Style, csv::Records};
 use crate::term::Out;
 
 /// A table column: its header and how it is laid out.
@@ -103,11 +103,14 @@ impl<R: Serialize> Table<'_, R> {
             }
             Format::Csv => {
                 let header = flatten(&self.template)?.keys;
+                let mut records = Records::default();
                 if self.style.headers {
-                    write_record(out, header.iter().map(|k| k.as_bytes()))?;
+                    records.write(out, header.iter().map(|k| k.as_bytes()))?;
                 }
+                let mut flat = Flat::default();
                 for i in 0..n {
-                    write_record(out, by_header(flatten(&row(i))?, &header)?)?;
+                    flat.set(&row(i))?;
+                    records.write(out, by_header(&flat, &header)?)?;
                 }
             }
             Format::Table | Format::Wide => self.table(out, n, row)?,
@@ -147,23 +150,23 @@ impl<R: Serialize> Table<'_, R> {
 /// A row's cells in the header's columns: each by its name, empty where the row has none (a
 /// record kind without that field), and a `null` struct's one empty cell spread over its
 /// `field.sub` columns. The row's keys come in the header's order, so one pass places them.
-pub fn by_header(row: Flat, header: &[Cow<'static, str>]) -> Result<Vec<String>> {
+pub fn by_header<'r>(row: &'r Flat, header: &[Cow<'static, str>]) -> Result<Vec<&'r str>> {
     if row.keys == header {
-        return Ok(row.cells);
+        return Ok(row.cells.iter().map(String::as_str).collect());
     }
-    let mut fields = row.keys.into_iter().zip(row.cells).peekable();
+    let mut fields = row.keys.iter().zip(&row.cells).peekable();
     let mut placed = Vec::with_capacity(header.len());
     for h in header {
         // a null struct: its key, with an empty cell, where the header has its fields
         let under =
             |k: &str| h.len() > k.len() && h.starts_with(k) && h.as_bytes()[k.len()] == b'.';
         if fields.next_if(|(k, c)| c.is_empty() && under(k)).is_some() {
-            placed.push(String::new());
+            placed.push("");
             continue;
         }
-        placed.push(match fields.next_if(|(k, _)| k == h) {
-            Some((_, c)) => c,
-            None => String::new(),
+        placed.push(match fields.next_if(|(k, _)| *k == h) {
+            Some((_, c)) => c.as_str(),
+            None => "",
         });
     }
     if let Some((k, _)) = fields.next() {

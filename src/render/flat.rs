@@ -31,6 +31,9 @@ pub const PAIRS: &str = "kaudit::pairs";
 pub const NULL_AS: &str = "kaudit::null=";
 
 /// A row flattened: its keys (the CSV header) and its cells.
+///
+/// One `Flat` flattens row after row ([`Flat::set`]): its key list and cell strings are kept
+/// and written over, so that a stream of rows allocates nothing per cell.
 #[derive(Debug, Default, PartialEq)]
 pub struct Flat {
     /// A struct's field names as they are (no copy); a map's keys copied.
@@ -41,8 +44,46 @@ pub struct Flat {
 /// Flatten `row` (a struct or a map) into CSV keys and cells.
 pub fn flatten<T: Serialize + ?Sized>(row: &T) -> Result<Flat, Error> {
     let mut f = Flat::default();
-    row.serialize(Row(&mut f))?;
+    f.set(row)?;
     Ok(f)
+}
+
+impl Flat {
+    /// Flatten `row` into this `Flat`, in place of the row it held.
+    pub fn set<T: Serialize + ?Sized>(&mut self, row: &T) -> Result<(), Error> {
+        let mut fill = Fill { flat: self, n: 0 };
+        row.serialize(Row(&mut fill))?;
+        let n = fill.n;
+        self.keys.truncate(n);
+        self.cells.truncate(n);
+        Ok(())
+    }
+}
+
+/// A [`Flat`] being written: its first `n` keys and cells are this row's.
+struct Fill<'f> {
+    flat: &'f mut Flat,
+    n: usize,
+}
+
+impl Fill<'_> {
+    /// The next column: its key set (kept if it is the same as the last row's) and its cell,
+    /// emptied, to be written.
+    fn next(&mut self, key: impl Into<Cow<'static, str>> + AsRef<str>) -> &mut String {
+        let (f, n) = (&mut *self.flat, self.n);
+        self.n += 1;
+        match f.keys.get_mut(n) {
+            Some(k) if k.as_ref() == key.as_ref() => {}
+            Some(k) => *k = key.into(),
+            None => f.keys.push(key.into()),
+        }
+        if n == f.cells.len() {
+            f.cells.push(String::new());
+        }
+        let cell = &mut f.cells[n];
+        cell.clear();
+        cell
+    }
 }
 
 /// Why a row could not be flattened (it was not a struct or map; a map key was not text).
@@ -75,46 +116,53 @@ fn is_compound(e: &Error) -> bool {
     e.0 == COMPOUND
 }
 
-/// One cell: a scalar's text; a list joined; anything else its JSON text.
-fn cell<T: Serialize + ?Sized>(v: &T) -> Result<String, Error> {
-    match v.serialize(Cell) {
-        Err(e) if is_compound(&e) => Ok(json_text(v)),
+/// One cell, written to the empty `out`: a scalar's text; a list joined; anything else its JSON
+/// text.
+fn cell<T: Serialize + ?Sized>(out: &mut String, v: &T) -> Result<(), Error> {
+    match v.serialize(Cell(&mut *out)) {
+        Err(e) if is_compound(&e) => {
+            out.clear();
+            let s = super::json::to_string(v);
+            if s != "{}" && s != "[]" {
+                *out = s;
+            }
+            Ok(())
+        }
         r => r,
     }
 }
 
-fn json_text<T: Serialize + ?Sized>(v: &T) -> String {
-    let s = super::json::to_string(v);
-    if s == "{}" || s == "[]" {
-        String::new()
-    } else {
-        s
+/// A float as serde_json writes it (`null`, an empty cell, when it is not finite).
+fn float(out: &mut String, v: f64) {
+    if let Some(n) = serde_json::Number::from_f64(v) {
+        write_display(out, n);
     }
 }
 
-/// A float as serde_json writes it (`null`, an empty cell, when it is not finite).
-fn float(v: f64) -> String {
-    serde_json::Number::from_f64(v).map_or(String::new(), |n| n.to_string())
+/// Append a value's `Display` text (writing to a `String` cannot fail).
+fn write_display(out: &mut String, v: impl Display) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "{v}");
 }
 
 /// The top level: a struct or a map, one cell per field.
-struct Row<'f>(&'f mut Flat);
+struct Row<'a, 'f>(&'a mut Fill<'f>);
 
-impl<'f> ser::Serializer for Row<'f> {
+impl<'a, 'f> ser::Serializer for Row<'a, 'f> {
     type Ok = ();
     type Error = Error;
     type SerializeSeq = Impossible<(), Error>;
     type SerializeTuple = Impossible<(), Error>;
     type SerializeTupleStruct = Impossible<(), Error>;
     type SerializeTupleVariant = Impossible<(), Error>;
-    type SerializeMap = RowMap<'f>;
-    type SerializeStruct = RowMap<'f>;
+    type SerializeMap = RowMap<'a, 'f>;
+    type SerializeStruct = RowMap<'a, 'f>;
     type SerializeStructVariant = Impossible<(), Error>;
 
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<RowMap<'f>, Error> {
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<RowMap<'a, 'f>, Error> {
         Ok(RowMap(self.0, None))
     }
-    fn serialize_map(self, _: Option<usize>) -> Result<RowMap<'f>, Error> {
+    fn serialize_map(self, _: Option<usize>) -> Result<RowMap<'a, 'f>, Error> {
         Ok(RowMap(self.0, None))
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
@@ -204,24 +252,20 @@ fn not_row() -> Error {
     Error("a CSV row must be a struct or a map".into())
 }
 
-struct RowMap<'f>(&'f mut Flat, Option<String>);
+struct RowMap<'a, 'f>(&'a mut Fill<'f>, Option<String>);
 
-impl RowMap<'_> {
+impl RowMap<'_, '_> {
     /// A field: a struct's fields each in a column of its own (`issued.time`), anything else
     /// one cell.
     fn field<T: Serialize + ?Sized>(&mut self, key: Cow<'static, str>, v: &T) -> Result<(), Error> {
-        match v.serialize(Nested(&mut *self.0, key.clone())) {
-            Err(e) if is_compound(&e) => {
-                self.0.keys.push(key);
-                self.0.cells.push(cell(v)?);
-                Ok(())
-            }
+        match v.serialize(Nested(&mut *self.0, &key)) {
+            Err(e) if is_compound(&e) => cell(self.0.next(key), v),
             r => r,
         }
     }
 }
 
-impl ser::SerializeStruct for RowMap<'_> {
+impl ser::SerializeStruct for RowMap<'_, '_> {
     type Ok = ();
     type Error = Error;
     fn serialize_field<T: Serialize + ?Sized>(
@@ -236,12 +280,13 @@ impl ser::SerializeStruct for RowMap<'_> {
     }
 }
 
-impl ser::SerializeMap for RowMap<'_> {
+impl ser::SerializeMap for RowMap<'_, '_> {
     type Ok = ();
     type Error = Error;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
-        match key.serialize(Cell) {
-            Ok(k) => {
+        let mut k = String::new();
+        match key.serialize(Cell(&mut k)) {
+            Ok(()) => {
                 self.1 = Some(k);
                 Ok(())
             }
@@ -260,9 +305,9 @@ impl ser::SerializeMap for RowMap<'_> {
 /// A field's value if it is a struct (its fields become `key.field` columns); [`COMPOUND`] for
 /// anything else, which is then one cell (a null struct too: `emit::by_header` spreads its
 /// empty cell over the struct's columns).
-struct Nested<'f>(&'f mut Flat, Cow<'static, str>);
+struct Nested<'a, 'f, 'k>(&'a mut Fill<'f>, &'k str);
 
-impl<'f> ser::Serializer for Nested<'f> {
+impl<'a, 'f, 'k> ser::Serializer for Nested<'a, 'f, 'k> {
     type Ok = ();
     type Error = Error;
     type SerializeSeq = Impossible<(), Error>;
@@ -270,10 +315,10 @@ impl<'f> ser::Serializer for Nested<'f> {
     type SerializeTupleStruct = Impossible<(), Error>;
     type SerializeTupleVariant = Impossible<(), Error>;
     type SerializeMap = Impossible<(), Error>;
-    type SerializeStruct = Prefixed<'f>;
+    type SerializeStruct = Prefixed<'a, 'f, 'k>;
     type SerializeStructVariant = Impossible<(), Error>;
 
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Prefixed<'f>, Error> {
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Prefixed<'a, 'f, 'k>, Error> {
         Ok(Prefixed(RowMap(self.0, None), self.1))
     }
     fn serialize_none(self) -> Result<(), Error> {
@@ -367,9 +412,9 @@ impl<'f> ser::Serializer for Nested<'f> {
 }
 
 /// A nested struct's fields, each named `prefix.field`.
-struct Prefixed<'f>(RowMap<'f>, Cow<'static, str>);
+struct Prefixed<'a, 'f, 'k>(RowMap<'a, 'f>, &'k str);
 
-impl ser::SerializeStruct for Prefixed<'_> {
+impl ser::SerializeStruct for Prefixed<'_, '_, '_> {
     type Ok = ();
     type Error = Error;
     fn serialize_field<T: Serialize + ?Sized>(
@@ -416,67 +461,75 @@ macro_rules! scalars_via_i64_u64_f64 {
 }
 use scalars_via_i64_u64_f64;
 
-/// A cell's value: scalars as text, a list as its items joined by `;`, a [`PAIRS`] map as
-/// `k=v;...`; a struct or other map is [`COMPOUND`] (its JSON text is written instead).
-#[derive(Clone, Copy)]
-struct Cell;
+/// A cell's value, written to its (empty) string: scalars as text, a list as its items joined
+/// by `;`, a [`PAIRS`] map as `k=v;...`; a struct or other map is [`COMPOUND`] (its JSON text
+/// is written instead).
+struct Cell<'s>(&'s mut String);
 
-impl ser::Serializer for Cell {
-    type Ok = String;
+impl<'s> ser::Serializer for Cell<'s> {
+    type Ok = ();
     type Error = Error;
-    type SerializeSeq = Joined;
-    type SerializeTuple = Joined;
-    type SerializeTupleStruct = Impossible<String, Error>;
-    type SerializeTupleVariant = Impossible<String, Error>;
-    type SerializeMap = Impossible<String, Error>;
-    type SerializeStruct = Impossible<String, Error>;
-    type SerializeStructVariant = Impossible<String, Error>;
+    type SerializeSeq = Joined<'s>;
+    type SerializeTuple = Joined<'s>;
+    type SerializeTupleStruct = Impossible<(), Error>;
+    type SerializeTupleVariant = Impossible<(), Error>;
+    type SerializeMap = Impossible<(), Error>;
+    type SerializeStruct = Impossible<(), Error>;
+    type SerializeStructVariant = Impossible<(), Error>;
 
-    fn serialize_bool(self, v: bool) -> Result<String, Error> {
-        Ok(v.to_string())
+    fn serialize_bool(self, v: bool) -> Result<(), Error> {
+        self.0.push_str(if v { "true" } else { "false" });
+        Ok(())
     }
-    fn serialize_i64(self, v: i64) -> Result<String, Error> {
-        Ok(v.to_string())
+    fn serialize_i64(self, v: i64) -> Result<(), Error> {
+        write_display(self.0, v);
+        Ok(())
     }
-    fn serialize_u64(self, v: u64) -> Result<String, Error> {
-        Ok(v.to_string())
+    fn serialize_u64(self, v: u64) -> Result<(), Error> {
+        write_display(self.0, v);
+        Ok(())
     }
-    fn serialize_f64(self, v: f64) -> Result<String, Error> {
-        Ok(float(v))
+    fn serialize_f64(self, v: f64) -> Result<(), Error> {
+        float(self.0, v);
+        Ok(())
     }
-    fn serialize_str(self, v: &str) -> Result<String, Error> {
-        Ok(v.to_string())
+    fn serialize_str(self, v: &str) -> Result<(), Error> {
+        self.0.push_str(v);
+        Ok(())
     }
-    fn serialize_bytes(self, v: &[u8]) -> Result<String, Error> {
-        Ok(String::from_utf8_lossy(v).into_owned())
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), Error> {
+        self.0.push_str(&String::from_utf8_lossy(v));
+        Ok(())
     }
-    fn serialize_none(self) -> Result<String, Error> {
-        Ok(String::new())
+    fn serialize_none(self) -> Result<(), Error> {
+        Ok(())
     }
-    fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<String, Error> {
+    fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<(), Error> {
         v.serialize(self)
     }
-    fn serialize_unit(self) -> Result<String, Error> {
-        Ok(String::new())
+    fn serialize_unit(self) -> Result<(), Error> {
+        Ok(())
     }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<String, Error> {
-        Ok(String::new())
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Error> {
+        Ok(())
     }
     fn serialize_unit_variant(
         self,
         _: &'static str,
         _: u32,
         variant: &'static str,
-    ) -> Result<String, Error> {
-        Ok(variant.to_string())
+    ) -> Result<(), Error> {
+        self.0.push_str(variant);
+        Ok(())
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
         name: &'static str,
         v: &T,
-    ) -> Result<String, Error> {
+    ) -> Result<(), Error> {
         if name == JSON_TEXT {
-            return Ok(super::json::to_string(v));
+            self.0.push_str(&super::json::to_string(v));
+            return Ok(());
         }
         if name == PAIRS {
             let mut p = Pairs {
@@ -484,7 +537,8 @@ impl ser::Serializer for Cell {
                 ..Pairs::default()
             };
             v.serialize(&mut p)?;
-            return Ok(p.out.join(";"));
+            self.0.push_str(&p.out.join(";"));
+            return Ok(());
         }
         v.serialize(self)
     }
@@ -494,14 +548,14 @@ impl ser::Serializer for Cell {
         _: u32,
         _: &'static str,
         _: &T,
-    ) -> Result<String, Error> {
+    ) -> Result<(), Error> {
         Err(compound())
     }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Joined, Error> {
-        Ok(Joined(Vec::new()))
+    fn serialize_seq(self, _: Option<usize>) -> Result<Joined<'s>, Error> {
+        Ok(Joined(self.0, false))
     }
-    fn serialize_tuple(self, _: usize) -> Result<Joined, Error> {
-        Ok(Joined(Vec::new()))
+    fn serialize_tuple(self, _: usize) -> Result<Joined<'s>, Error> {
+        Ok(Joined(self.0, false))
     }
     fn serialize_tuple_struct(
         self,
@@ -537,35 +591,38 @@ impl ser::Serializer for Cell {
     scalars_via_i64_u64_f64!();
 }
 
-/// A list's items, joined by `;` at the end.
-struct Joined(Vec<String>);
+/// A list's items, each appended to the cell after a `;` (the flag: an item was written).
+struct Joined<'s>(&'s mut String, bool);
 
-impl Joined {
+impl Joined<'_> {
     fn push<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-        self.0.push(item(v)?);
+        if std::mem::replace(&mut self.1, true) {
+            self.0.push(';');
+        }
+        self.0.push_str(&item(v)?);
         Ok(())
     }
 }
 
-impl ser::SerializeSeq for Joined {
-    type Ok = String;
+impl ser::SerializeSeq for Joined<'_> {
+    type Ok = ();
     type Error = Error;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
         self.push(v)
     }
-    fn end(self) -> Result<String, Error> {
-        Ok(self.0.join(";"))
+    fn end(self) -> Result<(), Error> {
+        Ok(())
     }
 }
 
-impl ser::SerializeTuple for Joined {
-    type Ok = String;
+impl ser::SerializeTuple for Joined<'_> {
+    type Ok = ();
     type Error = Error;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
         self.push(v)
     }
-    fn end(self) -> Result<String, Error> {
-        Ok(self.0.join(";"))
+    fn end(self) -> Result<(), Error> {
+        Ok(())
     }
 }
 
@@ -617,7 +674,9 @@ impl<'p> ser::Serializer for &'p mut Pairs {
         self.scalar(v.to_string())
     }
     fn serialize_f64(self, v: f64) -> Result<(), Error> {
-        self.scalar(float(v))
+        let mut text = String::new();
+        float(&mut text, v);
+        self.scalar(text)
     }
     fn serialize_str(self, v: &str) -> Result<(), Error> {
         self.scalar(v.to_string())
@@ -857,6 +916,25 @@ mod tests {
             serde_json::to_value(&row.refused).unwrap(),
             json!([{"target": "admin", "count": 1}, {"target": null, "count": 2}])
         );
+    }
+
+    /// One `Flat` reused row after row holds exactly what a fresh one would: no key or cell
+    /// of an earlier row (longer, or with other keys) is left over.
+    #[test]
+    fn a_reused_flat_holds_only_the_last_row() {
+        let rows = [
+            json!({"user": "alice", "verbs": ["get", "list"], "extra": {"a": 1}, "n": 3}),
+            json!({"user": "bob", "n": 1}),
+            json!({"verb": "delete", "user": "", "n": 2.5}),
+            json!({}),
+            json!({"user": "carol", "verbs": [], "extra": {}, "n": null}),
+        ];
+        let mut reused = Flat::default();
+        for row in &rows {
+            reused.set(row).unwrap();
+            assert_eq!(reused, flatten(row).unwrap(), "{row}");
+        }
+        assert!(reused.set(&json!([1])).is_err());
     }
 
     #[test]
