@@ -75,7 +75,8 @@ where
 /// to `out` at once.
 #[derive(Default)]
 pub struct Records {
-    core: csv_core::Writer,
+    // boxed: it holds a 256-byte table, and a `Records` is moved about in row writers
+    core: Box<csv_core::Writer>,
     /// The record so far is `buf[..len]`; the rest is room, zeroed once when it grew.
     buf: Vec<u8>,
     len: usize,
