@@ -228,6 +228,28 @@ pub fn progress_bar(cfg: &Config, total: u64) -> Option<indicatif::ProgressBar> 
 }
 
 #[cfg(test)]
+/// What `f` writes to an [`Out`], as text.
+pub fn captured(f: impl FnOnce(&mut Out)) -> String {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    struct Shared(Rc<RefCell<Vec<u8>>>);
+    impl std::io::Write for Shared {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.borrow_mut().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let buf = Rc::new(RefCell::new(Vec::new()));
+    let mut out: Out = Box::new(Shared(buf.clone()));
+    f(&mut out);
+    drop(out);
+    String::from_utf8(buf.take()).unwrap()
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -242,33 +242,20 @@ mod tests {
             &[&"x".repeat(5000), "y"],
             &["z"],
         ];
-        let buf = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
-        struct Shared(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
-        impl std::io::Write for Shared {
-            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-                self.0.borrow_mut().extend_from_slice(b);
-                Ok(b.len())
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
-        }
-        let mut out: crate::term::Out = Box::new(Shared(buf.clone()));
-        let mut ours = super::Records::default();
         let mut theirs = csv::WriterBuilder::new()
             .flexible(true)
             .from_writer(Vec::new());
-        for r in records {
-            ours.write(&mut out, r.iter()).unwrap();
-            theirs
-                .write_record(r.iter().map(|f| cell(f.as_bytes())))
-                .unwrap();
-        }
+        let ours = crate::term::captured(|out| {
+            let mut ours = super::Records::default();
+            for r in records {
+                ours.write(out, r.iter()).unwrap();
+                theirs
+                    .write_record(r.iter().map(|f| cell(f.as_bytes())))
+                    .unwrap();
+            }
+        });
         let theirs = theirs.into_inner().unwrap();
-        assert_eq!(
-            String::from_utf8_lossy(&buf.borrow()),
-            String::from_utf8_lossy(&theirs)
-        );
+        assert_eq!(ours, String::from_utf8_lossy(&theirs));
         assert!(
             String::from_utf8_lossy(&theirs)
                 .starts_with("a,\"b,c\",\"say \"\"hi\"\"\",line\\nbreak\n\"\"\n\"\"\n,\n")

@@ -778,27 +778,7 @@ impl RowTable {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// What `f` writes to an [`Out`], as text.
-    fn captured(f: impl FnOnce(&mut Out)) -> String {
-        use std::cell::RefCell;
-        use std::rc::Rc;
-        struct Shared(Rc<RefCell<Vec<u8>>>);
-        impl std::io::Write for Shared {
-            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-                self.0.borrow_mut().extend_from_slice(b);
-                Ok(b.len())
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
-        }
-        let buf = Rc::new(RefCell::new(Vec::new()));
-        let mut out: Out = Box::new(Shared(buf.clone()));
-        f(&mut out);
-        drop(out);
-        String::from_utf8(buf.take()).unwrap()
-    }
+    use crate::term::captured;
 
     /// Past [`MAX_BUFFERED`] rows a table is written a row at a time, without comfy-table: the
     /// lines are those comfy-table writes for the same columns (a row repeated at the end
