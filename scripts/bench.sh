@@ -10,22 +10,24 @@ Usage: scripts/bench.sh [--quick] [--size4g] [--write] [--help]
        scripts/bench.sh --hostile [--quick] [--write]
        scripts/bench.sh --compare OLD_KAUDIT [--quick]
 
-Benchmarks kaudit against jq 1.6, jaq 2 and `rg -c` (a raw-scan floor) with
+Benchmarks kaudit against jq 1.6, jaq 2, DuckDB (its Python package and its
+CLI, SQL in scripts/bench_duckdb.py) and `rg -c` (a raw-scan floor) with
 hyperfine on a synthetic audit log made by ../shared/tools/gen_audit.py
 (--seed 1), and prints a Markdown table of the medians with the ratio vs jq and
-jaq, the throughput, and PASS/FAIL for the targets of issue 5.
+jaq, the throughput, and PASS/FAIL for the targets of issues 5 and 19.
 
 Each group is timed in RUNS interleaved rounds (jq and jaq once a round, the
 other commands FAST_RUNS times a round), so that a shared machine slowing down
 mid-group slows every command of it alike; the table gives medians over all
 runs. Groups:
-  selective  the same filter in jq, jaq, kaudit (with and without its prefilter)
-             and rg -c on its literal: delete configmaps, user erin@example.com,
-             code 403
+  selective  the same filter in jq, jaq, DuckDB, kaudit (with and without its
+             prefilter) and rg -c on its literal: delete configmaps, user
+             erin@example.com, code 403
   summary    jq/jaq: count ResponseComplete per user | sort | uniq -c;
-             kaudit summary, top --by user, who (full scans); the parse
-             ceiling (benches/ceiling.rs: serde_json into kaudit's Event, 2
-             threads, nothing else) when cargo is there
+             kaudit summary, top --by user, who, latency (full scans) and
+             DuckDB's query for each; the parse ceiling (benches/ceiling.rs:
+             serde_json into kaudit's Event, 2 threads, nothing else) when
+             cargo is there
   stdin      cat FILE | kaudit summary (MB/s)
   threads    kaudit summary -j 1 and -j 2
   progress   kaudit summary under script(1) (stderr a terminal: the bar is
@@ -92,14 +94,20 @@ Environment:
   KAUDIT_BENCH_DIR  where generated logs are cached
                     (default ~/.cache/kaudit-bench; logs are made once, reused)
   KAUDIT_BENCH_MD   file that --write writes (default <repo>/BENCHMARKS.md)
+  DUCKDB_VERSION    duckdb Python package to install (default 2.0.1)
+  DUCKDB_CLI_VERSION
+                    duckdb-cli package (the duckdb binary) to install
+                    (default 1.5.6, the newest on PyPI)
   CT_ROUNDS         --hostile: copytruncate rounds (default 10; 3 with --quick)
   KAUDIT_BENCH_RSS_CAP
                     --hostile: a watchdog kills (SIGKILL) a kaudit run whose
                     peak RSS passes this many MB, to spare a shared machine;
                     the row then shows exit 137 and FAIL (default 4000)
 
-Installs hyperfine, jq and (best effort) ripgrep with apt-get, and jaq with
-`cargo install jaq --locked`, when absent (not for --hostile).
+Installs hyperfine, jq and (best effort) ripgrep with apt-get, jaq with
+`cargo install jaq --locked`, and DuckDB (pip: duckdb==$DUCKDB_VERSION and
+duckdb-cli==$DUCKDB_CLI_VERSION, in a virtualenv under KAUDIT_BENCH_DIR) when
+absent (not for --hostile or --compare).
 EOF
 }
 
@@ -203,7 +211,9 @@ need_tool() { # need_tool CMD PKG
 }
 
 command -v python3 >/dev/null || die "python3 is required"
-have_rg=0 have_jaq=0 have_script=0
+have_rg=0 have_jaq=0 have_script=0 have_duck=0
+duckdb_version=${DUCKDB_VERSION:-2.0.1}
+duckdb_cli_version=${DUCKDB_CLI_VERSION:-1.5.6}
 if ((hostile)); then
     [[ -x /usr/bin/time ]] || apt_install time || die "could not install time (needed for /usr/bin/time)"
     need_tool gzip gzip
@@ -225,6 +235,22 @@ else
     fi
     command -v jaq >/dev/null && have_jaq=1
     ((have_jaq)) || log "jaq not available: skipping the jaq baselines"
+    # DuckDB: its Python package and its CLI, pinned, in a virtualenv of their own
+    duck_venv="$bench_dir/duckdb-venv"
+    duck_py="$duck_venv/bin/python" duck_cli="$duck_venv/bin/duckdb"
+    if ! "$duck_py" -c "import duckdb, sys; sys.exit(duckdb.__version__ != '$duckdb_version')" 2>/dev/null ||
+        [[ ! -x $duck_cli ]]; then
+        log "installing duckdb==$duckdb_version and duckdb-cli==$duckdb_cli_version with pip (once)"
+        mkdir -p -- "$bench_dir"
+        { python3 -m venv "$duck_venv" &&
+            "$duck_py" -m pip install -q "duckdb==$duckdb_version" "duckdb-cli==$duckdb_cli_version"; } \
+            >"$tmp/duckdb-install.log" 2>&1 || tail -n 20 "$tmp/duckdb-install.log" >&2
+    fi
+    if "$duck_py" -c "import duckdb" 2>/dev/null && [[ -x $duck_cli ]]; then
+        have_duck=1
+    else
+        log "DuckDB not available: skipping the DuckDB baselines"
+    fi
     command -v script >/dev/null && have_script=1
 fi
 
@@ -1100,6 +1126,16 @@ print(f"Slowest ratio: {worst:.3f} (target: no command more than 3% slower).")
 PY
 }
 
+# duck_cmds QUERY: sets duck=(-n NAME CMD -n NAME CMD): DuckDB's CLI and Python package
+# running the SQL of scripts/bench_duckdb.py for QUERY on $file (rows printed as CSV).
+duck_cmds() {
+    local sqlf="$tmp/duckdb-$1.sql"
+    python3 "$script_dir/bench_duckdb.py" sql "$1" "$file" >"$sqlf"
+    duck=(-n "duckdb cli: $1 FILE" "$(printf '%q' "$duck_cli") -csv -f $(printf '%q' "$sqlf")"
+        -n "duckdb python: $1 FILE"
+        "$(printf '%q %q run %q' "$duck_py" "$script_dir/bench_duckdb.py" "$1") $qf")
+}
+
 # ---------------------------------------------------------------- benchmarks
 # hyperfine's own progress/summary goes to stderr; stdout carries only the report.
 manifest="$tmp/manifest.tsv"
@@ -1151,6 +1187,10 @@ for size in "${sizes[@]}"; do
         sel+=(-n "kaudit $qk FILE" "$q_kaudit $qk $qf"
             -n "kaudit $qk --no-prefilter FILE (parse every line)" "$q_kaudit $qk --no-prefilter $qf")
         if ((have_rg)); then sel+=(-n "rg -c '$qrg' FILE (floor)" "rg -c $qrg_q $qf"); fi
+        if ((have_duck)); then
+            duck_cmds "$qname"
+            sel+=("${duck[@]}")
+        fi
         log "[$size] group selective $qname"
         measure "$tmp/selective-$qname-$size.json" "${sel[@]}" >&2
         printf '%s\t%s\t%s\t%s\n' "$size" "$bytes" "selective $qname" "$tmp/selective-$qname-$size.json" >>"$manifest"
@@ -1164,7 +1204,14 @@ for size in "${sizes[@]}"; do
     fi
     sum+=(-n "kaudit summary FILE" "$q_kaudit summary $qf"
         -n "kaudit top --by user FILE" "$q_kaudit top --by user $qf"
-        -n "kaudit who FILE" "$q_kaudit who $qf")
+        -n "kaudit who FILE" "$q_kaudit who $qf"
+        -n "kaudit latency FILE" "$q_kaudit latency $qf")
+    if ((have_duck)); then
+        for dq in summary top-user who latency; do
+            duck_cmds "$dq"
+            sum+=("${duck[@]}")
+        done
+    fi
     if [[ -n $ceiling ]]; then
         sum+=(-n "ceiling: serde_json parse of every line, 2 threads FILE" "$(printf '%q' "$ceiling") $qf 2")
     fi
@@ -1230,6 +1277,8 @@ def kind(r):
             return k
     if c.startswith("ceiling:"):
         return "ceiling"
+    if c.startswith("duckdb "):
+        return "duckdb"
     return "kaudit"
 
 def first(results, k, contains=""):
@@ -1237,6 +1286,11 @@ def first(results, k, contains=""):
         if kind(r) == k and contains in r["command"] and "--no-prefilter" not in r["command"]:
             return r["median"]
     return None
+
+def duck(results, query):
+    """The faster of DuckDB's CLI and Python package on `query` (its best form)."""
+    t = [r["median"] for r in results if kind(r) == "duckdb" and (": %s " % query) in r["command"]]
+    return min(t) if t else None
 
 def ratio(base, med):
     return base / med if base and med else None
@@ -1266,7 +1320,7 @@ out.append("")
 out.append("MB = 10^6 bytes; throughput = log size / median wall time. "
            "\"vs jq\" = jq median / command median (stdin: vs the summary group's jq).")
 out.append("")
-out.append("Targets (issue 5):")
+out.append("Targets (issues 5 and 19; DuckDB: the faster of its CLI and Python package):")
 out.append("")
 def check(ok, text):
     out.append("- %s %s" % ("n/a " if ok is None else ("PASS" if ok else "FAIL"), text))
@@ -1279,6 +1333,9 @@ for size in sizes:
         r = ratio(jq, k); check(None if r is None else r >= 60, "%s (%s): %s faster than jq (>= 60x)" % (group, size, fx(r)))
         r = ratio(jaq, k); check(None if r is None else r >= 25, "%s (%s): %s faster than jaq (>= 25x)" % (group, size, fx(r)))
         r = ratio(k, rg); check(None if r is None else r <= 3, "%s (%s): %s the time of rg -c (<= 3x)" % (group, size, fx(r)))
+        r = ratio(k, rg); check(None if r is None else r <= 2, "%s (%s): %s the time of rg -c (<= 2x, issue 19)" % (group, size, fx(r)))
+        d = duck(results, group.split(" ", 1)[1])
+        r = ratio(d, k); check(None if r is None else r >= 10, "%s (%s): %s faster than DuckDB (>= 10x, issue 19)" % (group, size, fx(r)))
     res = by.get((size, "summary"))
     if res:
         jq, jaq = first(res, "jq"), first(res, "jaq")
@@ -1288,6 +1345,10 @@ for size in sizes:
             r = ratio(jaq, k); check(None if r is None else r >= 8, "full scan `%s` (%s): %s faster than jaq (>= 8x)" % (name, size, fx(r)))
             c = first(res, "ceiling")
             r = ratio(k, c); check(None if r is None else r <= 1.3, "full scan `%s` (%s): %s the time of the parse ceiling (<= 1.3x)" % (name, size, fx(r)))
+        for name, query in (("kaudit summary", "summary"), ("kaudit top --by user", "top-user"),
+                            ("kaudit who", "who"), ("kaudit latency", "latency")):
+            k = first(res, "kaudit", name + " ")
+            r = ratio(duck(res, query), k); check(None if r is None else r >= 2, "full scan `%s` (%s): %s faster than DuckDB's `%s` (>= 2x, issue 19)" % (name, size, fx(r), query))
     res = by.get((size, "stdin"))
     if res:
         mbs = [n for s2, n, g, _ in rows if s2 == size and g == "stdin"][0] / 1e6 / res[0]["median"]
@@ -1330,7 +1391,19 @@ PY
 )
 report=$(python3 -c "$report_py" "$manifest")
 
-tools="$jq_version${jaq_version:+; $jaq_version}; $hf_version${rg_version:+; $rg_version}; kaudit: ${kaudit_version:-version unknown}"
+duck_version=""
+if ((have_duck)); then
+    duck_version="DuckDB: Python package $("$duck_py" -c 'import duckdb; print(duckdb.__version__)'), CLI $("$duck_cli" --version | cut -d' ' -f1)"
+fi
+tools="$jq_version${jaq_version:+; $jaq_version}; $hf_version${rg_version:+; $rg_version}${duck_version:+; $duck_version}; kaudit: ${kaudit_version:-version unknown}"
+# the SQL DuckDB ran, for the report
+duck_sql=""
+if ((have_duck)); then
+    duck_sql="DuckDB's queries (scripts/bench_duckdb.py; the CLI runs them with \`-csv -f\`, Python with \`duckdb.sql(...).fetchall()\`):"$'\n'
+    for dq in $(python3 "$script_dir/bench_duckdb.py" list); do
+        duck_sql+=$'\n'"- \`$dq\`: \`$(python3 "$script_dir/bench_duckdb.py" sql "$dq" FILE)\`"
+    done
+fi
 gen_cmds=""
 for size in "${sizes[@]}"; do
     gen_cmds+="\`python3 ../shared/tools/gen_audit.py --size $size --seed 1\`; "
@@ -1350,6 +1423,10 @@ echo "- kaudit binary: $kaudit_note"
 echo "- method: $method; page cache warm"
 echo
 printf '%s\n' "$report"
+if [[ -n $duck_sql ]]; then
+    echo
+    printf '%s\n' "$duck_sql"
+fi
 
 if ((write)); then
     md_tmp="$bench_md.tmp.$$"
@@ -1389,6 +1466,10 @@ if ((write)); then
         echo "## Results"
         echo
         printf '%s\n' "$report"
+        if [[ -n $duck_sql ]]; then
+            echo
+            printf '%s\n' "$duck_sql"
+        fi
         if [[ -n $kept ]]; then
             echo
             printf '%s\n' "$kept"
