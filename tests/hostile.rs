@@ -686,6 +686,28 @@ fn exited(pid: u32) -> bool {
         .unwrap_or(true)
 }
 
+/// Let the child run until it has read `want` bytes (or [`HANG`] passes: a guard only), then
+/// stop it (SIGSTOP; the caller sends SIGCONT).
+#[cfg(target_os = "linux")]
+fn stop_after_reading(child: &Child, want: u64) {
+    let give_up = Instant::now() + HANG;
+    while bytes_read(child.id()).is_some_and(|n| n < want) && Instant::now() < give_up {
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    signal(child, libc::SIGSTOP);
+}
+
+/// Truncate (or extend) the file at `f` to `len` bytes in place, as copytruncate does.
+#[cfg(target_os = "linux")]
+fn cut_file(f: &std::path::Path, len: u64) {
+    OpenOptions::new()
+        .write(true)
+        .open(f)
+        .unwrap()
+        .set_len(len)
+        .unwrap();
+}
+
 /// Send `sig` to the child this test spawned (and has not reaped).
 #[cfg(unix)]
 fn signal(child: &Child, sig: libc::c_int) {
@@ -734,15 +756,10 @@ fn a_file_truncated_while_mapped_is_reported_not_a_sigbus() {
         let child = kaudit_std(&args).spawn().unwrap();
         // once kaudit has read pct% of the file, stop it, cut the file, and let it go on
         let want = data.len() as u64 * u64::from(pct) / 100;
-        // (HANG: a guard only; a debug kaudit reads this file in about a second)
-        let give_up = Instant::now() + HANG;
-        while bytes_read(child.id()).is_some_and(|n| n < want) && Instant::now() < give_up {
-            std::thread::sleep(Duration::from_micros(200));
-        }
-        signal(&child, libc::SIGSTOP);
+        // (a debug kaudit reads this file in about a second)
+        stop_after_reading(&child, want);
         stopped_reading.push(bytes_read(child.id()));
-        let w = OpenOptions::new().write(true).open(&f).unwrap();
-        w.set_len(cut_to).unwrap();
+        cut_file(&f, cut_to);
         if append {
             let mut a = OpenOptions::new().append(true).open(&f).unwrap();
             a.write_all(events(1_000_000..1_000_010).as_bytes())
@@ -878,17 +895,8 @@ fn a_file_truncated_while_a_selective_query_reads_it_in_place() {
         fs::write(&f, &data).unwrap();
         let child = spawn();
         let want = whole * pct / 100;
-        let give_up = Instant::now() + HANG;
-        while bytes_read(child.id()).is_some_and(|n| n < want) && Instant::now() < give_up {
-            std::thread::sleep(Duration::from_micros(200));
-        }
-        signal(&child, libc::SIGSTOP);
-        OpenOptions::new()
-            .write(true)
-            .open(&f)
-            .unwrap()
-            .set_len(cut_to)
-            .unwrap();
+        stop_after_reading(&child, want);
+        cut_file(&f, cut_to);
         if append {
             let mut a = OpenOptions::new().append(true).open(&f).unwrap();
             a.write_all(events(1_000_000..1_000_010).as_bytes())
@@ -3888,17 +3896,8 @@ fn a_document_truncated_while_read_is_reported_on_every_read_path() {
         }
         let child = kaudit_std(&args).spawn().unwrap();
         let want = d.len() as u64 * (10 + 20 * round) / 100;
-        let give_up = Instant::now() + HANG;
-        while bytes_read(child.id()).is_some_and(|n| n < want) && Instant::now() < give_up {
-            std::thread::sleep(Duration::from_micros(200));
-        }
-        signal(&child, libc::SIGSTOP);
-        OpenOptions::new()
-            .write(true)
-            .open(&f)
-            .unwrap()
-            .set_len(0)
-            .unwrap();
+        stop_after_reading(&child, want);
+        cut_file(&f, 0);
         signal(&child, libc::SIGCONT);
         let r = wait_output(child, HANG);
         let got = doc(&r);
