@@ -697,15 +697,23 @@ fn stop_after_reading(child: &Child, want: u64) {
     signal(child, libc::SIGSTOP);
 }
 
-/// Truncate (or extend) the file at `f` to `len` bytes in place, as copytruncate does.
+/// Cut the file at `f` to `len` bytes in place, as copytruncate does (and, with `append`, let
+/// the writer add ten events after the cut), then let the stopped child go on and wait for it.
 #[cfg(target_os = "linux")]
-fn cut_file(f: &std::path::Path, len: u64) {
+fn cut_and_resume(child: Child, f: &std::path::Path, len: u64, append: bool) -> Run {
     OpenOptions::new()
         .write(true)
         .open(f)
         .unwrap()
         .set_len(len)
         .unwrap();
+    if append {
+        let mut a = OpenOptions::new().append(true).open(f).unwrap();
+        a.write_all(events(1_000_000..1_000_010).as_bytes())
+            .unwrap();
+    }
+    signal(&child, libc::SIGCONT);
+    wait_output(child, HANG)
 }
 
 /// Send `sig` to the child this test spawned (and has not reaped).
@@ -759,14 +767,7 @@ fn a_file_truncated_while_mapped_is_reported_not_a_sigbus() {
         // (a debug kaudit reads this file in about a second)
         stop_after_reading(&child, want);
         stopped_reading.push(bytes_read(child.id()));
-        cut_file(&f, cut_to);
-        if append {
-            let mut a = OpenOptions::new().append(true).open(&f).unwrap();
-            a.write_all(events(1_000_000..1_000_010).as_bytes())
-                .unwrap();
-        }
-        signal(&child, libc::SIGCONT);
-        let r = wait_output(child, HANG);
+        let r = cut_and_resume(child, &f, cut_to, append);
         let d = doc(&r);
         adds_up(&d);
         match r.code {
@@ -896,14 +897,7 @@ fn a_file_truncated_while_a_selective_query_reads_it_in_place() {
         let child = spawn();
         let want = whole * pct / 100;
         stop_after_reading(&child, want);
-        cut_file(&f, cut_to);
-        if append {
-            let mut a = OpenOptions::new().append(true).open(&f).unwrap();
-            a.write_all(events(1_000_000..1_000_010).as_bytes())
-                .unwrap();
-        }
-        signal(&child, libc::SIGCONT);
-        let r = wait_output(child, HANG);
+        let r = cut_and_resume(child, &f, cut_to, append);
         let printed = fs::read(&out).unwrap();
         match r.code {
             // read whole before the cut
@@ -3897,9 +3891,7 @@ fn a_document_truncated_while_read_is_reported_on_every_read_path() {
         let child = kaudit_std(&args).spawn().unwrap();
         let want = d.len() as u64 * (10 + 20 * round) / 100;
         stop_after_reading(&child, want);
-        cut_file(&f, 0);
-        signal(&child, libc::SIGCONT);
-        let r = wait_output(child, HANG);
+        let r = cut_and_resume(child, &f, 0, false);
         let got = doc(&r);
         adds_up(&got);
         match r.code {
