@@ -70,6 +70,9 @@ where
     Ok(())
 }
 
+/// The most room a [`Records`] keeps between records (1 MiB).
+const KEEP: usize = 1 << 20;
+
 /// Writes CSV records (RFC 4180, as the csv crate writes them: csv_core underneath both), each
 /// field through [`cell`], each record made in a buffer kept from record to record and written
 /// to `out` at once.
@@ -104,6 +107,10 @@ impl Records {
         // empty field), so that it is not an empty line
         self.put(|w, o| w.terminator(o));
         out.write_all(&self.buf[..self.len])?;
+        // after a huge record, do not keep its room for every later one
+        if self.buf.len() > KEEP {
+            self.buf = Vec::new();
+        }
         Ok(())
     }
 
@@ -240,6 +247,7 @@ mod tests {
             &[],
             &["", ""],
             &[&"x".repeat(5000), "y"],
+            &[&"w".repeat(3 << 20)],
             &["z"],
         ];
         let mut theirs = csv::WriterBuilder::new()

@@ -60,6 +60,9 @@ impl Flat {
     }
 }
 
+/// The most room a cell keeps for the next row (64 KiB).
+const KEEP: usize = 1 << 16;
+
 /// A [`Flat`] being written: its first `n` keys and cells are this row's.
 struct Fill<'f> {
     flat: &'f mut Flat,
@@ -81,6 +84,10 @@ impl Fill<'_> {
             f.cells.push(String::new());
         }
         let cell = &mut f.cells[n];
+        if cell.capacity() > KEEP {
+            // the room of a huge cell of an earlier row is not kept for every later one
+            *cell = String::new();
+        }
         cell.clear();
         cell
     }
@@ -927,6 +934,7 @@ mod tests {
             json!({"user": "bob", "n": 1}),
             json!({"verb": "delete", "user": "", "n": 2.5}),
             json!({}),
+            json!({"user": "x".repeat(1 << 17), "n": 4}),
             json!({"user": "carol", "verbs": [], "extra": {}, "n": null}),
         ];
         let mut reused = Flat::default();
