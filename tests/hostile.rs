@@ -1418,6 +1418,37 @@ fn a_line_delivered_twice_is_one_request_and_a_counted_repeat() {
     }
 }
 
+/// A command that folds as it reads (`top`) with a selective filter reads a mapped file's
+/// chunks in place; a chunk holding a repeat of a request folded in an earlier chunk is read
+/// again (with `pread`, never from the map) and folded without it. bob makes one request in
+/// ten, the whole log is sent twice: bob has 30 requests, for every chunk layout and input path.
+#[test]
+fn a_selective_fold_over_a_file_sent_twice_counts_each_request_once() {
+    let dir = tmp();
+    let mut once = String::new();
+    for i in 0..300 {
+        let user = if i % 10 == 0 { "bob" } else { "alice" };
+        let [rr, rc] = stages_of(i).map(|l| {
+            let mut v: Value = serde_json::from_str(&l).unwrap();
+            v["user"]["username"] = json!(user);
+            v.to_string()
+        });
+        once.push_str(&format!("{rr}\n{rc}\n"));
+    }
+    let input = format!("{once}{once}");
+    for r in every_path(
+        dir.path(),
+        "twice-bob.log",
+        input.as_bytes(),
+        &["top", "--by", "user", "-u", "bob", "-o", "json"],
+    ) {
+        let r = r.expect_code(0);
+        let rows: Value = serde_json::from_str(r.stdout_str()).unwrap();
+        assert_eq!(rows[0]["user"], json!("bob"), "{rows}");
+        assert_eq!(rows[0]["requests"], json!(30), "{rows}\n{}", r.stderr);
+    }
+}
+
 /// An auditID reused (a client-supplied `Audit-ID`) in a log without requestReceivedTimestamp:
 /// two requests, and the user prefilter must find the second one as the full parse does.
 #[test]

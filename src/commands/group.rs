@@ -657,6 +657,9 @@ impl Sink for Groups {
     }
     // counts, first and last times, and latencies that are sorted before use
     const COMMUTATIVE: bool = true;
+    fn combine(into: &mut Groups, from: Groups) {
+        into.absorb(from);
+    }
     fn part(&self) -> Groups {
         Groups::with(Arc::clone(&self.spec))
     }

@@ -213,6 +213,9 @@ impl Sink for Tokens<'_> {
     const FOLDS: bool = true;
     // counts, minima and smallest-N sets: the merge order does not matter
     const COMMUTATIVE: bool = true;
+    fn combine(into: &mut Tokens<'static>, from: Tokens<'static>) {
+        into.absorb(from);
+    }
     fn part(&self) -> Tokens<'static> {
         Tokens {
             filter: None,

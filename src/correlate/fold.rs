@@ -32,6 +32,8 @@ pub struct ChunkCorrelator<'a> {
     unkeyed: FxHashMap<(u64, Cow<'a, str>), Vec<u32>>,
     /// Every request of the chunk (a fragment handed on as an item leaves an empty one).
     pub slab: Vec<Request<'a>>,
+    /// Slots given back ([`ChunkCorrelator::release`]), for the next requests.
+    free: Vec<u32>,
     pub items: Vec<Item<'a>>,
     /// Keys of the requests that ended in this chunk (those with a received time, see
     /// [`keyed`]): a stage of one of them read after its end is a repeat or late.
@@ -53,6 +55,7 @@ impl<'a> ChunkCorrelator<'a> {
             open: FxHashMap::default(),
             unkeyed: FxHashMap::default(),
             slab,
+            free: Vec::new(),
             items: Vec::new(),
             closed: FxHashSet::with_capacity_and_hasher(1024, Default::default()),
             late: 0,
@@ -118,8 +121,7 @@ impl<'a> ChunkCorrelator<'a> {
                 r.is_final = true;
                 r.completed = r.marks.last().and_then(|m| m.time);
             }
-            self.slab.push(r);
-            return Some(self.slab.len() - 1);
+            return Some(put(&mut self.slab, &mut self.free, r));
         }
         let ends = ends_request(
             stage,
@@ -159,9 +161,8 @@ impl<'a> ChunkCorrelator<'a> {
                     self.late += 1;
                     return None;
                 }
-                let slot = self.slab.len();
-                self.slab
-                    .push(Request::from_keyed_event(ev, stage, mark, h));
+                let r = Request::from_keyed_event(ev, stage, mark, h);
+                let slot = put(&mut self.slab, &mut self.free, r);
                 if !ends {
                     v.insert(u32::try_from(slot).expect("fewer than 2^32 requests a chunk"));
                     return None;
@@ -208,10 +209,9 @@ impl<'a> ChunkCorrelator<'a> {
                 slot
             }
             None => {
-                let slot = self.slab.len();
                 let h = scoped_key_hash(scope, ev.audit_id.as_str(), "");
-                self.slab
-                    .push(Request::from_keyed_event(ev, stage, mark, h));
+                let r = Request::from_keyed_event(ev, stage, mark, h);
+                let slot = put(&mut self.slab, &mut self.free, r);
                 if !ends {
                     list.push(u32::try_from(slot).expect("fewer than 2^32 requests a chunk"));
                     return None;
@@ -233,6 +233,15 @@ impl<'a> ChunkCorrelator<'a> {
     /// Take a request out of its slot (an empty one stays).
     pub fn take(&mut self, slot: usize) -> Request<'a> {
         take(&mut self.slab[slot])
+    }
+
+    /// The request in `slot` is done with (it ended and was folded): the slot is emptied and
+    /// reused, so the slab holds about as many requests as are open at once, and stays in the
+    /// cache.
+    pub fn release(&mut self, slot: usize) {
+        self.slab[slot] = Request::default();
+        self.free
+            .push(u32::try_from(slot).expect("fewer than 2^32 requests a chunk"));
     }
 
     /// The prefilter skipped the completing line of a request (it cannot match:
@@ -275,6 +284,9 @@ impl<'a> ChunkCorrelator<'a> {
         }
         let r = self.take(slot);
         self.items.push(Item::Frag(r));
+        // (an empty slot: reused)
+        self.free
+            .push(u32::try_from(slot).expect("fewer than 2^32 requests a chunk"));
         None
     }
 
@@ -298,6 +310,20 @@ impl<'a> ChunkCorrelator<'a> {
             items: self.items,
             slab: self.slab,
             late: self.late,
+        }
+    }
+}
+
+/// Put a request in a free slot of `slab`, or a new one; its slot.
+fn put<'a>(slab: &mut Vec<Request<'a>>, free: &mut Vec<u32>, r: Request<'a>) -> usize {
+    match free.pop() {
+        Some(slot) => {
+            slab[slot as usize] = r;
+            slot as usize
+        }
+        None => {
+            slab.push(r);
+            slab.len() - 1
         }
     }
 }

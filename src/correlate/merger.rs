@@ -482,8 +482,9 @@ impl Merger {
         self.started_skipped.extend(started);
     }
 
-    /// Take one fragment; returns the request if it is now complete.
-    pub fn frag(&mut self, frag: Request<'_>) -> Option<Request<'static>> {
+    /// Take one fragment; returns the request if it is now complete (borrowing what the
+    /// fragment borrowed: one that completes here, as most do, is not copied).
+    pub fn frag<'a>(&mut self, frag: Request<'a>) -> Option<Request<'a>> {
         let h = frag.key;
         let keyed = keyed(&frag.received_key);
         if keyed && self.ended.contains(h) {
@@ -501,12 +502,13 @@ impl Merger {
             self.take_open(&frag)
         };
         let at = earlier.as_ref().map(|(_, at)| *at);
-        let mut req = match earlier {
-            Some((mut earlier, _)) => {
-                self.late_events += earlier.merge(frag.into_owned());
+        let mut req: Request<'a> = match earlier {
+            Some((earlier, _)) => {
+                let mut earlier: Request<'a> = earlier;
+                self.late_events += earlier.merge(frag);
                 earlier
             }
-            None => frag.into_owned(),
+            None => frag,
         };
         if req.is_final {
             if !req.stages.contains(Stage::ResponseStarted)

@@ -170,7 +170,8 @@ impl<'c, S: Sink> Scanner<'c, '_, S> {
                 Some(m) => Src::Map(m, how),
                 None => Src::Buffer(buf),
             };
-            let outs = self.read_batch(&batch.group, from, &mut copies, file);
+            let mut parts = self.parts(batch.group.len());
+            let outs = self.read_batch(&batch.group, from, &mut copies, file, &mut parts);
             reading.saw(&outs);
             if let Some(m) = map
                 && how == Read::InPlace
@@ -180,7 +181,8 @@ impl<'c, S: Sink> Scanner<'c, '_, S> {
             }
             before = start;
             let go_on;
-            (flow, go_on) = self.end_batch(outs, &mut batch, map, idx, fs, count_progress)?;
+            (flow, go_on) =
+                self.end_batch(outs, parts, &mut batch, map, idx, fs, count_progress)?;
             if !go_on {
                 break;
             }
@@ -199,7 +201,7 @@ impl<'c, S: Sink> Scanner<'c, '_, S> {
     }
 
     /// The prefilter, when the sink allows one.
-    fn sink_prefilter(&self) -> Option<&'c Prefilter> {
+    pub(super) fn sink_prefilter(&self) -> Option<&'c Prefilter> {
         if S::PREFILTER && S::FILTERED {
             self.prefilter
         } else {
@@ -260,6 +262,7 @@ impl<'c, S: Sink> Scanner<'c, '_, S> {
         from: Src<'b>,
         copies: &'b mut [ChunkBuf],
         file: (u32, &'b input::Scope),
+        parts: &mut [Option<S::Part>],
     ) -> Vec<ChunkOut<'b>> {
         let job = Job {
             file,
@@ -273,16 +276,24 @@ impl<'c, S: Sink> Scanner<'c, '_, S> {
                 .par_iter()
                 .zip(copies.par_iter_mut())
                 .zip(slabs)
-                .map(|((r, copy), slab)| job.chunk::<S>(from, r.clone(), copy, slab))
+                .zip(parts.par_iter_mut())
+                .map(|(((r, copy), slab), part)| {
+                    job.chunk::<S>(from, r.clone(), copy, slab, part.as_mut())
+                })
                 .collect()
         })
     }
 
     /// A batch read: checked for a cut, merged, and the long line after it read. False when
     /// the buffer ends here (the sink stopped, the file was cut short or could not be read).
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "a batch's results, and where it was read"
+    )]
     fn end_batch(
         &mut self,
         mut outs: Vec<ChunkOut<'_>>,
+        mut parts: Vec<Option<S::Part>>,
         batch: &mut Batch,
         map: Option<&Mapped>,
         idx: u32,
@@ -303,10 +314,17 @@ impl<'c, S: Sink> Scanner<'c, '_, S> {
         let failed_at = group.get(keep).map_or(batch.end, |r| r.start);
         let lens: Vec<usize> = group.iter().map(|r| r.len()).collect();
         outs.truncate(keep);
+        parts.truncate(keep);
         for (o, cp) in outs.iter_mut().zip(&batch.checkpoints) {
             o.checkpoint = *cp;
         }
-        let flow = self.merge_batch(outs, fs, lens.into_iter(), count_progress)?;
+        // a chunk read in place is read again with `pread`, should it hold a repeat
+        let reread = |i: usize| {
+            let (m, r) = (map?, group.get(i)?);
+            let mut copy = Vec::new();
+            read(m, r.clone(), &mut copy).then_some(copy)
+        };
+        let flow = self.merge_batch(outs, parts, fs, lens.into_iter(), count_progress, &reread)?;
         if flow == Flow::Stop {
             return Ok((flow, false));
         }
@@ -393,6 +411,7 @@ impl<'b> Job<'b, '_> {
         r: Range<usize>,
         buf: &'b mut ChunkBuf,
         slab: Slab,
+        part: Option<&mut S::Part>,
     ) -> ChunkOut<'b> {
         let (file, reader, filter, prefilter) =
             (self.file, self.reader, self.filter, self.prefilter);
@@ -405,8 +424,8 @@ impl<'b> Job<'b, '_> {
                     buf.arena = bumpalo::Bump::with_capacity(r.len());
                 }
                 let arena = &buf.arena;
-                let out =
-                    work_in_place::<S>(&m.bytes()[r.clone()], arena, slab, file, reader, filter, p);
+                let bytes = &m.bytes()[r.clone()];
+                let out = work_in_place::<S>(bytes, arena, slab, file, reader, filter, p, part);
                 m.release(r);
                 return out;
             }
@@ -419,7 +438,7 @@ impl<'b> Job<'b, '_> {
                 Units::Lines(&buf.copy)
             }
         };
-        work::<S>(&units, slab, file, reader, filter, prefilter)
+        work::<S>(&units, slab, file, reader, filter, prefilter, part)
     }
 }
 

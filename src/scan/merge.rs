@@ -5,23 +5,56 @@
 use anyhow::Result;
 use rayon::prelude::*;
 
-use super::worker::{ChunkOut, NOT_DONE, max_opt, min_opt};
+use super::worker::{ChunkOut, Ended, NOT_DONE, Units, max_opt, min_opt, work};
 use super::{FileStats, Flow, Problem, Scanner, Sink, recycle};
 use crate::correlate::{End, Item, Request};
 
+/// What the merger found of a chunk's whole requests that were not the first of their key:
+/// their places in [`ChunkOut::ended`], and what they are ([`End::Repeat`] or [`End::Joins`]).
+type Verdicts = Vec<(usize, End)>;
+
+/// A chunk whose worker folded a request the merger found to repeat or join an earlier one: it
+/// is read again ([`Scanner::again`]). Its place in the batch, the input's lines before it,
+/// and the verdicts.
+struct Again {
+    chunk: usize,
+    base: u64,
+    verdicts: Verdicts,
+}
+
 impl<S: Sink> Scanner<'_, '_, S> {
     /// Merge one chunk's result, in chunk order: its counts, its fragments (joined across
-    /// chunks), and the check of its whole requests against the requests that ended before
-    /// (a repeat is taken out of `out.done`). What it folds is folded after, by [`Self::fold`].
-    pub(super) fn merge(&mut self, out: &mut ChunkOut<'_>, fs: &mut FileStats) -> Result<Flow> {
+    /// chunks), and the check of its whole requests against the requests that ended before.
+    /// With a sink that folds, the worker folded them already: the verdicts on those that are
+    /// not the first of their key are handed back, for the chunk to be read again
+    /// ([`Self::again`]).
+    fn merge(&mut self, out: &mut ChunkOut<'_>, fs: &mut FileStats) -> Result<(Flow, Again)> {
         let base = if out.absolute { 0 } else { fs.lines };
         self.count(out, fs, base);
         // the whole requests of the chunk (their lines made absolute)
         for r in &mut out.slab {
             rebase(r, base);
         }
-        self.check_ended(out);
-        self.deliver_items(std::mem::take(&mut out.items), base)
+        let verdicts = self.check_ended(&out.ended);
+        let mut again = Again {
+            chunk: 0,
+            base,
+            verdicts: Vec::new(),
+        };
+        if S::FOLDS {
+            again.verdicts = verdicts;
+        } else {
+            for (i, v) in verdicts {
+                let e = out.ended[i];
+                if let Some(r) = self.apply(out, e, v)
+                    && self.deliver_checked(r)? == Flow::Stop
+                {
+                    return Ok((Flow::Stop, again));
+                }
+            }
+        }
+        let flow = self.deliver_items(std::mem::take(&mut out.items), base)?;
+        Ok((flow, again))
     }
 
     /// A chunk's counts into the input's and the scan's, its skipped keys into the merger, and
@@ -69,37 +102,117 @@ impl<S: Sink> Scanner<'_, '_, S> {
         }
     }
 
-    /// The check of a chunk's whole requests against those that ended before: a repeat is
-    /// taken out of `out.done`, a request with stages in earlier chunks joined with them.
-    fn check_ended(&mut self, out: &mut ChunkOut<'_>) {
-        // a whole request that repeats one that ended in an earlier chunk (a line delivered
-        // twice, far apart) is taken out before it is folded or counted; one with stages open
-        // from earlier chunks (its RequestReceived delivered again, a webhook batch retried)
-        // takes them in
-        for e in std::mem::take(&mut out.ended) {
+    /// The check of a chunk's whole requests against those that ended before, in chunk order:
+    /// the verdicts on those that are not the first of their key. A whole request that repeats
+    /// one that ended in an earlier chunk (a line delivered twice, far apart) is counted out
+    /// here (its events late); one with stages open from earlier chunks (its RequestReceived
+    /// delivered again, a webhook batch retried) takes them in ([`Self::apply`]).
+    fn check_ended(&mut self, ended: &[Ended]) -> Verdicts {
+        let mut verdicts = Vec::new();
+        for (i, e) in ended.iter().enumerate() {
             match self.merger.end(e.key) {
                 End::First => {}
                 End::Repeat => {
                     self.merger.late_events += u64::from(e.events);
                     self.stats.requests -= 1;
-                    if let Some(slot) = out.done.get_mut(e.done as usize) {
-                        *slot = NOT_DONE;
-                    }
+                    verdicts.push((i, End::Repeat));
                 }
-                End::Joins(earlier) => {
-                    let slot = e.slab as usize;
-                    let r = self.join(earlier, std::mem::take(&mut out.slab[slot]));
-                    let matches = !S::FILTERED || self.filter.matches(&r);
-                    out.slab[slot] = r;
-                    // the request it now is may match where its part did not, or not
-                    match out.done.get_mut(e.done as usize) {
-                        Some(d) if !matches => *d = NOT_DONE,
-                        None if matches => out.done.push(e.slab),
-                        _ => {}
-                    }
+                joins @ End::Joins(_) => verdicts.push((i, joins)),
+            }
+        }
+        verdicts
+    }
+
+    /// A verdict of [`Self::check_ended`] applied to a chunk whose requests were kept: a
+    /// repeat is taken out of `out.done`; a request with stages in earlier chunks is joined
+    /// with them, and the request it now is may match where its part did not, or not. With a
+    /// sink that does not fold, such a request that now matches is handed back, to be
+    /// delivered.
+    fn apply<'a>(&mut self, out: &mut ChunkOut<'a>, e: Ended, verdict: End) -> Option<Request<'a>> {
+        match verdict {
+            End::First => {}
+            End::Repeat => {
+                if let Some(slot) = out.done.get_mut(e.done as usize) {
+                    *slot = NOT_DONE;
+                }
+            }
+            End::Joins(earlier) => {
+                let slot = e.slab as usize;
+                let r = self.join(earlier, std::mem::take(&mut out.slab[slot]));
+                let matches = !S::FILTERED || self.filter.matches(&r);
+                if !S::FOLDS {
+                    return matches.then_some(r);
+                }
+                out.slab[slot] = r;
+                match out.done.get_mut(e.done as usize) {
+                    Some(d) if !matches => *d = NOT_DONE,
+                    None if matches => out.done.push(e.slab),
+                    _ => {}
                 }
             }
         }
+        None
+    }
+
+    /// A chunk whose worker folded a request that repeats or joins an earlier one ([`Again`]),
+    /// read again without a part: its whole requests kept, the verdicts applied to them, and
+    /// what is left folded into a new part (and counted in `out.folded`). It reads the same
+    /// bytes with the same prefilter, so it finds the same requests in the same order; a chunk
+    /// read in place from a map is read again with `pread` (`reread`), and should the file
+    /// have changed underneath (other requests), the scan stops with an error.
+    fn again(
+        &mut self,
+        out: &mut ChunkOut<'_>,
+        again: Again,
+        name: &str,
+        reread: &dyn Fn(usize) -> Option<Vec<u8>>,
+    ) -> Result<S::Part> {
+        let scopes = std::sync::Arc::clone(&self.scopes);
+        let file = (out.file, &scopes[out.file as usize]);
+        let bytes;
+        let units = match out.units {
+            Some(u) => u,
+            None => {
+                bytes = reread(again.chunk);
+                Units::Lines(bytes.as_deref().unwrap_or_default())
+            }
+        };
+        let prefilter = if out.prefiltered_by {
+            self.prefilter
+        } else {
+            None
+        };
+        let mut kept = work::<S>(
+            &units,
+            Vec::new(),
+            file,
+            self.reader(),
+            self.filter,
+            prefilter,
+            None,
+        );
+        let same = kept.ended.len() == out.ended.len()
+            && kept
+                .ended
+                .iter()
+                .zip(&out.ended)
+                .all(|(a, b)| a.key == b.key);
+        if !same {
+            anyhow::bail!(
+                "{name}: changed while it was read (lines after {} read again differ)",
+                again.base
+            );
+        }
+        for r in &mut kept.slab {
+            rebase(r, again.base);
+        }
+        for (i, v) in again.verdicts {
+            let e = kept.ended[i];
+            self.apply(&mut kept, e, v);
+        }
+        let mut part = self.sink.part();
+        out.folded = fold_done::<S>(&kept.done, &kept.slab, &mut part, self.filter);
+        Ok(part)
     }
 
     /// A chunk's items in order: its requests the worker matched (checked for repeats), and
@@ -159,19 +272,28 @@ impl<S: Sink> Scanner<'_, '_, S> {
         Ok(Flow::More)
     }
 
-    /// Merge a batch's results in chunk order, then fold what each chunk holds for the sink (in
-    /// the workers, into parts), and hand the parts over in chunk order. `lens` are the bytes
-    /// of each chunk, for the progress bar.
+    /// Merge a batch's results in chunk order, and hand over the parts its workers folded
+    /// (with a sink that folds: one per chunk, in `parts`), in chunk order. A chunk whose
+    /// worker folded a repeat is read again ([`Self::again`]; `reread` reads a chunk read in
+    /// place from a map). `lens` are the bytes of each chunk, for the progress bar.
     pub(super) fn merge_batch(
         &mut self,
         mut outs: Vec<ChunkOut<'_>>,
+        mut parts: Vec<Option<S::Part>>,
         fs: &mut FileStats,
         lens: impl Iterator<Item = usize>,
         count_progress: bool,
+        reread: &dyn Fn(usize) -> Option<Vec<u8>>,
     ) -> Result<Flow> {
-        for (out, len) in outs.iter_mut().zip(lens) {
-            if self.merge(out, fs)? == Flow::Stop {
+        let mut redo = Vec::new();
+        for (i, (out, len)) in outs.iter_mut().zip(lens).enumerate() {
+            let (flow, mut again) = self.merge(out, fs)?;
+            if flow == Flow::Stop {
                 return Ok(Flow::Stop);
+            }
+            if !again.verdicts.is_empty() {
+                again.chunk = i;
+                redo.push(again);
             }
             if out.checkpoint && self.checkpoint()? == Flow::Stop {
                 return Ok(Flow::Stop);
@@ -180,39 +302,52 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 p.inc(len as u64);
             }
         }
-        let flow = self.fold(&mut outs);
+        for again in redo {
+            let i = again.chunk;
+            let part = self.again(&mut outs[i], again, &fs.name, reread)?;
+            parts[i] = Some(part);
+        }
+        self.fold(&outs, parts);
         // the chunks' slabs, emptied, for the next batch
         for o in outs {
             self.spare_slabs.push(recycle(o.slab));
         }
-        flow
+        Ok(Flow::More)
     }
 
-    /// Fold what each chunk of a merged batch holds for the sink (in the workers, into parts),
-    /// and hand the parts over in chunk order.
-    pub(super) fn fold(&mut self, outs: &mut [ChunkOut<'_>]) -> Result<Flow> {
-        if S::FOLDS && outs.iter().any(|o| !o.done.is_empty()) {
-            let parts: Vec<S::Part> = outs.iter().map(|_| self.part()).collect();
-            let filter = self.filter;
-            let folded: Vec<(S::Part, u64)> = self.pool.install(|| {
-                outs.par_iter_mut()
-                    .zip(parts)
-                    .map(|(o, mut part)| {
-                        let n = fold_done::<S>(&o.done, &o.slab, &mut part, filter);
-                        (part, n)
-                    })
-                    .collect()
-            });
-            for (part, n) in folded {
-                self.stats.matched += n;
-                if S::COMMUTATIVE {
-                    self.spare.push(part);
-                } else {
-                    self.sink.absorb(part);
-                }
-            }
+    /// Hand over the parts of a merged batch, in chunk order. Those of a
+    /// [`Sink::COMMUTATIVE`] sink are combined into the few parts kept until the end of the
+    /// scan, by the workers (a part of each chunk a thread, in turn): their keys are not
+    /// merged one chunk at a time on this thread.
+    fn fold(&mut self, outs: &[ChunkOut<'_>], parts: Vec<Option<S::Part>>) {
+        if !S::FOLDS {
+            return;
         }
-        Ok(Flow::More)
+        self.stats.matched += outs.iter().map(|o| o.folded).sum::<u64>();
+        let parts = parts.into_iter().flatten();
+        if !S::COMMUTATIVE {
+            for part in parts {
+                self.sink.absorb(part);
+            }
+            return;
+        }
+        let n = self.cfg.threads.max(1);
+        while self.spare.len() < n {
+            let part = self.sink.part();
+            self.spare.push(part);
+        }
+        let mut shares: Vec<Vec<S::Part>> = (0..n).map(|_| Vec::new()).collect();
+        for (i, part) in parts.enumerate() {
+            shares[i % n].push(part);
+        }
+        let spare = &mut self.spare;
+        self.pool.install(|| {
+            spare.par_iter_mut().zip(shares).for_each(|(into, share)| {
+                for part in share {
+                    S::combine(into, part);
+                }
+            });
+        });
     }
 
     /// A whole request of a chunk that began in earlier chunks (`End::Joins`): the earlier
@@ -271,12 +406,7 @@ fn fold_done<S: Sink>(
 ) -> u64 {
     let mut n = 0;
     for r in done.iter().filter_map(|&s| slab.get(s as usize)) {
-        let folded = if S::FILTERED {
-            S::fold(part, r)
-        } else {
-            S::fold_unfiltered(part, r, filter)
-        };
-        debug_assert!(folded, "a sink with FOLDS folds every request");
+        super::worker::fold_one::<S>(part, r, filter);
         n += 1;
     }
     n

@@ -78,10 +78,15 @@ pub trait Sink {
     /// Merge one chunk's part, in chunk order.
     fn absorb(&mut self, part: Self::Part);
     /// Does the order in which parts are merged not matter (counts, minima, maxima)? Then a
-    /// part is not merged after its chunk but handed to a later chunk, and the few parts in
-    /// use are merged at the end: their keys are not built, copied and freed again for every
-    /// chunk.
+    /// chunk's part is not absorbed after its chunk on the merging thread but combined
+    /// ([`Sink::combine`]) by the workers into one of a few parts, absorbed at the end.
     const COMMUTATIVE: bool = false;
+    /// With `COMMUTATIVE`: fold the part `from` into `into` (as [`Sink::absorb`] would fold it
+    /// into the sink). Never called for a sink that is not.
+    fn combine(into: &mut Self::Part, from: Self::Part) {
+        let _ = (into, from);
+        unreachable!("only a COMMUTATIVE sink's parts are combined");
+    }
     /// With `keep_raw`: the raw lines serve only to read bodies (`requestObject`,
     /// `responseObject`), so a line the fast parser read whole without one
     /// ([`Event::no_bodies`](crate::event::Event::no_bodies)) is not kept. Fragments of
@@ -122,7 +127,8 @@ struct Scanner<'c, 's, S: Sink> {
     stats: ScanStats,
     pool: rayon::ThreadPool,
     progress: Option<indicatif::ProgressBar>,
-    /// With a [`Sink::COMMUTATIVE`] sink: parts handed back by merged chunks, for the next ones.
+    /// With a [`Sink::COMMUTATIVE`] sink: the parts the chunks' parts are combined into, one
+    /// per thread, absorbed at the end of the scan.
     spare: Vec<S::Part>,
     /// The buffers the chunks of a mapped file are read into, one per chunk of a batch.
     copies: Vec<mapped::ChunkBuf>,
@@ -464,9 +470,9 @@ impl<S: Sink> Scanner<'_, '_, S> {
             .collect()
     }
 
-    /// A part for a chunk: a spare one when the sink allows.
-    fn part(&mut self) -> S::Part {
-        self.spare.pop().unwrap_or_else(|| self.sink.part())
+    /// A new part for each of `n` chunks, with a sink that folds (see `worker::work`).
+    fn parts(&self, n: usize) -> Vec<Option<S::Part>> {
+        (0..n).map(|_| S::FOLDS.then(|| self.sink.part())).collect()
     }
 
     /// A line longer than `limit` bytes, not read: one line, one record, malformed (the counts

@@ -318,16 +318,21 @@ impl<S: Sink> Scanner<'_, '_, S> {
         let scope = &scopes[idx as usize];
         for group in units.chunks(batch) {
             let slabs = self.slabs(group.len());
+            let mut parts = self.parts(group.len());
             let outs: Vec<ChunkOut> = self.pool.install(|| {
                 group
                     .par_iter()
                     .zip(slabs)
+                    .zip(parts.par_iter_mut())
                     // records of JSON text are never prefiltered: they may be pretty-printed
-                    .map(|(u, slab)| work::<S>(u, slab, (idx, scope), reader, filter, None))
+                    .map(|((u, slab), part)| {
+                        work::<S>(u, slab, (idx, scope), reader, filter, None, part.as_mut())
+                    })
                     .collect()
             });
             let lens = group.iter().map(Units::len);
-            if self.merge_batch(outs, fs, lens, count_progress)? == Flow::Stop {
+            // (every chunk is in memory: none is read again from the file)
+            if self.merge_batch(outs, parts, fs, lens, count_progress, &|_| None)? == Flow::Stop {
                 return Ok(Flow::Stop);
             }
         }

@@ -19,15 +19,26 @@ pub(super) struct ChunkOut<'a> {
     pub(super) items: Vec<Item<'a>>,
     /// The chunk's requests (`correlate::Finished::slab`).
     pub(super) slab: Vec<Request<'a>>,
-    /// With a sink that folds: the slots in `slab` of the matching requests whole within the
-    /// chunk, in the order they ended, to be folded once the merger has checked that none
-    /// repeats a request that ended in an earlier chunk (a repeat is taken out: [`NOT_DONE`]).
+    /// With a sink that folds, read again ([`work`] without a part): the slots in `slab` of the
+    /// matching requests whole within the chunk, in the order they ended, to be folded once
+    /// the merger has checked that none repeats a request that ended in an earlier chunk (a
+    /// repeat is taken out: [`NOT_DONE`]).
     pub(super) done: Vec<u32>,
     /// The requests whole within the chunk that the merger must check for repeats, in the order
-    /// they ended: those in `done`, and those that did not match (a later repeat of them must
-    /// be known as one too). With a sink that does not fold, a matching one is an item and
-    /// checked as it is delivered.
+    /// they ended: those folded (or in `done`), and those that did not match (a later repeat of
+    /// them must be known as one too). With a sink that does not fold, a matching one is an
+    /// item and checked as it is delivered.
     pub(super) ended: Vec<Ended>,
+    /// Matching requests the worker folded into its part as they ended (see [`work`]).
+    pub(super) folded: u64,
+    /// What the worker read, to be read again should the merger find that a request folded
+    /// from it repeats an earlier one; `None` for a chunk read in place from a map (nothing
+    /// reads the map after its batch is checked: it is read again with `pread`).
+    pub(super) units: Option<Units<'a>>,
+    /// The input's index.
+    pub(super) file: u32,
+    /// The prefilter was used (a second reading must use it too, to read the same requests).
+    pub(super) prefiltered_by: bool,
     pub(super) lines: u64,
     /// Line numbers in marks and samples are already absolute (document items).
     pub(super) absolute: bool,
@@ -78,6 +89,10 @@ impl ChunkOut<'_> {
             slab: Vec::new(),
             done: Vec::new(),
             ended: Vec::new(),
+            folded: 0,
+            units: None,
+            file: 0,
+            prefiltered_by: false,
             lines: 0,
             absolute: false,
             records: 0,
@@ -113,13 +128,15 @@ pub(super) struct Ended {
     pub(super) key: u64,
     /// Its stage events, counted as late if it is a repeat.
     pub(super) events: u32,
-    /// Its slot in [`ChunkOut::slab`].
+    /// Its slot in [`ChunkOut::slab`] (a chunk read with a part: freed, see [`work`]).
     pub(super) slab: u32,
-    /// Its place in [`ChunkOut::done`], or [`NOT_DONE`] (it did not match).
+    /// Its place in [`ChunkOut::done`], or [`NOT_DONE`] (it did not match), or [`FOLDED`].
     pub(super) done: u32,
 }
 
 pub(super) const NOT_DONE: u32 = u32::MAX;
+/// [`Ended::done`] of a request the worker folded into its part.
+pub(super) const FOLDED: u32 = u32::MAX - 1;
 
 pub(super) fn min_opt(a: Option<Ts>, b: Option<Ts>) -> Option<Ts> {
     match (a, b) {
@@ -133,6 +150,7 @@ pub(super) fn max_opt(a: Option<Ts>, b: Option<Ts>) -> Option<Ts> {
 }
 
 /// What a worker reads: the lines of a chunk, or a group of a document's records.
+#[derive(Clone, Copy)]
 pub(super) enum Units<'a> {
     Lines(&'a [u8]),
     Items(&'a [u8], &'a [DocItem]),
@@ -225,6 +243,7 @@ impl Skips {
         slab: &mut Vec<Request<'a>>,
         out: &mut ChunkOut<'a>,
         filter: &crate::filter::Filter,
+        mut part: Option<&mut S::Part>,
     ) -> Vec<Item<'a>> {
         if self.received.is_empty() {
             return items;
@@ -245,7 +264,7 @@ impl Skips {
                     r.stages.insert(Stage::RequestReceived);
                     slab.push(r);
                     let at = slab.len() - 1;
-                    settle::<S>(out, slab, at, filter).map(Item::Done)
+                    settle::<S>(out, slab, at, filter, part.as_deref_mut()).map(Item::Done)
                 }
                 other => Some(other),
             })
@@ -273,6 +292,13 @@ impl Units<'_> {
 
 /// The worker: parse, correlate within the chunk, and filter the requests that are whole here.
 /// `file` is the input's index and its cluster and API server.
+///
+/// With `part` (a sink that folds), a matching request whole within the chunk is folded into
+/// it as soon as it ends, while it is in the cache, and its slot is reused: the merger then
+/// checks the chunk's ended requests against those of earlier chunks, and only a chunk holding
+/// a repeat (a line delivered twice, far apart: rare) is read again without a part, its
+/// requests kept (`done`) to be folded once the repeats are taken out
+/// (`Scanner::merge_batch`).
 pub(super) fn work<'a, S: Sink>(
     units: &Units<'a>,
     slab: Slab,
@@ -280,19 +306,23 @@ pub(super) fn work<'a, S: Sink>(
     reader: Reader,
     filter: &crate::filter::Filter,
     prefilter: Option<&crate::filter::Prefilter>,
+    part: Option<&mut S::Part>,
 ) -> ChunkOut<'a> {
-    let mut w = Worker::new::<S>(slab, file, reader, filter, prefilter, units.len());
+    let mut w = Worker::new::<S>(slab, file, reader, filter, prefilter, units.len(), part);
     match *units {
         Units::Lines(buf) => w.lines::<S>(buf, None),
         Units::Items(buf, items) => w.items::<S>(buf, items),
     }
-    w.finish::<S>()
+    let mut out = w.finish::<S>();
+    out.units = Some(*units);
+    out
 }
 
 /// [`work`] on the lines of a chunk of a mapped file, read in place: the prefilter's verdict
 /// is taken on the mapped bytes, and only the lines it admits are copied into `arena`, to be
 /// parsed there. What the chunk's requests borrow is in the arena, never in the map (see
 /// `scan::mapped`).
+#[expect(clippy::too_many_arguments, reason = "work's arguments, and the arena")]
 pub(super) fn work_in_place<'a, S: Sink>(
     mapped: &'a [u8],
     arena: &'a bumpalo::Bump,
@@ -301,14 +331,23 @@ pub(super) fn work_in_place<'a, S: Sink>(
     reader: Reader,
     filter: &crate::filter::Filter,
     prefilter: &crate::filter::Prefilter,
+    part: Option<&mut S::Part>,
 ) -> ChunkOut<'a> {
-    let mut w = Worker::new::<S>(slab, file, reader, filter, Some(prefilter), mapped.len());
+    let mut w = Worker::new::<S>(
+        slab,
+        file,
+        reader,
+        filter,
+        Some(prefilter),
+        mapped.len(),
+        part,
+    );
     w.lines::<S>(mapped, Some(arena));
     w.finish::<S>()
 }
 
 /// One chunk's worker: what it has found so far, and what it reads with.
-struct Worker<'a, 'f> {
+struct Worker<'a, 'f, 'p, P> {
     out: ChunkOut<'a>,
     c: ChunkCorrelator<'a>,
     /// The records of one line or item, reused.
@@ -321,20 +360,25 @@ struct Worker<'a, 'f> {
     reader: Reader,
     filter: &'f crate::filter::Filter,
     prefilter: Option<&'f crate::filter::Prefilter>,
+    /// The part whole requests are folded into as they end (see [`work`]).
+    part: Option<&'p mut P>,
 }
 
-impl<'a, 'f> Worker<'a, 'f> {
-    fn new<S: Sink>(
+impl<'a, 'f, 'p, P> Worker<'a, 'f, 'p, P> {
+    fn new<S: Sink<Part = P>>(
         slab: Slab,
         file: (u32, &'a input::Scope),
         reader: Reader,
         filter: &'f crate::filter::Filter,
         prefilter: Option<&'f crate::filter::Prefilter>,
         len: usize,
+        part: Option<&'p mut P>,
     ) -> Self {
         let mut out = ChunkOut::new(false);
+        out.file = file.0;
+        out.prefiltered_by = prefilter.is_some();
         // whole requests, queued to be folded: about one per 2 KB of log (two stages of 1 KB)
-        if S::FOLDS {
+        if S::FOLDS && part.is_none() {
             out.done.reserve(len / 2048 + 16);
         }
         Worker {
@@ -348,12 +392,13 @@ impl<'a, 'f> Worker<'a, 'f> {
             reader,
             filter,
             prefilter,
+            part: if S::FOLDS { part } else { None },
         }
     }
 
     /// The lines of a chunk, numbered from 1. With `arena`, `buf` is read in place and a line
     /// the prefilter admits is copied into the arena and parsed there (see [`work_in_place`]).
-    fn lines<S: Sink>(&mut self, buf: &'a [u8], arena: Option<&'a bumpalo::Bump>) {
+    fn lines<S: Sink<Part = P>>(&mut self, buf: &'a [u8], arena: Option<&'a bumpalo::Bump>) {
         for mut line in Lines::new(buf) {
             self.out.lines += 1;
             // a byte-order mark (an editor's, or a file's start after `cat`) is no part of the
@@ -383,7 +428,7 @@ impl<'a, 'f> Worker<'a, 'f> {
     }
 
     /// Parse one line (the chunk's `out.lines`th) and correlate its records.
-    fn line<S: Sink>(&mut self, line: Line<'a>) {
+    fn line<S: Sink<Part = P>>(&mut self, line: Line<'a>) {
         let n = self.out.lines;
         let (out, c, filter) = (&mut self.out, &mut self.c, self.filter);
         if let Some((stage, whole)) = self.reader.native_line(line.bytes, &mut self.slot) {
@@ -401,20 +446,20 @@ impl<'a, 'f> Worker<'a, 'f> {
                 line.raw,
                 keep_raw,
             );
-            settled::<S>(out, c, done, filter);
+            settled::<S>(out, c, done, filter, self.part.as_deref_mut());
             return;
         }
         self.reader
             .line(line.bytes, line.terminated, &mut self.recs);
         for r in self.recs.iter_mut() {
             let done = take(out, c, r, self.file, n, line.raw, self.reader.keep_raw);
-            settled::<S>(out, c, done, filter);
+            settled::<S>(out, c, done, filter, self.part.as_deref_mut());
         }
         self.recs.clear();
     }
 
     /// A group of a document's records; their line numbers are absolute.
-    fn items<S: Sink>(&mut self, buf: &'a [u8], items: &[DocItem]) {
+    fn items<S: Sink<Part = P>>(&mut self, buf: &'a [u8], items: &[DocItem]) {
         let (out, c, filter) = (&mut self.out, &mut self.c, self.filter);
         out.absolute = true;
         for it in items {
@@ -429,7 +474,7 @@ impl<'a, 'f> Worker<'a, 'f> {
                     ev.raw = Some(Cow::Owned(document::minify(bytes)));
                 }
                 let done = take(out, c, r, self.file, it.line, bytes, self.reader.keep_raw);
-                settled::<S>(out, c, done, filter);
+                settled::<S>(out, c, done, filter, self.part.as_deref_mut());
             }
             self.recs.clear();
         }
@@ -437,12 +482,13 @@ impl<'a, 'f> Worker<'a, 'f> {
 
     /// The chunk read: its correlator's requests, and the stages the prefilter skipped given
     /// back to them.
-    fn finish<S: Sink>(self) -> ChunkOut<'a> {
+    fn finish<S: Sink<Part = P>>(self) -> ChunkOut<'a> {
         let Worker {
             mut out,
             c,
             mut skips,
             filter,
+            part,
             ..
         } = self;
         out.records += skips.count;
@@ -453,7 +499,7 @@ impl<'a, 'f> Worker<'a, 'f> {
         out.late = fin.late;
         skips.finals(&mut out);
         skips.started(&mut items, &mut out);
-        out.items = skips.received::<S>(items, &mut slab, &mut out, filter);
+        out.items = skips.received::<S>(items, &mut slab, &mut out, filter, part);
         out.slab = slab;
         out
     }
@@ -470,27 +516,33 @@ fn copied<'a>(arena: &'a bumpalo::Bump, line: Line<'_>) -> Line<'a> {
     }
 }
 
-/// The request a record made whole (its slot), settled: folded, or queued as an item.
+/// The request a record made whole (its slot), settled: folded, or queued as an item. Folded
+/// into `part`, its slot is given back for the chunk's next request.
 fn settled<'a, S: Sink>(
     out: &mut ChunkOut<'a>,
     c: &mut ChunkCorrelator<'a>,
     done: Option<usize>,
     filter: &crate::filter::Filter,
+    part: Option<&mut S::Part>,
 ) {
-    if let Some(done) = done
-        && let Some(keep) = settle::<S>(out, &mut c.slab, done, filter)
-    {
+    let Some(done) = done else { return };
+    let folding = part.is_some();
+    if let Some(keep) = settle::<S>(out, &mut c.slab, done, filter, part) {
         c.items.push(Item::Done(keep));
+    } else if folding {
+        c.release(done);
     }
 }
 
-/// A request whole within the chunk, as soon as it is: filter it and fold it into the chunk's
-/// part. What the sink does not fold comes back, to be delivered in order.
+/// A request whole within the chunk, as soon as it is: filter it, and fold it into `part` (or
+/// queue it in `done` to be folded once checked, without one). What the sink does not fold
+/// comes back, to be delivered in order.
 pub(super) fn settle<'a, S: Sink>(
     out: &mut ChunkOut<'a>,
     slab: &mut [Request<'a>],
     slot: usize,
     filter: &crate::filter::Filter,
+    part: Option<&mut S::Part>,
 ) -> Option<Request<'a>> {
     out.done_seen += 1;
     let r = &slab[slot];
@@ -499,12 +551,18 @@ pub(super) fn settle<'a, S: Sink>(
         out.untimed += 1;
     }
     if !matches || S::FOLDS {
-        // the merger checks it against the requests that ended in earlier chunks, then it is
-        // folded where it is (see `ChunkOut::done`)
+        // the merger checks it against the requests that ended in earlier chunks (see
+        // `ChunkOut::done`)
         let mut at = NOT_DONE;
         if matches {
-            at = u32::try_from(out.done.len()).unwrap_or(NOT_DONE);
-            out.done.push(u32::try_from(slot).unwrap_or(NOT_DONE));
+            if let Some(part) = part {
+                fold_one::<S>(part, r, filter);
+                out.folded += 1;
+                at = FOLDED;
+            } else {
+                at = u32::try_from(out.done.len()).unwrap_or(NOT_DONE);
+                out.done.push(u32::try_from(slot).unwrap_or(NOT_DONE));
+            }
         }
         if !r.received_key.is_empty() {
             let events = u32::try_from(r.marks.len()).unwrap_or(u32::MAX);
@@ -519,6 +577,20 @@ pub(super) fn settle<'a, S: Sink>(
     }
     // an item, checked as the merger delivers it
     Some(std::mem::take(&mut slab[slot]))
+}
+
+/// Fold one matching request into a part (see [`Sink::fold_unfiltered`]).
+pub(super) fn fold_one<S: Sink>(
+    part: &mut S::Part,
+    r: &Request<'_>,
+    filter: &crate::filter::Filter,
+) {
+    let folded = if S::FILTERED {
+        S::fold(part, r)
+    } else {
+        S::fold_unfiltered(part, r, filter)
+    };
+    debug_assert!(folded, "a sink with FOLDS folds every request");
 }
 
 /// Account for one record and correlate its event; the slot of the request it made whole.

@@ -52,6 +52,9 @@ impl Sink for Usage {
         }
     }
     const COMMUTATIVE: bool = true;
+    fn combine(into: &mut Usage, from: Usage) {
+        into.absorb(from);
+    }
     const FOLDS: bool = true;
     fn fold(part: &mut Usage, r: &Request<'_>) -> bool {
         part.count(r);

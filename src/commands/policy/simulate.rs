@@ -336,6 +336,9 @@ impl Sink for Sim {
         Sim::new(self.policy.clone())
     }
     const COMMUTATIVE: bool = true;
+    fn combine(into: &mut Sim, from: Sim) {
+        into.absorb(from);
+    }
     const FOLDS: bool = true;
     fn fold(part: &mut Sim, r: &Request<'_>) -> bool {
         part.add(r);

@@ -122,6 +122,9 @@ impl Sink for Tally {
     const PREFILTER: bool = false;
     // counts, and the first and last times
     const COMMUTATIVE: bool = true;
+    fn combine(into: &mut Tally, from: Tally) {
+        into.absorb(from);
+    }
     // users, verbs, resources, namespaces, codes, decisions, levels, stages and times
     fn fields(&self) -> Fields {
         Fields::NONE
