@@ -29,6 +29,9 @@ runs. Groups:
              serde_json into kaudit's Event, 2 threads, nothing else) when
              cargo is there
   stdin      cat FILE | kaudit summary (MB/s)
+  gzip       FILE rotated into 100 files (split -n l/100, cached), gzip -6 each:
+             kaudit summary over the .gz set against the same set
+             uncompressed, and zcat of the .gz set (the decompressor alone)
   threads    kaudit summary -j 1 and -j 2
   progress   kaudit summary under script(1) (stderr a terminal: the bar is
              drawn) with and without --no-progress
@@ -1244,6 +1247,25 @@ for size in "${sizes[@]}"; do
         "cat $qf | $q_kaudit summary" >&2
     printf '%s\t%s\t%s\t%s\n' "$size" "$bytes" stdin "$tmp/stdin-$size.json" >>"$manifest"
 
+    # gzip: a rotated set of 100 files, compressed and not (made once from FILE, cached)
+    rot="$bench_dir/rot-$size-seed1"
+    if [[ ! -s $rot/done ]]; then
+        log "[$size] making the rotated set $rot (once; cached for later runs)"
+        rm -rf -- "$rot"
+        mkdir -p -- "$rot"
+        split -n l/100 -d -a 3 --additional-suffix=.log -- "$file" "$rot/audit-"
+        for f in "$rot"/audit-*.log; do gzip -6 -c -- "$f" >"$f.gz"; done
+        echo ok >"$rot/done"
+        made_inputs=1
+    fi
+    qrot=$(printf '%q' "$rot")
+    log "[$size] group gzip"
+    measure "$tmp/gzip-$size.json" \
+        -n "kaudit summary ROT/*.log (100 files)" "$q_kaudit summary $qrot/*.log" \
+        -n "kaudit summary ROT/*.log.gz (the same, gzip -6)" "$q_kaudit summary $qrot/*.log.gz" \
+        -n "zcat ROT/*.log.gz (decompression alone)" "zcat $qrot/*.log.gz" >&2
+    printf '%s\t%s\t%s\t%s\n' "$size" "$bytes" gzip "$tmp/gzip-$size.json" >>"$manifest"
+
     # the forensic commands, timed against summary (a full scan) in the same run
     log "[$size] group commands"
     cmds=(-n "kaudit summary FILE" "$q_kaudit summary $qf")
@@ -1353,6 +1375,10 @@ for size in sizes:
     if res:
         mbs = [n for s2, n, g, _ in rows if s2 == size and g == "stdin"][0] / 1e6 / res[0]["median"]
         check(mbs >= 600, "stdin (%s): %.0f MB/s (>= 600 MB/s)" % (size, mbs))
+    res = by.get((size, "gzip"))
+    if res:
+        r = res[1]["median"] / res[0]["median"]
+        check(r <= 1.6, "gzip (%s): a gzip-rotated set takes %.2fx the time of the same bytes uncompressed (<= 1.6x, issue 19)" % (size, r))
     res = by.get((size, "threads"))
     if res:
         r = res[0]["median"] / res[1]["median"]

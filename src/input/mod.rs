@@ -25,6 +25,7 @@
 //! turn comes and must still be the file listed (device and inode), else they are reported.
 //! FIFOs and devices are opened at their turn, once (opening a FIFO waits for its writer).
 
+pub mod ahead;
 pub mod aks;
 pub mod document;
 pub mod eks;
@@ -281,6 +282,13 @@ impl InputFile {
             regular: false,
             held: Arc::new(Mutex::new(Held::Failed(e))),
         }
+    }
+
+    /// May this input be opened before its turn ([`open`] early, to start inflating it while
+    /// the one before is read)? Only a regular file: opening a FIFO may block until it has a
+    /// writer.
+    pub fn opens_early(&self) -> bool {
+        self.regular && self.path.is_some()
     }
 
     /// The handle opened when listed, if any (taken: it is read once).
@@ -622,9 +630,9 @@ pub enum Source {
     /// A regular file read with read() (`--no-mmap`, or mapping failed), with its size when
     /// opened, so that a truncation is told from the end of the file.
     File(File, u64),
-    /// Read as a stream: stdin, gzip, FIFOs, devices, and files whose size says nothing about
-    /// their content (`/proc`, size 0).
-    Stream(Box<dyn Read + Send>),
+    /// Read as a stream, on a thread of its own from the moment it is opened: stdin, gzip,
+    /// FIFOs, devices, and files whose size says nothing about their content (`/proc`, size 0).
+    Stream(ahead::Ahead),
 }
 
 /// How inputs are opened.
@@ -656,6 +664,15 @@ pub fn wide_encoding(head: &[u8]) -> Option<&'static str> {
         [0, a, ..] if opens(*a) => Some("UTF-16BE"),
         _ => None,
     }
+}
+
+/// Blocks of a stream read ahead of its scan, at most (see [`ahead`]).
+pub const AHEAD_BLOCKS: usize = 16;
+
+/// Read `r` ahead on a thread of its own (see [`ahead`]).
+pub fn read_ahead(r: Box<dyn Read + Send>, name: &str) -> Result<ahead::Ahead> {
+    ahead::Ahead::spawn(r, AHEAD_BLOCKS, "kaudit-read")
+        .with_context(|| format!("{name}: cannot start a thread to read it"))
 }
 
 /// Open one input, once (a FIFO cannot be opened twice). Gzip is recognised by its magic
@@ -694,7 +711,12 @@ pub fn open(input: &InputFile, opts: &Options) -> Result<(Source, u64)> {
     file.rewind().with_context(|| input.name.clone())?;
     if is_gz {
         let gz = gzip::decoder(BufReader::with_capacity(1 << 20, file), opts.max_gzip_ratio);
-        return Ok((Source::Stream(Box::new(gz)), meta.len()));
+        // inflated on a thread of its own from now on: the scan may open a rotated set's next
+        // file while it reads this one (`InputFile::opens_early`)
+        return Ok((
+            Source::Stream(read_ahead(Box::new(gz), &input.name)?),
+            meta.len(),
+        ));
     }
     // if mapping fails, the file is read instead
     if opts.mmap
@@ -722,11 +744,12 @@ fn maybe_gunzip(mut r: Box<dyn Read + Send>, name: &str, opts: &Options) -> Resu
     }
     let is_gz = head == GZIP_MAGIC && got == head.len();
     let br = BufReader::with_capacity(1 << 20, io::Cursor::new(head[..got].to_vec()).chain(r));
-    Ok(Source::Stream(if is_gz {
+    let r: Box<dyn Read + Send> = if is_gz {
         Box::new(gzip::decoder(br, opts.max_gzip_ratio))
     } else {
         Box::new(br)
-    }))
+    };
+    Ok(Source::Stream(read_ahead(r, name)?))
 }
 
 #[cfg(test)]

@@ -134,6 +134,10 @@ struct Scanner<'c, 's, S: Sink> {
     copies: Vec<mapped::ChunkBuf>,
     /// Empty slabs of merged chunks, for the requests of the next ones (see [`Slab`]).
     spare_slabs: Vec<Slab>,
+    /// The next input, opened early (see [`Scanner::scan_input`]), with its index.
+    opened: Option<(u32, Result<(Source, u64)>)>,
+    /// The pending bytes' buffer of the last stream, for the next one (see [`Scanner::stream`]).
+    stream_buf: Vec<u8>,
     /// Each input's cluster and API server (`input::scopes`), by index.
     scopes: std::sync::Arc<[input::Scope]>,
 }
@@ -204,7 +208,8 @@ impl<'a> Scan<'a> {
     ) -> Result<ScanStats> {
         let mut s = Scanner::new(self, inputs, diag, sink)?;
         for (idx, inp) in inputs.iter().enumerate() {
-            if s.scan_input(idx as u32, inp)? == Flow::Stop {
+            let next = inputs.get(idx + 1).map(|n| (idx as u32 + 1, n));
+            if s.scan_input(idx as u32, inp, next)? == Flow::Stop {
                 s.stats.stopped = true;
                 break;
             }
@@ -243,6 +248,8 @@ impl<'c, 's, S: Sink> Scanner<'c, 's, S> {
             spare: Vec::new(),
             copies: Vec::new(),
             spare_slabs: Vec::new(),
+            opened: None,
+            stream_buf: Vec::new(),
             scopes: input::scopes(inputs, &cfg.clusters)?.into(),
         })
     }
@@ -328,7 +335,16 @@ impl<'c, 's, S: Sink> Scanner<'c, 's, S> {
 }
 
 impl<S: Sink> Scanner<'_, '_, S> {
-    fn scan_input(&mut self, idx: u32, inp: &InputFile) -> Result<Flow> {
+    /// Open an input (or take it, opened early), and read it. The next input, when it may be
+    /// opened early (`InputFile::opens_early`), is opened once this one is: a gzip file starts
+    /// inflating on its own thread (`input::gzip::ahead`) while this one is read. What opening
+    /// it says, an error included, is kept for its turn.
+    fn scan_input(
+        &mut self,
+        idx: u32,
+        inp: &InputFile,
+        next: Option<(u32, &InputFile)>,
+    ) -> Result<Flow> {
         let mut fs = FileStats {
             name: inp.name.clone(),
             bytes: inp
@@ -343,7 +359,16 @@ impl<S: Sink> Scanner<'_, '_, S> {
             mmap: self.cfg.mmap,
             max_gzip_ratio: self.cfg.max_gzip_ratio,
         };
-        let source = match input::open(inp, &opts) {
+        let opened = match self.opened.take() {
+            Some((i, o)) if i == idx => o,
+            _ => input::open(inp, &opts),
+        };
+        if let Some((i, n)) = next
+            && n.opens_early()
+        {
+            self.opened = Some((i, input::open(n, &opts)));
+        }
+        let source = match opened {
             Ok((s, size)) => {
                 // the file opened (when listed), whatever is at its path now
                 fs.bytes = size;
@@ -375,7 +400,8 @@ impl<S: Sink> Scanner<'_, '_, S> {
             }
             Source::File(f, len) => {
                 let check = f.try_clone().ok().map(|c| (c, len));
-                self.stream(Box::new(f), idx, &mut fs, count_bytes, check)
+                let r = input::read_ahead(Box::new(f), &fs.name)?;
+                self.stream(r, idx, &mut fs, count_bytes, check)
             }
             Source::Stream(r) => self.stream(r, idx, &mut fs, count_bytes, None),
         };

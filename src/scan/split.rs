@@ -9,7 +9,6 @@
 //! read directly (a document on a stream).
 
 use std::io::{self, Read};
-use std::sync::mpsc;
 
 use anyhow::Result;
 use rayon::prelude::*;
@@ -33,7 +32,7 @@ pub(super) enum Feed<'f> {
         end: usize,
     },
     /// A stream's blocks, as its reader thread sends them.
-    Chan(&'f mpsc::Receiver<io::Result<Vec<u8>>>),
+    Chan(&'f crate::input::ahead::Blocks),
     /// A reader, read here; `plain`: a regular file read (not mapped) and its size when opened,
     /// to tell its end from a cut made underneath it (copytruncate).
     Read {
@@ -259,7 +258,9 @@ impl<S: Sink> Scanner<'_, '_, S> {
             Feed::Chan(rx) => match rx.recv() {
                 Ok(Ok(b)) => {
                     pending.extend_from_slice(&b)?;
-                    Ok(Some(b.len()))
+                    let n = b.len();
+                    rx.give_back(b);
+                    Ok(Some(n))
                 }
                 Ok(Err(e)) => {
                     let msg = if crate::input::gzip::is_bomb(&e) {

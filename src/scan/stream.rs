@@ -5,23 +5,19 @@
 
 use std::fs::File;
 use std::io::{self, Read};
-use std::sync::mpsc::{self, TryRecvError};
+use std::sync::mpsc::TryRecvError;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::{FileStats, Flow, MAX_STREAM_LINE, Scanner, Sink, opens_json, split};
 use crate::input;
+use crate::input::ahead::{Ahead, Blocks};
 use crate::input::document::{self};
 use crate::input::map::Shrunk;
 use crate::input::split::Mode;
 
-/// Bytes read from a stream per block.
-const BLOCK: usize = 1 << 20;
 /// Bytes of a stream processed at a time, at most (more when one line is longer).
 const BATCH: usize = 16 << 20;
-
-/// Blocks of a stream, read on their own thread.
-type Blocks = mpsc::Receiver<io::Result<Vec<u8>>>;
 
 /// The bytes of a stream that arrived and are not processed yet, and where reading stands.
 #[derive(Default)]
@@ -35,6 +31,9 @@ struct Pending {
     eof: bool,
     /// Bytes read so far.
     total: u64,
+    /// `buf` holds bytes not looked at yet, read before the blocks were taken: not to wait
+    /// for a block before they are.
+    held: bool,
 }
 
 impl Pending {
@@ -46,16 +45,18 @@ impl Pending {
     /// Wait for one block, then take whatever else has arrived (up to [`BATCH`]); at the end,
     /// nothing (what is left is processed). A read error, if one came.
     fn receive(&mut self, rx: &Blocks) -> Option<io::Error> {
-        if !self.eof {
+        // what was read before the blocks were taken is looked at before waiting for more
+        let held = std::mem::take(&mut self.held);
+        if !held && !self.eof {
             match rx.recv() {
-                Ok(Ok(b)) => self.take(&b),
+                Ok(Ok(b)) => self.take(b, rx),
                 Ok(Err(e)) => return Some(e),
                 Err(_) => self.eof = true,
             }
         }
         while !self.eof && self.buf.len() < BATCH {
             match rx.try_recv() {
-                Ok(Ok(b)) => self.take(&b),
+                Ok(Ok(b)) => self.take(b, rx),
                 Ok(Err(e)) => return Some(e),
                 Err(TryRecvError::Empty) => break,
                 Err(TryRecvError::Disconnected) => self.eof = true,
@@ -64,9 +65,10 @@ impl Pending {
         None
     }
 
-    fn take(&mut self, block: &[u8]) {
+    fn take(&mut self, block: Vec<u8>, rx: &Blocks) {
         self.total += block.len() as u64;
-        self.buf.extend_from_slice(block);
+        self.buf.extend_from_slice(&block);
+        rx.give_back(block);
     }
 
     /// Drop the rest of an over-long line up to its newline: false when it has not come yet
@@ -92,48 +94,20 @@ impl Pending {
     }
 }
 
-/// Read `r` on a thread of its own, a block at a time.
-fn spawn_reader(mut r: Box<dyn Read + Send>) -> Result<Blocks> {
-    let (tx, rx) = mpsc::sync_channel::<io::Result<Vec<u8>>>(32);
-    std::thread::Builder::new()
-        .name("kaudit-read".into())
-        .spawn(move || {
-            loop {
-                let mut buf = vec![0u8; BLOCK];
-                match r.read(&mut buf) {
-                    Ok(0) => break,
-                    Ok(n) => {
-                        buf.truncate(n);
-                        if tx.send(Ok(buf)).is_err() {
-                            break;
-                        }
-                    }
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => {
-                        let _ = tx.send(Err(e));
-                        break;
-                    }
-                }
-            }
-        })
-        .context("cannot start the reader thread")?;
-    Ok(rx)
-}
-
 impl<S: Sink> Scanner<'_, '_, S> {
     /// Read a stream in blocks; process whatever complete lines have arrived. `plain` is a
     /// regular file being read and its size when opened: if it ends early and is now smaller,
     /// it was truncated underneath.
     pub(super) fn stream(
         &mut self,
-        r: Box<dyn Read + Send>,
+        mut r: Ahead,
         idx: u32,
         fs: &mut FileStats,
         count_bytes: bool,
         plain: Option<(File, u64)>,
     ) -> Result<Flow> {
         // A document must be read whole; lines are read as they come.
-        let (head, mut r) = match peek(r) {
+        let head = match peek(&mut r) {
             Ok(x) => x,
             Err(e) => {
                 let msg = format!("{}: read failed: {e}", fs.name);
@@ -147,22 +121,52 @@ impl<S: Sink> Scanner<'_, '_, S> {
         if self.is_document(&head) {
             // records cut as the document is read: held a batch at a time, whatever its size
             let feed = split::Feed::Read {
-                r: &mut *r,
+                r: &mut r,
                 plain: plain.as_ref(),
             };
             let s = self.split(Mode::Document, feed, head, idx, fs, false)?;
             fs.bytes += if count_bytes { s.read } else { 0 };
             return Ok(s.flow);
         }
-        let rx = spawn_reader(Box::new(io::Cursor::new(head).chain(r)))?;
-        let mut p = Pending::default();
+        // the blocks themselves from now on, after what was read of them
+        let (rest, rx) = r.into_blocks();
+        // the pending bytes' buffer is the last stream's: a fresh one for each file of a
+        // rotated set grew (and was copied) from nothing to a batch each time
+        let mut p = Pending {
+            buf: std::mem::take(&mut self.stream_buf),
+            ..Pending::default()
+        };
+        p.buf.clear();
+        p.total = (head.len() + rest.len()) as u64;
+        p.held = true;
+        p.buf.extend_from_slice(&head);
+        p.buf.extend_from_slice(&rest);
+        let flow = self.pump(&rx, &mut p, idx, fs, count_bytes, plain);
+        p.buf.clear();
+        if p.buf.capacity() > 2 * BATCH {
+            p.buf.shrink_to(BATCH);
+        }
+        self.stream_buf = p.buf;
+        flow
+    }
+
+    /// Process the lines of a stream as its blocks arrive (see [`Scanner::stream`]).
+    fn pump(
+        &mut self,
+        rx: &Blocks,
+        p: &mut Pending,
+        idx: u32,
+        fs: &mut FileStats,
+        count_bytes: bool,
+        plain: Option<(File, u64)>,
+    ) -> Result<Flow> {
         loop {
-            let read_error = p.receive(&rx);
+            let read_error = p.receive(rx);
             if count_bytes {
                 fs.bytes = p.total;
             }
             if let Some(e) = read_error {
-                return self.stream_failed(&p, e, idx, fs);
+                return self.stream_failed(p, e, idx, fs);
             }
             if p.discarding && !p.skip_discarded() {
                 if p.eof {
@@ -177,7 +181,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 && plain.as_ref().is_some_and(|(file, was)| {
                     p.total < *was && file.metadata().is_ok_and(|m| m.len() < *was)
                 });
-            let (cut, mut long) = self.whole_lines(&mut p, cut_short, fs);
+            let (cut, mut long) = self.whole_lines(p, cut_short, fs);
             // a line too long to hold whole among those read: the lines before it are read as
             // lines, its records are cut as they come (wherever the reads split it)
             if cut > 0
@@ -193,7 +197,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 long = true;
             }
             if long {
-                match self.stream_long(&rx, &mut p, idx, fs, count_bytes)? {
+                match self.stream_long(rx, p, idx, fs, count_bytes)? {
                     Some(flow) => return Ok(flow),
                     None => continue,
                 }
@@ -354,7 +358,7 @@ fn first_long_line(lines: &[u8], long: usize) -> Option<usize> {
 
 /// The start of a stream, up to the end of its first non-blank line (at most
 /// [`document::HEAD`] bytes), and the stream after it.
-fn peek(mut r: Box<dyn Read + Send>) -> io::Result<(Vec<u8>, Box<dyn Read + Send>)> {
+fn peek(r: &mut Ahead) -> io::Result<Vec<u8>> {
     let mut head = Vec::new();
     let mut buf = vec![0u8; 16 << 10];
     while head.len() < document::HEAD {
@@ -371,5 +375,5 @@ fn peek(mut r: Box<dyn Read + Send>) -> io::Result<(Vec<u8>, Box<dyn Read + Send
             break;
         }
     }
-    Ok((head, r))
+    Ok(head)
 }
