@@ -19,9 +19,11 @@ use crate::input::split::Mode;
 /// Bytes of a stream processed at a time, at most (more when one line is longer).
 const BATCH: usize = 16 << 20;
 
-/// The bytes of a stream that arrived and are not processed yet, and where reading stands.
-#[derive(Default)]
+/// A stream's blocks, the bytes that arrived and are not processed yet, and where reading
+/// stands.
 struct Pending {
+    /// The blocks, as the stream's reader thread sends them.
+    blocks: Blocks,
     buf: Vec<u8>,
     /// `buf[..searched]` is known to hold no newline: only what arrived since is searched.
     searched: usize,
@@ -44,19 +46,19 @@ impl Pending {
 
     /// Wait for one block, then take whatever else has arrived (up to [`BATCH`]); at the end,
     /// nothing (what is left is processed). A read error, if one came.
-    fn receive(&mut self, rx: &Blocks) -> Option<io::Error> {
+    fn receive(&mut self) -> Option<io::Error> {
         // what was read before the blocks were taken is looked at before waiting for more
         let held = std::mem::take(&mut self.held);
         if !held && !self.eof {
-            match rx.recv() {
-                Ok(Ok(b)) => self.take(b, rx),
+            match self.blocks.recv() {
+                Ok(Ok(b)) => self.take(b),
                 Ok(Err(e)) => return Some(e),
                 Err(_) => self.eof = true,
             }
         }
         while !self.eof && self.buf.len() < BATCH {
-            match rx.try_recv() {
-                Ok(Ok(b)) => self.take(b, rx),
+            match self.blocks.try_recv() {
+                Ok(Ok(b)) => self.take(b),
                 Ok(Err(e)) => return Some(e),
                 Err(TryRecvError::Empty) => break,
                 Err(TryRecvError::Disconnected) => self.eof = true,
@@ -65,10 +67,10 @@ impl Pending {
         None
     }
 
-    fn take(&mut self, block: Vec<u8>, rx: &Blocks) {
+    fn take(&mut self, block: Vec<u8>) {
         self.total += block.len() as u64;
         self.buf.extend_from_slice(&block);
-        rx.give_back(block);
+        self.blocks.give_back(block);
     }
 
     /// Drop the rest of an over-long line up to its newline: false when it has not come yet
@@ -129,19 +131,23 @@ impl<S: Sink> Scanner<'_, '_, S> {
             return Ok(s.flow);
         }
         // the blocks themselves from now on, after what was read of them
-        let (rest, rx) = r.into_blocks();
+        let (rest, blocks) = r.into_blocks();
         // the pending bytes' buffer is the last stream's: a fresh one for each file of a
         // rotated set grew (and was copied) from nothing to a batch each time
+        let mut buf = std::mem::take(&mut self.stream_buf);
+        buf.clear();
+        buf.extend_from_slice(&head);
+        buf.extend_from_slice(&rest);
         let mut p = Pending {
-            buf: std::mem::take(&mut self.stream_buf),
-            ..Pending::default()
+            blocks,
+            total: buf.len() as u64,
+            buf,
+            searched: 0,
+            discarding: false,
+            eof: false,
+            held: true,
         };
-        p.buf.clear();
-        p.total = (head.len() + rest.len()) as u64;
-        p.held = true;
-        p.buf.extend_from_slice(&head);
-        p.buf.extend_from_slice(&rest);
-        let flow = self.pump(&rx, &mut p, idx, fs, count_bytes, plain);
+        let flow = self.pump(&mut p, idx, fs, count_bytes, plain);
         p.buf.clear();
         if p.buf.capacity() > 2 * BATCH {
             p.buf.shrink_to(BATCH);
@@ -153,7 +159,6 @@ impl<S: Sink> Scanner<'_, '_, S> {
     /// Process the lines of a stream as its blocks arrive (see [`Scanner::stream`]).
     fn pump(
         &mut self,
-        rx: &Blocks,
         p: &mut Pending,
         idx: u32,
         fs: &mut FileStats,
@@ -161,7 +166,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
         plain: Option<(File, u64)>,
     ) -> Result<Flow> {
         loop {
-            let read_error = p.receive(rx);
+            let read_error = p.receive();
             if count_bytes {
                 fs.bytes = p.total;
             }
@@ -197,7 +202,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 long = true;
             }
             if long {
-                match self.stream_long(rx, p, idx, fs, count_bytes)? {
+                match self.stream_long(p, idx, fs, count_bytes)? {
                     Some(flow) => return Ok(flow),
                     None => continue,
                 }
@@ -279,7 +284,6 @@ impl<S: Sink> Scanner<'_, '_, S> {
     /// be read on); `None` to go on with the lines after it.
     fn stream_long(
         &mut self,
-        rx: &Blocks,
         p: &mut Pending,
         idx: u32,
         fs: &mut FileStats,
@@ -289,7 +293,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
         let line_at = p.base();
         let s = self.split(
             Mode::Line,
-            split::Feed::Chan(rx),
+            split::Feed::Chan(&p.blocks),
             std::mem::take(&mut p.buf),
             idx,
             fs,
