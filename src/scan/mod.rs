@@ -337,7 +337,7 @@ impl<'c, 's, S: Sink> Scanner<'c, 's, S> {
 impl<S: Sink> Scanner<'_, '_, S> {
     /// Open an input (or take it, opened early), and read it. The next input, when it may be
     /// opened early (`InputFile::opens_early`), is opened once this one is: a gzip file starts
-    /// inflating on its own thread (`input::gzip::ahead`) while this one is read. What opening
+    /// inflating on its own thread (`input::ahead`) while this one is read. What opening
     /// it says, an error included, is kept for its turn.
     fn scan_input(
         &mut self,
