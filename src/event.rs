@@ -764,6 +764,10 @@ impl Ts {
 
     /// `2026-11-21T14:58:09.989263Z`: exact, for machine output.
     pub fn rfc3339(self) -> String {
+        let mut buf = [0u8; 27];
+        if let Some(s) = self.rfc3339_in(&mut buf) {
+            return s.to_string();
+        }
         let (date, secs, micros) = self.split();
         format!(
             "{}T{:02}:{:02}:{:02}.{:06}Z",
@@ -773,6 +777,37 @@ impl Ts {
             secs % 60,
             micros
         )
+    }
+
+    /// [`Ts::rfc3339`] written into `buf`, without formatting machinery (rows print three
+    /// times each); `None` for a year outside 0..=9999, which [`Ts::rfc3339`] formats.
+    pub fn rfc3339_in(self, buf: &mut [u8; 27]) -> Option<&str> {
+        let (date, secs, micros) = self.split();
+        let y = u32::try_from(date.y).ok().filter(|y| *y <= 9999)?;
+        let digits = |buf: &mut [u8; 27], at: usize, n: u32, width: usize| {
+            let mut n = n;
+            for i in (at..at + width).rev() {
+                buf[i] = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
+        };
+        digits(buf, 0, y, 4);
+        buf[4] = b'-';
+        digits(buf, 5, date.m, 2);
+        buf[7] = b'-';
+        digits(buf, 8, date.d, 2);
+        buf[10] = b'T';
+        // secs is in 0..86400 and micros in 0..1_000_000 (split takes them Euclid's way)
+        let secs = secs as u32;
+        digits(buf, 11, secs / 3600, 2);
+        buf[13] = b':';
+        digits(buf, 14, secs / 60 % 60, 2);
+        buf[16] = b':';
+        digits(buf, 17, secs % 60, 2);
+        buf[19] = b'.';
+        digits(buf, 20, micros as u32, 6);
+        buf[26] = b'Z';
+        std::str::from_utf8(&buf[..]).ok()
     }
 
     /// Days since the epoch, seconds of the day and microseconds of the second.

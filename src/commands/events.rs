@@ -15,7 +15,7 @@
 use std::io::Write;
 
 use anyhow::{Result, bail};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::cli::{EventsArgs, EventsFormat, SortOrder};
 use crate::commands::{Outcome, outcome};
@@ -25,7 +25,6 @@ use crate::correlate::{Mark, Request};
 use crate::event::LineBodies;
 use crate::render::{
     Cell, Column, Record, Style, Time, Tone, Writer, flat::flatten, human_latency, human_time,
-    machine_time,
 };
 use crate::scan::{self, Flow, Sink};
 use crate::term::{Diag, Out};
@@ -191,12 +190,8 @@ impl EventsSink<'_> {
         if self.limit.is_some_and(|l| self.emitted >= l) {
             return Ok(Flow::Stop);
         }
-        let file = |m: &Mark| {
-            self.files
-                .get(m.file as usize)
-                .map_or("", String::as_str)
-                .to_string()
-        };
+        let files = &self.files;
+        let file = |m: &Mark| files.get(m.file as usize).map_or("", String::as_str);
         if self.raw {
             for m in &r.marks {
                 if let Some(raw) = &m.raw {
@@ -236,7 +231,7 @@ impl EventsSink<'_> {
             let last = r.marks.last();
             let rec = RequestRow {
                 r,
-                file: last.map(file).unwrap_or_default(),
+                file: last.map_or("", file),
                 bodies: self
                     .bodies
                     .then(|| Shown::read(r, &r.marks, true, self.show_secrets)),
@@ -446,9 +441,29 @@ fn ip_cell(r: &Request) -> String {
     r.source_ip().to_string()
 }
 
-fn latency_value(r: &Request) -> Value {
-    r.latency_ms()
-        .map_or(Value::Null, |ms| json!((ms * 1000.0).round() / 1000.0))
+/// Milliseconds, rounded to the microsecond.
+fn latency_value(r: &Request) -> Option<f64> {
+    r.latency_ms().map(|ms| (ms * 1000.0).round() / 1000.0)
+}
+
+/// Strings written as a JSON list, borrowed from the request (no list built per row).
+#[derive(Default, Clone, Copy)]
+struct Strs<'a>(&'a [std::borrow::Cow<'a, str>]);
+
+impl serde::Serialize for Strs<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|v| &**v))
+    }
+}
+
+/// A request's stages by name, in stage order.
+#[derive(Default, Clone, Copy)]
+struct Stages(crate::event::StageSet);
+
+impl serde::Serialize for Stages {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|st| st.name()))
+    }
 }
 
 /// The JSON form of a request (the README documents these fields), borrowing the request's
@@ -458,16 +473,17 @@ fn latency_value(r: &Request) -> Value {
 struct RequestJson<'a> {
     #[serde(rename = "auditID")]
     audit_id: &'a str,
-    received: Value,
-    started: Value,
-    completed: Value,
-    latency_ms: Value,
+    received: Time,
+    started: Time,
+    completed: Time,
+    /// `null` when not known (or not finite: serde_json writes those `null` too).
+    latency_ms: Option<f64>,
     user: &'a str,
-    groups: Vec<&'a str>,
+    groups: Strs<'a>,
     impersonated_user: Option<&'a str>,
-    impersonated_groups: Vec<&'a str>,
+    impersonated_groups: Strs<'a>,
     #[serde(rename = "sourceIPs")]
-    source_ips: Vec<&'a str>,
+    source_ips: Strs<'a>,
     user_agent: Option<&'a str>,
     verb: &'a str,
     api_group: Option<&'a str>,
@@ -488,8 +504,8 @@ struct RequestJson<'a> {
     dry_run: Option<bool>,
     field_manager: Option<std::borrow::Cow<'a, str>>,
     annotations: Pairs<'a>,
-    user_extra: Pairs<'a, Vec<&'a str>>,
-    stages: Vec<&'static str>,
+    user_extra: Pairs<'a, Strs<'a>>,
+    stages: Stages,
     incomplete: bool,
     cluster: Option<&'a str>,
     apiserver: Option<&'a str>,
@@ -507,18 +523,17 @@ struct RequestJson<'a> {
 impl<'a> RequestJson<'a> {
     fn new(r: &'a Request, file: &'a str, line: u64) -> RequestJson<'a> {
         let opt = |s: &'a str| (!s.is_empty()).then_some(s);
-        let list = |v: &'a [std::borrow::Cow<str>]| v.iter().map(|s| &**s).collect::<Vec<_>>();
         RequestJson {
             audit_id: &r.audit_id,
-            received: machine_time(r.time()),
-            started: machine_time(r.started),
-            completed: machine_time(r.completed),
+            received: Time(r.time()),
+            started: Time(r.started),
+            completed: Time(r.completed),
             latency_ms: latency_value(r),
             user: &r.user,
-            groups: list(&r.groups),
+            groups: Strs(&r.groups),
             impersonated_user: opt(&r.impersonated_user),
-            impersonated_groups: list(&r.impersonated_groups),
-            source_ips: list(&r.source_ips),
+            impersonated_groups: Strs(&r.impersonated_groups),
+            source_ips: Strs(&r.source_ips),
             user_agent: opt(&r.user_agent),
             verb: &r.verb,
             api_group: opt(&r.api_group),
@@ -539,7 +554,7 @@ impl<'a> RequestJson<'a> {
             field_manager: Some(r.field_manager()).filter(|m| !m.is_empty()),
             annotations: Pairs(r.all_annotations()),
             user_extra: extra_pairs(r),
-            stages: r.stages.iter().map(|s| s.name()).collect(),
+            stages: Stages(r.stages),
             incomplete: r.incomplete(),
             cluster: opt(&r.cluster),
             apiserver: opt(&r.apiserver),
@@ -636,18 +651,13 @@ impl<V: serde::Serialize> serde::Serialize for Pairs<'_, V> {
 }
 
 /// `user.extra` as JSON writes it: each key and its list of values.
-fn extra_pairs<'a>(r: &'a Request) -> Pairs<'a, Vec<&'a str>> {
-    Pairs(
-        r.extra
-            .iter()
-            .map(|(k, v)| (&**k, v.iter().map(|s| &**s).collect()))
-            .collect(),
-    )
+fn extra_pairs<'a>(r: &'a Request) -> Pairs<'a, Strs<'a>> {
+    Pairs(r.extra.iter().map(|(k, v)| (&**k, Strs(v))).collect())
 }
 
 struct RequestRow<'r, 'a> {
     r: &'r Request<'a>,
-    file: String,
+    file: &'r str,
     bodies: Option<Shown>,
 }
 
@@ -657,7 +667,7 @@ impl Record for RequestRow<'_, '_> {
     where
         Self: 'x;
     fn row(&self) -> RequestJson<'_> {
-        RequestJson::new(self.r, &self.file, self.r.location().1).with(self.bodies.as_ref())
+        RequestJson::new(self.r, self.file, self.r.location().1).with(self.bodies.as_ref())
     }
     fn cells(&self, style: &Style) -> Vec<Cell> {
         let r = self.r;
@@ -694,7 +704,7 @@ impl Record for RequestRow<'_, '_> {
 struct StageRow<'r, 'a> {
     r: &'r Request<'a>,
     m: &'r Mark<'a>,
-    file: String,
+    file: &'r str,
     bodies: Option<Shown>,
 }
 
@@ -706,7 +716,7 @@ impl Record for StageRow<'_, '_> {
     fn row(&self) -> StageJson<'_> {
         let m = self.m;
         let mut row =
-            StageJson::of(RequestJson::new(self.r, &self.file, m.line).with(self.bodies.as_ref()));
+            StageJson::of(RequestJson::new(self.r, self.file, m.line).with(self.bodies.as_ref()));
         row.stage = m.stage.name();
         row.stage_timestamp = Time(m.time);
         row.stage_code = m.code;

@@ -122,3 +122,50 @@ fn decodes_escapes_and_nulls() {
     assert!(ev.user_agent.is_empty());
     assert!(matches!(ev.audit_id.0, Cow::Borrowed(_)));
 }
+
+#[test]
+fn rfc3339_without_format_matches_format_at_every_kind_of_time() {
+    // the epoch, leap days, the ends of a day and of the 4-digit years, before 1970, and
+    // years that take the formatted way (negative, past 9999)
+    let day = 86_400_000_000i64;
+    let mut times = vec![
+        0,
+        -1,
+        1,
+        day - 1,
+        day,
+        951_782_400_000_000 - 1,     // 2000-02-28T23:59:59.999999Z
+        951_868_800_000_000,         // 2000-03-01
+        253_402_300_799_999_999,     // 9999-12-31T23:59:59.999999Z
+        253_402_300_800_000_000,     // 10000-01-01
+        -62_167_219_200_000_000,     // 0000-01-01
+        -62_167_219_200_000_000 - 1, // -0001-12-31
+        i64::MIN / 2,
+        i64::MAX / 2,
+    ];
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    for _ in 0..20_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        times.push((x % 600_000_000_000_000_000) as i64 - 300_000_000_000_000_000);
+    }
+    for t in times {
+        let ts = Ts(t);
+        let (date, secs, micros) = ts.split();
+        let formatted = format!(
+            "{}T{:02}:{:02}:{:02}.{:06}Z",
+            date,
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60,
+            micros
+        );
+        assert_eq!(ts.rfc3339(), formatted, "{t}");
+        let mut buf = [0u8; 27];
+        match ts.rfc3339_in(&mut buf) {
+            Some(s) => assert_eq!(s, formatted, "{t}"),
+            None => assert!(!(0..=9999).contains(&date.y), "{t}: {formatted}"),
+        }
+    }
+}

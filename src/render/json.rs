@@ -123,34 +123,49 @@ impl<F: Formatter> Formatter for Safe<F> {
     }
 }
 
+/// JSON rows, each made in a buffer kept from row to row and written to `out` at once (the
+/// serializer's many small writes then do not each go through `out`'s dynamic writer).
 pub struct JsonRows {
     array: bool,
     count: u64,
+    buf: Vec<u8>,
 }
+
+/// The most room a [`JsonRows`] keeps between rows (1 MiB).
+const KEEP: usize = 1 << 20;
 
 impl JsonRows {
     pub fn array() -> Self {
         JsonRows {
             array: true,
             count: 0,
+            buf: Vec::new(),
         }
     }
     pub fn lines() -> Self {
         JsonRows {
             array: false,
             count: 0,
+            buf: Vec::new(),
         }
     }
 }
 
 impl JsonRows {
     pub fn row<T: Serialize + ?Sized>(&mut self, out: &mut Out, rec: &T) -> Result<()> {
+        self.buf.clear();
         if self.array {
-            out.write_all(if self.count == 0 { b"[\n" } else { b",\n" })?;
+            self.buf
+                .extend_from_slice(if self.count == 0 { b"[\n" } else { b",\n" });
         }
-        to_writer(&mut *out, rec)?;
+        to_writer(&mut self.buf, rec)?;
         if !self.array {
-            out.write_all(b"\n")?;
+            self.buf.push(b'\n');
+        }
+        out.write_all(&self.buf)?;
+        // after a huge row, do not keep its room for every later one
+        if self.buf.capacity() > KEEP {
+            self.buf = Vec::new();
         }
         self.count += 1;
         Ok(())

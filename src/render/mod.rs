@@ -255,7 +255,13 @@ pub struct Time(pub Option<Ts>);
 impl serde::Serialize for Time {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self.0 {
-            Some(t) => s.serialize_str(&t.rfc3339()),
+            Some(t) => {
+                let mut buf = [0u8; 27];
+                match t.rfc3339_in(&mut buf) {
+                    Some(text) => s.serialize_str(text),
+                    None => s.serialize_str(&t.rfc3339()),
+                }
+            }
             None => s.serialize_none(),
         }
     }
