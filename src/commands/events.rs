@@ -265,8 +265,90 @@ impl Sink for EventsSink<'_> {
         }
         self.emit(&r)
     }
+    fn renderer(&self) -> Option<std::sync::Arc<dyn scan::Render>> {
+        self.json_render()
+    }
+    fn rendered(&mut self, r: &Request<'_>, before: &[u8], after: &[u8]) -> Result<Flow> {
+        self.made(r, before, after)
+    }
     fn flush(&mut self) -> Result<()> {
         self.rows.flush(self.out)
+    }
+}
+
+impl EventsSink<'_> {
+    /// Rows made on the workers: JSON and NDJSON rows of requests, in the order they come
+    /// (not held for `--sort received`).
+    fn json_render(&self) -> Option<std::sync::Arc<dyn scan::Render>> {
+        let json = matches!(self.rows, Writer::Json(_));
+        (json && !self.raw && !self.stages && !self.hold).then(|| {
+            std::sync::Arc::new(JsonRender {
+                files: self.files.clone(),
+                bodies: self.bodies,
+                show_secrets: self.show_secrets,
+            }) as std::sync::Arc<dyn scan::Render>
+        })
+    }
+
+    /// A row a worker made ([`JsonRender`]), written as [`Self::emit`] writes it.
+    fn made(&mut self, r: &Request<'_>, before: &[u8], after: &[u8]) -> Result<Flow> {
+        if self.limit.is_some_and(|l| self.emitted >= l) {
+            return Ok(Flow::Stop);
+        }
+        self.rows.made(self.out, before, r.location().1, after)?;
+        self.emitted += 1;
+        Ok(if self.limit.is_some_and(|l| self.emitted >= l) {
+            Flow::Stop
+        } else {
+            Flow::More
+        })
+    }
+}
+
+/// The JSON of a request's row, made on a worker: everything but the line number, which
+/// counts the lines of the chunks before (see `scan::Render`). The bytes are those
+/// [`RequestRow`]'s row serializes to (`json_rows_made_on_workers_are_the_rows`).
+struct JsonRender {
+    files: Vec<String>,
+    bodies: bool,
+    show_secrets: bool,
+}
+
+impl scan::Render for JsonRender {
+    fn render(&self, r: &Request<'_>, text: &mut Vec<u8>) -> Option<usize> {
+        let start = text.len();
+        let file = r
+            .marks
+            .last()
+            .and_then(|m| self.files.get(m.file as usize))
+            .map_or("", String::as_str);
+        let shown = self
+            .bodies
+            .then(|| Shown::read(r, &r.marks, true, self.show_secrets));
+        let mut row = RequestJson::new(r, file, 0).with(shown.as_ref());
+        row.line = None;
+        let tail = BodiesJson {
+            request_object: row.request_object.take(),
+            response_object: row.response_object.take(),
+            bodies: row.bodies.take(),
+        };
+        // `{...,"file":"…"}`, its brace taken off for the line
+        crate::render::json::to_writer(&mut *text, &row).ok()?;
+        if text.pop() != Some(b'}') {
+            return None;
+        }
+        text.extend_from_slice(b",\"line\":");
+        let hole = text.len() - start;
+        // `{}`, or the bodies' members to follow it
+        let at = text.len();
+        crate::render::json::to_writer(&mut *text, &tail).ok()?;
+        if text[at..] == *b"{}" {
+            text.truncate(at);
+            text.push(b'}');
+        } else {
+            text[at] = b',';
+        }
+        Some(hole)
     }
 }
 
@@ -287,6 +369,12 @@ impl Sink for ForBodies<'_, '_> {
     fn absorb(&mut self, _: scan::NoPart) {}
     fn request(&mut self, r: Request<'_>) -> Result<Flow> {
         self.0.request(r)
+    }
+    fn renderer(&self) -> Option<std::sync::Arc<dyn scan::Render>> {
+        self.0.json_render()
+    }
+    fn rendered(&mut self, r: &Request<'_>, before: &[u8], after: &[u8]) -> Result<Flow> {
+        self.0.made(r, before, after)
     }
     fn flush(&mut self) -> Result<()> {
         self.0.flush()
@@ -510,7 +598,9 @@ struct RequestJson<'a> {
     cluster: Option<&'a str>,
     apiserver: Option<&'a str>,
     file: &'a str,
-    line: u64,
+    /// Always given but by a worker's [`JsonRender`], which leaves the number to the merge.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u64>,
     /// `--bodies`: `Some(None)` is written `null`; without it, not written.
     #[serde(rename = "requestObject", skip_serializing_if = "Option::is_none")]
     request_object: Option<Option<&'a Value>>,
@@ -559,7 +649,7 @@ impl<'a> RequestJson<'a> {
             cluster: opt(&r.cluster),
             apiserver: opt(&r.apiserver),
             file,
-            line,
+            line: Some(line),
             request_object: None,
             response_object: None,
             bodies: None,
@@ -573,6 +663,7 @@ impl<'a> RequestJson<'a> {
             response: Why::None,
         };
         RequestJson {
+            line: Some(0),
             request_object: bodies.then_some(None),
             response_object: bodies.then_some(None),
             bodies: bodies.then_some(why),

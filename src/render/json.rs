@@ -62,8 +62,9 @@ impl<F: Formatter> Formatter for Safe<F> {
         writer: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
-        // nearly every fragment: printable ASCII (no C0 here: serde_json escaped them)
-        if fragment.bytes().all(|b| b < 0x7f) {
+        // nearly every fragment: printable ASCII (no C0 here: serde_json escaped them), found
+        // with two word-at-a-time scans rather than one byte at a time
+        if fragment.is_ascii() && memchr::memchr(0x7f, fragment.as_bytes()).is_none() {
             return writer.write_all(fragment.as_bytes());
         }
         let mut start = 0;
@@ -170,6 +171,28 @@ impl JsonRows {
         self.count += 1;
         Ok(())
     }
+    /// A row made elsewhere (a worker: `scan::Render`) as [`JsonRows::row`] would write it:
+    /// `before` its line number, the number, `after` it.
+    pub fn made(&mut self, out: &mut Out, before: &[u8], line: u64, after: &[u8]) -> Result<()> {
+        self.buf.clear();
+        if self.array {
+            self.buf
+                .extend_from_slice(if self.count == 0 { b"[\n" } else { b",\n" });
+        }
+        self.buf.extend_from_slice(before);
+        write!(self.buf, "{line}")?;
+        self.buf.extend_from_slice(after);
+        if !self.array {
+            self.buf.push(b'\n');
+        }
+        out.write_all(&self.buf)?;
+        if self.buf.capacity() > KEEP {
+            self.buf = Vec::new();
+        }
+        self.count += 1;
+        Ok(())
+    }
+
     pub fn finish(&mut self, out: &mut Out) -> Result<()> {
         if self.array {
             out.write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?;

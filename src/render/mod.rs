@@ -161,6 +161,22 @@ impl Writer {
         }
     }
 
+    /// A JSON row made elsewhere (see [`json::JsonRows::made`]); an error for another format.
+    pub fn made(&mut self, out: &mut Out, before: &[u8], line: u64, after: &[u8]) -> Result<()> {
+        match self {
+            Writer::Json(j) => j.made(out, before, line, after),
+            _ => anyhow::bail!("a row made as JSON handed to a {} writer", self.name()),
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            Writer::Table(_) => "table",
+            Writer::Csv(_) => "CSV",
+            Writer::Json(_) => "JSON",
+        }
+    }
+
     /// A pause in the input: show what has been buffered so far if that matters.
     pub fn flush(&mut self, out: &mut Out) -> Result<()> {
         out.flush()?;

@@ -21,7 +21,7 @@ use anyhow::Result;
 use rayon::prelude::*;
 
 use super::worker::{ChunkOut, Units, work, work_in_place};
-use super::{FileStats, Flow, Scanner, Sink, Slab, opens_json, split};
+use super::{FileStats, Flow, Render, Scanner, Sink, Slab, opens_json, split};
 use crate::chunk::{self};
 use crate::filter::{Filter, Prefilter};
 use crate::input;
@@ -124,6 +124,7 @@ struct Job<'b, 'f> {
     reader: Reader,
     filter: &'f Filter,
     prefilter: Option<&'f Prefilter>,
+    render: Option<&'f dyn Render>,
 }
 
 impl<'c, S: Sink> Scanner<'c, '_, S> {
@@ -264,11 +265,13 @@ impl<'c, S: Sink> Scanner<'c, '_, S> {
         file: (u32, &'b input::Scope),
         parts: &mut [Option<S::Part>],
     ) -> Vec<ChunkOut<'b>> {
+        let render = self.render.clone();
         let job = Job {
             file,
             reader: self.reader(),
             filter: self.filter,
             prefilter: self.sink_prefilter(),
+            render: render.as_deref(),
         };
         let slabs = self.slabs(group.len());
         self.pool.install(|| {
@@ -413,8 +416,13 @@ impl<'b> Job<'b, '_> {
         slab: Slab,
         part: Option<&mut S::Part>,
     ) -> ChunkOut<'b> {
-        let (file, reader, filter, prefilter) =
-            (self.file, self.reader, self.filter, self.prefilter);
+        let (file, reader, filter, prefilter, render) = (
+            self.file,
+            self.reader,
+            self.filter,
+            self.prefilter,
+            self.render,
+        );
         let units = match from {
             Src::Buffer(b) => Units::Lines(&b[r]),
             Src::Map(m, Read::InPlace) if let Some(p) = prefilter => {
@@ -425,7 +433,8 @@ impl<'b> Job<'b, '_> {
                 }
                 let arena = &buf.arena;
                 let bytes = &m.bytes()[r.clone()];
-                let out = work_in_place::<S>(bytes, arena, slab, file, reader, filter, p, part);
+                let out =
+                    work_in_place::<S>(bytes, arena, slab, file, reader, filter, p, part, render);
                 m.release(r);
                 return out;
             }
@@ -438,7 +447,7 @@ impl<'b> Job<'b, '_> {
                 Units::Lines(&buf.copy)
             }
         };
-        work::<S>(&units, slab, file, reader, filter, prefilter, part)
+        work::<S>(&units, slab, file, reader, filter, prefilter, part, render)
     }
 }
 

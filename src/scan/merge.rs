@@ -53,7 +53,11 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 }
             }
         }
-        let flow = self.deliver_items(std::mem::take(&mut out.items), base)?;
+        let made = Made {
+            text: std::mem::take(&mut out.text),
+            by_key: std::mem::take(&mut out.made),
+        };
+        let flow = self.deliver_items(std::mem::take(&mut out.items), base, &made)?;
         Ok((flow, again))
     }
 
@@ -190,6 +194,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
             self.filter,
             prefilter,
             None,
+            None,
         );
         let same = kept.ended.len() == out.ended.len()
             && kept
@@ -218,7 +223,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
     /// A chunk's items in order: its requests the worker matched (checked for repeats), and
     /// its fragments, joined with those of earlier chunks; what is whole and matches goes to
     /// the sink.
-    fn deliver_items(&mut self, items: Vec<Item<'_>>, base: u64) -> Result<Flow> {
+    fn deliver_items(&mut self, items: Vec<Item<'_>>, base: u64, made: &Made) -> Result<Flow> {
         for item in items {
             let flow = match item {
                 Item::Done(mut r) => {
@@ -227,7 +232,13 @@ impl<S: Sink> Scanner<'_, '_, S> {
                         self.deliver_checked(r)?
                     } else {
                         match self.merger.end(r.key) {
-                            End::First => self.deliver_checked(r)?,
+                            End::First => match made.of(r.key) {
+                                Some((before, after)) => {
+                                    self.stats.matched += 1;
+                                    self.sink.rendered(&r, before, after)?
+                                }
+                                None => self.deliver_checked(r)?,
+                            },
                             End::Repeat => {
                                 self.merger.late_events += r.marks.len() as u64;
                                 self.stats.requests -= 1;
@@ -386,6 +397,26 @@ impl<S: Sink> Scanner<'_, '_, S> {
             }
             Ok(Flow::More)
         }
+    }
+}
+
+/// A chunk's output made by its worker ([`super::Render`]), by request key.
+struct Made {
+    text: Vec<u8>,
+    by_key: rustc_hash::FxHashMap<u64, super::worker::Made>,
+}
+
+impl Made {
+    /// The output made for the request of `key`: before its line number, and after.
+    fn of(&self, key: u64) -> Option<(&[u8], &[u8])> {
+        let m = self.by_key.get(&key)?;
+        if m.end == m.start {
+            return None;
+        }
+        Some((
+            self.text.get(m.start..m.hole)?,
+            self.text.get(m.hole..m.end)?,
+        ))
     }
 }
 

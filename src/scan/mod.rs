@@ -99,12 +99,33 @@ pub trait Sink {
     fn flush(&mut self) -> Result<()> {
         Ok(())
     }
+    /// For a sink that does not fold: what makes its output of a request on the workers, for
+    /// the matching requests whole within a chunk (nearly all). Each is then handed over with
+    /// [`Sink::rendered`] instead of [`Sink::request`], in the same order; the others (joined
+    /// across chunks, incomplete, or made without a key) still come through `request`.
+    fn renderer(&self) -> Option<std::sync::Arc<dyn Render>> {
+        None
+    }
+    /// With a [`Sink::renderer`]: a matching request whose output a worker made, `before` its
+    /// line number (`r.location().1`, known once chunks are merged) and `after` it.
+    fn rendered(&mut self, r: &Request<'_>, before: &[u8], after: &[u8]) -> Result<Flow> {
+        let _ = (r, before, after);
+        unreachable!("only a sink with a renderer gets rendered requests");
+    }
     /// The optional fields of an event the sink reads (see [`Fields`]); the filter's are added
     /// to them. A sink that names none does without groups, source IPs, user agents, status
     /// reasons and messages and authorization reasons: all by default.
     fn fields(&self) -> Fields {
         Fields::ALL
     }
+}
+
+/// A sink's output of one request, made on a worker (see [`Sink::renderer`]): a pure function
+/// of the request but for its line number, which counts the lines of the chunks before.
+pub trait Render: Send + Sync {
+    /// Append the output of `r` to `text` and give the place (an offset into what was appended)
+    /// where its line number goes; `None`: not made here (what was appended is dropped).
+    fn render(&self, r: &Request<'_>, text: &mut Vec<u8>) -> Option<usize>;
 }
 
 pub const MALFORMED_SHOWN: usize = 5;
@@ -140,6 +161,8 @@ struct Scanner<'c, 's, S: Sink> {
     stream_buf: Vec<u8>,
     /// Each input's cluster and API server (`input::scopes`), by index.
     scopes: std::sync::Arc<[input::Scope]>,
+    /// The sink's renderer ([`Sink::renderer`]), for the workers.
+    render: Option<std::sync::Arc<dyn Render>>,
 }
 
 /// The storage of a chunk's requests (`ChunkCorrelator::slab`), empty, kept from one chunk to
@@ -234,6 +257,7 @@ impl<'c, 's, S: Sink> Scanner<'c, 's, S> {
             .filter_map(|p| std::fs::metadata(p).ok())
             .map(|m| m.len())
             .sum();
+        let render = if S::FOLDS { None } else { sink.renderer() };
         Ok(Scanner {
             cfg,
             filter: scan.filter,
@@ -251,6 +275,7 @@ impl<'c, 's, S: Sink> Scanner<'c, 's, S> {
             opened: None,
             stream_buf: Vec::new(),
             scopes: input::scopes(inputs, &cfg.clusters)?.into(),
+            render,
         })
     }
 

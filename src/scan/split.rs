@@ -315,6 +315,8 @@ impl<S: Sink> Scanner<'_, '_, S> {
         let batch = (self.cfg.threads * 4).max(1);
         let filter = self.filter;
         let reader = self.reader();
+        let render = self.render.clone();
+        let render = render.as_deref();
         let scopes = std::sync::Arc::clone(&self.scopes);
         let scope = &scopes[idx as usize];
         for group in units.chunks(batch) {
@@ -327,7 +329,16 @@ impl<S: Sink> Scanner<'_, '_, S> {
                     .zip(parts.par_iter_mut())
                     // records of JSON text are never prefiltered: they may be pretty-printed
                     .map(|((u, slab), part)| {
-                        work::<S>(u, slab, (idx, scope), reader, filter, None, part.as_mut())
+                        work::<S>(
+                            u,
+                            slab,
+                            (idx, scope),
+                            reader,
+                            filter,
+                            None,
+                            part.as_mut(),
+                            render,
+                        )
                     })
                     .collect()
             });

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use super::{MALFORMED_SHOWN, Sink, Slab, reuse};
+use super::{MALFORMED_SHOWN, Render, Sink, Slab, reuse};
 use crate::chunk::{Line, Lines};
 use crate::correlate::{ChunkCorrelator, Item, Mark, Request};
 use crate::event::{Stage, Ts};
@@ -31,6 +31,10 @@ pub(super) struct ChunkOut<'a> {
     pub(super) ended: Vec<Ended>,
     /// Matching requests the worker folded into its part as they ended (see [`work`]).
     pub(super) folded: u64,
+    /// With a sink's [`Render`]: the output of the matching requests whole within the chunk,
+    /// made here, in `text`, found by request key ([`Made`]).
+    pub(super) text: Vec<u8>,
+    pub(super) made: rustc_hash::FxHashMap<u64, Made>,
     /// What the worker read, to be read again should the merger find that a request folded
     /// from it repeats an earlier one; `None` for a chunk read in place from a map (nothing
     /// reads the map after its batch is checked: it is read again with `pread`).
@@ -90,6 +94,8 @@ impl ChunkOut<'_> {
             done: Vec::new(),
             ended: Vec::new(),
             folded: 0,
+            text: Vec::new(),
+            made: rustc_hash::FxHashMap::default(),
             units: None,
             file: 0,
             prefiltered_by: false,
@@ -120,6 +126,16 @@ impl ChunkOut<'_> {
             checkpoint: false,
         }
     }
+}
+
+/// A request's output made by the worker ([`Render`]): `text[start..hole]`, its line number,
+/// `text[hole..end]`. `end == start`: two requests of the chunk had its key (a repeat): neither
+/// is used.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Made {
+    pub(super) start: usize,
+    pub(super) hole: usize,
+    pub(super) end: usize,
 }
 
 /// A request whole within a chunk, as the merger checks it (see [`ChunkOut::ended`]).
@@ -262,6 +278,10 @@ impl Skips {
                         && taken.insert(k) =>
                 {
                     r.stages.insert(Stage::RequestReceived);
+                    // (a request of this key made by the worker is not this one)
+                    if let Some(m) = out.made.get_mut(&k) {
+                        m.end = m.start;
+                    }
                     slab.push(r);
                     let at = slab.len() - 1;
                     settle::<S>(out, slab, at, filter, part.as_deref_mut()).map(Item::Done)
@@ -299,6 +319,10 @@ impl Units<'_> {
 /// a repeat (a line delivered twice, far apart: rare) is read again without a part, its
 /// requests kept (`done`) to be folded once the repeats are taken out
 /// (`Scanner::merge_batch`).
+#[expect(
+    clippy::too_many_arguments,
+    reason = "what a chunk is read with: its input, the filters, the sink's part and renderer"
+)]
 pub(super) fn work<'a, S: Sink>(
     units: &Units<'a>,
     slab: Slab,
@@ -307,8 +331,10 @@ pub(super) fn work<'a, S: Sink>(
     filter: &crate::filter::Filter,
     prefilter: Option<&crate::filter::Prefilter>,
     part: Option<&mut S::Part>,
+    render: Option<&dyn Render>,
 ) -> ChunkOut<'a> {
     let mut w = Worker::new::<S>(slab, file, reader, filter, prefilter, units.len(), part);
+    w.render = render;
     match *units {
         Units::Lines(buf) => w.lines::<S>(buf, None),
         Units::Items(buf, items) => w.items::<S>(buf, items),
@@ -332,6 +358,7 @@ pub(super) fn work_in_place<'a, S: Sink>(
     filter: &crate::filter::Filter,
     prefilter: &crate::filter::Prefilter,
     part: Option<&mut S::Part>,
+    render: Option<&dyn Render>,
 ) -> ChunkOut<'a> {
     let mut w = Worker::new::<S>(
         slab,
@@ -342,6 +369,7 @@ pub(super) fn work_in_place<'a, S: Sink>(
         mapped.len(),
         part,
     );
+    w.render = render;
     w.lines::<S>(mapped, Some(arena));
     w.finish::<S>()
 }
@@ -362,6 +390,9 @@ struct Worker<'a, 'f, 'p, P> {
     prefilter: Option<&'f crate::filter::Prefilter>,
     /// The part whole requests are folded into as they end (see [`work`]).
     part: Option<&'p mut P>,
+    /// The sink's renderer, for the matching requests whole here (with a sink that does not
+    /// fold).
+    render: Option<&'f dyn Render>,
 }
 
 impl<'a, 'f, 'p, P> Worker<'a, 'f, 'p, P> {
@@ -393,6 +424,7 @@ impl<'a, 'f, 'p, P> Worker<'a, 'f, 'p, P> {
             filter,
             prefilter,
             part: if S::FOLDS { part } else { None },
+            render: None,
         }
     }
 
@@ -446,14 +478,14 @@ impl<'a, 'f, 'p, P> Worker<'a, 'f, 'p, P> {
                 line.raw,
                 keep_raw,
             );
-            settled::<S>(out, c, done, filter, self.part.as_deref_mut());
+            settled::<S>(out, c, done, filter, self.part.as_deref_mut(), self.render);
             return;
         }
         self.reader
             .line(line.bytes, line.terminated, &mut self.recs);
         for r in self.recs.iter_mut() {
             let done = take(out, c, r, self.file, n, line.raw, self.reader.keep_raw);
-            settled::<S>(out, c, done, filter, self.part.as_deref_mut());
+            settled::<S>(out, c, done, filter, self.part.as_deref_mut(), self.render);
         }
         self.recs.clear();
     }
@@ -474,7 +506,7 @@ impl<'a, 'f, 'p, P> Worker<'a, 'f, 'p, P> {
                     ev.raw = Some(Cow::Owned(document::minify(bytes)));
                 }
                 let done = take(out, c, r, self.file, it.line, bytes, self.reader.keep_raw);
-                settled::<S>(out, c, done, filter, self.part.as_deref_mut());
+                settled::<S>(out, c, done, filter, self.part.as_deref_mut(), self.render);
             }
             self.recs.clear();
         }
@@ -524,14 +556,40 @@ fn settled<'a, S: Sink>(
     done: Option<usize>,
     filter: &crate::filter::Filter,
     part: Option<&mut S::Part>,
+    render: Option<&dyn Render>,
 ) {
     let Some(done) = done else { return };
     let folding = part.is_some();
     if let Some(keep) = settle::<S>(out, &mut c.slab, done, filter, part) {
+        if let Some(render) = render {
+            make(out, render, &keep);
+        }
         c.items.push(Item::Done(keep));
     } else if folding {
         c.release(done);
     }
+}
+
+/// Make the output of `r`, a matching request whole within the chunk, with the sink's renderer
+/// (see [`Made`]). Only a request with a key: the merger finds the output by it.
+fn make(out: &mut ChunkOut<'_>, render: &dyn Render, r: &Request<'_>) {
+    if r.received_key.is_empty() {
+        return;
+    }
+    let start = out.text.len();
+    let Some(hole) = render.render(r, &mut out.text) else {
+        out.text.truncate(start);
+        return;
+    };
+    let made = Made {
+        start,
+        hole: start + hole,
+        end: out.text.len(),
+    };
+    out.made
+        .entry(r.key)
+        .and_modify(|m| m.end = m.start)
+        .or_insert(made);
 }
 
 /// A request whole within the chunk, as soon as it is: filter it, and fold it into `part` (or
