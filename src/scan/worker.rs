@@ -35,6 +35,9 @@ pub(super) struct ChunkOut<'a> {
     /// made here, in `text`, found by request key ([`Made`]).
     pub(super) text: Vec<u8>,
     pub(super) made: rustc_hash::FxHashMap<u64, Made>,
+    /// The room `text` is given at its first row: the chunk's length (rows take about half
+    /// of their lines' bytes; growing a buffer a row at a time copied it over and over).
+    room: usize,
     /// What the worker read, to be read again should the merger find that a request folded
     /// from it repeats an earlier one; `None` for a chunk read in place from a map (nothing
     /// reads the map after its batch is checked: it is read again with `pread`).
@@ -96,6 +99,7 @@ impl ChunkOut<'_> {
             folded: 0,
             text: Vec::new(),
             made: rustc_hash::FxHashMap::default(),
+            room: 0,
             units: None,
             file: 0,
             prefiltered_by: false,
@@ -408,6 +412,7 @@ impl<'a, 'f, 'p, P> Worker<'a, 'f, 'p, P> {
         let mut out = ChunkOut::new(false);
         out.file = file.0;
         out.prefiltered_by = prefilter.is_some();
+        out.room = len;
         // whole requests, queued to be folded: about one per 2 KB of log (two stages of 1 KB)
         if S::FOLDS && part.is_none() {
             out.done.reserve(len / 2048 + 16);
@@ -575,6 +580,9 @@ fn settled<'a, S: Sink>(
 fn make(out: &mut ChunkOut<'_>, render: &dyn Render, r: &Request<'_>) {
     if r.received_key.is_empty() {
         return;
+    }
+    if out.text.capacity() == 0 {
+        out.text.reserve(out.room);
     }
     let start = out.text.len();
     let Some(hole) = render.render(r, &mut out.text) else {
