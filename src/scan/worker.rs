@@ -417,9 +417,16 @@ impl<'a, 'f, 'p, P> Worker<'a, 'f, 'p, P> {
         if S::FOLDS && part.is_none() {
             out.done.reserve(len / 2048 + 16);
         }
+        let mut c = ChunkCorrelator::with_slab(reuse(slab));
+        // and with a sink that does not fold, each is an item: grown one at a time, the list
+        // was copied over and over (a request is some hundreds of bytes); not with a prefilter,
+        // which usually leaves few
+        if !S::FOLDS && prefilter.is_none() {
+            c.items.reserve(len / 2048 + 16);
+        }
         Worker {
             out,
-            c: ChunkCorrelator::with_slab(reuse(slab)),
+            c,
             recs: Vec::new(),
             skips: Skips::default(),
             slot: crate::event::Event::default(),
