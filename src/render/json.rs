@@ -174,20 +174,15 @@ impl JsonRows {
     /// A row made elsewhere (a worker: `scan::Render`) as [`JsonRows::row`] would write it:
     /// `before` its line number, the number, `after` it.
     pub fn made(&mut self, out: &mut Out, before: &[u8], line: u64, after: &[u8]) -> Result<()> {
-        self.buf.clear();
+        // written straight to `out` (its buffer takes them): copied once, not twice
         if self.array {
-            self.buf
-                .extend_from_slice(if self.count == 0 { b"[\n" } else { b",\n" });
+            out.write_all(if self.count == 0 { b"[\n" } else { b",\n" })?;
         }
-        self.buf.extend_from_slice(before);
-        write!(self.buf, "{line}")?;
-        self.buf.extend_from_slice(after);
+        out.write_all(before)?;
+        write!(out, "{line}")?;
+        out.write_all(after)?;
         if !self.array {
-            self.buf.push(b'\n');
-        }
-        out.write_all(&self.buf)?;
-        if self.buf.capacity() > KEEP {
-            self.buf = Vec::new();
+            out.write_all(b"\n")?;
         }
         self.count += 1;
         Ok(())
