@@ -124,7 +124,7 @@ fn decodes_escapes_and_nulls() {
 }
 
 #[test]
-fn rfc3339_without_format_matches_format_at_every_kind_of_time() {
+fn rfc3339_without_format_matches_jiff_at_every_kind_of_time() {
     // the epoch, leap days, the ends of a day and of the 4-digit years, before 1970, and
     // years that take the formatted way (negative, past 9999)
     let day = 86_400_000_000i64;
@@ -150,22 +150,28 @@ fn rfc3339_without_format_matches_format_at_every_kind_of_time() {
         x ^= x << 17;
         times.push((x % 600_000_000_000_000_000) as i64 - 300_000_000_000_000_000);
     }
+    let mut fast = 0;
     for t in times {
         let ts = Ts(t);
-        let (date, secs, micros) = ts.split();
-        let formatted = format!(
-            "{}T{:02}:{:02}:{:02}.{:06}Z",
-            date,
-            secs / 3600,
-            secs / 60 % 60,
-            secs % 60,
-            micros
-        );
-        assert_eq!(ts.rfc3339(), formatted, "{t}");
         let mut buf = [0u8; 27];
+        let year = ts.split().0.y;
         match ts.rfc3339_in(&mut buf) {
-            Some(s) => assert_eq!(s, formatted, "{t}"),
-            None => assert!(!(0..=9999).contains(&date.y), "{t}: {formatted}"),
+            Some(s) => {
+                assert_eq!(ts.rfc3339(), s, "{t}");
+                // (jiff's timestamps end a day short of the years' ends)
+                let Ok(j) = jiff::Timestamp::from_microsecond(t) else {
+                    assert!(year == 0 || year == 9999, "{t}: {s}");
+                    continue;
+                };
+                assert_eq!(s, j.strftime("%Y-%m-%dT%H:%M:%S.%6fZ").to_string(), "{t}");
+                fast += 1;
+            }
+            None => {
+                assert!(!(0..=9999).contains(&year), "{t}: {year}");
+                let s = ts.rfc3339();
+                assert!(s.ends_with('Z') && s.contains('T'), "{t}: {s}");
+            }
         }
     }
+    assert!(fast > 10_000, "{fast}");
 }
