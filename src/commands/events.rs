@@ -191,7 +191,7 @@ impl EventsSink<'_> {
             return Ok(Flow::Stop);
         }
         let files = &self.files;
-        let file = |m: &Mark| files.get(m.file as usize).map_or("", String::as_str);
+        let file = |m: &Mark| file_of(files, m);
         if self.raw {
             for m in &r.marks {
                 if let Some(raw) = &m.raw {
@@ -305,6 +305,11 @@ impl EventsSink<'_> {
     }
 }
 
+/// The name of the input an event was read from.
+fn file_of<'f>(files: &'f [String], m: &Mark) -> &'f str {
+    files.get(m.file as usize).map_or("", String::as_str)
+}
+
 /// The JSON of a request's row, made on a worker: everything but the line number, which
 /// counts the lines of the chunks before (see `scan::Render`). The bytes are those
 /// [`RequestRow`]'s row serializes to (`json_rows_made_on_workers_are_the_rows`).
@@ -317,11 +322,7 @@ struct JsonRender {
 impl scan::Render for JsonRender {
     fn render(&self, r: &Request<'_>, text: &mut Vec<u8>) -> Option<usize> {
         let start = text.len();
-        let file = r
-            .marks
-            .last()
-            .and_then(|m| self.files.get(m.file as usize))
-            .map_or("", String::as_str);
+        let file = r.marks.last().map_or("", |m| file_of(&self.files, m));
         let shown = self
             .bodies
             .then(|| Shown::read(r, &r.marks, true, self.show_secrets));

@@ -53,7 +53,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
                 }
             }
         }
-        let made = Made {
+        let made = ChunkRows {
             text: std::mem::take(&mut out.text),
             by_key: std::mem::take(&mut out.made),
         };
@@ -223,7 +223,12 @@ impl<S: Sink> Scanner<'_, '_, S> {
     /// A chunk's items in order: its requests the worker matched (checked for repeats), and
     /// its fragments, joined with those of earlier chunks; what is whole and matches goes to
     /// the sink.
-    fn deliver_items(&mut self, mut items: Vec<Item<'_>>, base: u64, made: &Made) -> Result<Flow> {
+    fn deliver_items(
+        &mut self,
+        mut items: Vec<Item<'_>>,
+        base: u64,
+        made: &ChunkRows,
+    ) -> Result<Flow> {
         // each item is used where it lies, and taken out only when it is handed over: a
         // request is some hundreds of bytes, and moving every one of them through this loop
         // was a tenth of the merging thread's time when rows are made on the workers
@@ -404,12 +409,12 @@ impl<S: Sink> Scanner<'_, '_, S> {
 }
 
 /// A chunk's output made by its worker ([`super::Render`]), by request key.
-struct Made {
+struct ChunkRows {
     text: Vec<u8>,
     by_key: rustc_hash::FxHashMap<u64, super::worker::Made>,
 }
 
-impl Made {
+impl ChunkRows {
     /// The output made for the request of `key`: before its line number, and after.
     fn of(&self, key: u64) -> Option<(&[u8], &[u8])> {
         let m = self.by_key.get(&key)?;

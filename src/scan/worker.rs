@@ -35,8 +35,9 @@ pub(super) struct ChunkOut<'a> {
     /// made here, in `text`, found by request key ([`Made`]).
     pub(super) text: Vec<u8>,
     pub(super) made: rustc_hash::FxHashMap<u64, Made>,
-    /// The room `text` is given at its first row: the chunk's length (rows take about half
-    /// of their lines' bytes; growing a buffer a row at a time copied it over and over).
+    /// The room `text` is given at its first row: the chunk's length, up to 4 MiB (rows take
+    /// about half of their lines' bytes; growing a buffer a row at a time copied it over and
+    /// over).
     room: usize,
     /// What the worker read, to be read again should the merger find that a request folded
     /// from it repeats an earlier one; `None` for a chunk read in place from a map (nothing
@@ -412,6 +413,9 @@ impl<'a, 'f, 'p, P> Worker<'a, 'f, 'p, P> {
         let mut out = ChunkOut::new(false);
         out.file = file.0;
         out.prefiltered_by = prefilter.is_some();
+        // room given ahead for a usual chunk, never for all of one huge record (a chunk of one
+        // long line, a document's item): that grows as it is read
+        let len = len.min(4 * crate::chunk::DEFAULT_CHUNK);
         out.room = len;
         // whole requests, queued to be folded: about one per 2 KB of log (two stages of 1 KB)
         if S::FOLDS && part.is_none() {
