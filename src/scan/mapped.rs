@@ -64,6 +64,8 @@ struct Reading {
     may: bool,
     lines: u64,
     parsed: u64,
+    /// The start of the last batch read: its pages and the next one's are given back together.
+    before: usize,
 }
 
 impl Reading {
@@ -72,6 +74,7 @@ impl Reading {
             may,
             lines: 0,
             parsed: 0,
+            before: 0,
         }
     }
 
@@ -111,6 +114,24 @@ struct Batch {
     base: u64,
 }
 
+/// A batch whose chunks the workers have read, to be merged.
+struct ReadBatch<'b, P> {
+    outs: Vec<ChunkOut<'b>>,
+    parts: Vec<Option<P>>,
+    batch: Batch,
+}
+
+/// The buffer a scan reads ([`Scanner::buffer`]), and where it comes from.
+struct Place<'b> {
+    buf: &'b [u8],
+    /// The offset of the buffer in its input.
+    base: u64,
+    /// The buffer is this map.
+    map: Option<&'b Mapped>,
+    file: (u32, &'b input::Scope),
+    count_progress: bool,
+}
+
 /// What the workers of a batch read from: a buffer of lines, or a map.
 #[derive(Clone, Copy)]
 enum Src<'b> {
@@ -132,6 +153,10 @@ impl<'c, S: Sink> Scanner<'c, '_, S> {
     /// time. With `map` (the buffer is that map), chunks are cut with `pread`, read as
     /// [`Reading`] chooses, and each batch is checked for a file cut short underneath before it
     /// is merged.
+    ///
+    /// With a sink that does not fold, the workers read batch N+1 while this thread merges batch
+    /// N ([`Scanner::step`]): the chunks of the two are read into two sets of buffers, used in
+    /// turn. With one that folds, a batch is read, then merged.
     pub(super) fn buffer(
         &mut self,
         buf: &[u8],
@@ -142,54 +167,43 @@ impl<'c, S: Sink> Scanner<'c, '_, S> {
         count_progress: bool,
     ) -> Result<Flow> {
         let scopes = std::sync::Arc::clone(&self.scopes);
-        let file = (idx, &scopes[idx as usize]);
+        let at = Place {
+            buf,
+            base,
+            map,
+            file: (idx, &scopes[idx as usize]),
+            count_progress,
+        };
         let mut reading =
             Reading::new(map.is_some_and(Mapped::guarded) && self.sink_prefilter().is_some());
         // a mapped file's chunks are read into these (one per chunk of a batch, reused): what
         // a worker parsed from them stays borrowed until its batch is merged and folded
-        let mut copies = std::mem::take(&mut self.copies);
-        let mut batch = Batch::default();
-        // the start of the batch before: its pages and this one's are given back together
-        let mut before = 0;
-        let mut was = Read::Pread;
+        let [mut one, mut two] = std::mem::take(&mut self.copies);
         let mut flow = Flow::More;
-        while batch.end < buf.len() {
-            let start = batch.end;
-            self.cut(&mut batch, buf, base, map);
-            if copies.len() < batch.group.len() {
-                copies.resize_with(batch.group.len(), ChunkBuf::default);
-            }
-            let how = reading.next();
-            if how != was {
-                // the buffers the other way reads into are not needed
-                for c in &mut copies {
-                    c.keep(how);
+        if S::FOLDS {
+            // one batch at a time, in one set of buffers
+            let mut start = 0;
+            while start < buf.len() {
+                let Some(read) = self.read_beside(start, &at, &mut one, &mut reading, None)? else {
+                    break;
+                };
+                let go_on;
+                (go_on, start) = self.merge_read(read, &at, fs, &mut flow)?;
+                if !go_on {
+                    break;
                 }
-                was = how;
             }
-            let from = match map {
-                Some(m) => Src::Map(m, how),
-                None => Src::Buffer(buf),
-            };
-            let mut parts = self.parts(batch.group.len());
-            let outs = self.read_batch(&batch.group, from, &mut copies, file, &mut parts);
-            reading.saw(&outs);
-            if let Some(m) = map
-                && how == Read::InPlace
-            {
-                // the pages its workers shared at the chunks' ends (theirs are given back)
-                m.release(before..batch.end);
-            }
-            before = start;
-            let go_on;
-            (flow, go_on) =
-                self.end_batch(outs, parts, &mut batch, map, idx, fs, count_progress)?;
-            if !go_on {
-                break;
+        } else if !buf.is_empty() {
+            let mut read = self.read_beside(0, &at, &mut one, &mut reading, None)?;
+            while let Some(last) = read {
+                let Some(next) = self.step(last, &at, &mut two, &mut reading, fs, &mut flow)? else {
+                    break;
+                };
+                read = self.step(next, &at, &mut one, &mut reading, fs, &mut flow)?;
             }
         }
         // after a long line, do not keep its size for every later chunk
-        for c in &mut copies {
+        for c in one.iter_mut().chain(two.iter_mut()) {
             if c.copy.capacity() > 4 * chunk::DEFAULT_CHUNK {
                 c.copy = Vec::new();
             }
@@ -197,10 +211,142 @@ impl<'c, S: Sink> Scanner<'c, '_, S> {
                 c.arena = bumpalo::Bump::new();
             }
         }
-        self.copies = copies;
+        self.copies = [one, two];
         Ok(flow)
     }
 
+    /// One step of [`Scanner::buffer`] with a sink that does not fold: the batch `last` (read,
+    /// not merged yet) merged, and the batch after it read into `into` and returned (`None` at
+    /// the end of the buffer, or where the scan stops).
+    ///
+    /// The workers read the next batch while this thread merges the last one: with a sink that
+    /// does not fold, the merge writes every matching request (`events`' rows), a share of the
+    /// run worth doing beside the workers. Not when a long line follows the last batch (it is
+    /// read on this thread, after the merge) or its file ended early (nothing after it is read).
+    /// A sink that folds merges little per batch: overlapping gained nothing there while the
+    /// workers competed with this thread for the cores, and a second set of buffers raised
+    /// `summary`'s peak memory (BENCHMARKS.md, issue 19). Its batches are twice as long
+    /// instead ([`Scanner::cut`]): as many chunks are in flight either way.
+    fn step<'b>(
+        &mut self,
+        last: ReadBatch<'_, S::Part>,
+        at: &Place<'b>,
+        into: &'b mut Vec<ChunkBuf>,
+        reading: &mut Reading,
+        fs: &mut FileStats,
+        flow: &mut Flow,
+    ) -> Result<Option<ReadBatch<'b, S::Part>>> {
+        if last.batch.cut_short || last.batch.long.is_some() {
+            // a long line after it moves where the next batch starts
+            let (go_on, start) = self.merge_read(last, at, fs, flow)?;
+            if !go_on || start >= at.buf.len() {
+                return Ok(None);
+            }
+            return self.read_beside(start, at, into, reading, None);
+        }
+        let start = last.batch.end;
+        if start >= at.buf.len() {
+            self.merge_read(last, at, fs, flow)?;
+            return Ok(None);
+        }
+        self.read_beside(start, at, into, reading, Some((last, fs, flow)))
+    }
+
+    /// The batch from `start` cut and read into `into`; the batch `last`, if given, merged on
+    /// this thread meanwhile. `None` when that merge ended the buffer (the batch just read is
+    /// dropped: it follows a stop or a cut).
+    fn read_beside<'b>(
+        &mut self,
+        start: usize,
+        at: &Place<'b>,
+        into: &'b mut Vec<ChunkBuf>,
+        reading: &mut Reading,
+        last: Option<(ReadBatch<'_, S::Part>, &mut FileStats, &mut Flow)>,
+    ) -> Result<Option<ReadBatch<'b, S::Part>>> {
+        let mut batch = Batch {
+            end: start,
+            ..Batch::default()
+        };
+        self.cut(&mut batch, at.buf, at.base, at.map);
+        if into.len() < batch.group.len() {
+            into.resize_with(batch.group.len(), ChunkBuf::default);
+        }
+        let how = reading.next();
+        for c in into.iter_mut() {
+            // the buffers the other way reads into are not needed (free when already empty)
+            c.keep(how);
+        }
+        let from = match at.map {
+            Some(m) => Src::Map(m, how),
+            None => Src::Buffer(at.buf),
+        };
+        let render = self.render.clone();
+        let job = Job {
+            file: at.file,
+            reader: self.reader(),
+            filter: self.filter,
+            prefilter: self.sink_prefilter(),
+            render: render.as_deref(),
+        };
+        let slabs = self.slabs(batch.group.len());
+        let mut parts = self.parts(batch.group.len());
+        let outs = match last {
+            None => self
+                .pool
+                .install(|| job.batch::<S>(&batch.group, from, into, slabs, &mut parts)),
+            Some((last, fs, flow)) => {
+                let pool = std::sync::Arc::clone(&self.pool);
+                let mut outs = Vec::new();
+                let mut merged = Ok((false, 0));
+                pool.in_place_scope(|s| {
+                    s.spawn(|_| {
+                        outs = job.batch::<S>(&batch.group, from, into, slabs, &mut parts);
+                    });
+                    merged = self.merge_read(last, at, fs, flow);
+                });
+                if !merged?.0 {
+                    return Ok(None);
+                }
+                outs
+            }
+        };
+        reading.saw(&outs);
+        if let Some(m) = at.map
+            && how == Read::InPlace
+        {
+            // the pages its workers shared at the chunks' ends (theirs are given back)
+            m.release(reading.before..batch.end);
+        }
+        reading.before = start;
+        Ok(Some(ReadBatch { outs, parts, batch }))
+    }
+
+    /// A batch read, merged ([`Scanner::end_batch`]). Whether the buffer goes on after it, and
+    /// where.
+    fn merge_read(
+        &mut self,
+        read: ReadBatch<'_, S::Part>,
+        at: &Place<'_>,
+        fs: &mut FileStats,
+        flow: &mut Flow,
+    ) -> Result<(bool, usize)> {
+        let ReadBatch {
+            outs,
+            parts,
+            mut batch,
+        } = read;
+        let go_on;
+        (*flow, go_on) = self.end_batch(
+            outs,
+            parts,
+            &mut batch,
+            at.map,
+            at.file.0,
+            fs,
+            at.count_progress,
+        )?;
+        Ok((go_on, batch.end))
+    }
     /// The prefilter, when the sink allows one.
     pub(super) fn sink_prefilter(&self) -> Option<&'c Prefilter> {
         if S::PREFILTER && S::FILTERED {
@@ -210,11 +356,12 @@ impl<'c, S: Sink> Scanner<'c, '_, S> {
         }
     }
 
-    /// Cut the next batch of chunks, from `batch.end`. Chunks are cut as they are needed: a map
+    /// Cut the next batch of chunks, from `batch.end`: four chunks a thread with a sink that
+    /// folds, two with one whose batches are read beside a merge ([`Scanner::step`]). Chunks are cut as they are needed: a map
     /// is only read a batch at a time. A file that ends before its map (cut short, or a read
     /// error) ends the cutting: the chunk it would have sized is never cut.
     fn cut(&self, batch: &mut Batch, buf: &[u8], base: u64, map: Option<&Mapped>) {
-        let n = (self.cfg.threads * 4).max(1);
+        let n = (self.cfg.threads * if S::FOLDS { 4 } else { 2 }).max(1);
         let mut pos = batch.end;
         batch.base = base;
         batch.group.clear();
@@ -254,37 +401,6 @@ impl<'c, S: Sink> Scanner<'c, '_, S> {
             pos = end;
         }
         batch.end = pos;
-    }
-
-    /// The workers' results for a batch's chunks, in chunk order.
-    fn read_batch<'b>(
-        &mut self,
-        group: &[Range<usize>],
-        from: Src<'b>,
-        copies: &'b mut [ChunkBuf],
-        file: (u32, &'b input::Scope),
-        parts: &mut [Option<S::Part>],
-    ) -> Vec<ChunkOut<'b>> {
-        let render = self.render.clone();
-        let job = Job {
-            file,
-            reader: self.reader(),
-            filter: self.filter,
-            prefilter: self.sink_prefilter(),
-            render: render.as_deref(),
-        };
-        let slabs = self.slabs(group.len());
-        self.pool.install(|| {
-            group
-                .par_iter()
-                .zip(copies.par_iter_mut())
-                .zip(slabs)
-                .zip(parts.par_iter_mut())
-                .map(|(((r, copy), slab), part)| {
-                    job.chunk::<S>(from, r.clone(), copy, slab, part.as_mut())
-                })
-                .collect()
-        })
     }
 
     /// A batch read: checked for a cut, merged, and the long line after it read. False when
@@ -406,6 +522,26 @@ impl<'c, S: Sink> Scanner<'c, '_, S> {
 }
 
 impl<'b> Job<'b, '_> {
+    /// The workers' results for a batch's chunks, in chunk order (run in the scan's pool).
+    fn batch<S: Sink>(
+        &self,
+        group: &[Range<usize>],
+        from: Src<'b>,
+        copies: &'b mut [ChunkBuf],
+        slabs: Vec<Slab>,
+        parts: &mut [Option<S::Part>],
+    ) -> Vec<ChunkOut<'b>> {
+        group
+            .par_iter()
+            .zip(copies.par_iter_mut())
+            .zip(slabs)
+            .zip(parts.par_iter_mut())
+            .map(|(((r, copy), slab), part)| {
+                self.chunk::<S>(from, r.clone(), copy, slab, part.as_mut())
+            })
+            .collect()
+    }
+
     /// The worker for one chunk: read it as `from` says, and parse it; what it returns borrows
     /// its buffer, never the map.
     fn chunk<S: Sink>(

@@ -146,13 +146,15 @@ struct Scanner<'c, 's, S: Sink> {
     diag: &'c Diag,
     merger: Merger,
     stats: ScanStats,
-    pool: rayon::ThreadPool,
+    /// Shared with a batch read while the one before is merged (`Scanner::step`).
+    pool: std::sync::Arc<rayon::ThreadPool>,
     progress: Option<indicatif::ProgressBar>,
     /// With a [`Sink::COMMUTATIVE`] sink: the parts the chunks' parts are combined into, one
     /// per thread, absorbed at the end of the scan.
     spare: Vec<S::Part>,
-    /// The buffers the chunks of a mapped file are read into, one per chunk of a batch.
-    copies: Vec<mapped::ChunkBuf>,
+    /// The buffers the chunks of a mapped file are read into, one per chunk of a batch: two
+    /// sets, used in turn by a batch and the one after it (`Scanner::buffer`).
+    copies: [Vec<mapped::ChunkBuf>; 2],
     /// Empty slabs of merged chunks, for the requests of the next ones (see [`Slab`]).
     spare_slabs: Vec<Slab>,
     /// The next input, opened early (see [`Scanner::scan_input`]), with its index.
@@ -267,10 +269,10 @@ impl<'c, 's, S: Sink> Scanner<'c, 's, S> {
             diag,
             merger: Merger::new(cfg.max_open_memory),
             stats: ScanStats::default(),
-            pool,
+            pool: pool.into(),
             progress: crate::term::progress_bar(cfg, total),
             spare: Vec::new(),
-            copies: Vec::new(),
+            copies: Default::default(),
             spare_slabs: Vec::new(),
             opened: None,
             stream_buf: Vec::new(),
