@@ -196,7 +196,8 @@ impl<'c, S: Sink> Scanner<'c, '_, S> {
         } else if !buf.is_empty() {
             let mut read = self.read_beside(0, &at, &mut one, &mut reading, None)?;
             while let Some(last) = read {
-                let Some(next) = self.step(last, &at, &mut two, &mut reading, fs, &mut flow)? else {
+                let Some(next) = self.step(last, &at, &mut two, &mut reading, fs, &mut flow)?
+                else {
                     break;
                 };
                 read = self.step(next, &at, &mut one, &mut reading, fs, &mut flow)?;
