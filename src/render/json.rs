@@ -135,6 +135,33 @@ pub struct JsonRows {
 /// The most room a [`JsonRows`] keeps between rows (1 MiB).
 const KEEP: usize = 1 << 20;
 
+/// A row's writer: into `buf` up to [`KEEP`] bytes, then (`spilled`) what it holds written to
+/// `out` and the rest of the row straight after it.
+struct Spill<'b> {
+    buf: &'b mut Vec<u8>,
+    out: &'b mut Out,
+    spilled: bool,
+}
+
+impl Write for Spill<'_> {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        if !self.spilled && self.buf.len() + data.len() > KEEP {
+            // (one write may be a whole long string)
+            self.out.write_all(self.buf)?;
+            self.buf.clear();
+            self.spilled = true;
+        }
+        if self.spilled {
+            return self.out.write(data);
+        }
+        self.buf.extend_from_slice(data);
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 impl JsonRows {
     pub fn array() -> Self {
         JsonRows {
@@ -153,17 +180,27 @@ impl JsonRows {
 }
 
 impl JsonRows {
+    /// One row. It is made in the kept buffer and written at once, unless it grows past
+    /// [`KEEP`]: then what is made is written, and the rest goes straight to `out` (a row as
+    /// long as a body is not held whole a second time).
     pub fn row<T: Serialize + ?Sized>(&mut self, out: &mut Out, rec: &T) -> Result<()> {
         self.buf.clear();
         if self.array {
             self.buf
                 .extend_from_slice(if self.count == 0 { b"[\n" } else { b",\n" });
         }
-        to_writer(&mut self.buf, rec)?;
+        let mut w = Spill {
+            buf: &mut self.buf,
+            out,
+            spilled: false,
+        };
+        to_writer(&mut w, rec)?;
         if !self.array {
-            self.buf.push(b'\n');
+            w.write_all(b"\n")?;
         }
-        out.write_all(&self.buf)?;
+        if !w.spilled {
+            out.write_all(&self.buf)?;
+        }
         // after a huge row, do not keep its room for every later one
         if self.buf.capacity() > KEEP {
             self.buf = Vec::new();
@@ -223,6 +260,68 @@ mod tests {
         let pretty = String::from_utf8(pretty).unwrap();
         assert!(pretty.contains("\n  \"a\\u001b]0;t"), "{pretty}");
         assert_eq!(serde_json::from_str::<Value>(&pretty).unwrap(), v);
+    }
+
+    /// Rows longer than the kept buffer (one long string, many short fields) are written as
+    /// they are made: the same bytes as serde_json's, in both forms, before and after them.
+    #[test]
+    fn long_rows_are_the_same_bytes_written_as_they_go() {
+        // one string written in one piece, and one in many (each DEL is escaped apart)
+        let long = "a".repeat(3 * super::KEEP);
+        let escaped = "a\u{7f}".repeat(super::KEEP);
+        let rows = [
+            json!({"n": 1, "s": "short"}),
+            json!({"n": 2, "s": long}),
+            json!({"n": 3, "s": escaped}),
+            Value::Array((0..super::KEEP / 4).map(|i| json!(i)).collect()),
+            json!({"n": 5, "s": "after"}),
+        ];
+        for array in [false, true] {
+            let mut w = if array {
+                super::JsonRows::array()
+            } else {
+                super::JsonRows::lines()
+            };
+            let mut out: crate::term::Out = Box::new(Shared);
+            for r in &rows {
+                w.row(&mut out, r).unwrap();
+            }
+            w.finish(&mut out).unwrap();
+            drop(out);
+            let mut want = String::new();
+            for (i, r) in rows.iter().enumerate() {
+                if array {
+                    want += if i == 0 { "[\n" } else { ",\n" };
+                }
+                want += &text(r);
+                if !array {
+                    want += "\n";
+                }
+            }
+            if array {
+                want += "\n]\n";
+            }
+            let got = SHARED.with(|b| String::from_utf8(b.take()).unwrap());
+            assert_eq!(got.len(), want.len());
+            assert!(got == want, "array {array}");
+        }
+    }
+
+    thread_local! {
+        static SHARED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+
+    /// A writer into this thread's [`SHARED`] (an `Out` is a boxed writer that owns its target).
+    struct Shared;
+
+    impl std::io::Write for Shared {
+        fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+            SHARED.with(|b| b.borrow_mut().extend_from_slice(data));
+            Ok(data.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
     }
 
     #[test]

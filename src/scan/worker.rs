@@ -39,6 +39,8 @@ pub(super) struct ChunkOut<'a> {
     /// about half of their lines' bytes; growing a buffer a row at a time copied it over and
     /// over).
     room: usize,
+    /// The longest line (or record of a document) read so far (see [`MADE_LINES_MAX`]).
+    longest: usize,
     /// What the worker read, to be read again should the merger find that a request folded
     /// from it repeats an earlier one; `None` for a chunk read in place from a map (nothing
     /// reads the map after its batch is checked: it is read again with `pread`).
@@ -101,6 +103,7 @@ impl ChunkOut<'_> {
             text: Vec::new(),
             made: rustc_hash::FxHashMap::default(),
             room: 0,
+            longest: 0,
             units: None,
             file: 0,
             prefiltered_by: false,
@@ -479,6 +482,7 @@ impl<'a, 'f, 'p, P> Worker<'a, 'f, 'p, P> {
     fn line<S: Sink<Part = P>>(&mut self, line: Line<'a>) {
         let n = self.out.lines;
         let (out, c, filter) = (&mut self.out, &mut self.c, self.filter);
+        out.longest = out.longest.max(line.bytes.len());
         if let Some((stage, whole)) = self.reader.native_line(line.bytes, &mut self.slot) {
             out.records += 1;
             let keep_raw = self.reader.keep_raw && !(S::RAW_FOR_BODIES && self.slot.no_bodies);
@@ -512,6 +516,7 @@ impl<'a, 'f, 'p, P> Worker<'a, 'f, 'p, P> {
         out.absolute = true;
         for it in items {
             let bytes = &buf[it.start..it.end];
+            out.longest = out.longest.max(bytes.len());
             self.reader.item(bytes, &mut self.recs);
             for r in self.recs.iter_mut() {
                 // a pretty-printed item: raw output is one event per line
@@ -586,10 +591,17 @@ fn settled<'a, S: Sink>(
     }
 }
 
+/// The longest line of a chunk whose requests' rows are made on its worker (1 MiB). A row may be
+/// as long as the lines it comes from (a body, a user agent): made here, it would be held in the
+/// chunk's text until merged, beside the lines, and then copied. Once a chunk has had a longer
+/// line, its rows are made by the merging thread, which writes a long row out as it goes
+/// (`render::json::JsonRows`).
+const MADE_LINES_MAX: usize = 1 << 20;
+
 /// Make the output of `r`, a matching request whole within the chunk, with the sink's renderer
 /// (see [`Made`]). Only a request with a key: the merger finds the output by it.
 fn make(out: &mut ChunkOut<'_>, render: &dyn Render, r: &Request<'_>) {
-    if r.received_key.is_empty() {
+    if r.received_key.is_empty() || out.longest > MADE_LINES_MAX {
         return;
     }
     if out.text.capacity() == 0 {
