@@ -1472,3 +1472,47 @@ fn json_rows_made_on_workers_are_the_rows() {
         }
     }
 }
+
+/// `--local` reads a date or time typed without zone in the local zone, as it shows rows: eve's
+/// requests since 20:29 at +05:30 are those since 14:59 UTC (the issue: none were found, the
+/// time read as UTC); `--until` likewise, and a time that says its zone is the same either way.
+#[test]
+fn since_and_until_without_zone_are_local_with_local() {
+    let local = |args: &[&str]| {
+        let out = kaudit_std(&["events", "--local", "-u", "eve", "-o", "ndjson"])
+            .env("TZ", "<+0530>-5:30")
+            .args(args)
+            .arg(S5)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        ids(&out.stdout)
+    };
+    let utc = |args: &[&str]| {
+        let mut all = vec!["events", "-u", "eve", "-o", "ndjson"];
+        all.extend_from_slice(args);
+        all.push(S5);
+        ids(&run(&all).expect_code(0).stdout)
+    };
+    let since = utc(&["--since", "2026-11-21T14:59:00Z"]);
+    assert!(!since.is_empty() && since.len() < utc(&[]).len());
+    assert_eq!(local(&["--since", "2026-11-21 20:29"]), since);
+    assert_eq!(local(&["--since", "2026-11-21T20:29:00"]), since);
+    assert_eq!(local(&["--since", "2026-11-21T14:59:00Z"]), since);
+    let until = utc(&["--until", "2026-11-21T14:59:00Z"]);
+    assert!(!until.is_empty());
+    assert_eq!(local(&["--until", "2026-11-21 20:29"]), until);
+}
+
+/// The auditIDs of NDJSON rows, in order.
+fn ids(ndjson: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(ndjson)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["auditID"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}

@@ -544,26 +544,37 @@ fn parse_cidr(s: &str) -> Result<Cidr> {
 
 /// `--since/--until` values: RFC 3339, a date (`2026-11-21`), a date and time without zone
 /// (`2026-11-21T14:30` or `2026-11-21 14:30:00`), or a duration before now (`30m`, `2h`, `7d`).
+/// A date or time without zone is in UTC, or with `local` in the local time zone (`TZ`), as
+/// `--local` shows times.
 pub fn parse_time(flag: &str, s: &str, now: Ts, local: bool) -> Result<Ts> {
+    let tz = if local {
+        jiff::tz::TimeZone::system()
+    } else {
+        jiff::tz::TimeZone::UTC
+    };
+    parse_time_in(flag, s, now, tz)
+}
+
+/// [`parse_time`], dates and times without zone read in `tz`.
+fn parse_time_in(flag: &str, s: &str, now: Ts, tz: jiff::tz::TimeZone) -> Result<Ts> {
     let bad = || {
         anyhow!(
             "{flag}: cannot read {s:?} as a time; use RFC 3339 (2026-11-21T14:30:00Z), a date (2026-11-21), a date and time (2026-11-21 14:30), or a duration before now (30m, 2h, 7d)"
         )
     };
     let t = s.trim();
-    if let Some(ts) = Ts::parse(t) {
-        return Ok(ts);
+    // only a time that says its offset: `Ts::parse` reads a time without one as UTC (the zone
+    // of the logs), which a time typed with --local is not
+    if let Ok(ts) = t.parse::<jiff::Timestamp>() {
+        // rounded down to the microsecond, as log times are read
+        let us = ts.as_nanosecond().div_euclid(1000);
+        return i64::try_from(us).map(Ts).map_err(|_| bad());
     }
     if let Ok(d) = crate::vocab::duration::parse(t) {
         return Ok(Ts(now.0 - d));
     }
-    let tz = if local {
-        jiff::tz::TimeZone::system()
-    } else {
-        jiff::tz::TimeZone::UTC
-    };
     if let Ok(dt) = t.replacen(' ', "T", 1).parse::<jiff::civil::DateTime>() {
-        let z = dt.to_zoned(tz).map_err(|_| bad())?;
+        let z = dt.to_zoned(tz.clone()).map_err(|_| bad())?;
         return Ok(Ts(z.timestamp().as_microsecond()));
     }
     if let Ok(d) = t.parse::<jiff::civil::Date>() {

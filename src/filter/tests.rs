@@ -163,6 +163,39 @@ fn times() {
     assert!(parse_time("--since", "5x", n, false).is_err());
 }
 
+/// With --local, a date or a time typed without zone is in the local zone (as rows show it); one
+/// that says its offset, or a duration, is the same whatever the zone.
+#[test]
+fn times_without_zone_are_local_with_local() {
+    let n = now();
+    let ist =
+        jiff::tz::TimeZone::fixed(jiff::tz::Offset::from_seconds(5 * 3600 + 30 * 60).unwrap());
+    let at = |s: &str, tz: &jiff::tz::TimeZone| {
+        parse_time_in("--since", s, n, tz.clone())
+            .unwrap()
+            .rfc3339()
+    };
+    assert_eq!(at("2026-11-21 20:29", &ist), "2026-11-21T14:59:00.000000Z");
+    assert_eq!(
+        at("2026-11-21T20:29:06.5", &ist),
+        "2026-11-21T14:59:06.500000Z"
+    );
+    assert_eq!(at("2026-11-21", &ist), "2026-11-20T18:30:00.000000Z");
+    let utc = jiff::tz::TimeZone::UTC;
+    for s in [
+        "2026-11-21T20:29:00+05:30",
+        "2026-11-21T14:59:00Z",
+        "2026-11-21 14:59:00Z",
+        "90m",
+    ] {
+        assert_eq!(at(s, &ist), at(s, &utc), "{s}");
+    }
+    assert_eq!(
+        at("2026-11-21T14:59:00.1234567Z", &ist),
+        "2026-11-21T14:59:00.123456Z"
+    );
+}
+
 #[test]
 fn resources() {
     assert_eq!(parse_resource("deploy").unwrap().resource, "deployments");
