@@ -107,6 +107,12 @@ fn help_and_version_exit_0_and_document_exit_codes() {
         ] {
             assert!(out.contains(needle), "{args:?}: no {needle:?} in help");
         }
+        // the alert of detect and policy check, named where every exit code is listed
+        assert_eq!(
+            out.contains("3  an alert"),
+            args == ["--help"],
+            "{args:?}: exit code 3"
+        );
     }
     kaudit()
         .arg("--version")

@@ -83,6 +83,15 @@ macro_rules! exit_codes {
 
 pub const EXIT_CODES: &str = exit_codes!();
 
+/// The top-level help's exit codes: those of every command, and the alert of the two commands
+/// that raise one.
+const TOP_EXIT_CODES: &str = concat!(
+    exit_codes!(),
+    "
+  3  an alert: `detect --fail-on` found something at or above that severity, or `policy
+     check --fail-on-lint` met a warning or lint (it outranks 2: see their help)"
+);
+
 /// `kaudit timeline --help`: examples on the shipped sample, then the exit codes.
 pub const TIMELINE_HELP: &str = concat!(
     "\
@@ -106,7 +115,7 @@ Examples:
     long_about = "Answer who did what, when, from where, and with what result, from Kubernetes API-server audit logs.\n\n\
 kaudit reads audit.k8s.io Event logs (JSON lines; rotated and gzipped sets; stdin), joins the \
 stages of each request by auditID, and answers queries over requests.",
-    after_help = EXIT_CODES,
+    after_help = TOP_EXIT_CODES,
     propagate_version = true
 )]
 pub struct Cli {
