@@ -1505,14 +1505,9 @@ fn since_and_until_without_zone_are_local_with_local() {
 }
 
 /// The auditIDs of NDJSON rows, in order.
-fn ids(ndjson: &[u8]) -> Vec<String> {
-    String::from_utf8_lossy(ndjson)
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<Value>(l).unwrap()["auditID"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
+fn ids(rows: &[u8]) -> Vec<String> {
+    ndjson(rows)
+        .iter()
+        .map(|r| s(r, "auditID").to_owned())
         .collect()
 }

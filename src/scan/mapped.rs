@@ -348,6 +348,7 @@ impl<'c, S: Sink> Scanner<'c, '_, S> {
         )?;
         Ok((go_on, batch.end))
     }
+
     /// The prefilter, when the sink allows one.
     pub(super) fn sink_prefilter(&self) -> Option<&'c Prefilter> {
         if S::PREFILTER && S::FILTERED {
@@ -358,9 +359,10 @@ impl<'c, S: Sink> Scanner<'c, '_, S> {
     }
 
     /// Cut the next batch of chunks, from `batch.end`: four chunks a thread with a sink that
-    /// folds, two with one whose batches are read beside a merge ([`Scanner::step`]). Chunks are cut as they are needed: a map
-    /// is only read a batch at a time. A file that ends before its map (cut short, or a read
-    /// error) ends the cutting: the chunk it would have sized is never cut.
+    /// folds, two with one whose batches are read beside a merge ([`Scanner::step`]). Chunks
+    /// are cut as they are needed: a map is only read a batch at a time. A file that ends before
+    /// its map (cut short, or a read error) ends the cutting: the chunk it would have sized is
+    /// never cut.
     fn cut(&self, batch: &mut Batch, buf: &[u8], base: u64, map: Option<&Mapped>) {
         let n = (self.cfg.threads * if S::FOLDS { 4 } else { 2 }).max(1);
         let mut pos = batch.end;
