@@ -250,12 +250,50 @@ fn since_until_absolute_and_relative() {
             (&["--now", "2026-11-21T15:00:00Z", "--since", "30m"], 409),
             // Dates (UTC).
             (&["--since", "2026-11-21"], 409),
-            (&["--until", "2026-11-21"], 0),
-            (&["--since", "2026-11-22"], 0),
             (&["--until", "2026-11-22"], 409),
         ],
         W,
     );
+    // A window wholly before or after the logs is not a quiet hour (the audit pipeline may have
+    // stopped): exit 2, saying where the logs lie; with -u, whose prefilter skips most lines
+    // unread, the span is the same.
+    let span = "the logs run from 2026-11-21 14:58:41.297 UTC to 2026-11-21 14:59:15.011 UTC";
+    for (window, side) in [
+        (
+            ["--until", "2026-11-21"],
+            "--until is 2026-11-21 00:00:00.000 UTC, before their start",
+        ),
+        (
+            ["--since", "2026-11-22"],
+            "--since is 2026-11-22 00:00:00.000 UTC, after their end",
+        ),
+    ] {
+        for user in [&[][..], &["-u", "eve"][..]] {
+            let mut args = vec!["events"];
+            args.extend(user);
+            args.extend(window);
+            args.push(W);
+            let r = run(&args).expect_code(2);
+            assert!(r.stdout.is_empty());
+            assert_eq!(
+                r.stderr,
+                format!("kaudit: error: no request in the time window: {span}, and {side}\n"),
+                "{args:?}"
+            );
+        }
+    }
+    // a window that lies inside the logs and holds no request of a user is an answer: exit 1
+    run(&[
+        "events",
+        "-u",
+        "eve",
+        "--since",
+        "2026-11-21T14:59:00Z",
+        "--until",
+        "2026-11-21T14:59:00.001Z",
+        W,
+    ])
+    .expect_code(1);
     // Since is inclusive, until exclusive, to the microsecond: eve's delete was received at
     // 14:58:42.273325 (answer key).
     let at = "2026-11-21T14:58:42.273325Z";
@@ -651,4 +689,76 @@ fn audit_id_selects_exactly_those_requests() {
     want.sort();
     got_sorted.sort();
     assert_eq!(got_sorted, want);
+}
+
+/// A typo must not read as "nobody did it": a value no request has is named on stderr with the
+/// near values the logs do have (case, a few edits, or held in a longer value); the exit code
+/// stays 1. Values that occur, though not together, say nothing.
+#[test]
+fn a_value_no_request_has_is_named_with_the_near_ones() {
+    for (args, said) in [
+        (
+            &["-r", "configmapz"][..],
+            r#"no request has resource "configmapz"; did you mean "configmaps"?"#,
+        ),
+        (
+            &["-n", "Payments"],
+            r#"no request has namespace "Payments"; did you mean "payments"?"#,
+        ),
+        (
+            &["-u", "EVE"],
+            r#"no request has user "EVE"; did you mean "eve"?"#,
+        ),
+        (
+            &["-u", "ci-bot"],
+            r#"no request has user "ci-bot"; did you mean "system:serviceaccount:build:ci-bot"?"#,
+        ),
+        (
+            &["-g", "system:mastrs"],
+            r#"no request has group "system:mastrs"; did you mean "system:masters"?"#,
+        ),
+        (
+            &["--name", "gatway-settings"],
+            r#"no request has name "gatway-settings"; did you mean "gateway-settings"?"#,
+        ),
+        (
+            &["-u", "system:serviceaccount:bild:*"],
+            r#"no request has a user matching "system:serviceaccount:bild:*""#,
+        ),
+        (
+            &["-u", "nobody-at-all"],
+            r#"no request has user "nobody-at-all""#,
+        ),
+    ] {
+        let mut a = vec!["events"];
+        a.extend(args);
+        a.push(S5);
+        let r = run(&a).expect_code(1);
+        assert!(r.stdout.is_empty());
+        assert_eq!(r.stderr, format!("kaudit: note: {said}\n"), "{args:?}");
+    }
+    // each value occurs, only not together: an answer, said as such (nothing on stderr)
+    let r = run(&[
+        "events",
+        "-u",
+        "carol",
+        "-r",
+        "pods",
+        "-n",
+        "kube-system",
+        S5,
+    ])
+    .expect_code(1);
+    assert_eq!(r.stderr, "");
+    // history: the kind, the name and the namespace of its object
+    let r = run(&["history", "configmap/gateway-setting", "-n", "paymnts", S5]).expect_code(1);
+    assert_eq!(
+        r.stderr,
+        "kaudit: note: no request touched configmaps paymnts/gateway-setting\n\
+         kaudit: note: no request has namespace \"paymnts\"; did you mean \"payments\"?\n\
+         kaudit: note: no request has name \"gateway-setting\"; did you mean \"gateway-settings\"?\n"
+    );
+    // stdin cannot be read again for the values it has: nothing is claimed
+    let r = run_stdin(&["events", "-r", "configmapz"], read_log(W)).expect_code(1);
+    assert_eq!(r.stderr, "");
 }

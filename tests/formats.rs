@@ -215,7 +215,7 @@ fn a_forced_format_refuses_the_others() {
         "aks",
         "testdata/formats/gke-panther.jsonl",
     ])
-    .expect_code(1);
+    .expect_code(2);
     let d: Value = serde_json::from_slice(&r.stdout).unwrap();
     assert_eq!(d["events"], 0);
     assert_eq!(d["malformed"], 11);

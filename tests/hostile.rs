@@ -207,31 +207,58 @@ fn gz(data: &[u8]) -> Vec<u8> {
 // ---------------------------------------------------------------- small files
 
 #[test]
-fn empty_file_matches_nothing_quietly() {
+fn an_empty_file_is_no_input_not_no_match() {
     let dir = tmp();
     let f = put(dir.path(), "audit.log", b"");
-    let r = go(&["summary", "-o", "json", &f]).expect_code(1);
-    assert_eq!(r.stderr, "");
+    let said = "kaudit: error: no audit event in the input: it is empty\n";
+    // summary still shows the accounting
+    let r = go(&["summary", "-o", "json", &f]).expect_code(2);
+    assert_eq!(r.stderr, said);
     let d = doc(&r);
     adds_up(&d);
     assert_eq!(n(&d, "lines"), 0);
     assert_eq!(d["files"][0]["error"], Value::Null);
-    let r = go(&["events", &f]).expect_code(1);
-    assert!(r.stdout.is_empty() && r.stderr.is_empty(), "{r:?}");
+    let r = go(&["events", &f]).expect_code(2);
+    assert!(r.stdout.is_empty() && r.stderr == said, "{r:?}");
+    // detect: no "No findings" all-clear, and a cron job's --fail-on sees an error
+    let r = go(&["detect", "--fail-on", "high", &f]).expect_code(2);
+    assert!(r.stdout.is_empty() && r.stderr == said, "{r:?}");
+    let r = go(&["detect", "-o", "json", &f]).expect_code(2);
+    assert_eq!(
+        doc(&r)["errors"],
+        serde_json::json!(["no audit event in the input: it is empty"])
+    );
+    let g = put(
+        dir.path(),
+        "package.json",
+        b"{\"name\": \"x\", \"version\": \"1.0.0\"}\n",
+    );
+    let r = go(&["detect", &g]).expect_code(2);
+    assert!(r.stdout.is_empty(), "{r:?}");
+    assert!(
+        r.stderr
+            .ends_with("kaudit: error: no audit event in the input: 1 record(s), 1 malformed\n"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
 fn a_file_of_nul_bytes_is_one_malformed_line() {
     let dir = tmp();
     let f = put(dir.path(), "nul.log", vec![0u8; 1 << 20]);
-    let r = go(&["summary", "-o", "json", &f]).expect_code(1);
+    let r = go(&["summary", "-o", "json", &f]).expect_code(2);
     assert!(
         r.stderr
             .starts_with(&format!("kaudit: warning: {f}:1: malformed line: ")),
         "{}",
         r.stderr
     );
-    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert_eq!(r.stderr.lines().count(), 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .ends_with("kaudit: error: no audit event in the input: 1 record(s), 1 malformed\n")
+    );
     harmless("stderr", &r.stderr);
     let d = doc(&r);
     adds_up(&d);
@@ -256,7 +283,7 @@ fn binary_garbage_is_malformed_lines_not_a_crash() {
     let newlines = data.iter().filter(|&&b| b == b'\n').count() as u64;
     let lines = newlines + u64::from(data.last() != Some(&b'\n'));
     let f = put(dir.path(), "garbage.log", &data);
-    let r = go(&["summary", "-o", "json", &f]).expect_code(1);
+    let r = go(&["summary", "-o", "json", &f]).expect_code(2);
     let d = doc(&r);
     adds_up(&d);
     assert_eq!(n(&d, "lines"), lines);
@@ -279,7 +306,7 @@ fn binary_garbage_is_malformed_lines_not_a_crash() {
     );
     harmless("stderr", &r.stderr);
     // the same from stdin
-    let r = run_stdin(&["summary", "-o", "json"], data).expect_code(1);
+    let r = run_stdin(&["summary", "-o", "json"], data).expect_code(2);
     assert_eq!(n(&doc(&r), "lines"), lines);
 }
 
@@ -1318,7 +1345,7 @@ fn malformed_lines_with_escapes_are_reported_harmlessly() {
         let mut all = args.to_vec();
         all.push(&f);
         let r = go(&all);
-        assert!(r.code == 1, "{args:?}: {}", r.stderr);
+        assert!(r.code == 2, "{args:?}: {}", r.stderr);
         harmless("stderr", &r.stderr);
         assert_eq!(
             r.stderr.matches(": malformed line: ").count(),

@@ -616,10 +616,13 @@ fn plain_stdin_without_a_path() {
 }
 
 #[test]
-fn empty_stdin_matches_nothing_without_error() {
+fn empty_stdin_is_no_input() {
     for args in [&["events"][..], &["summary"][..], &["events", "-"][..]] {
-        let r = run_stdin(args, Vec::new()).expect_code(1);
-        assert_eq!(r.stderr, "", "{args:?}");
+        let r = run_stdin(args, Vec::new()).expect_code(2);
+        assert_eq!(
+            r.stderr, "kaudit: error: no audit event in the input: it is empty\n",
+            "{args:?}"
+        );
     }
 }
 
@@ -823,7 +826,7 @@ fn falco_single_line_files() {
 #[test]
 fn falco_non_event_object_is_malformed() {
     let f = "testdata/public/falco/k8s_audit/fal_01_003.json";
-    let r = run(&["summary", "-o", "json", f]).expect_code(1);
+    let r = run(&["summary", "-o", "json", f]).expect_code(2);
     let d: Value = serde_json::from_slice(&r.stdout).unwrap();
     assert_eq!(d["lines"], 1);
     assert_eq!(d["events"], 0);

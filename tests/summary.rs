@@ -248,7 +248,7 @@ fn filtered_summary_counts_only_matching_requests() {
 fn a_filter_that_matches_nothing_exits_1() {
     let w = "testdata/s5/audit-2026-11-21T14-59-15.012.log.gz";
     let r = run(&["summary", "-o", "json", "-u", "mallory", w]).expect_code(1);
-    assert_eq!(r.stderr, "");
+    assert_eq!(r.stderr, "kaudit: note: no request has user \"mallory\"\n");
     let d: Value = serde_json::from_slice(&r.stdout).unwrap();
     assert_eq!(d["requests"], 0);
     // python: 409 requests in that backup.

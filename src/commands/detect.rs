@@ -332,7 +332,11 @@ fn write(
             })?;
         }
         Format::Table | Format::Wide => {
-            table(rules, found, args, cfg, requests, out)?;
+            // nothing read, and the errors say why (on stderr): "No findings over 0
+            // requests" would read as an all-clear
+            if !(found.is_empty() && requests == 0 && !errors.is_empty()) {
+                table(rules, found, args, cfg, requests, out)?;
+            }
             if !left.is_empty() {
                 let each: Vec<String> = left
                     .iter()

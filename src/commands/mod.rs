@@ -23,6 +23,7 @@ use anyhow::Result;
 
 use crate::cli::{Cli, Command, FilterArgs, InputArgs, OutputArgs, OutputFormat, PolicyCommand};
 use crate::config::{Config, Env};
+use crate::render::thousands;
 use crate::scan::ScanStats;
 use crate::term::{Diag, Out};
 
@@ -211,6 +212,10 @@ pub fn outcome(stats: &ScanStats, cfg: &Config, diag: &Diag, matched: bool) -> O
     if stats.failed_files > 0 || strict.is_some() {
         return Outcome::Failed;
     }
+    if let Some(msg) = nothing_read(stats, cfg) {
+        diag.error(&msg);
+        return Outcome::Failed;
+    }
     if matched {
         Outcome::Matched
     } else {
@@ -228,6 +233,77 @@ fn strict_error(stats: &ScanStats, cfg: &Config) -> Option<String> {
     })
 }
 
+/// The error that the scan had nothing to answer from, though every input was read: no audit
+/// event in the inputs (an empty file or stream, something else than a log), or a time window
+/// that lies wholly before or after the logs (a cron job's `--since 1h` on logs that stopped
+/// coming). A quiet hour and a stopped audit pipeline must not look the same (exit 1 vs 2).
+fn nothing_read(stats: &ScanStats, cfg: &Config) -> Option<String> {
+    if stats.failed_files > 0 {
+        return None;
+    }
+    // the prefilter skips only lines framed as native events (`scan::worker::skippable`)
+    if stats.events + stats.skipped_prefilter == 0 {
+        let (inputs, are) = match stats.files.len() {
+            0 | 1 => ("the input".to_string(), "it is"),
+            n => (format!("the {n} inputs"), "they are"),
+        };
+        let what = if stats.records == 0 {
+            format!("{are} empty")
+        } else {
+            let mut parts = Vec::new();
+            if stats.malformed > 0 {
+                parts.push(format!("{} malformed", thousands(stats.malformed)));
+            }
+            for (n, why) in [
+                (stats.skipped_blank, "blank"),
+                (stats.skipped_unterminated, "unfinished"),
+                (stats.skipped_truncated, "cut by CloudWatch"),
+                (stats.skipped_foreign, "of other log types"),
+                (stats.skipped_empty, "empty batches"),
+            ] {
+                if n > 0 {
+                    parts.push(format!("{} {why}", thousands(n)));
+                }
+            }
+            format!(
+                "{} record(s), {}",
+                thousands(stats.records),
+                parts.join(", ")
+            )
+        };
+        return Some(format!("no audit event in {inputs}: {what}"));
+    }
+    let f = &cfg.filter;
+    if !f.has_window() || stats.matched > 0 {
+        return None;
+    }
+    let first = stats.files.iter().filter_map(|f| f.first).min()?;
+    let last = stats.files.iter().filter_map(|f| f.last).max()?;
+    let zone = if cfg.local { "" } else { " UTC" };
+    let span = format!(
+        "the logs run from {}{zone} to {}{zone}",
+        crate::render::human_time(Some(first), cfg.local),
+        crate::render::human_time(Some(last), cfg.local),
+    );
+    if let Some(s) = f.since
+        && s > last
+    {
+        return Some(format!(
+            "no request in the time window: {span}, and --since is {}{zone}, after their end",
+            crate::render::human_time(Some(s), cfg.local)
+        ));
+    }
+    if let Some(u) = f.until
+        && u <= first
+    {
+        return Some(format!(
+            "no request in the time window: {span}, and --until is {}{zone}, before their start",
+            crate::render::human_time(Some(u), cfg.local)
+        ));
+    }
+    None
+}
+
 /// The errors of a scan that make its status [`Outcome::Failed`], worded as on stderr: each
 /// input that could not be read (or was cut short), then `--strict`'s malformed lines. For the
 /// JSON of commands whose exit status can be an alert (`detect`), so a script that reads the
@@ -238,6 +314,7 @@ pub fn scan_errors(stats: &ScanStats, cfg: &Config) -> Vec<String> {
         .iter()
         .filter_map(|f| f.error.clone())
         .chain(strict_error(stats, cfg))
+        .chain(nothing_read(stats, cfg))
         .collect()
 }
 

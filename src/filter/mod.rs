@@ -21,8 +21,9 @@ mod prefilter;
 mod resource;
 #[cfg(test)]
 mod tests;
+pub mod unseen;
 
-pub use prefilter::{AUDIT_ID, LineKey, Prefilter, Verdict};
+pub use prefilter::{AUDIT_ID, LineKey, Prefilter, Verdict, stage_time};
 pub use resource::{ResourceSel, parse_resource};
 
 /// The raw filter values from the command line (see `cli::FilterArgs`).
@@ -58,7 +59,8 @@ pub enum Glob {
     Exact(String),
     /// `abc*`: the common form (`system:serviceaccount:ci:*`), without a regex.
     Prefix(String),
-    Pattern(Regex),
+    /// The regex, and the glob as given.
+    Pattern(Regex, String),
 }
 
 impl Glob {
@@ -80,13 +82,25 @@ impl Glob {
             }
         }
         re.push('$');
-        Glob::Pattern(Regex::new(&re).expect("escaped glob is a valid regex"))
+        Glob::Pattern(
+            Regex::new(&re).expect("escaped glob is a valid regex"),
+            pat.to_string(),
+        )
     }
     pub fn is_match(&self, s: &str) -> bool {
         match self {
             Glob::Exact(e) => e == s,
             Glob::Prefix(p) => s.starts_with(p.as_str()),
-            Glob::Pattern(r) => r.is_match(s),
+            Glob::Pattern(r, _) => r.is_match(s),
+        }
+    }
+
+    /// The glob as given.
+    pub fn text(&self) -> String {
+        match self {
+            Glob::Exact(e) => e.clone(),
+            Glob::Prefix(p) => format!("{p}*"),
+            Glob::Pattern(_, t) => t.clone(),
         }
     }
 }
@@ -294,7 +308,7 @@ impl Filter {
             .iter()
             .map(|g| match g {
                 Glob::Exact(e) => format!("\"{e}\""),
-                Glob::Prefix(_) | Glob::Pattern(_) => String::new(),
+                Glob::Prefix(_) | Glob::Pattern(..) => String::new(),
             })
             .collect();
         Prefilter::new(
@@ -381,6 +395,11 @@ impl Filter {
         (self.since.is_some() || self.until.is_some())
             && r.time().is_none()
             && self.matches_but_time(r)
+    }
+
+    /// Is a time window (`--since`, `--until`) given?
+    pub fn has_window(&self) -> bool {
+        self.since.is_some() || self.until.is_some()
     }
 
     /// The time window's flags as given (`--since`, `--until`, or both), for messages.

@@ -141,7 +141,7 @@ fn line_key_text<'l>(line: &'l [u8], id: Option<&'l [u8]>, scope: u64) -> Option
 }
 
 /// `stageTimestamp`, the time of a line's stage, when written without escapes near the end.
-fn stage_time(line: &[u8]) -> Option<Ts> {
+pub fn stage_time(line: &[u8]) -> Option<Ts> {
     let tail = line.len().saturating_sub(TAIL);
     let at = tail + STAGE_TIME.find_iter(&line[tail..]).last()? + STAGE_TIME.needle().len();
     let len = memchr::memchr(b'"', &line[at..])?;

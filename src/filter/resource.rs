@@ -23,6 +23,20 @@ pub struct ResourceSel {
 }
 
 impl ResourceSel {
+    /// The entry as kubectl would write it (`deployments.apps/scale`), `!` aside.
+    pub(super) fn text(&self) -> String {
+        let mut t = self.resource.clone();
+        if let Some(g) = &self.group {
+            t.push('.');
+            t.push_str(g);
+        }
+        if let Some(s) = &self.subresource {
+            t.push('/');
+            t.push_str(s);
+        }
+        t
+    }
+
     /// Does the request's resource match (`negate` aside)?
     pub(super) fn matches(&self, r: &Request) -> bool {
         let [res, group, sub] = &self.globs;

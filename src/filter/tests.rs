@@ -37,7 +37,7 @@ fn globs_match_whole_strings_in_every_form() {
         assert_eq!(Glob::new(pat).is_match(s), want, "{pat} on {s}");
     }
     assert!(matches!(Glob::new("ab*"), Glob::Prefix(_)));
-    assert!(matches!(Glob::new("a?*"), Glob::Pattern(_)));
+    assert!(matches!(Glob::new("a?*"), Glob::Pattern(..)));
 }
 
 fn now() -> Ts {
@@ -499,4 +499,36 @@ fn cidr_v6_and_mapped() {
 /// literals every stage carries)?
 fn may(p: &Prefilter, line: &[u8]) -> bool {
     !matches!(p.verdict(line, false, 0), Verdict::Skip)
+}
+
+#[test]
+fn near_values_are_the_same_but_for_case_then_a_few_edits_then_held() {
+    use super::unseen::near;
+    let vals = [
+        "configmaps",
+        "secrets",
+        "eve",
+        "Eve",
+        "system:serviceaccount:build:ci-bot",
+        "ci-bot-2",
+        "payments",
+    ];
+    let near = |t: &str| near(t, vals.iter().copied());
+    assert_eq!(near("configmapz"), ["configmaps"]);
+    assert_eq!(near("EVE"), ["Eve", "eve"]);
+    assert_eq!(near("Payments"), ["payments"]);
+    // one edit away ranks before a value that holds it
+    assert_eq!(
+        near("ci-bot"),
+        ["ci-bot-2", "system:serviceaccount:build:ci-bot"]
+    );
+    // a two-letter typo is not near a long value, nor is anything far away
+    assert!(near("xy").is_empty());
+    assert!(near("deployments").is_empty());
+    // at most three, the nearest first, ties by text
+    let many = ["ab1", "ab2", "ab3", "ab"];
+    assert_eq!(
+        super::unseen::near("ab", many.iter().copied()),
+        ["ab", "ab1", "ab2"]
+    );
 }

@@ -30,9 +30,11 @@ mod pending;
 mod split;
 mod stats;
 mod stream;
+mod unseen;
 mod worker;
 
 pub use stats::{FileStats, Problem, ScanStats};
+pub use unseen::explain;
 
 /// Whether the scan should go on after a request was handed over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,6 +199,8 @@ pub struct Scan<'a> {
     filter: &'a Filter,
     prefilter: Option<&'a Prefilter>,
     keep_raw: bool,
+    /// After matching nothing, say which filter value no request has (see [`explain`]).
+    explain: bool,
 }
 
 impl<'a> Scan<'a> {
@@ -207,7 +211,14 @@ impl<'a> Scan<'a> {
             filter: &cfg.filter,
             prefilter: cfg.prefilter.as_ref(),
             keep_raw: false,
+            explain: true,
         }
+    }
+
+    /// Whether a scan that matched nothing says which filter value no request has (by
+    /// default; a command that matches by more than its filter calls [`explain`] itself).
+    pub fn explain(self, explain: bool) -> Self {
+        Scan { explain, ..self }
     }
 
     /// Keep each event's raw line (for `-o raw` and for reading bodies).
@@ -241,7 +252,19 @@ impl<'a> Scan<'a> {
         }
         s.finish()?;
         s.report();
-        Ok(s.stats)
+        let stats = s.stats;
+        // nothing matched, though something was read: say which value no request has (a typo
+        // must not read as "nobody did it")
+        if self.explain
+            && stats.matched == 0
+            && !stats.stopped
+            && stats.failed_files == 0
+            && stats.events + stats.skipped_prefilter > 0
+            && !diag.quiet
+        {
+            explain(self.cfg, self.filter, inputs, diag);
+        }
+        Ok(stats)
     }
 }
 

@@ -184,6 +184,12 @@ pub(super) enum Units<'a> {
 #[derive(Default)]
 pub(super) struct Skips {
     pub(super) count: u64,
+    /// With a time window: the first and last `stageTimestamp` of the skipped lines, so that
+    /// the span of the logs is known whatever the prefilter skipped (see
+    /// `commands::outcome`, which says where the logs lie when the window is outside them).
+    pub(super) times: bool,
+    pub(super) first: Option<Ts>,
+    pub(super) last: Option<Ts>,
     pub(super) received: Vec<u64>,
     pub(super) finals: Vec<u64>,
     pub(super) started: Vec<(u64, Ts)>,
@@ -218,6 +224,12 @@ impl Skips {
                     self.started.push((key, t));
                 }
             }
+        }
+        if self.times
+            && let Some(t) = crate::filter::stage_time(line.bytes)
+        {
+            self.first = min_opt(self.first, Some(t));
+            self.last = max_opt(self.last, Some(t));
         }
         self.count += 1;
         false
@@ -435,7 +447,10 @@ impl<'a, 'f, 'p, P> Worker<'a, 'f, 'p, P> {
             out,
             c,
             recs: Vec::new(),
-            skips: Skips::default(),
+            skips: Skips {
+                times: filter.has_window(),
+                ..Skips::default()
+            },
             slot: crate::event::Event::default(),
             file,
             scope_hash: file.1.hash(),
@@ -546,6 +561,8 @@ impl<'a, 'f, 'p, P> Worker<'a, 'f, 'p, P> {
         } = self;
         out.records += skips.count;
         out.prefiltered += skips.count;
+        out.first = min_opt(out.first, skips.first);
+        out.last = max_opt(out.last, skips.last);
         let fin = c.finish();
         let mut items = fin.items;
         let mut slab = fin.slab;
