@@ -274,7 +274,7 @@ fn nothing_read(stats: &ScanStats, cfg: &Config) -> Option<String> {
         return Some(format!("no audit event in {inputs}: {what}"));
     }
     let f = &cfg.filter;
-    if !f.has_window() || stats.matched > 0 {
+    if !f.has_window() || stats.matched > 0 || stats.span_unsure {
         return None;
     }
     let first = stats.files.iter().filter_map(|f| f.first).min()?;

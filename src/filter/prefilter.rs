@@ -141,11 +141,16 @@ fn line_key_text<'l>(line: &'l [u8], id: Option<&'l [u8]>, scope: u64) -> Option
 }
 
 /// `stageTimestamp`, the time of a line's stage, when written without escapes near the end.
-pub fn stage_time(line: &[u8]) -> Option<Ts> {
+fn stage_time(line: &[u8]) -> Option<Ts> {
+    Ts::parse(std::str::from_utf8(stage_time_text(line)?).ok()?)
+}
+
+/// [`stage_time`] as written, not read.
+pub fn stage_time_text(line: &[u8]) -> Option<&[u8]> {
     let tail = line.len().saturating_sub(TAIL);
     let at = tail + STAGE_TIME.find_iter(&line[tail..]).last()? + STAGE_TIME.needle().len();
     let len = memchr::memchr(b'"', &line[at..])?;
-    Ts::parse(std::str::from_utf8(&line[at..at + len]).ok()?)
+    Some(&line[at..at + len])
 }
 
 static STAGE_TIME: std::sync::LazyLock<memchr::memmem::Finder<'static>> =

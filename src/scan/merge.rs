@@ -69,6 +69,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
         fs.events += out.events;
         fs.first = min_opt(fs.first, out.first);
         fs.last = max_opt(fs.last, out.last);
+        self.stats.span_unsure |= out.span_unsure;
         self.stats.lines += out.lines;
         self.stats.records += out.records;
         self.stats.events += out.events;

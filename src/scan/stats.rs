@@ -75,6 +75,9 @@ pub struct ScanStats {
     /// Requests ended as incomplete because the memory for open requests ran out (counted in
     /// `incomplete` too).
     pub evicted: u64,
+    /// Some line the prefilter skipped has a time that could not be read where it would have
+    /// been the first or last of the logs: their span (`FileStats::first`, `last`) is unsure.
+    pub span_unsure: bool,
 }
 
 impl ScanStats {

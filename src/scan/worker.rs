@@ -73,6 +73,9 @@ pub(super) struct ChunkOut<'a> {
     pub(super) samples: Vec<(u64, String)>,
     pub(super) first: Option<Ts>,
     pub(super) last: Option<Ts>,
+    /// A skipped line's time could not be read where it would have been the first or last
+    /// (see [`Span::read`]): the span is not known.
+    pub(super) span_unsure: bool,
     /// Whole requests checked by the worker (matching or not).
     pub(super) done_seen: u64,
     /// Stage events left out in this chunk: repeats, or read after their request's end.
@@ -123,6 +126,7 @@ impl ChunkOut<'_> {
             malformed: 0,
             samples: Vec::new(),
             first: None,
+            span_unsure: false,
             last: None,
             done_seen: 0,
             late: 0,
@@ -180,6 +184,67 @@ pub(super) enum Units<'a> {
     Items(&'a [u8], &'a [DocItem]),
 }
 
+/// The first and last of the times of a chunk's skipped lines, as written. Times the API server
+/// writes (`2026-11-21T14:58:42.273325Z`: one layout, UTC, to the microsecond) are kept as
+/// text, whose order is theirs, and read once at the end; any other is read as it comes.
+#[derive(Default)]
+pub(super) struct Span {
+    min: Option<[u8; 27]>,
+    max: Option<[u8; 27]>,
+    first: Option<Ts>,
+    last: Option<Ts>,
+}
+
+impl Span {
+    #[inline]
+    fn see(&mut self, t: &[u8]) {
+        if let Ok(a) = <[u8; 27]>::try_from(t)
+            && api_server_time(&a)
+        {
+            if self.min.is_none_or(|m| a < m) {
+                self.min = Some(a);
+            }
+            if self.max.is_none_or(|m| a > m) {
+                self.max = Some(a);
+            }
+        } else if let Some(ts) = std::str::from_utf8(t).ok().and_then(Ts::parse) {
+            self.first = min_opt(self.first, Some(ts));
+            self.last = max_opt(self.last, Some(ts));
+        }
+    }
+
+    /// The first and last times, and whether they are unsure: a time of the API server's layout
+    /// that does not read (a 13th month) leaves the span unknown rather than wrong.
+    fn read(&self) -> (Option<Ts>, Option<Ts>, bool) {
+        let read = |a: &Option<[u8; 27]>| {
+            a.as_ref()
+                .and_then(|a| std::str::from_utf8(a).ok())
+                .and_then(Ts::parse)
+        };
+        match (read(&self.min), read(&self.max)) {
+            (Some(a), Some(b)) => (
+                min_opt(self.first, Some(a)),
+                max_opt(self.last, Some(b)),
+                false,
+            ),
+            _ => (self.first, self.last, self.min.is_some()),
+        }
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.ffffffZ`, digits where digits go: such times order as their text does.
+#[inline]
+fn api_server_time(a: &[u8; 27]) -> bool {
+    a.iter().enumerate().all(|(i, &b)| match i {
+        4 | 7 => b == b'-',
+        10 => b == b'T',
+        13 | 16 => b == b':',
+        19 => b == b'.',
+        26 => b == b'Z',
+        _ => b.is_ascii_digit(),
+    })
+}
+
 /// The lines the prefilter skipped in one chunk, and the keys some of them leave.
 #[derive(Default)]
 pub(super) struct Skips {
@@ -188,8 +253,7 @@ pub(super) struct Skips {
     /// the span of the logs is known whatever the prefilter skipped (see
     /// `commands::outcome`, which says where the logs lie when the window is outside them).
     pub(super) times: bool,
-    pub(super) first: Option<Ts>,
-    pub(super) last: Option<Ts>,
+    pub(super) span: Span,
     pub(super) received: Vec<u64>,
     pub(super) finals: Vec<u64>,
     pub(super) started: Vec<(u64, Ts)>,
@@ -226,10 +290,9 @@ impl Skips {
             }
         }
         if self.times
-            && let Some(t) = crate::filter::stage_time(line.bytes)
+            && let Some(t) = crate::filter::stage_time_text(line.bytes)
         {
-            self.first = min_opt(self.first, Some(t));
-            self.last = max_opt(self.last, Some(t));
+            self.span.see(t);
         }
         self.count += 1;
         false
@@ -561,8 +624,10 @@ impl<'a, 'f, 'p, P> Worker<'a, 'f, 'p, P> {
         } = self;
         out.records += skips.count;
         out.prefiltered += skips.count;
-        out.first = min_opt(out.first, skips.first);
-        out.last = max_opt(out.last, skips.last);
+        let (first, last, unsure) = skips.span.read();
+        out.first = min_opt(out.first, first);
+        out.last = max_opt(out.last, last);
+        out.span_unsure |= unsure;
         let fin = c.finish();
         let mut items = fin.items;
         let mut slab = fin.slab;
@@ -818,4 +883,40 @@ pub(super) static WRAPPED: std::sync::LazyLock<memchr::memmem::Finder<'static>> 
 pub(super) fn framed(b: &[u8]) -> bool {
     let b = b.trim_ascii();
     b.first() == Some(&b'{') && b.last() == Some(&b'}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Span;
+    use crate::event::Ts;
+
+    /// The span of skipped lines' times: the API server's layout compared as text, any other
+    /// read; a time of that layout that does not read makes the span unsure, not wrong.
+    #[test]
+    fn the_span_of_skipped_times_is_exact_or_unsure() {
+        let t = |s: &str| Ts::parse(s);
+        let mut s = Span::default();
+        for x in [
+            "2026-11-21T14:58:42.273325Z",
+            "2026-11-21T14:58:40.000001Z",
+            "2026-11-21T15:58:42+01:00", // 14:58:42 UTC, another layout
+            "2026-11-21T14:58:43.5Z",
+            "not a time",
+        ] {
+            s.see(x.as_bytes());
+        }
+        assert_eq!(
+            s.read(),
+            (
+                t("2026-11-21T14:58:40.000001Z"),
+                t("2026-11-21T14:58:43.5Z"),
+                false
+            )
+        );
+        s.see(b"2026-13-21T14:58:42.273325Z");
+        assert!(
+            s.read().2,
+            "a 13th month is no time: the last one is not known"
+        );
+    }
 }
