@@ -337,7 +337,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s k -l limit -d '
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l sort -d 'Order of rows: when requests completed (log order, streams live) or when they were received' -r -f -a "completed\t''
+complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l sort -d 'Order of rows: when requests completed (log order, streams live) or when they were received (held to the end); a table\'s first column, COMPLETED or RECEIVED, is that time' -r -f -a "completed\t''
 received\t''"
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l strict -d 'Exit 2 if any line is malformed'

@@ -22,6 +22,7 @@ mod outputs;
 mod policy;
 mod policy_model;
 mod policy_simulate;
+mod readme;
 mod summary;
 mod timeline;
 mod top;

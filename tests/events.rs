@@ -520,7 +520,7 @@ fn no_headers_and_limit() {
     let r = run(&with(&["events", "--no-headers"], &DELETE_CM_PAYMENTS_W)).expect_code(0);
     let lines: Vec<&str> = r.stdout_str().lines().collect();
     assert_eq!(lines.len(), 2);
-    assert!(lines[0].starts_with("2026-11-21 14:58:42.273"), "{lines:?}");
+    assert!(lines[0].starts_with("2026-11-21 14:58:42.274"), "{lines:?}");
 
     let r = run(&with(
         &["events", "-o", "csv", "--no-headers"],
@@ -1089,8 +1089,8 @@ fn live_stdin_streams_csv_rows() {
 #[test]
 fn live_stdin_streams_table_and_raw_rows() {
     let got = live_rows("table", 2);
-    assert!(got[0].starts_with("TIME (UTC)"));
-    assert!(got[1].starts_with("2026-11-21 14:59:05.660"));
+    assert!(got[0].starts_with("COMPLETED (UTC)"));
+    assert!(got[1].starts_with("2026-11-21 14:59:05.662"));
     // raw: both lines of the request, byte for byte.
     let lines = log_lines("testdata/edge/failed-auth.log");
     let got = live_rows("raw", 2);
@@ -1113,7 +1113,7 @@ fn closed_stdout_pipe_is_a_quiet_success() {
         // `r` (the read end of the pipe) is dropped here, like `head -1` exiting.
     });
     let first = rx.recv_timeout(HANG).expect("a first line");
-    assert!(first.starts_with("TIME (UTC)"), "{first:?}");
+    assert!(first.starts_with("COMPLETED (UTC)"), "{first:?}");
     let status = wait_exit(&mut child, HANG);
     let mut stderr = String::new();
     child

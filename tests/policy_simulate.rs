@@ -402,17 +402,6 @@ fn the_table_has_every_section() {
     );
 }
 
-/// The README's before/after example is the command's real output, byte for byte.
-#[test]
-fn readme_example_is_real_output() {
-    let readme = std::fs::read_to_string(crate::util::repo_path("README.md")).unwrap();
-    let cmd = "$ kaudit policy simulate -k 5 testdata/gce-style-policy.yaml testdata/s5/\n";
-    let at = readme.find(cmd).expect("the example is in README.md") + cmd.len();
-    let end = at + readme[at..].find("```").expect("the example's block ends");
-    let r = run(&["policy", "simulate", "-k", "5", GCE_POLICY, S5]).expect_code(0);
-    assert_eq!(r.stdout_str(), &readme[at..end]);
-}
-
 /// A copy of a live log ends with requests in flight: they are simulated up to the stage the
 /// log reaches (so the log's own policy still gives 0%), and a write whose end is not in the log
 /// yet is not evidence lost (review finding: an in-flight secret create was listed as lost

@@ -279,7 +279,8 @@ pub struct EventsArgs {
     pub filter: FilterArgs,
     #[command(flatten)]
     pub output: OutputArgs<EventsFormat>,
-    /// Order of rows: when requests completed (log order, streams live) or when they were received.
+    /// Order of rows: when requests completed (log order, streams live) or when they were
+    /// received (held to the end); a table's first column, COMPLETED or RECEIVED, is that time.
     #[arg(long, value_enum, default_value_t = SortOrder::Completed, help_heading = "Output")]
     pub sort: SortOrder,
     /// One row per stage event (RequestReceived, ResponseStarted, ...) of the matching requests.

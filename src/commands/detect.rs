@@ -482,10 +482,14 @@ fn finding_columns<'f, 'a: 'f>(
 ) -> Vec<ColCell<'f, FindingRow<'a>>> {
     vec![
         Col::fixed("RULE").cell(move |r: &FindingRow| Cell::new(r.rule).tone(tone)),
-        Col::text("NAME").cell(|r: &FindingRow| Cell::new(r.name)),
+        Col::text("NAME")
+            .optional(3)
+            .cell(|r: &FindingRow| Cell::new(r.name)),
         Col::num("COUNT").cell(|r: &FindingRow| Cell::num(thousands(r.count))),
         Col::fixed(times.header("FIRST")).cell(|r: &FindingRow| Cell::new(times.cell(r.first.0))),
-        Col::fixed(times.header("LAST")).cell(|r: &FindingRow| Cell::new(times.cell(r.last.0))),
+        Col::fixed(times.header("LAST"))
+            .optional(2)
+            .cell(|r: &FindingRow| Cell::new(times.cell(r.last.0))),
         Col::text("ACTOR").cell(move |r: &FindingRow| {
             Cell::new(if r.via.is_empty() {
                 join(&r.actors, many)
@@ -494,7 +498,7 @@ fn finding_columns<'f, 'a: 'f>(
             })
         }),
         Col::text("SOURCE IPS")
-            .optional(2)
+            .optional(5)
             .cell(move |r: &FindingRow| {
                 let mut ips = join(&r.source_ips, many);
                 if r.source_ips_left_out > 0 {
@@ -512,7 +516,7 @@ fn finding_columns<'f, 'a: 'f>(
             })
         }),
         // every other request, listed or not
-        Col::fixed("EVIDENCE").optional(1).cell(|r: &FindingRow| {
+        Col::fixed("EVIDENCE").optional(4).cell(|r: &FindingRow| {
             let others = (r.audit_ids.len() as u64 + r.audit_ids_left_out).saturating_sub(1);
             Cell::new(match (r.audit_ids.first(), others) {
                 (None, 0) => String::new(),

@@ -36,22 +36,40 @@ const fn col(header: &'static str, max: usize, right: bool) -> Column {
         max,
         right,
         flex: max >= 24,
+        drop: 0,
+        day: false,
+    }
+}
+
+/// A column left out on a narrow terminal before a name is cut (`priority`: higher goes first).
+const fn optional(c: Column, priority: u8) -> Column {
+    Column {
+        drop: priority,
+        ..c
+    }
+}
+
+/// A time column (its shared date moves to the header on a narrow terminal).
+const fn time(header: &'static str) -> Column {
+    Column {
+        day: true,
+        ..col(header, 23, false)
     }
 }
 
 static COLUMNS: &[Column] = &[
-    col("TIME (UTC)", 23, false),
+    time("TIME (UTC)"),
     col("USER", 34, false),
     col("VERB", 8, false),
     col("RESOURCE", 24, false),
     col("OBJECT", 40, false),
     col("CODE", 4, true),
-    col("LATENCY", 8, true),
-    col("SOURCE IP", 15, false),
+    optional(col("LATENCY", 8, true), 1),
+    optional(col("SOURCE IP", 15, false), 2),
 ];
 
 static WIDE: &[Column] = &[
-    col("TIME (UTC)", 23, false),
+    time("TIME (UTC)"),
     col("USER", 34, false),
     col("VERB", 8, false),
     col("RESOURCE", 24, false),
@@ -70,18 +88,18 @@ static WIDE: &[Column] = &[
 ];
 
 static STAGE_COLUMNS: &[Column] = &[
-    col("TIME (UTC)", 23, false),
+    time("TIME (UTC)"),
     col("STAGE", 16, false),
     col("USER", 34, false),
     col("VERB", 8, false),
     col("RESOURCE", 24, false),
     col("OBJECT", 40, false),
     col("CODE", 4, true),
-    col("SOURCE IP", 15, false),
+    optional(col("SOURCE IP", 15, false), 1),
 ];
 
 static STAGE_WIDE: &[Column] = &[
-    col("TIME (UTC)", 23, false),
+    time("TIME (UTC)"),
     col("STAGE", 16, false),
     col("USER", 34, false),
     col("VERB", 8, false),
@@ -115,15 +133,26 @@ pub fn run(args: &EventsArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resul
     } else {
         flatten(&template)?.keys
     };
+    let received = args.sort == SortOrder::Received;
     let (columns, wide) = if args.stages {
-        (STAGE_COLUMNS, STAGE_WIDE)
+        (STAGE_COLUMNS.to_vec(), STAGE_WIDE.to_vec())
     } else {
-        (COLUMNS, WIDE)
+        // a request's row shows the time its rows are in the order of
+        let time = |cols: &[Column]| {
+            let mut cols = cols.to_vec();
+            cols[0].header = if received {
+                "RECEIVED (UTC)"
+            } else {
+                "COMPLETED (UTC)"
+            };
+            cols
+        };
+        (time(COLUMNS), time(WIDE))
     };
     let rows = Writer::new(
         format.map_or(crate::render::Format::Ndjson, Into::into),
-        columns,
-        wide,
+        &columns,
+        &wide,
         header,
         style,
         live,
@@ -138,7 +167,7 @@ pub fn run(args: &EventsArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resul
         stages: args.stages,
         limit: args.output.limit,
         emitted: 0,
-        hold: args.sort == SortOrder::Received,
+        hold: received,
         held: Vec::new(),
         files: inputs.iter().map(|i| i.name.clone()).collect(),
     };
@@ -231,6 +260,7 @@ impl EventsSink<'_> {
             let last = r.marks.last();
             let rec = RequestRow {
                 r,
+                received: self.hold,
                 file: last.map_or("", file),
                 bodies: self
                     .bodies
@@ -749,6 +779,9 @@ fn extra_pairs<'a>(r: &'a Request) -> Pairs<'a, Strs<'a>> {
 
 struct RequestRow<'r, 'a> {
     r: &'r Request<'a>,
+    /// Rows are in the order requests were received (`--sort received`): the table shows that
+    /// time; else the time each completed (for an incomplete one, its last event's).
+    received: bool,
     file: &'r str,
     bodies: Option<Shown>,
 }
@@ -768,8 +801,14 @@ impl Record for RequestRow<'_, '_> {
         } else {
             human_latency(r.latency_ms())
         };
+        let time = if self.received {
+            r.time()
+        } else {
+            r.completed
+                .or_else(|| r.marks.iter().filter_map(|m| m.time).max())
+        };
         vec![
-            Cell::new(human_time(r.time(), style.local)),
+            Cell::new(human_time(time, style.local)),
             Cell::new(user_cell(r)),
             Cell::new(verb_cell(r)),
             Cell::new(r.resource_path()),

@@ -106,10 +106,18 @@ pub fn run(args: &TopArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
             };
             Cell::num(percent(r.error_rate)).tone(tone)
         }),
-        Col::num("P50").cell(|r: &TopRow| Cell::num(latency_cell(r.p50_ms.0))),
-        Col::num("P90").cell(|r: &TopRow| Cell::num(latency_cell(r.p90_ms.0))),
-        Col::num("P99").cell(|r: &TopRow| Cell::num(latency_cell(r.p99_ms.0))),
-        Col::num("MAX").cell(|r: &TopRow| Cell::num(latency_cell(r.max_ms.0))),
+        Col::num("P50")
+            .optional(2)
+            .cell(|r: &TopRow| Cell::num(latency_cell(r.p50_ms.0))),
+        Col::num("P90")
+            .optional(3)
+            .cell(|r: &TopRow| Cell::num(latency_cell(r.p90_ms.0))),
+        Col::num("P99")
+            .optional(4)
+            .cell(|r: &TopRow| Cell::num(latency_cell(r.p99_ms.0))),
+        Col::num("MAX")
+            .optional(1)
+            .cell(|r: &TopRow| Cell::num(latency_cell(r.max_ms.0))),
     ]);
     let shown = g.len();
     let note = (shown < total).then(|| format!("({shown} of {total} rows; --limit N, 0 for all)"));

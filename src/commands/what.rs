@@ -104,8 +104,12 @@ pub fn run(args: &WhatArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<
             Cell::new(format!("{} ({})", top_list(u, 3), u.len()))
         }),
         Col::text("CODES").cell(|r: &WhatRow| Cell::new(codes_cell(&r.codes.0))),
-        Col::fixed("FIRST").cell(|r: &WhatRow| Cell::new(times.cell(r.first.0))),
-        Col::fixed("LAST").cell(|r: &WhatRow| Cell::new(times.cell(r.last.0))),
+        Col::fixed("FIRST")
+            .optional(1)
+            .cell(|r: &WhatRow| Cell::new(times.cell(r.first.0))),
+        Col::fixed("LAST")
+            .optional(1)
+            .cell(|r: &WhatRow| Cell::new(times.cell(r.last.0))),
     ]);
     let shown = g.len();
     let mut note = times.caption();

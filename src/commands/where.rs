@@ -118,8 +118,12 @@ pub fn run(args: &WhereArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result
         })
         .optional(4)
         .cell(|r: &WhereRow| Cell::new(top_list(r.other(), 3))),
-        Col::fixed("FIRST").cell(|r: &WhereRow| Cell::new(times.cell(r.first.0))),
-        Col::fixed("LAST").cell(|r: &WhereRow| Cell::new(times.cell(r.last.0))),
+        Col::fixed("FIRST")
+            .optional(1)
+            .cell(|r: &WhereRow| Cell::new(times.cell(r.first.0))),
+        Col::fixed("LAST")
+            .optional(1)
+            .cell(|r: &WhereRow| Cell::new(times.cell(r.last.0))),
     ];
     let shown = g.len();
     let mut note = times.caption();

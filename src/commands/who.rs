@@ -128,8 +128,12 @@ pub fn run(args: &WhoArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
         Col::text("SOURCE IPS")
             .optional(2)
             .cell(|r: &WhoRow| Cell::new(top_list(&r.source_ips.0, 2))),
-        Col::fixed("FIRST").cell(|r: &WhoRow| Cell::new(times.cell(r.first.0))),
-        Col::fixed("LAST").cell(|r: &WhoRow| Cell::new(times.cell(r.last.0))),
+        Col::fixed("FIRST")
+            .optional(1)
+            .cell(|r: &WhoRow| Cell::new(times.cell(r.first.0))),
+        Col::fixed("LAST")
+            .optional(1)
+            .cell(|r: &WhoRow| Cell::new(times.cell(r.last.0))),
     ]);
     let shown = g.len();
     let mut note = times.caption();

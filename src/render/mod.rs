@@ -138,8 +138,8 @@ impl Writer {
     /// them); `live`: the input is a stream, rows must appear as they come.
     pub fn new(
         format: Format,
-        columns: &'static [Column],
-        wide_columns: &'static [Column],
+        columns: &[Column],
+        wide_columns: &[Column],
         header: Vec<std::borrow::Cow<'static, str>>,
         style: Style,
         live: bool,
@@ -201,6 +201,11 @@ pub struct Column {
     pub right: bool,
     /// May be cut with `…` to fit the terminal (names, URIs), unlike times and codes.
     pub flex: bool,
+    /// May be left out on a narrow terminal, before any name is cut; higher goes first (0:
+    /// always shown).
+    pub drop: u8,
+    /// A time: on a narrow terminal, a date every row shares moves to the header.
+    pub day: bool,
 }
 
 /// A section heading of a report (bold with colors).

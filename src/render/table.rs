@@ -159,8 +159,9 @@ pub fn write_rows(
     write_rows_dropping(out, rows, headers, style, right, flex, &[])
 }
 
-/// Narrowest a flexible column gets before whole columns are dropped instead.
-const COMFORT: usize = 20;
+/// A flexible column's width up to which its values are worth keeping whole: optional columns
+/// are left out before a name this long is cut (a longer one, a URI, is cut anyway).
+const WHOLE: usize = 40;
 
 /// [`write_rows`], where columns may be left out to fit the terminal: `drop[i] > 0` marks
 /// column i as optional, the highest number going first, whenever keeping it would squeeze a
@@ -206,7 +207,7 @@ pub fn write_rows_dropping(
             let comfy: Vec<usize> = keep
                 .iter()
                 .zip(&natural)
-                .map(|(&i, &n)| if is_flex(i) { n.min(COMFORT) } else { n })
+                .map(|(&i, &n)| if is_flex(i) { n.min(WHOLE) } else { n })
                 .collect();
             let need: usize = comfy.iter().sum::<usize>() + 2 * keep.len().saturating_sub(1);
             if need <= total as usize {
@@ -546,7 +547,7 @@ impl Kept {
 }
 
 /// The columns kept, as [`write_rows_dropping`] chooses them from the widths `raw`: while they
-/// need more than the terminal's `term` columns (a flexible one counted at [`COMFORT`] at
+/// need more than the terminal's `term` columns (a flexible one counted at [`WHOLE`] at
 /// most), the optional column with the highest `drop` number (then the rightmost) goes.
 fn choose_kept(
     raw: &[usize],
@@ -563,7 +564,7 @@ fn choose_kept(
                 .iter()
                 .map(|&i| {
                     if is_flex(i) {
-                        raw[i].min(COMFORT)
+                        raw[i].min(WHOLE)
                     } else {
                         raw[i]
                     }
@@ -666,36 +667,111 @@ fn write_left_out(out: &mut Out, mut dropped: Vec<String>) -> Result<()> {
 
 /// The table writer for row commands (`events`).
 pub struct RowTable {
-    columns: &'static [Column],
+    columns: Vec<Column>,
     style: Style,
     buffered: Vec<Vec<Cell>>,
     streaming: bool,
+    /// How streamed rows are laid out, fixed when streaming starts.
+    layout: Option<Streamed>,
     header_done: bool,
 }
 
+/// The streamed layout: the columns kept (indices) and their widths, and the headers of those
+/// left out to fit the terminal.
+struct Streamed {
+    keep: Vec<usize>,
+    widths: Vec<usize>,
+    dropped: Vec<String>,
+}
+
 impl RowTable {
-    pub fn new(columns: &'static [Column], style: Style, live: bool) -> Self {
+    pub fn new(columns: &[Column], style: Style, live: bool) -> Self {
         RowTable {
-            columns,
+            columns: columns.to_vec(),
             style,
             buffered: Vec::new(),
             streaming: live,
+            layout: None,
             header_done: false,
         }
     }
 
+    /// The streamed layout: each column as wide as its widest buffered value (none when live:
+    /// its cap), a flexible one at most its cap; on a terminal, the optional columns left out
+    /// and the flexible ones narrowed as [`write_rows_dropping`] does.
+    fn layout(&self) -> Streamed {
+        let cols = &self.columns;
+        let mut want: Vec<usize> = cols
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let seen = self
+                    .buffered
+                    .iter()
+                    .filter_map(|r| r.get(i))
+                    .map(|c| width(&sanitize(&c.text)))
+                    .max();
+                let w = match seen {
+                    Some(w) if c.flex => w.min(c.max),
+                    Some(w) => w,
+                    None => c.max,
+                };
+                w.max(width(&header_label(c.header, &self.style)))
+            })
+            .collect();
+        let term = if self.style.fit {
+            self.style.width
+        } else {
+            None
+        }
+        .map(usize::from);
+        let Some(total) = term else {
+            // (as before: every column at its cap)
+            want = cols.iter().map(|c| c.max).collect();
+            return Streamed {
+                keep: (0..cols.len()).collect(),
+                widths: want,
+                dropped: Vec::new(),
+            };
+        };
+        let headers: Vec<Cell> = self.headers();
+        let drop: Vec<u8> = cols.iter().map(|c| c.drop).collect();
+        let kept = choose_kept(&want, Some(total), Some(&headers), |i| cols[i].flex, &drop);
+        let natural: Vec<usize> = kept.keep.iter().map(|&i| want[i]).collect();
+        let mins: Vec<usize> = kept
+            .keep
+            .iter()
+            .map(|&i| width(&headers[i].text).max(8).min(want[i]))
+            .collect();
+        let flexes: Vec<bool> = kept.keep.iter().map(|&i| cols[i].flex).collect();
+        let widths = fit_widths(&natural, &mins, &flexes, total);
+        Streamed {
+            keep: kept.keep,
+            widths,
+            dropped: kept.dropped,
+        }
+    }
+
     fn stream_line(&mut self, out: &mut Out, cells: &[Cell], header: bool) -> Result<()> {
+        let layout = self.layout.get_or_insert_with(|| Streamed {
+            keep: (0..self.columns.len()).collect(),
+            widths: self.columns.iter().map(|c| c.max).collect(),
+            dropped: Vec::new(),
+        });
         let mut line = String::new();
-        let last = self.columns.len().saturating_sub(1);
-        for (i, (col, cell)) in self.columns.iter().zip(cells).enumerate() {
+        let last = layout.keep.len().saturating_sub(1);
+        for (j, (&i, &w)) in layout.keep.iter().zip(&layout.widths).enumerate() {
+            let (Some(col), Some(cell)) = (self.columns.get(i), cells.get(i)) else {
+                continue;
+            };
             let text = sanitize(&cell.text);
-            let len = text.chars().count();
-            let shown: String = if self.style.fit && col.flex && len > col.max && i != last {
-                elide_middle(&text, col.max)
+            let len = width(&text);
+            let shown: String = if self.style.fit && col.flex && len > w && j != last {
+                elide_middle(&text, w)
             } else {
                 text.into_owned()
             };
-            let pad = col.max.saturating_sub(shown.chars().count());
+            let pad = w.saturating_sub(width(&shown));
             let code =
                 if header { Some("1") } else { ansi(cell.tone) }.filter(|_| self.style.color);
             if col.right {
@@ -705,7 +781,7 @@ impl RowTable {
                 Some(c) => line.push_str(&format!("\x1b[{c}m{shown}\x1b[0m")),
                 None => line.push_str(&shown),
             }
-            if i != last {
+            if j != last {
                 if !col.right {
                     line.extend(std::iter::repeat_n(' ', pad));
                 }
@@ -725,6 +801,7 @@ impl RowTable {
 
     fn start_streaming(&mut self, out: &mut Out) -> Result<()> {
         self.streaming = true;
+        self.layout = Some(self.layout());
         for row in std::mem::take(&mut self.buffered) {
             self.emit_stream(out, &row)?;
         }
@@ -732,6 +809,9 @@ impl RowTable {
     }
 
     fn emit_stream(&mut self, out: &mut Out, cells: &[Cell]) -> Result<()> {
+        if self.layout.is_none() {
+            self.layout = Some(self.layout());
+        }
         if !self.header_done {
             self.header_done = true;
             if self.style.headers {
@@ -759,19 +839,90 @@ impl RowTable {
 
     pub fn finish(&mut self, out: &mut Out) -> Result<()> {
         if self.streaming {
+            if let Some(l) = self.layout.take() {
+                write_left_out(out, l.dropped)?;
+            }
             out.flush()?;
             return Ok(());
         }
         if self.buffered.is_empty() {
             return Ok(());
         }
-        let rows = std::mem::take(&mut self.buffered);
+        let mut rows = std::mem::take(&mut self.buffered);
         let right: Vec<bool> = self.columns.iter().map(|c| c.right).collect();
         let flex: Vec<bool> = self.columns.iter().map(|c| c.flex).collect();
+        let drop: Vec<u8> = self.columns.iter().map(|c| c.drop).collect();
         let headers = self.style.headers.then(|| self.headers());
-        write_rows(out, rows, headers, &self.style, &right, &flex)?;
+        let day = match (self.style.fit, self.style.width) {
+            (true, Some(total)) => self.shared_day(&mut rows, headers.as_ref(), usize::from(total)),
+            _ => None,
+        };
+        write_rows_dropping(out, rows, headers, &self.style, &right, &flex, &drop)?;
+        if let Some(d) = day {
+            let zone = if self.style.local {
+                "local time"
+            } else {
+                "UTC"
+            };
+            writeln!(out, "(times: {zone}, {d})")?;
+        }
         out.flush()?;
         Ok(())
+    }
+
+    /// On a terminal narrower than the table: the date every row of the time columns shares is
+    /// cut from their cells, to be said once under the table (`(times: UTC, 2026-11-21)`, as
+    /// `who` says it), before any column is left out or cut. Rows without a time (`-`) stay as
+    /// they are. The date, when cut.
+    fn shared_day(
+        &self,
+        rows: &mut [Vec<Cell>],
+        headers: Option<&Vec<Cell>>,
+        total: usize,
+    ) -> Option<String> {
+        let n = self.columns.len();
+        let natural: usize = (0..n)
+            .map(|i| {
+                rows.iter()
+                    .filter_map(|r| r.get(i))
+                    .chain(headers.iter().filter_map(|h| h.get(i)))
+                    .map(|c| width(&sanitize(&c.text)))
+                    .max()
+                    .unwrap_or(0)
+            })
+            .sum::<usize>()
+            + 2 * n.saturating_sub(1);
+        if natural <= total {
+            return None;
+        }
+        let day = |t: &str| {
+            let b = t.as_bytes();
+            (b.len() > 11 && b[4] == b'-' && b[7] == b'-' && b[10] == b' ')
+                .then(|| t[..10].to_string())
+        };
+        let times: Vec<usize> = (0..n).filter(|&i| self.columns[i].day).collect();
+        let mut shared: Option<String> = None;
+        for c in rows
+            .iter()
+            .flat_map(|r| times.iter().filter_map(|&i| r.get(i)))
+            .filter(|c| c.text != "-")
+        {
+            match (day(&c.text), &shared) {
+                (Some(d), None) => shared = Some(d),
+                (Some(d), Some(s)) if d == *s => {}
+                _ => return None,
+            }
+        }
+        let d = shared?;
+        for c in rows
+            .iter_mut()
+            .flat_map(|r| r.iter_mut().enumerate().filter(|(i, _)| times.contains(i)))
+            .map(|(_, c)| c)
+            .filter(|c| c.text != "-")
+        {
+            c.text.drain(..11);
+        }
+        Some(d)
     }
 }
 

@@ -10,7 +10,7 @@ use super::{Tally, sorted, top};
 use crate::event::Stage;
 use crate::input::native::Skip;
 use crate::render::heading;
-use crate::render::table::write_rows;
+use crate::render::table::{write_rows, write_rows_dropping};
 use crate::render::{Cell, Style, Tone, human_time, thousands};
 use crate::scan::ScanStats;
 use crate::term::{Out, sanitize};
@@ -83,13 +83,7 @@ impl Summary<'_> {
                 .chain(stats.files.iter().skip(stats.files.len() - 5))
                 .collect()
         };
-        for (i, f) in shown_files.iter().enumerate() {
-            if !wide && stats.files.len() > 12 && i == 5 {
-                tb.push(vec![Cell::new(format!(
-                    "... {} more files (-o wide shows all)",
-                    stats.files.len() - 10
-                ))]);
-            }
+        for f in &shown_files {
             let err = f.error.as_deref().map(|e| format!("error: {e}"));
             tb.push(vec![
                 Cell::new(f.name.clone()),
@@ -111,14 +105,23 @@ impl Summary<'_> {
                 .map(Cell::new)
                 .to_vec()
         });
-        write_rows(
+        // on a narrow terminal the times go before a file's name is cut
+        write_rows_dropping(
             out,
             tb,
             hdr,
             style,
             &[false, true, true, false, false],
             &[true, false, false, false, false],
+            &[0, 0, 0, 1, 2],
         )?;
+        if shown_files.len() < stats.files.len() {
+            writeln!(
+                out,
+                "(the first 5 and the last 5 of {} files, in the order read; -o wide shows all)",
+                stats.files.len()
+            )?;
+        }
         writeln!(out)?;
         Ok(())
     }

@@ -186,11 +186,17 @@ impl Narrative<'_> {
             }
             line.push_str("  ");
         }
-        used += marker_names(first.marks)
+        // the sentence's own column: its next lines start there, and the markers follow its
+        // last line (or go under it)
+        let indent = used;
+        let markers = marker_names(first.marks)
             .map(|m| m.len() + 4)
             .sum::<usize>();
         let sentence = match (self.style.fit, self.style.width) {
-            (true, Some(w)) => words.fitted((w as usize).saturating_sub(used).max(20)),
+            (true, Some(w)) => {
+                let room = (w as usize).saturating_sub(used).max(20);
+                words.wrapped(room, indent, markers)
+            }
             _ => Cow::Borrowed(words.buf.as_str()),
         };
         let tone = if first.incomplete() || first.code < 0 {
@@ -201,10 +207,13 @@ impl Narrative<'_> {
         match (color, tone_code(tone)) {
             // the code is at the end of the sentence, whatever was cut before it
             (true, Some(c)) if words.code.1 == words.buf.len() && words.code.0 > 0 => {
+                // (after it, a wrapped sentence may have the break its markers go after)
+                let body = sentence.trim_end_matches([' ', '\n']);
                 let code_len = words.code.1 - words.code.0;
-                let split = sentence.len() - code_len;
-                line.push_str(&sentence[..split]);
-                paint(line, c, &sentence[split..]);
+                let split = body.len() - code_len;
+                line.push_str(&body[..split]);
+                paint(line, c, &body[split..]);
+                line.push_str(&sentence[body.len()..]);
             }
             _ => line.push_str(&sentence),
         }

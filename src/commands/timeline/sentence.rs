@@ -122,45 +122,53 @@ impl Words {
         self.code = (0, 0);
     }
 
-    /// The sentence in at most `max` columns: the longest values are cut in the middle first,
-    /// down to 12 columns each; verbs and kinds are never cut.
-    pub(super) fn fitted(&self, max: usize) -> Cow<'_, str> {
-        const MIN: usize = 12;
-        let total = table::width(&self.buf);
-        if total <= max || self.vals.is_empty() {
+    /// The sentence in lines of at most `max` columns, broken between words, the lines after
+    /// the first starting at column `indent` (under the first), and room for `tail` columns
+    /// after the last (its markers; else they go on a line of their own under it). Names are
+    /// not cut to fit a terminal, only a value longer than a whole line is.
+    pub(super) fn wrapped(&self, max: usize, indent: usize, tail: usize) -> Cow<'_, str> {
+        if table::width(&self.buf) + tail <= max {
             return Cow::Borrowed(&self.buf);
         }
-        let mut w: Vec<usize> = self
+        let text = self.fitted_values(max);
+        let mut out = String::with_capacity(text.len() + 2 * indent);
+        let mut used = 0;
+        for word in text.split(' ') {
+            let w = table::width(word);
+            if used > 0 && used + 1 + w > max {
+                out.push('\n');
+                out.extend(std::iter::repeat_n(' ', indent));
+                used = 0;
+            } else if used > 0 {
+                out.push(' ');
+                used += 1;
+            }
+            out.push_str(word);
+            used += w;
+        }
+        if tail > 0 && used + tail > max {
+            out.push('\n');
+            // (the markers' own two spaces of separation follow)
+            out.extend(std::iter::repeat_n(' ', indent.saturating_sub(2)));
+        }
+        Cow::Owned(out)
+    }
+
+    /// The sentence with each value longer than `max` columns cut to it (a line cannot hold
+    /// it whole); the others as they are.
+    fn fitted_values(&self, max: usize) -> Cow<'_, str> {
+        if self
             .vals
             .iter()
-            .map(|&(a, b)| table::width(&self.buf[a..b]))
-            .collect();
-        let mut excess = total - max;
-        while excess > 0 {
-            let Some(i) = (0..w.len()).filter(|&i| w[i] > MIN).max_by_key(|&i| w[i]) else {
-                break;
-            };
-            let second = (0..w.len())
-                .filter(|&k| k != i)
-                .map(|k| w[k])
-                .max()
-                .unwrap_or(0);
-            let floor = second.max(MIN).max(w[i].saturating_sub(excess));
-            let give = if floor < w[i] { w[i] - floor } else { 1 };
-            let give = give.min(w[i] - MIN).min(excess);
-            w[i] -= give;
-            excess -= give;
+            .all(|&(a, b)| table::width(&self.buf[a..b]) <= max)
+        {
+            return Cow::Borrowed(&self.buf);
         }
         let mut out = String::with_capacity(self.buf.len());
         let mut at = 0;
-        for (k, &(a, b)) in self.vals.iter().enumerate() {
+        for &(a, b) in &self.vals {
             out.push_str(&self.buf[at..a]);
-            let v = &self.buf[a..b];
-            if table::width(v) > w[k] {
-                out.push_str(&table::elide_middle(v, w[k]));
-            } else {
-                out.push_str(v);
-            }
+            out.push_str(&table::elide_middle(&self.buf[a..b], max));
             at = b;
         }
         out.push_str(&self.buf[at..]);

@@ -265,8 +265,10 @@ fn stamps_match_rfc3339() {
     assert!(st.get(i64::MIN).is_none());
 }
 
+/// On a narrow terminal a sentence is broken between words, its next lines under its first,
+/// and no name is cut; only a value longer than a whole line is.
 #[test]
-fn fitting_cuts_values_not_words() {
+fn wrapping_breaks_between_words_and_cuts_only_what_no_line_holds() {
     let mut w = Words::default();
     w.val("system:serviceaccount:kube-system:generic-garbage-collector");
     w.lit(" deleted configmap ");
@@ -274,10 +276,36 @@ fn fitting_cuts_values_not_words() {
     w.lit("/");
     w.val("a-very-long-configmap-name-that-goes-on-and-on");
     w.lit(" (200)");
-    let f = w.fitted(70);
-    assert_eq!(table::width(&f), 70, "{f}");
-    assert!(f.contains(" deleted configmap payments/"), "{f}");
-    assert!(f.ends_with(" (200)"), "{f}");
+    let f = w.wrapped(70, 14, 0);
+    let lines: Vec<&str> = f.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "system:serviceaccount:kube-system:generic-garbage-collector deleted",
+            "              configmap payments/a-very-long-configmap-name-that-goes-on-and-on",
+            "              (200)",
+        ],
+        "{f}"
+    );
+    assert!(lines.iter().all(|l| table::width(l.trim_start()) <= 70));
+    // a value wider than a line is cut in the middle to a line's width
+    let mut w = Words::default();
+    w.lit("eve read secret ");
+    w.val(&"x".repeat(100));
+    let f = w.wrapped(40, 2, 0);
+    assert!(f.lines().all(|l| table::width(l.trim_start()) <= 40), "{f}");
+    assert!(f.contains('…'), "{f}");
+    // what fits is as it was
+    assert_eq!(w.wrapped(200, 2, 10), w.buf);
+    // markers that do not fit after the last line go under it
+    let mut w = Words::default();
+    w.lit("eve read secret ");
+    w.val("payments/ledger-db-creds");
+    w.lit(" (200)");
+    assert_eq!(
+        w.wrapped(50, 14, 10),
+        "eve read secret payments/ledger-db-creds (200)\n            "
+    );
 }
 
 /// Consecutive entries that make one line: `[start, end)` ranges.

@@ -1,0 +1,253 @@
+//! The README (and docs/) print what kaudit prints: every ```` ```console ```` block's `$ kaudit
+//! ...` commands are run from the repository root on a terminal [`WIDTH`] columns wide (a
+//! pseudo-terminal, as a user's shell gives: tables fit it), and the output must be the block's,
+//! byte for byte (a `| head -N` runs piped, as the shell would). A sample may leave lines out
+//! only by saying so: a line `[... N more lines]` stands for exactly N lines.
+//!
+//! To write a block's output after a change: `KAUDIT_README=write cargo test --test cli readme`
+//! rewrites the blocks of README.md and docs/*.md in place (review the diff).
+
+use std::io::Read as _;
+use std::os::fd::FromRawFd as _;
+use std::process::{Command, Stdio};
+
+use crate::util::root;
+
+/// The width the samples are shown at.
+pub const WIDTH: u16 = 100;
+
+/// One `$ kaudit ...` of a console block: where it is, what runs, what it must print.
+#[derive(Debug)]
+struct Sample {
+    file: String,
+    /// The line of the `$`.
+    line: usize,
+    /// The command as written (continuation lines joined).
+    command: String,
+    /// The expected output's lines, and their range in the file's lines.
+    expected: Vec<String>,
+    range: std::ops::Range<usize>,
+}
+
+/// The files whose console blocks are checked.
+fn documents() -> Vec<String> {
+    let mut files = vec!["README.md".to_string()];
+    let mut docs: Vec<String> = std::fs::read_dir(root().join("docs"))
+        .expect("docs/ is listed")
+        .filter_map(|e| {
+            let p = e.ok()?.path();
+            let name = p.file_name()?.to_str()?;
+            (p.extension()? == "md").then(|| format!("docs/{name}"))
+        })
+        .collect();
+    docs.sort();
+    files.extend(docs);
+    files
+}
+
+/// The samples of one Markdown file.
+fn samples(file: &str) -> Vec<Sample> {
+    let text = std::fs::read_to_string(root().join(file)).expect("the document reads");
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i].trim_end() != "```console" {
+            i += 1;
+            continue;
+        }
+        i += 1;
+        let end = (i..lines.len())
+            .find(|&j| lines[j].starts_with("```"))
+            .unwrap_or_else(|| panic!("{file}:{i}: a console block that never ends"));
+        while i < end {
+            let Some(first) = lines[i].strip_prefix("$ ") else {
+                panic!("{file}:{}: a console block's line before any `$ `", i + 1);
+            };
+            let at = i;
+            let mut command = first.to_string();
+            while command.ends_with('\\') && i + 1 < end {
+                command.pop();
+                i += 1;
+                command = format!("{} {}", command.trim_end(), lines[i].trim_start());
+            }
+            i += 1;
+            let start = i;
+            while i < end && !lines[i].starts_with("$ ") {
+                i += 1;
+            }
+            out.push(Sample {
+                file: file.to_string(),
+                line: at + 1,
+                command,
+                expected: lines[start..i].iter().map(|l| l.to_string()).collect(),
+                range: start..i,
+            });
+        }
+        i = end + 1;
+    }
+    out
+}
+
+/// What a command prints at a width: stdout on a pseudo-terminal of that width (piped for
+/// `| head -N`, first N lines), then what it wrote to stderr.
+fn run(command: &str, width: u16) -> String {
+    let (command, head) = match command.split_once(" | ") {
+        Some((c, pipe)) => {
+            let n = pipe
+                .strip_prefix("head -")
+                .and_then(|n| n.trim().parse::<usize>().ok())
+                .unwrap_or_else(|| panic!("only `| head -N` may follow a command: {pipe:?}"));
+            (c, Some(n))
+        }
+        None => (command, None),
+    };
+    let words = shlex::split(command).unwrap_or_else(|| panic!("cannot split {command:?}"));
+    let mut env: Vec<(String, String)> = Vec::new();
+    let mut words = words.into_iter().peekable();
+    while let Some(w) = words.next_if(|w| w.contains('=') && !w.starts_with('-')) {
+        let (k, v) = w.split_once('=').expect("checked");
+        env.push((k.to_string(), v.to_string()));
+    }
+    assert_eq!(words.next().as_deref(), Some("kaudit"), "{command}");
+    let args: Vec<String> = words.collect();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kaudit"));
+    cmd.env_clear()
+        .current_dir(root())
+        .env("TZ", "UTC")
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", width.to_string())
+        .envs(env)
+        .args(&args)
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped());
+    let (stdout, stderr) = match head {
+        Some(n) => {
+            let o = cmd.stdout(Stdio::piped()).output().expect("kaudit runs");
+            let text = String::from_utf8(o.stdout).expect("UTF-8 output");
+            let kept: Vec<&str> = text.lines().take(n).collect();
+            // (a reader that stops early: kaudit's own stderr says nothing of it)
+            (format!("{}\n", kept.join("\n")), String::new())
+        }
+        None => on_terminal(&mut cmd, width),
+    };
+    format!("{stdout}{stderr}")
+}
+
+/// Run `cmd` with its stdout on a new pseudo-terminal `width` columns wide: its output, with
+/// the terminal's `\r\n` read back as `\n`, and its stderr.
+fn on_terminal(cmd: &mut Command, width: u16) -> (String, String) {
+    let (mut master, mut slave) = (0, 0);
+    let size = libc::winsize {
+        ws_row: 50,
+        ws_col: width,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: openpty writes two descriptors, which are owned by the files made of them
+    let made = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            &size,
+        )
+    };
+    assert_eq!(made, 0, "openpty: {}", std::io::Error::last_os_error());
+    // SAFETY: both descriptors were just opened and are owned here alone
+    let (mut master, slave) = unsafe {
+        (
+            std::fs::File::from_raw_fd(master),
+            std::fs::File::from_raw_fd(slave),
+        )
+    };
+    let mut child = cmd.stdout(Stdio::from(slave)).spawn().expect("kaudit runs");
+    // the child holds the terminal now (our copy of it went with the Command's stdout)
+    cmd.stdout(Stdio::null());
+    let mut err = child.stderr.take().expect("stderr is piped");
+    let errs = std::thread::spawn(move || {
+        let mut s = String::new();
+        err.read_to_string(&mut s).expect("stderr reads");
+        s
+    });
+    let mut out = Vec::new();
+    let mut buf = [0u8; 65536];
+    loop {
+        match master.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+            // EIO: every writer of the terminal has closed it
+            Err(e) if e.raw_os_error() == Some(libc::EIO) => break,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => panic!("reading the terminal: {e}"),
+        }
+    }
+    child.wait().expect("kaudit ends");
+    let text = String::from_utf8(out)
+        .expect("UTF-8 output")
+        .replace("\r\n", "\n");
+    (text, errs.join().expect("stderr thread"))
+}
+
+/// Does `got` match the sample's expected lines (a `[... N more lines]` line standing for N)?
+fn matches(expected: &[String], got: &str) -> bool {
+    let got: Vec<&str> = got.lines().collect();
+    let mut g = 0;
+    for e in expected {
+        if let Some(n) = e
+            .strip_prefix("[... ")
+            .and_then(|r| r.strip_suffix(" more lines]"))
+            .and_then(|n| n.parse::<usize>().ok())
+        {
+            g += n;
+            continue;
+        }
+        if got.get(g) != Some(&e.as_str()) {
+            return false;
+        }
+        g += 1;
+    }
+    g == got.len()
+}
+
+/// Every sample prints, at [`WIDTH`] columns, what its document shows.
+#[test]
+fn every_console_sample_prints_what_the_docs_show() {
+    let write = std::env::var("KAUDIT_README").is_ok_and(|v| v == "write");
+    let mut wrong = Vec::new();
+    let mut count = 0;
+    for file in documents() {
+        let all = samples(&file);
+        let mut fixes: Vec<(std::ops::Range<usize>, Vec<String>)> = Vec::new();
+        for s in &all {
+            count += 1;
+            let got = run(&s.command, WIDTH);
+            if matches(&s.expected, &got) {
+                continue;
+            }
+            if write {
+                fixes.push((s.range.clone(), got.lines().map(String::from).collect()));
+            } else {
+                wrong.push(format!(
+                    "{}:{}: $ {}\n--- the document shows:\n{}\n--- kaudit prints:\n{}",
+                    s.file,
+                    s.line,
+                    s.command,
+                    s.expected.join("\n"),
+                    got
+                ));
+            }
+        }
+        if !fixes.is_empty() {
+            let text = std::fs::read_to_string(root().join(&file)).expect("reads");
+            let mut lines: Vec<String> = text.lines().map(String::from).collect();
+            for (range, new) in fixes.into_iter().rev() {
+                lines.splice(range, new);
+            }
+            std::fs::write(root().join(&file), lines.join("\n") + "\n").expect("writes");
+        }
+    }
+    assert!(count >= 20, "only {count} samples found");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
+}
