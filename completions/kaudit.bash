@@ -171,7 +171,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__detect)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --list --check-rules --rules-file --no-builtin --rules --skip --threshold --min-severity --fail-on --show-secrets --max-evidence --max-rule-hits --help --version"
+            opts="-j -u -g -v -r -n -A -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --all-namespaces --name --audit-id --code --decision --ip --user-agent --uri --since-time --since --until-time --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --list --check-rules --rules-file --no-builtin --rules --skip --threshold --min-severity --fail-on --show-secrets --max-evidence --max-rule-hits --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -285,7 +285,15 @@ _kaudit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --since-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until-time)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -377,7 +385,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__events)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --sort --stages --bodies --show-secrets --help --version"
+            opts="-j -u -g -v -r -n -A -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --all-namespaces --name --audit-id --code --decision --ip --user-agent --uri --since-time --since --until-time --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --sort --per-stage --bodies --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -491,7 +499,15 @@ _kaudit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --since-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until-time)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -817,7 +833,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__history)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --show-secrets --help --version"
+            opts="-j -u -g -v -r -n -A -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --all-namespaces --name --audit-id --code --decision --ip --user-agent --uri --since-time --since --until-time --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -931,7 +947,15 @@ _kaudit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --since-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until-time)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -987,7 +1011,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__latency)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --help --version"
+            opts="-j -u -g -v -r -n -A -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --all-namespaces --name --audit-id --code --decision --ip --user-agent --uri --since-time --since --until-time --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1101,7 +1125,15 @@ _kaudit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --since-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until-time)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1185,7 +1217,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__policy__subcmd__check)
-            opts="-j -o -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --output --fail-on-lint --server-version --logs --help --version"
+            opts="-j -o -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --output --fail-on-lint --server-version --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1237,10 +1269,6 @@ _kaudit() {
                     ;;
                 --server-version)
                     COMPREPLY=($(compgen -W "1.20 1.35" -- "${cur}"))
-                    return 0
-                    ;;
-                --logs)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1307,7 +1335,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__policy__subcmd__simulate)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --server-version --help --version"
+            opts="-j -u -g -v -r -n -A -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --all-namespaces --name --audit-id --code --decision --ip --user-agent --uri --since-time --since --until-time --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --server-version --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1421,7 +1449,15 @@ _kaudit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --since-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until-time)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1481,7 +1517,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__summary)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --help --version"
+            opts="-j -u -g -v -r -n -A -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --all-namespaces --name --audit-id --code --decision --ip --user-agent --uri --since-time --since --until-time --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1595,7 +1631,15 @@ _kaudit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --since-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until-time)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1651,7 +1695,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__timeline)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --context --collapse --sort-memory --help --version"
+            opts="-j -u -g -v -r -n -A -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --all-namespaces --name --audit-id --code --decision --ip --user-agent --uri --since-time --since --until-time --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --context --collapse --sort-memory --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1765,7 +1809,15 @@ _kaudit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --since-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until-time)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1833,7 +1885,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__tokens)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --help --version"
+            opts="-j -u -g -v -r -n -A -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --all-namespaces --name --audit-id --code --decision --ip --user-agent --uri --since-time --since --until-time --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1947,7 +1999,15 @@ _kaudit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --since-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until-time)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2003,7 +2063,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__top)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --by --help --version"
+            opts="-j -u -g -v -r -n -A -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --all-namespaces --name --audit-id --code --decision --ip --user-agent --uri --since-time --since --until-time --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --by --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2117,7 +2177,15 @@ _kaudit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --since-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until-time)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2177,7 +2245,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__what)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --by-object --sort --help --version"
+            opts="-j -u -g -v -r -n -A -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --all-namespaces --name --audit-id --code --decision --ip --user-agent --uri --since-time --since --until-time --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --by-object --sort --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2291,7 +2359,15 @@ _kaudit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --since-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until-time)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2351,7 +2427,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__when)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --bucket --help --version"
+            opts="-j -u -g -v -r -n -A -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --all-namespaces --name --audit-id --code --decision --ip --user-agent --uri --since-time --since --until-time --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --bucket --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2465,7 +2541,15 @@ _kaudit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --since-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until-time)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2525,7 +2609,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__where)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --by --sort --help --version"
+            opts="-j -u -g -v -r -n -A -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --all-namespaces --name --audit-id --code --decision --ip --user-agent --uri --since-time --since --until-time --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --by --sort --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2639,7 +2723,15 @@ _kaudit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --since-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until-time)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2703,7 +2795,7 @@ _kaudit() {
             return 0
             ;;
         kaudit__subcmd__who)
-            opts="-j -u -g -v -r -n -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --name --audit-id --code --decision --ip --user-agent --uri --since --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --sort --help --version"
+            opts="-j -u -g -v -r -n -A -o -k -h -V --input-format --threads --no-mmap --max-gzip-ratio --max-open-memory --strict --no-progress --chunk-size --long-line --checkpoint --no-prefilter --now --user --group --verb --resource --namespace --all-namespaces --name --audit-id --code --decision --ip --user-agent --uri --since-time --since --until-time --until --level --stage --incomplete --dry-run --annotation --field-manager --cluster --output --limit --no-headers --color --utc --local --sort --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2817,7 +2909,15 @@ _kaudit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --since-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until-time)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

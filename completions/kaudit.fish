@@ -165,8 +165,8 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l decision -d 'A
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l user-agent -d 'User agent (regex)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l uri -d 'Request URI (regex)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l since -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l since -l since-time -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l until -l until-time -d 'Received before: RFC 3339, a date, or a duration before now' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l dry-run -d 'Dry runs: only (known dry runs), exclude (leave them out), unknown (deletes logged without their body, where the log cannot tell)' -r -f -a "only\t'Only known dry runs'
@@ -180,7 +180,7 @@ wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
 csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --per-stage; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -188,6 +188,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l no-mmap -d 'Re
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l utc -d 'Show times in UTC (the default)'
@@ -317,8 +318,8 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l decision -d 'Au
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l user-agent -d 'User agent (regex)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l uri -d 'Request URI (regex)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l since -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l since -l since-time -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l until -l until-time -d 'Received before: RFC 3339, a date, or a duration before now' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l dry-run -d 'Dry runs: only (known dry runs), exclude (leave them out), unknown (deletes logged without their body, where the log cannot tell)' -r -f -a "only\t'Only known dry runs'
@@ -333,7 +334,7 @@ json\t'One JSON document: exact values, with control, bidi and invisible charact
 ndjson\t'One JSON object per line (escaped as json)'
 csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
 raw\t'The original log lines: byte-exact but for secret values in bodies, redacted unless --show-secrets; to a terminal, control, bidi and invisible characters as JSON escapes'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --per-stage; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -343,12 +344,13 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l no-mmap -d 'Rea
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l utc -d 'Show times in UTC (the default)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l local -d 'Show times in the local time zone; dates in --since/--until are read as local too'
-complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l stages -d 'One row per stage event (RequestReceived, ResponseStarted, ...) of the matching requests'
-complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l bodies -d '-o json|ndjson|csv: add each request\'s requestObject and responseObject (the last stage\'s that has each; null when not logged) and `bodies`, why one is null (level, truncated, incomplete, unreadable, none). Redacted as -o raw redacts, unless --show-secrets. With --stages, each stage event\'s own. Not for tables (an error); -o raw lines have their bodies'
+complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l per-stage -d 'One row per stage event (RequestReceived, ResponseStarted, ...) of the matching requests (--stage, a filter, chooses requests by the stages they have)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l bodies -d '-o json|ndjson|csv: add each request\'s requestObject and responseObject (the last stage\'s that has each; null when not logged) and `bodies`, why one is null (level, truncated, incomplete, unreadable, none). Redacted as -o raw redacts, unless --show-secrets. With --per-stage, each stage event\'s own. Not for tables (an error); -o raw lines have their bodies'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l show-secrets -d '-o raw, --bodies: print the bodies\' secrets as logged. By default each secret value in a body (Secret data, tokens, values under keys named like password/pass/secret/token/key/ credential, credential-shaped text such as `password=...`, `Bearer ...`, URL passwords, `curl -u user:...`, `mysql -p...`, connection strings, API keys, private keys; not certificates, which are public) becomes `"<redacted N bytes>"`; every other byte stays as read. The README\'s "Secrets and credentials" lists what is redacted'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s V -l version -d 'Print version'
@@ -475,8 +477,8 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l decision -d '
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l user-agent -d 'User agent (regex)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l uri -d 'Request URI (regex)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l since -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l since -l since-time -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l until -l until-time -d 'Received before: RFC 3339, a date, or a duration before now' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l dry-run -d 'Dry runs: only (known dry runs), exclude (leave them out), unknown (deletes logged without their body, where the log cannot tell)' -r -f -a "only\t'Only known dry runs'
@@ -490,7 +492,7 @@ wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
 csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --per-stage; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -503,6 +505,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l no-mmap -d 'R
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l utc -d 'Show times in UTC (the default)'
@@ -632,8 +635,8 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l decision -d 'Autho
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l user-agent -d 'User agent (regex)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l uri -d 'Request URI (regex)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l since -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l since -l since-time -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l until -l until-time -d 'Received before: RFC 3339, a date, or a duration before now' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l dry-run -d 'Dry runs: only (known dry runs), exclude (leave them out), unknown (deletes logged without their body, where the log cannot tell)' -r -f -a "only\t'Only known dry runs'
@@ -647,7 +650,7 @@ wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
 csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --per-stage; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -660,6 +663,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l no-mmap -d 'Read f
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l utc -d 'Show times in UTC (the default)'
@@ -789,8 +793,8 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l decision -d 'Auth
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l user-agent -d 'User agent (regex)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l uri -d 'Request URI (regex)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l since -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l since -l since-time -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l until -l until-time -d 'Received before: RFC 3339, a date, or a duration before now' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l dry-run -d 'Dry runs: only (known dry runs), exclude (leave them out), unknown (deletes logged without their body, where the log cannot tell)' -r -f -a "only\t'Only known dry runs'
@@ -804,7 +808,7 @@ wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
 csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --per-stage; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -817,6 +821,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l no-mmap -d 'Read 
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l utc -d 'Show times in UTC (the default)'
@@ -947,8 +952,8 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l decision -d 'Aut
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l user-agent -d 'User agent (regex)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l uri -d 'Request URI (regex)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l since -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l since -l since-time -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l until -l until-time -d 'Received before: RFC 3339, a date, or a duration before now' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l dry-run -d 'Dry runs: only (known dry runs), exclude (leave them out), unknown (deletes logged without their body, where the log cannot tell)' -r -f -a "only\t'Only known dry runs'
@@ -962,7 +967,7 @@ wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
 csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --per-stage; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -977,6 +982,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l no-mmap -d 'Read
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l utc -d 'Show times in UTC (the default)'
@@ -1106,8 +1112,8 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l decision -d 'Autho
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l user-agent -d 'User agent (regex)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l uri -d 'Request URI (regex)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l since -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l since -l since-time -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l until -l until-time -d 'Received before: RFC 3339, a date, or a duration before now' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l dry-run -d 'Dry runs: only (known dry runs), exclude (leave them out), unknown (deletes logged without their body, where the log cannot tell)' -r -f -a "only\t'Only known dry runs'
@@ -1121,7 +1127,7 @@ wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
 csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --per-stage; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -1147,6 +1153,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l no-mmap -d 'Read f
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l utc -d 'Show times in UTC (the default)'
@@ -1276,8 +1283,8 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l decision -d 'Auth
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l user-agent -d 'User agent (regex)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l uri -d 'Request URI (regex)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l since -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l since -l since-time -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l until -l until-time -d 'Received before: RFC 3339, a date, or a duration before now' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l dry-run -d 'Dry runs: only (known dry runs), exclude (leave them out), unknown (deletes logged without their body, where the log cannot tell)' -r -f -a "only\t'Only known dry runs'
@@ -1291,7 +1298,7 @@ wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
 csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --per-stage; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -1300,6 +1307,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l no-mmap -d 'Read 
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l utc -d 'Show times in UTC (the default)'
@@ -1429,8 +1437,8 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l decision -d 'A
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l user-agent -d 'User agent (regex)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l uri -d 'Request URI (regex)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l since -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l since -l since-time -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l until -l until-time -d 'Received before: RFC 3339, a date, or a duration before now' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l dry-run -d 'Dry runs: only (known dry runs), exclude (leave them out), unknown (deletes logged without their body, where the log cannot tell)' -r -f -a "only\t'Only known dry runs'
@@ -1444,7 +1452,7 @@ wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
 csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --per-stage; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -1452,6 +1460,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l no-mmap -d 'Re
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l utc -d 'Show times in UTC (the default)'
@@ -1581,8 +1590,8 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l decision -d 'Au
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l user-agent -d 'User agent (regex)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l uri -d 'Request URI (regex)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l since -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l since -l since-time -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l until -l until-time -d 'Received before: RFC 3339, a date, or a duration before now' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l dry-run -d 'Dry runs: only (known dry runs), exclude (leave them out), unknown (deletes logged without their body, where the log cannot tell)' -r -f -a "only\t'Only known dry runs'
@@ -1596,7 +1605,7 @@ wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
 csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --per-stage; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -1604,6 +1613,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l no-mmap -d 'Rea
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l utc -d 'Show times in UTC (the default)'
@@ -1733,8 +1743,8 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l decision -d 'A
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l user-agent -d 'User agent (regex)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l uri -d 'Request URI (regex)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l since -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l since -l since-time -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l until -l until-time -d 'Received before: RFC 3339, a date, or a duration before now' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l dry-run -d 'Dry runs: only (known dry runs), exclude (leave them out), unknown (deletes logged without their body, where the log cannot tell)' -r -f -a "only\t'Only known dry runs'
@@ -1748,7 +1758,7 @@ wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
 csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --per-stage; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -1756,6 +1766,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l no-mmap -d 'Re
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l utc -d 'Show times in UTC (the default)'
@@ -1886,8 +1897,8 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l decision -d 'Au
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l user-agent -d 'User agent (regex)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l uri -d 'Request URI (regex)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l since -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l since -l since-time -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l until -l until-time -d 'Received before: RFC 3339, a date, or a duration before now' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l dry-run -d 'Dry runs: only (known dry runs), exclude (leave them out), unknown (deletes logged without their body, where the log cannot tell)' -r -f -a "only\t'Only known dry runs'
@@ -1901,7 +1912,7 @@ wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
 csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --per-stage; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -1926,6 +1937,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l no-mmap -d 'Rea
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l utc -d 'Show times in UTC (the default)'
@@ -1937,7 +1949,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -s h -l help -d 'P
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -s V -l version -d 'Print version'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and not __fish_seen_subcommand_from check simulate help" -s h -l help -d 'Print help'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and not __fish_seen_subcommand_from check simulate help" -s V -l version -d 'Print version'
-complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and not __fish_seen_subcommand_from check simulate help" -f -a "check" -d 'Validate an audit policy as kube-apiserver v1.20 loads it, then lint it (and, with --logs, try it on logs)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and not __fish_seen_subcommand_from check simulate help" -f -a "check" -d 'Validate an audit policy as kube-apiserver v1.20 loads it, then lint it (and, given logs, try it on them)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and not __fish_seen_subcommand_from check simulate help" -f -a "simulate" -d 'Simulate an audit policy on the requests in the logs: the rule each would match, the events and bytes it would write against what the logs hold, and the evidence it would no longer record'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and not __fish_seen_subcommand_from check simulate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l input-format -d 'What the inputs hold (default: recognised per file, line and document): native JSON lines, JSON documents (EventList, arrays), EKS CloudWatch/S3, GKE Cloud Logging, AKS diagnostic records' -r -f -a "auto\t'Recognise each file, line and document by itself'
@@ -1957,12 +1969,11 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_su
 json\t'One JSON document: {valid, errors, warnings, lints, logs}'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l server-version -d 'Follow this API server version\'s policy rules where versions differ (1.35 accepts group "*")' -r -f -a "1.20\t'kube-apiserver v1.20 (the version of the real logs in testdata/s5/)'
 1.35\t'kube-apiserver v1.35: group "*" matches every API group'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l logs -d 'Audit logs to try the policy on (files, folders, `-`): rules that match none of their requests are reported' -r -F
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
-complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l fail-on-lint -d 'Exit 3 when the policy is accepted but has warnings or lints (for CI), even if a --logs input could not be read: 3 outranks 2'
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l fail-on-lint -d 'Exit 3 when the policy is accepted but has warnings or lints (for CI), even if a log could not be read: 3 outranks 2'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l input-format -d 'What the inputs hold (default: recognised per file, line and document): native JSON lines, JSON documents (EventList, arrays), EKS CloudWatch/S3, GKE Cloud Logging, AKS diagnostic records' -r -f -a "auto\t'Recognise each file, line and document by itself'
@@ -2088,8 +2099,8 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_su
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l ip -d 'Source IP or CIDR (any of the request\'s sourceIPs)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l user-agent -d 'User agent (regex)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l uri -d 'Request URI (regex)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l since -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l until -d 'Received before: RFC 3339, a date, or a duration before now' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l since -l since-time -d 'Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l until -l until-time -d 'Received before: RFC 3339, a date, or a duration before now' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l level -d 'Audit level: Metadata, Request, RequestResponse' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l stage -d 'Requests that had this stage: RequestReceived, ResponseStarted, ResponseComplete, Panic' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l dry-run -d 'Dry runs: only (known dry runs), exclude (leave them out), unknown (deletes logged without their body, where the log cannot tell)' -r -f -a "only\t'Only known dry runs'
@@ -2101,7 +2112,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_su
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s o -l output -d 'Output format' -r -f -a "table\t'The report for people'
 wide\t'The report with every column'
 json\t'One JSON document'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --per-stage; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -2111,13 +2122,14 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_su
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l no-progress -d 'Never show a progress bar'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l utc -d 'Show times in UTC (the default)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l local -d 'Show times in the local time zone; dates in --since/--until are read as local too'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s V -l version -d 'Print version'
-complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate an audit policy as kube-apiserver v1.20 loads it, then lint it (and, with --logs, try it on logs)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate an audit policy as kube-apiserver v1.20 loads it, then lint it (and, given logs, try it on them)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "simulate" -d 'Simulate an audit policy on the requests in the logs: the rule each would match, the events and bytes it would write against what the logs hold, and the evidence it would no longer record'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand completions" -s h -l help -d 'Print help'
@@ -2140,5 +2152,5 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_
 complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency tokens history detect policy completions man help" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency tokens history detect policy completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
 complete -c kaudit -n "__fish_kaudit_using_subcommand help; and not __fish_seen_subcommand_from summary events timeline who what where top when latency tokens history detect policy completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kaudit -n "__fish_kaudit_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "check" -d 'Validate an audit policy as kube-apiserver v1.20 loads it, then lint it (and, with --logs, try it on logs)'
+complete -c kaudit -n "__fish_kaudit_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "check" -d 'Validate an audit policy as kube-apiserver v1.20 loads it, then lint it (and, given logs, try it on them)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "simulate" -d 'Simulate an audit policy on the requests in the logs: the rule each would match, the events and bytes it would write against what the logs hold, and the evidence it would no longer record'

@@ -52,8 +52,17 @@ fn main() -> ExitCode {
         Ok(c) => c,
         // --help, --version: printed to stdout, which may not be writable
         Err(e) if !e.use_stderr() => return print_help(&e, &diag),
+        // a usage error, in the one style of kaudit's errors: `kaudit: error: ...`
         Err(e) => {
-            let _ = e.print();
+            use std::io::Write as _;
+            let text = e.render().to_string();
+            // (a command named without its subcommand gets its help, not an error)
+            let prefix = if text.starts_with("error:") {
+                "kaudit: "
+            } else {
+                ""
+            };
+            let _ = write!(std::io::stderr().lock(), "{prefix}{text}");
             return ExitCode::from(2);
         }
     };

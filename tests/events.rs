@@ -1,6 +1,6 @@
 //! `kaudit events`: the investigation questions of testdata/s5-ANSWER-KEY.md answered end to end
 //! (who deleted what, the 401, the 403s, impersonation), the output formats (ndjson, json, csv,
-//! raw, table, wide, --stages, --sort, --limit, --no-headers), terminal sanitization, live
+//! raw, table, wide, --per-stage, --sort, --limit, --no-headers), terminal sanitization, live
 //! streaming from stdin and a closed stdout pipe.
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -594,7 +594,7 @@ fn sort_received_orders_rows_by_received_time() {
 fn stages_gives_one_row_per_stage_event() {
     let r = run(&[
         "events",
-        "--stages",
+        "--per-stage",
         "-o",
         "json",
         "testdata/edge/failed-auth.log",
@@ -649,7 +649,7 @@ fn stages_gives_one_row_per_stage_event() {
 
     // Every event of the s5 deletions in payments: 2 requests x (RR, RC).
     let r = run(&with(
-        &["events", "--stages", "-o", "ndjson"],
+        &["events", "--per-stage", "-o", "ndjson"],
         &DELETE_CM_PAYMENTS,
     ))
     .expect_code(0);
@@ -934,8 +934,8 @@ fn table_cells_are_sanitized() {
             );
         }
     }
-    // --stages table too.
-    let r = run(&["events", "--stages", f]).expect_code(0);
+    // --per-stage table too.
+    let r = run(&["events", "--per-stage", f]).expect_code(0);
     assert!(!r.stdout_str().contains('\u{1b}'));
     assert!(r.stdout_str().contains(r"\e]0;pwned\x07"));
 }
@@ -1164,12 +1164,12 @@ fn empty_match_prints_nothing_and_exits_1() {
     }
 }
 
-/// `--limit` counts the rows printed: with `--stages`, stage rows.
+/// `--limit` counts the rows printed: with `--per-stage`, stage rows.
 #[test]
 fn stages_limit_counts_rows() {
     let r = run(&[
         "events",
-        "--stages",
+        "--per-stage",
         "--limit",
         "1",
         "-o",
@@ -1179,13 +1179,13 @@ fn stages_limit_counts_rows() {
     assert_eq!(ndjson(&r.stdout).len(), 1);
 }
 
-/// `--stages -o csv` has the request columns in the documented order (with `started`), then
+/// `--per-stage -o csv` has the request columns in the documented order (with `started`), then
 /// `stage, stageTimestamp, stageCode`, like the JSON form.
 #[test]
 fn stages_csv_keeps_the_request_columns_and_adds_the_stage_ones() {
     let r = run(&[
         "events",
-        "--stages",
+        "--per-stage",
         "-o",
         "csv",
         "testdata/edge/escapes.log",
@@ -1301,8 +1301,8 @@ fn bodies_in_csv_refused_for_tables_and_a_no_op_for_raw() {
         assert_eq!(row[n + 2], rec["bodies"]["request"].as_str().unwrap());
         assert_eq!(row[n + 3], rec["bodies"]["response"].as_str().unwrap());
     }
-    // --stages: each stage event's own bodies, after the stage columns
-    let st = events(&["--stages", "--bodies", args[1], args[2], args[3]]);
+    // --per-stage: each stage event's own bodies, after the stage columns
+    let st = events(&["--per-stage", "--bodies", args[1], args[2], args[3]]);
     let keys: Vec<&str> = st[0]
         .as_object()
         .unwrap()

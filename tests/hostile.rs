@@ -2132,7 +2132,7 @@ fn strings_in(v: &Value, out: &mut Vec<String>) {
 fn formula_runs() -> Vec<(Vec<&'static str>, bool)> {
     let commands: &[(&[&str], bool)] = &[
         (&["events"], true),
-        (&["events", "--stages"], true),
+        (&["events", "--per-stage"], true),
         (&["who"], true),
         (&["what"], true),
         (&["where"], true),
@@ -2646,7 +2646,7 @@ fn every_output(f: &str) -> Vec<Vec<String>> {
         runs.push(vec!["events", "-o", fmt]);
     }
     for fmt in ["table", "wide", "json", "csv"] {
-        runs.push(vec!["events", "--stages", "-o", fmt]);
+        runs.push(vec!["events", "--per-stage", "-o", fmt]);
         runs.push(vec!["timeline", "-o", fmt]);
         runs.push(vec!["detect", "-o", fmt]);
         for object in [
@@ -2962,7 +2962,7 @@ fn an_alert_outranks_unreadable_inputs_and_strict_errors() {
     }
 }
 
-/// The same rule for `policy check --fail-on-lint`: a lint exits 3 even when a `--logs` input
+/// The same rule for `policy check --fail-on-lint`: a lint exits 3 even when a log
 /// could not be read (2 without --fail-on-lint); a policy the API server would refuse exits 2
 /// (no lints are run on it).
 #[test]
@@ -2979,7 +2979,7 @@ fn a_lint_alert_outranks_an_unreadable_logs_input() {
     ] {
         let mut args = vec!["policy", "check"];
         args.extend(extra);
-        args.extend([policy, "--logs", d]);
+        args.extend([policy, d]);
         let r = go(&args).expect_code(code);
         assert!(
             r.stderr
@@ -2990,7 +2990,7 @@ fn a_lint_alert_outranks_an_unreadable_logs_input() {
         assert!(!r.stdout.is_empty(), "{args:?}: the report is printed");
     }
     let broken = "testdata/edge/policy/broken.yaml";
-    go(&["policy", "check", "--fail-on-lint", broken, "--logs", d]).expect_code(2);
+    go(&["policy", "check", "--fail-on-lint", broken, d]).expect_code(2);
 }
 
 // ---------------------------------------------------------------- output that cannot be written

@@ -43,7 +43,7 @@ const COMMANDS: &[(&str, &[&str])] = &[
     ),
     (
         "policy_check",
-        &["policy", "check", "testdata/s5-policy.yaml", "--logs", W],
+        &["policy", "check", "testdata/s5-policy.yaml", W],
     ),
 ];
 
@@ -112,7 +112,7 @@ fn machine_formats_agree_field_for_field() {
         ("events", &["events", "--bodies", "-v", "create", D1]),
         (
             "events",
-            &["events", "--stages", "--bodies", "-r", "secrets", W],
+            &["events", "--per-stage", "--bodies", "-r", "secrets", W],
         ),
         ("where", &["where", "--by", "user-agent", W]),
         ("what", &["what", "--by-object", "-k", "5", W]),

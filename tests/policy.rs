@@ -1,7 +1,7 @@
 //! `kaudit policy check`: the real s6 policy (testdata/logrotate/s6-policy.yaml, which the real
 //! kube-apiserver v1.20.2 loaded: ../shared/testdata/realcluster/s6-dev-policy/
 //! policy-validation.txt), each rejection issue 7 lists (exit 2, a message naming the rule),
-//! the JSON document, the exit codes of lints, and `--logs` on the s5 set and on s6's own log.
+//! the JSON document, the exit codes of lints, and the logs given on the s5 set and on s6's own log.
 
 use serde_json::Value;
 
@@ -193,7 +193,7 @@ fn json_lints_of_a_sloppy_policy() {
 }
 
 /// s6's policy over the s5 set (the same workload, every request at RequestResponse): every
-/// rule matches something, so --logs adds no lint. Per rule (first match): [0] 169, [1] 153,
+/// rule matches something, so the logs add no lint. Per rule (first match): [0] 169, [1] 153,
 /// [2] 8, [3] 1,417, [4] 291, [5] 131, [6] 297, [7] 31, [8] 1,757 of 4,254 requests. Checked
 /// apart with a short python script over the raw events (one entry per auditID and
 /// requestReceivedTimestamp; users, verb, objectRef, name from the URL for get/list/watch):
@@ -202,7 +202,7 @@ fn json_lints_of_a_sloppy_policy() {
 /// rules take nothing an earlier rule takes. [3], [4], [6], [7], [8] are nonzero there too.
 #[test]
 fn logs_s5_every_rule_of_s6_matches() {
-    let doc = check_json(&[S6_POLICY, "--logs", S5], 0);
+    let doc = check_json(&[S6_POLICY, S5], 0);
     assert_eq!(doc["logs"]["requests"], 4254);
     let per: Vec<u64> = doc["logs"]["perRule"]
         .as_array()
@@ -231,7 +231,7 @@ fn logs_s6_own_log_cannot_see_its_none_rules() {
         .unwrap(),
     )
     .unwrap();
-    let doc = check_json(&[S6_POLICY, "--logs", "testdata/logrotate/"], 0);
+    let doc = check_json(&[S6_POLICY, "testdata/logrotate/"], 0);
     let unused: Vec<u64> = doc["lints"]
         .as_array()
         .unwrap()
@@ -248,14 +248,7 @@ fn logs_s6_own_log_cannot_see_its_none_rules() {
         .collect();
     assert_eq!(expected, vec![0, 1]);
     assert_eq!(unused, expected);
-    let r = run(&[
-        "policy",
-        "check",
-        S6_POLICY,
-        "--logs",
-        "testdata/logrotate/",
-    ])
-    .expect_code(0);
+    let r = run(&["policy", "check", S6_POLICY, "testdata/logrotate/"]).expect_code(0);
     assert!(
         r.stdout_str()
             .contains("lint no-match-in-logs: rules[0] matched none of the")

@@ -283,13 +283,14 @@ pub struct EventsArgs {
     /// received (held to the end); a table's first column, COMPLETED or RECEIVED, is that time.
     #[arg(long, value_enum, default_value_t = SortOrder::Completed, help_heading = "Output")]
     pub sort: SortOrder,
-    /// One row per stage event (RequestReceived, ResponseStarted, ...) of the matching requests.
-    #[arg(long, help_heading = "Output")]
+    /// One row per stage event (RequestReceived, ResponseStarted, ...) of the matching requests
+    /// (--stage, a filter, chooses requests by the stages they have).
+    #[arg(long = "per-stage", help_heading = "Output")]
     pub stages: bool,
     /// -o json|ndjson|csv: add each request's requestObject and responseObject (the last stage's
     /// that has each; null when not logged) and `bodies`, why one is null (level, truncated,
     /// incomplete, unreadable, none). Redacted as -o raw redacts, unless --show-secrets. With
-    /// --stages, each stage event's own. Not for tables (an error); -o raw lines have their bodies.
+    /// --per-stage, each stage event's own. Not for tables (an error); -o raw lines have their bodies.
     #[arg(long, help_heading = "Output")]
     pub bodies: bool,
     /// -o raw, --bodies: print the bodies' secrets as logged. By default each secret value in a
@@ -361,14 +362,12 @@ pub struct PolicyArgs {
 #[expect(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum PolicyCommand {
-    /// Validate an audit policy as kube-apiserver v1.20 loads it, then lint it (and, with --logs, try it on logs).
+    /// Validate an audit policy as kube-apiserver v1.20 loads it, then lint it (and, given logs, try it on them).
     #[command(
         after_help = POLICY_CHECK_HELP,
         mut_arg("paths", |a| a
-            .long("logs")
-            .num_args(1..)
-            .help("Audit logs to try the policy on (files, folders, `-`): rules that match none of their requests are reported")
-            .help_heading("Input"))
+            .value_name("LOGS")
+            .help("Audit logs to try the policy on (files, folders, `-` for stdin; none: the policy alone): rules that match none of their requests are reported"))
     )]
     Check(PolicyCheckArgs),
     /// Simulate an audit policy on the requests in the logs: the rule each would match, the events and bytes it would write against what the logs hold, and the evidence it would no longer record.
@@ -441,7 +440,7 @@ pub enum ServerVersionArg {
 /// `kaudit policy check --help`.
 pub const POLICY_CHECK_HELP: &str = "Examples:
   kaudit policy check /etc/kubernetes/audit-policy.yaml
-  kaudit policy check testdata/logrotate/s6-policy.yaml --logs testdata/s5/
+  kaudit policy check testdata/logrotate/s6-policy.yaml testdata/s5/
       which of the policy's rules match none of the requests in the logs
   kaudit policy check -o json policy.yaml | jq .valid
 
@@ -450,15 +449,15 @@ naming the rule (`rules[1].nonResourceURLs[0]: ...`); warnings (what it accepts 
 as an unknown key, which it drops); then lints, each with what to write instead: shadowed
 (an earlier rule matches every request the rule could), sensitive-contents (secrets or
 configmaps logged at Request or RequestResponse), pods-without-subresources,
-no-omit-request-received, no-catch-all, and with --logs no-match-in-logs (requests that the
+no-omit-request-received, no-catch-all, and given logs no-match-in-logs (requests that the
 logs' own policy did not record are not seen: use logs written at a broad level).
 
 Exit codes:
   0  the API server would accept the policy (with or without warnings and lints)
-  2  it would refuse it, the file cannot be read, bad arguments, an unreadable --logs
+  2  it would refuse it, the file cannot be read, bad arguments, an unreadable log
      input (with --strict: malformed lines), or output that cannot be written
   3  --fail-on-lint: accepted, with at least one warning or lint. 3 outranks 2: an
-     unreadable --logs input or output that cannot be written does not hide them";
+     unreadable log or output that cannot be written does not hide them";
 
 #[derive(Debug, Args)]
 pub struct PolicyCheckArgs {
@@ -470,8 +469,8 @@ pub struct PolicyCheckArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = CheckFormat::Text, help_heading = "Output")]
     pub output: CheckFormat,
-    /// Exit 3 when the policy is accepted but has warnings or lints (for CI), even if a --logs
-    /// input could not be read: 3 outranks 2.
+    /// Exit 3 when the policy is accepted but has warnings or lints (for CI), even if a log could
+    /// not be read: 3 outranks 2.
     #[arg(long, help_heading = "Output")]
     pub fail_on_lint: bool,
     /// Follow this API server version's policy rules where versions differ (1.35 accepts group "*").
@@ -766,6 +765,14 @@ pub struct FilterArgs {
     /// Namespaces.
     #[arg(short, long, value_name = "LIST", help_heading = "Filters")]
     pub namespace: Vec<String>,
+    /// Every namespace: what kaudit reads when no -n is given (accepted for kubectl's habit).
+    #[arg(
+        short = 'A',
+        long,
+        conflicts_with = "namespace",
+        help_heading = "Filters"
+    )]
+    pub all_namespaces: bool,
     /// Object name (glob).
     #[arg(long, value_name = "GLOB", help_heading = "Filters")]
     pub name: Vec<String>,
@@ -789,10 +796,20 @@ pub struct FilterArgs {
     #[arg(long, value_name = "REGEX", help_heading = "Filters")]
     pub uri: Vec<String>,
     /// Received at or after: RFC 3339, a date, or a duration before now (30m, 2h, 7d).
-    #[arg(long, value_name = "TIME", help_heading = "Filters")]
+    #[arg(
+        long,
+        visible_alias = "since-time",
+        value_name = "TIME",
+        help_heading = "Filters"
+    )]
     pub since: Option<String>,
     /// Received before: RFC 3339, a date, or a duration before now.
-    #[arg(long, value_name = "TIME", help_heading = "Filters")]
+    #[arg(
+        long,
+        visible_alias = "until-time",
+        value_name = "TIME",
+        help_heading = "Filters"
+    )]
     pub until: Option<String>,
     /// Audit level: Metadata, Request, RequestResponse.
     #[arg(long, value_name = "LIST", help_heading = "Filters")]
@@ -942,7 +959,7 @@ pub struct OutputArgs<F: OutputFormat = Format> {
         help_heading = "Output"
     )]
     pub output: F,
-    /// At most N rows (events: requests, or stage rows with --stages; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10).
+    /// At most N rows (events: requests, or stage rows with --per-stage; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10).
     #[arg(long, short = 'k', value_name = "N", help_heading = "Output")]
     pub limit: Option<usize>,
     /// Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date).

@@ -1,5 +1,5 @@
 //! `kaudit events`: one row per matching request, in the order requests completed (or by
-//! received time with `--sort received`), or one row per stage event with `--stages`, or the
+//! received time with `--sort received`), or one row per stage event with `--per-stage`, or the
 //! original lines with `-o raw` (their bodies' secrets redacted unless `--show-secrets`; to a
 //! terminal, what a terminal would obey written as JSON escapes: `term::raw_for_terminal`).
 //!
@@ -429,7 +429,7 @@ enum Why {
     Incomplete,
     /// The log has none where the level would show one: the request sent none (get, list,
     /// watch, delete without options) or the API server logs no response (long-running
-    /// requests); with `--stages`, this stage event carries none.
+    /// requests); with `--per-stage`, this stage event carries none.
     None,
 }
 
@@ -713,7 +713,7 @@ impl<'a> RequestJson<'a> {
     }
 }
 
-/// A stage event's row (`--stages`): its request's, then the stage's own fields, then its
+/// A stage event's row (`--per-stage`): its request's, then the stage's own fields, then its
 /// bodies (`--bodies`).
 #[derive(serde::Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -152,8 +152,8 @@ fn scanning<F: OutputFormat>(
     run(cfg, out)
 }
 
-/// `policy check`'s settings: a scan only with `--logs` (without it, nothing is read from
-/// stdin), unfiltered.
+/// `policy check`'s settings: a scan only when logs are named (with none, nothing is read,
+/// not even stdin), unfiltered.
 fn policy_check_config(c: &crate::cli::PolicyCheckArgs, env: &Env) -> Result<Option<Config>> {
     if c.input.paths.is_empty() {
         return Ok(None);

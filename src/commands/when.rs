@@ -408,15 +408,24 @@ fn draw(
     let label_w = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
     let count_w = thousands(peak).len().max(8);
     let width = style.width.map_or(100, |w| w as usize).clamp(40, 200);
-    let h = Histogram {
+    let mut h = Histogram {
         style,
         s,
         peak,
         label_w,
         count_w,
-        bar_w: width.saturating_sub(label_w + count_w + 4 + 14).max(10),
+        bar_w: 0,
         times,
     };
+    // the bars take what the labels, counts and the widest marks leave of the width
+    let last_i = bs.len() - 1;
+    let marks = bs
+        .iter()
+        .enumerate()
+        .map(|(i, b)| h.marks(b, i == 0, i == last_i).chars().count())
+        .max()
+        .unwrap_or(0);
+    h.bar_w = width.saturating_sub(label_w + count_w + 5 + marks).max(10);
     if style.headers {
         let header = h.times.header("BUCKET");
         let header = format!("{header:<label_w$}  {:>count_w$}", "REQUESTS");
@@ -426,7 +435,6 @@ fn draw(
             writeln!(out, "{header}")?;
         }
     }
-    let last_i = bs.len() - 1;
     for (i, (b, label)) in bs.iter().zip(&labels).enumerate() {
         writeln!(out, "{}", h.line(b, label, i == 0, i == last_i).trim_end())?;
     }

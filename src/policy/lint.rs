@@ -8,7 +8,7 @@
 //! the matching rules of [`super::rule_matches`]. It is not complete: a rule hidden by the
 //! union of several earlier rules, or by a list split across entries, is not reported. The
 //! other lints use the same test to tell whether an earlier rule already takes the requests a
-//! rule would log. Not here: `--logs` (rules that match nothing in a log), which needs a scan
+//! rule would log. Not here: its logs (rules that match nothing in a log), which needs a scan
 //! and lives in `commands/policy.rs`.
 
 use super::{GroupResources, Level, Policy, Rule, ServerVersion};
@@ -24,7 +24,7 @@ pub struct Lint {
 }
 
 /// The kinds, in the order they are reported (`commands/policy.rs` adds `no-match-in-logs` after
-/// them, with `--logs`).
+/// them, with its logs).
 pub const KINDS: [&str; 5] = [
     "shadowed",
     "sensitive-contents",

@@ -245,13 +245,7 @@ pub fn write_rows_dropping(
                 })
                 .collect();
             lay_out(out, rows, headers, style, &right, &flex)?;
-            dropped.reverse();
-            writeln!(
-                out,
-                "(left out to fit the terminal: {}; -o wide shows every column)",
-                dropped.join(", ")
-            )?;
-            return Ok(());
+            return write_left_out(out, dropped);
         }
     }
     lay_out(out, rows, headers, style, right, flex)
@@ -658,7 +652,7 @@ fn write_left_out(out: &mut Out, mut dropped: Vec<String>) -> Result<()> {
         dropped.reverse();
         writeln!(
             out,
-            "(left out to fit the terminal: {}; -o wide shows every column)",
+            "(left out to fit: {}; -o wide has every column)",
             dropped.join(", ")
         )?;
     }

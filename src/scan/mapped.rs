@@ -564,7 +564,8 @@ impl<'b> Job<'b, '_> {
         );
         let units = match from {
             Src::Buffer(b) => Units::Lines(&b[r]),
-            Src::Map(m, Read::InPlace) if let Some(p) = prefilter => {
+            Src::Map(m, Read::InPlace) if prefilter.is_some() => {
+                let p = prefilter.expect("checked");
                 buf.arena.reset();
                 // one block that holds the whole chunk: never grown, kept from chunk to chunk
                 if buf.arena.chunk_capacity() < r.len() {

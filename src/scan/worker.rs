@@ -356,10 +356,10 @@ impl Skips {
                 Item::Frag(mut r)
                     if r.is_final
                         && !r.stages.contains(Stage::RequestReceived)
-                        && let k = r.key
-                        && skipped.binary_search(&k).is_ok()
-                        && taken.insert(k) =>
+                        && skipped.binary_search(&r.key).is_ok()
+                        && taken.insert(r.key) =>
                 {
+                    let k = r.key;
                     r.stages.insert(Stage::RequestReceived);
                     // (a request of this key made by the worker is not this one)
                     if let Some(m) = out.made.get_mut(&k) {

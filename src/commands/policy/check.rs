@@ -1,5 +1,5 @@
-//! `kaudit policy check POLICY [--logs PATH...]`: the server's rejections, the model's
-//! warnings and the lints of a policy file, and with `--logs` the requests each rule would
+//! `kaudit policy check POLICY [LOGS...]`: the server's rejections, the model's
+//! warnings and the lints of a policy file, and with its logs the requests each rule would
 //! match first (a sink that counts them), as text or JSON. It does not simulate what the policy
 //! would write (`simulate.rs`).
 
@@ -20,7 +20,7 @@ use crate::render::thousands;
 use crate::scan::{self, Flow, Sink};
 use crate::term::{Diag, Out};
 
-/// Why `--logs` cannot see everything.
+/// Why its logs cannot see everything.
 const LOGS_NOTE: &str = "requests that the logs' own policy did not record (level None) are not seen, so a rule for them matches nothing here: try the policy on logs written at a broad level (every request at Metadata or above)";
 
 /// Per-rule request counts over the logs.
@@ -73,7 +73,7 @@ impl Sink for Usage {
     }
 }
 
-/// What `--logs` found.
+/// What its logs found.
 struct Logs {
     counts: Vec<u64>,
     unmatched: u64,
@@ -153,7 +153,7 @@ pub fn check(
         written?;
         return Ok(Outcome::Failed);
     }
-    // an unreadable --logs input does not hide a warning or lint (README, "Exit codes")
+    // an unreadable log does not hide a warning or lint (README, "Exit codes")
     let alert = args.fail_on_lint && !(warnings.is_empty() && lints.is_empty());
     let base = if failed {
         Outcome::Failed

@@ -1,7 +1,7 @@
-//! `kaudit policy check POLICY [--logs PATH...]`: load a policy file as kube-apiserver v1.20
+//! `kaudit policy check POLICY [LOGS...]`: load a policy file as kube-apiserver v1.20
 //! does (`policy::Policy::parse`), report the server's rejections (each naming its rule, in the
 //! server's words), then the warnings of the model (what the server accepts silently), then
-//! the lints (`policy::lint`). With `--logs`, the policy is run over the requests of those
+//! the lints (`policy::lint`). With its logs, the policy is run over the requests of those
 //! logs (first match per request, `Policy::level_for`) and the rules that match none are
 //! reported too. Exit codes: 2 when the server would refuse the policy (or the file or a log
 //! cannot be read), 3 with `--fail-on-lint` when there is a warning or a lint, 0 otherwise.
