@@ -254,20 +254,16 @@ fn since_until_absolute_and_relative() {
         ],
         W,
     );
-    // A window wholly before or after the logs is not a quiet hour (the audit pipeline may have
-    // stopped): exit 2, saying where the logs lie; with -u, whose prefilter skips most lines
-    // unread, the span is the same.
+    // A window after the logs is not a quiet hour (the audit pipeline may have stopped): exit
+    // 2, saying where the logs lie; with -u, whose prefilter skips most lines unread, the span is
+    // the same. (A window before them is only a no-match: a request received before the first
+    // event may end in the logs.)
     let span = "the logs run from 2026-11-21 14:58:41.297 UTC to 2026-11-21 14:59:15.011 UTC";
-    for (window, side) in [
-        (
-            ["--until", "2026-11-21"],
-            "--until is 2026-11-21 00:00:00.000 UTC, before their start",
-        ),
-        (
-            ["--since", "2026-11-22"],
-            "--since is 2026-11-22 00:00:00.000 UTC, after their end",
-        ),
-    ] {
+    run(&["events", "--until", "2026-11-21", W]).expect_code(1);
+    for (window, side) in [(
+        ["--since", "2026-11-22"],
+        "--since is 2026-11-22 00:00:00.000 UTC, after their end",
+    )] {
         for user in [&[][..], &["-u", "eve"][..]] {
             let mut args = vec!["events"];
             args.extend(user);

@@ -4162,3 +4162,52 @@ fn timeline_that_cannot_sort_on_disk_says_so() {
     );
     assert!(r.stdout.is_empty());
 }
+
+/// The logs' span with a prefilter: a skipped line's time is found far from its end too (a long
+/// annotation after it, as a webhook's patch or an authorizer's reason can be; review finding:
+/// `-u carol --since` exited 2 saying the logs ended with carol's request, though bob's came
+/// later). And an event whose time does not read could lie in any window: no claim then.
+#[test]
+fn a_time_the_prefilter_cannot_see_makes_no_window_error() {
+    let ev = |id: &str, user: &str, t: &str, note: usize| {
+        format!(
+            r#"{{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"{id}","stage":"ResponseComplete","requestURI":"/api/v1/namespaces/a/pods","verb":"list","user":{{"username":"{user}"}},"sourceIPs":["10.0.0.1"],"objectRef":{{"resource":"pods","namespace":"a"}},"responseStatus":{{"code":200}},"requestReceivedTimestamp":"{t}","stageTimestamp":"{t}","annotations":{{"note":"{}"}}}}"#,
+            "x".repeat(note)
+        ) + "\n"
+    };
+    let dir = tmp();
+    let log = ev("1", "carol", "2026-11-21T10:00:00.000000Z", 10)
+        + &ev("2", "bob", "2026-11-21T11:00:00.000000Z", 2000)
+        + &ev("3", "bob", "2026-11-21T11:30:00.000000Z", 2000);
+    let f = put(dir.path(), "audit.log", log);
+    for extra in [&[][..], &["--no-prefilter"][..]] {
+        let mut args = vec!["events", "-u", "carol", "--since", "2026-11-21T10:30:00Z"];
+        args.extend(extra);
+        args.push(&f);
+        let r = go(&args).expect_code(1);
+        assert_eq!(r.stderr, "", "{args:?}");
+    }
+    // after the last of them: the pipeline stopped, whatever was skipped
+    for extra in [&[][..], &["--no-prefilter"][..]] {
+        let mut args = vec!["events", "-u", "carol", "--since", "2026-11-21T12:00:00Z"];
+        args.extend(extra);
+        args.push(&f);
+        let r = go(&args).expect_code(2);
+        assert!(
+            r.stderr.ends_with(
+                "to 2026-11-21 11:30:00.000 UTC, and --since is 2026-11-21 12:00:00.000 UTC, after their end\n"
+            ),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+    // an event whose time does not read
+    let bad = log_with_bad_time(&ev);
+    let g = put(dir.path(), "bad.log", bad);
+    go(&["events", "--since", "2027-01-01", &g]).expect_code(1);
+}
+
+fn log_with_bad_time(ev: &dyn Fn(&str, &str, &str, usize) -> String) -> String {
+    ev("1", "carol", "2026-11-21T10:00:00.000000Z", 10)
+        + &ev("2", "bob", "2026-02-30T10:00:00Z", 10)
+}

@@ -454,8 +454,9 @@ logs' own policy did not record are not seen: use logs written at a broad level)
 
 Exit codes:
   0  the API server would accept the policy (with or without warnings and lints)
-  2  it would refuse it, the file cannot be read, bad arguments, an unreadable log
-     input (with --strict: malformed lines), or output that cannot be written
+  2  it would refuse it, the file cannot be read, bad arguments, a log that cannot be
+     read or holds no audit event (with --strict: malformed lines), or output that cannot
+     be written
   3  --fail-on-lint: accepted, with at least one warning or lint. 3 outranks 2: an
      unreadable log or output that cannot be written does not hide them";
 

@@ -234,9 +234,10 @@ fn strict_error(stats: &ScanStats, cfg: &Config) -> Option<String> {
 }
 
 /// The error that the scan had nothing to answer from, though every input was read: no audit
-/// event in the inputs (an empty file or stream, something else than a log), or a time window
-/// that lies wholly before or after the logs (a cron job's `--since 1h` on logs that stopped
-/// coming). A quiet hour and a stopped audit pipeline must not look the same (exit 1 vs 2).
+/// event in the inputs (an empty file or stream, something else than a log), or a `--since`
+/// after the last event of the logs (a cron job's `--since 1h` on logs that stopped coming). A
+/// quiet hour and a stopped audit pipeline must not look the same (exit 1 vs 2). (Not an
+/// `--until` before their first event: a request received earlier may end in them.)
 fn nothing_read(stats: &ScanStats, cfg: &Config) -> Option<String> {
     if stats.failed_files > 0 {
         return None;
@@ -274,7 +275,13 @@ fn nothing_read(stats: &ScanStats, cfg: &Config) -> Option<String> {
         return Some(format!("no audit event in {inputs}: {what}"));
     }
     let f = &cfg.filter;
-    if !f.has_window() || stats.matched > 0 || stats.span_unsure {
+    // any event whose time was not read could lie in the window
+    if !f.has_window()
+        || stats.matched > 0
+        || stats.span_unsure
+        || stats.bad_times > 0
+        || stats.untimed > 0
+    {
         return None;
     }
     let first = stats.files.iter().filter_map(|f| f.first).min()?;
@@ -291,14 +298,6 @@ fn nothing_read(stats: &ScanStats, cfg: &Config) -> Option<String> {
         return Some(format!(
             "no request in the time window: {span}, and --since is {}{zone}, after their end",
             crate::render::human_time(Some(s), cfg.local)
-        ));
-    }
-    if let Some(u) = f.until
-        && u <= first
-    {
-        return Some(format!(
-            "no request in the time window: {span}, and --until is {}{zone}, before their start",
-            crate::render::human_time(Some(u), cfg.local)
         ));
     }
     None

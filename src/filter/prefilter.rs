@@ -145,16 +145,22 @@ fn stage_time(line: &[u8]) -> Option<Ts> {
     Ts::parse(std::str::from_utf8(stage_time_text(line)?).ok()?)
 }
 
-/// [`stage_time`] as written, not read.
+/// [`stage_time`] as written, not read: the last `stageTimestamp` in the line's tail (the
+/// forward search is the fast one), else in the whole line (long annotations after it).
 pub fn stage_time_text(line: &[u8]) -> Option<&[u8]> {
     let tail = line.len().saturating_sub(TAIL);
-    let at = tail + STAGE_TIME.find_iter(&line[tail..]).last()? + STAGE_TIME.needle().len();
+    let at = match STAGE_TIME.find_iter(&line[tail..]).last() {
+        Some(at) => tail + at,
+        None => STAGE_TIME_REV.rfind(line)?,
+    } + STAGE_TIME.needle().len();
     let len = memchr::memchr(b'"', &line[at..])?;
     Some(&line[at..at + len])
 }
 
 static STAGE_TIME: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"stageTimestamp\":\""));
+static STAGE_TIME_REV: std::sync::LazyLock<memchr::memmem::FinderRev<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::FinderRev::new(b"\"stageTimestamp\":\""));
 
 /// The status code of a line, as the API server writes it: `"responseStatus":{` then, before
 /// any body, `"code":N` with N a plain integer. None for anything else.

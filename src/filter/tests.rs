@@ -532,3 +532,29 @@ fn near_values_are_the_same_but_for_case_then_a_few_edits_then_held() {
         ["ab", "ab1", "ab2"]
     );
 }
+
+/// What a flag keeps to suggest from is the same in any order of arrival (threads, chunks): the
+/// first values in text order, none too long to have been typed.
+#[test]
+fn the_values_kept_to_suggest_from_do_not_depend_on_their_order() {
+    use super::unseen::{MAX_VALUES, keep as keep_for_test};
+    let vals: Vec<String> = (0..MAX_VALUES + 50)
+        .map(|i| format!("user-{i:06}"))
+        .collect();
+    let mut a = std::collections::BTreeSet::new();
+    let mut b = std::collections::BTreeSet::new();
+    for v in &vals {
+        keep_for_test(&mut a, v);
+    }
+    for v in vals.iter().rev() {
+        keep_for_test(&mut b, v);
+    }
+    assert_eq!(a, b);
+    assert_eq!(a.len(), MAX_VALUES);
+    assert_eq!(
+        a.last().map(String::as_str),
+        Some(vals[MAX_VALUES - 1].as_str())
+    );
+    keep_for_test(&mut a, &"a".repeat(300));
+    assert!(!a.contains(&"a".repeat(300)));
+}

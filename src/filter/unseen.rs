@@ -4,13 +4,16 @@
 //! request has, and keeps the values the input does have (a bounded number per flag) to suggest
 //! the near ones. It does not scan: the scan that matched nothing runs it (`scan::Scan::run`).
 
-use rustc_hash::FxHashSet;
+use std::collections::BTreeSet;
 
-use super::{Filter, Glob};
+use super::{Filter, FilterSpec, Glob};
 use crate::correlate::Request;
 
 /// Values kept per flag to suggest from; past this, the rest are only checked against.
 pub const MAX_VALUES: usize = 20_000;
+/// Longest value kept to suggest (nobody types a name longer by hand): with [`MAX_VALUES`],
+/// what a flag keeps is bounded in bytes too, whatever the log's writers send.
+const MAX_VALUE_BYTES: usize = 256;
 /// Suggestions shown per value.
 const SUGGESTED: usize = 3;
 
@@ -26,7 +29,7 @@ struct Flag {
     /// Each value given, and whether a request has it.
     asked: Vec<(Asked, bool)>,
     /// Values the requests have, to suggest from (at most [`MAX_VALUES`]).
-    values: FxHashSet<String>,
+    values: BTreeSet<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,12 +115,12 @@ impl Vocab {
                 .zip(texts)
                 .map(|(g, t)| (Asked::Glob(g.clone(), t), false))
                 .collect(),
-            values: FxHashSet::default(),
+            values: BTreeSet::new(),
         };
         let texts = |field, ts: &[String]| Flag {
             field,
             asked: ts.iter().map(|t| (Asked::Text(t.clone()), false)).collect(),
-            values: FxHashSet::default(),
+            values: BTreeSet::new(),
         };
         let mut flags = vec![
             globs(
@@ -139,7 +142,7 @@ impl Vocab {
                     .filter(|(_, s)| !s.negate)
                     .map(|(i, s)| (Asked::Resource(i, s.text()), false))
                     .collect(),
-                values: FxHashSet::default(),
+                values: BTreeSet::new(),
             },
             texts(Field::Namespace, &f.namespace),
             globs(
@@ -160,12 +163,56 @@ impl Vocab {
                     .filter(|(neg, _)| !neg)
                     .map(|(_, g)| (Asked::Cluster(g.clone(), g.text()), false))
                     .collect(),
-                values: FxHashSet::default(),
+                values: BTreeSet::new(),
             },
             texts(Field::AuditId, &f.audit_id),
         ];
         flags.retain(|fl| !fl.asked.is_empty());
         (!flags.is_empty()).then_some(Vocab { flags })
+    }
+
+    /// Each value given, as the filter of that value alone, whose prefilter skips unread the
+    /// lines without it: a cheap scan says whether some request has it ([`Vocab::found`]).
+    pub fn alone(&self) -> Vec<FilterSpec> {
+        self.flags
+            .iter()
+            .flat_map(|fl| {
+                fl.asked.iter().map(move |(a, _)| {
+                    let t = vec![a.text().to_string()];
+                    let mut s = FilterSpec::default();
+                    match fl.field {
+                        Field::User => s.user = t,
+                        Field::Group => s.group = t,
+                        Field::Resource => s.resource = t,
+                        Field::Namespace => s.namespace = t,
+                        Field::Name => s.name = t,
+                        Field::Manager => s.field_manager = t,
+                        Field::Cluster => s.cluster = t,
+                        Field::AuditId => s.audit_id = t,
+                    }
+                    s
+                })
+            })
+            .collect()
+    }
+
+    /// The `i`th value of [`Vocab::alone`] is one some request has.
+    pub fn found(&mut self, i: usize) {
+        if let Some((_, seen)) = self
+            .flags
+            .iter_mut()
+            .flat_map(|fl| fl.asked.iter_mut())
+            .nth(i)
+        {
+            *seen = true;
+        }
+    }
+
+    /// Does some request have every value given?
+    pub fn all_found(&self) -> bool {
+        self.flags
+            .iter()
+            .all(|fl| fl.asked.iter().all(|(_, seen)| *seen))
     }
 
     /// Note what a request has (any request: this scan applies no filter).
@@ -189,18 +236,13 @@ impl Vocab {
             }
             if field == Field::Manager {
                 let m = r.field_manager();
-                if !m.is_empty() && fl.values.len() < MAX_VALUES && !fl.values.contains(&*m) {
-                    fl.values.insert(m.into_owned());
+                if !m.is_empty() {
+                    keep(&mut fl.values, &m);
                 }
                 continue;
             }
             for v in field.values(r) {
-                if fl.values.len() >= MAX_VALUES {
-                    break;
-                }
-                if !fl.values.contains(v) {
-                    fl.values.insert(v.to_string());
-                }
+                keep(&mut fl.values, v);
             }
         }
     }
@@ -212,10 +254,7 @@ impl Vocab {
                 *seen |= s;
             }
             for v in theirs.values {
-                if mine.values.len() >= MAX_VALUES {
-                    break;
-                }
-                mine.values.insert(v);
+                keep(&mut mine.values, &v);
             }
         }
     }
@@ -244,6 +283,22 @@ impl Vocab {
         }
         notes
     }
+}
+
+/// Keep `v` among the values to suggest from: the [`MAX_VALUES`] first in text order of those
+/// no longer than [`MAX_VALUE_BYTES`], so that what is kept, and so what is suggested, is the
+/// same in whatever order requests come (threads, chunks).
+pub(super) fn keep(values: &mut BTreeSet<String>, v: &str) {
+    if v.len() > MAX_VALUE_BYTES || values.contains(v) {
+        return;
+    }
+    if values.len() >= MAX_VALUES {
+        if values.last().is_some_and(|last| v > last.as_str()) {
+            return;
+        }
+        values.pop_last();
+    }
+    values.insert(v.to_string());
 }
 
 /// `a`, `a or b`, `a, b or c`.

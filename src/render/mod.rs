@@ -204,7 +204,7 @@ pub struct Column {
     /// May be left out on a narrow terminal, before any name is cut; higher goes first (0:
     /// always shown).
     pub drop: u8,
-    /// A time: on a narrow terminal, a date every row shares moves to the header.
+    /// A time: on a narrow terminal, a date every row shares is said once, under the table.
     pub day: bool,
 }
 

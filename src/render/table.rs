@@ -159,6 +159,16 @@ pub fn write_rows(
     write_rows_dropping(out, rows, headers, style, right, flex, &[])
 }
 
+/// The width of column `i`: its widest value, sanitized, header included.
+fn column_width(rows: &[Vec<Cell>], headers: Option<&Vec<Cell>>, i: usize) -> usize {
+    rows.iter()
+        .filter_map(|r| r.get(i))
+        .chain(headers.into_iter().filter_map(|h| h.get(i)))
+        .map(|c| width(&sanitize(&c.text)))
+        .max()
+        .unwrap_or(0)
+}
+
 /// A flexible column's width up to which its values are worth keeping whole: optional columns
 /// are left out before a name this long is cut (a longer one, a URI, is cut anyway).
 const WHOLE: usize = 40;
@@ -190,14 +200,7 @@ pub fn write_rows_dropping(
         loop {
             let natural: Vec<usize> = keep
                 .iter()
-                .map(|&i| {
-                    rows.iter()
-                        .filter_map(|r| r.get(i))
-                        .chain(headers.iter().filter_map(|h| h.get(i)))
-                        .map(|c| width(&sanitize(&c.text)))
-                        .max()
-                        .unwrap_or(0)
-                })
+                .map(|&i| column_width(&rows, headers.as_ref(), i))
                 .collect();
             let is_flex = |i: usize| {
                 flex.get(i)
@@ -876,14 +879,7 @@ impl RowTable {
     ) -> Option<String> {
         let n = self.columns.len();
         let natural: usize = (0..n)
-            .map(|i| {
-                rows.iter()
-                    .filter_map(|r| r.get(i))
-                    .chain(headers.iter().filter_map(|h| h.get(i)))
-                    .map(|c| width(&sanitize(&c.text)))
-                    .max()
-                    .unwrap_or(0)
-            })
+            .map(|i| column_width(rows, headers, i))
             .sum::<usize>()
             + 2 * n.saturating_sub(1);
         if natural <= total {

@@ -20,13 +20,41 @@ pub fn explain(cfg: &Config, filter: &Filter, inputs: &[InputFile], diag: &Diag)
     if inputs.is_empty() || !inputs.iter().all(InputFile::opens_early) {
         return;
     }
+    let quiet = Diag { quiet: true };
+    // first, cheaply, a scan per value with that value alone (its prefilter reads few lines):
+    // a no-match whose values all occur (a quiet hour) needs nothing more
+    let mut vocab = vocab;
+    for (i, spec) in vocab.alone().into_iter().enumerate() {
+        let Ok(alone) = Filter::compile(&spec, cfg.now, cfg.local) else {
+            continue;
+        };
+        let prefilter = alone.prefilter();
+        let once = Scan {
+            cfg,
+            filter: &alone,
+            prefilter: prefilter.as_ref(),
+            keep_raw: false,
+            explain: false,
+        };
+        match once.run(inputs, &quiet, &mut Seen) {
+            Ok(s) if s.failed_files == 0 => {
+                if s.matched > 0 {
+                    vocab.found(i);
+                }
+            }
+            // (read once already, and its error reported then)
+            _ => return,
+        }
+    }
+    if vocab.all_found() {
+        return;
+    }
     let all = Filter::default();
     let mut sink = VocabSink {
         filter,
         fresh: vocab.clone(),
         vocab,
     };
-    let quiet = Diag { quiet: true };
     let again = Scan {
         cfg,
         filter: &all,
@@ -42,6 +70,29 @@ pub fn explain(cfg: &Config, filter: &Filter, inputs: &[InputFile], diag: &Diag)
         for n in sink.vocab.notes() {
             diag.note(&n);
         }
+    }
+}
+
+/// A sink that keeps nothing: the scan's count of matches is the answer.
+struct Seen;
+
+impl Sink for Seen {
+    type Part = ();
+    const FOLDS: bool = true;
+    const COMMUTATIVE: bool = true;
+
+    fn part(&self) {}
+
+    fn fold(_: &mut (), _: &Request<'_>) -> bool {
+        true
+    }
+
+    fn absorb(&mut self, _: ()) {}
+
+    fn combine(_: &mut (), _: ()) {}
+
+    fn request(&mut self, _: Request<'_>) -> anyhow::Result<Flow> {
+        Ok(Flow::Stop)
     }
 }
 

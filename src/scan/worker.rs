@@ -193,6 +193,8 @@ pub(super) struct Span {
     max: Option<[u8; 27]>,
     first: Option<Ts>,
     last: Option<Ts>,
+    /// A skipped line whose time was not found: the span is not known.
+    blind: bool,
 }
 
 impl Span {
@@ -225,9 +227,9 @@ impl Span {
             (Some(a), Some(b)) => (
                 min_opt(self.first, Some(a)),
                 max_opt(self.last, Some(b)),
-                false,
+                self.blind,
             ),
-            _ => (self.first, self.last, self.min.is_some()),
+            _ => (self.first, self.last, self.blind || self.min.is_some()),
         }
     }
 }
@@ -289,10 +291,12 @@ impl Skips {
                 }
             }
         }
-        if self.times
-            && let Some(t) = crate::filter::stage_time_text(line.bytes)
-        {
-            self.span.see(t);
+        if self.times {
+            match crate::filter::stage_time_text(line.bytes) {
+                Some(t) => self.span.see(t),
+                // (a long annotation after it: the line's time is not known here)
+                None => self.span.blind = true,
+            }
         }
         self.count += 1;
         false

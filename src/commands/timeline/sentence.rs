@@ -131,9 +131,24 @@ impl Words {
             return Cow::Borrowed(&self.buf);
         }
         let text = self.fitted_values(max);
+        // the status at the end (`(no status)`) is one word, never broken
+        let code = &self.buf[self.code.0..self.code.1];
+        let keep = if !code.is_empty() && text.ends_with(code) {
+            text.len() - code.len()
+        } else {
+            text.len()
+        };
+        let mut words: Vec<&str> = text[..keep].split(' ').collect();
+        if keep < text.len() {
+            match words.last_mut() {
+                // (the code follows a space: the last word is empty)
+                Some(last) if last.is_empty() => *last = &text[keep..],
+                _ => words.push(&text[keep..]),
+            }
+        }
         let mut out = String::with_capacity(text.len() + 2 * indent);
         let mut used = 0;
-        for word in text.split(' ') {
+        for word in words {
             let w = table::width(word);
             if used > 0 && used + 1 + w > max {
                 out.push('\n');

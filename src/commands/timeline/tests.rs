@@ -297,6 +297,17 @@ fn wrapping_breaks_between_words_and_cuts_only_what_no_line_holds() {
     assert!(f.contains('…'), "{f}");
     // what fits is as it was
     assert_eq!(w.wrapped(200, 2, 10), w.buf);
+    // the status is one word: `(no status)` is never broken
+    let mut w = Words::default();
+    w.lit("eve read secret ");
+    w.val("payments/ledger-db-creds");
+    let a = w.buf.len() + 1;
+    w.lit(" (no status)");
+    w.code = (a, w.buf.len());
+    for max in 30..60 {
+        let f = w.wrapped(max, 2, 0);
+        assert!(f.contains("(no status)"), "{max}: {f}");
+    }
     // markers that do not fit after the last line go under it
     let mut w = Words::default();
     w.lit("eve read secret ");
