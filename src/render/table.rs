@@ -178,8 +178,8 @@ const WHOLE: usize = 40;
 /// flexible column below a readable width. A note under the table names what was left out.
 pub fn write_rows_dropping(
     out: &mut Out,
-    mut rows: Vec<Vec<Cell>>,
-    mut headers: Option<Vec<Cell>>,
+    rows: Vec<Vec<Cell>>,
+    headers: Option<Vec<Cell>>,
     style: &Style,
     right: &[bool],
     flex: &[bool],
@@ -188,67 +188,35 @@ pub fn write_rows_dropping(
     if rows.is_empty() && headers.is_none() {
         return Ok(());
     }
-    let mut dropped: Vec<String> = Vec::new();
     if let (true, Some(total)) = (style.fit, style.width) {
-        let mut keep: Vec<usize> = (0..rows
+        let n = rows
             .iter()
             .map(Vec::len)
             .chain(headers.iter().map(Vec::len))
             .max()
-            .unwrap_or(0))
+            .unwrap_or(0);
+        let raw: Vec<usize> = (0..n)
+            .map(|i| column_width(&rows, headers.as_ref(), i))
             .collect();
-        loop {
-            let natural: Vec<usize> = keep
-                .iter()
-                .map(|&i| column_width(&rows, headers.as_ref(), i))
-                .collect();
-            let is_flex = |i: usize| {
-                flex.get(i)
-                    .copied()
-                    .unwrap_or(!right.get(i).copied().unwrap_or(false))
-            };
-            let comfy: Vec<usize> = keep
-                .iter()
-                .zip(&natural)
-                .map(|(&i, &n)| if is_flex(i) { n.min(WHOLE) } else { n })
-                .collect();
-            let need: usize = comfy.iter().sum::<usize>() + 2 * keep.len().saturating_sub(1);
-            if need <= total as usize {
-                break;
-            }
-            let victim = keep
-                .iter()
-                .copied()
-                .filter(|&i| drop.get(i).copied().unwrap_or(0) > 0)
-                .max_by_key(|&i| (drop[i], i));
-            let Some(v) = victim else { break };
-            if let Some(h) = headers.as_ref().and_then(|h| h.get(v)) {
-                dropped.push(h.text.clone());
-            }
-            keep.retain(|&i| i != v);
-        }
-        if !dropped.is_empty() {
-            let pick = |cells: &[Cell]| {
-                keep.iter()
-                    .filter_map(|&i| cells.get(i).cloned())
-                    .collect::<Vec<_>>()
-            };
-            rows = rows.iter().map(|r| pick(r)).collect();
-            headers = headers.map(|h| pick(&h));
-            let right: Vec<bool> = keep
+        let is_flex = |i: usize| is_flex_column(flex, right, i);
+        let kept = choose_kept(
+            &raw,
+            Some(total as usize),
+            headers.as_deref(),
+            is_flex,
+            drop,
+        );
+        if !kept.dropped.is_empty() {
+            let right: Vec<bool> = kept
+                .keep
                 .iter()
                 .map(|&i| right.get(i).copied().unwrap_or(false))
                 .collect();
-            let flex: Vec<bool> = keep
-                .iter()
-                .map(|&i| {
-                    flex.get(i)
-                        .copied()
-                        .unwrap_or(!right.get(i).copied().unwrap_or(false))
-                })
-                .collect();
+            let flex: Vec<bool> = kept.keep.iter().map(|&i| is_flex(i)).collect();
+            let rows = rows.into_iter().map(|r| kept.pick(r)).collect();
+            let headers = headers.map(|h| kept.pick(h));
             lay_out(out, rows, headers, style, &right, &flex)?;
-            return write_left_out(out, dropped);
+            return write_left_out(out, kept.dropped);
         }
     }
     lay_out(out, rows, headers, style, right, flex)
