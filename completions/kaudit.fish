@@ -24,7 +24,7 @@ function __fish_kaudit_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c kaudit -n "__fish_kaudit_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kaudit -n "__fish_kaudit_needs_command" -s h -l help -d 'Print help'
 complete -c kaudit -n "__fish_kaudit_needs_command" -s V -l version -d 'Print version'
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "summary" -d 'Overview of the logs: files, events, requests, codes, time span, top users/verbs/resources'
 complete -c kaudit -n "__fish_kaudit_needs_command" -f -a "events" -d 'One row per matching request, in the order requests completed'
@@ -51,10 +51,6 @@ aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), 
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l checkpoint -d 'Bytes between checkpoints, where open requests past --max-open-memory are ended (default 32 MiB; for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s v -l verb -d 'Verbs: get,list,watch,create,update,patch,delete,deletecollection; classes read, write' -r -f -a "get\t''
@@ -180,14 +176,13 @@ wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
 csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --per-stage; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s k -l limit -d 'At most N entries in each top list (users, verbs, resources, namespaces, clusters; default 10), 0 for all; status codes are always listed whole.' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l no-progress -d 'Never show a progress bar'
-complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
@@ -204,10 +199,6 @@ aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), 
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l checkpoint -d 'Bytes between checkpoints, where open requests past --max-open-memory are ended (default 32 MiB; for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s v -l verb -d 'Verbs: get,list,watch,create,update,patch,delete,deletecollection; classes read, write' -r -f -a "get\t''
@@ -334,16 +325,15 @@ json\t'One JSON document: exact values, with control, bidi and invisible charact
 ndjson\t'One JSON object per line (escaped as json)'
 csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'
 raw\t'The original log lines: byte-exact but for secret values in bodies, redacted unless --show-secrets; to a terminal, control, bidi and invisible characters as JSON escapes'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --per-stage; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l sort -d 'Order of rows: when requests completed (log order, streams live) or when they were received (held to the end); a table\'s first column, COMPLETED or RECEIVED, is that time' -r -f -a "completed\t''
 received\t''"
+complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s k -l limit -d 'At most N requests (--per-stage: stage rows; -o raw: the lines of N requests), 0 for all (the default).' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l no-progress -d 'Never show a progress bar'
-complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
@@ -363,10 +353,6 @@ aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), 
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l checkpoint -d 'Bytes between checkpoints, where open requests past --max-open-memory are ended (default 32 MiB; for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s v -l verb -d 'Verbs: get,list,watch,create,update,patch,delete,deletecollection; classes read, write' -r -f -a "get\t''
@@ -492,7 +478,6 @@ wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
 csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --per-stage; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -501,10 +486,10 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l collapse -d '
 kind\t'The same, whatever the namespace and name (a sweep over many objects is one line)'
 none\t'One line per request'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l sort-memory -d 'Memory for the requests held to be put in time order, e.g. 64M, 1G; past it they are sorted in runs written to temporary files (in $TMPDIR) and merged at the end, so any number of requests fits (default: 32M)' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s k -l limit -d 'At most N lines, 0 for all (the default).' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l no-progress -d 'Never show a progress bar'
-complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
@@ -521,10 +506,6 @@ aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), 
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l checkpoint -d 'Bytes between checkpoints, where open requests past --max-open-memory are ended (default 32 MiB; for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s v -l verb -d 'Verbs: get,list,watch,create,update,patch,delete,deletecollection; classes read, write' -r -f -a "get\t''
@@ -650,7 +631,6 @@ wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
 csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --per-stage; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -659,10 +639,10 @@ first\t'Earliest first seen first'
 last\t'Most recently seen first'
 denied\t'Most 403s first'
 name\t'By name'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s k -l limit -d 'At most N users, 0 for all (the default).' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l no-progress -d 'Never show a progress bar'
-complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
@@ -679,10 +659,6 @@ aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), 
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l checkpoint -d 'Bytes between checkpoints, where open requests past --max-open-memory are ended (default 32 MiB; for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s v -l verb -d 'Verbs: get,list,watch,create,update,patch,delete,deletecollection; classes read, write' -r -f -a "get\t''
@@ -808,7 +784,6 @@ wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
 csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --per-stage; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -817,10 +792,10 @@ first\t'Earliest first seen first'
 last\t'Most recently seen first'
 denied\t'Most 403s first'
 name\t'By name'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s k -l limit -d 'At most N rows, 0 for all (the default).' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l no-progress -d 'Never show a progress bar'
-complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
@@ -838,10 +813,6 @@ aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), 
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l checkpoint -d 'Bytes between checkpoints, where open requests past --max-open-memory are ended (default 32 MiB; for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s v -l verb -d 'Verbs: get,list,watch,create,update,patch,delete,deletecollection; classes read, write' -r -f -a "get\t''
@@ -967,7 +938,6 @@ wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
 csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --per-stage; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -978,10 +948,10 @@ first\t'Earliest first seen first'
 last\t'Most recently seen first'
 denied\t'Most 403s first'
 name\t'By name'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s k -l limit -d 'At most N rows, 0 for all (the default).' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l no-progress -d 'Never show a progress bar'
-complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
@@ -998,10 +968,6 @@ aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), 
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l checkpoint -d 'Bytes between checkpoints, where open requests past --max-open-memory are ended (default 32 MiB; for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s v -l verb -d 'Verbs: get,list,watch,create,update,patch,delete,deletecollection; classes read, write' -r -f -a "get\t''
@@ -1127,7 +1093,6 @@ wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
 csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --per-stage; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -1149,10 +1114,10 @@ uri\t'requestURI without resourceVersion, timeout, timeoutSeconds, watch, allowW
 cluster\t'The cluster: from the log\'s wrapper (AKS resourceId, GKE cluster_name, EKS log group) or --cluster NAME=PATH'
 apiserver\t'The API server: AKS\'s pod, EKS\'s log stream, a must-gather\'s SERVER/NODE'
 annotation:KEY\t'The value of the annotation KEY (`-` when a request has none)'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s k -l limit -d 'At most N rows (default 20), 0 for all.' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l no-progress -d 'Never show a progress bar'
-complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
@@ -1169,10 +1134,6 @@ aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), 
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l checkpoint -d 'Bytes between checkpoints, where open requests past --max-open-memory are ended (default 32 MiB; for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s v -l verb -d 'Verbs: get,list,watch,create,update,patch,delete,deletecollection; classes read, write' -r -f -a "get\t''
@@ -1298,7 +1259,6 @@ wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
 csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --per-stage; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -1306,7 +1266,6 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l bucket -d 'Bucket
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l no-progress -d 'Never show a progress bar'
-complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
@@ -1323,10 +1282,6 @@ aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), 
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l checkpoint -d 'Bytes between checkpoints, where open requests past --max-open-memory are ended (default 32 MiB; for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s v -l verb -d 'Verbs: get,list,watch,create,update,patch,delete,deletecollection; classes read, write' -r -f -a "get\t''
@@ -1452,14 +1407,13 @@ wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
 csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --per-stage; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s k -l limit -d 'At most N rows in each list, 0 for all; by default the 10 slowest requests and 10 the API server timed by phase, and in tables 15 rows per percentile table and 20 incomplete requests (-o json/ndjson/csv: every one).' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l no-progress -d 'Never show a progress bar'
-complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
@@ -1476,10 +1430,6 @@ aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), 
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l checkpoint -d 'Bytes between checkpoints, where open requests past --max-open-memory are ended (default 32 MiB; for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -s v -l verb -d 'Verbs: get,list,watch,create,update,patch,delete,deletecollection; classes read, write' -r -f -a "get\t''
@@ -1605,14 +1555,13 @@ wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
 csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --per-stage; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -s k -l limit -d 'At most N credentials, 0 for all (the default).' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l no-progress -d 'Never show a progress bar'
-complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
@@ -1629,10 +1578,6 @@ aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), 
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l checkpoint -d 'Bytes between checkpoints, where open requests past --max-open-memory are ended (default 32 MiB; for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s v -l verb -d 'Verbs: get,list,watch,create,update,patch,delete,deletecollection; classes read, write' -r -f -a "get\t''
@@ -1758,14 +1703,13 @@ wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
 csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --per-stage; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s k -l limit -d 'At most N requests, the first in time, 0 for all (the default).' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l no-progress -d 'Never show a progress bar'
-complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
@@ -1783,10 +1727,6 @@ aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), 
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l checkpoint -d 'Bytes between checkpoints, where open requests past --max-open-memory are ended (default 32 MiB; for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -s v -l verb -d 'Verbs: get,list,watch,create,update,patch,delete,deletecollection; classes read, write' -r -f -a "get\t''
@@ -1912,7 +1852,6 @@ wide\t'Table with every column'
 json\t'One JSON document: exact values, with control, bidi and invisible characters as \\uXXXX escapes'
 ndjson\t'One JSON object per line (escaped as json)'
 csv\t'CSV with a header row, for spreadsheets: control, bidi and invisible characters shown as in tables (\\e, \\u{202e}); a cell starting with = + - @ tab or CR gets a leading \' (numbers such as -12 stay numbers)'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --per-stage; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -1933,10 +1872,10 @@ high\t''
 critical\t''"
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l max-evidence -d 'Requests a finding lists (the earliest); the others are counted (auditIDsLeftOut)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l max-rule-hits -d 'Matching requests a threshold or sequence rule keeps to window or join (the earliest), and identities a baseline rule follows (the first by name); a note says what was left out' -r
+complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -s k -l limit -d 'At most N findings, the most severe first, 0 for all (the default); --fail-on still sees every finding.' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l no-progress -d 'Never show a progress bar'
-complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
@@ -1961,10 +1900,6 @@ aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), 
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l checkpoint -d 'Bytes between checkpoints, where open requests past --max-open-memory are ended (default 32 MiB; for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format' -r -f -a "text\t'Problems, one per line, most serious first'
 json\t'One JSON document: {valid, errors, warnings, lints, logs}'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l server-version -d 'Follow this API server version\'s policy rules where versions differ (1.35 accepts group "*")' -r -f -a "1.20\t'kube-apiserver v1.20 (the version of the real logs in testdata/s5/)'
@@ -1972,7 +1907,6 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_su
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l no-progress -d 'Never show a progress bar'
-complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l fail-on-lint -d 'Exit 3 when the policy is accepted but has warnings or lints (for CI), even if a log could not be read: 3 outranks 2'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
@@ -1985,10 +1919,6 @@ aks\t'AKS: Azure Monitor diagnostic records (`kube-audit`, `kube-audit-admin`), 
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s j -l threads -d 'Worker threads (default: all cores)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l max-gzip-ratio -d 'Stop reading a gzip input once it expands more than N times its compressed size, past its first 64 MiB: a gzip bomb (default: 100; audit logs expand 10-20x; 0: no limit)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l max-open-memory -d 'Memory for requests that have not ended yet (their last stage not read), e.g. 256M, 1G; past it the oldest are reported incomplete, and their later stages counted as late (default: 256M; 0: no limit)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l chunk-size -d 'Target chunk size in bytes for the parallel scan (for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l long-line -d 'Lines longer than this that hold a JSON value have their records cut as they are read (default 32 MiB; for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l checkpoint -d 'Bytes between checkpoints, where open requests past --max-open-memory are ended (default 32 MiB; for testing)' -r
-complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l now -d 'Pretend the current time is this (RFC 3339), for repeatable relative --since/--until' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s u -l user -d 'Authenticated or impersonated user (glob: `system:serviceaccount:ci:*`)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s g -l group -d 'A group of the user or of the impersonated user (glob)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s v -l verb -d 'Verbs: get,list,watch,create,update,patch,delete,deletecollection; classes read, write' -r -f -a "get\t''
@@ -2112,16 +2042,15 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_su
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s o -l output -d 'Output format' -r -f -a "table\t'The report for people'
 wide\t'The report with every column'
 json\t'One JSON document'"
-complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s k -l limit -d 'At most N rows (events: requests, or stage rows with --per-stage; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l color -d 'When to use colors: auto (stdout is a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l server-version -d 'Follow this API server version\'s policy rules where versions differ (1.35 accepts group "*")' -r -f -a "1.20\t'kube-apiserver v1.20 (the version of the real logs in testdata/s5/)'
 1.35\t'kube-apiserver v1.35: group "*" matches every API group'"
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s k -l limit -d 'At most N entries in each top list (default 10) and N groups of requests not recorded (default 20), 0 for all.' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l strict -d 'Exit 2 if any line is malformed'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l no-progress -d 'Never show a progress bar'
-complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l no-prefilter -d 'Parse every line, even those that cannot match the filter (for testing the prefilter)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'

@@ -48,7 +48,7 @@ fn main() -> ExitCode {
     #[cfg(target_os = "linux")]
     no_huge_pages();
     let diag = Diag::default();
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::try_parse_from(kaudit::cli::hoist(std::env::args_os().collect())) {
         Ok(c) => c,
         // --help, --version: printed to stdout, which may not be writable
         Err(e) if !e.use_stderr() => return print_help(&e, &diag),

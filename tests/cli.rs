@@ -18,6 +18,7 @@ mod hostile;
 mod input;
 mod latency;
 mod layers;
+mod offered;
 mod outputs;
 mod policy;
 mod policy_model;

@@ -29,6 +29,9 @@ fn slowest_and_long_running_apart() {
     assert!(slow.iter().all(|(r, _)| r == "/openapi/v2"));
     assert!((slow[0].1 - 177.158).abs() < 0.002, "{slow:?}");
     assert!((slow[1].1 - 81.375).abs() < 0.002, "{slow:?}");
+    // -k cuts every list; -k 0 keeps all of them
+    assert!(d["longRunning"].as_array().unwrap().len() <= 3);
+    let d = latency(&["-k", "0", S5]);
     let long: u64 = d["longRunning"]
         .as_array()
         .unwrap()

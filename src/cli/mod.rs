@@ -9,8 +9,10 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod by;
+mod order;
 
 pub use by::{Field, FieldParser, GroupSort};
+pub use order::hoist;
 
 /// A string argument whose usual values are offered by shell completion, while any value is
 /// accepted (a CRD's resource name, a verb list): kaudit validates them itself, with messages
@@ -114,7 +116,8 @@ Examples:
     about = "Answer who did what, when, from where, and with what result, from Kubernetes API-server audit logs.",
     long_about = "Answer who did what, when, from where, and with what result, from Kubernetes API-server audit logs.\n\n\
 kaudit reads audit.k8s.io Event logs (JSON lines; rotated and gzipped sets; stdin), joins the \
-stages of each request by auditID, and answers queries over requests.",
+stages of each request by auditID, and answers queries over requests.\n\n\
+Flags go after the command or before it, as with kubectl: `kaudit -o json who ...` is `kaudit who -o json ...`.",
     after_help = TOP_EXIT_CODES,
     propagate_version = true
 )]
@@ -132,6 +135,7 @@ pub enum Command {
   kaudit summary -o json audit.log | jq .codes
 
 ", exit_codes!()))]
+    #[command(mut_arg("limit", |a| a.help("At most N entries in each top list (users, verbs, resources, namespaces, clusters; default 10), 0 for all; status codes are always listed whole.")))]
     Summary(SummaryArgs),
     /// One row per matching request, in the order requests completed.
     #[command(after_help = concat!("Examples:
@@ -140,9 +144,11 @@ pub enum Command {
   kaudit events --since 2h -o ndjson audit.log | jq .user
 
 ", exit_codes!()))]
+    #[command(mut_arg("limit", |a| a.help("At most N requests (--per-stage: stage rows; -o raw: the lines of N requests), 0 for all (the default).")))]
     Events(EventsArgs),
     /// The story in time order: one readable line per request, repeats collapsed.
     #[command(after_help = TIMELINE_HELP)]
+    #[command(mut_arg("limit", |a| a.help("At most N lines, 0 for all (the default).")))]
     Timeline(TimelineArgs),
     /// Who: one row per actor (effective user) with requests, denials, verbs, resources, IPs.
     #[command(after_help = concat!("Examples:
@@ -151,6 +157,7 @@ pub enum Command {
   kaudit who -r secrets -v get,list testdata/s5/      who reads secrets?
 
 ", exit_codes!()))]
+    #[command(mut_arg("limit", |a| a.help("At most N users, 0 for all (the default).")))]
     Who(WhoArgs),
     /// What: one row per verb and resource (or object) with requests, users, codes.
     #[command(after_help = concat!("Examples:
@@ -159,6 +166,7 @@ pub enum Command {
   kaudit what --code 5xx testdata/s5/                 what failed on the server side?
 
 ", exit_codes!()))]
+    #[command(mut_arg("limit", |a| a.help("At most N rows, 0 for all (the default).")))]
     What(WhatArgs),
     /// Where: one row per source IP (or user agent) with requests, users, denials.
     #[command(after_help = concat!("Examples:
@@ -167,6 +175,7 @@ pub enum Command {
   kaudit where --ip 127.0.0.0/8 --sort last testdata/s5/
 
 ", exit_codes!()))]
+    #[command(mut_arg("limit", |a| a.help("At most N rows, 0 for all (the default).")))]
     Where(WhereArgs),
     /// Top: group requests by any fields, with share, error rate and latency percentiles.
     #[command(after_help = concat!("Examples:
@@ -182,6 +191,7 @@ has none). Latency percentiles leave out long-running requests (watch, exec,
 logs, proxy) and incomplete ones.
 
 ", exit_codes!()))]
+    #[command(mut_arg("limit", |a| a.help("At most N rows (default 20), 0 for all.")))]
     Top(TopArgs),
     /// When: a time histogram of the matching requests, with peak, first/last and log gaps.
     #[command(after_help = concat!("Examples:
@@ -204,6 +214,7 @@ Long-running requests (watch, exec, attach, logs, proxy) are held open by the cl
 are reported apart; incomplete requests have no latency and are listed.
 
 ", exit_codes!()))]
+    #[command(mut_arg("limit", |a| a.help("At most N rows in each list, 0 for all; by default the 10 slowest requests and 10 the API server timed by phase, and in tables 15 rows per percentile table and 20 incomplete requests (-o json/ndjson/csv: every one).")))]
     Latency(LatencyArgs),
     /// Tokens: each credential used, who issued it (TokenRequest), and who used it, from where.
     #[command(after_help = concat!("Examples:
@@ -219,9 +230,11 @@ uses; the TokenRequest that issued a token is found whatever they say. A token a
 TokenRequest issued and nobody used is listed too.
 
 ", exit_codes!()))]
+    #[command(mut_arg("limit", |a| a.help("At most N credentials, 0 for all (the default).")))]
     Tokens(TokensArgs),
     /// Every request that touched one object, in order, and what each write changed.
     #[command(after_help = history_help())]
+    #[command(mut_arg("limit", |a| a.help("At most N requests, the first in time, 0 for all (the default).")))]
     History(HistoryArgs),
     /// Security detections over the matching requests: built-in rules and your own, findings by severity.
     #[command(after_help = "Examples:
@@ -242,6 +255,7 @@ Exit codes:
   3  a finding at or above --fail-on. 3 outranks 2: a finding at or above --fail-on exits 3
      even when some input could not be read, --strict met malformed lines or the output
      could not be written (those errors are still on stderr and in the errors of -o json)")]
+    #[command(mut_arg("limit", |a| a.help("At most N findings, the most severe first, 0 for all (the default); --fail-on still sees every finding.")))]
     Detect(DetectArgs),
     /// Audit policies (audit.k8s.io Policy): check one as the API server would load it and lint it, or simulate it on the logs.
     Policy(PolicyArgs),
@@ -269,6 +283,8 @@ pub struct SummaryArgs {
     pub filter: FilterArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub limit: Limit,
 }
 
 #[derive(Debug, Args)]
@@ -279,6 +295,8 @@ pub struct EventsArgs {
     pub filter: FilterArgs,
     #[command(flatten)]
     pub output: OutputArgs<EventsFormat>,
+    #[command(flatten)]
+    pub limit: Limit,
     /// Order of rows: when requests completed (log order, streams live) or when they were
     /// received (held to the end); a table's first column, COMPLETED or RECEIVED, is that time.
     #[arg(long, value_enum, default_value_t = SortOrder::Completed, help_heading = "Output")]
@@ -311,6 +329,8 @@ pub struct DetectArgs {
     pub filter: FilterArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub limit: Limit,
     /// Print the rule catalogue (with --rules-file: and those rules) and exit.
     #[arg(long, help_heading = "Rules")]
     pub list: bool,
@@ -372,6 +392,7 @@ pub enum PolicyCommand {
     Check(PolicyCheckArgs),
     /// Simulate an audit policy on the requests in the logs: the rule each would match, the events and bytes it would write against what the logs hold, and the evidence it would no longer record.
     #[command(after_help = POLICY_SIMULATE_HELP)]
+    #[command(mut_arg("limit", |a| a.help("At most N entries in each top list (default 10) and N groups of requests not recorded (default 20), 0 for all.")))]
     Simulate(PolicySimulateArgs),
 }
 
@@ -421,6 +442,8 @@ pub struct PolicySimulateArgs {
     pub filter: FilterArgs,
     #[command(flatten)]
     pub output: OutputArgs<ReportFormat>,
+    #[command(flatten)]
+    pub limit: Limit,
     /// Follow this API server version's policy rules where versions differ (1.35 accepts group "*").
     #[arg(long, value_enum, default_value_t = ServerVersionArg::V1_20, value_name = "VERSION", help_heading = "Policy")]
     pub server_version: ServerVersionArg,
@@ -505,6 +528,8 @@ pub struct WhoArgs {
     pub filter: FilterArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub limit: Limit,
     /// Order of rows.
     #[arg(long, value_enum, default_value_t = GroupSort::Requests, help_heading = "Output")]
     pub sort: GroupSort,
@@ -518,6 +543,8 @@ pub struct WhatArgs {
     pub filter: FilterArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub limit: Limit,
     /// One row per object (namespace/name), not per resource.
     #[arg(long, help_heading = "Output")]
     pub by_object: bool,
@@ -534,6 +561,8 @@ pub struct WhereArgs {
     pub filter: FilterArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub limit: Limit,
     /// Group by source IP (the address that connected: the last of sourceIPs) or by user agent.
     #[arg(long, value_enum, default_value_t = WhereBy::Ip, help_heading = "Output")]
     pub by: WhereBy,
@@ -557,6 +586,8 @@ pub struct TopArgs {
     pub filter: FilterArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub limit: Limit,
     /// Fields to group by, comma-separated (see below).
     #[arg(
         long,
@@ -590,6 +621,8 @@ pub struct LatencyArgs {
     pub filter: FilterArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub limit: Limit,
 }
 
 #[derive(Debug, Args)]
@@ -600,6 +633,8 @@ pub struct TokensArgs {
     pub filter: FilterArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub limit: Limit,
 }
 
 /// `kaudit history --help`: real examples on the shipped sample, then the exit codes.
@@ -625,6 +660,8 @@ pub struct HistoryArgs {
     pub filter: FilterArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub limit: Limit,
     /// Show secrets as logged: Secret data, tokens, values under keys named like password/pass/secret/token/key/credential, and credential-shaped text (`password=...`, `Bearer ...`, URL passwords, `curl -u user:...`, `mysql -p...`, connection strings, API keys, private keys; not certificates, which are public) in bodies (default: `<redacted N bytes>`).
     #[arg(long, help_heading = "Output")]
     pub show_secrets: bool,
@@ -638,6 +675,8 @@ pub struct TimelineArgs {
     pub filter: FilterArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub limit: Limit,
     /// Also show the other requests (any actor, not matching the filters) received within
     /// DURATION before or after a matching one, marked `·` (500ms, 30s, 2m, 1h30m).
     #[arg(long, value_name = "DURATION", help_heading = "Output")]
@@ -949,6 +988,30 @@ pub enum ColorChoice {
     Never,
 }
 
+/// `-k/--limit N`: one meaning in every command: at most N rows in each table or list the
+/// command prints (in every format), `0` for all of them. What a row is and the default
+/// differ by command, so each command's help says them (`Command` sets that text).
+#[derive(Debug, Clone, Copy, Args)]
+pub struct Limit {
+    #[arg(long, short = 'k', value_name = "N", help_heading = "Output")]
+    pub limit: Option<usize>,
+}
+
+impl Limit {
+    /// The rows to keep: `None` for all (`-k 0`, or no `-k` and no `default`).
+    pub fn rows(self, default: Option<usize>) -> Option<usize> {
+        match self.limit {
+            Some(0) => None,
+            Some(n) => Some(n),
+            None => default,
+        }
+    }
+    /// The rows to keep with a default of `default`; `usize::MAX` for all.
+    pub fn or(self, default: usize) -> usize {
+        self.rows(Some(default)).unwrap_or(usize::MAX)
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct OutputArgs<F: OutputFormat = Format> {
     /// Output format.
@@ -960,9 +1023,6 @@ pub struct OutputArgs<F: OutputFormat = Format> {
         help_heading = "Output"
     )]
     pub output: F,
-    /// At most N rows (events: requests, or stage rows with --per-stage; -o raw: the lines of N requests; timeline: lines), or N entries per top list (summary; default 10).
-    #[arg(long, short = 'k', value_name = "N", help_heading = "Output")]
-    pub limit: Option<usize>,
     /// Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date).
     #[arg(long, help_heading = "Output")]
     pub no_headers: bool,

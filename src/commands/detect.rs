@@ -155,10 +155,14 @@ pub fn run(args: &DetectArgs, cfg: Option<&Config>, diag: &Diag, out: &mut Out) 
     for n in &notes {
         diag.note(n);
     }
-    let shown: Vec<&Finding> = found
+    let mut shown: Vec<&Finding> = found
         .iter()
         .filter(|f| rules.rules[f.rule].severity >= args.min_severity.into())
         .collect();
+    // -k: the first N, most severe first (`found` is in that order)
+    let over = shown.len();
+    shown.truncate(args.limit.or(usize::MAX));
+    let cut = over - shown.len();
     // unreadable inputs and (with --strict) malformed lines: on stderr, and in the JSON
     let base = crate::commands::outcome(&stats, cfg, diag, true);
     let errors = crate::commands::scan_errors(&stats, cfg);
@@ -175,6 +179,7 @@ pub fn run(args: &DetectArgs, cfg: Option<&Config>, diag: &Diag, out: &mut Out) 
         st.requests,
         (&notes, &left),
         &errors,
+        cut,
         out,
     );
     // a finding at or above --fail-on exits 3 whatever else went wrong (README, "Exit codes")
@@ -262,6 +267,9 @@ struct Doc<'a> {
     requests: u64,
     rules: Vec<&'a str>,
     findings: Each<'a>,
+    /// Findings past `-k` (0 without it).
+    #[serde(rename = "findingsLeftOut")]
+    findings_left_out: usize,
     notes: &'a [String],
     /// Per rule that left some out: the matching requests it did not keep (--max-rule-hits).
     #[serde(rename = "leftOut")]
@@ -294,6 +302,7 @@ fn write(
     requests: u64,
     (notes, left): (&[String], &[(&str, u64)]),
     errors: &[String],
+    cut: usize,
     out: &mut Out,
 ) -> Result<()> {
     let evidence = args.max_evidence;
@@ -308,6 +317,7 @@ fn write(
                     found,
                     evidence,
                 },
+                findings_left_out: cut,
                 notes,
                 left_out: left
                     .iter()
@@ -335,7 +345,7 @@ fn write(
             // nothing read, and the errors say why (on stderr): "No findings over 0
             // requests" would read as an all-clear
             if !(found.is_empty() && requests == 0 && !errors.is_empty()) {
-                table(rules, found, args, cfg, requests, out)?;
+                table(rules, found, args, cfg, (requests, cut), out)?;
             }
             if !left.is_empty() {
                 let each: Vec<String> = left
@@ -370,7 +380,7 @@ fn table(
     found: &[&Finding],
     args: &DetectArgs,
     cfg: &Config,
-    requests: u64,
+    (requests, left): (u64, usize),
     out: &mut Out,
 ) -> Result<()> {
     let style = crate::commands::style(cfg, &args.output);
@@ -420,10 +430,16 @@ fn table(
             thousands(cut.1)
         )
     };
+    let count = found.len() + left;
+    let shown = if left == 0 {
+        String::new()
+    } else {
+        format!(", the first {} shown (-k)", thousands(found.len() as u64))
+    };
     writeln!(
         out,
-        "{} finding(s) from {} rule(s) over {} request(s) {}; {listed}.",
-        found.len(),
+        "{} finding(s){shown} from {} rule(s) over {} request(s) {}; {listed}.",
+        thousands(count as u64),
         rules.rules.len(),
         thousands(requests),
         sections.times.caption()

@@ -165,7 +165,7 @@ pub fn run(args: &EventsArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resul
         show_secrets: args.show_secrets,
         bodies,
         stages: args.stages,
-        limit: args.output.limit,
+        limit: args.limit.rows(None),
         emitted: 0,
         hold: received,
         held: Vec::new(),

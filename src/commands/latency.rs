@@ -203,7 +203,7 @@ impl Lat {
             .any(|(k, _)| k.starts_with(LATENCY_PREFIX))
         {
             self.phased.push(Item::of(r, ms));
-            if self.phased.len() > self.keep * 4 {
+            if self.phased.len() > self.keep.saturating_mul(4) {
                 self.phased.sort_by(Item::order);
                 self.phased.truncate(self.keep);
             }
@@ -217,7 +217,7 @@ impl Lat {
         map.entry(key).or_default().push(ms as f32);
         if !r.long_running() {
             self.slowest.push(Item::of(r, ms));
-            if self.slowest.len() > self.keep * 4 {
+            if self.slowest.len() > self.keep.saturating_mul(4) {
                 self.trim();
             }
         }
@@ -315,8 +315,19 @@ fn percentiles(map: FxHashMap<(String, String), Vec<f32>>, long: bool) -> Vec<Pc
 
 pub fn run(args: &LatencyArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<Outcome> {
     let inputs = crate::commands::inputs(&args.input.paths, diag)?;
-    let n = args.output.limit.unwrap_or(10).max(1);
-    let mut lat = Lat::new(n);
+    // -k: the rows of each list; by default 10 slowest and phase-timed requests, and in the
+    // tables 15 percentile rows and 20 incomplete requests (the machine formats: all of them)
+    let table = matches!(args.output.output, Format::Table | Format::Wide);
+    let each = |table_default: usize| {
+        args.limit
+            .or(if table { table_default } else { usize::MAX })
+    };
+    let shown = Shown {
+        requests: args.limit.or(10),
+        percentiles: each(15),
+        incomplete: each(20),
+    };
+    let mut lat = Lat::new(shown.requests);
     let stats = scan::Scan::new(cfg).run(&inputs, diag, &mut lat)?;
     lat.trim();
     let matched = lat.matched > 0;
@@ -326,9 +337,15 @@ pub fn run(args: &LatencyArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resu
     let style = crate::commands::style(cfg, &args.output);
     // every record, in the order of the lists
     let rows: Vec<LatencyRow> = (lat.slowest.iter().map(|i| i.row("slowest")))
-        .chain(short.iter().chain(&long).map(Pcts::row))
+        .chain(short.iter().take(shown.percentiles).map(Pcts::row))
+        .chain(long.iter().take(shown.percentiles).map(Pcts::row))
         .chain(lat.phased.iter().map(|i| i.row("byPhase")))
-        .chain(lat.incomplete.iter().map(|i| i.row("incomplete")))
+        .chain(
+            lat.incomplete
+                .iter()
+                .take(shown.incomplete)
+                .map(|i| i.row("incomplete")),
+        )
         .collect();
     match args.output.output {
         Format::Json => {
@@ -384,7 +401,7 @@ pub fn run(args: &LatencyArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resu
             .emit(out, rows.len(), |i| &rows[i])?;
         }
         Format::Table | Format::Wide => {
-            tables(out, &style, &lat, &short, &long, n)?;
+            tables(out, &style, &lat, &short, &long, &shown)?;
         }
     }
     out.flush()?;
@@ -408,9 +425,9 @@ fn tables(
     lat: &Lat,
     short: &[Pcts],
     long: &[Pcts],
-    n: usize,
+    shown: &Shown,
 ) -> Result<()> {
-    let shown_pcts = n.max(15);
+    let shown_pcts = shown.percentiles;
     heading(
         out,
         style,
@@ -449,7 +466,16 @@ fn tables(
         timed(out, style, &lat.phased)?;
     }
     writeln!(out)?;
-    incomplete_list(out, style, lat, n)
+    incomplete_list(out, style, lat, shown.incomplete)
+}
+
+/// How many rows each list shows (`usize::MAX`: all).
+struct Shown {
+    /// The slowest requests, and those the API server timed phase by phase.
+    requests: usize,
+    /// Each percentile table's verb and resource pairs.
+    percentiles: usize,
+    incomplete: usize,
 }
 
 /// A list of requests as rows and headers: time, latency (when `latency`), user, verb,
@@ -542,12 +568,12 @@ fn percentile_table(out: &mut Out, style: &Style, ps: &[Pcts], shown: usize) -> 
         &[false, true],
     )?;
     if ps.len() > shown {
-        writeln!(out, "... {} more (-o csv lists all)", ps.len() - shown)?;
+        writeln!(out, "... {} more (-k 0 lists all)", ps.len() - shown)?;
     }
     Ok(())
 }
 
-/// The incomplete requests, oldest first: the first `n` (at least 20) with the stages seen.
+/// The incomplete requests, oldest first: the first `n` with the stages seen.
 fn incomplete_list(out: &mut Out, style: &Style, lat: &Lat, n: usize) -> Result<()> {
     heading(
         out,
@@ -560,7 +586,7 @@ fn incomplete_list(out: &mut Out, style: &Style, lat: &Lat, n: usize) -> Result<
     if lat.incomplete.is_empty() {
         writeln!(out, "none")?;
     } else {
-        let shown = &lat.incomplete[..lat.incomplete.len().min(n.max(20))];
+        let shown = &lat.incomplete[..lat.incomplete.len().min(n)];
         let (rows, h) = request_list(shown, false, style.local);
         write_rows(
             out,
@@ -573,7 +599,7 @@ fn incomplete_list(out: &mut Out, style: &Style, lat: &Lat, n: usize) -> Result<
         if shown.len() < lat.incomplete.len() {
             writeln!(
                 out,
-                "... {} more (-o json lists all)",
+                "... {} more (-k 0 lists all)",
                 lat.incomplete.len() - shown.len()
             )?;
         }

@@ -160,7 +160,6 @@ fn policy_check_config(c: &crate::cli::PolicyCheckArgs, env: &Env) -> Result<Opt
     }
     let output = OutputArgs {
         output: crate::cli::Format::Json,
-        limit: None,
         no_headers: false,
         color: crate::cli::ColorChoice::Never,
         utc: true,
@@ -177,14 +176,23 @@ fn policy_check_config(c: &crate::cli::PolicyCheckArgs, env: &Env) -> Result<Opt
 /// The man page: kaudit(1) with every subcommand's options and examples.
 pub fn write_man(out: &mut Out) -> Result<()> {
     use clap::CommandFactory;
-    let cmd = Cli::command();
+    // without clap's `help` command (`kaudit help who` is `kaudit who --help`, which the
+    // pages are): clap_mangen would link a page it does not write
+    let cmd = Cli::command()
+        .disable_help_subcommand(true)
+        .mut_subcommand("policy", |p| p.disable_help_subcommand(true));
     clap_mangen::Man::new(cmd.clone()).render(out)?;
-    // clap_mangen renders the top page; append each subcommand's page as a section
-    for sub in cmd.get_subcommands() {
-        let name = format!("kaudit-{}", sub.get_name());
-        let sub = sub.clone().name(name);
-        clap_mangen::Man::new(sub).render(out)?;
+    // clap_mangen renders the top page; append each subcommand's page (kaudit-policy's own
+    // subcommands too: its page links kaudit-policy-check(1)) as a section
+    fn pages(cmd: &clap::Command, prefix: &str, out: &mut Out) -> Result<()> {
+        for sub in cmd.get_subcommands() {
+            let name = format!("{prefix}-{}", sub.get_name());
+            clap_mangen::Man::new(sub.clone().name(&name)).render(out)?;
+            pages(sub, &name, out)?;
+        }
+        Ok(())
     }
+    pages(&cmd, "kaudit", out)?;
     out.flush()?;
     Ok(())
 }
@@ -192,13 +200,34 @@ pub fn write_man(out: &mut Out) -> Result<()> {
 /// The completion script for `shell` (also what `completions/` holds).
 pub fn write_completions(shell: clap_complete::Shell, out: &mut Out) -> Result<()> {
     use clap::CommandFactory;
-    let mut cmd = Cli::command();
+    let mut cmd = visible(&Cli::command());
     // clap_complete panics on a failed write (`| head`): build the script, then write it
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut cmd, "kaudit", &mut buf);
     out.write_all(&buf)?;
     out.flush()?;
     Ok(())
+}
+
+/// `cmd` without its hidden flags and commands (clap_complete would offer them): the same
+/// names, texts, flags and subcommands otherwise.
+fn visible(cmd: &clap::Command) -> clap::Command {
+    let mut c = clap::Command::new(cmd.get_name().to_string())
+        .propagate_version(cmd.is_propagate_version_set())
+        .visible_aliases(cmd.get_visible_aliases().map(str::to_string))
+        .args(cmd.get_arguments().filter(|a| !a.is_hide_set()).cloned())
+        .subcommands(
+            cmd.get_subcommands()
+                .filter(|s| !s.is_hide_set())
+                .map(visible),
+        );
+    if let Some(about) = cmd.get_about() {
+        c = c.about(about.clone());
+    }
+    if let Some(v) = cmd.get_version() {
+        c = c.version(v.to_string());
+    }
+    c
 }
 
 /// The exit status after a scan: unreadable inputs and `--strict` violations win over matches.

@@ -371,12 +371,7 @@ pub fn run(args: &TokensArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resul
     );
     let all = rows(sink);
     let any = !all.is_empty();
-    let limit = args.output.limit.unwrap_or(0);
-    let shown: Vec<&(Option<Ts>, Row)> = if limit == 0 {
-        all.iter().collect()
-    } else {
-        all.iter().take(limit).collect()
-    };
+    let shown: Vec<&(Option<Ts>, Row)> = all.iter().take(args.limit.or(usize::MAX)).collect();
     let style = crate::commands::style(cfg, &args.output);
     match args.output.output {
         Format::Json | Format::Ndjson | Format::Csv => Table {
@@ -514,7 +509,7 @@ fn closing_line(
         thousands(matched),
         thousands(issued_seen as u64),
         if shown < all.len() {
-            format!("; {} of {} rows shown (--limit)", shown, all.len())
+            format!("; {} of {} rows shown (-k 0 for all)", shown, all.len())
         } else {
             String::new()
         }

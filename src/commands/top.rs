@@ -47,7 +47,7 @@ impl Serialize for Key<'_> {
 pub fn run(args: &TopArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<Outcome> {
     let mut key = args.by.clone();
     key.dedup();
-    let limit = args.output.limit.unwrap_or(DEFAULT_ROWS);
+    let limit = args.limit.rows(Some(DEFAULT_ROWS));
     let g = crate::commands::group::collect(
         &args.input.paths,
         cfg,
@@ -61,7 +61,7 @@ pub fn run(args: &TopArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
             local: cfg.local,
         },
         crate::commands::group::GroupSort::Requests,
-        (limit > 0).then_some(limit),
+        limit,
     )?;
     let (total, requests) = (g.total, g.requests);
     let matched = requests > 0;
@@ -120,7 +120,7 @@ pub fn run(args: &TopArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
             .cell(|r: &TopRow| Cell::num(latency_cell(r.max_ms.0))),
     ]);
     let shown = g.len();
-    let note = (shown < total).then(|| format!("({shown} of {total} rows; --limit N, 0 for all)"));
+    let note = (shown < total).then(|| format!("({shown} of {total} rows; -k 0 for all)"));
     Table {
         format: args.output.output.into(),
         style: crate::commands::style(cfg, &args.output),

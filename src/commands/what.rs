@@ -65,7 +65,7 @@ pub fn run(args: &WhatArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<
             local: cfg.local,
         },
         args.sort,
-        args.output.limit,
+        args.limit.rows(None),
     )?;
     let (total, matched) = (g.total, g.requests > 0);
     let times = Times::new(g.times(), cfg.local);
@@ -114,7 +114,7 @@ pub fn run(args: &WhatArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<
     let shown = g.len();
     let mut note = times.caption();
     if shown < total {
-        note.push_str(&format!(" ({shown} of {total} rows; --limit)"));
+        note.push_str(&format!(" ({shown} of {total} rows; -k 0 for all)"));
     }
     Table {
         format: args.output.output.into(),

@@ -63,7 +63,7 @@ pub fn run(args: &WhoArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
             local: cfg.local,
         },
         args.sort,
-        args.output.limit,
+        args.limit.rows(None),
     )?;
     let (total, matched) = (g.total, g.requests > 0);
     let times = Times::new(g.times(), cfg.local);
@@ -138,7 +138,7 @@ pub fn run(args: &WhoArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Result<O
     let shown = g.len();
     let mut note = times.caption();
     if shown < total {
-        note.push_str(&format!(" ({shown} of {total} users; --limit)"));
+        note.push_str(&format!(" ({shown} of {total} users; -k 0 for all)"));
     }
     Table {
         format: args.output.output.into(),

@@ -107,7 +107,7 @@ pub fn run(
         .run(&inputs, diag, &mut sink)?;
     let mut entries = sink.entries;
     entries.sort_by_key(|e| (e.time.is_none(), e.time, e.seq));
-    if let Some(l) = args.output.limit {
+    if let Some(l) = args.limit.rows(None) {
         entries.truncate(l);
     }
     let any_bodies = entries.iter().any(|e| e.has_bodies);

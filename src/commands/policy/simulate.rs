@@ -418,8 +418,9 @@ pub fn simulate(
         diag.warn(&w.message);
     }
     let inputs = crate::commands::inputs(&args.input.paths, diag)?;
-    let n = args.output.limit.unwrap_or(10);
-    let lost_n = args.output.limit.unwrap_or(20);
+    // 0 below means all (the report's lists take it so)
+    let n = args.limit.rows(Some(10)).unwrap_or(0);
+    let lost_n = args.limit.rows(Some(20)).unwrap_or(0);
     let mut sim = Sim::new(Arc::new(policy.clone()));
     let stats = scan::Scan::new(cfg)
         .keep_raw(true)

@@ -190,7 +190,7 @@ pub fn run(args: &SummaryArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resu
     let inputs = crate::commands::inputs(&args.input.paths, diag)?;
     let mut tally = Tally::default();
     let stats = scan::Scan::new(cfg).run(&inputs, diag, &mut tally)?;
-    let n = args.output.limit.unwrap_or(10);
+    let n = args.limit.or(10);
     let doc = document(&stats, &tally, n, !cfg.filter.is_empty());
     let style = crate::commands::style(cfg, &args.output);
     match args.output.output {

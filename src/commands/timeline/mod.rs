@@ -137,7 +137,7 @@ fn printer<'a>(
         stamps: Stamps::default(),
         words: Words::default(),
         written: 0,
-        limit: args.output.limit,
+        limit: args.limit.rows(None),
     })
 }
 

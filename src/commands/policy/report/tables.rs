@@ -366,7 +366,7 @@ impl Report<'_> {
         if shown < s.lost.len() {
             writeln!(
                 out,
-                "({} of {} groups of requests not recorded, the most serious kinds first; --limit N, 0 for all)",
+                "({} of {} groups of requests not recorded, the most serious kinds first; -k 0 for all)",
                 thousands(shown as u64),
                 thousands(s.lost.len() as u64)
             )?;
