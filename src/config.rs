@@ -24,7 +24,9 @@ pub struct Config {
     /// Bytes between checkpoints (see `scan::CHECKPOINT`).
     pub checkpoint: u64,
     pub strict: bool,
+    /// Show progress on stderr (a terminal), once a scan has run `progress_after`.
     pub progress: bool,
+    pub progress_after: std::time::Duration,
     pub color: bool,
     /// stdout is a terminal: sanitize for display, line-buffer, fit the width.
     pub stdout_tty: bool,
@@ -134,6 +136,7 @@ impl Config {
                 .unwrap_or(crate::correlate::DEFAULT_OPEN_MEMORY),
             strict: input.strict,
             progress: env.stderr_tty && !input.no_progress,
+            progress_after: std::time::Duration::from_millis(input.progress_after.unwrap_or(1000)),
             color,
             stdout_tty: env.stdout_tty,
             width: env.columns,

@@ -207,24 +207,93 @@ pub fn raw_for_terminal(line: &[u8]) -> Cow<'_, [u8]> {
     Cow::Owned(out)
 }
 
-/// A byte-progress bar on stderr for inputs big enough to take about a second.
-pub fn progress_bar(cfg: &Config, total: u64) -> Option<indicatif::ProgressBar> {
-    const WORTH_IT: u64 = 512 << 20;
-    if !cfg.progress || total < WORTH_IT {
-        return None;
+/// The progress of a scan on stderr (a terminal): a bar of bytes against the inputs' size
+/// when every input has one (a gzip file's compressed bytes), else (stdin, a pipe) a spinner
+/// with the bytes read and the requests found. Nothing is drawn until the scan has run for
+/// `cfg.progress_after` (a second), so a quick answer prints no bar at all.
+pub struct Progress {
+    bar: indicatif::ProgressBar,
+    start: std::time::Instant,
+    after: std::time::Duration,
+    /// Is the bar drawn yet?
+    shown: AtomicBool,
+    /// Is the total known (a bar), or a spinner?
+    sized: bool,
+}
+
+impl Progress {
+    /// The progress of a scan over inputs of `total` bytes (`None`: not known), if progress is
+    /// wanted (`cfg.progress`: stderr is a terminal, no `--no-progress`).
+    pub fn new(cfg: &Config, total: Option<u64>) -> Option<Progress> {
+        if !cfg.progress {
+            return None;
+        }
+        let (bar, template) = match total {
+            Some(t) => (
+                indicatif::ProgressBar::with_draw_target(
+                    Some(t),
+                    indicatif::ProgressDrawTarget::hidden(),
+                ),
+                "{spinner} {bytes}/{total_bytes} {wide_bar} {bytes_per_sec} eta {eta}",
+            ),
+            None => (
+                indicatif::ProgressBar::with_draw_target(
+                    None,
+                    indicatif::ProgressDrawTarget::hidden(),
+                ),
+                "{spinner} {bytes} read, {msg} ({elapsed})",
+            ),
+        };
+        bar.set_style(indicatif::ProgressStyle::with_template(template).expect("static template"));
+        Some(Progress {
+            bar,
+            start: std::time::Instant::now(),
+            after: cfg.progress_after,
+            shown: AtomicBool::new(false),
+            sized: total.is_some(),
+        })
     }
-    let pb = indicatif::ProgressBar::with_draw_target(
-        Some(total),
-        indicatif::ProgressDrawTarget::stderr_with_hz(8),
-    );
-    pb.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{spinner} {bytes}/{total_bytes} {wide_bar} {bytes_per_sec} eta {eta}",
-        )
-        .expect("static template"),
-    );
-    pb.enable_steady_tick(std::time::Duration::from_millis(125));
-    Some(pb)
+
+    /// `n` more bytes read.
+    pub fn inc(&self, n: u64) {
+        self.bar.inc(n);
+        self.reveal();
+    }
+
+    /// Is the total known?
+    pub fn sized(&self) -> bool {
+        self.sized
+    }
+
+    /// The bytes read so far.
+    pub fn position(&self) -> u64 {
+        self.bar.position()
+    }
+
+    /// The bytes read so far, and (for the spinner) the requests found.
+    pub fn set(&self, bytes: u64, requests: u64) {
+        self.bar.set_position(bytes);
+        if !self.sized {
+            self.bar
+                .set_message(format!("{} requests", crate::render::thousands(requests)));
+        }
+        self.reveal();
+    }
+
+    /// Draw from now on, once the scan has run long enough to be worth it.
+    fn reveal(&self) {
+        if !self.shown.load(Ordering::Relaxed) && self.start.elapsed() >= self.after {
+            self.shown.store(true, Ordering::Relaxed);
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(8));
+            self.bar
+                .enable_steady_tick(std::time::Duration::from_millis(125));
+        }
+    }
+
+    pub fn finish_and_clear(&self) {
+        self.bar.finish_and_clear();
+    }
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ mod outputs;
 mod policy;
 mod policy_model;
 mod policy_simulate;
+mod progress;
 mod readme;
 mod summary;
 mod timeline;

@@ -8,7 +8,6 @@
 //! rewrites the blocks of README.md and docs/*.md in place (review the diff).
 
 use std::io::Read as _;
-use std::os::fd::FromRawFd as _;
 use std::process::{Command, Stdio};
 
 use crate::util::root;
@@ -137,31 +136,7 @@ fn run(command: &str, width: u16) -> String {
 /// Run `cmd` with its stdout on a new pseudo-terminal `width` columns wide: its output, with
 /// the terminal's `\r\n` read back as `\n`, and its stderr.
 fn on_terminal(cmd: &mut Command, width: u16) -> (String, String) {
-    let (mut master, mut slave) = (0, 0);
-    let size = libc::winsize {
-        ws_row: 50,
-        ws_col: width,
-        ws_xpixel: 0,
-        ws_ypixel: 0,
-    };
-    // SAFETY: openpty writes two descriptors, which are owned by the files made of them
-    let made = unsafe {
-        libc::openpty(
-            &mut master,
-            &mut slave,
-            std::ptr::null_mut(),
-            std::ptr::null(),
-            &size,
-        )
-    };
-    assert_eq!(made, 0, "openpty: {}", std::io::Error::last_os_error());
-    // SAFETY: both descriptors were just opened and are owned here alone
-    let (mut master, slave) = unsafe {
-        (
-            std::fs::File::from_raw_fd(master),
-            std::fs::File::from_raw_fd(slave),
-        )
-    };
+    let (master, slave) = crate::util::terminal(width);
     let mut child = cmd.stdout(Stdio::from(slave)).spawn().expect("kaudit runs");
     // the child holds the terminal now (our copy of it went with the Command's stdout)
     cmd.stdout(Stdio::null());
@@ -171,18 +146,7 @@ fn on_terminal(cmd: &mut Command, width: u16) -> (String, String) {
         err.read_to_string(&mut s).expect("stderr reads");
         s
     });
-    let mut out = Vec::new();
-    let mut buf = [0u8; 65536];
-    loop {
-        match master.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => out.extend_from_slice(&buf[..n]),
-            // EIO: every writer of the terminal has closed it
-            Err(e) if e.raw_os_error() == Some(libc::EIO) => break,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => panic!("reading the terminal: {e}"),
-        }
-    }
+    let out = crate::util::read_terminal(master);
     child.wait().expect("kaudit ends");
     let text = String::from_utf8(out)
         .expect("UTF-8 output")

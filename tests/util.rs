@@ -485,3 +485,52 @@ pub fn without_location(rows: Vec<Value>) -> Vec<Value> {
         })
         .collect()
 }
+
+/// A new pseudo-terminal `width` columns wide: its master (read what is written) and its
+/// slave (a child's stdout or stderr).
+pub fn terminal(width: u16) -> (std::fs::File, std::fs::File) {
+    use std::os::fd::FromRawFd;
+    let (mut master, mut slave) = (0, 0);
+    let size = libc::winsize {
+        ws_row: 50,
+        ws_col: width,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: openpty writes two descriptors, which are owned by the files made of them
+    let made = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            &size,
+        )
+    };
+    assert_eq!(made, 0, "openpty: {}", std::io::Error::last_os_error());
+    // SAFETY: both descriptors were just opened and are owned here alone
+    unsafe {
+        (
+            std::fs::File::from_raw_fd(master),
+            std::fs::File::from_raw_fd(slave),
+        )
+    }
+}
+
+/// Everything written to a terminal until every writer has closed it (drop the slave first).
+pub fn read_terminal(mut master: std::fs::File) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    let mut buf = [0u8; 65536];
+    loop {
+        match master.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+            // EIO: every writer of the terminal has closed it
+            Err(e) if e.raw_os_error() == Some(libc::EIO) => break,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => panic!("reading the terminal: {e}"),
+        }
+    }
+    out
+}

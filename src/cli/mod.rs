@@ -742,9 +742,14 @@ pub struct InputArgs {
     /// Exit 2 if any line is malformed.
     #[arg(long, help_heading = "Input")]
     pub strict: bool,
-    /// Never show a progress bar.
+    /// Never show progress (by default shown on a terminal once a scan runs over a second: a
+    /// bar of bytes, of compressed bytes for gzip; a spinner with the bytes and requests read
+    /// for stdin and pipes).
     #[arg(long, help_heading = "Input")]
     pub no_progress: bool,
+    /// Milliseconds a scan runs before its progress is shown (default 1000; for testing).
+    #[arg(long, hide = true, value_name = "MS")]
+    pub progress_after: Option<u64>,
     /// Target chunk size in bytes for the parallel scan (for testing).
     #[arg(long, hide = true, value_name = "BYTES")]
     pub chunk_size: Option<usize>,

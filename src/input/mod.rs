@@ -632,7 +632,33 @@ pub enum Source {
     File(File, u64),
     /// Read as a stream, on a thread of its own from the moment it is opened: stdin, gzip,
     /// FIFOs, devices, and files whose size says nothing about their content (`/proc`, size 0).
-    Stream(ahead::Ahead),
+    /// With the bytes read from the source itself so far (a gzip file's compressed bytes).
+    Stream(ahead::Ahead, Consumed),
+}
+
+/// The bytes read so far from a stream's source, before any decompression (what progress
+/// counts against a file's size), shared with the thread that reads it.
+#[derive(Debug, Clone, Default)]
+pub struct Consumed(Arc<std::sync::atomic::AtomicU64>);
+
+impl Consumed {
+    pub fn get(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+    /// `r`, counting what is read from it here.
+    pub fn counting<R: Read + Send + 'static>(&self, r: R) -> Box<dyn Read + Send> {
+        struct Counted<R>(R, Consumed);
+        impl<R: Read> Read for Counted<R> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                let n = self.0.read(buf)?;
+                (self.1)
+                    .0
+                    .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+                Ok(n)
+            }
+        }
+        Box::new(Counted(r, self.clone()))
+    }
 }
 
 /// How inputs are opened.
@@ -710,11 +736,15 @@ pub fn open(input: &InputFile, opts: &Options) -> Result<(Source, u64)> {
     let is_gz = file.read_exact(&mut magic).is_ok() && magic == GZIP_MAGIC;
     file.rewind().with_context(|| input.name.clone())?;
     if is_gz {
-        let gz = gzip::decoder(BufReader::with_capacity(1 << 20, file), opts.max_gzip_ratio);
+        let consumed = Consumed::default();
+        let gz = gzip::decoder(
+            BufReader::with_capacity(1 << 20, consumed.counting(file)),
+            opts.max_gzip_ratio,
+        );
         // inflated on a thread of its own from now on: the scan may open a rotated set's next
         // file while it reads this one (`InputFile::opens_early`)
         return Ok((
-            Source::Stream(read_ahead(Box::new(gz), &input.name)?),
+            Source::Stream(read_ahead(Box::new(gz), &input.name)?, consumed),
             meta.len(),
         ));
     }
@@ -731,7 +761,9 @@ pub fn open(input: &InputFile, opts: &Options) -> Result<(Source, u64)> {
 
 /// A stream, decompressed if it starts with the gzip magic. The first two bytes are read as
 /// they come (a pipe may deliver one at a time) and put back in front.
-fn maybe_gunzip(mut r: Box<dyn Read + Send>, name: &str, opts: &Options) -> Result<Source> {
+fn maybe_gunzip(r: Box<dyn Read + Send>, name: &str, opts: &Options) -> Result<Source> {
+    let consumed = Consumed::default();
+    let mut r = consumed.counting(r);
     let mut head = [0u8; 2];
     let mut got = 0;
     while got < head.len() {
@@ -749,7 +781,7 @@ fn maybe_gunzip(mut r: Box<dyn Read + Send>, name: &str, opts: &Options) -> Resu
     } else {
         Box::new(br)
     };
-    Ok(Source::Stream(read_ahead(r, name)?))
+    Ok(Source::Stream(read_ahead(r, name)?, consumed))
 }
 
 #[cfg(test)]

@@ -150,7 +150,7 @@ struct Scanner<'c, 's, S: Sink> {
     stats: ScanStats,
     /// Shared with a batch read while the one before is merged (`Scanner::step`).
     pool: std::sync::Arc<rayon::ThreadPool>,
-    progress: Option<indicatif::ProgressBar>,
+    progress: Option<crate::term::Progress>,
     /// With a [`Sink::COMMUTATIVE`] sink: the parts the chunks' parts are combined into, one
     /// per thread, absorbed at the end of the scan.
     spare: Vec<S::Part>,
@@ -276,12 +276,21 @@ impl<'c, 's, S: Sink> Scanner<'c, 's, S> {
             .thread_name(|i| format!("kaudit-scan-{i}"))
             .build()
             .context("cannot start worker threads")?;
-        let total: u64 = inputs
+        // the inputs' size, when every one has one (not stdin, a pipe, a /proc file)
+        let total: Option<u64> = inputs
             .iter()
-            .filter_map(|i| i.path.as_ref())
-            .filter_map(|p| std::fs::metadata(p).ok())
-            .map(|m| m.len())
+            .map(|i| {
+                let m = std::fs::metadata(i.path.as_ref()?).ok()?;
+                (m.is_file() && m.len() > 0).then_some(m.len())
+            })
             .sum();
+        // a command that prints rows as it reads (events) on the terminal: its rows are the
+        // progress, and a bar would be drawn among them
+        let progress = if S::FOLDS || !cfg.stdout_tty {
+            crate::term::Progress::new(cfg, total)
+        } else {
+            None
+        };
         let render = if S::FOLDS { None } else { sink.renderer() };
         Ok(Scanner {
             cfg,
@@ -293,7 +302,7 @@ impl<'c, 's, S: Sink> Scanner<'c, 's, S> {
             merger: Merger::new(cfg.max_open_memory),
             stats: ScanStats::default(),
             pool: pool.into(),
-            progress: crate::term::progress_bar(cfg, total),
+            progress,
             spare: Vec::new(),
             copies: Default::default(),
             spare_slabs: Vec::new(),
@@ -450,18 +459,27 @@ impl<S: Sink> Scanner<'_, '_, S> {
             }
             Source::File(f, len) => {
                 let check = f.try_clone().ok().map(|c| (c, len));
-                let r = input::read_ahead(Box::new(f), &fs.name)?;
-                self.stream(r, idx, &mut fs, count_bytes, check)
+                let consumed = input::Consumed::default();
+                let r = input::read_ahead(consumed.counting(f), &fs.name)?;
+                self.stream(r, idx, &mut fs, count_bytes, check, &consumed)
             }
-            Source::Stream(r) => self.stream(r, idx, &mut fs, count_bytes, None),
+            Source::Stream(r, consumed) => {
+                self.stream(r, idx, &mut fs, count_bytes, None, &consumed)
+            }
         };
         // keep an error reported while reading (`file_error` writes it to the stored stats)
         let error = self.stats.files[idx as usize].error.take();
         self.stats.files[idx as usize] = FileStats { error, ..fs };
         let mut flow = flow?;
         if let Some(p) = &self.progress {
-            // streams are not counted per block; settle the bar at the end of each file
-            p.set_position(self.stats.files.iter().map(|f| f.bytes).sum());
+            // streams are counted as they are read (by the bytes of their source); settle
+            // the bar at each file's end on the sizes of the files read
+            if p.sized() {
+                p.set(
+                    self.stats.files.iter().map(|f| f.bytes).sum(),
+                    self.stats.requests,
+                );
+            }
         }
         // an input's end is a checkpoint
         if flow == Flow::More {

@@ -107,7 +107,10 @@ impl<S: Sink> Scanner<'_, '_, S> {
         fs: &mut FileStats,
         count_bytes: bool,
         plain: Option<(File, u64)>,
+        consumed: &input::Consumed,
     ) -> Result<Flow> {
+        // the progress before this input; its source's bytes are added as they are read
+        let base = self.progress.as_ref().map_or(0, |p| p.position());
         // A document must be read whole; lines are read as they come.
         let head = match peek(&mut r) {
             Ok(x) => x,
@@ -147,7 +150,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
             eof: false,
             held: true,
         };
-        let flow = self.pump(&mut p, idx, fs, count_bytes, plain);
+        let flow = self.pump(&mut p, idx, fs, count_bytes, plain, (base, consumed));
         p.buf.clear();
         if p.buf.capacity() > 2 * BATCH {
             p.buf.shrink_to(BATCH);
@@ -164,11 +167,15 @@ impl<S: Sink> Scanner<'_, '_, S> {
         fs: &mut FileStats,
         count_bytes: bool,
         plain: Option<(File, u64)>,
+        (base, consumed): (u64, &input::Consumed),
     ) -> Result<Flow> {
         loop {
             let read_error = p.receive();
             if count_bytes {
                 fs.bytes = p.total;
+            }
+            if let Some(bar) = &self.progress {
+                bar.set(base + consumed.get(), self.stats.requests);
             }
             if let Some(e) = read_error {
                 return self.stream_failed(p, e, idx, fs);
