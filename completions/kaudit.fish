@@ -182,7 +182,7 @@ never\t''"
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s k -l limit -d 'At most N entries in each top list (users, verbs, resources, namespaces, clusters; default 10), 0 for all; status codes are always listed whole.' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l strict -d 'Exit 2 if any line is malformed'
-complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l no-progress -d 'Never show a progress bar'
+complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l no-progress -d 'Never show progress (by default shown on a terminal once a scan runs over a second: a bar of bytes, of compressed bytes for gzip; a spinner with the bytes and requests read for stdin and pipes)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand summary" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
@@ -333,7 +333,7 @@ received\t''"
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s k -l limit -d 'At most N requests (--per-stage: stage rows; -o raw: the lines of N requests), 0 for all (the default).' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l strict -d 'Exit 2 if any line is malformed'
-complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l no-progress -d 'Never show a progress bar'
+complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l no-progress -d 'Never show progress (by default shown on a terminal once a scan runs over a second: a bar of bytes, of compressed bytes for gzip; a spinner with the bytes and requests read for stdin and pipes)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand events" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
@@ -489,7 +489,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l sort-memory -
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s k -l limit -d 'At most N lines, 0 for all (the default).' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l strict -d 'Exit 2 if any line is malformed'
-complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l no-progress -d 'Never show a progress bar'
+complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l no-progress -d 'Never show progress (by default shown on a terminal once a scan runs over a second: a bar of bytes, of compressed bytes for gzip; a spinner with the bytes and requests read for stdin and pipes)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand timeline" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
@@ -642,7 +642,7 @@ name\t'By name'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s k -l limit -d 'At most N users, 0 for all (the default).' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l strict -d 'Exit 2 if any line is malformed'
-complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l no-progress -d 'Never show a progress bar'
+complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l no-progress -d 'Never show progress (by default shown on a terminal once a scan runs over a second: a bar of bytes, of compressed bytes for gzip; a spinner with the bytes and requests read for stdin and pipes)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand who" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
@@ -795,7 +795,7 @@ name\t'By name'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s k -l limit -d 'At most N rows, 0 for all (the default).' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l strict -d 'Exit 2 if any line is malformed'
-complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l no-progress -d 'Never show a progress bar'
+complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l no-progress -d 'Never show progress (by default shown on a terminal once a scan runs over a second: a bar of bytes, of compressed bytes for gzip; a spinner with the bytes and requests read for stdin and pipes)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand what" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
@@ -951,7 +951,7 @@ name\t'By name'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s k -l limit -d 'At most N rows, 0 for all (the default).' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l strict -d 'Exit 2 if any line is malformed'
-complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l no-progress -d 'Never show a progress bar'
+complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l no-progress -d 'Never show progress (by default shown on a terminal once a scan runs over a second: a bar of bytes, of compressed bytes for gzip; a spinner with the bytes and requests read for stdin and pipes)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand where" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
@@ -1117,7 +1117,7 @@ annotation:KEY\t'The value of the annotation KEY (`-` when a request has none)'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s k -l limit -d 'At most N rows (default 20), 0 for all.' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l strict -d 'Exit 2 if any line is malformed'
-complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l no-progress -d 'Never show a progress bar'
+complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l no-progress -d 'Never show progress (by default shown on a terminal once a scan runs over a second: a bar of bytes, of compressed bytes for gzip; a spinner with the bytes and requests read for stdin and pipes)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand top" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
@@ -1265,7 +1265,7 @@ never\t''"
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l bucket -d 'Bucket size: a duration of whole seconds (30s, 5m, 1h30m, 1d; default: chosen to keep about 40 rows or fewer)' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l strict -d 'Exit 2 if any line is malformed'
-complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l no-progress -d 'Never show a progress bar'
+complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l no-progress -d 'Never show progress (by default shown on a terminal once a scan runs over a second: a bar of bytes, of compressed bytes for gzip; a spinner with the bytes and requests read for stdin and pipes)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand when" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
@@ -1413,7 +1413,7 @@ never\t''"
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s k -l limit -d 'At most N rows in each list, 0 for all; by default the 10 slowest requests and 10 the API server timed by phase, and in tables 15 rows per percentile table and 20 incomplete requests (-o json/ndjson/csv: every one).' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l strict -d 'Exit 2 if any line is malformed'
-complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l no-progress -d 'Never show a progress bar'
+complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l no-progress -d 'Never show progress (by default shown on a terminal once a scan runs over a second: a bar of bytes, of compressed bytes for gzip; a spinner with the bytes and requests read for stdin and pipes)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand latency" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
@@ -1561,7 +1561,7 @@ never\t''"
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -s k -l limit -d 'At most N credentials, 0 for all (the default).' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l strict -d 'Exit 2 if any line is malformed'
-complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l no-progress -d 'Never show a progress bar'
+complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l no-progress -d 'Never show progress (by default shown on a terminal once a scan runs over a second: a bar of bytes, of compressed bytes for gzip; a spinner with the bytes and requests read for stdin and pipes)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand tokens" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
@@ -1709,7 +1709,7 @@ never\t''"
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s k -l limit -d 'At most N requests, the first in time, 0 for all (the default).' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l strict -d 'Exit 2 if any line is malformed'
-complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l no-progress -d 'Never show a progress bar'
+complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l no-progress -d 'Never show progress (by default shown on a terminal once a scan runs over a second: a bar of bytes, of compressed bytes for gzip; a spinner with the bytes and requests read for stdin and pipes)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand history" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
@@ -1875,7 +1875,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l max-rule-hits -
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -s k -l limit -d 'At most N findings, the most severe first, 0 for all (the default); --fail-on still sees every finding.' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l strict -d 'Exit 2 if any line is malformed'
-complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l no-progress -d 'Never show a progress bar'
+complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l no-progress -d 'Never show progress (by default shown on a terminal once a scan runs over a second: a bar of bytes, of compressed bytes for gzip; a spinner with the bytes and requests read for stdin and pipes)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand detect" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'
@@ -1906,7 +1906,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_su
 1.35\t'kube-apiserver v1.35: group "*" matches every API group'"
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l strict -d 'Exit 2 if any line is malformed'
-complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l no-progress -d 'Never show a progress bar'
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l no-progress -d 'Never show progress (by default shown on a terminal once a scan runs over a second: a bar of bytes, of compressed bytes for gzip; a spinner with the bytes and requests read for stdin and pipes)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -l fail-on-lint -d 'Exit 3 when the policy is accepted but has warnings or lints (for CI), even if a log could not be read: 3 outranks 2'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
@@ -2050,7 +2050,7 @@ complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_su
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s k -l limit -d 'At most N entries in each top list (default 10) and N groups of requests not recorded (default 20), 0 for all.' -r
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l no-mmap -d 'Read files instead of memory-mapping them'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l strict -d 'Exit 2 if any line is malformed'
-complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l no-progress -d 'Never show a progress bar'
+complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l no-progress -d 'Never show progress (by default shown on a terminal once a scan runs over a second: a bar of bytes, of compressed bytes for gzip; a spinner with the bytes and requests read for stdin and pipes)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -s A -l all-namespaces -d 'Every namespace: what kaudit reads when no -n is given (accepted for kubectl\'s habit)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l incomplete -d 'Only requests that never completed (no ResponseComplete or Panic in the logs)'
 complete -c kaudit -n "__fish_kaudit_using_subcommand policy; and __fish_seen_subcommand_from simulate" -l no-headers -d 'Leave out the header row (table, wide, csv); timeline: the date lines (each line then starts with its date)'

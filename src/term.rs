@@ -286,6 +286,9 @@ impl Progress {
             self.shown.store(true, Ordering::Relaxed);
             self.bar
                 .set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(8));
+            // drawn now: with a steady tick, updates are drawn by the ticker thread alone, which
+            // a scan that ends within its interval may never see run
+            self.bar.force_draw();
             self.bar
                 .enable_steady_tick(std::time::Duration::from_millis(125));
         }
