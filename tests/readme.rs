@@ -215,3 +215,71 @@ fn every_console_sample_prints_what_the_docs_show() {
     assert!(count >= 20, "only {count} samples found");
     assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
 }
+
+/// GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens.
+fn slug(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ' '))
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+/// The anchors of a Markdown file's headings (not of lines in code blocks).
+fn anchors(text: &str) -> Vec<String> {
+    let mut fence = false;
+    let mut out = Vec::new();
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            fence = !fence;
+        } else if !fence && line.starts_with('#') {
+            let h = line.trim_start_matches('#');
+            if h.starts_with(' ') {
+                out.push(slug(h));
+            }
+        }
+    }
+    out
+}
+
+/// Every link from the README and docs/ to a file of the repository names one that exists,
+/// and every `#anchor` a heading that exists (the reference moved between them).
+#[test]
+fn every_link_between_the_docs_resolves() {
+    let link = regex::Regex::new(r"\]\(([^)\s]*)\)").expect("a regex");
+    let mut broken = Vec::new();
+    let mut checked = 0;
+    for file in documents() {
+        let text = std::fs::read_to_string(root().join(&file)).expect("the document reads");
+        let dir = std::path::Path::new(&file)
+            .parent()
+            .unwrap_or(std::path::Path::new(""));
+        for c in link.captures_iter(&text) {
+            let target = &c[1];
+            if target.contains("://") || target.starts_with("mailto:") {
+                continue;
+            }
+            let (path, anchor) = target.split_once('#').unwrap_or((target, ""));
+            let file_path = if path.is_empty() {
+                root().join(&file)
+            } else {
+                root().join(dir).join(path)
+            };
+            checked += 1;
+            if !file_path.exists() {
+                broken.push(format!("{file}: {target}: no such file"));
+                continue;
+            }
+            if !anchor.is_empty() {
+                let there = std::fs::read_to_string(&file_path).unwrap_or_default();
+                if !anchors(&there).iter().any(|a| a == anchor) {
+                    broken.push(format!("{file}: {target}: no such heading"));
+                }
+            }
+        }
+    }
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+    assert!(checked > 30, "{checked} links");
+}

@@ -316,7 +316,7 @@ pub struct EventsArgs {
     /// credential, credential-shaped text such as `password=...`, `Bearer ...`, URL passwords,
     /// `curl -u user:...`, `mysql -p...`, connection strings, API keys, private keys; not
     /// certificates, which are public) becomes `"<redacted N bytes>"`; every other byte stays as
-    /// read. The README's "Secrets and credentials" lists what is redacted.
+    /// read. docs/secrets.md lists what is redacted.
     #[arg(long, help_heading = "Output")]
     pub show_secrets: bool,
 }

@@ -585,7 +585,7 @@ impl serde::Serialize for Stages {
     }
 }
 
-/// The JSON form of a request (the README documents these fields), borrowing the request's
+/// The JSON form of a request (docs/json.md documents these fields), borrowing the request's
 /// text: written as it is serialized, a long field is not copied on its way out.
 #[derive(serde::Serialize, Default)]
 #[serde(rename_all = "camelCase")]

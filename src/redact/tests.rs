@@ -1,4 +1,4 @@
-//! Unit tests of redaction: credential-shaped text in every class the README lists, tools' password
+//! Unit tests of redaction: credential-shaped text in every class docs/secrets.md lists, tools' password
 //! flags, base64 data counted decoded, Secrets found wherever they nest, names and structure left
 //! readable, raw lines changed only at their secrets.
 

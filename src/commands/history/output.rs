@@ -34,7 +34,7 @@ pub(super) struct Entry {
     subresource: String,
     pub(super) namespace: String,
     name: String,
-    /// The request's cluster (README, "Many clusters"), empty when nothing names it.
+    /// The request's cluster (docs/input.md, "Many clusters"), empty when nothing names it.
     pub(super) cluster: String,
     code: Option<i64>,
     status_reason: String,

@@ -40,7 +40,7 @@ pub struct Tally {
     verbs: Counts,
     resources: Counts,
     namespaces: Counts,
-    /// Requests by cluster, those that name one (see README, "Many clusters").
+    /// Requests by cluster, those that name one (see docs/input.md, "Many clusters").
     clusters: Counts,
     first: Option<Ts>,
     last: Option<Ts>,
