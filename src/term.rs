@@ -30,6 +30,116 @@ pub fn stdout(tty: bool) -> Out {
     }
 }
 
+/// Standard output for text read by people on a terminal `width` columns wide: a line wider
+/// than the terminal (a note, a heading, a closing sentence: tables are fitted already) is
+/// broken at spaces, its later lines indented by two. Nothing else changes.
+pub fn stdout_for_text(width: u16) -> Out {
+    Box::new(Wrap {
+        inner: LineWriter::new(Stdout(io::stdout())),
+        width: usize::from(width),
+        line: Vec::new(),
+    })
+}
+
+/// See [`stdout_for_text`].
+struct Wrap<W: Write> {
+    inner: W,
+    width: usize,
+    /// The line being written, until its end.
+    line: Vec<u8>,
+}
+
+impl<W: Write> Wrap<W> {
+    fn emit_line(&mut self) -> io::Result<()> {
+        let line = std::mem::take(&mut self.line);
+        let wrapped = wrap_line(&line, self.width);
+        self.line = line;
+        self.line.clear();
+        self.inner.write_all(&wrapped)
+    }
+}
+
+impl<W: Write> Write for Wrap<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut rest = buf;
+        while let Some(i) = rest.iter().position(|b| *b == b'\n') {
+            self.line.extend_from_slice(&rest[..=i]);
+            self.emit_line()?;
+            rest = &rest[i + 1..];
+        }
+        self.line.extend_from_slice(rest);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        if !self.line.is_empty() {
+            // (a partial line is written as it is: a prompt, the end of the output)
+            let line = std::mem::take(&mut self.line);
+            self.inner.write_all(&line)?;
+        }
+        self.inner.flush()
+    }
+}
+
+impl<W: Write> Drop for Wrap<W> {
+    fn drop(&mut self) {
+        let _ = self.flush();
+    }
+}
+
+/// `line` (with its newline, if any) broken at spaces into lines of at most `width` columns
+/// (color sequences take none), the later ones indented by two; a word longer than a line is
+/// left whole. A line that fits, or that is not UTF-8, is returned as it is.
+fn wrap_line(line: &[u8], width: usize) -> Vec<u8> {
+    let Ok(text) = std::str::from_utf8(line) else {
+        return line.to_vec();
+    };
+    let (body, nl) = match text.strip_suffix('\n') {
+        Some(b) => (b, "\n"),
+        None => (text, ""),
+    };
+    let cols = |s: &str| unicode_width::UnicodeWidthStr::width(strip_ansi(s).as_ref());
+    if width < 20 || cols(body) <= width {
+        return line.to_vec();
+    }
+    let indent = "  ";
+    let mut out = String::with_capacity(line.len() + 16);
+    let mut cur = String::new();
+    for word in body.split(' ') {
+        if !cur.is_empty() && cur != indent && cols(&cur) + 1 + cols(word) > width {
+            out.push_str(cur.trim_end());
+            out.push('\n');
+            cur = String::from(indent);
+        } else if !cur.is_empty() && cur != indent {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    out.push_str(&cur);
+    out.push_str(nl);
+    out.into_bytes()
+}
+
+/// `s` without its color sequences (`ESC [ ... m`).
+fn strip_ansi(s: &str) -> Cow<'_, str> {
+    if !s.contains('\x1b') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Standard output was closed when the process started (`kaudit ... >&-`). The Rust runtime
 /// then opens /dev/null in its place before `main` (so that no file opened later takes
 /// descriptor 1), where every write succeeds and the output is lost without a word. `main`
@@ -366,5 +476,35 @@ mod tests {
         // not JSON, not UTF-8: still nothing a terminal obeys
         let junk = raw_for_terminal(b"\x1b]0;t\x07 \x9b2J \xc2\x9b");
         assert_eq!(&*junk, "\\u001b]0;t\\u0007 \u{fffd}2J \\u009b".as_bytes());
+    }
+}
+
+#[cfg(test)]
+mod wrap_tests {
+    use super::wrap_line;
+
+    #[test]
+    fn long_text_lines_break_at_spaces_indented() {
+        let w = |s: &str| String::from_utf8(wrap_line(s.as_bytes(), 24)).unwrap();
+        assert_eq!(w("short line\n"), "short line\n");
+        assert_eq!(
+            w("(left out to fit: LAST, SOURCE IPS, VIA; -o wide has every column)\n"),
+            "(left out to fit: LAST,\n  SOURCE IPS, VIA; -o\n  wide has every column)\n"
+        );
+        // a word longer than the line stays whole; colors take no columns
+        assert_eq!(
+            w("a 0123456789012345678901234567 b"),
+            "a\n  0123456789012345678901234567\n  b"
+        );
+        assert_eq!(
+            w("\x1b[1mHIGH (4)\x1b[0m and so on, fits\n"),
+            "\x1b[1mHIGH (4)\x1b[0m and so on, fits\n"
+        );
+        for line in [
+            w("x ".repeat(40).as_str()),
+            w("(a) bb ccc dddd eeeee ffffff ggggggg hhhhhhhh"),
+        ] {
+            assert!(line.lines().all(|l| l.len() <= 24), "{line}");
+        }
     }
 }

@@ -283,3 +283,24 @@ fn every_link_between_the_docs_resolves() {
     assert!(broken.is_empty(), "{}", broken.join("\n"));
     assert!(checked > 30, "{checked} links");
 }
+/// On an 80-column terminal every sample's answer fits: tables leave out optional columns
+/// (with a note) and cut names only when nothing optional is left, and notes and sentences
+/// wrap at the width. (Diagnostics on stderr, `kaudit: ...`, are not on the terminal here.)
+#[test]
+fn every_console_sample_fits_80_columns() {
+    let mut wrong = Vec::new();
+    for file in documents() {
+        for s in samples(&file) {
+            if s.command.contains(" | ") {
+                continue; // piped: not a terminal
+            }
+            for l in run(&s.command, 80).lines() {
+                let w = unicode_width::UnicodeWidthStr::width(l);
+                if w > 80 && !l.starts_with("kaudit: ") {
+                    wrong.push(format!("{}:{}: a line of {w} columns: {l}", s.file, s.line));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

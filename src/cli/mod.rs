@@ -942,11 +942,16 @@ pub enum ReportFormat {
 /// What every command's format says about its layout: `-o wide` shows values whole.
 pub trait OutputFormat: ValueEnum + Clone + Copy + Send + Sync + 'static {
     fn is_wide(self) -> bool;
+    /// The table for people, fitted to a terminal (not wide, not a machine format).
+    fn is_table(self) -> bool;
 }
 
 impl OutputFormat for Format {
     fn is_wide(self) -> bool {
         self == Format::Wide
+    }
+    fn is_table(self) -> bool {
+        self == Format::Table
     }
 }
 
@@ -954,11 +959,17 @@ impl OutputFormat for EventsFormat {
     fn is_wide(self) -> bool {
         self == EventsFormat::Wide
     }
+    fn is_table(self) -> bool {
+        self == EventsFormat::Table
+    }
 }
 
 impl OutputFormat for ReportFormat {
     fn is_wide(self) -> bool {
         self == ReportFormat::Wide
+    }
+    fn is_table(self) -> bool {
+        self == ReportFormat::Table
     }
 }
 

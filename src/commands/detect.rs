@@ -502,8 +502,9 @@ fn finding_columns<'f, 'a: 'f>(
             .optional(3)
             .cell(|r: &FindingRow| Cell::new(r.name)),
         Col::num("COUNT").cell(|r: &FindingRow| Cell::num(thousands(r.count))),
-        Col::fixed(times.header("FIRST")).cell(|r: &FindingRow| Cell::new(times.cell(r.first.0))),
-        Col::fixed(times.header("LAST"))
+        // (the zone and a shared day are said once, in the closing line's caption)
+        Col::fixed("FIRST").cell(|r: &FindingRow| Cell::new(times.cell(r.first.0))),
+        Col::fixed("LAST")
             .optional(2)
             .cell(|r: &FindingRow| Cell::new(times.cell(r.last.0))),
         Col::text("ACTOR").cell(move |r: &FindingRow| {

@@ -117,7 +117,15 @@ fn dispatch(cli: Cli, env: &Env, diag: &Diag, slot: &mut Option<Out>) -> Result<
         Command::Policy(a) => match a.command {
             PolicyCommand::Check(c) => {
                 let cfg = policy_check_config(&c, env)?;
-                let out = slot.insert(crate::term::stdout(false));
+                // its lines for people wrapped at a terminal's width, as a table's notes are
+                let out = slot.insert(match env.columns {
+                    Some(w)
+                        if env.stdout_tty && w > 0 && c.output == crate::cli::CheckFormat::Text =>
+                    {
+                        crate::term::stdout_for_text(w)
+                    }
+                    _ => crate::term::stdout(false),
+                });
                 policy::check(&c, cfg.as_ref(), diag, out)
             }
             PolicyCommand::Simulate(c) => {
@@ -148,8 +156,17 @@ fn scanning<F: OutputFormat>(
     run: impl FnOnce(Config, &mut Out) -> Result<Outcome>,
 ) -> Result<Outcome> {
     let cfg = Config::new(input, filter, output, env)?;
-    let out = slot.insert(crate::term::stdout(cfg.stdout_tty));
+    let out = slot.insert(text_out(&cfg, output.output.is_table()));
     run(cfg, out)
+}
+
+/// Standard output for a command's answer: on a terminal of known width, a table's notes and
+/// sentences are wrapped at its width (`term::stdout_for_text`).
+fn text_out(cfg: &Config, table: bool) -> Out {
+    match cfg.width {
+        Some(w) if table && cfg.stdout_tty && w > 0 => crate::term::stdout_for_text(w),
+        _ => crate::term::stdout(cfg.stdout_tty),
+    }
 }
 
 /// `policy check`'s settings: a scan only when logs are named (with none, nothing is read,
