@@ -294,6 +294,16 @@ fn every_console_sample_fits_80_columns() {
             if s.command.contains(" | ") {
                 continue; // piped: not a terminal
             }
+            // An answer whose every line fits 80 columns at 100 is the same at 80 (tables
+            // shrink, and text wraps, only past the terminal's width): the document shows it,
+            // checked by the test above. Only the others are run again.
+            let shortened = s.expected.iter().any(|l| l.starts_with("[... "));
+            let wide = s.expected.iter().any(|l| {
+                unicode_width::UnicodeWidthStr::width(l.as_str()) > 80 && !l.starts_with("kaudit: ")
+            });
+            if !shortened && !wide {
+                continue;
+            }
             for l in run(&s.command, 80).lines() {
                 let w = unicode_width::UnicodeWidthStr::width(l);
                 if w > 80 && !l.starts_with("kaudit: ") {
