@@ -154,6 +154,124 @@ fn on_terminal(cmd: &mut Command, width: u16) -> (String, String) {
     (text, errs.join().expect("stderr thread"))
 }
 
+/// The values of a table's column `name` as printed (`text`: a table with a header line), a
+/// value wrapped over several lines joined again (names have no spaces to lose at a break); a
+/// row starts on each line with a value in column `anchor` (one that never wraps).
+fn column(text: &str, name: &str, anchor: &str) -> Vec<String> {
+    let mut lines = text
+        .lines()
+        .skip_while(|l| !l.split("  ").any(|h| h.trim() == name));
+    let header = lines
+        .next()
+        .unwrap_or_else(|| panic!("no header {name}:\n{text}"));
+    let chars = |l: &str| l.chars().collect::<Vec<char>>();
+    let h = chars(header);
+    // a column's span: from its header to the next header (two spaces before it)
+    let span = |name: &str| {
+        let start = header[..header.find(name).expect("in the header")]
+            .chars()
+            .count();
+        let end = (start + name.len()..h.len())
+            .find(|&i| h[i] != ' ' && h[i - 1] == ' ' && h[i - 2] == ' ')
+            .unwrap_or(usize::MAX);
+        (start, end)
+    };
+    let cell = |c: &[char], (a, b): (usize, usize)| -> String {
+        c[a.min(c.len())..b.min(c.len())]
+            .iter()
+            .collect::<String>()
+            .trim()
+            .to_string()
+    };
+    let (col, anchor) = (span(name), span(anchor));
+    let mut values: Vec<String> = Vec::new();
+    for l in lines.take_while(|l| !l.is_empty() && !l.starts_with('(')) {
+        let c = chars(l);
+        match values.last_mut() {
+            Some(v) if cell(&c, anchor).is_empty() => v.push_str(&cell(&c, col)),
+            _ => values.push(cell(&c, col)),
+        }
+    }
+    values
+}
+
+/// At 80 columns a name too long for its column is wrapped, not cut: the identities in `who`,
+/// `detect` and `events` on a terminal, joined again, are those of the JSON answer, and no
+/// `…` stands for part of one.
+#[test]
+fn names_are_wrapped_whole_at_80_columns() {
+    let names = |args: &[&str], key: &str| -> std::collections::BTreeSet<String> {
+        let mut args = args.to_vec();
+        args.extend(["-o", "json", "-k", "0"]);
+        let out = crate::util::run(&args);
+        let v: serde_json::Value = serde_json::from_str(out.stdout_str()).expect("JSON");
+        let mut found = std::collections::BTreeSet::new();
+        let mut walk = vec![&v];
+        while let Some(v) = walk.pop() {
+            match v {
+                serde_json::Value::Array(a) => walk.extend(a),
+                serde_json::Value::Object(o) => {
+                    match o.get(key) {
+                        Some(serde_json::Value::String(s)) => {
+                            found.insert(s.clone());
+                        }
+                        Some(serde_json::Value::Array(a)) => {
+                            found.extend(a.iter().filter_map(|s| s.as_str()).map(String::from))
+                        }
+                        _ => {}
+                    }
+                    walk.extend(o.values());
+                }
+                _ => {}
+            }
+        }
+        found
+    };
+    for (command, col, anchor, args, key) in [
+        (
+            "kaudit who testdata/s5/",
+            "USER",
+            "REQUESTS",
+            &["who", "testdata/s5/"][..],
+            "user",
+        ),
+        (
+            "kaudit events -u system:serviceaccount:build:* -k 20 testdata/s5/",
+            "USER",
+            "CODE",
+            &[
+                "events",
+                "-u",
+                "system:serviceaccount:build:*",
+                "testdata/s5/",
+            ][..],
+            "user",
+        ),
+        (
+            "kaudit detect --min-severity high testdata/s5/",
+            "ACTOR",
+            "RULE",
+            &["detect", "--min-severity", "high", "testdata/s5/"][..],
+            "actors",
+        ),
+    ] {
+        let text = run(command, 80);
+        let shown = column(&text, col, anchor);
+        let known = names(args, key);
+        assert!(!shown.is_empty(), "{command}:\n{text}");
+        assert!(
+            shown.iter().any(|v| v.len() > 30),
+            "{command}: a name longer than its column is shown:\n{text}"
+        );
+        for v in &shown {
+            assert!(
+                known.contains(v) && !v.contains('…'),
+                "{command}: {v:?} is not a name of the answer ({known:?}):\n{text}"
+            );
+        }
+    }
+}
+
 /// Does `got` match the sample's expected lines (a `[... N more lines]` line standing for N)?
 fn matches(expected: &[String], got: &str) -> bool {
     let got: Vec<&str> = got.lines().collect();

@@ -75,7 +75,7 @@ impl Field {
         }
     }
 
-    /// Is this field cut to fit a terminal (free text) rather than kept whole?
+    /// Does this field wrap to fit a terminal (free text) rather than keep its width?
     pub fn flexible(self) -> bool {
         !matches!(
             self,

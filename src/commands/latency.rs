@@ -480,10 +480,11 @@ struct Shown {
 
 /// A list of requests as rows and headers: time, latency (when `latency`), user, verb,
 /// resource, object, code, then the stages seen (when not) and the API server's phases (when
-/// one of them has some).
-fn request_list(items: &[Item], latency: bool, local: bool) -> (Vec<Vec<Cell>>, Vec<Cell>) {
+/// one of them has some); and the caption that names the day the times share (`(times: UTC,
+/// 2026-11-21)`, under the table: the header stays as narrow as the times).
+fn request_list(items: &[Item], latency: bool, local: bool) -> (Vec<Vec<Cell>>, Vec<Cell>, String) {
     let times = Times::new(items.iter().map(|i| &i.time), local);
-    let mut h = vec![Cell::new(times.header("TIME"))];
+    let mut h = vec![Cell::new(if local { "TIME (local)" } else { "TIME (UTC)" })];
     if latency {
         h.push(Cell::new("LATENCY"));
     }
@@ -519,12 +520,12 @@ fn request_list(items: &[Item], latency: bool, local: bool) -> (Vec<Vec<Cell>>, 
             r
         })
         .collect();
-    (rows, h)
+    (rows, h, times.caption())
 }
 
 /// A list of requests with their latency (and phases, where the API server timed them).
 fn timed(out: &mut Out, style: &Style, items: &[Item]) -> Result<()> {
-    let (rows, h) = request_list(items, true, style.local);
+    let (rows, h, caption) = request_list(items, true, style.local);
     write_rows(
         out,
         rows,
@@ -532,7 +533,9 @@ fn timed(out: &mut Out, style: &Style, items: &[Item]) -> Result<()> {
         style,
         &[false, true, false, false, false, false, true, false],
         &[],
-    )
+    )?;
+    writeln!(out, "{caption}")?;
+    Ok(())
 }
 
 /// The first `shown` verb and resource pairs with their count and percentiles, and how many
@@ -587,7 +590,7 @@ fn incomplete_list(out: &mut Out, style: &Style, lat: &Lat, n: usize) -> Result<
         writeln!(out, "none")?;
     } else {
         let shown = &lat.incomplete[..lat.incomplete.len().min(n)];
-        let (rows, h) = request_list(shown, false, style.local);
+        let (rows, h, caption) = request_list(shown, false, style.local);
         write_rows(
             out,
             rows,
@@ -596,6 +599,7 @@ fn incomplete_list(out: &mut Out, style: &Style, lat: &Lat, n: usize) -> Result<
             &[false, false, false, false, false, true, false],
             &[],
         )?;
+        writeln!(out, "{caption}")?;
         if shown.len() < lat.incomplete.len() {
             writeln!(
                 out,

@@ -40,8 +40,8 @@ pub struct Style {
     pub width: Option<u16>,
     pub local: bool,
     pub headers: bool,
-    /// Fit tables to the terminal (one line per row, long values elided in the middle): a
-    /// terminal of known width, and not `-o wide`, which shows values whole.
+    /// Fit tables to the terminal (optional columns left out, long names wrapped within their
+    /// column): a terminal of known width, and not `-o wide`, which shows values whole.
     pub fit: bool,
 }
 
@@ -199,9 +199,9 @@ pub struct Column {
     /// Width cap when streaming rows.
     pub max: usize,
     pub right: bool,
-    /// May be cut with `…` to fit the terminal (names, URIs), unlike times and codes.
+    /// May wrap within its column to fit the terminal (names, URIs), unlike times and codes.
     pub flex: bool,
-    /// May be left out on a narrow terminal, before any name is cut; higher goes first (0:
+    /// May be left out on a narrow terminal, before any name wraps; higher goes first (0:
     /// always shown).
     pub drop: u8,
     /// A time: on a narrow terminal, a date every row shares is said once, under the table.

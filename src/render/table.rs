@@ -1,7 +1,7 @@
 //! Tables for people. Every cell is sanitized here, whatever the command put in it.
 //!
-//! Finished results are laid out by comfy-table (fits the terminal width on a tty, no wrapping
-//! and no borders when piped). Rows of a live stream, or more rows than are worth holding, are
+//! Finished results are laid out by comfy-table (on a tty, fitted to the terminal's width: see
+//! [`write_rows_dropping`]; piped, no wrapping and no borders). Rows of a live stream, or more rows than are worth holding, are
 //! printed as they come in fixed-width columns instead, so `tail -F | kaudit events` shows each
 //! request at once and memory stays flat.
 
@@ -60,13 +60,13 @@ pub fn header_label(text: &str, style: &Style) -> String {
     }
 }
 
-/// Turn cells into comfy cells: sanitized, colored when asked.
-pub fn comfy_row(cells: &[Cell], style: &Style) -> Vec<comfy_table::Cell> {
+/// Turn cells, sanitized and fitted already (a `\n` in one is a line of its own), into comfy
+/// cells, colored when asked.
+fn comfy_row(cells: &[Cell], style: &Style) -> Vec<comfy_table::Cell> {
     cells
         .iter()
         .map(|c| {
-            let text = sanitize(&c.text);
-            let mut cell = comfy_table::Cell::new(text);
+            let mut cell = comfy_table::Cell::new(&c.text);
             if c.right {
                 cell = cell.set_alignment(CellAlignment::Right);
             }
@@ -123,22 +123,246 @@ pub fn elide_middle(s: &str, max: usize) -> String {
     format!("{head}…{}", tail.into_iter().collect::<String>())
 }
 
-/// Column widths that fit `total` columns: flexible columns (names, URIs) give up width, widest
-/// first, down to their header's width (at least 8); the others keep their content width.
-fn fit_widths(natural: &[usize], mins: &[usize], flex: &[bool], total: usize) -> Vec<usize> {
+/// The most lines a wrapped cell takes; a longer value loses its middle (see [`fold`]).
+const MAX_LINES: usize = 3;
+
+/// The width of a cell's widest line (cells of a fitted table may hold several).
+pub fn lines_width(s: &str) -> usize {
+    s.split('\n').map(width).max().unwrap_or(0)
+}
+
+/// Whether a line may break after `c`: separators of names, paths and lists.
+fn breaks_after(c: char) -> bool {
+    matches!(c, ' ' | '/' | ':' | ',' | '.' | '-' | '_' | '=' | '@' | '|')
+}
+
+/// Wrap a sanitized value into lines of at most `w` columns, joined by `\n`, so that a name too
+/// long for its column is shown whole rather than cut: `system:serviceaccount:` /
+/// `build:ci-bot`. A line breaks after a space, else after a separator (`/`, `:`, `,`, `.`,
+/// `-`, ...), if not too near its start (see [`wrap`]), else at `w`; a space at a break is
+/// dropped. A value that takes more than [`MAX_LINES`] lines loses its middle (`…`), as little
+/// of it as lets the rest fit them.
+pub fn fold(s: &str, w: usize) -> String {
+    if width(s) <= w {
+        return s.to_string();
+    }
+    let w = w.max(1);
+    let lines = wrap(s, w, MAX_LINES);
+    if lines.len() <= MAX_LINES {
+        return lines.join("\n");
+    }
+    // too long to show whole: its middle goes, as little as lets the rest wrap into the lines
+    // (cut once to what the lines could hold, so that a huge value is measured once)
+    let s = &elide_middle(s, w * MAX_LINES);
+    for keep in (w..=w * MAX_LINES).rev() {
+        let lines = wrap(&elide_middle(s, keep), w, MAX_LINES);
+        if lines.len() <= MAX_LINES {
+            return lines.join("\n");
+        }
+    }
+    elide_middle(s, w)
+}
+
+fn char_width(c: char) -> usize {
+    unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
+}
+
+/// Lines of at most `w` columns (`w` ≥ 1), broken after the last space if it is in the line's
+/// last two thirds, else after its last separator if in its last three quarters, else at `w`.
+fn wrap(s: &str, w: usize, most: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut line_w = 0;
+    // just after the line's last space, and its last separator of any kind: the byte offset
+    // and the width up to it
+    let mut space: Option<(usize, usize)> = None;
+    let mut brk: Option<(usize, usize)> = None;
+    for c in s.chars() {
+        if line.is_empty() && c == ' ' && !lines.is_empty() {
+            continue; // no line starts with the space it broke at
+        }
+        let cw = char_width(c);
+        while line_w + cw > w && !line.is_empty() {
+            let at = space
+                .filter(|&(_, bw)| bw * 3 >= w)
+                .or(brk.filter(|&(_, bw)| bw * 4 >= w));
+            let rest = match at {
+                Some((at, _)) => line.split_off(at),
+                None => String::new(),
+            };
+            lines.push(line.trim_end_matches(' ').to_string());
+            line = rest.trim_start_matches(' ').to_string();
+            line_w = 0;
+            (space, brk) = (None, None);
+            for (i, rc) in line.char_indices() {
+                line_w += char_width(rc);
+                if breaks_after(rc) {
+                    brk = Some((i + rc.len_utf8(), line_w));
+                }
+                if rc == ' ' {
+                    space = brk;
+                }
+            }
+        }
+        if lines.len() > most {
+            return lines; // more than the caller will take
+        }
+        if line.is_empty() && c == ' ' {
+            continue;
+        }
+        line.push(c);
+        line_w += cw;
+        if breaks_after(c) {
+            brk = Some((line.len(), line_w));
+        }
+        if c == ' ' {
+            space = brk;
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// What fitting needs to know of a flexible column's values: how many lines they take wrapped
+/// at a given width. The first [`EXACT`] distinct values are kept, with their counts, to be
+/// wrapped as they will be shown; any others are counted by width alone and estimated.
+#[derive(Clone, Default)]
+struct Spread {
+    values: std::collections::HashMap<String, usize>,
+    /// How many of the other values have each width (index: the width).
+    widths: Vec<usize>,
+}
+
+/// Distinct values of a column wrapped exactly when choosing widths.
+const EXACT: usize = 512;
+
+/// The most lines a value is counted for when choosing widths (a longer one is cut anyway).
+const PRICED: usize = 16;
+
+impl Spread {
+    /// Count a sanitized value of width `w` (at most the terminal's).
+    fn add(&mut self, v: &str, w: usize) {
+        if let Some(n) = self.values.get_mut(v) {
+            *n += 1;
+        } else if self.values.len() < EXACT && v.len() <= 1024 {
+            self.values.insert(v.to_string(), 1);
+        } else {
+            if self.widths.len() <= w {
+                self.widths.resize(w + 1, 0);
+            }
+            self.widths[w] += 1;
+        }
+    }
+
+    /// The width of the widest line of the column's values as shown in a column `w` wide
+    /// (`w` itself when some values were only counted).
+    fn widest_at(&self, w: usize) -> usize {
+        if self.widths.iter().any(|&n| n > 0) {
+            return w;
+        }
+        self.values
+            .keys()
+            .map(|v| lines_width(&fold(v, w)))
+            .max()
+            .unwrap_or(w)
+            .min(w)
+    }
+
+    /// How many lines the column's values would take to be shown whole at width `w` (up to
+    /// [`PRICED`] each): a value cut to fit [`MAX_LINES`] counts all the lines it would have
+    /// needed, so that widths which cut a name cost more than widths which only wrap.
+    fn lines_at(&self, w: usize) -> usize {
+        let w = w.max(1);
+        let exact: usize = self
+            .values
+            .iter()
+            .map(|(v, &n)| {
+                let lines = if width(v) <= w {
+                    1
+                } else {
+                    wrap(v, w, PRICED).len()
+                };
+                n * lines
+            })
+            .sum();
+        let rest: usize = self
+            .widths
+            .iter()
+            .enumerate()
+            .map(|(v, &n)| n * v.div_ceil(w).clamp(1, PRICED))
+            .sum();
+        exact + rest
+    }
+}
+
+/// Column widths that fit `total` columns. The fixed columns keep their content width; the
+/// flexible ones (names, URIs) share the rest, each at least its header's width (at least 8),
+/// as widths that wrap their values (`spread`) into the fewest lines in all (a column of a few
+/// long values wraps those before a column of long names wraps every row), the columns more
+/// to the left (who, then what) wider where that makes no more lines; then each is narrowed to
+/// its widest line as wrapped (a name that takes two lines at 22 columns is not given 30).
+fn fit_widths(
+    natural: &[usize],
+    mins: &[usize],
+    flex: &[bool],
+    total: usize,
+    spread: &[Spread],
+) -> Vec<usize> {
     let mut w = natural.to_vec();
     let gaps = 2 * w.len().saturating_sub(1);
-    loop {
-        let used: usize = w.iter().sum::<usize>() + gaps;
-        if used <= total {
-            break;
+    if w.iter().sum::<usize>() + gaps <= total {
+        return w;
+    }
+    let flexible: Vec<usize> = (0..w.len()).filter(|&i| flex[i]).collect();
+    let lo = |i: usize| mins[i].min(natural[i]);
+    let fixed: usize = (0..w.len()).filter(|&i| !flex[i]).map(|i| natural[i]).sum();
+    let budget = total.saturating_sub(fixed + gaps);
+    if flexible.iter().map(|&i| lo(i)).sum::<usize>() >= budget {
+        for &i in &flexible {
+            w[i] = lo(i); // nothing left to give: the terminal will wrap
         }
-        let widest = (0..w.len())
-            .filter(|&i| flex[i] && w[i] > mins[i])
-            .max_by_key(|&i| (w[i], std::cmp::Reverse(i)));
-        match widest {
-            Some(i) => w[i] -= 1,
-            None => break, // nothing left to give: the terminal will wrap
+        return w;
+    }
+    let empty = Spread::default();
+    // lines[k][x - lo]: the lines of the k-th flexible column at width x
+    let lines: Vec<Vec<usize>> = flexible
+        .iter()
+        .map(|&i| {
+            let s = spread.get(i).unwrap_or(&empty);
+            (lo(i)..=natural[i]).map(|x| s.lines_at(x)).collect()
+        })
+        .collect();
+    // best[k][b]: the fewest lines of flexible columns k.. within b columns (NONE: they do
+    // not fit), and choice[k][b] the width of column k for it: the widest of equal ones
+    let m = flexible.len();
+    const NONE: usize = usize::MAX;
+    let mut best = vec![vec![0; budget + 1]; m + 1];
+    let mut choice = vec![vec![0; budget + 1]; m];
+    for k in (0..m).rev() {
+        let i = flexible[k];
+        for b in 0..=budget {
+            let mut pick = (NONE, 0);
+            for x in (lo(i)..=natural[i].min(b)).rev() {
+                let rest = best[k + 1][b - x];
+                if rest == NONE {
+                    continue;
+                }
+                let here = lines[k][x - lo(i)] + rest;
+                if here < pick.0 {
+                    pick = (here, x);
+                }
+            }
+            (best[k][b], choice[k][b]) = pick;
+        }
+    }
+    let mut b = budget;
+    for (k, &i) in flexible.iter().enumerate() {
+        w[i] = choice[k][b];
+        b -= w[i];
+        if let Some(s) = spread.get(i) {
+            w[i] = s.widest_at(w[i]).max(lo(i));
         }
     }
     w
@@ -146,8 +370,9 @@ fn fit_widths(natural: &[usize], mins: &[usize], flex: &[bool], total: usize) ->
 
 /// Write a table for people. Cells are sanitized; headers bold with `--color`; two spaces
 /// between columns; trailing spaces trimmed. When `style.fit` (a terminal of known width, not
-/// `-o wide`), rows stay on one line: flexible columns (`flex[i]`, default: not right-aligned)
-/// shrink and their long values are elided in the middle. `right[i]`: right-align column i.
+/// `-o wide`), the table fits its width: flexible columns (`flex[i]`, default: not
+/// right-aligned) shrink as [`fit_widths`] chooses and a value too long for its column wraps
+/// onto the row's next lines ([`fold`]). `right[i]`: right-align column i.
 pub fn write_rows(
     out: &mut Out,
     rows: Vec<Vec<Cell>>,
@@ -169,8 +394,8 @@ fn column_width(rows: &[Vec<Cell>], headers: Option<&Vec<Cell>>, i: usize) -> us
         .unwrap_or(0)
 }
 
-/// A flexible column's width up to which its values are worth keeping whole: optional columns
-/// are left out before a name this long is cut (a longer one, a URI, is cut anyway).
+/// A flexible column's width up to which its values are worth keeping on one line: optional
+/// columns are left out before a name this long wraps (a longer one, a URI, wraps anyway).
 const WHOLE: usize = 40;
 
 /// [`write_rows`], where columns may be left out to fit the terminal: `drop[i] > 0` marks
@@ -236,12 +461,18 @@ fn lay_out(
         .chain(headers.iter().map(Vec::len))
         .max()
         .unwrap_or(0);
-    let clean = |c: &Cell| -> Cell {
+    let flex_at = |i: usize| {
+        let r = right.get(i).copied().unwrap_or(false);
+        flex.get(i).copied().unwrap_or(!r)
+    };
+    let clean = |i: usize, c: &Cell| -> Cell {
         let mut text = sanitize(&c.text).into_owned();
         if let (true, Some(w)) = (style.fit, style.width) {
-            // no value can be wider than the terminal; cutting first keeps layout linear (in
-            // the middle, like the layout below, so both ends of a name survive)
-            text = elide_middle(&text, w as usize);
+            // no value can be wider than the terminal: a fixed one is cut in the middle; a
+            // flexible one is wrapped below, to its column's width, but never shows more than
+            // a few lines of it (the copy held stays small whatever the log holds)
+            let most = if flex_at(i) { PRICED } else { 1 };
+            text = elide_middle(&text, w as usize * most);
         }
         Cell { text, ..c.clone() }
     };
@@ -256,30 +487,32 @@ fn lay_out(
     // each row cleaned as the one before is let go of (not a second copy of the whole table)
     let mut rows: Vec<Vec<Cell>> = rows
         .into_iter()
-        .map(|r| r.iter().map(clean).collect())
+        .map(|r| r.iter().enumerate().map(|(i, c)| clean(i, c)).collect())
         .collect();
-    let flex_at = |i: usize| {
-        let r = right.get(i).copied().unwrap_or(false);
-        flex.get(i).copied().unwrap_or(!r)
-    };
     if let (true, Some(total)) = (style.fit, style.width) {
+        let total = total as usize;
         let mut natural = vec![0; n];
         let mut mins = vec![8; n];
+        let mut spread = vec![Spread::default(); n];
         for (i, h) in headers.iter().flatten().enumerate() {
             natural[i] = width(&h.text);
             mins[i] = mins[i].max(width(&h.text));
         }
         for row in &rows {
             for (i, c) in row.iter().enumerate() {
-                natural[i] = natural[i].max(width(&c.text));
+                let w = width(&c.text).min(total);
+                natural[i] = natural[i].max(w);
+                if flex_at(i) {
+                    spread[i].add(&c.text, w);
+                }
             }
         }
         let flexes: Vec<bool> = (0..n).map(flex_at).collect();
-        let widths = fit_widths(&natural, &mins, &flexes, total as usize);
+        let widths = fit_widths(&natural, &mins, &flexes, total, &spread);
         for row in &mut rows {
             for (i, c) in row.iter_mut().enumerate() {
                 if width(&c.text) > widths[i] {
-                    c.text = elide_middle(&c.text, widths[i]);
+                    c.text = fit_cell(&c.text, widths[i], flexes[i]);
                 }
             }
         }
@@ -318,6 +551,16 @@ fn lay_out(
     Ok(())
 }
 
+/// A value wider than its column's width `w`: wrapped into lines when the column is flexible
+/// (a name is shown whole), else cut in the middle.
+fn fit_cell(text: &str, w: usize, flex: bool) -> String {
+    if flex {
+        fold(text, w)
+    } else {
+        elide_middle(text, w)
+    }
+}
+
 /// [`lay_out`] for a table of more than [`MAX_BUFFERED`] rows: the same columns (left or right
 /// aligned, two spaces apart, no trailing blanks) written a row at a time, where comfy-table
 /// would hold each cell three times more (its cells, its lines, its output). `rows` are
@@ -333,7 +576,7 @@ fn lay_out_plain(
     let mut widths = vec![0; n];
     for row in headers.iter().chain(&rows) {
         for (i, c) in row.iter().enumerate() {
-            widths[i] = widths[i].max(width(&c.text));
+            widths[i] = widths[i].max(lines_width(&c.text));
         }
     }
     let mut line = String::new();
@@ -346,7 +589,9 @@ fn lay_out_plain(
     Ok(())
 }
 
-/// One line of a plain table: cells padded to `widths`, two spaces apart, trailing blanks cut.
+/// One row of a plain table: cells padded to `widths`, two spaces apart, trailing blanks cut;
+/// a cell wrapped into lines (`\n`) makes the row as many lines, the other cells blank below
+/// their first, as comfy-table lays out the same row.
 fn plain_line(
     out: &mut Out,
     line: &mut String,
@@ -356,26 +601,40 @@ fn plain_line(
     right: &[bool],
     style: &Style,
 ) -> Result<()> {
-    line.clear();
-    for (i, c) in cells.iter().enumerate() {
-        let pad = widths[i].saturating_sub(width(&c.text));
-        let r = right.get(i).copied().unwrap_or(false);
-        if r {
-            line.extend(std::iter::repeat_n(' ', pad));
-        }
-        let code = if header { Some("1") } else { ansi(c.tone) }.filter(|_| style.color);
-        match code {
-            Some(code) => line.push_str(&format!("\x1b[{code}m{}\x1b[0m", c.text)),
-            None => line.push_str(&c.text),
-        }
-        if i + 1 < cells.len() {
-            if !r {
+    let height = cells
+        .iter()
+        .map(|c| c.text.split('\n').count())
+        .max()
+        .unwrap_or(1);
+    for k in 0..height {
+        line.clear();
+        for (i, c) in cells.iter().enumerate() {
+            let text = if height == 1 {
+                c.text.as_str()
+            } else {
+                c.text.split('\n').nth(k).unwrap_or("")
+            };
+            let pad = widths[i].saturating_sub(width(text));
+            let r = right.get(i).copied().unwrap_or(false);
+            if r {
                 line.extend(std::iter::repeat_n(' ', pad));
             }
-            line.push_str("  ");
+            let code = if header { Some("1") } else { ansi(c.tone) }.filter(|_| style.color);
+            match code {
+                Some(code) if height == 1 || !text.is_empty() => {
+                    line.push_str(&format!("\x1b[{code}m{text}\x1b[0m"))
+                }
+                _ => line.push_str(text),
+            }
+            if i + 1 < cells.len() {
+                if !r {
+                    line.extend(std::iter::repeat_n(' ', pad));
+                }
+                line.push_str("  ");
+            }
         }
+        writeln!(out, "{}", line.trim_end())?;
     }
-    writeln!(out, "{}", line.trim_end())?;
     Ok(())
 }
 
@@ -398,8 +657,8 @@ pub fn write_rows_streamed(
         return Ok(());
     }
     let term = if style.fit { style.width } else { None }.map(usize::from);
-    let (raw, cut) = measure_streamed(n, &row, headers.as_deref(), term);
     let is_flex = |i: usize| is_flex_column(flex, right, i);
+    let (raw, cut, spread) = measure_streamed(n, &row, headers.as_deref(), term, is_flex);
     let kept = choose_kept(&raw, term, headers.as_deref(), is_flex, drop);
     let headers: Option<Vec<Cell>> = headers.map(|h| {
         kept.pick(h)
@@ -410,8 +669,9 @@ pub fn write_rows_streamed(
             })
             .collect()
     });
-    let (widths, narrowed) = fit_kept(&cut, &kept.keep, headers.as_deref(), term, is_flex);
-    let finish = |cells: Vec<Cell>| finish_row(kept.pick(cells), term, &widths);
+    let (widths, narrowed) = fit_kept(&cut, &spread, &kept.keep, headers.as_deref(), term, is_flex);
+    let kept_flex: Vec<bool> = kept.keep.iter().map(|&i| is_flex(i)).collect();
+    let finish = |cells: Vec<Cell>| finish_row(kept.pick(cells), term, &widths, &kept_flex);
     let mut plain = if narrowed {
         measure_written(n, &row, finish, kept.keep.len())
     } else {
@@ -451,16 +711,19 @@ fn is_flex_column(flex: &[bool], right: &[bool], i: usize) -> bool {
 }
 
 /// Pass 1 of [`write_rows_streamed`]: per column, the widest sanitized value, headers included
-/// (`raw`: which columns to drop), and the widest once cut to the terminal's width (`cut`: the
-/// natural width of the layout), both as long as the longest row or the headers.
+/// (`raw`: which columns to drop), and the widest once fitted to the terminal's width (`cut`:
+/// the natural width of the layout; a fixed value is cut, a flexible one would wrap), both as
+/// long as the longest row or the headers.
 fn measure_streamed(
     n: usize,
     row: &impl Fn(usize) -> Vec<Cell>,
     headers: Option<&[Cell]>,
     term: Option<usize>,
-) -> (Vec<usize>, Vec<usize>) {
+    is_flex: impl Fn(usize) -> bool,
+) -> (Vec<usize>, Vec<usize>, Vec<Spread>) {
     let mut raw: Vec<usize> = Vec::new();
     let mut cut: Vec<usize> = Vec::new();
+    let mut spread: Vec<Spread> = Vec::new();
     let mut longest = headers.map_or(0, <[Cell]>::len);
     for i in 0..n {
         let cells = row(i);
@@ -468,24 +731,30 @@ fn measure_streamed(
         if raw.len() < cells.len() {
             raw.resize(cells.len(), 0);
             cut.resize(cells.len(), 0);
+            spread.resize(cells.len(), Spread::default());
         }
         for (j, c) in cells.iter().enumerate() {
             let s = sanitize(&c.text);
             let w = width(&s);
             raw[j] = raw[j].max(w);
             let w = match term {
+                Some(t) if w > t && is_flex(j) => t,
                 Some(t) if w > t => width(&elide_middle(&s, t)),
                 _ => w,
             };
             cut[j] = cut[j].max(w);
+            if term.is_some() && is_flex(j) {
+                spread[j].add(&s, w);
+            }
         }
     }
     raw.resize(longest, 0);
     cut.resize(longest, 0);
+    spread.resize(longest, Spread::default());
     for (j, h) in headers.into_iter().flatten().enumerate() {
         raw[j] = raw[j].max(width(&sanitize(&h.text)));
     }
-    (raw, cut)
+    (raw, cut, spread)
 }
 
 /// The columns a streamed table keeps, and the headers of those it leaves out.
@@ -559,6 +828,7 @@ fn choose_kept(
 /// its cut width, so that cells will be elided further.
 fn fit_kept(
     cut: &[usize],
+    spread: &[Spread],
     keep: &[usize],
     headers: Option<&[Cell]>,
     term: Option<usize>,
@@ -575,24 +845,31 @@ fn fit_kept(
         mins[i] = mins[i].max(width(&h.text));
     }
     let flexes: Vec<bool> = keep.iter().map(|&i| is_flex(i)).collect();
-    let fit = fit_widths(&natural, &mins, &flexes, total);
+    let spread: Vec<Spread> = keep
+        .iter()
+        .map(|&i| spread.get(i).cloned().unwrap_or_default())
+        .collect();
+    let fit = fit_widths(&natural, &mins, &flexes, total, &spread);
     let narrowed = fit.iter().zip(&widths).any(|(f, w)| f < w);
     (fit, narrowed)
 }
 
-/// A row's kept cells as written: sanitized, and on a terminal cut to its width, then to the
-/// column's width.
+/// A row's kept cells as written: sanitized, and on a terminal fitted to the column's width
+/// (a fixed value cut to the terminal's width first), as [`lay_out`] does.
 #[inline]
-fn finish_row(cells: Vec<Cell>, term: Option<usize>, widths: &[usize]) -> Vec<Cell> {
+fn finish_row(cells: Vec<Cell>, term: Option<usize>, widths: &[usize], flex: &[bool]) -> Vec<Cell> {
     cells
         .into_iter()
         .enumerate()
         .map(|(i, c)| {
             let mut text = sanitize(&c.text).into_owned();
             if let Some(t) = term {
-                text = elide_middle(&text, t);
+                let flex = flex.get(i).copied().unwrap_or(false);
+                if !flex {
+                    text = elide_middle(&text, t);
+                }
                 if width(&text) > widths[i] {
-                    text = elide_middle(&text, widths[i]);
+                    text = fit_cell(&text, widths[i], flex);
                 }
             }
             Cell { text, ..c }
@@ -611,7 +888,7 @@ fn measure_written(
     let mut plain = vec![0; m];
     for i in 0..n {
         for (j, c) in finish(row(i)).iter().enumerate() {
-            plain[j] = plain[j].max(width(&c.text));
+            plain[j] = plain[j].max(lines_width(&c.text));
         }
     }
     plain
@@ -709,7 +986,19 @@ impl RowTable {
             .map(|&i| width(&headers[i].text).max(8).min(want[i]))
             .collect();
         let flexes: Vec<bool> = kept.keep.iter().map(|&i| cols[i].flex).collect();
-        let widths = fit_widths(&natural, &mins, &flexes, total);
+        let spread: Vec<Spread> = kept
+            .keep
+            .iter()
+            .map(|&i| {
+                let mut s = Spread::default();
+                for c in self.buffered.iter().filter_map(|r| r.get(i)) {
+                    let v = sanitize(&c.text);
+                    s.add(&v, width(&v).min(total));
+                }
+                s
+            })
+            .collect();
+        let widths = fit_widths(&natural, &mins, &flexes, total, &spread);
         Streamed {
             keep: kept.keep,
             widths,
@@ -723,38 +1012,29 @@ impl RowTable {
             widths: self.columns.iter().map(|c| c.max).collect(),
             dropped: Vec::new(),
         });
-        let mut line = String::new();
         let last = layout.keep.len().saturating_sub(1);
+        let mut shown: Vec<Cell> = Vec::with_capacity(layout.keep.len());
+        let mut widths: Vec<usize> = Vec::with_capacity(layout.keep.len());
+        let mut right: Vec<bool> = Vec::with_capacity(layout.keep.len());
         for (j, (&i, &w)) in layout.keep.iter().zip(&layout.widths).enumerate() {
             let (Some(col), Some(cell)) = (self.columns.get(i), cells.get(i)) else {
                 continue;
             };
             let text = sanitize(&cell.text);
-            let len = width(&text);
-            let shown: String = if self.style.fit && col.flex && len > w && j != last {
-                elide_middle(&text, w)
+            let text = if self.style.fit && col.flex && width(&text) > w && j != last {
+                fold(&text, w)
             } else {
                 text.into_owned()
             };
-            let pad = w.saturating_sub(width(&shown));
-            let code =
-                if header { Some("1") } else { ansi(cell.tone) }.filter(|_| self.style.color);
-            if col.right {
-                line.extend(std::iter::repeat_n(' ', pad));
-            }
-            match code {
-                Some(c) => line.push_str(&format!("\x1b[{c}m{shown}\x1b[0m")),
-                None => line.push_str(&shown),
-            }
-            if j != last {
-                if !col.right {
-                    line.extend(std::iter::repeat_n(' ', pad));
-                }
-                line.push_str("  ");
-            }
+            shown.push(Cell {
+                text,
+                ..cell.clone()
+            });
+            widths.push(w);
+            right.push(col.right);
         }
-        writeln!(out, "{}", line.trim_end())?;
-        Ok(())
+        let mut line = String::new();
+        plain_line(out, &mut line, &shown, header, &widths, &right, &self.style)
     }
 
     fn headers(&self) -> Vec<Cell> {
@@ -928,9 +1208,10 @@ mod tests {
             let mut long = short.clone();
             long.push(row(0));
             let (a, b) = (render(short), render(long));
-            assert_eq!(b.lines().count(), MAX_BUFFERED + 2);
+            let n = a.lines().count();
+            assert!(n > MAX_BUFFERED && b.lines().count() > n);
             assert_eq!(
-                b.lines().take(MAX_BUFFERED + 1).collect::<Vec<_>>(),
+                b.lines().take(n).collect::<Vec<_>>(),
                 a.lines().collect::<Vec<_>>(),
                 "width {width:?}"
             );
@@ -1007,12 +1288,91 @@ mod tests {
         assert_eq!(width(&elide_middle("日本語のユーザー名です", 9)), 9);
     }
 
+    /// A name too long for its column is wrapped whole, at its separators where they fall
+    /// late enough in a line, each line within the width (wide characters counted twice); only
+    /// a value past three lines loses its middle.
     #[test]
-    fn fitting_shrinks_the_widest_flexible_column_first() {
-        // TIME (fixed) 23, USER 40, URI 60; 100 columns
-        let w = fit_widths(&[23, 40, 60], &[8, 8, 8], &[false, true, true], 100);
-        assert_eq!(w.iter().sum::<usize>() + 4, 100);
-        assert_eq!(w[0], 23);
-        assert!(w[1] >= 36 && w[2] >= 36, "{w:?}");
+    fn folds_names_at_their_separators() {
+        assert_eq!(
+            fold("system:serviceaccount:build:ci-bot", 22),
+            "system:serviceaccount:\nbuild:ci-bot"
+        );
+        assert_eq!(
+            fold("system:serviceaccount:build:ci-bot", 15),
+            "system:\nserviceaccount:\nbuild:ci-bot"
+        );
+        assert_eq!(
+            fold("carol, eve +5 (via ops-admin)", 16),
+            "carol, eve +5\n(via ops-admin)"
+        );
+        assert_eq!(fold("eve (via ops-admin)", 16), "eve (via\nops-admin)");
+        assert_eq!(
+            fold("/apis/apiregistration.k8s.io/v1", 20),
+            "/apis/\napiregistration.k8s.\nio/v1"
+        );
+        assert_eq!(fold("abcdefghijkl", 5), "abcde\nfghij\nkl");
+        assert_eq!(fold("short", 8), "short");
+        for (s, w) in [
+            (
+                "system:serviceaccount:kube-system:generic-garbage-collector",
+                24,
+            ),
+            ("日本語のユーザー名です/名前空間", 12),
+            ("a b  c   d/e:f,g.h-i_j=k@l|m", 10),
+            ("x", 1),
+        ] {
+            let f = fold(s, w);
+            assert!(f.split('\n').all(|l| width(l) <= w), "{s:?} at {w}: {f:?}");
+            assert_eq!(
+                f.replace(['\n', ' '], ""),
+                s.replace(' ', ""),
+                "nothing lost: {f:?}"
+            );
+        }
+        assert_eq!(
+            fold(
+                "system:serviceaccount:kube-system:generic-garbage-collector",
+                12
+            ),
+            "system:\nservicea…rba\nge-collector"
+        );
+        let huge = format!("agent/{}", "z".repeat(10_000));
+        let f = fold(&huge, 20);
+        assert!(f.lines().count() <= MAX_LINES, "{f}");
+        assert!(f.starts_with("agent/") && f.contains('…') && f.ends_with("zzz"));
+    }
+
+    #[test]
+    fn fitting_wraps_the_fewest_lines() {
+        // TIME (fixed) 23, USER 40 on every row, URI 60 on one row of ten; 100 columns
+        let spread = |rows: &[(usize, usize)]| {
+            let mut s = Spread::default();
+            for &(w, n) in rows {
+                let v = "x".repeat(w);
+                (0..n).for_each(|_| s.add(&v, w));
+            }
+            s
+        };
+        let spreads = [
+            spread(&[(23, 10)]),
+            spread(&[(40, 10)]),
+            spread(&[(60, 1), (12, 9)]),
+        ];
+        let w = fit_widths(
+            &[23, 40, 60],
+            &[8, 8, 8],
+            &[false, true, true],
+            100,
+            &spreads,
+        );
+        assert_eq!(
+            w,
+            [23, 40, 33],
+            "the long URI wraps, in two lines, no name does"
+        );
+        // two names of 40 in 63 columns: one wraps into two lines, not both
+        let even = [spread(&[(23, 1)]), spread(&[(40, 1)]), spread(&[(40, 1)])];
+        let w = fit_widths(&[23, 40, 40], &[8, 8, 8], &[false, true, true], 90, &even);
+        assert_eq!(w, [23, 40, 23], "the name on the left stays whole");
     }
 }
