@@ -168,14 +168,16 @@ fn char_width(c: char) -> usize {
 }
 
 /// Lines of at most `w` columns (`w` ≥ 1), broken after the last space if it is in the line's
-/// last two thirds, else after its last separator if in its last three quarters, else at `w`.
+/// last two thirds, else after its last `:`, `/` or `,` if in its last three quarters, else
+/// after its last other separator (`.`, `-`, ...) if there, else at `w`.
 fn wrap(s: &str, w: usize, most: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     let mut line_w = 0;
-    // just after the line's last space, and its last separator of any kind: the byte offset
-    // and the width up to it
+    // just after the line's last space, its last `:`, `/` or `,`, and its last separator of
+    // any kind: the byte offset and the width up to it
     let mut space: Option<(usize, usize)> = None;
+    let mut strong: Option<(usize, usize)> = None;
     let mut brk: Option<(usize, usize)> = None;
     for c in s.chars() {
         if line.is_empty() && c == ' ' && !lines.is_empty() {
@@ -185,6 +187,7 @@ fn wrap(s: &str, w: usize, most: usize) -> Vec<String> {
         while line_w + cw > w && !line.is_empty() {
             let at = space
                 .filter(|&(_, bw)| bw * 3 >= w)
+                .or(strong.filter(|&(_, bw)| bw * 4 >= w))
                 .or(brk.filter(|&(_, bw)| bw * 4 >= w));
             let rest = match at {
                 Some((at, _)) => line.split_off(at),
@@ -193,7 +196,7 @@ fn wrap(s: &str, w: usize, most: usize) -> Vec<String> {
             lines.push(line.trim_end_matches(' ').to_string());
             line = rest.trim_start_matches(' ').to_string();
             line_w = 0;
-            (space, brk) = (None, None);
+            (space, strong, brk) = (None, None, None);
             for (i, rc) in line.char_indices() {
                 line_w += char_width(rc);
                 if breaks_after(rc) {
@@ -201,6 +204,9 @@ fn wrap(s: &str, w: usize, most: usize) -> Vec<String> {
                 }
                 if rc == ' ' {
                     space = brk;
+                }
+                if matches!(rc, ':' | '/' | ',') {
+                    strong = brk;
                 }
             }
         }
@@ -217,6 +223,9 @@ fn wrap(s: &str, w: usize, most: usize) -> Vec<String> {
         }
         if c == ' ' {
             space = brk;
+        }
+        if matches!(c, ':' | '/' | ',') {
+            strong = brk;
         }
     }
     if !line.is_empty() || lines.is_empty() {
@@ -1310,15 +1319,22 @@ mod tests {
             fold("/apis/apiregistration.k8s.io/v1", 20),
             "/apis/\napiregistration.k8s.\nio/v1"
         );
+        assert_eq!(
+            fold(
+                "system:serviceaccount:kube-system:root-ca-cert-publisher",
+                40
+            ),
+            "system:serviceaccount:kube-system:\nroot-ca-cert-publisher"
+        );
         assert_eq!(fold("abcdefghijkl", 5), "abcde\nfghij\nkl");
         assert_eq!(fold("short", 8), "short");
         for (s, w) in [
             (
                 "system:serviceaccount:kube-system:generic-garbage-collector",
-                24,
+                26,
             ),
             ("日本語のユーザー名です/名前空間", 12),
-            ("a b  c   d/e:f,g.h-i_j=k@l|m", 10),
+            ("a b  c   d/e:f,g.h-i_j=k@l|m", 16),
             ("x", 1),
         ] {
             let f = fold(s, w);
