@@ -488,7 +488,7 @@ fn lay_out(
     let headers: Option<Vec<Cell>> = headers.map(|h| {
         h.iter()
             .map(|c| Cell {
-                text: header_label(&c.text, style),
+                text: sanitize(&header_label(&c.text, style)).into_owned(),
                 ..c.clone()
             })
             .collect()
@@ -673,7 +673,7 @@ pub fn write_rows_streamed(
         kept.pick(h)
             .into_iter()
             .map(|c| Cell {
-                text: header_label(&c.text, style),
+                text: sanitize(&header_label(&c.text, style)).into_owned(),
                 ..c
             })
             .collect()
