@@ -19,7 +19,7 @@
 
 use serde_json::Value;
 
-use crate::util::{S5, count, events, read_log, run, run_stdin};
+use crate::util::{S5, count, events, read_log, repo_path, run, run_stdin};
 
 /// One workload backup (see the module comment).
 const W: &str = "testdata/s5/audit-2026-11-21T14-59-15.012.log.gz";
@@ -687,11 +687,27 @@ fn audit_id_selects_exactly_those_requests() {
     assert_eq!(got_sorted, want);
 }
 
+/// The logs of `testdata/s5/`, decompressed and joined: the same requests, from stdin.
+fn s5_stream() -> Vec<u8> {
+    let mut names: Vec<String> = std::fs::read_dir(repo_path(S5))
+        .expect("s5")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+        .iter()
+        .flat_map(|n| read_log(&format!("{S5}{n}")))
+        .collect()
+}
+
 /// A typo must not read as "nobody did it": a value no request has is named on stderr with the
 /// near values the logs do have (case, a few edits, or held in a longer value); the exit code
-/// stays 1. Values that occur, though not together, say nothing.
+/// stays 1. Values that occur, though not together, say nothing. The notes are the same from a
+/// folder, from stdin (read once: the values are found as the scan reads), on one thread with
+/// small chunks, and without the prefilter.
 #[test]
 fn a_value_no_request_has_is_named_with_the_near_ones() {
+    let stream = s5_stream();
     for (args, said) in [
         (
             &["-r", "configmapz"][..],
@@ -725,13 +741,31 @@ fn a_value_no_request_has_is_named_with_the_near_ones() {
             &["-u", "nobody-at-all"],
             r#"no request has user "nobody-at-all""#,
         ),
+        (
+            &["-u", "carol", "-r", "configmapz", "-n", "Payments"],
+            "no request has resource \"configmapz\"; did you mean \"configmaps\"?\n\
+             kaudit: note: no request has namespace \"Payments\"; did you mean \"payments\"?",
+        ),
     ] {
+        let want = format!("kaudit: note: {said}\n");
+        for how in [
+            &[][..],
+            &["-j", "1", "--chunk-size", "2048"],
+            &["--no-prefilter"],
+            &["--no-mmap"],
+        ] {
+            let mut a = vec!["events"];
+            a.extend(args);
+            a.extend(how);
+            a.push(S5);
+            let r = run(&a).expect_code(1);
+            assert!(r.stdout.is_empty());
+            assert_eq!(r.stderr, want, "{a:?}");
+        }
         let mut a = vec!["events"];
         a.extend(args);
-        a.push(S5);
-        let r = run(&a).expect_code(1);
-        assert!(r.stdout.is_empty());
-        assert_eq!(r.stderr, format!("kaudit: note: {said}\n"), "{args:?}");
+        let r = run_stdin(&a, stream.clone()).expect_code(1);
+        assert_eq!(r.stderr, want, "stdin: {a:?}");
     }
     // each value occurs, only not together: an answer, said as such (nothing on stderr)
     let r = run(&[
@@ -750,11 +784,42 @@ fn a_value_no_request_has_is_named_with_the_near_ones() {
     let r = run(&["history", "configmap/gateway-setting", "-n", "paymnts", S5]).expect_code(1);
     assert_eq!(
         r.stderr,
-        "kaudit: note: no request touched configmaps paymnts/gateway-setting\n\
-         kaudit: note: no request has namespace \"paymnts\"; did you mean \"payments\"?\n\
-         kaudit: note: no request has name \"gateway-setting\"; did you mean \"gateway-settings\"?\n"
+        "kaudit: note: no request has namespace \"paymnts\"; did you mean \"payments\"?\n\
+         kaudit: note: no request has name \"gateway-setting\"; did you mean \"gateway-settings\"?\n\
+         kaudit: note: no request touched configmaps paymnts/gateway-setting\n"
     );
-    // stdin cannot be read again for the values it has: nothing is claimed
-    let r = run_stdin(&["events", "-r", "configmapz"], read_log(W)).expect_code(1);
-    assert_eq!(r.stderr, "");
+}
+
+/// Every command that filters names the values no request has, those that read every request
+/// (`when`, `tokens`, `timeline --context`) too; and a value missing beside one that matches is
+/// named, while the rows of the other are shown.
+#[test]
+fn every_command_names_the_values_no_request_has() {
+    let note = "kaudit: note: no request has user \"EVE\"; did you mean \"eve\"?\n";
+    for cmd in [
+        &["events"][..],
+        &["who"],
+        &["what"],
+        &["where"],
+        &["top", "--by", "verb"],
+        &["when"],
+        &["latency"],
+        &["summary"],
+        &["timeline"],
+        &["timeline", "--context", "1m"],
+        &["tokens"],
+    ] {
+        let mut a = cmd.to_vec();
+        a.extend(["-u", "EVE", S5]);
+        let r = run(&a).expect_code(1);
+        assert_eq!(r.stderr, note, "{a:?}");
+    }
+    // detect answers 0 (no findings) whatever it was asked
+    let r = run(&["detect", "-u", "EVE", S5]);
+    assert!(r.stderr.contains(note), "{}", r.stderr);
+    // eve's rows, and the note on EVE
+    let r = run(&["events", "-u", "eve", "-u", "EVE", "-o", "json", S5]).expect_code(0);
+    assert_eq!(r.stderr, note);
+    let rows: Value = serde_json::from_str(r.stdout_str()).expect("json");
+    assert!(!rows.as_array().expect("rows").is_empty());
 }

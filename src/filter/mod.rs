@@ -23,7 +23,7 @@ mod resource;
 mod tests;
 pub mod unseen;
 
-pub use prefilter::{AUDIT_ID, LineKey, Prefilter, Verdict, stage_time_text};
+pub use prefilter::{AUDIT_ID, LineKey, Needle, Prefilter, Verdict, stage_time_text};
 pub use resource::{ResourceSel, parse_resource};
 
 /// The raw filter values from the command line (see `cli::FilterArgs`).

@@ -324,20 +324,73 @@ impl Prefilter {
     }
 
     fn escape_could_hide(&self, line: &[u8]) -> bool {
-        for at in UNICODE_ESCAPE.find_iter(line) {
-            if self.non_ascii {
-                return true;
-            }
-            let hex = line
-                .get(at + 2..at + 6)
-                .and_then(|h| std::str::from_utf8(h).ok());
-            let Some(code) = hex.and_then(|h| u32::from_str_radix(h, 16).ok()) else {
-                return true;
-            };
-            if char::from_u32(code).is_some_and(|c| self.chars.binary_search(&c).is_ok()) {
-                return true;
-            }
+        escape_could_spell(line, &self.chars, self.non_ascii)
+    }
+}
+
+/// Could a `\uXXXX` escape in `line` spell one of `chars` (sorted)? With `non_ascii`, any
+/// escape could (a pair of them spells a character past the first plane).
+fn escape_could_spell(line: &[u8], chars: &[char], non_ascii: bool) -> bool {
+    for at in UNICODE_ESCAPE.find_iter(line) {
+        if non_ascii {
+            return true;
         }
-        false
+        let hex = line
+            .get(at + 2..at + 6)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        let Some(code) = hex.and_then(|h| u32::from_str_radix(h, 16).ok()) else {
+            return true;
+        };
+        if char::from_u32(code).is_some_and(|c| chars.binary_search(&c).is_ok()) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Bytes that every line holding some value must contain, as JSON writes it (`"eve"` for the
+/// exact value `eve`, `"system:` for the glob `system:*`): a line without them, and without an
+/// escape that could spell one of their characters, holds no such value. Used by the check of
+/// which filter values occur at all (`unseen::Vocab`) on the lines the prefilter skipped. A line
+/// with the bytes of one of `near` in any ASCII case is read too, for the values near a
+/// mistyped one (`eve"` finds `"eve"` for `EVE`, `"system:serviceaccount:build:ci-bot"` for
+/// `ci-bot`; `"gateway` finds `"gateway-settings"` for `gateway-setting`).
+#[derive(Debug, Clone)]
+pub struct Needle {
+    finder: memchr::memmem::Finder<'static>,
+    any_case: Option<regex::bytes::Regex>,
+    chars: Vec<char>,
+    non_ascii: bool,
+}
+
+impl Needle {
+    pub fn new(text: &str, near: &[String]) -> Needle {
+        let mut chars: Vec<char> = text
+            .chars()
+            .chain(near.iter().flat_map(|n| n.chars()))
+            .filter(|c| *c != '"')
+            .flat_map(|c| [c.to_ascii_lowercase(), c.to_ascii_uppercase()])
+            .collect();
+        chars.sort_unstable();
+        chars.dedup();
+        let any_case = (!near.is_empty())
+            .then(|| {
+                let alts: Vec<String> = near.iter().map(|n| regex::escape(n)).collect();
+                regex::bytes::Regex::new(&format!("(?i-u){}", alts.join("|"))).ok()
+            })
+            .flatten();
+        Needle {
+            finder: memchr::memmem::Finder::new(text.as_bytes()).into_owned(),
+            any_case,
+            non_ascii: chars.iter().any(|c| !c.is_ascii()),
+            chars,
+        }
+    }
+
+    /// Could `line` hold the value?
+    pub fn could_hold(&self, line: &[u8]) -> bool {
+        self.finder.find(line).is_some()
+            || self.any_case.as_ref().is_some_and(|r| r.is_match(line))
+            || escape_could_spell(line, &self.chars, self.non_ascii)
     }
 }

@@ -558,3 +558,38 @@ fn the_values_kept_to_suggest_from_do_not_depend_on_their_order() {
     keep_for_test(&mut a, &"a".repeat(300));
     assert!(!a.contains(&"a".repeat(300)));
 }
+
+/// A line the prefilter skipped is read for the values it could hold or be near: the value as
+/// JSON writes it, near bytes in any ASCII case, or an escape that could spell one of their
+/// characters; any other line is not.
+#[test]
+fn a_needle_finds_every_line_that_could_hold_its_value() {
+    use super::Needle;
+    let n = Needle::new("\"eve\"", &["eve\"".to_string()]);
+    assert!(n.could_hold(br#"{"user":{"username":"eve"}}"#));
+    // another case, and a longer value that ends with it
+    assert!(n.could_hold(br#"{"user":{"username":"EvE"}}"#));
+    assert!(n.could_hold(br#"{"user":{"username":"system:serviceaccount:a:steve"}}"#));
+    // an escape that spells a letter of it; Go's escape of `&` does not
+    assert!(n.could_hold(br#"{"user":{"username":"\u0065ve"}}"#));
+    assert!(!n.could_hold(br#"{"requestURI":"/a?b=1\u0026c=2","user":{"username":"bob"}}"#));
+    // the word inside another, not at a string's end: not near
+    assert!(!n.could_hold(br#"{"kind":"Event","user":{"username":"bob"}}"#));
+}
+
+/// The sample of requests whose skipped lines are read to suggest from is chosen by auditID
+/// with a fixed hash: the same requests in every run, about one in 64.
+#[test]
+fn the_sample_is_one_request_in_64_by_audit_id() {
+    use super::unseen::sampled;
+    let line =
+        |i: u32| format!(r#"{{"kind":"Event","auditID":"id-{i:08}","stage":"RequestReceived"}}"#);
+    let picked: Vec<u32> = (0..64_000)
+        .filter(|i| sampled(line(*i).as_bytes()))
+        .collect();
+    assert!((800..1200).contains(&picked.len()), "{}", picked.len());
+    // every stage of one request alike
+    let other_stage =
+        |i: u32| format!(r#"{{"kind":"Event","auditID":"id-{i:08}","stage":"ResponseComplete"}}"#);
+    assert!(picked.iter().all(|i| sampled(other_stage(*i).as_bytes())));
+}

@@ -23,6 +23,7 @@ use rayon::prelude::*;
 use super::worker::{ChunkOut, Units, work, work_in_place};
 use super::{FileStats, Flow, Render, Scanner, Sink, Slab, opens_json, split};
 use crate::chunk::{self};
+use crate::filter::unseen::Vocab;
 use crate::filter::{Filter, Prefilter};
 use crate::input;
 use crate::input::format::Reader;
@@ -146,6 +147,7 @@ struct Job<'b, 'f> {
     filter: &'f Filter,
     prefilter: Option<&'f Prefilter>,
     render: Option<&'f dyn Render>,
+    vocab: Option<&'f Vocab>,
 }
 
 impl<'c, S: Sink> Scanner<'c, '_, S> {
@@ -282,12 +284,14 @@ impl<'c, S: Sink> Scanner<'c, '_, S> {
             None => Src::Buffer(at.buf),
         };
         let render = self.render.clone();
+        let fresh = self.fresh.clone();
         let job = Job {
             file: at.file,
             reader: self.reader(),
             filter: self.filter,
             prefilter: self.sink_prefilter(),
             render: render.as_deref(),
+            vocab: fresh.as_deref(),
         };
         let slabs = self.slabs(batch.group.len());
         let mut parts = self.parts(batch.group.len());
@@ -555,12 +559,13 @@ impl<'b> Job<'b, '_> {
         slab: Slab,
         part: Option<&mut S::Part>,
     ) -> ChunkOut<'b> {
-        let (file, reader, filter, prefilter, render) = (
+        let (file, reader, filter, prefilter, render, vocab) = (
             self.file,
             self.reader,
             self.filter,
             self.prefilter,
             self.render,
+            self.vocab,
         );
         let units = match from {
             Src::Buffer(b) => Units::Lines(&b[r]),
@@ -573,8 +578,9 @@ impl<'b> Job<'b, '_> {
                 }
                 let arena = &buf.arena;
                 let bytes = &m.bytes()[r.clone()];
-                let out =
-                    work_in_place::<S>(bytes, arena, slab, file, reader, filter, p, part, render);
+                let out = work_in_place::<S>(
+                    bytes, arena, slab, file, reader, filter, p, part, render, vocab,
+                );
                 m.release(r);
                 return out;
             }
@@ -587,7 +593,9 @@ impl<'b> Job<'b, '_> {
                 Units::Lines(&buf.copy)
             }
         };
-        work::<S>(&units, slab, file, reader, filter, prefilter, part, render)
+        work::<S>(
+            &units, slab, file, reader, filter, prefilter, part, render, vocab,
+        )
     }
 }
 

@@ -78,6 +78,9 @@ impl<S: Sink> Scanner<'_, '_, S> {
         self.stats.skipped_foreign += out.foreign;
         self.stats.skipped_empty += out.empty;
         self.stats.skipped_prefilter += out.prefiltered;
+        if let (Some(v), Some(o)) = (&mut self.vocab, out.vocab.take()) {
+            v.combine(o);
+        }
         self.merger
             .received_skipped(std::mem::take(&mut out.received_skipped));
         self.merger
@@ -144,6 +147,9 @@ impl<S: Sink> Scanner<'_, '_, S> {
             End::Joins(earlier) => {
                 let slot = e.slab as usize;
                 let r = self.join(earlier, std::mem::take(&mut out.slab[slot]));
+                if let Some(v) = &mut self.vocab {
+                    v.see(&r);
+                }
                 let matches = !S::FILTERED || self.filter.matches(&r);
                 if !S::FOLDS {
                     return matches.then_some(r);
@@ -194,6 +200,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
             self.reader(),
             self.filter,
             prefilter,
+            None,
             None,
             None,
         );
@@ -398,6 +405,9 @@ impl<S: Sink> Scanner<'_, '_, S> {
     }
 
     pub(super) fn deliver(&mut self, r: Request<'_>) -> Result<Flow> {
+        if let Some(v) = &mut self.vocab {
+            v.see(&r);
+        }
         if !S::FILTERED || self.filter.matches(&r) {
             self.deliver_checked(r)
         } else {

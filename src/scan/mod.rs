@@ -15,6 +15,7 @@ use anyhow::{Context, Result};
 use crate::config::Config;
 use crate::correlate::{Merger, Request};
 use crate::event::Fields;
+use crate::filter::unseen::Vocab;
 use crate::filter::{Filter, Prefilter};
 use crate::input::document::{self};
 use crate::input::format::{Format, Reader};
@@ -30,11 +31,9 @@ mod pending;
 mod split;
 mod stats;
 mod stream;
-mod unseen;
 mod worker;
 
 pub use stats::{FileStats, Problem, ScanStats};
-pub use unseen::explain;
 
 /// Whether the scan should go on after a request was handed over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,6 +166,11 @@ struct Scanner<'c, 's, S: Sink> {
     scopes: std::sync::Arc<[input::Scope]>,
     /// The sink's renderer ([`Sink::renderer`]), for the workers.
     render: Option<std::sync::Arc<dyn Render>>,
+    /// Which values of [`Scan::explain`]'s filter some request has: what each chunk's worker
+    /// found ([`Scanner::fresh`]) and the merger joined, combined.
+    vocab: Option<Vocab>,
+    /// What a chunk's worker starts its [`Vocab`] from.
+    fresh: Option<std::sync::Arc<Vocab>>,
 }
 
 /// The storage of a chunk's requests (`ChunkCorrelator::slab`), empty, kept from one chunk to
@@ -199,8 +203,9 @@ pub struct Scan<'a> {
     filter: &'a Filter,
     prefilter: Option<&'a Prefilter>,
     keep_raw: bool,
-    /// After matching nothing, say which filter value no request has (see [`explain`]).
-    explain: bool,
+    /// The filter whose values no request has are named at the end, with the near ones the
+    /// input does have (`filter::unseen::Vocab`): the user's, unless told otherwise.
+    explain: Option<&'a Filter>,
 }
 
 impl<'a> Scan<'a> {
@@ -211,13 +216,14 @@ impl<'a> Scan<'a> {
             filter: &cfg.filter,
             prefilter: cfg.prefilter.as_ref(),
             keep_raw: false,
-            explain: true,
+            explain: Some(&cfg.filter),
         }
     }
 
-    /// Whether a scan that matched nothing says which filter value no request has (by
-    /// default; a command that matches by more than its filter calls [`explain`] itself).
-    pub fn explain(self, explain: bool) -> Self {
+    /// Whose filter values no request has are named at the end of the scan, with the near
+    /// values the input has (by default the user's filter; `None`: nobody's). A typo must not
+    /// read as "nobody did it".
+    pub fn explain(self, explain: Option<&'a Filter>) -> Self {
         Scan { explain, ..self }
     }
 
@@ -252,19 +258,18 @@ impl<'a> Scan<'a> {
         }
         s.finish()?;
         s.report();
-        let stats = s.stats;
-        // nothing matched, though something was read: say which value no request has (a typo
-        // must not read as "nobody did it")
-        if self.explain
-            && stats.matched == 0
-            && !stats.stopped
-            && stats.failed_files == 0
-            && stats.events + stats.skipped_prefilter > 0
-            && !diag.quiet
+        // the values no request has, when every input was read whole (something in a file that
+        // could not be read, or after the sink stopped, is not known)
+        if let Some(vocab) = s.vocab.take()
+            && !s.stats.stopped
+            && s.stats.failed_files == 0
+            && s.stats.events + s.stats.skipped_prefilter > 0
         {
-            explain(self.cfg, self.filter, inputs, diag);
+            for n in vocab.notes() {
+                diag.note(&n);
+            }
         }
-        Ok(stats)
+        Ok(s.stats)
     }
 }
 
@@ -292,6 +297,8 @@ impl<'c, 's, S: Sink> Scanner<'c, 's, S> {
             None
         };
         let render = if S::FOLDS { None } else { sink.renderer() };
+        // (notes nobody would see are not worth a line read)
+        let vocab = scan.explain.filter(|_| !diag.quiet).and_then(Vocab::new);
         Ok(Scanner {
             cfg,
             filter: scan.filter,
@@ -310,6 +317,8 @@ impl<'c, 's, S: Sink> Scanner<'c, 's, S> {
             stream_buf: Vec::new(),
             scopes: input::scopes(inputs, &cfg.clusters)?.into(),
             render,
+            fresh: vocab.clone().map(std::sync::Arc::new),
+            vocab,
         })
     }
 

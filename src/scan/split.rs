@@ -317,6 +317,8 @@ impl<S: Sink> Scanner<'_, '_, S> {
         let reader = self.reader();
         let render = self.render.clone();
         let render = render.as_deref();
+        let fresh = self.fresh.clone();
+        let vocab = fresh.as_deref();
         let scopes = std::sync::Arc::clone(&self.scopes);
         let scope = &scopes[idx as usize];
         for group in units.chunks(batch) {
@@ -338,6 +340,7 @@ impl<S: Sink> Scanner<'_, '_, S> {
                             None,
                             part.as_mut(),
                             render,
+                            vocab,
                         )
                     })
                     .collect()

@@ -9,6 +9,7 @@ use crate::chunk::{Line, Lines};
 use crate::correlate::{ChunkCorrelator, Item, Mark, Request};
 use crate::event::{Stage, Ts};
 use crate::filter::Verdict;
+use crate::filter::unseen::Vocab;
 use crate::input;
 use crate::input::document::{self, Item as DocItem};
 use crate::input::format::{Reader, Rec};
@@ -92,6 +93,8 @@ pub(super) struct ChunkOut<'a> {
     pub(super) short: bool,
     /// It ends at a checkpoint (see [`CHECKPOINT`]).
     pub(super) checkpoint: bool,
+    /// Which filter values the chunk's requests have (see `Scan::explain`).
+    pub(super) vocab: Option<Vocab>,
 }
 
 impl ChunkOut<'_> {
@@ -128,6 +131,7 @@ impl ChunkOut<'_> {
             first: None,
             span_unsure: false,
             last: None,
+            vocab: None,
             done_seen: 0,
             late: 0,
             boms: 0,
@@ -419,9 +423,11 @@ pub(super) fn work<'a, S: Sink>(
     prefilter: Option<&crate::filter::Prefilter>,
     part: Option<&mut S::Part>,
     render: Option<&dyn Render>,
+    vocab: Option<&Vocab>,
 ) -> ChunkOut<'a> {
     let mut w = Worker::new::<S>(slab, file, reader, filter, prefilter, units.len(), part);
     w.render = render;
+    w.out.vocab = vocab.cloned();
     match *units {
         Units::Lines(buf) => w.lines::<S>(buf, None),
         Units::Items(buf, items) => w.items::<S>(buf, items),
@@ -446,6 +452,7 @@ pub(super) fn work_in_place<'a, S: Sink>(
     prefilter: &crate::filter::Prefilter,
     part: Option<&mut S::Part>,
     render: Option<&dyn Render>,
+    vocab: Option<&Vocab>,
 ) -> ChunkOut<'a> {
     let mut w = Worker::new::<S>(
         slab,
@@ -457,6 +464,7 @@ pub(super) fn work_in_place<'a, S: Sink>(
         part,
     );
     w.render = render;
+    w.out.vocab = vocab.cloned();
     w.lines::<S>(mapped, Some(arena));
     w.finish::<S>()
 }
@@ -551,6 +559,7 @@ impl<'a, 'f, 'p, P> Worker<'a, 'f, 'p, P> {
                     &mut self.c,
                 )
             {
+                self.peek(line.bytes);
                 continue;
             }
             if let Some(arena) = arena {
@@ -558,6 +567,35 @@ impl<'a, 'f, 'p, P> Worker<'a, 'f, 'p, P> {
             }
             self.line::<S>(line);
         }
+    }
+
+    /// A line the prefilter skipped, read alone for the filter values the scan looks for (see
+    /// `filter::unseen`): when it could hold one not seen yet, or its request is of the sample
+    /// whose values are kept to suggest from. It stays skipped: nothing else is made of it.
+    fn peek(&mut self, line: &'a [u8]) {
+        let Some(vocab) = self.out.vocab.as_mut() else {
+            return;
+        };
+        if !vocab.wants() {
+            return;
+        }
+        let keep = vocab.suggests() && crate::filter::unseen::sampled(line);
+        let near = vocab.may_hold(line);
+        if !keep && near.is_empty() {
+            return;
+        }
+        let mut ev = crate::event::Event::default();
+        let Some((stage, _)) = self.reader.native_line(line, &mut ev) else {
+            // (a line the fast parser leaves is rare: read in full)
+            self.reader.line(line, true, &mut self.recs);
+            for rec in self.recs.drain(..) {
+                if let Rec::Event(mut e) = rec {
+                    see_alone(vocab, &mut e.event, e.stage, self.file.1, keep, &near);
+                }
+            }
+            return;
+        };
+        see_alone(vocab, &mut ev, stage, self.file.1, keep, &near);
     }
 
     /// Parse one line (the chunk's `out.lines`th) and correlate its records.
@@ -644,6 +682,31 @@ impl<'a, 'f, 'p, P> Worker<'a, 'f, 'p, P> {
     }
 }
 
+/// One event, alone, as a request to `vocab` (see [`Worker::peek`]): in its input's cluster, as
+/// [`take_event`] places it.
+fn see_alone<'a>(
+    vocab: &mut Vocab,
+    ev: &mut crate::event::Event<'a>,
+    stage: Stage,
+    scope: &'a input::Scope,
+    keep: bool,
+    near: &[(usize, usize)],
+) {
+    if !scope.cluster.is_empty() {
+        ev.cluster = crate::event::Str(Cow::Borrowed(&scope.cluster));
+    }
+    let mark = Mark {
+        stage,
+        time: None,
+        code: None,
+        file: 0,
+        line: 0,
+        raw: None,
+    };
+    let r = Request::from_event(ev, stage, mark);
+    vocab.see_peeked(&r, keep, near);
+}
+
 /// A line copied into `arena`: the same line, at an address of its own for as long as the
 /// arena is not reset.
 fn copied<'a>(arena: &'a bumpalo::Bump, line: Line<'_>) -> Line<'a> {
@@ -721,6 +784,9 @@ pub(super) fn settle<'a, S: Sink>(
 ) -> Option<Request<'a>> {
     out.done_seen += 1;
     let r = &slab[slot];
+    if let Some(v) = &mut out.vocab {
+        v.see(r);
+    }
     let matches = !S::FILTERED || filter.matches(r);
     if !matches && filter.left_out_untimed(r) {
         out.untimed += 1;

@@ -100,10 +100,21 @@ pub fn run(
         entries: Vec::new(),
         seq: 0,
     };
+    // a typo in the kind, name or namespace: the values the logs have near them
+    let named = Filter::compile(
+        &FilterSpec {
+            resource: vec![target.kind.clone()],
+            namespace: namespaces.clone(),
+            name: vec![target.name.clone()],
+            ..Default::default()
+        },
+        cfg.now,
+        cfg.local,
+    )?;
     let stats = scan::Scan::new(&cfg)
         .filter(&scope, prefilter.as_ref())
         .keep_raw(true)
-        .explain(false)
+        .explain(Some(&named))
         .run(&inputs, diag, &mut sink)?;
     let mut entries = sink.entries;
     entries.sort_by_key(|e| (e.time.is_none(), e.time, e.seq));
@@ -116,20 +127,6 @@ pub fn run(
             "no request touched {}",
             target.describe(&namespaces)
         ));
-        // a typo in the kind, name or namespace: the values the logs have near them
-        if stats.failed_files == 0 && !diag.quiet {
-            let named = Filter::compile(
-                &FilterSpec {
-                    resource: vec![target.kind.clone()],
-                    namespace: namespaces.clone(),
-                    name: vec![target.name.clone()],
-                    ..Default::default()
-                },
-                cfg.now,
-                cfg.local,
-            )?;
-            scan::explain(&cfg, &named, &inputs, diag);
-        }
     } else if !any_bodies {
         diag.note(NO_BODIES);
     }
