@@ -258,7 +258,7 @@ pub fn outcome(stats: &ScanStats, cfg: &Config, diag: &Diag, matched: bool) -> O
     if stats.failed_files > 0 || strict.is_some() {
         return Outcome::Failed;
     }
-    if let Some(msg) = nothing_read(stats, cfg) {
+    if let Some(msg) = nothing_read(stats, cfg, matched) {
         diag.error(&msg);
         return Outcome::Failed;
     }
@@ -283,8 +283,10 @@ fn strict_error(stats: &ScanStats, cfg: &Config) -> Option<String> {
 /// event in the inputs (an empty file or stream, something else than a log), or a `--since`
 /// after the last event of the logs (a cron job's `--since 1h` on logs that stopped coming). A
 /// quiet hour and a stopped audit pipeline must not look the same (exit 1 vs 2). (Not an
-/// `--until` before their first event: a request received earlier may end in them.)
-fn nothing_read(stats: &ScanStats, cfg: &Config) -> Option<String> {
+/// `--until` before their first event: a request received earlier may end in them.) `matched`:
+/// the command's answer has a request (`when`, `tokens` and `timeline --context` read every
+/// request, so the scan's count is not theirs).
+pub fn nothing_read(stats: &ScanStats, cfg: &Config, matched: bool) -> Option<String> {
     if stats.failed_files > 0 {
         return None;
     }
@@ -323,7 +325,7 @@ fn nothing_read(stats: &ScanStats, cfg: &Config) -> Option<String> {
     let f = &cfg.filter;
     // any event whose time was not read could lie in the window
     if !f.has_window()
-        || stats.matched > 0
+        || (stats.matched > 0 && matched)
         || stats.span_unsure
         || stats.bad_times > 0
         || stats.untimed > 0
@@ -359,7 +361,7 @@ pub fn scan_errors(stats: &ScanStats, cfg: &Config) -> Vec<String> {
         .iter()
         .filter_map(|f| f.error.clone())
         .chain(strict_error(stats, cfg))
-        .chain(nothing_read(stats, cfg))
+        .chain(nothing_read(stats, cfg, true))
         .collect()
 }
 

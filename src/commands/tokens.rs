@@ -386,6 +386,9 @@ pub fn run(args: &TokensArgs, cfg: &Config, diag: &Diag, out: &mut Out) -> Resul
             note: None,
         }
         .emit(out, shown.len(), |i| &shown[i].1)?,
+        // (nothing read, or a window after the logs: the error says so, not "no credential ids")
+        Format::Table | Format::Wide
+            if matched == 0 && crate::commands::nothing_read(&stats, cfg, false).is_some() => {}
         Format::Table | Format::Wide => {
             let wide = args.output.output == Format::Wide;
             table(out, &style, &all, &shown, wide, matched, with_id)?;
