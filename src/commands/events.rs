@@ -49,6 +49,13 @@ const fn optional(c: Column, priority: u8) -> Column {
     }
 }
 
+/// The verb: as wide as `deletecollection` where there is room, wrapped (a rare long verb)
+/// before a name is cut where there is not.
+const VERB: Column = Column {
+    flex: true,
+    ..col("VERB", 16, false)
+};
+
 /// A time column (its shared date moves to the header on a narrow terminal).
 const fn time(header: &'static str) -> Column {
     Column {
@@ -60,7 +67,7 @@ const fn time(header: &'static str) -> Column {
 static COLUMNS: &[Column] = &[
     time("TIME (UTC)"),
     col("USER", 34, false),
-    col("VERB", 8, false),
+    VERB,
     col("RESOURCE", 24, false),
     col("OBJECT", 40, false),
     col("CODE", 4, true),
@@ -71,7 +78,7 @@ static COLUMNS: &[Column] = &[
 static WIDE: &[Column] = &[
     time("TIME (UTC)"),
     col("USER", 34, false),
-    col("VERB", 8, false),
+    VERB,
     col("RESOURCE", 24, false),
     col("OBJECT", 40, false),
     col("CODE", 4, true),
@@ -91,7 +98,7 @@ static STAGE_COLUMNS: &[Column] = &[
     time("TIME (UTC)"),
     col("STAGE", 16, false),
     col("USER", 34, false),
-    col("VERB", 8, false),
+    VERB,
     col("RESOURCE", 24, false),
     col("OBJECT", 40, false),
     col("CODE", 4, true),
@@ -102,7 +109,7 @@ static STAGE_WIDE: &[Column] = &[
     time("TIME (UTC)"),
     col("STAGE", 16, false),
     col("USER", 34, false),
-    col("VERB", 8, false),
+    VERB,
     col("RESOURCE", 24, false),
     col("OBJECT", 40, false),
     col("CODE", 4, true),
