@@ -89,6 +89,20 @@ impl Field {
         }
     }
 
+    /// Keep the request's values of this field among `values` ([`keep`]).
+    fn keep_values(self, r: &Request<'_>, values: &mut BTreeSet<String>) {
+        if self == Field::Manager {
+            let m = r.field_manager();
+            if !m.is_empty() {
+                keep(values, &m);
+            }
+            return;
+        }
+        for v in self.values(r) {
+            keep(values, v);
+        }
+    }
+
     /// The request's values of this field (but the field manager's, read from its URI).
     fn values<'r>(self, r: &'r Request<'_>) -> Vec<&'r str> {
         let v: Vec<&str> = match self {
@@ -300,18 +314,8 @@ impl Vocab {
             let fl = &mut self.flags[f];
             let field = fl.field;
             let a = &mut fl.asked[i];
-            if !a.unseen() || !a.how.plain() {
-                continue;
-            }
-            if field == Field::Manager {
-                let m = r.field_manager();
-                if !m.is_empty() {
-                    keep(&mut a.near, &m);
-                }
-                continue;
-            }
-            for v in field.values(r) {
-                keep(&mut a.near, v);
+            if a.unseen() && a.how.plain() {
+                field.keep_values(r, &mut a.near);
             }
         }
         self.note(r, sampled);
@@ -359,18 +363,8 @@ impl Vocab {
                     a.known.store(true, Ordering::Relaxed);
                 }
             }
-            if !keep_values || !fl.keeps() {
-                continue;
-            }
-            if field == Field::Manager {
-                let m = r.field_manager();
-                if !m.is_empty() {
-                    keep(&mut fl.values, &m);
-                }
-                continue;
-            }
-            for v in field.values(r) {
-                keep(&mut fl.values, v);
+            if keep_values && fl.keeps() {
+                field.keep_values(r, &mut fl.values);
             }
         }
     }
