@@ -797,6 +797,33 @@ fn a_value_no_request_has_is_named_with_the_near_ones() {
          kaudit: note: no request has name \"gateway-setting\"; did you mean \"gateway-settings\"?\n\
          kaudit: note: no request touched configmaps paymnts/gateway-setting\n"
     );
+    // and who it asks about
+    let r = run(&[
+        "history",
+        "deploy/checkout-ui",
+        "-n",
+        "staging",
+        "-u",
+        "Carol",
+        S5,
+    ])
+    .expect_code(1);
+    assert_eq!(
+        r.stderr,
+        "kaudit: note: no request has user \"Carol\"; did you mean \"carol\"?\n\
+         kaudit: note: no request touched deployments staging/checkout-ui\n"
+    );
+    // a value too long to have been typed is named by its ends
+    let long = "b".repeat(2000);
+    let r = run(&["events", "-u", &long, S5]).expect_code(1);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "kaudit: note: no request has user \"{}…{}\"\n",
+            "b".repeat(60),
+            "b".repeat(59)
+        )
+    );
 }
 
 /// Every command that filters names the values no request has, those that read every request

@@ -4211,3 +4211,36 @@ fn log_with_bad_time(ev: &dyn Fn(&str, &str, &str, usize) -> String) -> String {
     ev("1", "carol", "2026-11-21T10:00:00.000000Z", 10)
         + &ev("2", "bob", "2026-02-30T10:00:00Z", 10)
 }
+
+/// A value written with JSON escapes (`\/`, `\"`, `\\`, `\t`, `\u0022`, as a writer may) is the
+/// same value: the prefilter, which looks for the bytes of a literal before a line is parsed,
+/// reads such a line, so a filter finds it (as with --no-prefilter), and no "no request has"
+/// note is given for it.
+#[test]
+fn values_written_with_escapes_are_found_through_the_prefilter() {
+    let dir = tmp();
+    for (written, typed) in [
+        (r"https:\/\/issuer#sub", "https://issuer#sub"),
+        (r#"a\"b"#, "a\"b"),
+        (r"a\u0022b", "a\"b"),
+        (r"a\\b", "a\\b"),
+        (r"a\tb", "a\tb"),
+    ] {
+        let special = event(5000).replace(
+            r#""username":"alice""#,
+            &format!(r#""username":"{written}""#),
+        );
+        assert_ne!(special, event(5000), "the template has alice");
+        let log = events(0..5000) + &special + "\n";
+        let path = put(dir.path(), "escaped.log", log);
+        for how in [&[][..], &["--no-prefilter"]] {
+            let mut args = vec!["events", "-o", "ndjson", "-u", typed];
+            args.extend(how);
+            args.push(&path);
+            let r = finish(kaudit_std(&args).output().unwrap());
+            assert_eq!(r.code, 0, "{written} {how:?}: {}", r.stderr);
+            assert_eq!(r.stdout_str().lines().count(), 1, "{written} {how:?}");
+            assert_eq!(r.stderr, "", "{written} {how:?}");
+        }
+    }
+}

@@ -222,6 +222,23 @@ fn split_list(values: &[String]) -> impl Iterator<Item = &str> {
 }
 
 impl Filter {
+    /// The value flags of this filter (who: user, group, field manager, cluster, auditID) with
+    /// the object of `object` (resource, namespace, name): what `history` checks the logs have,
+    /// a typo in any of them named (`filter::unseen`).
+    pub fn values_with_object(&self, object: &Filter) -> Filter {
+        Filter {
+            user: self.user.clone(),
+            group: self.group.clone(),
+            field_manager: self.field_manager.clone(),
+            cluster: self.cluster.clone(),
+            audit_id: self.audit_id.clone(),
+            resource: object.resource.clone(),
+            namespace: object.namespace.clone(),
+            name: object.name.clone(),
+            ..Filter::default()
+        }
+    }
+
     /// Compile the filter. `now` resolves relative times; `local` reads bare dates as local time.
     pub fn compile(spec: &FilterSpec, now: Ts, local: bool) -> Result<Filter> {
         let mut f = Filter {

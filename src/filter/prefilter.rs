@@ -210,12 +210,19 @@ impl Prefilter {
         if groups.is_empty() && staged.is_empty() && codes.is_empty() {
             return None;
         }
+        // (a staged literal is quoted: `"NAME"`; a quote inside one is a character of it)
+        let unquoted = |l: &'_ String| -> String {
+            l.strip_prefix('"')
+                .and_then(|l| l.strip_suffix('"'))
+                .unwrap_or(l)
+                .to_string()
+        };
         let mut chars: Vec<char> = groups
             .iter()
-            .chain(&staged)
             .flatten()
-            .flat_map(|l| l.chars())
-            .filter(|c| *c != '"')
+            .cloned()
+            .chain(staged.iter().flatten().map(unquoted))
+            .flat_map(|l| l.chars().collect::<Vec<_>>())
             .collect();
         chars.sort_unstable();
         chars.dedup();
@@ -328,9 +335,31 @@ impl Prefilter {
     }
 }
 
-/// Could a `\uXXXX` escape in `line` spell one of `chars` (sorted)? With `non_ascii`, any
-/// escape could (a pair of them spells a character past the first plane).
+/// Could an escape in `line` spell one of `chars` (sorted)? A `\uXXXX` one, or one of JSON's
+/// short escapes (`\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`: a writer may use `\/` for
+/// `/`). With `non_ascii`, any `\u` escape could (a pair of them spells a character past the
+/// first plane).
 fn escape_could_spell(line: &[u8], chars: &[char], non_ascii: bool) -> bool {
+    let short = |c: char| chars.binary_search(&c).is_ok();
+    let shorts = ['"', '\\', '/', '\u{8}', '\u{c}', '\n', '\r', '\t'];
+    if shorts.iter().any(|c| short(*c)) {
+        for at in memchr::memchr_iter(b'\\', line) {
+            let spelt = match line.get(at + 1) {
+                Some(b'"') => '"',
+                Some(b'\\') => '\\',
+                Some(b'/') => '/',
+                Some(b'b') => '\u{8}',
+                Some(b'f') => '\u{c}',
+                Some(b'n') => '\n',
+                Some(b'r') => '\r',
+                Some(b't') => '\t',
+                _ => continue,
+            };
+            if short(spelt) {
+                return true;
+            }
+        }
+    }
     for at in UNICODE_ESCAPE.find_iter(line) {
         if non_ascii {
             return true;
@@ -364,11 +393,11 @@ pub struct Needle {
 }
 
 impl Needle {
-    pub fn new(text: &str, near: &[String]) -> Needle {
-        let mut chars: Vec<char> = text
+    /// `text` and `near` as JSON writes them; `value` the value as typed (its characters are
+    /// those an escape could spell).
+    pub fn new(text: &str, near: &[String], value: &str) -> Needle {
+        let mut chars: Vec<char> = value
             .chars()
-            .chain(near.iter().flat_map(|n| n.chars()))
-            .filter(|c| *c != '"')
             .flat_map(|c| [c.to_ascii_lowercase(), c.to_ascii_uppercase()])
             .collect();
         chars.sort_unstable();

@@ -565,7 +565,7 @@ fn the_values_kept_to_suggest_from_do_not_depend_on_their_order() {
 #[test]
 fn a_needle_finds_every_line_that_could_hold_its_value() {
     use super::Needle;
-    let n = Needle::new("\"eve\"", &["eve\"".to_string()]);
+    let n = Needle::new("\"eve\"", &["eve\"".to_string()], "eve");
     assert!(n.could_hold(br#"{"user":{"username":"eve"}}"#));
     // another case, and a longer value that ends with it
     assert!(n.could_hold(br#"{"user":{"username":"EvE"}}"#));

@@ -20,6 +20,9 @@ pub const MAX_VALUES: usize = 20_000;
 /// Longest value kept to suggest (nobody types a name longer by hand): with [`MAX_VALUES`],
 /// what a flag keeps is bounded in bytes too, whatever the log's writers send.
 const MAX_VALUE_BYTES: usize = 256;
+/// The most values checked: each is looked for in every line the prefilter skips, so a filter
+/// of thousands of values (a script's) is not checked, rather than made slow.
+pub const MAX_ASKED: usize = 64;
 /// Suggestions shown per value.
 const SUGGESTED: usize = 3;
 /// One request in this many, chosen by its auditID, has its skipped lines read to suggest from.
@@ -158,7 +161,7 @@ impl Asked {
             (_, Asked::Text(t)) => json(t),
             (_, Asked::Resource(sel, _)) => glob_needle(&Glob::new(&sel.resource))?,
         };
-        Some(Needle::new(&text, &self.near_needles()))
+        Some(Needle::new(&text, &self.near_needles(), self.text()))
     }
 
     /// What a line holding a value near this one contains, in some ASCII case, as JSON writes
@@ -167,7 +170,8 @@ impl Asked {
     /// quote and its second half before the closing one (a value one edit away keeps one of
     /// them whole). None for a glob.
     fn near_needles(&self) -> Vec<String> {
-        if !self.plain() {
+        // (a value longer than any kept to suggest has nothing near it)
+        if !self.plain() || self.text().len() > MAX_VALUE_BYTES {
             return Vec::new();
         }
         let text = self.text();
@@ -276,7 +280,8 @@ impl Vocab {
             flag(Field::AuditId, texts(&f.audit_id)),
         ];
         flags.retain(|fl| !fl.asked.is_empty());
-        (!flags.is_empty()).then_some(Vocab { flags })
+        let asked: usize = flags.iter().map(|fl| fl.asked.len()).sum();
+        (!flags.is_empty() && asked <= MAX_ASKED).then_some(Vocab { flags })
     }
 
     /// Is some value not seen yet?
@@ -396,13 +401,14 @@ impl Vocab {
         for fl in &self.flags {
             for a in fl.asked.iter().filter(|a| !a.seen) {
                 let noun = fl.field.noun();
-                let text = a.how.text();
+                let text = shown(a.how.text());
+                let text = text.as_str();
                 if !a.how.plain() {
                     notes.push(format!("no request has a {noun} matching {text:?}"));
                     continue;
                 }
                 let near = near(
-                    text,
+                    a.how.text(),
                     a.cased
                         .iter()
                         .chain(&a.ending)
@@ -469,6 +475,18 @@ pub(super) fn keep(values: &mut BTreeSet<String>, v: &str) {
         values.pop_last();
     }
     values.insert(v.to_string());
+}
+
+/// A value as a note shows it: whole up to 120 characters, else its ends around `…` (a value
+/// typed or pasted that long is named, not printed whole).
+fn shown(v: &str) -> String {
+    let n = v.chars().count();
+    if n <= 120 {
+        return v.to_string();
+    }
+    let head: String = v.chars().take(60).collect();
+    let tail: String = v.chars().skip(n - 59).collect();
+    format!("{head}…{tail}")
 }
 
 /// Keep `v` among the `most` first values in text order.

@@ -114,7 +114,7 @@ pub fn run(
     let stats = scan::Scan::new(&cfg)
         .filter(&scope, prefilter.as_ref())
         .keep_raw(true)
-        .explain(Some(&named))
+        .explain(Some(&cfg.filter.values_with_object(&named)))
         .run(&inputs, diag, &mut sink)?;
     let mut entries = sink.entries;
     entries.sort_by_key(|e| (e.time.is_none(), e.time, e.seq));
