@@ -60,8 +60,8 @@ struct Ask {
     /// reads; at most [`SUGGESTED`] of each.
     cased: BTreeSet<String>,
     ending: BTreeSet<String>,
-    /// The values of the requests of the skipped lines read because their bytes are near this
-    /// value's (see [`Asked::near_needles`]), to suggest from (at most [`MAX_VALUES`]).
+    /// The nearest values ([`near`], at most [`SUGGESTED`]) of the requests of the skipped
+    /// lines read because their bytes are near this value's (see [`Asked::near_needles`]).
     near: BTreeSet<String>,
 }
 
@@ -320,7 +320,9 @@ impl Vocab {
             let field = fl.field;
             let a = &mut fl.asked[i];
             if a.unseen() && a.how.plain() {
-                field.keep_values(r, &mut a.near);
+                let mut values = BTreeSet::new();
+                field.keep_values(r, &mut values);
+                keep_nearest(&mut a.near, a.how.text(), values);
             }
         }
         self.note(r, sampled);
@@ -385,9 +387,7 @@ impl Vocab {
                 for v in b.ending {
                     keep_at_most(&mut a.ending, &v, SUGGESTED);
                 }
-                for v in b.near {
-                    keep(&mut a.near, &v);
-                }
+                keep_nearest(&mut a.near, a.how.text(), b.near);
             }
             for v in theirs.values {
                 keep(&mut mine.values, &v);
@@ -487,6 +487,20 @@ fn shown(v: &str) -> String {
     let head: String = v.chars().take(60).collect();
     let tail: String = v.chars().skip(n - 59).collect();
     format!("{head}…{tail}")
+}
+
+/// Keep among `nearest` the [`SUGGESTED`] values nearest `typed` of it and `more` (a total order:
+/// the same whichever part saw which).
+fn keep_nearest(nearest: &mut BTreeSet<String>, typed: &str, more: BTreeSet<String>) {
+    if more.is_empty() {
+        return;
+    }
+    nearest.extend(more);
+    let kept: BTreeSet<String> = near(typed, nearest.iter().map(String::as_str))
+        .into_iter()
+        .map(String::from)
+        .collect();
+    *nearest = kept;
 }
 
 /// Keep `v` among the `most` first values in text order.
