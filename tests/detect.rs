@@ -38,18 +38,21 @@ fn fired(doc: &Value) -> BTreeSet<String> {
 #[test]
 fn every_rule_case_on_real_events() {
     let text = std::fs::read_to_string(crate::util::repo_path("tests/detect_cases.tsv")).unwrap();
-    let mut by_file: BTreeMap<String, Vec<(String, bool, String)>> = BTreeMap::new();
+    type Case = (String, (bool, Option<String>), String);
+    let mut by_file: BTreeMap<String, Vec<Case>> = BTreeMap::new();
     for line in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
         let cols: Vec<&str> = line.split('\t').collect();
         assert!(cols.len() >= 3, "bad row {line:?}");
-        let expect = match cols[2] {
-            "fires" => true,
-            "silent" => false,
-            other => panic!("bad expectation {other:?} in {line:?}"),
+        // `fires:OUTCOME`: the rule's findings are all of requests with that outcome
+        let (expect, outcome) = match cols[2].split_once(':') {
+            Some(("fires", o)) => (true, Some(o.to_string())),
+            None if cols[2] == "fires" => (true, None),
+            None if cols[2] == "silent" => (false, None),
+            _ => panic!("bad expectation {:?} in {line:?}", cols[2]),
         };
         by_file.entry(cols[0].to_string()).or_default().push((
             cols[1].to_string(),
-            expect,
+            (expect, outcome),
             cols.get(3).unwrap_or(&"").to_string(),
         ));
     }
@@ -58,8 +61,9 @@ fn every_rule_case_on_real_events() {
     let mut wrong = Vec::new();
     for (file, cases) in &by_file {
         let path = format!("testdata/{file}");
-        let got = fired(&detect_json(&[&path]));
-        for (rule, expect, note) in cases {
+        let doc = detect_json(&[&path]);
+        let got = fired(&doc);
+        for (rule, (expect, outcome), note) in cases {
             assert!(catalogue.contains(rule), "{rule} is not in the catalogue");
             covered.insert(rule.clone());
             if got.contains(rule) != *expect {
@@ -67,6 +71,18 @@ fn every_rule_case_on_real_events() {
                     "{rule} should {} on {file} ({note}); fired: {got:?}",
                     if *expect { "fire" } else { "stay silent" }
                 ));
+            }
+            if let Some(o) = outcome {
+                for f in doc["findings"].as_array().unwrap() {
+                    let outcomes = f["outcomes"].as_object().unwrap();
+                    if f["rule"] == rule.as_str()
+                        && (outcomes.len() != 1 || !outcomes.contains_key(o))
+                    {
+                        wrong.push(format!(
+                            "{rule} on {file} ({note}): outcomes {outcomes:?}, not all {o}"
+                        ));
+                    }
+                }
             }
         }
     }
@@ -207,6 +223,12 @@ fn s5_findings_are_the_answer_keys_steps() {
         "KA033 eve secrets build/docker-config",
         "KA033 system:anonymous secrets payments/*",
         "KA034 eve via ops-admin secrets build/*",
+        // attempts: carol's exec that the API server authorized and then failed (400: the pod
+        // has no node), carol's denied list of payments' secrets, and eve's denied reads
+        // (as herself and impersonated by ops-admin: one finding of denials, at low)
+        "KA001 carol pods/exec staging/debug-box",
+        "KA031 carol secrets payments/*",
+        "KA031 eve via ops-admin secrets *",
         // V45: kubectl auth can-i
         "KA028 eve selfsubjectaccessreviews -",
         // V69: delete namespace tools
@@ -454,4 +476,259 @@ fn a_created_object_is_named_from_its_body() {
         doc["findings"][0]["targets"],
         serde_json::json!(["pods default/nginx-deployment-5cdcc99dbf-rgw6z"])
     );
+}
+
+/// The findings of `rule` in a detect JSON document.
+fn findings_of<'v>(doc: &'v Value, rule: &str) -> Vec<&'v Value> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .collect()
+}
+
+/// Issue 21, design fault 1: attempts are evidence. A denied exec, an exec the API server
+/// authorized and then failed, a cluster-admin binding refused as invalid, and (in the real
+/// 1.36 log) a privileged pod that RBAC allowed and Pod Security refused are each reported,
+/// the finding saying how it ended, its severity following: a denial one level lower, an
+/// authorized attempt as grave as a success (testdata/edge/make_detect_attempts.py).
+#[test]
+fn attempts_are_reported_with_how_they_ended() {
+    for (file, rule, severity, outcome) in [
+        ("attempt-exec-denied.log", "KA001", "medium", "denied"),
+        ("attempt-exec-failed.log", "KA001", "high", "failed"),
+        ("attempt-binding-invalid.log", "KA016", "high", "failed"),
+    ] {
+        let doc = detect_json(&[&format!("testdata/edge/detect/{file}")]);
+        let f = findings_of(&doc, rule);
+        assert_eq!(f.len(), 1, "{file}: {doc:#}");
+        assert_eq!(f[0]["severity"], severity, "{file}");
+        assert_eq!(
+            f[0]["outcomes"],
+            serde_json::json!({ outcome: 1 }),
+            "{file}"
+        );
+    }
+    // d1: dana's root-shell pod in locked-down, 403 with decision allow (Pod Security)
+    let doc = detect_json(&["testdata/modern/d1"]);
+    for rule in ["KA006", "KA007"] {
+        let f = findings_of(&doc, rule);
+        let blocked: Vec<_> = f
+            .iter()
+            .filter(|f| f["outcomes"] == serde_json::json!({"blocked": 1}))
+            .collect();
+        assert_eq!(blocked.len(), 1, "{rule}: {f:#?}");
+        assert_eq!(blocked[0]["severity"], "high");
+        assert_eq!(blocked[0]["actors"], serde_json::json!(["dana"]));
+    }
+    // the table says it too
+    let r = run(&[
+        "detect",
+        "--rules",
+        "KA001",
+        "testdata/edge/detect/attempt-exec-denied.log",
+    ]);
+    assert!(r.stdout_str().contains("denied"), "{}", r.stdout_str());
+}
+
+/// Design fault 2: kube-system's add-ons are not the control plane. A cluster-wide secrets list
+/// by kube-system's coredns is reported; the same by the namespace controller is not; and the
+/// list is one, named, that a rules file can amend for every rule at once.
+#[test]
+fn add_ons_are_not_the_control_plane_and_the_list_is_amendable() {
+    let addon = "testdata/edge/detect/addon-sa-lists-secrets.log";
+    assert!(fired(&detect_json(&[addon])).contains("KA032"));
+    assert!(
+        !fired(&detect_json(&[
+            "testdata/edge/detect/controller-lists-secrets.log"
+        ]))
+        .contains("KA032")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let amend = dir.path().join("amend.yaml");
+    std::fs::write(
+        &amend,
+        "lists:\n  control_plane: {append: [\"system:serviceaccount:kube-system:coredns\"]}\n",
+    )
+    .unwrap();
+    let amend = amend.to_str().unwrap();
+    let doc = detect_json(&["--rules-file", amend, addon]);
+    assert!(!fired(&doc).contains("KA032"), "{doc:#}");
+    // replaced whole, and with a mistake: named
+    std::fs::write(
+        dir.path().join("bad.yaml"),
+        "lists:\n  control_plane: {add: [x]}\n",
+    )
+    .unwrap();
+    let r = run(&[
+        "detect",
+        "--rules-file",
+        dir.path().join("bad.yaml").to_str().unwrap(),
+        addon,
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("list control_plane: unknown key \"add\""),
+        "{}",
+        r.stderr
+    );
+}
+
+/// Design fault 5: a client-set X-Forwarded-For cannot silence the public-address rules: the
+/// address that connected (the last of sourceIPs) decides, and the claimed chain is shown apart.
+#[test]
+fn the_connecting_address_decides_not_the_claimed_one() {
+    let doc = detect_json(&["testdata/edge/detect/xff-spoofed-private.log"]);
+    let f = findings_of(&doc, "KA050");
+    assert_eq!(f.len(), 1, "{doc:#}");
+    assert_eq!(f[0]["sourceIPs"], serde_json::json!(["203.0.113.9"]));
+    assert_eq!(f[0]["forwardedFor"], serde_json::json!(["10.0.0.5"]));
+    let doc = detect_json(&["testdata/edge/detect/xff-claimed-public.log"]);
+    assert!(findings_of(&doc, "KA050").is_empty(), "{doc:#}");
+}
+
+/// Design fault 6: rules read the status message and reason, any annotation, user.extra, the
+/// stages and the URI's query; lists and macros are reusable; an exception amends a built-in
+/// rule without copying it. Each on the real 1.36 log (testdata/modern/d1, ANSWER-KEY.md).
+#[test]
+fn rules_read_every_field_and_reuse_lists_macros_exceptions() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("fields.yaml");
+    std::fs::write(
+        &file,
+        r#"
+lists:
+  people: [dana, oscar]
+macros:
+  by_people: {actor: $people}
+rules:
+- {id: F-PSA, name: a rule, severity: low, description: d, false_positives: f, group_by: [actor],
+   match: {resource: pods, verb: create, "annotations.pod-security.kubernetes.io/enforce-policy": "restricted:latest"}}
+- {id: F-JTI, name: a rule, severity: low, description: d, false_positives: f, group_by: [actor],
+   match: {"user_extra.authentication.kubernetes.io/credential-id": {prefix: "JTI="}}}
+- {id: F-STREAM, name: a rule, severity: low, description: d, false_positives: f, group_by: [actor],
+   match: {stage: ResponseStarted, subresource: exec}}
+- {id: F-INVALID, name: a rule, severity: low, description: d, false_positives: f, group_by: [actor],
+   match: {status_reason: Invalid, outcome: failed}}
+- {id: F-CMD, name: a rule, severity: low, description: d, false_positives: f, group_by: [actor],
+   show: [query.command], match: {query.command: {contains: hostname, not: {eq: nothing}}}}
+- {id: F-MACRO, name: a rule, severity: low, description: d, false_positives: f, group_by: [actor],
+   match: {macro: [by_people, pod_spec_write], resource: pods, outcome: blocked}}
+exceptions:
+- {rule: KA001, match: {actor: oscar}, reason: the on-call engineer}
+"#,
+    )
+    .unwrap();
+    let doc = detect_json(&["--rules-file", file.to_str().unwrap(), "testdata/modern/d1"]);
+    let actors = |rule: &str| -> Vec<String> {
+        findings_of(&doc, rule)
+            .iter()
+            .flat_map(|f| crate::util::strings(&f["actors"]))
+            .collect()
+    };
+    // dana's pod in locked-down (restricted), refused by Pod Security
+    assert_eq!(actors("F-PSA"), ["dana"]);
+    assert_eq!(actors("F-MACRO"), ["dana"]);
+    // infra:pipeline's requests with its TokenRequest token
+    assert!(
+        actors("F-JTI").contains(&"system:serviceaccount:infra:pipeline".to_string()),
+        "{:?}",
+        actors("F-JTI")
+    );
+    assert_eq!(actors("F-STREAM"), ["oscar"]);
+    assert!(!actors("F-INVALID").is_empty());
+    let cmd = findings_of(&doc, "F-CMD");
+    assert_eq!(cmd.len(), 1, "{doc:#}");
+    assert_eq!(
+        crate::util::strings(&cmd[0]["matched"]),
+        [
+            "command=sh -c cat /etc/hostname",
+            "command=tar cf - /etc/hostname"
+        ],
+        "{:#}",
+        cmd[0]
+    );
+    // oscar's execs are excused; nothing else is
+    assert!(findings_of(&doc, "KA001").is_empty(), "{doc:#}");
+    // mistakes are named, with the document and rule
+    for (i, (text, said)) in [
+        ("rules:\n- {id: X, name: a rule, severity: low, description: d, false_positives: f, match: {actor: $nobody}}\n", "no list $nobody"),
+        ("macros:\n  a: {macro: b}\n  b: {macro: a}\n", "includes itself"),
+        ("exceptions:\n- {rule: KA999, match: {actor: x}}\n", "no rule KA999 to amend"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        // (a file each: `run` remembers what the same arguments printed)
+        let file = dir.path().join(format!("bad{i}.yaml"));
+        std::fs::write(&file, text).unwrap();
+        let r = run(&["detect", "--check-rules", file.to_str().unwrap()]);
+        assert_eq!(r.code, 2, "{text}");
+        assert!(r.stderr.contains(said), "{text}: {}", r.stderr);
+    }
+}
+
+/// Design fault 7: findings carry what matched (the exec command, the binding's role and
+/// subjects, the image), a command line's credential hidden unless --show-secrets; a
+/// sequence's count includes the request that began it.
+#[test]
+fn findings_carry_what_matched() {
+    let doc = detect_json(&["testdata/modern/d1"]);
+    let matched = |rule: &str| -> Vec<String> {
+        findings_of(&doc, rule)
+            .iter()
+            .flat_map(|f| crate::util::strings(&f["matched"]))
+            .collect()
+    };
+    assert!(
+        matched("KA001").contains(&"command=id".to_string()),
+        "{:?}",
+        matched("KA001")
+    );
+    assert_eq!(matched("KA016"), ["role=cluster-admin; subjects=frank"]);
+    assert!(
+        matched("KA004").iter().any(|m| m.starts_with("image=")),
+        "{:?}",
+        matched("KA004")
+    );
+    // KA022 for oscar: the binding, then his 6 requests within 10 minutes (ANSWER-KEY.md)
+    let seq = findings_of(&doc, "KA022");
+    let oscar = seq
+        .iter()
+        .find(|f| f["actors"] == serde_json::json!(["oscar"]))
+        .unwrap();
+    let ids = oscar["auditIDs"].as_array().unwrap();
+    assert_eq!(
+        oscar["count"].as_u64().unwrap(),
+        ids.len() as u64 + oscar["auditIDsLeftOut"].as_u64().unwrap()
+    );
+    let f = "testdata/edge/detect/exec-credential-command.log";
+    let doc = detect_json(&[f]);
+    assert_eq!(
+        crate::util::strings(&findings_of(&doc, "KA001")[0]["matched"]),
+        ["command=mysql -u root <redacted 9 bytes> -e select 1"]
+    );
+    let doc = detect_json(&["--show-secrets", f]);
+    assert_eq!(
+        crate::util::strings(&findings_of(&doc, "KA001")[0]["matched"]),
+        ["command=mysql -u root -phunter2 -e select 1"]
+    );
+}
+
+/// Every rules example in docs/detect.md compiles with the catalogue, as printed.
+#[test]
+fn the_documented_rule_files_compile() {
+    let text = std::fs::read_to_string(crate::util::repo_path("docs/detect.md")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut n = 0;
+    for (i, block) in text.split("```yaml\n").skip(1).enumerate() {
+        let body = block.split("```").next().unwrap();
+        let file = dir.path().join(format!("doc{i}.yaml"));
+        std::fs::write(&file, body).unwrap();
+        let r = run(&["detect", "--check-rules", file.to_str().unwrap()]);
+        assert_eq!(r.code, 0, "docs/detect.md block {i}: {}\n{body}", r.stderr);
+        n += 1;
+    }
+    assert!(n >= 2, "{n} blocks");
 }

@@ -12,13 +12,13 @@ use crate::commands::Outcome;
 use crate::commands::group::Times;
 use crate::config::Config;
 use crate::correlate::Request;
-use crate::detect::{Finding, Limits, Rules, Severity, State};
+use crate::detect::{Finding, Limits, Outcomes, Rules, Severity, State};
 use crate::render::{Cell, Col, ColCell, Style, Table, Time, Tone, thousands};
 use crate::scan::{self, Flow, Sink};
 use crate::term::{Diag, Out};
 
 /// The version of the JSON and NDJSON output; bumped when a field changes meaning or goes.
-pub const JSON_VERSION: u32 = 1;
+pub const JSON_VERSION: u32 = 2;
 
 /// Workers test each request against every rule and keep what the matching ones need
 /// (`detect::State`: bounded by what the findings report).
@@ -107,7 +107,8 @@ pub fn run(args: &DetectArgs, cfg: Option<&Config>, diag: &Diag, out: &mut Out) 
     if let Some(file) = &args.check_rules {
         return check(file, out);
     }
-    let rules = rules(args)?;
+    let mut rules = rules(args)?;
+    rules.show_secrets = args.show_secrets;
     if args.list {
         return list(&rules, args, out);
     }
@@ -157,7 +158,7 @@ pub fn run(args: &DetectArgs, cfg: Option<&Config>, diag: &Diag, out: &mut Out) 
     }
     let mut shown: Vec<&Finding> = found
         .iter()
-        .filter(|f| rules.rules[f.rule].severity >= args.min_severity.into())
+        .filter(|f| f.severity >= args.min_severity.into())
         .collect();
     // -k: the first N, most severe first (`found` is in that order)
     let over = shown.len();
@@ -166,11 +167,9 @@ pub fn run(args: &DetectArgs, cfg: Option<&Config>, diag: &Diag, out: &mut Out) 
     // unreadable inputs and (with --strict) malformed lines: on stderr, and in the JSON
     let base = crate::commands::outcome(&stats, cfg, diag, true);
     let errors = crate::commands::scan_errors(&stats, cfg);
-    let alert = args.fail_on.is_some_and(|level| {
-        found
-            .iter()
-            .any(|f| rules.rules[f.rule].severity >= Severity::from(level))
-    });
+    let alert = args
+        .fail_on
+        .is_some_and(|level| found.iter().any(|f| f.severity >= Severity::from(level)));
     let written = write(
         &rules,
         &shown,
@@ -216,17 +215,28 @@ struct FindingRow<'a> {
     name: &'a str,
     severity: &'static str,
     mitre: Option<&'a str>,
+    techniques: &'a [String],
+    tactics: &'a [String],
     count: u64,
+    /// The requests by outcome (succeeded, denied, blocked, failed, unknown).
+    outcomes: Outcomes,
     first: Time,
     last: Time,
     actors: Vec<&'a str>,
     via: Vec<&'a str>,
+    /// The addresses that connected.
     #[serde(rename = "sourceIPs")]
     source_ips: Vec<&'a str>,
+    /// The addresses clients' `X-Forwarded-For` headers claimed.
+    #[serde(rename = "forwardedFor")]
+    forwarded_for: Vec<&'a str>,
     /// Source addresses of listed requests that were not kept.
     #[serde(rename = "sourceIPsLeftOut")]
     source_ips_left_out: u64,
     targets: Vec<&'a str>,
+    /// What the rule shows of the listed requests: `label=value` per `show` field, each
+    /// request's once.
+    matched: Vec<String>,
     detail: Option<&'a str>,
     /// The first `--max-evidence` requests.
     #[serde(rename = "auditIDs")]
@@ -242,8 +252,17 @@ impl<'a> FindingRow<'a> {
         FindingRow {
             rule: &r.id,
             name: &r.name,
-            severity: r.severity.name(),
-            mitre: r.mitre.as_deref(),
+            severity: f.severity.name(),
+            mitre: r.mitre(),
+            techniques: &r.techniques,
+            tactics: &r.tactics,
+            outcomes: f.outcomes.unwrap_or_else(|| s.outcomes()),
+            matched: s
+                .matched()
+                .into_iter()
+                .map(|m| r.shown(m, rules.show_secrets))
+                .collect(),
+            forwarded_for: s.forwarded_for(),
             count: f.count,
             first: Time(f.first),
             last: Time(f.last),
@@ -404,10 +423,7 @@ fn table(
     // findings whose evidence list was cut, and the requests it left out
     let mut cut = (0u64, 0u64);
     for sev in Severity::ALL.iter().rev() {
-        let mine: Vec<&&Finding> = found
-            .iter()
-            .filter(|f| rules.rules[f.rule].severity == *sev)
-            .collect();
+        let mine: Vec<&&Finding> = found.iter().filter(|f| f.severity == *sev).collect();
         if mine.is_empty() {
             continue;
         }
@@ -477,7 +493,12 @@ impl Findings<'_> {
         Table {
             format: crate::render::Format::Table,
             style: self.style,
-            columns: finding_columns(&self.times, tone, self.many),
+            columns: finding_columns(
+                &self.times,
+                tone,
+                self.many,
+                mine.iter().any(|f| self.rules.rules[f.rule].shows()),
+            ),
             template: FindingRow::default(),
             note: None,
         }
@@ -495,17 +516,20 @@ fn finding_columns<'f, 'a: 'f>(
     times: &'f Times,
     tone: Tone,
     many: usize,
+    matched: bool,
 ) -> Vec<ColCell<'f, FindingRow<'a>>> {
-    vec![
+    let mut cols = vec![
         Col::fixed("RULE").cell(move |r: &FindingRow| Cell::new(r.rule).tone(tone)),
         Col::text("NAME")
-            .optional(3)
+            .optional(4)
             .cell(|r: &FindingRow| Cell::new(r.name)),
         Col::num("COUNT").cell(|r: &FindingRow| Cell::num(thousands(r.count))),
+        // how the requests ended: as much the finding as who and what
+        Col::text("OUTCOME").cell(|r: &FindingRow| Cell::new(r.outcomes.text())),
         // (the zone and a shared day are said once, in the closing line's caption)
         Col::fixed("FIRST").cell(|r: &FindingRow| Cell::new(times.cell(r.first.0))),
         Col::fixed("LAST")
-            .optional(2)
+            .optional(3)
             .cell(|r: &FindingRow| Cell::new(times.cell(r.last.0))),
         Col::text("ACTOR").cell(move |r: &FindingRow| {
             Cell::new(if r.via.is_empty() {
@@ -515,7 +539,7 @@ fn finding_columns<'f, 'a: 'f>(
             })
         }),
         Col::text("SOURCE IPS")
-            .optional(5)
+            .optional(6)
             .cell(move |r: &FindingRow| {
                 let mut ips = join(&r.source_ips, many);
                 if r.source_ips_left_out > 0 {
@@ -532,8 +556,15 @@ fn finding_columns<'f, 'a: 'f>(
                 None => join(&r.targets, many),
             })
         }),
+        // (only where some rule of the table shows values: see below)
+        Col::text("MATCHED")
+            .optional(2)
+            .cell(move |r: &FindingRow| {
+                let m: Vec<&str> = r.matched.iter().map(String::as_str).collect();
+                Cell::new(join(&m, many))
+            }),
         // every other request, listed or not
-        Col::fixed("EVIDENCE").optional(4).cell(|r: &FindingRow| {
+        Col::fixed("EVIDENCE").optional(5).cell(|r: &FindingRow| {
             let others = (r.audit_ids.len() as u64 + r.audit_ids_left_out).saturating_sub(1);
             Cell::new(match (r.audit_ids.first(), others) {
                 (None, 0) => String::new(),
@@ -542,7 +573,11 @@ fn finding_columns<'f, 'a: 'f>(
                 (Some(id), n) => format!("{id} (+{})", thousands(n)),
             })
         }),
-    ]
+    ];
+    if !matched {
+        cols.retain(|c| c.col.header != "MATCHED");
+    }
+    cols
 }
 
 /// `--list`: the catalogue.
@@ -557,7 +592,9 @@ fn list(rules: &Rules, args: &DetectArgs, out: &mut Out) -> Result<Outcome> {
                         "id": r.id,
                         "name": r.name,
                         "severity": r.severity.name(),
-                        "mitre": r.mitre,
+                        "mitre": r.mitre(),
+                        "techniques": r.techniques,
+                        "tactics": r.tactics,
                         "form": r.form(),
                         "readsBodies": r.reads_body(),
                         "description": r.description,
@@ -584,10 +621,19 @@ fn list(rules: &Rules, args: &DetectArgs, out: &mut Out) -> Result<Outcome> {
                     r.id,
                     r.name,
                     r.severity.name(),
-                    r.mitre
-                        .as_deref()
-                        .map(|m| format!("  MITRE {m}"))
-                        .unwrap_or_default(),
+                    if r.techniques.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            "  ATT&CK {}{}",
+                            r.techniques.join(", "),
+                            if r.tactics.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" ({})", r.tactics.join(", "))
+                            }
+                        )
+                    },
                     if r.origin == "built-in" {
                         String::new()
                     } else {
@@ -616,21 +662,11 @@ fn list(rules: &Rules, args: &DetectArgs, out: &mut Out) -> Result<Outcome> {
 
 /// `--check-rules FILE`: compile it; the first problem of each rule is reported.
 fn check(file: &std::path::Path, out: &mut Out) -> Result<Outcome> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| anyhow::anyhow!("cannot read rules file {}: {e}", file.display()))?;
-    let rules = crate::detect::parse_rules(&text, &file.display().to_string())
-        .map_err(|e| anyhow::anyhow!("{}: {e:#}", file.display()))?;
-    // ids must not clash with the catalogue either
-    let builtin = crate::detect::parse_rules(crate::detect::BUILTIN, "built-in")?;
-    for r in &rules {
-        if builtin.iter().any(|b| b.id == r.id) {
-            bail!(
-                "{}: rule id {} is a built-in rule's id; choose another",
-                file.display(),
-                r.id
-            );
-        }
-    }
+    // compiled with the catalogue, as a run would: its lists, macros and ids are there
+    // (its mistakes are named with the file already)
+    let rules = Rules::load(true, std::slice::from_ref(&file.to_path_buf()))?;
+    let name = file.display().to_string();
+    let rules: Vec<_> = rules.rules.iter().filter(|r| r.origin == name).collect();
     writeln!(out, "{}: {} rule(s), ok", file.display(), rules.len())?;
     out.flush()?;
     Ok(Outcome::Matched)

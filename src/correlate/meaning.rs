@@ -54,6 +54,75 @@ impl DryRun {
     }
 }
 
+/// What came of a request, as the API server's answer and annotations tell: the finer reading
+/// of its code that detections need (an attempt that was refused is evidence too, and one that
+/// was authorized and then failed shows the sender holds the right).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Outcome {
+    /// Answered below 400 (101 for an exec, attach or port-forward stream that opened).
+    Succeeded,
+    /// Authentication (401) or authorization said no: RBAC, the impersonation check, the Node
+    /// authorizer (403 without an `allow` decision).
+    Denied,
+    /// Authorized, then refused by admission: Pod Security, a webhook, a
+    /// ValidatingAdmissionPolicy, a quota (403 with decision `allow`, or an answer whose
+    /// message names an admission refusal).
+    Blocked,
+    /// Not denied, and not done: authorized and then invalid (422), not found, in conflict,
+    /// throttled (429) or a server error.
+    Failed,
+    /// No answer logged: a request still in flight when the log ends, or one logged without
+    /// its final stage.
+    Unknown,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 5] = [
+        Outcome::Succeeded,
+        Outcome::Denied,
+        Outcome::Blocked,
+        Outcome::Failed,
+        Outcome::Unknown,
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Succeeded => "succeeded",
+            Outcome::Denied => "denied",
+            Outcome::Blocked => "blocked",
+            Outcome::Failed => "failed",
+            Outcome::Unknown => "unknown",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.name() == s)
+    }
+}
+
+/// How the API server's Forbidden message goes on, after `NAME" is forbidden: `, when admission
+/// refused the request: Pod Security, a ValidatingAdmissionPolicy, a ResourceQuota, a webhook.
+/// (Authorization's goes on `User "NAME" cannot ...`.)
+const ADMISSION_REFUSALS: &[&str] = &[
+    "violates PodSecurity",
+    "ValidatingAdmissionPolicy ",
+    "exceeded quota",
+    "admission webhook \"",
+];
+
+/// Does a 403's message say admission refused it? Read after the first `" is forbidden: ` that
+/// ends a quoted name: Go escapes a quote inside a name, so a name cannot fake the words.
+fn admission_refusal(message: &str) -> bool {
+    let mut rest = message;
+    while let Some(at) = rest.find("\" is forbidden: ") {
+        if !rest[..at].ends_with('\\') {
+            let after = &rest[at + "\" is forbidden: ".len()..];
+            return ADMISSION_REFUSALS.iter().any(|w| after.starts_with(w));
+        }
+        rest = &rest[at + 1..];
+    }
+    // a webhook's own refusal: `admission webhook "NAME" denied the request...`
+    message.starts_with("admission webhook \"")
+}
+
 /// Subresources whose `get` over a WebSocket (kubectl 1.30+) or `create` over SPDY opens a
 /// stream into a container: the same act either way.
 pub fn is_stream_subresource(sub: &str) -> bool {
@@ -194,6 +263,26 @@ impl Request<'_> {
                 target: impersonation_target(&self.status_message),
             }
         })
+    }
+
+    /// See [`Outcome`]. The decision annotation says whether authorization allowed it; a 403
+    /// without one (an older API server's, a vendor export without annotations, 1.36's refused
+    /// impersonation) is a denial unless its message names an admission refusal.
+    pub fn outcome(&self) -> Outcome {
+        let Some(code) = self.code else {
+            return Outcome::Unknown;
+        };
+        match (code, &*self.decision) {
+            (..400, _) => Outcome::Succeeded,
+            (401, _) | (403, "forbid") => Outcome::Denied,
+            (403, "allow") => Outcome::Blocked,
+            (403, _) if admission_refusal(&self.status_message) => Outcome::Blocked,
+            (403, _) => Outcome::Denied,
+            (400 | 422, _) if self.status_message.starts_with("admission webhook \"") => {
+                Outcome::Blocked
+            }
+            _ => Outcome::Failed,
+        }
     }
 
     /// Does the request's verb change what the API server stores (create, update, patch,
@@ -580,5 +669,78 @@ mod tests {
         );
         assert!(apply.is_apply() && apply.created());
         assert_eq!(apply.field_manager(), "dana-ssa");
+    }
+
+    /// What came of a request, from its code, decision annotation and message: the messages
+    /// are the API server's own (testdata/modern/d1: an RBAC denial, a ValidatingAdmissionPolicy
+    /// refusal, 1.36's refused impersonation; Pod Security's and a webhook's as they word them),
+    /// and a name that spells an admission refusal inside its quotes does not fake one.
+    #[test]
+    fn outcomes_from_code_decision_and_message() {
+        use super::Outcome as O;
+        let r = |code: Option<i64>, decision: &str, msg: &str| {
+            let mut v = serde_json::json!({
+                "verb": "create",
+                "user": {"username": "dana"},
+                "responseStatus": {"message": msg},
+                "annotations": {},
+            });
+            if let Some(c) = code {
+                v["responseStatus"]["code"] = c.into();
+            }
+            if !decision.is_empty() {
+                v["annotations"]["authorization.k8s.io/decision"] = decision.into();
+            }
+            let line = v.to_string();
+            let mut ev: Event = serde_json::from_str(&line).unwrap();
+            let stage = crate::event::Stage::ResponseComplete;
+            let mark = super::super::Mark {
+                stage,
+                time: None,
+                code,
+                file: 0,
+                line: 1,
+                raw: None,
+            };
+            Request::from_event(&mut ev, stage, mark).outcome()
+        };
+        let rbac = r#"secrets "orders-db-password" is forbidden: User "system:node:node-d1" cannot get resource "secrets" in API group "" in the namespace "shop""#;
+        let vap = r#"configmaps "no-team" is forbidden: ValidatingAdmissionPolicy 'require-team-label' with binding 'require-team-label-binding' denied request: configmaps in shop need a team label"#;
+        let psa = r#"pods "root-shell" is forbidden: violates PodSecurity "restricted:latest": privileged (container "sh" must not set securityContext.privileged=true)"#;
+        let hook = r#"admission webhook "validate.kyverno.svc" denied the request: privileged pods are not allowed"#;
+        let imp = r#"secrets is forbidden: User "dana" cannot impersonate-on:user-info:list resource "secrets" in API group "" in the namespace "billing""#;
+        let fake = r#"pods "x\" is forbidden: violates PodSecurity" is forbidden: User "eve" cannot create resource "pods""#;
+        for (code, decision, msg, want) in [
+            (Some(200), "allow", "", O::Succeeded),
+            (Some(101), "allow", "", O::Succeeded),
+            (Some(201), "", "", O::Succeeded),
+            (Some(401), "", "Unauthorized", O::Denied),
+            (Some(403), "forbid", rbac, O::Denied),
+            (Some(403), "", rbac, O::Denied),
+            (Some(403), "", imp, O::Denied),
+            (Some(403), "allow", vap, O::Blocked),
+            (Some(403), "", vap, O::Blocked),
+            (Some(403), "", psa, O::Blocked),
+            (Some(403), "allow", psa, O::Blocked),
+            (Some(403), "", hook, O::Blocked),
+            (Some(400), "allow", hook, O::Blocked),
+            (Some(403), "", fake, O::Denied),
+            // forbid is forbid, whatever the message says
+            (Some(403), "forbid", psa, O::Denied),
+            (Some(422), "allow", "Invalid value", O::Failed),
+            (
+                Some(400),
+                "allow",
+                "pod debug-box does not have a host assigned",
+                O::Failed,
+            ),
+            (Some(404), "allow", "not found", O::Failed),
+            (Some(409), "allow", "already exists", O::Failed),
+            (Some(429), "", "Too many requests", O::Failed),
+            (Some(500), "allow", "", O::Failed),
+            (None, "", "", O::Unknown),
+        ] {
+            assert_eq!(r(code, decision, msg), want, "{code:?} {decision} {msg}");
+        }
     }
 }

@@ -8,24 +8,28 @@ use std::fmt::Write as _;
 
 use super::keep::REQUEST_IPS;
 use crate::correlate::Request;
+use crate::correlate::meaning::Outcome;
 use crate::event::Ts;
 
 // ---------------------------------------------------------------- one request
 
 /// One request as a finding lists it: time, auditID, actor, the user that impersonated it,
-/// target and source addresses, in one string (one allocation per request kept).
+/// target, what the rule shows of it, and source addresses, in one string (one allocation per
+/// request kept); and its outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ev {
     pub time: Option<Ts>,
-    /// auditID, actor, via, target, then each address as `LEN:ADDRESS`.
+    /// auditID, actor, via, target, shown values, then each address as `LEN:ADDRESS`.
     text: Box<str>,
-    ends: [usize; 4],
+    ends: [usize; 5],
     /// Source addresses of the request not kept (the first ones).
     pub ips_cut: u32,
+    pub outcome: Outcome,
 }
 
 impl Ev {
-    pub fn new(r: &Request<'_>, target: &str) -> Ev {
+    /// `shown`: the values of the rule's `show` fields (see `keep::shown_text`), "" for none.
+    pub fn new(r: &Request<'_>, target: &str, shown: &str) -> Ev {
         let actor = r.effective_user();
         let via: &str = if r.impersonated_user.is_empty() {
             ""
@@ -39,10 +43,14 @@ impl Ev {
                 + actor.len()
                 + via.len()
                 + target.len()
+                + shown.len()
                 + ips[cut..].iter().map(|s| s.len() + 3).sum::<usize>(),
         );
-        let mut ends = [0; 4];
-        for (i, s) in [&*r.audit_id, actor, via, target].into_iter().enumerate() {
+        let mut ends = [0; 5];
+        for (i, s) in [&*r.audit_id, actor, via, target, shown]
+            .into_iter()
+            .enumerate()
+        {
             text.push_str(s);
             ends[i] = text.len();
         }
@@ -54,6 +62,7 @@ impl Ev {
             text: text.into_boxed_str(),
             ends,
             ips_cut: u32::try_from(cut).unwrap_or(u32::MAX),
+            outcome: r.outcome(),
         }
     }
 
@@ -70,9 +79,13 @@ impl Ev {
     pub fn target(&self) -> &str {
         &self.text[self.ends[2]..self.ends[3]]
     }
+    /// What the rule shows of the request ("" for none).
+    pub fn shown(&self) -> &str {
+        &self.text[self.ends[3]..self.ends[4]]
+    }
     /// The source addresses kept, in the request's order.
     pub fn ips(&self) -> impl Iterator<Item = &str> {
-        let mut rest = &self.text[self.ends[3]..];
+        let mut rest = &self.text[self.ends[4]..];
         std::iter::from_fn(move || {
             let (len, after) = rest.split_once(':')?;
             let len: usize = len.parse().ok()?;
@@ -85,15 +98,17 @@ impl Ev {
     pub fn key(&self) -> (Option<Ts>, &str) {
         (self.time, self.audit_id())
     }
-    fn order(&self) -> (Option<Ts>, &str, &str, &str, &str, &str, u32) {
+    fn order(&self) -> (Option<Ts>, &str, &str, &str, &str, &str, &str, u32, Outcome) {
         (
             self.time,
             self.audit_id(),
             self.actor(),
             self.via(),
             self.target(),
-            &self.text[self.ends[3]..],
+            self.shown(),
+            &self.text[self.ends[4]..],
             self.ips_cut,
+            self.outcome,
         )
     }
 }
@@ -209,6 +224,64 @@ pub struct Acc {
     pub(super) first: Option<Ts>,
     pub(super) last: Option<Ts>,
     pub(super) ev: Kept<Ev>,
+    /// Its requests by outcome, listed or not.
+    pub(super) outcomes: Outcomes,
+}
+
+/// Requests counted by [`Outcome`] (in `Outcome::ALL`'s order). JSON writes the ones there are
+/// as a map (`{"succeeded": 3, "denied": 1}`), CSV `succeeded=3;denied=1`, a table
+/// `succeeded 3, denied 1` (`denied` alone when all are).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Outcomes(pub [u64; 5]);
+
+impl Outcomes {
+    pub fn add(&mut self, o: Outcome) {
+        self.0[o as usize] += 1;
+    }
+    pub fn merge(&mut self, o: Outcomes) {
+        for (a, b) in self.0.iter_mut().zip(o.0) {
+            *a += b;
+        }
+    }
+    /// Every request was denied (and there was one).
+    pub fn all_denied(&self) -> bool {
+        let denied = self.0[Outcome::Denied as usize];
+        denied > 0 && denied == self.0.iter().sum::<u64>()
+    }
+    fn each(&self) -> impl Iterator<Item = (&'static str, u64)> + '_ {
+        Outcome::ALL
+            .into_iter()
+            .zip(self.0)
+            .filter(|(_, n)| *n > 0)
+            .map(|(o, n)| (o.name(), n))
+    }
+    /// For a table, where `succeeded` is `ok`: `denied` when all are, else `ok 3, denied 1`.
+    pub fn text(&self) -> String {
+        let v: Vec<(&str, u64)> = self
+            .each()
+            .map(|(o, n)| (if o == "succeeded" { "ok" } else { o }, n))
+            .collect();
+        match &v[..] {
+            [(one, _)] => one.to_string(),
+            many => many
+                .iter()
+                .map(|(o, n)| format!("{o} {}", crate::render::thousands(*n)))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+}
+
+impl serde::Serialize for Outcomes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct Map<'a>(&'a Outcomes);
+        impl serde::Serialize for Map<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_map(self.0.each())
+            }
+        }
+        s.serialize_newtype_struct(crate::render::flat::PAIRS, &Map(self))
+    }
 }
 
 impl Acc {
@@ -221,6 +294,7 @@ impl Acc {
             first: None,
             last: None,
             ev: Kept::below(cap, bar),
+            outcomes: Outcomes::default(),
         }
     }
 
@@ -228,12 +302,14 @@ impl Acc {
         let t = r.time();
         self.first = min_ts(self.first, t);
         self.last = self.last.max(t);
+        self.outcomes.add(r.outcome());
         self.ev.offer(|bar| (t, &*r.audit_id) <= bar.key(), ev);
     }
 
     pub(super) fn merge(&mut self, o: Acc) {
         self.first = min_ts(self.first, o.first);
         self.last = self.last.max(o.last);
+        self.outcomes.merge(o.outcomes);
         self.ev.merge(o.ev);
     }
 

@@ -10,6 +10,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use regex::Regex;
 use serde_json::Value;
 
+use super::catalog::Ctx;
 use super::field::{Bodies, Field, Val};
 use crate::correlate::Request;
 use crate::filter::{Cidr, Glob};
@@ -63,9 +64,9 @@ pub(super) enum Op {
     In(Vec<Scalar>),
     Glob(Vec<Glob>),
     Regex(Regex),
-    Prefix(String),
-    Suffix(String),
-    Contains(String),
+    Prefix(Vec<String>),
+    Suffix(Vec<String>),
+    Contains(Vec<String>),
     Cidr(Vec<Cidr>),
     Gt(f64),
     Ge(f64),
@@ -80,9 +81,9 @@ impl Op {
             Op::In(xs) => xs.iter().any(|x| x.eq(v)),
             Op::Glob(gs) => s().is_some_and(|s| gs.iter().any(|g| g.is_match(&s))),
             Op::Regex(r) => s().is_some_and(|s| r.is_match(&s)),
-            Op::Prefix(p) => s().is_some_and(|s| s.starts_with(p.as_str())),
-            Op::Suffix(p) => s().is_some_and(|s| s.ends_with(p.as_str())),
-            Op::Contains(p) => s().is_some_and(|s| s.contains(p.as_str())),
+            Op::Prefix(ps) => s().is_some_and(|s| ps.iter().any(|p| s.starts_with(p.as_str()))),
+            Op::Suffix(ps) => s().is_some_and(|s| ps.iter().any(|p| s.ends_with(p.as_str()))),
+            Op::Contains(ps) => s().is_some_and(|s| ps.iter().any(|p| s.contains(p.as_str()))),
             Op::Cidr(cs) => s()
                 .and_then(|s| s.parse::<IpAddr>().ok())
                 .is_some_and(|ip| cs.iter().any(|c| c.contains(ip))),
@@ -103,8 +104,9 @@ pub(super) struct Cond {
 }
 
 impl Cond {
-    pub(super) fn parse(v: &Value) -> Result<Cond> {
+    pub(super) fn parse(v: &Value, ctx: &Ctx) -> Result<Cond> {
         let mut c = Cond::default();
+        let v = &*ctx.expand(v)?;
         match v {
             Value::Array(xs) => {
                 if xs.is_empty() {
@@ -118,6 +120,12 @@ impl Cond {
                     bail!("an empty condition");
                 }
                 for (op, arg) in m {
+                    let expanded = if op == "not" {
+                        std::borrow::Cow::Borrowed(arg)
+                    } else {
+                        ctx.expand(arg)?
+                    };
+                    let arg = &*expanded;
                     let list = |arg: &Value| -> Result<Vec<String>> {
                         match arg {
                             Value::String(s) => Ok(vec![s.clone()]),
@@ -134,11 +142,6 @@ impl Cond {
                                 kind(other)
                             ),
                         }
-                    };
-                    let text = |arg: &Value| -> Result<String> {
-                        arg.as_str()
-                            .map(str::to_string)
-                            .ok_or_else(|| anyhow!("{op}: expected a string, found {}", kind(arg)))
                     };
                     let num = |arg: &Value| -> Result<f64> {
                         arg.as_f64()
@@ -159,14 +162,26 @@ impl Cond {
                             .ops
                             .push(Op::Glob(list(arg)?.iter().map(|g| Glob::new(g)).collect())),
                         "regex" => {
-                            let r = text(arg)?;
+                            // several patterns: any of them
+                            let rs = list(arg)?;
+                            for r in &rs {
+                                Regex::new(r).map_err(|e| anyhow!("regex {r:?}: {e}"))?;
+                            }
+                            let r = if rs.len() == 1 {
+                                rs[0].clone()
+                            } else {
+                                rs.iter()
+                                    .map(|r| format!("(?:{r})"))
+                                    .collect::<Vec<_>>()
+                                    .join("|")
+                            };
                             c.ops.push(Op::Regex(
                                 Regex::new(&r).map_err(|e| anyhow!("regex {r:?}: {e}"))?,
                             ));
                         }
-                        "prefix" => c.ops.push(Op::Prefix(text(arg)?)),
-                        "suffix" => c.ops.push(Op::Suffix(text(arg)?)),
-                        "contains" => c.ops.push(Op::Contains(text(arg)?)),
+                        "prefix" => c.ops.push(Op::Prefix(list(arg)?)),
+                        "suffix" => c.ops.push(Op::Suffix(list(arg)?)),
+                        "contains" => c.ops.push(Op::Contains(list(arg)?)),
                         "cidr" => c.ops.push(Op::Cidr(
                             list(arg)?
                                 .iter()
@@ -182,7 +197,7 @@ impl Cond {
                                 anyhow!("exists: expected true or false, found {}", kind(arg))
                             })?)
                         }
-                        "not" => c.not = Some(Box::new(Cond::parse(arg).context("not")?)),
+                        "not" => c.not = Some(Box::new(Cond::parse(arg, ctx).context("not")?)),
                         other => bail!(
                             "unknown operator {other:?} (operators: eq, in, glob, regex, prefix, suffix, contains, cidr, gt, ge, lt, le, exists, not)"
                         ),
@@ -220,7 +235,7 @@ pub(super) enum Expr {
 }
 
 impl Expr {
-    pub(super) fn parse(v: &Value) -> Result<Expr> {
+    pub(super) fn parse(v: &Value, ctx: &Ctx) -> Result<Expr> {
         let Value::Object(m) = v else {
             bail!("expected a map of conditions, found {}", kind(v));
         };
@@ -234,7 +249,7 @@ impl Expr {
                     Value::Array(xs) if !xs.is_empty() => xs
                         .iter()
                         .enumerate()
-                        .map(|(i, x)| Expr::parse(x).with_context(|| format!("{k}[{i}]")))
+                        .map(|(i, x)| Expr::parse(x, ctx).with_context(|| format!("{k}[{i}]")))
                         .collect(),
                     other => bail!(
                         "{k}: expected a non-empty list of condition maps, found {}",
@@ -245,10 +260,35 @@ impl Expr {
             all.push(match k.as_str() {
                 "any" => Expr::Any(list(v)?),
                 "all" => Expr::All(list(v)?),
-                "not" => Expr::Not(Box::new(Expr::parse(v).context("not")?)),
+                "not" => Expr::Not(Box::new(Expr::parse(v, ctx).context("not")?)),
+                "macro" => {
+                    let names: Vec<&str> = match v {
+                        Value::String(s) => vec![s.as_str()],
+                        Value::Array(xs) if !xs.is_empty() => xs
+                            .iter()
+                            .map(|x| {
+                                x.as_str()
+                                    .ok_or_else(|| anyhow!("macro: expected macro names"))
+                            })
+                            .collect::<Result<_>>()?,
+                        other => bail!(
+                            "macro: expected a macro's name or a list of them, found {}",
+                            kind(other)
+                        ),
+                    };
+                    let mut es = names
+                        .into_iter()
+                        .map(|n| ctx.macro_expr(n))
+                        .collect::<Result<Vec<_>>>()?;
+                    if es.len() == 1 {
+                        es.pop().unwrap_or(Expr::All(vec![]))
+                    } else {
+                        Expr::All(es)
+                    }
+                }
                 field => {
                     let f = Field::parse(field)?;
-                    let c = Cond::parse(v).with_context(|| field.to_string())?;
+                    let c = Cond::parse(v, ctx).with_context(|| field.to_string())?;
                     Expr::Test(f, c)
                 }
             });

@@ -27,18 +27,34 @@ pub(super) enum Field {
     Namespace,
     Name,
     Uri,
+    /// The address that connected: the last of `sourceIPs`.
     SourceIp,
+    /// Every address of `sourceIPs`, the client-set `X-Forwarded-For` ones included.
+    SourceIps,
+    /// The addresses before the last: what the client's headers claim.
+    ForwardedFor,
     UserAgent,
     Code,
+    /// `succeeded`, `denied`, `blocked`, `failed` or `unknown` ([`crate::correlate::meaning::Outcome`]).
+    Outcome,
     Decision,
     AuthzReason,
     Level,
+    /// The stages logged for the request.
+    Stage,
     Target,
     /// `true`, `false`, or `unknown` (a delete logged without its body).
     DryRun,
     /// `responseStatus.message` and `.reason`: logged at every level, Metadata included.
     StatusMessage,
     StatusReason,
+    /// `annotations.KEY`: an annotation's value (the decision and reason among them).
+    Annotation(String),
+    /// `user_extra.KEY`: the values of a `user.extra` key.
+    Extra(String),
+    /// `query.NAME`: the values of a query parameter of the URI, decoded (`query.command`: an
+    /// exec's command, one value per word).
+    Query(String),
     Body(Side, Vec<Seg>),
 }
 
@@ -62,75 +78,82 @@ pub(super) enum Seg {
     Keys,
 }
 
-/// The field names, as rules write them.
-pub(super) const FIELDS: &[&str] = &[
-    "user",
-    "groups",
-    "impersonated_user",
-    "impersonated_groups",
-    "actor",
-    "verb",
-    "resource",
-    "subresource",
-    "api_group",
-    "api_version",
-    "namespace",
-    "name",
-    "uri",
-    "source_ip",
-    "user_agent",
-    "code",
-    "decision",
-    "authz_reason",
-    "level",
-    "target",
-    "dry_run",
-    "status_message",
-    "status_reason",
-    "request.PATH",
-    "response.PATH",
+/// The fields of a request by the names rules write: the one list `parse`, `field_name` and
+/// the error message read.
+const NAMED: &[(&str, Field)] = &[
+    ("user", Field::User),
+    ("groups", Field::Groups),
+    ("impersonated_user", Field::ImpersonatedUser),
+    ("impersonated_groups", Field::ImpersonatedGroups),
+    ("actor", Field::Actor),
+    ("verb", Field::Verb),
+    ("resource", Field::Resource),
+    ("subresource", Field::Subresource),
+    ("api_group", Field::ApiGroup),
+    ("api_version", Field::ApiVersion),
+    ("namespace", Field::Namespace),
+    ("name", Field::Name),
+    ("uri", Field::Uri),
+    ("source_ip", Field::SourceIp),
+    ("source_ips", Field::SourceIps),
+    ("forwarded_for", Field::ForwardedFor),
+    ("user_agent", Field::UserAgent),
+    ("code", Field::Code),
+    ("outcome", Field::Outcome),
+    ("decision", Field::Decision),
+    ("authz_reason", Field::AuthzReason),
+    ("level", Field::Level),
+    ("stage", Field::Stage),
+    ("target", Field::Target),
+    ("dry_run", Field::DryRun),
+    ("status_message", Field::StatusMessage),
+    ("status_reason", Field::StatusReason),
 ];
+
+/// The prefixes of fields that name a key: `annotations.KEY`, `user_extra.KEY`, `query.NAME`.
+type MakeField = fn(String) -> Field;
+const KEYED: &[(&str, MakeField)] = &[
+    ("annotations.", Field::Annotation),
+    ("user_extra.", Field::Extra),
+    ("query.", Field::Query),
+];
+
+/// Every field name, as messages list them.
+pub(super) fn field_names() -> String {
+    let mut v: Vec<&str> = NAMED.iter().map(|(n, _)| *n).collect();
+    v.extend(["annotations.KEY", "user_extra.KEY", "query.NAME"]);
+    v.extend(["request.PATH", "response.PATH"]);
+    v.join(", ")
+}
 
 impl Field {
     pub(super) fn parse(s: &str) -> Result<Field> {
-        Ok(match s {
-            "user" => Field::User,
-            "groups" => Field::Groups,
-            "impersonated_user" => Field::ImpersonatedUser,
-            "impersonated_groups" => Field::ImpersonatedGroups,
-            "actor" => Field::Actor,
-            "verb" => Field::Verb,
-            "resource" => Field::Resource,
-            "subresource" => Field::Subresource,
-            "api_group" => Field::ApiGroup,
-            "api_version" => Field::ApiVersion,
-            "namespace" => Field::Namespace,
-            "name" => Field::Name,
-            "uri" => Field::Uri,
-            "source_ip" => Field::SourceIp,
-            "user_agent" => Field::UserAgent,
-            "code" => Field::Code,
-            "decision" => Field::Decision,
-            "authz_reason" => Field::AuthzReason,
-            "level" => Field::Level,
-            "target" => Field::Target,
-            "dry_run" => Field::DryRun,
-            "status_message" => Field::StatusMessage,
-            "status_reason" => Field::StatusReason,
-            _ => {
-                let (side, path) = if let Some(p) = s.strip_prefix("request.") {
-                    (Side::Request, p)
-                } else if let Some(p) = s.strip_prefix("response.") {
-                    (Side::Response, p)
-                } else {
-                    bail!(
-                        "unknown field {s:?} (fields: {}; body paths start with request. or response.)",
-                        FIELDS.join(", ")
-                    );
-                };
-                Field::Body(side, parse_path(path).with_context(|| format!("in {s:?}"))?)
+        if let Some((_, f)) = NAMED.iter().find(|(n, _)| *n == s) {
+            return Ok(f.clone());
+        }
+        for (prefix, make) in KEYED {
+            if let Some(key) = s.strip_prefix(prefix) {
+                let key = key.trim_matches('"');
+                if key.is_empty() {
+                    bail!("{s:?}: a key must follow {prefix}");
+                }
+                return Ok(make(key.to_string()));
             }
-        })
+        }
+        let (side, path) = if let Some(p) = s.strip_prefix("request.") {
+            (Side::Request, p)
+        } else if let Some(p) = s.strip_prefix("response.") {
+            (Side::Response, p)
+        } else {
+            bail!(
+                "unknown field {s:?} (fields: {}; body paths start with request. or response.)",
+                field_names()
+            );
+        };
+        Ok(Field::Body(
+            side,
+            parse_path(path).with_context(|| format!("in {s:?}"))?,
+        ))
     }
 
     pub(super) fn is_body(&self) -> bool {
@@ -152,6 +175,8 @@ impl Field {
             Field::Namespace => &r.namespace,
             Field::Name => &r.name,
             Field::Uri => &r.request_uri,
+            Field::SourceIp => r.source_ip(),
+            Field::Outcome => r.outcome().name(),
             Field::UserAgent => &r.user_agent,
             Field::Decision => &r.decision,
             Field::AuthzReason => &r.authz_reason,
@@ -202,9 +227,28 @@ impl Field {
             Field::Namespace => one(&r.namespace),
             Field::Name => one(&r.name),
             Field::Uri => one(&r.request_uri),
-            Field::SourceIp => many(&r.source_ips),
+            Field::SourceIp => one(r.source_ip()),
+            Field::SourceIps => many(&r.source_ips),
+            Field::ForwardedFor => {
+                let n = r.source_ips.len().saturating_sub(1);
+                many(&r.source_ips[..n])
+            }
             Field::UserAgent => one(&r.user_agent),
             Field::Code => r.code.map(|c| vec![Val::Num(c as f64)]).unwrap_or_default(),
+            Field::Outcome => one(r.outcome().name()),
+            Field::Stage => r
+                .stages
+                .iter()
+                .map(|s| Val::Str(Cow::Borrowed(s.name())))
+                .collect(),
+            Field::Annotation(k) => r.annotation(k).map(one).unwrap_or_default(),
+            Field::Extra(k) => r
+                .extra
+                .iter()
+                .filter(|(x, _)| x == k)
+                .flat_map(|(_, v)| many(v))
+                .collect(),
+            Field::Query(k) => query_values(&r.request_uri, k),
             Field::Decision => one(&r.decision),
             Field::AuthzReason => one(&r.authz_reason),
             Field::Level => one(&r.level),
@@ -447,33 +491,42 @@ fn dry_run_text(r: &Request<'_>) -> &'static str {
 
 /// The name a rule writes for `f`.
 pub(super) fn field_name(f: &Field) -> String {
-    let names = [
-        (Field::User, "user"),
-        (Field::Groups, "groups"),
-        (Field::ImpersonatedUser, "impersonated_user"),
-        (Field::ImpersonatedGroups, "impersonated_groups"),
-        (Field::Actor, "actor"),
-        (Field::Verb, "verb"),
-        (Field::Resource, "resource"),
-        (Field::Subresource, "subresource"),
-        (Field::ApiGroup, "api_group"),
-        (Field::ApiVersion, "api_version"),
-        (Field::Namespace, "namespace"),
-        (Field::Name, "name"),
-        (Field::Uri, "uri"),
-        (Field::SourceIp, "source_ip"),
-        (Field::UserAgent, "user_agent"),
-        (Field::Code, "code"),
-        (Field::Decision, "decision"),
-        (Field::AuthzReason, "authz_reason"),
-        (Field::Level, "level"),
-        (Field::Target, "target"),
-        (Field::DryRun, "dry_run"),
-        (Field::StatusMessage, "status_message"),
-        (Field::StatusReason, "status_reason"),
-    ];
-    names
-        .iter()
-        .find(|(g, _)| g == f)
-        .map_or_else(|| "body value".to_string(), |(_, n)| n.to_string())
+    if let Some((n, _)) = NAMED.iter().find(|(_, g)| g == f) {
+        return n.to_string();
+    }
+    match f {
+        Field::Annotation(k) => format!("annotations.{k}"),
+        Field::Extra(k) => format!("user_extra.{k}"),
+        Field::Query(k) => format!("query.{k}"),
+        _ => "body value".to_string(),
+    }
+}
+
+/// What a finding calls a `show` field's values: a keyed field's key, a body path's last key,
+/// else the field's name (`command`, `path`, `image`, `user_agent`).
+pub(super) fn show_label(f: &Field) -> String {
+    match f {
+        Field::Annotation(k) | Field::Extra(k) | Field::Query(k) => k.clone(),
+        Field::Body(_, segs) => segs
+            .iter()
+            .rev()
+            .find_map(|s| match s {
+                Seg::Key(k) => Some(k.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| "body".to_string()),
+        other => field_name(other),
+    }
+}
+
+/// Every value of query parameter `key` in `uri`, decoded as the API server reads them.
+fn query_values<'u>(uri: &'u str, key: &str) -> Vec<Val<'u>> {
+    let Some((_, q)) = uri.split_once('?') else {
+        return Vec::new();
+    };
+    crate::vocab::uri::query_pairs(q)
+        .filter(|(k, _)| k == key)
+        .map(|(_, v)| Val::Str(v))
+        .filter(|v| matches!(v, Val::Str(s) if !s.is_empty()))
+        .collect()
 }

@@ -15,9 +15,10 @@ use std::collections::BTreeMap;
 use rustc_hash::FxHashMap;
 
 use super::Rules;
-use super::evidence::{Acc, Ev};
+use super::evidence::{Acc, Ev, Outcomes};
 use super::field::{Field, Seg};
 use super::keep::{Ident, Idents, Keep, SeqHit, State, ThHit};
+use super::rule::Severity;
 use super::rule::{Baseline, Sequence, Threshold};
 use crate::event::Ts;
 use crate::vocab::duration::MINUTE;
@@ -26,8 +27,13 @@ use crate::vocab::duration::MINUTE;
 #[derive(Debug, Clone)]
 pub struct Finding<'s> {
     pub rule: usize,
-    /// Requests (for a sequence: later requests).
+    /// The rule's, or its `denied_severity` for a finding of denied requests.
+    pub severity: Severity,
+    /// Requests (for a sequence: the first and the later ones).
     pub count: u64,
+    /// Its requests by outcome; `None` for a sequence (see [`Shown::outcomes`]: those it
+    /// lists).
+    pub outcomes: Option<Outcomes>,
     pub first: Option<Ts>,
     pub last: Option<Ts>,
     /// For a sequence: the request that began it (its auditID is listed first); for a
@@ -58,9 +64,9 @@ enum Evidence<'s> {
 /// each, built when asked: a table needs fewer than JSON).
 #[derive(Debug, Clone, Default)]
 pub struct Shown<'f> {
-    /// A sequence's first request, listed before the others.
-    head: Option<&'f str>,
-    /// The listed requests, in order.
+    /// A sequence's: its first request is listed before the others.
+    head: bool,
+    /// The listed requests, in order (a sequence's first request first).
     ev: Vec<&'f Ev>,
     /// A baseline's identity: the one actor.
     who: Option<&'f str>,
@@ -85,39 +91,80 @@ fn distinct<'f>(it: impl Iterator<Item = &'f str>) -> Vec<&'f str> {
 impl<'f> Shown<'f> {
     /// The auditIDs listed (for a sequence, the first request's, then the later ones').
     pub fn audit_ids(&self) -> Vec<&'f str> {
-        self.head
-            .into_iter()
-            .chain(self.ev.iter().map(|e| e.audit_id()))
-            .collect()
+        self.ev.iter().map(|e| e.audit_id()).collect()
     }
     /// The first auditID listed, and how many requests there are besides (listed or not).
     pub fn first_id(&self) -> (Option<&'f str>, u64) {
-        let first = self.head.or_else(|| self.ev.first().map(|e| e.audit_id()));
-        let all = self.head.map_or(0, |_| 1) + self.ev.len() as u64 + self.left_out;
+        let first = self.ev.first().map(|e| e.audit_id());
+        let all = self.ev.len() as u64 + self.left_out;
         (first, all.saturating_sub(1))
+    }
+    /// The listed requests by outcome.
+    pub fn outcomes(&self) -> Outcomes {
+        let mut o = Outcomes::default();
+        self.ev.iter().for_each(|e| o.add(e.outcome));
+        o
+    }
+    /// What the rule shows of the listed requests (its `show` fields' values, joined by
+    /// U+001F), each once, in order of first listing.
+    pub fn matched(&self) -> Vec<&'f str> {
+        let mut seen = rustc_hash::FxHashSet::default();
+        self.ev
+            .iter()
+            .map(|e| e.shown())
+            .filter(|s| !s.is_empty() && seen.insert(*s))
+            .collect()
+    }
+    /// The listed requests but a sequence's first (whose actor and target its detail says).
+    fn rest(&self) -> &[&'f Ev] {
+        &self.ev[usize::from(self.head).min(self.ev.len())..]
     }
     pub fn actors(&self) -> Vec<&'f str> {
         match self.who {
             Some(w) => vec![w],
-            None => distinct(self.ev.iter().map(|e| e.actor()).filter(|a| !a.is_empty())),
+            None => distinct(
+                self.rest()
+                    .iter()
+                    .map(|e| e.actor())
+                    .filter(|a| !a.is_empty()),
+            ),
         }
     }
     /// The authenticated users that impersonated them, if any.
     pub fn via(&self) -> Vec<&'f str> {
         match self.who {
             Some(_) => Vec::new(),
-            None => distinct(self.ev.iter().map(|e| e.via()).filter(|a| !a.is_empty())),
+            None => distinct(
+                self.rest()
+                    .iter()
+                    .map(|e| e.via())
+                    .filter(|a| !a.is_empty()),
+            ),
         }
     }
+    /// The addresses that connected (the last of each request's `sourceIPs`).
     pub fn source_ips(&self) -> Vec<&'f str> {
-        distinct(self.ev.iter().flat_map(|e| e.ips()))
+        distinct(self.rest().iter().filter_map(|e| e.ips().last()))
+    }
+    /// The addresses the clients' `X-Forwarded-For` claimed (those before the last), which
+    /// anyone can write.
+    pub fn forwarded_for(&self) -> Vec<&'f str> {
+        distinct(self.rest().iter().flat_map(|e| {
+            let n = e.ips().count().saturating_sub(1);
+            e.ips().take(n)
+        }))
     }
     /// Source addresses of listed requests not kept (past [`REQUEST_IPS`] in one request).
     pub fn ips_left_out(&self) -> u64 {
-        self.ev.iter().map(|e| u64::from(e.ips_cut)).sum()
+        self.rest().iter().map(|e| u64::from(e.ips_cut)).sum()
     }
     pub fn targets(&self) -> Vec<&'f str> {
-        distinct(self.ev.iter().map(|e| e.target()).filter(|t| !t.is_empty()))
+        distinct(
+            self.rest()
+                .iter()
+                .map(|e| e.target())
+                .filter(|t| !t.is_empty()),
+        )
     }
 }
 
@@ -127,7 +174,7 @@ impl<'s> Finding<'s> {
     pub fn shown(&self, evidence: usize) -> Shown<'_> {
         match &self.evidence {
             Evidence::Listed { ev, who } => Shown {
-                head: None,
+                head: false,
                 ev: ev.clone(),
                 who: who.as_deref(),
                 left_out: self.count - ev.len() as u64,
@@ -138,12 +185,14 @@ impl<'s> Finding<'s> {
                 ranges,
                 multi,
             } => {
-                let ev: Vec<&Ev> = later(first, thens, ranges, *multi)
-                    .take(evidence)
-                    .map(|i| &thens[i as usize].ev)
-                    .collect();
+                let mut ev: Vec<&Ev> = vec![&first.ev];
+                ev.extend(
+                    later(first, thens, ranges, *multi)
+                        .take(evidence.saturating_sub(1))
+                        .map(|i| &thens[i as usize].ev),
+                );
                 Shown {
-                    head: Some(first.ev.audit_id()),
+                    head: true,
                     left_out: self.count - ev.len() as u64,
                     ev,
                     who: None,
@@ -191,9 +240,16 @@ pub fn findings<'s>(rules: &Rules, st: &'s State, show_secrets: bool) -> Vec<Fin
             Keep::Groups(g) => {
                 let mut groups: Vec<(&Vec<String>, &Acc)> = g.map.iter().collect();
                 groups.sort_unstable_by(|a, b| a.0.cmp(b.0));
-                for (_, acc) in groups {
+                for (key, acc) in groups {
+                    let denied = key.last().is_some_and(|k| k == super::keep::DENIED);
                     out.push(Finding {
                         rule: i,
+                        severity: if denied {
+                            rule.denied_severity
+                        } else {
+                            rule.severity
+                        },
+                        outcomes: Some(acc.outcomes),
                         count: acc.count(),
                         first: acc.first,
                         last: acc.last,
@@ -207,7 +263,13 @@ pub fn findings<'s>(rules: &Rules, st: &'s State, show_secrets: bool) -> Vec<Fin
             }
             Keep::Hits(k) => {
                 if let Some(t) = &rule.threshold {
-                    bursts(i, t, k.items(), st.limits.evidence, &mut out);
+                    bursts(
+                        (i, rule.severity),
+                        t,
+                        k.items(),
+                        st.limits.evidence,
+                        &mut out,
+                    );
                 }
             }
             Keep::Steps {
@@ -223,12 +285,12 @@ pub fn findings<'s>(rules: &Rules, st: &'s State, show_secrets: bool) -> Vec<Fin
                         index,
                         multi: *multi,
                     };
-                    sequences(i, s, &steps, &mut out);
+                    sequences((i, rule.severity), s, &steps, &mut out);
                 }
             }
             Keep::Idents(m) => {
                 if let Some(bl) = &rule.baseline {
-                    novelties(i, bl, m, show_secrets, &mut out);
+                    novelties((i, rule.severity), bl, m, show_secrets, &mut out);
                 }
             }
         }
@@ -236,8 +298,8 @@ pub fn findings<'s>(rules: &Rules, st: &'s State, show_secrets: bool) -> Vec<Fin
     // stable: within one rule, the order above (by key, then time) is kept
     out.sort_by(|a, b| {
         let (ra, rb) = (&rules.rules[a.rule], &rules.rules[b.rule]);
-        rb.severity
-            .cmp(&ra.severity)
+        b.severity
+            .cmp(&a.severity)
             .then(a.first.cmp(&b.first))
             .then(ra.id.cmp(&rb.id))
     });
@@ -247,7 +309,7 @@ pub fn findings<'s>(rules: &Rules, st: &'s State, show_secrets: bool) -> Vec<Fin
 /// Runs of hits, per `by` key, where some window holds `count` hits (or distinct values).
 /// `hits` are in order (time first).
 fn bursts<'s>(
-    rule: usize,
+    (rule, severity): (usize, Severity),
     t: &Threshold,
     hits: &'s [ThHit],
     evidence: usize,
@@ -305,6 +367,8 @@ fn bursts<'s>(
             }
             let f = cur.get_or_insert_with(|| Finding {
                 rule,
+                severity,
+                outcomes: Some(Outcomes::default()),
                 count: 0,
                 first: h.ev.time,
                 last: h.ev.time,
@@ -316,6 +380,9 @@ fn bursts<'s>(
             });
             f.count += 1;
             f.last = h.ev.time;
+            if let Some(o) = &mut f.outcomes {
+                o.add(h.ev.outcome);
+            }
             if let Evidence::Listed { ev, .. } = &mut f.evidence
                 && ev.len() < evidence
             {
@@ -339,7 +406,12 @@ struct Steps<'s> {
     multi: bool,
 }
 
-fn sequences<'s>(rule: usize, s: &Sequence, st: &Steps<'s>, out: &mut Vec<Finding<'s>>) {
+fn sequences<'s>(
+    (rule, severity): (usize, Severity),
+    s: &Sequence,
+    st: &Steps<'s>,
+    out: &mut Vec<Finding<'s>>,
+) {
     let (firsts, thens, multi) = (st.firsts, st.thens, st.multi);
     // the later requests that share an auditID with some first request: it never counts as
     // its own follower
@@ -402,7 +474,10 @@ fn sequences<'s>(rule: usize, s: &Sequence, st: &Steps<'s>, out: &mut Vec<Findin
         }
         out.push(Finding {
             rule,
-            count,
+            severity,
+            outcomes: None,
+            // the first request counts too
+            count: count + 1,
             first: f.ev.time,
             last,
             detail: Some(format!(
@@ -423,7 +498,11 @@ fn sequences<'s>(rule: usize, s: &Sequence, st: &Steps<'s>, out: &mut Vec<Findin
 
 /// A value of `field` as a finding shows it: a body value through [`crate::redact::field_value`]
 /// unless `--show-secrets`.
-fn shown<'v>(field: &Field, v: &'v str, show_secrets: bool) -> std::borrow::Cow<'v, str> {
+pub(super) fn shown_value<'v>(
+    field: &Field,
+    v: &'v str,
+    show_secrets: bool,
+) -> std::borrow::Cow<'v, str> {
     match field {
         Field::Body(_, path) if !show_secrets => {
             let keys: Vec<&str> = path
@@ -441,14 +520,14 @@ fn shown<'v>(field: &Field, v: &'v str, show_secrets: bool) -> std::borrow::Cow<
 
 /// The values each identity started using `after` its first request.
 fn novelties<'s>(
-    rule: usize,
+    (rule, severity): (usize, Severity),
     bl: &Baseline,
     per: &'s Idents,
     show_secrets: bool,
     out: &mut Vec<Finding<'s>>,
 ) {
     // a value read from a body is printed redacted (a rule can learn any body path)
-    let value = |v: &str| shown(&bl.field, v, show_secrets).into_owned();
+    let value = |v: &str| shown_value(&bl.field, v, show_secrets).into_owned();
     let mut per: Vec<(&String, &Ident)> = per.map.iter().filter(|(_, i)| !i.over).collect();
     per.sort_unstable_by(|a, b| a.0.cmp(b.0));
     for (who, id) in per {
@@ -480,11 +559,11 @@ fn novelties<'s>(
             .map(|(v, n)| format!("{} ({n})", value(v)))
             .collect();
         let actor = match &bl.by[..] {
-            [one] => shown(one, who, show_secrets).replace('\u{1f}', " "),
+            [one] => shown_value(one, who, show_secrets).replace('\u{1f}', " "),
             many => who
                 .split('\u{1f}')
                 .zip(many)
-                .map(|(w, f)| shown(f, w, show_secrets).into_owned())
+                .map(|(w, f)| shown_value(f, w, show_secrets).into_owned())
                 .collect::<Vec<_>>()
                 .join(" "),
         };
@@ -492,6 +571,8 @@ fn novelties<'s>(
             let v = value(v);
             out.push(Finding {
                 rule,
+                severity,
+                outcomes: Some(s.outcomes),
                 count: s.count(),
                 first: s.first,
                 last: s.last,

@@ -33,8 +33,9 @@ use rustc_hash::FxHashMap;
 use super::Rules;
 use super::evidence::{Acc, Ev, Kept};
 use super::field::{Bodies, Field, Val, hit_target, target};
-use super::rule::{Baseline, Rule, Sequence, Threshold};
+use super::rule::{Baseline, Rule, Threshold};
 use crate::correlate::Request;
+use crate::correlate::meaning::Outcome;
 
 /// The bounds of a run's state (`detect --max-evidence`, `--max-rule-hits`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -538,15 +539,21 @@ impl State {
         let cap = self.limits.evidence;
         match &mut self.per[i] {
             Keep::Groups(g) => {
-                let key: Vec<String> = rule.group_by.iter().map(|f| f.key(r, b)).collect();
-                g.add(key, cap, r, || Ev::new(r, &hit_target(r, b)));
+                let mut key: Vec<String> = rule.group_by.iter().map(|f| f.key(r, b)).collect();
+                // denials are findings of their own: of another severity
+                key.push(if r.outcome() == Outcome::Denied {
+                    DENIED.to_string()
+                } else {
+                    String::new()
+                });
+                g.add(key, cap, r, || ev(rule, r, b));
             }
             Keep::Hits(k) => {
                 let Some(t) = &rule.threshold else { return };
                 let time = r.time();
                 k.offer(
                     |bar| (time, &*r.audit_id) <= bar.ev.key(),
-                    || threshold_hit(t, r, b),
+                    || threshold_hit(rule, t, r, b),
                 );
             }
             Keep::Steps { firsts, .. } => {
@@ -555,27 +562,28 @@ impl State {
                 firsts.offer(
                     |bar| (time, &*r.audit_id) <= bar.ev.key(),
                     || SeqHit {
-                        ev: Ev::new(r, &hit_target(r, b)),
+                        ev: ev(rule, r, b),
                         join: joined(&s.join_first, r, b),
                     },
                 );
             }
             Keep::Idents(m) => {
                 if let Some(bl) = &rule.baseline {
-                    see(bl, r, b, m, cap, self.seeds.idents.get(i));
+                    see(rule, bl, r, b, m, cap, self.seeds.idents.get(i));
                 }
             }
         }
     }
 
     /// A request matched the later step of sequence rule `i`.
-    pub(super) fn then(&mut self, i: usize, s: &Sequence, r: &Request<'_>, b: &Bodies) {
+    pub(super) fn then(&mut self, i: usize, rule: &Rule, r: &Request<'_>, b: &Bodies) {
+        let Some(s) = &rule.sequence else { return };
         if let Keep::Steps { thens, .. } = &mut self.per[i] {
             let time = r.time();
             thens.offer(
                 |bar| (time, &*r.audit_id) <= bar.ev.key(),
                 || SeqHit {
-                    ev: Ev::new(r, &hit_target(r, b)),
+                    ev: ev(rule, r, b),
                     join: joined(&s.join_then, r, b),
                 },
             );
@@ -681,9 +689,50 @@ impl State {
     }
 }
 
-fn threshold_hit(t: &Threshold, r: &Request<'_>, b: &Bodies) -> ThHit {
+/// The last key of a plain rule's finding when its requests were denied.
+pub(super) const DENIED: &str = "denied";
+/// Bytes of one field's values a request keeps for its finding to show.
+pub const SHOWN_BYTES: usize = 256;
+
+/// A request as rule `rule`'s finding lists it.
+fn ev(rule: &Rule, r: &Request<'_>, b: &Bodies) -> Ev {
+    Ev::new(r, &hit_target(r, b), &shown_text(&rule.show, r, b))
+}
+
+/// The values of `show`'s fields in `r`: each field's values joined by U+001E (an exec's
+/// command words: shown joined by spaces, redacted word by word), cut at [`SHOWN_BYTES`], the
+/// fields joined by U+001F.
+pub(super) fn shown_text(show: &[Field], r: &Request<'_>, b: &Bodies) -> String {
+    if show.is_empty() {
+        return String::new();
+    }
+    let mut out = String::new();
+    for (i, f) in show.iter().enumerate() {
+        if i > 0 {
+            out.push('\u{1f}');
+        }
+        let vals: Vec<String> = f.values(r, b).iter().map(Val::text).collect();
+        let vals: Vec<String> = vals
+            .iter()
+            .map(|v| v.replace(['\u{1e}', '\u{1f}'], " "))
+            .collect();
+        let mut text = vals.join("\u{1e}");
+        if text.len() > SHOWN_BYTES {
+            let mut end = SHOWN_BYTES;
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            text.truncate(end);
+            text.push('…');
+        }
+        out.push_str(&text);
+    }
+    out
+}
+
+fn threshold_hit(rule: &Rule, t: &Threshold, r: &Request<'_>, b: &Bodies) -> ThHit {
     ThHit {
-        ev: Ev::new(r, &hit_target(r, b)),
+        ev: ev(rule, r, b),
         by: t.by.iter().map(|f| f.key(r, b).into_boxed_str()).collect(),
         distinct: t.distinct.as_ref().map(|f| f.key(r, b).into_boxed_str()),
     }
@@ -702,6 +751,7 @@ fn joined(f: &Field, r: &Request<'_>, b: &Bodies) -> Box<[Box<str>]> {
 type IdentBars = FxHashMap<String, FxHashMap<String, Ev>>;
 
 fn see(
+    rule: &Rule,
     bl: &Baseline,
     r: &Request<'_>,
     b: &Bodies,
@@ -715,16 +765,18 @@ fn see(
                 .first()
                 .and_then(Val::str)
                 .unwrap_or(std::borrow::Cow::Borrowed(""));
-            record(bl, r, b, per, &who, cap, seeds);
+            record(rule, bl, r, b, per, &who, cap, seeds);
         }),
         many => {
             let keys: Vec<String> = many.iter().map(|f| f.key(r, b)).collect();
-            record(bl, r, b, per, &keys.join("\u{1f}"), cap, seeds);
+            record(rule, bl, r, b, per, &keys.join("\u{1f}"), cap, seeds);
         }
     }
 }
 
+#[expect(clippy::too_many_arguments)]
 fn record(
+    rule: &Rule,
     bl: &Baseline,
     r: &Request<'_>,
     b: &Bodies,
@@ -761,7 +813,7 @@ fn record(
             };
             acc.add(r, || {
                 let t = target_of.get_or_insert_with(|| target(r));
-                Ev::new(r, t)
+                Ev::new(r, t, &shown_text(&rule.show, r, b))
             });
         }
     });

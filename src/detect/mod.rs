@@ -24,7 +24,9 @@ use anyhow::{Context, Result, bail};
 use rustc_hash::FxHashMap;
 
 use crate::correlate::Request;
+use crate::correlate::meaning::Outcome;
 
+mod catalog;
 mod evidence;
 mod expr;
 mod field;
@@ -34,6 +36,7 @@ mod rule;
 #[cfg(test)]
 mod tests;
 
+pub use evidence::Outcomes;
 use expr::{Expr, Op, Scalar};
 pub use field::Bodies;
 use field::Field;
@@ -48,6 +51,8 @@ pub const BUILTIN: &str = include_str!("rules.yaml");
 #[derive(Debug, Clone)]
 pub struct Rules {
     pub rules: Vec<Rule>,
+    /// Findings show body values and command lines as logged (`--show-secrets`).
+    pub show_secrets: bool,
     /// Which rules can match a request, by its resource: built on first use (after `select`).
     index: OnceLock<Index>,
 }
@@ -99,18 +104,20 @@ fn resources(e: &Expr) -> Option<Vec<String>> {
 impl Rules {
     /// The built-in catalogue, then each file's rules; ids must be unique.
     pub fn load(builtin: bool, files: &[std::path::PathBuf]) -> Result<Rules> {
-        let mut rules = Vec::new();
-        if builtin {
-            rules.extend(parse_rules(BUILTIN, "built-in").context("the built-in rules")?);
-        }
+        // the built-in lists and macros are there for every file, its rules only when run
+        let mut docs = vec![{
+            let d = catalog::Doc::read(BUILTIN, "built-in").context("the built-in rules")?;
+            if builtin { d } else { d.definitions_only() }
+        }];
         for f in files {
             let text = std::fs::read_to_string(f)
                 .with_context(|| format!("cannot read rules file {}", f.display()))?;
-            rules.extend(
-                parse_rules(&text, &f.display().to_string())
+            docs.push(
+                catalog::Doc::read(&text, &f.display().to_string())
                     .with_context(|| format!("rules file {}", f.display()))?,
             );
         }
+        let rules = catalog::compile(&docs)?;
         let mut seen: FxHashMap<&str, &str> = FxHashMap::default();
         for r in &rules {
             if let Some(other) = seen.insert(&r.id, &r.origin) {
@@ -124,6 +131,7 @@ impl Rules {
         }
         Ok(Rules {
             rules,
+            show_secrets: false,
             index: OnceLock::new(),
         })
     }
@@ -158,18 +166,20 @@ impl Rules {
                 continue;
             }
             b.missing.set(false);
-            if rule.matcher.eval(r, &b) {
+            if rule.matches(r, &b) {
                 st.first(i, rule, r, &b);
                 if rule.baseline.is_some() {
                     continue;
                 }
-            } else if b.missing.get() {
+            } else if b.missing.get() && r.outcome() != Outcome::Denied {
+                // (a denied request never has a body: the API server refuses it before it
+                // reads one, whatever the audit level)
                 st.unchecked[i] += 1;
             }
             if let Some(s) = &rule.sequence
                 && s.then.eval(r, &b)
             {
-                st.then(i, s, r, &b);
+                st.then(i, rule, r, &b);
             }
         }
     }

@@ -7,6 +7,7 @@
 use anyhow::{Context, Result, anyhow, bail};
 use serde_json::Value;
 
+use super::catalog::Ctx;
 use super::expr::{Expr, kind};
 use super::field::{Field, field_name};
 
@@ -52,6 +53,15 @@ impl Severity {
     pub fn parse(s: &str) -> Option<Severity> {
         Severity::ALL.into_iter().find(|v| v.name() == s)
     }
+    /// One level lower (info stays info).
+    pub fn lower(self) -> Severity {
+        match self {
+            Severity::Critical => Severity::High,
+            Severity::High => Severity::Medium,
+            Severity::Medium => Severity::Low,
+            Severity::Low | Severity::Info => Severity::Info,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -88,13 +98,26 @@ pub struct Rule {
     pub id: String,
     pub name: String,
     pub severity: Severity,
-    pub mitre: Option<String>,
+    /// ATT&CK techniques (`T1609`, `T1611`), the first as JSON's `mitre`.
+    pub techniques: Vec<String>,
+    /// ATT&CK tactics (`execution`, `privilege-escalation`).
+    pub tactics: Vec<String>,
+    /// The severity of a finding whose requests were all denied by authentication or
+    /// authorization: one level lower than `severity` unless the rule is about the outcome
+    /// (it tests `outcome`, `code` or `decision`), or says (`denied_severity`).
+    pub denied_severity: Severity,
     pub description: String,
     pub false_positives: String,
     /// `built-in`, or the rules file it came from.
     pub origin: String,
     pub(super) matcher: Expr,
     pub(super) group_by: Vec<Field>,
+    /// Requests an exception matches are not reported.
+    pub(super) exceptions: Vec<Expr>,
+    /// The values a finding shows of what matched: the exec command, the host path, the image.
+    pub(super) show: Vec<Field>,
+    /// What a finding calls each `show` field's values.
+    pub(super) show_labels: Vec<String>,
     pub(super) threshold: Option<Threshold>,
     pub(super) sequence: Option<Sequence>,
     pub(super) baseline: Option<Baseline>,
@@ -110,6 +133,53 @@ impl Rule {
                 .sequence
                 .as_ref()
                 .is_some_and(|s| s.then.any_field(&is))
+    }
+
+    /// What a finding shows of one request (`Ev::shown`): `label=value` per `show` field, joined
+    /// by `; `, redacted unless `show_secrets` (a body value as `redact::field_value` hides it,
+    /// a command line word by word, any other text's credential-shaped parts).
+    pub fn shown(&self, text: &str, show_secrets: bool) -> String {
+        let mut out = Vec::new();
+        for ((f, label), part) in self
+            .show
+            .iter()
+            .zip(&self.show_labels)
+            .zip(text.split('\u{1f}'))
+        {
+            let words: Vec<&str> = part.split('\u{1e}').filter(|w| !w.is_empty()).collect();
+            if words.is_empty() {
+                continue;
+            }
+            let value = if show_secrets {
+                words.join(" ")
+            } else {
+                match f {
+                    Field::Body(..) => words
+                        .iter()
+                        .map(|w| super::findings::shown_value(f, w, false).into_owned())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    _ => crate::redact::command_words(&words).join(" "),
+                }
+            };
+            out.push(format!("{label}={value}"));
+        }
+        out.join("; ")
+    }
+
+    /// Does the rule show values of what matched (`show`)?
+    pub fn shows(&self) -> bool {
+        !self.show.is_empty()
+    }
+
+    /// The first technique, as JSON's `mitre` has always said.
+    pub fn mitre(&self) -> Option<&str> {
+        self.techniques.first().map(String::as_str)
+    }
+
+    /// Does the request match (its first step, for a sequence), no exception excusing it?
+    pub(super) fn matches(&self, r: &crate::correlate::Request<'_>, b: &super::Bodies) -> bool {
+        self.matcher.eval(r, b) && !self.exceptions.iter().any(|e| e.eval(r, b))
     }
 
     pub fn reads_body(&self) -> bool {
@@ -171,7 +241,11 @@ const RULE_KEYS: &[&str] = &[
     "id",
     "name",
     "severity",
+    "denied_severity",
     "mitre",
+    "tactics",
+    "show",
+    "exceptions",
     "description",
     "false_positives",
     "match",
@@ -181,7 +255,46 @@ const RULE_KEYS: &[&str] = &[
     "baseline",
 ];
 
-fn compile(v: &Value, origin: &str, n: usize) -> Result<Rule> {
+/// An exception: `{match: EXPR, reason: TEXT}` (a document's also names its `rule`).
+pub(super) fn parse_exception(v: &Value, ctx: &Ctx) -> Result<Expr> {
+    let Value::Object(m) = v else {
+        bail!(
+            "an exception: expected {{match: ..., reason: ...}}, found {}",
+            kind(v)
+        );
+    };
+    if let Some(k) = m
+        .keys()
+        .find(|k| !["rule", "match", "reason"].contains(&k.as_str()))
+    {
+        bail!("an exception: unknown key {k:?} (keys: match, reason)");
+    }
+    Expr::parse(
+        m.get("match")
+            .ok_or_else(|| anyhow!("an exception needs match"))?,
+        ctx,
+    )
+    .context("exception match")
+}
+
+/// A list of texts, or one.
+fn texts(v: Option<&Value>, what: &str) -> Result<Vec<String>> {
+    match v {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::String(s)) => Ok(vec![s.trim().to_string()]),
+        Some(Value::Array(xs)) => xs
+            .iter()
+            .map(|x| {
+                x.as_str()
+                    .map(|s| s.trim().to_string())
+                    .ok_or_else(|| anyhow!("{what}: expected texts, found {}", kind(x)))
+            })
+            .collect(),
+        Some(other) => bail!("{what}: expected a text or a list, found {}", kind(other)),
+    }
+}
+
+pub(super) fn compile_rule(v: &Value, origin: &str, n: usize, ctx: &Ctx) -> Result<Rule> {
     let Value::Object(m) = v else {
         bail!("a rule must be a map, found {}", kind(v));
     };
@@ -212,14 +325,69 @@ fn compile(v: &Value, origin: &str, n: usize) -> Result<Rule> {
         let severity = Severity::parse(&sev).ok_or_else(|| {
             anyhow!("severity {sev:?}: expected info, low, medium, high or critical")
         })?;
-        let matcher = Expr::parse(m.get("match").ok_or_else(|| anyhow!("match is required"))?)
-            .context("match")?;
+        let matcher = Expr::parse(
+            m.get("match").ok_or_else(|| anyhow!("match is required"))?,
+            ctx,
+        )
+        .context("match")?;
+        let exceptions = match m.get("exceptions") {
+            None => Vec::new(),
+            Some(Value::Array(xs)) => xs
+                .iter()
+                .enumerate()
+                .map(|(i, x)| parse_exception(x, ctx).with_context(|| format!("exceptions[{i}]")))
+                .collect::<Result<_>>()?,
+            Some(other) => bail!("exceptions: expected a list, found {}", kind(other)),
+        };
+        let mut show_labels = Vec::new();
+        let mut show = Vec::new();
+        for t in texts(m.get("show"), "show")? {
+            // `LABEL=FIELD`, or a field, labelled by its last key
+            let (label, name) = match t.split_once('=') {
+                Some((l, f))
+                    if !l.is_empty()
+                        && l.bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') =>
+                {
+                    (Some(l.to_string()), f)
+                }
+                _ => (None, t.as_str()),
+            };
+            let f = Field::parse(name).context("show")?;
+            show_labels.push(label.unwrap_or_else(|| super::field::show_label(&f)));
+            show.push(f);
+        }
+        let techniques = texts(m.get("mitre"), "mitre")?;
+        let tactics = texts(m.get("tactics"), "tactics")?;
+        for t in &techniques {
+            let ok = t.len() >= 5
+                && t.starts_with('T')
+                && t[1..].bytes().all(|b| b.is_ascii_digit() || b == b'.');
+            if !ok {
+                bail!("mitre {t:?}: expected an ATT&CK technique id such as T1609 or T1078.004");
+            }
+        }
+        for t in &tactics {
+            if !TACTICS.contains(&t.as_str()) {
+                bail!("tactics {t:?}: expected one of {}", TACTICS.join(", "));
+            }
+        }
+        // a rule about the outcome reports a denial as it is
+        let about_outcome =
+            matcher.any_field(&|f| matches!(f, Field::Outcome | Field::Code | Field::Decision));
+        let denied_severity = match text("denied_severity", false)? {
+            Some(s) => Severity::parse(&s).ok_or_else(|| {
+                anyhow!("denied_severity {s:?}: expected info, low, medium, high or critical")
+            })?,
+            None if about_outcome => severity,
+            None => severity.lower(),
+        };
         let group_by = match m.get("group_by") {
             Some(v) => fields(v, "group_by")?,
             None => vec![Field::Actor, Field::Target],
         };
         let threshold = parse_threshold(m.get("threshold"))?;
-        let sequence = parse_sequence(m.get("sequence"))?;
+        let sequence = parse_sequence(m.get("sequence"), ctx)?;
         let baseline = parse_baseline(m.get("baseline"))?;
         if [threshold.is_some(), sequence.is_some(), baseline.is_some()]
             .iter()
@@ -233,12 +401,17 @@ fn compile(v: &Value, origin: &str, n: usize) -> Result<Rule> {
             id: id.clone(),
             name: text("name", true)?.unwrap_or_default(),
             severity,
-            mitre: text("mitre", false)?,
+            techniques,
+            tactics,
+            denied_severity,
             description: text("description", true)?.unwrap_or_default(),
             false_positives: text("false_positives", true)?.unwrap_or_default(),
             origin: origin.to_string(),
             matcher,
             group_by,
+            exceptions,
+            show,
+            show_labels,
             threshold,
             sequence,
             baseline,
@@ -322,7 +495,7 @@ fn parse_threshold(v: Option<&Value>) -> Result<Option<Threshold>> {
 }
 
 /// A rule's `sequence` (then, within, join), when it has one.
-fn parse_sequence(v: Option<&Value>) -> Result<Option<Sequence>> {
+fn parse_sequence(v: Option<&Value>, ctx: &Ctx) -> Result<Option<Sequence>> {
     Ok(match v {
         None => None,
         Some(Value::Object(s)) => {
@@ -335,6 +508,7 @@ fn parse_sequence(v: Option<&Value>) -> Result<Option<Sequence>> {
             let then = Expr::parse(
                 s.get("then")
                     .ok_or_else(|| anyhow!("sequence.then is required"))?,
+                ctx,
             )
             .context("sequence.then")?;
             let within = match s.get("within") {
@@ -391,38 +565,29 @@ fn parse_baseline(v: Option<&Value>) -> Result<Option<Baseline>> {
     })
 }
 
-/// Parse a rules document (YAML; JSON is YAML too): `rules: [...]`, or a bare list.
+/// ATT&CK's enterprise tactics, as rules write them.
+pub const TACTICS: &[&str] = &[
+    "reconnaissance",
+    "resource-development",
+    "initial-access",
+    "execution",
+    "persistence",
+    "privilege-escalation",
+    "defense-evasion",
+    "credential-access",
+    "discovery",
+    "lateral-movement",
+    "collection",
+    "command-and-control",
+    "exfiltration",
+    "impact",
+];
+
+/// Compile one rules document on its own, with the built-in catalogue's lists and macros
+/// (and not its rules): what `--check-rules` and tests read.
 pub fn parse_rules(text: &str, origin: &str) -> Result<Vec<Rule>> {
-    let doc: Value = serde_saphyr::from_str(text).map_err(|e| anyhow!("{e}"))?;
-    let list = match &doc {
-        Value::Object(m) => {
-            if let Some(k) = m.keys().find(|k| k.as_str() != "rules") {
-                bail!(
-                    "unknown top-level key {k:?}: a rules file holds `rules:` and a list of rules"
-                );
-            }
-            m.get("rules")
-        }
-        Value::Array(_) => Some(&doc),
-        Value::Null => None,
-        other => bail!(
-            "expected `rules:` and a list of rules, found {}",
-            kind(other)
-        ),
-    };
-    let Some(Value::Array(items)) = list else {
-        bail!("no rules: a rules file holds `rules:` and a list of rules");
-    };
-    let mut out = Vec::new();
-    let mut errors = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        match compile(item, origin, i + 1) {
-            Ok(r) => out.push(r),
-            Err(e) => errors.push(format!("{e:#}")),
-        }
-    }
-    if !errors.is_empty() {
-        bail!("{}", errors.join("\n"));
-    }
-    Ok(out)
+    use super::catalog::{Doc, compile};
+    let builtin = Doc::read(super::BUILTIN, "built-in")?.definitions_only();
+    let doc = Doc::read(text, origin)?;
+    compile(&[builtin, doc])
 }

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use super::Rules;
+use super::catalog::Ctx;
 use super::expr::Cond;
 use super::field::{Seg, Val, parse_path};
 use super::rule::parse_rules;
@@ -12,6 +13,7 @@ use super::rule::parse_rules;
 fn rules(y: &str) -> Rules {
     Rules {
         rules: parse_rules(y, "test").unwrap(),
+        show_secrets: false,
         index: OnceLock::new(),
     }
 }
@@ -75,23 +77,31 @@ fn bad_rules_say_where() {
 
 #[test]
 fn conditions_over_many_values() {
-    let c = Cond::parse(&serde_json::json!({"glob": "system:*"})).unwrap();
+    let c = Cond::parse(&serde_json::json!({"glob": "system:*"}), &Ctx::default()).unwrap();
     let v = |xs: &[&'static str]| -> Vec<Val<'static>> {
         xs.iter().map(|s| Val::Str(Cow::Borrowed(*s))).collect()
     };
     assert!(c.holds(&v(&["a", "system:masters"])));
     assert!(!c.holds(&v(&["a"])));
-    let c = Cond::parse(&serde_json::json!({"not": {"glob": "system:*"}})).unwrap();
+    let c = Cond::parse(
+        &serde_json::json!({"not": {"glob": "system:*"}}),
+        &Ctx::default(),
+    )
+    .unwrap();
     assert!(!c.holds(&v(&["a", "system:masters"])));
     assert!(c.holds(&v(&["a"])));
     assert!(c.holds(&v(&[])));
-    let c = Cond::parse(&serde_json::json!({"exists": false})).unwrap();
+    let c = Cond::parse(&serde_json::json!({"exists": false}), &Ctx::default()).unwrap();
     assert!(c.holds(&v(&[])));
     assert!(!c.holds(&v(&["x"])));
-    let c = Cond::parse(&serde_json::json!({"cidr": ["10.0.0.0/8"]})).unwrap();
+    let c = Cond::parse(
+        &serde_json::json!({"cidr": ["10.0.0.0/8"]}),
+        &Ctx::default(),
+    )
+    .unwrap();
     assert!(c.holds(&v(&["192.168.1.1", "10.2.3.4"])));
     assert!(!c.holds(&v(&["192.168.1.1"])));
-    let c = Cond::parse(&serde_json::json!({"ge": 400, "lt": 500})).unwrap();
+    let c = Cond::parse(&serde_json::json!({"ge": 400, "lt": 500}), &Ctx::default()).unwrap();
     assert!(c.holds(&[Val::Num(403.0)]));
     assert!(!c.holds(&[Val::Num(500.0)]));
     let _ = rules;

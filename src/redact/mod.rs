@@ -87,6 +87,27 @@ pub fn field_value<'a>(keys: &[&str], v: &'a str) -> Cow<'a, str> {
     }
 }
 
+/// The words of a command line that a `detect` finding shows (an exec's `command` query
+/// parameters): a credential argument (`--token X`, `mysql -pX`, `curl -u a:b`) hidden whole,
+/// credential-shaped text in the others redacted.
+pub fn command_words<'a>(words: &[&'a str]) -> Vec<Cow<'a, str>> {
+    let list: Vec<serde_json::Value> = words
+        .iter()
+        .map(|w| serde_json::Value::String(w.to_string()))
+        .collect();
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            if names::credential_arg(&list, i) {
+                Cow::Owned(placeholder(w.len()))
+            } else {
+                text(w)
+            }
+        })
+        .collect()
+}
+
 /// `<redacted N bytes>`.
 fn placeholder(n: usize) -> String {
     format!("<redacted {n} bytes>")

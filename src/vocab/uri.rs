@@ -7,42 +7,31 @@
 use std::borrow::Cow;
 
 /// The first value of query parameter `key` in a request URI, as the API server reads it
-/// (Go's `url.ParseQuery`, see [`parse_query`]); `None` when the URI has no such parameter.
+/// (Go's `url.ParseQuery`, see [`query_pairs`]); `None` when the URI has no such parameter.
 pub fn query_param<'u>(uri: &'u str, key: &str) -> Option<Cow<'u, str>> {
     let (_, q) = uri.split_once('?')?;
-    // the usual case, a plain key and value, borrowed
-    for pair in q.split('&') {
-        if pair.is_empty() || pair.contains(';') {
-            continue;
-        }
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let Some(k) = percent_decode(k, true) else {
-            continue;
-        };
-        if k == key
-            && let Some(v) = percent_decode(v, true)
-        {
-            return Some(v);
-        }
-    }
-    None
+    query_pairs(q).find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
-/// Go's `url.ParseQuery` (Go 1.17+): pairs split on `&`; a pair holding `;` is an error and
-/// skipped; key and value unescaped (`+` is a space); a pair that fails to unescape is skipped.
-/// Only the first value of a key is used by the conversions that read these.
-pub fn parse_query(q: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for pair in q.split('&') {
+/// Go's `url.ParseQuery` (Go 1.17+), in order: pairs split on `&`; a pair holding `;` is an
+/// error and skipped; key and value unescaped (`+` is a space), borrowed when plain; a pair
+/// that fails to unescape is skipped. A key may come several times (an exec's `command`).
+pub fn query_pairs(q: &str) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> {
+    q.split('&').filter_map(|pair| {
         if pair.is_empty() || pair.contains(';') {
-            continue;
+            return None;
         }
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        if let (Some(k), Some(v)) = (percent_decode(k, true), percent_decode(v, true)) {
-            out.push((k.into_owned(), v.into_owned()));
-        }
-    }
-    out
+        Some((percent_decode(k, true)?, percent_decode(v, true)?))
+    })
+}
+
+/// [`query_pairs`], owned. Only the first value of a key is used by the conversions that
+/// read these.
+pub fn parse_query(q: &str) -> Vec<(String, String)> {
+    query_pairs(q)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
 }
 
 /// Go's `url` unescaping: `%XX` (either case) decoded, and `+` a space in a query. `None` on a
