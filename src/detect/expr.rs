@@ -58,11 +58,37 @@ pub(super) fn kind(v: &Value) -> &'static str {
     }
 }
 
+/// Globs as one test: the exact names in a set (a list such as `$control_plane` is mostly
+/// names, tested on nearly every request), the others one by one.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Globs {
+    exact: rustc_hash::FxHashSet<String>,
+    others: Vec<Glob>,
+}
+
+impl Globs {
+    fn new(pats: &[String]) -> Globs {
+        let mut g = Globs::default();
+        for p in pats {
+            match Glob::new(p) {
+                Glob::Exact(e) => {
+                    g.exact.insert(e);
+                }
+                other => g.others.push(other),
+            }
+        }
+        g
+    }
+    fn is_match(&self, s: &str) -> bool {
+        self.exact.contains(s) || self.others.iter().any(|g| g.is_match(s))
+    }
+}
+
 /// A test of one value.
 #[derive(Debug, Clone)]
 pub(super) enum Op {
     In(Vec<Scalar>),
-    Glob(Vec<Glob>),
+    Glob(Globs),
     Regex(Regex),
     Prefix(Vec<String>),
     Suffix(Vec<String>),
@@ -79,7 +105,7 @@ impl Op {
         let s = || v.str();
         match self {
             Op::In(xs) => xs.iter().any(|x| x.eq(v)),
-            Op::Glob(gs) => s().is_some_and(|s| gs.iter().any(|g| g.is_match(&s))),
+            Op::Glob(gs) => s().is_some_and(|s| gs.is_match(&s)),
             Op::Regex(r) => s().is_some_and(|s| r.is_match(&s)),
             Op::Prefix(ps) => s().is_some_and(|s| ps.iter().any(|p| s.starts_with(p.as_str()))),
             Op::Suffix(ps) => s().is_some_and(|s| ps.iter().any(|p| s.ends_with(p.as_str()))),
@@ -158,9 +184,7 @@ impl Cond {
                             )),
                             other => bail!("in: expected a non-empty list, found {}", kind(other)),
                         },
-                        "glob" => c
-                            .ops
-                            .push(Op::Glob(list(arg)?.iter().map(|g| Glob::new(g)).collect())),
+                        "glob" => c.ops.push(Op::Glob(Globs::new(&list(arg)?))),
                         "regex" => {
                             // several patterns: any of them
                             let rs = list(arg)?;
