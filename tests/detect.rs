@@ -135,9 +135,10 @@ fn the_break_glass_grant_and_what_eve_did_next() {
         .unwrap()
         .iter()
         .filter(|f| {
-            f["detail"]
-                .as_str()
-                .is_some_and(|d| d.contains("break-glass-eve"))
+            f["rule"] == "KA022"
+                && f["detail"]
+                    .as_str()
+                    .is_some_and(|d| d.contains("break-glass-eve"))
         })
         .collect();
     assert_eq!(seq.len(), 1, "{seq:?}");
@@ -239,6 +240,38 @@ fn s5_findings_are_the_answer_keys_steps() {
         "KA047 system:serviceaccount:build:ci-bot via ops-admin configmaps build/*",
         "KA048 carol secrets payments/*",
         "KA048 eve configmaps build/*",
+        // issue 21's rules. Bindings to edit (ci-bot's, the dev team's) and service accounts
+        // bound to ClusterRoles (ci-bot to edit and to cluster-admin)
+        "KA066 ops-admin rolebindings build/ci-bot-edit",
+        "KA066 ops-admin rolebindings staging/dev-team-edit",
+        "KA067 ops-admin rolebindings build/ci-bot-edit",
+        "KA067 ops-admin rolebindings tools/ci-bot-cluster-admin",
+        // ops-admin's RBAC writes followed by its own workload and secret writes (low)
+        "KA069 ops-admin deployments payments/ledger",
+        "KA069 ops-admin secrets build/old-deploy-key",
+        // ci-bot's denied secret reads; the denied or missing secret reads of each identity
+        "KA070 system:serviceaccount:build:ci-bot secrets payments/*",
+        "KA071 carol secrets payments/*",
+        "KA071 eve via ops-admin secrets *",
+        "KA071 system:anonymous secrets payments/*",
+        "KA071 system:serviceaccount:build:ci-bot secrets payments/*",
+        // eve lists kube-system's and default's secrets, reads many by name, with curl
+        "KA072 eve secrets default/*",
+        "KA072 eve secrets kube-system/*",
+        "KA073 eve secrets build/aws-credentials",
+        "KA074 eve secrets *",
+        "KA074 eve secrets build/docker-config",
+        "KA074 system:anonymous secrets payments/*",
+        // secret writes (carol's refused), the node worker-7 registered by ops-admin, the
+        // ci-bot service account, ci-bot's refused binding, ops-admin's survey of RBAC
+        "KA075 carol secrets payments/stripe-api-key",
+        "KA075 eve secrets staging/smtp-relay",
+        "KA075 ops-admin secrets build/old-deploy-key",
+        "KA075 system:serviceaccount:build:ci-bot secrets tools/registry-push-token",
+        "KA081 ops-admin nodes worker-7",
+        "KA084 ops-admin serviceaccounts build/ci-bot",
+        "KA085 system:serviceaccount:build:ci-bot clusterrolebindings -",
+        "KA086 ops-admin clusterrolebindings break-glass-eve",
     ];
     let mut want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
     want.sort();
@@ -731,4 +764,55 @@ fn the_documented_rule_files_compile() {
         n += 1;
     }
     assert!(n >= 2, "{n} blocks");
+}
+
+/// The allow-list rules stay quiet until a rules file sets their list, then report what is
+/// outside it: namespaces (KA078), identities (KA079), images (KA080, where one container of
+/// several outside the list is enough).
+#[test]
+fn allow_lists_are_open_until_set() {
+    let d1 = "testdata/modern/d1";
+    let doc = detect_json(&[d1]);
+    for rule in ["KA078", "KA079", "KA080"] {
+        assert!(findings_of(&doc, rule).is_empty(), "{rule}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("allow.yaml");
+    std::fs::write(
+        &file,
+        "lists:\n  allowed_namespaces: [default, \"kube-*\", shop, billing, infra]\n  allowed_users: [cluster-root, dana, oscar, \"system:serviceaccount:*\"]\n  allowed_images: [\"registry.example/app:*\", \"registry.example/storefront:*\"]\n",
+    )
+    .unwrap();
+    let doc = detect_json(&["--rules-file", file.to_str().unwrap(), d1]);
+    let targets = |rule: &str| -> BTreeSet<String> {
+        findings_of(&doc, rule)
+            .iter()
+            .flat_map(|f| crate::util::strings(&f["targets"]))
+            .collect()
+    };
+    let actors = |rule: &str| -> BTreeSet<String> {
+        findings_of(&doc, rule)
+            .iter()
+            .flat_map(|f| crate::util::strings(&f["actors"]))
+            .collect()
+    };
+    // d1 creates shop, billing, infra, locked-down and sandbox-d
+    assert_eq!(
+        targets("KA078"),
+        ["namespaces locked-down", "namespaces sandbox-d"]
+            .map(String::from)
+            .into(),
+    );
+    assert!(actors("KA079").contains("eve") && actors("KA079").contains("frank"));
+    assert!(!actors("KA079").contains("dana"));
+    // busybox (dana's refused root-shell, oscar's debugger) and the agent image are outside
+    let images: BTreeSet<String> = findings_of(&doc, "KA080")
+        .iter()
+        .flat_map(|f| crate::util::strings(&f["matched"]))
+        .collect();
+    assert!(images.iter().any(|m| m.contains("busybox")), "{images:?}");
+    assert!(
+        images.iter().all(|m| !m.contains("storefront")),
+        "{images:?}"
+    );
 }

@@ -3387,7 +3387,7 @@ fn rule_state_bounded_by_what_it_reports_ka022_grants_then_reads() {
     );
     let r = go(&["detect", &f]).expect_code(0);
     assert!(
-        r.stdout_str().contains("-o json lists the first 1,000 requests of each finding: 5 finding(s) left out 7,503 more"),
+        r.stdout_str().contains("-o json lists the first 1,000 requests of each finding: 6 finding(s) left out 9,003 more"),
         "{}",
         r.stdout_str()
     );

@@ -89,6 +89,8 @@ impl Globs {
 pub(super) enum Op {
     In(Vec<Scalar>),
     Glob(Globs),
+    /// A value that none of the globs matches (`not: {glob}` is "no value matches").
+    NotGlob(Globs),
     Regex(Regex),
     Prefix(Vec<String>),
     Suffix(Vec<String>),
@@ -106,6 +108,7 @@ impl Op {
         match self {
             Op::In(xs) => xs.iter().any(|x| x.eq(v)),
             Op::Glob(gs) => s().is_some_and(|s| gs.is_match(&s)),
+            Op::NotGlob(gs) => s().is_some_and(|s| !gs.is_match(&s)),
             Op::Regex(r) => s().is_some_and(|s| r.is_match(&s)),
             Op::Prefix(ps) => s().is_some_and(|s| ps.iter().any(|p| s.starts_with(p.as_str()))),
             Op::Suffix(ps) => s().is_some_and(|s| ps.iter().any(|p| s.ends_with(p.as_str()))),
@@ -185,6 +188,7 @@ impl Cond {
                             other => bail!("in: expected a non-empty list, found {}", kind(other)),
                         },
                         "glob" => c.ops.push(Op::Glob(Globs::new(&list(arg)?))),
+                        "not_glob" => c.ops.push(Op::NotGlob(Globs::new(&list(arg)?))),
                         "regex" => {
                             // several patterns: any of them
                             let rs = list(arg)?;
@@ -223,7 +227,7 @@ impl Cond {
                         }
                         "not" => c.not = Some(Box::new(Cond::parse(arg, ctx).context("not")?)),
                         other => bail!(
-                            "unknown operator {other:?} (operators: eq, in, glob, regex, prefix, suffix, contains, cidr, gt, ge, lt, le, exists, not)"
+                            "unknown operator {other:?} (operators: eq, in, glob, not_glob, regex, prefix, suffix, contains, cidr, gt, ge, lt, le, exists, not)"
                         ),
                     }
                 }

