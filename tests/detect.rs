@@ -167,7 +167,9 @@ fn the_break_glass_grant_and_what_eve_did_next() {
 }
 
 /// Every finding on s5, each a step of the workload in testdata/s5-ANSWER-KEY.md (its "V" steps
-/// and sections): rule, actors (via whom), and a target.
+/// and sections): rule, actors (via whom), and a target. The activity records (KA087 bindings
+/// written, KA090 refusals, KA092 objects made and removed: every identity's, at info) are
+/// checked on their own cases.
 #[test]
 fn s5_findings_are_the_answer_keys_steps() {
     let doc = detect_json(&[S5]);
@@ -175,6 +177,7 @@ fn s5_findings_are_the_answer_keys_steps() {
         .as_array()
         .unwrap()
         .iter()
+        .filter(|f| !["KA087", "KA090", "KA092"].contains(&f["rule"].as_str().unwrap()))
         .map(|f| {
             let list = |k: &str| -> String {
                 f[k].as_array()
@@ -272,6 +275,8 @@ fn s5_findings_are_the_answer_keys_steps() {
         "KA084 ops-admin serviceaccounts build/ci-bot",
         "KA085 system:serviceaccount:build:ci-bot clusterrolebindings -",
         "KA086 ops-admin clusterrolebindings break-glass-eve",
+        // the configmap-writer Role (create, update, patch on configmaps)
+        "KA088 ops-admin roles payments/configmap-writer",
     ];
     let mut want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
     want.sort();
@@ -773,14 +778,14 @@ fn the_documented_rule_files_compile() {
 fn allow_lists_are_open_until_set() {
     let d1 = "testdata/modern/d1";
     let doc = detect_json(&[d1]);
-    for rule in ["KA078", "KA079", "KA080"] {
+    for rule in ["KA078", "KA079", "KA080", "KA093"] {
         assert!(findings_of(&doc, rule).is_empty(), "{rule}");
     }
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("allow.yaml");
     std::fs::write(
         &file,
-        "lists:\n  allowed_namespaces: [default, \"kube-*\", shop, billing, infra]\n  allowed_users: [cluster-root, dana, oscar, \"system:serviceaccount:*\"]\n  allowed_images: [\"registry.example/app:*\", \"registry.example/storefront:*\"]\n",
+        "lists:\n  allowed_namespaces: [default, \"kube-*\", shop, billing, infra]\n  allowed_users: [cluster-root, dana, oscar, \"system:serviceaccount:*\"]\n  allowed_images: [\"registry.example/app:*\", \"registry.example/storefront:*\"]\n  allowed_nodes: [\"system:node:ip-*\"]\n",
     )
     .unwrap();
     let doc = detect_json(&["--rules-file", file.to_str().unwrap(), d1]);
