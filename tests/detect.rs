@@ -249,9 +249,8 @@ fn s5_findings_are_the_answer_keys_steps() {
         "KA066 ops-admin rolebindings staging/dev-team-edit",
         "KA067 ops-admin rolebindings build/ci-bot-edit",
         "KA067 ops-admin rolebindings tools/ci-bot-cluster-admin",
-        // ops-admin's RBAC writes followed by its own workload and secret writes (low)
+        // ops-admin's RBAC writes followed by its own workload writes (low)
         "KA069 ops-admin deployments payments/ledger",
-        "KA069 ops-admin secrets build/old-deploy-key",
         // ci-bot's denied secret reads; the denied or missing secret reads of each identity
         "KA070 system:serviceaccount:build:ci-bot secrets payments/*",
         "KA071 carol secrets payments/*",
@@ -820,4 +819,33 @@ fn allow_lists_are_open_until_set() {
         images.iter().all(|m| !m.contains("storefront")),
         "{images:?}"
     );
+}
+
+/// A rules file whose macros name each other several times, nested, would expand
+/// exponentially (a 17-line file took 7 GB): it is refused at once, and a `$$` is a literal `$`.
+#[test]
+fn macros_that_explode_are_refused_and_dollars_can_be_literal() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("macros:\n  m0: {verb: get}\n");
+    for i in 1..15 {
+        let p = i - 1;
+        text.push_str(&format!("  m{i}: {{any: [{{macro: m{p}}}, {{macro: m{p}}}, {{macro: m{p}}}, {{macro: m{p}}}]}}\n"));
+    }
+    let file = dir.path().join("blow.yaml");
+    std::fs::write(&file, text).unwrap();
+    let r = run(&["detect", "--check-rules", file.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("expand to more than 10000"),
+        "{}",
+        r.stderr
+    );
+    let lit = dir.path().join("lit.yaml");
+    std::fs::write(
+        &lit,
+        "rules:\n- {id: L1, name: a rule, severity: low, description: d, false_positives: f, match: {user_agent: {prefix: \"$$IFS\"}}}\n",
+    )
+    .unwrap();
+    let r = run(&["detect", "--check-rules", lit.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
 }

@@ -257,11 +257,7 @@ impl<'a> FindingRow<'a> {
             techniques: &r.techniques,
             tactics: &r.tactics,
             outcomes: f.outcomes.unwrap_or_else(|| s.outcomes()),
-            matched: s
-                .matched()
-                .into_iter()
-                .map(|m| r.shown(m, rules.show_secrets))
-                .collect(),
+            matched: s.matched().into_iter().map(|m| r.shown(m)).collect(),
             forwarded_for: s.forwarded_for(),
             count: f.count,
             first: Time(f.first),

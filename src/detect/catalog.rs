@@ -32,12 +32,23 @@ pub(super) struct Ctx {
     macros: FxHashMap<String, Value>,
     /// Macros being expanded, to refuse one that includes itself.
     open: std::cell::RefCell<Vec<String>>,
+    /// Regexes compiled, by pattern: a list named in several rules is compiled once.
+    regexes: std::cell::RefCell<FxHashMap<String, regex::Regex>>,
     depth: Cell<u8>,
+    /// Macros expanded in all: a macro that names another several times, nested, grows
+    /// exponentially; past [`MACRO_EXPANSIONS`] the file is refused.
+    expanded: Cell<u32>,
 }
 
-/// Is `s` a reference to a list (`$name`)?
+/// Macro expansions a run's rules may make in all.
+pub(super) const MACRO_EXPANSIONS: u32 = 10_000;
+
+/// Is `s` a reference to a list (`$name`)? (`$$...` is the text `$...`.)
 fn list_ref(s: &str) -> Option<&str> {
     let name = s.strip_prefix('$')?;
+    if name.starts_with('$') {
+        return None;
+    }
     let ok = !name.is_empty()
         && name
             .bytes()
@@ -50,17 +61,26 @@ impl Ctx {
     /// becomes the list, and a `"$x"` inside a list is spliced in. Anything else is as given.
     pub(super) fn expand<'v>(&self, v: &'v Value) -> Result<std::borrow::Cow<'v, Value>> {
         use std::borrow::Cow;
+        let literal = |s: &str| {
+            s.strip_prefix("$$")
+                .map(|rest| Value::String(format!("${rest}")))
+        };
         match v {
             Value::String(s) => match list_ref(s) {
                 Some(name) => Ok(Cow::Owned(Value::Array(self.list(name)?.to_vec()))),
-                None => Ok(Cow::Borrowed(v)),
+                None => Ok(literal(s).map_or(Cow::Borrowed(v), Cow::Owned)),
             },
-            Value::Array(xs) if xs.iter().any(|x| x.as_str().and_then(list_ref).is_some()) => {
+            Value::Array(xs)
+                if xs
+                    .iter()
+                    .any(|x| x.as_str().is_some_and(|s| s.starts_with('$'))) =>
+            {
                 let mut out = Vec::new();
                 for x in xs {
-                    match x.as_str().and_then(list_ref) {
-                        Some(name) => out.extend(self.list(name)?.iter().cloned()),
-                        None => out.push(x.clone()),
+                    match x.as_str().map(|s| (list_ref(s), literal(s))) {
+                        Some((Some(name), _)) => out.extend(self.list(name)?.iter().cloned()),
+                        Some((None, Some(text))) => out.push(text),
+                        _ => out.push(x.clone()),
                     }
                 }
                 Ok(Cow::Owned(Value::Array(out)))
@@ -74,10 +94,22 @@ impl Ctx {
             let mut known: Vec<&str> = self.lists.keys().map(String::as_str).collect();
             known.sort_unstable();
             anyhow!(
-                "no list ${name} (lists: {}; a value that starts with $ names a list)",
+                "no list ${name} (lists: {}; a value that starts with $ names a list: write $$ for a literal $)",
                 known.join(", ")
             )
         })
+    }
+
+    /// `pattern` compiled (once: a `Regex` clone shares it).
+    pub(super) fn regex(&self, pattern: &str) -> Result<regex::Regex> {
+        if let Some(r) = self.regexes.borrow().get(pattern) {
+            return Ok(r.clone());
+        }
+        let r = regex::Regex::new(pattern).map_err(|e| anyhow!("regex {pattern:?}: {e}"))?;
+        self.regexes
+            .borrow_mut()
+            .insert(pattern.to_string(), r.clone());
+        Ok(r)
     }
 
     /// The condition of macro `name`, compiled here (where it is used).
@@ -87,8 +119,17 @@ impl Ctx {
             known.sort_unstable();
             bail!("no macro {name:?} (macros: {})", known.join(", "));
         };
-        if self.open.borrow().iter().any(|m| m == name) || self.depth.get() > 16 {
+        if self.open.borrow().iter().any(|m| m == name) {
             bail!("macro {name:?} includes itself");
+        }
+        if self.depth.get() >= 16 {
+            bail!("macro {name:?}: macros nest more than 16 deep");
+        }
+        self.expanded.set(self.expanded.get() + 1);
+        if self.expanded.get() > MACRO_EXPANSIONS {
+            bail!(
+                "macro {name:?}: the macros expand to more than {MACRO_EXPANSIONS} conditions (one that names another several times, nested, doubles at each level)"
+            );
         }
         self.open.borrow_mut().push(name.to_string());
         self.depth.set(self.depth.get() + 1);

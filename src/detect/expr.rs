@@ -192,8 +192,11 @@ impl Cond {
                         "regex" => {
                             // several patterns: any of them
                             let rs = list(arg)?;
-                            for r in &rs {
-                                Regex::new(r).map_err(|e| anyhow!("regex {r:?}: {e}"))?;
+                            if rs.len() > 1 {
+                                // each named in an error on its own
+                                for r in &rs {
+                                    ctx.regex(r)?;
+                                }
                             }
                             let r = if rs.len() == 1 {
                                 rs[0].clone()
@@ -203,9 +206,7 @@ impl Cond {
                                     .collect::<Vec<_>>()
                                     .join("|")
                             };
-                            c.ops.push(Op::Regex(
-                                Regex::new(&r).map_err(|e| anyhow!("regex {r:?}: {e}"))?,
-                            ));
+                            c.ops.push(Op::Regex(ctx.regex(&r)?));
                         }
                         "prefix" => c.ops.push(Op::Prefix(list(arg)?)),
                         "suffix" => c.ops.push(Op::Suffix(list(arg)?)),
@@ -236,6 +237,19 @@ impl Cond {
             scalar => c.ops.push(Op::In(vec![Scalar::from(scalar)?])),
         }
         Ok(c)
+    }
+
+    fn cost(&self) -> u32 {
+        let ops: u32 = self
+            .ops
+            .iter()
+            .map(|o| match o {
+                Op::Regex(_) => 8,
+                Op::Cidr(_) | Op::Contains(_) => 3,
+                _ => 1,
+            })
+            .sum();
+        ops + self.not.as_ref().map_or(0, |n| n.cost())
     }
 
     pub(super) fn holds(&self, vals: &[Val]) -> bool {
@@ -321,13 +335,37 @@ impl Expr {
                 }
             });
         }
-        // bodies are read only when the rest already holds
-        all.sort_by_key(|e| e.reads_body());
+        // the cheap tests first (a name or verb before a regex, bodies only when the rest
+        // already holds): the result is the same, the work is not
+        all.sort_by_key(Expr::cost);
         Ok(if all.len() == 1 {
             all.pop().unwrap_or(Expr::All(vec![]))
         } else {
             Expr::All(all)
         })
+    }
+
+    /// A rough cost of evaluating it, for ordering the tests of an `all`.
+    fn cost(&self) -> u32 {
+        match self {
+            Expr::All(v) | Expr::Any(v) => 1 + v.iter().map(Expr::cost).sum::<u32>(),
+            Expr::Not(e) => e.cost(),
+            Expr::Test(f, c) => {
+                let field = match f {
+                    Field::Body(..) => 1000,
+                    Field::Target | Field::Query(_) | Field::Outcome => 4,
+                    Field::Groups
+                    | Field::ImpersonatedGroups
+                    | Field::SourceIps
+                    | Field::ForwardedFor
+                    | Field::Stage
+                    | Field::Annotation(_)
+                    | Field::Extra(_) => 2,
+                    _ => 1,
+                };
+                field + c.cost()
+            }
+        }
     }
 
     pub(super) fn reads_body(&self) -> bool {

@@ -458,6 +458,8 @@ pub struct State {
     pub unchecked: Vec<u64>,
     /// Requests tested.
     pub requests: u64,
+    /// What findings show is kept as logged, not redacted (`--show-secrets`).
+    show_secrets: bool,
     seeds: std::sync::Arc<Seeds>,
 }
 
@@ -477,6 +479,7 @@ impl State {
                 .collect(),
             unchecked: vec![0; rules.rules.len()],
             requests: 0,
+            show_secrets: rules.show_secrets,
             seeds,
         }
     }
@@ -537,6 +540,7 @@ impl State {
     /// A request rule `i` matched (its first step, for a sequence).
     pub(super) fn first(&mut self, i: usize, rule: &Rule, r: &Request<'_>, b: &Bodies) {
         let cap = self.limits.evidence;
+        let show = self.show_secrets;
         match &mut self.per[i] {
             Keep::Groups(g) => {
                 let mut key: Vec<String> = rule.group_by.iter().map(|f| f.key(r, b)).collect();
@@ -546,14 +550,14 @@ impl State {
                 } else {
                     String::new()
                 });
-                g.add(key, cap, r, || ev(rule, r, b));
+                g.add(key, cap, r, || ev(rule, r, b, show));
             }
             Keep::Hits(k) => {
                 let Some(t) = &rule.threshold else { return };
                 let time = r.time();
                 k.offer(
                     |bar| (time, &*r.audit_id) <= bar.ev.key(),
-                    || threshold_hit(rule, t, r, b),
+                    || threshold_hit(rule, t, r, b, show),
                 );
             }
             Keep::Steps { firsts, .. } => {
@@ -562,14 +566,14 @@ impl State {
                 firsts.offer(
                     |bar| (time, &*r.audit_id) <= bar.ev.key(),
                     || SeqHit {
-                        ev: ev(rule, r, b),
+                        ev: ev(rule, r, b, show),
                         join: joined(&s.join_first, r, b),
                     },
                 );
             }
             Keep::Idents(m) => {
                 if let Some(bl) = &rule.baseline {
-                    see(rule, bl, r, b, m, cap, self.seeds.idents.get(i));
+                    see((rule, show), bl, r, b, m, cap, self.seeds.idents.get(i));
                 }
             }
         }
@@ -578,12 +582,13 @@ impl State {
     /// A request matched the later step of sequence rule `i`.
     pub(super) fn then(&mut self, i: usize, rule: &Rule, r: &Request<'_>, b: &Bodies) {
         let Some(s) = &rule.sequence else { return };
+        let show = self.show_secrets;
         if let Keep::Steps { thens, .. } = &mut self.per[i] {
             let time = r.time();
             thens.offer(
                 |bar| (time, &*r.audit_id) <= bar.ev.key(),
                 || SeqHit {
-                    ev: ev(rule, r, b),
+                    ev: ev(rule, r, b, show),
                     join: joined(&s.join_then, r, b),
                 },
             );
@@ -695,14 +700,23 @@ pub(super) const DENIED: &str = "denied";
 pub const SHOWN_BYTES: usize = 256;
 
 /// A request as rule `rule`'s finding lists it.
-fn ev(rule: &Rule, r: &Request<'_>, b: &Bodies) -> Ev {
-    Ev::new(r, &hit_target(r, b), &shown_text(&rule.show, r, b))
+fn ev(rule: &Rule, r: &Request<'_>, b: &Bodies, show_secrets: bool) -> Ev {
+    Ev::new(
+        r,
+        &hit_target(r, b),
+        &shown_text(&rule.show, r, b, show_secrets),
+    )
 }
 
-/// The values of `show`'s fields in `r`: each field's values joined by U+001E (an exec's
-/// command words: shown joined by spaces, redacted word by word), cut at [`SHOWN_BYTES`], the
-/// fields joined by U+001F.
-pub(super) fn shown_text(show: &[Field], r: &Request<'_>, b: &Bodies) -> String {
+/// The values of `show`'s fields in `r`, each field's values joined by spaces (an exec's
+/// command words make its command line) and redacted unless `show_secrets`
+/// ([`Rule::show_value`]), then cut at [`SHOWN_BYTES`]; the fields joined by U+001F.
+pub(super) fn shown_text(
+    show: &[Field],
+    r: &Request<'_>,
+    b: &Bodies,
+    show_secrets: bool,
+) -> String {
     if show.is_empty() {
         return String::new();
     }
@@ -711,12 +725,17 @@ pub(super) fn shown_text(show: &[Field], r: &Request<'_>, b: &Bodies) -> String 
         if i > 0 {
             out.push('\u{1f}');
         }
-        let vals: Vec<String> = f.values(r, b).iter().map(Val::text).collect();
-        let vals: Vec<String> = vals
+        let vals: Vec<String> = f
+            .values(r, b)
             .iter()
-            .map(|v| v.replace(['\u{1e}', '\u{1f}'], " "))
+            .map(|v| v.text().replace('\u{1f}', " "))
             .collect();
-        let mut text = vals.join("\u{1e}");
+        let words: Vec<&str> = vals
+            .iter()
+            .map(String::as_str)
+            .filter(|w| !w.is_empty())
+            .collect();
+        let mut text = Rule::show_value(f, &words, show_secrets);
         if text.len() > SHOWN_BYTES {
             let mut end = SHOWN_BYTES;
             while !text.is_char_boundary(end) {
@@ -730,9 +749,15 @@ pub(super) fn shown_text(show: &[Field], r: &Request<'_>, b: &Bodies) -> String 
     out
 }
 
-fn threshold_hit(rule: &Rule, t: &Threshold, r: &Request<'_>, b: &Bodies) -> ThHit {
+fn threshold_hit(
+    rule: &Rule,
+    t: &Threshold,
+    r: &Request<'_>,
+    b: &Bodies,
+    show_secrets: bool,
+) -> ThHit {
     ThHit {
-        ev: ev(rule, r, b),
+        ev: ev(rule, r, b, show_secrets),
         by: t.by.iter().map(|f| f.key(r, b).into_boxed_str()).collect(),
         distinct: t.distinct.as_ref().map(|f| f.key(r, b).into_boxed_str()),
     }
@@ -751,7 +776,7 @@ fn joined(f: &Field, r: &Request<'_>, b: &Bodies) -> Box<[Box<str>]> {
 type IdentBars = FxHashMap<String, FxHashMap<String, Ev>>;
 
 fn see(
-    rule: &Rule,
+    rule: (&Rule, bool),
     bl: &Baseline,
     r: &Request<'_>,
     b: &Bodies,
@@ -776,7 +801,7 @@ fn see(
 
 #[expect(clippy::too_many_arguments)]
 fn record(
-    rule: &Rule,
+    (rule, show_secrets): (&Rule, bool),
     bl: &Baseline,
     r: &Request<'_>,
     b: &Bodies,
@@ -813,7 +838,7 @@ fn record(
             };
             acc.add(r, || {
                 let t = target_of.get_or_insert_with(|| target(r));
-                Ev::new(r, t, &shown_text(&rule.show, r, b))
+                Ev::new(r, t, &shown_text(&rule.show, r, b, show_secrets))
             });
         }
     });

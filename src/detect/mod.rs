@@ -68,14 +68,30 @@ impl Index {
     fn new(rules: &[Rule]) -> Index {
         let mut ix = Index::default();
         for (i, r) in rules.iter().enumerate() {
-            match (&r.sequence, &r.baseline, resources(&r.matcher)) {
-                (None, None, Some(res)) => {
+            // a sequence's later step is tested on every request too: both must name theirs
+            let res = match &r.sequence {
+                None => resources(&r.matcher),
+                Some(s) => resources(&r.matcher)
+                    .zip(resources(&s.then))
+                    .map(|(mut a, b)| {
+                        a.extend(b);
+                        a
+                    }),
+            };
+            match res {
+                Some(mut res) => {
+                    res.sort_unstable();
+                    res.dedup();
                     for x in res {
                         ix.by_resource.entry(x).or_default().push(i);
                     }
                 }
-                _ => ix.always.push(i),
+                None => ix.always.push(i),
             }
+        }
+        // a request's rules in catalogue order, as before the index
+        for v in ix.by_resource.values_mut() {
+            v.sort_unstable();
         }
         ix
     }
@@ -97,6 +113,12 @@ fn resources(e: &Expr) -> Option<Vec<String>> {
             _ => None,
         },
         Expr::All(v) => v.iter().find_map(resources),
+        // any of several: the resources of all of them, when each names its own
+        Expr::Any(v) => v
+            .iter()
+            .map(resources)
+            .collect::<Option<Vec<Vec<String>>>>()
+            .map(|l| l.concat()),
         _ => None,
     }
 }
@@ -178,6 +200,7 @@ impl Rules {
             }
             if let Some(s) = &rule.sequence
                 && s.then.eval(r, &b)
+                && !rule.excused(r, &b)
             {
                 st.then(i, rule, r, &b);
             }

@@ -135,36 +135,34 @@ impl Rule {
                 .is_some_and(|s| s.then.any_field(&is))
     }
 
-    /// What a finding shows of one request (`Ev::shown`): `label=value` per `show` field, joined
-    /// by `; `, redacted unless `show_secrets` (a body value as `redact::field_value` hides it,
-    /// a command line word by word, any other text's credential-shaped parts).
-    pub fn shown(&self, text: &str, show_secrets: bool) -> String {
+    /// What a finding shows of one request (`Ev::shown`, redacted when it was kept):
+    /// `label=value` per `show` field, joined by `; `.
+    pub fn shown(&self, text: &str) -> String {
         let mut out = Vec::new();
-        for ((f, label), part) in self
-            .show
-            .iter()
-            .zip(&self.show_labels)
-            .zip(text.split('\u{1f}'))
-        {
-            let words: Vec<&str> = part.split('\u{1e}').filter(|w| !w.is_empty()).collect();
-            if words.is_empty() {
-                continue;
+        for (label, part) in self.show_labels.iter().zip(text.split('\u{1f}')) {
+            if !part.is_empty() {
+                out.push(format!("{label}={part}"));
             }
-            let value = if show_secrets {
-                words.join(" ")
-            } else {
-                match f {
-                    Field::Body(..) => words
-                        .iter()
-                        .map(|w| super::findings::shown_value(f, w, false).into_owned())
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                    _ => crate::redact::command_words(&words).join(" "),
-                }
-            };
-            out.push(format!("{label}={value}"));
         }
         out.join("; ")
+    }
+
+    /// The values of `show` field `f` as a finding keeps them: joined by spaces, redacted
+    /// unless `show_secrets` (a body value as `redact::field_value` hides it, a command line
+    /// word by word, any other text's credential-shaped parts). Redacted whole, before any
+    /// cut: a secret cut in two is no longer recognised.
+    pub(super) fn show_value(f: &Field, words: &[&str], show_secrets: bool) -> String {
+        if show_secrets {
+            return words.join(" ");
+        }
+        match f {
+            Field::Body(..) => words
+                .iter()
+                .map(|w| super::findings::shown_value(f, w, false).into_owned())
+                .collect::<Vec<_>>()
+                .join(" "),
+            _ => crate::redact::command_words(words).join(" "),
+        }
     }
 
     /// Does the rule show values of what matched (`show`)?
@@ -179,7 +177,12 @@ impl Rule {
 
     /// Does the request match (its first step, for a sequence), no exception excusing it?
     pub(super) fn matches(&self, r: &crate::correlate::Request<'_>, b: &super::Bodies) -> bool {
-        self.matcher.eval(r, b) && !self.exceptions.iter().any(|e| e.eval(r, b))
+        self.matcher.eval(r, b) && !self.excused(r, b)
+    }
+
+    /// Does an exception match the request (any step of a sequence)?
+    pub(super) fn excused(&self, r: &crate::correlate::Request<'_>, b: &super::Bodies) -> bool {
+        self.exceptions.iter().any(|e| e.eval(r, b))
     }
 
     pub fn reads_body(&self) -> bool {
