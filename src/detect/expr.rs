@@ -47,6 +47,24 @@ impl Scalar {
     }
 }
 
+/// A name or a non-empty list of names, as `macro`, `group_by` and `by` write them.
+pub(super) fn names<'v>(v: &'v Value, what: &str, noun: &str) -> Result<Vec<&'v str>> {
+    match v {
+        Value::String(s) => Ok(vec![s.as_str()]),
+        Value::Array(xs) if !xs.is_empty() => xs
+            .iter()
+            .map(|x| {
+                x.as_str()
+                    .ok_or_else(|| anyhow!("{what}: expected {noun} names"))
+            })
+            .collect(),
+        other => bail!(
+            "{what}: expected a {noun} name or a list of them, found {}",
+            kind(other)
+        ),
+    }
+}
+
 pub(super) fn kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
@@ -304,20 +322,7 @@ impl Expr {
                 "all" => Expr::All(list(v)?),
                 "not" => Expr::Not(Box::new(Expr::parse(v, ctx).context("not")?)),
                 "macro" => {
-                    let names: Vec<&str> = match v {
-                        Value::String(s) => vec![s.as_str()],
-                        Value::Array(xs) if !xs.is_empty() => xs
-                            .iter()
-                            .map(|x| {
-                                x.as_str()
-                                    .ok_or_else(|| anyhow!("macro: expected macro names"))
-                            })
-                            .collect::<Result<_>>()?,
-                        other => bail!(
-                            "macro: expected a macro's name or a list of them, found {}",
-                            kind(other)
-                        ),
-                    };
+                    let names = names(v, "macro", "macro")?;
                     let mut es = names
                         .into_iter()
                         .map(|n| ctx.macro_expr(n))

@@ -431,21 +431,7 @@ pub(super) fn compile_rule(v: &Value, origin: &str, n: usize, ctx: &Ctx) -> Resu
 
 /// A list of field names (or one), as `group_by` and `by` write them.
 fn fields(v: &Value, what: &str) -> Result<Vec<Field>> {
-    let names: Vec<&str> = match v {
-        Value::String(s) => vec![s.as_str()],
-        Value::Array(xs) if !xs.is_empty() => xs
-            .iter()
-            .map(|x| {
-                x.as_str()
-                    .ok_or_else(|| anyhow!("{what}: expected field names"))
-            })
-            .collect::<Result<_>>()?,
-        other => bail!(
-            "{what}: expected a field name or a list of them, found {}",
-            kind(other)
-        ),
-    };
-    names
+    super::expr::names(v, what, "field")?
         .into_iter()
         .map(|n| Field::parse(n).with_context(|| what.to_string()))
         .collect()
